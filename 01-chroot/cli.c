@@ -1,0 +1,93 @@
+/*
+ * cli.c - helpers every command uses for its arguments (see cli.h).
+ *
+ * Commands parse their own flags with getopt_long(3), with a leading '+' in the
+ * option string so that parsing stops at the first operand: in
+ * `tinydock chroot DIR ls -l` the `-l` belongs to ls, not to tinydock.
+ */
+#include "cli.h"
+#include "error.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int print_help(const char *text)
+{
+	fputs(text, stdout);
+	return 0;
+}
+
+int usage_error(const char *command, const char *fmt, ...)
+{
+	char message[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "tinydock: %s: %s\nSee 'tinydock %s --help'.\n", command, message, command);
+	return EXIT_TINYDOCK_FAILED;
+}
+
+bool asks_for_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0 || argv[i][0] != '-')
+			return false;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return true;
+	}
+	return false;
+}
+
+int parse_uint(const char *text, unsigned long long max, unsigned long long *value)
+{
+	if (!text || !isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -1;
+	*value = v;
+	return 0;
+}
+
+int parse_size(const char *text, int64_t *bytes)
+{
+	if (!text || !isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	char *end;
+	double number = strtod(text, &end);
+	if (errno != 0 || number < 0)
+		return -1;
+	double unit = 1;
+	switch (tolower((unsigned char)*end)) {
+	case '\0': break;
+	case 'b': unit = 1; break;
+	case 'k': unit = 1024.0; break;
+	case 'm': unit = 1024.0 * 1024; break;
+	case 'g': unit = 1024.0 * 1024 * 1024; break;
+	case 't': unit = 1024.0 * 1024 * 1024 * 1024; break;
+	default: return -1;
+	}
+	if (*end != '\0') {
+		end++;
+		/* Docker accepts "64m", "64mb" and "64MiB"-style suffixes alike. */
+		if (tolower((unsigned char)*end) == 'i')
+			end++;
+		if (tolower((unsigned char)*end) == 'b')
+			end++;
+		if (*end != '\0')
+			return -1;
+	}
+	double total = number * unit;
+	if (total > 9.2e18)
+		return -1;
+	*bytes = (int64_t)total;
+	return 0;
+}

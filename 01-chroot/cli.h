@@ -1,0 +1,33 @@
+/*
+ * cli.h - what every command does with its arguments: help, usage errors, numbers.
+ *
+ * Each command is a function `int cmd_NAME(int argc, char **argv)` (argv[0] is
+ * the command's name) in the chapter that teaches it; 08-swarm/tinydock.c maps
+ * names to functions in one table, as git does with its builtins. A command
+ * returns its exit status: 0, the status of the process it ran, or 125
+ * (EXIT_TINYDOCK_FAILED) after error_report().
+ */
+#ifndef TINYDOCK_CLI_H
+#define TINYDOCK_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TINYDOCK_VERSION "0.1.0"
+
+/* Print a command's help text on stdout; returns 0 so `return print_help(text);` reads well. */
+int print_help(const char *text);
+
+/* Print "tinydock: COMMAND: <message>" and "See 'tinydock COMMAND --help'." on stderr; returns 125. */
+int usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* True if any argument before a lone "--" (or before the first non-option) is -h or --help. */
+bool asks_for_help(int argc, char **argv);
+
+/* Parse a size such as 64m, 1g, 512k or 1048576 (bytes) as Docker does; -1 on a bad one. */
+int parse_size(const char *text, int64_t *bytes);
+
+/* Parse a whole non-negative decimal number that fits in *value; -1 otherwise. */
+int parse_uint(const char *text, unsigned long long max, unsigned long long *value);
+
+#endif

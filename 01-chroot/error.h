@@ -1,0 +1,48 @@
+/*
+ * error.h - the one error convention of tinydock.
+ *
+ * Every function that can fail returns -1 (or NULL) and records a message that
+ * names the operation, the object and the reason:
+ *
+ *     if (chroot(dir) < 0)
+ *         return fail_sys("cannot chroot to \"%s\"", dir);
+ *
+ * records  cannot chroot to "/tmp/x": No such file or directory
+ *
+ * The reason is taken from errno at the moment fail_sys() is called, so call it
+ * right after the failing system call. A caller that knows more adds context in
+ * front with fail_context() and passes the -1 on. Only the command at the top
+ * prints, once: "tinydock: <message>" on stderr, then exits non-zero.
+ *
+ * The message lives in thread-local storage, so threads (the registry server,
+ * the port proxy) cannot overwrite each other's errors.
+ * See crun's design-docs/error_handling.md for the idea this follows.
+ */
+#ifndef TINYDOCK_ERROR_H
+#define TINYDOCK_ERROR_H
+
+/* Exit codes, as Docker uses them (docker run --help, "Exit Status"). */
+enum {
+	EXIT_TINYDOCK_FAILED = 125, /* tinydock itself failed */
+	EXIT_NOT_EXECUTABLE = 126,  /* the command exists but cannot be executed */
+	EXIT_NOT_FOUND = 127,       /* the command was not found */
+};
+
+/* Record "<message>: <strerror(errno)>" and return -1. */
+int fail_sys(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Record "<message>: <strerror(err)>" (no reason appended when err is 0); return -1. */
+int fail_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prepend "<context>: " to the recorded message; return -1. */
+int fail_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The recorded message ("" if none) and the errno that caused it (0 if none). */
+const char *error_message(void);
+int error_errno(void);
+void error_clear(void);
+
+/* Print "tinydock: <message>" on stderr and return status: `return error_report(125);` */
+int error_report(int status);
+
+#endif

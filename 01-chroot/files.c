@@ -1,0 +1,259 @@
+/*
+ * files.c - small file helpers with the error convention (see files.h).
+ *
+ * Nothing here is a lesson of its own; these are the few file operations that
+ * every chapter repeats, written once so that each does it the safe way:
+ * atomic replacement for state (write, fsync, rename: see rename(2)), and tree
+ * removal that never follows a symlink out of the tree (unlinkat/openat with
+ * O_NOFOLLOW), because a container can plant symlinks in its own folders.
+ */
+#include "files.h"
+#include "error.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int make_dirs(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return fail_errno(ENAMETOOLONG, "cannot create folder \"%s\"", path);
+	for (char *p = buf + 1;; p++) {
+		if (*p == '/' || *p == '\0') {
+			char saved = *p;
+			*p = '\0';
+			if (mkdir(buf, mode) < 0 && errno != EEXIST)
+				return fail_sys("cannot create folder \"%s\"", buf);
+			*p = saved;
+			if (saved == '\0')
+				break;
+		}
+	}
+	if (!is_directory(path))
+		return fail_errno(ENOTDIR, "cannot create folder \"%s\"", path);
+	return 0;
+}
+
+char *read_file(const char *path, size_t *size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fail_sys("cannot open \"%s\"", path);
+		return NULL;
+	}
+	size_t cap = 4096, len = 0;
+	char *data = malloc(cap);
+	while (data) {
+		if (len + 1 >= cap) {
+			char *bigger = realloc(data, cap * 2);
+			if (!bigger) {
+				free(data);
+				data = NULL;
+				break;
+			}
+			data = bigger;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, data + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fail_sys("cannot read \"%s\"", path);
+			free(data);
+			close(fd);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (!data) {
+		fail_errno(ENOMEM, "cannot read \"%s\"", path);
+		return NULL;
+	}
+	data[len] = '\0';
+	if (size)
+		*size = len;
+	return data;
+}
+
+int write_all(int fd, const void *buf, size_t size)
+{
+	const char *p = buf;
+	while (size > 0) {
+		ssize_t n = write(fd, p, size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode)
+{
+	char tmp[PATH_MAX];
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
+		return fail_errno(ENAMETOOLONG, "cannot write \"%s\"", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		return fail_sys("cannot create \"%s\"", tmp);
+	if (write_all(fd, data, size) < 0 || fsync(fd) < 0) {
+		fail_sys("cannot write \"%s\"", tmp);
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd) < 0) {
+		fail_sys("cannot write \"%s\"", tmp);
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, path) < 0) {
+		fail_sys("cannot rename \"%s\" to \"%s\"", tmp, path);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int write_string(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail_sys("cannot open \"%s\" for writing", path);
+	size_t len = strlen(text);
+	ssize_t n = write(fd, text, len);
+	if (n < 0 || (size_t)n != len) {
+		if (n >= 0)
+			errno = EIO;
+		fail_sys("cannot write \"%s\" to \"%s\"", text, path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+bool is_directory(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Remove the contents of the open folder dirfd, then nothing else: the caller removes the folder. */
+static int remove_contents(int dirfd, const char *path, dev_t device)
+{
+	DIR *dir = fdopendir(dirfd);
+	if (!dir) {
+		close(dirfd);
+		return fail_sys("cannot read folder \"%s\"", path);
+	}
+	int rc = 0;
+	struct dirent *entry;
+	while ((entry = readdir(dir)) != NULL) {
+		const char *name = entry->d_name;
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			continue;
+		struct stat st;
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			rc = fail_sys("cannot stat \"%s/%s\"", path, name);
+			break;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (st.st_dev != device) {
+				rc = fail_errno(EBUSY, "refusing to remove \"%s/%s\", a mount point", path, name);
+				break;
+			}
+			int child = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (child < 0) {
+				rc = fail_sys("cannot open folder \"%s/%s\"", path, name);
+				break;
+			}
+			char sub[PATH_MAX];
+			snprintf(sub, sizeof(sub), "%s/%s", path, name);
+			if (remove_contents(child, sub, device) < 0) {
+				rc = -1;
+				break;
+			}
+			if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0) {
+				rc = fail_sys("cannot remove folder \"%s\"", sub);
+				break;
+			}
+		} else if (unlinkat(dirfd, name, 0) < 0) {
+			rc = fail_sys("cannot remove \"%s/%s\"", path, name);
+			break;
+		}
+	}
+	closedir(dir);
+	return rc;
+}
+
+int remove_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : fail_sys("cannot stat \"%s\"", path);
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) < 0 ? fail_sys("cannot remove \"%s\"", path) : 0;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fail_sys("cannot open folder \"%s\"", path);
+	if (remove_contents(fd, path, st.st_dev) < 0)
+		return -1;
+	if (rmdir(path) < 0)
+		return fail_sys("cannot remove folder \"%s\"", path);
+	return 0;
+}
+
+int copy_file(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return fail_sys("cannot open \"%s\"", from);
+	struct stat st;
+	if (fstat(in, &st) < 0) {
+		fail_sys("cannot stat \"%s\"", from);
+		close(in);
+		return -1;
+	}
+	int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, st.st_mode & 07777);
+	if (out < 0) {
+		fail_sys("cannot create \"%s\"", to);
+		close(in);
+		return -1;
+	}
+	int rc = 0;
+	char buf[65536];
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = fail_sys("cannot read \"%s\"", from);
+			break;
+		}
+		if (n == 0)
+			break;
+		if (write_all(out, buf, (size_t)n) < 0) {
+			rc = fail_sys("cannot write \"%s\"", to);
+			break;
+		}
+	}
+	if (rc == 0 && fchmod(out, st.st_mode & 07777) < 0)
+		rc = fail_sys("cannot set the mode of \"%s\"", to);
+	close(in);
+	if (close(out) < 0 && rc == 0)
+		rc = fail_sys("cannot write \"%s\"", to);
+	return rc;
+}

@@ -1,0 +1,37 @@
+/*
+ * files.h - small file helpers that every chapter needs, with the error convention.
+ *
+ * Each helper records a message naming the path on failure (error.h) and returns -1 or NULL.
+ */
+#ifndef TINYDOCK_FILES_H
+#define TINYDOCK_FILES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Create a folder and its missing parents (like `mkdir -p`); an existing folder is fine. */
+int make_dirs(const char *path, mode_t mode);
+
+/* Read a whole (small) file into a NUL-terminated malloc'd buffer; *size gets its length if not NULL. */
+char *read_file(const char *path, size_t *size);
+
+/* Write data to path atomically: a temporary file beside it, fsync, rename (DESIGN.md, "State"). */
+int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode);
+
+/* Write a string to an existing file such as /proc/PID/uid_map or a cgroup file, in one write(2). */
+int write_string(const char *path, const char *text);
+
+/* Write all of buf to fd, retrying short writes and EINTR. */
+int write_all(int fd, const void *buf, size_t size);
+
+/* True when path exists and is a folder (follows symlinks). */
+bool is_directory(const char *path);
+
+/* Remove a file or a whole folder tree, without following symlinks or crossing into other mounts. */
+int remove_tree(const char *path);
+
+/* Copy a regular file, keeping its mode. */
+int copy_file(const char *from, const char *to);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * tinydock.c - the one binary: a table from command names to the chapters that teach them.
+ *
+ * This is the last file of the course, and the smallest idea in it: like git's
+ * builtins (git.c), every command is a function `int cmd_NAME(int argc, char **argv)`
+ * defined in the chapter that teaches it, and this table links them into one
+ * program. Adding a command touches its chapter and one row here.
+ *
+ * Global options come before the command:
+ *     tinydock [--explain] COMMAND [ARGS...]
+ * `--explain` (or TINYDOCK_EXPLAIN=1) prints every kernel-level step; see
+ * 01-chroot/explain.h.
+ */
+#include "chroot.h"
+#include "cli.h"
+#include "error.h"
+#include "explain.h"
+#include "rootfs.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *chapter;
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "rootfs", cmd_rootfs, "01-chroot", "Make a minimal root filesystem from the host's static busybox" },
+	{ "chroot", cmd_chroot, "01-chroot", "Run a command with its root folder changed (chroot(2))" },
+};
+
+static const size_t command_count = sizeof(commands) / sizeof(commands[0]);
+
+static int usage(FILE *out)
+{
+	fprintf(out, "Usage:  tinydock [--explain] COMMAND [ARGS...]\n"
+		     "\n"
+		     "A container system built chapter by chapter, to learn how containers work.\n"
+		     "\n"
+		     "Options:\n"
+		     "      --explain   Print every kernel-level step on stderr (or TINYDOCK_EXPLAIN=1)\n"
+		     "  -h, --help      Print this help\n"
+		     "  -v, --version   Print the version\n"
+		     "\n"
+		     "Commands:\n");
+	for (size_t i = 0; i < command_count; i++)
+		fprintf(out, "  %-10s %-11s %s\n", commands[i].name, commands[i].chapter, commands[i].summary);
+	fprintf(out, "\nRun 'tinydock COMMAND --help' for more information on a command.\n");
+	return out == stdout ? 0 : EXIT_TINYDOCK_FAILED;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--explain") == 0) {
+			explain_enable(true);
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			return usage(stdout);
+		} else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--version") == 0) {
+			printf("tinydock version %s\n", TINYDOCK_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "tinydock: unknown option: %s\nSee 'tinydock --help'.\n", argv[i]);
+			return EXIT_TINYDOCK_FAILED;
+		}
+	}
+	if (i == argc)
+		return usage(stderr);
+	for (size_t c = 0; c < command_count; c++)
+		if (strcmp(argv[i], commands[c].name) == 0)
+			return commands[c].run(argc - i, argv + i);
+	fprintf(stderr, "tinydock: '%s' is not a tinydock command.\nSee 'tinydock --help'.\n", argv[i]);
+	return EXIT_TINYDOCK_FAILED;
+}

@@ -1,0 +1,299 @@
+/*
+ * harness.c - sandboxes, running programs with a timeout, cleanup (see harness.h).
+ */
+#include "harness.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "files.h"
+
+struct sandbox sandbox;
+
+const char *tinydock_binary(void)
+{
+	const char *path = getenv("TINYDOCK");
+	return path ? path : "build/tinydock";
+}
+
+const char *probe_binary(void)
+{
+	const char *path = getenv("TINYDOCK_PROBE");
+	return path ? path : "build/probe";
+}
+
+const char *escape_binary(void)
+{
+	const char *path = getenv("TINYDOCK_ESCAPE");
+	return path ? path : "build/chroot-escape";
+}
+
+/* Every sandbox made is listed in this file, so the runner process can remove what a crashed
+ * test left behind. */
+static const char *sandbox_list(void)
+{
+	return getenv("TINYDOCK_SANDBOX_LIST");
+}
+
+static void sandbox_setup(void)
+{
+	snprintf(sandbox.dir, sizeof(sandbox.dir), "/tmp/tinydock-test.XXXXXX");
+	ck_assert_msg(mkdtemp(sandbox.dir) != NULL, "mkdtemp: %s", strerror(errno));
+	FILE *list = sandbox_list() ? fopen(sandbox_list(), "a") : NULL;
+	if (list) {
+		fprintf(list, "%s\n", sandbox.dir);
+		fclose(list);
+	}
+	chmod(sandbox.dir, 0755);
+	snprintf(sandbox.root, sizeof(sandbox.root), "%s/root", sandbox.dir);
+	snprintf(sandbox.run, sizeof(sandbox.run), "%s/run", sandbox.dir);
+	snprintf(sandbox.rootfs, sizeof(sandbox.rootfs), "%s/rootfs", sandbox.dir);
+	ck_assert_int_eq(make_dirs(sandbox.root, 0755), 0);
+	ck_assert_int_eq(make_dirs(sandbox.run, 0755), 0);
+	setenv("TINYDOCK_ROOT", sandbox.root, 1);
+	setenv("TINYDOCK_RUN", sandbox.run, 1);
+
+	struct run_result r = run_tinydock(NULL, 30, "rootfs", sandbox.rootfs, NULL);
+	ck_assert_msg(r.status == 0, "tinydock rootfs failed (%d): %s", r.status, r.err);
+	run_free(&r);
+	char target[PATH_MAX];
+	snprintf(target, sizeof(target), "%s/bin/probe", sandbox.rootfs);
+	ck_assert_msg(copy_file(probe_binary(), target) == 0, "copy probe: %s", error_message());
+	snprintf(target, sizeof(target), "%s/bin/chroot-escape", sandbox.rootfs);
+	ck_assert_msg(copy_file(escape_binary(), target) == 0, "copy escape: %s", error_message());
+}
+
+/* Mount points below dir, read from /proc/self/mountinfo, deepest (longest) first. */
+static int unmount_below(const char *dir)
+{
+	size_t len = strlen(dir);
+	int unmounted = 0;
+	for (int round = 0; round < 64; round++) {
+		FILE *f = fopen("/proc/self/mountinfo", "r");
+		if (!f)
+			return unmounted;
+		char line[8192], deepest[PATH_MAX] = "";
+		while (fgets(line, sizeof(line), f)) {
+			char point[PATH_MAX];
+			if (sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
+				continue;
+			if (strncmp(point, dir, len) == 0 && (point[len] == '/' || point[len] == '\0') &&
+			    strlen(point) > strlen(deepest))
+				snprintf(deepest, sizeof(deepest), "%s", point);
+		}
+		fclose(f);
+		if (!deepest[0])
+			break;
+		if (umount2(deepest, MNT_DETACH) < 0)
+			break;
+		unmounted++;
+	}
+	return unmounted;
+}
+
+void sandbox_remove(const char *dir)
+{
+	if (!dir[0] || strncmp(dir, "/tmp/tinydock-test.", 19) != 0)
+		return;
+	unmount_below(dir);
+	remove_tree(dir);
+}
+
+static void sandbox_teardown(void)
+{
+	sandbox_remove(sandbox.dir);
+	sandbox.dir[0] = '\0';
+}
+
+/* In the runner process, after the test case: remove every sandbox a test left behind. */
+static void sandbox_remove_leftovers(void)
+{
+	const char *path = sandbox_list();
+	FILE *list = path ? fopen(path, "r") : NULL;
+	if (!list)
+		return;
+	char dir[PATH_MAX];
+	while (fgets(dir, sizeof(dir), list)) {
+		dir[strcspn(dir, "\n")] = '\0';
+		sandbox_remove(dir);
+	}
+	fclose(list);
+	unlink(path);
+}
+
+void harness_use_sandbox(struct TCase *t)
+{
+	tcase_add_checked_fixture(t, sandbox_setup, sandbox_teardown);
+	tcase_add_unchecked_fixture(t, NULL, sandbox_remove_leftovers);
+}
+
+/* Read from both pipes until both close or the deadline passes. */
+static void collect(int out_fd, int err_fd, char **out, char **err, time_t deadline)
+{
+	size_t out_len = 0, err_len = 0, out_cap = 4096, err_cap = 4096;
+	*out = calloc(1, out_cap);
+	*err = calloc(1, err_cap);
+	struct pollfd fds[2] = { { out_fd, POLLIN, 0 }, { err_fd, POLLIN, 0 } };
+	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+		int wait_ms = (int)(deadline - time(NULL)) * 1000;
+		if (wait_ms <= 0 || poll(fds, 2, wait_ms) <= 0)
+			break;
+		for (int i = 0; i < 2; i++) {
+			if (fds[i].fd < 0 || !fds[i].revents)
+				continue;
+			char **buf = i == 0 ? out : err;
+			size_t *len = i == 0 ? &out_len : &err_len, *cap = i == 0 ? &out_cap : &err_cap;
+			if (*len + 4096 >= *cap)
+				*buf = realloc(*buf, *cap *= 2);
+			ssize_t n = read(fds[i].fd, *buf + *len, *cap - *len - 1);
+			if (n <= 0) {
+				close(fds[i].fd);
+				fds[i].fd = -1;
+			} else {
+				*len += (size_t)n;
+				(*buf)[*len] = '\0';
+			}
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		if (fds[i].fd >= 0)
+			close(fds[i].fd);
+}
+
+struct run_result run_program(const char *input, int timeout_seconds, const char *const argv[])
+{
+	struct run_result result = { -1, NULL, NULL };
+	int in[2], out[2], err[2];
+	ck_assert(pipe2(in, O_CLOEXEC) == 0 && pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "harness: cannot execute %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	if (input) {
+		signal(SIGPIPE, SIG_IGN);
+		write_all(in[1], input, strlen(input));
+	}
+	close(in[1]);
+	time_t deadline = time(NULL) + timeout_seconds;
+	collect(out[0], err[0], &result.out, &result.err, deadline);
+	int status = 0;
+	for (;;) {
+		pid_t done = waitpid(pid, &status, WNOHANG);
+		if (done == pid)
+			break;
+		if (time(NULL) >= deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			result.status = -1;
+			return result;
+		}
+		usleep(2000);
+	}
+	result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return result;
+}
+
+struct run_result run_tinydock(const char *input, int timeout_seconds, const char *arg, ...)
+{
+	const char *argv[64] = { tinydock_binary() };
+	int n = 1;
+	va_list ap;
+	va_start(ap, arg);
+	for (const char *a = arg; a && n < 63; a = va_arg(ap, const char *))
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+	return run_program(input, timeout_seconds, argv);
+}
+
+void run_free(struct run_result *result)
+{
+	free(result->out);
+	free(result->err);
+	result->out = result->err = NULL;
+}
+
+bool have_program(const char *name)
+{
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	char candidate[PATH_MAX];
+	while (*path) {
+		const char *end = strchrnul(path, ':');
+		snprintf(candidate, sizeof(candidate), "%.*s/%s", (int)(end - path), path, name);
+		if (access(candidate, X_OK) == 0)
+			return true;
+		path = *end ? end + 1 : end;
+	}
+	return false;
+}
+
+void harness_begin(void)
+{
+	char file[64];
+	snprintf(file, sizeof(file), "/tmp/tinydock-skipped.%d", (int)getpid());
+	setenv("TINYDOCK_SKIP_FILE", file, 1);
+	unlink(file);
+	snprintf(file, sizeof(file), "/tmp/tinydock-sandboxes.%d", (int)getpid());
+	setenv("TINYDOCK_SANDBOX_LIST", file, 1);
+	unlink(file);
+}
+
+void harness_skip(const char *fmt, ...)
+{
+	char reason[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	printf("skipped: %s: %s\n", tcase_name(), reason);
+	fflush(stdout);
+	const char *file = getenv("TINYDOCK_SKIP_FILE");
+	if (file) {
+		FILE *f = fopen(file, "a");
+		if (f) {
+			fprintf(f, "%s\n", reason);
+			fclose(f);
+		}
+	}
+}
+
+int harness_count_skipped(void)
+{
+	const char *file = getenv("TINYDOCK_SKIP_FILE");
+	if (!file)
+		return 0;
+	FILE *f = fopen(file, "r");
+	if (!f)
+		return 0;
+	int count = 0, c;
+	while ((c = fgetc(f)) != EOF)
+		count += c == '\n';
+	fclose(f);
+	unlink(file);
+	return count;
+}

@@ -1,0 +1,65 @@
+/*
+ * harness.h - what system tests share: a sandbox with its own state folders, running the
+ * tinydock binary as a user would, and cleaning up even when a test fails.
+ *
+ * Every test gets a fresh folder under /tmp with TINYDOCK_ROOT and TINYDOCK_RUN inside it,
+ * so tests never touch a user's images and can run side by side. harness_use_sandbox(tcase)
+ * gives each test of a test case its own: made in the test's process before the test, removed
+ * after it, and removed again by the runner process at the end of the test case, so that even
+ * a test that crashed or timed out leaves nothing mounted or behind.
+ */
+#ifndef TINYDOCK_HARNESS_H
+#define TINYDOCK_HARNESS_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+struct sandbox {
+	char dir[PATH_MAX];    /* the test's own folder, /tmp/tinydock-test.XXXXXX */
+	char root[PATH_MAX];   /* TINYDOCK_ROOT */
+	char run[PATH_MAX];    /* TINYDOCK_RUN */
+	char rootfs[PATH_MAX]; /* a busybox root filesystem with probe and chroot-escape in /bin */
+};
+
+/* The sandbox of the test that is running. */
+extern struct sandbox sandbox;
+
+/* Give every test of t a fresh sandbox (and TINYDOCK_ROOT/TINYDOCK_RUN pointing into it). */
+struct TCase;
+void harness_use_sandbox(struct TCase *t);
+
+/* Unmount everything below dir (deepest first) and remove the tree; safe to call twice. */
+void sandbox_remove(const char *dir);
+
+struct run_result {
+	int status;  /* exit code, 128+N for signal N, or -1 if it had to be killed after the timeout */
+	char *out;   /* everything written on stdout (NUL-terminated) */
+	char *err;   /* everything written on stderr */
+};
+
+/* Run $TINYDOCK (the binary under test) with the given arguments (NULL-terminated), feeding
+ * input (may be NULL) on stdin; kill it after timeout_seconds. Free the result with run_free. */
+struct run_result run_tinydock(const char *input, int timeout_seconds, const char *arg, ...)
+	__attribute__((sentinel));
+
+/* The same for any program (argv[0] is looked up on PATH). */
+struct run_result run_program(const char *input, int timeout_seconds, const char *const argv[]);
+
+void run_free(struct run_result *result);
+
+/* True when a program of that name is on PATH. */
+bool have_program(const char *name);
+
+/* Mark the running test as skipped (a peer tool is missing): prints "skipped: TEST: reason". */
+void harness_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* For the runner: prepare counting skips, and how many tests were skipped. */
+void harness_begin(void);
+int harness_count_skipped(void);
+
+/* Paths of the helper programs built by make (from the environment the Makefile sets). */
+const char *tinydock_binary(void);
+const char *probe_binary(void);
+const char *escape_binary(void);
+
+#endif

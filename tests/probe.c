@@ -1,0 +1,286 @@
+/*
+ * probe.c - a small static program that system tests copy into a root filesystem,
+ * to report what a process inside a jail or container sees.
+ *
+ * The idea comes from crun's tests: rather than guess from the outside, run a
+ * tiny program inside and ask. It is static, so it needs nothing from the root
+ * filesystem it runs in. Each operation prints `key=value` lines on stdout;
+ * several operations run in order:
+ *
+ *     probe pid hostname ids          pid=1 ppid=0 / hostname=web / uid=0 gid=0 euid=0 egid=0
+ *     probe cwd                       cwd=/
+ *     probe ls /                      ls=bin dev etc ... (sorted, one line)
+ *     probe mounts                    mount=<mount point> <fstype> <options> (one per mount)
+ *     probe caps                      cap_eff=00000000a80425fb cap_bnd=... no_new_privs=1 seccomp=2
+ *     probe cgroup                    cgroup=<each line of /proc/self/cgroup>
+ *     probe open PATH r|w             open=ok, or open=EACCES
+ *     probe syscall NAME              syscall=NAME result=ok|EPERM|... (see try_syscall)
+ *     probe alloc MIB                 allocates and touches MIB mebibytes: alloc=ok
+ *     probe fork N                    forks N children that wait; forked=K (K < N under a pids limit)
+ *     probe sleep SECONDS             sleeps (a long-running command for stop/kill tests)
+ *     probe wait-signal               waits for one signal, prints signal=NAME and exits 0
+ *     probe ignore-signals            ignores every catchable signal, then pauses forever
+ *     probe exit N                    exits with N
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <sched.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *errno_name(int err)
+{
+	const char *name = strerrorname_np(err);
+	return name ? name : "E?";
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void list_folder(const char *path)
+{
+	DIR *dir = opendir(path);
+	if (!dir) {
+		printf("ls=%s\n", errno_name(errno));
+		return;
+	}
+	char *names[4096];
+	size_t count = 0;
+	struct dirent *entry;
+	while ((entry = readdir(dir)) && count < 4096)
+		if (strcmp(entry->d_name, ".") && strcmp(entry->d_name, ".."))
+			names[count++] = strdup(entry->d_name);
+	closedir(dir);
+	qsort(names, count, sizeof(names[0]), compare_names);
+	printf("ls=");
+	for (size_t i = 0; i < count; i++) {
+		printf("%s%s", i ? " " : "", names[i]);
+		free(names[i]);
+	}
+	printf("\n");
+}
+
+static void print_file_lines(const char *path, const char *key)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		printf("%s=%s\n", key, errno_name(errno));
+		return;
+	}
+	char line[4096];
+	while (fgets(line, sizeof(line), f))
+		printf("%s=%s", key, line);
+	fclose(f);
+}
+
+static void print_mounts(void)
+{
+	FILE *f = fopen("/proc/self/mounts", "r");
+	if (!f) {
+		printf("mount=%s\n", errno_name(errno));
+		return;
+	}
+	char source[1024], target[1024], type[256], options[1024];
+	while (fscanf(f, "%1023s %1023s %255s %1023s %*d %*d", source, target, type, options) == 4)
+		printf("mount=%s %s %s\n", target, type, options);
+	fclose(f);
+}
+
+static void print_status_fields(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f) {
+		printf("caps=%s\n", errno_name(errno));
+		return;
+	}
+	char line[512];
+	while (fgets(line, sizeof(line), f)) {
+		char value[256];
+		if (sscanf(line, "CapEff: %255s", value) == 1)
+			printf("cap_eff=%s\n", value);
+		else if (sscanf(line, "CapBnd: %255s", value) == 1)
+			printf("cap_bnd=%s\n", value);
+		else if (sscanf(line, "CapPrm: %255s", value) == 1)
+			printf("cap_prm=%s\n", value);
+		else if (sscanf(line, "NoNewPrivs: %255s", value) == 1)
+			printf("no_new_privs=%s\n", value);
+		else if (sscanf(line, "Seccomp: %255s", value) == 1)
+			printf("seccomp=%s\n", value);
+	}
+	fclose(f);
+}
+
+/* Try one system call that a container's security settings may refuse. */
+static void try_syscall(const char *name)
+{
+	long rc = -1;
+	errno = 0;
+	if (strcmp(name, "chroot") == 0) {
+		rc = chroot("/");
+	} else if (strcmp(name, "mount") == 0) {
+		rc = mount("none", "/tmp", "tmpfs", 0, NULL);
+		if (rc == 0)
+			umount("/tmp");
+	} else if (strcmp(name, "unshare-user") == 0) {
+		rc = unshare(CLONE_NEWUSER);
+	} else if (strcmp(name, "unshare-net") == 0) {
+		rc = unshare(CLONE_NEWNET);
+	} else if (strcmp(name, "keyctl") == 0) {
+		rc = syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0);
+	} else if (strcmp(name, "bpf") == 0) {
+		rc = syscall(SYS_bpf, 0, NULL, 0);
+		if (rc < 0 && errno == EINVAL)
+			rc = 0; /* the call was allowed; only its arguments were bad */
+	} else if (strcmp(name, "ptrace") == 0) {
+		rc = ptrace(PTRACE_ATTACH, getppid() > 0 ? getppid() : 1, NULL, NULL);
+	} else if (strcmp(name, "perf_event_open") == 0) {
+		rc = syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0);
+		if (rc < 0 && (errno == EFAULT || errno == EINVAL))
+			rc = 0;
+	} else if (strcmp(name, "userfaultfd") == 0) {
+		rc = syscall(SYS_userfaultfd, 0);
+	} else if (strcmp(name, "sethostname") == 0) {
+		rc = sethostname("probe", 5);
+	} else if (strcmp(name, "setuid") == 0) {
+		rc = setuid(0);
+	} else {
+		printf("syscall=%s result=unknown\n", name);
+		return;
+	}
+	printf("syscall=%s result=%s\n", name, rc < 0 ? errno_name(errno) : "ok");
+}
+
+static void wait_for_signal(void)
+{
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	int sig = 0;
+	sigwait(&all, &sig);
+	printf("signal=SIG%s\n", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+}
+
+static void ignore_signals(void)
+{
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_IGN);
+	printf("ignoring=all\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+static void fork_children(long count)
+{
+	long forked = 0;
+	for (; forked < count; forked++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			break;
+		if (pid == 0) {
+			sleep(5);
+			_exit(0);
+		}
+	}
+	printf("forked=%ld\n", forked);
+	fflush(stdout);
+	while (forked-- > 0)
+		wait(NULL);
+}
+
+static void allocate(long mib)
+{
+	size_t size = (size_t)mib << 20;
+	char *memory = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (memory == MAP_FAILED) {
+		printf("alloc=%s\n", errno_name(errno));
+		return;
+	}
+	for (size_t i = 0; i < size; i += 4096)
+		memory[i] = 1;
+	printf("alloc=ok\n");
+	munmap(memory, size);
+}
+
+static int need(int i, int argc, const char *op)
+{
+	if (i >= argc) {
+		fprintf(stderr, "probe: %s needs an argument\n", op);
+		exit(2);
+	}
+	return i;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (int i = 1; i < argc; i++) {
+		const char *op = argv[i];
+		if (strcmp(op, "pid") == 0) {
+			printf("pid=%d\nppid=%d\n", (int)getpid(), (int)getppid());
+		} else if (strcmp(op, "hostname") == 0) {
+			char name[256] = "";
+			gethostname(name, sizeof(name));
+			printf("hostname=%s\n", name);
+		} else if (strcmp(op, "ids") == 0) {
+			printf("uid=%d\ngid=%d\neuid=%d\negid=%d\n", (int)getuid(), (int)getgid(), (int)geteuid(),
+			       (int)getegid());
+		} else if (strcmp(op, "cwd") == 0) {
+			char cwd[4096];
+			printf("cwd=%s\n", getcwd(cwd, sizeof(cwd)) ? cwd : errno_name(errno));
+		} else if (strcmp(op, "ls") == 0) {
+			list_folder(argv[i = need(i + 1, argc, op)]);
+		} else if (strcmp(op, "mounts") == 0) {
+			print_mounts();
+		} else if (strcmp(op, "caps") == 0) {
+			print_status_fields();
+		} else if (strcmp(op, "cgroup") == 0) {
+			print_file_lines("/proc/self/cgroup", "cgroup");
+		} else if (strcmp(op, "env") == 0) {
+			extern char **environ;
+			for (char **e = environ; *e; e++)
+				printf("env=%s\n", *e);
+		} else if (strcmp(op, "open") == 0) {
+			const char *path = argv[i = need(i + 1, argc, op)];
+			const char *mode = argv[i = need(i + 1, argc, op)];
+			int fd = open(path, strcmp(mode, "w") == 0 ? O_WRONLY : O_RDONLY);
+			printf("open=%s\n", fd < 0 ? errno_name(errno) : "ok");
+			if (fd >= 0)
+				close(fd);
+		} else if (strcmp(op, "syscall") == 0) {
+			try_syscall(argv[i = need(i + 1, argc, op)]);
+		} else if (strcmp(op, "alloc") == 0) {
+			allocate(atol(argv[i = need(i + 1, argc, op)]));
+		} else if (strcmp(op, "fork") == 0) {
+			fork_children(atol(argv[i = need(i + 1, argc, op)]));
+		} else if (strcmp(op, "sleep") == 0) {
+			double seconds = atof(argv[i = need(i + 1, argc, op)]);
+			struct timespec t = { (time_t)seconds, (long)((seconds - (time_t)seconds) * 1e9) };
+			while (nanosleep(&t, &t) < 0 && errno == EINTR)
+				;
+		} else if (strcmp(op, "wait-signal") == 0) {
+			wait_for_signal();
+		} else if (strcmp(op, "ignore-signals") == 0) {
+			ignore_signals();
+		} else if (strcmp(op, "exit") == 0) {
+			exit(atoi(argv[i = need(i + 1, argc, op)]));
+		} else {
+			fprintf(stderr, "probe: unknown operation \"%s\"\n", op);
+			return 2;
+		}
+	}
+	return 0;
+}

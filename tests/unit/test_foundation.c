@@ -1,0 +1,235 @@
+/*
+ * test_foundation.c - the error convention, --explain, and argument helpers (01-chroot).
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "error.h"
+#include "exec.h"
+#include "explain.h"
+#include "files.h"
+
+START_TEST(fail_names_the_object_and_appends_the_reason_from_errno)
+{
+	errno = ENOENT;
+	ck_assert_int_eq(fail_sys("cannot open \"%s\"", "/nowhere"), -1);
+	ck_assert_str_eq(error_message(), "cannot open \"/nowhere\": No such file or directory");
+	ck_assert_int_eq(error_errno(), ENOENT);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
+START_TEST(fail_context_puts_the_caller_in_front)
+{
+	fail_errno(EBUSY, "cannot write \"%s\" to \"%s\"", "67108864", "memory.max");
+	fail_context("run");
+	ck_assert_str_eq(error_message(), "run: cannot write \"67108864\" to \"memory.max\": Device or resource busy");
+}
+END_TEST
+
+START_TEST(fail_errno_zero_records_no_reason)
+{
+	fail_errno(0, "\"%s\" is not a directory", "/tmp/x");
+	ck_assert_str_eq(error_message(), "\"/tmp/x\" is not a directory");
+	ck_assert_int_eq(error_errno(), 0);
+}
+END_TEST
+
+/* Capture what explain_result prints on stderr, from a child so the test's stderr stays clean. */
+static void capture_explain(long result, int err, char *out, size_t size)
+{
+	int pipefd[2];
+	ck_assert_int_eq(pipe(pipefd), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], 2);
+		explain_enable(true);
+		errno = err;
+		long back = explain_result("01-chroot", result, "chroot(\"%s\")", "/tmp/jail");
+		_exit(back == result && errno == err ? 0 : 1);
+	}
+	close(pipefd[1]);
+	ssize_t n = read(pipefd[0], out, size - 1);
+	out[n > 0 ? n : 0] = '\0';
+	close(pipefd[0]);
+	int status;
+	waitpid(pid, &status, 0);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "explain_result changed result or errno");
+}
+
+START_TEST(explain_prints_the_step_with_its_chapter_and_result)
+{
+	char line[512];
+	capture_explain(0, 0, line, sizeof(line));
+	ck_assert_str_eq(line, "[01-chroot] chroot(\"/tmp/jail\") = 0\n");
+	capture_explain(-1, ENOENT, line, sizeof(line));
+	ck_assert_str_eq(line, "[01-chroot] chroot(\"/tmp/jail\") = -1 ENOENT (No such file or directory)\n");
+}
+END_TEST
+
+START_TEST(explain_is_silent_unless_asked)
+{
+	explain_enable(false);
+	ck_assert(!explain_enabled());
+	explain_enable(true);
+	ck_assert(explain_enabled());
+	explain_enable(false);
+}
+END_TEST
+
+START_TEST(parse_size_reads_docker_style_sizes)
+{
+	int64_t bytes;
+	ck_assert_int_eq(parse_size("64m", &bytes), 0);
+	ck_assert_int_eq(bytes, 64LL << 20);
+	ck_assert_int_eq(parse_size("1g", &bytes), 0);
+	ck_assert_int_eq(bytes, 1LL << 30);
+	ck_assert_int_eq(parse_size("512k", &bytes), 0);
+	ck_assert_int_eq(bytes, 512LL << 10);
+	ck_assert_int_eq(parse_size("1048576", &bytes), 0);
+	ck_assert_int_eq(bytes, 1048576);
+	ck_assert_int_eq(parse_size("64MiB", &bytes), 0);
+	ck_assert_int_eq(bytes, 64LL << 20);
+	ck_assert_int_eq(parse_size("1.5g", &bytes), 0);
+	ck_assert_int_eq(bytes, 3LL << 29);
+}
+END_TEST
+
+START_TEST(parse_size_refuses_garbage)
+{
+	int64_t bytes;
+	ck_assert_int_eq(parse_size("", &bytes), -1);
+	ck_assert_int_eq(parse_size("-1m", &bytes), -1);
+	ck_assert_int_eq(parse_size("12q", &bytes), -1);
+	ck_assert_int_eq(parse_size("m", &bytes), -1);
+	ck_assert_int_eq(parse_size("64mbx", &bytes), -1);
+	ck_assert_int_eq(parse_size("99999999999t", &bytes), -1);
+}
+END_TEST
+
+START_TEST(parse_uint_takes_whole_numbers_within_range)
+{
+	unsigned long long v;
+	ck_assert_int_eq(parse_uint("42", 100, &v), 0);
+	ck_assert_uint_eq(v, 42);
+	ck_assert_int_eq(parse_uint("101", 100, &v), -1);
+	ck_assert_int_eq(parse_uint("4x", 100, &v), -1);
+	ck_assert_int_eq(parse_uint("-4", 100, &v), -1);
+	ck_assert_int_eq(parse_uint("", 100, &v), -1);
+}
+END_TEST
+
+START_TEST(asks_for_help_only_looks_at_options_before_the_operands)
+{
+	char *a[] = { "chroot", "--help", NULL };
+	char *b[] = { "chroot", "/tmp/x", "ls", "--help", NULL };
+	char *c[] = { "chroot", "-h", NULL };
+	ck_assert(asks_for_help(2, a));
+	ck_assert(!asks_for_help(4, b));
+	ck_assert(asks_for_help(2, c));
+}
+END_TEST
+
+START_TEST(exit_codes_follow_the_shell_and_docker)
+{
+	ck_assert_int_eq(exit_code_for_exec_errno(ENOENT), 127);
+	ck_assert_int_eq(exit_code_for_exec_errno(EACCES), 126);
+	ck_assert_int_eq(exit_code_for_exec_errno(ENOEXEC), 126);
+	ck_assert_int_eq(exit_code_for_wait_status(3 << 8), 3);
+	ck_assert_int_eq(exit_code_for_wait_status(9 /* killed by SIGKILL */), 137);
+}
+END_TEST
+
+START_TEST(find_command_walks_path_and_tells_missing_from_not_executable)
+{
+	char dir[] = "/tmp/tinydock-unit.XXXXXX", path[512], found[512];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/tool", dir);
+	ck_assert_int_eq(write_file_atomic(path, "#!/bin/sh\n", 10, 0755), 0);
+	snprintf(path, sizeof(path), "%s/data", dir);
+	ck_assert_int_eq(write_file_atomic(path, "x", 1, 0644), 0);
+	char search[600];
+	snprintf(search, sizeof(search), "/nonexistent:%s", dir);
+
+	ck_assert_int_eq(find_command("tool", search, found, sizeof(found)), 0);
+	snprintf(path, sizeof(path), "%s/tool", dir);
+	ck_assert_str_eq(found, path);
+	ck_assert_int_eq(find_command("data", search, found, sizeof(found)), -1);
+	ck_assert_int_eq(error_errno(), EACCES);
+	ck_assert_int_eq(find_command("nothing", search, found, sizeof(found)), -1);
+	ck_assert_int_eq(error_errno(), ENOENT);
+	ck_assert_ptr_nonnull(strstr(error_message(), "\"nothing\": executable file not found in $PATH"));
+	ck_assert_int_eq(remove_tree(dir), 0);
+}
+END_TEST
+
+START_TEST(write_file_atomic_replaces_and_read_file_reads_back)
+{
+	char dir[] = "/tmp/tinydock-unit.XXXXXX", path[512];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/a/b/state.json", dir);
+	char parent[512];
+	snprintf(parent, sizeof(parent), "%s/a/b", dir);
+	ck_assert_int_eq(make_dirs(parent, 0755), 0);
+	ck_assert_int_eq(write_file_atomic(path, "{\"v\":1}", 7, 0600), 0);
+	ck_assert_int_eq(write_file_atomic(path, "{\"v\":22}", 8, 0600), 0);
+	size_t size;
+	char *data = read_file(path, &size);
+	ck_assert_ptr_nonnull(data);
+	ck_assert_uint_eq(size, 8);
+	ck_assert_str_eq(data, "{\"v\":22}");
+	free(data);
+	ck_assert_ptr_null(read_file("/nonexistent/file", NULL));
+	ck_assert_str_eq(error_message(), "cannot open \"/nonexistent/file\": No such file or directory");
+	ck_assert_int_eq(remove_tree(dir), 0);
+	ck_assert(!is_directory(dir));
+}
+END_TEST
+
+START_TEST(remove_tree_does_not_follow_symlinks_out_of_the_tree)
+{
+	char outside[] = "/tmp/tinydock-unit.XXXXXX", tree[] = "/tmp/tinydock-unit.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(outside));
+	ck_assert_ptr_nonnull(mkdtemp(tree));
+	char precious[512], link_path[512];
+	snprintf(precious, sizeof(precious), "%s/precious", outside);
+	ck_assert_int_eq(write_file_atomic(precious, "keep", 4, 0644), 0);
+	snprintf(link_path, sizeof(link_path), "%s/escape", tree);
+	ck_assert_int_eq(symlink(outside, link_path), 0);
+	ck_assert_int_eq(remove_tree(tree), 0);
+	ck_assert_int_eq(access(precious, F_OK), 0);
+	ck_assert_int_eq(remove_tree(outside), 0);
+}
+END_TEST
+
+Suite *foundation_suite(void)
+{
+	Suite *s = suite_create("foundation");
+	TCase *t = tcase_create("errors_and_explain");
+	tcase_add_test(t, fail_names_the_object_and_appends_the_reason_from_errno);
+	tcase_add_test(t, fail_context_puts_the_caller_in_front);
+	tcase_add_test(t, fail_errno_zero_records_no_reason);
+	tcase_add_test(t, explain_prints_the_step_with_its_chapter_and_result);
+	tcase_add_test(t, explain_is_silent_unless_asked);
+	suite_add_tcase(s, t);
+	t = tcase_create("arguments_and_exec");
+	tcase_add_test(t, parse_size_reads_docker_style_sizes);
+	tcase_add_test(t, parse_size_refuses_garbage);
+	tcase_add_test(t, parse_uint_takes_whole_numbers_within_range);
+	tcase_add_test(t, asks_for_help_only_looks_at_options_before_the_operands);
+	tcase_add_test(t, exit_codes_follow_the_shell_and_docker);
+	tcase_add_test(t, find_command_walks_path_and_tells_missing_from_not_executable);
+	suite_add_tcase(s, t);
+	t = tcase_create("files");
+	tcase_add_test(t, write_file_atomic_replaces_and_read_file_reads_back);
+	tcase_add_test(t, remove_tree_does_not_follow_symlinks_out_of_the_tree);
+	suite_add_tcase(s, t);
+	return s;
+}

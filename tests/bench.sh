@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# bench.sh - `make bench`: every chapter's benchmarks, side by side with the peers installed here.
+# Each chapter's bench.sh prints rows (see bench-lib.sh); peers that are missing show "-".
+# It reports and never fails the build.
+set -u
+cd "$(dirname "$0")/.."
+export TINYDOCK=${TINYDOCK:-$PWD/build/tinydock}
+source tests/bench-lib.sh
+printf '%-44s %12s %-6s %-22s %12s %-6s %8s\n' "benchmark (median)" "tinydock" "" "peer" "peer" "" "ratio"
+printf '%s\n' "$(printf '%.0s-' {1..116})"
+for script in [0-9][0-9]-*/bench.sh; do
+  [[ -f $script ]] || continue
+  bash "$script" || echo "(${script%%/*}: benchmark script failed; continuing)"
+done
+exit 0

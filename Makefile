@@ -110,7 +110,9 @@ sanitize:
 
 # --- demo, bench, dependencies ---------------------------------------------
 demo: deps all
-	@for d in $(CHAPTERS); do [ -x $$d/demo.sh ] && TINYDOCK=$(abspath $(TINYDOCK)) $$d/demo.sh || exit 1; done
+	@for d in $(CHAPTERS); do \
+	   if [ -x $$d/demo.sh ]; then TINYDOCK=$(abspath $(TINYDOCK)) $$d/demo.sh || exit 1; fi; \
+	 done
 
 bench: all
 	TINYDOCK=$(abspath $(TINYDOCK)) tests/bench.sh

@@ -6,6 +6,7 @@
 #   make demo     the chapters' demos, one after another (needs root)
 #   make bench    measure, next to the peers installed here (runc, docker, tar, ...)
 #   make sanitize unit tests under AddressSanitizer and UndefinedBehaviorSanitizer
+#   make valgrind unit tests under valgrind's memcheck
 #   make clean    remove build/
 #
 # `sudo make test` and `sudo make demo` first install what is missing (make deps).
@@ -40,7 +41,7 @@ HARNESS_SRC := tests/harness.c
 TINYDOCK := $(BUILD)/tinydock
 STATIC_BIN := $(BUILD)/chroot-escape $(BUILD)/probe
 
-.PHONY: all check test system-test demo bench sanitize clean deps
+.PHONY: all check test system-test demo bench sanitize valgrind clean deps
 .SECONDARY:
 all: $(TINYDOCK) $(STATIC_BIN)
 
@@ -107,6 +108,10 @@ test: deps
 sanitize:
 	$(MAKE) BUILD=build-sanitize CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" check
+
+# The unit tests in one process (CK_FORK=no) under valgrind: no leaks, no invalid accesses.
+valgrind: $(BUILD)/unit-tests
+	CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 $(BUILD)/unit-tests
 
 # --- demo, bench, dependencies ---------------------------------------------
 demo: deps all

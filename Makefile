@@ -20,7 +20,7 @@ CPPFLAGS += -D_GNU_SOURCE $(addprefix -I,$(CHAPTERS))
 CFLAGS   ?= -O2 -g
 # -Wno-format-truncation: snprintf into fixed buffers is how paths are built here; where a
 # cut-off path would matter, the code checks snprintf's result itself.
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -pthread -MMD -MP
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -Wno-unknown-warning-option -pthread -MMD -MP
 LDFLAGS  += -pthread
 
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)

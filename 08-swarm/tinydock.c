@@ -47,7 +47,7 @@ static int usage(FILE *out)
 		     "\n"
 		     "Commands:\n");
 	for (size_t i = 0; i < command_count; i++)
-		fprintf(out, "  %-10s %-11s %s\n", commands[i].name, commands[i].chapter, commands[i].summary);
+		fprintf(out, "  %-10s %-14s %s\n", commands[i].name, commands[i].chapter, commands[i].summary);
 	fprintf(out, "\nRun 'tinydock COMMAND --help' for more information on a command.\n");
 	return out == stdout ? 0 : EXIT_TINYDOCK_FAILED;
 }

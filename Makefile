@@ -16,12 +16,12 @@ BUILD    ?= build
 CC       ?= cc
 CHAPTERS := $(sort $(wildcard [0-9][0-9]-*))
 
-CPPFLAGS += -D_GNU_SOURCE $(addprefix -I,$(CHAPTERS))
+override CPPFLAGS += -D_GNU_SOURCE $(addprefix -I,$(CHAPTERS))
 CFLAGS   ?= -O2 -g
 # -Wno-format-truncation: snprintf into fixed buffers is how paths are built here; where a
 # cut-off path would matter, the code checks snprintf's result itself.
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -Wno-unknown-warning-option -pthread -MMD -MP
-LDFLAGS  += -pthread
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -Wno-unknown-warning-option -pthread -MMD -MP
+override LDFLAGS += -pthread
 
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt)

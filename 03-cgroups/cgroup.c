@@ -120,7 +120,7 @@ const char *cgroup_write_hint(const char *file, int err)
 		return "this kernel has no CPU bandwidth control (CONFIG_CFS_BANDWIDTH)";
 	if ((strcmp(file, "cpu.cfs_quota_us") == 0 || strcmp(file, "cpu.max") == 0) && err == EINVAL)
 		return "the quota is below 1 ms or above what the parent cgroup allows";
-	if (strcmp(file, "cpuset.cpus") == 0 && err == EINVAL)
+	if (strcmp(file, "cpuset.cpus") == 0 && (err == EINVAL || err == ERANGE))
 		return "a CPU in the list does not exist, or is not in the parent cgroup's cpuset.cpus";
 	if (err == ENOENT)
 		return "this cgroup has no such file: its controller is not enabled for it";

@@ -22,7 +22,7 @@
  * the file and the value, and says what to do when the kernel's errno alone would puzzle (as crun
  * learned to do: "the cpu controller is not enabled in ...; enable it with: echo +cpu > ...").
  *
- * Read cgroup_info.c next: the `tinydock cgroup info` command that shows the layout found here.
+ * Read cgroup_cmd.c next: `tinydock cgroup info` and `tinydock cgroup run`, which use all of this.
  */
 #include "cgroup.h"
 #include "error.h"
@@ -754,7 +754,7 @@ int cgroup_oom_kills(const struct cgroup *cg, int64_t *count)
 
 int cgroup_read_stats(const struct cgroup *cg, struct cgroup_stats *s)
 {
-	*s = (struct cgroup_stats){ -1, -1, -1, -1, -1, -1 };
+	*s = (struct cgroup_stats){ -1, -1, -1, -1, -1, -1, -1 };
 	int64_t v;
 	if (cg->layout.mode == CGROUP_V2) {
 		const char *dir = cg->v2;
@@ -762,6 +762,8 @@ int cgroup_read_stats(const struct cgroup *cg, struct cgroup_stats *s)
 			s->memory_usage = v;
 		if (cg_read_value(dir, "memory.max", &v) == 0)
 			s->memory_limit = v;
+		if (cg_read_value(dir, "memory.peak", &v) == 0)
+			s->memory_peak = v;
 		if (cg_read_keyed(dir, "cpu.stat", "usage_usec", &v) == 0)
 			s->cpu_usage_usec = v;
 		if (cg_read_value(dir, "pids.current", &v) == 0)
@@ -773,6 +775,8 @@ int cgroup_read_stats(const struct cgroup *cg, struct cgroup_stats *s)
 			s->memory_usage = v;
 		if (cg->v1[CG_MEMORY][0] && cg_read_value(cg->v1[CG_MEMORY], "memory.limit_in_bytes", &v) == 0)
 			s->memory_limit = v1_limit(v);
+		if (cg->v1[CG_MEMORY][0] && cg_read_value(cg->v1[CG_MEMORY], "memory.max_usage_in_bytes", &v) == 0)
+			s->memory_peak = v;
 		/* cpuacct.usage is in nanoseconds */
 		if (cg->v1[CG_CPUACCT][0] && cg_read_value(cg->v1[CG_CPUACCT], "cpuacct.usage", &v) == 0)
 			s->cpu_usage_usec = v / 1000;

@@ -38,6 +38,7 @@ int cgroup_attach(const struct cgroup *cg, pid_t pid);
 struct cgroup_stats {
 	int64_t memory_usage;   /* bytes in use */
 	int64_t memory_limit;   /* bytes */
+	int64_t memory_peak;    /* the most it ever used, bytes (v2: memory.peak, Linux 5.19+) */
 	int64_t cpu_usage_usec; /* CPU time used by all its processes so far */
 	int64_t pids_current;
 	int64_t pids_limit;

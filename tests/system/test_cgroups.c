@@ -392,6 +392,104 @@ START_TEST(a_cpuset_of_a_cpu_that_does_not_exist_is_refused_with_the_file_and_va
 }
 END_TEST
 
+START_TEST(the_v2_tree_of_a_hybrid_machine_works_as_a_v2_root_of_its_own)
+{
+	struct cgroup_layout full = real_layout(), layout;
+	if (full.mode != CGROUP_HYBRID) {
+		harness_skip("this machine is %s, not hybrid: no separate v2 tree to try", cgroup_mode_name(full.mode));
+		return;
+	}
+	/* pointed at /sys/fs/cgroup/unified, the detection sees a cgroup2 mount: a v2 root */
+	ck_assert_msg(cgroup_detect(full.unified, &layout) == 0, "%s", error_message());
+	ck_assert_int_eq(layout.mode, CGROUP_V2);
+	struct cgroup_limits none = { 0 };
+	struct cgroup cg;
+	ck_assert_msg(cgroup_create(&layout, parent, "v2", &none, &cg) == 0, "%s", error_message());
+	const char *const args[] = { "fork", "3", NULL };
+	struct child c = spawn(BODY_PROBE, args);
+	ck_assert_msg(cgroup_attach(&cg, c.pid) == 0, "%s", error_message());
+	release(&c);
+	ck_assert_str_eq(read_line(&c), "forked=3\n");
+	pid_t *pids;
+	size_t count;
+	ck_assert_int_eq(cgroup_pids(&cg, &pids, &count), 0);
+	free(pids);
+	ck_assert_uint_eq(count, 4); /* the probe and its three children, all tracked by the v2 tree */
+	struct cgroup_stats s;
+	ck_assert_int_eq(cgroup_read_stats(&cg, &s), 0);
+	ck_assert_int_ge(s.cpu_usage_usec, 0); /* cpu.stat exists in every v2 cgroup */
+	/* cgroup.kill (Linux 5.14) ends all four at once */
+	ck_assert_msg(cgroup_remove(&cg) == 0, "%s", error_message());
+	int status = reap(&c);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	ck_assert(!any_folder_left(&cg));
+}
+END_TEST
+
+/* ---- the commands -------------------------------------------------------------------------- */
+
+START_TEST(cgroup_info_names_the_layout_of_this_machine)
+{
+	struct cgroup_layout layout = real_layout();
+	struct run_result r = run_tinydock(NULL, 10, "cgroup", "info", NULL);
+	ck_assert_int_eq(r.status, 0);
+	char expected[64];
+	snprintf(expected, sizeof(expected), "Layout:        %s (", cgroup_mode_name(layout.mode));
+	ck_assert_msg(strstr(r.out, expected) != NULL, "stdout: %s", r.out);
+	ck_assert_msg(strstr(r.out, "Root:          /sys/fs/cgroup\n") != NULL, "stdout: %s", r.out);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(cgroup_run_reports_an_oom_kill_with_exit_137_and_explains_each_write)
+{
+	struct run_result r = run_tinydock(NULL, 30, "--explain", "cgroup", "run", "--cgroup-parent", parent, "--memory",
+					   "32m", "--memory-swap", "32m", probe_binary(), "alloc", "64", NULL);
+	ck_assert_msg(r.status == 137, "status %d, stderr: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "the command was killed by the out-of-memory killer") != NULL, "%s", r.err);
+	ck_assert_msg(strstr(r.err, "OOM kills 1") != NULL, "%s", r.err);
+	struct cgroup_layout layout = real_layout();
+	const char *file = layout.mode == CGROUP_V2 ? "memory.max = 33554432\n" : "memory.limit_in_bytes = 33554432\n";
+	ck_assert_msg(strstr(r.err, file) != NULL, "no \"%s\" in: %s", file, r.err);
+	ck_assert_msg(strstr(r.err, "[03-cgroups] write /sys/fs/cgroup/") != NULL, "%s", r.err);
+	ck_assert_msg(strstr(r.err, "[03-cgroups] rmdir /sys/fs/cgroup/") != NULL, "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(cgroup_run_passes_the_exit_code_on_and_leaves_no_cgroup)
+{
+	struct run_result r = run_tinydock(NULL, 30, "cgroup", "run", "--cgroup-parent", parent, "--pids-limit", "10",
+					   probe_binary(), "fork", "50", "exit", "3", NULL);
+	ck_assert_msg(r.status == 3, "status %d, stderr: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "forked=9\n");
+	run_free(&r);
+	struct cgroup_layout layout = real_layout();
+	const char *tree = layout.mode == CGROUP_V2 ? layout.unified : layout.v1[CG_PIDS];
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s/%s", tree, parent);
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	struct dirent *entry;
+	while ((entry = readdir(d)) != NULL)
+		ck_assert_msg(entry->d_type != DT_DIR || entry->d_name[0] == '.', "left behind: %s/%s", dir, entry->d_name);
+	closedir(d);
+}
+END_TEST
+
+START_TEST(cgroup_run_refuses_bad_flags_before_touching_anything)
+{
+	struct run_result r = run_tinydock(NULL, 10, "cgroup", "run", "--memory", "lots", "true", NULL);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "invalid argument \"lots\" for \"--memory\" flag") != NULL, "%s", r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "cgroup", "run", "--memory-swap", "64m", "true", NULL);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "--memory-swap needs --memory") != NULL, "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
 Suite *cgroups_suite(void)
 {
 	Suite *s = suite_create("cgroups");
@@ -407,6 +505,11 @@ Suite *cgroups_suite(void)
 	tcase_add_test(t, cpuset_cpus_pins_the_process_to_the_cpus_listed);
 	tcase_add_test(t, cpu_shares_are_written_to_the_file_of_the_layout);
 	tcase_add_test(t, a_cpuset_of_a_cpu_that_does_not_exist_is_refused_with_the_file_and_value);
+	tcase_add_test(t, the_v2_tree_of_a_hybrid_machine_works_as_a_v2_root_of_its_own);
+	tcase_add_test(t, cgroup_info_names_the_layout_of_this_machine);
+	tcase_add_test(t, cgroup_run_reports_an_oom_kill_with_exit_137_and_explains_each_write);
+	tcase_add_test(t, cgroup_run_passes_the_exit_code_on_and_leaves_no_cgroup);
+	tcase_add_test(t, cgroup_run_refuses_bad_flags_before_touching_anything);
 	suite_add_tcase(s, t);
 	return s;
 }

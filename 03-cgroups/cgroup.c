@@ -286,14 +286,14 @@ static bool first_in_folder(const struct cgroup *cg, int c)
 
 /* ---- v2: enable controllers on the way down ---------------------------------------------- */
 
-static void mask_to_words(unsigned mask, char sign, char *out, size_t size)
+/* "+memory +pids" (plus) or "memory pids" */
+static void mask_to_words(unsigned mask, bool plus, char *out, size_t size)
 {
 	out[0] = '\0';
 	for (int c = 0; c < CG_CONTROLLER_COUNT; c++)
 		if (mask & (1u << c)) {
 			size_t len = strlen(out);
-			snprintf(out + len, size - len, "%s%s%s", len ? " " : "", sign ? (char[]){ sign, 0 } : "",
-				 cgroup_controller_name(c));
+			snprintf(out + len, size - len, "%s%s%s", len ? " " : "", plus ? "+" : "", cgroup_controller_name(c));
 		}
 }
 
@@ -314,7 +314,7 @@ static int enable_in(const struct cgroup_layout *layout, const char *dir, unsign
 		if (!batches[b])
 			continue;
 		char words[128];
-		mask_to_words(batches[b], '+', words, sizeof(words));
+		mask_to_words(batches[b], true, words, sizeof(words));
 		if (cg_write(layout, dir, "cgroup.subtree_control", words) == 0)
 			continue;
 		if (b == 1) { /* wanted for stats only: go on without it */
@@ -322,7 +322,7 @@ static int enable_in(const struct cgroup_layout *layout, const char *dir, unsign
 			continue;
 		}
 		char names[128], reason[1024];
-		mask_to_words(batches[b], 0, names, sizeof(names));
+		mask_to_words(batches[b], false, names, sizeof(names));
 		snprintf(reason, sizeof(reason), "%s", error_message());
 		return fail_errno(0, "the %s controller%s not enabled in %s/cgroup.subtree_control and tinydock "
 				     "could not enable %s (%s); enable %s with: echo \"%s\" > %s/cgroup.subtree_control",
@@ -493,8 +493,12 @@ static int write_limits(const struct cgroup *cg, const struct cgroup_limits *lim
 		const struct cgroup_write *w = &writes[i];
 		const char *dir = cg->layout.mode == CGROUP_V2 ? cg->v2 : cg->v1[w->controller];
 		if (!w->from_parent) {
-			if (cg_write(&cg->layout, dir, w->file, w->value) < 0)
+			if (cg_write(&cg->layout, dir, w->file, w->value) == 0)
+				continue;
+			if (!w->optional || error_errno() != ENOENT)
 				return -1;
+			error_clear(); /* Docker's swap default, on a kernel without swap accounting */
+			explain(CH, "no %s here (no swap accounting): swap stays unlimited", w->file);
 			continue;
 		}
 		char parent_dir[PATH_MAX];
@@ -580,7 +584,8 @@ int cgroup_attach(const struct cgroup *cg, pid_t pid)
 /* Append the pids listed in dir/cgroup.procs to *pids, skipping ones already there. */
 static int collect_pids(const char *dir, pid_t **pids, size_t *count, size_t *cap)
 {
-	char *text = cg_read(dir, "cgroup.procs", false);
+	/* a folder already gone holds no process: removing twice is fine */
+	char *text = cg_read(dir, "cgroup.procs", true);
 	if (!text)
 		return -1;
 	for (char *p = text; *p; ) {

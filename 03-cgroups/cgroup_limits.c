@@ -9,6 +9,7 @@
  *   --memory        memory/…/memory.limit_in_bytes            memory.max
  *   --memory-swap   memory/…/memory.memsw.limit_in_bytes      memory.swap.max
  *                   (memory + swap)                           (swap alone: memory-swap - memory)
+ *                   (--memory alone: Docker allows as much swap as memory, see memory_and_swap)
  *   --cpus          cpu/…/cpu.cfs_period_us, cpu.cfs_quota_us cpu.max "QUOTA PERIOD"
  *   --cpu-shares    cpu/…/cpu.shares (2..262144)              cpu.weight (1..10000), converted
  *   --pids-limit    pids/…/pids.max                           pids.max
@@ -213,16 +214,33 @@ static struct cgroup_write *add(struct cgroup_write *w, size_t *n, enum cgroup_c
 
 #define SET(one, ...) snprintf((one)->value, sizeof((one)->value), __VA_ARGS__)
 
+/*
+ * Docker's rule for swap (docker run reference, "--memory-swap details"): --memory alone lets the
+ * container use as much swap as memory, so memory plus swap is twice the memory. That default is
+ * written as optional: a kernel without swap accounting (no memsw files) just does not get it, as
+ * Docker only warns there. A --memory-swap the user gave is never optional.
+ */
+static int64_t memory_and_swap(const struct cgroup_limits *l, bool *optional)
+{
+	*optional = l->memory_swap == 0 && l->memory > 0;
+	return *optional ? 2 * l->memory : l->memory_swap;
+}
+
 static size_t writes_v2(const struct cgroup_limits *l, struct cgroup_write *w)
 {
 	size_t n = 0;
+	bool optional;
+	int64_t total = memory_and_swap(l, &optional);
 	if (l->memory)
 		SET(add(w, &n, CG_MEMORY, "memory.max"), "%" PRId64, l->memory);
 	/* v2 limits swap alone; Docker's flag counts memory plus swap, so subtract. */
-	if (l->memory_swap == -1)
+	if (total == -1) {
 		SET(add(w, &n, CG_MEMORY, "memory.swap.max"), "max");
-	else if (l->memory_swap > 0)
-		SET(add(w, &n, CG_MEMORY, "memory.swap.max"), "%" PRId64, l->memory_swap - l->memory);
+	} else if (total > 0) {
+		struct cgroup_write *swap = add(w, &n, CG_MEMORY, "memory.swap.max");
+		SET(swap, "%" PRId64, total - l->memory);
+		swap->optional = optional;
+	}
 	/* cpu.max is "QUOTA PERIOD": run at most QUOTA microseconds in each PERIOD. */
 	if (l->nano_cpus)
 		SET(add(w, &n, CG_CPU, "cpu.max"), "%" PRId64 " %d",
@@ -242,11 +260,16 @@ static size_t writes_v2(const struct cgroup_limits *l, struct cgroup_write *w)
 static size_t writes_v1(const struct cgroup_limits *l, struct cgroup_write *w)
 {
 	size_t n = 0;
+	bool optional;
+	int64_t total = memory_and_swap(l, &optional);
 	/* memsw must never be below the memory limit, so the memory limit goes first. */
 	if (l->memory)
 		SET(add(w, &n, CG_MEMORY, "memory.limit_in_bytes"), "%" PRId64, l->memory);
-	if (l->memory_swap)
-		SET(add(w, &n, CG_MEMORY, "memory.memsw.limit_in_bytes"), "%" PRId64, l->memory_swap);
+	if (total) {
+		struct cgroup_write *memsw = add(w, &n, CG_MEMORY, "memory.memsw.limit_in_bytes");
+		SET(memsw, "%" PRId64, total);
+		memsw->optional = optional;
+	}
 	if (l->nano_cpus) {
 		SET(add(w, &n, CG_CPU, "cpu.cfs_period_us"), "%d", CGROUP_CPU_PERIOD_US);
 		SET(add(w, &n, CG_CPU, "cpu.cfs_quota_us"), "%" PRId64,

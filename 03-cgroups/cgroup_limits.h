@@ -15,7 +15,8 @@
 /* One field per flag; 0 means "not given". */
 struct cgroup_limits {
 	int64_t memory;        /* --memory, bytes */
-	int64_t memory_swap;   /* --memory-swap: memory plus swap, bytes; -1 = unlimited swap */
+	int64_t memory_swap;   /* --memory-swap: memory plus swap, bytes; -1 = unlimited swap; 0 with
+	                          --memory means Docker's default, twice the memory (as much swap) */
 	int64_t nano_cpus;     /* --cpus, in billionths of a CPU (Docker's NanoCPUs) */
 	uint64_t cpu_shares;   /* --cpu-shares, relative weight 2..262144 (default 1024) */
 	int64_t pids_limit;    /* --pids-limit; -1 = unlimited */
@@ -57,6 +58,7 @@ struct cgroup_write {
 	const char *file;                  /* "memory.max" */
 	char value[64];                    /* "67108864" */
 	bool from_parent;                  /* v1 cpuset.mems: copy the parent cgroup's value instead */
+	bool optional;                     /* a default, not a flag: skipped if the kernel lacks the file */
 };
 
 #define CGROUP_MAX_WRITES 10

@@ -256,6 +256,7 @@ static void check_write(const struct cgroup_write *w, enum cgroup_controller c, 
 	ck_assert_str_eq(w->file, file);
 	ck_assert_str_eq(w->value, value);
 	ck_assert(!w->from_parent);
+	ck_assert(!w->optional);
 }
 
 START_TEST(v2_writes_every_limit_to_its_unified_file)
@@ -325,6 +326,27 @@ START_TEST(memory_swap_equal_to_memory_means_no_swap)
 	struct cgroup_write w[CGROUP_MAX_WRITES];
 	ck_assert_uint_eq(cgroup_limits_writes(&l, CGROUP_V2, w), 2);
 	check_write(&w[1], CG_MEMORY, "memory.swap.max", "0");
+}
+END_TEST
+
+START_TEST(memory_alone_allows_as_much_swap_as_memory_like_docker_where_swap_is_accounted)
+{
+	struct cgroup_limits l = { .memory = 64 << 20 };
+	struct cgroup_write w[CGROUP_MAX_WRITES];
+	ck_assert_uint_eq(cgroup_limits_writes(&l, CGROUP_V2, w), 2);
+	check_write(&w[0], CG_MEMORY, "memory.max", "67108864");
+	ck_assert_str_eq(w[1].file, "memory.swap.max");
+	ck_assert_str_eq(w[1].value, "67108864");
+	ck_assert(w[1].optional); /* a default: skipped on a kernel without swap accounting */
+	ck_assert(!w[0].optional);
+	ck_assert_uint_eq(cgroup_limits_writes(&l, CGROUP_V1, w), 2);
+	ck_assert_str_eq(w[1].file, "memory.memsw.limit_in_bytes");
+	ck_assert_str_eq(w[1].value, "134217728");
+	ck_assert(w[1].optional);
+	/* a swap limit the user gave is never optional */
+	l.memory_swap = 96 << 20;
+	ck_assert_uint_eq(cgroup_limits_writes(&l, CGROUP_V1, w), 2);
+	ck_assert(!w[1].optional);
 }
 END_TEST
 
@@ -432,6 +454,7 @@ Suite *cgroup_limits_suite(void)
 	tcase_add_test(t, hybrid_writes_the_v1_files_because_its_controllers_live_in_v1);
 	tcase_add_test(t, unlimited_values_are_max_in_v2_and_minus_one_in_v1);
 	tcase_add_test(t, memory_swap_equal_to_memory_means_no_swap);
+	tcase_add_test(t, memory_alone_allows_as_much_swap_as_memory_like_docker_where_swap_is_accounted);
 	tcase_add_test(t, cpu_quota_follows_the_cpus_in_every_layout);
 	tcase_add_test(t, no_flags_mean_no_writes_and_no_controllers);
 	tcase_add_test(t, keyed_files_give_the_value_of_a_whole_key);

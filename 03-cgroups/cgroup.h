@@ -1,6 +1,6 @@
 /*
  * cgroup.h - a container's cgroup: create it with its limits, put a process in it, read its
- * usage, notice an out-of-memory kill, remove it. Works on v1, v2 and hybrid (cgroup_layout.h).
+ * usage (cgroup_stats.h), remove it. Works on v1, v2 and hybrid (cgroup_layout.h).
  */
 #ifndef TINYDOCK_CGROUP_H
 #define TINYDOCK_CGROUP_H
@@ -34,35 +34,13 @@ int cgroup_open(const struct cgroup_layout *layout, const char *parent, const ch
 /* Move a process into the cgroup (every tree it has): its children are born inside. */
 int cgroup_attach(const struct cgroup *cg, pid_t pid);
 
-/* What `stats` shows; -1 where a value is unknown, or unlimited for a limit. */
-struct cgroup_stats {
-	int64_t memory_usage;   /* bytes in use */
-	int64_t memory_limit;   /* bytes */
-	int64_t memory_peak;    /* the most it ever used, bytes (v2: memory.peak, Linux 5.19+) */
-	int64_t cpu_usage_usec; /* CPU time used by all its processes so far */
-	int64_t pids_current;
-	int64_t pids_limit;
-	int64_t oom_kills;      /* processes killed by the out-of-memory killer in this cgroup */
-};
-
-int cgroup_read_stats(const struct cgroup *cg, struct cgroup_stats *stats);
-
-/* How many of its processes the out-of-memory killer has killed (0 if none). */
-int cgroup_oom_kills(const struct cgroup *cg, int64_t *count);
-
 /* The pids of the processes in the cgroup (malloc'd, *count of them). */
 int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *count);
 
 /* Kill whatever still runs in it, then remove its folders (retrying while the kernel says EBUSY). */
 int cgroup_remove(const struct cgroup *cg);
 
-/* Pure helpers, exposed for tests. */
-
-/* The value of KEY in a "key value" file such as cpu.stat or memory.events; -1 if absent. */
-int cgroup_parse_keyed(const char *text, const char *key, int64_t *value);
-
-/* A number or "max" (-1) from a one-value file such as memory.max. */
-int cgroup_parse_value(const char *text, int64_t *value);
+/* Pure, exposed for tests. */
 
 /* Advice for a failed write of a cgroup file, or NULL: why the kernel says err, and what to do. */
 const char *cgroup_write_hint(const char *file, int err);

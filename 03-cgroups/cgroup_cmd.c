@@ -8,6 +8,7 @@
  */
 #include "cgroup_cmd.h"
 #include "cgroup.h"
+#include "cgroup_stats.h"
 #include "cli.h"
 #include "error.h"
 #include "exec.h"

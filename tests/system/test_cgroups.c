@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "cgroup_stats.h"
 #include "error.h"
 #include "files.h"
 #include "harness.h"

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "cgroup_stats.h"
 #include "error.h"
 #include "explain.h"
 #include "files.h"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cgroup.h"
+#include "cgroup_stats.h"
 #include "cgroup_layout.h"
 #include "cgroup_limits.h"
 #include "error.h"

@@ -320,9 +320,11 @@ START_TEST(the_cpu_quota_holds_a_busy_loop_near_half_a_core)
 	ck_assert_int_ge(before.cpu_usage_usec, 0);
 	double cores = (double)(after.cpu_usage_usec - before.cpu_usage_usec) / 1e6 / (seconds(&t1) - seconds(&t0));
 	printf("cpu quota 0.5: the busy loop used %.3f cores over %.2f s\n", cores, seconds(&t1) - seconds(&t0));
-	/* at most half a core plus one period of slack; at least a little, even on a busy machine */
+	/* The quota is a ceiling: at most half a core, plus one 100 ms period of slack at the edges
+	 * of the window. It is no floor: on this shared 2-core machine other tests' processes compete
+	 * for the CPU (measured 0.36 with two suites at once), so below only a sanity bound. */
 	ck_assert_msg(cores <= 0.6, "used %.3f cores", cores);
-	ck_assert_msg(cores >= 0.2, "used %.3f cores", cores);
+	ck_assert_msg(cores >= 0.15, "used %.3f cores", cores);
 	ck_assert_msg(cgroup_remove(&cg) == 0, "%s", error_message());
 	reap(&c);
 }

@@ -11,6 +11,7 @@
  * `--explain` (or TINYDOCK_EXPLAIN=1) prints every kernel-level step; see
  * 01-chroot/explain.h.
  */
+#include "cgroup_cmd.h"
 #include "chroot.h"
 #include "cli.h"
 #include "error.h"
@@ -30,6 +31,7 @@ struct command {
 static const struct command commands[] = {
 	{ "rootfs", cmd_rootfs, "01-chroot", "Make a minimal root filesystem from the host's static busybox" },
 	{ "chroot", cmd_chroot, "01-chroot", "Run a command with its root folder changed (chroot(2))" },
+	{ "cgroup", cmd_cgroup, "03-cgroups", "Show the cgroup layout (info), run a command under limits (run)" },
 };
 
 static const size_t command_count = sizeof(commands) / sizeof(commands[0]);

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "error.h"
 #include "explain.h"
+#include "network.h"
 #include "rootfs.h"
 
 #include <stdio.h>
@@ -30,6 +31,7 @@ struct command {
 static const struct command commands[] = {
 	{ "rootfs", cmd_rootfs, "01-chroot", "Make a minimal root filesystem from the host's static busybox" },
 	{ "chroot", cmd_chroot, "01-chroot", "Run a command with its root folder changed (chroot(2))" },
+	{ "network", cmd_network, "02-namespaces", "Manage networks: bridges, veth pairs, addresses" },
 };
 
 static const size_t command_count = sizeof(commands) / sizeof(commands[0]);

@@ -442,7 +442,11 @@ static bool drop_dead(struct endpoint_table *t)
 		inet_ntop(AF_INET, &t->items[i].address, ip, sizeof(ip));
 		explain(CHAPTER, "process %d of container %.12s is gone: address %s is free again", (int)t->items[i].pid,
 			t->items[i].id, ip);
-		/* Its namespace died with it, and the kernel removed both ends of its veth then. */
+		/* Its namespace died with it, and the kernel removes both ends of its veth then;
+		 * that cleanup runs asynchronously (net/core/net_namespace.c, cleanup_net), so
+		 * delete the host end now rather than race a new container for the name. */
+		if (link_remove(t->items[i].veth) < 0)
+			error_clear();
 		endpoints_remove_at(t, i);
 		dropped = true;
 	}

@@ -6,7 +6,8 @@
  *
  *     -p 8080:80            every host address, port 8080 -> container port 80
  *     -p 127.0.0.1:8080:80  only on 127.0.0.1
- *     -p 80                 a free host port chosen by the kernel (see `tinydock port`)
+ *     -p 80                 a free host port chosen by the kernel (see `tinydock port`);
+ *                           so do -p 0:80 and -p 127.0.0.1::80
  *     -p 8080:80/tcp        the protocol; tinydock's proxy speaks TCP only
  *
  * Pure parsing, unit-tested; proxy.c does the publishing.
@@ -16,11 +17,12 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int parse_port(const char *spec, const char *text, uint16_t *out)
+static int parse_port(const char *spec, const char *text, bool zero_ok, uint16_t *out)
 {
 	char *end;
 	if (text[0] < '0' || text[0] > '9')
@@ -28,7 +30,7 @@ static int parse_port(const char *spec, const char *text, uint16_t *out)
 	long v = strtol(text, &end, 10);
 	if (*end == '-')
 		return fail_errno(0, "port ranges are not supported: \"%s\"", spec);
-	if (*end != '\0' || v > 65535 || v == 0)
+	if (*end != '\0' || v > 65535 || (v == 0 && !zero_ok))
 		return fail_errno(0, "invalid port \"%s\" in \"%s\": expected 1-65535", text, spec);
 	*out = (uint16_t)v;
 	return 0;
@@ -51,28 +53,29 @@ int port_mapping_parse(const char *spec, struct port_mapping *out)
 	}
 	if (copy[0] == '[')
 		return fail_errno(0, "cannot publish \"%s\": IPv6 host addresses are not supported", spec);
+	/* Split on ':' keeping empty fields: "127.0.0.1::80" has an empty host port. */
 	char *part[3];
 	size_t n = 0;
-	char *save = NULL;
-	for (char *p = copy;; p = NULL) {
-		char *field = strtok_r(p, ":", &save);
-		if (!field)
-			break;
+	for (char *field = copy;; n++) {
 		if (n == 3)
-			return fail_errno(0, "invalid published port \"%s\": too many ':'", spec);
-		part[n++] = field;
+			return fail_errno(0, "invalid published port \"%s\": expected [IP:]HOSTPORT:CONTAINERPORT", spec);
+		part[n] = field;
+		char *colon = strchr(field, ':');
+		if (!colon) {
+			n++;
+			break;
+		}
+		*colon = '\0';
+		field = colon + 1;
 	}
-	/* strtok_r skips empty fields, so "8080::80" and ":80" must be caught by counting. */
-	size_t colons = 0;
-	for (const char *c = spec; *c && *c != '/'; c++)
-		colons += *c == ':';
-	if (n == 0 || colons != n - 1)
-		return fail_errno(0, "invalid published port \"%s\": expected [IP:]HOSTPORT:CONTAINERPORT", spec);
 	if (n == 3 && inet_pton(AF_INET, part[0], &out->host_ip) != 1)
 		return fail_errno(0, "invalid host address \"%s\" in \"%s\"", part[0], spec);
-	if (n >= 2 && parse_port(spec, part[n - 2], &out->host_port) < 0)
+	/* The host port may be 0, or empty after an address ("IP::80"): the kernel picks one. */
+	if (n == 3 && part[1][0] == '\0')
+		out->host_port = 0;
+	else if (n >= 2 && parse_port(spec, part[n - 2], true, &out->host_port) < 0)
 		return -1;
-	return parse_port(spec, part[n - 1], &out->container_port);
+	return parse_port(spec, part[n - 1], false, &out->container_port);
 }
 
 void port_mapping_format(const struct port_mapping *p, char *out, size_t size)

@@ -267,6 +267,11 @@ START_TEST(publish_accepts_dockers_three_forms)
 	ck_assert_int_eq(port_mapping_parse("80", &p), 0);
 	ck_assert_uint_eq(p.host_port, 0);
 	ck_assert_uint_eq(p.container_port, 80);
+	ck_assert_int_eq(port_mapping_parse("127.0.0.1::80", &p), 0);
+	port_mapping_format(&p, text, sizeof(text));
+	ck_assert_str_eq(text, "127.0.0.1:0->80/tcp");
+	ck_assert_int_eq(port_mapping_parse("127.0.0.1:0:80", &p), 0);
+	ck_assert_uint_eq(p.host_port, 0);
 }
 END_TEST
 
@@ -279,7 +284,7 @@ START_TEST(publish_refuses_bad_ports_udp_ranges_and_empty_fields_with_a_reason)
 	ck_assert_int_eq(port_mapping_parse("8080-8090:80", &p), -1);
 	ck_assert(strstr(error_message(), "ranges are not supported") != NULL);
 	const char *bad[] = { "", "0", "65536", "x:80", "8080::80", ":80", "80:", "1.2.3:80:80", "a:b:c:d",
-			      "8080:80/xyz", "[::1]:80:80", "8080:0" };
+			      "8080:80/xyz", "[::1]:80:80", "8080:0", "::80", "1:2:3:4" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ck_assert_msg(port_mapping_parse(bad[i], &p) == -1, "\"%s\" was accepted", bad[i]);
 }

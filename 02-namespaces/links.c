@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 int bridge_ensure(const char *name, struct in_addr gateway, int prefix)
 {
@@ -79,9 +80,29 @@ static int configure_inside(struct rtnl *inside, struct in_addr address, int pre
 	return rtnl_talk(inside, &m, NULL, 0);
 }
 
+/* Refuse a process that shares our own network namespace: "configuring its eth0 and
+ * default route" would reconfigure the host. Two namespace files are the same namespace
+ * when their device and inode numbers are equal (namespaces(7)). */
+int netns_check_separate(pid_t pid)
+{
+	char path[64];
+	struct stat theirs, ours;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if (stat(path, &theirs) < 0)
+		return fail_sys("cannot find the network namespace of process %d (\"%s\")", (int)pid, path);
+	if (stat("/proc/self/ns/net", &ours) < 0)
+		return fail_sys("cannot read \"/proc/self/ns/net\"");
+	if (theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino)
+		return fail_errno(0, "process %d is in the host's network namespace; it needs one of its own "
+				     "(clone(CLONE_NEWNET), or unshare --net)", (int)pid);
+	return 0;
+}
+
 int veth_plug(const char *bridge, const char *host_name, pid_t pid, struct in_addr address, int prefix,
 	      struct in_addr gateway)
 {
+	if (netns_check_separate(pid) < 0)
+		return fail_context("cannot connect process %d to bridge %s", (int)pid, bridge);
 	struct rtnl host, inside = { .fd = -1 };
 	if (rtnl_open(&host) < 0)
 		return -1;

@@ -16,6 +16,9 @@ int bridge_ensure(const char *name, struct in_addr gateway, int prefix);
 int veth_plug(const char *bridge, const char *host_name, pid_t pid, struct in_addr address, int prefix,
 	      struct in_addr gateway);
 
+/* Fail (with a message) unless process pid has a network namespace other than ours. */
+int netns_check_separate(pid_t pid);
+
 /* Remove a link by name (for a veth, both ends go). A link that is already gone is fine. */
 int link_remove(const char *name);
 

@@ -548,7 +548,7 @@ int network_attach(const char *network, const char *container_id, const char *na
 		fail_errno(0, "network %s (driver %s) has no bridge to connect to", network, n.driver);
 		goto out;
 	}
-	if (fill_endpoint(container_id, name, aliases, pid, &e) < 0)
+	if (fill_endpoint(container_id, name, aliases, pid, &e) < 0 || netns_check_separate(pid) < 0)
 		goto out;
 	/* 2. its endpoints, locked until we are done */
 	lock = lock_endpoints(n.name);

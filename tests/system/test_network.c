@@ -401,6 +401,19 @@ START_TEST(attaching_a_process_that_is_gone_fails_and_takes_no_address)
 }
 END_TEST
 
+START_TEST(a_process_in_the_hosts_own_namespace_is_refused_before_anything_changes)
+{
+	char id[65];
+	random_id(id);
+	ck_assert_int_eq(network_attach("bridge", id, NULL, NULL, getpid(), NULL), -1);
+	ck_assert_msg(strstr(error_message(), "is in the host's network namespace") != NULL, "%s", error_message());
+	char veth[16];
+	snprintf(veth, sizeof(veth), "veth%.11s", id);
+	ck_assert(!link_exists(veth));
+	ck_assert_int_eq(endpoints_in_use(), 0);
+}
+END_TEST
+
 /* --network none: only lo, and it must be up for 127.0.0.1 to work. */
 static int talk_to_myself(const char *arg)
 {
@@ -683,6 +696,7 @@ Suite *network_system_suite(void)
 	tcase_add_test(t, addresses_do_not_leak_after_100_attach_and_detach_cycles);
 	tcase_add_test(t, the_address_of_a_container_that_died_without_detaching_is_reused);
 	tcase_add_test(t, attaching_a_process_that_is_gone_fails_and_takes_no_address);
+	tcase_add_test(t, a_process_in_the_hosts_own_namespace_is_refused_before_anything_changes);
 	tcase_add_test(t, loopback_comes_up_in_a_namespace_with_no_other_network);
 	tcase_add_test(t, the_proxy_serves_200_concurrent_connections_without_losing_a_byte);
 	tcase_add_test(t, a_half_close_from_the_container_reaches_the_client_and_the_other_way_stays_open);

@@ -14,7 +14,9 @@
  *     10.250.3.3	db 77c0de5a1b2c           <- every other container on the network
  *
  * When a container joins or leaves, network.c rewrites the file of every container on
- * that network, so a container started first still finds one started later.
+ * that network, so a container started first still finds one started later. (Docker
+ * resolves names only on user-defined networks; tinydock writes them on every network,
+ * the default bridge included, because it costs nothing here.)
  *
  * Why rewrite in place and not rename a new file over it? A bind mount holds the
  * inode, not the name: after rename(2) the container would keep seeing the old file

@@ -100,17 +100,18 @@ static int network_ls_command(int argc, char **argv)
 	size_t count;
 	if (network_list(&all, &count) < 0)
 		return error_report(EXIT_TINYDOCK_FAILED);
-	/* Docker's tabwriter: each column as wide as its widest cell, plus three spaces. */
-	int name_width = 4, driver_width = 6;
+	/* Docker's tabwriter (minimum width 10, padding 3): each column as wide as its widest
+	 * cell plus three spaces, and at least ten. */
+	int name_width = 10, driver_width = 10;
 	for (size_t i = 0; i < count; i++) {
-		if ((int)strlen(all[i].name) > name_width)
-			name_width = (int)strlen(all[i].name);
-		if ((int)strlen(all[i].driver) > driver_width)
-			driver_width = (int)strlen(all[i].driver);
+		if ((int)strlen(all[i].name) + 3 > name_width)
+			name_width = (int)strlen(all[i].name) + 3;
+		if ((int)strlen(all[i].driver) + 3 > driver_width)
+			driver_width = (int)strlen(all[i].driver) + 3;
 	}
-	printf("%-15s%-*s%-*s%s\n", "NETWORK ID", name_width + 3, "NAME", driver_width + 3, "DRIVER", "SCOPE");
+	printf("%-15s%-*s%-*s%s\n", "NETWORK ID", name_width, "NAME", driver_width, "DRIVER", "SCOPE");
 	for (size_t i = 0; i < count; i++)
-		printf("%-15.12s%-*s%-*s%s\n", all[i].id, name_width + 3, all[i].name, driver_width + 3, all[i].driver,
+		printf("%-15.12s%-*s%-*s%s\n", all[i].id, name_width, all[i].name, driver_width, all[i].driver,
 		       scope_of(&all[i]));
 	free(all);
 	return 0;

@@ -29,6 +29,16 @@
 /* The network a container joins when --network is not given, as with Docker. */
 #define NETWORK_DEFAULT "bridge"
 
+/* What `--network NAME` asks of `tinydock run`. */
+enum network_mode {
+	NETWORK_MODE_BRIDGE, /* a new network namespace, plugged into network NAME (network_attach) */
+	NETWORK_MODE_NONE,   /* a new network namespace with only lo (netns_loopback_up, links.h) */
+	NETWORK_MODE_HOST,   /* no new network namespace: the host's interfaces, ports and routes */
+};
+
+/* The mode for --network name ("host", "none", or any other name: a bridge network). */
+enum network_mode network_mode_of(const char *name);
+
 struct network {
 	char name[64];
 	char id[65];          /* 64 hex digits, shown as 12 */

@@ -401,6 +401,70 @@ START_TEST(attaching_a_process_that_is_gone_fails_and_takes_no_address)
 }
 END_TEST
 
+enum { RACERS = 8 };
+
+struct attached {
+	struct in_addr address;
+	char id[65];
+};
+
+/* A separate process that attaches one namespace and reports the address it got. */
+static pid_t attach_in_a_process(pid_t target, int report)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	alarm(30);
+	struct attached a = { 0 };
+	unsigned char bytes[32];
+	if (getrandom(bytes, sizeof(bytes), 0) != (ssize_t)sizeof(bytes))
+		_exit(1);
+	for (size_t i = 0; i < sizeof(bytes); i++)
+		sprintf(a.id + 2 * i, "%02x", bytes[i]);
+	struct network_endpoint ep;
+	if (network_attach("bridge", a.id, NULL, NULL, target, &ep) < 0) {
+		fprintf(stderr, "%s\n", error_message());
+		_exit(2);
+	}
+	a.address = ep.address;
+	_exit(write(report, &a, sizeof(a)) == (ssize_t)sizeof(a) ? 0 : 3);
+}
+
+START_TEST(attaches_at_the_same_moment_never_share_an_address)
+{
+	struct netns_child c[RACERS];
+	pid_t racers[RACERS];
+	int report[2];
+	ck_assert_int_eq(pipe2(report, O_CLOEXEC), 0);
+	for (int i = 0; i < RACERS; i++)
+		c[i] = netns_spawn(wait_for_go);
+	for (int i = 0; i < RACERS; i++)
+		racers[i] = attach_in_a_process(c[i].pid, report[1]);
+	close(report[1]);
+	struct attached got[RACERS];
+	for (int i = 0; i < RACERS; i++) {
+		int status;
+		ck_assert_int_eq(waitpid(racers[i], &status, 0), racers[i]);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "attacher %d failed", i);
+	}
+	for (int i = 0; i < RACERS; i++)
+		ck_assert_int_eq(read(report[0], &got[i], sizeof(got[i])), (ssize_t)sizeof(got[i]));
+	close(report[0]);
+	for (int i = 0; i < RACERS; i++)
+		for (int j = i + 1; j < RACERS; j++)
+			ck_assert_msg(got[i].address.s_addr != got[j].address.s_addr, "two containers got %s",
+				      inet_ntoa(got[i].address));
+	ck_assert_int_eq(endpoints_in_use(), RACERS);
+	for (int i = 0; i < RACERS; i++) {
+		ck_assert_int_eq(network_detach("bridge", got[i].id), 0);
+		netns_go(&c[i], "go");
+		ck_assert_int_eq(netns_wait(&c[i], 10), 0);
+	}
+	ck_assert_int_eq(endpoints_in_use(), 0);
+}
+END_TEST
+
 START_TEST(a_process_in_the_hosts_own_namespace_is_refused_before_anything_changes)
 {
 	char id[65];
@@ -567,6 +631,51 @@ START_TEST(a_half_close_from_the_container_reaches_the_client_and_the_other_way_
 }
 END_TEST
 
+/* In the namespace: accept one client, say so, then wait for the proxy to close it. */
+static int hold_until_closed(const char *arg)
+{
+	(void)arg;
+	int l = listen_on(8002);
+	if (l < 0)
+		return 60;
+	say_listening();
+	int fd = accept_within(l, 20);
+	if (fd < 0 || write_all(fd, "ready\n", 6) < 0)
+		return 61;
+	unsigned char buf[16];
+	return read_to_eof(fd, buf, sizeof(buf)) == 0 ? 0 : 62;
+}
+
+START_TEST(stopping_the_proxy_closes_its_port_and_every_open_connection)
+{
+	struct netns_child server = netns_spawn(hold_until_closed);
+	char id[65];
+	random_id(id);
+	struct network_endpoint ep;
+	ck_assert_msg(network_attach("bridge", id, NULL, NULL, server.pid, &ep) == 0, "%s", error_message());
+	netns_go(&server, "go");
+	netns_wait_listening(&server);
+	struct port_mapping m;
+	struct proxy *p = publish(&ep, 8002, &m);
+	struct in_addr lo = { .s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = connect_retrying(lo, m.host_port);
+	ck_assert_int_ge(fd, 0);
+	char ready[6];
+	ck_assert_int_eq(read(fd, ready, sizeof(ready)), 6); /* the connection reached the container */
+	proxy_stop(p);
+	unsigned char buf[16];
+	ck_assert_int_eq(read_to_eof(fd, buf, sizeof(buf)), 0); /* our side ends cleanly */
+	close(fd);
+	ck_assert_int_eq(netns_wait(&server, 10), 0);      /* and so does the container's */
+	int again = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in port = { .sin_family = AF_INET, .sin_addr = lo, .sin_port = htons(m.host_port) };
+	ck_assert_int_eq(connect(again, (struct sockaddr *)&port, sizeof(port)), -1);
+	ck_assert_int_eq(errno, ECONNREFUSED); /* nobody listens there any more */
+	close(again);
+	ck_assert_int_eq(network_detach("bridge", id), 0);
+}
+END_TEST
+
 START_TEST(a_port_already_in_use_gives_a_clear_error_and_leaves_nothing_open)
 {
 	int busy = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -618,12 +727,12 @@ START_TEST(network_commands_create_list_inspect_and_remove_like_docker)
 
 	r = run_tinydock(NULL, 10, "network", "ls", NULL);
 	ck_assert_int_eq(r.status, 0);
-	ck_assert_msg(strncmp(r.out, "NETWORK ID     NAME     DRIVER   SCOPE\n", 39) == 0, "%s", r.out);
+	ck_assert_msg(strncmp(r.out, "NETWORK ID     NAME      DRIVER    SCOPE\n", 41) == 0, "%s", r.out);
 	char row[128];
-	snprintf(row, sizeof(row), "%s   shop     bridge   local\n", id);
+	snprintf(row, sizeof(row), "%s   shop      bridge    local\n", id);
 	ck_assert_msg(strstr(r.out, row) != NULL, "%s", r.out);
-	ck_assert(strstr(r.out, "   none     null     local\n") != NULL);
-	ck_assert(strstr(r.out, "   host     host     local\n") != NULL);
+	ck_assert(strstr(r.out, "   none      null      local\n") != NULL);
+	ck_assert(strstr(r.out, "   host      host      local\n") != NULL);
 	run_free(&r);
 
 	r = run_tinydock(NULL, 10, "network", "inspect", "shop", NULL);
@@ -696,10 +805,12 @@ Suite *network_system_suite(void)
 	tcase_add_test(t, addresses_do_not_leak_after_100_attach_and_detach_cycles);
 	tcase_add_test(t, the_address_of_a_container_that_died_without_detaching_is_reused);
 	tcase_add_test(t, attaching_a_process_that_is_gone_fails_and_takes_no_address);
+	tcase_add_test(t, attaches_at_the_same_moment_never_share_an_address);
 	tcase_add_test(t, a_process_in_the_hosts_own_namespace_is_refused_before_anything_changes);
 	tcase_add_test(t, loopback_comes_up_in_a_namespace_with_no_other_network);
 	tcase_add_test(t, the_proxy_serves_200_concurrent_connections_without_losing_a_byte);
 	tcase_add_test(t, a_half_close_from_the_container_reaches_the_client_and_the_other_way_stays_open);
+	tcase_add_test(t, stopping_the_proxy_closes_its_port_and_every_open_connection);
 	tcase_add_test(t, a_port_already_in_use_gives_a_clear_error_and_leaves_nothing_open);
 	tcase_add_test(t, network_commands_create_list_inspect_and_remove_like_docker);
 	tcase_add_test(t, connect_explains_each_netlink_request_and_rm_waits_for_disconnect);

@@ -281,15 +281,12 @@ static int compare_networks(const void *a, const void *b)
 	return strcmp(((const struct network *)a)->name, ((const struct network *)b)->name);
 }
 
-int network_list(struct network **out, size_t *count)
+/* Every network, sorted by name; the caller holds the networks lock. */
+static int list_locked(struct network **out, size_t *count)
 {
 	*out = NULL;
 	*count = 0;
-	int lock = lock_networks();
-	if (lock < 0)
-		return -1;
 	int rc = ensure_predefined();
-	close(lock);
 	if (rc < 0)
 		return -1;
 	char dir[PATH_MAX];
@@ -324,6 +321,16 @@ int network_list(struct network **out, size_t *count)
 	return 0;
 }
 
+int network_list(struct network **out, size_t *count)
+{
+	int lock = lock_networks();
+	if (lock < 0)
+		return -1;
+	int rc = list_locked(out, count);
+	close(lock);
+	return rc;
+}
+
 /* A subnet for a network created without --subnet: the first 172.31.N.0/24 that no
  * other tinydock network overlaps. */
 static int free_subnet(const struct network *all, size_t count, struct subnet *out)
@@ -348,17 +355,17 @@ int network_create(const char *name, const char *subnet, const char *bridge, str
 		return fail_errno(0, "invalid network name \"%s\": use letters, digits, _ . - (at most 63)", name);
 	if (bridge && !valid_bridge_name(bridge))
 		return fail_errno(0, "invalid bridge name \"%s\": at most 15 of letters, digits, _ . -", bridge);
+	/* Under the lock from the check to the write: two creates at once cannot both take
+	 * the same name or overlapping subnets. */
+	int lock = lock_networks();
+	if (lock < 0)
+		return fail_context("cannot create network %s", name);
 	struct network *all = NULL;
 	size_t count = 0;
-	if (network_list(&all, &count) < 0)
-		return -1;
-	int lock = lock_networks();
-	if (lock < 0) {
-		free(all);
-		return -1;
-	}
 	int rc = -1;
 	struct network n = { 0 };
+	if (list_locked(&all, &count) < 0)
+		goto out;
 	char path[PATH_MAX];
 	config_path(name, path, sizeof(path));
 	if (access(path, F_OK) == 0) {
@@ -370,7 +377,7 @@ int network_create(const char *name, const char *subnet, const char *bridge, str
 	now_rfc3339(n.created, sizeof(n.created));
 	if (new_id(n.id) < 0)
 		goto out;
-	if (subnet ? subnet_parse(subnet, &n.subnet) : free_subnet(all, count, &n.subnet))
+	if ((subnet ? subnet_parse(subnet, &n.subnet) : free_subnet(all, count, &n.subnet)) < 0)
 		goto out;
 	for (size_t i = 0; i < count; i++) {
 		if (strcmp(all[i].driver, "bridge") != 0)
@@ -393,7 +400,8 @@ int network_create(const char *name, const char *subnet, const char *bridge, str
 		snprintf(n.bridge, sizeof(n.bridge), "%s", bridge);
 	else
 		snprintf(n.bridge, sizeof(n.bridge), "td-%.12s", n.id);
-	/* The bridge itself is made when the first container joins, as Docker does. */
+	/* Docker makes the bridge at once; tinydock waits until the first container joins
+	 * (bridge_ensure), so that a network nobody uses changes nothing in the kernel. */
 	rc = store_config(&n);
 	if (rc == 0 && out)
 		*out = n;

@@ -78,8 +78,10 @@ static int lock_file(const char *path)
 	if (fd < 0)
 		return fail_sys("cannot open lock \"%s\"", path);
 	for (int tries = 0; tries < 10000; tries++) {
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			explain(CHAPTER, "flock(\"%s\", LOCK_EX) = 0", path);
 			return fd;
+		}
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			break;
 		usleep(1000);
@@ -445,6 +447,8 @@ static int store_endpoints(const char *name, const struct endpoint_table *t)
 		return -1;
 	int rc = write_file_atomic(path, text, strlen(text), 0600);
 	free(text);
+	if (rc == 0)
+		explain(CHAPTER, "write %s: %zu container(s) connected", path, t->count);
 	return rc;
 }
 
@@ -613,6 +617,7 @@ int network_attach(const char *network, const char *container_id, const char *na
 		container_file(container_id, "resolv.conf", out->resolv_path, sizeof(out->resolv_path));
 		if (resolv_conf_copy(out->resolv_path) < 0)
 			goto out;
+		explain(CHAPTER, "write %s: the host's name servers", out->resolv_path);
 	}
 	rc = 0;
 out:

@@ -9,9 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "endpoints.h"
 #include "error.h"
+#include "files.h"
 #include "hosts.h"
 #include "ipam.h"
 #include "netlink.h"
@@ -149,6 +152,31 @@ START_TEST(error_answers_decode_to_errno_and_the_kernels_sentence)
 }
 END_TEST
 
+/* Bounded fuzzing: garbage after a valid header must never make the readers overrun
+ * (run `make sanitize` to have ASan watch every byte). */
+START_TEST(describing_and_decoding_garbage_never_reads_past_the_message)
+{
+	static const uint16_t types[] = { RTM_NEWLINK, RTM_SETLINK, RTM_NEWADDR, RTM_NEWROUTE, NLMSG_ERROR };
+	unsigned seed = 12345;
+	for (int round = 0; round < 20000; round++) {
+		size_t len = NLMSG_HDRLEN + (size_t)(rand_r(&seed) % 120);
+		unsigned char *buf = malloc(len); /* exactly len: ASan catches one byte too far */
+		for (size_t i = 0; i < len; i++)
+			buf[i] = (unsigned char)rand_r(&seed);
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		h->nlmsg_len = (uint32_t)len;
+		h->nlmsg_type = types[round % 5];
+		if (round % 3 == 0)
+			h->nlmsg_flags = NLM_F_ACK_TLVS | (round % 2 ? NLM_F_CAPPED : 0);
+		char line[256], why[64];
+		nl_describe(h, line, sizeof(line));
+		nl_decode_error(h, why, sizeof(why));
+		nl_find_answer(buf, len, h->nlmsg_seq);
+		free(buf);
+	}
+}
+END_TEST
+
 START_TEST(subnets_parse_with_zero_host_bits_and_say_what_to_write_instead)
 {
 	struct subnet s;
@@ -255,6 +283,25 @@ START_TEST(hosts_file_lists_localhost_itself_first_then_every_other_container)
 }
 END_TEST
 
+START_TEST(hosts_file_is_rewritten_in_place_so_a_bind_mount_sees_the_change)
+{
+	char path[] = "/tmp/tinydock-hosts-test.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	struct stat before, after;
+	ck_assert_int_eq(hosts_write(path, "10.250.3.2\tweb a-long-alias another-alias\n"), 0);
+	ck_assert_int_eq(stat(path, &before), 0);
+	ck_assert_int_eq(hosts_write(path, "10.250.3.3\tdb\n"), 0); /* shorter: the old tail must go */
+	ck_assert_int_eq(stat(path, &after), 0);
+	ck_assert_uint_eq(before.st_ino, after.st_ino);
+	char *text = read_file(path, NULL);
+	ck_assert_str_eq(text, "10.250.3.3\tdb\n");
+	free(text);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(publish_accepts_dockers_three_forms)
 {
 	struct port_mapping p;
@@ -309,11 +356,13 @@ Suite *network_suite(void)
 	tcase_add_test(t, every_request_is_described_from_its_own_bytes);
 	tcase_add_test(t, a_message_that_does_not_fit_is_marked_and_never_overruns);
 	tcase_add_test(t, error_answers_decode_to_errno_and_the_kernels_sentence);
+	tcase_add_test(t, describing_and_decoding_garbage_never_reads_past_the_message);
 	tcase_add_test(t, subnets_parse_with_zero_host_bits_and_say_what_to_write_instead);
 	tcase_add_test(t, allocator_gives_the_lowest_free_address_and_reuses_released_ones);
 	tcase_add_test(t, allocator_never_hands_out_network_gateway_or_broadcast_and_reports_exhaustion);
 	tcase_add_test(t, endpoints_file_round_trips_and_rejects_bad_lines_with_their_number);
 	tcase_add_test(t, hosts_file_lists_localhost_itself_first_then_every_other_container);
+	tcase_add_test(t, hosts_file_is_rewritten_in_place_so_a_bind_mount_sees_the_change);
 	tcase_add_test(t, publish_accepts_dockers_three_forms);
 	tcase_add_test(t, publish_refuses_bad_ports_udp_ranges_and_empty_fields_with_a_reason);
 	tcase_add_test(t, network_mode_tells_host_and_none_from_bridge_networks);

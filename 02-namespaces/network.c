@@ -59,15 +59,6 @@ static const char *run_dir(void)
 	return state_dir("TINYDOCK_RUN", "/run/tinydock");
 }
 
-enum network_mode network_mode_of(const char *name)
-{
-	if (strcmp(name, "host") == 0)
-		return NETWORK_MODE_HOST;
-	if (strcmp(name, "none") == 0)
-		return NETWORK_MODE_NONE;
-	return NETWORK_MODE_BRIDGE;
-}
-
 /* --- locking ------------------------------------------------------------------------------ */
 
 /* flock(2) on path (made if missing); the returned fd holds the lock until closed. Bounded:

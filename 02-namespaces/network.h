@@ -13,6 +13,8 @@
  *     network_detach("bridge", id);   when the container has exited
  *
  * --network none: netns_loopback_up(pid) (links.h). --network host: no new network namespace.
+ * Every other name is a bridge network: "bridge" (the default), or one made with
+ * `tinydock network create`. host and none are listed by `network ls` as Docker does.
  */
 #ifndef TINYDOCK_NETWORK_H
 #define TINYDOCK_NETWORK_H
@@ -28,16 +30,6 @@
 
 /* The network a container joins when --network is not given, as with Docker. */
 #define NETWORK_DEFAULT "bridge"
-
-/* What `--network NAME` asks of `tinydock run`. */
-enum network_mode {
-	NETWORK_MODE_BRIDGE, /* a new network namespace, plugged into network NAME (network_attach) */
-	NETWORK_MODE_NONE,   /* a new network namespace with only lo (netns_loopback_up, links.h) */
-	NETWORK_MODE_HOST,   /* no new network namespace: the host's interfaces, ports and routes */
-};
-
-/* The mode for --network name ("host", "none", or any other name: a bridge network). */
-enum network_mode network_mode_of(const char *name);
 
 struct network {
 	char name[64];

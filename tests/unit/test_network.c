@@ -18,7 +18,6 @@
 #include "hosts.h"
 #include "ipam.h"
 #include "netlink.h"
-#include "network.h"
 #include "ports.h"
 
 static struct in_addr ip(const char *text)
@@ -338,15 +337,6 @@ START_TEST(publish_refuses_bad_ports_udp_ranges_and_empty_fields_with_a_reason)
 }
 END_TEST
 
-START_TEST(network_mode_tells_host_and_none_from_bridge_networks)
-{
-	ck_assert_int_eq(network_mode_of("host"), NETWORK_MODE_HOST);
-	ck_assert_int_eq(network_mode_of("none"), NETWORK_MODE_NONE);
-	ck_assert_int_eq(network_mode_of(NETWORK_DEFAULT), NETWORK_MODE_BRIDGE);
-	ck_assert_int_eq(network_mode_of("shop"), NETWORK_MODE_BRIDGE);
-}
-END_TEST
-
 Suite *network_suite(void)
 {
 	Suite *s = suite_create("02-namespaces network (unit)");
@@ -365,7 +355,6 @@ Suite *network_suite(void)
 	tcase_add_test(t, hosts_file_is_rewritten_in_place_so_a_bind_mount_sees_the_change);
 	tcase_add_test(t, publish_accepts_dockers_three_forms);
 	tcase_add_test(t, publish_refuses_bad_ports_udp_ranges_and_empty_fields_with_a_reason);
-	tcase_add_test(t, network_mode_tells_host_and_none_from_bridge_networks);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -24,12 +24,54 @@
  */
 #include "links.h"
 #include "error.h"
+#include "ipam.h"
 #include "netlink.h"
 #include "rtnl.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
+
+/* For the route dump: stop at the first route of the main table that overlaps subnet. */
+struct overlap_search {
+	struct subnet subnet;
+	struct route found;
+};
+
+static int overlaps(const struct nlmsghdr *h, void *arg)
+{
+	struct overlap_search *search = arg;
+	struct route r;
+	if (rtnl_route(h, &r) < 0 || r.table != RT_TABLE_MAIN || r.prefix == 0)
+		return 0; /* not IPv4, another table, or the default route: every subnet "overlaps" it */
+	struct subnet theirs = { .network = r.destination, .prefix = r.prefix };
+	if (!subnets_overlap(&search->subnet, &theirs))
+		return 0;
+	search->found = r;
+	return -1;
+}
+
+/* A new bridge must not take addresses the host already reaches another way: its subnet
+ * would become a second, competing route, and host traffic could vanish into the bridge. */
+static int check_subnet_is_free(struct rtnl *s, struct in_addr gateway, int prefix)
+{
+	struct overlap_search search = { .subnet.prefix = prefix };
+	search.subnet.network.s_addr = gateway.s_addr & htonl(prefix ? ~0u << (32 - prefix) : 0);
+	search.found.prefix = -1;
+	struct nl_msg m;
+	rtnl_msg_dump_routes(&m);
+	if (rtnl_dump(s, &m, overlaps, &search) < 0 && search.found.prefix < 0)
+		return -1;
+	if (search.found.prefix < 0)
+		return 0;
+	char mine[32], theirs[INET_ADDRSTRLEN];
+	subnet_format(&search.subnet, mine, sizeof(mine));
+	inet_ntop(AF_INET, &search.found.destination, theirs, sizeof(theirs));
+	return fail_errno(0, "subnet %s overlaps the host's route to %s/%d (link %d); choose another one "
+			     "(TINYDOCK_BRIDGE_SUBNET for the default bridge, --subnet for network create)",
+			  mine, theirs, search.found.prefix, search.found.oif);
+}
 
 int bridge_ensure(const char *name, struct in_addr gateway, int prefix)
 {
@@ -38,13 +80,28 @@ int bridge_ensure(const char *name, struct in_addr gateway, int prefix)
 		return -1;
 	int rc = -1;
 	struct nl_msg m;
-	rtnl_msg_new_bridge(&m, name);
-	/* EEXIST: an earlier container made it; a bridge with no containers stays, like docker0. */
-	if (rtnl_talk(&s, &m, NULL, 0) < 0 && error_errno() != EEXIST)
-		goto out;
+	/* A bridge that is there already was checked and made by an earlier container; a
+	 * bridge with no containers stays, like docker0. */
 	int index = rtnl_link_index_of(&s, name);
-	if (index < 0)
+	if (index < 0 && error_errno() != ENODEV)
 		goto out;
+	if (index < 0) {
+		/* The dump leaves the socket mid-answer when it stops early: use a fresh one. */
+		struct rtnl routes;
+		if (rtnl_open(&routes) < 0)
+			goto out;
+		int free_subnet = check_subnet_is_free(&routes, gateway, prefix);
+		rtnl_close(&routes);
+		if (free_subnet < 0)
+			goto out;
+		rtnl_msg_new_bridge(&m, name);
+		/* EEXIST: another tinydock made it a moment ago. */
+		if (rtnl_talk(&s, &m, NULL, 0) < 0 && error_errno() != EEXIST)
+			goto out;
+		index = rtnl_link_index_of(&s, name);
+		if (index < 0)
+			goto out;
+	}
 	rtnl_msg_new_addr(&m, index, gateway, prefix);
 	if (rtnl_talk(&s, &m, NULL, 0) < 0 && error_errno() != EEXIST)
 		goto out;

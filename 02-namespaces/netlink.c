@@ -206,6 +206,15 @@ void rtnl_msg_new_default_route(struct nl_msg *m, struct in_addr gateway, int if
 	nl_attr_put_u32(m, RTA_OIF, (uint32_t)ifindex);
 }
 
+void rtnl_msg_dump_routes(struct nl_msg *m)
+{
+	nl_msg_init(m, RTM_GETROUTE, NLM_F_DUMP);
+	/* A dump ends with NLMSG_DONE, not with an acknowledgement. */
+	m->hdr.nlmsg_flags &= (uint16_t)~NLM_F_ACK;
+	struct rtmsg *rt = nl_msg_reserve(m, sizeof(*rt));
+	rt->rtm_family = AF_INET;
+}
+
 /* --- reading answers --------------------------------------------------------------------- */
 
 const struct nlmsghdr *nl_find_answer(const void *buf, size_t len, uint32_t seq)
@@ -274,6 +283,29 @@ static bool attr_in_addr(const void *attrs, size_t len, uint16_t type, char *out
 	return inet_ntop(AF_INET, RTA_DATA(rta), out, (socklen_t)size) != NULL;
 }
 
+int rtnl_route(const struct nlmsghdr *h, struct route *out)
+{
+	if (h->nlmsg_type != RTM_NEWROUTE || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtmsg)))
+		return -1;
+	const struct rtmsg *rt = NLMSG_DATA(h);
+	if (rt->rtm_family != AF_INET || rt->rtm_dst_len > 32)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->prefix = rt->rtm_dst_len;
+	out->table = rt->rtm_table;
+	size_t len;
+	const void *attrs = nl_msg_attrs(h, sizeof(*rt), &len);
+	const struct rtattr *dst = attrs ? nl_attr_find(attrs, len, RTA_DST) : NULL;
+	if (dst && RTA_PAYLOAD(dst) == sizeof(out->destination))
+		memcpy(&out->destination, RTA_DATA(dst), sizeof(out->destination));
+	uint32_t value;
+	if (attrs && attr_u32(attrs, len, RTA_TABLE, &value))
+		out->table = (int)value; /* tables above 255 only fit here */
+	if (attrs && attr_u32(attrs, len, RTA_OIF, &value))
+		out->oif = (int)value;
+	return 0;
+}
+
 /* "veth veth4f2a <-> eth0 (netns of pid 4242)", "bridge tinydock0", "veth4f2a master 7 up" */
 static void describe_link(const struct nlmsghdr *h, char *out, size_t size)
 {
@@ -327,6 +359,7 @@ void nl_describe(const struct nlmsghdr *h, char *out, size_t size)
 	case RTM_GETLINK: type = "RTM_GETLINK"; break;
 	case RTM_NEWADDR: type = "RTM_NEWADDR"; break;
 	case RTM_NEWROUTE: type = "RTM_NEWROUTE"; break;
+	case RTM_GETROUTE: type = "RTM_GETROUTE"; break;
 	}
 	switch (h->nlmsg_type) {
 	case RTM_NEWLINK: case RTM_SETLINK: case RTM_DELLINK: case RTM_GETLINK:
@@ -343,7 +376,7 @@ void nl_describe(const struct nlmsghdr *h, char *out, size_t size)
 			snprintf(detail, sizeof(detail), "%s/%u dev %u", ip, ifa->ifa_prefixlen, ifa->ifa_index);
 		}
 		break;
-	case RTM_NEWROUTE:
+	case RTM_NEWROUTE: case RTM_GETROUTE:
 		if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct rtmsg))) {
 			const struct rtmsg *rt = NLMSG_DATA(h);
 			char via[INET_ADDRSTRLEN] = "?";
@@ -353,7 +386,9 @@ void nl_describe(const struct nlmsghdr *h, char *out, size_t size)
 				attr_in_addr(attrs, len, RTA_GATEWAY, via, sizeof(via));
 				attr_u32(attrs, len, RTA_OIF, &oif);
 			}
-			if (rt->rtm_dst_len == 0)
+			if (h->nlmsg_type == RTM_GETROUTE)
+				snprintf(detail, sizeof(detail), "%s", (h->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP ? "dump" : "");
+			else if (rt->rtm_dst_len == 0)
 				snprintf(detail, sizeof(detail), "default via %s dev %u", via, oif);
 			else
 				snprintf(detail, sizeof(detail), "/%u via %s dev %u", rt->rtm_dst_len, via, oif);

@@ -64,6 +64,8 @@ void rtnl_msg_get_link(struct nl_msg *m, const char *name);
 void rtnl_msg_new_addr(struct nl_msg *m, int ifindex, struct in_addr address, int prefix);
 /* RTM_NEWROUTE 0.0.0.0/0 via gateway out of link ifindex, in the main table. */
 void rtnl_msg_new_default_route(struct nl_msg *m, struct in_addr gateway, int ifindex);
+/* RTM_GETROUTE with NLM_F_DUMP: every IPv4 route, answered by many RTM_NEWROUTE messages. */
+void rtnl_msg_dump_routes(struct nl_msg *m);
 
 /* --- reading answers --------------------------------------------------------------------- */
 
@@ -76,6 +78,16 @@ int nl_decode_error(const struct nlmsghdr *h, char *why, size_t why_size);
 
 /* The interface index in an RTM_NEWLINK answer; -1 if malformed. */
 int rtnl_link_index(const struct nlmsghdr *h);
+
+/* An IPv4 route from an RTM_NEWROUTE message: destination/prefix, table, output link (0 if
+ * none). Returns -1 for anything else. */
+struct route {
+	struct in_addr destination;
+	int prefix;
+	int table;
+	int oif;
+};
+int rtnl_route(const struct nlmsghdr *h, struct route *out);
 
 /* A readable line for a request we build: "RTM_NEWLINK veth veth4f2a <-> eth0 (netns of pid 4242)".
  * Decoded from the bytes themselves, so --explain shows what is really sent. */

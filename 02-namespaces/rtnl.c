@@ -179,6 +179,56 @@ int rtnl_talk(struct rtnl *s, struct nl_msg *m, void *reply, size_t reply_size)
 	return fail_errno(err, "netlink request %s%s refused", what, s->where);
 }
 
+int rtnl_dump(struct rtnl *s, struct nl_msg *m, int (*each)(const struct nlmsghdr *h, void *arg), void *arg)
+{
+	char what[320];
+	nl_describe(&m->hdr, what, sizeof(what));
+	m->hdr.nlmsg_seq = ++s->seq;
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	if (sendto(s->fd, m->buf, m->hdr.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
+		explain_result(CHAPTER, -1, "%s%s", what, s->where);
+		return fail_sys("cannot send netlink request %s", what);
+	}
+	union {
+		struct nlmsghdr hdr;
+		unsigned char bytes[32768];
+	} buf;
+	long answers = 0;
+	/* A dump comes as many datagrams, each holding several messages. Bounded: a routing
+	 * table of a million routes would still end well before this. */
+	for (int datagrams = 0; datagrams < 100000; datagrams++) {
+		ssize_t n = recv(s->fd, buf.bytes, sizeof(buf.bytes), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			explain_result(CHAPTER, -1, "%s%s", what, s->where);
+			return fail_sys("no complete answer from the kernel to netlink request %s", what);
+		}
+		unsigned int left = (unsigned int)n;
+		for (const struct nlmsghdr *h = &buf.hdr; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_seq != m->hdr.nlmsg_seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE) {
+				explain_result(CHAPTER, answers, "%s%s: answers", what, s->where);
+				return 0;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				char why[256];
+				int err = nl_decode_error(h, why, sizeof(why));
+				errno = err > 0 ? err : EPROTO;
+				explain_result(CHAPTER, -1, "%s%s", what, s->where);
+				return fail_errno(errno, "netlink request %s refused", what);
+			}
+			answers++;
+			if (each(h, arg) < 0) {
+				explain(CHAPTER, "%s%s: stopped at answer %ld", what, s->where, answers);
+				return -1; /* the socket is left mid-dump: callers close it right after */
+			}
+		}
+	}
+	return fail_errno(EPROTO, "netlink request %s: the answer does not end", what);
+}
+
 int rtnl_link_index_of(struct rtnl *s, const char *name)
 {
 	struct nl_msg m;

@@ -28,6 +28,10 @@ void rtnl_close(struct rtnl *s);
  * reply is not NULL, the first non-error message answering m is copied there. */
 int rtnl_talk(struct rtnl *s, struct nl_msg *m, void *reply, size_t reply_size);
 
+/* Send a dump request (rtnl_msg_dump_routes) and call each(message, arg) for every answer
+ * until the kernel's NLMSG_DONE; each returns 0 to go on, -1 to stop (its error is kept). */
+int rtnl_dump(struct rtnl *s, struct nl_msg *m, int (*each)(const struct nlmsghdr *h, void *arg), void *arg);
+
 /* The index of the link named name, or -1 (ENODEV when there is none). */
 int rtnl_link_index_of(struct rtnl *s, const char *name);
 

@@ -53,7 +53,10 @@ static void choose_bridge(void)
 /* In the runner, after the test case, whatever happened to the tests. */
 static void remove_bridge(void)
 {
+	char second[16];
+	snprintf(second, sizeof(second), "%sb", bridge);
 	link_remove(bridge);
+	link_remove(second); /* made only if the overlap test fails */
 }
 
 static void random_id(char id[65])
@@ -465,6 +468,37 @@ START_TEST(attaches_at_the_same_moment_never_share_an_address)
 }
 END_TEST
 
+START_TEST(a_new_bridge_never_takes_a_subnet_the_host_already_routes)
+{
+	struct netns_child a = netns_spawn(wait_for_go), b = netns_spawn(wait_for_go);
+	char id[65], id2[65];
+	random_id(id);
+	random_id(id2);
+	ck_assert_msg(network_attach("bridge", id, NULL, NULL, a.pid, NULL) == 0, "%s", error_message());
+	/* A second tinydock (its own state) wants the same subnet on another bridge. */
+	char second[16], root[PATH_MAX], run[PATH_MAX];
+	snprintf(second, sizeof(second), "%sb", bridge);
+	snprintf(root, sizeof(root), "%s/second-root", sandbox.dir);
+	snprintf(run, sizeof(run), "%s/second-run", sandbox.dir);
+	setenv("TINYDOCK_ROOT", root, 1);
+	setenv("TINYDOCK_RUN", run, 1);
+	setenv("TINYDOCK_BRIDGE", second, 1);
+	ck_assert_int_eq(network_attach("bridge", id2, NULL, NULL, b.pid, NULL), -1);
+	char expected[128];
+	snprintf(expected, sizeof(expected), "subnet %s overlaps the host's route to %s", subnet, subnet);
+	ck_assert_msg(strstr(error_message(), expected) != NULL, "%s", error_message());
+	ck_assert(!link_exists(second));
+	setenv("TINYDOCK_ROOT", sandbox.root, 1);
+	setenv("TINYDOCK_RUN", sandbox.run, 1);
+	setenv("TINYDOCK_BRIDGE", bridge, 1);
+	ck_assert_int_eq(network_detach("bridge", id), 0);
+	netns_go(&a, "go");
+	netns_go(&b, "go");
+	ck_assert_int_eq(netns_wait(&a, 10), 0);
+	ck_assert_int_eq(netns_wait(&b, 10), 0);
+}
+END_TEST
+
 START_TEST(a_process_in_the_hosts_own_namespace_is_refused_before_anything_changes)
 {
 	char id[65];
@@ -806,6 +840,7 @@ Suite *network_system_suite(void)
 	tcase_add_test(t, the_address_of_a_container_that_died_without_detaching_is_reused);
 	tcase_add_test(t, attaching_a_process_that_is_gone_fails_and_takes_no_address);
 	tcase_add_test(t, attaches_at_the_same_moment_never_share_an_address);
+	tcase_add_test(t, a_new_bridge_never_takes_a_subnet_the_host_already_routes);
 	tcase_add_test(t, a_process_in_the_hosts_own_namespace_is_refused_before_anything_changes);
 	tcase_add_test(t, loopback_comes_up_in_a_namespace_with_no_other_network);
 	tcase_add_test(t, the_proxy_serves_200_concurrent_connections_without_losing_a_byte);

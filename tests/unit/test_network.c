@@ -102,6 +102,33 @@ START_TEST(every_request_is_described_from_its_own_bytes)
 }
 END_TEST
 
+START_TEST(route_answers_decode_to_destination_prefix_table_and_link)
+{
+	struct nl_msg m;
+	nl_msg_init(&m, RTM_NEWROUTE, 0);
+	struct rtmsg *rt = nl_msg_reserve(&m, sizeof(*rt));
+	rt->rtm_family = AF_INET;
+	rt->rtm_dst_len = 24;
+	rt->rtm_table = RT_TABLE_MAIN;
+	struct in_addr dst = ip("10.250.3.0");
+	nl_attr_put(&m, RTA_DST, &dst, sizeof(dst));
+	nl_attr_put_u32(&m, RTA_OIF, 7);
+	struct route r;
+	ck_assert_int_eq(rtnl_route(&m.hdr, &r), 0);
+	ck_assert_uint_eq(r.destination.s_addr, dst.s_addr);
+	ck_assert_int_eq(r.prefix, 24);
+	ck_assert_int_eq(r.table, RT_TABLE_MAIN);
+	ck_assert_int_eq(r.oif, 7);
+	rt->rtm_family = AF_INET6;
+	ck_assert_int_eq(rtnl_route(&m.hdr, &r), -1);
+	char line[128];
+	rtnl_msg_dump_routes(&m);
+	ck_assert_uint_eq(m.hdr.nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP); /* a dump ends with DONE, no ack */
+	nl_describe(&m.hdr, line, sizeof(line));
+	ck_assert_str_eq(line, "RTM_GETROUTE dump");
+}
+END_TEST
+
 START_TEST(a_message_that_does_not_fit_is_marked_and_never_overruns)
 {
 	struct nl_msg m;
@@ -344,6 +371,7 @@ Suite *network_suite(void)
 	tcase_add_test(t, new_addr_message_is_header_ifaddrmsg_and_three_attributes);
 	tcase_add_test(t, veth_message_nests_the_peer_with_its_name_and_namespace);
 	tcase_add_test(t, every_request_is_described_from_its_own_bytes);
+	tcase_add_test(t, route_answers_decode_to_destination_prefix_table_and_link);
 	tcase_add_test(t, a_message_that_does_not_fit_is_marked_and_never_overruns);
 	tcase_add_test(t, error_answers_decode_to_errno_and_the_kernels_sentence);
 	tcase_add_test(t, describing_and_decoding_garbage_never_reads_past_the_message);

@@ -7,7 +7,8 @@
  * bridge:
  *
  *   on the host                                   in the container's namespace
- *   1. bridge tinydock0 exists, 172.30.0.1/16, up
+ *   1. bridge tinydock0 exists (made if missing, once the host's routes show that
+ *      nothing else uses its subnet), 172.30.0.1/16, up
  *   2. veth pair: vethXXXX  <------ cable ------>  eth0 (made right there)
  *   3. vethXXXX plugged into the bridge, up
  *                                                  4. lo up

@@ -276,7 +276,9 @@ static void *proxy_loop(void *arg)
 			fds[n++] = (struct pollfd){ .fd = room ? p->listeners[i].fd : -1, .events = POLLIN };
 		for (size_t i = 0; i < p->connection_count; i++) {
 			struct connection *c = p->connections[i];
-			short client = events_from(&c->up) | events_to(&c->down);
+			/* While the connect is in progress, leave the client be: its data (or its FIN,
+			 * which stays readable) waits in the kernel, instead of waking us in a loop. */
+			short client = c->connecting ? 0 : events_from(&c->up) | events_to(&c->down);
 			short server = c->connecting ? POLLOUT : events_from(&c->down) | events_to(&c->up);
 			/* An fd with nothing to wait for is left out (fd -1), or its POLLHUP would wake
 			 * us again and again while the other side is still busy. */

@@ -710,6 +710,32 @@ START_TEST(stopping_the_proxy_closes_its_port_and_every_open_connection)
 }
 END_TEST
 
+START_TEST(a_client_of_a_port_nobody_listens_on_in_the_container_is_reset)
+{
+	struct netns_child idle = netns_spawn(wait_for_go);
+	char id[65];
+	random_id(id);
+	struct network_endpoint ep;
+	ck_assert_msg(network_attach("bridge", id, NULL, NULL, idle.pid, &ep) == 0, "%s", error_message());
+	struct port_mapping m;
+	struct proxy *p = publish(&ep, 8003, &m);
+	struct in_addr lo = { .s_addr = htonl(INADDR_LOOPBACK) };
+	for (int i = 0; i < 3; i++) { /* and the proxy goes on serving after each */
+		int fd = connect_retrying(lo, m.host_port);
+		ck_assert_int_ge(fd, 0);
+		char byte;
+		errno = 0;
+		ck_assert_int_eq(read(fd, &byte, 1), -1);
+		ck_assert_int_eq(errno, ECONNRESET);
+		close(fd);
+	}
+	proxy_stop(p);
+	ck_assert_int_eq(network_detach("bridge", id), 0);
+	netns_go(&idle, "go");
+	ck_assert_int_eq(netns_wait(&idle, 10), 0);
+}
+END_TEST
+
 START_TEST(a_port_already_in_use_gives_a_clear_error_and_leaves_nothing_open)
 {
 	int busy = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -846,6 +872,7 @@ Suite *network_system_suite(void)
 	tcase_add_test(t, the_proxy_serves_200_concurrent_connections_without_losing_a_byte);
 	tcase_add_test(t, a_half_close_from_the_container_reaches_the_client_and_the_other_way_stays_open);
 	tcase_add_test(t, stopping_the_proxy_closes_its_port_and_every_open_connection);
+	tcase_add_test(t, a_client_of_a_port_nobody_listens_on_in_the_container_is_reset);
 	tcase_add_test(t, a_port_already_in_use_gives_a_clear_error_and_leaves_nothing_open);
 	tcase_add_test(t, network_commands_create_list_inspect_and_remove_like_docker);
 	tcase_add_test(t, connect_explains_each_netlink_request_and_rm_waits_for_disconnect);

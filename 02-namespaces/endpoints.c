@@ -12,6 +12,7 @@
  * From it come both the address allocator's "used" set (ipam.c) and every container's
  * /etc/hosts (hosts.c). It lives under TINYDOCK_RUN (a tmpfs, /run) because it describes
  * live processes: after a reboot no container is connected, and neither is anything here.
+ * Read hosts.c next: the names this list gives to every container.
  */
 #include "endpoints.h"
 #include "error.h"

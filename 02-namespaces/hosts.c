@@ -23,6 +23,7 @@
  * forever. So the new text is written over the same inode in one write(2), then the
  * file is cut to its new length. A reader racing the update may see an old tail for a
  * moment; resolvers re-read the file on every lookup, so the next lookup is right.
+ * Read network.c next: the checklist that puts these pieces together.
  */
 #include "hosts.h"
 #include "error.h"

@@ -11,6 +11,7 @@
  *
  * This file is pure: the caller passes the addresses in use (network.c reads them from
  * the endpoints file under a lock), so exhaustion and reuse are unit-tested without root.
+ * Read endpoints.c next: where the addresses in use are written down.
  */
 #include "ipam.h"
 #include "error.h"

@@ -22,6 +22,7 @@
  * so the host does not route it further (published ports use a proxy, proxy.c).
  *
  * Each step is one request (netlink.c builds it, rtnl.c sends it), one --explain line.
+ * Read ipam.c next: which address the container gets.
  */
 #include "links.h"
 #include "error.h"

@@ -9,7 +9,7 @@
  * `connect` and `disconnect` take a process id instead of a container: they plug in
  * the network namespace of any process, such as one started with
  * `unshare --net sleep 600`. That is the lab's way to build a network by hand before
- * `tinydock run` does it for every container.
+ * `tinydock run` does it for every container. Read network.c for what they change.
  */
 #include "cli.h"
 #include "error.h"

@@ -10,7 +10,7 @@
  *                           so do -p 0:80 and -p 127.0.0.1::80
  *     -p 8080:80/tcp        the protocol; tinydock's proxy speaks TCP only
  *
- * Pure parsing, unit-tested; proxy.c does the publishing.
+ * Pure parsing, unit-tested. Read proxy.c next: it does the publishing.
  */
 #include "ports.h"
 #include "error.h"

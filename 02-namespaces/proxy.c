@@ -27,6 +27,8 @@
  * forwards what is still in the pipe, then shutdown(SHUT_WR) to the container, which
  * sees the end of the request and can still answer. A connection ends when both
  * directions have, or at once when either side resets it.
+ *
+ * This is the last piece; networking.md's lab puts them all to work.
  */
 #include "proxy.h"
 #include "cli.h"

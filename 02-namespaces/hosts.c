@@ -114,13 +114,18 @@ int resolv_conf_copy(const char *path)
 	char *text = read_file("/etc/resolv.conf", &size);
 	if (!text) {
 		/* A host without resolv.conf: the container gets an empty one, as Docker's does. */
+		error_clear();
 		return write_file_atomic(path, "", 0, 0644);
 	}
 	if (only_local_nameservers(text) && access(UPSTREAM, R_OK) == 0) {
-		char *upstream = read_file(UPSTREAM, &size);
+		size_t upstream_size = 0;
+		char *upstream = read_file(UPSTREAM, &upstream_size);
 		if (upstream) {
 			free(text);
 			text = upstream;
+			size = upstream_size;
+		} else {
+			error_clear(); /* keep the host's file after all */
 		}
 	}
 	int rc = write_file_atomic(path, text, size, 0644);

@@ -35,6 +35,16 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+/* True when the failure just recorded is the expected err: then it is forgotten, so that
+ * no caller later mistakes it for a real one (--explain has shown it already). */
+static bool tolerate(int err)
+{
+	if (error_errno() != err)
+		return false;
+	error_clear();
+	return true;
+}
+
 /* For the route dump: stop at the first route of the main table that overlaps subnet. */
 struct overlap_search {
 	struct subnet subnet;
@@ -85,7 +95,7 @@ int bridge_ensure(const char *name, struct in_addr gateway, int prefix)
 	/* A bridge that is there already was checked and made by an earlier container; a
 	 * bridge with no containers stays, like docker0. */
 	int index = rtnl_link_index_of(&s, name);
-	if (index < 0 && error_errno() != ENODEV)
+	if (index < 0 && !tolerate(ENODEV))
 		goto out;
 	if (index < 0) {
 		/* The dump leaves the socket mid-answer when it stops early: use a fresh one. */
@@ -98,14 +108,14 @@ int bridge_ensure(const char *name, struct in_addr gateway, int prefix)
 			goto out;
 		rtnl_msg_new_bridge(&m, name);
 		/* EEXIST: another tinydock made it a moment ago. */
-		if (rtnl_talk(&s, &m, NULL, 0) < 0 && error_errno() != EEXIST)
+		if (rtnl_talk(&s, &m, NULL, 0) < 0 && !tolerate(EEXIST))
 			goto out;
 		index = rtnl_link_index_of(&s, name);
 		if (index < 0)
 			goto out;
 	}
 	rtnl_msg_new_addr(&m, index, gateway, prefix);
-	if (rtnl_talk(&s, &m, NULL, 0) < 0 && error_errno() != EEXIST)
+	if (rtnl_talk(&s, &m, NULL, 0) < 0 && !tolerate(EEXIST))
 		goto out;
 	rtnl_msg_set_link(&m, name, 0, true);
 	if (rtnl_talk(&s, &m, NULL, 0) < 0)
@@ -209,7 +219,7 @@ int link_remove(const char *name)
 	rtnl_msg_del_link(&m, name);
 	int rc = rtnl_talk(&s, &m, NULL, 0);
 	/* When the container's namespace died first, the kernel already destroyed both ends. */
-	if (rc < 0 && error_errno() == ENODEV)
+	if (rc < 0 && tolerate(ENODEV))
 		rc = 0;
 	rtnl_close(&s);
 	return rc;

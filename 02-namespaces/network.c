@@ -420,8 +420,12 @@ static int load_endpoints(const char *name, struct endpoint_table *t)
 	t->items = NULL;
 	t->count = 0;
 	char *text = read_file(path, NULL);
+	if (!text && error_errno() == ENOENT) {
+		error_clear(); /* no endpoints file yet: nobody is connected */
+		return 0;
+	}
 	if (!text)
-		return error_errno() == ENOENT ? 0 : -1;
+		return -1;
 	int rc = endpoints_parse(text, t);
 	free(text);
 	if (rc < 0)
@@ -596,6 +600,11 @@ int network_attach(const char *network, const char *container_id, const char *na
 		goto out;
 	if (write_all_hosts(n.name, &t) < 0)
 		goto out;
+	char resolv[PATH_MAX];
+	container_file(container_id, "resolv.conf", resolv, sizeof(resolv));
+	if (resolv_conf_copy(resolv) < 0)
+		goto out;
+	explain(CHAPTER, "write %s: the host's name servers", resolv);
 	if (out) {
 		memset(out, 0, sizeof(*out));
 		snprintf(out->network, sizeof(out->network), "%s", n.name);
@@ -605,10 +614,7 @@ int network_attach(const char *network, const char *container_id, const char *na
 		out->gateway = n.gateway;
 		out->prefix = n.subnet.prefix;
 		container_file(container_id, "hosts", out->hosts_path, sizeof(out->hosts_path));
-		container_file(container_id, "resolv.conf", out->resolv_path, sizeof(out->resolv_path));
-		if (resolv_conf_copy(out->resolv_path) < 0)
-			goto out;
-		explain(CHAPTER, "write %s: the host's name servers", out->resolv_path);
+		snprintf(out->resolv_path, sizeof(out->resolv_path), "%s", resolv);
 	}
 	rc = 0;
 out:

@@ -82,7 +82,11 @@ if [[ $(id -u) == 0 ]] && have unshare; then
   bridge=$TINYDOCK_BRIDGE
   unshare --net sleep 600 & ns=$!; pids+=($ns)
   sleep 0.1
-  "$TINYDOCK" network connect bridge "$ns" >/dev/null && "$TINYDOCK" network disconnect bridge "$ns"
+  if ! "$TINYDOCK" network connect bridge "$ns" >/dev/null; then
+    row "network connect (veth, address, route)" - "ip(8) + nsenter(1)" - ms
+    exit 0
+  fi
+  "$TINYDOCK" network disconnect bridge "$ns"
   times=()
   for _ in $(seq 30); do
     start=$(now_ns)

@@ -41,11 +41,42 @@
 static char bridge[16];
 static char subnet[32];
 
-/* In the runner, before the test case: this run's bridge and subnet, for every test. */
+struct route_probe {
+	struct subnet candidate;
+	bool taken;
+};
+
+static int route_overlaps(const struct nlmsghdr *h, void *arg)
+{
+	struct route_probe *probe = arg;
+	struct route r;
+	if (rtnl_route(h, &r) == 0 && r.prefix > 0) {
+		struct subnet theirs = { .network = r.destination, .prefix = r.prefix };
+		probe->taken = probe->taken || subnets_overlap(&probe->candidate, &theirs);
+	}
+	return 0;
+}
+
+/* In the runner, before the test case: this run's bridge, and a subnet 10.250.X.0/24 that no
+ * route of the host uses yet (other test runs on this machine have bridges of their own). */
 static void choose_bridge(void)
 {
 	snprintf(bridge, sizeof(bridge), "tdt%d", (int)getpid());
-	snprintf(subnet, sizeof(subnet), "10.250.%d.0/24", 20 + (int)getpid() % 200);
+	int x = 20 + (int)getpid() % 200;
+	for (int tries = 0; tries < 200; tries++, x = 20 + (x - 20 + 1) % 200) {
+		snprintf(subnet, sizeof(subnet), "10.250.%d.0/24", x);
+		struct route_probe probe = { .taken = false };
+		struct rtnl s;
+		struct nl_msg m;
+		if (subnet_parse(subnet, &probe.candidate) < 0 || rtnl_open(&s) < 0)
+			break;
+		rtnl_msg_dump_routes(&m);
+		int rc = rtnl_dump(&s, &m, route_overlaps, &probe);
+		rtnl_close(&s);
+		if (rc < 0 || !probe.taken)
+			break;
+	}
+	error_clear();
 	setenv("TINYDOCK_BRIDGE", bridge, 1);
 	setenv("TINYDOCK_BRIDGE_SUBNET", subnet, 1);
 }
@@ -843,7 +874,10 @@ START_TEST(connect_explains_each_netlink_request_and_rm_waits_for_disconnect)
 	char line[128];
 	snprintf(line, sizeof(line), "<-> eth0 (netns of pid %s) = 0\n", pid);
 	ck_assert_msg(strstr(r.err, "[02-namespaces] RTM_NEWLINK veth veth") && strstr(r.err, line), "%s", r.err);
-	snprintf(line, sizeof(line), "RTM_NEWROUTE default via 10.250.%d.1 dev 2 [netns of pid %s] = 0", 20 + (int)getppid() % 200, pid);
+	char gateway[32];
+	snprintf(gateway, sizeof(gateway), "%s", subnet);
+	*strrchr(gateway, '.') = '\0'; /* "10.250.X" */
+	snprintf(line, sizeof(line), "RTM_NEWROUTE default via %s.1 dev 2 [netns of pid %s] = 0", gateway, pid);
 	ck_assert_msg(strstr(r.err, line) != NULL, "missing %s in %s", line, r.err);
 	run_free(&r);
 	r = run_tinydock(NULL, 10, "network", "inspect", "bridge", NULL);

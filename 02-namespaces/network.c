@@ -447,7 +447,9 @@ static int store_endpoints(const char *name, const struct endpoint_table *t)
 	return rc;
 }
 
-/* Drop endpoints whose process is gone; true when any was dropped. */
+/* Drop endpoints whose process is gone; true when any was dropped. (A pid that the kernel
+ * has given to an unrelated process keeps its address until that process ends too: at
+ * worst a late return to the pool, never two containers with one address.) */
 static bool drop_dead(struct endpoint_table *t)
 {
 	bool dropped = false;

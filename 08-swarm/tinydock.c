@@ -16,6 +16,8 @@
 #include "cli.h"
 #include "error.h"
 #include "explain.h"
+#include "network.h"
+#include "proxy.h"
 #include "rootfs.h"
 
 #include <stdio.h>
@@ -31,6 +33,8 @@ struct command {
 static const struct command commands[] = {
 	{ "rootfs", cmd_rootfs, "01-chroot", "Make a minimal root filesystem from the host's static busybox" },
 	{ "chroot", cmd_chroot, "01-chroot", "Run a command with its root folder changed (chroot(2))" },
+	{ "network", cmd_network, "02-namespaces", "Manage networks: bridges, veth pairs, addresses" },
+	{ "proxy", cmd_proxy, "02-namespaces", "Forward host ports to an address, as -p does (like docker-proxy)" },
 	{ "cgroup", cmd_cgroup, "03-cgroups", "Show the cgroup layout (info), run a command under limits (run)" },
 };
 

@@ -8,7 +8,7 @@ export TINYDOCK=${TINYDOCK:-$PWD/build/tinydock}
 source tests/bench-lib.sh
 printf '%-44s %12s %-6s %-22s %12s %-6s %8s\n' "benchmark (median)" "tinydock" "" "peer" "peer" "" "ratio"
 printf '%s\n' "$(printf '%.0s-' {1..116})"
-for script in [0-9][0-9]-*/bench.sh; do
+for script in [0-9][0-9]-*/bench*.sh; do
   [[ -f $script ]] || continue
   bash "$script" || echo "(${script%%/*}: benchmark script failed; continuing)"
 done

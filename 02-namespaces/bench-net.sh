@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# bench-net.sh (02-namespaces, networking) - the port proxy's throughput next to a direct
+# connection and to docker-proxy, and the time to plug a network namespace into a bridge
+# next to the same steps done with iproute2's `ip`. Sourced setup comes from bench-lib.sh;
+# tests/bench.sh calls this script. Traffic stays on loopback and on a bridge made here.
+source tests/bench-lib.sh
+dir=$(mktemp -d /tmp/tinydock-bench-net.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  wait 2>/dev/null
+  [[ -n ${bridge:-} ]] && ip link del "$bridge" 2>/dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+# --- proxy throughput ------------------------------------------------------------------
+# A sink that reads until EOF and answers with the byte count, and a source that sends
+# BYTES and times the whole exchange; both with large buffers, so the path is measured.
+if have python3; then
+  cat >"$dir/sink.py" <<'PY'
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0)); s.listen(16); print(s.getsockname()[1], flush=True)
+buf = bytearray(1 << 20)
+while True:
+    c, _ = s.accept(); total = 0
+    while True:
+        n = c.recv_into(buf)
+        if n == 0: break
+        total += n
+    c.sendall(str(total).encode()); c.close()
+PY
+  cat >"$dir/source.py" <<'PY'
+import socket, sys, time
+port, total = int(sys.argv[1]), int(sys.argv[2])
+chunk = b"\0" * (1 << 20)
+for attempt in range(100):
+    try:
+        c = socket.create_connection(("127.0.0.1", port)); break
+    except OSError:
+        time.sleep(0.02)
+start = time.monotonic(); sent = 0
+while sent < total:
+    c.sendall(chunk); sent += len(chunk)
+c.shutdown(socket.SHUT_WR)
+answer = c.recv(64); elapsed = time.monotonic() - start
+assert int(answer) == total, answer
+print("%.0f" % (total / elapsed / 1e6))
+PY
+  bytes=$((1024 * 1024 * 1024))
+  python3 "$dir/sink.py" >"$dir/port" & pids+=($!)
+  for _ in $(seq 100); do [[ -s $dir/port ]] && break; sleep 0.02; done
+  sink=$(cat "$dir/port")
+  best() { # the median of 3 transfers, in MB/s
+    local port=$1 r=()
+    for _ in 1 2 3; do r+=("$(python3 "$dir/source.py" "$port" "$bytes")"); done
+    printf '%s\n' "${r[@]}" | sort -n | sed -n 2p
+  }
+  direct=$(best "$sink")
+  "$TINYDOCK" proxy -p "127.0.0.1:0:$sink" --to 127.0.0.1 >"$dir/proxy" & pids+=($!)
+  for _ in $(seq 100); do [[ -s $dir/proxy ]] && break; sleep 0.02; done
+  proxy_port=$(sed -n 's/^127\.0\.0\.1:\([0-9]*\)->.*/\1/p' "$dir/proxy")
+  ours=$(best "$proxy_port")
+  rate_row "port proxy, 1 GiB on loopback" "$ours" "direct connection" "$direct" MB/s
+  if have docker-proxy; then
+    docker_port=$((20000 + RANDOM % 20000))
+    # docker-proxy reports "0" (started) or "1 <error>" on fd 3, as dockerd expects, then
+    # closes fd 3: without one open, it would close its own listening socket instead.
+    docker-proxy -proto tcp -host-ip 127.0.0.1 -host-port "$docker_port" \
+      -container-ip 127.0.0.1 -container-port "$sink" 3>"$dir/docker-proxy" 2>/dev/null & pids+=($!)
+    for _ in $(seq 100); do [[ -s $dir/docker-proxy ]] && break; sleep 0.02; done
+    theirs=$(best "$docker_port")
+    rate_row "port proxy, 1 GiB on loopback" "$ours" "docker-proxy" "$theirs" MB/s
+  fi
+fi
+
+# --- attaching a namespace to a bridge -------------------------------------------------
+if [[ $(id -u) == 0 ]] && have unshare; then
+  export TINYDOCK_ROOT=$dir/root TINYDOCK_RUN=$dir/run
+  export TINYDOCK_BRIDGE=tdb$$ TINYDOCK_BRIDGE_SUBNET=10.250.$((20 + $$ % 200)).0/24
+  bridge=$TINYDOCK_BRIDGE
+  unshare --net sleep 600 & ns=$!; pids+=($ns)
+  sleep 0.1
+  if ! "$TINYDOCK" network connect bridge "$ns" >/dev/null; then
+    row "network connect (veth, address, route)" - "ip(8) + nsenter(1)" - ms
+    exit 0
+  fi
+  "$TINYDOCK" network disconnect bridge "$ns"
+  times=()
+  for _ in $(seq 30); do
+    start=$(now_ns)
+    "$TINYDOCK" network connect bridge "$ns" >/dev/null
+    end=$(now_ns)
+    "$TINYDOCK" network disconnect bridge "$ns"
+    times+=($((end - start)))
+  done
+  ours=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.3f\n", a[int((NR + 1) / 2)] / 1e6 }')
+  theirs=-
+  if have ip && have nsenter; then
+    gateway=${TINYDOCK_BRIDGE_SUBNET%.0/24}.1
+    times=()
+    for _ in $(seq 30); do
+      start=$(now_ns)
+      ip link add vethbench$$ type veth peer name eth0 netns "$ns" &&
+        ip link set vethbench$$ master "$bridge" up &&
+        nsenter -t "$ns" -n ip link set lo up &&
+        nsenter -t "$ns" -n ip addr add "${TINYDOCK_BRIDGE_SUBNET%.0/24}.2/24" dev eth0 &&
+        nsenter -t "$ns" -n ip link set eth0 up &&
+        nsenter -t "$ns" -n ip route add default via "$gateway"
+      end=$(now_ns)
+      ip link del vethbench$$
+      times+=($((end - start)))
+    done
+    theirs=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.3f\n", a[int((NR + 1) / 2)] / 1e6 }')
+  fi
+  row "network connect (veth, address, route)" "$ours" "ip(8) + nsenter(1)" "$theirs" ms
+fi
+exit 0

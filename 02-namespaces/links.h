@@ -1,0 +1,28 @@
+/*
+ * links.h - the links of a container network: a bridge on the host, a veth pair per container.
+ */
+#ifndef TINYDOCK_LINKS_H
+#define TINYDOCK_LINKS_H
+
+#include <netinet/in.h>
+#include <sys/types.h>
+
+/* Make bridge `name` if missing, give it gateway/prefix (kept if it has it), bring it up. */
+int bridge_ensure(const char *name, struct in_addr gateway, int prefix);
+
+/* Plug the network namespace of process pid into bridge: a veth pair host_name <-> eth0,
+ * host end on the bridge and up; inside: lo up, eth0 with address/prefix and up, and a
+ * default route via gateway. On failure, the pair is removed again. */
+int veth_plug(const char *bridge, const char *host_name, pid_t pid, struct in_addr address, int prefix,
+	      struct in_addr gateway);
+
+/* Fail (with a message) unless process pid has a network namespace other than ours. */
+int netns_check_separate(pid_t pid);
+
+/* Remove a link by name (for a veth, both ends go). A link that is already gone is fine. */
+int link_remove(const char *name);
+
+/* Bring up lo in the network namespace of pid (what --network none needs). */
+int netns_loopback_up(pid_t pid);
+
+#endif

@@ -1,0 +1,497 @@
+/*
+ * proxy.c - published ports: accept on the host, connect to the container, copy bytes.
+ *
+ * Lecture: "docker run -p 8080:80 publishes port 80 of the container on port 8080 of
+ * the host". The container's address (172.30.0.2) exists only on the bridge; a browser
+ * on the host, or on another machine, talks to the host's port 8080. Something must
+ * carry each connection across. Docker has two ways: NAT rules (iptables DNAT rewrites
+ * the destination of each packet, and needs ip_forward for traffic from outside) and
+ * docker-proxy, a userspace process that accepts the connection and opens a second one
+ * to the container. tinydock uses only the proxy: it needs no firewall rules and no
+ * ip_forward, it cannot break the host's networking, and every byte of it is readable
+ * here. The cost is a copy through user space, which bench-net.sh measures.
+ *
+ * The proxy is one thread of the container's monitor, one poll(2) loop:
+ *
+ *   client --(up)--> [ pipe ] --> container        each direction has a pipe (256 KiB);
+ *   client <--(down)-- [ pipe ] <-- container      a full pipe stops reading that side
+ *
+ * so a slow reader slows its writer down instead of growing memory (back-pressure).
+ * The bytes move with splice(2): socket -> pipe -> socket, inside the kernel, as the
+ * pages the network stack already holds, never copied into this process. That is what
+ * makes a userspace proxy nearly as fast as a direct connection (bench-net.sh), and
+ * what Go's io.Copy does for docker-proxy on Linux.
+ *
+ * Sockets are non-blocking: one stuck peer never stops the others. A half-close is
+ * passed on: when the client shuts down its sending side (splice returns 0), the proxy
+ * forwards what is still in the pipe, then shutdown(SHUT_WR) to the container, which
+ * sees the end of the request and can still answer. A connection ends when both
+ * directions have, or at once when either side resets it.
+ *
+ * This is the last piece; networking.md's lab puts them all to work.
+ */
+#include "proxy.h"
+#include "cli.h"
+#include "error.h"
+#include "explain.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static const char CHAPTER[] = "02-namespaces";
+
+enum {
+	PIPE_BYTES = 256 * 1024,  /* per direction; F_SETPIPE_SZ raises a pipe to it (pipe(7)) */
+	MAX_CONNECTIONS = 4096,   /* beyond this, new clients wait in the listen backlog */
+	MAX_LISTENERS = 32,
+	ACCEPTS_PER_WAKEUP = 64,  /* fairness: accepting never starves copying */
+};
+
+/* One direction of a connection: bytes taken from `from`, held in a pipe, not yet given to `to`. */
+struct half {
+	int pipe[2];       /* [0] the read end, [1] the write end */
+	size_t pending;    /* bytes in the pipe */
+	bool full;         /* the pipe took no more: wait for a write before reading again */
+	bool eof;          /* `from` will send no more */
+	bool shut;         /* and we passed that on with shutdown(to, SHUT_WR) */
+};
+
+struct connection {
+	int client, server;
+	bool connecting; /* the non-blocking connect to the container is in progress */
+	struct half up;  /* client -> server */
+	struct half down;/* server -> client */
+};
+
+struct listener {
+	int fd;
+	struct sockaddr_in target;
+};
+
+struct proxy {
+	pthread_t thread;
+	int wake[2]; /* a pipe: proxy_stop writes a byte, the loop sees it and ends */
+	struct listener listeners[MAX_LISTENERS];
+	size_t listener_count;
+	struct connection **connections;
+	size_t connection_count;
+};
+
+/* --- connections -------------------------------------------------------------------------- */
+
+static void close_connection(struct connection *c, bool reset)
+{
+	if (reset) {
+		/* SO_LINGER 0 makes close() send a reset: the other side learns the peer broke
+		 * off, instead of mistaking it for a clean end of data. */
+		struct linger hard = { .l_onoff = 1, .l_linger = 0 };
+		setsockopt(c->client, SOL_SOCKET, SO_LINGER, &hard, sizeof(hard));
+		setsockopt(c->server, SOL_SOCKET, SO_LINGER, &hard, sizeof(hard));
+	}
+	int fds[] = { c->client, c->server, c->up.pipe[0], c->up.pipe[1], c->down.pipe[0], c->down.pipe[1] };
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(c);
+}
+
+static void tune_socket(int fd)
+{
+	int on = 1;
+	/* Pass small writes on at once: Nagle's delay belongs to the endpoints, not to us. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+}
+
+static int add_connection(struct proxy *p, int client, const struct sockaddr_in *target)
+{
+	struct connection **more = realloc(p->connections, (p->connection_count + 1) * sizeof(*more));
+	if (more)
+		p->connections = more;
+	struct connection *c = calloc(1, sizeof(*c));
+	if (!c || !more) {
+		free(c);
+		close(client);
+		return -1;
+	}
+	c->client = client;
+	c->server = c->up.pipe[0] = c->up.pipe[1] = c->down.pipe[0] = c->down.pipe[1] = -1;
+	c->server = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->server < 0 || pipe2(c->up.pipe, O_NONBLOCK | O_CLOEXEC) < 0 ||
+	    pipe2(c->down.pipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		goto fail;
+	/* Bigger pipes mean fewer wakeups per megabyte. If the kernel refuses (a user over
+	 * /proc/sys/fs/pipe-user-pages-soft), the default 64 KiB still works: see `full`. */
+	fcntl(c->up.pipe[1], F_SETPIPE_SZ, PIPE_BYTES);
+	fcntl(c->down.pipe[1], F_SETPIPE_SZ, PIPE_BYTES);
+	tune_socket(client);
+	tune_socket(c->server);
+	if (connect(c->server, (const struct sockaddr *)target, sizeof(*target)) < 0 && errno != EINPROGRESS)
+		goto fail;
+	c->connecting = true; /* even a connect that finished at once is confirmed by POLLOUT */
+	p->connections[p->connection_count++] = c;
+	return 0;
+fail:
+	/* The client learns at once that this connection will not be served. */
+	close_connection(c, true);
+	return -1;
+}
+
+/* Move bytes from `from` to `to` as far as the sockets allow; -1 when the connection broke. */
+static int pump(struct half *h, int from, int to, short from_events, short to_events)
+{
+	bool readable = from_events & (POLLIN | POLLHUP | POLLERR);
+	bool writable = to_events & (POLLOUT | POLLERR);
+	/* Keep moving while both sides allow it: one wakeup of poll() can carry many pipefuls.
+	 * Bounded, so that one fast connection cannot starve the others. */
+	for (int round = 0; round < 16; round++) {
+		bool moved = false;
+		if (readable && !h->eof && h->pending < PIPE_BYTES) {
+			ssize_t n = splice(from, NULL, h->pipe[1], NULL, PIPE_BYTES - h->pending,
+					   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+			if (n > 0) {
+				h->pending += (size_t)n;
+				moved = writable = true; /* worth trying to pass it on at once */
+			} else if (n == 0) {
+				h->eof = true;
+			} else if (errno == EAGAIN) {
+				readable = false;
+				/* A pipe holds 16 buffers, not 64 KiB: small segments can fill it early.
+				 * Then stop asking for POLLIN (it would wake us in a loop) until a write
+				 * makes room; pending > 0 guarantees that write will be tried. */
+				h->full = h->pending > 0;
+			} else if (errno != EINTR) {
+				return -1;
+			}
+		}
+		if (writable && h->pending > 0) {
+			/* A peer that went away gives EPIPE, and a SIGPIPE aimed at this thread, which
+			 * blocks every signal (proxy_start): it stays pending and harms no one. */
+			ssize_t n = splice(h->pipe[0], NULL, to, NULL, h->pending, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+			if (n > 0) {
+				h->pending -= (size_t)n;
+				h->full = false;
+				moved = true;
+			} else if (n < 0 && errno == EAGAIN) {
+				writable = false;
+			} else if (n < 0 && errno != EINTR) {
+				return -1;
+			}
+		}
+		if (!moved)
+			break;
+	}
+	if (h->eof && h->pending == 0 && !h->shut) {
+		/* The half-close: "no more data from my side", while the other way stays open. */
+		if (shutdown(to, SHUT_WR) < 0 && errno != ENOTCONN)
+			return -1;
+		h->shut = true;
+	}
+	return 0;
+}
+
+static short events_from(const struct half *h)
+{
+	return !h->eof && !h->full && h->pending < PIPE_BYTES ? POLLIN : 0;
+}
+
+static short events_to(const struct half *h)
+{
+	return h->pending > 0 ? POLLOUT : 0;
+}
+
+/* Handle one connection's poll results; false when it is finished and has been closed. */
+static bool serve(struct connection *c, short client_events, short server_events)
+{
+	if (c->connecting) {
+		if (!(server_events & (POLLOUT | POLLERR | POLLHUP)))
+			goto still_open;
+		int err = 0;
+		socklen_t len = sizeof(err);
+		getsockopt(c->server, SOL_SOCKET, SO_ERROR, &err, &len);
+		if (err != 0) {
+			/* Nothing listens in the container (yet): the client sees its connection reset,
+			 * as it would talking to the container directly. */
+			close_connection(c, true);
+			return false;
+		}
+		c->connecting = false;
+		server_events = POLLOUT;
+	}
+	if (pump(&c->up, c->client, c->server, client_events, server_events) < 0 ||
+	    pump(&c->down, c->server, c->client, server_events, client_events) < 0) {
+		close_connection(c, true);
+		return false;
+	}
+	if (c->up.shut && c->down.shut) {
+		close_connection(c, false);
+		return false;
+	}
+still_open:
+	return true;
+}
+
+/* --- the loop ----------------------------------------------------------------------------- */
+
+static void accept_clients(struct proxy *p, struct listener *l)
+{
+	for (int i = 0; i < ACCEPTS_PER_WAKEUP && p->connection_count < MAX_CONNECTIONS; i++) {
+		int client = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (client < 0)
+			return; /* EAGAIN: no one else waiting; EMFILE and the like: try again later */
+		add_connection(p, client, &l->target);
+	}
+}
+
+static void *proxy_loop(void *arg)
+{
+	struct proxy *p = arg;
+	struct pollfd *fds = NULL;
+	size_t capacity = 0;
+	for (;;) {
+		size_t need = 1 + p->listener_count + 2 * p->connection_count;
+		if (need > capacity) {
+			struct pollfd *more = realloc(fds, need * sizeof(*fds));
+			if (!more) {
+				usleep(10000); /* out of memory: wait a little, connections may close */
+				continue;
+			}
+			fds = more;
+			capacity = need;
+		}
+		size_t n = 0;
+		fds[n++] = (struct pollfd){ .fd = p->wake[0], .events = POLLIN };
+		bool room = p->connection_count < MAX_CONNECTIONS;
+		for (size_t i = 0; i < p->listener_count; i++)
+			fds[n++] = (struct pollfd){ .fd = room ? p->listeners[i].fd : -1, .events = POLLIN };
+		for (size_t i = 0; i < p->connection_count; i++) {
+			struct connection *c = p->connections[i];
+			/* While the connect is in progress, leave the client be: its data (or its FIN,
+			 * which stays readable) waits in the kernel, instead of waking us in a loop. */
+			short client = c->connecting ? 0 : events_from(&c->up) | events_to(&c->down);
+			short server = c->connecting ? POLLOUT : events_from(&c->down) | events_to(&c->up);
+			/* An fd with nothing to wait for is left out (fd -1), or its POLLHUP would wake
+			 * us again and again while the other side is still busy. */
+			fds[n++] = (struct pollfd){ .fd = client ? c->client : -1, .events = client };
+			fds[n++] = (struct pollfd){ .fd = server ? c->server : -1, .events = server };
+		}
+		if (poll(fds, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (fds[0].revents)
+			break;
+		/* Serve the connections polled above first: accepting appends to the array. */
+		size_t polled = p->connection_count, kept = 0;
+		for (size_t i = 0; i < polled; i++) {
+			struct connection *c = p->connections[i];
+			size_t at = 1 + p->listener_count + 2 * i;
+			if (serve(c, fds[at].revents, fds[at + 1].revents))
+				p->connections[kept++] = c;
+		}
+		for (size_t i = polled; i < p->connection_count; i++)
+			p->connections[kept++] = p->connections[i];
+		p->connection_count = kept;
+		for (size_t i = 0; i < p->listener_count; i++)
+			if (fds[1 + i].revents & POLLIN)
+				accept_clients(p, &p->listeners[i]);
+	}
+	free(fds);
+	return NULL;
+}
+
+/* --- start and stop ----------------------------------------------------------------------- */
+
+static int open_listener(struct port_mapping *m, struct in_addr container, struct listener *l)
+{
+	char host[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &m->host_ip, host, sizeof(host));
+	l->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (l->fd < 0)
+		return fail_sys("cannot publish %s:%u: cannot open a socket", host, m->host_port);
+	int on = 1;
+	/* SO_REUSEADDR lets a restarted container take its port back while old connections
+	 * sit in TIME_WAIT; it does not let two listeners share a port (socket(7)). */
+	setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr = m->host_ip, .sin_port = htons(m->host_port) };
+	if (explain_result(CHAPTER, bind(l->fd, (struct sockaddr *)&address, sizeof(address)), "bind(%s:%u)", host,
+			   m->host_port) < 0) {
+		if (errno == EADDRINUSE)
+			fail_errno(0, "cannot publish port %s:%u: the address is already in use by another program", host,
+				   m->host_port);
+		else
+			fail_sys("cannot publish port %s:%u", host, m->host_port);
+		close(l->fd);
+		return -1;
+	}
+	socklen_t len = sizeof(address);
+	getsockname(l->fd, (struct sockaddr *)&address, &len);
+	m->host_port = ntohs(address.sin_port); /* the kernel's choice for -p CONTAINERPORT */
+	if (explain_result(CHAPTER, listen(l->fd, SOMAXCONN), "listen(%s:%u)", host, m->host_port) < 0) {
+		fail_sys("cannot listen on %s:%u", host, m->host_port);
+		close(l->fd);
+		return -1;
+	}
+	char target[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &container, target, sizeof(target));
+	explain(CHAPTER, "port proxy: connections to %s:%u go to %s:%u", host, m->host_port, target, m->container_port);
+	l->target = (struct sockaddr_in){ .sin_family = AF_INET, .sin_addr = container,
+					  .sin_port = htons(m->container_port) };
+	return 0;
+}
+
+static void proxy_free(struct proxy *p)
+{
+	for (size_t i = 0; i < p->listener_count; i++)
+		close(p->listeners[i].fd);
+	for (size_t i = 0; i < p->connection_count; i++)
+		close_connection(p->connections[i], false);
+	free(p->connections);
+	if (p->wake[0] >= 0) {
+		close(p->wake[0]);
+		close(p->wake[1]);
+	}
+	free(p);
+}
+
+struct proxy *proxy_start(struct port_mapping *mappings, size_t count, struct in_addr container)
+{
+	if (count > MAX_LISTENERS) {
+		fail_errno(0, "cannot publish more than %d ports", MAX_LISTENERS);
+		return NULL;
+	}
+	struct proxy *p = calloc(1, sizeof(*p));
+	if (!p) {
+		fail_errno(ENOMEM, "cannot start the port proxy");
+		return NULL;
+	}
+	p->wake[0] = p->wake[1] = -1;
+	/* Each connection holds six descriptors (two sockets, two pipes): allow as many as
+	 * the hard limit does, as Go does for docker-proxy; 1024 would be 170 connections. */
+	struct rlimit files;
+	if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+		rlim_t soft = files.rlim_cur;
+		files.rlim_cur = files.rlim_max;
+		explain_result(CHAPTER, setrlimit(RLIMIT_NOFILE, &files), "setrlimit(RLIMIT_NOFILE, %llu -> %llu)",
+			       (unsigned long long)soft, (unsigned long long)files.rlim_max);
+	}
+	if (pipe2(p->wake, O_CLOEXEC) < 0) {
+		fail_sys("cannot start the port proxy");
+		goto fail;
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (open_listener(&mappings[i], container, &p->listeners[i]) < 0)
+			goto fail;
+		p->listener_count++;
+	}
+	/* The thread must not take the monitor's signals (SIGCHLD, SIGTERM): block them all
+	 * while creating it, so that it starts with every signal blocked. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int err = pthread_create(&p->thread, NULL, proxy_loop, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err != 0) {
+		fail_errno(err, "cannot start the port proxy thread");
+		goto fail;
+	}
+	return p;
+fail:
+	proxy_free(p);
+	return NULL;
+}
+
+void proxy_stop(struct proxy *p)
+{
+	if (!p)
+		return;
+	ssize_t ignored = write(p->wake[1], "x", 1);
+	(void)ignored;
+	pthread_join(p->thread, NULL);
+	explain(CHAPTER, "port proxy stopped: %zu listener(s) and %zu connection(s) closed", p->listener_count,
+		p->connection_count);
+	proxy_free(p);
+}
+
+/* --- tinydock proxy ----------------------------------------------------------------------- */
+
+static const char HELP[] =
+	"Usage:  tinydock proxy -p [IP:]HOSTPORT:CONTAINERPORT [-p ...] --to ADDRESS\n"
+	"\n"
+	"Forward TCP connections from host ports to ADDRESS, as the monitor of a container\n"
+	"started with 'tinydock run -p' does (like docker-proxy). Prints each mapping, then runs\n"
+	"until interrupted (Ctrl-C or SIGTERM). A -p without HOSTPORT gets a free port.\n"
+	"\n"
+	"Example:\n"
+	"  tinydock proxy -p 127.0.0.1:8080:80 --to 10.250.3.2\n";
+
+int cmd_proxy(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(HELP);
+	static const struct option options[] = {
+		{ "publish", required_argument, NULL, 'p' },
+		{ "to", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct port_mapping mappings[MAX_LISTENERS];
+	size_t count = 0;
+	struct in_addr to = { 0 };
+	bool have_to = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+p:", options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (count == MAX_LISTENERS)
+				return usage_error("proxy", "at most %d ports", MAX_LISTENERS);
+			if (port_mapping_parse(optarg, &mappings[count]) < 0)
+				return usage_error("proxy", "%s", error_message());
+			count++;
+			break;
+		case 't':
+			if (inet_pton(AF_INET, optarg, &to) != 1)
+				return usage_error("proxy", "invalid address \"%s\"", optarg);
+			have_to = true;
+			break;
+		default: return usage_error("proxy", "unknown option");
+		}
+	}
+	if (count == 0 || !have_to || optind != argc)
+		return usage_error("proxy", "expects -p [IP:]HOSTPORT:CONTAINERPORT and --to ADDRESS");
+	/* Block SIGINT and SIGTERM before the thread exists, then wait for them here. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
+	struct proxy *p = proxy_start(mappings, count, to);
+	if (!p)
+		return error_report(EXIT_TINYDOCK_FAILED);
+	for (size_t i = 0; i < count; i++) {
+		char text[64], ip[INET_ADDRSTRLEN];
+		port_mapping_format(&mappings[i], text, sizeof(text));
+		/* "0.0.0.0:8080->80/tcp" becomes "0.0.0.0:8080->10.250.3.2:80/tcp" */
+		char *arrow = strstr(text, "->");
+		inet_ntop(AF_INET, &to, ip, sizeof(ip));
+		printf("%.*s->%s:%s\n", (int)(arrow - text), text, ip, arrow + 2);
+	}
+	fflush(stdout);
+	int signal_number;
+	sigwait(&stop, &signal_number);
+	proxy_stop(p);
+	return 0;
+}

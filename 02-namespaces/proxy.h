@@ -1,0 +1,25 @@
+/*
+ * proxy.h - published ports: a userspace TCP proxy from host ports to a container's address.
+ */
+#ifndef TINYDOCK_PROXY_H
+#define TINYDOCK_PROXY_H
+
+#include "ports.h"
+
+#include <netinet/in.h>
+#include <stddef.h>
+
+struct proxy;
+
+/* Listen on every mapping's host address and port (a port in use fails here, naming it,
+ * with nothing left open), then forward connections to container:container_port in a
+ * thread of its own. A host_port of 0 is replaced by the port the kernel chose. */
+struct proxy *proxy_start(struct port_mapping *mappings, size_t count, struct in_addr container);
+
+/* Stop: close the listeners and every connection, end the thread, free p. NULL is fine. */
+void proxy_stop(struct proxy *p);
+
+/* tinydock proxy -p [IP:]HOSTPORT:CONTAINERPORT... --to ADDRESS (like docker-proxy) */
+int cmd_proxy(int argc, char **argv);
+
+#endif

@@ -13,6 +13,7 @@
  */
 #include "chroot.h"
 #include "cli.h"
+#include "container.h"
 #include "error.h"
 #include "explain.h"
 #include "rootfs.h"
@@ -30,6 +31,7 @@ struct command {
 static const struct command commands[] = {
 	{ "rootfs", cmd_rootfs, "01-chroot", "Make a minimal root filesystem from the host's static busybox" },
 	{ "chroot", cmd_chroot, "01-chroot", "Run a command with its root folder changed (chroot(2))" },
+	{ "run", cmd_run, "02-namespaces", "Run a command in a new container (namespaces, pivot_root, PID 1)" },
 };
 
 static const size_t command_count = sizeof(commands) / sizeof(commands[0]);

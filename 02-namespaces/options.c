@@ -143,7 +143,7 @@ int parse_run_options(int argc, char **argv, struct container *c)
 	opterr = 0; /* we word the errors ourselves, once */
 	optind = 0; /* glibc: 0 starts a fresh scan (so unit tests can parse many times) */
 	int option;
-	while ((option = getopt_long(argc, argv, "+e:w:u:it", long_options, NULL)) != -1) {
+	while ((option = getopt_long(argc, argv, "+:e:w:u:it", long_options, NULL)) != -1) {
 		switch (option) {
 		case OPT_ROOTFS:
 			c->rootfs = optarg;
@@ -211,11 +211,9 @@ int parse_run_options(int argc, char **argv, struct container *c)
 		case OPT_PRIVILEGED:
 			c->privileged = true;
 			break;
-		case ':':
+		case ':': /* the ':' after '+' in the option string asks getopt for this case */
 			return fail_errno(0, "flag needs an argument: %s", argv[optind - 1]);
 		default:
-			if (optopt && strchr("ewu", optopt))
-				return fail_errno(0, "flag needs an argument: -%c", optopt);
 			if (optopt)
 				return fail_errno(0, "unknown shorthand flag: '%c' in -%c", optopt, optopt);
 			return fail_errno(0, "unknown flag: %s", argv[optind - 1]);

@@ -78,24 +78,25 @@ static const char HELP[] =
 	"  sudo tinydock --explain run --rootfs /tmp/alpine --hostname web ps\n"
 	"  tinydock run --rootfs /tmp/alpine id        (as a normal user: rootless, one uid mapped)\n";
 
-/* Step 1, the part that needs the system: the rootfs, the id, the identity of the caller. */
+/* Step 1, the part that needs the system: the rootfs, the id, the identity of the caller.
+ * Returns 0, or the exit code with the message recorded. */
 static int prepare(struct container *c)
 {
 	if (!realpath(c->rootfs, c->rootfs_path))
-		return fail_sys("cannot use the rootfs \"%s\"", c->rootfs);
+		return fail_sys("cannot use the rootfs \"%s\"", c->rootfs), EXIT_TINYDOCK_FAILED;
 	struct stat st;
 	if (stat(c->rootfs_path, &st) < 0 || !S_ISDIR(st.st_mode))
-		return fail_errno(0, "the rootfs \"%s\" is not a directory", c->rootfs);
+		return fail_errno(0, "the rootfs \"%s\" is not a directory", c->rootfs), EXIT_TINYDOCK_FAILED;
 	if (c->command == c->default_command) {
+		/* The shell is looked for before anything is made, so that nothing needs undoing. */
 		char shell[PATH_MAX + 8];
 		snprintf(shell, sizeof(shell), "%s/bin/sh", c->rootfs_path);
-		if (lstat(shell, &st) < 0) {
-			errno = ENOENT;
-			return fail_errno(0, "no command given, and the rootfs \"%s\" has no /bin/sh", c->rootfs);
-		}
+		if (lstat(shell, &st) < 0)
+			return fail_errno(0, "no command given, and the rootfs \"%s\" has no /bin/sh", c->rootfs),
+			       EXIT_NOT_FOUND;
 	}
 	if (make_container_id(c->id) < 0)
-		return -1;
+		return EXIT_TINYDOCK_FAILED;
 	if (!c->hostname[0])
 		snprintf(c->hostname, sizeof(c->hostname), "%.*s", SHORT_ID_LENGTH, c->id);
 	if (geteuid() != 0) {
@@ -281,9 +282,8 @@ int cmd_run(int argc, char **argv)
 	struct container c;
 	if (parse_run_options(argc, argv, &c) < 0)
 		return usage_error("run", "%s", error_message());
-	if (prepare(&c) < 0) {
-		int code = error_errno() == ENOENT && c.command == c.default_command ? EXIT_NOT_FOUND
-										     : EXIT_TINYDOCK_FAILED;
+	int code = prepare(&c);
+	if (code != 0) {
 		fail_context("run");
 		return error_report(code);
 	}

@@ -9,6 +9,7 @@
  */
 #include "sync.h"
 #include "error.h"
+#include "explain.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -53,6 +54,7 @@ int sync_send(int sock, enum sync_step step, int fd)
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof(message))
 		return fail_sys("cannot send %s to the other side", sync_step_name(step));
+	explain("02-namespaces", "sync: sent %s%s", sync_step_name(step), fd >= 0 ? " (with the pty master)" : "");
 	return 0;
 }
 
@@ -93,5 +95,6 @@ int sync_expect(int sock, enum sync_step step, int *fd)
 		}
 		return fail_errno(0, "expected %s, got message %u", sync_step_name(step), (unsigned)message);
 	}
+	explain("02-namespaces", "sync: received %s", sync_step_name(step));
 	return 0;
 }

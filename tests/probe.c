@@ -18,7 +18,8 @@
  *     probe alloc MIB                 allocates and touches MIB mebibytes: alloc=ok
  *     probe fork N                    forks N children that wait; forked=K (K < N under a pids limit)
  *     probe sleep SECONDS             sleeps (a long-running command for stop/kill tests)
- *     probe wait-signal               waits for one signal, prints signal=NAME and exits 0
+ *     probe wait-signal               prints waiting=signals once every signal is blocked, waits for
+ *                                     one, prints signal=NAME and exits 0
  *     probe ignore-signals            ignores every catchable signal, then pauses forever
  *     probe exit N                    exits with N
  */
@@ -168,6 +169,8 @@ static void wait_for_signal(void)
 	sigset_t all;
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, NULL);
+	printf("waiting=signals\n");
+	fflush(stdout);
 	int sig = 0;
 	sigwait(&all, &sig);
 	printf("signal=SIG%s\n", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");

@@ -24,6 +24,7 @@
 #include "capabilities.h"
 #include "error.h"
 #include "explain.h"
+#include "files.h"
 #include "harness.h"
 #include "seccomp.h"
 #include "security.h"
@@ -32,6 +33,7 @@ struct child_setup {
 	struct security_settings settings;
 	bool as_nobody;   /* setresuid/setresgid to 65534 first, as `run -u 65534:65534` would */
 	bool explain;
+	bool user_namespace; /* unshare(CLONE_NEWUSER) first, mapping our own uid 0 to 0 */
 };
 
 struct child_result {
@@ -71,6 +73,18 @@ static void collect(int out, int err, struct child_result *r, int seconds)
 	r->err[used[1]] = '\0';
 }
 
+/* A user namespace of our own, where uid and gid 0 are 0 outside: a process may map its own
+ * ids without help (user_namespaces(7)), after writing "deny" to setgroups for the gid map. */
+static int enter_user_namespace(void)
+{
+	if (unshare(CLONE_NEWUSER) < 0)
+		return fail_sys("cannot unshare the user namespace");
+	if (write_string("/proc/self/setgroups", "deny") < 0 || write_string("/proc/self/uid_map", "0 0 1") < 0 ||
+	    write_string("/proc/self/gid_map", "0 0 1") < 0)
+		return -1;
+	return 0;
+}
+
 /* Fork; the child applies setup, then executes argv (the probe unless argv[0] is absolute). */
 static void run_child(const struct child_setup *setup, struct child_result *r, const char *const argv[])
 {
@@ -90,7 +104,11 @@ static void run_child(const struct child_setup *setup, struct child_result *r, c
 				_exit(125);
 			}
 		}
-		if (security_apply(&setup->settings, false) < 0)
+		if (setup->user_namespace && enter_user_namespace() < 0) {
+			dprintf(STDERR_FILENO, "cannot enter a user namespace: %s\n", error_message());
+			_exit(125);
+		}
+		if (security_apply(&setup->settings, setup->user_namespace) < 0)
 			_exit(error_report(125));
 		const char *program = argv[0][0] == '/' ? argv[0] : probe_binary();
 		execv(program, (char *const *)argv);
@@ -227,6 +245,27 @@ START_TEST(a_non_root_user_has_no_capabilities_after_execve)
 }
 END_TEST
 
+START_TEST(the_policy_applies_inside_a_user_namespace_too)
+{
+	struct child_setup setup;
+	defaults(&setup);
+	setup.user_namespace = true;
+	struct child_result r;
+	run_child(&setup, &r,
+		  (const char *const[]){ "probe", "ids", "caps", "syscall", "keyctl", "syscall", "unshare-user", "syscall",
+					 "mount", NULL });
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	assert_has(r.out, "uid=0\n");
+	assert_has(r.out, "cap_eff=00000000a80425fb\n");
+	assert_has(r.out, "cap_bnd=00000000a80425fb\n");
+	assert_has(r.out, "seccomp=2\n");
+	assert_has(r.out, "syscall=keyctl result=EPERM\n");
+	assert_has(r.out, "syscall=unshare-user result=EPERM\n");
+	/* the filter leaves mount to the kernel here, and the kernel wants CAP_SYS_ADMIN */
+	assert_has(r.out, "syscall=mount result=EPERM\n");
+}
+END_TEST
+
 START_TEST(privileged_keeps_every_capability_and_installs_no_filter)
 {
 	struct child_setup setup;
@@ -360,6 +399,7 @@ Suite *security_system_suite(void)
 	tcase_add_test(t, default_policy_refuses_what_docker_refuses);
 	tcase_add_test(t, default_policy_lets_ordinary_programs_work);
 	tcase_add_test(t, a_non_root_user_has_no_capabilities_after_execve);
+	tcase_add_test(t, the_policy_applies_inside_a_user_namespace_too);
 	tcase_add_test(t, privileged_keeps_every_capability_and_installs_no_filter);
 	tcase_add_test(t, cap_drop_all_and_cap_add_shape_the_sets);
 	tcase_add_test(t, seccomp_unconfined_keeps_the_capability_limits_without_a_filter);

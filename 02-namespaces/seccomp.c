@@ -408,7 +408,10 @@ char *seccomp_disassemble(const struct sock_filter *insn, char *buf, size_t size
 	}
 	for (size_t i = 0; i < sizeof(jumps) / sizeof(jumps[0]); i++)
 		if (insn->code == jumps[i].code) {
-			snprintf(buf, size, "%s #0x%x, %u, %u", jumps[i].name, insn->k, insn->jt, insn->jf);
+			/* small constants (system call numbers) in decimal, as syscall tables list
+			 * them; masks and architectures in hex */
+			snprintf(buf, size, insn->k < 4096 ? "%s #%u, %u, %u" : "%s #0x%x, %u, %u", jumps[i].name,
+				 insn->k, insn->jt, insn->jf);
 			return buf;
 		}
 	snprintf(buf, size, "code=0x%04x jt=%u jf=%u k=0x%x", insn->code, insn->jt, insn->jf, insn->k);

@@ -46,4 +46,7 @@ int security_keep_capabilities(void);
  * PR_SET_NO_NEW_PRIVS, then install the seccomp filter. Every step explained. */
 int security_apply(const struct security_settings *s, bool in_user_namespace);
 
+/* tinydock seccomp [--cap-add L] [--cap-drop L] [--userns]: print the filter (seccomp_show.c). */
+int cmd_seccomp(int argc, char **argv);
+
 #endif

@@ -390,6 +390,28 @@ START_TEST(explain_shows_each_step_with_the_sets_in_hex_and_names)
 }
 END_TEST
 
+START_TEST(seccomp_command_prints_the_filter_and_names_a_bad_capability)
+{
+	struct run_result r = run_tinydock(NULL, 10, "seccomp", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	assert_has(r.out, "capabilities kept: 0x00000000a80425fb\n");
+	assert_has(r.out, "   0  ld [4]                     ; load the architecture\n");
+	assert_has(r.out, "ret ERRNO(EPERM)           ; refuse\n");
+	assert_has(r.out, "; keyctl\n");
+	run_free(&r);
+
+	r = run_tinydock(NULL, 10, "seccomp", "--cap-add", "SYS_ADMIN", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(strstr(r.out, "; mount\n") == NULL, "mount still refused with CAP_SYS_ADMIN:\n%s", r.out);
+	run_free(&r);
+
+	r = run_tinydock(NULL, 10, "seccomp", "--cap-add", "FOO", NULL);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_str_eq(r.err, "tinydock: --cap-add: unknown capability \"CAP_FOO\"\n");
+	run_free(&r);
+}
+END_TEST
+
 Suite *security_system_suite(void)
 {
 	Suite *s = suite_create("security (root)");
@@ -406,6 +428,7 @@ Suite *security_system_suite(void)
 	tcase_add_test(t, without_no_new_privs_the_filter_is_installed_while_cap_sys_admin_is_held);
 	tcase_add_test(t, the_filter_alone_refuses_mount_to_a_process_holding_cap_sys_admin);
 	tcase_add_test(t, explain_shows_each_step_with_the_sets_in_hex_and_names);
+	tcase_add_test(t, seccomp_command_prints_the_filter_and_names_a_bad_capability);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -499,7 +499,7 @@ START_TEST(the_disassembly_reads_like_the_lesson)
 	size_t first = 1;
 	while (strcmp(program.notes[first], "keyctl") != 0)
 		first++;
-	snprintf(expected, sizeof(expected), "jeq #0x%x, 0, 1", (unsigned)SYS_keyctl);
+	snprintf(expected, sizeof(expected), "jeq #%u, 0, 1", (unsigned)SYS_keyctl);
 	ck_assert_str_eq(seccomp_disassemble(&program.code[first], text, sizeof(text)), expected);
 	ck_assert_str_eq(seccomp_disassemble(&program.code[first + 1], text, sizeof(text)), "ret ERRNO(EPERM)");
 	seccomp_program_free(&program);

@@ -14,6 +14,7 @@
  *   init.c      PID 1: forks the command, reaps zombies, passes signals on
  *   terminal.c  -t: a pty inside the container, raw mode and window size outside
  *   options.c   the flags (pure, unit-tested)    namespaces.c clone flags, names, ids
+ *   security.c  capabilities, no_new_privs, seccomp: the very last step before execve
  */
 #ifndef TINYDOCK_CONTAINER_H
 #define TINYDOCK_CONTAINER_H
@@ -22,6 +23,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+#include "security.h"
 
 enum network_mode {
 	NETWORK_NONE, /* a new, empty network namespace with only loopback, up */
@@ -56,7 +59,8 @@ struct container {
 	bool interactive;         /* -i: keep stdin open */
 	bool tty;                 /* -t: a pseudo-terminal */
 	bool remove;              /* --rm (chapter 03 keeps state to remove) */
-	bool privileged;          /* --privileged: no masked paths */
+	bool privileged;          /* --privileged: no masked paths (and all capabilities, no seccomp) */
+	struct security_settings security; /* --cap-add --cap-drop --privileged --security-opt (security.h) */
 	enum network_mode network;
 	bool userns;              /* --userns, --uidmap, --gidmap, or not root */
 	struct id_map uid_maps[MAX_ID_MAPS], gid_maps[MAX_ID_MAPS];

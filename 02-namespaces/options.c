@@ -33,6 +33,9 @@ enum {
 	OPT_UIDMAP,
 	OPT_GIDMAP,
 	OPT_PRIVILEGED,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_SECURITY_OPT,
 };
 
 static const struct option long_options[] = {
@@ -51,6 +54,9 @@ static const struct option long_options[] = {
 	{ "uidmap", required_argument, NULL, OPT_UIDMAP },
 	{ "gidmap", required_argument, NULL, OPT_GIDMAP },
 	{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -140,6 +146,7 @@ int parse_run_options(int argc, char **argv, struct container *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->network = NETWORK_NONE;
+	security_defaults(&c->security);
 	opterr = 0; /* we word the errors ourselves, once */
 	optind = 0; /* glibc: 0 starts a fresh scan (so unit tests can parse many times) */
 	int option;
@@ -210,6 +217,20 @@ int parse_run_options(int argc, char **argv, struct container *c)
 			break;
 		case OPT_PRIVILEGED:
 			c->privileged = true;
+			security_privileged(&c->security);
+			break;
+		/* Applied in the order given, as Docker does: --cap-drop ALL --cap-add NET_BIND_SERVICE */
+		case OPT_CAP_ADD:
+			if (security_cap_add(&c->security, optarg) < 0)
+				return -1;
+			break;
+		case OPT_CAP_DROP:
+			if (security_cap_drop(&c->security, optarg) < 0)
+				return -1;
+			break;
+		case OPT_SECURITY_OPT:
+			if (security_opt(&c->security, optarg) < 0)
+				return -1;
 			break;
 		case ':': /* the ':' after '+' in the option string asks getopt for this case */
 			return fail_errno(0, "flag needs an argument: %s", argv[optind - 1]);

@@ -13,7 +13,7 @@
  *   the identity    hostname; under -t, a pty from the container's own devpts (terminal.c)
  *   the start       SYNC_READY, wait for SYNC_GO, then fork the command and be its init
  *   the command     session and terminal, working folder, groups/gid/uid, environment,
- *                   no inherited fds, execve (exec.h)
+ *                   no inherited fds, capabilities and seccomp (security.c), execve (exec.h)
  *
  * Why this order:
  *  - The uid map comes before everything, because until it is written the process has no
@@ -162,6 +162,10 @@ static int set_ids(const struct container *c)
 		return fail_sys("cannot clear the supplementary groups");
 	if (!c->has_user)
 		return 0;
+	/* A non-root user would lose every capability at setresuid(); keep them until
+	 * security_apply() has dropped the bounding set (security.h). */
+	if (c->uid != 0 && security_keep_capabilities() < 0)
+		return -1;
 	if (explain_result(CHAPTER, setresgid(c->gid, c->gid, c->gid), "setresgid(%u, %u, %u)", c->gid, c->gid,
 			   c->gid) < 0)
 		return fail_sys("cannot set gid %u%s", c->gid, c->userns ? " (is it mapped in the user namespace?)" : "");
@@ -190,7 +194,8 @@ static noreturn void start_command(const struct container *c, int slave)
 	    || set_ids(c)
 	    || enter_workdir(c)
 	    || build_environment(c, envp, sizeof(envp) / sizeof(envp[0]), storage, sizeof(storage))
-	    || close_inherited_fds()) {
+	    || close_inherited_fds()
+	    || security_apply(&c->security, c->userns)) {
 		fail_context("run");
 		_exit(error_report(EXIT_TINYDOCK_FAILED));
 	}

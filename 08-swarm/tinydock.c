@@ -17,6 +17,7 @@
 #include "error.h"
 #include "explain.h"
 #include "rootfs.h"
+#include "security.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +33,7 @@ static const struct command commands[] = {
 	{ "rootfs", cmd_rootfs, "01-chroot", "Make a minimal root filesystem from the host's static busybox" },
 	{ "chroot", cmd_chroot, "01-chroot", "Run a command with its root folder changed (chroot(2))" },
 	{ "run", cmd_run, "02-namespaces", "Run a command in a new container (namespaces, pivot_root, PID 1)" },
+	{ "seccomp", cmd_seccomp, "02-namespaces", "Print a container's seccomp filter, instruction by instruction" },
 };
 
 static const size_t command_count = sizeof(commands) / sizeof(commands[0]);

@@ -334,6 +334,32 @@ START_TEST(stdin_is_passed_through_with_i_and_empty_without)
 }
 END_TEST
 
+START_TEST(run_reduces_privileges_as_docker_does_and_the_flags_relax_them)
+{
+	/* the policy itself is tested in test_security.c; here: that run applies it, last */
+	struct run_result r = run(NULL, "probe", "caps", "syscall", "keyctl", "syscall", "mount", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(strstr(r.out, "cap_eff=00000000a80425fb\n") != NULL, "%s", r.out);
+	ck_assert_msg(strstr(r.out, "no_new_privs=1\nseccomp=2\n") != NULL, "%s", r.out);
+	ck_assert_msg(strstr(r.out, "syscall=keyctl result=EPERM\nsyscall=mount result=EPERM\n") != NULL, "%s", r.out);
+	run_free(&r);
+	r = run(NULL, "--cap-drop", "ALL", "--cap-add", "NET_BIND_SERVICE", "probe", "caps", NULL);
+	ck_assert_msg(strstr(r.out, "cap_eff=0000000000000400\n") != NULL, "%s", r.out);
+	run_free(&r);
+	r = run(NULL, "--security-opt", "seccomp=unconfined", "probe", "caps", "syscall", "keyctl", NULL);
+	ck_assert_msg(strstr(r.out, "seccomp=0\n") != NULL, "%s", r.out);
+	run_free(&r);
+	r = run(NULL, "--privileged", "probe", "caps", "syscall", "mount", NULL);
+	ck_assert_msg(strstr(r.out, "seccomp=0\n") != NULL && strstr(r.out, "syscall=mount result=ok") != NULL, "%s",
+		      r.out);
+	run_free(&r);
+	r = run(NULL, "--cap-add", "CAP_FOO", "true", NULL);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "unknown capability") != NULL, "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
 /* --- PID 1's duties -------------------------------------------------------- */
 
 START_TEST(signals_sent_to_run_reach_the_command)
@@ -597,6 +623,7 @@ START_TEST(explain_shows_every_namespace_mount_pivot_id_change_and_the_exec)
 		"] umount2(\".\", MNT_DETACH) = 0",
 		"] sethostname(\"box\") = 0",
 		"] setresuid(7, 7, 7) = 0",
+		"] seccomp(SECCOMP_SET_MODE_FILTER, 0, ",
 		"] execve(\"/bin/true\", [\"true\"])",
 		"] init: waitpid(2) = exited with 0",
 	};
@@ -605,6 +632,9 @@ START_TEST(explain_shows_every_namespace_mount_pivot_id_change_and_the_exec)
 	/* propagation is private before the rootfs bind, which comes before pivot_root */
 	ck_assert(strstr(r.err, "MS_REC|MS_PRIVATE") < strstr(r.err, "MS_BIND|MS_REC"));
 	ck_assert(strstr(r.err, "MS_BIND|MS_REC") < strstr(r.err, "pivot_root"));
+	/* and the security step is the last before execve */
+	ck_assert(strstr(r.err, "setresuid(7, 7, 7)") < strstr(r.err, "seccomp(SECCOMP_SET_MODE_FILTER"));
+	ck_assert(strstr(r.err, "seccomp(SECCOMP_SET_MODE_FILTER") < strstr(r.err, "execve("));
 	run_free(&r);
 }
 END_TEST
@@ -698,6 +728,7 @@ Suite *namespaces_suite(void)
 	tcase_add_test(t, network_none_has_only_loopback_and_it_is_up);
 	tcase_add_test(t, environment_working_folder_and_user_are_set);
 	tcase_add_test(t, stdin_is_passed_through_with_i_and_empty_without);
+	tcase_add_test(t, run_reduces_privileges_as_docker_does_and_the_flags_relax_them);
 	tcase_add_test(t, signals_sent_to_run_reach_the_command);
 	tcase_add_test(t, a_command_that_ignores_signals_still_stops_at_once_on_sigterm);
 	tcase_add_test(t, init_reaps_orphaned_zombies);

@@ -111,6 +111,8 @@ START_TEST(bad_flags_and_values_are_refused_with_one_line_naming_them)
 		{ { "--rootfs", "/r", "--uidmap", "0:0", NULL }, "expected CONTAINER:HOST:COUNT" },
 		{ { "--rootfs", "/r", "--gidmap", "0:0:0", NULL }, "COUNT > 0" },
 		{ { "--rootfs", "/r", "-e", "=x", NULL }, "invalid environment variable" },
+		{ { "--rootfs", "/r", "--cap-add", "CAP_FOO", NULL }, "unknown capability" },
+		{ { "--rootfs", "/r", "--security-opt", "apparmor=x", NULL }, "apparmor=x" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct container c;
@@ -119,6 +121,23 @@ START_TEST(bad_flags_and_values_are_refused_with_one_line_naming_them)
 		ck_assert_msg(strstr(error_message(), cases[i].message) != NULL, "case %zu: %s", i, error_message());
 		ck_assert_msg(strchr(error_message(), '\n') == NULL, "case %zu: two lines", i);
 	}
+}
+END_TEST
+
+START_TEST(security_flags_apply_in_order_and_privileged_turns_everything_off)
+{
+	struct container c;
+	ck_assert_int_eq(parse(&c, (const char *const[]){ "--rootfs", "/r", NULL }), 0);
+	ck_assert(c.security.seccomp && c.security.no_new_privs && !c.security.privileged);
+	ck_assert_int_eq(parse(&c, (const char *const[]){ "--rootfs", "/r", "--cap-drop", "ALL", "--cap-add",
+							  "NET_BIND_SERVICE", NULL }),
+			 0);
+	ck_assert(c.security.capabilities == (1ULL << 10));
+	ck_assert_int_eq(parse(&c, (const char *const[]){ "--rootfs", "/r", "--privileged", NULL }), 0);
+	ck_assert(c.privileged && c.security.privileged && !c.security.seccomp);
+	ck_assert_int_eq(parse(&c, (const char *const[]){ "--rootfs", "/r", "--security-opt", "seccomp=unconfined", NULL }),
+			 0);
+	ck_assert(!c.security.seccomp && !c.privileged);
 }
 END_TEST
 
@@ -238,6 +257,7 @@ Suite *run_options_suite(void)
 	tcase_add_test(t, id_maps_imply_a_user_namespace);
 	tcase_add_test(t, a_rootless_user_maps_only_its_own_ids);
 	tcase_add_test(t, bad_flags_and_values_are_refused_with_one_line_naming_them);
+	tcase_add_test(t, security_flags_apply_in_order_and_privileged_turns_everything_off);
 	tcase_add_test(t, hostnames_up_to_64_characters_are_accepted);
 	tcase_add_test(t, a_user_without_a_group_gets_the_same_number_as_gid);
 	tcase_add_test(t, id_maps_that_run_past_the_largest_id_are_refused);

@@ -146,6 +146,23 @@ static int child_status(pid_t pid)
 	return exit_code_for_wait_status(status);
 }
 
+/* SYNC_CGROUP: chapter 03 puts the child in its cgroup here, before it runs anything of the user's. */
+static int join_cgroup(const struct container *c, pid_t pid)
+{
+	(void)c;
+	explain(CHAPTER, "%s: no cgroup to join for %d yet (chapter 03)", sync_step_name(SYNC_CGROUP), (int)pid);
+	return 0;
+}
+
+/* SYNC_NET: networking (networking.md) plugs a veth into the child's network namespace here.
+ * --network none needs nothing from outside (the child brings `lo` up); host shares ours. */
+static int plug_network(const struct container *c, pid_t pid)
+{
+	explain(CHAPTER, "%s: network %s, nothing to plug into %d from outside", sync_step_name(SYNC_NET),
+		c->network == NETWORK_HOST ? "host" : "none", (int)pid);
+	return 0;
+}
+
 /* Step 4: the parent's turns in the protocol (sync.h). Returns 0, or -1 when the child has gone
  * (already reaped: *code holds its exit code) or we failed (message recorded, child killed). */
 static int parent_steps(const struct container *c, pid_t pid, int sock, int *master, int *code)
@@ -155,11 +172,12 @@ static int parent_steps(const struct container *c, pid_t pid, int sock, int *mas
 		goto ours;
 	if (sync_send(sock, SYNC_USERMAP, -1) < 0)
 		goto theirs;
-	explain(CHAPTER, "%s: no cgroup to join yet (chapter 03)", sync_step_name(SYNC_CGROUP));
+	if (join_cgroup(c, pid) < 0)
+		goto ours;
 	if (sync_send(sock, SYNC_CGROUP, -1) < 0)
 		goto theirs;
-	explain(CHAPTER, "%s: network %s, nothing to plug in from outside", sync_step_name(SYNC_NET),
-		c->network == NETWORK_HOST ? "host" : "none");
+	if (plug_network(c, pid) < 0)
+		goto ours;
 	if (sync_send(sock, SYNC_NET, -1) < 0 || sync_expect(sock, SYNC_READY, master) < 0)
 		goto theirs;
 	if (c->tty && *master < 0) {

@@ -258,12 +258,14 @@ int capability_drop_bounding(uint64_t keep)
 			used += (size_t)n;
 		count++;
 	}
-	explain(CHAPTER, "prctl(PR_CAPBSET_DROP, cap) for %d capabilities: %s = 0", count,
-		count ? dropped : "(none to drop)");
-	char kept[2048];
-	uint64_t now = capability_bounding_set();
-	explain(CHAPTER, "bounding set now 0x%016llx: %s", (unsigned long long)now,
-		capability_set_names(now, kept, sizeof(kept)));
+	if (explain_enabled()) {
+		explain(CHAPTER, "prctl(PR_CAPBSET_DROP, cap) for %d capabilities: %s = 0", count,
+			count ? dropped : "(none to drop)");
+		char kept[2048];
+		uint64_t now = capability_bounding_set(); /* read back from the kernel: the truth */
+		explain(CHAPTER, "bounding set now 0x%016llx: %s", (unsigned long long)now,
+			capability_set_names(now, kept, sizeof(kept)));
+	}
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -366,6 +367,37 @@ START_TEST(the_filter_alone_refuses_mount_to_a_process_holding_cap_sys_admin)
 }
 END_TEST
 
+#ifdef __x86_64__
+/* Fork, apply the default policy, make one system call through another ABI; the exit status. */
+static int status_after_foreign_call(bool x32)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct security_settings s;
+		security_defaults(&s);
+		if (security_apply(&s, false) < 0)
+			_exit(125);
+		long result;
+		if (x32) /* x32's getpid: the x86-64 number with __X32_SYSCALL_BIT */
+			result = syscall(0x40000000 | SYS_getpid);
+		else /* i386's getpid (20) through the 32-bit entry, int 0x80 */
+			__asm__ volatile("int $0x80" : "=a"(result) : "a"(20L) : "memory");
+		_exit(result < 0 ? 1 : 0);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+START_TEST(a_system_call_of_another_abi_kills_the_process)
+{
+	ck_assert_int_eq(status_after_foreign_call(false), 128 + SIGSYS);
+	ck_assert_int_eq(status_after_foreign_call(true), 128 + SIGSYS);
+}
+END_TEST
+#endif
+
 START_TEST(explain_shows_each_step_with_the_sets_in_hex_and_names)
 {
 	struct child_setup setup;
@@ -427,6 +459,9 @@ Suite *security_system_suite(void)
 	tcase_add_test(t, seccomp_unconfined_keeps_the_capability_limits_without_a_filter);
 	tcase_add_test(t, without_no_new_privs_the_filter_is_installed_while_cap_sys_admin_is_held);
 	tcase_add_test(t, the_filter_alone_refuses_mount_to_a_process_holding_cap_sys_admin);
+#ifdef __x86_64__
+	tcase_add_test(t, a_system_call_of_another_abi_kills_the_process);
+#endif
 	tcase_add_test(t, explain_shows_each_step_with_the_sets_in_hex_and_names);
 	tcase_add_test(t, seccomp_command_prints_the_filter_and_names_a_bad_capability);
 	suite_add_tcase(s, t);

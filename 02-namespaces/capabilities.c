@@ -115,7 +115,8 @@ uint64_t capability_all(void)
 
 uint64_t capability_docker_default(void)
 {
-	/* moby's oci/caps/defaults.go, the same list as `docker run --help` documents. */
+	/* moby's oci/caps/defaults.go; the `docker run` reference lists the same fourteen under
+	 * "Runtime privilege and Linux capabilities". */
 	static const int defaults[] = {
 		CAP_CHOWN,  CAP_DAC_OVERRIDE, CAP_FSETID,  CAP_FOWNER,           CAP_MKNOD,
 		CAP_NET_RAW, CAP_SETGID,      CAP_SETUID,  CAP_SETFCAP,          CAP_SETPCAP,
@@ -160,7 +161,7 @@ int capability_parse_list(const char *list, uint64_t *set)
 		if (length == 0)
 			return fail_errno(0, "empty capability name in \"%s\"", list);
 		if (length >= sizeof(name))
-			return fail_errno(0, "unknown capability \"%.*s\"", (int)length, item);
+			return fail_errno(0, "unknown capability \"%.*s...\"", 32, item);
 		memcpy(name, item, length);
 		name[length] = '\0';
 		if (strcasecmp(name, "ALL") == 0) {

@@ -91,7 +91,9 @@ static const char CHAPTER[] = "02-namespaces";
 #endif
 
 #define CAP(name) CAPABILITY_BIT(CAP_##name)
-#define REFUSE(call, ...) { .nr = __NR_##call, .name = #call, .error = EPERM, .match = SECCOMP_MATCH_ANY, __VA_ARGS__ }
+/* REFUSE(keyctl) is a rule that refuses keyctl with EPERM; options follow as field initialisers. */
+#define REFUSE(call, ...) \
+	{ .nr = __NR_##call, .name = #call, .error = EPERM, .match = SECCOMP_MATCH_ANY, __VA_ARGS__ }
 
 /* The rules, grouped by the attack they stop (security.md tells the stories). */
 const struct seccomp_rule seccomp_rules[] = {

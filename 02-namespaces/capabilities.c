@@ -250,8 +250,12 @@ int capability_drop_bounding(uint64_t keep)
 		if (prctl(PR_CAPBSET_DROP, (unsigned long)cap, 0, 0, 0) < 0) {
 			int err = errno;
 			explain_result(CHAPTER, -1, "prctl(PR_CAPBSET_DROP, %s)", names[cap]);
+			/* EPERM: no CAP_SETPCAP in the effective set, typically because the process
+			 * changed to a non-root uid without PR_SET_KEEPCAPS and lost them all. */
 			return fail_errno(err, "cannot drop %s from the bounding set%s", names[cap],
-					  err == EPERM ? " (the process no longer holds CAP_SETPCAP)" : "");
+					  err == EPERM ? " without CAP_SETPCAP (was it lost in a setresuid "
+							 "to a non-root user without PR_SET_KEEPCAPS?)"
+						       : "");
 		}
 		int n = snprintf(dropped + used, sizeof(dropped) - used, "%s%s", count ? " " : "",
 				 names[cap] + 4);

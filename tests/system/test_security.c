@@ -246,6 +246,36 @@ START_TEST(a_non_root_user_has_no_capabilities_after_execve)
 }
 END_TEST
 
+START_TEST(a_process_that_lost_its_capabilities_gets_a_clear_error)
+{
+	int pipefd[2];
+	ck_assert_int_eq(pipe(pipefd), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(pipefd[0]);
+		/* setresuid without PR_SET_KEEPCAPS: the permitted set is gone, CAP_SETPCAP with it */
+		if (setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0)
+			_exit(10);
+		struct security_settings s;
+		security_defaults(&s);
+		int rc = security_apply(&s, false);
+		dprintf(pipefd[1], "%s", error_message());
+		_exit(rc == -1 ? 0 : 11);
+	}
+	close(pipefd[1]);
+	char message[512] = "";
+	ssize_t n = read(pipefd[0], message, sizeof(message) - 1);
+	message[n > 0 ? n : 0] = '\0';
+	close(pipefd[0]);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+	ck_assert_str_eq(message, "cannot drop CAP_CHOWN from the bounding set without CAP_SETPCAP (was it lost in a "
+				  "setresuid to a non-root user without PR_SET_KEEPCAPS?): Operation not permitted");
+}
+END_TEST
+
 START_TEST(the_policy_applies_inside_a_user_namespace_too)
 {
 	struct child_setup setup;
@@ -453,6 +483,7 @@ Suite *security_system_suite(void)
 	tcase_add_test(t, default_policy_refuses_what_docker_refuses);
 	tcase_add_test(t, default_policy_lets_ordinary_programs_work);
 	tcase_add_test(t, a_non_root_user_has_no_capabilities_after_execve);
+	tcase_add_test(t, a_process_that_lost_its_capabilities_gets_a_clear_error);
 	tcase_add_test(t, the_policy_applies_inside_a_user_namespace_too);
 	tcase_add_test(t, privileged_keeps_every_capability_and_installs_no_filter);
 	tcase_add_test(t, cap_drop_all_and_cap_add_shape_the_sets);

@@ -171,6 +171,8 @@ START_TEST(default_policy_leaves_docker_capabilities_no_new_privs_and_a_filter)
 	assert_has(r.out, "cap_eff=00000000a80425fb\n");
 	assert_has(r.out, "cap_prm=00000000a80425fb\n");
 	assert_has(r.out, "cap_bnd=00000000a80425fb\n");
+	assert_has(r.out, "cap_inh=0000000000000000\n"); /* CVE-2022-24769 */
+	assert_has(r.out, "cap_amb=0000000000000000\n");
 	assert_has(r.out, "no_new_privs=1\n");
 	assert_has(r.out, "seccomp=2\n");
 }

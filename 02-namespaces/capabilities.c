@@ -115,7 +115,8 @@ uint64_t capability_all(void)
 
 uint64_t capability_docker_default(void)
 {
-	/* moby's oci/caps/defaults.go, the same list as `docker run --help` documents. */
+	/* moby's oci/caps/defaults.go; the `docker run` reference lists the same fourteen under
+	 * "Runtime privilege and Linux capabilities". */
 	static const int defaults[] = {
 		CAP_CHOWN,  CAP_DAC_OVERRIDE, CAP_FSETID,  CAP_FOWNER,           CAP_MKNOD,
 		CAP_NET_RAW, CAP_SETGID,      CAP_SETUID,  CAP_SETFCAP,          CAP_SETPCAP,
@@ -160,7 +161,7 @@ int capability_parse_list(const char *list, uint64_t *set)
 		if (length == 0)
 			return fail_errno(0, "empty capability name in \"%s\"", list);
 		if (length >= sizeof(name))
-			return fail_errno(0, "unknown capability \"%.*s\"", (int)length, item);
+			return fail_errno(0, "unknown capability \"%.*s...\"", 32, item);
 		memcpy(name, item, length);
 		name[length] = '\0';
 		if (strcasecmp(name, "ALL") == 0) {
@@ -249,8 +250,12 @@ int capability_drop_bounding(uint64_t keep)
 		if (prctl(PR_CAPBSET_DROP, (unsigned long)cap, 0, 0, 0) < 0) {
 			int err = errno;
 			explain_result(CHAPTER, -1, "prctl(PR_CAPBSET_DROP, %s)", names[cap]);
+			/* EPERM: no CAP_SETPCAP in the effective set, typically because the process
+			 * changed to a non-root uid without PR_SET_KEEPCAPS and lost them all. */
 			return fail_errno(err, "cannot drop %s from the bounding set%s", names[cap],
-					  err == EPERM ? " (the process no longer holds CAP_SETPCAP)" : "");
+					  err == EPERM ? " without CAP_SETPCAP (was it lost in a setresuid "
+							 "to a non-root user without PR_SET_KEEPCAPS?)"
+						       : "");
 		}
 		int n = snprintf(dropped + used, sizeof(dropped) - used, "%s%s", count ? " " : "",
 				 names[cap] + 4);
@@ -258,12 +263,14 @@ int capability_drop_bounding(uint64_t keep)
 			used += (size_t)n;
 		count++;
 	}
-	explain(CHAPTER, "prctl(PR_CAPBSET_DROP, cap) for %d capabilities: %s = 0", count,
-		count ? dropped : "(none to drop)");
-	char kept[2048];
-	uint64_t now = capability_bounding_set();
-	explain(CHAPTER, "bounding set now 0x%016llx: %s", (unsigned long long)now,
-		capability_set_names(now, kept, sizeof(kept)));
+	if (explain_enabled()) {
+		explain(CHAPTER, "prctl(PR_CAPBSET_DROP, cap) for %d capabilities: %s = 0", count,
+			count ? dropped : "(none to drop)");
+		char kept[2048];
+		uint64_t now = capability_bounding_set(); /* read back from the kernel: the truth */
+		explain(CHAPTER, "bounding set now 0x%016llx: %s", (unsigned long long)now,
+			capability_set_names(now, kept, sizeof(kept)));
+	}
 	return 0;
 }
 

@@ -91,7 +91,9 @@ static const char CHAPTER[] = "02-namespaces";
 #endif
 
 #define CAP(name) CAPABILITY_BIT(CAP_##name)
-#define REFUSE(call, ...) { .nr = __NR_##call, .name = #call, .error = EPERM, .match = MATCH_ANY, __VA_ARGS__ }
+/* REFUSE(keyctl) is a rule that refuses keyctl with EPERM; options follow as field initialisers. */
+#define REFUSE(call, ...) \
+	{ .nr = __NR_##call, .name = #call, .error = EPERM, .match = SECCOMP_MATCH_ANY, __VA_ARGS__ }
 
 /* The rules, grouped by the attack they stop (security.md tells the stories). */
 const struct seccomp_rule seccomp_rules[] = {
@@ -156,15 +158,15 @@ const struct seccomp_rule seccomp_rules[] = {
 	 * inside it, and with them the kernel code that used to be root-only (netfilter,
 	 * filesystem mounts: CVE-2022-0185, CVE-2021-22555). clone is checked on its flags, so
 	 * fork and threads still work; unshare likewise (unshare(CLONE_FILES) is harmless). */
-	{ .nr = __NR_clone, .name = "clone", .error = EPERM, .match = MATCH_FLAGS,
+	{ .nr = __NR_clone, .name = "clone", .error = EPERM, .match = SECCOMP_MATCH_FLAGS,
 	  .mask = CLONE_NAMESPACES, .unless_capabilities = CAP(SYS_ADMIN) },
-	{ .nr = __NR_unshare, .name = "unshare", .error = EPERM, .match = MATCH_FLAGS,
+	{ .nr = __NR_unshare, .name = "unshare", .error = EPERM, .match = SECCOMP_MATCH_FLAGS,
 	  .mask = CLONE_NAMESPACES | CLONE_NEWTIME, .unless_capabilities = CAP(SYS_ADMIN) },
 #ifdef __NR_clone3
 	/* clone3 passes its flags in a struct in memory, and BPF sees only registers: the filter
 	 * cannot check them. ENOSYS (not EPERM) makes glibc >= 2.34 fall back to clone, whose
 	 * flags we can check. */
-	{ .nr = __NR_clone3, .name = "clone3", .error = ENOSYS, .match = MATCH_ANY,
+	{ .nr = __NR_clone3, .name = "clone3", .error = ENOSYS, .match = SECCOMP_MATCH_ANY,
 	  .unless_capabilities = CAP(SYS_ADMIN) },
 #endif
 	/* Join another namespace through a file descriptor (one leaked from the host, say). */
@@ -222,7 +224,7 @@ const struct seccomp_rule seccomp_rules[] = {
 	/* personality(2) with odd personas switches off protections for the process and its
 	 * children: ADDR_NO_RANDOMIZE (no ASLR), READ_IMPLIES_EXEC (executable data). Allowed:
 	 * PER_LINUX (0), PER_LINUX32 (8), UNAME26 (0x20000) and both, and 0xffffffff (a query). */
-	{ .nr = __NR_personality, .name = "personality", .error = EPERM, .match = MATCH_NOT_VALUES,
+	{ .nr = __NR_personality, .name = "personality", .error = EPERM, .match = SECCOMP_MATCH_NOT_VALUES,
 	  .values = { 0x0, 0x8, 0x20000, 0x20008, 0xffffffff }, .value_count = 5 },
 
 	/* Obsolete calls nothing needs: old code that nobody reviews is attack surface
@@ -307,18 +309,18 @@ static int emit_rule(struct assembler *a, const struct seccomp_rule *rule)
 	uint32_t nr = (uint32_t)rule->nr;
 	int rc = 0;
 	switch (rule->match) {
-	case MATCH_ANY:
+	case SECCOMP_MATCH_ANY:
 		rc |= emit(a, JUMP(BPF_JEQ, nr, 0, 1), rule->name);
 		rc |= emit(a, RETURN(REFUSAL(rule->error)), "refuse");
 		break;
-	case MATCH_FLAGS:
+	case SECCOMP_MATCH_FLAGS:
 		rc |= emit(a, JUMP(BPF_JEQ, nr, 0, 4), rule->name);
 		rc |= emit(a, LOAD(OFFSET_ARG0_LOW), "load the flags (low 32 bits of args[0])");
 		rc |= emit(a, JUMP(BPF_JSET, rule->mask, 0, 1), "a new namespace?");
 		rc |= emit(a, RETURN(REFUSAL(rule->error)), "refuse");
 		rc |= emit(a, RETURN(SECCOMP_RET_ALLOW), "allow");
 		break;
-	case MATCH_NOT_VALUES: {
+	case SECCOMP_MATCH_NOT_VALUES: {
 		uint8_t n = (uint8_t)rule->value_count;
 		rc |= emit(a, JUMP(BPF_JEQ, nr, 0, (uint8_t)(n + 3)), rule->name);
 		rc |= emit(a, LOAD(OFFSET_ARG0_LOW), "load args[0] (low 32 bits)");
@@ -427,8 +429,8 @@ size_t seccomp_refused_names(const struct seccomp_policy *policy, char *buf, siz
 		const struct seccomp_rule *rule = &seccomp_rules[i];
 		if (!seccomp_rule_applies(rule, policy))
 			continue;
-		const char *qualifier = rule->match == MATCH_FLAGS        ? "(new namespaces)"
-					: rule->match == MATCH_NOT_VALUES ? "(odd values)"
+		const char *qualifier = rule->match == SECCOMP_MATCH_FLAGS        ? "(new namespaces)"
+					: rule->match == SECCOMP_MATCH_NOT_VALUES ? "(odd values)"
 					: rule->error == ENOSYS           ? "(ENOSYS)"
 									  : "";
 		int n = snprintf(buf + used, size - used, "%s%s%s", count ? " " : "", rule->name, qualifier);

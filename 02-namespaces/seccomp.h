@@ -25,9 +25,9 @@ struct seccomp_policy {
 
 /* How a rule looks at the call's first argument. */
 enum seccomp_match {
-	MATCH_ANY,        /* refuse the call whatever its arguments */
-	MATCH_FLAGS,      /* refuse when (low 32 bits of arg0) & mask != 0 */
-	MATCH_NOT_VALUES, /* refuse unless the low 32 bits of arg0 are one of values[] */
+	SECCOMP_MATCH_ANY,        /* refuse the call whatever its arguments */
+	SECCOMP_MATCH_FLAGS,      /* refuse when (low 32 bits of arg0) & mask != 0 */
+	SECCOMP_MATCH_NOT_VALUES, /* refuse unless the low 32 bits of arg0 are one of values[] */
 };
 
 #define SECCOMP_MAX_VALUES 6
@@ -38,8 +38,8 @@ struct seccomp_rule {
 	const char *name;
 	int error;                 /* EPERM, or ENOSYS (clone3: make libc fall back to clone) */
 	enum seccomp_match match;
-	uint32_t mask;             /* MATCH_FLAGS */
-	uint32_t values[SECCOMP_MAX_VALUES]; /* MATCH_NOT_VALUES */
+	uint32_t mask;             /* SECCOMP_MATCH_FLAGS */
+	uint32_t values[SECCOMP_MAX_VALUES]; /* SECCOMP_MATCH_NOT_VALUES */
 	size_t value_count;
 	uint64_t unless_capabilities; /* lifted when any of these is kept (Docker's "includes caps") */
 	bool unless_user_namespace;   /* lifted in a container with its own user namespace */

@@ -20,7 +20,7 @@
  * is installed between the bounding set and capset (it allows prctl and capset).
  *
  * `docker run --privileged` skips all of it: every capability, no filter. Masked /proc paths,
- * the fourth layer, are mounts, done by run.c.
+ * the fourth layer, are mounts, done by `tinydock run` (run.c and its helpers).
  * Read next: security.md, the lesson, with the attacks each step stops.
  */
 #include "security.h"

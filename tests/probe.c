@@ -11,7 +11,8 @@
  *     probe cwd                       cwd=/
  *     probe ls /                      ls=bin dev etc ... (sorted, one line)
  *     probe mounts                    mount=<mount point> <fstype> <options> (one per mount)
- *     probe caps                      cap_eff=00000000a80425fb cap_bnd=... no_new_privs=1 seccomp=2
+ *     probe caps                      cap_inh= cap_prm= cap_eff=00000000a80425fb cap_bnd= cap_amb=
+ *                                     no_new_privs=1 seccomp=2 (one per line)
  *     probe cgroup                    cgroup=<each line of /proc/self/cgroup>
  *     probe open PATH r|w             open=ok, or open=EACCES
  *     probe syscall NAME              syscall=NAME result=ok|EPERM|ENOSYS|... (see try_syscall):
@@ -121,6 +122,10 @@ static void print_status_fields(void)
 			printf("cap_bnd=%s\n", value);
 		else if (sscanf(line, "CapPrm: %255s", value) == 1)
 			printf("cap_prm=%s\n", value);
+		else if (sscanf(line, "CapInh: %255s", value) == 1)
+			printf("cap_inh=%s\n", value);
+		else if (sscanf(line, "CapAmb: %255s", value) == 1)
+			printf("cap_amb=%s\n", value);
 		else if (sscanf(line, "NoNewPrivs: %255s", value) == 1)
 			printf("no_new_privs=%s\n", value);
 		else if (sscanf(line, "Seccomp: %255s", value) == 1)

@@ -17,6 +17,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -170,6 +171,8 @@ START_TEST(default_policy_leaves_docker_capabilities_no_new_privs_and_a_filter)
 	assert_has(r.out, "cap_eff=00000000a80425fb\n");
 	assert_has(r.out, "cap_prm=00000000a80425fb\n");
 	assert_has(r.out, "cap_bnd=00000000a80425fb\n");
+	assert_has(r.out, "cap_inh=0000000000000000\n"); /* CVE-2022-24769 */
+	assert_has(r.out, "cap_amb=0000000000000000\n");
 	assert_has(r.out, "no_new_privs=1\n");
 	assert_has(r.out, "seccomp=2\n");
 }
@@ -242,6 +245,36 @@ START_TEST(a_non_root_user_has_no_capabilities_after_execve)
 	assert_has(r.out, "no_new_privs=1\n");
 	assert_has(r.out, "seccomp=2\n");
 	assert_has(r.out, "syscall=keyctl result=EPERM\n");
+}
+END_TEST
+
+START_TEST(a_process_that_lost_its_capabilities_gets_a_clear_error)
+{
+	int pipefd[2];
+	ck_assert_int_eq(pipe(pipefd), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(pipefd[0]);
+		/* setresuid without PR_SET_KEEPCAPS: the permitted set is gone, CAP_SETPCAP with it */
+		if (setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0)
+			_exit(10);
+		struct security_settings s;
+		security_defaults(&s);
+		int rc = security_apply(&s, false);
+		dprintf(pipefd[1], "%s", error_message());
+		_exit(rc == -1 ? 0 : 11);
+	}
+	close(pipefd[1]);
+	char message[512] = "";
+	ssize_t n = read(pipefd[0], message, sizeof(message) - 1);
+	message[n > 0 ? n : 0] = '\0';
+	close(pipefd[0]);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+	ck_assert_str_eq(message, "cannot drop CAP_CHOWN from the bounding set without CAP_SETPCAP (was it lost in a "
+				  "setresuid to a non-root user without PR_SET_KEEPCAPS?): Operation not permitted");
 }
 END_TEST
 
@@ -366,6 +399,37 @@ START_TEST(the_filter_alone_refuses_mount_to_a_process_holding_cap_sys_admin)
 }
 END_TEST
 
+#ifdef __x86_64__
+/* Fork, apply the default policy, make one system call through another ABI; the exit status. */
+static int status_after_foreign_call(bool x32)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct security_settings s;
+		security_defaults(&s);
+		if (security_apply(&s, false) < 0)
+			_exit(125);
+		long result;
+		if (x32) /* x32's getpid: the x86-64 number with __X32_SYSCALL_BIT */
+			result = syscall(0x40000000 | SYS_getpid);
+		else /* i386's getpid (20) through the 32-bit entry, int 0x80 */
+			__asm__ volatile("int $0x80" : "=a"(result) : "a"(20L) : "memory");
+		_exit(result < 0 ? 1 : 0);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+START_TEST(a_system_call_of_another_abi_kills_the_process)
+{
+	ck_assert_int_eq(status_after_foreign_call(false), 128 + SIGSYS);
+	ck_assert_int_eq(status_after_foreign_call(true), 128 + SIGSYS);
+}
+END_TEST
+#endif
+
 START_TEST(explain_shows_each_step_with_the_sets_in_hex_and_names)
 {
 	struct child_setup setup;
@@ -421,12 +485,16 @@ Suite *security_system_suite(void)
 	tcase_add_test(t, default_policy_refuses_what_docker_refuses);
 	tcase_add_test(t, default_policy_lets_ordinary_programs_work);
 	tcase_add_test(t, a_non_root_user_has_no_capabilities_after_execve);
+	tcase_add_test(t, a_process_that_lost_its_capabilities_gets_a_clear_error);
 	tcase_add_test(t, the_policy_applies_inside_a_user_namespace_too);
 	tcase_add_test(t, privileged_keeps_every_capability_and_installs_no_filter);
 	tcase_add_test(t, cap_drop_all_and_cap_add_shape_the_sets);
 	tcase_add_test(t, seccomp_unconfined_keeps_the_capability_limits_without_a_filter);
 	tcase_add_test(t, without_no_new_privs_the_filter_is_installed_while_cap_sys_admin_is_held);
 	tcase_add_test(t, the_filter_alone_refuses_mount_to_a_process_holding_cap_sys_admin);
+#ifdef __x86_64__
+	tcase_add_test(t, a_system_call_of_another_abi_kills_the_process);
+#endif
 	tcase_add_test(t, explain_shows_each_step_with_the_sets_in_hex_and_names);
 	tcase_add_test(t, seccomp_command_prints_the_filter_and_names_a_bad_capability);
 	suite_add_tcase(s, t);

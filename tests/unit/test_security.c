@@ -322,11 +322,11 @@ START_TEST(every_rule_refuses_its_call_under_the_default_policy)
 		}
 		checked++;
 		switch (rule->match) {
-		case MATCH_ANY:
+		case SECCOMP_MATCH_ANY:
 			ck_assert_msg(evaluate(&program, arch, nr, 0) == refused, "%s", rule->name);
 			ck_assert_msg(evaluate(&program, arch, nr, ~0ULL) == refused, "%s", rule->name);
 			break;
-		case MATCH_FLAGS:
+		case SECCOMP_MATCH_FLAGS:
 			for (int bit = 0; bit < 32; bit++) {
 				uint32_t flag = 1u << bit;
 				uint32_t expected = (rule->mask & flag) ? refused : SECCOMP_RET_ALLOW;
@@ -334,7 +334,7 @@ START_TEST(every_rule_refuses_its_call_under_the_default_policy)
 					      flag);
 			}
 			break;
-		case MATCH_NOT_VALUES:
+		case SECCOMP_MATCH_NOT_VALUES:
 			for (size_t v = 0; v < rule->value_count; v++)
 				ck_assert_msg(evaluate(&program, arch, nr, rule->values[v]) == SECCOMP_RET_ALLOW, "%s %#x",
 					      rule->name, rule->values[v]);

@@ -119,10 +119,9 @@ static int clone_failed(const struct container *c, unsigned long flags)
 {
 	int err = errno;
 	if (c->rootless && (err == EPERM || err == ENOSPC || err == EACCES))
-		return fail_errno(err, "cannot create a user namespace as uid %d: the kernel refuses unprivileged user "
-				       "namespaces here (see /proc/sys/user/max_user_namespaces, "
-				       "kernel.unprivileged_userns_clone, kernel.apparmor_restrict_unprivileged_userns); "
-				       "run as root instead",
+		return fail_errno(err, "cannot create a user namespace as uid %d for a rootless container (the kernel "
+				       "forbids it here: see user.max_user_namespaces, kernel.unprivileged_userns_clone, "
+				       "kernel.apparmor_restrict_unprivileged_userns; or run as root)",
 				  (int)geteuid());
 	char names[256];
 	return fail_errno(err, "cannot clone(%s)", clone_flag_names(flags, names, sizeof(names)));

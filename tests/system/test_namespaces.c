@@ -13,12 +13,14 @@
 #include <grp.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -470,13 +472,67 @@ START_TEST(a_normal_user_runs_a_rootless_container_with_its_own_uid_as_root)
 	close(out[0]);
 	int status;
 	waitpid(pid, &status, 0);
-	if (WEXITSTATUS(status) == 125 && strstr(text, "the kernel refuses unprivileged user namespaces")) {
+	if (WEXITSTATUS(status) == 125 && strstr(text, "cannot create a user namespace")) {
 		harness_skip("this kernel refuses unprivileged user namespaces: %s", text);
 		return;
 	}
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d: %s", status, text);
 	ck_assert_msg(strstr(text, "uid=0\n") != NULL, "%s", text);
 	ck_assert_msg(strstr(text, "         0      65534          1\n") != NULL, "%s", text);
+}
+END_TEST
+
+/* Write text to an existing file; false on failure. */
+static bool put(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	bool ok = fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+START_TEST(a_normal_user_is_told_clearly_when_the_kernel_refuses_user_namespaces)
+{
+	/* Without touching the machine's settings: as uid 65534, enter a user namespace of our own
+	 * (uid 65534 mapped to itself, so tinydock is still "not root" in it), and set ITS limit
+	 * user.max_user_namespaces to 0, which every namespace created below it must respect. */
+	char binary[PATH_MAX];
+	snprintf(binary, sizeof(binary), "%s/tinydock", sandbox.dir);
+	ck_assert_int_eq(copy_file(tinydock_binary(), binary), 0);
+	int err[2];
+	ck_assert_int_eq(pipe(err), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(err[1], 2);
+		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(99);
+		/* changing uid made us non-dumpable, which hands our /proc/self files to root */
+		prctl(PR_SET_DUMPABLE, 1);
+		if (unshare(CLONE_NEWUSER) < 0)
+			_exit(97); /* unprivileged user namespaces are refused already */
+		if (!put("/proc/self/setgroups", "deny") || !put("/proc/self/uid_map", "65534 65534 1") ||
+		    !put("/proc/self/gid_map", "65534 65534 1") || !put("/proc/sys/user/max_user_namespaces", "0"))
+			_exit(96);
+		execl(binary, "tinydock", "run", "--rootfs", sandbox.rootfs, "true", (char *)NULL);
+		_exit(98);
+	}
+	close(err[1]);
+	char text[4096] = "";
+	size_t length = 0;
+	read_until(err[0], text, sizeof(text), &length, "\x01never", 10000);
+	close(err[0]);
+	int status;
+	waitpid(pid, &status, 0);
+	if (WIFEXITED(status) && (WEXITSTATUS(status) == 97 || WEXITSTATUS(status) == 96)) {
+		harness_skip("cannot make a user namespace with a limit of 0 here (step %d)", WEXITSTATUS(status));
+		return;
+	}
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 125, "status %d: %s", status, text);
+	ck_assert_msg(strstr(text, "tinydock: run: cannot create a user namespace as uid 65534 for a rootless container") != NULL,
+		      "%s", text);
+	ck_assert_msg(strstr(text, "max_user_namespaces") != NULL, "%s", text);
+	ck_assert_msg(strchr(text, '\n') == text + strlen(text) - 1, "more than one line: %s", text);
 }
 END_TEST
 
@@ -735,6 +791,7 @@ Suite *namespaces_suite(void)
 	tcase_add_test(t, the_exit_code_is_the_commands_or_128_plus_the_signal);
 	tcase_add_test(t, userns_maps_root_inside_to_an_unprivileged_range_outside);
 	tcase_add_test(t, a_normal_user_runs_a_rootless_container_with_its_own_uid_as_root);
+	tcase_add_test(t, a_normal_user_is_told_clearly_when_the_kernel_refuses_user_namespaces);
 	tcase_add_test(t, it_gives_a_real_terminal_with_size_ctrl_c_and_job_control);
 	tcase_add_test(t, it_works_in_tmux_as_a_person_would_use_it);
 	tcase_add_test(t, explain_shows_every_namespace_mount_pivot_id_change_and_the_exec);

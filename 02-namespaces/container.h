@@ -116,7 +116,7 @@ void default_id_maps(struct container *c, uid_t euid, gid_t egid);
 
 /* mounts.c, in the child: propagation private, the rootfs bound onto itself, cwd there. */
 int make_mounts_private(void);
-int bind_rootfs(const char *rootfs);
+int bind_rootfs(const struct container *c);
 /* mounts.c: mount(2) with its --explain line and error message. */
 int mount_explained(const char *source, const char *target, const char *type, unsigned long flags,
 		    const char *data);

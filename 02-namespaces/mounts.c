@@ -82,10 +82,18 @@ int make_mounts_private(void)
 	return mount_explained(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 }
 
-int bind_rootfs(const char *rootfs)
+int bind_rootfs(const struct container *c)
 {
-	if (mount_explained(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+	const char *rootfs = c->rootfs_path;
+	if (mount_explained(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		/* Inside a user namespace, path lookup is done as the container's root, an unprivileged
+		 * uid outside: a 0700 folder on the way (mktemp -d makes those) stops it. */
+		if (error_errno() == EACCES && c->userns)
+			fail_context("in the user namespace, root is uid %lu outside, and every folder on the way to "
+				     "the rootfs must let it through (chmod o+x)",
+				     c->uid_maps[0].outside);
 		return -1;
+	}
 	if (explain_result(CHAPTER, chdir(rootfs), "chdir(\"%s\")", rootfs) < 0)
 		return fail_sys("cannot enter \"%s\"", rootfs);
 	return 0;

@@ -139,7 +139,10 @@ static int add_map(struct id_map *maps, size_t *count, const char *text)
 {
 	if (*count == MAX_ID_MAPS)
 		return fail_errno(0, "too many id maps: at most %d", MAX_ID_MAPS);
-	return parse_id_map(text, &maps[*count]) < 0 ? -1 : (int)(++*count, 0);
+	if (parse_id_map(text, &maps[*count]) < 0)
+		return -1;
+	(*count)++;
+	return 0;
 }
 
 int parse_run_options(int argc, char **argv, struct container *c)

@@ -85,18 +85,23 @@ static const char HELP[] =
  * Returns 0, or the exit code with the message recorded. */
 static int prepare(struct container *c)
 {
-	if (!realpath(c->rootfs, c->rootfs_path))
-		return fail_sys("cannot use the rootfs \"%s\"", c->rootfs), EXIT_TINYDOCK_FAILED;
+	if (!realpath(c->rootfs, c->rootfs_path)) {
+		fail_sys("cannot use the rootfs \"%s\"", c->rootfs);
+		return EXIT_TINYDOCK_FAILED;
+	}
 	struct stat st;
-	if (stat(c->rootfs_path, &st) < 0 || !S_ISDIR(st.st_mode))
-		return fail_errno(0, "the rootfs \"%s\" is not a directory", c->rootfs), EXIT_TINYDOCK_FAILED;
+	if (stat(c->rootfs_path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fail_errno(0, "the rootfs \"%s\" is not a directory", c->rootfs);
+		return EXIT_TINYDOCK_FAILED;
+	}
 	if (c->command == c->default_command) {
 		/* The shell is looked for before anything is made, so that nothing needs undoing. */
 		char shell[PATH_MAX + 8];
 		snprintf(shell, sizeof(shell), "%s/bin/sh", c->rootfs_path);
-		if (lstat(shell, &st) < 0)
-			return fail_errno(0, "no command given, and the rootfs \"%s\" has no /bin/sh", c->rootfs),
-			       EXIT_NOT_FOUND;
+		if (lstat(shell, &st) < 0) {
+			fail_errno(0, "no command given, and the rootfs \"%s\" has no /bin/sh", c->rootfs);
+			return EXIT_NOT_FOUND;
+		}
 	}
 	if (make_container_id(c->id) < 0)
 		return EXIT_TINYDOCK_FAILED;

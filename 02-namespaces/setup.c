@@ -85,11 +85,13 @@ static int become_root_inside(const struct container *c)
 }
 
 /* CVE-2019-5736: this process runs the HOST's tinydock binary, and /proc/1/exe inside the
- * container points at it. runc's bug was that a container could open that file and overwrite
- * the host's runtime. A non-dumpable process's /proc/PID files (exe, fd, mem, environ) belong to
- * the host's root and need CAP_SYS_PTRACE in the HOST's user namespace (ptrace(2), "Ptrace
- * access mode checking"); and a running binary cannot be opened for writing (ETXTBSY). Done
- * after SYNC_USERMAP, because it also locks our own /proc/PID/uid_map against a rootless parent. */
+ * container points at it; runc's bug was that a container could reopen that file for writing and
+ * replace the host's runtime. A non-dumpable process's /proc/PID files (exe, fd, mem, environ)
+ * belong to the host's root and need CAP_SYS_PTRACE in the HOST's user namespace (ptrace(2),
+ * "Ptrace access mode checking"), which a --userns container never has. Two more locks hold
+ * without this one: the command lacks CAP_SYS_PTRACE and init's other capabilities, and a running
+ * binary cannot be opened for writing (ETXTBSY). Done after SYNC_USERMAP: a rootless parent could
+ * no longer open our /proc/PID/uid_map otherwise (README.md, "PID 1"). */
 static int protect_host_binary(void)
 {
 	if (explain_result(CHAPTER, prctl(PR_SET_DUMPABLE, 0), "prctl(PR_SET_DUMPABLE, 0)") < 0)
@@ -218,7 +220,7 @@ noreturn void container_main(struct container *c, int sock)
 	    || sync_expect(sock, SYNC_NET, NULL)
 	    || network_inside(c)
 	    || make_mounts_private()
-	    || bind_rootfs(c->rootfs_path)
+	    || bind_rootfs(c)
 	    || mount_proc_and_sys(c)
 	    || populate_dev(c)
 	    || (!c->privileged && mask_paths_in(c->rootfs_path))

@@ -440,6 +440,14 @@ START_TEST(userns_maps_root_inside_to_an_unprivileged_range_outside)
 	ck_assert_msg(strstr(r.out, "200000       1000\n") != NULL, "%s", r.out);
 	ck_assert_msg(strstr(r.out, "300000         10\n") != NULL, "%s", r.out);
 	run_free(&r);
+	/* the container's root is uid 100000 outside: a 0700 folder on the way stops it, clearly */
+	ck_assert_int_eq(chmod(sandbox.dir, 0700), 0);
+	r = run(NULL, "--userns", "true", NULL);
+	chmod(sandbox.dir, 0755);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "root is uid 100000 outside") != NULL && strstr(r.err, "chmod o+x") != NULL, "%s",
+		      r.err);
+	run_free(&r);
 	/* a uid outside the map is refused, clearly */
 	r = run(NULL, "--gidmap", "0:300000:10", "-u", "50:50", "true", NULL);
 	ck_assert_int_eq(r.status, 125);

@@ -14,6 +14,7 @@
  *   init.c      PID 1: forks the command, reaps zombies, passes signals on
  *   terminal.c  -t: a pty inside the container, raw mode and window size outside
  *   options.c   the flags (pure, unit-tested)    namespaces.c clone flags, names, ids
+ *   users.c     -u USER[:GROUP] from the container's /etc/passwd and /etc/group
  *   security.c  capabilities, no_new_privs, seccomp: the very last step before execve
  */
 #ifndef TINYDOCK_CONTAINER_H
@@ -53,9 +54,7 @@ struct container {
 	char hostname[MAX_HOSTNAME + 1]; /* --hostname, or the short id */
 	const char *name;         /* --name (kept for chapter 03's `ps`) */
 	const char *workdir;      /* -w, absolute; NULL = "/" */
-	bool has_user;            /* -u given */
-	uid_t uid;
-	gid_t gid;
+	const char *user;         /* -u USER[:GROUP], names or numbers (users.c); NULL = root */
 	bool interactive;         /* -i: keep stdin open */
 	bool tty;                 /* -t: a pseudo-terminal */
 	bool remove;              /* --rm (chapter 03 keeps state to remove) */
@@ -85,15 +84,13 @@ int parse_run_options(int argc, char **argv, struct container *c);
 /* "CONTAINER:HOST:COUNT" -> map; -1 on a bad one. */
 int parse_id_map(const char *text, struct id_map *map);
 
-/* "UID" or "UID:GID", numbers. -1 on a bad one (message recorded). */
-int parse_user(const char *text, uid_t *uid, gid_t *gid);
-
 /* 0 if name can be a hostname (1..64 characters: letters, digits, '-', '.'), else -1. */
 int check_hostname(const char *name);
 
-/* The command's environment: PATH, HOSTNAME, TERM (with -t), HOME, then -e values, in envp
+/* The command's environment: PATH, HOSTNAME, TERM (with -t), HOME=home, then -e values, in envp
  * (at most size entries with the NULL); strings live in storage. Pure. */
-int build_environment(const struct container *c, char **envp, size_t size, char *storage, size_t storage_size);
+int build_environment(const struct container *c, const char *home, char **envp, size_t size, char *storage,
+		      size_t storage_size);
 
 /* --- namespaces.c ---------------------------------------------------------- */
 

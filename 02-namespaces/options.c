@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "error.h"
 #include "exec.h"
+#include "users.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -82,24 +83,6 @@ static int parse_id(const char *text, unsigned long *id)
 	if (parse_uint(text, 4294967294ULL, &value) < 0)
 		return -1;
 	*id = (unsigned long)value;
-	return 0;
-}
-
-int parse_user(const char *text, uid_t *uid, gid_t *gid)
-{
-	char copy[64];
-	if (snprintf(copy, sizeof(copy), "%s", text) >= (int)sizeof(copy))
-		return fail_errno(0, "invalid user \"%.20s...\": too long", text);
-	char *colon = strchr(copy, ':');
-	if (colon)
-		*colon = '\0';
-	unsigned long u, g;
-	if (parse_id(copy, &u) < 0 || (colon && parse_id(colon + 1, &g) < 0))
-		return fail_errno(0, "invalid user \"%s\": expected UID or UID:GID, as numbers", text);
-	*uid = (uid_t)u;
-	/* Docker: without a group, the group is the user's primary one; with no /etc/passwd lookup
-	 * yet (images come in chapter 05), that is gid = uid for a number, as with `docker run -u 1000`. */
-	*gid = colon ? (gid_t)g : (gid_t)u;
 	return 0;
 }
 
@@ -178,9 +161,10 @@ int parse_run_options(int argc, char **argv, struct container *c)
 			c->workdir = optarg;
 			break;
 		case 'u':
-			if (parse_user(optarg, &c->uid, &c->gid) < 0)
+			/* only the form here: names are looked up in the container's /etc/passwd (users.c) */
+			if (check_user_spec(optarg) < 0)
 				return -1;
-			c->has_user = true;
+			c->user = optarg;
 			break;
 		case 'i':
 			c->interactive = true;
@@ -274,7 +258,8 @@ static int put_env(char **envp, size_t *count, size_t size, char **storage, char
 	return 0;
 }
 
-int build_environment(const struct container *c, char **envp, size_t size, char *storage, size_t storage_size)
+int build_environment(const struct container *c, const char *home, char **envp, size_t size, char *storage,
+		      size_t storage_size)
 {
 	size_t count = 0;
 	char *end = storage + storage_size;
@@ -283,7 +268,7 @@ int build_environment(const struct container *c, char **envp, size_t size, char 
 	if (put_env(envp, &count, size, &storage, end, "PATH", 4, DEFAULT_PATH) < 0 ||
 	    put_env(envp, &count, size, &storage, end, "HOSTNAME", 8, c->hostname) < 0 ||
 	    (c->tty && put_env(envp, &count, size, &storage, end, "TERM", 4, "xterm") < 0) ||
-	    put_env(envp, &count, size, &storage, end, "HOME", 4, c->has_user && c->uid != 0 ? "/" : "/root") < 0)
+	    put_env(envp, &count, size, &storage, end, "HOME", 4, home) < 0)
 		return -1;
 	for (size_t i = 0; i < c->env_count; i++) {
 		const char *item = c->env[i];

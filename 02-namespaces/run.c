@@ -56,7 +56,7 @@ static const char HELP[] =
 	"      --hostname NAME       Container host name (default: the short container id)\n"
 	"  -e, --env KEY=VALUE       Set an environment variable (KEY alone: pass ours on)\n"
 	"  -w, --workdir DIR         Working directory inside the container (absolute)\n"
-	"  -u, --user UID[:GID]      Run the command as this user (numbers)\n"
+	"  -u, --user USER[:GROUP]   Run the command as this user (names from the rootfs's /etc/passwd)\n"
 	"  -i, --interactive         Keep STDIN open (without it, stdin is /dev/null)\n"
 	"  -t, --tty                 Allocate a pseudo-TTY (with -i: an interactive terminal)\n"
 	"      --rm                  Remove the container when it exits\n"

@@ -12,7 +12,8 @@
  *                   pivot_root and the old root gone (mounts.c, devices.c, pivot.c)
  *   the identity    hostname; under -t, a pty from the container's own devpts (terminal.c)
  *   the start       SYNC_READY, wait for SYNC_GO, then fork the command and be its init
- *   the command     session and terminal, working folder, groups/gid/uid, environment,
+ *   the command     session and terminal, working folder, the user from the container's
+ *                   /etc/passwd, groups/gid/uid, environment,
  *                   no inherited fds, capabilities and seccomp (security.c), execve (exec.h)
  *
  * Why this order:
@@ -38,6 +39,7 @@
 #include "init.h"
 #include "sync.h"
 #include "terminal.h"
+#include "users.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -154,26 +156,38 @@ static int enter_workdir(const struct container *c)
 	return 0;
 }
 
-/* groups, then gid, then uid: each later step takes away the right to do the earlier ones. */
-static int set_ids(const struct container *c)
+/* Who the command runs as: -u looked up in the container's /etc/passwd and /etc/group, now that
+ * "/" is the container's (users.c). Without -u: root. */
+static int resolve_identity(const struct container *c, struct user_identity *id)
 {
-	int rc = setgroups(0, NULL);
-	explain_result(CHAPTER, rc, "setgroups(0, [])");
+	const char *spec = c->user ? c->user : "0";
+	if (resolve_user_in_root(spec, id) < 0)
+		return -1;
+	explain(CHAPTER, "user \"%s\" in /etc/passwd, /etc/group: uid %u, gid %u, %zu supplementary groups, home %s",
+		spec, id->uid, id->gid, id->group_count, id->home);
+	return 0;
+}
+
+/* groups, then gid, then uid: each later step takes away the right to do the earlier ones. */
+static int set_ids(const struct container *c, const struct user_identity *id)
+{
+	int rc = setgroups(id->group_count, id->groups);
+	explain_result(CHAPTER, rc, "setgroups(%zu, [...])", id->group_count);
 	/* In rootless mode setgroups is denied (userns.c); the host user's groups stay, unmapped. */
 	if (rc < 0 && !(errno == EPERM && c->rootless))
-		return fail_sys("cannot clear the supplementary groups");
-	if (!c->has_user)
+		return fail_sys("cannot set the supplementary groups");
+	if (!c->user)
 		return 0;
 	/* A non-root user would lose every capability at setresuid(); keep them until
 	 * security_apply() has dropped the bounding set (security.h). */
-	if (c->uid != 0 && security_keep_capabilities() < 0)
+	if (id->uid != 0 && security_keep_capabilities() < 0)
 		return -1;
-	if (explain_result(CHAPTER, setresgid(c->gid, c->gid, c->gid), "setresgid(%u, %u, %u)", c->gid, c->gid,
-			   c->gid) < 0)
-		return fail_sys("cannot set gid %u%s", c->gid, c->userns ? " (is it mapped in the user namespace?)" : "");
-	if (explain_result(CHAPTER, setresuid(c->uid, c->uid, c->uid), "setresuid(%u, %u, %u)", c->uid, c->uid,
-			   c->uid) < 0)
-		return fail_sys("cannot set uid %u%s", c->uid, c->userns ? " (is it mapped in the user namespace?)" : "");
+	if (explain_result(CHAPTER, setresgid(id->gid, id->gid, id->gid), "setresgid(%u, %u, %u)", id->gid, id->gid,
+			   id->gid) < 0)
+		return fail_sys("cannot set gid %u%s", id->gid, c->userns ? " (is it mapped in the user namespace?)" : "");
+	if (explain_result(CHAPTER, setresuid(id->uid, id->uid, id->uid), "setresuid(%u, %u, %u)", id->uid, id->uid,
+			   id->uid) < 0)
+		return fail_sys("cannot set uid %u%s", id->uid, c->userns ? " (is it mapped in the user namespace?)" : "");
 	return 0;
 }
 
@@ -190,12 +204,14 @@ static noreturn void start_command(const struct container *c, int slave)
 {
 	static char *envp[MAX_ENV + 8];
 	static char storage[65536];
+	struct user_identity id;
 	if (reset_signals()
 	    || standard_input(c, slave)
 	    || make_workdir(c)
-	    || set_ids(c)
+	    || resolve_identity(c, &id)
+	    || set_ids(c, &id)
 	    || enter_workdir(c)
-	    || build_environment(c, envp, sizeof(envp) / sizeof(envp[0]), storage, sizeof(storage))
+	    || build_environment(c, id.home, envp, sizeof(envp) / sizeof(envp[0]), storage, sizeof(storage))
 	    || close_inherited_fds()
 	    || security_apply(&c->security, c->userns)) {
 		fail_context("run");

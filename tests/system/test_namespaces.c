@@ -320,6 +320,14 @@ START_TEST(environment_working_folder_and_user_are_set)
 	ck_assert_msg(strstr(r.out, "env=HOSTNAME=") != NULL, "%s", r.out);
 	ck_assert_msg(strstr(r.out, "env=TERM=") == NULL, "TERM without -t: %s", r.out);
 	run_free(&r);
+	/* names come from the container's /etc/passwd; a number without an entry gets gid 0 (Docker) */
+	r = run(NULL, "-u", "nobody", "probe", "ids", "env", NULL);
+	ck_assert_msg(strstr(r.out, "uid=65534\ngid=65534\n") != NULL, "%s", r.out);
+	ck_assert_msg(strstr(r.out, "env=HOME=/nonexistent\n") != NULL, "%s", r.out);
+	run_free(&r);
+	r = run(NULL, "-u", "4242", "probe", "ids", NULL);
+	ck_assert_msg(strstr(r.out, "uid=4242\ngid=0\n") != NULL, "%s", r.out);
+	run_free(&r);
 }
 END_TEST
 
@@ -719,7 +727,8 @@ START_TEST(bad_input_gets_one_clear_line_and_leaves_nothing_behind)
 	} cases[] = {
 		{ { "no-such-command" }, 127, "tinydock: run: \"no-such-command\": executable file not found in $PATH" },
 		{ { "/etc/passwd" }, 126, "tinydock: run: \"/etc/passwd\" is not executable" },
-		{ { "-u", "abc", "true" }, 125, "tinydock: run: invalid user \"abc\": expected UID or UID:GID" },
+		{ { "-u", "abc", "true" }, 125, "tinydock: run: unable to find user abc: no matching entries in passwd file" },
+		{ { "-u", "a:b:c", "true" }, 125, "tinydock: run: invalid user \"a:b:c\"" },
 		{ { "--hostname", long_name, "true" }, 125, "70 characters, at most 64" },
 		{ { "--bogus", "true" }, 125, "tinydock: run: unknown flag: --bogus" },
 		{ { "-w", "relative", "true" }, 125, "it needs to be an absolute path" },

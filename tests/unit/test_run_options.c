@@ -13,6 +13,7 @@
 #include "error.h"
 #include "init.h"
 #include "sync.h"
+#include "users.h"
 
 /* parse_run_options on a NULL-terminated list of words after "run" */
 static int parse(struct container *c, const char *const words[])
@@ -38,7 +39,7 @@ START_TEST(flags_fill_the_container_and_the_command_starts_at_the_first_operand)
 	ck_assert_int_eq((int)c.env_count, 2);
 	ck_assert_str_eq(c.env[1], "B");
 	ck_assert_str_eq(c.workdir, "/srv");
-	ck_assert(c.has_user && c.uid == 1000 && c.gid == 1001);
+	ck_assert_str_eq(c.user, "1000:1001");
 	ck_assert(c.interactive && c.tty && c.remove);
 	ck_assert_str_eq(c.name, "shop_1");
 	ck_assert_int_eq(c.network, NETWORK_HOST);
@@ -58,7 +59,7 @@ START_TEST(defaults_are_network_none_and_bin_sh)
 	ck_assert_str_eq(c.command[0], "/bin/sh");
 	ck_assert_ptr_eq(c.command, c.default_command);
 	ck_assert_str_eq(c.hostname, "");
-	ck_assert(!c.tty && !c.interactive && !c.has_user);
+	ck_assert(!c.tty && !c.interactive && !c.user);
 }
 END_TEST
 
@@ -100,8 +101,11 @@ START_TEST(bad_flags_and_values_are_refused_with_one_line_naming_them)
 		{ { "--rootfs", "/r", "-e", NULL }, "flag needs an argument: -e" },
 		{ { "--rootfs", NULL }, "flag needs an argument: --rootfs" },
 		{ { "true", NULL }, "expects --rootfs DIR" },
-		{ { "--rootfs", "/r", "-u", "root", NULL }, "invalid user \"root\"" },
-		{ { "--rootfs", "/r", "-u", "1:x", NULL }, "invalid user \"1:x\"" },
+		{ { "--rootfs", "/r", "-u", "", NULL }, "invalid user \"\"" },
+		{ { "--rootfs", "/r", "-u", "1:", NULL }, "invalid user \"1:\"" },
+		{ { "--rootfs", "/r", "-u", ":5", NULL }, "invalid user \":5\"" },
+		{ { "--rootfs", "/r", "-u", "a:b:c", NULL }, "expected USER or USER:GROUP" },
+		{ { "--rootfs", "/r", "-u", "a b", NULL }, "invalid user" },
 		{ { "--rootfs", "/r", "-u", "4294967295", NULL }, "invalid user" },
 		{ { "--rootfs", "/r", "--hostname", "a b", NULL }, "invalid hostname \"a b\"" },
 		{ { "--rootfs", "/r", "--hostname", "", NULL }, "must not be empty" },
@@ -155,16 +159,53 @@ START_TEST(hostnames_up_to_64_characters_are_accepted)
 }
 END_TEST
 
-START_TEST(a_user_without_a_group_gets_the_same_number_as_gid)
+static const char PASSWD[] = "root:x:0:0:root:/root:/bin/sh\n"
+			     "# a comment\n"
+			     "web:x:1000:1000:Web server:/srv/web:/bin/sh\n"
+			     "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n";
+static const char GROUP[] = "root:x:0:\n"
+			    "web:x:1000:\n"
+			    "audio:x:29:web,other\n"
+			    "video:x:44:other,web\n"
+			    "nogroup:x:65534:\n";
+
+START_TEST(a_user_name_is_looked_up_in_the_containers_passwd_with_its_groups_and_home)
 {
-	uid_t uid;
-	gid_t gid;
-	ck_assert_int_eq(parse_user("1000", &uid, &gid), 0);
-	ck_assert(uid == 1000 && gid == 1000);
-	ck_assert_int_eq(parse_user("0:5", &uid, &gid), 0);
-	ck_assert(uid == 0 && gid == 5);
-	ck_assert_int_eq(parse_user("-1", &uid, &gid), -1);
-	ck_assert_int_eq(parse_user("", &uid, &gid), -1);
+	struct user_identity id;
+	ck_assert_int_eq(resolve_user("web", PASSWD, GROUP, &id), 0);
+	ck_assert(id.uid == 1000 && id.gid == 1000);
+	ck_assert_str_eq(id.home, "/srv/web");
+	ck_assert_int_eq((int)id.group_count, 2);
+	ck_assert(id.groups[0] == 29 && id.groups[1] == 44);
+	ck_assert_int_eq(resolve_user("web:audio", PASSWD, GROUP, &id), 0);
+	ck_assert(id.uid == 1000 && id.gid == 29);
+	ck_assert_int_eq(resolve_user("0", PASSWD, GROUP, &id), 0);
+	ck_assert(id.uid == 0 && id.gid == 0 && id.group_count == 0);
+	ck_assert_str_eq(id.home, "/root");
+}
+END_TEST
+
+START_TEST(a_number_needs_no_entry_and_then_gets_gid_0_as_in_docker)
+{
+	struct user_identity id;
+	ck_assert_int_eq(resolve_user("1000", PASSWD, GROUP, &id), 0);
+	ck_assert(id.uid == 1000 && id.gid == 1000); /* the entry with uid 1000 gives its gid */
+	ck_assert_int_eq(resolve_user("4242", PASSWD, GROUP, &id), 0);
+	ck_assert(id.uid == 4242 && id.gid == 0);
+	ck_assert_str_eq(id.home, "/");
+	ck_assert_int_eq(resolve_user("4242:77", NULL, NULL, &id), 0);
+	ck_assert(id.uid == 4242 && id.gid == 77);
+}
+END_TEST
+
+START_TEST(an_unknown_user_or_group_name_is_refused_with_docker_s_words)
+{
+	struct user_identity id;
+	ck_assert_int_eq(resolve_user("abc", PASSWD, GROUP, &id), -1);
+	ck_assert_str_eq(error_message(), "unable to find user abc: no matching entries in passwd file");
+	ck_assert_int_eq(resolve_user("web:staff", PASSWD, GROUP, &id), -1);
+	ck_assert_str_eq(error_message(), "unable to find group staff: no matching entries in group file");
+	ck_assert_int_eq(resolve_user("nobody", NULL, NULL, &id), -1);
 }
 END_TEST
 
@@ -188,7 +229,7 @@ START_TEST(the_environment_has_docker_defaults_and_the_last_e_wins)
 			 0);
 	strcpy(c.hostname, "box");
 	char *envp[16], storage[1024];
-	ck_assert_int_eq(build_environment(&c, envp, 16, storage, sizeof(storage)), 0);
+	ck_assert_int_eq(build_environment(&c, "/root", envp, 16, storage, sizeof(storage)), 0);
 	ck_assert_str_eq(envp[0], "PATH=/bin");
 	ck_assert_str_eq(envp[1], "HOSTNAME=box");
 	ck_assert_str_eq(envp[2], "TERM=xterm");
@@ -197,7 +238,7 @@ START_TEST(the_environment_has_docker_defaults_and_the_last_e_wins)
 	ck_assert_str_eq(envp[5], "TINYDOCK_TEST_PASSED=from-outside");
 	ck_assert_ptr_null(envp[6]);
 	/* too small a buffer is an error, not an overflow */
-	ck_assert_int_eq(build_environment(&c, envp, 16, storage, 20), -1);
+	ck_assert_int_eq(build_environment(&c, "/root", envp, 16, storage, 20), -1);
 }
 END_TEST
 
@@ -259,7 +300,9 @@ Suite *run_options_suite(void)
 	tcase_add_test(t, bad_flags_and_values_are_refused_with_one_line_naming_them);
 	tcase_add_test(t, security_flags_apply_in_order_and_privileged_turns_everything_off);
 	tcase_add_test(t, hostnames_up_to_64_characters_are_accepted);
-	tcase_add_test(t, a_user_without_a_group_gets_the_same_number_as_gid);
+	tcase_add_test(t, a_user_name_is_looked_up_in_the_containers_passwd_with_its_groups_and_home);
+	tcase_add_test(t, a_number_needs_no_entry_and_then_gets_gid_0_as_in_docker);
+	tcase_add_test(t, an_unknown_user_or_group_name_is_refused_with_docker_s_words);
 	tcase_add_test(t, id_maps_that_run_past_the_largest_id_are_refused);
 	tcase_add_test(t, the_environment_has_docker_defaults_and_the_last_e_wins);
 	tcase_add_test(t, clone_flags_follow_the_network_and_userns_options);

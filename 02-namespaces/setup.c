@@ -171,8 +171,11 @@ static int resolve_identity(const struct container *c, struct user_identity *id)
 /* groups, then gid, then uid: each later step takes away the right to do the earlier ones. */
 static int set_ids(const struct container *c, const struct user_identity *id)
 {
+	char list[MAX_SUPPLEMENTARY_GROUPS * 12] = "";
+	for (size_t i = 0, n = 0; i < id->group_count; i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%u", i ? ", " : "", id->groups[i]);
 	int rc = setgroups(id->group_count, id->groups);
-	explain_result(CHAPTER, rc, "setgroups(%zu, [...])", id->group_count);
+	explain_result(CHAPTER, rc, "setgroups(%zu, [%s])", id->group_count, list);
 	/* In rootless mode setgroups is denied (userns.c); the host user's groups stay, unmapped. */
 	if (rc < 0 && !(errno == EPERM && c->rootless))
 		return fail_sys("cannot set the supplementary groups");

@@ -103,6 +103,12 @@ static int prepare(struct container *c)
 			return EXIT_NOT_FOUND;
 		}
 	}
+	/* As Docker: a pty relays keystrokes; a pipe has none (no Ctrl-D, no hang-up), so a shell
+	 * reading the pty would wait forever after the pipe runs dry. */
+	if (c->tty && c->interactive && !isatty(STDIN_FILENO)) {
+		fail_errno(0, "the input device is not a TTY: -it needs a terminal on stdin (to pipe input, use -i alone)");
+		return EXIT_TINYDOCK_FAILED;
+	}
 	if (make_container_id(c->id) < 0)
 		return EXIT_TINYDOCK_FAILED;
 	if (!c->hostname[0])

@@ -733,6 +733,7 @@ START_TEST(bad_input_gets_one_clear_line_and_leaves_nothing_behind)
 		{ { "--bogus", "true" }, 125, "tinydock: run: unknown flag: --bogus" },
 		{ { "-w", "relative", "true" }, 125, "it needs to be an absolute path" },
 		{ { "--network", "bridge", "true" }, 125, "unknown network \"bridge\"" },
+		{ { "-it", "sh" }, 125, "tinydock: run: the input device is not a TTY" },
 		{ { "--uidmap", "0:1", "true" }, 125, "expected CONTAINER:HOST:COUNT" },
 		{ { "TRAP" }, 125, "not a folder" },
 		{ { "EMPTY" }, 127, "has no /bin/sh" },

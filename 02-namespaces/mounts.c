@@ -39,6 +39,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 static const char CHAPTER[] = "02-namespaces";
@@ -52,6 +53,7 @@ const char *mount_flag_names(unsigned long flags, char *buf, size_t size)
 		{ MS_BIND, "MS_BIND" },       { MS_REC, "MS_REC" },       { MS_PRIVATE, "MS_PRIVATE" },
 		{ MS_REMOUNT, "MS_REMOUNT" }, { MS_RDONLY, "MS_RDONLY" }, { MS_NOSUID, "MS_NOSUID" },
 		{ MS_NODEV, "MS_NODEV" },     { MS_NOEXEC, "MS_NOEXEC" }, { MS_STRICTATIME, "MS_STRICTATIME" },
+		{ MS_NOATIME, "MS_NOATIME" }, { MS_NODIRATIME, "MS_NODIRATIME" }, { MS_RELATIME, "MS_RELATIME" },
 	};
 	size_t n = 0;
 	buf[0] = '\0';
@@ -125,21 +127,26 @@ int mount_proc_and_sys(const struct container *c)
 		return -1;
 	if (mount_point(c->rootfs_path, "sys", path, sizeof(path)) < 0)
 		return -1;
-	if (mount("sysfs", path, "sysfs", safe | MS_RDONLY, NULL) == 0) {
-		explain(CHAPTER, "mount(\"sysfs\", \"%s\", \"sysfs\", MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL) = 0",
-			path);
+	int rc = mount("sysfs", path, "sysfs", safe | MS_RDONLY, NULL);
+	explain_result(CHAPTER, rc, "mount(\"sysfs\", \"%s\", \"sysfs\", MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)", path);
+	if (rc == 0)
 		return 0;
-	}
+	if (!(errno == EPERM && c->userns && c->network == NETWORK_HOST))
+		return fail_sys("cannot mount sysfs on \"%s\"", path);
 	/* A fresh sysfs needs CAP_SYS_ADMIN over the network namespace (it shows its interfaces):
 	 * in a user namespace that shares the host's network (--userns --network host) we have not,
 	 * so we show the host's /sys instead, as runc does; its files still belong to the host's root. */
-	if (errno == EPERM && c->userns && c->network == NETWORK_HOST) {
-		explain_result(CHAPTER, -1, "mount(\"sysfs\", \"%s\", \"sysfs\", MS_RDONLY|...)", path);
-		return mount_explained("/sys", path, NULL, MS_BIND | MS_REC, NULL);
-	}
-	explain_result(CHAPTER, -1, "mount(\"sysfs\", \"%s\", \"sysfs\", MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)",
-		       path);
-	return fail_sys("cannot mount sysfs on \"%s\"", path);
+	if (mount_explained("/sys", path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -1;
+	/* Read-only on top; the remount must repeat the flags the host's mount already has,
+	 * which a user namespace may not clear (they are "locked", mount_namespaces(7)). */
+	struct statvfs fs;
+	if (statvfs(path, &fs) < 0)
+		return fail_sys("cannot read the mount flags of \"%s\"", path);
+	unsigned long locked = (fs.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (fs.f_flag & ST_NODEV ? MS_NODEV : 0) |
+			       (fs.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) | (fs.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
+			       (fs.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) | (fs.f_flag & ST_RELATIME ? MS_RELATIME : 0);
+	return mount_explained(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked, NULL);
 }
 
 /* Docker's lists (moby oci/defaults.go, runc's "maskedPaths" and "readonlyPaths"). */

@@ -456,6 +456,11 @@ START_TEST(userns_maps_root_inside_to_an_unprivileged_range_outside)
 	ck_assert_msg(strstr(r.err, "root is uid 100000 outside") != NULL && strstr(r.err, "chmod o+x") != NULL, "%s",
 		      r.err);
 	run_free(&r);
+	/* sharing the host's network, a user namespace cannot mount a sysfs: the host's, read-only */
+	r = run(NULL, "--userns", "--network", "host", "sh", "-c", "ls /sys/class/net | grep -c .; touch /sys/x", NULL);
+	ck_assert_msg(atoi(r.out) > 1, "%s", r.out);
+	ck_assert_msg(strstr(r.err, "Read-only file system") != NULL, "%s", r.err);
+	run_free(&r);
 	/* a uid outside the map is refused, clearly */
 	r = run(NULL, "--gidmap", "0:300000:10", "-u", "50:50", "true", NULL);
 	ck_assert_int_eq(r.status, 125);

@@ -77,9 +77,9 @@ static const char HELP[] =
 	"SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH are passed on to the command.\n"
 	"\n"
 	"Examples:\n"
-	"  sudo tinydock rootfs /tmp/alpine && sudo tinydock run --rm -it --rootfs /tmp/alpine sh\n"
-	"  sudo tinydock --explain run --rootfs /tmp/alpine --hostname web ps\n"
-	"  tinydock run --rootfs /tmp/alpine id        (as a normal user: rootless, one uid mapped)\n";
+	"  sudo tinydock rootfs /tmp/box && sudo tinydock run --rm -it --rootfs /tmp/box sh\n"
+	"  sudo tinydock --explain run --rootfs /tmp/box --hostname web ps\n"
+	"  tinydock run --rootfs /tmp/box id        (as a normal user: rootless, one uid mapped)\n";
 
 /* Step 1, the part that needs the system: the rootfs, the id, the identity of the caller.
  * Returns 0, or the exit code with the message recorded. */

@@ -6,6 +6,7 @@
 #   make demo     the chapters' demos, one after another (needs root)
 #   make bench    measure, next to the peers installed here (runc, docker, tar, ...)
 #   make sanitize unit tests under AddressSanitizer and UndefinedBehaviorSanitizer
+#   make valgrind unit tests under valgrind's memcheck
 #   make clean    remove build/
 #
 # `sudo make test` and `sudo make demo` first install what is missing (make deps).
@@ -15,12 +16,12 @@ BUILD    ?= build
 CC       ?= cc
 CHAPTERS := $(sort $(wildcard [0-9][0-9]-*))
 
-CPPFLAGS += -D_GNU_SOURCE $(addprefix -I,$(CHAPTERS))
+override CPPFLAGS += -D_GNU_SOURCE $(addprefix -I,$(CHAPTERS))
 CFLAGS   ?= -O2 -g
 # -Wno-format-truncation: snprintf into fixed buffers is how paths are built here; where a
 # cut-off path would matter, the code checks snprintf's result itself.
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -pthread -MMD -MP
-LDFLAGS  += -pthread
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -Wno-unknown-warning-option -pthread -MMD -MP
+override LDFLAGS += -pthread
 
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt)
@@ -40,7 +41,7 @@ HARNESS_SRC := tests/harness.c
 TINYDOCK := $(BUILD)/tinydock
 STATIC_BIN := $(BUILD)/chroot-escape $(BUILD)/probe
 
-.PHONY: all check test system-test demo bench sanitize clean deps
+.PHONY: all check test system-test demo bench sanitize valgrind clean deps
 .SECONDARY:
 all: $(TINYDOCK) $(STATIC_BIN)
 
@@ -108,9 +109,15 @@ sanitize:
 	$(MAKE) BUILD=build-sanitize CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" check
 
+# The unit tests in one process (CK_FORK=no) under valgrind: no leaks, no invalid accesses.
+valgrind: $(BUILD)/unit-tests
+	CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 $(BUILD)/unit-tests
+
 # --- demo, bench, dependencies ---------------------------------------------
 demo: deps all
-	@for d in $(CHAPTERS); do [ -x $$d/demo.sh ] && TINYDOCK=$(abspath $(TINYDOCK)) $$d/demo.sh || exit 1; done
+	@for d in $(CHAPTERS); do \
+	   if [ -x $$d/demo.sh ]; then TINYDOCK=$(abspath $(TINYDOCK)) $$d/demo.sh || exit 1; fi; \
+	 done
 
 bench: all
 	TINYDOCK=$(abspath $(TINYDOCK)) tests/bench.sh

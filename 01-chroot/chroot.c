@@ -66,6 +66,7 @@ static const char HELP[] =
 /* The child: steps 3 and 4 of the checklist. Never returns. */
 static void run_jailed(const char *dir, char **command)
 {
+	explain(CHAPTER, "fork() = 0 in the child, pid %d", (int)getpid());
 	if (enter_chroot(dir) < 0)
 		_exit(error_report(EXIT_TINYDOCK_FAILED));
 	int code = exec_command(CHAPTER, command, environ);
@@ -114,7 +115,6 @@ int cmd_chroot(int argc, char **argv)
 	}
 	if (pid == 0)
 		run_jailed(dir, command);
-	explain(CHAPTER, "fork() = %d", (int)pid);
 
 	/* 4. Like system(3): Ctrl-C and Ctrl-\ go to the command (same process group), not to us. */
 	signal(SIGINT, SIG_IGN);

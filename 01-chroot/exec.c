@@ -81,14 +81,30 @@ int exit_code_for_wait_status(int status)
 	return EXIT_TINYDOCK_FAILED;
 }
 
-/* Format argv as ["a", "b"] for --explain. */
+/* Format argv as ["a", "b c"] for --explain, escaping quotes and control characters as strace does. */
 static void format_argv(char *const argv[], char *buf, size_t size)
 {
-	size_t n = (size_t)snprintf(buf, size, "[");
-	for (int i = 0; argv[i] && n < size; i++)
-		n += (size_t)snprintf(buf + n, size - n, "%s\"%s\"", i ? ", " : "", argv[i]);
-	if (n < size)
-		snprintf(buf + n, size - n, "]");
+	size_t n = 0;
+	buf[n++] = '[';
+	for (int i = 0; argv[i] && n + 8 < size; i++) {
+		if (i)
+			n += (size_t)snprintf(buf + n, size - n, ", ");
+		buf[n++] = '"';
+		for (const char *c = argv[i]; *c && n + 8 < size; c++) {
+			if (*c == '"' || *c == '\\')
+				n += (size_t)snprintf(buf + n, size - n, "\\%c", *c);
+			else if (*c == '\n')
+				n += (size_t)snprintf(buf + n, size - n, "\\n");
+			else if ((unsigned char)*c < 0x20)
+				n += (size_t)snprintf(buf + n, size - n, "\\x%02x", (unsigned char)*c);
+			else
+				buf[n++] = *c;
+		}
+		buf[n++] = '"';
+	}
+	if (n + 5 >= size)
+		n = size - 5;
+	snprintf(buf + n, size - n, "]");
 }
 
 int exec_command(const char *chapter, char *const argv[], char *const envp[])

@@ -11,6 +11,7 @@
  * `--explain` (or TINYDOCK_EXPLAIN=1) prints every kernel-level step; see
  * 01-chroot/explain.h.
  */
+#include "cgroup_cmd.h"
 #include "chroot.h"
 #include "cli.h"
 #include "container.h"
@@ -34,6 +35,7 @@ static const struct command commands[] = {
 	{ "chroot", cmd_chroot, "01-chroot", "Run a command with its root folder changed (chroot(2))" },
 	{ "run", cmd_run, "02-namespaces", "Run a command in a new container (namespaces, pivot_root, PID 1)" },
 	{ "seccomp", cmd_seccomp, "02-namespaces", "Print a container's seccomp filter, instruction by instruction" },
+	{ "cgroup", cmd_cgroup, "03-cgroups", "Show the cgroup layout (info), run a command under limits (run)" },
 };
 
 static const size_t command_count = sizeof(commands) / sizeof(commands[0]);
@@ -51,7 +53,7 @@ static int usage(FILE *out)
 		     "\n"
 		     "Commands:\n");
 	for (size_t i = 0; i < command_count; i++)
-		fprintf(out, "  %-10s %-11s %s\n", commands[i].name, commands[i].chapter, commands[i].summary);
+		fprintf(out, "  %-10s %-14s %s\n", commands[i].name, commands[i].chapter, commands[i].summary);
 	fprintf(out, "\nRun 'tinydock COMMAND --help' for more information on a command.\n");
 	return out == stdout ? 0 : EXIT_TINYDOCK_FAILED;
 }

@@ -204,35 +204,48 @@ theirs:
 	return -1;
 }
 
+/* One signal from the signalfd: pass it on, follow the window, or collect init. Returns init's
+ * exit code once it has exited, -1 otherwise. */
+static int handle_signal(const struct container *c, pid_t pid, int signals, struct terminal *t)
+{
+	struct signalfd_siginfo info;
+	if (read(signals, &info, sizeof(info)) != (ssize_t)sizeof(info))
+		return -1;
+	int sig = (int)info.ssi_signo;
+	if (sig == SIGCHLD) {
+		int status;
+		if (waitpid(pid, &status, WNOHANG) != pid)
+			return -1;
+		int code = exit_code_for_wait_status(status);
+		explain(CHAPTER, "waitpid(%d) = exited with %d", (int)pid, code);
+		return code;
+	}
+	if (sig == SIGWINCH && c->tty)
+		terminal_copy_size(t); /* the kernel tells the container's foreground job itself */
+	else
+		explain_result(CHAPTER, kill(pid, sig), "kill(%d, SIG%s) (passed on to init)", (int)pid, sigabbrev_np(sig));
+	return -1;
+}
+
 /* Step 5: until init exits, pass signals on and relay the terminal. Returns the exit code. */
 static int wait_for_container(const struct container *c, pid_t pid, int signals, struct terminal *t)
 {
 	for (;;) {
 		struct pollfd fds[3] = { { signals, POLLIN, 0 } };
 		size_t count = 1 + (c->tty ? terminal_poll_fds(t, fds + 1) : 0);
-		if (poll(fds, count, -1) < 0 && errno != EINTR)
+		if (poll(fds, count, -1) < 0) {
+			if (errno == EINTR)
+				continue;
 			return fail_sys("cannot wait for the container");
+		}
+		/* Signals first: a new window size must reach the pty before keys typed after it. */
+		if (fds[0].revents & POLLIN) {
+			int code = handle_signal(c, pid, signals, t);
+			if (code >= 0)
+				return code;
+		}
 		if (count > 1)
 			terminal_relay(t, fds + 1, count - 1);
-		if (!(fds[0].revents & POLLIN))
-			continue;
-		struct signalfd_siginfo info;
-		if (read(signals, &info, sizeof(info)) != (ssize_t)sizeof(info))
-			continue;
-		int sig = (int)info.ssi_signo;
-		if (sig == SIGCHLD) {
-			int status;
-			if (waitpid(pid, &status, WNOHANG) == pid) {
-				int code = exit_code_for_wait_status(status);
-				explain(CHAPTER, "waitpid(%d) = exited with %d", (int)pid, code);
-				return code;
-			}
-		} else if (sig == SIGWINCH && c->tty) {
-			terminal_copy_size(t); /* the kernel tells the container's foreground job itself */
-		} else {
-			explain_result(CHAPTER, kill(pid, sig), "kill(%d, SIG%s) (passed on to init)", (int)pid,
-				       sigabbrev_np(sig));
-		}
 	}
 }
 

@@ -597,8 +597,9 @@ START_TEST(it_gives_a_real_terminal_with_size_ctrl_c_and_job_control)
 	type(master, "tty; stty size; echo M$((40+2))\r");
 	bool first = read_until(master, screen, sizeof(screen), &length, "M42", 5000);
 	/* Ctrl-C interrupts the container's foreground job, not the shell nor tinydock */
-	type(master, "sleep 30\r");
-	usleep(300000);
+	type(master, "echo Z$((1+2)); sleep 30\r");
+	read_until(master, screen, sizeof(screen), &length, "Z3", 5000);
+	usleep(200000); /* sleep has started */
 	type(master, "\x03");
 	long started = now_ms();
 	type(master, "echo C$((1+1))\r");
@@ -611,7 +612,7 @@ START_TEST(it_gives_a_real_terminal_with_size_ctrl_c_and_job_control)
 	/* the window grows: the kernel sends SIGWINCH to tinydock, which copies the size */
 	size = (struct winsize){ .ws_row = 40, .ws_col = 120 };
 	ioctl(master, TIOCSWINSZ, &size);
-	usleep(200000);
+	usleep(300000);
 	type(master, "stty size; echo W$((3+4))\r");
 	bool resized = read_until(master, screen, sizeof(screen), &length, "W7", 5000);
 	type(master, "exit 3\r");

@@ -27,12 +27,13 @@
  *     ret ERRNO(EPERM)
  *     ret ALLOW                   clone without new namespaces (fork, threads)
  *     ...
- *     ret ALLOW                   everything not refused: a deny list, like Docker's
+ *     ret ALLOW                   everything not refused: a deny list
  *
- * Docker's default profile is an allow list of about 350 calls (refusing the rest, including
- * calls newer than the profile); ours refuses the ~60 calls Docker refuses by name and allows
- * the rest. A deny list is shorter to read, which is why we teach it; its weakness (a brand
- * new dangerous system call is allowed until someone adds it) is discussed in security.md.
+ * Docker's default profile is the other way round: an allow list of about 350 calls, refusing
+ * the rest, including calls newer than the profile. Ours names the ~60 calls among those Docker
+ * leaves out that matter (the dangerous ones, and what they gate with a capability) and allows
+ * everything else. A deny list is shorter to read, which is why we teach it; its weakness (a
+ * brand-new dangerous system call is allowed until someone adds it) is discussed in security.md.
  * As in Docker, a refused call whose capability the container keeps (--cap-add SYS_ADMIN for
  * mount) is lifted, because the capability was given precisely to make that call.
  *

@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -85,6 +86,36 @@ static void pass_on(pid_t command, int sig)
 	if (sig == SIGTERM && process_ignores(command, SIGTERM))
 		explain_result(CHAPTER, kill(command, SIGKILL), "init: kill(%d, SIGKILL) (it ignores SIGTERM)",
 			       (int)command);
+}
+
+void name_init(const char *name)
+{
+	/* What ps shows is the memory between arg_start and arg_end (fields 48 and 49 of
+	 * /proc/self/stat, proc(5)): our own argv strings, which we may overwrite in place. Without
+	 * this, PID 1 would show the host's path of tinydock and the whole `run` command line. */
+	char stat[1024];
+	FILE *f = fopen("/proc/self/stat", "re");
+	size_t n = f ? fread(stat, 1, sizeof(stat) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	stat[n] = '\0';
+	char *after_comm = strrchr(stat, ')');
+	unsigned long start = 0, end = 0;
+	int field = 2;
+	for (char *p = after_comm; p && *p && field < 49; p++) {
+		if (*p != ' ')
+			continue;
+		field++;
+		if (field == 48)
+			start = strtoul(p + 1, NULL, 10);
+		else if (field == 49)
+			end = strtoul(p + 1, NULL, 10);
+	}
+	if (start && end > start + strlen(name)) {
+		memset((char *)start, 0, end - start);
+		memcpy((char *)start, name, strlen(name));
+	}
+	explain_result(CHAPTER, prctl(PR_SET_NAME, name), "init: prctl(PR_SET_NAME, \"%s\") and argv rewritten", name);
 }
 
 noreturn void be_init(pid_t command)

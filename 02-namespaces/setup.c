@@ -266,5 +266,6 @@ noreturn void container_main(struct container *c, int sock)
 	explain(CHAPTER, "init: fork() = %d (the command)", (int)command);
 	if (slave >= 0)
 		close(slave);
+	name_init("tinydock-init");
 	be_init(command);
 }

@@ -113,7 +113,26 @@ static int finish(struct background *b, int timeout_ms)
 
 /* --- what a failed run may leave behind ----------------------------------- */
 
-/* Processes whose command line mentions the sandbox (a container's init carries --rootfs DIR). */
+/* Whether /proc/PID/FILE (cmdline or environ: NUL-separated strings) contains text. */
+static bool proc_file_mentions(const char *pid, const char *file, const char *text)
+{
+	char path[64], data[16384];
+	snprintf(path, sizeof(path), "/proc/%s/%s", pid, file);
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, data, sizeof(data) - 1);
+	close(fd);
+	for (ssize_t i = 0; i < n; i++)
+		if (data[i] == '\0')
+			data[i] = ' ';
+	data[n > 0 ? n : 0] = '\0';
+	return strstr(data, text) != NULL;
+}
+
+/* Processes that belong to this test's sandbox: `run` has it on its command line, and every
+ * tinydock process has TINYDOCK_ROOT=<sandbox>/root in its environment (the container's init
+ * too, although it shows as "tinydock-init" in ps). */
 static int processes_mentioning(const char *text)
 {
 	DIR *proc = opendir("/proc");
@@ -122,18 +141,7 @@ static int processes_mentioning(const char *text)
 	while (proc && (entry = readdir(proc))) {
 		if (entry->d_name[0] < '1' || entry->d_name[0] > '9')
 			continue;
-		char path[64], cmdline[4096];
-		snprintf(path, sizeof(path), "/proc/%s/cmdline", entry->d_name);
-		int fd = open(path, O_RDONLY);
-		if (fd < 0)
-			continue;
-		ssize_t n = read(fd, cmdline, sizeof(cmdline) - 1);
-		close(fd);
-		for (ssize_t i = 0; i < n; i++)
-			if (cmdline[i] == '\0')
-				cmdline[i] = ' ';
-		cmdline[n > 0 ? n : 0] = '\0';
-		if (strstr(cmdline, text))
+		if (proc_file_mentions(entry->d_name, "cmdline", text) || proc_file_mentions(entry->d_name, "environ", text))
 			count++;
 	}
 	if (proc)
@@ -182,6 +190,11 @@ START_TEST(the_command_runs_under_its_own_pid_1_and_sees_only_its_processes)
 	run_free(&r);
 	r = run(NULL, "probe", "pid", NULL);
 	ck_assert_str_eq(r.out, "pid=2\nppid=1\n");
+	run_free(&r);
+	/* PID 1 shows as tinydock's init, not as the host's path and the `run` command line */
+	r = run(NULL, "ps", "-o", "pid,args", NULL);
+	ck_assert_msg(strstr(r.out, "    1 tinydock-init\n") != NULL, "%s", r.out);
+	ck_assert_msg(strstr(r.out, "--rootfs") == NULL, "%s", r.out);
 	run_free(&r);
 }
 END_TEST
@@ -772,7 +785,7 @@ START_TEST(bad_input_gets_one_clear_line_and_leaves_nothing_behind)
 			      "case %zu: more than one line: %s", i, r.err);
 		run_free(&r);
 		ck_assert_int_eq(mounts_mentioning(sandbox.dir), mounts_before);
-		ck_assert_msg(processes_mentioning(sandbox.rootfs) == 0, "case %zu left a process behind", i);
+		ck_assert_msg(processes_mentioning(sandbox.dir) == 0, "case %zu left a process behind", i);
 	}
 }
 END_TEST
@@ -782,11 +795,11 @@ START_TEST(a_killed_run_takes_its_container_with_it)
 	struct background b;
 	start(&b, (const char *const[]){ "probe", "ignore-signals", NULL });
 	ck_assert(read_until(b.out, b.text, sizeof(b.text), &b.length, "ignoring=all", 10000));
-	ck_assert_int_eq(processes_mentioning(sandbox.rootfs), 2); /* run and the container's init */
+	ck_assert_int_eq(processes_mentioning(sandbox.dir), 2); /* run and the container's init */
 	kill(b.pid, SIGKILL);
 	ck_assert_int_eq(finish(&b, 5000), 137);
 	int left = -1;
-	for (int i = 0; i < 100 && (left = processes_mentioning(sandbox.rootfs)) != 0; i++)
+	for (int i = 0; i < 100 && (left = processes_mentioning(sandbox.dir)) != 0; i++)
 		usleep(20000);
 	ck_assert_msg(left == 0, "the container outlived its run process");
 }

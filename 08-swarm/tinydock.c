@@ -14,11 +14,13 @@
 #include "cgroup_cmd.h"
 #include "chroot.h"
 #include "cli.h"
+#include "container.h"
 #include "error.h"
 #include "explain.h"
 #include "network.h"
 #include "proxy.h"
 #include "rootfs.h"
+#include "security.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +35,8 @@ struct command {
 static const struct command commands[] = {
 	{ "rootfs", cmd_rootfs, "01-chroot", "Make a minimal root filesystem from the host's static busybox" },
 	{ "chroot", cmd_chroot, "01-chroot", "Run a command with its root folder changed (chroot(2))" },
+	{ "run", cmd_run, "02-namespaces", "Run a command in a new container (namespaces, pivot_root, PID 1)" },
+	{ "seccomp", cmd_seccomp, "02-namespaces", "Print a container's seccomp filter, instruction by instruction" },
 	{ "network", cmd_network, "02-namespaces", "Manage networks: bridges, veth pairs, addresses" },
 	{ "proxy", cmd_proxy, "02-namespaces", "Forward host ports to an address, as -p does (like docker-proxy)" },
 	{ "cgroup", cmd_cgroup, "03-cgroups", "Show the cgroup layout (info), run a command under limits (run)" },

@@ -11,14 +11,21 @@
  *     probe cwd                       cwd=/
  *     probe ls /                      ls=bin dev etc ... (sorted, one line)
  *     probe mounts                    mount=<mount point> <fstype> <options> (one per mount)
- *     probe caps                      cap_eff=00000000a80425fb cap_bnd=... no_new_privs=1 seccomp=2
+ *     probe caps                      cap_inh= cap_prm= cap_eff=00000000a80425fb cap_bnd= cap_amb=
+ *                                     no_new_privs=1 seccomp=2 (one per line)
  *     probe cgroup                    cgroup=<each line of /proc/self/cgroup>
  *     probe open PATH r|w             open=ok, or open=EACCES
- *     probe syscall NAME              syscall=NAME result=ok|EPERM|... (see try_syscall)
+ *     probe syscall NAME              syscall=NAME result=ok|EPERM|ENOSYS|... (see try_syscall):
+ *                                     chroot mount unshare-user unshare-net clone-user clone3 setns
+ *                                     keyctl add_key bpf ptrace perf_event_open userfaultfd
+ *                                     open_by_handle_at finit_module fsopen mbind personality-odd
+ *                                     sethostname setuid getpid; "ok" when the call reached the
+ *                                     kernel's code, even if only to be told its arguments were bad
  *     probe alloc MIB                 allocates and touches MIB mebibytes: alloc=ok
  *     probe fork N                    forks N children that wait; forked=K (K < N under a pids limit)
  *     probe sleep SECONDS             sleeps (a long-running command for stop/kill tests)
- *     probe wait-signal               waits for one signal, prints signal=NAME and exits 0
+ *     probe wait-signal               prints waiting=signals once every signal is blocked, waits for
+ *                                     one, prints signal=NAME and exits 0
  *     probe ignore-signals            ignores every catchable signal, then pauses forever
  *     probe exit N                    exits with N
  */
@@ -115,6 +122,10 @@ static void print_status_fields(void)
 			printf("cap_bnd=%s\n", value);
 		else if (sscanf(line, "CapPrm: %255s", value) == 1)
 			printf("cap_prm=%s\n", value);
+		else if (sscanf(line, "CapInh: %255s", value) == 1)
+			printf("cap_inh=%s\n", value);
+		else if (sscanf(line, "CapAmb: %255s", value) == 1)
+			printf("cap_amb=%s\n", value);
 		else if (sscanf(line, "NoNewPrivs: %255s", value) == 1)
 			printf("no_new_privs=%s\n", value);
 		else if (sscanf(line, "Seccomp: %255s", value) == 1)
@@ -152,6 +163,49 @@ static void try_syscall(const char *name)
 			rc = 0;
 	} else if (strcmp(name, "userfaultfd") == 0) {
 		rc = syscall(SYS_userfaultfd, 0);
+	} else if (strcmp(name, "clone-user") == 0) {
+		/* raw clone with a NULL stack: the child runs on a copy of ours, like fork */
+		rc = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
+		if (rc == 0)
+			_exit(0);
+		if (rc > 0)
+			waitpid((pid_t)rc, NULL, 0);
+	} else if (strcmp(name, "clone3") == 0) {
+		rc = syscall(SYS_clone3, NULL, 0);
+		if (rc < 0 && (errno == EINVAL || errno == EFAULT))
+			rc = 0;
+	} else if (strcmp(name, "setns") == 0) {
+		rc = setns(-1, 0);
+		if (rc < 0 && errno == EBADF)
+			rc = 0;
+	} else if (strcmp(name, "add_key") == 0) {
+		rc = syscall(SYS_add_key, NULL, NULL, NULL, 0, 0);
+		if (rc < 0 && (errno == EFAULT || errno == EINVAL))
+			rc = 0;
+	} else if (strcmp(name, "open_by_handle_at") == 0) {
+		rc = syscall(SYS_open_by_handle_at, -1, NULL, 0);
+		if (rc < 0 && (errno == EBADF || errno == EFAULT))
+			rc = 0;
+	} else if (strcmp(name, "finit_module") == 0) {
+		rc = syscall(SYS_finit_module, -1, "", 0);
+		if (rc < 0 && errno == EBADF)
+			rc = 0;
+	} else if (strcmp(name, "fsopen") == 0) {
+		rc = syscall(SYS_fsopen, "tinydock-no-such-fs", 0);
+		if (rc < 0 && errno == ENODEV)
+			rc = 0;
+		else if (rc >= 0)
+			close((int)rc);
+	} else if (strcmp(name, "mbind") == 0) {
+		rc = syscall(SYS_mbind, NULL, 0, 0, NULL, 0, 0);
+		if (rc < 0 && errno == EINVAL)
+			rc = 0; /* (ENOSYS would be a kernel built without NUMA) */
+	} else if (strcmp(name, "personality-odd") == 0) {
+		rc = syscall(SYS_personality, 0x0040000 /* ADDR_NO_RANDOMIZE */);
+		if (rc >= 0)
+			syscall(SYS_personality, rc); /* put the old persona back */
+	} else if (strcmp(name, "getpid") == 0) {
+		rc = getpid();
 	} else if (strcmp(name, "sethostname") == 0) {
 		rc = sethostname("probe", 5);
 	} else if (strcmp(name, "setuid") == 0) {
@@ -168,6 +222,8 @@ static void wait_for_signal(void)
 	sigset_t all;
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, NULL);
+	printf("waiting=signals\n");
+	fflush(stdout);
 	int sig = 0;
 	sigwait(&all, &sig);
 	printf("signal=SIG%s\n", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");

@@ -1,0 +1,141 @@
+/*
+ * container.h - chapter 02's container: what the user asked for, and the pieces that build it.
+ *
+ * Lecture: "a container is a process with its own view of the system". The kernel has no
+ * object called a container; it has namespaces (what a process can see), a root filesystem
+ * (pivot_root), and a PID 1. `tinydock run` assembles them, in this order:
+ *
+ *   run.c       the parent: flags, clone() into new namespaces, the protocol, waiting
+ *   sync.c      the named parent/child protocol over a socketpair (SYNC_USERMAP ... SYNC_GO)
+ *   userns.c    uid/gid maps, written by the parent for the child
+ *   setup.c     the child: THE checklist, top to bottom (read this one first)
+ *   mounts.c    /proc, /sys, masked paths        devices.c   /dev, /dev/pts, /dev/shm
+ *   pivot.c     pivot_root and the old root      loopback.c  `lo` up in an empty network
+ *   init.c      PID 1: forks the command, reaps zombies, passes signals on
+ *   terminal.c  -t: a pty inside the container, raw mode and window size outside
+ *   options.c   the flags (pure, unit-tested)    namespaces.c clone flags, names, ids
+ *   users.c     -u USER[:GROUP] from the container's /etc/passwd and /etc/group
+ *   security.c  capabilities, no_new_privs, seccomp: the very last step before execve
+ */
+#ifndef TINYDOCK_CONTAINER_H
+#define TINYDOCK_CONTAINER_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "security.h"
+
+enum network_mode {
+	NETWORK_NONE, /* a new, empty network namespace with only loopback, up */
+	NETWORK_HOST, /* share the host's network namespace */
+};
+
+/* One line of /proc/PID/uid_map or gid_map: ids inside..inside+count-1 are outside..outside+count-1. */
+struct id_map {
+	unsigned long inside, outside, count;
+};
+
+#define MAX_ID_MAPS 8
+#define MAX_ENV 256
+#define CONTAINER_ID_LENGTH 64
+#define SHORT_ID_LENGTH 12
+/* sethostname(2) refuses names longer than this (HOST_NAME_MAX on Linux). */
+#define MAX_HOSTNAME 64
+
+/* Docker's userns-remap gives root inside a range of 65536 unprivileged ids outside; so do we. */
+#define DEFAULT_USERNS_OUTSIDE 100000UL
+#define DEFAULT_USERNS_COUNT 65536UL
+
+struct container {
+	/* What the user asked for (options.c fills these from the flags; nothing else does). */
+	const char *rootfs;       /* --rootfs DIR, as given */
+	char hostname[MAX_HOSTNAME + 1]; /* --hostname, or the short id */
+	const char *name;         /* --name (kept for chapter 03's `ps`) */
+	const char *workdir;      /* -w, absolute; NULL = "/" */
+	const char *user;         /* -u USER[:GROUP], names or numbers (users.c); NULL = root */
+	bool interactive;         /* -i: keep stdin open */
+	bool tty;                 /* -t: a pseudo-terminal */
+	bool remove;              /* --rm (chapter 03 keeps state to remove) */
+	bool privileged;          /* --privileged: no masked paths (and all capabilities, no seccomp) */
+	struct security_settings security; /* --cap-add --cap-drop --privileged --security-opt (security.h) */
+	enum network_mode network;
+	bool userns;              /* --userns, --uidmap, --gidmap, or not root */
+	struct id_map uid_maps[MAX_ID_MAPS], gid_maps[MAX_ID_MAPS];
+	size_t uid_map_count, gid_map_count;
+	const char *env[MAX_ENV]; /* -e K=V (or -e K: the value from our environment) */
+	size_t env_count;
+	char **command;           /* CMD ARGS..., NULL-terminated; default {"/bin/sh", NULL} */
+
+	/* Made by `run` before the clone. */
+	char id[CONTAINER_ID_LENGTH + 1];
+	char rootfs_path[PATH_MAX]; /* rootfs, made absolute and free of symlinks (realpath) */
+	char *default_command[2];
+	bool rootless;              /* run by a user that is not root: one-id maps, setgroups denied */
+};
+
+/* --- options.c: pure, no system calls -------------------------------------- */
+
+/* Fill c from `run`'s arguments (argv[0] = "run"). Returns 0, or -1 with a one-line message
+ * (error.h) that names the bad flag or value. */
+int parse_run_options(int argc, char **argv, struct container *c);
+
+/* "CONTAINER:HOST:COUNT" -> map; -1 on a bad one. */
+int parse_id_map(const char *text, struct id_map *map);
+
+/* 0 if name can be a hostname (1..64 characters: letters, digits, '-', '.'), else -1. */
+int check_hostname(const char *name);
+
+/* The command's environment: PATH, HOSTNAME, TERM (with -t), HOME=home, then -e values, in envp
+ * (at most size entries with the NULL); strings live in storage. Pure. */
+int build_environment(const struct container *c, const char *home, char **envp, size_t size, char *storage,
+		      size_t storage_size);
+
+/* --- namespaces.c ---------------------------------------------------------- */
+
+/* The clone(2) flags for c: CLONE_NEWPID|CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC, plus NEWNET and
+ * NEWUSER when asked for. Pure. */
+unsigned long container_clone_flags(const struct container *c);
+
+/* "CLONE_NEWPID|CLONE_NEWNS|..." for --explain. Pure. */
+const char *clone_flag_names(unsigned long flags, char *buf, size_t size);
+
+/* A new container id: 64 hex digits from getrandom(2). */
+int make_container_id(char id[CONTAINER_ID_LENGTH + 1]);
+
+/* --- the pieces the checklist calls ---------------------------------------- */
+
+/* userns.c, in the parent: write setgroups, uid_map and gid_map of process pid. */
+int write_id_maps(const struct container *c, pid_t pid);
+/* userns.c: default maps when none were given (root: 0->100000 x65536; a user: 0->own id). */
+void default_id_maps(struct container *c, uid_t euid, gid_t egid);
+
+/* mounts.c, in the child: propagation private, the rootfs bound onto itself, cwd there. */
+int make_mounts_private(void);
+int bind_rootfs(const struct container *c);
+/* mounts.c: mount(2) with its --explain line and error message. */
+int mount_explained(const char *source, const char *target, const char *type, unsigned long flags,
+		    const char *data);
+/* mounts.c: "MS_BIND|MS_REC" for --explain. Pure. */
+const char *mount_flag_names(unsigned long flags, char *buf, size_t size);
+/* mounts.c: /proc and /sys (read-only) inside c->rootfs_path. */
+int mount_proc_and_sys(const struct container *c);
+/* mounts.c: Docker's masked and read-only paths under rootfs's /proc and /sys. */
+int mask_paths_in(const char *rootfs);
+
+/* devices.c: /dev as a tmpfs with the usual nodes, /dev/pts, /dev/shm, /dev/mqueue, links. */
+int populate_dev(const struct container *c);
+
+/* pivot.c: make the cwd (the rootfs) "/" and detach the old root. */
+int pivot_to_cwd(void);
+
+/* loopback.c: bring the interface "lo" up in the current network namespace. */
+int loopback_up(void);
+
+/* --- run.c ----------------------------------------------------------------- */
+
+/* tinydock run --rootfs DIR [OPTIONS] [CMD ARGS...] */
+int cmd_run(int argc, char **argv);
+
+#endif

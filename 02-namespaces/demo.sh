@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# demo.sh (02-namespaces) - the jail of chapter 01 becomes a container, one namespace at a time.
+set -euo pipefail
+T=${TINYDOCK:-build/tinydock}
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+show() { printf '$ %s\n' "$*"; "$@"; }
+
+dir=$(mktemp -d /tmp/tinydock-demo.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+chmod 755 "$dir" # the user namespace's root (uid 100000 outside) must reach the rootfs
+"$T" rootfs "$dir/rootfs" >/dev/null
+cp "$(dirname "$T")/chroot-escape" "$dir/rootfs/bin/"
+touch "$dir/host-secret"
+
+say "Chapter 02: its own processes (PID 1 is tinydock's init, the command is PID 2)"
+show "$T" run --rootfs "$dir/rootfs" ps
+
+say "Its own hostname (UTS namespace); the host keeps its own"
+show "$T" run --rootfs "$dir/rootfs" --hostname web hostname
+show hostname
+
+say "Its own network: only loopback, up (network namespace)"
+show "$T" run --rootfs "$dir/rootfs" ip -o addr
+
+say "Its own mounts, and the host's root is gone: chapter 01's escape fails"
+show "$T" run --rootfs "$dir/rootfs" df
+show "$T" chroot "$dir/rootfs" chroot-escape --check "$dir/host-secret"
+show "$T" run --rootfs "$dir/rootfs" chroot-escape --check "$dir/host-secret" || echo "(exit $?: still jailed)"
+
+say "Root inside, uid 100000 outside (user namespace)"
+show "$T" run --userns --rootfs "$dir/rootfs" sh -c 'id; cat /proc/self/uid_map'
+
+say "SIGTERM stops even a command that ignores it as PID 1 would (sleep), at once"
+"$T" run --rootfs "$dir/rootfs" sleep 60 &
+sleep 0.3
+start=$(date +%s%N)
+kill -TERM $! && wait $! || echo "exit $? after $(( ($(date +%s%N) - start) / 1000000 )) ms"
+
+say "Every step, as the kernel sees it"
+show "$T" --explain run --rootfs "$dir/rootfs" --hostname web true 2>&1 | grep -E '\] (clone|pivot_root|umount2|sethostname|execve)\('

@@ -1,0 +1,285 @@
+/*
+ * options.c - `tinydock run`'s flags, turned into a struct container. Pure: no system calls.
+ *
+ * Lecture: "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]". The flags keep Docker's names
+ * (-e -w -u -i -t --rm --name --network --hostname --privileged) so that what students type in
+ * the lecture works here; chapter 05 replaces --rootfs DIR with an image name.
+ *
+ * Everything that can be checked without touching the system is checked here, before a single
+ * namespace exists: a bad flag costs nothing to undo. getopt_long(3) with a leading '+' stops at
+ * the first operand, so in `run --rootfs r ls -l` the -l belongs to ls.
+ *
+ * Next: namespaces.c (the clone flags these options choose).
+ */
+#include "container.h"
+#include "cli.h"
+#include "error.h"
+#include "exec.h"
+#include "users.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	OPT_ROOTFS = 256,
+	OPT_HOSTNAME,
+	OPT_RM,
+	OPT_NAME,
+	OPT_NETWORK,
+	OPT_USERNS,
+	OPT_UIDMAP,
+	OPT_GIDMAP,
+	OPT_PRIVILEGED,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_SECURITY_OPT,
+};
+
+static const struct option long_options[] = {
+	{ "rootfs", required_argument, NULL, OPT_ROOTFS },
+	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+	{ "env", required_argument, NULL, 'e' },
+	{ "workdir", required_argument, NULL, 'w' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "interactive", no_argument, NULL, 'i' },
+	{ "tty", no_argument, NULL, 't' },
+	{ "rm", no_argument, NULL, OPT_RM },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "network", required_argument, NULL, OPT_NETWORK },
+	{ "net", required_argument, NULL, OPT_NETWORK },
+	{ "userns", no_argument, NULL, OPT_USERNS },
+	{ "uidmap", required_argument, NULL, OPT_UIDMAP },
+	{ "gidmap", required_argument, NULL, OPT_GIDMAP },
+	{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
+	{ NULL, 0, NULL, 0 },
+};
+
+int check_hostname(const char *name)
+{
+	size_t length = strlen(name);
+	if (length == 0)
+		return fail_errno(0, "invalid hostname \"\": it must not be empty");
+	if (length > MAX_HOSTNAME)
+		return fail_errno(0, "invalid hostname \"%.20s...\": %zu characters, at most %d (HOST_NAME_MAX)",
+				  name, length, MAX_HOSTNAME);
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			return fail_errno(0, "invalid hostname \"%s\": only letters, digits, '-' and '.' (RFC 1123)",
+					  name);
+	return 0;
+}
+
+/* A whole number that fits in an id (uid_t/gid_t are 32-bit; (uid_t)-1 means "no change"). */
+static int parse_id(const char *text, unsigned long *id)
+{
+	unsigned long long value;
+	if (parse_uint(text, 4294967294ULL, &value) < 0)
+		return -1;
+	*id = (unsigned long)value;
+	return 0;
+}
+
+int parse_id_map(const char *text, struct id_map *map)
+{
+	char copy[96];
+	if (snprintf(copy, sizeof(copy), "%s", text) >= (int)sizeof(copy))
+		return fail_errno(0, "invalid id map \"%.20s...\": too long", text);
+	char *second = strchr(copy, ':');
+	char *third = second ? strchr(second + 1, ':') : NULL;
+	if (!second || !third)
+		return fail_errno(0, "invalid id map \"%s\": expected CONTAINER:HOST:COUNT", text);
+	*second++ = '\0';
+	*third++ = '\0';
+	unsigned long inside, outside, count;
+	if (parse_id(copy, &inside) < 0 || parse_id(second, &outside) < 0 || parse_id(third, &count) < 0 ||
+	    count == 0)
+		return fail_errno(0, "invalid id map \"%s\": expected CONTAINER:HOST:COUNT, numbers, COUNT > 0", text);
+	if (inside + count - 1 > 4294967294UL || outside + count - 1 > 4294967294UL)
+		return fail_errno(0, "invalid id map \"%s\": the range goes past the largest id", text);
+	map->inside = inside;
+	map->outside = outside;
+	map->count = count;
+	return 0;
+}
+
+/* Docker's rule for --name: [a-zA-Z0-9][a-zA-Z0-9_.-]+ */
+static int check_name(const char *name)
+{
+	bool ok = isalnum((unsigned char)name[0]) && name[1] != '\0' && strlen(name) <= 128;
+	for (const char *p = name + 1; ok && *p; p++)
+		ok = isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '-';
+	return ok ? 0 : fail_errno(0, "invalid container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-]+ allowed", name);
+}
+
+static int add_map(struct id_map *maps, size_t *count, const char *text)
+{
+	if (*count == MAX_ID_MAPS)
+		return fail_errno(0, "too many id maps: at most %d", MAX_ID_MAPS);
+	if (parse_id_map(text, &maps[*count]) < 0)
+		return -1;
+	(*count)++;
+	return 0;
+}
+
+int parse_run_options(int argc, char **argv, struct container *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->network = NETWORK_NONE;
+	security_defaults(&c->security);
+	opterr = 0; /* we word the errors ourselves, once */
+	optind = 0; /* glibc: 0 starts a fresh scan (so unit tests can parse many times) */
+	int option;
+	while ((option = getopt_long(argc, argv, "+:e:w:u:it", long_options, NULL)) != -1) {
+		switch (option) {
+		case OPT_ROOTFS:
+			c->rootfs = optarg;
+			break;
+		case OPT_HOSTNAME:
+			if (check_hostname(optarg) < 0)
+				return -1;
+			snprintf(c->hostname, sizeof(c->hostname), "%s", optarg);
+			break;
+		case 'e':
+			if (c->env_count == MAX_ENV)
+				return fail_errno(0, "too many -e values: at most %d", MAX_ENV);
+			if (optarg[0] == '=' || optarg[0] == '\0')
+				return fail_errno(0, "invalid environment variable \"%s\": expected KEY=VALUE or KEY",
+						  optarg);
+			c->env[c->env_count++] = optarg;
+			break;
+		case 'w':
+			if (optarg[0] != '/')
+				return fail_errno(0, "the working directory \"%s\" is invalid, it needs to be an absolute path",
+						  optarg);
+			c->workdir = optarg;
+			break;
+		case 'u':
+			/* only the form here: names are looked up in the container's /etc/passwd (users.c) */
+			if (check_user_spec(optarg) < 0)
+				return -1;
+			c->user = optarg;
+			break;
+		case 'i':
+			c->interactive = true;
+			break;
+		case 't':
+			c->tty = true;
+			break;
+		case OPT_RM:
+			c->remove = true;
+			break;
+		case OPT_NAME:
+			if (check_name(optarg) < 0)
+				return -1;
+			c->name = optarg;
+			break;
+		case OPT_NETWORK:
+			if (strcmp(optarg, "none") == 0)
+				c->network = NETWORK_NONE;
+			else if (strcmp(optarg, "host") == 0)
+				c->network = NETWORK_HOST;
+			else
+				return fail_errno(0, "unknown network \"%s\": this chapter knows \"none\" and \"host\"",
+						  optarg);
+			break;
+		case OPT_USERNS:
+			c->userns = true;
+			break;
+		case OPT_UIDMAP:
+			if (add_map(c->uid_maps, &c->uid_map_count, optarg) < 0)
+				return -1;
+			c->userns = true;
+			break;
+		case OPT_GIDMAP:
+			if (add_map(c->gid_maps, &c->gid_map_count, optarg) < 0)
+				return -1;
+			c->userns = true;
+			break;
+		case OPT_PRIVILEGED:
+			c->privileged = true;
+			security_privileged(&c->security);
+			break;
+		/* Applied in the order given, as Docker does: --cap-drop ALL --cap-add NET_BIND_SERVICE */
+		case OPT_CAP_ADD:
+			if (security_cap_add(&c->security, optarg) < 0)
+				return -1;
+			break;
+		case OPT_CAP_DROP:
+			if (security_cap_drop(&c->security, optarg) < 0)
+				return -1;
+			break;
+		case OPT_SECURITY_OPT:
+			if (security_opt(&c->security, optarg) < 0)
+				return -1;
+			break;
+		case ':': /* the ':' after '+' in the option string asks getopt for this case */
+			return fail_errno(0, "flag needs an argument: %s", argv[optind - 1]);
+		default:
+			if (optopt)
+				return fail_errno(0, "unknown shorthand flag: '%c' in -%c", optopt, optopt);
+			return fail_errno(0, "unknown flag: %s", argv[optind - 1]);
+		}
+	}
+	if (!c->rootfs)
+		return fail_errno(0, "expects --rootfs DIR (images come in chapter 05)");
+	c->default_command[0] = (char *)"/bin/sh";
+	c->default_command[1] = NULL;
+	c->command = optind < argc ? argv + optind : c->default_command;
+	return 0;
+}
+
+/* Append "KEY=VALUE" to envp, replacing an earlier entry with the same KEY (the last -e wins). */
+static int put_env(char **envp, size_t *count, size_t size, char **storage, char *end, const char *key,
+		   size_t key_length, const char *value)
+{
+	size_t need = key_length + 1 + strlen(value) + 1;
+	if (*storage + need > end)
+		return fail_errno(0, "the environment is too large");
+	char *entry = *storage;
+	snprintf(entry, need, "%.*s=%s", (int)key_length, key, value);
+	*storage += need;
+	for (size_t i = 0; i < *count; i++) {
+		if (strncmp(envp[i], entry, key_length + 1) == 0) {
+			envp[i] = entry;
+			return 0;
+		}
+	}
+	if (*count + 1 >= size)
+		return fail_errno(0, "too many environment variables");
+	envp[(*count)++] = entry;
+	envp[*count] = NULL;
+	return 0;
+}
+
+int build_environment(const struct container *c, const char *home, char **envp, size_t size, char *storage,
+		      size_t storage_size)
+{
+	size_t count = 0;
+	char *end = storage + storage_size;
+	envp[0] = NULL;
+	/* What Docker gives every container: PATH, HOSTNAME, HOME (and TERM with -t). */
+	if (put_env(envp, &count, size, &storage, end, "PATH", 4, DEFAULT_PATH) < 0 ||
+	    put_env(envp, &count, size, &storage, end, "HOSTNAME", 8, c->hostname) < 0 ||
+	    (c->tty && put_env(envp, &count, size, &storage, end, "TERM", 4, "xterm") < 0) ||
+	    put_env(envp, &count, size, &storage, end, "HOME", 4, home) < 0)
+		return -1;
+	for (size_t i = 0; i < c->env_count; i++) {
+		const char *item = c->env[i];
+		const char *equals = strchr(item, '=');
+		/* `-e KEY` alone passes our own value on, and nothing when we have none (Docker). */
+		const char *value = equals ? equals + 1 : getenv(item);
+		if (!value)
+			continue;
+		size_t key_length = equals ? (size_t)(equals - item) : strlen(item);
+		if (put_env(envp, &count, size, &storage, end, item, key_length, value) < 0)
+			return -1;
+	}
+	return 0;
+}

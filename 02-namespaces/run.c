@@ -1,0 +1,335 @@
+/*
+ * run.c - `tinydock run`: the parent's side of starting a container.
+ *
+ * Lecture: "docker run = create namespaces + set up the root filesystem + exec the command".
+ * This process stays outside the container for its whole life, like Podman's conmon: it
+ * clone()s the container's first process into new namespaces, does the steps only an outsider
+ * can do (uid maps; in chapter 03 the cgroup; the network), lets the child go, and then waits:
+ * it passes the signals it receives on to the container's init, relays the terminal under -t,
+ * and finally exits with the command's exit code.
+ *
+ *   1. parse and check the flags (options.c): nothing exists yet, so nothing to undo
+ *   2. block the signals we pass on (init.h), so none is lost before we can pass it on
+ *   3. socketpair + clone(CLONE_NEWPID|CLONE_NEWNS|...): the child runs setup.c
+ *   4. the protocol: SYNC_USERMAP, SYNC_CGROUP, SYNC_NET; wait for SYNC_READY; SYNC_GO
+ *   5. wait: signals -> init, pty <-> terminal, until init exits; its code is ours
+ *
+ * clone(2) is called the way fork(2) is (no new stack: the child gets a copy of ours), so the
+ * child simply carries on in container_main() with the struct container it was given.
+ *
+ * Next: setup.c, the child's side.
+ */
+#include "container.h"
+#include "cli.h"
+#include "error.h"
+#include "exec.h"
+#include "explain.h"
+#include "init.h"
+#include "setup.h"
+#include "sync.h"
+#include "terminal.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char CHAPTER[] = "02-namespaces";
+
+static const char HELP[] =
+	"Usage:  tinydock run --rootfs DIR [OPTIONS] [COMMAND [ARG...]]\n"
+	"\n"
+	"Run COMMAND (default /bin/sh) in a new container whose root filesystem is DIR:\n"
+	"its own PID 1, mounts, hostname, IPC and network, with the host's root unmounted.\n"
+	"\n"
+	"Options:\n"
+	"      --rootfs DIR          The root filesystem (a folder; 'tinydock rootfs DIR' makes one)\n"
+	"      --hostname NAME       Container host name (default: the short container id)\n"
+	"  -e, --env KEY=VALUE       Set an environment variable (KEY alone: pass ours on)\n"
+	"  -w, --workdir DIR         Working directory inside the container (absolute)\n"
+	"  -u, --user USER[:GROUP]   Run the command as this user (names from the rootfs's /etc/passwd)\n"
+	"  -i, --interactive         Keep STDIN open (without it, stdin is /dev/null)\n"
+	"  -t, --tty                 Allocate a pseudo-TTY (with -i: an interactive terminal)\n"
+	"      --rm                  Remove the container when it exits\n"
+	"      --name NAME           Assign a name to the container\n"
+	"      --network none|host   none: a new network namespace with only loopback (default);\n"
+	"                            host: share the host's network\n"
+	"      --userns              A user namespace: root inside is uid 100000 outside\n"
+	"                            (0-65535 -> 100000-165535; a non-root user: its own uid only)\n"
+	"      --uidmap C:H:N        Map container uids C..C+N-1 to host uids H..H+N-1 (implies --userns)\n"
+	"      --gidmap C:H:N        The same for gids\n"
+	"      --privileged          All capabilities, no seccomp filter, no masked /proc paths\n"
+	"      --cap-add LIST        Add capabilities (NET_ADMIN,SYS_TIME or ALL)\n"
+	"      --cap-drop LIST       Drop capabilities (CHOWN,... or ALL)\n"
+	"      --security-opt OPT    seccomp=unconfined, no-new-privileges[=false]\n"
+	"\n"
+	"The exit code is the command's (128+N if killed by signal N), 125 if tinydock failed,\n"
+	"126 if COMMAND cannot be executed, 127 if it is not found. SIGTERM, SIGINT, SIGHUP,\n"
+	"SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH are passed on to the command.\n"
+	"\n"
+	"Examples:\n"
+	"  sudo tinydock rootfs /tmp/box && sudo tinydock run --rm -it --rootfs /tmp/box sh\n"
+	"  sudo tinydock --explain run --rootfs /tmp/box --hostname web ps\n"
+	"  tinydock run --rootfs /tmp/box id        (as a normal user: rootless, one uid mapped)\n";
+
+/* Step 1, the part that needs the system: the rootfs, the id, the identity of the caller.
+ * Returns 0, or the exit code with the message recorded. */
+static int prepare(struct container *c)
+{
+	if (!realpath(c->rootfs, c->rootfs_path)) {
+		fail_sys("cannot use the rootfs \"%s\"", c->rootfs);
+		return EXIT_TINYDOCK_FAILED;
+	}
+	struct stat st;
+	if (stat(c->rootfs_path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fail_errno(0, "the rootfs \"%s\" is not a directory", c->rootfs);
+		return EXIT_TINYDOCK_FAILED;
+	}
+	if (c->command == c->default_command) {
+		/* The shell is looked for before anything is made, so that nothing needs undoing. */
+		char shell[PATH_MAX + 8];
+		snprintf(shell, sizeof(shell), "%s/bin/sh", c->rootfs_path);
+		if (lstat(shell, &st) < 0) {
+			fail_errno(0, "no command given, and the rootfs \"%s\" has no /bin/sh", c->rootfs);
+			return EXIT_NOT_FOUND;
+		}
+	}
+	/* As Docker: a pty relays keystrokes; a pipe has none (no Ctrl-D, no hang-up), so a shell
+	 * reading the pty would wait forever after the pipe runs dry. */
+	if (c->tty && c->interactive && !isatty(STDIN_FILENO)) {
+		fail_errno(0, "the input device is not a TTY: -it needs a terminal on stdin (to pipe input, use -i alone)");
+		return EXIT_TINYDOCK_FAILED;
+	}
+	if (make_container_id(c->id) < 0)
+		return EXIT_TINYDOCK_FAILED;
+	if (!c->hostname[0])
+		snprintf(c->hostname, sizeof(c->hostname), "%.*s", SHORT_ID_LENGTH, c->id);
+	if (geteuid() != 0) {
+		/* Rootless: only a user namespace lets us create the others (user_namespaces(7)). */
+		c->rootless = true;
+		if (!c->userns)
+			explain(CHAPTER, "not root (uid %d): rootless mode, with a user namespace", (int)geteuid());
+		c->userns = true;
+	}
+	if (c->userns)
+		default_id_maps(c, geteuid(), getegid());
+	return 0;
+}
+
+/* Why clone() failed, in words a student can act on. */
+static int clone_failed(const struct container *c, unsigned long flags)
+{
+	int err = errno;
+	if (c->rootless && (err == EPERM || err == ENOSPC || err == EACCES))
+		return fail_errno(err, "cannot create a user namespace as uid %d for a rootless container (the kernel "
+				       "forbids it here: see user.max_user_namespaces, kernel.unprivileged_userns_clone, "
+				       "kernel.apparmor_restrict_unprivileged_userns; or run as root)",
+				  (int)geteuid());
+	char names[256];
+	return fail_errno(err, "cannot clone(%s)", clone_flag_names(flags, names, sizeof(names)));
+}
+
+/* Stop a child we will not let go on, and collect it. */
+static void abandon(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* The child failed during setup: it printed why; its exit code is ours. */
+static int child_status(pid_t pid)
+{
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_TINYDOCK_FAILED;
+	return exit_code_for_wait_status(status);
+}
+
+/* SYNC_CGROUP: chapter 03 puts the child in its cgroup here, before it runs anything of the user's. */
+static int join_cgroup(const struct container *c, pid_t pid)
+{
+	(void)c;
+	explain(CHAPTER, "%s: no cgroup to join for %d yet (chapter 03)", sync_step_name(SYNC_CGROUP), (int)pid);
+	return 0;
+}
+
+/* SYNC_NET: networking (networking.md) plugs a veth into the child's network namespace here.
+ * --network none needs nothing from outside (the child brings `lo` up); host shares ours. */
+static int plug_network(const struct container *c, pid_t pid)
+{
+	explain(CHAPTER, "%s: network %s, nothing to plug into %d from outside", sync_step_name(SYNC_NET),
+		c->network == NETWORK_HOST ? "host" : "none", (int)pid);
+	return 0;
+}
+
+/* Step 4: the parent's turns in the protocol (sync.h). Returns 0, or -1 when the child has gone
+ * (already reaped: *code holds its exit code) or we failed (message recorded, child killed). */
+static int parent_steps(const struct container *c, pid_t pid, int sock, int *master, int *code)
+{
+	*code = EXIT_TINYDOCK_FAILED;
+	if (c->userns && write_id_maps(c, pid) < 0)
+		goto ours;
+	if (sync_send(sock, SYNC_USERMAP, -1) < 0)
+		goto theirs;
+	if (join_cgroup(c, pid) < 0)
+		goto ours;
+	if (sync_send(sock, SYNC_CGROUP, -1) < 0)
+		goto theirs;
+	if (plug_network(c, pid) < 0)
+		goto ours;
+	if (sync_send(sock, SYNC_NET, -1) < 0 || sync_expect(sock, SYNC_READY, master) < 0)
+		goto theirs;
+	if (c->tty && *master < 0) {
+		fail_errno(0, "the container sent no terminal");
+		goto ours;
+	}
+	return 0;
+ours:
+	abandon(pid);
+	return -1;
+theirs:
+	error_clear();
+	*code = child_status(pid);
+	return -1;
+}
+
+/* One signal from the signalfd: pass it on, follow the window, or collect init. Returns init's
+ * exit code once it has exited, -1 otherwise. */
+static int handle_signal(const struct container *c, pid_t pid, int signals, struct terminal *t)
+{
+	struct signalfd_siginfo info;
+	if (read(signals, &info, sizeof(info)) != (ssize_t)sizeof(info))
+		return -1;
+	int sig = (int)info.ssi_signo;
+	if (sig == SIGCHLD) {
+		int status;
+		if (waitpid(pid, &status, WNOHANG) != pid)
+			return -1;
+		int code = exit_code_for_wait_status(status);
+		explain(CHAPTER, "waitpid(%d) = exited with %d", (int)pid, code);
+		return code;
+	}
+	if (sig == SIGWINCH && c->tty)
+		terminal_copy_size(t); /* the kernel tells the container's foreground job itself */
+	else
+		explain_result(CHAPTER, kill(pid, sig), "kill(%d, SIG%s) (passed on to init)", (int)pid, sigabbrev_np(sig));
+	return -1;
+}
+
+/* Step 5: until init exits, pass signals on and relay the terminal. Returns the exit code. */
+static int wait_for_container(const struct container *c, pid_t pid, int signals, struct terminal *t)
+{
+	for (;;) {
+		struct pollfd fds[3] = { { signals, POLLIN, 0 } };
+		size_t count = 1 + (c->tty ? terminal_poll_fds(t, fds + 1) : 0);
+		if (poll(fds, count, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail_sys("cannot wait for the container");
+		}
+		/* Signals first: a new window size must reach the pty before keys typed after it. */
+		if (fds[0].revents & POLLIN) {
+			int code = handle_signal(c, pid, signals, t);
+			if (code >= 0)
+				return code;
+		}
+		if (count > 1)
+			terminal_relay(t, fds + 1, count - 1);
+	}
+}
+
+static int run_container(struct container *c)
+{
+	int code = EXIT_TINYDOCK_FAILED, sock[2] = { -1, -1 }, signals = -1, master = -1;
+	struct terminal terminal = { .master = -1 };
+	sigset_t set, old;
+	container_signals(&set, 1);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	/* A reader that goes away (| head) must not kill us before the container is stopped. */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
+		fail_sys("cannot create the sync socketpair");
+		goto out;
+	}
+	signals = signalfd(-1, &set, SFD_CLOEXEC);
+	if (signals < 0) {
+		fail_sys("cannot create a signalfd");
+		goto out;
+	}
+	unsigned long flags = container_clone_flags(c);
+	char names[256];
+	fflush(NULL);
+	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0) {
+		close(sock[0]);
+		close(signals);
+		container_main(c, sock[1]);
+	}
+	explain_result(CHAPTER, pid, "clone(%s)", clone_flag_names(flags | SIGCHLD, names, sizeof(names)));
+	if (pid < 0) {
+		clone_failed(c, flags);
+		goto out;
+	}
+	close(sock[1]);
+	sock[1] = -1;
+
+	if (parent_steps(c, pid, sock[0], &master, &code) < 0)
+		goto out;
+	if (c->tty && terminal_start(&terminal, master, c->interactive) < 0) {
+		abandon(pid);
+		goto out;
+	}
+	master = -1;
+	/* Chapter 03 records the running container here, before it is let go. */
+	if (sync_send(sock[0], SYNC_GO, -1) < 0) {
+		code = child_status(pid);
+		goto out;
+	}
+	code = wait_for_container(c, pid, signals, &terminal);
+	if (code < 0) {
+		abandon(pid);
+		code = EXIT_TINYDOCK_FAILED;
+	}
+out:
+	terminal_stop(&terminal);
+	if (master >= 0)
+		close(master);
+	for (int i = 0; i < 2; i++)
+		if (sock[i] >= 0)
+			close(sock[i]);
+	if (signals >= 0)
+		close(signals);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (error_message()[0]) {
+		fail_context("run");
+		return error_report(code);
+	}
+	return code;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(HELP);
+	struct container c;
+	if (parse_run_options(argc, argv, &c) < 0)
+		return usage_error("run", "%s", error_message());
+	int code = prepare(&c);
+	if (code != 0) {
+		fail_context("run");
+		return error_report(code);
+	}
+	return run_container(&c);
+}

@@ -117,9 +117,13 @@ void http_head_field(struct http_head *h, const char *name, const char *fmt, ...
 
 long http_head_finish(struct http_head *h, int64_t content_length)
 {
-	if (content_length >= 0)
+	/* 1xx and 204 responses MUST NOT carry framing fields (RFC 9110 sections 8.6 and 6.4.1);
+	 * a 304's would describe the cached body, which we do not send. */
+	bool bodiless = strncmp(h->buf, "HTTP/1.1 1", 10) == 0 || strncmp(h->buf, "HTTP/1.1 204 ", 13) == 0 ||
+			strncmp(h->buf, "HTTP/1.1 304 ", 13) == 0;
+	if (!bodiless && content_length >= 0)
 		http_head_field(h, "Content-Length", "%" PRId64, content_length);
-	else
+	else if (!bodiless)
 		http_head_field(h, "Transfer-Encoding", "chunked");
 	append(h, "\r\n");
 	if (h->failed)

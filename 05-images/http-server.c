@@ -106,6 +106,16 @@ const char *http_exchange_peer(const struct http_exchange *ex)
 	return ex->peer;
 }
 
+void http_exchange_log(struct http_exchange *ex, const char *fmt, ...)
+{
+	char line[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	server_log(ex->server, "%s %s", ex->peer, line);
+}
+
 void http_exchange_close_after(struct http_exchange *ex)
 {
 	ex->close_after = true;

@@ -72,6 +72,9 @@ int http_exchange_send_file(struct http_exchange *ex, int fd, off_t offset, uint
 int http_exchange_reply(struct http_exchange *ex, int status, const char *content_type, const void *body,
 			size_t size);
 
+/* Add a line to the server's log, after the peer's address (a handler's reason for a 500). */
+void http_exchange_log(struct http_exchange *ex, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Close the connection after this response instead of keeping it alive. */
 void http_exchange_close_after(struct http_exchange *ex);
 

@@ -172,9 +172,9 @@ int registry_error_status(enum registry_error e)
 	return errors[e].status;
 }
 
-/* Append s as a JSON string. A small escaper for these fixed bodies only: json.h (the
- * chapter's JSON reader and writer) is the general one. */
-static size_t put_json_string(char *out, size_t size, size_t at, const char *s)
+/* A small JSON string escaper for the registry's fixed bodies (errors, listings of names and
+ * tags); json.h, the chapter's JSON reader and writer, is the general one. */
+size_t registry_json_string(char *out, size_t size, size_t at, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	if (at < size)
@@ -211,12 +211,12 @@ static size_t put_text(char *out, size_t size, size_t at, const char *s)
 long registry_error_body(char *out, size_t size, enum registry_error e, const char *detail)
 {
 	size_t at = put_text(out, size, 0, "{\"errors\":[{\"code\":");
-	at = put_json_string(out, size, at, errors[e].code);
+	at = registry_json_string(out, size, at, errors[e].code);
 	at = put_text(out, size, at, ",\"message\":");
-	at = put_json_string(out, size, at, errors[e].message);
+	at = registry_json_string(out, size, at, errors[e].message);
 	if (detail) {
 		at = put_text(out, size, at, ",\"detail\":");
-		at = put_json_string(out, size, at, detail);
+		at = registry_json_string(out, size, at, detail);
 	}
 	at = put_text(out, size, at, "}]}\n");
 	if (at >= size)

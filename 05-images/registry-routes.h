@@ -97,4 +97,9 @@ int registry_error_status(enum registry_error e);
  * (detail, a string, is left out when NULL). Returns the length, or -1 when out is too small. */
 long registry_error_body(char *out, size_t size, enum registry_error e, const char *detail);
 
+/* Write s as a JSON string (quoted, escaped) at out[at...], storing only what fits below size;
+ * returns the position after it, so a pass with size 0 measures. A small escaper for these
+ * fixed bodies: json.h is the chapter's general JSON writer. */
+size_t registry_json_string(char *out, size_t size, size_t at, const char *s);
+
 #endif

@@ -231,8 +231,10 @@ static int parse_request_line(struct http_parser *p, char *line)
 static int parse_status_line(struct http_parser *p, char *line)
 {
 	char *sp = strchr(line, ' ');
-	if (!sp || parse_version(p, line, (size_t)(sp - line)) < 0)
-		return p->state == S_ERROR ? -1 : (fail_with(p, 502, "malformed status line"), -1);
+	if (!sp)
+		return fail_with(p, 502, "malformed status line"), -1;
+	if (parse_version(p, line, (size_t)(sp - line)) < 0)
+		return -1;
 	char *code = sp + 1;
 	if (!isdigit((unsigned char)code[0]) || !isdigit((unsigned char)code[1]) || !isdigit((unsigned char)code[2]) ||
 	    (code[3] != ' ' && code[3] != '\0') || code[0] < '1' || code[0] > '5')

@@ -43,6 +43,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,7 @@ struct http_server {
 	pthread_cond_t changed;
 	unsigned active;      /* connections being served */
 	int *slots;           /* their sockets (-1: free), to shut them down on close */
-	bool stopping;
+	atomic_bool stopping; /* read by connection threads without the lock */
 };
 
 struct http_exchange {

@@ -117,6 +117,10 @@ int http_percent_decode(const char *in, size_t size, bool plus_is_space, char *o
  * absolute-form target ("http://host/path") is reduced to its path. -1 when malformed. */
 int http_split_target(const char *target, char *path, size_t path_size, const char **query);
 
+/* The request target to send for a Location a server answered with: "/v2/a/blobs/uploads/1?_state=x"
+ * as it is, or the same after "http://host:port" (the spec allows both). NULL when neither. */
+const char *http_location_target(const char *location);
+
 /* Find key in a raw query "a=1&b=2" and decode its value into out: 1 found, 0 absent,
  * -1 malformed or too long. A key without '=' has the value "". */
 int http_query_get(const char *query, const char *key, char *out, size_t out_size);

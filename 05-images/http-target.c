@@ -76,6 +76,20 @@ int http_split_target(const char *target, char *path, size_t path_size, const ch
 	return http_percent_decode(target, len, false, path, path_size);
 }
 
+const char *http_location_target(const char *location)
+{
+	if (strncasecmp(location, "http://", 7) == 0 || strncasecmp(location, "https://", 8) == 0) {
+		location = strchr(location, ':') + 3;
+		location += strcspn(location, "/?#");
+	}
+	if (location[0] != '/')
+		return NULL;
+	for (const char *c = location; *c; c++)
+		if ((unsigned char)*c <= 0x20 || *c == 0x7f)
+			return NULL; /* it goes into a request line as it is */
+	return location;
+}
+
 int http_query_get(const char *query, const char *key, char *out, size_t out_size)
 {
 	size_t key_len = strlen(key);

@@ -567,6 +567,18 @@ START_TEST(a_target_splits_into_a_decoded_path_and_a_raw_query)
 }
 END_TEST
 
+START_TEST(a_location_becomes_a_request_target)
+{
+	ck_assert_str_eq(http_location_target("/v2/a/blobs/uploads/1"), "/v2/a/blobs/uploads/1");
+	ck_assert_str_eq(http_location_target("http://127.0.0.1:5000/v2/a/blobs/uploads/1?_state=x%3D"),
+			 "/v2/a/blobs/uploads/1?_state=x%3D");
+	ck_assert_str_eq(http_location_target("HTTPS://registry.example/v2/"), "/v2/");
+	ck_assert_ptr_null(http_location_target("http://host"));
+	ck_assert_ptr_null(http_location_target("v2/a"));
+	ck_assert_ptr_null(http_location_target("/v2/a b"));
+}
+END_TEST
+
 START_TEST(query_values_are_found_by_key_and_decoded)
 {
 	char v[128];
@@ -744,6 +756,7 @@ Suite *http_suite(void)
 	t = tcase_create("targets");
 	tcase_add_test(t, percent_escapes_are_decoded_and_bad_ones_refused);
 	tcase_add_test(t, a_target_splits_into_a_decoded_path_and_a_raw_query);
+	tcase_add_test(t, a_location_becomes_a_request_target);
 	tcase_add_test(t, query_values_are_found_by_key_and_decoded);
 	tcase_add_test(t, byte_ranges_are_resolved_against_the_size);
 	tcase_add_test(t, an_upload_content_range_is_parsed_in_both_spellings);

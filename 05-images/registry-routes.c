@@ -157,19 +157,26 @@ static const struct {
 	[REGISTRY_TOOMANYREQUESTS] = { "TOOMANYREQUESTS", "too many requests", 429 },
 };
 
+/* A code from outside the table (a store returning a stray number) is reported as UNSUPPORTED
+ * rather than read past the table's end. */
+static enum registry_error known(enum registry_error e)
+{
+	return (unsigned)e < sizeof(errors) / sizeof(errors[0]) ? e : REGISTRY_UNSUPPORTED;
+}
+
 const char *registry_error_code(enum registry_error e)
 {
-	return errors[e].code;
+	return errors[known(e)].code;
 }
 
 const char *registry_error_message(enum registry_error e)
 {
-	return errors[e].message;
+	return errors[known(e)].message;
 }
 
 int registry_error_status(enum registry_error e)
 {
-	return errors[e].status;
+	return errors[known(e)].status;
 }
 
 /* A small JSON string escaper for the registry's fixed bodies (errors, listings of names and
@@ -210,6 +217,7 @@ static size_t put_text(char *out, size_t size, size_t at, const char *s)
 
 long registry_error_body(char *out, size_t size, enum registry_error e, const char *detail)
 {
+	e = known(e);
 	size_t at = put_text(out, size, 0, "{\"errors\":[{\"code\":");
 	at = registry_json_string(out, size, at, errors[e].code);
 	at = put_text(out, size, at, ",\"message\":");

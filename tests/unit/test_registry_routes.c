@@ -250,6 +250,7 @@ START_TEST(each_error_has_its_status)
 	ck_assert_int_eq(registry_error_status(REGISTRY_UNSUPPORTED), 405);
 	ck_assert_int_eq(registry_error_status(REGISTRY_TOOMANYREQUESTS), 429);
 	ck_assert_str_eq(registry_error_code(REGISTRY_MANIFEST_BLOB_UNKNOWN), "MANIFEST_BLOB_UNKNOWN");
+	ck_assert_str_eq(registry_error_code((enum registry_error)999), "UNSUPPORTED");
 }
 END_TEST
 

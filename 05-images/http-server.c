@@ -1,0 +1,511 @@
+/*
+ * http-server.c - serving HTTP/1.1: accept connections, a thread each, requests one by one.
+ *
+ * Lecture: "Docker Hub (for distributing containers)". `tinydock registry serve` is this
+ * loop with the registry as its handler:
+ *
+ *     socket() bind(127.0.0.1:5000) listen()
+ *     loop: accept() -> a thread for the connection:
+ *               read a head (bounded, with a deadline) -> handler -> response
+ *               again on the same connection while both sides keep it alive
+ *
+ * What a server on a network must survive, and how this one does:
+ *   - many clients: at most max_connections are served at once, each by its own thread;
+ *     the others wait in the kernel's listen backlog (listen(2)) until a slot frees, so
+ *     memory stays bounded however many connect;
+ *   - slow or silent clients ("slowloris", 2009): a head must arrive whole within
+ *     head_timeout_ms of its first byte, and no read may wait longer than
+ *     idle_timeout_ms; a client trickling one byte a second is cut off, with a 408;
+ *   - over-long or malformed heads: the parser refuses them (414, 431, 400) after a
+ *     bounded number of bytes; the answer is sent and the connection closed;
+ *   - TLS: skopeo and podman try https:// first. A TLS ClientHello starts with byte 0x16
+ *     (a "handshake" record, RFC 8446 section 5.1), never a letter of a method: we log it
+ *     and close the connection cleanly, and the client falls back to plain HTTP;
+ *   - closing politely: after an error we shut down our side, then read and drop what
+ *     the client is still sending for a moment before close(2); closing with unread data
+ *     makes the kernel send a reset, which can destroy the response before it is read
+ *     (RFC 9112 section 9.6, "tear-down").
+ *
+ * Read next: http-client.c, the other end of the connection.
+ */
+#include "http-server.h"
+#include "http-conn.h"
+#include "error.h"
+#include "explain.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static const char CHAPTER[] = "05-images";
+
+struct http_server {
+	struct http_server_config config;
+	int listen_fd;
+	int stop_pipe[2];
+	int port;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	unsigned active;      /* connections being served */
+	int *slots;           /* their sockets (-1: free), to shut them down on close */
+	atomic_bool stopping; /* read by connection threads without the lock */
+};
+
+struct http_exchange {
+	struct http_server *server;
+	struct http_conn conn;
+	int slot;
+	char peer[64];
+	/* the request being answered */
+	bool head_sent, continue_sent, close_after;
+	int status;
+};
+
+/* --- logging ---------------------------------------------------------------------------- */
+
+static void server_log(struct http_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void server_log(struct http_server *s, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (s->config.log) {
+		s->config.log(s->config.log_ctx, line);
+	} else {
+		char out[520];
+		int n = snprintf(out, sizeof(out), "%s\n", line);
+		ssize_t ignored = write(STDERR_FILENO, out, (size_t)(n < (int)sizeof(out) ? n : (int)sizeof(out) - 1));
+		(void)ignored;
+	}
+}
+
+/* --- the exchange API ----------------------------------------------------------------- */
+
+const struct http_message *http_exchange_request(const struct http_exchange *ex)
+{
+	return &ex->conn.parser.message;
+}
+
+const char *http_exchange_peer(const struct http_exchange *ex)
+{
+	return ex->peer;
+}
+
+void http_exchange_log(struct http_exchange *ex, const char *fmt, ...)
+{
+	char line[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	server_log(ex->server, "%s %s", ex->peer, line);
+}
+
+void http_exchange_close_after(struct http_exchange *ex)
+{
+	ex->close_after = true;
+}
+
+ssize_t http_exchange_read(struct http_exchange *ex, void *buf, size_t size)
+{
+	const struct http_message *m = http_exchange_request(ex);
+	if (m->expect_continue && !ex->continue_sent && !ex->head_sent && !ex->conn.body_done) {
+		static const char go_on[] = "HTTP/1.1 100 Continue\r\n\r\n";
+		ex->continue_sent = true;
+		if (http_conn_send(&ex->conn, go_on, sizeof(go_on) - 1) < 0)
+			return -1;
+	}
+	return http_conn_read_body(&ex->conn, buf, size);
+}
+
+static bool closing(const struct http_exchange *ex)
+{
+	return !http_exchange_request(ex)->keep_alive || ex->close_after || ex->server->stopping;
+}
+
+int http_exchange_send_head(struct http_exchange *ex, struct http_head *head, int64_t content_length)
+{
+	if (ex->head_sent)
+		return fail_errno(0, "an HTTP response head was already sent");
+	const struct http_message *m = http_exchange_request(ex);
+	if (closing(ex))
+		http_head_field(head, "Connection", "close");
+	else if (m->minor_version == 0)
+		http_head_field(head, "Connection", "keep-alive");
+	if (http_head_finish(head, content_length) < 0)
+		return -1;
+	ex->head_sent = true;
+	ex->status = atoi(head->buf + 9); /* "HTTP/1.1 NNN" */
+	bool no_body = strcmp(m->method, "HEAD") == 0 || ex->status == 204 || ex->status == 304;
+	return http_conn_send_head(&ex->conn, head, content_length, no_body);
+}
+
+int http_exchange_write(struct http_exchange *ex, const void *data, size_t size)
+{
+	return http_conn_write_body(&ex->conn, data, size);
+}
+
+int http_exchange_send_file(struct http_exchange *ex, int fd, off_t offset, uint64_t count)
+{
+	return http_conn_send_file(&ex->conn, fd, offset, count);
+}
+
+int http_exchange_reply(struct http_exchange *ex, int status, const char *content_type, const void *body,
+			size_t size)
+{
+	struct http_head head;
+	http_head_response(&head, status);
+	if (content_type)
+		http_head_field(&head, "Content-Type", "%s", content_type);
+	if (http_exchange_send_head(ex, &head, (int64_t)size) < 0)
+		return -1;
+	return http_exchange_write(ex, body, size);
+}
+
+/* --- one connection ------------------------------------------------------------------- */
+
+/* Shut down our side, read and drop what still comes for a moment, then let close() happen. */
+static void lingering_close(struct http_conn *c)
+{
+	shutdown(c->fd, SHUT_WR);
+	int64_t deadline = http_now_ms() + 1000;
+	size_t dropped = 0;
+	while (dropped < (1 << 20)) {
+		c->in_start = c->in_len = 0;
+		if (http_conn_fill(c, deadline) <= 0)
+			break;
+		dropped += c->in_len;
+	}
+}
+
+/* Answer a request we cannot parse, and close: after a framing error, nothing that follows
+ * on this connection can be trusted to be where a request starts. */
+static void refuse_and_close(struct http_exchange *ex, int status, const char *reason)
+{
+	struct http_head head;
+	char body[160];
+	int n = snprintf(body, sizeof(body), "%s\n", reason);
+	http_head_response(&head, status);
+	http_head_field(&head, "Content-Type", "text/plain; charset=utf-8");
+	http_head_field(&head, "Connection", "close");
+	if (http_head_finish(&head, n) > 0 && http_conn_send(&ex->conn, head.buf, head.len) == 0)
+		http_conn_send(&ex->conn, body, (size_t)n);
+	lingering_close(&ex->conn);
+}
+
+/* Run the handler for the parsed request; false when the connection must end. */
+static bool answer(struct http_exchange *ex)
+{
+	struct http_server *s = ex->server;
+	const struct http_message *m = http_exchange_request(ex);
+	ex->head_sent = ex->continue_sent = ex->close_after = false;
+	ex->status = 0;
+	s->config.handler(ex, s->config.handler_ctx);
+	if (!ex->head_sent) {
+		/* The handler failed before answering: say so, rather than leave the client waiting. */
+		server_log(s, "%s handler failed: %s", ex->peer, error_message());
+		ex->close_after = true;
+		http_exchange_reply(ex, 500, "text/plain; charset=utf-8", "internal server error\n", 22);
+	}
+	if (http_conn_end_body(&ex->conn) < 0)
+		ex->close_after = true; /* the response is cut short: only closing tells the client */
+	if (!http_conn_body_finished(&ex->conn))
+		ex->close_after = true; /* unread request body: we cannot find the next request */
+	server_log(s, "%s \"%s %.200s HTTP/1.%d\" %d", ex->peer, m->method, m->target, m->minor_version, ex->status);
+	return !closing(ex);
+}
+
+static void serve_connection(struct http_exchange *ex)
+{
+	struct http_server *s = ex->server;
+	struct http_conn *c = &ex->conn;
+	int head_timeout = s->config.head_timeout_ms, idle_timeout = s->config.idle_timeout_ms;
+	for (bool first = true;; first = false) {
+		/* Wait for the first byte of a request: a new connection has head_timeout to start
+		 * talking, a kept-alive one may rest for idle_timeout. */
+		if (c->in_len == 0) {
+			int r = http_conn_fill(c, http_now_ms() + (first ? head_timeout : idle_timeout));
+			if (r <= 0) {
+				if (r < 0 && first)
+					server_log(s, "%s sent no request within %d ms: closed", ex->peer, head_timeout);
+				return;
+			}
+		}
+		if (first && (unsigned char)c->in[c->in_start] == 0x16) {
+			server_log(s, "%s began a TLS handshake on this plain HTTP port: closed "
+				      "(the client should use http://, e.g. skopeo --tls-verify=false)", ex->peer);
+			lingering_close(c);
+			return;
+		}
+		int r = http_conn_read_head(c, http_now_ms() + head_timeout);
+		if (r == 0)
+			return;
+		if (r < 0) {
+			if (c->parser.error_status) {
+				server_log(s, "%s bad request: %d %s", ex->peer, c->parser.error_status, c->parser.error_reason);
+				refuse_and_close(ex, c->parser.error_status, c->parser.error_reason);
+			} else if (error_errno() == ETIMEDOUT) {
+				server_log(s, "%s sent an incomplete request head for %d ms: closed", ex->peer, head_timeout);
+				refuse_and_close(ex, 408, "request head not received in time");
+			}
+			return;
+		}
+		if (!answer(ex)) {
+			lingering_close(c);
+			return;
+		}
+		http_parser_reset(&c->parser);
+	}
+}
+
+static void *connection_thread(void *arg)
+{
+	struct http_exchange *ex = arg;
+	struct http_server *s = ex->server;
+	serve_connection(ex);
+	pthread_mutex_lock(&s->lock);
+	s->slots[ex->slot] = -1; /* before close(): close() on shutdown must not hit a reused fd */
+	pthread_mutex_unlock(&s->lock);
+	http_conn_free(&ex->conn);
+	free(ex);
+	pthread_mutex_lock(&s->lock);
+	s->active--;
+	pthread_cond_broadcast(&s->changed);
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/* --- the listening socket --------------------------------------------------------------- */
+
+static void format_peer(const struct sockaddr_storage *ss, char *out, size_t size)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+		port = ntohs(in->sin_port);
+		snprintf(out, size, "%s:%d", host, port);
+	} else {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		port = ntohs(in6->sin6_port);
+		snprintf(out, size, "[%s]:%d", host, port);
+	}
+}
+
+static int listen_on(const char *addr, int *port_out)
+{
+	char host[256], port[8];
+	if (http_split_host_port(addr, host, sizeof(host), port, sizeof(port)) < 0)
+		return fail_errno(0, "cannot listen on \"%s\": expected HOST:PORT, e.g. 127.0.0.1:5000", addr);
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
+	struct addrinfo *found;
+	int rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &found);
+	if (rc != 0)
+		return fail_errno(0, "cannot listen on \"%s\": %s", addr, gai_strerror(rc));
+	int fd = (int)explain_result(CHAPTER, socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0),
+				     "socket(%s, SOCK_STREAM)", found->ai_family == AF_INET6 ? "AF_INET6" : "AF_INET");
+	if (fd < 0) {
+		freeaddrinfo(found);
+		return fail_sys("cannot listen on \"%s\": socket", addr);
+	}
+	/* Restarting the registry must not wait for old connections in TIME_WAIT (socket(7)). */
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (explain_result(CHAPTER, bind(fd, found->ai_addr, found->ai_addrlen), "bind(%d, %s)", fd, addr) < 0 ||
+	    explain_result(CHAPTER, listen(fd, 128), "listen(%d, 128)", fd) < 0) {
+		fail_sys("cannot listen on \"%s\"", addr);
+		freeaddrinfo(found);
+		close(fd);
+		return -1;
+	}
+	freeaddrinfo(found);
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	*port_out = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+						   : ((struct sockaddr_in *)&ss)->sin_port);
+	return fd;
+}
+
+struct http_server *http_server_open(const struct http_server_config *config)
+{
+	struct http_server *s = calloc(1, sizeof(*s));
+	if (!s) {
+		fail_errno(ENOMEM, "cannot start the HTTP server");
+		return NULL;
+	}
+	s->config = *config;
+	if (!s->config.addr)
+		s->config.addr = "127.0.0.1:5000";
+	if (!s->config.max_connections)
+		s->config.max_connections = 64;
+	if (!s->config.head_timeout_ms)
+		s->config.head_timeout_ms = 10000;
+	if (!s->config.idle_timeout_ms)
+		s->config.idle_timeout_ms = 30000;
+	if (!s->config.limits.max_head_bytes)
+		s->config.limits = http_default_limits;
+	s->stop_pipe[0] = s->stop_pipe[1] = -1;
+	s->slots = malloc(s->config.max_connections * sizeof(int));
+	if (!s->slots || pipe2(s->stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		fail_sys("cannot start the HTTP server");
+		goto fail;
+	}
+	for (unsigned i = 0; i < s->config.max_connections; i++)
+		s->slots[i] = -1;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->changed, NULL);
+	s->listen_fd = listen_on(s->config.addr, &s->port);
+	if (s->listen_fd < 0) {
+		pthread_mutex_destroy(&s->lock);
+		pthread_cond_destroy(&s->changed);
+		goto fail;
+	}
+	return s;
+fail:
+	if (s->stop_pipe[0] >= 0)
+		close(s->stop_pipe[0]), close(s->stop_pipe[1]);
+	free(s->slots);
+	free(s);
+	return NULL;
+}
+
+int http_server_port(const struct http_server *s)
+{
+	return s->port;
+}
+
+void http_server_stop(struct http_server *s)
+{
+	ssize_t ignored = write(s->stop_pipe[1], "x", 1); /* async-signal-safe */
+	(void)ignored;
+}
+
+static bool stop_requested(struct http_server *s, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = s->stop_pipe[0], .events = POLLIN };
+	return poll(&pfd, 1, timeout_ms) > 0;
+}
+
+/* Start a thread for an accepted connection; false if it could not (the socket is closed). */
+static bool start_connection(struct http_server *s, int fd, const struct sockaddr_storage *peer)
+{
+	struct http_exchange *ex = calloc(1, sizeof(*ex));
+	if (!ex || http_conn_init(&ex->conn, fd, HTTP_PARSE_REQUEST, &s->config.limits, s->config.idle_timeout_ms) < 0) {
+		free(ex);
+		close(fd);
+		return false;
+	}
+	ex->server = s;
+	format_peer(peer, ex->peer, sizeof(ex->peer));
+	/* Heads are small: without TCP_NODELAY, Nagle's algorithm and delayed ACKs hold back
+	 * a keep-alive exchange by up to 40 ms (tcp(7)). */
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+
+	pthread_mutex_lock(&s->lock);
+	unsigned slot = 0;
+	while (s->slots[slot] >= 0)
+		slot++;
+	s->slots[slot] = fd;
+	ex->slot = (int)slot;
+	s->active++;
+	pthread_mutex_unlock(&s->lock);
+
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 512 * 1024);
+	pthread_t thread;
+	int err = pthread_create(&thread, &attr, connection_thread, ex);
+	pthread_attr_destroy(&attr);
+	if (err == 0)
+		return true;
+	server_log(s, "%s cannot start a thread: %s", ex->peer, strerror(err));
+	pthread_mutex_lock(&s->lock);
+	s->slots[slot] = -1;
+	s->active--;
+	pthread_mutex_unlock(&s->lock);
+	http_conn_free(&ex->conn);
+	free(ex);
+	return false;
+}
+
+int http_server_run(struct http_server *s)
+{
+	for (;;) {
+		/* Full: leave new connections in the backlog until a slot frees. */
+		pthread_mutex_lock(&s->lock);
+		while (s->active >= s->config.max_connections) {
+			pthread_mutex_unlock(&s->lock);
+			if (stop_requested(s, 20))
+				return 0;
+			pthread_mutex_lock(&s->lock);
+		}
+		pthread_mutex_unlock(&s->lock);
+
+		struct pollfd pfd[2] = { { .fd = s->listen_fd, .events = POLLIN }, { .fd = s->stop_pipe[0], .events = POLLIN } };
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail_sys("cannot wait for connections");
+		}
+		if (pfd[1].revents)
+			return 0;
+		struct sockaddr_storage peer;
+		socklen_t len = sizeof(peer);
+		int fd = accept4(s->listen_fd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS)
+				stop_requested(s, 100); /* out of descriptors: pause instead of spinning */
+			continue; /* EINTR, ECONNABORTED, and the like: the next client may fare better */
+		}
+		if (explain_enabled()) {
+			char who[64];
+			format_peer(&peer, who, sizeof(who));
+			explain(CHAPTER, "accept4(%d) = %d (%s)", s->listen_fd, fd, who);
+		}
+		start_connection(s, fd, &peer);
+	}
+}
+
+void http_server_close(struct http_server *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stopping = true;
+	/* Wake every connection thread: their reads see the end of the stream and return. */
+	for (unsigned i = 0; i < s->config.max_connections; i++)
+		if (s->slots[i] >= 0)
+			shutdown(s->slots[i], SHUT_RDWR);
+	while (s->active > 0)
+		pthread_cond_wait(&s->changed, &s->lock);
+	pthread_mutex_unlock(&s->lock);
+	explain_result(CHAPTER, close(s->listen_fd), "close(%d)", s->listen_fd);
+	close(s->stop_pipe[0]);
+	close(s->stop_pipe[1]);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->changed);
+	free(s->slots);
+	free(s);
+}

@@ -399,7 +399,7 @@ static int create_v1(struct cgroup *cg, const struct cgroup_limits *limits)
 			if ((joined & (1u << before)) && strcmp(layout->v1[before], layout->v1[c]) == 0)
 				same = before;
 		if (same >= 0) {
-			snprintf(cg->v1[c], sizeof(cg->v1[c]), "%s", cg->v1[same]);
+			memcpy(cg->v1[c], cg->v1[same], sizeof(cg->v1[c])); /* same size, never the same element */
 			continue;
 		}
 		if (make_path(layout, layout->v1[c], cg->parent, cg->id, c == CG_CPUSET, cg->v1[c]) < 0)

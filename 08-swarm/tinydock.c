@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "error.h"
 #include "explain.h"
+#include "format-commands.h"
 #include "rootfs.h"
 
 #include <stdio.h>
@@ -30,6 +31,7 @@ struct command {
 static const struct command commands[] = {
 	{ "rootfs", cmd_rootfs, "01-chroot", "Make a minimal root filesystem from the host's static busybox" },
 	{ "chroot", cmd_chroot, "01-chroot", "Run a command with its root folder changed (chroot(2))" },
+	{ "sha256sum", cmd_sha256sum, "05-images", "Print SHA-256 digests of files, as sha256sum does" },
 };
 
 static const size_t command_count = sizeof(commands) / sizeof(commands[0]);

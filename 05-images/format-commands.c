@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "error.h"
 #include "files.h"
+#include "gzip.h"
 #include "sha256.h"
 
 #include <fcntl.h>
@@ -82,5 +83,39 @@ int cmd_sha256sum(int argc, char **argv)
 	}
 	if (fflush(stdout) != 0)
 		return fail_sys("sha256sum: cannot write the output"), error_report(1);
+	return status;
+}
+
+static const char GUNZIP_HELP[] =
+	"Usage:  tinydock gunzip < FILE.gz > FILE\n"
+	"\n"
+	"Decompress gzip data (every member, every CRC-32 and size checked) from standard input\n"
+	"to standard output, like 'gzip -d -c'. It keeps only a 32 KiB window and a buffer in\n"
+	"memory, however large the input.\n"
+	"\n"
+	"Example:\n"
+	"  tinydock gunzip < layer.tar.gz | tar -t\n";
+
+int cmd_gunzip(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(GUNZIP_HELP);
+	if (argc > 1)
+		return usage_error("gunzip", "it reads standard input and takes no arguments");
+	struct gzip_reader *g = gzip_open_fd(0);
+	if (!g)
+		return error_report(1);
+	int status = 0;
+	for (;;) {
+		const uint8_t *chunk;
+		ssize_t n = gzip_next(g, &chunk);
+		if (n == 0)
+			break;
+		if (n < 0 || write_all(1, chunk, (size_t)n) < 0) {
+			status = error_report(1);
+			break;
+		}
+	}
+	gzip_close(g);
 	return status;
 }

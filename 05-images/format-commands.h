@@ -7,4 +7,7 @@
 /* tinydock sha256sum [FILE...]: print "<hex>  <name>" per file, as coreutils' sha256sum. */
 int cmd_sha256sum(int argc, char **argv);
 
+/* tinydock gunzip < in.gz > out: decompress a gzip stream from stdin to stdout. */
+int cmd_gunzip(int argc, char **argv);
+
 #endif

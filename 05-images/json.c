@@ -430,6 +430,10 @@ static struct json *parse_value(struct parser *ps)
 struct json *json_parse(const char *text, size_t size)
 {
 	struct parser ps = { .start = text, .p = text, .end = text + size };
+	/* RFC 8259, section 8.1: "Implementations MUST NOT add a byte order mark"; we refuse one
+	 * with a message that says what it is, rather than "expected a value". */
+	if (size >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		return parse_error(&ps, text, "a byte order mark (U+FEFF) is not allowed before JSON text");
 	skip_whitespace(&ps);
 	struct json *root = parse_value(&ps);
 	if (!root)

@@ -116,10 +116,12 @@ static int read_header(struct gzip_reader *g)
 	if (h[0] == 0 && g->members > 0)
 		return skip_zero_padding(g);
 	g->header_crc = crc32_update(0, h, 1);
-	if (header_bytes(g, h + 1, 9, "header") < 0)
+	if (header_bytes(g, h + 1, 1, "header") < 0)
 		return -1;
 	if (h[0] != 0x1f || h[1] != 0x8b)
 		return gzip_error(g, "not in gzip format (starts with %02x %02x, not 1f 8b)", h[0], h[1]);
+	if (header_bytes(g, h + 2, 8, "header") < 0)
+		return -1;
 	if (h[2] != 8)
 		return gzip_error(g, "unknown compression method %u (only 8, deflate, exists)", h[2]);
 	uint8_t flags = h[3];

@@ -108,10 +108,12 @@ static const uint8_t dist_extra[30] = { 0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5
 
 uint64_t inflate_position(const struct inflater *z)
 {
-	return z->in_total - (z->in_end - z->in_pos) - z->nbits / 8;
+	uint64_t loaded = z->in_total - (z->in_end - z->in_pos); /* bytes moved into `bits` or out */
+	return (8 * loaded - z->nbits + 7) / 8;                  /* a partly used byte counts */
 }
 
-/* Record "inflate: at byte N: <problem>", mark the stream broken, return -1. */
+/* Record "inflate: at byte N: <problem>", N being the byte (from 0) that holds the last bit
+ * read, mark the stream broken and return -1. */
 __attribute__((format(printf, 2, 3)))
 static int broken(struct inflater *z, const char *fmt, ...)
 {
@@ -121,7 +123,8 @@ static int broken(struct inflater *z, const char *fmt, ...)
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
 	z->state = BROKEN;
-	return fail_errno(0, "inflate: at byte %llu: %s", (unsigned long long)inflate_position(z), message);
+	uint64_t position = inflate_position(z);
+	return fail_errno(0, "inflate: at byte %llu: %s", (unsigned long long)(position ? position - 1 : 0), message);
 }
 
 /* --- sources -------------------------------------------------------------------------------- */

@@ -42,7 +42,7 @@ ssize_t inflate_read_raw(struct inflater *z, void *buf, size_t size);
 /* Begin a new, independent stream on the same input (the next gzip member). */
 void inflate_restart(struct inflater *z);
 
-/* How many compressed bytes have been used so far (for error messages). */
+/* How many compressed bytes have been used so far, a partly used one included. */
 uint64_t inflate_position(const struct inflater *z);
 
 #endif

@@ -70,44 +70,70 @@ static inline uint32_t load_be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* The functions of FIPS 180-4, 4.1.2, in equivalent forms with one operation fewer:
- * Ch(x,y,z) = (x AND y) XOR (NOT x AND z) picks y's bit where x is 1 and z's elsewhere;
- * Maj(x,y,z) = (x AND y) XOR (x AND z) XOR (y AND z) is the majority of the three bits. */
+/* The functions of FIPS 180-4, 4.1.2. Ch(x,y,z) = (x AND y) XOR (NOT x AND z) picks y's bit
+ * where x is 1 and z's elsewhere; written with one operation fewer. Maj, the majority of
+ * three bits, is in ROUND below. */
 #define CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
-#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
 #define BSIG0(x) (rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22))
 #define BSIG1(x) (rotr(x, 6) ^ rotr(x, 11) ^ rotr(x, 25))
 #define SSIG0(x) (rotr(x, 7) ^ rotr(x, 18) ^ ((x) >> 3))
 #define SSIG1(x) (rotr(x, 17) ^ rotr(x, 19) ^ ((x) >> 10))
 
-/* Hash `blocks` 64-byte blocks into state (FIPS 180-4, 6.2.2): first the message schedule
- * W[0..63], then the 64 rounds. */
+/* One round (FIPS 180-4, 6.2.2, step 3) with schedule word wt. Instead of moving every
+ * working word one place down after each round (h = g, g = f, ...), the next round is called
+ * with the names rotated: ROUND(a,b,c,d,e,f,g,h) is followed by ROUND(h,a,b,c,d,e,f,g), and
+ * only d and h are written. Eight rounds bring the names back to where they started.
+ * Maj(a,b,c) is computed as b ^ ((a ^ b) & (b ^ c)): this round's a ^ b is the next round's
+ * b ^ c, so it is carried over in `bc` and each round saves an operation. */
+#define ROUND(a, b, c, d, e, f, g, h, t, wt)                                          \
+	do {                                                                          \
+		uint32_t t1 = h + BSIG1(e) + CH(e, f, g) + K[t] + (wt);               \
+		uint32_t ab = a ^ b;                                                  \
+		d += t1;                                                              \
+		h = t1 + BSIG0(a) + (b ^ (ab & bc));                                  \
+		bc = ab;                                                              \
+	} while (0)
+
+/* The block's own words, for rounds 0-15. */
+#define W_BLOCK(t) w[(t)]
+
+/* Schedule word t >= 16 (step 2), in a ring of 16 since it needs only the last 16. Computed
+ * inside the round rather than beforehand, it gives the CPU independent work to do while each
+ * round waits for the one before it. */
+#define W_SCHEDULE(t) (w[(t) & 15] += SSIG1(w[((t) - 2) & 15]) + w[((t) - 7) & 15] + SSIG0(w[((t) - 15) & 15]))
+
+#define EIGHT_ROUNDS(t, word)                                                         \
+	do {                                                                          \
+		ROUND(a, b, c, d, e, f, g, h, (t), word((t)));                        \
+		ROUND(h, a, b, c, d, e, f, g, (t) + 1, word((t) + 1));                \
+		ROUND(g, h, a, b, c, d, e, f, (t) + 2, word((t) + 2));                \
+		ROUND(f, g, h, a, b, c, d, e, (t) + 3, word((t) + 3));                \
+		ROUND(e, f, g, h, a, b, c, d, (t) + 4, word((t) + 4));                \
+		ROUND(d, e, f, g, h, a, b, c, (t) + 5, word((t) + 5));                \
+		ROUND(c, d, e, f, g, h, a, b, (t) + 6, word((t) + 6));                \
+		ROUND(b, c, d, e, f, g, h, a, (t) + 7, word((t) + 7));                \
+	} while (0)
+
+/* Hash `blocks` 64-byte blocks into state: 64 rounds, the first 16 on the block's own words,
+ * the other 48 on schedule words computed as they go; then add the working words into the
+ * state (step 4). */
 static void compress_portable(uint32_t state[8], const uint8_t *data, size_t blocks)
 {
 	for (; blocks > 0; blocks--, data += 64) {
-		uint32_t w[64];
+		uint32_t w[16];
 		for (int t = 0; t < 16; t++)
 			w[t] = load_be32(data + 4 * t);
-		for (int t = 16; t < 64; t++)
-			w[t] = SSIG1(w[t - 2]) + w[t - 7] + SSIG0(w[t - 15]) + w[t - 16];
-
 		uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
 		uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
-		/* Unrolled, the renaming of a..h below costs nothing: the compiler just
-		 * renames registers from one round to the next. */
-#pragma GCC unroll 64
-		for (int t = 0; t < 64; t++) {
-			uint32_t t1 = h + BSIG1(e) + CH(e, f, g) + K[t] + w[t];
-			uint32_t t2 = BSIG0(a) + MAJ(a, b, c);
-			h = g;
-			g = f;
-			f = e;
-			e = d + t1;
-			d = c;
-			c = b;
-			b = a;
-			a = t1 + t2;
-		}
+		uint32_t bc = b ^ c;
+		EIGHT_ROUNDS(0, W_BLOCK);
+		EIGHT_ROUNDS(8, W_BLOCK);
+		EIGHT_ROUNDS(16, W_SCHEDULE);
+		EIGHT_ROUNDS(24, W_SCHEDULE);
+		EIGHT_ROUNDS(32, W_SCHEDULE);
+		EIGHT_ROUNDS(40, W_SCHEDULE);
+		EIGHT_ROUNDS(48, W_SCHEDULE);
+		EIGHT_ROUNDS(56, W_SCHEDULE);
 		state[0] += a;
 		state[1] += b;
 		state[2] += c;

@@ -7,6 +7,7 @@
 #   make bench    measure, next to the peers installed here (runc, docker, tar, ...)
 #   make sanitize unit tests under AddressSanitizer and UndefinedBehaviorSanitizer
 #   make valgrind unit tests under valgrind's memcheck
+#   make fuzz     every tests/fuzz/fuzz_*.c under libFuzzer, FUZZ_TIME (30) seconds each (clang)
 #   make clean    remove build/
 #
 # `sudo make test` and `sudo make demo` first install what is missing (make deps).
@@ -41,7 +42,7 @@ HARNESS_SRC := tests/harness.c
 TINYDOCK := $(BUILD)/tinydock
 STATIC_BIN := $(BUILD)/chroot-escape $(BUILD)/probe
 
-.PHONY: all check test system-test demo bench sanitize valgrind clean deps
+.PHONY: all check test system-test demo bench sanitize valgrind fuzz fuzz-deps clean deps
 .SECONDARY:
 all: $(TINYDOCK) $(STATIC_BIN)
 
@@ -112,6 +113,44 @@ sanitize:
 # The unit tests in one process (CK_FORK=no) under valgrind: no leaks, no invalid accesses.
 valgrind: $(BUILD)/unit-tests
 	CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 $(BUILD)/unit-tests
+
+# --- fuzzing ----------------------------------------------------------------
+# Every tests/fuzz/fuzz_NAME.c defines LLVMFuzzerTestOneInput and is linked with the library
+# compiled again by clang with libFuzzer's coverage, ASan and UBSan (objects in build/fuzz/obj).
+# `make fuzz` runs each target for FUZZ_TIME seconds on its corpus build/fuzz/corpus/NAME,
+# seeded from tests/fuzz/seeds/NAME when that folder exists; a crash stops it and leaves the
+# input in build/fuzz/crash-* (replay: build/fuzz/NAME FILE). Not part of `make test`.
+FUZZ_CC       ?= clang
+FUZZ_TIME     ?= 30
+FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC      := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN      := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_OBJ      := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
+
+$(BUILD)/fuzz/obj/%.o: %.c | fuzz-deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 -g -O1 -pthread -fsanitize=fuzzer-no-link $(FUZZ_SANITIZE) -c $< -o $@
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 -g -O1 -pthread -fsanitize=fuzzer $(FUZZ_SANITIZE) $^ -o $@
+
+# clang (with libFuzzer) from Debian's clang package, installed when missing and root.
+fuzz-deps:
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { \
+	   if [ "$$(id -u)" != 0 ]; then echo "make fuzz needs clang: apt-get install clang (as root)"; exit 1; fi; \
+	   echo "installing: clang"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang; }
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+	   name=$${f##*/}; corpus=$(BUILD)/fuzz/corpus/$$name; mkdir -p $$corpus; \
+	   seeds=; [ -d tests/fuzz/seeds/$$name ] && seeds=tests/fuzz/seeds/$$name; \
+	   echo "fuzzing $$name for $(FUZZ_TIME) s (log: $(BUILD)/fuzz/$$name.log)"; \
+	   if ! $$f -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	        -artifact_prefix=$(BUILD)/fuzz/ $$corpus $$seeds > $(BUILD)/fuzz/$$name.log 2>&1; then \
+	     tail -n 40 $(BUILD)/fuzz/$$name.log; echo "$$name: FAILED"; exit 1; \
+	   fi; \
+	   echo "$$name: ok, $$(sed -n 's/^stat::number_of_executed_units: *//p' $(BUILD)/fuzz/$$name.log) runs, $$(ls $$corpus | wc -l) inputs in the corpus"; \
+	 done
 
 # --- demo, bench, dependencies ---------------------------------------------
 demo: deps all

@@ -411,7 +411,8 @@ static int remove_existing(struct applier *a, int pfd, const char *name, const c
 		return 0;
 	if (errno != EISDIR && errno != EPERM)
 		return fail_sys("cannot remove \"%s\"", display);
-	forget_cached_parent(a); /* a folder goes: a cached fd might be inside it */
+	/* The cached parent fd stays valid: it is pfd itself, the folder we remove from (one
+	 * parent is cached, the current entry's, so nothing removed here can contain it). */
 	return remove_tree_at(pfd, name, display);
 }
 

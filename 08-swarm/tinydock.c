@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "error.h"
 #include "explain.h"
+#include "layer-cmd.h"
 #include "rootfs.h"
 
 #include <stdio.h>
@@ -30,6 +31,7 @@ struct command {
 static const struct command commands[] = {
 	{ "rootfs", cmd_rootfs, "01-chroot", "Make a minimal root filesystem from the host's static busybox" },
 	{ "chroot", cmd_chroot, "01-chroot", "Run a command with its root folder changed (chroot(2))" },
+	{ "layer", cmd_layer, "04-layers", "Make, inspect, apply and stack image layers by hand" },
 };
 
 static const size_t command_count = sizeof(commands) / sizeof(commands[0]);

@@ -6,6 +6,7 @@
 #   make demo     the chapters' demos, one after another (needs root)
 #   make bench    measure, next to the peers installed here (runc, docker, tar, ...)
 #   make sanitize unit tests under AddressSanitizer and UndefinedBehaviorSanitizer
+#   make fuzz     run the fuzz targets (clang + libFuzzer) for FUZZ_SECONDS each
 #   make clean    remove build/
 #
 # `sudo make test` and `sudo make demo` first install what is missing (make deps).
@@ -40,7 +41,7 @@ HARNESS_SRC := tests/harness.c
 TINYDOCK := $(BUILD)/tinydock
 STATIC_BIN := $(BUILD)/chroot-escape $(BUILD)/probe
 
-.PHONY: all check test system-test demo bench sanitize clean deps
+.PHONY: all check test system-test demo bench sanitize fuzz clean deps
 .SECONDARY:
 all: $(TINYDOCK) $(STATIC_BIN)
 
@@ -108,6 +109,29 @@ sanitize:
 	$(MAKE) BUILD=build-sanitize CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" check
 
+# --- fuzzing ------------------------------------------------------------------
+# Each tests/fuzz/fuzz_NAME.c is a libFuzzer target linked against the library built with
+# clang and the sanitizers; each runs for FUZZ_SECONDS, starting from a seed corpus in
+# build-fuzz/corpus-NAME (the tar seeds are made with GNU tar). Not part of `make test`.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+
+fuzz:
+	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" build-fuzz/libtinydock.a
+	@mkdir -p build-fuzz/corpus-tar build-fuzz/seed/tree/dir
+	@echo hello > build-fuzz/seed/tree/dir/file; ln -sf dir/file build-fuzz/seed/tree/link
+	@for f in ustar gnu pax; do tar --format=$$f -C build-fuzz/seed -cf build-fuzz/corpus-tar/seed-$$f.tar tree; done
+	@for t in $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%); do \
+	   clang $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer tests/fuzz/fuzz_$$t.c build-fuzz/libtinydock.a \
+	     -o build-fuzz/fuzz_$$t || exit 1; \
+	   mkdir -p build-fuzz/corpus-$$t; \
+	   echo "fuzzing $$t for $(FUZZ_SECONDS)s"; \
+	   build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=1024 \
+	     -artifact_prefix=build-fuzz/ build-fuzz/corpus-$$t || exit 1; \
+	 done
+
 # --- demo, bench, dependencies ---------------------------------------------
 demo: deps all
 	@for d in $(CHAPTERS); do [ -x $$d/demo.sh ] && TINYDOCK=$(abspath $(TINYDOCK)) $$d/demo.sh || exit 1; done
@@ -129,6 +153,6 @@ deps:
 	 fi
 
 clean:
-	rm -rf $(BUILD) build-sanitize
+	rm -rf $(BUILD) build-sanitize build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

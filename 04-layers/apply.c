@@ -180,8 +180,12 @@ struct applier {
 	struct apply_options options;
 	bool use_openat2;
 	bool as_root;          /* restore owners (and trusted.* xattrs) */
+	uid_t euid;            /* who owns what we create, when nothing says otherwise */
+	gid_t egid;
+	mode_t umask;
 	char *cached_parent;   /* the last parent folder resolved, and its fd */
 	int cached_fd;
+	bool cached_setgid;    /* new files in it take the folder's group (the set-group-ID bit) */
 	struct path_set written;
 	struct dir_time *dirs;
 	size_t dir_count, dir_cap;
@@ -202,6 +206,10 @@ struct applier *applier_new(const char *root, const struct apply_options *option
 		a->options = *options;
 	a->use_openat2 = !a->options.no_openat2;
 	a->as_root = geteuid() == 0;
+	a->euid = geteuid();
+	a->egid = getegid();
+	a->umask = umask(0); /* read it: there is no other way */
+	umask(a->umask);
 	a->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (!a->root || a->rootfd < 0) {
 		fail_sys("cannot open folder \"%s\"", root);
@@ -387,6 +395,8 @@ static int open_parent(struct applier *a, const char *parent)
 		return fail_errno(ENOMEM, "cannot apply to \"%s\"", a->root);
 	}
 	a->cached_fd = fd;
+	struct stat st;
+	a->cached_setgid = fstat(fd, &st) < 0 || (st.st_mode & S_ISGID);
 	return fd;
 }
 
@@ -459,13 +469,16 @@ static int defer_dir_time(struct applier *a, const char *path, struct timespec m
 	return 0;
 }
 
-/* Owner, mode and xattrs through an fd of the new file or folder. */
-static int finish_fd(struct applier *a, int fd, const struct tar_entry *e)
+/* Owner, mode and xattrs through an fd of the new file or folder. A new file that was
+ * created with its final mode and is already owned right needs neither call: two system
+ * calls saved per file is what keeps unpacking as fast as GNU tar. */
+static int finish_fd(struct applier *a, int fd, const struct tar_entry *e, bool created_right)
 {
-	if (a->as_root && fchown(fd, (uid_t)e->uid, (gid_t)e->gid) < 0)
+	bool owned_right = created_right && e->uid == a->euid && e->gid == a->egid && !a->cached_setgid;
+	if (a->as_root && !owned_right && fchown(fd, (uid_t)e->uid, (gid_t)e->gid) < 0)
 		return fail_sys("cannot change the owner of \"%s/%s\"", a->root, e->path);
 	/* After chown: chown clears set-user-ID bits (chown(2)). */
-	if (fchmod(fd, e->mode & 07777) < 0)
+	if ((!created_right || !owned_right) && fchmod(fd, e->mode & 07777) < 0)
 		return fail_sys("cannot change the mode of \"%s/%s\"", a->root, e->path);
 	return restore_xattrs(a, fd, -1, NULL, e);
 }
@@ -473,11 +486,14 @@ static int finish_fd(struct applier *a, int fd, const struct tar_entry *e)
 static int write_file(struct applier *a, int pfd, const char *name, const struct tar_entry *e,
 		      tar_read_fn read_data, void *ctx)
 {
-	int fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* Plain permission bits that the umask leaves alone can be given at creation. */
+	bool created_right = (e->mode & 07000) == 0 && (e->mode & a->umask) == 0;
+	mode_t mode = created_right ? (e->mode & 0777) : 0600;
+	int fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0 && errno == EEXIST) {
 		if (remove_existing(a, pfd, name, e->path) < 0)
 			return -1;
-		fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	}
 	if (fd < 0)
 		return fail_sys("cannot create \"%s/%s\"", a->root, e->path);
@@ -496,7 +512,7 @@ static int write_file(struct applier *a, int pfd, const char *name, const struct
 			left -= (uint64_t)n;
 	}
 	if (rc == 0)
-		rc = finish_fd(a, fd, e);
+		rc = finish_fd(a, fd, e, created_right);
 	struct timespec times[2] = { e->mtime, e->mtime };
 	if (rc == 0 && futimens(fd, times) < 0)
 		rc = fail_sys("cannot set the time of \"%s/%s\"", a->root, e->path);
@@ -525,7 +541,7 @@ static int make_dir(struct applier *a, int pfd, const char *name, const char *pa
 	int fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return fail_sys("cannot open folder \"%s/%s\"", a->root, path);
-	int rc = finish_fd(a, fd, e);
+	int rc = finish_fd(a, fd, e, false);
 	close(fd);
 	if (rc == 0)
 		rc = defer_dir_time(a, path, e->mtime);

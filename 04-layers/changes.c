@@ -105,13 +105,14 @@ static int remember_name(struct walk *w, const struct stat *st, const char *path
 	return 0;
 }
 
-/* Read the kept xattrs of dirfd/name (not following a symlink), in name order. */
-static int read_xattrs(struct walk *w, int dirfd, const char *name, const char *path, struct tar_entry *e)
+/* Read the kept xattrs, in name order: through fd when the file is open (no path lookup
+ * at all), else of dirfd/name without following a symlink. */
+static int read_xattrs(struct walk *w, int fd, int dirfd, const char *name, const char *path, struct tar_entry *e)
 {
 	char proc[64 + NAME_MAX];
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d/%s", dirfd, name);
 	char names[8192];
-	ssize_t len = llistxattr(proc, names, sizeof(names));
+	ssize_t len = fd >= 0 ? flistxattr(fd, names, sizeof(names)) : llistxattr(proc, names, sizeof(names));
 	if (len < 0)
 		return errno == ENOTSUP ? 0 : fail_sys("cannot list the extended attributes of \"%s/%s\"", w->root, path);
 	char *list[256];
@@ -122,7 +123,7 @@ static int read_xattrs(struct walk *w, int dirfd, const char *name, const char *
 	qsort(list, count, sizeof(list[0]), compare_names);
 	for (size_t i = 0; i < count; i++) {
 		char value[65536];
-		ssize_t n = lgetxattr(proc, list[i], value, sizeof(value));
+		ssize_t n = fd >= 0 ? fgetxattr(fd, list[i], value, sizeof(value)) : lgetxattr(proc, list[i], value, sizeof(value));
 		if (n < 0)
 			return fail_sys("cannot read extended attribute %s of \"%s/%s\"", list[i], w->root, path);
 		if (tar_entry_add_xattr(e, list[i], value, (size_t)n) < 0)
@@ -166,19 +167,23 @@ static int walk_one(struct walk *w, int dirfd, const char *prefix, const char *n
 	}
 	if (S_ISSOCK(st.st_mode))
 		return 0; /* tar has no sockets; they belong to a running process anyway */
-	if (read_xattrs(w, dirfd, name, path, &e) < 0)
-		goto out;
 	if (S_ISDIR(st.st_mode)) {
+		int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0) {
+			fail_sys("cannot open folder \"%s/%s\"", w->root, path);
+			goto out;
+		}
 		char dir_path[PATH_MAX + 1];
 		snprintf(dir_path, sizeof(dir_path), "%s/", path);
 		e.path = strdup(dir_path);
 		e.type = TAR_DIRECTORY;
-		if (!e.path || w->visit(w->ctx, &e, -1) < 0)
-			goto out;
 		char opaque[2];
-		char proc[64 + NAME_MAX];
-		snprintf(proc, sizeof(proc), "/proc/self/fd/%d/%s", dirfd, name);
-		if (lgetxattr(proc, "trusted.overlay.opaque", opaque, sizeof(opaque)) == 1 && opaque[0] == 'y') {
+		bool is_opaque = fgetxattr(sub, "trusted.overlay.opaque", opaque, sizeof(opaque)) == 1 && opaque[0] == 'y';
+		if (!e.path || read_xattrs(w, sub, dirfd, name, path, &e) < 0 || w->visit(w->ctx, &e, -1) < 0) {
+			close(sub);
+			goto out;
+		}
+		if (is_opaque) {
 			struct tar_entry marker = { .type = TAR_REGULAR, .mode = e.mode, .uid = e.uid, .gid = e.gid,
 						    .mtime = e.mtime };
 			char marker_path[PATH_MAX + 16];
@@ -186,13 +191,10 @@ static int walk_one(struct walk *w, int dirfd, const char *prefix, const char *n
 			marker.path = strdup(marker_path);
 			int vr = marker.path ? w->visit(w->ctx, &marker, -1) : -1;
 			tar_entry_clear(&marker);
-			if (vr < 0)
+			if (vr < 0) {
+				close(sub);
 				goto out;
-		}
-		int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub < 0) {
-			fail_sys("cannot open folder \"%s/%s\"", w->root, path);
-			goto out;
+			}
 		}
 		rc = walk_dir(w, sub, dir_path); /* closes sub */
 		goto out;
@@ -238,6 +240,8 @@ static int walk_one(struct walk *w, int dirfd, const char *prefix, const char *n
 	} else if (S_ISFIFO(st.st_mode)) {
 		e.type = TAR_FIFO;
 	}
+	if (read_xattrs(w, fd, dirfd, name, path, &e) < 0)
+		goto out;
 	rc = w->visit(w->ctx, &e, fd);
 out:
 	if (fd >= 0)

@@ -190,6 +190,7 @@ struct applier {
 	struct dir_time *dirs;
 	size_t dir_count, dir_cap;
 	struct apply_stats stats;
+	bool source_failed;    /* the data source failed: its message already names the entry */
 	char buf[128 * 1024];
 };
 
@@ -503,7 +504,7 @@ static int write_file(struct applier *a, int pfd, const char *name, const struct
 		size_t want = left < sizeof(a->buf) ? (size_t)left : sizeof(a->buf);
 		ssize_t n = read_data(ctx, a->buf, want);
 		if (n < 0)
-			rc = -1;
+			rc = -1, a->source_failed = true;
 		else if (n == 0)
 			rc = fail_errno(0, "\"%s\": data ended %llu bytes early", e->path, (unsigned long long)left);
 		else if (write_all(fd, a->buf, (size_t)n) < 0)
@@ -697,7 +698,7 @@ int applier_entry(struct applier *a, const struct tar_entry *e, tar_read_fn read
 	else
 		rc = make_special(a, pfd, name, path, e);
 	if (rc < 0)
-		return fail_context("entry \"%s\" at byte %llu", e->path, (unsigned long long)e->offset);
+		return a->source_failed ? -1 : fail_context("entry \"%s\" at byte %llu", e->path, (unsigned long long)e->offset);
 	if (set_add(&a->written, path) < 0)
 		return fail_errno(ENOMEM, "cannot apply to \"%s\"", a->root);
 	return 0;

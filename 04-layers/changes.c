@@ -28,6 +28,7 @@
  */
 #include "changes.h"
 #include "error.h"
+#include "explain.h"
 #include "layer.h"
 
 #include <dirent.h>
@@ -340,6 +341,10 @@ int layer_create(const char *dir, tar_write_fn sink, void *sink_ctx, struct crea
 	int rc = layer_walk(dir, write_entry, &c);
 	if (rc == 0)
 		rc = tar_writer_finish(c.writer);
+	if (rc == 0)
+		explain("04-layers", "archived \"%s\": %llu entries, %llu bytes of data, %llu whiteouts, %llu bytes of tar",
+			dir, (unsigned long long)c.stats.entries, (unsigned long long)c.stats.bytes,
+			(unsigned long long)c.stats.whiteouts, (unsigned long long)tar_writer_offset(c.writer));
 	tar_writer_free(c.writer);
 	if (rc == 0 && stats)
 		*stats = c.stats;

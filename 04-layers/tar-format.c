@@ -54,8 +54,7 @@ int tar_parse_number(const char *field, size_t width, uint64_t *value)
 	/* Old archivers pad on the left with spaces, and some leave a field all NULs. */
 	while (i < width && (p[i] == ' ' || p[i] == '\0'))
 		i++;
-	size_t digits = 0;
-	for (; i < width && p[i] >= '0' && p[i] <= '7'; i++, digits++) {
+	for (; i < width && p[i] >= '0' && p[i] <= '7'; i++) {
 		if (v >> 61)
 			return -1;
 		v = (v << 3) | (uint64_t)(p[i] - '0');
@@ -64,7 +63,6 @@ int tar_parse_number(const char *field, size_t width, uint64_t *value)
 	for (; i < width; i++)
 		if (p[i] != ' ' && p[i] != '\0')
 			return -1;
-	(void)digits;
 	*value = v;
 	return 0;
 }

@@ -191,7 +191,7 @@ static ssize_t input(struct tar_reader *r, void *dst, size_t size)
 			if (size - done >= READ_BUFFER) {
 				ssize_t n = r->read(r->ctx, (char *)dst + done, size - done);
 				if (n < 0)
-					return -1;
+					return fail_context("%s", r->name);
 				if (n == 0)
 					break;
 				done += (size_t)n;
@@ -200,7 +200,7 @@ static ssize_t input(struct tar_reader *r, void *dst, size_t size)
 			}
 			ssize_t n = r->read(r->ctx, r->buf, READ_BUFFER);
 			if (n < 0)
-				return -1;
+				return fail_context("%s", r->name);
 			if (n == 0)
 				break;
 			r->buf_pos = 0;
@@ -227,7 +227,7 @@ static int64_t skip(struct tar_reader *r, uint64_t n)
 		if (r->buf_pos == r->buf_len) {
 			ssize_t got = r->read(r->ctx, r->buf, READ_BUFFER);
 			if (got < 0)
-				return -1;
+				return fail_context("%s", r->name);
 			if (got == 0)
 				break;
 			r->buf_pos = 0;
@@ -444,7 +444,7 @@ static bool header_only(char type)
 }
 
 /* Fill r->entry from a real (non-metadata) header block and the pending metadata. */
-static int build_entry(struct tar_reader *r, const unsigned char *h, uint64_t first, uint64_t at)
+static int build_entry(struct tar_reader *r, const unsigned char *h, uint64_t first)
 {
 	struct tar_entry *e = &r->entry;
 	bool posix = memcmp(h + 257, "ustar\0", 6) == 0;
@@ -520,7 +520,6 @@ static int build_entry(struct tar_reader *r, const unsigned char *h, uint64_t fi
 	e->offset = first;
 	r->remaining = e->size;
 	r->padding = padding_of(e->size);
-	(void)at;
 	return 0;
 }
 
@@ -576,7 +575,7 @@ int tar_reader_next(struct tar_reader *r, const struct tar_entry **out)
 			return corrupt(r, NULL, at, "bad header checksum (not a tar archive, or corrupt)");
 		char type = (char)h[156];
 		if (type != 'x' && type != 'g' && type != 'L' && type != 'K') {
-			if (build_entry(r, h, first, at) < 0)
+			if (build_entry(r, h, first) < 0)
 				return -1;
 			*out = &r->entry;
 			return 1;

@@ -289,7 +289,7 @@ int tar_writer_header(struct tar_writer *w, const struct tar_entry *e)
 int tar_writer_data(struct tar_writer *w, const void *data, size_t size)
 {
 	if (size > w->remaining)
-		return fail_errno(0, "\"%s\": more data than the %s header announced", w->path ? w->path : "?", "entry's");
+		return fail_errno(0, "\"%s\": more data than its header announced", w->path ? w->path : "?");
 	w->remaining -= size;
 	return emit(w, data, size);
 }

@@ -420,8 +420,8 @@ static int add_hidden_by_opaque(struct diff *d, const char *dir_rel, const char 
 			struct stat st;
 			snprintf(upper, sizeof(upper), "%s/%s", upper_dir, e->d_name);
 			snprintf(rel, sizeof(rel), "%s%s", dir_rel, e->d_name);
-			if (lstat(upper, &st) == 0)
-				continue;
+			if (lstat(upper, &st) == 0 || !in_lowers(d, rel))
+				continue; /* still visible, or already hidden by a higher lower layer */
 			bool listed = false;
 			for (size_t j = 0; j < d->count && !listed; j++)
 				listed = d->list[j].kind == 'D' && strcmp(d->list[j].path + 1, rel) == 0;

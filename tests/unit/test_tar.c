@@ -261,6 +261,65 @@ START_TEST(a_gnu_base256_size_header_is_read)
 }
 END_TEST
 
+/* A PAX header block of the given type ('x' or 'g') carrying records. */
+static void add_pax_block(struct membuf *m, char type, const char *records)
+{
+	unsigned char h[TAR_BLOCK] = "PaxHeaders.0/x";
+	memcpy(h + 100, "0000644", 8);
+	tar_format_octal((char *)h + 124, 12, strlen(records));
+	h[156] = (unsigned char)type;
+	memcpy(h + 257, "ustar\0" "00", 8);
+	tar_set_checksum(h);
+	membuf_write(m, h, TAR_BLOCK);
+	unsigned char data[TAR_BLOCK * 2] = { 0 };
+	memcpy(data, records, strlen(records));
+	membuf_write(m, data, (strlen(records) + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK);
+}
+
+START_TEST(pax_global_records_apply_to_every_later_entry_and_local_ones_win)
+{
+	struct membuf m = { 0 };
+	add_pax_block(&m, 'g', "12 uid=4242\n15 mtime=-1.25\n");
+	struct tar_writer *w = tar_writer_new(membuf_write, &m);
+	fixture_add(w, TAR_REGULAR, "first", NULL, NULL);
+	ck_assert_int_eq(tar_writer_flush(w), 0);
+	add_pax_block(&m, 'x', "30 mtime=1700000000.123456789\n21 path=renamed/file\n");
+	fixture_add(w, TAR_REGULAR, "second", NULL, NULL);
+	fixture_end(w);
+	struct memsrc src = { m.data, m.len, 0, 0 };
+	struct tar_reader *r = tar_reader_new(memsrc_read, &src, "pax.tar");
+	const struct tar_entry *e;
+	ck_assert_int_eq(tar_reader_next(r, &e), 1);
+	ck_assert_str_eq(e->path, "first");
+	ck_assert_uint_eq(e->uid, 4242);
+	ck_assert_int_eq(e->mtime.tv_sec, -2); /* -1.25 s = -2 s + 0.75 s */
+	ck_assert_int_eq(e->mtime.tv_nsec, 750000000);
+	ck_assert_uint_eq(e->offset, 1024); /* the global header is not part of the entry */
+	ck_assert_int_eq(tar_reader_next(r, &e), 1);
+	ck_assert_str_eq(e->path, "renamed/file");
+	ck_assert_uint_eq(e->uid, 4242);
+	ck_assert_int_eq(e->mtime.tv_sec, 1700000000);
+	ck_assert_int_eq(e->mtime.tv_nsec, 123456789);
+	ck_assert_int_eq(tar_reader_next(r, &e), 0);
+	tar_reader_free(r);
+	free(m.data);
+}
+END_TEST
+
+START_TEST(sparse_and_unknown_entries_are_refused_by_name)
+{
+	struct membuf m = { 0 };
+	add_pax_block(&m, 'x', "22 GNU.sparse.major=1\n");
+	struct memsrc src = { m.data, m.len, 0, 0 };
+	struct tar_reader *r = tar_reader_new(memsrc_read, &src, "sparse.tar");
+	const struct tar_entry *e;
+	ck_assert_int_eq(tar_reader_next(r, &e), -1);
+	ck_assert_ptr_nonnull(strstr(error_message(), "sparse files"));
+	tar_reader_free(r);
+	free(m.data);
+}
+END_TEST
+
 /* --- broken archives -------------------------------------------------------- */
 
 START_TEST(every_truncation_of_an_archive_is_an_error_or_a_clean_end_never_a_crash)
@@ -515,6 +574,8 @@ Suite *tar_suite(void)
 	tcase_add_test(t, an_ordinary_entry_is_plain_ustar_without_a_pax_header);
 	tcase_add_test(t, a_size_over_8_gib_is_written_as_a_pax_record_and_read_back);
 	tcase_add_test(t, a_gnu_base256_size_header_is_read);
+	tcase_add_test(t, pax_global_records_apply_to_every_later_entry_and_local_ones_win);
+	tcase_add_test(t, sparse_and_unknown_entries_are_refused_by_name);
 	suite_add_tcase(s, t);
 	t = tcase_create("broken");
 	tcase_add_test(t, every_truncation_of_an_archive_is_an_error_or_a_clean_end_never_a_crash);

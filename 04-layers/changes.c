@@ -121,7 +121,8 @@ static int read_xattrs(struct walk *w, int fd, int dirfd, const char *name, cons
 	for (char *p = names; p < names + len && count < 256; p += strlen(p) + 1)
 		if (keep_xattr(p))
 			list[count++] = p;
-	qsort(list, count, sizeof(list[0]), compare_names);
+	if (count > 1)
+		qsort(list, count, sizeof(list[0]), compare_names);
 	for (size_t i = 0; i < count; i++) {
 		char value[65536];
 		ssize_t n = fd >= 0 ? fgetxattr(fd, list[i], value, sizeof(value)) : lgetxattr(proc, list[i], value, sizeof(value));
@@ -282,7 +283,8 @@ static int walk_dir(struct walk *w, int dirfd, const char *prefix)
 		count++;
 	}
 	/* readdir order is the filesystem's hash order: sort, so the layer is reproducible. */
-	qsort(names, count, sizeof(*names), compare_names);
+	if (count > 1)
+		qsort(names, count, sizeof(*names), compare_names);
 	for (size_t i = 0; rc == 0 && i < count; i++)
 		rc = walk_one(w, dirfd, prefix, names[i]);
 	for (size_t i = 0; i < count; i++)
@@ -490,7 +492,8 @@ int layer_changes(const char *upper, const char *const *lowers, size_t lower_cou
 		return -1;
 	}
 	/* docker diff prints in path order ("/etc", "/etc-x", "/etc/a"), not walk order. */
-	qsort(d.list, d.count, sizeof(*d.list), compare_changes);
+	if (d.count > 1)
+		qsort(d.list, d.count, sizeof(*d.list), compare_changes);
 	*changes = d.list;
 	*count = d.count;
 	return 0;

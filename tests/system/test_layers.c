@@ -387,6 +387,45 @@ START_TEST(a_hundred_layers_mount_through_fsconfig_and_through_relative_paths)
 }
 END_TEST
 
+START_TEST(a_layer_made_from_an_upper_and_applied_to_its_lower_gives_the_merged_view)
+{
+	if (!have_program("diff")) {
+		harness_skip("diff is not installed");
+		return;
+	}
+	/* The lower: the busybox root filesystem (hard links included); the merged view after
+	 * a container's worth of changes; then the lower copied, with the layer applied. */
+	const char *copy_argv[] = { "cp", "-a", sandbox.rootfs, SB("lower"), NULL };
+	struct run_result r = run_program(NULL, 30, copy_argv);
+	ck_assert_int_eq(r.status, 0);
+	run_free(&r);
+	const char *lowers[] = { "lower" };
+	mount_overlay(lowers, 1, "upper", "merged");
+	ck_assert_int_eq(unlink(SB("merged/bin/ls")), 0);           /* a deleted hard link */
+	ck_assert_int_eq(remove_tree(SB("merged/etc")), 0);          /* a replaced folder */
+	put_file("merged/etc/hostname", "box\n");
+	put_file("merged/etc/deep/er/file", "deep\n");
+	put_file("merged/bin/new-tool", "#!/bin/sh\n");
+	ck_assert_int_eq(link(SB("merged/bin/new-tool"), SB("merged/bin/new-alias")), 0);
+	ck_assert_int_eq(chmod(SB("merged/tmp"), 0700), 0);         /* metadata-only copy-up */
+	ck_assert_int_eq(symlink("/etc/hostname", SB("merged/hostname-link")), 0);
+	create_layer("upper", "container.tar");
+	/* Compare with the merged view while it is still mounted. */
+	apply_layer("container.tar", "lower", WHITEOUT_DELETE, false);
+	const char *diff_argv[] = { "diff", "-r", "--no-dereference", SB("merged"), SB("lower"), NULL };
+	r = run_program(NULL, 60, diff_argv);
+	ck_assert_msg(r.status == 0, "merged view and lower+layer differ:\n%.2000s", r.out);
+	run_free(&r);
+	struct stat a, b;
+	ck_assert_int_eq(lstat(SB("lower/tmp"), &a), 0);
+	ck_assert_int_eq(a.st_mode & 07777, 0700);
+	ck_assert_int_eq(stat(SB("lower/bin/new-tool"), &a), 0);
+	ck_assert_int_eq(stat(SB("lower/bin/new-alias"), &b), 0);
+	ck_assert_uint_eq(a.st_ino, b.st_ino);
+	ck_assert_int_eq(overlay_unmount(SB("merged")), 0);
+}
+END_TEST
+
 Suite *layers_suite(void)
 {
 	Suite *s = suite_create("layers");
@@ -400,6 +439,7 @@ Suite *layers_suite(void)
 	tcase_add_test(t, the_busybox_rootfs_round_trips_through_a_layer_and_still_runs);
 	tcase_add_test(t, layer_diff_and_create_work_from_the_command_line);
 	tcase_add_test(t, a_hundred_layers_mount_through_fsconfig_and_through_relative_paths);
+	tcase_add_test(t, a_layer_made_from_an_upper_and_applied_to_its_lower_gives_the_merged_view);
 	suite_add_tcase(s, t);
 	return s;
 }

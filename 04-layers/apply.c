@@ -5,15 +5,18 @@
  * is where container tools have had their worst bugs, because a layer comes
  * from anyone and its paths are chosen by the attacker:
  *
- *   "../../etc/cron.d/x", "/etc/passwd"  "zip slip": a path that climbs out.
- *                                          Cleaned lexically; climbing above the
+ *   "../../etc/cron.d/x", "/etc/passwd"  "Zip Slip" (Snyk, 2018): a path that climbs out.
+ *                                          Cleaned lexically: a leading "/" is
+ *                                          dropped (the path means inside the
+ *                                          root), and a ".." climbing above the
  *                                          root is refused (as Docker does).
  *   "lib -> /etc", then "lib/passwd"       a symlink planted by an earlier entry
  *                                          (or a lower layer) that points out: a
  *                                          plain open("DIR/lib/passwd") follows it
  *                                          to the host's /etc. This is the shape of
- *                                          CVE-2018-15664 (docker cp), CVE-2019-14271
- *                                          and runc's CVE-2021-30465.
+ *                                          CVE-2018-15664 (docker cp) and runc's
+ *                                          CVE-2021-30465 (a symlink swapped in
+ *                                          under a path being resolved).
  *   "x -> /etc/passwd" then hard link "y" to "x", or "x" itself rewritten:
  *                                          following x writes the host's file.
  *

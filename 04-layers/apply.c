@@ -21,12 +21,10 @@
  *                                          following x writes the host's file.
  *
  * So no path is ever handed to the kernel as one string from the folder's path.
- * The parent folder of each entry is opened relative to an fd of the root with
- * openat2(RESOLVE_IN_ROOT): the kernel resolves every symlink and ".." as if the
- * root were "/" (openat2(2)), exactly what the layer's paths mean inside the
- * container. Where openat2 is missing (Linux < 5.6, or a seccomp filter), we walk
- * the components ourselves with openat(O_PATH|O_NOFOLLOW) and interpret symlinks
- * inside the root, the same rule. The last component is never followed: files are
+ * The parent folder of each entry is opened inside the root (inroot.c:
+ * openat2(RESOLVE_IN_ROOT), or a component walk where openat2 is missing): every
+ * symlink and ".." is resolved as if the root were "/", exactly what the layer's
+ * paths mean inside the container. The last component is never followed: files are
  * created with O_CREAT|O_EXCL|O_NOFOLLOW, anything in the way is removed first,
  * and metadata is set through the new file's fd or with AT_SYMLINK_NOFOLLOW.
  *
@@ -40,60 +38,23 @@
 #include "error.h"
 #include "explain.h"
 #include "files.h"
+#include "inroot.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 static const char CHAPTER[] = "04-layers";
 
-#define MAX_SYMLINKS 40 /* as the kernel's own limit (path_resolution(7)) */
-
-/* --- pure path rules --------------------------------------------------------- */
-
-int layer_clean_path(const char *path, char *out, size_t size)
-{
-	size_t len = 0;
-	const char *p = path;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		const char *end = strchrnul(p, '/');
-		size_t n = (size_t)(end - p);
-		if (n == 0 || (n == 1 && p[0] == '.')) {
-			/* empty or "." */
-		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			if (len == 0)
-				return -1; /* climbs above the root */
-			while (len > 0 && out[len - 1] != '/')
-				len--;
-			if (len > 0)
-				len--; /* the '/' before the removed component */
-		} else {
-			if (len + (len > 0) + n + 1 > size)
-				return -1;
-			if (len > 0)
-				out[len++] = '/';
-			memcpy(out + len, p, n);
-			len += n;
-		}
-		p = end;
-	}
-	if (size == 0)
-		return -1;
-	out[len] = '\0';
-	return 0;
-}
+/* --- whiteout names ------------------------------------------------------------ */
 
 const char *layer_whiteout_target(const char *name)
 {
@@ -249,148 +210,14 @@ static void forget_cached_parent(struct applier *a)
 	a->cached_parent = NULL;
 }
 
-/* Walk path (relative, clean) from the root one component at a time, never letting a
- * symlink or ".." lead outside: a symlink's target is read and walked in its place, an
- * absolute target from the root. Missing folders are created when create is true.
- * Returns an O_PATH fd of the folder. */
-static int walk_in_root(struct applier *a, const char *path, bool create)
-{
-	size_t cap = strlen(path) + 2;
-	char *pending = malloc(cap);
-	int *stack = NULL; /* fds of the folders above cur, for ".." */
-	size_t depth = 0, stack_cap = 0;
-	int cur = -1, hops = 0, result = -1;
-	if (!pending) {
-		fail_errno(ENOMEM, "cannot resolve \"%s\"", path);
-		goto out;
-	}
-	strcpy(pending, path);
-	cur = openat(a->rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (cur < 0) {
-		fail_sys("cannot open folder \"%s\"", a->root);
-		goto out;
-	}
-	char *rest = pending;
-	while (*rest) {
-		char *name = rest;
-		char *slash = strchr(rest, '/');
-		if (slash) {
-			*slash = '\0';
-			rest = slash + 1;
-		} else {
-			rest += strlen(rest);
-		}
-		if (*name == '\0' || strcmp(name, ".") == 0)
-			continue;
-		if (strcmp(name, "..") == 0) {
-			if (depth > 0) { /* at the root, ".." is the root, as after chroot */
-				close(cur);
-				cur = stack[--depth];
-			}
-			continue;
-		}
-		int fd = openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 && errno == ENOENT && create) {
-			if (mkdirat(cur, name, 0755) < 0 && errno != EEXIST) {
-				fail_sys("cannot create folder \"%s\" in \"%s\" (for \"%s\")", name, a->root, path);
-				goto out;
-			}
-			fd = openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		}
-		if (fd < 0) {
-			fail_sys("cannot open \"%s\" in \"%s\" (resolving \"%s\")", name, a->root, path);
-			goto out;
-		}
-		struct stat st;
-		if (fstat(fd, &st) < 0) {
-			fail_sys("cannot stat \"%s\" in \"%s\"", name, a->root);
-			close(fd);
-			goto out;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			char target[PATH_MAX];
-			ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
-			close(fd);
-			if (n < 0 || ++hops > MAX_SYMLINKS) {
-				fail_errno(n < 0 ? errno : ELOOP, "cannot resolve \"%s\" in \"%s\"", path, a->root);
-				goto out;
-			}
-			target[n] = '\0';
-			/* Walk the target in place of the link, then whatever was left. */
-			size_t need = (size_t)n + 1 + strlen(rest) + 1;
-			char *next = malloc(need);
-			if (!next) {
-				fail_errno(ENOMEM, "cannot resolve \"%s\"", path);
-				goto out;
-			}
-			snprintf(next, need, "%s/%s", target, rest);
-			free(pending);
-			pending = rest = next;
-			if (target[0] == '/') { /* absolute: from the root of the layer, not the host */
-				while (depth > 0)
-					close(stack[--depth]);
-				close(cur);
-				cur = openat(a->rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-				if (cur < 0) {
-					fail_sys("cannot open folder \"%s\"", a->root);
-					goto out;
-				}
-			}
-			continue;
-		}
-		if (!S_ISDIR(st.st_mode)) {
-			close(fd);
-			fail_errno(ENOTDIR, "cannot resolve \"%s\" in \"%s\": \"%s\" is not a folder", path, a->root, name);
-			goto out;
-		}
-		if (depth == stack_cap) {
-			size_t more = stack_cap ? stack_cap * 2 : 16;
-			int *bigger = realloc(stack, more * sizeof(*bigger));
-			if (!bigger) {
-				close(fd);
-				fail_errno(ENOMEM, "cannot resolve \"%s\"", path);
-				goto out;
-			}
-			stack = bigger;
-			stack_cap = more;
-		}
-		stack[depth++] = cur;
-		cur = fd;
-	}
-	result = cur;
-	cur = -1;
-out:
-	if (cur >= 0)
-		close(cur);
-	while (depth > 0)
-		close(stack[--depth]);
-	free(stack);
-	free(pending);
-	return result;
-}
-
-/* The parent folder of an entry, as an fd, resolved inside the root (see the top comment). */
+/* The parent folder of an entry, as an fd, resolved inside the root (inroot.c). One
+ * folder is cached: a layer lists a folder's files one after another. */
 static int open_parent(struct applier *a, const char *parent)
 {
 	if (a->cached_parent && strcmp(a->cached_parent, parent) == 0)
 		return a->cached_fd;
 	forget_cached_parent(a);
-	int fd = -1;
-	if (a->use_openat2) {
-		struct open_how how = {
-			.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-		};
-		fd = (int)syscall(SYS_openat2, a->rootfd, *parent ? parent : ".", &how, sizeof(how));
-		if (fd < 0 && (errno == ENOSYS || errno == EPERM || errno == E2BIG)) {
-			/* No openat2 here (old kernel, or a seccomp filter): walk ourselves from now on. */
-			explain(CHAPTER, "openat2() is not available (%s): resolving paths component by component",
-				strerror(errno));
-			a->use_openat2 = false;
-		}
-	}
-	if (fd < 0)
-		fd = walk_in_root(a, parent, true); /* also creates missing parents, as Docker does */
+	int fd = inroot_open_dir(a->rootfd, a->root, parent, true, &a->use_openat2);
 	if (fd < 0)
 		return -1;
 	a->cached_parent = strdup(parent);
@@ -566,21 +393,16 @@ static int make_special(struct applier *a, int pfd, const char *name, const char
 			break;
 		case TAR_HARDLINK: {
 			char clean[PATH_MAX], parent[PATH_MAX];
-			if (layer_clean_path(e->linkname, clean, sizeof(clean)) < 0 || !*clean)
+			if (inroot_clean_path(e->linkname, clean, sizeof(clean)) < 0 || !*clean)
 				return fail_errno(0, "entry \"%s\": hard link target \"%s\" is outside the layer", e->path,
 						  e->linkname);
 			const char *target = split(clean, parent, sizeof(parent));
 			/* The target's folder is resolved inside the root like any path, so the link
 			 * can only name a file inside it. linkat without AT_SYMLINK_FOLLOW links a
 			 * symlink itself, never what it points to. */
-			int tfd = a->use_openat2 ? -1 : walk_in_root(a, parent, false);
-			if (a->use_openat2) {
-				struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-							.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-				tfd = (int)syscall(SYS_openat2, a->rootfd, *parent ? parent : ".", &how, sizeof(how));
-			}
+			int tfd = inroot_open_dir(a->rootfd, a->root, parent, false, &a->use_openat2);
 			if (tfd < 0)
-				return fail_sys("entry \"%s\": cannot find hard link target \"%s\"", e->path, e->linkname);
+				return fail_context("entry \"%s\": cannot find hard link target \"%s\"", e->path, e->linkname);
 			rc = linkat(tfd, target, pfd, name, 0);
 			int saved = errno;
 			close(tfd);
@@ -680,7 +502,7 @@ static int apply_whiteout(struct applier *a, int pfd, const char *parent, const 
 int applier_entry(struct applier *a, const struct tar_entry *e, tar_read_fn read_data, void *ctx)
 {
 	char path[PATH_MAX], parent[PATH_MAX];
-	if (layer_clean_path(e->path, path, sizeof(path)) < 0)
+	if (inroot_clean_path(e->path, path, sizeof(path)) < 0)
 		return fail_errno(0, "entry \"%s\" at byte %llu: path climbs out of the layer (refused)", e->path,
 				  (unsigned long long)e->offset);
 	if (*path == '\0')

@@ -41,11 +41,6 @@ struct apply_stats {
 	bool used_openat2;
 };
 
-/* Pure: turn an archive path into a clean relative path inside the root ("a/b", or "" for
- * the root itself): leading "/" and "./" go, "//" and "." collapse, ".." is resolved
- * lexically. -1 when ".." would climb above the root (the layer is refused). */
-int layer_clean_path(const char *path, char *out, size_t size);
-
 /* Pure: is this file name a whiteout? Returns the hidden name for ".wh.NAME", "" for the
  * opaque marker, NULL for an ordinary name. */
 const char *layer_whiteout_target(const char *name);

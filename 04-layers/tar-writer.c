@@ -20,7 +20,7 @@
  * Output goes through a write callback in 64 KiB chunks, so a sha256 hasher
  * (chapter 05) or a gzip deflater can sit between this writer and the file.
  *
- * Read next: apply.c, where archives become folders again.
+ * Read next: inroot.c and apply.c, where archives become folders again.
  */
 #include "tar.h"
 #include "error.h"

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "inroot.h"
 #include "layer.h"
 #include "tar.h"
 
@@ -45,9 +46,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct tar_entry *e;
 	char buf[1000], clean[4096];
 	for (int entries = 0; entries < 10000 && tar_reader_next(r, &e) == 1; entries++) {
-		layer_clean_path(e->path, clean, sizeof(clean));
+		inroot_clean_path(e->path, clean, sizeof(clean));
 		if (e->linkname)
-			layer_clean_path(e->linkname, clean, sizeof(clean));
+			inroot_clean_path(e->linkname, clean, sizeof(clean));
 		for (size_t i = 0; i < e->xattr_count; i++)
 			if (e->xattrs[i].size)
 				buf[0] = (char)e->xattrs[i].value[e->xattrs[i].size - 1];

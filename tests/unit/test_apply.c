@@ -16,6 +16,7 @@
 
 #include "error.h"
 #include "files.h"
+#include "inroot.h"
 #include "layer.h"
 #include "tar.h"
 #include "unit/tar-fixtures.h"
@@ -33,12 +34,12 @@ START_TEST(archive_paths_are_cleaned_and_climbing_out_is_refused)
 		{ "a/..", "" },                 { "...", "..." },                 { "a/.wh..wh..opq", "a/.wh..wh..opq" },
 	};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		ck_assert_int_eq(layer_clean_path(ok[i].in, out, sizeof(out)), 0);
+		ck_assert_int_eq(inroot_clean_path(ok[i].in, out, sizeof(out)), 0);
 		ck_assert_str_eq(out, ok[i].out);
 	}
-	ck_assert_int_eq(layer_clean_path("../etc/passwd", out, sizeof(out)), -1);
-	ck_assert_int_eq(layer_clean_path("a/../../b", out, sizeof(out)), -1);
-	ck_assert_int_eq(layer_clean_path("/..", out, sizeof(out)), -1);
+	ck_assert_int_eq(inroot_clean_path("../etc/passwd", out, sizeof(out)), -1);
+	ck_assert_int_eq(inroot_clean_path("a/../../b", out, sizeof(out)), -1);
+	ck_assert_int_eq(inroot_clean_path("/..", out, sizeof(out)), -1);
 }
 END_TEST
 

@@ -141,6 +141,10 @@ fuzz-deps:
 	   echo "installing: clang"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang; }
 
 fuzz: $(FUZZ_BIN)
+	@# seeds for the tar reader: one small tree in each of GNU tar's formats
+	@mkdir -p $(BUILD)/fuzz/seed/tree/dir $(BUILD)/fuzz/corpus/fuzz_tar
+	@echo hello > $(BUILD)/fuzz/seed/tree/dir/file; ln -sf dir/file $(BUILD)/fuzz/seed/tree/link
+	@for f in ustar gnu pax; do tar --format=$$f -C $(BUILD)/fuzz/seed -cf $(BUILD)/fuzz/corpus/fuzz_tar/seed-$$f.tar tree; done
 	@for f in $(FUZZ_BIN); do \
 	   name=$${f##*/}; corpus=$(BUILD)/fuzz/corpus/$$name; mkdir -p $$corpus; \
 	   seeds=; [ -d tests/fuzz/seeds/$$name ] && seeds=tests/fuzz/seeds/$$name; \
@@ -175,6 +179,6 @@ deps:
 	 fi
 
 clean:
-	rm -rf $(BUILD) build-sanitize
+	rm -rf $(BUILD) build-sanitize build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -216,6 +216,23 @@ int remove_tree(const char *path)
 	return 0;
 }
 
+int remove_tree_at(int dirfd, const char *name, const char *display)
+{
+	struct stat st;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : fail_sys("cannot stat \"%s\"", display);
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dirfd, name, 0) < 0 ? fail_sys("cannot remove \"%s\"", display) : 0;
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fail_sys("cannot open folder \"%s\"", display);
+	if (remove_contents(fd, display, st.st_dev) < 0)
+		return -1;
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0)
+		return fail_sys("cannot remove folder \"%s\"", display);
+	return 0;
+}
+
 int copy_file(const char *from, const char *to)
 {
 	int in = open(from, O_RDONLY | O_CLOEXEC);

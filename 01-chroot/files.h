@@ -31,6 +31,10 @@ bool is_directory(const char *path);
 /* Remove a file or a whole folder tree, without following symlinks or crossing into other mounts. */
 int remove_tree(const char *path);
 
+/* remove_tree for the entry name inside the open folder dirfd (never following a symlink
+ * in name); display names it in messages. A missing entry is fine. */
+int remove_tree_at(int dirfd, const char *name, const char *display);
+
 /* Copy a regular file, keeping its mode. */
 int copy_file(const char *from, const char *to);
 

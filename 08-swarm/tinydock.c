@@ -20,6 +20,7 @@
 #include "network.h"
 #include "proxy.h"
 #include "format-commands.h"
+#include "layer-cmd.h"
 #include "rootfs.h"
 #include "security.h"
 
@@ -41,6 +42,7 @@ static const struct command commands[] = {
 	{ "network", cmd_network, "02-namespaces", "Manage networks: bridges, veth pairs, addresses" },
 	{ "proxy", cmd_proxy, "02-namespaces", "Forward host ports to an address, as -p does (like docker-proxy)" },
 	{ "cgroup", cmd_cgroup, "03-cgroups", "Show the cgroup layout (info), run a command under limits (run)" },
+	{ "layer", cmd_layer, "04-layers", "Make, inspect, apply and stack image layers by hand" },
 	{ "sha256sum", cmd_sha256sum, "05-images", "Print SHA-256 digests of files, as sha256sum does" },
 	{ "gunzip", cmd_gunzip, "05-images", "Decompress gzip data from stdin to stdout (inflate)" },
 };

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "run-extension.h"
 #include "security.h"
 
 enum network_mode {
@@ -67,6 +68,7 @@ struct container {
 	const char *env[MAX_ENV]; /* -e K=V (or -e K: the value from our environment) */
 	size_t env_count;
 	char **command;           /* CMD ARGS..., NULL-terminated; default {"/bin/sh", NULL} */
+	bool rootfs_from_extension; /* a later chapter provides the rootfs (an image): no --rootfs */
 
 	/* Made by `run` before the clone. */
 	char id[CONTAINER_ID_LENGTH + 1];

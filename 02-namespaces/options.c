@@ -128,15 +128,61 @@ static int add_map(struct id_map *maps, size_t *count, const char *text)
 	return 0;
 }
 
+/* The extension that owns option value opt (a long option's val or a short option's letter). */
+static const struct run_extension *owner_of(int opt, const struct run_extension *const *extensions, size_t count)
+{
+	for (size_t e = 0; e < count; e++) {
+		const struct run_extension *x = extensions[e];
+		for (const struct option *o = x->options; o && o->name; o++)
+			if (o->val == opt)
+				return x;
+		if (x->short_options && opt > 0 && opt < 128 && opt != ':' && strchr(x->short_options, opt))
+			return x;
+	}
+	return NULL;
+}
+
+/* Chapter 02's options followed by every extension's, in one table for getopt_long. */
+#define MAX_RUN_OPTIONS 128
+static int merge_options(const struct run_extension *const *extensions, size_t count, struct option *merged,
+			 char *shorts, size_t shorts_size)
+{
+	size_t n = 0;
+	for (const struct option *o = long_options; o->name; o++)
+		merged[n++] = *o;
+	snprintf(shorts, shorts_size, "+:e:w:u:it");
+	for (size_t e = 0; e < count; e++) {
+		for (const struct option *o = extensions[e]->options; o && o->name; o++) {
+			if (n + 1 >= MAX_RUN_OPTIONS)
+				return fail_errno(0, "too many run options");
+			merged[n++] = *o;
+		}
+		if (extensions[e]->short_options)
+			strncat(shorts, extensions[e]->short_options, shorts_size - strlen(shorts) - 1);
+	}
+	memset(&merged[n], 0, sizeof(merged[n]));
+	return 0;
+}
+
 int parse_run_options(int argc, char **argv, struct container *c)
 {
+	return parse_run_options_with(argc, argv, c, NULL, 0);
+}
+
+int parse_run_options_with(int argc, char **argv, struct container *c,
+			   const struct run_extension *const *extensions, size_t count)
+{
+	struct option merged[MAX_RUN_OPTIONS];
+	char shorts[128];
 	memset(c, 0, sizeof(*c));
 	c->network = NETWORK_NONE;
 	security_defaults(&c->security);
+	if (merge_options(extensions, count, merged, shorts, sizeof(shorts)) < 0)
+		return -1;
 	opterr = 0; /* we word the errors ourselves, once */
 	optind = 0; /* glibc: 0 starts a fresh scan (so unit tests can parse many times) */
 	int option;
-	while ((option = getopt_long(argc, argv, "+:e:w:u:it", long_options, NULL)) != -1) {
+	while ((option = getopt_long(argc, argv, shorts, merged, NULL)) != -1) {
 		switch (option) {
 		case OPT_ROOTFS:
 			c->rootfs = optarg;
@@ -221,13 +267,28 @@ int parse_run_options(int argc, char **argv, struct container *c)
 			break;
 		case ':': /* the ':' after '+' in the option string asks getopt for this case */
 			return fail_errno(0, "flag needs an argument: %s", argv[optind - 1]);
-		default:
+		default: {
+			const struct run_extension *x = owner_of(option, extensions, count);
+			if (x && option != '?') {
+				if (x->option(x->ctx, c, option, optarg) < 0)
+					return -1;
+				break;
+			}
 			if (optopt)
 				return fail_errno(0, "unknown shorthand flag: '%c' in -%c", optopt, optopt);
 			return fail_errno(0, "unknown flag: %s", argv[optind - 1]);
 		}
+		}
 	}
-	if (!c->rootfs)
+	for (size_t e = 0; e < count; e++) {
+		if (!extensions[e]->operands)
+			continue;
+		int taken = extensions[e]->operands(extensions[e]->ctx, c, argc - optind, argv + optind);
+		if (taken < 0)
+			return -1;
+		optind += taken;
+	}
+	if (!c->rootfs && !c->rootfs_from_extension)
 		return fail_errno(0, "expects --rootfs DIR (images come in chapter 05)");
 	c->default_command[0] = (char *)"/bin/sh";
 	c->default_command[1] = NULL;

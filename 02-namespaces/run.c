@@ -45,12 +45,14 @@
 
 static const char CHAPTER[] = "02-namespaces";
 
-static const char HELP[] =
+static const char HELP_USAGE[] =
 	"Usage:  tinydock run --rootfs DIR [OPTIONS] [COMMAND [ARG...]]\n"
 	"\n"
 	"Run COMMAND (default /bin/sh) in a new container whose root filesystem is DIR:\n"
 	"its own PID 1, mounts, hostname, IPC and network, with the host's root unmounted.\n"
-	"\n"
+	"\n";
+
+static const char HELP_OPTIONS[] =
 	"Options:\n"
 	"      --rootfs DIR          The root filesystem (a folder; 'tinydock rootfs DIR' makes one)\n"
 	"      --hostname NAME       Container host name (default: the short container id)\n"
@@ -70,7 +72,9 @@ static const char HELP[] =
 	"      --privileged          All capabilities, no seccomp filter, no masked /proc paths\n"
 	"      --cap-add LIST        Add capabilities (NET_ADMIN,SYS_TIME or ALL)\n"
 	"      --cap-drop LIST       Drop capabilities (CHOWN,... or ALL)\n"
-	"      --security-opt OPT    seccomp=unconfined, no-new-privileges[=false]\n"
+	"      --security-opt OPT    seccomp=unconfined, no-new-privileges[=false]\n";
+
+static const char HELP_NOTES[] =
 	"\n"
 	"The exit code is the command's (128+N if killed by signal N), 125 if tinydock failed,\n"
 	"126 if COMMAND cannot be executed, 127 if it is not found. SIGTERM, SIGINT, SIGHUP,\n"
@@ -109,10 +113,6 @@ static int prepare(struct container *c)
 		fail_errno(0, "the input device is not a TTY: -it needs a terminal on stdin (to pipe input, use -i alone)");
 		return EXIT_TINYDOCK_FAILED;
 	}
-	if (make_container_id(c->id) < 0)
-		return EXIT_TINYDOCK_FAILED;
-	if (!c->hostname[0])
-		snprintf(c->hostname, sizeof(c->hostname), "%.*s", SHORT_ID_LENGTH, c->id);
 	if (geteuid() != 0) {
 		/* Rootless: only a user namespace lets us create the others (user_namespaces(7)). */
 		c->rootless = true;
@@ -156,11 +156,35 @@ static int child_status(pid_t pid)
 	return exit_code_for_wait_status(status);
 }
 
+/* The extensions given to run_with_extensions() (run-extension.h), for the steps below. */
+struct extensions {
+	const struct run_extension *const *list;
+	size_t count;
+};
+
 /* SYNC_CGROUP: chapter 03 puts the child in its cgroup here, before it runs anything of the user's. */
-static int join_cgroup(const struct container *c, pid_t pid)
+static int join_cgroup(struct container *c, pid_t pid, const struct extensions *x)
 {
-	(void)c;
-	explain(CHAPTER, "%s: no cgroup to join for %d yet (chapter 03)", sync_step_name(SYNC_CGROUP), (int)pid);
+	bool joined = false;
+	for (size_t i = 0; i < x->count; i++) {
+		if (!x->list[i]->cgroup)
+			continue;
+		if (x->list[i]->cgroup(x->list[i]->ctx, c, pid) < 0)
+			return -1;
+		joined = true;
+	}
+	if (!joined)
+		explain(CHAPTER, "%s: no cgroup to join for %d (chapter 03 adds one)", sync_step_name(SYNC_CGROUP),
+			(int)pid);
+	return 0;
+}
+
+/* Just before SYNC_GO: the container exists, its command has not started (chapter 03 records it). */
+static int announce_start(struct container *c, pid_t pid, const struct extensions *x)
+{
+	for (size_t i = 0; i < x->count; i++)
+		if (x->list[i]->started && x->list[i]->started(x->list[i]->ctx, c, pid) < 0)
+			return -1;
 	return 0;
 }
 
@@ -175,14 +199,15 @@ static int plug_network(const struct container *c, pid_t pid)
 
 /* Step 4: the parent's turns in the protocol (sync.h). Returns 0, or -1 when the child has gone
  * (already reaped: *code holds its exit code) or we failed (message recorded, child killed). */
-static int parent_steps(const struct container *c, pid_t pid, int sock, int *master, int *code)
+static int parent_steps(struct container *c, pid_t pid, int sock, int *master, int *code,
+			const struct extensions *x)
 {
 	*code = EXIT_TINYDOCK_FAILED;
 	if (c->userns && write_id_maps(c, pid) < 0)
 		goto ours;
 	if (sync_send(sock, SYNC_USERMAP, -1) < 0)
 		goto theirs;
-	if (join_cgroup(c, pid) < 0)
+	if (join_cgroup(c, pid, x) < 0)
 		goto ours;
 	if (sync_send(sock, SYNC_CGROUP, -1) < 0)
 		goto theirs;
@@ -249,7 +274,7 @@ static int wait_for_container(const struct container *c, pid_t pid, int signals,
 	}
 }
 
-static int run_container(struct container *c)
+static int run_container(struct container *c, const struct extensions *x)
 {
 	int code = EXIT_TINYDOCK_FAILED, sock[2] = { -1, -1 }, signals = -1, master = -1;
 	struct terminal terminal = { .master = -1 };
@@ -285,7 +310,7 @@ static int run_container(struct container *c)
 	close(sock[1]);
 	sock[1] = -1;
 
-	if (parent_steps(c, pid, sock[0], &master, &code) < 0)
+	if (parent_steps(c, pid, sock[0], &master, &code, x) < 0)
 		goto out;
 	if (c->tty && terminal_start(&terminal, master, c->interactive) < 0) {
 		abandon(pid);
@@ -293,6 +318,10 @@ static int run_container(struct container *c)
 	}
 	master = -1;
 	/* Chapter 03 records the running container here, before it is let go. */
+	if (announce_start(c, pid, x) < 0) {
+		abandon(pid);
+		goto out;
+	}
 	if (sync_send(sock[0], SYNC_GO, -1) < 0) {
 		code = child_status(pid);
 		goto out;
@@ -312,24 +341,78 @@ out:
 	if (signals >= 0)
 		close(signals);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	return code;
+}
+
+/* `run --help`: chapter 02's flags, then each extension's. */
+static int print_run_help(const struct extensions *x)
+{
+	fputs(HELP_USAGE, stdout);
+	fputs(HELP_OPTIONS, stdout);
+	for (size_t i = 0; i < x->count; i++)
+		if (x->list[i]->help)
+			fputs(x->list[i]->help, stdout);
+	fputs(HELP_NOTES, stdout);
+	return 0;
+}
+
+int run_with_extensions(int argc, char **argv, const struct run_extension *const *extensions, size_t count)
+{
+	struct extensions x = { extensions, count };
+	if (asks_for_help(argc, argv))
+		return print_run_help(&x);
+	static struct container c; /* static: large, and the child of clone() keeps using it */
+	if (parse_run_options_with(argc, argv, &c, extensions, count) < 0)
+		return usage_error("run", "%s", error_message());
+
+	/* The id first: it names everything the extensions make (overlay folders, cgroups, state). */
+	if (make_container_id(c.id) < 0) {
+		fail_context("run");
+		return error_report(EXIT_TINYDOCK_FAILED);
+	}
+	if (!c.hostname[0])
+		snprintf(c.hostname, sizeof(c.hostname), "%.*s", SHORT_ID_LENGTH, c.id);
+
+	int code = 0;
+	size_t prepared = 0;
+	for (; prepared < count; prepared++) {
+		const struct run_extension *e = extensions[prepared];
+		if (e->prepare && e->prepare(e->ctx, &c) < 0) {
+			code = EXIT_TINYDOCK_FAILED;
+			goto finish;
+		}
+	}
+	code = prepare(&c);
+	if (code != 0)
+		goto finish;
+	for (size_t i = 0; i < count; i++) {
+		const struct run_extension *e = extensions[i];
+		int rc = e->launch ? e->launch(e->ctx, &c, &code) : 0;
+		if (rc < 0) {
+			code = EXIT_TINYDOCK_FAILED;
+			goto finish;
+		}
+		if (rc == 1)
+			return code; /* the rest of the run goes on in another process (run -d) */
+	}
+	code = run_container(&c, &x);
+finish:
 	if (error_message()[0]) {
 		fail_context("run");
-		return error_report(code);
+		error_report(code);
+		error_clear();
 	}
+	while (prepared-- > 0) {
+		const struct run_extension *e = extensions[prepared];
+		if (e->finished)
+			e->finished(e->ctx, &c, code);
+	}
+	if (error_message()[0])
+		error_report(EXIT_TINYDOCK_FAILED); /* a clean-up step failed: say so, keep the code */
 	return code;
 }
 
 int cmd_run(int argc, char **argv)
 {
-	if (asks_for_help(argc, argv))
-		return print_help(HELP);
-	struct container c;
-	if (parse_run_options(argc, argv, &c) < 0)
-		return usage_error("run", "%s", error_message());
-	int code = prepare(&c);
-	if (code != 0) {
-		fail_context("run");
-		return error_report(code);
-	}
-	return run_container(&c);
+	return run_with_extensions(argc, argv, NULL, 0);
 }

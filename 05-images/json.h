@@ -48,6 +48,13 @@ void json_free(struct json *node);
  * so we read manifests as Docker and registries do); NULL if absent or obj is no object. */
 struct json *json_get(const struct json *obj, const char *key);
 
+/* Visit every element of an array or member of an object, in order (NULL visits nothing):
+ *     json_for_each(layer, json_get(manifest, "layers"))
+ *             puts(json_get_string(layer, "digest"));
+ * This is the way to walk a container: json_at(arr, i) in a loop would be quadratic. */
+#define json_for_each(item, container) \
+	for (struct json *item = (container) ? (container)->first : NULL; item; item = item->next)
+
 /* An array's element by position; NULL when out of range or arr is no array. */
 struct json *json_at(const struct json *arr, size_t index);
 

@@ -136,6 +136,22 @@ START_TEST(gzip_output_of_every_level_inflates_to_the_original)
 			free(gz);
 		}
 	}
+	/* `cat a.gz b.gz` is one gzip file with two members: text at -1, then random at -9. */
+	size_t a_size, b_size, size;
+	uint8_t *a = gzip_with_tool(dir, "a", text, SIZE, "-1", &a_size);
+	uint8_t *b = gzip_with_tool(dir, "b", random, SIZE, "-9", &b_size);
+	uint8_t *both = malloc(a_size + b_size);
+	memcpy(both, a, a_size);
+	memcpy(both + a_size, b, b_size);
+	uint8_t *out = gunzip_all(both, a_size + b_size, &size);
+	ck_assert_msg(out, "%s", error_message());
+	ck_assert_uint_eq(size, 2 * SIZE);
+	ck_assert(memcmp(out, text, SIZE) == 0 && memcmp(out + SIZE, random, SIZE) == 0);
+	free(out);
+	free(both);
+	free(a);
+	free(b);
+
 	free(text);
 	free(random);
 	free(mixed);

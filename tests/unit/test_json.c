@@ -206,6 +206,16 @@ START_TEST(lookups_by_key_by_index_and_by_json_pointer)
 	ck_assert_ptr_null(json_get(m, "missing"));
 	ck_assert_ptr_null(json_get_string(m, "schemaVersion")); /* a number, not a string */
 	ck_assert_str_eq(json_get(m, "dup")->text, "2");          /* the last one, as Go reads it */
+	char digests[64] = "";
+	json_for_each(layer, json_get(m, "layers"))
+		strcat(digests, json_get_string(layer, "digest"));
+	ck_assert_str_eq(digests, "sha256:aasha256:bb");
+	int members = 0;
+	json_for_each(member, m)
+		members++;
+	ck_assert_int_eq(members, 5);
+	json_for_each(nothing, json_get(m, "missing"))
+		ck_abort_msg("visited %s in a missing array", nothing->key);
 	json_free(m);
 }
 END_TEST

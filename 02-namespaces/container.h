@@ -25,12 +25,14 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "ports.h"
 #include "run-extension.h"
 #include "security.h"
 
 enum network_mode {
 	NETWORK_NONE, /* a new, empty network namespace with only loopback, up */
 	NETWORK_HOST, /* share the host's network namespace */
+	NETWORK_BRIDGE, /* a new network namespace plugged into a bridge network (network.h) */
 };
 
 /* One line of /proc/PID/uid_map or gid_map: ids inside..inside+count-1 are outside..outside+count-1. */
@@ -39,6 +41,8 @@ struct id_map {
 };
 
 #define MAX_ID_MAPS 8
+#define MAX_ALIASES 8
+#define MAX_PORTS 32
 #define MAX_ENV 256
 #define CONTAINER_ID_LENGTH 64
 #define SHORT_ID_LENGTH 12
@@ -62,6 +66,11 @@ struct container {
 	bool privileged;          /* --privileged: no masked paths (and all capabilities, no seccomp) */
 	struct security_settings security; /* --cap-add --cap-drop --privileged --security-opt (security.h) */
 	enum network_mode network;
+	const char *network_name; /* NETWORK_BRIDGE: "bridge" (the default network) or a user network */
+	const char *aliases[MAX_ALIASES + 1]; /* --network-alias, NULL-terminated */
+	size_t alias_count;
+	struct port_mapping ports[MAX_PORTS]; /* -p: published ports (ports.h) */
+	size_t port_count;
 	bool userns;              /* --userns, --uidmap, --gidmap, or not root */
 	struct id_map uid_maps[MAX_ID_MAPS], gid_maps[MAX_ID_MAPS];
 	size_t uid_map_count, gid_map_count;

@@ -28,109 +28,17 @@
  */
 #include "registry-routes.h"
 #include "http-message.h"
+#include "reference.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* --- the spec's patterns ---------------------------------------------------------------- */
-
-static bool is_lower_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-/* One path component: [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*. Returns where it ends, or NULL. */
-static const char *name_component(const char *s)
-{
-	if (!is_lower_alnum(*s))
-		return NULL;
-	while (is_lower_alnum(*s))
-		s++;
-	for (;;) {
-		const char *t = s;
-		if (*t == '.') {
-			t++;
-		} else if (*t == '_') {
-			t++;
-			if (*t == '_')
-				t++;
-		} else if (*t == '-') {
-			while (*t == '-')
-				t++;
-		} else {
-			return s;
-		}
-		if (!is_lower_alnum(*t)) /* a separator must sit between two alphanumerics */
-			return NULL;
-		s = t;
-		while (is_lower_alnum(*s))
-			s++;
-	}
-}
-
-bool registry_name_valid(const char *name)
-{
-	if (strlen(name) > REGISTRY_NAME_MAX)
-		return false;
-	const char *s = name_component(name);
-	while (s && *s == '/')
-		s = name_component(s + 1);
-	return s && *s == '\0';
-}
-
-bool registry_tag_valid(const char *tag)
-{
-	if (!(isalnum((unsigned char)tag[0]) || tag[0] == '_'))
-		return false;
-	size_t i = 1;
-	for (; tag[i]; i++)
-		if (i > 127 || !(isalnum((unsigned char)tag[i]) || strchr("._-", tag[i])))
-			return false;
-	return true;
-}
-
-/*
- * digest    := algorithm ":" encoded                 (OCI image spec, descriptor.md)
- * algorithm := component (separator component)*      component := [a-z0-9]+, separator := [+._-]
- * encoded   := [a-zA-Z0-9=_-]+
- * and for the registered algorithms, exactly their lowercase hex: sha256 64 digits, sha512 128.
- */
-bool registry_digest_valid(const char *digest)
-{
-	if (strlen(digest) > REGISTRY_REFERENCE_MAX)
-		return false;
-	const char *s = digest;
-	for (;;) {
-		if (!is_lower_alnum(*s))
-			return false;
-		while (is_lower_alnum(*s))
-			s++;
-		if (*s == ':')
-			break;
-		if (*s == '\0' || !strchr("+._-", *s))
-			return false;
-		s++;
-	}
-	size_t algorithm_len = (size_t)(s - digest);
-	const char *encoded = s + 1;
-	size_t len = 0;
-	bool lower_hex = true;
-	for (; encoded[len]; len++) {
-		char c = encoded[len];
-		if (!(isalnum((unsigned char)c) || c == '=' || c == '_' || c == '-'))
-			return false;
-		lower_hex = lower_hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
-	}
-	if (len == 0)
-		return false;
-	if (algorithm_len == 6 && strncmp(digest, "sha256", 6) == 0)
-		return len == 64 && lower_hex;
-	if (algorithm_len == 6 && strncmp(digest, "sha512", 6) == 0)
-		return len == 128 && lower_hex;
-	return true;
-}
+/* The spec's patterns for names, tags and digests are reference.h's: `docker tag` and the
+ * registry must agree on them, so there is one copy, in reference.c. Digests are sha256 only:
+ * a registry that cannot compute an algorithm cannot verify an upload named by it, so it
+ * answers DIGEST_INVALID rather than store bytes it cannot check. */
 
 /* --- errors ----------------------------------------------------------------------------- */
 
@@ -276,9 +184,9 @@ static int take_pagination(struct registry_route *r, const char *query, bool las
 		r->has_n = true;
 	}
 	found = http_query_get(query, "last", r->last, sizeof(r->last));
-	if (found < 0 || (found && last_is_tag && !registry_tag_valid(r->last)))
+	if (found < 0 || (found && last_is_tag && !tag_valid(r->last)))
 		return refuse(r, 400, last_is_tag ? REGISTRY_TAG_INVALID : REGISTRY_NAME_INVALID, "invalid last");
-	if (found && !last_is_tag && !registry_name_valid(r->last))
+	if (found && !last_is_tag && !repository_path_valid(r->last))
 		return refuse(r, 400, REGISTRY_NAME_INVALID, "invalid last");
 	return 0;
 }
@@ -291,7 +199,7 @@ static int take_digest(struct registry_route *r, const char *query, const char *
 		return 0;
 	if (found == 0)
 		return refuse(r, 400, REGISTRY_DIGEST_INVALID, "the digest parameter is missing");
-	if (found < 0 || !registry_digest_valid(r->digest))
+	if (found < 0 || !digest_valid(r->digest))
 		return refuse(r, 400, REGISTRY_DIGEST_INVALID, "malformed digest");
 	return 1;
 }
@@ -350,10 +258,10 @@ static int route_manifest(const char *method, const char *ref, struct registry_r
 		return method_not_allowed(r, "GET, HEAD, PUT, DELETE");
 	snprintf(r->reference, sizeof(r->reference), "%s", ref);
 	if (strchr(ref, ':')) {
-		if (!registry_digest_valid(ref))
+		if (!digest_valid(ref))
 			return refuse(r, 400, REGISTRY_DIGEST_INVALID, "malformed digest");
 		r->reference_is_digest = true;
-	} else if (!registry_tag_valid(ref)) {
+	} else if (!tag_valid(ref)) {
 		return refuse(r, 400, REGISTRY_TAG_INVALID, "a tag is [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}");
 	}
 	return 0;
@@ -367,7 +275,7 @@ static int route_blob(const char *method, const char *digest, struct registry_ro
 		r->op = REGISTRY_BLOB_DELETE;
 	else
 		return method_not_allowed(r, "GET, HEAD, DELETE");
-	if (!registry_digest_valid(digest))
+	if (!digest_valid(digest))
 		return refuse(r, 400, REGISTRY_DIGEST_INVALID, "malformed digest");
 	snprintf(r->reference, sizeof(r->reference), "%s", digest);
 	r->reference_is_digest = true;
@@ -384,7 +292,7 @@ static int route_uploads(const char *method, const char *query, struct registry_
 		return -1;
 	if (mount) {
 		int found = http_query_get(query, "from", r->from, sizeof(r->from));
-		if (found < 0 || (found && !registry_name_valid(r->from)))
+		if (found < 0 || (found && !repository_path_valid(r->from)))
 			return refuse(r, 400, REGISTRY_NAME_INVALID, "invalid from");
 		r->op = REGISTRY_UPLOAD_MOUNT;
 		return 0;
@@ -447,7 +355,7 @@ int registry_route(const char *method, const char *target, struct registry_route
 		return refuse(r, 400, REGISTRY_NAME_INVALID, "invalid repository name");
 	memcpy(r->name, rest, name_len);
 	r->name[name_len] = '\0';
-	if (!registry_name_valid(r->name))
+	if (!repository_path_valid(r->name))
 		return refuse(r, 400, REGISTRY_NAME_INVALID, "invalid repository name");
 
 	switch (kind) {

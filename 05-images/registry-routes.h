@@ -83,10 +83,8 @@ struct registry_route {
  * target is the raw request target (percent-decoding happens here). */
 int registry_route(const char *method, const char *target, struct registry_route *route);
 
-/* The spec's patterns, written out as code. */
-bool registry_name_valid(const char *name);   /* [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/...)* */
-bool registry_tag_valid(const char *tag);     /* [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127} */
-bool registry_digest_valid(const char *digest); /* algorithm ":" encoded (OCI image spec) */
+/* Names, tags and digests are checked with reference.h: repository_path_valid(), tag_valid(),
+ * digest_valid(). */
 
 /* "BLOB_UNKNOWN", its message "blob unknown to registry", and its usual status (404). */
 const char *registry_error_code(enum registry_error e);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "http-message.h"
+#include "reference.h"
 #include "registry-routes.h"
 
 /* A digest of the events: kinds, head fields, body bytes; enough to compare two readings. */
@@ -124,9 +125,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	http_percent_decode(text, strlen(text), true, out, sizeof(out));
 	if (http_split_target(text, out, sizeof(out), &query) == 0)
 		http_query_get(query, "digest", out, sizeof(out));
-	registry_name_valid(text);
-	registry_tag_valid(text);
-	registry_digest_valid(text);
+	repository_path_valid(text);
+	tag_valid(text);
+	digest_valid(text);
 	uint64_t a, b;
 	http_parse_content_range(text, &a, &b);
 	free(text);

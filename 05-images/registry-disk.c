@@ -12,10 +12,11 @@
  *   tags        per repository, a small file holding a manifest's digest; moving a tag is
  *               replacing that file (rename(2), atomic)
  *
- * Uploads in progress live in memory (one blob_writer each, an unnamed file and a running
- * hash), so a PATCH costs a write and a hash update, and the closing PUT only compares two
- * digests. A registry that restarts forgets its unfinished uploads, and the kernel frees
- * their bytes: clients start those again, as they do after any error.
+ * Uploads in progress live in memory (one blob_writer of blob-store.h each: a file in
+ * ROOT/ingest/ and a running hash), so a PATCH costs a write and a hash update, and the
+ * closing PUT only compares two digests before the rename into blobs/. A registry that
+ * restarts forgets its unfinished uploads and clears ingest/: clients start those again, as
+ * they do after any error.
  *
  * Every handler thread of the server calls in here at once: the upload table has a lock,
  * each upload its own (its bytes must go in order), and everything on disk is either
@@ -24,7 +25,7 @@
  * Read next: registry-api.c, which calls these functions for each request.
  */
 #include "registry-disk.h"
-#include "blob-writer.h"
+#include "blob-store.h"
 #include "error.h"
 #include "files.h"
 #include "json.h"
@@ -52,7 +53,7 @@
 struct upload {
 	char id[REGISTRY_UPLOAD_ID_MAX + 1];
 	char name[REGISTRY_NAME_MAX + 1];
-	struct blob_writer writer;
+	struct blob_writer *writer; /* NULL once finished or cancelled */
 	pthread_mutex_t lock;  /* one request at a time writes an upload's bytes, in order */
 	unsigned refs;         /* requests using it, plus one while it is in the table */
 	time_t last_used;
@@ -60,7 +61,6 @@ struct upload {
 
 struct registry_disk {
 	char root[PATH_MAX];
-	char blobs[PATH_MAX];
 	pthread_mutex_t lock; /* the upload table and refcounts */
 	struct upload *uploads[MAX_UPLOADS];
 };
@@ -145,7 +145,7 @@ static int disk_blob_open(void *ctx, const char *name, const char *digest, int *
 		return -1;
 	if (!exists(path))
 		return REGISTRY_BLOB_UNKNOWN;
-	if (blob_path(d->blobs, digest, path, sizeof(path)) < 0)
+	if (blob_path(d->root, digest, path, sizeof(path)) < 0)
 		return -1;
 	*fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0)
@@ -181,7 +181,7 @@ static int disk_blob_mount(void *ctx, const char *name, const char *digest, cons
 	if (from[0]) {
 		if (repo_path(d, path, from, "_layers", hex_of(digest)) < 0)
 			return -1;
-	} else if (blob_path(d->blobs, digest, path, sizeof(path)) < 0) {
+	} else if (blob_path(d->root, digest, path, sizeof(path)) < 0) {
 		return -1;
 	}
 	if (!exists(path))
@@ -193,7 +193,7 @@ static int disk_blob_mount(void *ctx, const char *name, const char *digest, cons
 
 static void upload_free(struct upload *u)
 {
-	blob_writer_abort(&u->writer);
+	blob_writer_abort(u->writer);
 	pthread_mutex_destroy(&u->lock);
 	free(u);
 }
@@ -245,7 +245,7 @@ static int disk_upload_start(void *ctx, const char *name, char id[REGISTRY_UPLOA
 	for (size_t i = 0; i < sizeof(r); i++)
 		snprintf(u->id + 2 * i, 3, "%02x", r[i]);
 	snprintf(u->name, sizeof(u->name), "%s", name);
-	if (blob_writer_open(&u->writer, d->blobs) < 0) {
+	if (!(u->writer = blob_writer_new(d->root))) {
 		free(u);
 		return -1;
 	}
@@ -282,7 +282,7 @@ static int disk_upload_size(void *ctx, const char *name, const char *id, uint64_
 	if (!u)
 		return REGISTRY_BLOB_UPLOAD_UNKNOWN;
 	pthread_mutex_lock(&u->lock);
-	*size = u->writer.size;
+	*size = u->writer ? blob_writer_size(u->writer) : 0;
 	pthread_mutex_unlock(&u->lock);
 	upload_unref(d, u);
 	return 0;
@@ -296,7 +296,7 @@ static int disk_upload_write(void *ctx, const char *name, const char *id, const 
 		return REGISTRY_BLOB_UPLOAD_UNKNOWN;
 	pthread_mutex_lock(&u->lock);
 	/* finished: a finish or cancel took it while this request waited for the lock */
-	int rc = u->writer.fd < 0 ? REGISTRY_BLOB_UPLOAD_UNKNOWN : blob_writer_write(&u->writer, data, size);
+	int rc = !u->writer ? REGISTRY_BLOB_UPLOAD_UNKNOWN : blob_writer_write(u->writer, data, size);
 	pthread_mutex_unlock(&u->lock);
 	upload_unref(d, u);
 	return rc;
@@ -309,11 +309,15 @@ static int disk_upload_finish(void *ctx, const char *name, const char *id, const
 	if (!u)
 		return REGISTRY_BLOB_UPLOAD_UNKNOWN;
 	pthread_mutex_lock(&u->lock);
-	int rc = u->writer.fd < 0 ? REGISTRY_BLOB_UPLOAD_UNKNOWN : blob_writer_commit(&u->writer, digest);
+	/* commit fills got whatever happens, so a mismatch (the bytes are dropped) is told
+	 * apart from a failing disk. */
+	char got[SHA256_DIGEST_SIZE] = "";
+	int rc = !u->writer ? REGISTRY_BLOB_UPLOAD_UNKNOWN : blob_writer_commit(u->writer, digest, got);
+	u->writer = NULL;
 	pthread_mutex_unlock(&u->lock);
 	upload_unref(d, u);
-	if (rc == 1)
-		return REGISTRY_DIGEST_INVALID; /* the bytes hash to something else: dropped */
+	if (rc < 0 && got[0] && strcmp(got, digest) != 0)
+		return REGISTRY_DIGEST_INVALID;
 	if (rc != 0)
 		return rc;
 	return link_layer(d, name, digest);
@@ -326,7 +330,8 @@ static int disk_upload_cancel(void *ctx, const char *name, const char *id)
 	if (!u)
 		return REGISTRY_BLOB_UPLOAD_UNKNOWN;
 	pthread_mutex_lock(&u->lock);
-	blob_writer_abort(&u->writer);
+	blob_writer_abort(u->writer);
+	u->writer = NULL;
 	pthread_mutex_unlock(&u->lock);
 	upload_unref(d, u);
 	return 0;
@@ -389,7 +394,7 @@ static int disk_manifest_get(void *ctx, const char *name, const char *reference,
 		return error_errno() == ENOENT ? REGISTRY_MANIFEST_UNKNOWN : -1;
 	snprintf(out->media_type, sizeof(out->media_type), "%.*s", (int)strcspn(type, "\n"), type);
 	free(type);
-	if (blob_path(d->blobs, digest, path, sizeof(path)) < 0)
+	if (blob_path(d->root, digest, path, sizeof(path)) < 0)
 		return -1;
 	out->body = read_file(path, &out->size);
 	if (!out->body)
@@ -457,26 +462,18 @@ static int disk_manifest_put(void *ctx, const char *name, const char *reference,
 	if (rc != 0)
 		return rc;
 	/* The bytes are stored exactly as pushed: re-encoding them would change the digest. */
-	struct blob_writer w;
-	if (blob_writer_open(&w, d->blobs) < 0)
-		return -1;
-	if (blob_writer_write(&w, body, size) < 0) {
-		blob_writer_abort(&w);
-		return -1;
-	}
-	rc = blob_writer_commit(&w, is_digest_reference(reference) ? reference : NULL);
-	if (rc == 1)
-		return REGISTRY_DIGEST_INVALID; /* PUT manifests/<digest> with other bytes */
-	if (rc < 0)
-		return -1;
-	snprintf(digest, REGISTRY_REFERENCE_MAX + 1, "%s", w.digest);
+	const char *expected = is_digest_reference(reference) ? reference : NULL;
+	char got[SHA256_DIGEST_SIZE] = "";
+	if (blob_write(d->root, body, size, expected, got) < 0)
+		return expected && got[0] && strcmp(got, expected) != 0 ? REGISTRY_DIGEST_INVALID : -1;
+	snprintf(digest, REGISTRY_REFERENCE_MAX + 1, "%s", got);
 	char path[PATH_MAX], line[300];
 	snprintf(line, sizeof(line), "%s\n", media_type);
-	if (repo_path(d, path, name, "_manifests", hex_of(w.digest)) < 0 || publish_file(d, path, line) < 0)
+	if (repo_path(d, path, name, "_manifests", hex_of(got)) < 0 || publish_file(d, path, line) < 0)
 		return -1;
 	if (is_digest_reference(reference))
 		return 0;
-	snprintf(line, sizeof(line), "%s\n", w.digest);
+	snprintf(line, sizeof(line), "%s\n", got);
 	if (repo_path(d, path, name, "_tags", reference) < 0 || publish_file(d, path, line) < 0)
 		return -1;
 	return 0;
@@ -661,10 +658,10 @@ struct registry_disk *registry_disk_open(const char *root)
 		free(d);
 		return NULL;
 	}
-	snprintf(d->blobs, sizeof(d->blobs), "%s/blobs", root);
 	snprintf(tmp, sizeof(tmp), "%s/tmp", root);
-	/* Leftovers of a crash in tmp/ were never visible; clear them. */
-	if ((is_directory(tmp) && remove_tree(tmp) < 0) || make_dirs(tmp, 0755) < 0 || make_dirs(d->blobs, 0755) < 0) {
+	/* Leftovers of a crash in tmp/ and ingest/ were never visible; clear them. */
+	if ((is_directory(tmp) && remove_tree(tmp) < 0) || make_dirs(tmp, 0755) < 0 || blob_store_init(root) < 0 ||
+	    blob_ingest_cleanup(root) < 0) {
 		fail_context("cannot open the registry store in \"%s\"", root);
 		free(d);
 		return NULL;

@@ -6,9 +6,11 @@
  *   ROOT/repositories/<name>/_manifests/<hex>     this repository has that manifest (holds
  *                                                 its media type)
  *   ROOT/repositories/<name>/_tags/<tag>          holds the digest the tag points at
+ *   ROOT/ingest/, ROOT/tmp/                       being written, not visible
  *
  * Names never collide with "_layers" and friends: a component of a repository name starts
- * with [a-z0-9]. Uploads in progress have no name on disk at all (blob-writer.h).
+ * with [a-z0-9]. Uploads in progress are files in ROOT/ingest/ (blob-store.h), renamed into
+ * blobs/ only once their digest matched.
  */
 #ifndef TINYDOCK_REGISTRY_DISK_H
 #define TINYDOCK_REGISTRY_DISK_H

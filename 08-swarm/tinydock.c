@@ -21,6 +21,7 @@
 #include "proxy.h"
 #include "format-commands.h"
 #include "layer-cmd.h"
+#include "registry-commands.h"
 #include "rootfs.h"
 #include "security.h"
 
@@ -44,6 +45,9 @@ static const struct command commands[] = {
 	{ "cgroup", cmd_cgroup, "03-cgroups", "Show the cgroup layout (info), run a command under limits (run)" },
 	{ "layer", cmd_layer, "04-layers", "Make, inspect, apply and stack image layers by hand" },
 	{ "sha256sum", cmd_sha256sum, "05-images", "Print SHA-256 digests of files, as sha256sum does" },
+	{ "registry", cmd_registry, "05-images", "Run a registry (serve) or list what one holds (ls)" },
+	{ "push", cmd_push, "05-images", "Upload an image to a registry" },
+	{ "pull", cmd_pull, "05-images", "Download an image from a registry" },
 	{ "gunzip", cmd_gunzip, "05-images", "Decompress gzip data from stdin to stdout (inflate)" },
 };
 

@@ -1,0 +1,84 @@
+/*
+ * registry-client.h - the client side of the distribution API: what push and pull send.
+ *
+ * Blob and manifest operations on one repository of one registry, over one kept-alive
+ * connection (reopened when the server closes it), and on top of them the image-level
+ * push and pull of a manifest and everything it names, between a registry and a local
+ * blob store (blob-store.h: the image store's root, or any folder with blobs/).
+ */
+#ifndef TINYDOCK_REGISTRY_CLIENT_H
+#define TINYDOCK_REGISTRY_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "http-client.h"
+#include "sha256.h"
+
+/* The media types push and pull deal in (OCI image spec, Docker's image manifest v2.2). */
+#define MEDIA_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define MEDIA_OCI_INDEX "application/vnd.oci.image.index.v1+json"
+#define MEDIA_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
+#define MEDIA_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+
+struct registry_client {
+	struct http_client http;
+	bool connected;
+	char addr[256];        /* "localhost:5000" */
+	char repository[256];  /* "shop/web" */
+	int timeout_ms;
+	uint64_t chunk_size;   /* push: 0 sends each blob in one PUT; N sends PATCHes of N bytes */
+	FILE *progress;        /* where progress lines go (NULL: none) */
+	bool progress_tty;     /* redraw one line per blob; else one line when each blob is done */
+};
+
+/* Prepare a client for addr ("localhost:5000") and a repository ("shop/web"); connects on the
+ * first request. */
+void registry_client_init(struct registry_client *c, const char *addr, const char *repository);
+void registry_client_close(struct registry_client *c);
+
+/* GET /v2/: 0 when it is a v2 registry, -1 with a message otherwise. */
+int registry_ping(struct registry_client *c);
+
+/* HEAD a blob: 1 present (*size set, may be NULL), 0 absent, -1 on error. */
+int registry_blob_exists(struct registry_client *c, const char *digest, uint64_t *size);
+
+/* Upload size bytes of fd as blob digest, unless the registry has it already (HEAD first):
+ * 1 skipped, 0 uploaded, -1 on error (the registry's error message included). */
+int registry_blob_push(struct registry_client *c, const char *digest, int fd, uint64_t size);
+
+/* Download a blob into the blob store at root, verified against its digest before it is
+ * named there (blob-store.h). expected_size (0: unknown) is checked too. */
+int registry_blob_pull(struct registry_client *c, const char *digest, uint64_t expected_size, const char *root);
+
+/* PUT a manifest under reference (a tag or its digest); digest gets what the registry says. */
+int registry_manifest_put(struct registry_client *c, const char *reference, const char *media_type, const void *body,
+			  size_t size, char digest[SHA256_DIGEST_SIZE]);
+
+/* GET a manifest (any of the media types above); body is malloc'd (NUL-terminated). The body
+ * is hashed: by digest it must match the reference, by tag the registry's
+ * Docker-Content-Digest when it sends one. */
+int registry_manifest_get(struct registry_client *c, const char *reference, char **body, size_t *size,
+			  char media_type[256], char digest[SHA256_DIGEST_SIZE]);
+
+/* GET a listing, following Link pages: path is "/v2/_catalog" or "/v2/<name>/tags/list", key
+ * "repositories" or "tags". items is a malloc'd array of malloc'd strings. */
+int registry_list(struct registry_client *c, const char *path, const char *key, char ***items, size_t *count);
+
+/* --- images ------------------------------------------------------------------------------- */
+
+/* Push the manifest blob manifest_digest of the store at root, and every blob it names (for an
+ * index, its manifests and theirs), then tag it as tag. Blobs the registry has are skipped. */
+int registry_push_image(struct registry_client *c, const char *root, const char *manifest_digest, const char *tag);
+
+/* Pull reference (tag or digest) into the store at root: the manifest (for an index, the one
+ * for this machine's platform, linux/amd64 or linux/arm64, as Docker picks it), its config
+ * and layers; blobs already in the store are not fetched again. digest gets the manifest's
+ * (the image's) digest, size its size; index_digest (may be NULL) the digest of what the
+ * reference named when that was an index ("" otherwise). */
+int registry_pull_image(struct registry_client *c, const char *root, const char *reference,
+			char digest[SHA256_DIGEST_SIZE], uint64_t *size, char index_digest[SHA256_DIGEST_SIZE]);
+
+#endif

@@ -1,0 +1,319 @@
+/*
+ * test_registry_interop.c - `tinydock registry serve` with the real tools (05-images).
+ *
+ * Our registry runs as the binary users run (`tinydock registry serve` on a loopback port
+ * the kernel picks, its store in the test's sandbox), and the other side is:
+ *   - tinydock push and pull themselves, between two image stores;
+ *   - skopeo copy, both ways, from and to OCI layouts made by the test;
+ *   - the Docker daemon (docker push, docker pull), when one can be started here: its own
+ *     dockerd with --iptables=false --ip-forward=false --bridge=none and all its folders
+ *     and its socket in the sandbox, stopped by pid.
+ * Each peer that is not installed is skipped with a message.
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "files.h"
+#include "harness.h"
+#include "http-client.h"
+#include "oci-fixture.h"
+
+struct child {
+	pid_t pid;
+	char addr[64];
+	char log[4096];
+};
+
+/* Start a program as our child with its output in log; it dies with the test. */
+static pid_t spawn(const char *const argv[], const char *log)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void stop(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 200; i++) {
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return;
+		usleep(50000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* The port a registry wrote in its log ("listening on ... port N"), waiting for it. */
+static int port_from_log(const char *log)
+{
+	for (int i = 0; i < 200; i++) {
+		size_t size;
+		char *text = read_file(log, &size);
+		const char *at = text ? strstr(text, " port ") : NULL;
+		int port = at ? atoi(at + 6) : 0;
+		free(text);
+		if (port > 0)
+			return port;
+		usleep(50000);
+	}
+	ck_abort_msg("the registry did not start (see %s)", log);
+	return -1;
+}
+
+static void start_ours(struct child *c)
+{
+	char root[4096];
+	snprintf(root, sizeof(root), "%s/registry", sandbox.dir);
+	snprintf(c->log, sizeof(c->log), "%s/registry-serve.log", sandbox.dir);
+	const char *argv[] = { tinydock_binary(), "registry", "serve", "--addr", "127.0.0.1:0", "--root", root, NULL };
+	c->pid = spawn(argv, c->log);
+	snprintf(c->addr, sizeof(c->addr), "127.0.0.1:%d", port_from_log(c->log));
+}
+
+static struct run_result run(const char *const argv[])
+{
+	struct run_result r = run_program(NULL, 120, argv);
+	ck_assert_msg(r.status == 0, "%s failed (%d): %s%s", argv[0], r.status, r.out, r.err);
+	return r;
+}
+
+static bool file_has(const char *path, const char *text)
+{
+	size_t size;
+	char *content = read_file(path, &size);
+	bool found = content && strstr(content, text);
+	free(content);
+	return found;
+}
+
+START_TEST(tinydock_push_and_pull_carry_an_image_between_two_stores)
+{
+	struct child ours;
+	start_ours(&ours);
+	char src[4096], dst[4096], ref[256], manifest[SHA256_DIGEST_SIZE], index[4200];
+	snprintf(src, sizeof(src), "%s/src", sandbox.dir);
+	snprintf(dst, sizeof(dst), "%s/dst", sandbox.dir);
+	snprintf(ref, sizeof(ref), "%s/shop/web:1.0", ours.addr);
+	oci_fixture_image(src, ref, 3, 200000, manifest);
+
+	struct run_result r = run_tinydock(NULL, 60, "push", "--store", src, ref, NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "The push refers to repository"));
+	ck_assert_ptr_nonnull(strstr(r.out, ": Pushed "));
+	ck_assert_ptr_nonnull(strstr(r.out, manifest));
+	run_free(&r);
+	r = run_tinydock(NULL, 60, "push", "--store", src, "--chunk-size", "64k", ref, NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "Layer already exists"));
+	run_free(&r);
+
+	r = run_tinydock(NULL, 60, "pull", "--store", dst, ref, NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "Pull complete"));
+	run_free(&r);
+	snprintf(index, sizeof(index), "%s/index.json", dst);
+	ck_assert(file_has(index, manifest));
+	r = run_tinydock(NULL, 60, "pull", "--store", dst, ref, NULL);
+	ck_assert_ptr_nonnull(strstr(r.out, "Already exists"));
+	run_free(&r);
+
+	r = run_tinydock(NULL, 60, "registry", "ls", ours.addr, NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "shop/web"));
+	ck_assert_ptr_nonnull(strstr(r.out, "1.0"));
+	run_free(&r);
+
+	r = run_tinydock(NULL, 60, "pull", "--store", dst, "localhost:1/none", NULL);
+	ck_assert_int_eq(r.status, 125);
+	run_free(&r);
+	stop(ours.pid);
+}
+END_TEST
+
+START_TEST(registry_serve_d_prints_its_pid_and_serves_until_stopped)
+{
+	char root[4096], log[4200];
+	snprintf(root, sizeof(root), "%s/registry-d", sandbox.dir);
+	struct run_result r = run_tinydock(NULL, 20, "registry", "serve", "-d", "--addr", "127.0.0.1:0", "--root", root, NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	pid_t pid = atoi(r.out);
+	run_free(&r);
+	ck_assert_int_gt(pid, 1);
+	snprintf(log, sizeof(log), "%s/registry.log", root);
+	char addr[64];
+	snprintf(addr, sizeof(addr), "127.0.0.1:%d", port_from_log(log));
+	r = run_tinydock(NULL, 20, "registry", "ls", addr, NULL);
+	int status = r.status;
+	run_free(&r);
+	kill(pid, SIGTERM); /* not our child (it detached): wait for it to be gone */
+	bool gone = false;
+	for (int i = 0; i < 100 && !gone; i++, usleep(50000))
+		gone = kill(pid, 0) < 0;
+	if (!gone)
+		kill(pid, SIGKILL);
+	ck_assert_int_eq(status, 0);
+	ck_assert(gone);
+	ck_assert(file_has(log, "registry: stopped"));
+}
+END_TEST
+
+START_TEST(skopeo_copies_an_image_to_our_registry_and_back)
+{
+	if (!have_program("skopeo")) {
+		harness_skip("skopeo is not installed (apt-get install skopeo)");
+		return;
+	}
+	struct child ours;
+	start_ours(&ours);
+	char a[4096], b[4096], dst[4096], from[4200], to[4200], remote[256], manifest[SHA256_DIGEST_SIZE];
+	snprintf(a, sizeof(a), "%s/a", sandbox.dir);
+	snprintf(b, sizeof(b), "%s/b", sandbox.dir);
+	snprintf(dst, sizeof(dst), "%s/dst", sandbox.dir);
+	oci_fixture_image(a, "1.0", 2, 100000, manifest);
+	snprintf(from, sizeof(from), "oci:%s:1.0", a);
+	snprintf(to, sizeof(to), "docker://%s/skopeo/web:1.0", ours.addr);
+	const char *push[] = { "skopeo", "copy", "--dest-tls-verify=false", from, to, NULL };
+	struct run_result r = run(push);
+	run_free(&r);
+	snprintf(from, sizeof(from), "docker://%s/skopeo/web:1.0", ours.addr);
+	snprintf(to, sizeof(to), "oci:%s:1.0", b);
+	const char *pull[] = { "skopeo", "copy", "--src-tls-verify=false", from, to, NULL };
+	r = run(pull);
+	run_free(&r);
+	/* skopeo compresses uncompressed layers for a registry, so the image it pushed has a
+	 * digest of its own: the one it wrote back into b. tinydock pulls that same image. */
+	char index[4200], pushed[SHA256_DIGEST_SIZE];
+	snprintf(index, sizeof(index), "%s/index.json", b);
+	size_t size;
+	char *text = read_file(index, &size);
+	ck_assert_ptr_nonnull(text);
+	const char *at = strstr(text, "sha256:");
+	ck_assert_ptr_nonnull(at);
+	snprintf(pushed, sizeof(pushed), "%.71s", at);
+	free(text);
+	snprintf(remote, sizeof(remote), "%s/skopeo/web:1.0", ours.addr);
+	r = run_tinydock(NULL, 60, "pull", "--store", dst, remote, NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, pushed));
+	run_free(&r);
+	snprintf(index, sizeof(index), "%s/index.json", dst);
+	ck_assert(file_has(index, pushed));
+	(void)manifest;
+	/* skopeo tried TLS first on the plain port, and was closed cleanly. */
+	stop(ours.pid);
+}
+END_TEST
+
+/* A Docker daemon of our own: folders and socket in the sandbox, no iptables, no bridge. */
+static bool start_dockerd(struct child *d, char *host, size_t size)
+{
+	if (!have_program("dockerd") || !have_program("docker") || !have_program("skopeo")) {
+		harness_skip("dockerd, docker or skopeo is not installed (apt-get install docker.io skopeo)");
+		return false;
+	}
+	char data[4096], exec_root[4096], pidfile[4096];
+	snprintf(data, sizeof(data), "%s/docker-data", sandbox.dir);
+	snprintf(exec_root, sizeof(exec_root), "/tmp/tdk-exec-%d", (int)getpid()); /* short: it holds sockets */
+	snprintf(pidfile, sizeof(pidfile), "%s/docker.pid", sandbox.dir);
+	snprintf(host, size, "unix:///tmp/tdk-%d.sock", (int)getpid());
+	snprintf(d->log, sizeof(d->log), "%s/dockerd.log", sandbox.dir);
+	const char *argv[] = { "dockerd", "--iptables=false", "--ip-forward=false", "--bridge=none", "--data-root", data,
+			       "--exec-root", exec_root, "--pidfile", pidfile, "-H", host, NULL };
+	d->pid = spawn(argv, d->log);
+	for (int i = 0; i < 120; i++) {
+		const char *version[] = { "docker", "-H", host, "version", NULL };
+		struct run_result r = run_program(NULL, 10, version);
+		int status = r.status;
+		run_free(&r);
+		if (status == 0)
+			return true;
+		if (waitpid(d->pid, NULL, WNOHANG) == d->pid)
+			break;
+		usleep(250000);
+	}
+	stop(d->pid);
+	harness_skip("dockerd could not be started here (see %s)", d->log);
+	return false;
+}
+
+START_TEST(docker_pushes_to_and_pulls_from_our_registry)
+{
+	struct child docker;
+	char host[128];
+	if (!start_dockerd(&docker, host, sizeof(host)))
+		return;
+	struct child ours;
+	start_ours(&ours);
+	char a[4096], from[4200], to[4200], remote[256], manifest[SHA256_DIGEST_SIZE];
+	snprintf(a, sizeof(a), "%s/a", sandbox.dir);
+	oci_fixture_image(a, "1.0", 2, 100000, manifest);
+	snprintf(from, sizeof(from), "oci:%s:1.0", a);
+	snprintf(to, sizeof(to), "docker-archive:%s/image.tar:interop/web:1.0", sandbox.dir);
+	const char *archive[] = { "skopeo", "copy", from, to, NULL };
+	struct run_result r = run(archive);
+	run_free(&r);
+	snprintf(remote, sizeof(remote), "%s/interop/web:1.0", ours.addr);
+	const char *load[] = { "docker", "-H", host, "load", "-i", to + strlen("docker-archive:"), NULL };
+	*strrchr((char *)load[5], ':') = '\0';
+	*strrchr((char *)load[5], ':') = '\0';
+	r = run(load);
+	run_free(&r);
+	const char *tag[] = { "docker", "-H", host, "tag", "interop/web:1.0", remote, NULL };
+	r = run(tag);
+	run_free(&r);
+	const char *push[] = { "docker", "-H", host, "push", remote, NULL };
+	r = run(push);
+	ck_assert_ptr_nonnull(strstr(r.out, "digest: sha256:"));
+	run_free(&r);
+	const char *rmi[] = { "docker", "-H", host, "rmi", remote, "interop/web:1.0", NULL };
+	r = run(rmi);
+	run_free(&r);
+	const char *pull[] = { "docker", "-H", host, "pull", remote, NULL };
+	r = run(pull);
+	ck_assert_ptr_nonnull(strstr(r.out, "Downloaded newer image"));
+	run_free(&r);
+	const char *rmi2[] = { "docker", "-H", host, "rmi", remote, NULL };
+	r = run_program(NULL, 60, rmi2);
+	run_free(&r);
+	stop(ours.pid);
+	stop(docker.pid);
+	char socket_path[128];
+	snprintf(socket_path, sizeof(socket_path), "%s", host + strlen("unix://"));
+	unlink(socket_path);
+	char exec_root[64];
+	snprintf(exec_root, sizeof(exec_root), "/tmp/tdk-exec-%d", (int)getpid());
+	remove_tree(exec_root);
+}
+END_TEST
+
+Suite *registry_interop_suite(void)
+{
+	Suite *s = suite_create("registry_interop");
+	TCase *t = tcase_create("tools");
+	harness_use_sandbox(t);
+	tcase_set_timeout(t, 240);
+	tcase_add_test(t, tinydock_push_and_pull_carry_an_image_between_two_stores);
+	tcase_add_test(t, registry_serve_d_prints_its_pid_and_serves_until_stopped);
+	tcase_add_test(t, skopeo_copies_an_image_to_our_registry_and_back);
+	tcase_add_test(t, docker_pushes_to_and_pulls_from_our_registry);
+	suite_add_tcase(s, t);
+	return s;
+}

@@ -21,6 +21,7 @@
 #include "proxy.h"
 #include "format-commands.h"
 #include "container-cmd.h"
+#include "image-run.h"
 #include "layer-cmd.h"
 #include "overlay-run.h"
 #include "rootfs.h"
@@ -32,6 +33,7 @@
 /* `run` with the later chapters' extensions (02-namespaces/run-extension.h), in this order:
  * each prepare hook may use what the ones before it set up (WAVE2-CONTRACTS.md). */
 static const struct run_extension *const run_extensions[] = {
+	&image_run_extension,   /* 05-images: IMAGE operand, config defaults, layers as lowers */
 	&overlay_run_extension, /* 04-layers: the rootfs as an overlay (image layers or --rootfs DIR) */
 };
 

@@ -20,13 +20,28 @@
 #include "network.h"
 #include "proxy.h"
 #include "format-commands.h"
+#include "container-cmd.h"
+#include "image-run.h"
 #include "layer-cmd.h"
+#include "overlay-run.h"
 #include "registry-commands.h"
 #include "rootfs.h"
 #include "security.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* `run` with the later chapters' extensions (02-namespaces/run-extension.h), in this order:
+ * each prepare hook may use what the ones before it set up (WAVE2-CONTRACTS.md). */
+static const struct run_extension *const run_extensions[] = {
+	&image_run_extension,   /* 05-images: IMAGE operand, config defaults, layers as lowers */
+	&overlay_run_extension, /* 04-layers: the rootfs as an overlay (image layers or --rootfs DIR) */
+};
+
+static int cmd_run_linked(int argc, char **argv)
+{
+	return run_with_extensions(argc, argv, run_extensions, sizeof(run_extensions) / sizeof(run_extensions[0]));
+}
 
 struct command {
 	const char *name;
@@ -38,12 +53,15 @@ struct command {
 static const struct command commands[] = {
 	{ "rootfs", cmd_rootfs, "01-chroot", "Make a minimal root filesystem from the host's static busybox" },
 	{ "chroot", cmd_chroot, "01-chroot", "Run a command with its root folder changed (chroot(2))" },
-	{ "run", cmd_run, "02-namespaces", "Run a command in a new container (namespaces, pivot_root, PID 1)" },
+	{ "run", cmd_run_linked, "02-namespaces", "Run a command in a new container (namespaces, pivot_root, PID 1)" },
 	{ "seccomp", cmd_seccomp, "02-namespaces", "Print a container's seccomp filter, instruction by instruction" },
 	{ "network", cmd_network, "02-namespaces", "Manage networks: bridges, veth pairs, addresses" },
 	{ "proxy", cmd_proxy, "02-namespaces", "Forward host ports to an address, as -p does (like docker-proxy)" },
 	{ "cgroup", cmd_cgroup, "03-cgroups", "Show the cgroup layout (info), run a command under limits (run)" },
 	{ "layer", cmd_layer, "04-layers", "Make, inspect, apply and stack image layers by hand" },
+	{ "diff", cmd_diff, "04-layers", "Inspect changes to files or folders on a container's filesystem" },
+	{ "export", cmd_export, "04-layers", "Export a container's filesystem as a tar archive" },
+	{ "import", cmd_import, "04-layers", "Unpack a filesystem tarball into a new layer folder" },
 	{ "sha256sum", cmd_sha256sum, "05-images", "Print SHA-256 digests of files, as sha256sum does" },
 	{ "registry", cmd_registry, "05-images", "Run a registry (serve) or list what one holds (ls)" },
 	{ "push", cmd_push, "05-images", "Upload an image to a registry" },

@@ -15,13 +15,9 @@
 #include <stdio.h>
 
 #include "http-client.h"
+#include "oci.h" /* the media types */
 #include "sha256.h"
 
-/* The media types push and pull deal in (OCI image spec, Docker's image manifest v2.2). */
-#define MEDIA_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MEDIA_OCI_INDEX "application/vnd.oci.image.index.v1+json"
-#define MEDIA_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define MEDIA_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
 
 struct registry_client {
 	struct http_client http;

@@ -4,7 +4,8 @@
  * Lecture: "Docker Hub (for distributing containers)". `registry serve` is the hub: the
  * HTTP server of http-server.c answering with registry-api.c over the files of
  * registry-disk.c. `push` and `pull` are the two directions of registry-client.c between
- * that hub and the local image store (an OCI image layout at $TINYDOCK_ROOT, image-store.h):
+ * that hub and the local image store (an OCI image layout at $TINYDOCK_ROOT, image-store.h:
+ * push reads an image by name there, pull adds blobs and then names the image):
  *
  *     tinydock registry serve -d                   # a registry on 127.0.0.1:5000
  *     tinydock push localhost:5000/shop/web:1.0    # an image of the store, to it
@@ -19,6 +20,7 @@
 #include "error.h"
 #include "files.h"
 #include "http-server.h"
+#include "image-store.h"
 #include "json.h"
 #include "reference.h"
 #include "registry-api.h"
@@ -35,17 +37,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #define DEFAULT_ADDR "127.0.0.1:5000"
-
-/* $TINYDOCK_ROOT, as DESIGN.md defines it (state_root() of files.h once it lands there). */
-static const char *images_root(void)
-{
-	const char *root = getenv("TINYDOCK_ROOT");
-	return root && *root ? root : "/var/lib/tinydock";
-}
 
 /* --- registry serve -------------------------------------------------------------------------- */
 
@@ -126,7 +120,7 @@ static int registry_serve(int argc, char **argv)
 	};
 	const char *addr = DEFAULT_ADDR;
 	char root[PATH_MAX];
-	snprintf(root, sizeof(root), "%s/registry", images_root());
+	snprintf(root, sizeof(root), "%s/registry", state_root());
 	bool background = false;
 	int c;
 	optind = 1;
@@ -228,103 +222,6 @@ int cmd_registry(int argc, char **argv)
 	return usage_error("registry", "unknown command \"%s\"", argv[1]);
 }
 
-/* --- the local side: names in the store's index.json ------------------------------------------- */
-/* The image store (image-store.h) keeps its names in index.json, one descriptor per name with
- * the annotation org.opencontainers.image.ref.name, under the flock(2) of index.lock. Until
- * push and pull call its functions, these two do the same on the same files. */
-
-#define REF_NAME "org.opencontainers.image.ref.name"
-
-static int store_find(const char *root, const char *name, char digest[SHA256_DIGEST_SIZE])
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/index.json", root);
-	struct json *index = json_parse_file(path);
-	if (!index)
-		return fail_errno(ENOENT, "No such image: %s", name);
-	const char *found = NULL;
-	json_for_each(desc, json_get(index, "manifests")) {
-		const char *ref = json_get_string(json_get(desc, "annotations"), REF_NAME);
-		if (ref && strcmp(ref, name) == 0)
-			found = json_get_string(desc, "digest");
-	}
-	int rc = found && digest_valid(found) ? 0 : fail_errno(ENOENT, "No such image: %s", name);
-	if (rc == 0)
-		snprintf(digest, SHA256_DIGEST_SIZE, "%s", found);
-	json_free(index);
-	return rc;
-}
-
-static int store_tag(const char *root, const char *name, const char *digest, uint64_t size, const char *media_type)
-{
-	char path[PATH_MAX], lock_path[PATH_MAX];
-	snprintf(lock_path, sizeof(lock_path), "%s/index.lock", root);
-	snprintf(path, sizeof(path), "%s/index.json", root);
-	int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (lock < 0 || flock(lock, LOCK_EX) < 0) {
-		fail_sys("cannot lock \"%s\"", lock_path);
-		if (lock >= 0)
-			close(lock);
-		return -1;
-	}
-	struct json *index = access(path, F_OK) == 0 ? json_parse_file(path) : NULL;
-	if (!index && access(path, F_OK) != 0) {
-		index = json_new_object();
-		json_add_int(index, "schemaVersion", 2);
-		json_add(index, "manifests", json_new_array());
-	}
-	int rc = index ? 0 : -1;
-	struct json *list = json_get(index, "manifests");
-	struct json *desc = json_new_object();
-	if (rc == 0 && list && desc) {
-		/* Drop the name from the entry that has it, then add the new entry. */
-		struct json *kept = json_new_array();
-		json_for_each(old, list) {
-			const char *ref = json_get_string(json_get(old, "annotations"), REF_NAME);
-			if (!ref || strcmp(ref, name) != 0)
-				json_append(kept, json_copy(old));
-		}
-		json_add_string(desc, "mediaType", media_type);
-		json_add_string(desc, "digest", digest);
-		json_add_int(desc, "size", (int64_t)size);
-		struct json *annotations = json_add(desc, "annotations", json_new_object());
-		json_add_string(annotations, REF_NAME, name);
-		json_append(kept, desc);
-		desc = NULL;
-		json_set(index, "manifests", kept);
-		size_t length;
-		char *text = json_write(index, 0, &length);
-		rc = text ? write_file_atomic(path, text, length, 0644) : -1;
-		free(text);
-		char layout[PATH_MAX];
-		snprintf(layout, sizeof(layout), "%s/oci-layout", root);
-		if (rc == 0 && access(layout, F_OK) != 0)
-			rc = write_file_atomic(layout, "{\"imageLayoutVersion\":\"1.0.0\"}\n", 31, 0644);
-	} else {
-		rc = fail_errno(0, "\"%s\" is not an image index", path);
-	}
-	json_free(desc);
-	json_free(index);
-	close(lock);
-	return rc;
-}
-
-/* The media type a manifest of the store declares (an index entry must carry it). */
-static const char *stored_media_type(const char *root, const char *digest)
-{
-	static const char *const known[] = { MEDIA_DOCKER_MANIFEST, MEDIA_OCI_INDEX, MEDIA_DOCKER_LIST };
-	size_t size;
-	char *body = blob_read(root, digest, REGISTRY_MANIFEST_MAX, &size);
-	struct json *m = body ? json_parse(body, size) : NULL;
-	const char *type = json_get_string(m, "mediaType"), *answer = MEDIA_OCI_MANIFEST;
-	for (size_t i = 0; type && i < sizeof(known) / sizeof(known[0]); i++)
-		if (strcmp(type, known[i]) == 0)
-			answer = known[i];
-	json_free(m);
-	free(body);
-	return answer;
-}
-
 /* --- push and pull ------------------------------------------------------------------------- */
 
 /* REF as a registry, a repository and a tag or digest; docker.io needs TLS and tokens. */
@@ -365,7 +262,7 @@ int cmd_push(int argc, char **argv)
 		{ "store", required_argument, NULL, 's' },
 		{ 0 },
 	};
-	const char *root = images_root();
+	const char *root = state_root();
 	int64_t chunk = 0;
 	int c;
 	optind = 1;
@@ -382,25 +279,25 @@ int cmd_push(int argc, char **argv)
 	struct image_reference ref;
 	if (parse_remote(argv[optind], &ref, "push") < 0)
 		return error_report(EXIT_TINYDOCK_FAILED);
-	char name[700], repository[600], manifest[SHA256_DIGEST_SIZE];
-	reference_familiar(&ref, name, sizeof(name));
+	char repository[600];
 	reference_repository(&ref, repository, sizeof(repository));
-	if (store_find(root, name, manifest) < 0)
+	struct image_store store;
+	struct image img;
+	if (image_store_open_at(&store, root) < 0 || image_resolve(&store, argv[optind], &img) < 0)
 		return error_report(EXIT_TINYDOCK_FAILED);
 	printf("The push refers to repository [%s]\n", repository);
 	struct registry_client client;
 	client_for(&client, &ref);
 	client.chunk_size = (uint64_t)chunk;
 	const char *tag = ref.digest[0] ? ref.digest : ref.tag;
-	int rc = registry_push_image(&client, root, manifest, tag);
+	int rc = registry_push_image(&client, root, img.digest, tag);
 	registry_client_close(&client);
+	if (rc == 0)
+		printf("%s: digest: %s size: %" PRIu64 "\n", tag, img.digest, img.manifest_size);
+	image_free(&img);
+	image_store_close(&store);
 	if (rc < 0)
 		return error_report(EXIT_TINYDOCK_FAILED);
-	uint64_t size = 0;
-	int fd = blob_open(root, manifest, &size);
-	if (fd >= 0)
-		close(fd);
-	printf("%s: digest: %s size: %" PRIu64 "\n", tag, manifest, size);
 	return 0;
 }
 
@@ -419,7 +316,7 @@ int cmd_pull(int argc, char **argv)
 	if (asks_for_help(argc, argv))
 		return print_help(PULL_HELP);
 	static const struct option options[] = { { "store", required_argument, NULL, 's' }, { 0 } };
-	const char *root = images_root();
+	const char *root = state_root();
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
@@ -432,7 +329,10 @@ int cmd_pull(int argc, char **argv)
 	struct image_reference ref;
 	if (parse_remote(argv[optind], &ref, "pull") < 0)
 		return error_report(EXIT_TINYDOCK_FAILED);
-	if (blob_store_init(root) < 0)
+	/* Hold the store: a concurrent prune must keep the blobs written here before index.json
+	 * names them. */
+	struct image_store store;
+	if (image_store_open_at(&store, root) < 0 || image_store_hold(&store) < 0)
 		return error_report(EXIT_TINYDOCK_FAILED);
 	const char *wanted = ref.digest[0] ? ref.digest : ref.tag;
 	printf("%s: Pulling from %s\n", wanted, ref.path);
@@ -444,8 +344,10 @@ int cmd_pull(int argc, char **argv)
 	registry_client_close(&client);
 	char name[700];
 	reference_familiar(&ref, name, sizeof(name));
+	/* By tag, the name points at the image; by digest, Docker keeps it without a name. */
 	if (rc == 0)
-		rc = store_tag(root, name, digest, size, stored_media_type(root, digest));
+		rc = image_store_tag(&store, ref.digest[0] ? NULL : name, digest, size);
+	image_store_close(&store);
 	if (rc < 0)
 		return error_report(EXIT_TINYDOCK_FAILED);
 	printf("Digest: %s\n", index_digest[0] ? index_digest : digest);

@@ -71,17 +71,19 @@ fi
 make_image "$dir/src" "bench/big:1"
 cat "$dir"/src/blobs/sha256/* > /dev/null # in the page cache before anyone is timed
 
-# seconds_median COMMAND...: run it RUNS times ($run is 0, 1, ...), the median in seconds
-seconds_median() {
-  local times=() start end
-  for ((run = 0; run < RUNS; run++)); do
-    start=$(now_ns)
-    "$@" > /dev/null 2>&1 </dev/null || { echo -; return; }
-    end=$(now_ns)
-    times+=($(( end - start )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.3f\n", a[int((NR + 1) / 2)] / 1e9 }'
+# Runs alternate between the two servers, each after a sync(1): the bytes the previous run
+# left dirty in the page cache are written back before the next one is timed, not during it.
+# seconds ACTION ADDR: the wall time of one run ($run is its number), or "-" when it failed
+seconds() {
+  sync
+  local start end
+  start=$(now_ns)
+  "$1" "$2" > /dev/null 2>&1 </dev/null || { echo -; return; }
+  end=$(now_ns)
+  awk -v ns=$(( end - start )) 'BEGIN { printf "%.3f\n", ns / 1e9 }'
 }
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR && a[1] != "-") ? a[int((NR + 1) / 2)] : "-" }'; }
+mbps() { awk -v s="$1" -v mb="$MB" 'BEGIN { if (s != "-" && s > 0) printf "%.0f\n", mb / s; else print "-" }'; }
 
 push_to() { # ADDR: a new repository per run, so every blob travels
   cp "$dir/src/index.json" "$dir/src/index.json.orig"
@@ -95,16 +97,16 @@ pull_from() { # ADDR: into an empty store
   rm -rf "$dir/dst"
   "$TINYDOCK" pull --store "$dir/dst" "$1/bench/big0:1"
 }
-mbps() { awk -v s="$1" -v mb="$MB" 'BEGIN { if (s != "-" && s > 0) printf "%.0f\n", mb / s; else print "-" }'; }
 
-ours=$(mbps "$(seconds_median push_to "$ours_addr")")
-theirs=-
-[[ -n $theirs_addr ]] && theirs=$(mbps "$(seconds_median push_to "$theirs_addr")")
-rate_row "registry push $MB MB ($LAYERS layers)" "$ours" "docker-registry" "$theirs" MB/s
-ours=$(mbps "$(seconds_median pull_from "$ours_addr")")
-theirs=-
-[[ -n $theirs_addr ]] && theirs=$(mbps "$(seconds_median pull_from "$theirs_addr")")
-rate_row "registry pull $MB MB ($LAYERS layers)" "$ours" "docker-registry" "$theirs" MB/s
+for action in push_to pull_from; do
+  ours=() theirs=()
+  for ((run = 0; run < RUNS; run++)); do
+    ours+=($(seconds $action "$ours_addr"))
+    [[ -n $theirs_addr ]] && theirs+=($(seconds $action "$theirs_addr"))
+  done
+  t=-; [[ -n $theirs_addr ]] && t=$(mbps "$(median "${theirs[@]}")")
+  rate_row "registry ${action%_*} $MB MB ($LAYERS layers)" "$(mbps "$(median "${ours[@]}")")" "docker-registry" "$t" MB/s
+done
 rm -rf "$dir/dst"
 
 # --- memory under 50 concurrent pulls ----------------------------------------------------------

@@ -76,6 +76,29 @@ void http_conn_free(struct http_conn *c)
 	c->fd = -1;
 }
 
+/* recv(2) into buf, waiting until deadline_ms at most: >0 bytes, 0 when the peer closed, -1 on
+ * a timeout or an error. The recv is tried first: when data is waiting, as it is during a long
+ * transfer, that saves the poll(2). */
+static ssize_t recv_within(struct http_conn *c, void *buf, size_t size, int64_t deadline_ms)
+{
+	for (;;) {
+		ssize_t n = recv(c->fd, buf, size, MSG_DONTWAIT);
+		if (n >= 0)
+			return n;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return fail_sys("cannot receive from socket %d", c->fd);
+		int64_t left = deadline_ms - http_now_ms();
+		if (left <= 0)
+			return fail_errno(ETIMEDOUT, "no data from the peer in time");
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+		int r = poll(&pfd, 1, (int)(left > 60000 ? 60000 : left));
+		if (r < 0 && errno != EINTR)
+			return fail_sys("cannot wait for data on socket %d", c->fd);
+	}
+}
+
 int http_conn_fill(struct http_conn *c, int64_t deadline_ms)
 {
 	if (c->in_start > 0) { /* keep the unconsumed bytes at the front */
@@ -84,30 +107,15 @@ int http_conn_fill(struct http_conn *c, int64_t deadline_ms)
 	}
 	if (c->in_len == sizeof(c->in))
 		return fail_errno(ENOBUFS, "HTTP input buffer is full");
-	for (;;) {
-		int64_t left = deadline_ms - http_now_ms();
-		if (left <= 0)
-			return fail_errno(ETIMEDOUT, "no data from the peer in time");
-		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-		int r = poll(&pfd, 1, (int)(left > 60000 ? 60000 : left));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return fail_sys("cannot wait for data on socket %d", c->fd);
-		if (r == 0)
-			continue; /* the loop re-checks the deadline */
-		ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, 0);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n < 0)
-			return fail_sys("cannot receive from socket %d", c->fd);
-		if (n == 0) {
-			c->eof = true;
-			return 0;
-		}
-		c->in_len += (size_t)n;
-		return 1;
+	ssize_t n = recv_within(c, c->in + c->in_len, sizeof(c->in) - c->in_len, deadline_ms);
+	if (n < 0)
+		return -1;
+	if (n == 0) {
+		c->eof = true;
+		return 0;
 	}
+	c->in_len += (size_t)n;
+	return 1;
 }
 
 /* Run the parser over at most max buffered bytes; consumed bytes leave the buffer. */
@@ -170,6 +178,26 @@ ssize_t http_conn_read_body(struct http_conn *c, void *buf, size_t size)
 			return fail_errno(0, "HTTP parser out of step");
 		if (c->in_len > 0)
 			continue;
+		/* A long body with nothing buffered: receive straight into the caller's buffer, at
+		 * most what the body (or the current chunk) has left, and let the parser count the
+		 * bytes. One copy less, and a 64 KiB read instead of 16 KiB. */
+		enum http_framing framing = c->parser.message.framing;
+		if (!c->eof && c->parser.remaining > 0 && size >= 4096 &&
+		    (framing == HTTP_BODY_LENGTH || framing == HTTP_BODY_CHUNKED)) {
+			size_t want = c->parser.remaining < size ? (size_t)c->parser.remaining : size;
+			ssize_t n = recv_within(c, buf, want, http_now_ms() + c->timeout_ms);
+			if (n < 0)
+				return -1;
+			if (n == 0) {
+				c->eof = true;
+				continue;
+			}
+			size_t used;
+			enum http_event got = http_parse(&c->parser, buf, (size_t)n, &used, &body, &body_size);
+			if (got != HTTP_BODY || used != (size_t)n || body != buf)
+				return fail_errno(0, "HTTP parser out of step");
+			return n;
+		}
 		if (c->eof) {
 			if (http_parse_eof(&c->parser) == HTTP_DONE) {
 				c->body_done = true;

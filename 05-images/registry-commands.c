@@ -160,7 +160,7 @@ static int registry_serve(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN); /* a client gone away is an EPIPE on its connection, not our end */
-	fprintf(stderr, "registry: listening on %s port %d, storing in %s (pid %d)\n", addr, http_server_port(server),
+	fprintf(stderr, "registry: listening on %s (port %d), storing in %s (pid %d)\n", addr, http_server_port(server),
 		root, (int)getpid());
 	int rc = http_server_run(server);
 	serving = NULL;

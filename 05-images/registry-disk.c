@@ -27,6 +27,7 @@
 #include "registry-disk.h"
 #include "blob-store.h"
 #include "error.h"
+#include "explain.h"
 #include "files.h"
 #include "json.h"
 #include "reference.h"
@@ -42,6 +43,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+static const char CHAPTER[] = "05-images";
 
 /* Uploads held at once; more are refused with 429 until some finish or expire. */
 #define MAX_UPLOADS 256
@@ -120,7 +123,7 @@ static int publish_file(const struct registry_disk *d, const char *path, const c
 	if (rc == 0 && fsync(fd) < 0)
 		rc = fail_sys("cannot flush \"%s\"", tmp);
 	close(fd);
-	if (rc == 0 && rename(tmp, path) < 0)
+	if (rc == 0 && explain_result(CHAPTER, rename(tmp, path), "rename(\"%s\", \"%s\")", tmp, path) < 0)
 		rc = fail_sys("cannot rename \"%s\" to \"%s\"", tmp, path);
 	if (rc < 0)
 		unlink(tmp);

@@ -61,13 +61,13 @@ static void stop(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
-/* The port a registry wrote in its log ("listening on ... port N"), waiting for it. */
+/* The port a registry wrote in its log ("listening on ... (port N)"), waiting for it. */
 static int port_from_log(const char *log)
 {
 	for (int i = 0; i < 200; i++) {
 		size_t size;
 		char *text = read_file(log, &size);
-		const char *at = text ? strstr(text, " port ") : NULL;
+		const char *at = text ? strstr(text, "(port ") : NULL;
 		int port = at ? atoi(at + 6) : 0;
 		free(text);
 		if (port > 0)

@@ -21,6 +21,8 @@
 #include "files.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -314,6 +316,10 @@ int http_conn_send_file(struct http_conn *c, int fd, off_t offset, uint64_t coun
 	sigemptyset(&pipe_set);
 	sigaddset(&pipe_set, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	/* TCP_CORK (tcp(7)) while the file goes out: full segments instead of one per page that
+	 * TCP_NODELAY would push at once; uncorking sends the tail. */
+	int on = 1, off = 0;
+	setsockopt(c->fd, IPPROTO_TCP, TCP_CORK, &on, sizeof(on));
 	int rc = 0;
 	uint64_t left = count;
 	while (left > 0) {
@@ -333,6 +339,7 @@ int http_conn_send_file(struct http_conn *c, int fd, off_t offset, uint64_t coun
 		}
 		left -= (uint64_t)n;
 	}
+	setsockopt(c->fd, IPPROTO_TCP, TCP_CORK, &off, sizeof(off));
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc < 0)
 		return -1;

@@ -108,9 +108,12 @@ static void progress_end(struct progress *p, const char *state)
 	human_size(p->done, done, sizeof(done));
 	rate_text(p, rate, sizeof(rate));
 	double seconds = (double)(http_now_ms() - p->start_ms) / 1000.0;
-	if (p->done > 0)
+	if (p->done > 0 && seconds >= 0.05)
 		fprintf(out, "%s%s: %s %s in %.2fs (%s)%s\n", p->c->progress_tty ? "\r" : "", p->id, state, done, seconds,
 			rate, p->c->progress_tty ? "\033[K" : "");
+	else if (p->done > 0) /* too quick for a meaningful rate */
+		fprintf(out, "%s%s: %s %s%s\n", p->c->progress_tty ? "\r" : "", p->id, state, done,
+			p->c->progress_tty ? "\033[K" : "");
 	else
 		fprintf(out, "%s%s: %s%s\n", p->c->progress_tty ? "\r" : "", p->id, state, p->c->progress_tty ? "\033[K" : "");
 	fflush(out);

@@ -3,7 +3,8 @@
  *
  * Our registry runs as the binary users run (`tinydock registry serve` on a loopback port
  * the kernel picks, its store in the test's sandbox), and the other side is:
- *   - tinydock push and pull themselves, between two image stores;
+ *   - tinydock push and pull themselves, between two image stores, and a container run
+ *     from the image pulled;
  *   - skopeo copy, both ways, from and to OCI layouts made by the test;
  *   - the Docker daemon (docker push, docker pull), when one can be started here: its own
  *     dockerd with --iptables=false --ip-forward=false --bridge=none and all its folders
@@ -25,6 +26,8 @@
 #include "files.h"
 #include "harness.h"
 #include "http-client.h"
+#include "image-base.h"
+#include "image-store.h"
 #include "oci-fixture.h"
 
 struct child {
@@ -304,6 +307,38 @@ START_TEST(docker_pushes_to_and_pulls_from_our_registry)
 }
 END_TEST
 
+START_TEST(an_image_made_here_is_pushed_pulled_into_another_store_and_runs_there)
+{
+	struct child ours;
+	start_ours(&ours);
+	/* busybox:latest from the host's busybox, then named for the registry, as `tag` does. */
+	struct image_store store;
+	struct image img;
+	ck_assert_int_eq(image_store_open(&store), 0);
+	ck_assert_msg(image_make_busybox(&store, &img) == 0, "%s", error_message());
+	char ref[256], other[4096];
+	snprintf(ref, sizeof(ref), "%s/lib/busybox:1", ours.addr);
+	ck_assert_int_eq(image_store_tag(&store, ref, img.digest, img.manifest_size), 0);
+	image_free(&img);
+	image_store_close(&store);
+
+	struct run_result r = run_tinydock(NULL, 60, "push", ref, NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	snprintf(other, sizeof(other), "%s/other-root", sandbox.dir);
+	setenv("TINYDOCK_ROOT", other, 1); /* another machine, as far as images go */
+	r = run_tinydock(NULL, 60, "pull", ref, NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 60, "run", "--rm", ref, "echo", "pulled-and-ran", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "pulled-and-ran\n");
+	run_free(&r);
+	setenv("TINYDOCK_ROOT", sandbox.root, 1);
+	stop(ours.pid);
+}
+END_TEST
+
 Suite *registry_interop_suite(void)
 {
 	Suite *s = suite_create("registry_interop");
@@ -312,6 +347,7 @@ Suite *registry_interop_suite(void)
 	tcase_set_timeout(t, 240);
 	tcase_add_test(t, tinydock_push_and_pull_carry_an_image_between_two_stores);
 	tcase_add_test(t, registry_serve_d_prints_its_pid_and_serves_until_stopped);
+	tcase_add_test(t, an_image_made_here_is_pushed_pulled_into_another_store_and_runs_there);
 	tcase_add_test(t, skopeo_copies_an_image_to_our_registry_and_back);
 	tcase_add_test(t, docker_pushes_to_and_pulls_from_our_registry);
 	suite_add_tcase(s, t);

@@ -21,6 +21,7 @@
 #include "proxy.h"
 #include "format-commands.h"
 #include "container-cmd.h"
+#include "image-commands.h"
 #include "image-run.h"
 #include "layer-cmd.h"
 #include "overlay-run.h"
@@ -60,9 +61,18 @@ static const struct command commands[] = {
 	{ "layer", cmd_layer, "04-layers", "Make, inspect, apply and stack image layers by hand" },
 	{ "diff", cmd_diff, "04-layers", "Inspect changes to files or folders on a container's filesystem" },
 	{ "export", cmd_export, "04-layers", "Export a container's filesystem as a tar archive" },
-	{ "import", cmd_import, "04-layers", "Unpack a filesystem tarball into a new layer folder" },
 	{ "sha256sum", cmd_sha256sum, "05-images", "Print SHA-256 digests of files, as sha256sum does" },
 	{ "gunzip", cmd_gunzip, "05-images", "Decompress gzip data from stdin to stdout (inflate)" },
+	{ "images", cmd_images, "05-images", "List images" },
+	{ "image", cmd_image, "05-images", "Manage images (ls, tag, rm, inspect, history, prune, import, save, load)" },
+	{ "tag", cmd_tag, "05-images", "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE" },
+	{ "rmi", cmd_rmi, "05-images", "Remove one or more images" },
+	{ "inspect", cmd_image_inspect, "05-images", "Display detailed information on images (JSON)" },
+	{ "history", cmd_history, "05-images", "Show the history of an image" },
+	{ "import", cmd_image_import, "05-images", "Import a tarball as a one-layer image (--change as Docker)" },
+	{ "commit", cmd_commit, "05-images", "Create a new image from a container's changes" },
+	{ "save", cmd_save, "05-images", "Save images to a tar archive (docker load and skopeo read it)" },
+	{ "load", cmd_load, "05-images", "Load images from docker save archives and OCI layouts" },
 };
 
 static const size_t command_count = sizeof(commands) / sizeof(commands[0]);

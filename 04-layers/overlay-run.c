@@ -107,6 +107,33 @@ static int mount_root(struct overlay_run *o)
 	return 0;
 }
 
+/* In a user namespace, the container's root is uid 100000 outside, with no rights on our
+ * 0700 folders, yet the child must walk down to fs/merged to bind it (mounts.c). Let anyone
+ * through (o+x, not o+r: the folders cannot be listed) on the way from the state root, as
+ * Docker's userns-remap does for its remapped root (its 0710 folders). */
+static int let_through(const char *const *folders, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		struct stat st;
+		if (stat(folders[i], &st) < 0)
+			return fail_sys("cannot look at \"%s\"", folders[i]);
+		if (st.st_mode & S_IXOTH)
+			continue;
+		mode_t mode = (st.st_mode & 07777) | S_IXOTH;
+		if (explain_result(CHAPTER, chmod(folders[i], mode), "chmod(\"%s\", 0%o)", folders[i], mode) < 0)
+			return fail_sys("cannot let the user namespace's root through \"%s\"", folders[i]);
+	}
+	return 0;
+}
+
+static int let_userns_through(const struct overlay_run *o)
+{
+	char containers[PATH_MAX];
+	snprintf(containers, sizeof(containers), "%s/containers", state_root());
+	const char *folders[] = { state_root(), containers, o->container_dir, o->fs.dir };
+	return let_through(folders, sizeof(folders) / sizeof(folders[0]));
+}
+
 /* Undo a prepare that failed half-way: the hooks' contract says finished will not be called. */
 static void undo_prepare(struct overlay_run *o, bool created)
 {
@@ -146,7 +173,7 @@ static int overlay_prepare(void *ctx, struct container *c)
 		rc = new_container_fs(o, c);
 		created = rc == 0 || is_directory(o->fs.dir);
 	}
-	if (rc < 0 || mount_root(o) < 0) {
+	if (rc < 0 || (c->userns && let_userns_through(o) < 0) || mount_root(o) < 0) {
 		undo_prepare(o, created);
 		return fail_context("cannot make the container's root filesystem");
 	}

@@ -21,6 +21,7 @@
 #include "proxy.h"
 #include "format-commands.h"
 #include "container-cmd.h"
+#include "container-commit.h"
 #include "layer-cmd.h"
 #include "overlay-run.h"
 #include "rootfs.h"
@@ -57,6 +58,7 @@ static const struct command commands[] = {
 	{ "cgroup", cmd_cgroup, "03-cgroups", "Show the cgroup layout (info), run a command under limits (run)" },
 	{ "layer", cmd_layer, "04-layers", "Make, inspect, apply and stack image layers by hand" },
 	{ "diff", cmd_diff, "04-layers", "Inspect changes to files or folders on a container's filesystem" },
+	{ "commit", cmd_commit, "05-images", "Write a container's changes as a layer named by its sha256" },
 	{ "export", cmd_export, "04-layers", "Export a container's filesystem as a tar archive" },
 	{ "import", cmd_import, "04-layers", "Unpack a filesystem tarball into a new layer folder" },
 	{ "sha256sum", cmd_sha256sum, "05-images", "Print SHA-256 digests of files, as sha256sum does" },

@@ -25,14 +25,15 @@
 #include "layer-cmd.h"
 #include "overlay-run.h"
 #include "rootfs.h"
+#include "runtime.h"
 #include "security.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* `run` with the later chapters' extensions (02-namespaces/run-extension.h), in this order:
- * each prepare hook may use what the ones before it set up (WAVE2-CONTRACTS.md). */
+/* `run` as the later chapters extend it (run-extension.h), in the order of WAVE2-CONTRACTS.md. */
 static const struct run_extension *const run_extensions[] = {
+	&runtime_run_extension, /* 03-cgroups: -d, --name, --rm, --restart, limits, state, monitor */
 	&overlay_run_extension, /* 04-layers: the rootfs as an overlay (image layers or --rootfs DIR) */
 };
 
@@ -56,6 +57,21 @@ static const struct command commands[] = {
 	{ "network", cmd_network, "02-namespaces", "Manage networks: bridges, veth pairs, addresses" },
 	{ "proxy", cmd_proxy, "02-namespaces", "Forward host ports to an address, as -p does (like docker-proxy)" },
 	{ "cgroup", cmd_cgroup, "03-cgroups", "Show the cgroup layout (info), run a command under limits (run)" },
+	{ "ps", cmd_ps, "03-cgroups", "List containers" },
+	{ "logs", cmd_logs, "03-cgroups", "Fetch the logs of a container" },
+	{ "stop", cmd_stop, "03-cgroups", "Stop one or more running containers (SIGTERM, then SIGKILL)" },
+	{ "kill", cmd_kill, "03-cgroups", "Send a signal to one or more running containers" },
+	{ "start", cmd_start, "03-cgroups", "Start one or more stopped containers" },
+	{ "restart", cmd_restart, "03-cgroups", "Restart one or more containers" },
+	{ "rm", cmd_rm, "03-cgroups", "Remove one or more containers" },
+	{ "wait", cmd_wait, "03-cgroups", "Block until containers stop, then print their exit codes" },
+	{ "exec", cmd_exec, "03-cgroups", "Run a command in a running container (setns)" },
+	{ "inspect", cmd_inspect, "03-cgroups", "Show low-level information on containers (JSON)" },
+	{ "stats", cmd_stats, "03-cgroups", "Show containers' resource usage, read from their cgroups" },
+	{ "top", cmd_top, "03-cgroups", "Show the processes of a container" },
+	{ "rename", cmd_rename, "03-cgroups", "Rename a container" },
+	{ "port", cmd_port, "03-cgroups", "List the published ports of a container" },
+	{ "container", cmd_container, "03-cgroups", "Manage containers (prune)" },
 	{ "layer", cmd_layer, "04-layers", "Make, inspect, apply and stack image layers by hand" },
 	{ "diff", cmd_diff, "04-layers", "Inspect changes to files or folders on a container's filesystem" },
 	{ "commit", cmd_commit, "05-images", "Write a container's changes as a layer named by its sha256" },

@@ -206,7 +206,7 @@ int cmd_export(int argc, char **argv)
 	if (private[0]) {
 		int saved = errno;
 		if (overlay_unmount(private) == 0)
-			rmdir(private);
+			explain_result(CHAPTER, rmdir(private), "rmdir(\"%s\")", private);
 		else if (rc == 0)
 			rc = -1; /* the tar is complete; the message says what is left mounted */
 		errno = saved;

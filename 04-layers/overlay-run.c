@@ -184,33 +184,38 @@ static int overlay_prepare(void *ctx, struct container *c)
 	return 0;
 }
 
+/* Unmount fs/merged; a merged folder still in use on the host is detached instead. */
+static int unmount_root(struct overlay_run *o)
+{
+	if (container_fs_unmount(&o->fs) == 0)
+		return 0;
+	if (error_errno() != EBUSY)
+		return -1;
+	/* A process on the host still has a file open in it (a shell cd'ed into merged): detach
+	 * it now; the kernel frees the mount when its last user goes (umount(2), MNT_DETACH). */
+	error_clear();
+	if (explain_result(CHAPTER, umount2(o->fs.merged, MNT_DETACH), "umount2(\"%s\", MNT_DETACH)", o->fs.merged) < 0)
+		return fail_sys("cannot unmount \"%s\"", o->fs.merged);
+	return 0;
+}
+
 static void overlay_finished(void *ctx, struct container *c, int code)
 {
 	struct overlay_run *o = ctx;
 	(void)code;
 	if (!o->active)
 		return;
-	if (o->mounted && container_fs_unmount(&o->fs) < 0) {
-		if (error_errno() != EBUSY)
-			goto out;
-		/* A process on the host still has a file open in it (a shell cd'ed into merged):
-		 * detach it now, the kernel frees it when the last user goes (umount(2)). */
-		error_clear();
-		if (explain_result(CHAPTER, umount2(o->fs.merged, MNT_DETACH), "umount2(\"%s\", MNT_DETACH)",
-				   o->fs.merged) < 0) {
-			fail_sys("cannot unmount \"%s\"", o->fs.merged);
-			goto out;
-		}
-	}
-	o->mounted = false;
+	int rc = o->mounted ? unmount_root(o) : 0;
+	if (rc == 0)
+		o->mounted = false;
 	/* --rm: chapter 03 removes the container's folder after us (finished hooks run in reverse
 	 * order); the filesystem goes here, so that `run --rm` leaves nothing without it, too. */
-	if (c->remove) {
-		if (remove_tree(o->fs.dir) == 0 && o->made_container_dir)
+	if (rc == 0 && c->remove) {
+		rc = (int)explain_result(CHAPTER, remove_tree(o->fs.dir), "remove_tree(\"%s\") (--rm)", o->fs.dir);
+		if (rc == 0 && o->made_container_dir)
 			rmdir(o->container_dir);
 	}
-out:
-	if (error_message()[0])
+	if (rc < 0)
 		fail_context("cannot clean up the container's root filesystem");
 	container_fs_free(&o->fs);
 	o->active = false;

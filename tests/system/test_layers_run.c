@@ -285,6 +285,32 @@ START_TEST(run_rm_removes_the_containers_upper_folder)
 }
 END_TEST
 
+START_TEST(start_mounts_the_same_upper_again_and_rm_removes_it)
+{
+	struct run_result r = run("--name", "again", "sh", "-c", "echo ran >> /count", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 30, "start", "again", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 30, "wait", "again", NULL);
+	ck_assert_msg(r.status == 0 && strcmp(r.out, "0\n") == 0, "%s%s", r.out, r.err);
+	run_free(&r);
+	char ids[2][CONTAINER_ID_LENGTH + 1];
+	ck_assert_uint_eq(container_ids(ids, 2), 1);
+	char *count = read_file(container_path(ids[0], "fs/upper/count"), NULL);
+	ck_assert_ptr_nonnull(count);
+	ck_assert_str_eq(count, "ran\nran\n"); /* the second start wrote into the first one's upper */
+	free(count);
+	assert_nothing_mounted();
+	r = run_tinydock(NULL, 30, "rm", "again", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	ck_assert_uint_eq(container_ids(ids, 2), 0);
+	assert_nothing_mounted();
+}
+END_TEST
+
 START_TEST(preparing_an_existing_container_again_mounts_its_upper_again)
 {
 	/* What chapter 03's `start` does: run the extensions again for the same id. */
@@ -319,6 +345,7 @@ Suite *layers_run_suite(void)
 	tcase_add_test(t, export_gives_the_merged_tree_of_a_stopped_container_and_leaves_nothing_mounted);
 	tcase_add_test(t, the_overlay_is_unmounted_when_the_container_ends_or_fails_to_start);
 	tcase_add_test(t, run_rm_removes_the_containers_upper_folder);
+	tcase_add_test(t, start_mounts_the_same_upper_again_and_rm_removes_it);
 	tcase_add_test(t, preparing_an_existing_container_again_mounts_its_upper_again);
 	suite_add_tcase(s, t);
 	return s;

@@ -72,7 +72,9 @@ uint64_t folder_size(const char *path)
 	if (lstat(path, &st) < 0)
 		return 0;
 	if (!S_ISDIR(st.st_mode))
-		return S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+		/* A file with N hard links (busybox's applets) is shared by N names: each counts 1/N,
+		 * so a folder holding all of them counts the file once. */
+		return S_ISREG(st.st_mode) ? (uint64_t)st.st_size / (st.st_nlink ? st.st_nlink : 1) : 0;
 	uint64_t total = 0;
 	DIR *dir = opendir(path);
 	for (struct dirent *e; dir && (e = readdir(dir));) {

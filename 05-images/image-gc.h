@@ -19,7 +19,7 @@ struct gc_stats {
  * (waiting for loads in progress) and index.lock. */
 int image_store_gc(struct image_store *s, struct gc_stats *stats);
 
-/* Bytes under a folder (files' sizes; hard links counted once per name), for sizes shown. */
+/* Bytes under a folder (files' sizes, a file with N hard links counting 1/N per name). */
 uint64_t folder_size(const char *path);
 
 #endif

@@ -411,46 +411,51 @@ int cmd_history(int argc, char **argv)
 	struct {
 		const struct json *entry;
 		uint64_t size;
+		char created[80];
 	} *steps = calloc(count + 1, sizeof(*steps));
 	size_t n = 0;
+	int w_created = 7; /* the column is as wide as its widest cell, as Docker's tabwriter */
 	json_for_each(h, history) {
 		bool empty = false;
 		json_bool(json_get(h, "empty_layer"), &empty);
 		steps[n].entry = h;
 		if (!empty && layer < img.parts.layer_count)
 			steps[n].size = img.parts.layers[layer++].blob.size;
+		time_t when = 0;
+		const char *stamp = json_get_string(h, "created");
+		if (stamp && oci_time_parse(stamp, &when) == 0) {
+			char age[64];
+			human_duration((int64_t)(time(NULL) - when), age, sizeof(age));
+			snprintf(steps[n].created, sizeof(steps[n].created), "%s ago", age);
+		} else {
+			snprintf(steps[n].created, sizeof(steps[n].created), "N/A");
+			error_clear();
+		}
+		if ((int)strlen(steps[n].created) > w_created)
+			w_created = (int)strlen(steps[n].created);
 		n++;
 	}
 	char id[13];
 	short_id(img.id, id);
 	if (!quiet)
-		printf("%-12s   %-15s   %-45s   %-8s  %s\n", "IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT");
+		printf("%-12s   %-*s   %-45s   %-8s  %s\n", "IMAGE", w_created, "CREATED", "CREATED BY", "SIZE", "COMMENT");
 	for (size_t i = n; i-- > 0;) {
 		const char *image_column = i == n - 1 ? (no_trunc ? img.id : id) : "<missing>";
 		if (quiet) {
 			printf("%s\n", image_column);
 			continue;
 		}
-		char by[4096], created[80], size[32];
+		char by[4096], size[32];
 		const char *text = json_get_string(steps[i].entry, "created_by");
 		snprintf(by, sizeof(by), "%s", text ? text : "");
 		if (!no_trunc && strlen(by) > 45)
 			snprintf(by + 44, sizeof(by) - 44, "…");
-		time_t when = 0;
-		const char *stamp = json_get_string(steps[i].entry, "created");
-		if (stamp && oci_time_parse(stamp, &when) == 0) {
-			char age[64];
-			human_duration((int64_t)(time(NULL) - when), age, sizeof(age));
-			snprintf(created, sizeof(created), "%s ago", age);
-		} else {
-			snprintf(created, sizeof(created), "N/A");
-			error_clear();
-		}
 		human_size(steps[i].size, size, sizeof(size));
 		const char *comment = json_get_string(steps[i].entry, "comment");
 		/* "…" is three bytes and one column: pad by columns, not bytes. */
 		int pad = 45 + (strstr(by, "…") ? 2 : 0);
-		printf("%-12s   %-15s   %-*s   %-8s  %s\n", image_column, created, pad, by, size, comment ? comment : "");
+		printf("%-12s   %-*s   %-*s   %-8s  %s\n", image_column, w_created, steps[i].created, pad, by, size,
+		       comment ? comment : "");
 	}
 	free(steps);
 	image_free(&img);

@@ -246,10 +246,11 @@ START_TEST(skopeo_reads_the_store_and_copies_both_ways)
 				      "skopeo copy -q oci:$R:busybox:latest docker-archive:$S/da.tar:sk/da:1;"
 				      "skopeo copy -q oci:$R:busybox:latest oci:$S/lay:sk;"
 				      "$T save busybox -o ours.tar; skopeo copy -q docker-archive:ours.tar oci:$S/fromours:x;"
+				      "skopeo copy -q docker-archive:ours.tar oci:$R:sk/into:1; $T run --rm sk/into:1 echo into-our-store;"
 				      "export TINYDOCK_ROOT=$S/other; $T load -i da.tar; $T load -i lay; $T load -i fromours;"
 				      "$T run --rm sk/da:1 echo via-skopeo");
 	CHECK_OK(r);
-	ck_assert_msg(strncmp(r.out, "1\nLoaded image: sk/da:1\nLoaded image ID: sha256:", 48) == 0, "%s", r.out);
+	ck_assert_msg(strncmp(r.out, "1\ninto-our-store\nLoaded image: sk/da:1\nLoaded image ID: sha256:", 64) == 0, "%s", r.out);
 	ck_assert_msg(strstr(r.out, "via-skopeo\n"), "%s", r.out);
 	run_free(&r);
 }

@@ -250,7 +250,8 @@ START_TEST(skopeo_reads_the_store_and_copies_both_ways)
 				      "export TINYDOCK_ROOT=$S/other; $T load -i da.tar; $T load -i lay; $T load -i fromours;"
 				      "$T run --rm sk/da:1 echo via-skopeo");
 	CHECK_OK(r);
-	ck_assert_msg(strncmp(r.out, "1\ninto-our-store\nLoaded image: sk/da:1\nLoaded image ID: sha256:", 64) == 0, "%s", r.out);
+	static const char expected[] = "1\ninto-our-store\nLoaded image: sk/da:1\nLoaded image ID: sha256:";
+	ck_assert_msg(strncmp(r.out, expected, strlen(expected)) == 0, "%s", r.out);
 	ck_assert_msg(strstr(r.out, "via-skopeo\n"), "%s", r.out);
 	run_free(&r);
 }

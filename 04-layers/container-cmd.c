@@ -175,10 +175,7 @@ static int export_tree(const char *tree, const char *output)
 		if (rc < 0)
 			unlink(tmp);
 	}
-	if (rc == 0)
-		explain(CHAPTER, "exported \"%s\": %llu entries, %llu bytes of file data", tree,
-			(unsigned long long)stats.entries, (unsigned long long)stats.bytes);
-	return rc;
+	return rc; /* layer_create explained what it archived */
 }
 
 int cmd_export(int argc, char **argv)
@@ -209,7 +206,7 @@ int cmd_export(int argc, char **argv)
 	if (private[0]) {
 		int saved = errno;
 		if (overlay_unmount(private) == 0)
-			rmdir(private);
+			explain_result(CHAPTER, rmdir(private), "rmdir(\"%s\")", private);
 		else if (rc == 0)
 			rc = -1; /* the tar is complete; the message says what is left mounted */
 		errno = saved;

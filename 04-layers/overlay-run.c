@@ -107,6 +107,33 @@ static int mount_root(struct overlay_run *o)
 	return 0;
 }
 
+/* In a user namespace, the container's root is uid 100000 outside, with no rights on our
+ * 0700 folders, yet the child must walk down to fs/merged to bind it (mounts.c). Let anyone
+ * through (o+x, not o+r: the folders cannot be listed) on the way from the state root, as
+ * Docker's userns-remap does for its remapped root (its 0710 folders). */
+static int let_through(const char *const *folders, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		struct stat st;
+		if (stat(folders[i], &st) < 0)
+			return fail_sys("cannot look at \"%s\"", folders[i]);
+		if (st.st_mode & S_IXOTH)
+			continue;
+		mode_t mode = (st.st_mode & 07777) | S_IXOTH;
+		if (explain_result(CHAPTER, chmod(folders[i], mode), "chmod(\"%s\", 0%o)", folders[i], mode) < 0)
+			return fail_sys("cannot let the user namespace's root through \"%s\"", folders[i]);
+	}
+	return 0;
+}
+
+static int let_userns_through(const struct overlay_run *o)
+{
+	char containers[PATH_MAX];
+	snprintf(containers, sizeof(containers), "%s/containers", state_root());
+	const char *folders[] = { state_root(), containers, o->container_dir, o->fs.dir };
+	return let_through(folders, sizeof(folders) / sizeof(folders[0]));
+}
+
 /* Undo a prepare that failed half-way: the hooks' contract says finished will not be called. */
 static void undo_prepare(struct overlay_run *o, bool created)
 {
@@ -146,7 +173,7 @@ static int overlay_prepare(void *ctx, struct container *c)
 		rc = new_container_fs(o, c);
 		created = rc == 0 || is_directory(o->fs.dir);
 	}
-	if (rc < 0 || mount_root(o) < 0) {
+	if (rc < 0 || (c->userns && let_userns_through(o) < 0) || mount_root(o) < 0) {
 		undo_prepare(o, created);
 		return fail_context("cannot make the container's root filesystem");
 	}
@@ -157,33 +184,38 @@ static int overlay_prepare(void *ctx, struct container *c)
 	return 0;
 }
 
+/* Unmount fs/merged; a merged folder still in use on the host is detached instead. */
+static int unmount_root(struct overlay_run *o)
+{
+	if (container_fs_unmount(&o->fs) == 0)
+		return 0;
+	if (error_errno() != EBUSY)
+		return -1;
+	/* A process on the host still has a file open in it (a shell cd'ed into merged): detach
+	 * it now; the kernel frees the mount when its last user goes (umount(2), MNT_DETACH). */
+	error_clear();
+	if (explain_result(CHAPTER, umount2(o->fs.merged, MNT_DETACH), "umount2(\"%s\", MNT_DETACH)", o->fs.merged) < 0)
+		return fail_sys("cannot unmount \"%s\"", o->fs.merged);
+	return 0;
+}
+
 static void overlay_finished(void *ctx, struct container *c, int code)
 {
 	struct overlay_run *o = ctx;
 	(void)code;
 	if (!o->active)
 		return;
-	if (o->mounted && container_fs_unmount(&o->fs) < 0) {
-		if (error_errno() != EBUSY)
-			goto out;
-		/* A process on the host still has a file open in it (a shell cd'ed into merged):
-		 * detach it now, the kernel frees it when the last user goes (umount(2)). */
-		error_clear();
-		if (explain_result(CHAPTER, umount2(o->fs.merged, MNT_DETACH), "umount2(\"%s\", MNT_DETACH)",
-				   o->fs.merged) < 0) {
-			fail_sys("cannot unmount \"%s\"", o->fs.merged);
-			goto out;
-		}
-	}
-	o->mounted = false;
+	int rc = o->mounted ? unmount_root(o) : 0;
+	if (rc == 0)
+		o->mounted = false;
 	/* --rm: chapter 03 removes the container's folder after us (finished hooks run in reverse
 	 * order); the filesystem goes here, so that `run --rm` leaves nothing without it, too. */
-	if (c->remove) {
-		if (remove_tree(o->fs.dir) == 0 && o->made_container_dir)
+	if (rc == 0 && c->remove) {
+		rc = (int)explain_result(CHAPTER, remove_tree(o->fs.dir), "remove_tree(\"%s\") (--rm)", o->fs.dir);
+		if (rc == 0 && o->made_container_dir)
 			rmdir(o->container_dir);
 	}
-out:
-	if (error_message()[0])
+	if (rc < 0)
 		fail_context("cannot clean up the container's root filesystem");
 	container_fs_free(&o->fs);
 	o->active = false;

@@ -44,3 +44,23 @@ if have gzip; then
 else
   rate_row "gunzip" - "gzip -d" - MB/s
 fi
+
+# load of a large image (a 192 MiB layer: this machine's files and random data, saved by
+# `tinydock save`) into an empty store, next to `docker load` of the same archive when a
+# Docker daemon answers (the image is removed from both before each run, so both do the
+# whole work: read, hash, store; neither unpacks layers at load time).
+mkdir -p "$dir/fs"
+"$TINYDOCK" rootfs "$dir/fs" >/dev/null 2>&1
+tar cf - /usr/lib 2>/dev/null | head -c $((128 << 20)) > "$dir/fs/files.tar"
+head -c $((64 << 20)) "$dir/blob" > "$dir/fs/random"
+tar cf "$dir/image.tar.in" -C "$dir/fs" .
+TINYDOCK_ROOT=$dir/store "$TINYDOCK" import "$dir/image.tar.in" bench/large:1 >/dev/null
+TINYDOCK_ROOT=$dir/store "$TINYDOCK" save bench/large:1 -o "$dir/image.tar"
+mib=$(( $(stat -c %s "$dir/image.tar") >> 20 ))
+ours=$(median_ms "$RUNS" sh -c 'rm -rf "$1"; TINYDOCK_ROOT=$1 exec "$0" load -i "$2"' "$TINYDOCK" "$dir/load" "$dir/image.tar")
+theirs=-
+if have docker && docker version >/dev/null 2>&1; then
+  theirs=$(median_ms "$RUNS" sh -c 'docker rmi -f bench/large:1 >/dev/null 2>&1; exec docker load -q -i "$0"' "$dir/image.tar")
+  docker rmi -f bench/large:1 >/dev/null 2>&1
+fi
+row "load ${mib} MiB image (1 layer)" "$ours" "docker load" "$theirs" ms

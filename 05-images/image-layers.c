@@ -139,6 +139,86 @@ int image_layer_diff_id(struct image_store *s, const char *blob_digest, char dif
 	return rc < 0 ? fail_context("layer %s", blob_digest) : 0;
 }
 
+/* An fd whose first bytes were read already (to look for gzip's magic), read on as one stream. */
+struct peeked_fd {
+	int fd;
+	unsigned char head[2];
+	size_t head_size, head_used;
+};
+
+static ssize_t peeked_read(void *ctx, void *buf, size_t size)
+{
+	struct peeked_fd *p = ctx;
+	if (p->head_used < p->head_size && size > 0) {
+		size_t n = p->head_size - p->head_used < size ? p->head_size - p->head_used : size;
+		memcpy(buf, p->head + p->head_used, n);
+		p->head_used += n;
+		return (ssize_t)n;
+	}
+	return tar_read_fd((void *)(intptr_t)p->fd, buf, size);
+}
+
+/* Plain tar bytes from the import: inflated if need be, and copied into the blob. */
+struct import_source {
+	struct peeked_fd in;
+	struct gzip_reader *gzip;
+	struct blob_writer *blob;
+};
+
+static ssize_t import_read(void *ctx, void *buf, size_t size)
+{
+	struct import_source *src = ctx;
+	ssize_t n = src->gzip ? gzip_read(src->gzip, buf, size) : peeked_read(&src->in, buf, size);
+	if (n > 0 && blob_writer_write(src->blob, buf, (size_t)n) < 0)
+		return -1;
+	return n;
+}
+
+int image_layer_import_fd(struct image_store *s, int fd, const char *name, struct oci_layer *layer)
+{
+	memset(layer, 0, sizeof(*layer));
+	struct import_source src = { .in = { .fd = fd } };
+	struct tar_reader *reader = NULL;
+	int rc = -1;
+	while (src.in.head_size < 2) {
+		ssize_t n = read(fd, src.in.head + src.in.head_size, 2 - src.in.head_size);
+		if (n < 0)
+			return fail_sys("cannot read \"%s\"", name);
+		if (n == 0)
+			break;
+		src.in.head_size += (size_t)n;
+	}
+	if (image_store_hold(s) < 0 || !(src.blob = blob_writer_new(s->root)))
+		return -1;
+	if (src.in.head_size == 2 && gzip_is_compressed(src.in.head, 2) &&
+	    !(src.gzip = gzip_open((inflate_source *)peeked_read, &src.in)))
+		goto out;
+	if (!(reader = tar_reader_new(import_read, &src, name)))
+		goto out;
+	const struct tar_entry *entry;
+	int more;
+	while ((more = tar_reader_next(reader, &entry)) > 0)
+		;
+	static __thread char buf[1 << 16];
+	ssize_t n = 0;
+	while (more == 0 && (n = import_read(&src, buf, sizeof(buf))) > 0)
+		; /* the rest of the archive (padding after the end blocks) belongs to the layer too */
+	if (more < 0 || n < 0)
+		goto out;
+	layer->blob.size = blob_writer_size(src.blob);
+	rc = blob_writer_commit(src.blob, NULL, layer->blob.digest);
+	src.blob = NULL;
+	snprintf(layer->blob.media_type, sizeof(layer->blob.media_type), "%s", MEDIA_OCI_LAYER);
+	snprintf(layer->diff_id, sizeof(layer->diff_id), "%s", layer->blob.digest);
+out:
+	if (reader)
+		tar_reader_free(reader);
+	if (src.gzip)
+		gzip_close(src.gzip);
+	blob_writer_abort(src.blob);
+	return rc < 0 ? fail_context("cannot import \"%s\"", name) : 0;
+}
+
 /* --- short links ------------------------------------------------------------------------------ */
 
 int image_layer_link(struct image_store *s, const char *diff_id, char path[PATH_MAX])

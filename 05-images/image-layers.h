@@ -21,6 +21,10 @@
 int image_layer_store(struct image_store *s, int (*make)(tar_write_fn sink, void *sink_ctx, void *ctx), void *ctx,
 		      struct oci_layer *layer);
 
+/* Store a tarball read from fd (plain or gzip-compressed: inflated first) as an uncompressed
+ * layer blob. Every entry is read through the tar reader, so what is not a tar is refused. */
+int image_layer_import_fd(struct image_store *s, int fd, const char *name, struct oci_layer *layer);
+
 /* The diff_id of a stored layer blob: its digest, or, when compressed (gzip magic), the
  * digest of what it inflates to. */
 int image_layer_diff_id(struct image_store *s, const char *blob_digest, char diff_id[SHA256_DIGEST_SIZE]);

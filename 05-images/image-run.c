@@ -77,35 +77,43 @@ static int operands(void *ctx, struct container *c, int argc, char **argv)
 	return 1;
 }
 
+/* Append the strings of a JSON array to argv[*n..]; -1 when they do not fit. */
+static int append_strings(const struct json *array, char **argv, size_t *n, size_t size)
+{
+	size_t count;
+	const char **list = image_config_strings(array, &count);
+	int rc = 0;
+	for (size_t i = 0; i < count && rc == 0; i++) {
+		if (*n + 1 >= size)
+			rc = fail_errno(0, "the command has too many arguments");
+		else
+			argv[(*n)++] = (char *)list[i];
+	}
+	free(list);
+	return rc;
+}
+
 int image_command(const struct json *settings, const char *entrypoint, char *const *user_command, char **argv,
 		  size_t size)
 {
-	size_t n = 0, count;
-	const struct json *image_entrypoint = json_get(settings, "Entrypoint");
-	const char **list;
-#define PUT(x)                                \
-	do {                                  \
-		if (n + 1 >= size)            \
-			return fail_errno(0, "the command has too many arguments"); \
-		argv[n++] = (char *)(x);      \
-	} while (0)
+	size_t n = 0;
+	if (size < 2)
+		return fail_errno(0, "the command has too many arguments");
 	if (entrypoint) {
-		if (*entrypoint)
-			PUT(entrypoint); /* --entrypoint "" clears it, as Docker */
-	} else if ((list = image_config_strings(image_entrypoint, &count))) {
-		for (size_t i = 0; i < count; i++)
-			PUT(list[i]);
-		free(list);
+		if (*entrypoint) /* --entrypoint "" clears it, as Docker */
+			argv[n++] = (char *)entrypoint;
+	} else if (append_strings(json_get(settings, "Entrypoint"), argv, &n, size) < 0) {
+		return -1;
 	}
 	if (user_command && *user_command) {
-		for (char *const *a = user_command; *a; a++)
-			PUT(*a);
-	} else if (!entrypoint && (list = image_config_strings(json_get(settings, "Cmd"), &count))) {
-		for (size_t i = 0; i < count; i++)
-			PUT(list[i]);
-		free(list);
+		for (char *const *a = user_command; *a; a++) {
+			if (n + 1 >= size)
+				return fail_errno(0, "the command has too many arguments");
+			argv[n++] = *a;
+		}
+	} else if (!entrypoint && append_strings(json_get(settings, "Cmd"), argv, &n, size) < 0) {
+		return -1;
 	}
-#undef PUT
 	argv[n] = NULL;
 	return (int)n;
 }

@@ -534,14 +534,21 @@ bool image_in_use(struct image_store *s, const struct image *img, char who[65])
 		struct json *config = json_parse_file(path);
 		if (!config)
 			continue;
-		/* Docker's container record: "Image" is the image ID, "Config.Image" the name used. */
+		/* Docker's container record: "Image" is the image ID; "Config.Image" the name the
+		 * user gave (which we resolve: a tag may have moved since, the ID has not). */
 		const char *id = json_get_string(config, "Image");
-		if (!id)
-			id = json_get_string(config, "image");
+		const char *name = json_pointer(config, "/Config/Image") ? json_string(json_pointer(config, "/Config/Image")) : NULL;
 		if (id && (strcmp(id, img->id) == 0 || strcmp(id, img->digest) == 0)) {
 			used = true;
-			snprintf(who, 65, "%s", e->d_name);
+		} else if (name && *name && *name != '/') {
+			struct image other;
+			if (image_resolve(s, name, &other) == 0) {
+				used = strcmp(other.id, img->id) == 0;
+				image_free(&other);
+			}
 		}
+		if (used)
+			snprintf(who, 65, "%s", e->d_name);
 		json_free(config);
 	}
 	closedir(dir);

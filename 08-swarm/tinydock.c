@@ -21,11 +21,14 @@
 #include "proxy.h"
 #include "format-commands.h"
 #include "container-cmd.h"
+#include "container-store.h"
+#include "image-commands.h"
 #include "image-run.h"
 #include "layer-cmd.h"
 #include "overlay-run.h"
 #include "registry-commands.h"
 #include "rootfs.h"
+#include "runtime.h"
 #include "security.h"
 
 #include <stdio.h>
@@ -34,6 +37,7 @@
 /* `run` with the later chapters' extensions (02-namespaces/run-extension.h), in this order:
  * each prepare hook may use what the ones before it set up (WAVE2-CONTRACTS.md). */
 static const struct run_extension *const run_extensions[] = {
+	&runtime_run_extension, /* 03-cgroups: -d, --name, --rm, --restart, limits, state, monitor */
 	&image_run_extension,   /* 05-images: IMAGE operand, config defaults, layers as lowers */
 	&overlay_run_extension, /* 04-layers: the rootfs as an overlay (image layers or --rootfs DIR) */
 };
@@ -41,6 +45,21 @@ static const struct run_extension *const run_extensions[] = {
 static int cmd_run_linked(int argc, char **argv)
 {
 	return run_with_extensions(argc, argv, run_extensions, sizeof(run_extensions) / sizeof(run_extensions[0]));
+}
+
+/* `inspect NAME`: a container (chapter 03) if NAME is one, else an image (chapter 05), in
+ * Docker's order; `container inspect`/`image inspect` ask for one kind. */
+static int cmd_inspect_linked(int argc, char **argv)
+{
+	char id[CONTAINER_ID_LENGTH + 1];
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] == '-')
+			continue;
+		bool container = container_resolve(argv[i], id) == 0;
+		error_clear();
+		return container ? cmd_inspect(argc, argv) : cmd_image_inspect(argc, argv);
+	}
+	return cmd_inspect(argc, argv);
 }
 
 struct command {
@@ -58,15 +77,38 @@ static const struct command commands[] = {
 	{ "network", cmd_network, "02-namespaces", "Manage networks: bridges, veth pairs, addresses" },
 	{ "proxy", cmd_proxy, "02-namespaces", "Forward host ports to an address, as -p does (like docker-proxy)" },
 	{ "cgroup", cmd_cgroup, "03-cgroups", "Show the cgroup layout (info), run a command under limits (run)" },
+	{ "ps", cmd_ps, "03-cgroups", "List containers" },
+	{ "logs", cmd_logs, "03-cgroups", "Fetch the logs of a container" },
+	{ "stop", cmd_stop, "03-cgroups", "Stop one or more running containers (SIGTERM, then SIGKILL)" },
+	{ "kill", cmd_kill, "03-cgroups", "Send a signal to one or more running containers" },
+	{ "start", cmd_start, "03-cgroups", "Start one or more stopped containers" },
+	{ "restart", cmd_restart, "03-cgroups", "Restart one or more containers" },
+	{ "rm", cmd_rm, "03-cgroups", "Remove one or more containers" },
+	{ "wait", cmd_wait, "03-cgroups", "Block until containers stop, then print their exit codes" },
+	{ "exec", cmd_exec, "03-cgroups", "Run a command in a running container (setns)" },
+	{ "inspect", cmd_inspect_linked, "03-cgroups", "Show low-level information on containers or images (JSON)" },
+	{ "stats", cmd_stats, "03-cgroups", "Show containers' resource usage, read from their cgroups" },
+	{ "top", cmd_top, "03-cgroups", "Show the processes of a container" },
+	{ "rename", cmd_rename, "03-cgroups", "Rename a container" },
+	{ "port", cmd_port, "03-cgroups", "List the published ports of a container" },
+	{ "container", cmd_container, "03-cgroups", "Manage containers (prune)" },
 	{ "layer", cmd_layer, "04-layers", "Make, inspect, apply and stack image layers by hand" },
 	{ "diff", cmd_diff, "04-layers", "Inspect changes to files or folders on a container's filesystem" },
 	{ "export", cmd_export, "04-layers", "Export a container's filesystem as a tar archive" },
-	{ "import", cmd_import, "04-layers", "Unpack a filesystem tarball into a new layer folder" },
 	{ "sha256sum", cmd_sha256sum, "05-images", "Print SHA-256 digests of files, as sha256sum does" },
 	{ "registry", cmd_registry, "05-images", "Run a registry (serve) or list what one holds (ls)" },
 	{ "push", cmd_push, "05-images", "Upload an image to a registry" },
 	{ "pull", cmd_pull, "05-images", "Download an image from a registry" },
 	{ "gunzip", cmd_gunzip, "05-images", "Decompress gzip data from stdin to stdout (inflate)" },
+	{ "images", cmd_images, "05-images", "List images" },
+	{ "image", cmd_image, "05-images", "Manage images (ls, tag, rm, inspect, history, prune, import, save, load)" },
+	{ "tag", cmd_tag, "05-images", "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE" },
+	{ "rmi", cmd_rmi, "05-images", "Remove one or more images" },
+	{ "history", cmd_history, "05-images", "Show the history of an image" },
+	{ "import", cmd_image_import, "05-images", "Import a tarball as a one-layer image (--change as Docker)" },
+	{ "commit", cmd_commit, "05-images", "Create a new image from a container's changes" },
+	{ "save", cmd_save, "05-images", "Save images to a tar archive (docker load and skopeo read it)" },
+	{ "load", cmd_load, "05-images", "Load images from docker save archives and OCI layouts" },
 };
 
 static const size_t command_count = sizeof(commands) / sizeof(commands[0]);

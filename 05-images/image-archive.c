@@ -1,0 +1,847 @@
+/*
+ * image-archive.c - `save` and `load`: images as one tar file, to carry them between machines.
+ *
+ * Three forms of archive exist in the wild, and `load` reads them all:
+ *
+ *   legacy `docker save` (Docker < 25)     manifest.json   [{"Config": "<hex>.json",
+ *                                                            "RepoTags": ["busybox:latest"],
+ *                                                            "Layers": ["<id>/layer.tar", ...]}]
+ *                                          <hex>.json      the config (named by its digest)
+ *                                          <id>/layer.tar  each layer, uncompressed (or a symlink
+ *                                                          to an identical one); repositories
+ *   OCI image layout (a folder or a tar)   oci-layout, index.json, blobs/sha256/<hex>
+ *   `docker save` of Docker 25+            both at once: an OCI layout whose manifest.json
+ *                                          points into blobs/sha256/ ("Layers": ["blobs/sha256/..."])
+ *
+ * `save` writes the third form, so both `docker load` (which reads manifest.json) and OCI
+ * tools such as `skopeo copy oci-archive:...` (which read index.json) take it. In index.json
+ * it names images as Docker 25 does: the tag in org.opencontainers.image.ref.name and the
+ * full name in io.containerd.image.name.
+ *
+ * Nothing from outside is trusted: every blob is hashed as it is stored and refused when it
+ * does not match its name (blob-store.c); each layer's diff_id is checked against the config;
+ * names reach index.json only after all of an image's blobs are in place, so a load that is
+ * killed leaves at most unnamed blobs that `image prune` removes. `save` writes FILE.tmp-PID
+ * and renames it, so a killed save never leaves a truncated archive under the wanted name.
+ *
+ * Read next: the registry (registry-api.c), which moves the same blobs over HTTP.
+ */
+#include "image-commands.h"
+#include "blob-store.h"
+#include "cli.h"
+#include "error.h"
+#include "explain.h"
+#include "files.h"
+#include "gzip.h"
+#include "image-base.h"
+#include "image-layers.h"
+#include "image-store.h"
+#include "reference.h"
+#include "tar.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char CHAPTER[] = "05-images";
+
+static int failed(const char *command)
+{
+	fail_context("%s", command);
+	return error_report(EXIT_TINYDOCK_FAILED);
+}
+
+/* ================================ save ======================================================== */
+
+struct saved {
+	struct image img;
+	char (*names)[600]; /* familiar names to record ("" entries skipped) */
+	size_t name_count;
+};
+
+static int add_entry(struct tar_writer *w, const char *path, char type, uint64_t size)
+{
+	struct tar_entry e = { .path = (char *)path, .type = type, .mode = type == TAR_DIRECTORY ? 0755 : 0644,
+			       .size = size, .mtime = { .tv_sec = 0 } };
+	return tar_writer_header(w, &e);
+}
+
+static int add_memory(struct tar_writer *w, const char *path, const char *text, size_t size)
+{
+	return add_entry(w, path, TAR_REGULAR, size) < 0 || tar_writer_data(w, text, size) < 0 ? -1 : 0;
+}
+
+static int add_json(struct tar_writer *w, const char *path, const struct json *doc)
+{
+	size_t size;
+	char *text = json_write(doc, 0, &size);
+	if (!text)
+		return -1;
+	int rc = add_memory(w, path, text, size);
+	free(text);
+	return rc;
+}
+
+static bool seen_before(char (*done)[SHA256_DIGEST_SIZE], size_t *count, const char *digest)
+{
+	for (size_t i = 0; i < *count; i++)
+		if (strcmp(done[i], digest) == 0)
+			return true;
+	snprintf(done[(*count)++], SHA256_DIGEST_SIZE, "%s", digest);
+	return false;
+}
+
+static int add_blob(struct image_store *s, struct tar_writer *w, const char *digest)
+{
+	uint64_t size;
+	int fd = blob_open(s->root, digest, &size);
+	if (fd < 0)
+		return -1;
+	char path[128];
+	snprintf(path, sizeof(path), "blobs/sha256/%s", digest + 7);
+	int rc = add_entry(w, path, TAR_REGULAR, size) < 0 || tar_writer_data_from_fd(w, fd, path) < 0 ? -1 : 0;
+	close(fd);
+	return rc;
+}
+
+static int write_archive(struct image_store *s, struct saved *images, size_t count, struct tar_writer *w)
+{
+	size_t blob_total = 0, done_count = 0;
+	for (size_t i = 0; i < count; i++)
+		blob_total += 2 + images[i].img.parts.layer_count;
+	char (*done)[SHA256_DIGEST_SIZE] = calloc(blob_total + 1, sizeof(*done));
+	struct json *index = json_new_object(), *manifests = NULL, *docker = json_new_array(), *repos = json_new_object();
+	int rc = -1;
+	if (!done || !index || !docker || !repos || !json_add_int(index, "schemaVersion", 2) ||
+	    !json_add_string(index, "mediaType", MEDIA_OCI_INDEX) ||
+	    !(manifests = json_add(index, "manifests", json_new_array())))
+		goto out;
+	if (add_entry(w, "blobs/", TAR_DIRECTORY, 0) < 0 || add_entry(w, "blobs/sha256/", TAR_DIRECTORY, 0) < 0)
+		goto out;
+	for (size_t i = 0; i < count; i++) {
+		struct image *img = &images[i].img;
+		/* blobs: layers, config, manifest (each once) */
+		for (size_t l = 0; l < img->parts.layer_count; l++)
+			if (!seen_before(done, &done_count, img->parts.layers[l].blob.digest) &&
+			    add_blob(s, w, img->parts.layers[l].blob.digest) < 0)
+				goto out;
+		if ((!seen_before(done, &done_count, img->id) && add_blob(s, w, img->id) < 0) ||
+		    (!seen_before(done, &done_count, img->digest) && add_blob(s, w, img->digest) < 0))
+			goto out;
+		/* manifest.json (what `docker load` reads): one item per image, all its names */
+		char path[128];
+		struct json *item = NULL, *tags = NULL, *layers;
+		snprintf(path, sizeof(path), "blobs/sha256/%s", img->id + 7);
+		json_for_each(other, docker)
+			if (strcmp(json_get_string(other, "Config"), path) == 0)
+				item = other;
+		if (item) {
+			tags = json_get(item, "RepoTags");
+		} else {
+			if (!(item = json_append(docker, json_new_object())) || !json_add_string(item, "Config", path) ||
+			    !(tags = json_add(item, "RepoTags", json_new_array())) ||
+			    !(layers = json_add(item, "Layers", json_new_array())))
+				goto out;
+			for (size_t l = 0; l < img->parts.layer_count; l++) {
+				snprintf(path, sizeof(path), "blobs/sha256/%s", img->parts.layers[l].blob.digest + 7);
+				if (!json_append(layers, json_new_string(path)))
+					goto out;
+			}
+		}
+		/* index.json: one entry per name (or one unnamed), Docker 25's annotations */
+		struct oci_descriptor d = { .media_type = MEDIA_OCI_MANIFEST, .size = img->manifest_size };
+		snprintf(d.digest, sizeof(d.digest), "%s", img->digest);
+		for (size_t n = 0; n < images[i].name_count || (n == 0 && images[i].name_count == 0); n++) {
+			struct json *entry = json_append(manifests, oci_descriptor_json(&d));
+			if (!entry)
+				goto out;
+			if (images[i].name_count == 0)
+				break;
+			char familiar[600], canonical[600];
+			if (image_name_normalise(images[i].names[n], familiar, canonical) < 0)
+				goto out;
+			struct image_reference ref;
+			reference_parse(familiar, &ref);
+			char repository[600];
+			reference_repository(&ref, repository, sizeof(repository));
+			struct json *annotations = json_add(entry, "annotations", json_new_object()), *repo;
+			if (!annotations || !json_add_string(annotations, ANNOTATION_IMAGE_NAME, canonical) ||
+			    !json_add_string(annotations, ANNOTATION_REF_NAME, ref.tag) ||
+			    !json_append(tags, json_new_string(familiar)))
+				goto out;
+			/* repositories: the legacy map repository -> tag -> top layer's id */
+			if (img->parts.layer_count) {
+				if (!(repo = json_get(repos, repository)) && !(repo = json_add(repos, repository, json_new_object())))
+					goto out;
+				if (!json_set(repo, ref.tag, json_new_string(img->parts.layers[img->parts.layer_count - 1].blob.digest + 7)))
+					goto out;
+			}
+		}
+	}
+	static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
+	if (add_json(w, "index.json", index) < 0 || add_json(w, "manifest.json", docker) < 0 ||
+	    add_memory(w, "oci-layout", layout, sizeof(layout) - 1) < 0 || add_json(w, "repositories", repos) < 0 ||
+	    tar_writer_finish(w) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(done);
+	json_free(index);
+	json_free(docker);
+	json_free(repos);
+	return rc;
+}
+
+static const char SAVE_HELP[] =
+	"Usage:  tinydock save [OPTIONS] IMAGE [IMAGE...]\n"
+	"\n"
+	"Save one or more images to a tar archive (streamed to STDOUT by default): Docker 25's\n"
+	"form, an OCI image layout with a manifest.json, which `docker load`, `tinydock load`\n"
+	"and `skopeo` (oci-archive:, docker-archive:) all read.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output string   Write to a file, instead of STDOUT\n";
+
+int cmd_save(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(SAVE_HELP);
+	static const struct option options[] = { { "output", required_argument, NULL, 'o' }, { NULL, 0, NULL, 0 } };
+	const char *output = NULL;
+	optind = 1;
+	opterr = 0;
+	/* No leading '+': as in `docker save IMAGE -o FILE`, the flag may follow the images
+	 * (getopt then permutes argv, getopt(3) "By default, getopt() permutes..."). */
+	for (int opt; (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1;) {
+		if (opt != 'o')
+			return usage_error("save", "unknown flag: %s", argv[optind - 1]);
+		output = optarg;
+	}
+	if (optind >= argc)
+		return usage_error("save", "requires at least 1 argument");
+	if (!output && isatty(STDOUT_FILENO))
+		return usage_error("save", "cowardly refusing to save to a terminal. Use the -o flag or redirect");
+	size_t count = (size_t)(argc - optind);
+	struct saved *images = calloc(count, sizeof(*images));
+	struct image_store s = { .gc_fd = -1 };
+	struct tar_writer *w = NULL;
+	char temp[PATH_MAX] = "";
+	int fd = -1, rc = -1;
+	/* hold: a prune must not take blobs from under the archive being written */
+	if (!images || image_store_open(&s) < 0 || image_store_hold(&s) < 0)
+		goto out;
+	for (size_t i = 0; i < count; i++) {
+		const char *name = argv[optind + (int)i];
+		if (image_resolve_or_base(&s, name, &images[i].img) < 0)
+			goto out;
+		/* A name saves that name; an ID saves every name of the image (Docker's rule). */
+		char familiar[600], canonical[600], (*all)[600] = NULL;
+		size_t n = 0;
+		if (image_store_names(&s, images[i].img.digest, &all, &n) < 0)
+			goto out;
+		bool by_name = false;
+		if (image_name_normalise(name, familiar, canonical) == 0)
+			for (size_t k = 0; k < n; k++)
+				by_name = by_name || strcmp(all[k], familiar) == 0;
+		error_clear();
+		if (by_name) {
+			snprintf(all[0], 600, "%s", familiar);
+			n = 1;
+		}
+		images[i].names = all;
+		images[i].name_count = n;
+	}
+	if (output) {
+		snprintf(temp, sizeof(temp), "%s.tmp-%d", output, (int)getpid());
+		fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			fail_sys("cannot create \"%s\"", temp);
+			goto out;
+		}
+	}
+	w = tar_writer_new(tar_write_fd, (void *)(intptr_t)(output ? fd : STDOUT_FILENO));
+	if (!w || write_archive(&s, images, count, w) < 0)
+		goto out;
+	if (output) {
+		if (fsync(fd) < 0 || close(fd) < 0) {
+			fd = -1;
+			fail_sys("cannot write \"%s\"", temp);
+			goto out;
+		}
+		fd = -1;
+		if (explain_result(CHAPTER, rename(temp, output), "rename(\"%s\", \"%s\")", temp, output) < 0) {
+			fail_sys("cannot rename \"%s\" to \"%s\"", temp, output);
+			goto out;
+		}
+		temp[0] = '\0';
+	}
+	rc = 0;
+out:
+	if (w)
+		tar_writer_free(w);
+	if (fd >= 0)
+		close(fd);
+	if (temp[0])
+		unlink(temp);
+	for (size_t i = 0; images && i < count; i++) {
+		image_free(&images[i].img);
+		free(images[i].names);
+	}
+	free(images);
+	image_store_close(&s);
+	return rc < 0 ? failed("save") : 0;
+}
+
+/* ================================ load ======================================================== */
+
+/* What an archive held besides blobs: its small files, and where its legacy layers went. */
+struct archive_file {
+	char *path;
+	char *data;                        /* small metadata files (JSON), else NULL */
+	size_t size;
+	char digest[SHA256_DIGEST_SIZE];   /* a file stored as a blob (layer.tar, <hex>.json) */
+	char *link;                        /* a symlink's target, resolved against its folder */
+};
+
+struct archive {
+	struct archive_file *files;
+	size_t count, capacity;
+};
+
+static void archive_free(struct archive *a)
+{
+	for (size_t i = 0; i < a->count; i++) {
+		free(a->files[i].path);
+		free(a->files[i].data);
+		free(a->files[i].link);
+	}
+	free(a->files);
+}
+
+static struct archive_file *archive_add(struct archive *a, const char *path)
+{
+	if (a->count == a->capacity) {
+		size_t capacity = a->capacity ? a->capacity * 2 : 32;
+		void *files = realloc(a->files, capacity * sizeof(*a->files));
+		if (!files)
+			return fail_sys("load"), NULL;
+		a->files = files;
+		a->capacity = capacity;
+	}
+	struct archive_file *f = &a->files[a->count];
+	memset(f, 0, sizeof(*f));
+	/* "./manifest.json" and "manifest.json" are the same file */
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (!(f->path = strdup(path)))
+		return fail_sys("load"), NULL;
+	a->count++;
+	return f;
+}
+
+/* A file by path, symlinks followed (legacy archives link duplicate layer.tar files). */
+static struct archive_file *archive_find(struct archive *a, const char *path)
+{
+	char want[PATH_MAX];
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	snprintf(want, sizeof(want), "%s", path);
+	for (int hops = 0; hops < 8; hops++) {
+		struct archive_file *found = NULL;
+		for (size_t i = 0; i < a->count && !found; i++)
+			if (strcmp(a->files[i].path, want) == 0)
+				found = &a->files[i];
+		if (!found || !found->link)
+			return found;
+		snprintf(want, sizeof(want), "%s", found->link);
+	}
+	return NULL;
+}
+
+/* "a/b/layer.tar" -> "../c/layer.tar" gives "a/c/layer.tar". */
+static char *resolve_link(const char *path, const char *target)
+{
+	char buf[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	snprintf(buf, sizeof(buf), "%.*s%s", slash ? (int)(slash - path + 1) : 0, path, target);
+	/* fold "x/../" */
+	char *parts[64];
+	int n = 0;
+	for (char *save = NULL, *p = strtok_r(buf, "/", &save); p && n < 64; p = strtok_r(NULL, "/", &save)) {
+		if (strcmp(p, ".") == 0)
+			continue;
+		if (strcmp(p, "..") == 0) {
+			if (n > 0)
+				n--;
+			continue;
+		}
+		parts[n++] = p;
+	}
+	char out[PATH_MAX] = "";
+	for (int i = 0; i < n; i++)
+		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s", i ? "/" : "", parts[i]);
+	return strdup(out);
+}
+
+static bool blob_path_hex(const char *path, char digest[SHA256_DIGEST_SIZE])
+{
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (strncmp(path, "blobs/sha256/", 13) != 0)
+		return false;
+	snprintf(digest, SHA256_DIGEST_SIZE, "sha256:%s", path + 13);
+	return digest_valid(digest);
+}
+
+/* Legacy configs are "<64 hex>.json" at the top: named by their digest, so verifiable. */
+static bool legacy_config_hex(const char *path, char digest[SHA256_DIGEST_SIZE])
+{
+	if (strlen(path) != 69 || strcmp(path + 64, ".json") != 0)
+		return false;
+	snprintf(digest, SHA256_DIGEST_SIZE, "sha256:%.64s", path);
+	return digest_valid(digest);
+}
+
+/* Small files read into memory: top-level ones that are no tarball, and the legacy
+ * per-layer "<id>/json" and "<id>/VERSION". */
+static bool is_metadata(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t len = strlen(path);
+	if (!strchr(path, '/'))
+		return !(len > 4 && (strcmp(path + len - 4, ".tar") == 0 || strcmp(path + len - 3, ".gz") == 0));
+	return strcmp(base, "json") == 0 || strcmp(base, "VERSION") == 0;
+}
+
+struct entry_reader {
+	struct tar_reader *tar;
+};
+
+static ssize_t entry_read(void *ctx, void *buf, size_t size)
+{
+	return tar_reader_read(((struct entry_reader *)ctx)->tar, buf, size);
+}
+
+static int store_entry(struct image_store *s, struct tar_reader *tar, const char *expected, char digest[SHA256_DIGEST_SIZE])
+{
+	struct blob_writer *w = blob_writer_new(s->root);
+	if (!w)
+		return -1;
+	static __thread char buf[1 << 16];
+	ssize_t n;
+	while ((n = tar_reader_read(tar, buf, sizeof(buf))) > 0)
+		if (blob_writer_write(w, buf, (size_t)n) < 0) {
+			blob_writer_abort(w);
+			return -1;
+		}
+	if (n < 0) {
+		blob_writer_abort(w);
+		return -1;
+	}
+	return blob_writer_commit(w, expected, digest);
+}
+
+/* Read the whole archive once: blobs into the store (verified by name), small files kept. */
+static int read_archive(struct image_store *s, tar_read_fn read, void *ctx, const char *name, struct archive *a)
+{
+	struct tar_reader *tar = tar_reader_new(read, ctx, name);
+	if (!tar)
+		return -1;
+	const struct tar_entry *e;
+	int more, rc = -1;
+	while ((more = tar_reader_next(tar, &e)) > 0) {
+		char expected[SHA256_DIGEST_SIZE];
+		if (e->type == TAR_DIRECTORY)
+			continue;
+		struct archive_file *f = archive_add(a, e->path);
+		if (!f)
+			goto out;
+		if (e->type == TAR_SYMLINK || e->type == TAR_HARDLINK) {
+			/* symlinks are relative to their folder; hard link names are archive paths */
+			if (!(f->link = e->type == TAR_SYMLINK ? resolve_link(f->path, e->linkname) : strdup(e->linkname)))
+				goto out;
+			continue;
+		}
+		if (e->type != TAR_REGULAR)
+			continue;
+		if (blob_path_hex(f->path, expected) || legacy_config_hex(f->path, expected)) {
+			if (store_entry(s, tar, expected, f->digest) < 0) {
+				fail_context("%s: %s", name, f->path);
+				goto out;
+			}
+		} else if (is_metadata(f->path) && e->size <= OCI_JSON_MAX) {
+			if (!(f->data = malloc(e->size + 1)))
+				goto out;
+			size_t got = 0;
+			struct entry_reader r = { tar };
+			for (ssize_t n; got < e->size && (n = entry_read(&r, f->data + got, e->size - got)) > 0;)
+				got += (size_t)n;
+			if (got != e->size)
+				goto out;
+			f->data[got] = '\0';
+			f->size = got;
+		} else if (store_entry(s, tar, NULL, f->digest) < 0) {
+			/* a layer under another name ("<id>/layer.tar", skopeo's "<hex>.tar"):
+			 * verified later, against the config's diff_ids */
+			goto out;
+		}
+	}
+	rc = more < 0 ? -1 : 0;
+out:
+	tar_reader_free(tar);
+	return rc;
+}
+
+/* An OCI layout folder: every blob copied in (verified), the JSON files read. */
+static int read_folder(struct image_store *s, const char *dir, struct archive *a)
+{
+	char path[PATH_MAX];
+	static const char *const files[] = { "index.json", "oci-layout", "manifest.json", "repositories" };
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		if (access(path, F_OK) < 0)
+			continue;
+		struct archive_file *f = archive_add(a, files[i]);
+		if (!f || !(f->data = read_file(path, &f->size)))
+			return -1;
+	}
+	snprintf(path, sizeof(path), "%s/blobs/sha256", dir);
+	DIR *d = opendir(path);
+	if (!d)
+		return fail_sys("\"%s\" is not an OCI image layout", dir);
+	int rc = 0;
+	for (struct dirent *e; rc == 0 && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		char rel[128], expected[SHA256_DIGEST_SIZE];
+		snprintf(rel, sizeof(rel), "blobs/sha256/%.64s", e->d_name);
+		if (!blob_path_hex(rel, expected))
+			continue;
+		struct archive_file *f = archive_add(a, rel);
+		int fd = f ? openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC) : -1;
+		if (fd < 0)
+			rc = fail_sys("cannot open \"%s/%s\"", path, e->d_name);
+		else if ((rc = blob_write_fd(s->root, fd, expected, f->digest)) < 0)
+			fail_context("%s/%s", path, e->d_name);
+		if (fd >= 0)
+			close(fd);
+	}
+	closedir(d);
+	return rc;
+}
+
+static const char *archive_text(struct archive *a, const char *path, size_t *size)
+{
+	struct archive_file *f = archive_find(a, path);
+	if (!f || !f->data)
+		return NULL;
+	*size = f->size;
+	return f->data;
+}
+
+/* Check that a manifest's blobs are all present with their announced sizes, and that each
+ * layer's tar hashes to the diff_id its config lists. */
+static int verify_image(struct image_store *s, struct image *img)
+{
+	for (size_t i = 0; i < img->parts.layer_count; i++) {
+		struct oci_layer *l = &img->parts.layers[i];
+		uint64_t size;
+		int fd = blob_open(s->root, l->blob.digest, &size);
+		if (fd < 0)
+			return fail_context("layer %zu is missing from the archive", i + 1);
+		close(fd);
+		if (size != l->blob.size)
+			return fail_errno(0, "layer %s is %llu bytes, the manifest says %llu", l->blob.digest,
+					  (unsigned long long)size, (unsigned long long)l->blob.size);
+		if (strcmp(l->blob.digest, l->diff_id) == 0)
+			continue; /* uncompressed: the blob's own verified digest is the diff_id */
+		char diff_id[SHA256_DIGEST_SIZE];
+		if (image_layer_diff_id(s, l->blob.digest, diff_id) < 0)
+			return -1;
+		if (strcmp(diff_id, l->diff_id) != 0)
+			return fail_errno(0, "layer %s: its tar hashes to %s, the config says %s", l->blob.digest, diff_id,
+					  l->diff_id);
+	}
+	return 0;
+}
+
+static int name_image(struct image_store *s, struct image *img, const char *name, int *loaded)
+{
+	if (image_store_tag(s, name, img->digest, img->manifest_size) < 0)
+		return -1;
+	if (name) {
+		char familiar[600], canonical[600];
+		image_name_normalise(name, familiar, canonical);
+		printf("Loaded image: %s\n", familiar);
+	} else {
+		printf("Loaded image ID: %s\n", img->id);
+	}
+	(*loaded)++;
+	return 0;
+}
+
+/* Pick the manifest of our platform out of an image index (a multi-platform image). */
+static int pick_platform(struct image_store *s, const char *index_digest, struct oci_descriptor *out)
+{
+	char *text = blob_read(s->root, index_digest, OCI_JSON_MAX, NULL);
+	struct json *index = text ? json_parse(text, strlen(text)) : NULL;
+	free(text);
+	int rc = fail_errno(0, "image index %s has no manifest for linux/%s", index_digest, oci_architecture());
+	json_for_each(m, json_get(index, "manifests")) {
+		const char *os = json_get_string(json_get(m, "platform"), "os");
+		const char *arch = json_get_string(json_get(m, "platform"), "architecture");
+		if (os && arch && strcmp(os, "linux") == 0 && strcmp(arch, oci_architecture()) == 0 &&
+		    oci_descriptor_parse(m, out) == 0) {
+			error_clear();
+			rc = 0;
+			break;
+		}
+	}
+	json_free(index);
+	return rc;
+}
+
+/* The OCI way: index.json names manifests (Docker 25+, skopeo, our own save). */
+static int load_index(struct image_store *s, struct archive *a, const char *text, size_t size, int *loaded)
+{
+	struct json *index = json_parse(text, size), *docker = NULL;
+	if (!index)
+		return fail_context("index.json");
+	size_t docker_size;
+	const char *docker_text = archive_text(a, "manifest.json", &docker_size);
+	if (docker_text)
+		docker = json_parse(docker_text, docker_size);
+	error_clear();
+	int rc = 0;
+	json_for_each(m, json_get(index, "manifests")) {
+		struct oci_descriptor d;
+		struct image img;
+		if (oci_descriptor_parse(m, &d) < 0 ||
+		    (oci_is_index_type(d.media_type) && pick_platform(s, d.digest, &d) < 0) ||
+		    image_read(s, d.digest, &img) < 0) {
+			rc = fail_context("index.json");
+			break;
+		}
+		if (verify_image(s, &img) < 0) {
+			rc = fail_context("image %s", img.digest);
+			image_free(&img);
+			break;
+		}
+		/* Its name: the full name annotation, a ref.name that is a whole name, or else the
+		 * RepoTags that manifest.json gives the same config (Docker's own load does so). */
+		const struct json *annotations = json_get(m, "annotations");
+		const char *full = json_get_string(annotations, ANNOTATION_IMAGE_NAME);
+		const char *ref = json_get_string(annotations, ANNOTATION_REF_NAME);
+		const char *name = full ? full : (ref && strpbrk(ref, ":/") ? ref : NULL);
+		int named = 0;
+		if (name) {
+			rc = name_image(s, &img, name, loaded);
+			named = 1;
+		} else if (docker) {
+			json_for_each(item, docker) {
+				const char *config = json_get_string(item, "Config");
+				if (!config || !strstr(config, img.id + 7))
+					continue;
+				json_for_each(tag, json_get(item, "RepoTags"))
+					if (rc == 0 && json_string(tag)) {
+						rc = name_image(s, &img, json_string(tag), loaded);
+						named++;
+					}
+			}
+		}
+		if (rc == 0 && !named)
+			rc = name_image(s, &img, NULL, loaded);
+		image_free(&img);
+		if (rc < 0)
+			break;
+	}
+	json_free(docker);
+	json_free(index);
+	return rc;
+}
+
+/* The legacy way: manifest.json lists configs and layer.tar paths; we write the OCI manifest. */
+static int load_docker_manifest(struct image_store *s, struct archive *a, const char *text, size_t size, int *loaded)
+{
+	struct json *list = json_parse(text, size);
+	if (!json_is(list, JSON_ARRAY)) {
+		json_free(list);
+		return fail_context("manifest.json is not a list");
+	}
+	int rc = 0;
+	json_for_each(item, list) {
+		const char *config_path = json_get_string(item, "Config");
+		struct archive_file *config_file = config_path ? archive_find(a, config_path) : NULL;
+		const struct json *layer_paths = json_get(item, "Layers");
+		struct image img = { 0 };
+		char digest[SHA256_DIGEST_SIZE];
+		uint64_t manifest_size;
+		if (!config_file || !config_file->digest[0]) {
+			rc = fail_errno(0, "manifest.json: config \"%s\" is not in the archive", config_path ? config_path : "");
+			break;
+		}
+		size_t count = json_is(layer_paths, JSON_ARRAY) ? layer_paths->count : 0;
+		struct oci_layer *layers = calloc(count + 1, sizeof(*layers));
+		char *config_text = blob_read(s->root, config_file->digest, OCI_JSON_MAX, NULL);
+		struct json *config = config_text ? json_parse(config_text, strlen(config_text)) : NULL;
+		free(config_text);
+		struct oci_manifest parts = { .layers = layers, .layer_count = count };
+		rc = layers && config && oci_image_layers(config, &parts) == 0 ? 0 : -1;
+		size_t i = 0;
+		json_for_each(path, layer_paths) {
+			struct archive_file *f = rc == 0 && json_string(path) ? archive_find(a, json_string(path)) : NULL;
+			if (rc < 0)
+				break;
+			if (!f || !f->digest[0]) {
+				rc = fail_errno(0, "manifest.json: layer \"%s\" is not in the archive", json_string(path));
+				break;
+			}
+			uint64_t blob_size;
+			int fd = blob_open(s->root, f->digest, &blob_size);
+			unsigned char magic[2] = { 0 };
+			if (fd < 0 || pread(fd, magic, 2, 0) < 0) {
+				rc = -1;
+			} else {
+				bool gz = gzip_is_compressed(magic, 2);
+				snprintf(layers[i].blob.media_type, sizeof(layers[i].blob.media_type), "%s",
+					 gz ? MEDIA_OCI_LAYER_GZIP : MEDIA_OCI_LAYER);
+				snprintf(layers[i].blob.digest, sizeof(layers[i].blob.digest), "%s", f->digest);
+				layers[i].blob.size = blob_size;
+			}
+			if (fd >= 0)
+				close(fd);
+			i++;
+		}
+		if (rc == 0 && image_store_put(s, config, layers, count, digest, &manifest_size) == 0 &&
+		    image_read(s, digest, &img) == 0 && verify_image(s, &img) == 0) {
+			int named = 0;
+			json_for_each(tag, json_get(item, "RepoTags"))
+				if (rc == 0 && json_string(tag)) {
+					rc = name_image(s, &img, json_string(tag), loaded);
+					named++;
+				}
+			if (rc == 0 && !named)
+				rc = name_image(s, &img, NULL, loaded);
+		} else {
+			rc = fail_context("manifest.json: image %s", config_path);
+		}
+		image_free(&img);
+		json_free(config);
+		free(layers);
+		if (rc < 0)
+			break;
+	}
+	json_free(list);
+	return rc;
+}
+
+struct load_input {
+	int fd;
+	struct gzip_reader *gzip;
+	unsigned char head[2];
+	size_t head_size, head_used;
+};
+
+static ssize_t load_raw(void *ctx, void *buf, size_t size)
+{
+	struct load_input *in = ctx;
+	if (in->head_used < in->head_size && size > 0) {
+		size_t n = in->head_size - in->head_used < size ? in->head_size - in->head_used : size;
+		memcpy(buf, in->head + in->head_used, n);
+		in->head_used += n;
+		return (ssize_t)n;
+	}
+	return tar_read_fd((void *)(intptr_t)in->fd, buf, size);
+}
+
+static ssize_t load_read(void *ctx, void *buf, size_t size)
+{
+	struct load_input *in = ctx;
+	return in->gzip ? gzip_read(in->gzip, buf, size) : load_raw(in, buf, size);
+}
+
+static const char LOAD_HELP[] =
+	"Usage:  tinydock load [OPTIONS]\n"
+	"\n"
+	"Load images from a tar archive or STDIN: `docker save` archives (legacy and Docker 25+),\n"
+	"OCI image layouts (a tar, or a folder with -i DIR), the archive or its layers gzip-\n"
+	"compressed. Every blob is checked against its digest, every layer against its diff_id.\n"
+	"\n"
+	"Options:\n"
+	"  -i, --input string   Read from tar archive file (or OCI layout folder), instead of STDIN\n"
+	"  -q, --quiet          Suppress the load output\n";
+
+int cmd_load(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(LOAD_HELP);
+	static const struct option options[] = { { "input", required_argument, NULL, 'i' },
+						 { "quiet", no_argument, NULL, 'q' },
+						 { NULL, 0, NULL, 0 } };
+	const char *input = NULL;
+	bool quiet = false;
+	optind = 1;
+	opterr = 0;
+	for (int opt; (opt = getopt_long(argc, argv, "+i:q", options, NULL)) != -1;) {
+		if (opt == 'i')
+			input = optarg;
+		else if (opt == 'q')
+			quiet = true;
+		else
+			return usage_error("load", "unknown flag: %s", argv[optind - 1]);
+	}
+	if (optind != argc)
+		return usage_error("load", "accepts no arguments");
+	if (!input && isatty(STDIN_FILENO))
+		return usage_error("load", "requested load from stdin, but stdin is empty");
+	struct image_store s = { .gc_fd = -1 };
+	struct archive a = { 0 };
+	struct load_input in = { .fd = -1 };
+	int rc = -1, loaded = 0;
+	if (quiet && !freopen("/dev/null", "w", stdout))
+		return failed("load");
+	if (image_store_open(&s) < 0 || image_store_hold(&s) < 0)
+		goto out;
+	if (input && is_directory(input)) {
+		if (read_folder(&s, input, &a) < 0)
+			goto out;
+	} else {
+		in.fd = input ? open(input, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+		if (in.fd < 0) {
+			fail_sys("open %s", input);
+			goto out;
+		}
+		ssize_t n = read(in.fd, in.head, 2);
+		in.head_size = n > 0 ? (size_t)n : 0;
+		if (in.head_size == 2 && gzip_is_compressed(in.head, 2) && !(in.gzip = gzip_open(load_raw, &in)))
+			goto out;
+		if (read_archive(&s, load_read, &in, input ? input : "stdin", &a) < 0)
+			goto out;
+	}
+	size_t size;
+	const char *text;
+	if ((text = archive_text(&a, "index.json", &size)))
+		rc = load_index(&s, &a, text, size, &loaded);
+	else if ((text = archive_text(&a, "manifest.json", &size)))
+		rc = load_docker_manifest(&s, &a, text, size, &loaded);
+	else
+		fail_errno(0, "%s has neither index.json (an OCI layout) nor manifest.json (docker save)",
+			   input ? input : "stdin");
+	if (rc == 0 && loaded == 0)
+		rc = fail_errno(0, "no images found in %s", input ? input : "stdin");
+out:
+	if (in.gzip)
+		gzip_close(in.gzip);
+	if (in.fd > STDIN_FILENO)
+		close(in.fd);
+	archive_free(&a);
+	image_store_close(&s);
+	return rc < 0 ? failed("load") : 0;
+}

@@ -1,0 +1,573 @@
+/*
+ * image-commands.c - looking at and naming images: images, tag, rmi, inspect, history, prune.
+ *
+ * Each command reads the store (image-store.h) and prints what `docker` prints, so the
+ * lecture's screenshots and a student's terminal look the same:
+ *
+ *   images     REPOSITORY TAG IMAGE ID CREATED SIZE, one row per name (and <none> rows)
+ *   tag        a second name for the same manifest: index.json gains an entry, no blob moves
+ *   rmi        removes a name; the image goes when its last name goes (and no container uses
+ *              it), then unreferenced blobs and layers are collected (image-gc.c)
+ *   inspect    the config and what the store knows, as JSON
+ *   history    the config's history, newest first, with the layer sizes
+ *
+ * IMAGE ID is the config's digest, as Docker shows it: two tags of one image share it, and
+ * an image whose layers are the same but whose config differs (another Cmd) has another.
+ *
+ * Read next: image-create.c (import, commit), image-archive.c (save, load).
+ */
+#include "image-commands.h"
+#include "cli.h"
+#include "error.h"
+#include "humanize.h"
+#include "image-base.h"
+#include "image-gc.h"
+#include "image-store.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static int failed(const char *command)
+{
+	fail_context("%s", command);
+	return error_report(EXIT_TINYDOCK_FAILED);
+}
+
+/* The image's size as stored: its layer blobs (a gzip layer counts compressed). */
+static uint64_t image_size(const struct image *img)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < img->parts.layer_count; i++)
+		total += img->parts.layers[i].blob.size;
+	return total;
+}
+
+static void short_id(const char *digest, char out[13])
+{
+	snprintf(out, 13, "%.12s", digest + 7);
+}
+
+static void created_ago(const struct json *config, char *out, size_t size)
+{
+	time_t created = oci_config_created(config);
+	if (!created) {
+		snprintf(out, size, "N/A");
+		return;
+	}
+	char age[64];
+	human_duration((int64_t)(time(NULL) - created), age, sizeof(age));
+	snprintf(out, size, "%s ago", age);
+}
+
+/* --- images ------------------------------------------------------------------------------- */
+
+struct image_row {
+	char repository[600], tag[130], id[13], created[80], size[32];
+	time_t when;
+};
+
+static int by_created(const void *a, const void *b)
+{
+	const struct image_row *x = a, *y = b;
+	return (y->when > x->when) - (y->when < x->when);
+}
+
+static const char IMAGES_HELP[] =
+	"Usage:  tinydock images [OPTIONS] [REPOSITORY[:TAG]]\n"
+	"\n"
+	"List images: one row per name, and untagged (<none>) images.\n"
+	"\n"
+	"Options:\n"
+	"  -q, --quiet   Only show image IDs\n";
+
+int cmd_images(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(IMAGES_HELP);
+	static const struct option options[] = { { "quiet", no_argument, NULL, 'q' }, { NULL, 0, NULL, 0 } };
+	bool quiet = false;
+	optind = 1;
+	opterr = 0;
+	for (int opt; (opt = getopt_long(argc, argv, "+q", options, NULL)) != -1;) {
+		if (opt != 'q')
+			return usage_error("images", "unknown flag: %s", argv[optind - 1]);
+		quiet = true;
+	}
+	const char *filter = optind < argc ? argv[optind] : NULL;
+	struct image_store s;
+	struct image_entry *entries = NULL;
+	size_t count = 0, rows = 0;
+	struct image_row *row = NULL;
+	if (image_store_open(&s) < 0 || image_store_list(&s, &entries, &count) < 0)
+		return failed("images");
+	row = calloc(count + 1, sizeof(*row));
+	for (size_t i = 0; row && i < count; i++) {
+		struct image img;
+		if (image_read(&s, entries[i].digest, &img) < 0) {
+			fprintf(stderr, "tinydock: images: %s\n", error_message());
+			continue;
+		}
+		struct image_row *r = &row[rows];
+		char *colon = entries[i].name[0] ? strrchr(entries[i].name, ':') : NULL;
+		snprintf(r->repository, sizeof(r->repository), "%.*s", colon ? (int)(colon - entries[i].name) : 6,
+			 colon ? entries[i].name : "<none>");
+		snprintf(r->tag, sizeof(r->tag), "%s", colon ? colon + 1 : "<none>");
+		short_id(img.id, r->id);
+		created_ago(img.config, r->created, sizeof(r->created));
+		r->when = oci_config_created(img.config);
+		human_size(image_size(&img), r->size, sizeof(r->size));
+		image_free(&img);
+		bool keep = true;
+		if (filter) {
+			char want[700];
+			snprintf(want, sizeof(want), "%s:%s", r->repository, r->tag);
+			keep = strcmp(filter, r->repository) == 0 || strcmp(filter, want) == 0;
+		}
+		rows += keep;
+	}
+	free(entries);
+	qsort(row, rows, sizeof(*row), by_created);
+	if (quiet) {
+		for (size_t i = 0; i < rows; i++) {
+			bool seen = false;
+			for (size_t j = 0; j < i; j++)
+				seen = seen || strcmp(row[i].id, row[j].id) == 0;
+			if (!seen)
+				printf("%s\n", row[i].id);
+		}
+	} else {
+		/* Column widths as Docker's tabwriter: the widest cell plus three spaces. */
+		int w_repo = 10, w_tag = 3, w_created = 7;
+		for (size_t i = 0; i < rows; i++) {
+			w_repo = (int)strlen(row[i].repository) > w_repo ? (int)strlen(row[i].repository) : w_repo;
+			w_tag = (int)strlen(row[i].tag) > w_tag ? (int)strlen(row[i].tag) : w_tag;
+			w_created = (int)strlen(row[i].created) > w_created ? (int)strlen(row[i].created) : w_created;
+		}
+		printf("%-*s   %-*s   %-12s   %-*s   %s\n", w_repo, "REPOSITORY", w_tag, "TAG", "IMAGE ID", w_created,
+		       "CREATED", "SIZE");
+		for (size_t i = 0; i < rows; i++)
+			printf("%-*s   %-*s   %-12s   %-*s   %s\n", w_repo, row[i].repository, w_tag, row[i].tag, row[i].id,
+			       w_created, row[i].created, row[i].size);
+	}
+	free(row);
+	image_store_close(&s);
+	return 0;
+}
+
+/* --- tag ---------------------------------------------------------------------------------- */
+
+static const char TAG_HELP[] = "Usage:  tinydock tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n"
+			       "\n"
+			       "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE (a new entry in index.json;\n"
+			       "no blob is copied).\n";
+
+int cmd_tag(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(TAG_HELP);
+	if (argc != 3)
+		return usage_error("tag", "requires exactly 2 arguments");
+	struct image_store s;
+	struct image img;
+	if (image_store_open(&s) < 0 || image_resolve_or_base(&s, argv[1], &img) < 0)
+		return failed("tag");
+	int rc = image_store_tag(&s, argv[2], img.digest, img.manifest_size);
+	image_free(&img);
+	image_store_close(&s);
+	return rc < 0 ? failed("tag") : 0;
+}
+
+/* --- rmi ---------------------------------------------------------------------------------- */
+
+static const char RMI_HELP[] = "Usage:  tinydock rmi [OPTIONS] IMAGE [IMAGE...]\n"
+			       "\n"
+			       "Remove one or more images. A name is removed; the image goes with its last name.\n"
+			       "An image a container uses is refused (unless -f), as its layers are in use.\n"
+			       "\n"
+			       "Options:\n"
+			       "  -f, --force   Remove even if used by a container or named more than once\n";
+
+static int remove_one(struct image_store *s, const char *name, bool force)
+{
+	struct image img;
+	if (image_resolve(s, name, &img) < 0)
+		return -1;
+	char who[65] = "", familiar[600], canonical[600];
+	char (*names)[600] = NULL;
+	size_t count = 0;
+	int rc = -1;
+	if (image_store_names(s, img.digest, &names, &count) < 0)
+		goto out;
+	/* Was it named by a name (remove that name) or by its ID (remove the image)? */
+	bool by_name = false;
+	if (image_name_normalise(name, familiar, canonical) == 0)
+		for (size_t i = 0; i < count; i++)
+			by_name = by_name || strcmp(names[i], familiar) == 0;
+	error_clear();
+	bool last = !by_name || count <= 1;
+	char id[13];
+	short_id(img.id, id);
+	if (last && !force && image_in_use(s, &img, who)) {
+		fail_errno(0, "conflict: unable to remove %s \"%s\" (must force) - container %.12s is using its referenced image %s",
+			   by_name ? "repository reference" : "image", name, who, id);
+		goto out;
+	}
+	if (!by_name && count > 1 && !force) {
+		fail_errno(0, "conflict: unable to delete %s (must be forced) - image is referenced in multiple repositories", id);
+		goto out;
+	}
+	if (by_name && !last) {
+		if (image_store_untag(s, familiar, NULL) < 0)
+			goto out;
+		printf("Untagged: %s\n", familiar);
+		rc = 0;
+		goto out;
+	}
+	for (size_t i = 0; i < count; i++)
+		printf("Untagged: %s\n", names[i]);
+	if (image_store_forget(s, img.digest) < 0)
+		goto out;
+	printf("Deleted: %s\n", img.id);
+	rc = 0;
+out:
+	free(names);
+	image_free(&img);
+	return rc;
+}
+
+int cmd_rmi(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(RMI_HELP);
+	static const struct option options[] = { { "force", no_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
+	bool force = false;
+	optind = 1;
+	opterr = 0;
+	for (int opt; (opt = getopt_long(argc, argv, "+f", options, NULL)) != -1;) {
+		if (opt != 'f')
+			return usage_error("rmi", "unknown flag: %s", argv[optind - 1]);
+		force = true;
+	}
+	if (optind >= argc)
+		return usage_error("rmi", "requires at least 1 argument");
+	struct image_store s;
+	if (image_store_open(&s) < 0)
+		return failed("rmi");
+	int status = 0;
+	for (int i = optind; i < argc; i++)
+		if (remove_one(&s, argv[i], force) < 0) {
+			fprintf(stderr, "Error response from daemon: %s\n", error_message());
+			error_clear();
+			status = 1;
+		}
+	/* Reclaim the blobs and layers no image needs any more. */
+	struct gc_stats stats;
+	if (image_store_gc(&s, &stats) < 0) {
+		fprintf(stderr, "tinydock: rmi: %s\n", error_message());
+		status = 1;
+	}
+	image_store_close(&s);
+	return status;
+}
+
+/* --- inspect ------------------------------------------------------------------------------ */
+
+/* A copy of a member's value, to add under another name (json_copy keeps the key). */
+static struct json *copy_value(const struct json *member)
+{
+	struct json *copy = json_copy(member);
+	if (copy) {
+		free(copy->key);
+		copy->key = NULL;
+		copy->key_length = 0;
+	}
+	return copy;
+}
+
+static struct json *inspect_json(struct image_store *s, const struct image *img)
+{
+	char (*names)[600] = NULL;
+	size_t count = 0;
+	struct json *o = json_new_object(), *tags, *digests, *rootfs, *layers;
+	if (!o || image_store_names(s, img->digest, &names, &count) < 0)
+		goto fail;
+	if (!json_add_string(o, "Id", img->id) || !(tags = json_add(o, "RepoTags", json_new_array())) ||
+	    !(digests = json_add(o, "RepoDigests", json_new_array())))
+		goto fail;
+	for (size_t i = 0; i < count; i++) {
+		char repo_digest[700], *colon = strrchr(names[i], ':');
+		snprintf(repo_digest, sizeof(repo_digest), "%.*s@%s", (int)(colon - names[i]), names[i], img->digest);
+		if (!json_append(tags, json_new_string(names[i])) || !json_append(digests, json_new_string(repo_digest)))
+			goto fail;
+	}
+	const struct json *history = json_get(img->config, "history");
+	const char *comment = history && history->last ? json_get_string(history->last, "comment") : NULL;
+	const struct json *settings = json_get(img->config, "config");
+	const char *author = json_get_string(img->config, "author");
+	if (!json_add_string(o, "Parent", "") || !json_add_string(o, "Comment", comment ? comment : "") ||
+	    !json_add_string(o, "Created", json_get_string(img->config, "created") ? json_get_string(img->config, "created") : "") ||
+	    !json_add_string(o, "DockerVersion", "") || !json_add_string(o, "Author", author ? author : "") ||
+	    !json_add(o, "Config", settings ? copy_value(settings) : json_new_object()) ||
+	    !json_add_string(o, "Architecture", json_get_string(img->config, "architecture") ? json_get_string(img->config, "architecture") : "") ||
+	    !json_add_string(o, "Os", json_get_string(img->config, "os") ? json_get_string(img->config, "os") : "") ||
+	    !json_add_int(o, "Size", (int64_t)image_size(img)) ||
+	    !(rootfs = json_add(o, "RootFS", json_new_object())) || !json_add_string(rootfs, "Type", "layers") ||
+	    !(layers = json_add(rootfs, "Layers", json_new_array())))
+		goto fail;
+	for (size_t i = 0; i < img->parts.layer_count; i++)
+		if (!json_append(layers, json_new_string(img->parts.layers[i].diff_id)))
+			goto fail;
+	struct json *metadata = json_add(o, "Descriptor", json_new_object());
+	if (!metadata || !json_add_string(metadata, "mediaType", MEDIA_OCI_MANIFEST) ||
+	    !json_add_string(metadata, "digest", img->digest) || !json_add_int(metadata, "size", (int64_t)img->manifest_size))
+		goto fail;
+	free(names);
+	return o;
+fail:
+	free(names);
+	json_free(o);
+	return NULL;
+}
+
+static const char INSPECT_HELP[] = "Usage:  tinydock inspect IMAGE [IMAGE...]\n"
+				   "\n"
+				   "Show images as JSON: Id (the config's digest), RepoTags, RepoDigests (the manifest's\n"
+				   "digest), Created, Config, RootFS (the layers' diff_ids), Size.\n";
+
+int cmd_image_inspect(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(INSPECT_HELP);
+	int first = argc > 1 && strcmp(argv[1], "--") == 0 ? 2 : 1;
+	if (first >= argc)
+		return usage_error("inspect", "requires at least 1 argument");
+	struct image_store s;
+	if (image_store_open(&s) < 0)
+		return failed("inspect");
+	struct json *all = json_new_array();
+	int status = 0;
+	for (int i = first; all && i < argc; i++) {
+		struct image img;
+		if (image_resolve(&s, argv[i], &img) < 0) {
+			fprintf(stderr, "Error: %s\n", error_message());
+			error_clear();
+			status = 1;
+			continue;
+		}
+		if (!json_append(all, inspect_json(&s, &img)))
+			status = error_report(1);
+		image_free(&img);
+	}
+	char *text = all ? json_write(all, 4, NULL) : NULL;
+	if (text)
+		printf("%s\n", text);
+	free(text);
+	json_free(all);
+	image_store_close(&s);
+	return status;
+}
+
+/* --- history ------------------------------------------------------------------------------ */
+
+static const char HISTORY_HELP[] = "Usage:  tinydock history [OPTIONS] IMAGE\n"
+				   "\n"
+				   "Show the history of an image: one row per step, newest first.\n"
+				   "\n"
+				   "Options:\n"
+				   "      --no-trunc   Don't truncate output\n"
+				   "  -q, --quiet      Only show image IDs\n";
+
+int cmd_history(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(HISTORY_HELP);
+	static const struct option options[] = { { "no-trunc", no_argument, NULL, 'T' },
+						 { "quiet", no_argument, NULL, 'q' },
+						 { NULL, 0, NULL, 0 } };
+	bool no_trunc = false, quiet = false;
+	optind = 1;
+	opterr = 0;
+	for (int opt; (opt = getopt_long(argc, argv, "+q", options, NULL)) != -1;) {
+		if (opt == 'T')
+			no_trunc = true;
+		else if (opt == 'q')
+			quiet = true;
+		else
+			return usage_error("history", "unknown flag: %s", argv[optind - 1]);
+	}
+	if (optind + 1 != argc)
+		return usage_error("history", "requires exactly 1 argument");
+	struct image_store s;
+	struct image img;
+	if (image_store_open(&s) < 0 || image_resolve(&s, argv[optind], &img) < 0)
+		return failed("history");
+	const struct json *history = json_get(img.config, "history");
+	size_t count = history ? history->count : 0, layer = 0;
+	struct {
+		const struct json *entry;
+		uint64_t size;
+		char created[80];
+	} *steps = calloc(count + 1, sizeof(*steps));
+	size_t n = 0;
+	int w_created = 7; /* the column is as wide as its widest cell, as Docker's tabwriter */
+	json_for_each(h, history) {
+		bool empty = false;
+		json_bool(json_get(h, "empty_layer"), &empty);
+		steps[n].entry = h;
+		if (!empty && layer < img.parts.layer_count)
+			steps[n].size = img.parts.layers[layer++].blob.size;
+		time_t when = 0;
+		const char *stamp = json_get_string(h, "created");
+		if (stamp && oci_time_parse(stamp, &when) == 0) {
+			char age[64];
+			human_duration((int64_t)(time(NULL) - when), age, sizeof(age));
+			snprintf(steps[n].created, sizeof(steps[n].created), "%s ago", age);
+		} else {
+			snprintf(steps[n].created, sizeof(steps[n].created), "N/A");
+			error_clear();
+		}
+		if ((int)strlen(steps[n].created) > w_created)
+			w_created = (int)strlen(steps[n].created);
+		n++;
+	}
+	char id[13];
+	short_id(img.id, id);
+	if (!quiet)
+		printf("%-12s   %-*s   %-45s   %-8s  %s\n", "IMAGE", w_created, "CREATED", "CREATED BY", "SIZE", "COMMENT");
+	for (size_t i = n; i-- > 0;) {
+		const char *image_column = i == n - 1 ? (no_trunc ? img.id : id) : "<missing>";
+		if (quiet) {
+			printf("%s\n", image_column);
+			continue;
+		}
+		char by[4096], size[32];
+		const char *text = json_get_string(steps[i].entry, "created_by");
+		snprintf(by, sizeof(by), "%s", text ? text : "");
+		if (!no_trunc && strlen(by) > 45)
+			snprintf(by + 44, sizeof(by) - 44, "…");
+		human_size(steps[i].size, size, sizeof(size));
+		const char *comment = json_get_string(steps[i].entry, "comment");
+		/* "…" is three bytes and one column: pad by columns, not bytes. */
+		int pad = 45 + (strstr(by, "…") ? 2 : 0);
+		printf("%-12s   %-*s   %-*s   %-8s  %s\n", image_column, w_created, steps[i].created, pad, by, size,
+		       comment ? comment : "");
+	}
+	free(steps);
+	image_free(&img);
+	image_store_close(&s);
+	return 0;
+}
+
+/* --- image prune, and `image SUBCOMMAND` ----------------------------------------------------- */
+
+static const char PRUNE_HELP[] = "Usage:  tinydock image prune [OPTIONS]\n"
+				 "\n"
+				 "Remove untagged images (all unused ones with -a), then every blob and unpacked layer\n"
+				 "that no image and no container needs. Shared layers stay.\n"
+				 "\n"
+				 "Options:\n"
+				 "  -a, --all     Remove all images not used by a container, not just untagged ones\n"
+				 "  -f, --force   Do not prompt for confirmation\n";
+
+static int image_prune(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(PRUNE_HELP);
+	static const struct option options[] = { { "all", no_argument, NULL, 'a' },
+						 { "force", no_argument, NULL, 'f' },
+						 { NULL, 0, NULL, 0 } };
+	bool all = false, force = false;
+	optind = 1;
+	opterr = 0;
+	for (int opt; (opt = getopt_long(argc, argv, "+af", options, NULL)) != -1;) {
+		if (opt == 'a')
+			all = true;
+		else if (opt == 'f')
+			force = true;
+		else
+			return usage_error("image prune", "unknown flag: %s", argv[optind - 1]);
+	}
+	if (!force) {
+		printf("WARNING! This will remove %s.\nAre you sure you want to continue? [y/N] ",
+		       all ? "all images without at least one container associated to them" : "all dangling images");
+		fflush(stdout);
+		char answer[16] = "";
+		if (!fgets(answer, sizeof(answer), stdin) || (answer[0] != 'y' && answer[0] != 'Y'))
+			return 0;
+	}
+	struct image_store s;
+	struct image_entry *entries;
+	size_t count;
+	if (image_store_open(&s) < 0 || image_store_list(&s, &entries, &count) < 0)
+		return failed("image prune");
+	bool header = false;
+	for (size_t i = 0; i < count; i++) {
+		if (entries[i].name[0] && !all)
+			continue;
+		struct image img;
+		char who[65];
+		if (image_read(&s, entries[i].digest, &img) < 0) {
+			error_clear();
+			continue;
+		}
+		if (!image_in_use(&s, &img, who) && image_store_forget(&s, img.digest) == 0) {
+			if (!header)
+				printf("Deleted Images:\n");
+			header = true;
+			if (entries[i].name[0])
+				printf("untagged: %s\n", entries[i].name);
+			printf("deleted: %s\n", img.id);
+		}
+		image_free(&img);
+	}
+	free(entries);
+	struct gc_stats stats;
+	if (image_store_gc(&s, &stats) < 0)
+		return failed("image prune");
+	char size[32];
+	human_size(stats.bytes, size, sizeof(size));
+	if (header)
+		printf("\n");
+	printf("Total reclaimed space: %s\n", size);
+	image_store_close(&s);
+	return 0;
+}
+
+static const char IMAGE_HELP[] = "Usage:  tinydock image COMMAND\n"
+				 "\n"
+				 "Manage images.\n"
+				 "\n"
+				 "Commands:\n"
+				 "  history   Show the history of an image\n"
+				 "  import    Import the contents from a tarball to create a filesystem image\n"
+				 "  inspect   Display detailed information on one or more images\n"
+				 "  load      Load an image from a tar archive or STDIN\n"
+				 "  ls        List images\n"
+				 "  prune     Remove unused images, blobs and layers\n"
+				 "  rm        Remove one or more images\n"
+				 "  save      Save one or more images to a tar archive\n"
+				 "  tag       Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n";
+
+int cmd_image(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(int, char **);
+	} sub[] = {
+		{ "ls", cmd_images },       { "list", cmd_images },  { "tag", cmd_tag },
+		{ "rm", cmd_rmi },          { "inspect", cmd_image_inspect }, { "history", cmd_history },
+		{ "prune", image_prune },   { "import", cmd_image_import }, { "save", cmd_save },
+		{ "load", cmd_load },
+	};
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return argc < 2 ? (fputs(IMAGE_HELP, stderr), EXIT_TINYDOCK_FAILED) : print_help(IMAGE_HELP);
+	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
+		if (strcmp(argv[1], sub[i].name) == 0)
+			return sub[i].run(argc - 1, argv + 1);
+	return usage_error("image", "unknown command \"%s\"", argv[1]);
+}

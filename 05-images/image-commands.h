@@ -1,0 +1,20 @@
+/*
+ * image-commands.h - the image commands, with Docker's output: images, tag, rmi, inspect,
+ * history, image (prune and the `image X` spellings), import, commit (image-commands.c,
+ * image-create.c), save and load (image-archive.c).
+ */
+#ifndef TINYDOCK_IMAGE_COMMANDS_H
+#define TINYDOCK_IMAGE_COMMANDS_H
+
+int cmd_images(int argc, char **argv);
+int cmd_tag(int argc, char **argv);
+int cmd_rmi(int argc, char **argv);
+int cmd_image_inspect(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_image(int argc, char **argv);
+int cmd_image_import(int argc, char **argv);
+int cmd_commit(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+
+#endif

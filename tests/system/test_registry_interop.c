@@ -311,16 +311,18 @@ START_TEST(an_image_made_here_is_pushed_pulled_into_another_store_and_runs_there
 {
 	struct child ours;
 	start_ours(&ours);
-	/* busybox:latest from the host's busybox, then named for the registry, as `tag` does. */
+	/* busybox:latest from the host's busybox, then named for the registry with `tag`. */
 	struct image_store store;
 	struct image img;
 	ck_assert_int_eq(image_store_open(&store), 0);
 	ck_assert_msg(image_make_busybox(&store, &img) == 0, "%s", error_message());
-	char ref[256], other[4096];
-	snprintf(ref, sizeof(ref), "%s/lib/busybox:1", ours.addr);
-	ck_assert_int_eq(image_store_tag(&store, ref, img.digest, img.manifest_size), 0);
 	image_free(&img);
 	image_store_close(&store);
+	char ref[256], other[4096];
+	snprintf(ref, sizeof(ref), "%s/lib/busybox:1", ours.addr);
+	struct run_result t = run_tinydock(NULL, 60, "tag", "busybox", ref, NULL);
+	ck_assert_msg(t.status == 0, "%s", t.err);
+	run_free(&t);
 
 	struct run_result r = run_tinydock(NULL, 60, "push", ref, NULL);
 	ck_assert_msg(r.status == 0, "%s", r.err);
@@ -329,6 +331,9 @@ START_TEST(an_image_made_here_is_pushed_pulled_into_another_store_and_runs_there
 	setenv("TINYDOCK_ROOT", other, 1); /* another machine, as far as images go */
 	r = run_tinydock(NULL, 60, "pull", ref, NULL);
 	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 60, "images", NULL);
+	ck_assert_ptr_nonnull(strstr(r.out, "lib/busybox"));
 	run_free(&r);
 	r = run_tinydock(NULL, 60, "run", "--rm", ref, "echo", "pulled-and-ran", NULL);
 	ck_assert_msg(r.status == 0, "%s", r.err);

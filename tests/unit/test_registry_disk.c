@@ -531,6 +531,39 @@ START_TEST(deleting_a_tag_or_a_manifest_takes_it_away)
 }
 END_TEST
 
+START_TEST(an_index_is_pushed_with_its_manifests_and_pulled_for_this_platform)
+{
+	char amd64[SHA256_DIGEST_SIZE], arm64[SHA256_DIGEST_SIZE], index[SHA256_DIGEST_SIZE];
+	make_image(src_root, 2, 1000, amd64);
+	make_image(src_root, 1, 1000, arm64);
+	char body[2048];
+	int n = snprintf(body, sizeof(body),
+			 "{\"schemaVersion\":2,\"mediaType\":\"" MEDIA_OCI_INDEX "\",\"manifests\":["
+			 "{\"mediaType\":\"" MEDIA_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":1,"
+			 "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}},"
+			 "{\"mediaType\":\"" MEDIA_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":1,"
+			 "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}",
+			 arm64, amd64);
+	ck_assert_int_eq(blob_write(src_root, body, (size_t)n, NULL, index), 0);
+	struct registry_client c;
+	registry_client_init(&c, addr, "multi");
+	ck_assert_msg(registry_push_image(&c, src_root, index, "1.0") == 0, "%s", error_message());
+	char pulled[SHA256_DIGEST_SIZE], named[SHA256_DIGEST_SIZE];
+	uint64_t size;
+	ck_assert_msg(registry_pull_image(&c, dst_root, "1.0", pulled, &size, named) == 0, "%s", error_message());
+	ck_assert_str_eq(named, index);
+	/* This test machine is x86_64 or aarch64: the pull follows its own platform. */
+#if defined(__aarch64__)
+	ck_assert_str_eq(pulled, arm64);
+#else
+	ck_assert_str_eq(pulled, amd64);
+#endif
+	ck_assert(blob_exists(dst_root, index));
+	ck_assert(same_blob(src_root, dst_root, pulled));
+	registry_client_close(&c);
+}
+END_TEST
+
 Suite *registry_disk_suite(void)
 {
 	Suite *s = suite_create("registry_disk");
@@ -541,6 +574,7 @@ Suite *registry_disk_suite(void)
 	tcase_add_test(t, chunked_uploads_give_the_same_blobs_as_whole_ones);
 	tcase_add_test(t, a_second_push_sends_no_blob_again);
 	tcase_add_test(t, an_image_is_pulled_by_digest_and_the_digest_pins_it);
+	tcase_add_test(t, an_index_is_pushed_with_its_manifests_and_pulled_for_this_platform);
 	tcase_add_test(t, an_interrupted_upload_leaves_nothing_visible);
 	tcase_add_test(t, an_upload_whose_bytes_do_not_hash_to_its_digest_is_refused_and_dropped);
 	tcase_add_test(t, concurrent_pushes_of_the_same_blob_all_succeed_and_store_it_once);

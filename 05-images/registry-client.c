@@ -127,6 +127,7 @@ struct request {
 	const char *accept;
 	const char *content_type;
 	const char *content_range;
+	const char *range;
 	const void *body;      /* a body in memory ... */
 	size_t body_size;
 	int fd;                /* ... or from a file (fd >= 0): fd_count bytes from fd_offset */
@@ -170,6 +171,8 @@ static int try_exchange(struct registry_client *c, const struct request *rq, con
 		http_head_field(&head, "Content-Type", "%s", rq->content_type);
 	if (rq->content_range)
 		http_head_field(&head, "Content-Range", "%s", rq->content_range);
+	if (rq->range)
+		http_head_field(&head, "Range", "%s", rq->range);
 	bool has_body = rq->fd >= 0 || rq->body;
 	int64_t length = rq->fd >= 0 ? (int64_t)rq->fd_count : (int64_t)rq->body_size;
 	/* PUT and POST carry a length even when empty: some servers want Content-Length: 0. */
@@ -393,29 +396,70 @@ static int pull_sink_write(struct byte_sink *sink, const void *data, size_t size
 	return 0;
 }
 
+/* GET a blob from offset on (a Range request when offset > 0): 0 with the body ready to read,
+ * 1 when the registry ignored the Range and sends the whole blob, -1 on an error. */
+static int blob_get(struct registry_client *c, const char *target, const char *digest, uint64_t offset,
+		    uint64_t expected_size)
+{
+	char range[48];
+	snprintf(range, sizeof(range), "bytes=%" PRIu64 "-", offset);
+	const struct http_message *m;
+	struct request rq = { .method = "GET", .target = target, .fd = -1 };
+	if (offset > 0)
+		rq.range = range;
+	if (exchange(c, &rq, &m) < 0)
+		return -1;
+	if (m->status != 200 && !(offset > 0 && m->status == 206))
+		return registry_refused(c, m, digest);
+	uint64_t first = 0, last = 0;
+	const char *content_range = http_field_value(m, "Content-Range");
+	if (m->status == 206 && (!content_range || http_parse_content_range(content_range, &first, &last) < 0 ||
+				 first != offset)) {
+		registry_client_close(c);
+		return fail_errno(0, "blob %s: the registry answered a Range for byte %" PRIu64 " with \"%s\"", digest,
+				  offset, content_range ? content_range : "");
+	}
+	uint64_t whole = m->status == 206 ? offset + m->content_length : m->content_length;
+	if (m->framing == HTTP_BODY_LENGTH && expected_size && whole != expected_size) {
+		registry_client_close(c);
+		return fail_errno(0, "blob %s: the registry sends %" PRIu64 " bytes, the manifest says %" PRIu64, digest,
+				  whole, expected_size);
+	}
+	return offset > 0 && m->status == 200 ? 1 : 0;
+}
+
+/* A download cut off part way (the network, a restarted server) goes on where it stopped,
+ * with a Range request (RFC 9110 section 14): the bytes so far are in the blob writer, whose
+ * hash goes on too. A few tries, then the error. */
+#define PULL_TRIES 3
+
 int registry_blob_pull(struct registry_client *c, const char *digest, uint64_t expected_size, const char *root)
 {
 	char target[600];
 	snprintf(target, sizeof(target), "/v2/%s/blobs/%s", c->repository, digest);
 	struct progress p;
 	progress_start(&p, c, digest, "Downloading", expected_size);
-	const struct http_message *m;
-	struct request rq = { .method = "GET", .target = target, .fd = -1 };
-	if (exchange(c, &rq, &m) < 0)
-		return -1;
-	if (m->status != 200)
-		return registry_refused(c, m, digest);
-	if (m->framing == HTTP_BODY_LENGTH && expected_size && m->content_length != expected_size)
-		return fail_errno(0, "blob %s: the registry sends %" PRIu64 " bytes, the manifest says %" PRIu64, digest,
-				  m->content_length, expected_size);
 	struct pull_sink sink = { .sink.write = pull_sink_write, .writer = blob_writer_new(root), .progress = &p };
 	if (!sink.writer)
 		return -1;
-	uint64_t total = 0;
-	if (http_client_body_to_sink(&c->http, &sink.sink, &total) < 0) {
-		blob_writer_abort(sink.writer);
-		registry_client_close(c); /* the rest of the body is still on the wire */
-		return fail_context("downloading blob %s", digest);
+	for (int attempt = 1;; attempt++) {
+		uint64_t offset = blob_writer_size(sink.writer);
+		int rc = blob_get(c, target, digest, offset, expected_size);
+		if (rc == 1) { /* a registry without Range support: start again from byte 0 */
+			blob_writer_abort(sink.writer);
+			if (!(sink.writer = blob_writer_new(root)))
+				return -1;
+			p.done = 0;
+		}
+		uint64_t total = 0;
+		if (rc >= 0 && http_client_body_to_sink(&c->http, &sink.sink, &total) == 0)
+			break;
+		registry_client_close(c); /* the rest of that body may still be on the wire */
+		bool progressed = blob_writer_size(sink.writer) > offset;
+		if (rc < 0 || attempt >= PULL_TRIES || !progressed) {
+			blob_writer_abort(sink.writer);
+			return fail_context("downloading blob %s", digest);
+		}
 	}
 	/* The check that makes a download trustworthy: the bytes hash to what we asked for. */
 	if (blob_writer_commit(sink.writer, digest, NULL) < 0)

@@ -564,6 +564,64 @@ START_TEST(an_index_is_pushed_with_its_manifests_and_pulled_for_this_platform)
 }
 END_TEST
 
+/* A server that cuts the first download of its blob half way, then honours Range. */
+static struct {
+	char data[300000];
+	char digest[SHA256_DIGEST_SIZE];
+	int requests;
+	char range[64];
+} flaky;
+
+static void flaky_handler(struct http_exchange *ex, void *ctx)
+{
+	(void)ctx;
+	const char *range = http_field_value(http_exchange_request(ex), "Range");
+	snprintf(flaky.range, sizeof(flaky.range), "%s", range ? range : "");
+	struct http_head h;
+	if (flaky.requests++ == 0) {
+		http_head_response(&h, 200);
+		http_exchange_send_head(ex, &h, sizeof(flaky.data));
+		http_exchange_write(ex, flaky.data, sizeof(flaky.data) / 2); /* and no more */
+		return;
+	}
+	uint64_t first = 0, last = 0;
+	ck_assert_int_eq(http_parse_range(range, sizeof(flaky.data), &first, &last), HTTP_RANGE_PARTIAL);
+	http_head_response(&h, 206);
+	http_head_field(&h, "Content-Range", "bytes %llu-%llu/%zu", (unsigned long long)first, (unsigned long long)last,
+			sizeof(flaky.data));
+	http_exchange_send_head(ex, &h, (int64_t)(last - first + 1));
+	http_exchange_write(ex, flaky.data + first, last - first + 1);
+}
+
+START_TEST(a_download_cut_off_half_way_goes_on_with_a_range_request)
+{
+	for (size_t at = 0; at < sizeof(flaky.data);)
+		at += (size_t)getrandom(flaky.data + at, sizeof(flaky.data) - at, 0);
+	uint8_t raw[SHA256_SIZE];
+	sha256(flaky.data, sizeof(flaky.data), raw);
+	sha256_digest_string(raw, flaky.digest);
+	struct http_server_config config = { .addr = "127.0.0.1:0", .handler = flaky_handler, .log = quiet };
+	struct http_server *s = http_server_open(&config);
+	ck_assert_ptr_nonnull(s);
+	pthread_t thread;
+	ck_assert_int_eq(pthread_create(&thread, NULL, serve, s), 0);
+	char flaky_addr[64];
+	snprintf(flaky_addr, sizeof(flaky_addr), "127.0.0.1:%d", http_server_port(s));
+
+	struct registry_client c;
+	registry_client_init(&c, flaky_addr, "flaky");
+	int rc = registry_blob_pull(&c, flaky.digest, sizeof(flaky.data), dst_root);
+	registry_client_close(&c);
+	http_server_stop(s);
+	pthread_join(thread, NULL);
+	http_server_close(s);
+	ck_assert_msg(rc == 0, "%s", error_message());
+	ck_assert_int_eq(flaky.requests, 2);
+	ck_assert_str_eq(flaky.range, "bytes=150000-");
+	ck_assert(blob_exists(dst_root, flaky.digest));
+}
+END_TEST
+
 Suite *registry_disk_suite(void)
 {
 	Suite *s = suite_create("registry_disk");
@@ -579,6 +637,7 @@ Suite *registry_disk_suite(void)
 	tcase_add_test(t, an_upload_whose_bytes_do_not_hash_to_its_digest_is_refused_and_dropped);
 	tcase_add_test(t, concurrent_pushes_of_the_same_blob_all_succeed_and_store_it_once);
 	tcase_add_test(t, a_blob_changed_on_the_server_is_refused_by_the_puller);
+	tcase_add_test(t, a_download_cut_off_half_way_goes_on_with_a_range_request);
 	tcase_add_test(t, manifests_are_checked_before_they_are_stored);
 	tcase_add_test(t, errors_carry_the_spec_codes);
 	tcase_add_test(t, catalog_and_tags_come_in_pages);

@@ -12,6 +12,7 @@
  * Each peer that is not installed is skipped with a message.
  */
 #include <check.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,6 +30,8 @@
 #include "image-base.h"
 #include "image-store.h"
 #include "oci-fixture.h"
+#include "registry-client.h"
+#include "blob-store.h"
 
 struct child {
 	pid_t pid;
@@ -344,6 +347,94 @@ START_TEST(an_image_made_here_is_pushed_pulled_into_another_store_and_runs_there
 }
 END_TEST
 
+/* VmRSS of a process, in KiB (proc(5)). */
+static long rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	long kib = -1;
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kib = atol(line + 6);
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+struct puller {
+	const char *addr, *target;
+	uint64_t received;
+};
+
+static void *pull_and_discard(void *arg)
+{
+	struct puller *p = arg;
+	struct http_client c;
+	if (http_client_connect(&c, p->addr, 30000) < 0)
+		return NULL;
+	struct http_head head;
+	http_client_start(&c, &head, "GET", p->target);
+	const struct http_message *m;
+	if (http_client_send_head(&c, &head, 0) == 0 && http_client_read_response(&c, &m) == 0 && m->status == 200) {
+		char buf[65536];
+		ssize_t n;
+		/* Slowly, so that all fifty downloads are in flight at once. */
+		while ((n = http_client_read(&c, buf, sizeof(buf))) > 0) {
+			p->received += (uint64_t)n;
+			usleep(200);
+		}
+	}
+	http_client_close(&c);
+	return NULL;
+}
+
+START_TEST(fifty_concurrent_pulls_leave_the_server_memory_flat)
+{
+	struct child ours;
+	start_ours(&ours);
+	enum { CLIENTS = 50, SIZE = 16 << 20 };
+	char src[4096], digest[SHA256_DIGEST_SIZE], target[256];
+	snprintf(src, sizeof(src), "%s/src", sandbox.dir);
+	ck_assert_int_eq(blob_store_init(src), 0);
+	char *data = calloc(1, SIZE);
+	for (size_t i = 0; i < SIZE; i += 4096)
+		data[i] = (char)i;
+	ck_assert_int_eq(blob_write(src, data, SIZE, NULL, digest), 0);
+	free(data);
+	struct registry_client c;
+	registry_client_init(&c, ours.addr, "load/test");
+	int fd = blob_open(src, digest, NULL);
+	ck_assert_int_eq(registry_blob_push(&c, digest, fd, SIZE), 0);
+	close(fd);
+	registry_client_close(&c);
+
+	long before = rss_kib(ours.pid), peak = before;
+	snprintf(target, sizeof(target), "/v2/load/test/blobs/%s", digest);
+	pthread_t threads[CLIENTS];
+	struct puller pullers[CLIENTS];
+	for (int i = 0; i < CLIENTS; i++) {
+		pullers[i] = (struct puller){ .addr = ours.addr, .target = target };
+		ck_assert_int_eq(pthread_create(&threads[i], NULL, pull_and_discard, &pullers[i]), 0);
+	}
+	for (int i = 0; i < 100; i++) { /* sample for a second while they download */
+		long now = rss_kib(ours.pid);
+		if (now > peak)
+			peak = now;
+		usleep(10000);
+	}
+	uint64_t total = 0;
+	for (int i = 0; i < CLIENTS; i++) {
+		pthread_join(threads[i], NULL);
+		total += pullers[i].received;
+	}
+	stop(ours.pid);
+	ck_assert_uint_eq(total, (uint64_t)CLIENTS * SIZE);
+	/* 50 x 16 MiB went out; a server holding blobs in memory would grow by 800 MiB. */
+	ck_assert_msg(peak - before < 32 * 1024, "VmRSS grew from %ld to %ld KiB", before, peak);
+}
+END_TEST
+
 Suite *registry_interop_suite(void)
 {
 	Suite *s = suite_create("registry_interop");
@@ -352,6 +443,7 @@ Suite *registry_interop_suite(void)
 	tcase_set_timeout(t, 240);
 	tcase_add_test(t, tinydock_push_and_pull_carry_an_image_between_two_stores);
 	tcase_add_test(t, registry_serve_d_prints_its_pid_and_serves_until_stopped);
+	tcase_add_test(t, fifty_concurrent_pulls_leave_the_server_memory_flat);
 	tcase_add_test(t, an_image_made_here_is_pushed_pulled_into_another_store_and_runs_there);
 	tcase_add_test(t, skopeo_copies_an_image_to_our_registry_and_back);
 	tcase_add_test(t, docker_pushes_to_and_pulls_from_our_registry);

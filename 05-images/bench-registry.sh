@@ -5,11 +5,11 @@
 # 127.0.0.1: `tinydock registry serve` and Debian's docker-registry (the Go reference
 # implementation, package docker-registry). The image is REGISTRY_BENCH_MB (500) MB of random
 # layers in 5 layers; every push goes to a new repository (so no blob is skipped by HEAD) and
-# every pull to an empty store. Rates are MB/s (10^6 bytes) from the median of RUNS (3) runs.
+# every pull to an empty store. Rates are MB/s (10^6 bytes) from the median of RUNS (4) runs.
 # Memory: VmRSS of each server before and at its peak while 50 clients (curl) download the
 # largest layer at once; a server that streams stays flat, one that buffers grows by 50 layers.
 source tests/bench-lib.sh
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-4}
 MB=${REGISTRY_BENCH_MB:-500}
 LAYERS=5
 dir=$(mktemp -d /tmp/tinydock-bench-registry.XXXXXX)
@@ -71,10 +71,13 @@ fi
 make_image "$dir/src" "bench/big:1"
 cat "$dir"/src/blobs/sha256/* > /dev/null # in the page cache before anyone is timed
 
-# Runs alternate between the two servers, each after a sync(1): the bytes the previous run
-# left dirty in the page cache are written back before the next one is timed, not during it.
+# Runs alternate between the two servers, in the order ABBA (the first of a pair is at a
+# small disadvantage on this machine, and each server gets it as often), each after the
+# previous pull's store is removed and a sync(1): the bytes a run left dirty in the page cache
+# are written back before the next one is timed, not during it.
 # seconds ACTION ADDR: the wall time of one run ($run is its number), or "-" when it failed
 seconds() {
+  rm -rf "$dir/dst"
   sync
   local start end
   start=$(now_ns)
@@ -94,15 +97,15 @@ push_to() { # ADDR: a new repository per run, so every blob travels
   return $rc
 }
 pull_from() { # ADDR: into an empty store
-  rm -rf "$dir/dst"
   "$TINYDOCK" pull --store "$dir/dst" "$1/bench/big0:1"
 }
 
 for action in push_to pull_from; do
   ours=() theirs=()
   for ((run = 0; run < RUNS; run++)); do
-    ours+=($(seconds $action "$ours_addr"))
+    (( run % 2 == 0 )) && ours+=($(seconds $action "$ours_addr"))
     [[ -n $theirs_addr ]] && theirs+=($(seconds $action "$theirs_addr"))
+    (( run % 2 == 1 )) && ours+=($(seconds $action "$ours_addr"))
   done
   t=-; [[ -n $theirs_addr ]] && t=$(mbps "$(median "${theirs[@]}")")
   rate_row "registry ${action%_*} $MB MB ($LAYERS layers)" "$(mbps "$(median "${ours[@]}")")" "docker-registry" "$t" MB/s

@@ -11,8 +11,9 @@
  *
  * Everything goes over one kept-alive connection (http-client.h), reopened if the server
  * closed it between two requests. Bodies stream: an upload goes from file to socket with
- * sendfile(2), a download from socket through sha256 into the blob store (blob-store.h).
- * Nothing of a layer is held in memory.
+ * sendfile(2), a download from socket through sha256 into the blob store (blob-store.h),
+ * received on one thread while another hashes and writes. At most a megabyte of a layer is
+ * in memory at a time; a download cut off part way goes on with a Range request.
  *
  * Read next: registry-commands.c (tinydock push, pull, registry ls), which drives this.
  */

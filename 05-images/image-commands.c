@@ -80,7 +80,8 @@ static int by_created(const void *a, const void *b)
 static const char IMAGES_HELP[] =
 	"Usage:  tinydock images [OPTIONS] [REPOSITORY[:TAG]]\n"
 	"\n"
-	"List images: one row per name, and untagged (<none>) images.\n"
+	"List images: one row per name, and untagged (<none>) images. SIZE is the layers as\n"
+	"stored (a gzip-compressed layer counts compressed).\n"
 	"\n"
 	"Options:\n"
 	"  -q, --quiet   Only show image IDs\n";

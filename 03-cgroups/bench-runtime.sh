@@ -35,8 +35,12 @@ ours=$(median_ms 20 "$dir/ours.sh")
 id=$("$TINYDOCK" run -d --rootfs "$dir/rootfs" sh -c 'while :; do echo tick; sleep 0.2; done')
 sleep 1
 monitor=$(sed 's/.*"MonitorPid": \([0-9]*\).*/\1/' "$TINYDOCK_RUN/containers/$id/state.json")
-rss=$(awk '/^VmRSS/ { print $2 }' /proc/$monitor/status)
-anon=$(awk '/^RssAnon/ { print $2 }' /proc/$monitor/status)
+# The monitor and its logger (the child that is not the container's init), added up.
+logger=$(ps -o pid=,comm= --ppid "$monitor" | awk '$2 != "tinydock-init" { print $1; exit }')
+kib() { awk -v k="$1" '$1 == k":" { print $2 }' /proc/$2/status; }
+rss=$(kib VmRSS $monitor)
+logger_rss=$(kib VmRSS $logger)
+anon=$(( $(kib RssAnon $monitor) + $(kib RssAnon $logger) ))
 "$TINYDOCK" rm -f "$id" >/dev/null
 
 theirs=- shim_rss=- shim_anon=-
@@ -68,5 +72,6 @@ SH
   fi
 fi
 row "run -d + stop + rm (sleep 60)" "$ours" "docker run -d/stop/rm" "$theirs" ms
-row "monitor VmRSS (resident, shared included)" "$rss" "containerd-shim" "$shim_rss" KiB
-row "monitor RssAnon (its own memory)" "$anon" "containerd-shim" "$shim_anon" KiB
+row "monitor VmRSS (shared pages included)" "$rss" "containerd-shim" "$shim_rss" KiB
+row "its logger VmRSS (shared pages included)" "$logger_rss" "-" - KiB
+row "monitor+logger RssAnon (their own memory)" "$anon" "containerd-shim" "$shim_anon" KiB

@@ -267,8 +267,10 @@ static int wait_for_monitor(int sock)
 		if (ready < 0 && errno == EINTR)
 			continue;
 		ssize_t n = ready < 0 ? -1 : recv(sock, message, sizeof(message), 0);
-		if (n <= 0)
-			return 'f'; /* the monitor died before it could say */
+		if (n <= 0) {
+			fail_errno(0, "the monitor exited before the container started");
+			return 0;
+		}
 		if (message[0] == 'e')
 			write_all(STDERR_FILENO, message + 1, (size_t)n - 1);
 		else
@@ -329,8 +331,11 @@ static int launch(void *ctx, struct container *c, int *code)
 	} else {
 		*code = EXIT_TINYDOCK_FAILED;
 	}
-	if (!verdict)
+	if (!verdict) {
+		fail_context("run");
 		error_report(EXIT_TINYDOCK_FAILED);
+		error_clear();
+	}
 	fflush(stdout);
 	return 1;
 }

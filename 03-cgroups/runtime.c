@@ -22,7 +22,8 @@
  * Without -d the `run` process itself is the monitor (it waits anyway), so `ps`, `stop` and
  * `exec` work on foreground containers too.
  *
- * Next: container-commands.c (ps, stop, rm ... read and change what this file writes).
+ * Next: container-view.c, container-commands.c (ps, logs, inspect: what is) and
+ * container-lifecycle.c (stop, start, rm: what changes) read and change what this file writes.
  */
 #include "runtime.h"
 #include "cgroup.h"

@@ -132,8 +132,7 @@ out:
 static int configure_inside(struct rtnl *inside, struct in_addr address, int prefix, struct in_addr gateway)
 {
 	struct nl_msg m;
-	rtnl_msg_set_link(&m, "lo", 0, true);
-	if (rtnl_talk(inside, &m, NULL, 0) < 0)
+	if (loopback_up(inside) < 0)
 		return -1;
 	int eth0 = rtnl_link_index_of(inside, "eth0");
 	if (eth0 < 0)
@@ -225,14 +224,17 @@ int link_remove(const char *name)
 	return rc;
 }
 
-int netns_loopback_up(pid_t pid)
+/* The one way tinydock brings `lo` up: RTM_SETLINK lo IFF_UP on a route socket of the
+ * namespace to configure. A new network namespace's loopback is down (even 127.0.0.1 fails
+ * until it is up, network_namespaces(7)). For a bridge network the monitor does it from
+ * outside with the rest of the checklist (configure_inside); for --network none the
+ * container's first process does it from inside (setup.c), because a rootless monitor may
+ * not enter the container's namespace: setns(2) needs CAP_SYS_ADMIN in its own user
+ * namespace too. (The older interface, ioctl(SIOCSIFFLAGS) on any socket (netdevice(7)),
+ * does the same; tinydock keeps rtnetlink only, so --explain shows one request for both.) */
+int loopback_up(struct rtnl *s)
 {
-	struct rtnl inside;
-	if (rtnl_open_in_netns(&inside, pid) < 0)
-		return -1;
 	struct nl_msg m;
 	rtnl_msg_set_link(&m, "lo", 0, true);
-	int rc = rtnl_talk(&inside, &m, NULL, 0);
-	rtnl_close(&inside);
-	return rc;
+	return rtnl_talk(s, &m, NULL, 0);
 }

@@ -471,9 +471,9 @@ static bool drop_dead(struct endpoint_table *t)
 	return dropped;
 }
 
-static void container_file(const char *id, const char *file, char *out, size_t size)
+void network_container_file(const char *container_id, const char *file, char *out, size_t size)
 {
-	snprintf(out, size, "%s/containers/%s/%s", run_dir(), id, file);
+	snprintf(out, size, "%s/containers/%s/%s", run_dir(), container_id, file);
 }
 
 /* Rewrite the hosts file of every container on the network. */
@@ -484,7 +484,7 @@ static int write_all_hosts(const char *network, const struct endpoint_table *t)
 		snprintf(dir, sizeof(dir), "%s/containers/%s", run_dir(), t->items[i].id);
 		if (make_dirs(dir, 0755) < 0)
 			return -1;
-		container_file(t->items[i].id, "hosts", path, sizeof(path));
+		network_container_file(t->items[i].id, "hosts", path, sizeof(path));
 		char *text = hosts_render(t->items[i].id, network, t);
 		if (!text)
 			return -1;
@@ -603,7 +603,7 @@ int network_attach(const char *network, const char *container_id, const char *na
 	if (write_all_hosts(n.name, &t) < 0)
 		goto out;
 	char resolv[PATH_MAX];
-	container_file(container_id, "resolv.conf", resolv, sizeof(resolv));
+	network_container_file(container_id, "resolv.conf", resolv, sizeof(resolv));
 	if (resolv_conf_copy(resolv) < 0)
 		goto out;
 	explain(CHAPTER, "write %s: the host's name servers", resolv);
@@ -615,7 +615,7 @@ int network_attach(const char *network, const char *container_id, const char *na
 		out->address = e.address;
 		out->gateway = n.gateway;
 		out->prefix = n.subnet.prefix;
-		container_file(container_id, "hosts", out->hosts_path, sizeof(out->hosts_path));
+		network_container_file(container_id, "hosts", out->hosts_path, sizeof(out->hosts_path));
 		snprintf(out->resolv_path, sizeof(out->resolv_path), "%s", resolv);
 	}
 	rc = 0;
@@ -664,6 +664,15 @@ int network_detach(const char *network, const char *container_id)
 	drop_dead(&t);
 	if (store_endpoints(n.name, &t) < 0 || write_all_hosts(n.name, &t) < 0)
 		goto out;
+	/* Its own hosts and resolv.conf go too; the folder, once nothing else (chapter 03's
+	 * state) is left in it. */
+	char path[PATH_MAX];
+	network_container_file(container_id, "hosts", path, sizeof(path));
+	unlink(path);
+	network_container_file(container_id, "resolv.conf", path, sizeof(path));
+	unlink(path);
+	network_container_file(container_id, "", path, sizeof(path));
+	rmdir(path);
 	rc = 0;
 out:
 	if (lock >= 0)

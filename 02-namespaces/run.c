@@ -265,7 +265,19 @@ static int plug_network(const struct container *c, pid_t pid, struct network_sta
 	}
 	explain(CHAPTER, "%s: connect process %d to network %s", sync_step_name(SYNC_NET), (int)pid,
 		c->network_name);
-	if (network_attach(c->network_name, c->id, c->name, c->aliases, pid, &net->endpoint) < 0)
+	/* As Docker, the container's /etc/hosts names its own hostname too (programs look up
+	 * their own name); the short id is always there. */
+	const char *names[MAX_ALIASES + 2];
+	size_t n = 0;
+	for (; n < c->alias_count; n++)
+		names[n] = c->aliases[n];
+	bool listed = strncmp(c->hostname, c->id, SHORT_ID_LENGTH) == 0 || (c->name && strcmp(c->hostname, c->name) == 0);
+	for (size_t i = 0; i < n && !listed; i++)
+		listed = strcmp(names[i], c->hostname) == 0;
+	if (!listed)
+		names[n++] = c->hostname;
+	names[n] = NULL;
+	if (network_attach(c->network_name, c->id, c->name, names, pid, &net->endpoint) < 0)
 		return -1;
 	net->attached = true;
 	return net->proxy ? proxy_forward(net->proxy, net->endpoint.address) : 0;

@@ -304,13 +304,11 @@ static int check_route(const struct nlmsghdr *h, void *arg)
 	return 0;
 }
 
-void harness_use_bridge(const char *prefix, int a)
+void harness_free_subnet(int a, char subnet[32])
 {
-	char bridge[16], subnet[32];
-	snprintf(bridge, sizeof(bridge), "%s%d", prefix, (int)getpid() % 100000);
 	int x = (int)getpid() % 250;
 	for (int tries = 0; tries < 250; tries++, x = (x + 1) % 250) {
-		snprintf(subnet, sizeof(subnet), "10.%d.%d.0/24", a, x);
+		snprintf(subnet, 32, "10.%d.%d.0/24", a, x);
 		struct route_check check = { .taken = false };
 		struct rtnl s;
 		struct nl_msg m;
@@ -323,6 +321,13 @@ void harness_use_bridge(const char *prefix, int a)
 			break;
 	}
 	error_clear();
+}
+
+void harness_use_bridge(const char *prefix, int a)
+{
+	char bridge[16], subnet[32];
+	snprintf(bridge, sizeof(bridge), "%s%d", prefix, (int)getpid() % 100000);
+	harness_free_subnet(a, subnet);
 	setenv("TINYDOCK_BRIDGE", bridge, 1);
 	setenv("TINYDOCK_BRIDGE_SUBNET", subnet, 1);
 	harness_remove_link_at_end(bridge);

@@ -60,6 +60,9 @@ void harness_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * system test (as root): no test ever touches a real tinydock0 or another run's bridge. */
 void harness_use_bridge(const char *prefix, int a);
 
+/* A subnet 10.A.X.0/24 (X from the pid) that no route of the host overlaps yet. */
+void harness_free_subnet(int a, char subnet[32]);
+
 /* List a link (a test network's bridge) for the runner to remove when it ends. */
 void harness_remove_link_at_end(const char *name);
 

@@ -26,6 +26,7 @@
  */
 #include "links.h"
 #include "error.h"
+#include "explain.h"
 #include "ipam.h"
 #include "netlink.h"
 #include "rtnl.h"
@@ -34,6 +35,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
+
+static const char CHAPTER[] = "02-namespaces";
 
 /* True when the failure just recorded is the expected err: then it is forgotten, so that
  * no caller later mistakes it for a real one (--explain has shown it already). */
@@ -115,8 +118,11 @@ int bridge_ensure(const char *name, struct in_addr gateway, int prefix)
 			goto out;
 	}
 	rtnl_msg_new_addr(&m, index, gateway, prefix);
-	if (rtnl_talk(&s, &m, NULL, 0) < 0 && !tolerate(EEXIST))
-		goto out;
+	if (rtnl_talk(&s, &m, NULL, 0) < 0) {
+		if (!tolerate(EEXIST))
+			goto out;
+		explain(CHAPTER, "%s has its gateway address already (the EEXIST above is fine)", name);
+	}
 	rtnl_msg_set_link(&m, name, 0, true);
 	if (rtnl_talk(&s, &m, NULL, 0) < 0)
 		goto out;

@@ -127,8 +127,12 @@ if [[ $(id -u) == 0 ]] && have unshare; then
     "$TINYDOCK" run --rootfs "$dir/rootfs" -p 127.0.0.1::80 sleep 30 & pids+=($!)
     run_pid=$!
     sleep 0.5
+    # VmRSS counts the pages of libc and of the binary it shares with every other process;
+    # RssAnon is its own memory (heap, stacks, the proxy's state).
     rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$run_pid/status" 2>/dev/null)
+    anon=$(awk '/^RssAnon:/ { print $2 }' "/proc/$run_pid/status" 2>/dev/null)
     row "run -p: the monitor and its proxy, resident" "${rss:--}" "target" 2048 KiB
+    row "run -p: ... of which its own (RssAnon)" "${anon:--}" "target" 2048 KiB
     kill "$run_pid" 2>/dev/null
   fi
 fi

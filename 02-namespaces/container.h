@@ -66,7 +66,7 @@ struct container {
 	bool privileged;          /* --privileged: no masked paths (and all capabilities, no seccomp) */
 	struct security_settings security; /* --cap-add --cap-drop --privileged --security-opt (security.h) */
 	enum network_mode network;
-	const char *network_name; /* NETWORK_BRIDGE: "bridge" (the default network) or a user network */
+	const char *network_name; /* --network as given; NETWORK_BRIDGE: "bridge" when not given (run.c) */
 	const char *aliases[MAX_ALIASES + 1]; /* --network-alias, NULL-terminated */
 	size_t alias_count;
 	struct port_mapping ports[MAX_PORTS]; /* -p: published ports (ports.h) */

@@ -447,6 +447,21 @@ static int store_endpoints(const char *name, const struct endpoint_table *t)
 	return rc;
 }
 
+/* A container's hosts and resolv.conf, once it has left the network; its folder too, once
+ * nothing else (chapter 03's state) is left in it. */
+static void remove_container_files(const char *id)
+{
+	static const char *const files[] = { "hosts", "resolv.conf", "" };
+	for (size_t i = 0; i < 3; i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/containers/%s/%s", run_dir(), id, files[i]);
+		if (files[i][0])
+			unlink(path);
+		else
+			rmdir(path);
+	}
+}
+
 /* Drop endpoints whose process is gone; true when any was dropped. (A pid that the kernel
  * has given to an unrelated process keeps its address until that process ends too: at
  * worst a late return to the pool, never two containers with one address.) */
@@ -465,6 +480,7 @@ static bool drop_dead(struct endpoint_table *t)
 		 * delete the host end now rather than race a new container for the name. */
 		if (link_remove(t->items[i].veth) < 0)
 			error_clear();
+		remove_container_files(t->items[i].id);
 		endpoints_remove_at(t, i);
 		dropped = true;
 	}
@@ -664,15 +680,7 @@ int network_detach(const char *network, const char *container_id)
 	drop_dead(&t);
 	if (store_endpoints(n.name, &t) < 0 || write_all_hosts(n.name, &t) < 0)
 		goto out;
-	/* Its own hosts and resolv.conf go too; the folder, once nothing else (chapter 03's
-	 * state) is left in it. */
-	char path[PATH_MAX];
-	network_container_file(container_id, "hosts", path, sizeof(path));
-	unlink(path);
-	network_container_file(container_id, "resolv.conf", path, sizeof(path));
-	unlink(path);
-	network_container_file(container_id, "", path, sizeof(path));
-	rmdir(path);
+	remove_container_files(container_id);
 	rc = 0;
 out:
 	if (lock >= 0)

@@ -295,7 +295,8 @@ static void serve(int port, long count)
 	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
 	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 128) < 0) {
+	/* A backlog for many clients at once: they wait their turn instead of being dropped. */
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 1024) < 0) {
 		printf("listening=%s\n", errno_name(errno));
 		exit(1);
 	}

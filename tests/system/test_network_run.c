@@ -313,39 +313,48 @@ static bool get_ok(int port)
 	return strstr(reply, " 200 OK") && strstr(reply, "tinydock page\n");
 }
 
-START_TEST(a_published_port_serves_200_concurrent_connections_to_httpd_without_loss)
+START_TEST(published_ports_reach_httpd_and_serve_200_concurrent_connections_without_loss)
 {
 	char page[PATH_MAX];
 	snprintf(page, sizeof(page), "%s/www", sandbox.rootfs);
 	ck_assert_int_eq(make_dirs(page, 0755), 0);
 	strcat(page, "/index.html");
 	ck_assert_int_eq(write_file_atomic(page, "tinydock page\n", 14, 0644), 0);
-	int port = free_port();
-	char publish[48];
-	snprintf(publish, sizeof(publish), "127.0.0.1:%d:80", port);
+	int http = free_port(), echo = free_port();
+	char publish_http[48], publish_echo[48];
+	snprintf(publish_http, sizeof(publish_http), "127.0.0.1:%d:80", http);
+	snprintf(publish_echo, sizeof(publish_echo), "127.0.0.1:%d:81", echo);
+	/* busybox httpd on 80 (it goes to the background), then probe serving 200 clients on 81 */
 	struct background web;
-	start(&web, (const char *const[]){ "-p", publish, "httpd", "-f", "-p", "80", "-h", "/www", NULL });
+	start(&web, (const char *const[]){ "--hostname", "web", "-p", publish_http, "-p", publish_echo, "sh", "-c",
+					   "httpd -p 80 -h /www && probe serve 81 200", NULL });
+	ck_assert_msg(read_until(&web, "listening=81", 10000), "%s", web.text);
 	bool up = false;
 	for (int tries = 0; tries < 100 && !up; tries++) /* until httpd listens: 10 s at most */
-		if (!(up = get_ok(port)))
+		if (!(up = get_ok(http)))
 			usleep(100 * 1000);
-	ck_assert_msg(up, "no answer on port %d: %s", port, web.text);
+	ck_assert_msg(up, "httpd does not answer on port %d: %s", http, web.text);
 
-	/* 200 clients at once, each a whole request, all waiting together in one poll loop */
+	/* 200 clients at once: each sends its own line and half-closes (passed on by the proxy),
+	 * and must get exactly "web:" and its line back; all wait together in one poll loop */
 	int fds[CLIENTS];
-	char replies[CLIENTS][256];
+	char replies[CLIENTS][64];
 	size_t got[CLIENTS];
 	bool done[CLIENTS];
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-				 .sin_port = htons((uint16_t)port) };
+				 .sin_port = htons((uint16_t)echo) };
 	for (int i = 0; i < CLIENTS; i++) {
 		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		ck_assert_int_eq(connect(fds[i], (struct sockaddr *)&a, sizeof(a)), 0);
 		got[i] = 0;
 		done[i] = false;
 	}
-	for (int i = 0; i < CLIENTS; i++)
-		ck_assert_int_eq(write(fds[i], "GET / HTTP/1.0\r\n\r\n", 18), 18);
+	for (int i = 0; i < CLIENTS; i++) {
+		char line[32];
+		int n = snprintf(line, sizeof(line), "client %d", i);
+		ck_assert_int_eq(write(fds[i], line, (size_t)n), n);
+		ck_assert_int_eq(shutdown(fds[i], SHUT_WR), 0);
+	}
 	int finished = 0;
 	long deadline = now_ms() + 30000;
 	while (finished < CLIENTS && now_ms() < deadline) {
@@ -363,29 +372,38 @@ START_TEST(a_published_port_serves_200_concurrent_connections_to_httpd_without_l
 				continue;
 			int i = index[k];
 			ssize_t r = read(fds[i], replies[i] + got[i], sizeof(replies[i]) - 1 - got[i]);
-			if (r > 0) {
+			if (r > 0 && got[i] + (size_t)r < sizeof(replies[i]) - 1) {
 				got[i] += (size_t)r;
-				if (got[i] < sizeof(replies[i]) - 1)
-					continue;
+				continue;
 			}
+			got[i] += r > 0 ? (size_t)r : 0;
 			replies[i][got[i]] = '\0';
 			done[i] = true;
 			finished++;
 		}
 	}
-	int ok = 0;
+	int ok = 0, bad = -1;
 	for (int i = 0; i < CLIENTS; i++) {
-		ok += done[i] && strstr(replies[i], " 200 OK") && strstr(replies[i], "tinydock page\n");
+		char expected[40];
+		snprintf(expected, sizeof(expected), "web:client %d", i);
+		bool good = done[i] && strcmp(replies[i], expected) == 0;
+		ok += good;
+		if (!good && bad < 0)
+			bad = i;
 		close(fds[i]);
 	}
-	ck_assert_msg(ok == CLIENTS, "%d of %d answered 200 with the page", ok, CLIENTS);
+	ck_assert_msg(ok == CLIENTS, "%d of %d answered right; client %d (%s) got %zu bytes: %.60s", ok, CLIENTS, bad,
+		      bad >= 0 && done[bad] ? "done" : "waiting", bad >= 0 ? got[bad] : 0, bad >= 0 ? replies[bad] : "");
 
-	/* when the container stops, so does the proxy: the port is free again */
-	ck_assert_int_eq(finish(&web, true, 10000), 143);
-	int again = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ck_assert_int_eq(connect(again, (struct sockaddr *)&a, sizeof(a)), -1);
-	ck_assert_int_eq(errno, ECONNREFUSED);
-	close(again);
+	/* probe ends after 200 clients, so does the container, and its proxy: the ports are free */
+	ck_assert_int_eq(finish(&web, false, 10000), 0);
+	for (int i = 0; i < 2; i++) {
+		a.sin_port = htons((uint16_t)(i ? http : echo));
+		int again = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		ck_assert_int_eq(connect(again, (struct sockaddr *)&a, sizeof(a)), -1);
+		ck_assert_int_eq(errno, ECONNREFUSED);
+		close(again);
+	}
 	ck_assert_int_eq(addresses_in_use("bridge"), 0);
 	ck_assert_int_eq(bridge_ports(getenv("TINYDOCK_BRIDGE")), 0);
 }
@@ -493,6 +511,42 @@ START_TEST(addresses_and_veths_do_not_leak_after_100_start_stop_cycles)
 }
 END_TEST
 
+START_TEST(a_run_killed_with_sigkill_leaves_its_name_and_address_to_the_next_container)
+{
+	create_network("shop");
+	struct background b;
+	start(&b, (const char *const[]){ "--network", "shop", "--name", "gone", "probe", "serve", "7000", "1", NULL });
+	ck_assert_msg(read_until(&b, "listening=7000", 10000), "%s", b.text);
+	/* the container's first process, as the endpoints file records it: "ADDRESS PID VETH ..." */
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/networks/shop/endpoints", sandbox.run);
+	char *text = read_file(path, NULL);
+	ck_assert_ptr_nonnull(text);
+	int init = 0;
+	ck_assert_int_eq(sscanf(text, "%*s %d", &init), 1);
+	free(text);
+	kill(b.pid, SIGKILL); /* no goodbye: run cannot detach */
+	ck_assert_int_eq(finish(&b, false, 5000), 137);
+	for (int tries = 0; tries < 100 && kill(init, 0) == 0; tries++)
+		usleep(50 * 1000); /* the container follows its run (PR_SET_PDEATHSIG) */
+	ck_assert_msg(kill(init, 0) < 0 && errno == ESRCH, "the container's init %d outlived its run", init);
+	/* the same name and the first address again: the dead endpoint was reclaimed */
+	struct run_result r = run("--network", "shop", "--name", "gone", "sh", "-c",
+				  "ip -4 addr show eth0 | grep -o 'inet [0-9.]*'", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	char first[48];
+	snprintf(first, sizeof(first), "inet %s", user_subnet);
+	strcpy(strrchr(first, '.'), ".2\n");
+	ck_assert_str_eq(r.out, first);
+	run_free(&r);
+	ck_assert_int_eq(addresses_in_use("shop"), 0);
+	ck_assert_int_eq(container_folders(), 0);
+	for (int tries = 0; tries < 100 && bridge_ports(user_bridge) > 0; tries++)
+		usleep(20 * 1000);
+	ck_assert_int_eq(bridge_ports(user_bridge), 0);
+}
+END_TEST
+
 /* --- --explain ---------------------------------------------------------------------------- */
 
 START_TEST(explain_tells_the_network_steps_in_order)
@@ -537,10 +591,11 @@ Suite *network_run_suite(void)
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, two_containers_on_a_user_network_exchange_data_by_name_and_alias);
 	tcase_add_test(t, a_container_started_later_is_reachable_from_one_started_earlier);
-	tcase_add_test(t, a_published_port_serves_200_concurrent_connections_to_httpd_without_loss);
+	tcase_add_test(t, published_ports_reach_httpd_and_serve_200_concurrent_connections_without_loss);
 	tcase_add_test(t, a_port_already_in_use_is_a_clear_error_and_leaves_nothing_behind);
 	tcase_add_test(t, the_default_is_the_bridge_none_has_only_loopback_and_host_shares_the_hosts_network);
 	tcase_add_test(t, addresses_and_veths_do_not_leak_after_100_start_stop_cycles);
+	tcase_add_test(t, a_run_killed_with_sigkill_leaves_its_name_and_address_to_the_next_container);
 	tcase_add_test(t, explain_tells_the_network_steps_in_order);
 	suite_add_tcase(s, t);
 	return s;

@@ -34,7 +34,6 @@
 #include "sync.h"
 #include "terminal.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
@@ -252,6 +251,22 @@ static int publish_ports(struct container *c, struct network_state *net)
 	return net->proxy ? 0 : -1;
 }
 
+/* The names besides --name that the container's address gets in /etc/hosts: its
+ * --network-alias values and, as Docker does, its hostname (programs look up their own
+ * name), unless the hostname is the short id, which is always there. NULL-terminated. */
+static void network_aliases(const struct container *c, const char *aliases[MAX_ALIASES + 2])
+{
+	size_t n = 0;
+	bool listed = strncmp(c->hostname, c->id, SHORT_ID_LENGTH) == 0 || (c->name && strcmp(c->hostname, c->name) == 0);
+	for (; n < c->alias_count; n++) {
+		aliases[n] = c->aliases[n];
+		listed = listed || strcmp(aliases[n], c->hostname) == 0;
+	}
+	if (!listed)
+		aliases[n++] = c->hostname;
+	aliases[n] = NULL;
+}
+
 /* SYNC_NET: a bridge network gets its veth pair, eth0, address and route now (network.c),
  * from outside: the child waits, with an empty network namespace. Then the published ports
  * forward to the address it got. --network none needs nothing from outside (the child brings
@@ -265,19 +280,9 @@ static int plug_network(const struct container *c, pid_t pid, struct network_sta
 	}
 	explain(CHAPTER, "%s: connect process %d to network %s", sync_step_name(SYNC_NET), (int)pid,
 		c->network_name);
-	/* As Docker, the container's /etc/hosts names its own hostname too (programs look up
-	 * their own name); the short id is always there. */
-	const char *names[MAX_ALIASES + 2];
-	size_t n = 0;
-	for (; n < c->alias_count; n++)
-		names[n] = c->aliases[n];
-	bool listed = strncmp(c->hostname, c->id, SHORT_ID_LENGTH) == 0 || (c->name && strcmp(c->hostname, c->name) == 0);
-	for (size_t i = 0; i < n && !listed; i++)
-		listed = strcmp(names[i], c->hostname) == 0;
-	if (!listed)
-		names[n++] = c->hostname;
-	names[n] = NULL;
-	if (network_attach(c->network_name, c->id, c->name, names, pid, &net->endpoint) < 0)
+	const char *aliases[MAX_ALIASES + 2];
+	network_aliases(c, aliases);
+	if (network_attach(c->network_name, c->id, c->name, aliases, pid, &net->endpoint) < 0)
 		return -1;
 	net->attached = true;
 	return net->proxy ? proxy_forward(net->proxy, net->endpoint.address) : 0;

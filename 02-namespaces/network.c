@@ -98,7 +98,9 @@ static int lock_endpoints(const char *name)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
 	snprintf(dir, sizeof(dir), "%s/networks/%s", run_dir(), name);
-	if (make_dirs(dir, 0700) < 0)
+	/* TINYDOCK_RUN itself 0711: others may pass through, to the hosts files that a --userns
+	 * container (root inside, uid 100000 outside) bind-mounts, but not list it. */
+	if (make_dirs(run_dir(), 0711) < 0 || make_dirs(dir, 0700) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/lock", dir);
 	return lock_file(path);

@@ -140,9 +140,14 @@ static int bind_network_files(const struct container *c)
 	char hosts[PATH_MAX], resolv[PATH_MAX];
 	network_container_file(c->id, "hosts", hosts, sizeof(hosts));
 	network_container_file(c->id, "resolv.conf", resolv, sizeof(resolv));
-	if (bind_file_into(c, hosts, "etc", "hosts") < 0 || bind_file_into(c, resolv, "etc", "resolv.conf") < 0)
-		return -1;
-	return 0;
+	if (bind_file_into(c, hosts, "etc", "hosts") == 0 && bind_file_into(c, resolv, "etc", "resolv.conf") == 0)
+		return 0;
+	/* As for the rootfs (bind_rootfs): the lookup is done as the container's root. */
+	if (error_errno() == EACCES && c->userns)
+		fail_context("in the user namespace, root is uid %lu outside, and every folder on the way to \"%s\" "
+			     "must let it through (chmod o+x)",
+			     c->uid_maps[0].outside, hosts);
+	return -1;
 }
 
 /* --- the command's process (PID 2) ---------------------------------------- */

@@ -477,6 +477,23 @@ START_TEST(the_default_is_the_bridge_none_has_only_loopback_and_host_shares_the_
 }
 END_TEST
 
+/* Under --userns root of the container is uid 100000 outside, and it is the one that looks up
+ * the hosts file to bind it: the folders tinydock makes on the way must let it through. */
+START_TEST(a_userns_container_gets_its_hosts_file_from_a_run_folder_tinydock_made)
+{
+	char fresh[PATH_MAX];
+	snprintf(fresh, sizeof(fresh), "%s/fresh-run", sandbox.dir);
+	setenv("TINYDOCK_RUN", fresh, 1); /* missing: made by tinydock */
+	struct run_result r = run("--userns", "--hostname", "box", "sh", "-c", "id -u; grep -c box /etc/hosts", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "0\n1\n");
+	run_free(&r);
+	struct stat st;
+	ck_assert_int_eq(stat(fresh, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0711); /* others may pass, not list */
+}
+END_TEST
+
 /* --- no leaks ----------------------------------------------------------------------------- */
 
 START_TEST(addresses_and_veths_do_not_leak_after_100_start_stop_cycles)
@@ -594,6 +611,7 @@ Suite *network_run_suite(void)
 	tcase_add_test(t, published_ports_reach_httpd_and_serve_200_concurrent_connections_without_loss);
 	tcase_add_test(t, a_port_already_in_use_is_a_clear_error_and_leaves_nothing_behind);
 	tcase_add_test(t, the_default_is_the_bridge_none_has_only_loopback_and_host_shares_the_hosts_network);
+	tcase_add_test(t, a_userns_container_gets_its_hosts_file_from_a_run_folder_tinydock_made);
 	tcase_add_test(t, addresses_and_veths_do_not_leak_after_100_start_stop_cycles);
 	tcase_add_test(t, a_run_killed_with_sigkill_leaves_its_name_and_address_to_the_next_container);
 	tcase_add_test(t, explain_tells_the_network_steps_in_order);

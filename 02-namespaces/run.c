@@ -70,7 +70,7 @@ static const char HELP_OPTIONS[] =
 	"      --name NAME           Assign a name to the container\n"
 	"      --network NETWORK     bridge (default): the bridge network (tinydock0, $TINYDOCK_BRIDGE;\n"
 	"                            subnet 172.30.0.0/16, $TINYDOCK_BRIDGE_SUBNET); NAME: a network made\n"
-	"                            with 'tinydock network create'; none: only loopback; host: the host's\n"
+	"                            with 'tinydock network create'; none: only loopback; host: the host's own\n"
 	"      --network-alias NAME  Another name for the container on a user network\n"
 	"  -p, --publish LIST        Publish a container's port to the host: [IP:]HOSTPORT:CONTAINERPORT,\n"
 	"                            or CONTAINERPORT for a free host port (TCP only)\n"

@@ -139,9 +139,7 @@ static int describe(const struct runtime *rt, const struct container *c, struct 
 	char folder[PATH_MAX];
 	if (c->rootfs && realpath(c->rootfs, folder))
 		snprintf(r->rootfs, sizeof(r->rootfs), "%s", folder);
-	/* Config.Image: the IMAGE operand (chapter 05 sets c->image), else the --rootfs folder. */
-	snprintf(r->image, sizeof(r->image), "%s",
-		 c->image ? c->image : r->rootfs[0] ? r->rootfs : (c->rootfs ? c->rootfs : ""));
+	snprintf(r->image, sizeof(r->image), "%s", r->rootfs[0] ? r->rootfs : (c->rootfs ? c->rootfs : ""));
 	for (char **arg = c->command; arg && *arg; arg++)
 		if (string_list_add(&r->command, *arg) < 0)
 			return -1;

@@ -14,7 +14,7 @@
  * IMAGE ID is the config's digest, as Docker shows it: two tags of one image share it, and
  * an image whose layers are the same but whose config differs (another Cmd) has another.
  *
- * Read next: image-create.c (import, commit), image-archive.c (save, load).
+ * Read next: image-create.c (import, commit), image-save.c, image-load.c.
  */
 #include "image-commands.h"
 #include "cli.h"

@@ -17,7 +17,7 @@
  * for a moment they are unreachable. Every process adding content holds gc.lock shared
  * (image_store_hold); the collector takes it exclusively, so it runs only between loads.
  *
- * Read next: image-archive.c (save and load).
+ * Read next: image-save.c and image-load.c.
  */
 #include "image-gc.h"
 #include "blob-store.h"

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -273,4 +274,39 @@ int copy_file(const char *from, const char *to)
 	if (close(out) < 0 && rc == 0)
 		rc = fail_sys("cannot write \"%s\"", to);
 	return rc;
+}
+
+static const char *state_dir(const char *variable, const char *fallback)
+{
+	const char *dir = getenv(variable);
+	return dir && *dir ? dir : fallback;
+}
+
+const char *state_root(void)
+{
+	return state_dir("TINYDOCK_ROOT", "/var/lib/tinydock");
+}
+
+const char *state_run(void)
+{
+	return state_dir("TINYDOCK_RUN", "/run/tinydock");
+}
+
+int take_lock(const char *path, int timeout_ms)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fail_sys("cannot open the lock \"%s\"", path);
+	/* flock(2) with LOCK_NB in a bounded loop rather than a blocking call: a stuck holder
+	 * becomes an error message instead of a hang. */
+	for (int waited = 0;; waited++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= timeout_ms)
+			break;
+		usleep(1000);
+	}
+	fail_sys("cannot lock \"%s\"", path);
+	close(fd);
+	return -1;
 }

@@ -35,6 +35,15 @@ int remove_tree(const char *path);
  * in name); display names it in messages. A missing entry is fine. */
 int remove_tree_at(int dirfd, const char *name, const char *display);
 
+/* The state folders (DESIGN.md, "State"): $TINYDOCK_ROOT or /var/lib/tinydock (persistent),
+ * $TINYDOCK_RUN or /run/tinydock (a tmpfs: emptied by a reboot). */
+const char *state_root(void);
+const char *state_run(void);
+
+/* Take flock(LOCK_EX) on path (created if missing); the returned fd holds the lock until it is
+ * closed. Waits at most timeout_ms, then fails with a message naming the file. */
+int take_lock(const char *path, int timeout_ms);
+
 /* Copy a regular file, keeping its mode. */
 int copy_file(const char *from, const char *to);
 

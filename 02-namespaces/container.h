@@ -78,6 +78,8 @@ struct container {
 	size_t env_count;
 	char **command;           /* CMD ARGS..., NULL-terminated; default {"/bin/sh", NULL} */
 	bool rootfs_from_extension; /* a later chapter provides the rootfs (an image): no --rootfs */
+	int argc;                 /* run's own arguments after "run" (chapter 03 records them, so */
+	char **argv;              /* that `start` can run the same container again) */
 
 	/* Made by `run` before the clone. */
 	char id[CONTAINER_ID_LENGTH + 1];

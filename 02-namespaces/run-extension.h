@@ -14,8 +14,13 @@
  *            here and the CLI returns at once with the container's id (chapter 03)
  *   cgroup   at SYNC_CGROUP, with the child waiting: put it into its cgroup (chapter 03)
  *   started  just before SYNC_GO: the container exists and is about to run the command
+ *   again    after the container's init exited: return 1 to start it again (the restart policy
+ *            of chapter 03: the hook waits the delay first), 0 to go on to finished
  *   finished after the container ended (or failed to start): record the exit code, clean up.
  *            Called in reverse order, for every extension whose prepare succeeded.
+ *
+ * An extension's option hook may also fill c->id (chapter 03's `start` of an existing
+ * container); run makes a new id only when none was given.
  *
  * Every hook may be NULL. A hook returns 0, or -1 with a message recorded (error.h).
  */
@@ -45,6 +50,7 @@ struct run_extension {
 	int (*launch)(void *ctx, struct container *c, int *code);
 	int (*cgroup)(void *ctx, struct container *c, pid_t pid);
 	int (*started)(void *ctx, struct container *c, pid_t pid);
+	int (*again)(void *ctx, struct container *c, int code);
 	void (*finished)(void *ctx, struct container *c, int code);
 };
 

@@ -458,6 +458,15 @@ out:
 	return code;
 }
 
+/* After init exited: does an extension want the container started again? */
+static bool start_again(struct container *c, int code, const struct extensions *x)
+{
+	for (size_t i = 0; i < x->count; i++)
+		if (x->list[i]->again && x->list[i]->again(x->list[i]->ctx, c, code) == 1)
+			return true;
+	return false;
+}
+
 /* `run --help`: chapter 02's flags, then each extension's. */
 static int print_run_help(const struct extensions *x)
 {
@@ -479,8 +488,11 @@ int run_with_extensions(int argc, char **argv, const struct run_extension *const
 	if (parse_run_options_with(argc, argv, &c, extensions, count) < 0)
 		return usage_error("run", "%s", error_message());
 
-	/* The id first: it names everything the extensions make (overlay folders, cgroups, state). */
-	if (make_container_id(c.id) < 0) {
+	c.argc = argc - 1;
+	c.argv = argv + 1;
+	/* The id first: it names everything the extensions make (overlay folders, cgroups, state).
+	 * An extension may have given one already: chapter 03's `start` runs an existing container. */
+	if (!c.id[0] && make_container_id(c.id) < 0) {
 		fail_context("run");
 		return error_report(EXIT_TINYDOCK_FAILED);
 	}
@@ -509,7 +521,10 @@ int run_with_extensions(int argc, char **argv, const struct run_extension *const
 		if (rc == 1)
 			return code; /* the rest of the run goes on in another process (run -d) */
 	}
-	code = run_container(&c, &x);
+	/* The restart policy (chapter 03) starts the container again from here, as many times as
+	 * it says; the rootfs and everything else the extensions prepared stay as they are. */
+	while ((code = run_container(&c, &x)) >= 0 && !error_message()[0] && start_again(&c, code, &x))
+		;
 finish:
 	if (error_message()[0]) {
 		fail_context("run");

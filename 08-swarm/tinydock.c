@@ -22,10 +22,21 @@
 #include "format-commands.h"
 #include "layer-cmd.h"
 #include "rootfs.h"
+#include "runtime.h"
 #include "security.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* `run` as the later chapters extend it (run-extension.h), in the order of WAVE2-CONTRACTS.md. */
+static const struct run_extension *const run_extensions[] = {
+	&runtime_run_extension, /* 03-cgroups: -d, --name, --rm, --restart, limits, state, monitor */
+};
+
+static int cmd_run_linked(int argc, char **argv)
+{
+	return run_with_extensions(argc, argv, run_extensions, sizeof(run_extensions) / sizeof(run_extensions[0]));
+}
 
 struct command {
 	const char *name;
@@ -37,11 +48,26 @@ struct command {
 static const struct command commands[] = {
 	{ "rootfs", cmd_rootfs, "01-chroot", "Make a minimal root filesystem from the host's static busybox" },
 	{ "chroot", cmd_chroot, "01-chroot", "Run a command with its root folder changed (chroot(2))" },
-	{ "run", cmd_run, "02-namespaces", "Run a command in a new container (namespaces, pivot_root, PID 1)" },
+	{ "run", cmd_run_linked, "02-namespaces", "Run a command in a new container (namespaces, pivot_root, PID 1)" },
 	{ "seccomp", cmd_seccomp, "02-namespaces", "Print a container's seccomp filter, instruction by instruction" },
 	{ "network", cmd_network, "02-namespaces", "Manage networks: bridges, veth pairs, addresses" },
 	{ "proxy", cmd_proxy, "02-namespaces", "Forward host ports to an address, as -p does (like docker-proxy)" },
 	{ "cgroup", cmd_cgroup, "03-cgroups", "Show the cgroup layout (info), run a command under limits (run)" },
+	{ "ps", cmd_ps, "03-cgroups", "List containers" },
+	{ "logs", cmd_logs, "03-cgroups", "Fetch the logs of a container" },
+	{ "stop", cmd_stop, "03-cgroups", "Stop one or more running containers (SIGTERM, then SIGKILL)" },
+	{ "kill", cmd_kill, "03-cgroups", "Send a signal to one or more running containers" },
+	{ "start", cmd_start, "03-cgroups", "Start one or more stopped containers" },
+	{ "restart", cmd_restart, "03-cgroups", "Restart one or more containers" },
+	{ "rm", cmd_rm, "03-cgroups", "Remove one or more containers" },
+	{ "wait", cmd_wait, "03-cgroups", "Block until containers stop, then print their exit codes" },
+	{ "exec", cmd_exec, "03-cgroups", "Run a command in a running container (setns)" },
+	{ "inspect", cmd_inspect, "03-cgroups", "Show low-level information on containers (JSON)" },
+	{ "stats", cmd_stats, "03-cgroups", "Show containers' resource usage, read from their cgroups" },
+	{ "top", cmd_top, "03-cgroups", "Show the processes of a container" },
+	{ "rename", cmd_rename, "03-cgroups", "Rename a container" },
+	{ "port", cmd_port, "03-cgroups", "List the published ports of a container" },
+	{ "container", cmd_container, "03-cgroups", "Manage containers (prune)" },
 	{ "layer", cmd_layer, "04-layers", "Make, inspect, apply and stack image layers by hand" },
 	{ "sha256sum", cmd_sha256sum, "05-images", "Print SHA-256 digests of files, as sha256sum does" },
 	{ "gunzip", cmd_gunzip, "05-images", "Decompress gzip data from stdin to stdout (inflate)" },

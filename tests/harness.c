@@ -4,6 +4,7 @@
 #include "harness.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -107,10 +108,42 @@ static int unmount_below(const char *dir)
 	return unmounted;
 }
 
+/* Containers a test left (running under their monitors, with cgroups): `tinydock rm -f` each,
+ * with the sandbox's state folders, so that nothing is left running or in the cgroup tree. */
+static void remove_containers(const char *dir)
+{
+	char containers[PATH_MAX], root[PATH_MAX], run[PATH_MAX];
+	snprintf(containers, sizeof(containers), "%s/root/containers", dir);
+	DIR *d = opendir(containers);
+	if (!d)
+		return;
+	char *saved_root = getenv("TINYDOCK_ROOT") ? strdup(getenv("TINYDOCK_ROOT")) : NULL;
+	char *saved_run = getenv("TINYDOCK_RUN") ? strdup(getenv("TINYDOCK_RUN")) : NULL;
+	snprintf(root, sizeof(root), "%s/root", dir);
+	snprintf(run, sizeof(run), "%s/run", dir);
+	setenv("TINYDOCK_ROOT", root, 1);
+	setenv("TINYDOCK_RUN", run, 1);
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strlen(e->d_name) != 64)
+			continue;
+		struct run_result r = run_tinydock(NULL, 20, "rm", "-f", e->d_name, NULL);
+		run_free(&r);
+	}
+	closedir(d);
+	if (saved_root)
+		setenv("TINYDOCK_ROOT", saved_root, 1);
+	if (saved_run)
+		setenv("TINYDOCK_RUN", saved_run, 1);
+	free(saved_root);
+	free(saved_run);
+}
+
 void sandbox_remove(const char *dir)
 {
 	if (!dir[0] || strncmp(dir, "/tmp/tinydock-test.", 19) != 0)
 		return;
+	remove_containers(dir);
 	unmount_below(dir);
 	remove_tree(dir);
 }

@@ -1,0 +1,337 @@
+/*
+ * container-exec.c - `tinydock exec`: run one more process inside a running container.
+ *
+ * Lecture: "a container is a set of namespaces, so entering one is joining them". The kernel
+ * shows each namespace of a process as a file, /proc/PID/ns/{user,ipc,uts,net,pid,cgroup,mnt};
+ * setns(2) on an open one moves the caller into it (namespaces(7)). So exec, like `nsenter`,
+ * `runc exec` and `docker exec`, does:
+ *
+ *   1. find the container's init (state.json) and open its namespace files and its root
+ *      (/proc/PID/root), while the host's /proc is still what we see
+ *   2. join its cgroup (cgroup.procs): limits and `stats` cover the new process too
+ *   3. setns() into each namespace, the user namespace first (it grants the rights for the
+ *      others), the mount namespace last (after it, the host's /proc is gone)
+ *   4. chroot into the container's root (the fd from step 1) and chdir to the working folder
+ *   5. fork(): setns(CLONE_NEWPID) changes only where the CHILDREN are born (pid_namespaces(7)),
+ *      so the command must be a child; it takes the user, the environment and the default
+ *      capabilities and seccomp filter (security.h), then execve()s
+ *   6. the parent waits, relays the terminal under -t, and exits with the command's code.
+ *
+ * Next: container-stats.c.
+ */
+#include "runtime.h"
+#include "cgroup.h"
+#include "cli.h"
+#include "container-store.h"
+#include "container.h"
+#include "error.h"
+#include "exec.h"
+#include "explain.h"
+#include "security.h"
+#include "terminal.h"
+#include "users.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdnoreturn.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char CHAPTER[] = "03-cgroups";
+
+static const char help[] =
+	"Usage:  tinydock exec [OPTIONS] CONTAINER COMMAND [ARG...]\n"
+	"\n"
+	"Run a command in a running container: join its namespaces (setns) and its cgroup.\n"
+	"\n"
+	"Options:\n"
+	"  -i, --interactive        Keep STDIN open\n"
+	"  -t, --tty                Allocate a pseudo-TTY\n"
+	"  -e, --env KEY=VALUE      Set an environment variable\n"
+	"  -w, --workdir DIR        Working directory inside the container\n"
+	"  -u, --user USER[:GROUP]  Username or UID\n";
+
+/* The namespaces of a container, in the order they are joined (see step 3). */
+static const struct {
+	const char *name;
+	int type;
+} namespaces[] = {
+	{ "user", CLONE_NEWUSER }, { "ipc", CLONE_NEWIPC },       { "uts", CLONE_NEWUTS }, { "net", CLONE_NEWNET },
+	{ "pid", CLONE_NEWPID },   { "cgroup", CLONE_NEWCGROUP }, { "mnt", CLONE_NEWNS },
+};
+#define NAMESPACE_COUNT (sizeof(namespaces) / sizeof(namespaces[0]))
+
+struct exec_request {
+	struct container c; /* what build_environment and users.c need: env, tty, user, hostname */
+	const char *workdir;
+	char **command;
+};
+
+/* True when /proc/PID/ns/NAME is a different namespace from ours (joining our own user
+ * namespace again is refused with EINVAL, and the others would be no-ops). */
+static bool differs(pid_t pid, const char *name)
+{
+	char theirs[64], ours[64];
+	struct stat a, b;
+	snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, name);
+	snprintf(ours, sizeof(ours), "/proc/self/ns/%s", name);
+	if (stat(theirs, &a) < 0 || stat(ours, &b) < 0)
+		return false;
+	return a.st_ino != b.st_ino || a.st_dev != b.st_dev;
+}
+
+/* Steps 1-4. Returns 0 in the container's namespaces, with *userns saying if it has its own. */
+static int enter(const char *id, pid_t pid, const char *workdir, bool *userns)
+{
+	int fds[NAMESPACE_COUNT], root = -1, rc = -1;
+	for (size_t i = 0; i < NAMESPACE_COUNT; i++)
+		fds[i] = -1;
+	*userns = differs(pid, "user");
+	for (size_t i = 0; i < NAMESPACE_COUNT; i++) {
+		if (!differs(pid, namespaces[i].name))
+			continue;
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, namespaces[i].name);
+		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0) {
+			fail_sys("cannot open \"%s\"", path);
+			goto out;
+		}
+	}
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0) {
+		fail_sys("cannot open \"%s\"", path);
+		goto out;
+	}
+
+	struct cgroup_layout layout;
+	struct cgroup cg;
+	if (cgroup_detect(NULL, &layout) == 0 && cgroup_open(&layout, CGROUP_DEFAULT_PARENT, id, &cg) == 0) {
+		if (cgroup_attach(&cg, getpid()) < 0)
+			goto out;
+	} else {
+		error_clear(); /* a rootless container has no cgroup of its own */
+	}
+
+	for (size_t i = 0; i < NAMESPACE_COUNT; i++) {
+		if (fds[i] < 0)
+			continue;
+		int result = setns(fds[i], namespaces[i].type);
+		explain_result(CHAPTER, result, "setns(/proc/%d/ns/%s)", (int)pid, namespaces[i].name);
+		if (result < 0) {
+			fail_sys("cannot join the %s namespace of process %d", namespaces[i].name, (int)pid);
+			goto out;
+		}
+	}
+	if (fchdir(root) < 0 || chroot(".") < 0) {
+		fail_sys("cannot change root to the container's (/proc/%d/root)", (int)pid);
+		goto out;
+	}
+	explain(CHAPTER, "fchdir(/proc/%d/root), chroot(\".\") = 0", (int)pid);
+	if (chdir(workdir && *workdir ? workdir : "/") < 0) {
+		fail_sys("cannot change to the working folder \"%s\"", workdir);
+		goto out;
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < NAMESPACE_COUNT; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (root >= 0)
+		close(root);
+	return rc;
+}
+
+/* Step 5, in the child: who it runs as, its environment, its privileges; then the command. */
+static noreturn void run_command(struct exec_request *x, bool userns, int slave)
+{
+	static char *envp[MAX_ENV + 8];
+	static char storage[65536];
+	struct user_identity id;
+	const char *spec = x->c.user ? x->c.user : "0";
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if ((slave >= 0 && (setsid() < 0 || take_terminal(slave) < 0)) || resolve_user_in_root(spec, &id) < 0 ||
+	    (setgroups(id.group_count, id.groups) < 0 && errno != EPERM) ||
+	    (id.uid != 0 && security_keep_capabilities() < 0) || setresgid(id.gid, id.gid, id.gid) < 0 ||
+	    setresuid(id.uid, id.uid, id.uid) < 0 ||
+	    build_environment(&x->c, id.home, envp, sizeof(envp) / sizeof(envp[0]), storage, sizeof(storage)) < 0 ||
+	    security_apply(&x->c.security, userns) < 0) {
+		if (!error_message()[0])
+			fail_sys("cannot become user \"%s\"", spec);
+		fail_context("exec");
+		_exit(error_report(EXIT_TINYDOCK_FAILED));
+	}
+	int code = exec_command(CHAPTER, x->command, envp);
+	fail_context("exec");
+	_exit(error_report(code));
+}
+
+/* Step 6: wait for the command, passing signals on and relaying the terminal. */
+static int wait_for(pid_t child, struct exec_request *x, int master)
+{
+	struct terminal t = { .master = -1 };
+	sigset_t set;
+	sigemptyset(&set);
+	int passed[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGWINCH, SIGCHLD };
+	for (size_t i = 0; i < sizeof(passed) / sizeof(passed[0]); i++)
+		sigaddset(&set, passed[i]);
+	int signals = signalfd(-1, &set, SFD_CLOEXEC);
+	if (master >= 0 && terminal_start(&t, master, x->c.interactive) < 0)
+		error_clear();
+	int code = -1;
+	while (code < 0) {
+		int status;
+		pid_t done = waitpid(child, &status, WNOHANG);
+		if (done == child) {
+			code = exit_code_for_wait_status(status);
+			break;
+		}
+		struct pollfd fds[3] = { { signals, POLLIN, 0 } };
+		size_t count = 1 + (master >= 0 ? terminal_poll_fds(&t, fds + 1) : 0);
+		if (poll(fds, count, 1000) < 0 && errno != EINTR)
+			break;
+		if (fds[0].revents & POLLIN) {
+			struct signalfd_siginfo info;
+			if (read(signals, &info, sizeof(info)) == (ssize_t)sizeof(info)) {
+				int sig = (int)info.ssi_signo;
+				if (sig == SIGWINCH && master >= 0)
+					terminal_copy_size(&t);
+				else if (sig != SIGCHLD)
+					kill(child, sig);
+			}
+		}
+		if (count > 1)
+			terminal_relay(&t, fds + 1, count - 1);
+	}
+	if (master >= 0)
+		terminal_stop(&t);
+	if (signals >= 0)
+		close(signals);
+	return code < 0 ? EXIT_TINYDOCK_FAILED : code;
+}
+
+int cmd_exec(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(help);
+	static const struct option long_options[] = { { "interactive", no_argument, NULL, 'i' },
+						      { "tty", no_argument, NULL, 't' },
+						      { "env", required_argument, NULL, 'e' },
+						      { "workdir", required_argument, NULL, 'w' },
+						      { "user", required_argument, NULL, 'u' },
+						      { 0 } };
+	static struct exec_request x;
+	security_defaults(&x.c.security);
+	int opt;
+	optind = 0;
+	opterr = 0;
+	const char *extra_env[MAX_ENV];
+	size_t extra = 0;
+	while ((opt = getopt_long(argc, argv, "+ite:w:u:", long_options, NULL)) != -1) {
+		switch (opt) {
+		case 'i':
+			x.c.interactive = true;
+			break;
+		case 't':
+			x.c.tty = true;
+			break;
+		case 'e':
+			if (extra == MAX_ENV / 2)
+				return usage_error("exec", "too many -e values");
+			extra_env[extra++] = optarg;
+			break;
+		case 'w':
+			if (optarg[0] != '/')
+				return usage_error("exec", "the working directory \"%s\" is not absolute", optarg);
+			x.workdir = optarg;
+			break;
+		case 'u':
+			if (check_user_spec(optarg) < 0)
+				return usage_error("exec", "%s", error_message());
+			x.c.user = optarg;
+			break;
+		default:
+			return usage_error("exec", "unknown flag: %s", argv[optind - 1]);
+		}
+	}
+	if (argc - optind < 2)
+		return usage_error("exec", "requires at least 2 arguments: CONTAINER COMMAND [ARG...]");
+	if (x.c.tty && x.c.interactive && !isatty(STDIN_FILENO))
+		return usage_error("exec", "the input device is not a TTY: -it needs a terminal on stdin");
+
+	char id[CONTAINER_ID_LENGTH + 1];
+	struct container_record r;
+	struct container_live live;
+	if (container_resolve(argv[optind], id) < 0 || container_record_load(id, &r) < 0)
+		return error_report(1);
+	int code = EXIT_TINYDOCK_FAILED;
+	if (strcmp(container_state(&r, &live), "running") != 0 || live.pid <= 0) {
+		fail_errno(0, "container %s is not running", r.id);
+		goto out;
+	}
+	/* The container's -e values first, ours after (the last one wins: build_environment). */
+	snprintf(x.c.hostname, sizeof(x.c.hostname), "%s", r.hostname);
+	for (size_t i = 0; i < r.env.count && x.c.env_count < MAX_ENV / 2; i++)
+		x.c.env[x.c.env_count++] = r.env.items[i];
+	for (size_t i = 0; i < extra; i++)
+		x.c.env[x.c.env_count++] = extra_env[i];
+	if (!x.c.user && r.user[0])
+		x.c.user = r.user;
+	if (!x.workdir && r.workdir[0])
+		x.workdir = r.workdir;
+	x.command = argv + optind + 1;
+
+	bool userns;
+	if (enter(r.id, live.pid, x.workdir, &userns) < 0)
+		goto out;
+	int master = -1, slave = -1;
+	if (x.c.tty && open_pty(&master, &slave) < 0)
+		goto out;
+	/* Block what we pass on before the fork, so that none is lost (as run.c does). */
+	sigset_t set;
+	sigemptyset(&set);
+	int passed[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGWINCH, SIGCHLD };
+	for (size_t i = 0; i < sizeof(passed) / sizeof(passed[0]); i++)
+		sigaddset(&set, passed[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == 0) {
+		if (master >= 0)
+			close(master);
+		run_command(&x, userns, slave);
+	}
+	explain_result(CHAPTER, child, "fork() (born in the container's PID namespace)");
+	if (slave >= 0)
+		close(slave);
+	if (child < 0) {
+		fail_sys("cannot fork the command");
+		if (master >= 0)
+			close(master);
+		goto out;
+	}
+	code = wait_for(child, &x, master);
+out:
+	container_record_free(&r);
+	if (error_message()[0]) {
+		fail_context("exec");
+		return error_report(code);
+	}
+	return code;
+}

@@ -1,0 +1,62 @@
+/*
+ * container-log.h - a container's output, kept by its monitor: Docker's json-file format.
+ *
+ * Each line the container writes becomes one line of $TINYDOCK_ROOT/containers/<id>/container.log:
+ *
+ *   {"log":"hello\n","stream":"stdout","time":"2026-11-28T16:05:03.123456789Z"}
+ *
+ * the very format of Docker's default logging driver (/var/lib/docker/containers/<id>/<id>-json.log),
+ * so `jq` and the students' habits work on it, and `logs -t` has the time each line arrived.
+ */
+#ifndef TINYDOCK_CONTAINER_LOG_H
+#define TINYDOCK_CONTAINER_LOG_H
+
+#include <sys/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "timestamp.h"
+
+/* Docker cuts lines longer than this into several entries (the last without "\n"). */
+#define LOG_LINE_MAX 16384
+
+/* --- pure: one line of the file ------------------------------------------------------------ */
+
+/* The JSON line for text (length bytes) from stream ("stdout"/"stderr"), with a final '\n'.
+ * malloc'd; NULL when memory runs out. */
+char *log_line_encode(const char *text, size_t length, const char *stream, timestamp_ns t, size_t *line_length);
+
+struct log_entry {
+	char *text;         /* malloc'd; as written, "\n" included */
+	size_t length;
+	bool is_stderr;
+	timestamp_ns time;
+};
+
+/* Read one line of the file; -1 if it is not a log entry. */
+int log_line_decode(const char *line, size_t length, struct log_entry *entry);
+void log_entry_free(struct log_entry *entry);
+
+/* --- the logger: a process of the monitor's that reads the container's stdout and stderr ---- */
+
+struct container_log {
+	int file;            /* container.log, O_APPEND */
+	int out, err;        /* read ends of the pipes the container writes to */
+	int wake[2];         /* tells the logger to stop forwarding to report */
+	int report;          /* before the container starts: stderr is also copied here, for `run -d` */
+	pid_t logger;
+	bool running;
+};
+
+/* Open path, make the two pipes and put their write ends on fds 1 and 2 of this process (so the
+ * container inherits them), and fork the logger. report (or -1) gets a copy of stderr, framed
+ * as messages 'e'+text, until container_log_report() ends it. */
+int container_log_start(struct container_log *log, const char *path, int report);
+
+/* End the copy to report with a last message: 's' (started) or 'f' (failed). */
+void container_log_report(struct container_log *log, char verdict);
+
+/* Close our fds 1 and 2 (the container has gone), let the logger write what is left, wait for it. */
+void container_log_stop(struct container_log *log);
+
+#endif

@@ -97,3 +97,26 @@ for n in 1 20 100; do
   row "overlay mount of $n layer(s) (process incl.)" "$(printf '%s\n' "${times[@]}" | median)" \
     "mount -t overlay (8)" "$(printf '%s\n' "${peer[@]}" | median)" ms
 done
+
+# --- starting a container on an overlay root: constant, whatever the size of the rootfs ----
+# `run --rm /bin/true` mounts an overlay of the rootfs (overlay-run.c), runs, unmounts and
+# removes its upper folder; next to it, what copying the rootfs for the container would cost
+# (cp -a alone, without starting anything). The second pair adds 20,000 small files.
+if [[ $(id -u) == 0 ]]; then
+  "$TINYDOCK" rootfs "$dir/box" >/dev/null || exit 1
+  for size in busybox big; do
+    if [[ $size == big ]]; then
+      for ((d = 0; d < 200; d++)); do mkdir -p "$dir/box/data/d$d"; for ((f = 0; f < per; f++)); do cp "$dir/one-kib" "$dir/box/data/d$d/f$f"; done; done
+    fi
+    files=$(find "$dir/box" | wc -l)
+    times=(); peer=()
+    for ((i = 0; i < 20; i++)); do
+      times+=("$(once_ms "$TINYDOCK" run --rm --rootfs "$dir/box" /bin/true)")
+      rm -rf "$dir/copy"
+      peer+=("$(once_ms cp -a "$dir/box" "$dir/copy")")
+    done
+    rm -rf "$dir/copy"
+    row "run --rm true, overlay root ($files files)" "$(printf '%s\n' "${times[@]}" | median)" \
+      "cp -a of the rootfs" "$(printf '%s\n' "${peer[@]}" | median)" ms
+  done
+fi

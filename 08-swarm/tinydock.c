@@ -20,7 +20,10 @@
 #include "network.h"
 #include "proxy.h"
 #include "format-commands.h"
+#include "container-cmd.h"
+#include "container-commit.h"
 #include "layer-cmd.h"
+#include "overlay-run.h"
 #include "rootfs.h"
 #include "runtime.h"
 #include "security.h"
@@ -31,6 +34,7 @@
 /* `run` as the later chapters extend it (run-extension.h), in the order of WAVE2-CONTRACTS.md. */
 static const struct run_extension *const run_extensions[] = {
 	&runtime_run_extension, /* 03-cgroups: -d, --name, --rm, --restart, limits, state, monitor */
+	&overlay_run_extension, /* 04-layers: the rootfs as an overlay (image layers or --rootfs DIR) */
 };
 
 static int cmd_run_linked(int argc, char **argv)
@@ -69,6 +73,10 @@ static const struct command commands[] = {
 	{ "port", cmd_port, "03-cgroups", "List the published ports of a container" },
 	{ "container", cmd_container, "03-cgroups", "Manage containers (prune)" },
 	{ "layer", cmd_layer, "04-layers", "Make, inspect, apply and stack image layers by hand" },
+	{ "diff", cmd_diff, "04-layers", "Inspect changes to files or folders on a container's filesystem" },
+	{ "commit", cmd_commit, "05-images", "Write a container's changes as a layer named by its sha256" },
+	{ "export", cmd_export, "04-layers", "Export a container's filesystem as a tar archive" },
+	{ "import", cmd_import, "04-layers", "Unpack a filesystem tarball into a new layer folder" },
 	{ "sha256sum", cmd_sha256sum, "05-images", "Print SHA-256 digests of files, as sha256sum does" },
 	{ "gunzip", cmd_gunzip, "05-images", "Decompress gzip data from stdin to stdout (inflate)" },
 };

@@ -1,0 +1,197 @@
+/*
+ * container-fs.c - a container's root filesystem on disk: lowers, upper, work, merged.
+ *
+ * Lecture: "a container is a thin writable layer on top of the image's read-only layers".
+ * Here that layer is a folder, fs/upper, with its overlay companions beside it, kept under
+ * the container's folder for as long as the container exists. overlay.c knows how to
+ * mount any stack; this file knows where a container's stack lives and remembers its lowers
+ * in fs/lowers, so that `diff`, `commit`, `export` and a later `start` find them again
+ * without asking chapter 05 which image the container came from.
+ *
+ * Read next: overlay-run.c (how `run` uses it), container-cmd.c (diff, export, import).
+ */
+#include "container-fs.h"
+#include "error.h"
+#include "explain.h"
+#include "files.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char CHAPTER[] = "04-layers";
+
+char *lowers_format(const char *const *lowers, size_t count)
+{
+	size_t size = 1;
+	for (size_t i = 0; i < count; i++) {
+		if (lowers[i][0] != '/' || strchr(lowers[i], '\n')) {
+			fail_errno(EINVAL, "cannot record the layer folder \"%s\": it must be an absolute path "
+					   "without a newline",
+				   lowers[i]);
+			return NULL;
+		}
+		size += strlen(lowers[i]) + 1;
+	}
+	char *text = malloc(size), *end = text;
+	if (!text) {
+		fail_sys("cannot record %zu layer folders", count);
+		return NULL;
+	}
+	for (size_t i = 0; i < count; i++)
+		end += sprintf(end, "%s\n", lowers[i]);
+	*end = '\0';
+	return text;
+}
+
+void lowers_free(char **lowers, size_t count)
+{
+	for (size_t i = 0; i < count && lowers; i++)
+		free(lowers[i]);
+	free(lowers);
+}
+
+int lowers_parse(const char *text, char ***lowers, size_t *count)
+{
+	size_t n = 0, cap = 0;
+	char **list = NULL;
+	for (const char *line = text; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t length = end ? (size_t)(end - line) : strlen(line);
+		if (length > 0) {
+			if (line[0] != '/' || n == OVERLAY_MAX_LOWERS) {
+				lowers_free(list, n);
+				return fail_errno(EINVAL, "bad layer list: %s",
+						  n == OVERLAY_MAX_LOWERS ? "too many layers" : "a path is not absolute");
+			}
+			if (n == cap) {
+				cap = cap ? 2 * cap : 8;
+				char **bigger = realloc(list, cap * sizeof(*list));
+				if (!bigger) {
+					lowers_free(list, n);
+					return fail_sys("cannot read the layer list");
+				}
+				list = bigger;
+			}
+			list[n] = strndup(line, length);
+			if (!list[n]) {
+				lowers_free(list, n);
+				return fail_sys("cannot read the layer list");
+			}
+			n++;
+		}
+		line += length + (end != NULL);
+	}
+	if (n == 0) {
+		free(list);
+		return fail_errno(EINVAL, "bad layer list: it is empty");
+	}
+	*lowers = list;
+	*count = n;
+	return 0;
+}
+
+int container_fs_init(struct container_fs *fs, const char *id)
+{
+	memset(fs, 0, sizeof(*fs));
+	int n = snprintf(fs->dir, sizeof(fs->dir), "%s/containers/%s/fs", state_root(), id);
+	if (n < 0 || (size_t)n + sizeof("/lowers") > sizeof(fs->dir))
+		return fail_errno(ENAMETOOLONG, "cannot use the state folder \"%s\"", state_root());
+	snprintf(fs->lowers_file, sizeof(fs->lowers_file), "%s/lowers", fs->dir);
+	snprintf(fs->upper, sizeof(fs->upper), "%s/upper", fs->dir);
+	snprintf(fs->work, sizeof(fs->work), "%s/work", fs->dir);
+	snprintf(fs->merged, sizeof(fs->merged), "%s/merged", fs->dir);
+	return 0;
+}
+
+bool container_fs_exists(const struct container_fs *fs)
+{
+	return access(fs->lowers_file, F_OK) == 0;
+}
+
+int container_fs_create(struct container_fs *fs, const char *const *lowers, size_t count)
+{
+	char *text = lowers_format(lowers, count);
+	if (!text)
+		return -1;
+	int rc = -1;
+	if (lowers_parse(text, &fs->lowers, &fs->lower_count) < 0)
+		goto out;
+	/* 0700: the upper holds the container's files with the container's owners and modes;
+	 * nobody else on the host should reach them through here (Docker's overlay2 does the same). */
+	if (make_dirs(fs->dir, 0700) < 0 || make_dirs(fs->upper, 0755) < 0 || make_dirs(fs->work, 0700) < 0 ||
+	    make_dirs(fs->merged, 0755) < 0)
+		goto out;
+	/* Written last, atomically: fs/lowers existing means the folders above exist too. */
+	if (write_file_atomic(fs->lowers_file, text, strlen(text), 0644) < 0)
+		goto out;
+	explain(CHAPTER, "container filesystem: %zu lower layer%s, upper \"%s\"", count, count == 1 ? "" : "s",
+		fs->upper);
+	rc = 0;
+out:
+	free(text);
+	return rc;
+}
+
+int container_fs_load(struct container_fs *fs)
+{
+	char *text = read_file(fs->lowers_file, NULL);
+	if (!text)
+		return fail_context("the container has no filesystem of chapter 04");
+	int rc = lowers_parse(text, &fs->lowers, &fs->lower_count);
+	free(text);
+	if (rc < 0)
+		return fail_context("\"%s\"", fs->lowers_file);
+	return 0;
+}
+
+void container_fs_free(struct container_fs *fs)
+{
+	lowers_free(fs->lowers, fs->lower_count);
+	fs->lowers = NULL;
+	fs->lower_count = 0;
+}
+
+bool container_fs_mounted(const struct container_fs *fs)
+{
+	/* A mount point is on another device than its parent (the way mountpoint(1) decides for
+	 * most file systems; an overlay always has its own st_dev). */
+	struct stat merged, parent;
+	return stat(fs->merged, &merged) == 0 && stat(fs->dir, &parent) == 0 && merged.st_dev != parent.st_dev;
+}
+
+bool container_fs_copied(const struct container_fs *fs)
+{
+	/* An unmounted mount point is empty; a root copied into it (no overlayfs) is not. */
+	if (container_fs_mounted(fs))
+		return false;
+	DIR *d = opendir(fs->merged);
+	if (!d)
+		return false;
+	bool copied = false;
+	for (struct dirent *e; !copied && (e = readdir(d));)
+		copied = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return copied;
+}
+
+int container_fs_mount(const struct container_fs *fs, enum overlay_method *used)
+{
+	struct overlay o = {
+		.lowers = (const char *const *)fs->lowers,
+		.lower_count = fs->lower_count,
+		.upper = fs->upper,
+		.work = fs->work,
+		.target = fs->merged,
+	};
+	return overlay_mount_or_copy(&o, used);
+}
+
+int container_fs_unmount(const struct container_fs *fs)
+{
+	return overlay_unmount(fs->merged);
+}

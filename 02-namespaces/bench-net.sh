@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # bench-net.sh (02-namespaces, networking) - the port proxy's throughput next to a direct
-# connection and to docker-proxy, and the time to plug a network namespace into a bridge
-# next to the same steps done with iproute2's `ip`. Sourced setup comes from bench-lib.sh;
+# connection and to docker-proxy, the time to plug a network namespace into a bridge next to
+# the same steps done with iproute2's `ip`, the start time of `tinydock run` on the default
+# bridge network next to --network none, and the resident memory of a `run` that publishes a
+# port (the monitor with its proxy). Sourced setup comes from bench-lib.sh;
 # tests/bench.sh calls this script. Traffic stays on loopback and on a bridge made here.
 source tests/bench-lib.sh
 dir=$(mktemp -d /tmp/tinydock-bench-net.XXXXXX)
@@ -115,5 +117,23 @@ if [[ $(id -u) == 0 ]] && have unshare; then
     theirs=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.3f\n", a[int((NR + 1) / 2)] / 1e6 }')
   fi
   row "network connect (veth, address, route)" "$ours" "ip(8) + nsenter(1)" "$theirs" ms
+
+  # --- run: the default bridge network next to none ------------------------------------
+  if "$TINYDOCK" rootfs "$dir/rootfs" >/dev/null 2>&1; then
+    bridged=$(median_ms 100 "$TINYDOCK" run --rootfs "$dir/rootfs" /bin/true)
+    alone=$(median_ms 100 "$TINYDOCK" run --rootfs "$dir/rootfs" --network none /bin/true)
+    row "run /bin/true (default bridge network)" "$bridged" "run --network none" "$alone" ms
+    # The monitor's resident memory while it serves a published port (VmRSS, /proc/PID/status).
+    "$TINYDOCK" run --rootfs "$dir/rootfs" -p 127.0.0.1::80 sleep 30 & pids+=($!)
+    run_pid=$!
+    sleep 0.5
+    # VmRSS counts the pages of libc and of the binary it shares with every other process;
+    # RssAnon is its own memory (heap, stacks, the proxy's state).
+    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$run_pid/status" 2>/dev/null)
+    anon=$(awk '/^RssAnon:/ { print $2 }' "/proc/$run_pid/status" 2>/dev/null)
+    row "run -p: the monitor and its proxy, resident" "${rss:--}" "target" 2048 KiB
+    row "run -p: ... of which its own (RssAnon)" "${anon:--}" "target" 2048 KiB
+    kill "$run_pid" 2>/dev/null
+  fi
 fi
 exit 0

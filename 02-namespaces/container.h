@@ -10,7 +10,7 @@
  *   userns.c    uid/gid maps, written by the parent for the child
  *   setup.c     the child: THE checklist, top to bottom (read this one first)
  *   mounts.c    /proc, /sys, masked paths        devices.c   /dev, /dev/pts, /dev/shm
- *   pivot.c     pivot_root and the old root      loopback.c  `lo` up in an empty network
+ *   pivot.c     pivot_root and the old root      links.c     `lo` up (loopback_up), the bridge's veth
  *   init.c      PID 1: forks the command, reaps zombies, passes signals on
  *   terminal.c  -t: a pty inside the container, raw mode and window size outside
  *   options.c   the flags (pure, unit-tested)    namespaces.c clone flags, names, ids
@@ -66,7 +66,7 @@ struct container {
 	bool privileged;          /* --privileged: no masked paths (and all capabilities, no seccomp) */
 	struct security_settings security; /* --cap-add --cap-drop --privileged --security-opt (security.h) */
 	enum network_mode network;
-	const char *network_name; /* NETWORK_BRIDGE: "bridge" (the default network) or a user network */
+	const char *network_name; /* --network as given; NETWORK_BRIDGE: "bridge" when not given (run.c) */
 	const char *aliases[MAX_ALIASES + 1]; /* --network-alias, NULL-terminated */
 	size_t alias_count;
 	struct port_mapping ports[MAX_PORTS]; /* -p: published ports (ports.h) */
@@ -136,6 +136,11 @@ int mount_explained(const char *source, const char *target, const char *type, un
 const char *mount_flag_names(unsigned long flags, char *buf, size_t size);
 /* mounts.c: /proc and /sys (read-only) inside c->rootfs_path. */
 int mount_proc_and_sys(const struct container *c);
+/* mounts.c: rootfs/folder/name in path, after making sure folder is a real folder and name a
+ * regular file there (both made when missing), never a symbolic link. */
+int file_mount_point(const char *rootfs, const char *folder, const char *name, char *path, size_t size);
+/* mounts.c: bind the file source over rootfs/folder/name (e.g. "etc", "hosts"), checked as above. */
+int bind_file_into(const struct container *c, const char *source, const char *folder, const char *name);
 /* mounts.c: Docker's masked and read-only paths under rootfs's /proc and /sys. */
 int mask_paths_in(const char *rootfs);
 
@@ -144,9 +149,6 @@ int populate_dev(const struct container *c);
 
 /* pivot.c: make the cwd (the rootfs) "/" and detach the old root. */
 int pivot_to_cwd(void);
-
-/* loopback.c: bring the interface "lo" up in the current network namespace. */
-int loopback_up(void);
 
 /* --- run.c ----------------------------------------------------------------- */
 

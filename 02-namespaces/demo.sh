@@ -7,6 +7,9 @@ show() { printf '$ %s\n' "$*"; "$@"; }
 
 dir=$(mktemp -d /tmp/tinydock-demo.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
+# The demo's networks and addresses are kept in its own folder; the default bridge is the
+# real one (tinydock0, or $TINYDOCK_BRIDGE), and it stays, as Docker's docker0 does.
+export TINYDOCK_ROOT=$dir/state TINYDOCK_RUN=$dir/run
 chmod 755 "$dir" # the user namespace's root (uid 100000 outside) must reach the rootfs
 "$T" rootfs "$dir/rootfs" >/dev/null
 cp "$(dirname "$T")/chroot-escape" "$dir/rootfs/bin/"
@@ -19,8 +22,28 @@ say "Its own hostname (UTS namespace); the host keeps its own"
 show "$T" run --rootfs "$dir/rootfs" --hostname web hostname
 show hostname
 
-say "Its own network: only loopback, up (network namespace)"
-show "$T" run --rootfs "$dir/rootfs" ip -o addr
+say "Its own network: with --network none, only loopback, up (network namespace)"
+show "$T" run --rootfs "$dir/rootfs" --network none ip -o addr
+
+say "By default, as Docker: the bridge network, eth0 with an address and a route to the bridge"
+show "$T" run --rootfs "$dir/rootfs" sh -c 'ip -o -4 addr show eth0; ip route'
+
+say "A published port: the host reaches busybox httpd in the container (-p 127.0.0.1:8080:80)"
+mkdir -p "$dir/rootfs/www" && echo "hello from a tinydock container" >"$dir/rootfs/www/index.html"
+"$T" run --rootfs "$dir/rootfs" -p 127.0.0.1:8080:80 httpd -f -p 80 -h /www &
+web=$!
+sleep 0.5
+if command -v curl >/dev/null; then show curl -s http://127.0.0.1:8080/; else show busybox wget -qO- http://127.0.0.1:8080/; fi
+kill -TERM $web && wait $web || true
+
+say "Containers find each other by name on a user network"
+show "$T" network create --subnet 10.250.250.0/24 demo-shop >/dev/null
+"$T" run --rootfs "$dir/rootfs" --network demo-shop --name db sleep 30 &
+db=$!
+sleep 0.5
+show "$T" run --rootfs "$dir/rootfs" --network demo-shop --name web ping -c 2 db
+kill -TERM $db && wait $db || true
+show "$T" network rm demo-shop
 
 say "Its own mounts, and the host's root is gone: chapter 01's escape fails"
 show "$T" run --rootfs "$dir/rootfs" df

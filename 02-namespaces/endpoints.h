@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define ENDPOINT_ALIASES_MAX 8
+#define ENDPOINT_ALIASES_MAX 9 /* run: 8 --network-alias and the hostname */
 
 struct endpoint {
 	struct in_addr address;

@@ -26,6 +26,7 @@
  */
 #include "links.h"
 #include "error.h"
+#include "explain.h"
 #include "ipam.h"
 #include "netlink.h"
 #include "rtnl.h"
@@ -34,6 +35,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
+
+static const char CHAPTER[] = "02-namespaces";
 
 /* True when the failure just recorded is the expected err: then it is forgotten, so that
  * no caller later mistakes it for a real one (--explain has shown it already). */
@@ -115,8 +118,11 @@ int bridge_ensure(const char *name, struct in_addr gateway, int prefix)
 			goto out;
 	}
 	rtnl_msg_new_addr(&m, index, gateway, prefix);
-	if (rtnl_talk(&s, &m, NULL, 0) < 0 && !tolerate(EEXIST))
-		goto out;
+	if (rtnl_talk(&s, &m, NULL, 0) < 0) {
+		if (!tolerate(EEXIST))
+			goto out;
+		explain(CHAPTER, "%s has its gateway address already (the EEXIST above is fine)", name);
+	}
 	rtnl_msg_set_link(&m, name, 0, true);
 	if (rtnl_talk(&s, &m, NULL, 0) < 0)
 		goto out;
@@ -132,8 +138,7 @@ out:
 static int configure_inside(struct rtnl *inside, struct in_addr address, int prefix, struct in_addr gateway)
 {
 	struct nl_msg m;
-	rtnl_msg_set_link(&m, "lo", 0, true);
-	if (rtnl_talk(inside, &m, NULL, 0) < 0)
+	if (loopback_up(inside) < 0)
 		return -1;
 	int eth0 = rtnl_link_index_of(inside, "eth0");
 	if (eth0 < 0)
@@ -225,14 +230,17 @@ int link_remove(const char *name)
 	return rc;
 }
 
-int netns_loopback_up(pid_t pid)
+/* The one way tinydock brings `lo` up: RTM_SETLINK lo IFF_UP on a route socket of the
+ * namespace to configure. A new network namespace's loopback is down (even 127.0.0.1 fails
+ * until it is up, network_namespaces(7)). For a bridge network the monitor does it from
+ * outside with the rest of the checklist (configure_inside); for --network none the
+ * container's first process does it from inside (setup.c), because a rootless monitor may
+ * not enter the container's namespace: setns(2) needs CAP_SYS_ADMIN in its own user
+ * namespace too. (The older interface, ioctl(SIOCSIFFLAGS) on any socket (netdevice(7)),
+ * does the same; tinydock keeps rtnetlink only, so --explain shows one request for both.) */
+int loopback_up(struct rtnl *s)
 {
-	struct rtnl inside;
-	if (rtnl_open_in_netns(&inside, pid) < 0)
-		return -1;
 	struct nl_msg m;
 	rtnl_msg_set_link(&m, "lo", 0, true);
-	int rc = rtnl_talk(&inside, &m, NULL, 0);
-	rtnl_close(&inside);
-	return rc;
+	return rtnl_talk(s, &m, NULL, 0);
 }

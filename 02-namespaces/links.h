@@ -22,7 +22,9 @@ int netns_check_separate(pid_t pid);
 /* Remove a link by name (for a veth, both ends go). A link that is already gone is fine. */
 int link_remove(const char *name);
 
-/* Bring up lo in the network namespace of pid (what --network none needs). */
-int netns_loopback_up(pid_t pid);
+/* Bring up lo in the namespace of route socket s: rtnl_open in the container's first process
+ * (--network none), rtnl_open_in_netns from outside (what veth_plug does). */
+struct rtnl;
+int loopback_up(struct rtnl *s);
 
 #endif

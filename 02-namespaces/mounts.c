@@ -149,6 +149,38 @@ int mount_proc_and_sys(const struct container *c)
 	return mount_explained(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked, NULL);
 }
 
+int file_mount_point(const char *rootfs, const char *folder, const char *name, char *path, size_t size)
+{
+	if (mount_point(rootfs, folder, path, size) < 0)
+		return -1;
+	size_t length = strlen(path);
+	snprintf(path + length, size - length, "/%s", name);
+	/* lstat(2), not stat(2): a symbolic link is refused rather than followed out of the rootfs.
+	 * A missing file is made, empty: the mount point. With chapter 04 the rootfs is an overlay
+	 * and the new file lands in the container's own upper layer; a bare --rootfs DIR keeps the
+	 * empty file afterwards, which is harmless (it is only what the mount covers). */
+	struct stat st;
+	if (lstat(path, &st) < 0) {
+		int fd = errno == ENOENT ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644) : -1;
+		if (fd < 0)
+			return fail_sys("cannot make the mount point \"%s\"", path);
+		close(fd);
+		explain(CHAPTER, "open(\"%s\", O_CREAT|O_EXCL) = 0 (an empty mount point)", path);
+	} else if (!S_ISREG(st.st_mode)) {
+		return fail_errno(0, "cannot mount on \"%s\": not a regular file (a symbolic link or other in the rootfs)",
+				  path);
+	}
+	return 0;
+}
+
+int bind_file_into(const struct container *c, const char *source, const char *folder, const char *name)
+{
+	char path[PATH_MAX + 32];
+	if (file_mount_point(c->rootfs_path, folder, name, path, sizeof(path)) < 0)
+		return -1;
+	return mount_explained(source, path, NULL, MS_BIND, NULL);
+}
+
 /* Docker's lists (moby oci/defaults.go, runc's "maskedPaths" and "readonlyPaths"). */
 static const char *const masked_paths[] = {
 	"proc/asound", "proc/acpi", "proc/kcore", "proc/keys", "proc/latency_stats", "proc/timer_list",

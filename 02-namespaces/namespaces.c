@@ -31,7 +31,8 @@
 unsigned long container_clone_flags(const struct container *c)
 {
 	unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
-	if (c->network == NETWORK_NONE)
+	/* none and bridge networks start from a new, empty network namespace; host shares ours. */
+	if (c->network != NETWORK_HOST)
 		flags |= CLONE_NEWNET;
 	/* With CLONE_NEWUSER in the same call, the kernel creates the user namespace first and makes
 	 * it the owner of all the others (clone(2)): that is what lets an unprivileged user create

@@ -98,7 +98,9 @@ static int lock_endpoints(const char *name)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
 	snprintf(dir, sizeof(dir), "%s/networks/%s", run_dir(), name);
-	if (make_dirs(dir, 0700) < 0)
+	/* TINYDOCK_RUN itself 0711: others may pass through, to the hosts files that a --userns
+	 * container (root inside, uid 100000 outside) bind-mounts, but not list it. */
+	if (make_dirs(run_dir(), 0711) < 0 || make_dirs(dir, 0700) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/lock", dir);
 	return lock_file(path);
@@ -447,6 +449,21 @@ static int store_endpoints(const char *name, const struct endpoint_table *t)
 	return rc;
 }
 
+/* A container's hosts and resolv.conf, once it has left the network; its folder too, once
+ * nothing else (chapter 03's state) is left in it. */
+static void remove_container_files(const char *id)
+{
+	static const char *const files[] = { "hosts", "resolv.conf", "" };
+	for (size_t i = 0; i < 3; i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/containers/%s/%s", run_dir(), id, files[i]);
+		if (files[i][0])
+			unlink(path);
+		else
+			rmdir(path);
+	}
+}
+
 /* Drop endpoints whose process is gone; true when any was dropped. (A pid that the kernel
  * has given to an unrelated process keeps its address until that process ends too: at
  * worst a late return to the pool, never two containers with one address.) */
@@ -465,15 +482,16 @@ static bool drop_dead(struct endpoint_table *t)
 		 * delete the host end now rather than race a new container for the name. */
 		if (link_remove(t->items[i].veth) < 0)
 			error_clear();
+		remove_container_files(t->items[i].id);
 		endpoints_remove_at(t, i);
 		dropped = true;
 	}
 	return dropped;
 }
 
-static void container_file(const char *id, const char *file, char *out, size_t size)
+void network_container_file(const char *container_id, const char *file, char *out, size_t size)
 {
-	snprintf(out, size, "%s/containers/%s/%s", run_dir(), id, file);
+	snprintf(out, size, "%s/containers/%s/%s", run_dir(), container_id, file);
 }
 
 /* Rewrite the hosts file of every container on the network. */
@@ -484,7 +502,7 @@ static int write_all_hosts(const char *network, const struct endpoint_table *t)
 		snprintf(dir, sizeof(dir), "%s/containers/%s", run_dir(), t->items[i].id);
 		if (make_dirs(dir, 0755) < 0)
 			return -1;
-		container_file(t->items[i].id, "hosts", path, sizeof(path));
+		network_container_file(t->items[i].id, "hosts", path, sizeof(path));
 		char *text = hosts_render(t->items[i].id, network, t);
 		if (!text)
 			return -1;
@@ -603,7 +621,7 @@ int network_attach(const char *network, const char *container_id, const char *na
 	if (write_all_hosts(n.name, &t) < 0)
 		goto out;
 	char resolv[PATH_MAX];
-	container_file(container_id, "resolv.conf", resolv, sizeof(resolv));
+	network_container_file(container_id, "resolv.conf", resolv, sizeof(resolv));
 	if (resolv_conf_copy(resolv) < 0)
 		goto out;
 	explain(CHAPTER, "write %s: the host's name servers", resolv);
@@ -615,7 +633,7 @@ int network_attach(const char *network, const char *container_id, const char *na
 		out->address = e.address;
 		out->gateway = n.gateway;
 		out->prefix = n.subnet.prefix;
-		container_file(container_id, "hosts", out->hosts_path, sizeof(out->hosts_path));
+		network_container_file(container_id, "hosts", out->hosts_path, sizeof(out->hosts_path));
 		snprintf(out->resolv_path, sizeof(out->resolv_path), "%s", resolv);
 	}
 	rc = 0;
@@ -664,6 +682,7 @@ int network_detach(const char *network, const char *container_id)
 	drop_dead(&t);
 	if (store_endpoints(n.name, &t) < 0 || write_all_hosts(n.name, &t) < 0)
 		goto out;
+	remove_container_files(container_id);
 	rc = 0;
 out:
 	if (lock >= 0)

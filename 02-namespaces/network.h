@@ -12,7 +12,8 @@
  *     ... the proxy for -p forwards to ep.address (proxy.h) ...
  *     network_detach("bridge", id);   when the container has exited
  *
- * --network none: netns_loopback_up(pid) (links.h). --network host: no new network namespace.
+ * --network none: the container brings lo up itself (loopback_up, links.h). --network host:
+ * no new network namespace.
  * Every other name is a bridge network: "bridge" (the default), or one made with
  * `tinydock network create`. host and none are listed by `network ls` as Docker does.
  */
@@ -80,6 +81,10 @@ int network_attach(const char *network, const char *container_id, const char *na
 /* Disconnect container id: its veth pair goes, its address returns to the pool, the other
  * containers' hosts files forget its names. Not being connected is fine. */
 int network_detach(const char *network, const char *container_id);
+
+/* TINYDOCK_RUN/containers/ID/FILE: where network_attach writes a container's "hosts" and
+ * "resolv.conf" (the container's first process bind-mounts them; it knows only the id). */
+void network_container_file(const char *container_id, const char *file, char *out, size_t size);
 
 /* tinydock network create|ls|rm|inspect|connect|disconnect */
 int cmd_network(int argc, char **argv);

@@ -2,8 +2,8 @@
  * options.c - `tinydock run`'s flags, turned into a struct container. Pure: no system calls.
  *
  * Lecture: "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]". The flags keep Docker's names
- * (-e -w -u -i -t --rm --name --network --hostname --privileged) so that what students type in
- * the lecture works here; chapter 05 replaces --rootfs DIR with an image name.
+ * (-e -w -u -i -t -p --rm --name --network --network-alias --hostname --privileged) so that what
+ * students type in the lecture works here; chapter 05 replaces --rootfs DIR with an image name.
  *
  * Everything that can be checked without touching the system is checked here, before a single
  * namespace exists: a bad flag costs nothing to undo. getopt_long(3) with a leading '+' stops at
@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "error.h"
 #include "exec.h"
+#include "network.h"
 #include "users.h"
 
 #include <ctype.h>
@@ -30,6 +31,7 @@ enum {
 	OPT_RM,
 	OPT_NAME,
 	OPT_NETWORK,
+	OPT_NETWORK_ALIAS,
 	OPT_USERNS,
 	OPT_UIDMAP,
 	OPT_GIDMAP,
@@ -51,6 +53,8 @@ static const struct option long_options[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "network", required_argument, NULL, OPT_NETWORK },
 	{ "net", required_argument, NULL, OPT_NETWORK },
+	{ "network-alias", required_argument, NULL, OPT_NETWORK_ALIAS },
+	{ "publish", required_argument, NULL, 'p' },
 	{ "userns", no_argument, NULL, OPT_USERNS },
 	{ "uidmap", required_argument, NULL, OPT_UIDMAP },
 	{ "gidmap", required_argument, NULL, OPT_GIDMAP },
@@ -128,6 +132,25 @@ static int add_map(struct id_map *maps, size_t *count, const char *text)
 	return 0;
 }
 
+/* Combinations Docker refuses too, checked before anything exists. */
+static int check_network_options(const struct container *c)
+{
+	const char *mode = c->network == NETWORK_NONE ? "none" : c->network == NETWORK_HOST ? "host" : NULL;
+	/* A port is published to the container's own address; none has no address but its
+	 * loopback, and host has the host's own ports already. (Docker refuses this for
+	 * --network container:ID with these words, and only warns "Published ports are
+	 * discarded when using host network mode" for host; a flag that silently does
+	 * nothing misleads, so tinydock refuses both.) */
+	if (c->port_count > 0 && mode)
+		return fail_errno(0, "conflicting options: port publishing and the %s network mode", mode);
+	if (c->alias_count > 0 && mode)
+		return fail_errno(0, "conflicting options: --network-alias and the %s network mode", mode);
+	/* Docker's own rule and words: aliases are names on a user-defined network. */
+	if (c->alias_count > 0 && (!c->network_name || strcmp(c->network_name, NETWORK_DEFAULT) == 0))
+		return fail_errno(0, "network-scoped alias is supported only for containers in user defined networks");
+	return 0;
+}
+
 /* The extension that owns option value opt (a long option's val or a short option's letter). */
 static const struct run_extension *owner_of(int opt, const struct run_extension *const *extensions, size_t count)
 {
@@ -150,7 +173,7 @@ static int merge_options(const struct run_extension *const *extensions, size_t c
 	size_t n = 0;
 	for (const struct option *o = long_options; o->name; o++)
 		merged[n++] = *o;
-	snprintf(shorts, shorts_size, "+:e:w:u:it");
+	snprintf(shorts, shorts_size, "+:e:w:u:itp:");
 	for (size_t e = 0; e < count; e++) {
 		for (const struct option *o = extensions[e]->options; o && o->name; o++) {
 			if (n + 1 >= MAX_RUN_OPTIONS)
@@ -175,7 +198,9 @@ int parse_run_options_with(int argc, char **argv, struct container *c,
 	struct option merged[MAX_RUN_OPTIONS];
 	char shorts[128];
 	memset(c, 0, sizeof(*c));
-	c->network = NETWORK_NONE;
+	/* As Docker: the default bridge network. network_name stays NULL until run.c settles it
+	 * (a rootless run cannot make veth pairs and gets none instead, see run.c). */
+	c->network = NETWORK_BRIDGE;
 	security_defaults(&c->security);
 	if (merge_options(extensions, count, merged, shorts, sizeof(shorts)) < 0)
 		return -1;
@@ -227,13 +252,24 @@ int parse_run_options_with(int argc, char **argv, struct container *c,
 			c->name = optarg;
 			break;
 		case OPT_NETWORK:
-			if (strcmp(optarg, "none") == 0)
-				c->network = NETWORK_NONE;
-			else if (strcmp(optarg, "host") == 0)
-				c->network = NETWORK_HOST;
-			else
-				return fail_errno(0, "unknown network \"%s\": this chapter knows \"none\" and \"host\"",
-						  optarg);
+			/* none and host are modes; every other name is a bridge network: "bridge" (the
+			 * default) or one from `tinydock network create`, looked up when run starts. */
+			c->network = strcmp(optarg, "none") == 0   ? NETWORK_NONE
+				     : strcmp(optarg, "host") == 0 ? NETWORK_HOST
+								   : NETWORK_BRIDGE;
+			c->network_name = optarg;
+			break;
+		case OPT_NETWORK_ALIAS:
+			if (c->alias_count == MAX_ALIASES)
+				return fail_errno(0, "too many --network-alias values: at most %d", MAX_ALIASES);
+			c->aliases[c->alias_count++] = optarg;
+			break;
+		case 'p':
+			if (c->port_count == MAX_PORTS)
+				return fail_errno(0, "too many published ports: at most %d", MAX_PORTS);
+			if (port_mapping_parse(optarg, &c->ports[c->port_count]) < 0)
+				return -1;
+			c->port_count++;
 			break;
 		case OPT_USERNS:
 			c->userns = true;
@@ -290,6 +326,8 @@ int parse_run_options_with(int argc, char **argv, struct container *c,
 	}
 	if (!c->rootfs && !c->rootfs_from_extension)
 		return fail_errno(0, "expects --rootfs DIR (images come in chapter 05)");
+	if (check_network_options(c) < 0)
+		return -1;
 	c->default_command[0] = (char *)"/bin/sh";
 	c->default_command[1] = NULL;
 	c->command = optind < argc ? argv + optind : c->default_command;

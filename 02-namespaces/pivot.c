@@ -15,7 +15,7 @@
  * be made inside the user's rootfs; umount2(".", MNT_DETACH) then peels it off. MNT_DETACH
  * because the old root is busy (our own open files point into it).
  *
- * Next: loopback.c, then init.c.
+ * Next: init.c.
  */
 #include "container.h"
 #include "error.h"

@@ -78,11 +78,13 @@ struct connection {
 
 struct listener {
 	int fd;
-	struct sockaddr_in target;
+	struct port_mapping mapping;
+	struct sockaddr_in target; /* set by proxy_forward */
 };
 
 struct proxy {
 	pthread_t thread;
+	bool running; /* the thread was started (proxy_forward) */
 	int wake[2]; /* a pipe: proxy_stop writes a byte, the loop sees it and ends */
 	struct listener listeners[MAX_LISTENERS];
 	size_t listener_count;
@@ -315,7 +317,7 @@ static void *proxy_loop(void *arg)
 
 /* --- start and stop ----------------------------------------------------------------------- */
 
-static int open_listener(struct port_mapping *m, struct in_addr container, struct listener *l)
+static int open_listener(struct port_mapping *m, struct listener *l)
 {
 	char host[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &m->host_ip, host, sizeof(host));
@@ -345,11 +347,7 @@ static int open_listener(struct port_mapping *m, struct in_addr container, struc
 		close(l->fd);
 		return -1;
 	}
-	char target[INET_ADDRSTRLEN];
-	inet_ntop(AF_INET, &container, target, sizeof(target));
-	explain(CHAPTER, "port proxy: connections to %s:%u go to %s:%u", host, m->host_port, target, m->container_port);
-	l->target = (struct sockaddr_in){ .sin_family = AF_INET, .sin_addr = container,
-					  .sin_port = htons(m->container_port) };
+	l->mapping = *m;
 	return 0;
 }
 
@@ -367,7 +365,7 @@ static void proxy_free(struct proxy *p)
 	free(p);
 }
 
-struct proxy *proxy_start(struct port_mapping *mappings, size_t count, struct in_addr container)
+struct proxy *proxy_listen(struct port_mapping *mappings, size_t count)
 {
 	if (count > MAX_LISTENERS) {
 		fail_errno(0, "cannot publish more than %d ports", MAX_LISTENERS);
@@ -393,9 +391,28 @@ struct proxy *proxy_start(struct port_mapping *mappings, size_t count, struct in
 		goto fail;
 	}
 	for (size_t i = 0; i < count; i++) {
-		if (open_listener(&mappings[i], container, &p->listeners[i]) < 0)
+		if (open_listener(&mappings[i], &p->listeners[i]) < 0)
 			goto fail;
 		p->listener_count++;
+	}
+	return p;
+fail:
+	proxy_free(p);
+	return NULL;
+}
+
+int proxy_forward(struct proxy *p, struct in_addr container)
+{
+	char target[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &container, target, sizeof(target));
+	for (size_t i = 0; i < p->listener_count; i++) {
+		struct listener *l = &p->listeners[i];
+		char host[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &l->mapping.host_ip, host, sizeof(host));
+		l->target = (struct sockaddr_in){ .sin_family = AF_INET, .sin_addr = container,
+						  .sin_port = htons(l->mapping.container_port) };
+		explain(CHAPTER, "port proxy: connections to %s:%u go to %s:%u", host, l->mapping.host_port, target,
+			l->mapping.container_port);
 	}
 	/* The thread must not take the monitor's signals (SIGCHLD, SIGTERM): block them all
 	 * while creating it, so that it starts with every signal blocked. */
@@ -404,23 +421,31 @@ struct proxy *proxy_start(struct port_mapping *mappings, size_t count, struct in
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	int err = pthread_create(&p->thread, NULL, proxy_loop, p);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err != 0) {
-		fail_errno(err, "cannot start the port proxy thread");
-		goto fail;
+	if (err != 0)
+		return fail_errno(err, "cannot start the port proxy thread");
+	p->running = true;
+	return 0;
+}
+
+struct proxy *proxy_start(struct port_mapping *mappings, size_t count, struct in_addr container)
+{
+	struct proxy *p = proxy_listen(mappings, count);
+	if (p && proxy_forward(p, container) < 0) {
+		proxy_free(p);
+		return NULL;
 	}
 	return p;
-fail:
-	proxy_free(p);
-	return NULL;
 }
 
 void proxy_stop(struct proxy *p)
 {
 	if (!p)
 		return;
-	ssize_t ignored = write(p->wake[1], "x", 1);
-	(void)ignored;
-	pthread_join(p->thread, NULL);
+	if (p->running) {
+		ssize_t ignored = write(p->wake[1], "x", 1);
+		(void)ignored;
+		pthread_join(p->thread, NULL);
+	}
 	explain(CHAPTER, "port proxy stopped: %zu listener(s) and %zu connection(s) closed", p->listener_count,
 		p->connection_count);
 	proxy_free(p);

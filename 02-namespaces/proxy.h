@@ -16,6 +16,12 @@ struct proxy;
  * thread of its own. A host_port of 0 is replaced by the port the kernel chose. */
 struct proxy *proxy_start(struct port_mapping *mappings, size_t count, struct in_addr container);
 
+/* proxy_start in two steps, for `tinydock run`: take the host ports first (before the
+ * container has an address, so that a port in use fails before anything else is made;
+ * clients wait in the listen backlog meanwhile), then forward once the address is known. */
+struct proxy *proxy_listen(struct port_mapping *mappings, size_t count);
+int proxy_forward(struct proxy *p, struct in_addr container);
+
 /* Stop: close the listeners and every connection, end the thread, free p. NULL is fine. */
 void proxy_stop(struct proxy *p);
 

@@ -6,13 +6,16 @@
  * clone()s the container's first process into new namespaces, does the steps only an outsider
  * can do (uid maps; in chapter 03 the cgroup; the network), lets the child go, and then waits:
  * it passes the signals it receives on to the container's init, relays the terminal under -t,
- * and finally exits with the command's exit code.
+ * serves the published ports (-p), and finally exits with the command's exit code.
  *
  *   1. parse and check the flags (options.c): nothing exists yet, so nothing to undo
  *   2. block the signals we pass on (init.h), so none is lost before we can pass it on
  *   3. socketpair + clone(CLONE_NEWPID|CLONE_NEWNS|...): the child runs setup.c
- *   4. the protocol: SYNC_USERMAP, SYNC_CGROUP, SYNC_NET; wait for SYNC_READY; SYNC_GO
+ *   4. the protocol: take the published host ports; SYNC_USERMAP, SYNC_CGROUP, SYNC_NET (the
+ *      veth into the bridge, network.c; the proxy starts forwarding); SYNC_READY; SYNC_GO
  *   5. wait: signals -> init, pty <-> terminal, until init exits; its code is ours
+ *   6. the proxy stops, the container leaves its network (veth, address, names): on every
+ *      path, also when a step above failed, so that nothing leaks
  *
  * clone(2) is called the way fork(2) is (no new stack: the child gets a copy of ours), so the
  * child simply carries on in container_main() with the struct container it was given.
@@ -25,6 +28,8 @@
 #include "exec.h"
 #include "explain.h"
 #include "init.h"
+#include "network.h"
+#include "proxy.h"
 #include "setup.h"
 #include "sync.h"
 #include "terminal.h"
@@ -63,8 +68,12 @@ static const char HELP_OPTIONS[] =
 	"  -t, --tty                 Allocate a pseudo-TTY (with -i: an interactive terminal)\n"
 	"      --rm                  Remove the container when it exits\n"
 	"      --name NAME           Assign a name to the container\n"
-	"      --network none|host   none: a new network namespace with only loopback (default);\n"
-	"                            host: share the host's network\n"
+	"      --network NETWORK     bridge (default): the bridge network (tinydock0, $TINYDOCK_BRIDGE;\n"
+	"                            subnet 172.30.0.0/16, $TINYDOCK_BRIDGE_SUBNET); NAME: a network made\n"
+	"                            with 'tinydock network create'; none: only loopback; host: the host's own\n"
+	"      --network-alias NAME  Another name for the container on a user network\n"
+	"  -p, --publish LIST        Publish a container's port to the host: [IP:]HOSTPORT:CONTAINERPORT,\n"
+	"                            or CONTAINERPORT for a free host port (TCP only)\n"
 	"      --userns              A user namespace: root inside is uid 100000 outside\n"
 	"                            (0-65535 -> 100000-165535; a non-root user: its own uid only)\n"
 	"      --uidmap C:H:N        Map container uids C..C+N-1 to host uids H..H+N-1 (implies --userns)\n"
@@ -83,7 +92,44 @@ static const char HELP_NOTES[] =
 	"Examples:\n"
 	"  sudo tinydock rootfs /tmp/box && sudo tinydock run --rm -it --rootfs /tmp/box sh\n"
 	"  sudo tinydock --explain run --rootfs /tmp/box --hostname web ps\n"
+	"  sudo tinydock run --rootfs /tmp/box -p 8080:80 httpd -f -p 80   (then: curl 127.0.0.1:8080)\n"
 	"  tinydock run --rootfs /tmp/box id        (as a normal user: rootless, one uid mapped)\n";
+
+/* Which network, settled before anything exists: a network that is not there is an error now,
+ * not after the container has been made. */
+static int choose_network(struct container *c)
+{
+	if (c->network != NETWORK_BRIDGE)
+		return 0;
+	if (c->rootless) {
+		/* A veth pair is made in the host's network namespace, which only root may change.
+		 * (Rootless Docker and Podman run slirp4netns or pasta, a network stack in user
+		 * space, instead.) Without --network, as a user, the default is none. */
+		if (c->network_name || c->port_count > 0)
+			return fail_errno(0, "network %s needs root (its veth pair is made in the host's network "
+					     "namespace); as uid %d, use --network none or host",
+					  c->network_name ? c->network_name : NETWORK_DEFAULT, (int)geteuid());
+		explain(CHAPTER, "rootless: network none (a bridge network needs root)");
+		c->network = NETWORK_NONE;
+		return 0;
+	}
+	if (!c->network_name)
+		c->network_name = NETWORK_DEFAULT;
+	struct network n;
+	if (network_load(c->network_name, &n) < 0)
+		return -1;
+	if (strcmp(n.driver, "bridge") != 0)
+		return fail_errno(0, "network %s (driver %s) cannot be joined by name; use --network %s", n.name,
+				  n.driver, strcmp(n.driver, "null") == 0 ? "none" : n.driver);
+	/* The child binds the network's /etc/hosts and /etc/resolv.conf over the rootfs's own
+	 * (setup.c); what it binds them onto is made here, by root of the host: under --userns,
+	 * root of the container is uid 100000 outside and may not write the rootfs. */
+	char path[PATH_MAX + 32];
+	if (file_mount_point(c->rootfs_path, "etc", "hosts", path, sizeof(path)) < 0 ||
+	    file_mount_point(c->rootfs_path, "etc", "resolv.conf", path, sizeof(path)) < 0)
+		return -1;
+	return 0;
+}
 
 /* Step 1, the part that needs the system: the rootfs, the id, the identity of the caller.
  * Returns 0, or the exit code with the message recorded. */
@@ -122,7 +168,7 @@ static int prepare(struct container *c)
 	}
 	if (c->userns)
 		default_id_maps(c, geteuid(), getegid());
-	return 0;
+	return choose_network(c) < 0 ? EXIT_TINYDOCK_FAILED : 0;
 }
 
 /* Why clone() failed, in words a student can act on. */
@@ -188,21 +234,87 @@ static int announce_start(struct container *c, pid_t pid, const struct extension
 	return 0;
 }
 
-/* SYNC_NET: networking (networking.md) plugs a veth into the child's network namespace here.
- * --network none needs nothing from outside (the child brings `lo` up); host shares ours. */
-static int plug_network(const struct container *c, pid_t pid)
+/* What run made for the container's network, undone by unplug_network on every path. */
+struct network_state {
+	struct proxy *proxy;                /* -p: listening from the start, forwarding from SYNC_NET */
+	bool attached;                      /* network_attach succeeded: network_detach at the end */
+	struct network_endpoint endpoint;   /* the container's address on its network */
+};
+
+/* Before SYNC_USERMAP: take the published host ports. A port that is in use fails here, when
+ * the container is only a process waiting for its first step: killing it leaves nothing. */
+static int publish_ports(struct container *c, struct network_state *net)
 {
-	explain(CHAPTER, "%s: network %s, nothing to plug into %d from outside", sync_step_name(SYNC_NET),
-		c->network == NETWORK_HOST ? "host" : "none", (int)pid);
-	return 0;
+	if (c->port_count == 0)
+		return 0;
+	net->proxy = proxy_listen(c->ports, c->port_count);
+	return net->proxy ? 0 : -1;
+}
+
+/* The names besides --name that the container's address gets in /etc/hosts: its
+ * --network-alias values and, as Docker does, its hostname (programs look up their own
+ * name), unless the hostname is the short id, which is always there. NULL-terminated. */
+static void network_aliases(const struct container *c, const char *aliases[MAX_ALIASES + 2])
+{
+	size_t n = 0;
+	bool listed = strncmp(c->hostname, c->id, SHORT_ID_LENGTH) == 0 || (c->name && strcmp(c->hostname, c->name) == 0);
+	for (; n < c->alias_count; n++) {
+		aliases[n] = c->aliases[n];
+		listed = listed || strcmp(aliases[n], c->hostname) == 0;
+	}
+	if (!listed)
+		aliases[n++] = c->hostname;
+	aliases[n] = NULL;
+}
+
+/* SYNC_NET: a bridge network gets its veth pair, eth0, address and route now (network.c),
+ * from outside: the child waits, with an empty network namespace. Then the published ports
+ * forward to the address it got. --network none needs nothing from outside (the child brings
+ * `lo` up itself); host shares ours. */
+static int plug_network(const struct container *c, pid_t pid, struct network_state *net)
+{
+	if (c->network != NETWORK_BRIDGE) {
+		explain(CHAPTER, "%s: network %s, nothing to plug into %d from outside", sync_step_name(SYNC_NET),
+			c->network == NETWORK_HOST ? "host" : "none", (int)pid);
+		return 0;
+	}
+	explain(CHAPTER, "%s: connect process %d to network %s", sync_step_name(SYNC_NET), (int)pid,
+		c->network_name);
+	const char *aliases[MAX_ALIASES + 2];
+	network_aliases(c, aliases);
+	if (network_attach(c->network_name, c->id, c->name, aliases, pid, &net->endpoint) < 0)
+		return -1;
+	net->attached = true;
+	return net->proxy ? proxy_forward(net->proxy, net->endpoint.address) : 0;
+}
+
+/* Step 6: stop the proxy (its clients are closed), then leave the network: the veth goes, the
+ * address returns to the pool, the other containers' /etc/hosts forget this one. A failure
+ * here must not hide the one that brought us here: the first message is kept. */
+static void unplug_network(const struct container *c, struct network_state *net)
+{
+	proxy_stop(net->proxy);
+	net->proxy = NULL;
+	if (!net->attached)
+		return;
+	char first[1024];
+	snprintf(first, sizeof(first), "%s", error_message());
+	int err = error_errno();
+	if (network_detach(c->network_name, c->id) < 0 && first[0] == '\0')
+		return; /* the detach's own message is the one to report */
+	if (first[0])
+		fail_errno(err, "%s", first);
+	net->attached = false;
 }
 
 /* Step 4: the parent's turns in the protocol (sync.h). Returns 0, or -1 when the child has gone
  * (already reaped: *code holds its exit code) or we failed (message recorded, child killed). */
 static int parent_steps(struct container *c, pid_t pid, int sock, int *master, int *code,
-			const struct extensions *x)
+			const struct extensions *x, struct network_state *net)
 {
 	*code = EXIT_TINYDOCK_FAILED;
+	if (publish_ports(c, net) < 0)
+		goto ours;
 	if (c->userns && write_id_maps(c, pid) < 0)
 		goto ours;
 	if (sync_send(sock, SYNC_USERMAP, -1) < 0)
@@ -211,7 +323,7 @@ static int parent_steps(struct container *c, pid_t pid, int sock, int *master, i
 		goto ours;
 	if (sync_send(sock, SYNC_CGROUP, -1) < 0)
 		goto theirs;
-	if (plug_network(c, pid) < 0)
+	if (plug_network(c, pid, net) < 0)
 		goto ours;
 	if (sync_send(sock, SYNC_NET, -1) < 0 || sync_expect(sock, SYNC_READY, master) < 0)
 		goto theirs;
@@ -278,6 +390,7 @@ static int run_container(struct container *c, const struct extensions *x)
 {
 	int code = EXIT_TINYDOCK_FAILED, sock[2] = { -1, -1 }, signals = -1, master = -1;
 	struct terminal terminal = { .master = -1 };
+	struct network_state net = { .proxy = NULL };
 	sigset_t set, old;
 	container_signals(&set, 1);
 	sigprocmask(SIG_BLOCK, &set, &old);
@@ -310,7 +423,7 @@ static int run_container(struct container *c, const struct extensions *x)
 	close(sock[1]);
 	sock[1] = -1;
 
-	if (parent_steps(c, pid, sock[0], &master, &code, x) < 0)
+	if (parent_steps(c, pid, sock[0], &master, &code, x, &net) < 0)
 		goto out;
 	if (c->tty && terminal_start(&terminal, master, c->interactive) < 0) {
 		abandon(pid);
@@ -332,6 +445,7 @@ static int run_container(struct container *c, const struct extensions *x)
 		code = EXIT_TINYDOCK_FAILED;
 	}
 out:
+	unplug_network(c, &net);
 	terminal_stop(&terminal);
 	if (master >= 0)
 		close(master);

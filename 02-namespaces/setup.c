@@ -7,8 +7,10 @@
  *
  *   the protocol    SYNC_USERMAP: wait for our uid map, then become root inside (userns.c)
  *                   SYNC_CGROUP:  wait until we are in the cgroup (chapter 03)
- *                   SYNC_NET:     wait for the network, then bring loopback up (loopback.c)
+ *                   SYNC_NET:     wait for the network (a bridge's veth and eth0 are plugged in
+ *                                 from outside, network.c); --network none: loopback up (links.c)
  *   the filesystem  propagation private, rootfs bound, /proc, /sys, /dev, masked paths,
+ *                   a bridge network's /etc/hosts and /etc/resolv.conf,
  *                   pivot_root and the old root gone (mounts.c, devices.c, pivot.c)
  *   the identity    hostname; under -t, a pty from the container's own devpts (terminal.c)
  *   the start       SYNC_READY, wait for SYNC_GO, then fork the command and be its init
@@ -24,6 +26,8 @@
  *    old root: with a shared "/" (systemd's default) that unmount would propagate to the host.
  *  - /proc, /sys and /dev are mounted while the host's /dev is still reachable (devices are
  *    bound from it), and before pivot_root, after which there is nothing left to bind from.
+ *    The same holds for /etc/hosts and /etc/resolv.conf, bound from TINYDOCK_RUN (a bind
+ *    mount's source must be in our mount table, and after pivot_root the host's is gone).
  *  - uid and gid change last before execve, in the command's process: once we are not root,
  *    we could not mount or pivot any more. And the security step (capabilities, seccomp) is
  *    the very last, because a seccomp filter that forbids mount(2) must come after our mounts.
@@ -37,6 +41,9 @@
 #include "explain.h"
 #include "files.h"
 #include "init.h"
+#include "links.h"
+#include "network.h"
+#include "rtnl.h"
 #include "sync.h"
 #include "terminal.h"
 #include "users.h"
@@ -108,9 +115,39 @@ static int set_hostname(const char *name)
 	return 0;
 }
 
+/* --network none: nobody plugs anything in, but the loopback of a new network namespace is
+ * down; bring it up from inside (links.c says why from inside). A bridge network's lo came
+ * up with its eth0, from outside; host shares the host's. */
 static int network_inside(const struct container *c)
 {
-	return c->network == NETWORK_NONE ? loopback_up() : 0;
+	if (c->network != NETWORK_NONE)
+		return 0;
+	struct rtnl s;
+	if (rtnl_open(&s) < 0)
+		return -1;
+	int rc = loopback_up(&s);
+	rtnl_close(&s);
+	return rc;
+}
+
+/* A bridge network's names: network_attach wrote this container's hosts file (every container
+ * of the network, rewritten in place when one joins or leaves) and resolv.conf; they cover the
+ * rootfs's own. */
+static int bind_network_files(const struct container *c)
+{
+	if (c->network != NETWORK_BRIDGE)
+		return 0;
+	char hosts[PATH_MAX], resolv[PATH_MAX];
+	network_container_file(c->id, "hosts", hosts, sizeof(hosts));
+	network_container_file(c->id, "resolv.conf", resolv, sizeof(resolv));
+	if (bind_file_into(c, hosts, "etc", "hosts") == 0 && bind_file_into(c, resolv, "etc", "resolv.conf") == 0)
+		return 0;
+	/* As for the rootfs (bind_rootfs): the lookup is done as the container's root. */
+	if (error_errno() == EACCES && c->userns)
+		fail_context("in the user namespace, root is uid %lu outside, and every folder on the way to \"%s\" "
+			     "must let it through (chmod o+x)",
+			     c->uid_maps[0].outside, hosts);
+	return -1;
 }
 
 /* --- the command's process (PID 2) ---------------------------------------- */
@@ -243,6 +280,7 @@ noreturn void container_main(struct container *c, int sock)
 	    || mount_proc_and_sys(c)
 	    || populate_dev(c)
 	    || (!c->privileged && mask_paths_in(c->rootfs_path))
+	    || bind_network_files(c)
 	    || pivot_to_cwd()
 	    || set_hostname(c->hostname)
 	    || (c->tty && open_pty(&master, &slave))

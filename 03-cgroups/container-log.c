@@ -7,10 +7,12 @@
  * Docker). Pipes, not the file itself, because the monitor must add to each line what the
  * container cannot know: which stream it came from and when it arrived (`logs -t`).
  *
- * A thread rather than the monitor's main loop: the main loop is chapter 02's (signals, the
- * terminal, waiting for init), and the log needs nothing from it. The thread ends when both
- * pipes report end-of-file, that is when the last process holding a write end (the container's
- * init, and the monitor's own fds 1 and 2) has closed it.
+ * A process of its own, the logger, rather than a thread of the monitor: the monitor clone()s
+ * the container without exec (chapter 02), and a child made that way while another thread
+ * holds a lock of the C library (malloc's, say, in the middle of formatting a line) inherits
+ * the lock held, forever. A process that shares nothing cannot do that. The logger ends when
+ * both pipes report end-of-file, that is when the last process holding a write end (the
+ * container's init, and the monitor's fds 1 and 2) has closed it.
  *
  * Until the container has started, everything written on stderr (tinydock's own error message
  * when the setup fails, or the child's) is also copied to the `run -d` that is waiting, so the
@@ -23,12 +25,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <poll.h>
-#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 char *log_line_encode(const char *text, size_t length, const char *stream, timestamp_ns t, size_t *line_length)
@@ -85,7 +87,7 @@ void log_entry_free(struct log_entry *entry)
 	entry->text = NULL;
 }
 
-/* --- the writer thread ----------------------------------------------------------------------- */
+/* --- the logger ----------------------------------------------------------------------- */
 
 struct stream_buffer {
 	const char *name;
@@ -150,13 +152,12 @@ static int pump(struct container_log *log, int fd, struct stream_buffer *b, bool
 	}
 }
 
-static void *log_thread(void *arg)
+static void log_loop(struct container_log *log)
 {
-	struct container_log *log = arg;
 	/* malloc, not calloc: pages of the buffers are touched (and count in RSS) only when used. */
 	struct stream_buffer *out = malloc(2 * sizeof(*out));
 	if (!out)
-		return NULL;
+		return;
 	struct stream_buffer *err = out + 1;
 	out->name = "stdout";
 	err->name = "stderr";
@@ -192,7 +193,6 @@ static void *log_thread(void *arg)
 	if (err->length)
 		write_entry(log->file, err, err->length);
 	free(out);
-	return NULL;
 }
 
 int container_log_start(struct container_log *log, const char *path, int report)
@@ -215,22 +215,32 @@ int container_log_start(struct container_log *log, const char *path, int report)
 	}
 	close(out[1]);
 	close(err[1]);
+	out[1] = err[1] = -1;
 	log->out = out[0];
 	log->err = err[0];
 	fcntl(log->out, F_SETFL, O_NONBLOCK);
 	fcntl(log->err, F_SETFL, O_NONBLOCK);
-	/* The thread takes no signal: the monitor waits for SIGCHLD with a signalfd (run.c), and a
-	 * signal that is not blocked in every thread may be delivered to one that ignores it. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	/* One malloc arena for both threads: a second one would cost the monitor a few hundred KiB
-	 * of resident memory for the few lines it allocates (mallopt(3), M_ARENA_MAX). */
-	mallopt(M_ARENA_MAX, 1);
-	int rc = pthread_create(&log->thread, NULL, log_thread, log);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0)
-		return fail_errno(rc, "cannot start the log thread");
+	fflush(NULL);
+	log->logger = fork();
+	if (log->logger < 0) {
+		fail_sys("cannot fork the logger");
+		goto fail;
+	}
+	if (log->logger == 0) {
+		/* The logger holds no write end, or it would wait for its own end-of-file. */
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		close(log->wake[1]);
+		log_loop(log);
+		_exit(0);
+	}
+	close(log->out);
+	close(log->err);
+	close(log->wake[0]);
+	if (log->report >= 0)
+		close(log->report); /* the logger speaks to the CLI now */
+	log->out = log->err = log->wake[0] = log->report = -1;
 	log->running = true;
 	return 0;
 fail:
@@ -239,6 +249,9 @@ fail:
 			close(out[i]);
 		if (err[i] >= 0)
 			close(err[i]);
+		if (log->wake[i] >= 0)
+			close(log->wake[i]);
+		log->wake[i] = -1;
 	}
 	close(log->file);
 	log->file = -1;
@@ -265,15 +278,11 @@ void container_log_stop(struct container_log *log)
 		dup2(null, STDERR_FILENO);
 		close(null);
 	}
-	pthread_join(log->thread, NULL);
-	log->running = false;
-	close(log->out);
-	close(log->err);
-	close(log->file);
-	if (log->wake[0] >= 0)
-		close(log->wake[0]);
 	if (log->wake[1] >= 0)
 		close(log->wake[1]);
-	if (log->report >= 0)
-		close(log->report);
+	log->wake[1] = -1;
+	while (waitpid(log->logger, NULL, 0) < 0 && errno == EINTR)
+		;
+	log->running = false;
+	close(log->file);
 }

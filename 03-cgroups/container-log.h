@@ -11,7 +11,7 @@
 #ifndef TINYDOCK_CONTAINER_LOG_H
 #define TINYDOCK_CONTAINER_LOG_H
 
-#include <pthread.h>
+#include <sys/types.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -37,26 +37,26 @@ struct log_entry {
 int log_line_decode(const char *line, size_t length, struct log_entry *entry);
 void log_entry_free(struct log_entry *entry);
 
-/* --- the monitor's writer: a thread that reads the container's stdout and stderr pipes ---- */
+/* --- the logger: a process of the monitor's that reads the container's stdout and stderr ---- */
 
 struct container_log {
 	int file;            /* container.log, O_APPEND */
 	int out, err;        /* read ends of the pipes the container writes to */
-	int wake[2];         /* tells the thread to stop forwarding to report */
+	int wake[2];         /* tells the logger to stop forwarding to report */
 	int report;          /* before the container starts: stderr is also copied here, for `run -d` */
-	pthread_t thread;
+	pid_t logger;
 	bool running;
 };
 
 /* Open path, make the two pipes and put their write ends on fds 1 and 2 of this process (so the
- * container inherits them), and start the thread. report (or -1) gets a copy of stderr, framed
+ * container inherits them), and fork the logger. report (or -1) gets a copy of stderr, framed
  * as messages 'e'+text, until container_log_report() ends it. */
 int container_log_start(struct container_log *log, const char *path, int report);
 
 /* End the copy to report with a last message: 's' (started) or 'f' (failed). */
 void container_log_report(struct container_log *log, char verdict);
 
-/* Close our fds 1 and 2 (the container has gone), let the thread write what is left, join it. */
+/* Close our fds 1 and 2 (the container has gone), let the logger write what is left, wait for it. */
 void container_log_stop(struct container_log *log);
 
 #endif

@@ -418,6 +418,22 @@ int container_remove_files(const char *id)
 	return rc;
 }
 
+int container_set_image(const char *id, const char *image)
+{
+	int lock = container_store_lock();
+	if (lock < 0)
+		return -1;
+	struct container_record r;
+	int rc = container_record_load(id, &r);
+	if (rc == 0) {
+		snprintf(r.image, sizeof(r.image), "%s", image);
+		rc = container_record_save(&r);
+		container_record_free(&r);
+	}
+	close(lock);
+	return rc;
+}
+
 int container_rename(const char *id, const char *name)
 {
 	if (!container_name_valid(name))

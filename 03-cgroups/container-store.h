@@ -110,6 +110,10 @@ int container_create(const struct container_record *r);
 /* Remove the container's folders (the record, the log, the live state). The caller stopped it. */
 int container_remove_files(const char *id);
 
+/* Record the image a later chapter resolved (Config.Image, what `ps` shows), under the lock:
+ * chapter 05's run extension prepares after this chapter's has recorded the container. */
+int container_set_image(const char *id, const char *image);
+
 /* Give the container another name, under the lock (refusing one in use). */
 int container_rename(const char *id, const char *name);
 

@@ -14,7 +14,7 @@
  *     |  print the id, exit 0                |- clone() the container (chapter 02), and at
  *                                            |   SYNC_CGROUP: cgroup_create + cgroup_attach
  *                                            |- started: $TINYDOCK_RUN/containers/<id>/state.json
- *                                            |- wait for init; the log thread copies the output
+ *                                            |- wait for init; the logger process copies the output
  *                                            |- again: record the exit; the restart policy may
  *                                            |   start the container again after a delay
  *                                            '- finished: remove the cgroup (and all with --rm)
@@ -22,7 +22,8 @@
  * Without -d the `run` process itself is the monitor (it waits anyway), so `ps`, `stop` and
  * `exec` work on foreground containers too.
  *
- * Next: container-commands.c (ps, stop, rm ... read and change what this file writes).
+ * Next: container-view.c, container-commands.c (ps, logs, inspect: what is) and
+ * container-lifecycle.c (stop, start, rm: what changes) read and change what this file writes.
  */
 #include "runtime.h"
 #include "cgroup.h"
@@ -138,9 +139,7 @@ static int describe(const struct runtime *rt, const struct container *c, struct 
 	char folder[PATH_MAX];
 	if (c->rootfs && realpath(c->rootfs, folder))
 		snprintf(r->rootfs, sizeof(r->rootfs), "%s", folder);
-	/* Config.Image: the IMAGE operand (chapter 05 sets c->image), else the --rootfs folder. */
-	snprintf(r->image, sizeof(r->image), "%s",
-		 c->image ? c->image : r->rootfs[0] ? r->rootfs : (c->rootfs ? c->rootfs : ""));
+	snprintf(r->image, sizeof(r->image), "%s", r->rootfs[0] ? r->rootfs : (c->rootfs ? c->rootfs : ""));
 	for (char **arg = c->command; arg && *arg; arg++)
 		if (string_list_add(&r->command, *arg) < 0)
 			return -1;
@@ -234,9 +233,16 @@ static int prepare(void *ctx, struct container *c)
 	if (c->remove && rt->restart_given && rt->restart.mode != RESTART_NO)
 		return fail_errno(0, "conflicting options: cannot specify both --restart and --rm");
 	if (!rt->start_existing) {
-		if (record_new(rt, c) < 0)
+		if (record_new(rt, c) == 0) {
+			rt->recorded = true;
+			return 0;
+		}
+		/* A user without root, and without a state folder of their own, can still run a
+		 * foreground container (rootless, chapter 02); only what needs a record cannot be. */
+		if (geteuid() == 0 || error_errno() != EACCES || rt->detach || rt->restart.mode != RESTART_NO)
 			return -1;
-		rt->recorded = true;
+		explain(CHAPTER, "not recorded (%s): a foreground run needs no record", error_message());
+		error_clear();
 		return 0;
 	}
 	/* `start`: the record exists; the arguments were parsed again from it. */
@@ -262,8 +268,10 @@ static int wait_for_monitor(int sock)
 		if (ready < 0 && errno == EINTR)
 			continue;
 		ssize_t n = ready < 0 ? -1 : recv(sock, message, sizeof(message), 0);
-		if (n <= 0)
-			return 'f'; /* the monitor died before it could say */
+		if (n <= 0) {
+			fail_errno(0, "the monitor exited before the container started");
+			return 0;
+		}
 		if (message[0] == 'e')
 			write_all(STDERR_FILENO, message + 1, (size_t)n - 1);
 		else
@@ -324,8 +332,11 @@ static int launch(void *ctx, struct container *c, int *code)
 	} else {
 		*code = EXIT_TINYDOCK_FAILED;
 	}
-	if (!verdict)
+	if (!verdict) {
+		fail_context("run");
 		error_report(EXIT_TINYDOCK_FAILED);
+		error_clear();
+	}
 	fflush(stdout);
 	return 1;
 }
@@ -350,7 +361,8 @@ static int join_cgroup(void *ctx, struct container *c, pid_t pid)
 static int started(void *ctx, struct container *c, pid_t pid)
 {
 	struct runtime *rt = ctx;
-	(void)c;
+	if (!rt->recorded)
+		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &rt->run_began);
 	rt->record.started_at = timestamp_now();
 	snprintf(rt->record.status, sizeof(rt->record.status), "running");
@@ -411,6 +423,8 @@ static bool delay_unless_stopped(const char *id, int64_t ms)
 static int again(void *ctx, struct container *c, int code)
 {
 	struct runtime *rt = ctx;
+	if (!rt->recorded)
+		return 0;
 	record_exit(rt, code);
 	bool stopped = container_is_stopping(c->id);
 	if (!restart_wanted(&rt->restart, code, rt->record.restart_count, stopped)) {

@@ -2,9 +2,9 @@
  * runtime.h - chapter 03's part of `tinydock run` (run-extension.h): -d and its monitor, --name,
  * --rm, --restart, the resource limits, the container's record and its cgroup.
  *
- * And the commands that act on recorded containers (container-commands.c, container-exec.c,
- * container-stats.c): ps, logs, stop, kill, start, restart, rm, wait, exec, inspect, stats, top,
- * rename, port, container prune.
+ * And the commands on recorded containers: ps, logs, wait, inspect, rename, port
+ * (container-commands.c); stop, kill, start, restart, rm, container prune (container-lifecycle.c);
+ * exec (container-exec.c); stats, top (container-stats.c).
  */
 #ifndef TINYDOCK_RUNTIME_H
 #define TINYDOCK_RUNTIME_H

@@ -7,7 +7,7 @@
  *
  * Lecture: "docker diff, docker commit and docker export are three readings of one overlay".
  * diff reads the upper folder against the lowers (changes.c); commit archives the upper with
- * its whiteouts (05-images/container-commit.c: a layer is named by its sha256, chapter 05's);
+ * its whiteouts (05-images/image-create.c: a layer is named by its sha256, chapter 05's);
  * export archives the merged view, every layer flattened, with nothing deleted to record.
  *
  * Containers are found by name or id prefix through chapter 03's store (container_resolve),

@@ -1,7 +1,7 @@
 /*
  * container-cmd.h - `tinydock diff`, `export` and `import`: a container's filesystem as layers
  * (container-cmd.c). `commit` needs the layer's sha256, so it lives in chapter 05
- * (05-images/container-commit.c), on top of container_layer_write() here.
+ * (05-images/image-create.c), on top of container_layer_write() here.
  */
 #ifndef TINYDOCK_CONTAINER_CMD_H
 #define TINYDOCK_CONTAINER_CMD_H

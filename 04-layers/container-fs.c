@@ -113,18 +113,68 @@ bool container_fs_exists(const struct container_fs *fs)
 	return access(fs->lowers_file, F_OK) == 0;
 }
 
+/* The files the runtime binds over a container's own (/etc/hosts, /etc/resolv.conf from the
+ * network, chapter 02) need something to be bound onto. If no lower layer has one, creating it
+ * in the merged view would put it in the upper folder, and every `diff` and `commit` would show
+ * it as the container's own change. Docker's answer, copied here in idea: an "init" layer between
+ * the image and the container, holding just those empty files (its <id>-init layer). */
+static const char *const MOUNT_POINT_FILES[] = { "etc/hosts", "etc/resolv.conf" };
+
+static bool in_some_lower(const char *const *lowers, size_t count, const char *file)
+{
+	for (size_t i = 0; i < count; i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/%s", lowers[i], file);
+		struct stat st;
+		if (lstat(path, &st) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Make fs/init with the missing mount-point files; *made tells whether it was needed. */
+static int make_init_layer(const struct container_fs *fs, const char *const *lowers, size_t count, char *init,
+			   size_t size, bool *made)
+{
+	*made = false;
+	snprintf(init, size, "%s/init", fs->dir);
+	for (size_t i = 0; i < sizeof(MOUNT_POINT_FILES) / sizeof(MOUNT_POINT_FILES[0]); i++) {
+		if (in_some_lower(lowers, count, MOUNT_POINT_FILES[i]))
+			continue;
+		char path[PATH_MAX], parent[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/%s", init, MOUNT_POINT_FILES[i]);
+		snprintf(parent, sizeof(parent), "%s", path);
+		*strrchr(parent, '/') = '\0';
+		if (make_dirs(parent, 0755) < 0 || write_file_atomic(path, "", 0, 0644) < 0)
+			return -1;
+		*made = true;
+	}
+	if (*made)
+		explain(CHAPTER, "init layer \"%s\": empty mount points for /etc/hosts and /etc/resolv.conf", init);
+	return 0;
+}
+
 int container_fs_create(struct container_fs *fs, const char *const *lowers, size_t count)
 {
-	char *text = lowers_format(lowers, count);
-	if (!text)
-		return -1;
+	char *text = NULL;
+	const char **all = calloc(count + 1, sizeof(*all));
 	int rc = -1;
-	if (lowers_parse(text, &fs->lowers, &fs->lower_count) < 0)
-		goto out;
+	if (!all)
+		return fail_errno(ENOMEM, "cannot make the container's filesystem");
 	/* 0700: the upper holds the container's files with the container's owners and modes;
 	 * nobody else on the host should reach them through here (Docker's overlay2 does the same). */
 	if (make_dirs(fs->dir, 0700) < 0 || make_dirs(fs->upper, 0755) < 0 || make_dirs(fs->work, 0700) < 0 ||
 	    make_dirs(fs->merged, 0755) < 0)
+		goto out;
+	char init[PATH_MAX];
+	bool with_init;
+	if (make_init_layer(fs, lowers, count, init, sizeof(init), &with_init) < 0)
+		goto out;
+	memcpy(all, lowers, count * sizeof(*all));
+	if (with_init)
+		all[count++] = init; /* the topmost lower: just below the container's own upper */
+	text = lowers_format(all, count);
+	if (!text || lowers_parse(text, &fs->lowers, &fs->lower_count) < 0)
 		goto out;
 	/* Written last, atomically: fs/lowers existing means the folders above exist too. */
 	if (write_file_atomic(fs->lowers_file, text, strlen(text), 0644) < 0)
@@ -133,6 +183,7 @@ int container_fs_create(struct container_fs *fs, const char *const *lowers, size
 		fs->upper);
 	rc = 0;
 out:
+	free(all);
 	free(text);
 	return rc;
 }

@@ -83,11 +83,13 @@ static int new_container_fs(struct overlay_run *o, struct container *c)
 }
 
 /* Mount the stack on fs/merged, unless it is there already: a mount left by a tinydock that
- * was killed, or a root copied before on a kernel without overlayfs. */
+ * was killed (it is this container's, so finished unmounts it), or a root copied before on
+ * a kernel without overlayfs. */
 static int mount_root(struct overlay_run *o)
 {
 	if (container_fs_mounted(&o->fs)) {
 		explain(CHAPTER, "\"%s\" is mounted already: using it", o->fs.merged);
+		o->mounted = true;
 		return 0;
 	}
 	if (container_fs_copied(&o->fs)) {

@@ -14,7 +14,7 @@
  * IMAGE ID is the config's digest, as Docker shows it: two tags of one image share it, and
  * an image whose layers are the same but whose config differs (another Cmd) has another.
  *
- * Read next: image-create.c (import, commit), image-archive.c (save, load).
+ * Read next: image-create.c (import, commit), image-save.c, image-load.c.
  */
 #include "image-commands.h"
 #include "cli.h"
@@ -80,7 +80,8 @@ static int by_created(const void *a, const void *b)
 static const char IMAGES_HELP[] =
 	"Usage:  tinydock images [OPTIONS] [REPOSITORY[:TAG]]\n"
 	"\n"
-	"List images: one row per name, and untagged (<none>) images.\n"
+	"List images: one row per name, and untagged (<none>) images. SIZE is the layers as\n"
+	"stored (a gzip-compressed layer counts compressed).\n"
 	"\n"
 	"Options:\n"
 	"  -q, --quiet   Only show image IDs\n";

@@ -1,7 +1,7 @@
 /*
  * image-commands.h - the image commands, with Docker's output: images, tag, rmi, inspect,
  * history, image (prune and the `image X` spellings), import, commit (image-commands.c,
- * image-create.c), save and load (image-archive.c).
+ * image-create.c), save (image-save.c) and load (image-load.c).
  */
 #ifndef TINYDOCK_IMAGE_COMMANDS_H
 #define TINYDOCK_IMAGE_COMMANDS_H

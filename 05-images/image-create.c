@@ -15,7 +15,7 @@
  *
  * Both print the new image's ID, as Docker does ("sha256:4f2a...").
  *
- * Read next: image-archive.c.
+ * Read next: image-save.c, image-load.c.
  */
 #include "image-commands.h"
 #include "cli.h"

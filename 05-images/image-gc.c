@@ -10,13 +10,14 @@
  *          fs/lowers -> the layer folders it is running on (an image removed with rmi -f
  *          while its container lives keeps its layers until the container is gone);
  *   sweep  blobs/sha256/, layers/, l/ (links whose layer is gone), and leftovers of killed
- *          processes: ingest/<pid>-..., layers/<hex>.unpack-<pid>, *.partial-<pid>.
+ *          processes: ingest/<pid>-..., layers/<hex>.unpack-<pid>, *.partial-<pid>,
+ *          index.json.tmp.<pid>.
  *
  * Safety against a concurrent `load`: it writes blobs before naming them in index.json, so
  * for a moment they are unreachable. Every process adding content holds gc.lock shared
  * (image_store_hold); the collector takes it exclusively, so it runs only between loads.
  *
- * Read next: image-archive.c (save and load).
+ * Read next: image-save.c and image-load.c.
  */
 #include "image-gc.h"
 #include "blob-store.h"
@@ -238,6 +239,16 @@ int image_store_gc(struct image_store *s, struct gc_stats *stats)
 	mark_containers(s, &layers);
 	if (sweep_blobs(s, &blobs, stats) < 0 || sweep_layers(s, &layers, stats) < 0)
 		goto out;
+	/* index.json.tmp.PID: write_file_atomic's temporary, left when a writer was killed */
+	DIR *dir = opendir(s->root);
+	for (struct dirent *e; dir && (e = readdir(dir));) {
+		int pid = 0;
+		if (sscanf(e->d_name, "index.json.tmp.%d", &pid) == 1 && pid > 0 && kill(pid, 0) < 0 && errno == ESRCH &&
+		    unlinkat(dirfd(dir), e->d_name, 0) == 0)
+			stats->leftovers++;
+	}
+	if (dir)
+		closedir(dir);
 	int cleaned = blob_ingest_cleanup(s->root);
 	if (cleaned > 0)
 		stats->leftovers += (unsigned)cleaned;

@@ -19,6 +19,7 @@
  */
 #include "image-run.h"
 #include "container.h"
+#include "container-store.h"
 #include "error.h"
 #include "explain.h"
 #include "files.h"
@@ -32,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char CHAPTER[] = "05-images";
 
@@ -145,6 +147,13 @@ static int prepare(void *ctx, struct container *c)
 		return -1;
 	struct image *img = &r->image;
 	snprintf(c->image_id, sizeof(c->image_id), "%s", img->id);
+	/* Chapter 03's record (when its extension runs before ours) names the image, for `ps`
+	 * and for `rmi`, which refuses to remove an image a container uses. */
+	char record[PATH_MAX];
+	container_dir(c->id, record, sizeof(record));
+	strncat(record, "/config.json", sizeof(record) - strlen(record) - 1);
+	if (access(record, F_OK) == 0 && container_set_image(c->id, r->name) < 0)
+		return -1;
 	size_t count = img->parts.layer_count;
 	r->lowers = calloc(count ? count : 1, sizeof(*r->lowers));
 	if (!r->lowers)

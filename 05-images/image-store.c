@@ -347,12 +347,12 @@ static bool entry_named(const struct json *e, const char *familiar)
 	return strcmp(entry.name, familiar) == 0;
 }
 
-static int count_entries(const struct json *index, const char *digest, bool named_only)
+static int count_entries(const struct json *index, const char *digest)
 {
 	int n = 0;
 	json_for_each(e, json_get(index, "manifests")) {
 		const char *d = json_get_string(e, "digest");
-		if (d && strcmp(d, digest) == 0 && (!named_only || json_get(e, "annotations")))
+		if (d && strcmp(d, digest) == 0)
 			n++;
 	}
 	return n;
@@ -411,7 +411,7 @@ static int tag_index(struct json *index, void *ctx)
 	struct tag_edit *t = ctx;
 	struct json *manifests = json_get(index, "manifests");
 	if (!t->familiar) {
-		if (count_entries(index, t->digest, false) > 0)
+		if (count_entries(index, t->digest) > 0)
 			return 0;
 		return json_append(manifests, new_entry(t->digest, t->size, NULL, NULL)) ? 0 : -1;
 	}

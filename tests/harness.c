@@ -4,6 +4,7 @@
 #include "harness.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -20,6 +21,9 @@
 
 #include "error.h"
 #include "files.h"
+#include "ipam.h"
+#include "links.h"
+#include "rtnl.h"
 
 struct sandbox sandbox;
 
@@ -104,10 +108,42 @@ static int unmount_below(const char *dir)
 	return unmounted;
 }
 
+/* Containers a test left (running under their monitors, with cgroups): `tinydock rm -f` each,
+ * with the sandbox's state folders, so that nothing is left running or in the cgroup tree. */
+static void remove_containers(const char *dir)
+{
+	char containers[PATH_MAX], root[PATH_MAX], run[PATH_MAX];
+	snprintf(containers, sizeof(containers), "%s/root/containers", dir);
+	DIR *d = opendir(containers);
+	if (!d)
+		return;
+	char *saved_root = getenv("TINYDOCK_ROOT") ? strdup(getenv("TINYDOCK_ROOT")) : NULL;
+	char *saved_run = getenv("TINYDOCK_RUN") ? strdup(getenv("TINYDOCK_RUN")) : NULL;
+	snprintf(root, sizeof(root), "%s/root", dir);
+	snprintf(run, sizeof(run), "%s/run", dir);
+	setenv("TINYDOCK_ROOT", root, 1);
+	setenv("TINYDOCK_RUN", run, 1);
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strlen(e->d_name) != 64)
+			continue;
+		struct run_result r = run_tinydock(NULL, 20, "rm", "-f", e->d_name, NULL);
+		run_free(&r);
+	}
+	closedir(d);
+	if (saved_root)
+		setenv("TINYDOCK_ROOT", saved_root, 1);
+	if (saved_run)
+		setenv("TINYDOCK_RUN", saved_run, 1);
+	free(saved_root);
+	free(saved_run);
+}
+
 void sandbox_remove(const char *dir)
 {
 	if (!dir[0] || strncmp(dir, "/tmp/tinydock-test.", 19) != 0)
 		return;
+	remove_containers(dir);
 	unmount_below(dir);
 	remove_tree(dir);
 }
@@ -252,6 +288,84 @@ bool have_program(const char *name)
 	return false;
 }
 
+/* --- bridges -------------------------------------------------------------------------------- */
+
+static pid_t runner_pid;
+
+void harness_remove_link_at_end(const char *name)
+{
+	const char *path = getenv("TINYDOCK_LINK_LIST");
+	FILE *list = path ? fopen(path, "a") : NULL;
+	if (list) {
+		fprintf(list, "%s\n", name);
+		fclose(list);
+	}
+}
+
+/* At the runner's exit (not a forked test's): remove every listed link. */
+static void remove_listed_links(void)
+{
+	const char *path = getenv("TINYDOCK_LINK_LIST");
+	if (getpid() != runner_pid || !path)
+		return;
+	FILE *list = fopen(path, "r");
+	if (!list)
+		return;
+	char name[64];
+	while (fgets(name, sizeof(name), list)) {
+		name[strcspn(name, "\n")] = '\0';
+		if (name[0] && link_remove(name) < 0)
+			error_clear();
+	}
+	fclose(list);
+	unlink(path);
+}
+
+struct route_check {
+	struct subnet candidate;
+	bool taken;
+};
+
+static int check_route(const struct nlmsghdr *h, void *arg)
+{
+	struct route_check *check = arg;
+	struct route r;
+	if (rtnl_route(h, &r) == 0 && r.prefix > 0) {
+		struct subnet theirs = { .network = r.destination, .prefix = r.prefix };
+		check->taken = check->taken || subnets_overlap(&check->candidate, &theirs);
+	}
+	return 0;
+}
+
+void harness_free_subnet(int a, char subnet[32])
+{
+	int x = (int)getpid() % 250;
+	for (int tries = 0; tries < 250; tries++, x = (x + 1) % 250) {
+		snprintf(subnet, 32, "10.%d.%d.0/24", a, x);
+		struct route_check check = { .taken = false };
+		struct rtnl s;
+		struct nl_msg m;
+		if (subnet_parse(subnet, &check.candidate) < 0 || rtnl_open(&s) < 0)
+			break;
+		rtnl_msg_dump_routes(&m);
+		int rc = rtnl_dump(&s, &m, check_route, &check);
+		rtnl_close(&s);
+		if (rc < 0 || !check.taken)
+			break;
+	}
+	error_clear();
+}
+
+void harness_use_bridge(const char *prefix, int a)
+{
+	char bridge[16], subnet[32];
+	snprintf(bridge, sizeof(bridge), "%s%d", prefix, (int)getpid() % 100000);
+	harness_free_subnet(a, subnet);
+	setenv("TINYDOCK_BRIDGE", bridge, 1);
+	setenv("TINYDOCK_BRIDGE_SUBNET", subnet, 1);
+	harness_remove_link_at_end(bridge);
+}
+
 void harness_begin(void)
 {
 	char file[64];
@@ -261,6 +375,14 @@ void harness_begin(void)
 	snprintf(file, sizeof(file), "/tmp/tinydock-sandboxes.%d", (int)getpid());
 	setenv("TINYDOCK_SANDBOX_LIST", file, 1);
 	unlink(file);
+	snprintf(file, sizeof(file), "/tmp/tinydock-links.%d", (int)getpid());
+	setenv("TINYDOCK_LINK_LIST", file, 1);
+	unlink(file);
+	runner_pid = getpid();
+	atexit(remove_listed_links);
+	/* `tinydock run` joins the default bridge network unless told otherwise. */
+	if (geteuid() == 0 && !getenv("TINYDOCK_BRIDGE"))
+		harness_use_bridge("tdh", 247);
 }
 
 void harness_skip(const char *fmt, ...)

@@ -53,6 +53,19 @@ bool have_program(const char *name);
 /* Mark the running test as skipped (a peer tool is missing): prints "skipped: TEST: reason". */
 void harness_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A Linux bridge for `tinydock run`'s default network in this process and its children: named
+ * PREFIX<pid>, with a subnet 10.A.X.0/24 (X from the pid) that no route of the host overlaps,
+ * set as TINYDOCK_BRIDGE and TINYDOCK_BRIDGE_SUBNET. The bridge is listed for the runner to
+ * remove when it ends, even after a test crashed. harness_begin does this once for every
+ * system test (as root): no test ever touches a real tinydock0 or another run's bridge. */
+void harness_use_bridge(const char *prefix, int a);
+
+/* A subnet 10.A.X.0/24 (X from the pid) that no route of the host overlaps yet. */
+void harness_free_subnet(int a, char subnet[32]);
+
+/* List a link (a test network's bridge) for the runner to remove when it ends. */
+void harness_remove_link_at_end(const char *name);
+
 /* For the runner: prepare counting skips, and how many tests were skipped. */
 void harness_begin(void);
 int harness_count_skipped(void);

@@ -28,7 +28,14 @@
  *                                     one, prints signal=NAME and exits 0
  *     probe ignore-signals            ignores every catchable signal, then pauses forever
  *     probe exit N                    exits with N
+ *     probe serve PORT N              TCP on 0.0.0.0:PORT: prints listening=PORT, then serves N
+ *                                     connections one by one: reads to EOF, answers HOSTNAME:DATA
+ *     probe connect NAME PORT DATA    NAME from /etc/hosts (the file, not NSS: a static binary has
+ *                                     no NSS modules), retried up to 10 s until the name is there
+ *                                     and the port answers; sends DATA, half-closes, prints
+ *                                     resolved=IP and reply=<the answer>
  */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +47,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sched.h>
@@ -271,6 +279,93 @@ static void allocate(long mib)
 	munmap(memory, size);
 }
 
+/* Everything a peer sends until it half-closes (at most size - 1 bytes, NUL-terminated). */
+static size_t read_all(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+	ssize_t got;
+	while (n + 1 < size && (got = read(fd, buf + n, size - 1 - n)) > 0)
+		n += (size_t)got;
+	buf[n] = '\0';
+	return n;
+}
+
+static void serve(int port, long count)
+{
+	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	/* A backlog for many clients at once: they wait their turn instead of being dropped. */
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 1024) < 0) {
+		printf("listening=%s\n", errno_name(errno));
+		exit(1);
+	}
+	printf("listening=%d\n", port);
+	char name[256] = "", data[4096], reply[4400];
+	gethostname(name, sizeof(name));
+	for (long i = 0; i < count; i++) {
+		int c = accept(l, NULL, NULL);
+		if (c < 0)
+			exit(1);
+		read_all(c, data, sizeof(data));
+		int n = snprintf(reply, sizeof(reply), "%s:%s", name, data);
+		if (write(c, reply, (size_t)n) != n)
+			exit(1);
+		close(c);
+	}
+	close(l);
+}
+
+/* NAME's address from /etc/hosts: the first line that lists it. */
+static int lookup_hosts(const char *name, struct in_addr *out)
+{
+	FILE *f = fopen("/etc/hosts", "r");
+	if (!f)
+		return -1;
+	char line[1024];
+	int found = -1;
+	while (found < 0 && fgets(line, sizeof(line), f)) {
+		char *save, *address = strtok_r(line, " \t\n", &save);
+		if (!address || address[0] == '#')
+			continue;
+		for (char *word; found < 0 && (word = strtok_r(NULL, " \t\n", &save));)
+			if (strcmp(word, name) == 0 && inet_pton(AF_INET, address, out) == 1)
+				found = 0;
+	}
+	fclose(f);
+	return found;
+}
+
+static void connect_to(const char *name, int port, const char *data)
+{
+	struct in_addr address;
+	int fd = -1;
+	for (int tries = 0; tries < 200; tries++) { /* 200 x 50 ms: 10 s */
+		if (lookup_hosts(name, &address) == 0) {
+			struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr = address, .sin_port = htons((uint16_t)port) };
+			fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
+				break;
+			close(fd);
+			fd = -1;
+		}
+		struct timespec t = { 0, 50 * 1000 * 1000 };
+		nanosleep(&t, NULL);
+	}
+	if (fd < 0) {
+		printf("resolved=%s\nreply=%s\n", lookup_hosts(name, &address) == 0 ? "yes" : "no", errno_name(errno));
+		return;
+	}
+	char text[INET_ADDRSTRLEN], reply[4400];
+	inet_ntop(AF_INET, &address, text, sizeof(text));
+	size_t length = strlen(data);
+	if (write(fd, data, length) != (ssize_t)length || shutdown(fd, SHUT_WR) < 0)
+		exit(1);
+	read_all(fd, reply, sizeof(reply));
+	close(fd);
+	printf("resolved=%s\nreply=%s\n", text, reply);
+}
+
 static int need(int i, int argc, const char *op)
 {
 	if (i >= argc) {
@@ -331,6 +426,13 @@ int main(int argc, char **argv)
 			wait_for_signal();
 		} else if (strcmp(op, "ignore-signals") == 0) {
 			ignore_signals();
+		} else if (strcmp(op, "serve") == 0) {
+			int port = atoi(argv[i = need(i + 1, argc, op)]);
+			serve(port, atol(argv[i = need(i + 1, argc, op)]));
+		} else if (strcmp(op, "connect") == 0) {
+			const char *name = argv[i = need(i + 1, argc, op)];
+			int port = atoi(argv[i = need(i + 1, argc, op)]);
+			connect_to(name, port, argv[i = need(i + 1, argc, op)]);
 		} else if (strcmp(op, "exit") == 0) {
 			exit(atoi(argv[i = need(i + 1, argc, op)]));
 		} else {

@@ -186,14 +186,17 @@ START_TEST(a_load_or_save_killed_at_random_moments_leaves_the_store_readable_and
 				      "tar -cf fs.tar -C fs .; $T import fs.tar big:1 >/dev/null; $T save big:1 -o big.tar");
 	CHECK_OK(r);
 	run_free(&r);
-	/* Eight rounds: load and save, each killed after 0-90 ms, then the store must be readable,
+	/* Eight rounds: load, save and commit, each killed after 0-90 ms; the store must be readable,
 	 * every named image complete, and a final load must succeed. Bounded: 8 x (<1 s). */
 	r = sh(240, "export TINYDOCK_ROOT=$S/kill; $T images >/dev/null;"
+		    "$T run --name changed busybox sh -c 'dd if=/dev/urandom of=/big bs=1048576 count=16 2>/dev/null';"
 		    "for i in 1 2 3 4 5 6 7 8; do"
 		    "  ms=$(( $(od -An -N1 -tu1 /dev/urandom) %% 90 ));"
 		    "  $T load -i big.tar >/dev/null 2>&1 & pid=$!;"
 		    "  $T save big:1 -o out.tar >/dev/null 2>&1 & spid=$!;"
-		    "  sleep $(printf '0.%%03d' $ms); kill -9 $pid $spid 2>/dev/null || true; wait $pid $spid 2>/dev/null || true;"
+		    "  $T commit changed committed:$i >/dev/null 2>&1 & cpid=$!;"
+		    "  sleep $(printf '0.%%03d' $ms); kill -9 $pid $spid $cpid 2>/dev/null || true;"
+		    "  wait $pid $spid $cpid 2>/dev/null || true;"
 		    "  test ! -e out.tar || tar -tf out.tar >/dev/null;" /* never a truncated archive under the name */
 		    "  $T images -q >/dev/null;"
 		    "  for id in $($T images -q); do $T run --rm $id true || { echo BROKEN $id; exit 1; }; done;"

@@ -23,9 +23,12 @@
 #include "files.h"
 #include "harness.h"
 #include "overlay-run.h"
+#include "overlay.h"
 
 /* run --rootfs sandbox.rootfs [ARGS...], a sentinel-terminated list. */
-#define run(...) run_tinydock(NULL, 30, "run", "--rootfs", sandbox.rootfs, __VA_ARGS__)
+/* --network none: these tests are about files, and a bridge network binds /etc/hosts over the
+ * rootfs (a mount point cannot be removed, as one test does with /etc). */
+#define run(...) run_tinydock(NULL, 30, "run", "--network", "none", "--rootfs", sandbox.rootfs, __VA_ARGS__)
 
 /* The ids of the containers in the sandbox, sorted; returns how many (at most max). */
 static size_t container_ids(char ids[][CONTAINER_ID_LENGTH + 1], size_t max)
@@ -112,11 +115,12 @@ START_TEST(a_container_writes_to_its_upper_folder_and_never_to_the_rootfs_folder
 	ck_assert_ptr_nonnull(text);
 	ck_assert_str_eq(text, "hello\n");
 	free(text);
-	/* the lowers file names the rootfs folder itself: nothing was copied */
+	/* the lowers file names the rootfs folder itself (nothing was copied), then the container's
+	 * init layer with the empty mount point for /etc/resolv.conf that the rootfs lacks */
 	text = read_file(container_path(id, "fs/lowers"), NULL);
-	char expected[PATH_MAX + 2];
+	char expected[2 * PATH_MAX + 8];
 	char *real = realpath(sandbox.rootfs, NULL);
-	snprintf(expected, sizeof(expected), "%s\n", real);
+	snprintf(expected, sizeof(expected), "%s\n%s\n", real, container_path(id, "fs/init"));
 	ck_assert_str_eq(text, expected);
 	free(real);
 	free(text);
@@ -146,9 +150,13 @@ START_TEST(two_containers_from_one_folder_do_not_see_each_others_changes)
 	run_free(&r);
 	char ids[3][CONTAINER_ID_LENGTH + 1];
 	ck_assert_uint_eq(container_ids(ids, 3), 2);
-	/* both stacked on the same lower folder */
+	/* both stacked on the same lower folder (the first line; each has its own init layer above) */
 	char *a = read_file(container_path(ids[0], "fs/lowers"), NULL);
 	char *b = read_file(container_path(ids[1], "fs/lowers"), NULL);
+	ck_assert_ptr_nonnull(strchr(a, '\n'));
+	*strchr(a, '\n') = '\0';
+	ck_assert_ptr_nonnull(strchr(b, '\n'));
+	*strchr(b, '\n') = '\0';
 	ck_assert_str_eq(a, b);
 	free(a);
 	free(b);
@@ -238,6 +246,54 @@ START_TEST(export_gives_the_merged_tree_of_a_stopped_container_and_leaves_nothin
 	ck_assert_str_eq(r.out, "new\n");
 	run_free(&r);
 	assert_nothing_mounted();
+}
+END_TEST
+
+START_TEST(export_of_a_running_container_reads_its_mounted_root)
+{
+	struct run_result r = run("-d", "--name", "live", "sh", "-c", "echo x > /live-file; sleep 30", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	char ids[2][CONTAINER_ID_LENGTH + 1];
+	ck_assert_uint_eq(container_ids(ids, 2), 1);
+	for (int i = 0; i < 100 && !exists(container_path(ids[0], "fs/upper/live-file")); i++)
+		usleep(50 * 1000);
+	char tar[PATH_MAX];
+	snprintf(tar, sizeof(tar), "%s/live.tar", sandbox.dir);
+	r = run_tinydock(NULL, 30, "export", "-o", tar, "live", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	r = run_program(NULL, 10, (const char *[]){ "tar", "-tf", tar, NULL });
+	ck_assert_msg(has_line(r.out, "live-file") && has_line(r.out, "bin/busybox"), "%s", r.out);
+	/* the container's own /proc and /dev are mounts in its namespace, not in its root */
+	ck_assert_msg(!has_line(r.out, "proc/self"), "%s", r.out);
+	run_free(&r);
+	r = run_tinydock(NULL, 30, "rm", "-f", "live", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	assert_nothing_mounted();
+	ck_assert_uint_eq(container_ids(ids, 2), 0);
+}
+END_TEST
+
+START_TEST(a_root_copied_without_overlayfs_is_reused_and_has_nothing_to_diff)
+{
+	/* What a kernel without overlayfs leaves (overlay.c copies the layers into fs/merged). */
+	char id[CONTAINER_ID_LENGTH + 1];
+	run_script("true", id);
+	char copied[PATH_MAX];
+	snprintf(copied, sizeof(copied), "%s", container_path(id, "fs/merged"));
+	ck_assert_int_eq(overlay_copy_layers((const char *const[]){ sandbox.rootfs }, 1, copied), 0);
+	static struct container c;
+	snprintf(c.id, sizeof(c.id), "%s", id);
+	ck_assert_msg(overlay_run_extension.prepare(overlay_run_extension.ctx, &c) == 0, "%s", error_message());
+	ck_assert_str_eq(c.rootfs_path, copied);
+	overlay_run_extension.finished(overlay_run_extension.ctx, &c, 0);
+	assert_nothing_mounted();
+	struct run_result r = run_tinydock(NULL, 10, "diff", id, NULL);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "its root was copied") != NULL, "%s", r.err);
+	run_free(&r);
 }
 END_TEST
 
@@ -341,6 +397,8 @@ Suite *layers_run_suite(void)
 	tcase_add_test(t, diff_lists_added_changed_and_deleted_files_as_docker_diff_does);
 	tcase_add_test(t, a_containers_layer_has_whiteouts_opaque_folders_and_hard_links);
 	tcase_add_test(t, export_gives_the_merged_tree_of_a_stopped_container_and_leaves_nothing_mounted);
+	tcase_add_test(t, export_of_a_running_container_reads_its_mounted_root);
+	tcase_add_test(t, a_root_copied_without_overlayfs_is_reused_and_has_nothing_to_diff);
 	tcase_add_test(t, the_overlay_is_unmounted_when_the_container_ends_or_fails_to_start);
 	tcase_add_test(t, run_rm_removes_the_containers_upper_folder);
 	tcase_add_test(t, start_mounts_the_same_upper_again_and_rm_removes_it);

@@ -316,7 +316,7 @@ END_TEST
 
 START_TEST(network_none_has_only_loopback_and_it_is_up)
 {
-	struct run_result r = run(NULL, "sh", "-c", "ls /sys/class/net; cat /sys/class/net/lo/flags", NULL);
+	struct run_result r = run(NULL, "--network", "none", "sh", "-c", "ls /sys/class/net; cat /sys/class/net/lo/flags", NULL);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_msg(strncmp(r.out, "lo\n0x", 5) == 0, "%s", r.out);
 	ck_assert_msg(strtol(r.out + 3, NULL, 16) & 1, "lo is down: %s", r.out);
@@ -754,7 +754,7 @@ START_TEST(bad_input_gets_one_clear_line_and_leaves_nothing_behind)
 		{ { "--hostname", long_name, "true" }, 125, "70 characters, at most 64" },
 		{ { "--bogus", "true" }, 125, "tinydock: run: unknown flag: --bogus" },
 		{ { "-w", "relative", "true" }, 125, "it needs to be an absolute path" },
-		{ { "--network", "bridge", "true" }, 125, "unknown network \"bridge\"" },
+		{ { "--network", "nosuch", "true" }, 125, "tinydock: run: network nosuch not found" },
 		{ { "-it", "sh" }, 125, "tinydock: run: the input device is not a TTY" },
 		{ { "--uidmap", "0:1", "true" }, 125, "expected CONTAINER:HOST:COUNT" },
 		{ { "TRAP" }, 125, "not a folder" },

@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "container-store.h"
 #include "error.h"
+#include "files.h"
 #include "json.h"
 
 static const char ID_A[] = "4f2a000000000000000000000000000000000000000000000000000000000001";
@@ -118,6 +120,89 @@ START_TEST(the_start_time_is_field_22_even_when_the_name_holds_parentheses)
 }
 END_TEST
 
+START_TEST(only_a_live_monitor_makes_a_container_running)
+{
+	char dir[] = "/tmp/tinydock-unit-store.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	setenv("TINYDOCK_RUN", dir, 1);
+	struct container_record r = { 0 };
+	snprintf(r.id, sizeof(r.id), "%s", ID_A);
+	snprintf(r.status, sizeof(r.status), "running");
+	/* No live state (a reboot emptied TINYDOCK_RUN): whatever the record says, it is not running. */
+	ck_assert_str_eq(container_state(&r, NULL), "exited");
+	snprintf(r.status, sizeof(r.status), "created");
+	ck_assert_str_eq(container_state(&r, NULL), "created");
+
+	/* Our own process as its monitor: running. */
+	struct container_live live = { .monitor = getpid(), .pid = getpid() };
+	ck_assert_int_eq(process_start_time(getpid(), &live.monitor_start), 0);
+	ck_assert_int_eq(container_live_save(r.id, &live), 0);
+	struct container_live seen;
+	ck_assert_str_eq(container_state(&r, &seen), "running");
+	ck_assert_int_eq(seen.monitor, getpid());
+
+	/* The same pid with another start time is another process (the pid was reused): not running. */
+	live.monitor_start += 1;
+	ck_assert_int_eq(container_live_save(r.id, &live), 0);
+	ck_assert_str_eq(container_state(&r, NULL), "created");
+
+	/* `stop` marks it, and clearing the live state removes the mark too. */
+	ck_assert_int_eq(container_mark_stopping(r.id), 0);
+	ck_assert(container_is_stopping(r.id));
+	ck_assert_int_eq(container_live_clear(r.id), 0);
+	ck_assert(!container_is_stopping(r.id));
+	ck_assert_int_eq(container_live_load(r.id, &seen), 1);
+	unsetenv("TINYDOCK_RUN");
+	ck_assert_int_eq(remove_tree(dir), 0);
+}
+END_TEST
+
+START_TEST(the_store_refuses_a_name_in_use_and_finds_containers_by_name_and_prefix)
+{
+	char dir[] = "/tmp/tinydock-unit-store.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	setenv("TINYDOCK_ROOT", dir, 1);
+	struct container_record a = { 0 }, b = { 0 };
+	snprintf(a.id, sizeof(a.id), "%s", ID_A);
+	snprintf(a.name, sizeof(a.name), "web");
+	snprintf(a.status, sizeof(a.status), "created");
+	b = a;
+	snprintf(b.id, sizeof(b.id), "%s", ID_B);
+	ck_assert_int_eq(container_create(&a), 0);
+	ck_assert_int_eq(container_create(&b), -1);
+	ck_assert_msg(strstr(error_message(), "Conflict. The container name \"/web\" is already in use by container \"4f2a"),
+		      "%s", error_message());
+	error_clear();
+	snprintf(b.name, sizeof(b.name), "db");
+	ck_assert_int_eq(container_create(&b), 0);
+
+	char id[65];
+	ck_assert_int_eq(container_resolve("db", id), 0);
+	ck_assert_str_eq(id, ID_B);
+	ck_assert_int_eq(container_resolve("4f2a", id), 0);
+	ck_assert_str_eq(id, ID_A);
+	ck_assert_int_eq(container_resolve("4f", id), -1);
+	error_clear();
+	ck_assert_int_eq(container_rename(ID_B, "web"), -1);
+	error_clear();
+	ck_assert_int_eq(container_rename(ID_B, "cache"), 0);
+	ck_assert_int_eq(container_set_image(ID_B, "busybox:latest"), 0);
+	struct container_record back;
+	ck_assert_int_eq(container_record_load(ID_B, &back), 0);
+	ck_assert_str_eq(back.image, "busybox:latest");
+	ck_assert_str_eq(back.name, "cache");
+	container_record_free(&back);
+	ck_assert_int_eq(container_resolve("cache", id), 0);
+	ck_assert_str_eq(id, ID_B);
+	ck_assert_int_eq(container_remove_files(ID_B), 0);
+	ck_assert_int_eq(container_resolve("cache", id), -1);
+	ck_assert_str_eq(error_message(), "No such container: cache");
+	error_clear();
+	unsetenv("TINYDOCK_ROOT");
+	ck_assert_int_eq(remove_tree(dir), 0);
+}
+END_TEST
+
 Suite *container_store_suite(void)
 {
 	Suite *s = suite_create("container_store");
@@ -126,6 +211,8 @@ Suite *container_store_suite(void)
 	tcase_add_test(t, names_ids_and_unique_prefixes_resolve_as_docker_does);
 	tcase_add_test(t, times_are_written_and_read_as_rfc_3339_with_nanoseconds);
 	tcase_add_test(t, the_start_time_is_field_22_even_when_the_name_holds_parentheses);
+	tcase_add_test(t, only_a_live_monitor_makes_a_container_running);
+	tcase_add_test(t, the_store_refuses_a_name_in_use_and_finds_containers_by_name_and_prefix);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -3,6 +3,7 @@
  * temporary folder: no root needed.
  */
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,10 @@
 
 #include "error.h"
 #include "files.h"
+#include "image-gc.h"
+#include "image-layers.h"
 #include "image-store.h"
+#include "tar.h"
 
 static char root[64];
 static struct image_store store;
@@ -156,6 +160,75 @@ START_TEST(eight_processes_tagging_at_once_lose_no_tag)
 }
 END_TEST
 
+START_TEST(a_short_layer_link_taken_by_another_layer_gets_one_digit_more)
+{
+	const char *a = "sha256:4f2a1c3b5d6e00000000000000000000000000000000000000000000000000aa";
+	const char *b = "sha256:4f2a1c3b5d6e00000000000000000000000000000000000000000000000000bb";
+	char pa[PATH_MAX], pb[PATH_MAX], again[PATH_MAX];
+	ck_assert_int_eq(image_layer_link(&store, a, pa), 0);
+	ck_assert_int_eq(image_layer_link(&store, b, pb), 0);
+	ck_assert(strstr(pa, "/l/4f2a1c3b5d6e") && strlen(strrchr(pa, '/') + 1) == 12);
+	ck_assert(strstr(pb, "/l/4f2a1c3b5d6e0") && strlen(strrchr(pb, '/') + 1) == 13);
+	ck_assert_int_eq(image_layer_link(&store, a, again), 0); /* stable: the same name again */
+	ck_assert_str_eq(again, pa);
+}
+END_TEST
+
+/* A one-file tar written through the store's layer writer. */
+static int tiny_layer(tar_write_fn sink, void *sink_ctx, void *ctx)
+{
+	const char *text = ctx;
+	struct tar_writer *w = tar_writer_new(sink, sink_ctx);
+	struct tar_entry e = { .path = "file", .type = TAR_REGULAR, .mode = 0644, .size = strlen(text) };
+	int rc = tar_writer_header(w, &e) < 0 || tar_writer_data(w, text, strlen(text)) < 0 || tar_writer_finish(w) < 0 ? -1 : 0;
+	tar_writer_free(w);
+	return rc;
+}
+
+static size_t blob_count(void)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/blobs/sha256", root);
+	DIR *d = opendir(path);
+	ck_assert_ptr_nonnull(d);
+	size_t n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+START_TEST(prune_removes_what_no_image_reaches_and_keeps_a_shared_layer)
+{
+	struct oci_layer base, top;
+	ck_assert_int_eq(image_layer_store(&store, tiny_layer, "base", &base), 0);
+	ck_assert_int_eq(image_layer_store(&store, tiny_layer, "top", &top), 0);
+	ck_assert_str_eq(base.diff_id, base.blob.digest); /* stored uncompressed */
+	struct oci_layer two[2] = { base, top };
+	char d1[SHA256_DIGEST_SIZE], d2[SHA256_DIGEST_SIZE];
+	uint64_t s1, s2;
+	struct json *config = oci_config_new(0);
+	oci_config_add_layer(config, base.diff_id, 0, "base", NULL);
+	ck_assert_int_eq(image_store_put(&store, config, two, 1, d1, &s1), 0);
+	oci_config_add_layer(config, top.diff_id, 0, "top", NULL);
+	ck_assert_int_eq(image_store_put(&store, config, two, 2, d2, &s2), 0);
+	json_free(config);
+	ck_assert_int_eq(image_store_tag(&store, "one", d1, s1), 0);
+	ck_assert_int_eq(image_store_tag(&store, "two", d2, s2), 0);
+	ck_assert_uint_eq(blob_count(), 6); /* 2 layers, 2 configs, 2 manifests */
+	struct gc_stats stats;
+	ck_assert_int_eq(image_store_gc(&store, &stats), 0);
+	ck_assert_uint_eq(stats.blobs, 0);
+	ck_assert_int_eq(image_store_untag(&store, "two", NULL), 0);
+	ck_assert_int_eq(image_store_gc(&store, &stats), 0);
+	ck_assert_uint_eq(stats.blobs, 3); /* top, two's config and manifest; base is one's too */
+	ck_assert_uint_eq(blob_count(), 3);
+	struct image img;
+	ck_assert_int_eq(image_resolve(&store, "one", &img), 0);
+	image_free(&img);
+}
+END_TEST
+
 Suite *image_store_suite(void)
 {
 	Suite *s = suite_create("image_store");
@@ -166,6 +239,8 @@ Suite *image_store_suite(void)
 	tcase_add_test(t, moving_a_tag_leaves_the_old_image_untagged_and_untag_removes_the_name);
 	tcase_add_test(t, a_tampered_manifest_in_the_store_is_refused_when_read);
 	tcase_add_test(t, eight_processes_tagging_at_once_lose_no_tag);
+	tcase_add_test(t, a_short_layer_link_taken_by_another_layer_gets_one_digit_more);
+	tcase_add_test(t, prune_removes_what_no_image_reaches_and_keeps_a_shared_layer);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -51,15 +51,45 @@ START_TEST(flags_fill_the_container_and_the_command_starts_at_the_first_operand)
 }
 END_TEST
 
-START_TEST(defaults_are_network_none_and_bin_sh)
+START_TEST(defaults_are_the_bridge_network_and_bin_sh)
 {
 	struct container c;
 	ck_assert_int_eq(parse(&c, (const char *const[]){ "--rootfs", "/r", NULL }), 0);
-	ck_assert_int_eq(c.network, NETWORK_NONE);
+	ck_assert_int_eq(c.network, NETWORK_BRIDGE);
+	ck_assert_ptr_null(c.network_name); /* run.c settles it: "bridge", or none when rootless */
+	ck_assert_int_eq((int)c.port_count, 0);
 	ck_assert_str_eq(c.command[0], "/bin/sh");
 	ck_assert_ptr_eq(c.command, c.default_command);
 	ck_assert_str_eq(c.hostname, "");
 	ck_assert(!c.tty && !c.interactive && !c.user);
+}
+END_TEST
+
+START_TEST(networks_aliases_and_published_ports_are_parsed_as_docker_does)
+{
+	struct container c;
+	ck_assert_int_eq(parse(&c, (const char *const[]){ "--rootfs", "/r", "--network", "shop", "--network-alias", "db",
+							  "--network-alias", "database", "-p", "8080:80", "--publish",
+							  "127.0.0.1:9000:90/tcp", "-p", "443", "true", NULL }),
+			 0);
+	ck_assert_int_eq(c.network, NETWORK_BRIDGE);
+	ck_assert_str_eq(c.network_name, "shop");
+	ck_assert_int_eq((int)c.alias_count, 2);
+	ck_assert_str_eq(c.aliases[1], "database");
+	ck_assert_ptr_null(c.aliases[2]);
+	ck_assert_int_eq((int)c.port_count, 3);
+	char text[64];
+	port_mapping_format(&c.ports[0], text, sizeof(text));
+	ck_assert_str_eq(text, "0.0.0.0:8080->80/tcp");
+	port_mapping_format(&c.ports[1], text, sizeof(text));
+	ck_assert_str_eq(text, "127.0.0.1:9000->90/tcp");
+	port_mapping_format(&c.ports[2], text, sizeof(text));
+	ck_assert_str_eq(text, "0.0.0.0:0->443/tcp"); /* the kernel picks the host port */
+	ck_assert_int_eq(parse(&c, (const char *const[]){ "--rootfs", "/r", "--net", "bridge", NULL }), 0);
+	ck_assert_int_eq(c.network, NETWORK_BRIDGE);
+	ck_assert_str_eq(c.network_name, "bridge");
+	ck_assert_int_eq(parse(&c, (const char *const[]){ "--rootfs", "/r", "--network", "none", NULL }), 0);
+	ck_assert_int_eq(c.network, NETWORK_NONE);
 }
 END_TEST
 
@@ -93,7 +123,7 @@ END_TEST
 START_TEST(bad_flags_and_values_are_refused_with_one_line_naming_them)
 {
 	struct {
-		const char *words[6];
+		const char *words[8];
 		const char *message;
 	} cases[] = {
 		{ { "--rootfs", "/r", "--bogus", NULL }, "unknown flag: --bogus" },
@@ -111,7 +141,16 @@ START_TEST(bad_flags_and_values_are_refused_with_one_line_naming_them)
 		{ { "--rootfs", "/r", "--hostname", "", NULL }, "must not be empty" },
 		{ { "--rootfs", "/r", "-w", "tmp", NULL }, "needs to be an absolute path" },
 		{ { "--rootfs", "/r", "--name", "-x", NULL }, "invalid container name" },
-		{ { "--rootfs", "/r", "--network", "bridge", NULL }, "unknown network \"bridge\"" },
+		{ { "--rootfs", "/r", "--network", "none", "-p", "80", NULL },
+		  "conflicting options: port publishing and the none network mode" },
+		{ { "--rootfs", "/r", "--network", "host", "-p", "8080:80", NULL },
+		  "conflicting options: port publishing and the host network mode" },
+		{ { "--rootfs", "/r", "--network-alias", "db", NULL },
+		  "network-scoped alias is supported only for containers in user defined networks" },
+		{ { "--rootfs", "/r", "--network", "none", "--network-alias", "db", NULL },
+		  "conflicting options: --network-alias and the none network mode" },
+		{ { "--rootfs", "/r", "-p", "80/udp", NULL }, "forwards TCP only" },
+		{ { "--rootfs", "/r", "-p", "8080:80:90:1", NULL }, "expected [IP:]HOSTPORT:CONTAINERPORT" },
 		{ { "--rootfs", "/r", "--uidmap", "0:0", NULL }, "expected CONTAINER:HOST:COUNT" },
 		{ { "--rootfs", "/r", "--gidmap", "0:0:0", NULL }, "COUNT > 0" },
 		{ { "--rootfs", "/r", "-e", "=x", NULL }, "invalid environment variable" },
@@ -294,7 +333,8 @@ Suite *run_options_suite(void)
 	Suite *s = suite_create("02-namespaces options");
 	TCase *t = tcase_create("options");
 	tcase_add_test(t, flags_fill_the_container_and_the_command_starts_at_the_first_operand);
-	tcase_add_test(t, defaults_are_network_none_and_bin_sh);
+	tcase_add_test(t, defaults_are_the_bridge_network_and_bin_sh);
+	tcase_add_test(t, networks_aliases_and_published_ports_are_parsed_as_docker_does);
 	tcase_add_test(t, id_maps_imply_a_user_namespace);
 	tcase_add_test(t, a_rootless_user_maps_only_its_own_ids);
 	tcase_add_test(t, bad_flags_and_values_are_refused_with_one_line_naming_them);

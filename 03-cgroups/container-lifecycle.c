@@ -1,0 +1,412 @@
+/*
+ * container-lifecycle.c - what changes: stop, kill, start, restart, rm, container prune.
+ *
+ * Lecture: "a command acts on processes the kernel knows". `stop` sends SIGTERM to the
+ * container's init (init.c passes it on to the command), waits, then sends SIGKILL; the monitor
+ * sees its init exit and records the exit code, and `stop` returns once it has. Before
+ * signalling, `stop` and `kill` mark the container as stopping, so that the restart policy
+ * leaves it stopped. A command never writes what a live monitor owns; `rm` cleans up after a
+ * monitor that is dead (its cgroup, a mount left behind).
+ *
+ * Next: container-exec.c (entering a running container).
+ */
+#include "runtime.h"
+#include "cgroup.h"
+#include "cli.h"
+#include "container-store.h"
+#include "container-view.h"
+#include "error.h"
+#include "exec.h"
+#include "explain.h"
+#include "files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char CHAPTER[] = "03-cgroups";
+
+/* --- stop, kill ----------------------------------------------------------------------------- */
+
+static const char stop_help[] =
+	"Usage:  tinydock stop [OPTIONS] CONTAINER [CONTAINER...]\n"
+	"\n"
+	"Stop one or more running containers: SIGTERM to the container's init (which passes it on\n"
+	"to the command), then SIGKILL after the timeout. A stopped container is not restarted by\n"
+	"its restart policy.\n"
+	"\n"
+	"Options:\n"
+	"  -t, --time N   Seconds to wait before killing the container (default 10)\n";
+
+/* Stop a container: SIGTERM, and SIGKILL after seconds; returns once its monitor recorded it. */
+static int stop_container(const struct view *v, long seconds)
+{
+	if (!is_running(v))
+		return 0;
+	if (container_mark_stopping(v->r.id) < 0 || signal_init(v, SIGTERM) < 0)
+		return -1;
+	if (wait_until_stopped(v->r.id, seconds * 1000))
+		return 0;
+	struct view now;
+	int rc = 0;
+	if (view_load_id(v->r.id, &now) == 0) {
+		rc = signal_init(&now, SIGKILL);
+		container_record_free(&now.r);
+	}
+	error_clear();
+	if (rc == 0 && !wait_until_stopped(v->r.id, 10000))
+		rc = fail_errno(0, "container %.12s did not stop after SIGKILL", v->r.id);
+	return rc;
+}
+
+static int stop_one(const char *ref, void *arg)
+{
+	struct view v;
+	if (view_load(ref, &v) < 0)
+		return -1;
+	int rc = stop_container(&v, *(long *)arg);
+	if (rc == 0)
+		printf("%s\n", ref);
+	container_record_free(&v.r);
+	return rc;
+}
+
+static int parse_seconds(const char *text, long *seconds)
+{
+	unsigned long long n;
+	if (parse_uint(text, 100000, &n) < 0)
+		return -1;
+	*seconds = (long)n;
+	return 0;
+}
+
+int cmd_stop(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(stop_help);
+	static const struct option long_options[] = { { "time", required_argument, NULL, 't' },
+						      { "timeout", required_argument, NULL, 't' },
+						      { 0 } };
+	long seconds = 10;
+	int opt;
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+t:", long_options, NULL)) != -1)
+		if (opt != 't' || parse_seconds(optarg, &seconds) < 0)
+			return usage_error("stop", "bad flag or value: %s", argv[optind - 1]);
+	if (optind >= argc)
+		return usage_error("stop", "requires at least 1 argument");
+	return for_each(argc - optind, argv + optind, stop_one, &seconds);
+}
+
+static const char kill_help[] =
+	"Usage:  tinydock kill [OPTIONS] CONTAINER [CONTAINER...]\n"
+	"\n"
+	"Send a signal to the init of one or more running containers (it passes it on).\n"
+	"\n"
+	"Options:\n"
+	"  -s, --signal SIG   Signal to send: a name (KILL, SIGTERM) or a number (default KILL)\n";
+
+static int parse_signal(const char *text, int *sig)
+{
+	unsigned long long n;
+	if (parse_uint(text, 64, &n) == 0 && n > 0) {
+		*sig = (int)n;
+		return 0;
+	}
+	error_clear();
+	const char *name = strncasecmp(text, "SIG", 3) == 0 ? text + 3 : text;
+	for (int s = 1; s < NSIG; s++) {
+		const char *abbrev = sigabbrev_np(s);
+		if (abbrev && strcasecmp(abbrev, name) == 0) {
+			*sig = s;
+			return 0;
+		}
+	}
+	return fail_errno(0, "invalid signal: %s", text);
+}
+
+static int kill_one(const char *ref, void *arg)
+{
+	int sig = *(int *)arg;
+	struct view v;
+	if (view_load(ref, &v) < 0)
+		return -1;
+	int rc = 0;
+	if (!is_running(&v))
+		rc = fail_errno(0, "cannot kill container: %s: container %.12s is not running", ref, v.r.id);
+	else if ((sig == SIGKILL || sig == SIGTERM || sig == SIGINT) && container_mark_stopping(v.r.id) < 0)
+		rc = -1;
+	else
+		rc = signal_init(&v, sig);
+	if (rc == 0)
+		printf("%s\n", ref);
+	container_record_free(&v.r);
+	return rc;
+}
+
+int cmd_kill(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(kill_help);
+	static const struct option long_options[] = { { "signal", required_argument, NULL, 's' }, { 0 } };
+	int sig = SIGKILL, opt;
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+s:", long_options, NULL)) != -1)
+		if (opt != 's' || parse_signal(optarg, &sig) < 0)
+			return usage_error("kill", "%s", error_message()[0] ? error_message() : "unknown flag");
+	if (optind >= argc)
+		return usage_error("kill", "requires at least 1 argument");
+	return for_each(argc - optind, argv + optind, kill_one, &sig);
+}
+
+/* --- start, restart ---------------------------------------------------------------------------- */
+
+static const char start_help[] =
+	"Usage:  tinydock start CONTAINER [CONTAINER...]\n"
+	"\n"
+	"Start one or more stopped containers, detached, under a new monitor: `run` again with the\n"
+	"recorded arguments and the same id, name, log and (chapter 04) writable layer.\n";
+
+static int start_id(const struct container_record *r)
+{
+	/* argv: tinydock run --start-id ID -d <the run arguments as recorded> */
+	size_t n = r->run_args.count;
+	char **args = calloc(n + 6, sizeof(*args));
+	if (!args)
+		return fail_errno(ENOMEM, "cannot start container %.12s", r->id);
+	args[0] = (char *)"tinydock";
+	args[1] = (char *)"run";
+	args[2] = (char *)"--start-id";
+	args[3] = (char *)r->id;
+	args[4] = (char *)"-d";
+	for (size_t i = 0; i < n; i++)
+		args[5 + i] = r->run_args.items[i];
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO); /* run prints the id; start prints the name given */
+		if (explain_enabled())
+			setenv("TINYDOCK_EXPLAIN", "1", 1);
+		execv("/proc/self/exe", args);
+		_exit(EXIT_NOT_EXECUTABLE);
+	}
+	free(args);
+	if (pid < 0)
+		return fail_sys("cannot fork to start container %.12s", r->id);
+	explain(CHAPTER, "fork() + execv(\"/proc/self/exe\", run --start-id %.12s -d ...) = %d", r->id, (int)pid);
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return fail_sys("cannot wait for the start of %.12s", r->id);
+	if (exit_code_for_wait_status(status) != 0)
+		return fail_errno(0, "failed to start container %.12s", r->id); /* run said why */
+	return 0;
+}
+
+static int start_one(const char *ref, void *arg)
+{
+	(void)arg;
+	struct view v;
+	if (view_load(ref, &v) < 0)
+		return -1;
+	int rc = is_running(&v) ? 0 : start_id(&v.r);
+	if (rc == 0)
+		printf("%s\n", ref);
+	container_record_free(&v.r);
+	return rc;
+}
+
+int cmd_start(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(start_help);
+	if (argc < 2 || argv[1][0] == '-')
+		return usage_error("start", "requires at least 1 argument (no options)");
+	return for_each(argc - 1, argv + 1, start_one, NULL);
+}
+
+static const char restart_help[] =
+	"Usage:  tinydock restart [OPTIONS] CONTAINER [CONTAINER...]\n"
+	"\n"
+	"Stop (as `stop` does), then start one or more containers.\n"
+	"\n"
+	"Options:\n"
+	"  -t, --time N   Seconds to wait before killing the container (default 10)\n";
+
+static int restart_one(const char *ref, void *arg)
+{
+	struct view v;
+	if (view_load(ref, &v) < 0)
+		return -1;
+	int rc = stop_container(&v, *(long *)arg);
+	if (rc == 0)
+		rc = start_id(&v.r);
+	if (rc == 0)
+		printf("%s\n", ref);
+	container_record_free(&v.r);
+	return rc;
+}
+
+int cmd_restart(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(restart_help);
+	static const struct option long_options[] = { { "time", required_argument, NULL, 't' }, { 0 } };
+	long seconds = 10;
+	int opt;
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+t:", long_options, NULL)) != -1)
+		if (opt != 't' || parse_seconds(optarg, &seconds) < 0)
+			return usage_error("restart", "bad flag or value: %s", argv[optind - 1]);
+	if (optind >= argc)
+		return usage_error("restart", "requires at least 1 argument");
+	return for_each(argc - optind, argv + optind, restart_one, &seconds);
+}
+
+/* --- rm, prune ------------------------------------------------------------------------------- */
+
+static const char rm_help[] =
+	"Usage:  tinydock rm [OPTIONS] CONTAINER [CONTAINER...]\n"
+	"\n"
+	"Remove one or more containers: their record, log, live state and leftover cgroup.\n"
+	"\n"
+	"Options:\n"
+	"  -f, --force   Force the removal of a running container (uses SIGKILL)\n";
+
+/* Remove a stopped container and whatever a dead monitor may have left behind. */
+static int remove_container(const struct view *v)
+{
+	struct cgroup_layout layout;
+	struct cgroup cg;
+	if (cgroup_detect(NULL, &layout) == 0 && cgroup_open(&layout, CGROUP_DEFAULT_PARENT, v->r.id, &cg) == 0) {
+		explain(CHAPTER, "a cgroup was left behind (its monitor died): removing it");
+		if (cgroup_remove(&cg) < 0)
+			return -1;
+	}
+	error_clear();
+	/* Chapter 04's overlay, if a dead monitor left it mounted: remove_tree never crosses mounts. */
+	char dir[PATH_MAX], merged[PATH_MAX + 16];
+	container_dir(v->r.id, dir, sizeof(dir));
+	snprintf(merged, sizeof(merged), "%s/fs/merged", dir);
+	if (umount2(merged, MNT_DETACH) == 0)
+		explain(CHAPTER, "umount2(\"%s\", MNT_DETACH) = 0 (left mounted by a dead monitor)", merged);
+	int lock = container_store_lock();
+	if (lock < 0)
+		return -1;
+	int rc = container_remove_files(v->r.id);
+	close(lock);
+	explain_result(CHAPTER, rc, "remove %s and its live state", dir);
+	return rc;
+}
+
+static int rm_one(const char *ref, void *arg)
+{
+	bool force = *(bool *)arg;
+	struct view v;
+	if (view_load(ref, &v) < 0)
+		return -1;
+	int rc = 0;
+	if (is_running(&v)) {
+		if (!force)
+			rc = fail_errno(0,
+					"cannot remove container \"/%s\": container is running: stop the container before "
+					"removing or force remove",
+					v.r.name);
+		else if (container_mark_stopping(v.r.id) < 0 || signal_init(&v, SIGKILL) < 0)
+			rc = -1;
+		else if (!wait_until_stopped(v.r.id, 10000))
+			rc = fail_errno(0, "container %.12s did not stop after SIGKILL", v.r.id);
+	}
+	if (rc == 0) {
+		char dir[PATH_MAX];
+		container_dir(v.r.id, dir, sizeof(dir));
+		if (is_directory(dir))
+			rc = remove_container(&v);
+	}
+	if (rc == 0)
+		printf("%s\n", ref);
+	container_record_free(&v.r);
+	return rc;
+}
+
+int cmd_rm(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(rm_help);
+	static const struct option long_options[] = { { "force", no_argument, NULL, 'f' }, { 0 } };
+	bool force = false;
+	int opt;
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+f", long_options, NULL)) != -1) {
+		if (opt != 'f')
+			return usage_error("rm", "unknown flag: %s", argv[optind - 1]);
+		force = true;
+	}
+	if (optind >= argc)
+		return usage_error("rm", "requires at least 1 argument");
+	return for_each(argc - optind, argv + optind, rm_one, &force);
+}
+
+static const char container_help[] =
+	"Usage:  tinydock container COMMAND\n"
+	"\n"
+	"Manage containers.\n"
+	"\n"
+	"Commands:\n"
+	"  ls      List containers (as `ps`)\n"
+	"  prune   Remove all stopped containers (-f: without asking)\n";
+
+static int prune(int argc, char **argv)
+{
+	bool force = argc > 1 && (strcmp(argv[1], "-f") == 0 || strcmp(argv[1], "--force") == 0);
+	if (!force) {
+		fprintf(stderr, "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
+		char answer[16] = "";
+		if (!fgets(answer, sizeof(answer), stdin) || (answer[0] != 'y' && answer[0] != 'Y'))
+			return 0;
+	}
+	struct view *views;
+	size_t count;
+	if (load_all(&views, &count) < 0)
+		return error_report(EXIT_TINYDOCK_FAILED);
+	int code = 0;
+	printf("Deleted Containers:\n");
+	for (size_t i = 0; i < count; i++) {
+		if (is_running(&views[i]))
+			continue;
+		if (remove_container(&views[i]) < 0) {
+			error_report(0);
+			error_clear();
+			code = 1;
+			continue;
+		}
+		printf("%s\n", views[i].r.id);
+	}
+	printf("\nTotal reclaimed space: 0B\n");
+	free_views(views, count);
+	return code;
+}
+
+int cmd_container(int argc, char **argv)
+{
+	if (argc < 2 || asks_for_help(2, argv))
+		return argc < 2 ? usage_error("container", "expects a command: ls, prune") : print_help(container_help);
+	if (strcmp(argv[1], "prune") == 0)
+		return prune(argc - 1, argv + 1);
+	if (strcmp(argv[1], "ls") == 0 || strcmp(argv[1], "list") == 0)
+		return cmd_ps(argc - 1, argv + 1);
+	return usage_error("container", "unknown command \"%s\": ls, prune", argv[1]);
+}

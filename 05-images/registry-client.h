@@ -2,9 +2,8 @@
  * registry-client.h - the client side of the distribution API: what push and pull send.
  *
  * Blob and manifest operations on one repository of one registry, over one kept-alive
- * connection (reopened when the server closes it), and on top of them the image-level
- * push and pull of a manifest and everything it names, between a registry and a local
- * blob store (blob-store.h: the image store's root, or any folder with blobs/).
+ * connection (reopened when the server closes it). registry-transfer.h moves whole images
+ * with them.
  */
 #ifndef TINYDOCK_REGISTRY_CLIENT_H
 #define TINYDOCK_REGISTRY_CLIENT_H
@@ -63,18 +62,7 @@ int registry_manifest_get(struct registry_client *c, const char *reference, char
  * "repositories" or "tags". items is a malloc'd array of malloc'd strings. */
 int registry_list(struct registry_client *c, const char *path, const char *key, char ***items, size_t *count);
 
-/* --- images ------------------------------------------------------------------------------- */
-
-/* Push the manifest blob manifest_digest of the store at root, and every blob it names (for an
- * index, its manifests and theirs), then tag it as tag. Blobs the registry has are skipped. */
-int registry_push_image(struct registry_client *c, const char *root, const char *manifest_digest, const char *tag);
-
-/* Pull reference (tag or digest) into the store at root: the manifest (for an index, the one
- * for this machine's platform, linux/amd64 or linux/arm64, as Docker picks it), its config
- * and layers; blobs already in the store are not fetched again. digest gets the manifest's
- * (the image's) digest, size its size; index_digest (may be NULL) the digest of what the
- * reference named when that was an index ("" otherwise). */
-int registry_pull_image(struct registry_client *c, const char *root, const char *reference,
-			char digest[SHA256_DIGEST_SIZE], uint64_t *size, char index_digest[SHA256_DIGEST_SIZE]);
+/* One progress line for a blob that needs no transfer: "<id>: Already exists". */
+void registry_progress_note(struct registry_client *c, const char *digest, const char *state);
 
 #endif

@@ -25,6 +25,7 @@
 #include "reference.h"
 #include "registry-api.h"
 #include "registry-client.h"
+#include "registry-transfer.h"
 #include "registry-disk.h"
 #include "registry-store.h"
 

@@ -25,6 +25,7 @@
 #include "http-server.h"
 #include "registry-api.h"
 #include "registry-client.h"
+#include "registry-transfer.h"
 #include "registry-disk.h"
 
 static char base[64];

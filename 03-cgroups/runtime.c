@@ -485,7 +485,6 @@ static void finished(void *ctx, struct container *c, int code)
 	record_exit(rt, code);
 	if (rt->record.started_at == 0)
 		rt->record.exit_code = code; /* never started: "Created", with the reason's code */
-	container_live_clear(c->id);
 	bool remove = c->remove && !rt->cgroup_left; /* never lose the only trace of a cgroup */
 	if (!remove && save_state(rt) < 0) {
 		fail_context("cannot record the exit of container %.12s", c->id);
@@ -498,6 +497,9 @@ static void finished(void *ctx, struct container *c, int code)
 	}
 	/* The logger writes what is left (and, in the foreground, has echoed all of it) first. */
 	container_log_stop(&rt->log);
+	/* Last: the live state. `stop`, `wait` and `rm` return once it is gone, so by then the
+	 * record holds the exit and the log holds every line (no line may appear after `stop`). */
+	container_live_clear(c->id);
 	if (remove && container_remove_files(c->id) == 0)
 		explain(CHAPTER, "--rm: removed container %.12s", c->id);
 	container_record_free(&rt->record);

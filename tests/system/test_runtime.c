@@ -136,7 +136,7 @@ START_TEST(run_d_prints_the_id_at_once_and_the_monitor_keeps_the_log)
 	double before = now_seconds();
 	const char *id = START("--name", "web", "sh", "-c", "echo hello; echo oops >&2; sleep 30");
 	ck_assert_msg(now_seconds() - before < 2.0, "run -d took %.2f s", now_seconds() - before);
-	ck_assert_msg(wait_logs("web", "oops", 1, 5), "no log");
+	ck_assert_msg(wait_logs("web", "oops", 1, 20), "no log");
 	struct run_result r = run_tinydock(NULL, 10, "logs", "web", NULL);
 	ck_assert_str_eq(r.out, "hello\n");
 	ck_assert_str_eq(r.err, "oops\n");
@@ -154,7 +154,7 @@ START_TEST(stop_ends_a_command_that_ignores_sigterm_within_a_second)
 	START("--name", "deaf", "probe", "ignore-signals");
 	/* Once it says so, SIGTERM is ignored (a SIGTERM pending before that would be dropped when
 	 * SIG_IGN is set, and only the 10-second SIGKILL would end it: not what we test). */
-	ck_assert(wait_logs("deaf", "ignoring=all", 1, 10));
+	ck_assert(wait_logs("deaf", "ignoring=all", 1, 20));
 	double before = now_seconds();
 	struct run_result r = run_tinydock(NULL, 20, "stop", "deaf", NULL);
 	double took = now_seconds() - before;
@@ -172,8 +172,8 @@ END_TEST
 START_TEST(on_failure_2_restarts_twice_then_stays_exited)
 {
 	START("--name", "flaky", "--restart", "on-failure:2", "sh", "-c", "echo run; exit 3");
-	ck_assert_msg(wait_logs("flaky", "run", 3, 10), "not restarted twice: %s", describe("flaky"));
-	ck_assert(wait_status("flaky", "exited", 5));
+	ck_assert_msg(wait_logs("flaky", "run", 3, 20), "not restarted twice: %s", describe("flaky"));
+	ck_assert(wait_status("flaky", "exited", 20));
 	sleep_ms(500); /* a third restart would come 400 ms after the second */
 	struct json *doc = inspect("flaky");
 	int64_t restarts = -1;
@@ -190,7 +190,7 @@ END_TEST
 START_TEST(always_restarts_even_after_success_until_stop)
 {
 	START("--name", "again", "--restart", "always", "sh", "-c", "echo run; exit 0");
-	ck_assert_msg(wait_logs("again", "run", 3, 10), "not restarted: %s", describe("again"));
+	ck_assert_msg(wait_logs("again", "run", 3, 20), "not restarted: %s", describe("again"));
 	struct run_result r = run_tinydock(NULL, 20, "stop", "-t", "1", "again", NULL);
 	ck_assert_msg(r.status == 0, "stop failed: %s", r.err);
 	run_free(&r);
@@ -278,7 +278,7 @@ END_TEST
 START_TEST(a_memory_limit_kills_and_inspect_reports_oom_killed)
 {
 	START("--name", "hog", "-m", "16m", "--memory-swap", "16m", "probe", "alloc", "64");
-	ck_assert(wait_status("hog", "exited", 10));
+	ck_assert(wait_status("hog", "exited", 20));
 	struct json *doc = inspect("hog");
 	bool oom = false;
 	json_bool(json_get(json_get(doc, "State"), "OOMKilled"), &oom);
@@ -373,7 +373,7 @@ START_TEST(a_container_whose_monitor_was_killed_shows_exited_and_can_be_removed)
 	ck_assert_int_eq(json_int64(json_get(state, "MonitorPid"), &monitor), 0);
 	json_free(state);
 	ck_assert_int_eq(kill((pid_t)monitor, SIGKILL), 0);
-	ck_assert(wait_status("orphan", "exited", 5));
+	ck_assert(wait_status("orphan", "exited", 20));
 	struct run_result r = run_tinydock(NULL, 10, "ps", "-a", NULL);
 	ck_assert_msg(strstr(r.out, "Exited (137)"), "%s", r.out);
 	run_free(&r);
@@ -402,13 +402,13 @@ START_TEST(start_works_after_the_monitor_was_killed_and_left_its_cgroup)
 	ck_assert_int_eq(json_int64(json_get(state, "MonitorPid"), &monitor), 0);
 	json_free(state);
 	ck_assert_int_eq(kill((pid_t)monitor, SIGKILL), 0);
-	ck_assert(wait_status("phoenix", "exited", 5));
+	ck_assert(wait_status("phoenix", "exited", 20));
 	snprintf(path, sizeof(path), "/sys/fs/cgroup/pids/tinydock/%s", id);
 	ck_assert_msg(is_directory(path), "the killed monitor's cgroup should still be there");
 	struct run_result r = run_tinydock(NULL, 20, "start", "phoenix", NULL);
 	ck_assert_msg(r.status == 0, "start failed: %s", r.err);
 	run_free(&r);
-	ck_assert(wait_status("phoenix", "running", 5));
+	ck_assert(wait_status("phoenix", "running", 20));
 }
 END_TEST
 
@@ -452,14 +452,14 @@ START_TEST(start_runs_a_stopped_container_again_with_the_same_id_and_log)
 	const char *id = START("--name", "again2", "sh", "-c", "echo boot; sleep 30");
 	char saved[65];
 	snprintf(saved, sizeof(saved), "%s", id);
-	ck_assert(wait_logs("again2", "boot", 1, 5));
+	ck_assert(wait_logs("again2", "boot", 1, 20));
 	struct run_result r = run_tinydock(NULL, 20, "stop", "-t", "1", "again2", NULL);
 	run_free(&r);
 	r = run_tinydock(NULL, 20, "start", "again2", NULL);
 	ck_assert_msg(r.status == 0, "start failed: %s", r.err);
 	ck_assert_str_eq(r.out, "again2\n");
 	run_free(&r);
-	ck_assert(wait_logs("again2", "boot", 2, 5));
+	ck_assert(wait_logs("again2", "boot", 2, 20));
 	struct json *doc = inspect("again2");
 	ck_assert_str_eq(json_get_string(doc, "Id"), saved);
 	ck_assert_str_eq(state_status(doc), "running");
@@ -493,8 +493,8 @@ START_TEST(a_foreground_run_keeps_a_log_and_still_prints_its_output)
 	r = run_tinydock(NULL, 20, "start", "fg", NULL);
 	ck_assert_msg(r.status == 0, "start failed: %s", r.err);
 	run_free(&r);
-	ck_assert_msg(wait_logs("fg", "hi", 2, 10), "%s", describe("fg"));
-	ck_assert(wait_status("fg", "exited", 10));
+	ck_assert_msg(wait_logs("fg", "hi", 2, 20), "%s", describe("fg"));
+	ck_assert(wait_status("fg", "exited", 20));
 	r = run_tinydock(NULL, 10, "logs", "fg", NULL);
 	ck_assert_str_eq(r.out, "hi\nhi\n");
 	ck_assert_str_eq(r.err, "oops\noops\n");
@@ -507,7 +507,7 @@ static void compare_exec_capabilities(const char *name, const char *flag, const 
 {
 	const char *id = START("--name", name, flag, "sh", "-c", "grep CapEff /proc/self/status; sleep 30");
 	(void)id;
-	ck_assert_msg(wait_logs(name, "CapEff", 1, 10), "%s", describe(name));
+	ck_assert_msg(wait_logs(name, "CapEff", 1, 20), "%s", describe(name));
 	struct run_result logs = run_tinydock(NULL, 10, "logs", name, NULL);
 	struct run_result r = run_tinydock(NULL, 10, "exec", name, "grep", "CapEff", "/proc/self/status", NULL);
 	ck_assert_msg(r.status == 0, "exec failed: %s", r.err);

@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,14 +284,72 @@ static const char *state_dir(const char *variable, const char *fallback)
 	return dir && *dir ? dir : fallback;
 }
 
+/* The folders of a user that is not root (the XDG Base Directory specification, as Podman's
+ * rootless mode uses it): /var/lib and /run belong to root, and a user's containers are theirs
+ * alone, so that two users never see (or fight over) each other's. */
+static const char *user_data_dir(void)
+{
+	static char dir[PATH_MAX];
+	if (dir[0])
+		return dir;
+	const char *data = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	if (!home || !*home) {
+		struct passwd *pw = getpwuid(geteuid());
+		home = pw && pw->pw_dir ? pw->pw_dir : "/nonexistent";
+	}
+	if (data && data[0] == '/') /* the spec: a relative value is invalid, ignore it */
+		snprintf(dir, sizeof(dir), "%s/tinydock", data);
+	else
+		snprintf(dir, sizeof(dir), "%s/.local/share/tinydock", home);
+	return dir;
+}
+
+/* True when path is a real folder of uid's that nobody else may enter (not a symlink). */
+static bool private_dir(const char *path, uid_t uid)
+{
+	struct stat st;
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid && (st.st_mode & 077) == 0;
+}
+
+static const char *user_run_dir(void)
+{
+	static char dir[PATH_MAX];
+	if (dir[0])
+		return dir;
+	const char *runtime = getenv("XDG_RUNTIME_DIR");
+	if (runtime && runtime[0] == '/') {
+		snprintf(dir, sizeof(dir), "%s/tinydock", runtime);
+		return dir;
+	}
+	/* No runtime folder (no login session): /tmp, which anyone can write. Another user could
+	 * make /tmp/tinydock-UID first, to read or plant our state: use it only if it is ours and
+	 * private, else the next name, tried in the same order by every process of ours. */
+	uid_t uid = geteuid();
+	for (int attempt = 0; attempt < 10; attempt++) {
+		if (attempt == 0)
+			snprintf(dir, sizeof(dir), "/tmp/tinydock-%u", (unsigned)uid);
+		else
+			snprintf(dir, sizeof(dir), "/tmp/tinydock-%u.%d", (unsigned)uid, attempt);
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			break;
+		if (private_dir(dir, uid))
+			return dir;
+	}
+	snprintf(dir, sizeof(dir), "/tmp/tinydock-%u", (unsigned)uid); /* its errors will say why */
+	return dir;
+}
+
 const char *state_root(void)
 {
-	return state_dir("TINYDOCK_ROOT", "/var/lib/tinydock");
+	return state_dir("TINYDOCK_ROOT", geteuid() == 0 ? "/var/lib/tinydock" : user_data_dir());
 }
 
 const char *state_run(void)
 {
-	return state_dir("TINYDOCK_RUN", "/run/tinydock");
+	const char *dir = getenv("TINYDOCK_RUN");
+	if (dir && *dir)
+		return dir;
+	return geteuid() == 0 ? "/run/tinydock" : user_run_dir();
 }
 
 int take_lock(const char *path, int timeout_ms)

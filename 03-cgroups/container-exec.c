@@ -13,8 +13,13 @@
  *      others), the mount namespace last (after it, the host's /proc is gone)
  *   4. chroot into the container's root (the fd from step 1) and chdir to the working folder
  *   5. fork(): setns(CLONE_NEWPID) changes only where the CHILDREN are born (pid_namespaces(7)),
- *      so the command must be a child; it takes the user, the environment and the default
- *      capabilities and seccomp filter (security.h), then execve()s
+ *      so the command must be a child; it takes the user, the environment and the container's
+ *      own capabilities, no_new_privs and seccomp filter (recorded by `run`: --cap-add,
+ *      --cap-drop, --privileged, --security-opt; security.h), then execve()s. As `docker exec`
+ *      does: an exec'd process must not hold more than the container's init was given (a
+ *      --cap-drop ALL container stays powerless), nor less (--privileged means all of them).
+ *      The user namespace needs no record: it is read from /proc/PID/ns/user, and the filter
+ *      is built for it as `run` built it.
  *   6. the parent waits, relays the terminal under -t, and exits with the command's code.
  *
  * Next: container-stats.c.
@@ -236,7 +241,6 @@ int cmd_exec(int argc, char **argv)
 						      { "user", required_argument, NULL, 'u' },
 						      { 0 } };
 	static struct exec_request x;
-	security_defaults(&x.c.security);
 	int opt;
 	optind = 0;
 	opterr = 0;
@@ -284,6 +288,7 @@ int cmd_exec(int argc, char **argv)
 		fail_errno(0, "container %s is not running", r.id);
 		goto out;
 	}
+	x.c.security = r.security; /* what the container runs with, not the defaults */
 	/* The container's -e values first, ours after (the last one wins: build_environment). */
 	snprintf(x.c.hostname, sizeof(x.c.hostname), "%s", r.hostname);
 	for (size_t i = 0; i < r.env.count && x.c.env_count < MAX_ENV / 2; i++)

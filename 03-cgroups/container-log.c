@@ -17,6 +17,13 @@
  * Until the container has started, everything written on stderr (tinydock's own error message
  * when the setup fails, or the child's) is also copied to the `run -d` that is waiting, so the
  * user sees why a detached container did not start.
+ *
+ * A foreground `run` keeps a log too, as Docker's does (`docker run --name x alpine echo hi`,
+ * then `docker logs x` says hi): its containerd-shim copies the output both to the log and to
+ * the waiting CLI. Here the logger does both: each chunk goes to the terminal as it arrives
+ * (the stdout pipe to the user's stdout, the stderr pipe to their stderr, so `2>/dev/null`
+ * still works) and, line by line, into the log. With -t the monitor's pty relay writes into the
+ * stdout pipe, so a terminal session is logged as well (as one stream, as Docker's is).
  */
 #include "container-log.h"
 #include "error.h"
@@ -29,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -148,6 +156,15 @@ static int pump(struct container_log *log, int fd, struct stream_buffer *b, bool
 			return errno == EAGAIN || errno == EINTR ? 1 : 0;
 		if (is_stderr && log->report >= 0)
 			send_report(log->report, 'e', chunk, (size_t)n);
+		int echo = is_stderr ? log->echo_err : log->echo_out;
+		if (echo >= 0 && write_all(echo, chunk, (size_t)n) < 0) {
+			/* The reader went away (`run ... | head`): keep logging, stop echoing. */
+			error_clear();
+			if (is_stderr)
+				log->echo_err = -1;
+			else
+				log->echo_out = -1;
+		}
 		take(log->file, b, chunk, (size_t)n);
 	}
 }
@@ -195,15 +212,36 @@ static void log_loop(struct container_log *log)
 	free(out);
 }
 
-int container_log_start(struct container_log *log, const char *path, int report)
+/* Give fds 1 and 2 back to the user (echo) or to /dev/null (a monitor has no terminal). */
+static void restore_stdio(struct container_log *log)
+{
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	dup2(log->echo_out >= 0 ? log->echo_out : null, STDOUT_FILENO);
+	dup2(log->echo_err >= 0 ? log->echo_err : null, STDERR_FILENO);
+	if (null >= 0)
+		close(null);
+	if (log->echo_out >= 0)
+		close(log->echo_out);
+	if (log->echo_err >= 0)
+		close(log->echo_err);
+	log->echo_out = log->echo_err = -1;
+}
+
+int container_log_start(struct container_log *log, const char *path, int report, bool echo)
 {
 	memset(log, 0, sizeof(*log));
 	log->report = report;
-	log->out = log->err = log->wake[0] = log->wake[1] = -1;
+	log->out = log->err = log->wake[0] = log->wake[1] = log->echo_out = log->echo_err = -1;
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
 	log->file = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (log->file < 0)
 		return fail_sys("cannot open the log \"%s\"", path);
+	if (echo) {
+		/* Copies of the user's stdout and stderr, before the pipes take fds 1 and 2 (a closed
+		 * one stays -1: nothing to echo to). */
+		log->echo_out = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		log->echo_err = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	}
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(log->wake, O_CLOEXEC) < 0) {
 		fail_sys("cannot make the log pipes");
 		goto fail;
@@ -227,6 +265,8 @@ int container_log_start(struct container_log *log, const char *path, int report)
 		goto fail;
 	}
 	if (log->logger == 0) {
+		/* A reader of the echo that goes away must not kill the logger: write fails instead. */
+		signal(SIGPIPE, SIG_IGN);
 		/* The logger holds no write end, or it would wait for its own end-of-file. */
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		dup2(null, STDOUT_FILENO);
@@ -253,6 +293,7 @@ fail:
 			close(log->wake[i]);
 		log->wake[i] = -1;
 	}
+	restore_stdio(log);
 	close(log->file);
 	log->file = -1;
 	return -1;
@@ -272,12 +313,8 @@ void container_log_stop(struct container_log *log)
 {
 	if (!log->running)
 		return;
-	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (null >= 0) {
-		dup2(null, STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
-		close(null);
-	}
+	fflush(NULL);
+	restore_stdio(log);
 	if (log->wake[1] >= 0)
 		close(log->wake[1]);
 	log->wake[1] = -1;

@@ -44,19 +44,23 @@ struct container_log {
 	int out, err;        /* read ends of the pipes the container writes to */
 	int wake[2];         /* tells the logger to stop forwarding to report */
 	int report;          /* before the container starts: stderr is also copied here, for `run -d` */
+	int echo_out, echo_err; /* a foreground run: the terminal's stdout and stderr (else -1) */
 	pid_t logger;
 	bool running;
 };
 
 /* Open path, make the two pipes and put their write ends on fds 1 and 2 of this process (so the
  * container inherits them), and fork the logger. report (or -1) gets a copy of stderr, framed
- * as messages 'e'+text, until container_log_report() ends it. */
-int container_log_start(struct container_log *log, const char *path, int report);
+ * as messages 'e'+text, until container_log_report() ends it. With echo (a foreground run), the
+ * logger also copies each stream, as it arrives, to what fds 1 and 2 were before: the user's
+ * terminal still shows the output, stdout and stderr apart, and the log keeps it too. */
+int container_log_start(struct container_log *log, const char *path, int report, bool echo);
 
 /* End the copy to report with a last message: 's' (started) or 'f' (failed). */
 void container_log_report(struct container_log *log, char verdict);
 
-/* Close our fds 1 and 2 (the container has gone), let the logger write what is left, wait for it. */
+/* Close our fds 1 and 2 (the container has gone), let the logger write what is left, wait for it.
+ * With echo, fds 1 and 2 are the user's again afterwards (else /dev/null). */
 void container_log_stop(struct container_log *log);
 
 #endif

@@ -19,6 +19,7 @@
  * Next: container-log.c (what the monitor writes), runtime.c (the monitor itself).
  */
 #include "container-store.h"
+#include "capabilities.h"
 #include "error.h"
 #include "files.h"
 #include "json.h"
@@ -110,6 +111,54 @@ static struct json *port_bindings(const struct container_record *r)
 	return bindings;
 }
 
+/* The capabilities and filters of the container, in Docker's HostConfig words. CapAdd and CapDrop
+ * are the difference from the starting set (Docker's default, or all of them with --privileged),
+ * so that reading them back gives exactly the set the container got, whatever order the flags
+ * came in (`--cap-drop ALL --cap-add CHOWN` records CapAdd [] and CapDrop [13 names]). */
+static bool add_security(struct json *host, const struct security_settings *s)
+{
+	uint64_t base = s->privileged ? capability_all() : capability_docker_default();
+	struct json *add = json_new_array(), *drop = json_new_array(), *opts = json_new_array();
+	bool ok = add && drop && opts;
+	for (int cap = 0; ok && cap <= CAPABILITY_LAST; cap++) {
+		uint64_t bit = CAPABILITY_BIT(cap);
+		if ((s->capabilities & bit) != (base & bit))
+			ok = json_append(s->capabilities & bit ? add : drop, json_new_string(capability_name(cap))) != NULL;
+	}
+	if (ok && !s->privileged && !s->seccomp)
+		ok = json_append(opts, json_new_string("seccomp=unconfined")) != NULL;
+	if (ok && s->no_new_privs != !s->privileged)
+		ok = json_append(opts, json_new_string(s->no_new_privs ? "no-new-privileges=true"
+									: "no-new-privileges=false")) != NULL;
+	if (!ok) {
+		json_free(add);
+		json_free(drop);
+		json_free(opts);
+		return false;
+	}
+	return json_add_bool(host, "Privileged", s->privileged) && json_add(host, "CapAdd", add) &&
+	       json_add(host, "CapDrop", drop) && json_add(host, "SecurityOpt", opts);
+}
+
+/* The reverse: a record without these fields (an older one) gets the defaults. */
+static int read_security(const struct json *host, struct security_settings *s)
+{
+	security_defaults(s);
+	bool privileged = false;
+	if (json_bool(json_get(host, "Privileged"), &privileged) == 0 && privileged)
+		security_privileged(s);
+	json_for_each(name, json_get(host, "CapAdd"))
+		if (json_is(name, JSON_STRING) && security_cap_add(s, json_string(name)) < 0)
+			return -1;
+	json_for_each(name, json_get(host, "CapDrop"))
+		if (json_is(name, JSON_STRING) && security_cap_drop(s, json_string(name)) < 0)
+			return -1;
+	json_for_each(opt, json_get(host, "SecurityOpt"))
+		if (json_is(opt, JSON_STRING) && security_opt(s, json_string(opt)) < 0)
+			return -1;
+	return 0;
+}
+
 /* Each add returns its value or NULL; `ok` collects whether all of them worked. */
 #define ADD(expr)                  \
 	do {                       \
@@ -161,6 +210,8 @@ struct json *container_record_to_json(const struct container_record *r)
 	ADD(json_add_int(host, "CpuShares", (int64_t)r->limits.cpu_shares));
 	ADD(json_add_int(host, "PidsLimit", r->limits.pids_limit));
 	ADD(json_add_string(host, "CpusetCpus", r->limits.cpuset_cpus));
+	if (!add_security(host, &r->security))
+		ok = false;
 	ADD(json_add(doc, "HostConfig", host));
 
 	ADD(json_add_string(net, "IPAddress", r->ip_address));
@@ -275,6 +326,8 @@ int container_record_from_json(const struct json *doc, struct container_record *
 	r->limits.cpu_shares = (uint64_t)get_int(host, "CpuShares");
 	r->limits.pids_limit = get_int(host, "PidsLimit");
 	copy_string(r->limits.cpuset_cpus, sizeof(r->limits.cpuset_cpus), json_get_string(host, "CpusetCpus"));
+	if (read_security(host, &r->security) < 0)
+		return fail_context("HostConfig");
 
 	copy_string(r->ip_address, sizeof(r->ip_address), json_get_string(json_get(doc, "NetworkSettings"), "IPAddress"));
 

@@ -61,6 +61,8 @@ struct container_record {
 	struct cgroup_limits limits;              /* HostConfig.Memory, NanoCpus, ... */
 	struct restart_policy restart;            /* HostConfig.RestartPolicy */
 	bool auto_remove;                         /* HostConfig.AutoRemove (--rm) */
+	struct security_settings security;        /* HostConfig.Privileged, CapAdd, CapDrop, SecurityOpt:
+						     what `exec` applies too, as `docker exec` does */
 	char network[64];                         /* HostConfig.NetworkMode: none, host, bridge, NAME */
 	struct port_mapping ports[MAX_PORTS];     /* HostConfig.PortBindings */
 	size_t port_count;

@@ -76,7 +76,12 @@ static const struct option options[] = {
 
 static const char help[] =
 	"  -d, --detach               Run in the background under a monitor and print the container ID\n"
-	"      --restart POLICY       no, on-failure[:N], always, unless-stopped (default no)\n" CGROUP_LIMITS_HELP;
+	"      --restart POLICY       no, on-failure[:N], always, unless-stopped (default no)\n" CGROUP_LIMITS_HELP
+	"\n"
+	"Every container is recorded (with its log, also in the foreground) under $TINYDOCK_ROOT\n"
+	"(default /var/lib/tinydock; not root: $XDG_DATA_HOME/tinydock or ~/.local/share/tinydock),\n"
+	"its live state under $TINYDOCK_RUN (default /run/tinydock; not root: $XDG_RUNTIME_DIR/tinydock\n"
+	"or /tmp/tinydock-UID, mode 0700).\n";
 
 /* Everything the hooks share, for the one container this process runs. */
 struct runtime {
@@ -89,6 +94,7 @@ struct runtime {
 	bool recorded;
 	struct cgroup cgroup;
 	bool in_cgroup;
+	bool cgroup_left;               /* its removal failed: only `rm` may remove the record now */
 	struct container_log log;
 	int report;                     /* -d: the socket to the waiting CLI, until "started" */
 	bool running;                   /* between started and the exit being recorded */
@@ -157,6 +163,7 @@ static int describe(const struct runtime *rt, const struct container *c, struct 
 	r->limits = rt->limits;
 	r->restart = rt->restart;
 	r->auto_remove = c->remove;
+	r->security = c->security;
 	snprintf(r->network, sizeof(r->network), "%s",
 		 c->network == NETWORK_HOST ? "host" : c->network == NETWORK_BRIDGE ? c->network_name : "none");
 	r->port_count = c->port_count;
@@ -281,6 +288,22 @@ static int wait_for_monitor(int sock)
 	return 0;
 }
 
+/* The container's output into its log (container-log.h), for a monitor (-d: report is the
+ * socket to the waiting CLI) or a foreground run (echo: the user's terminal still shows it). */
+static int start_log(struct runtime *rt, int report, bool echo)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	container_dir(rt->record.id, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/container.log", dir);
+	/* --explain lines go to stderr, that is into the log from now on. */
+	if (container_log_start(&rt->log, path, report, echo) < 0)
+		return -1;
+	explain(CHAPTER, "%s %d: stdout and stderr -> pipes -> %s%s", echo ? "run" : "monitor", (int)getpid(), path,
+		echo ? " (and, as they come, to the terminal)" : "");
+	rt->report = report;
+	return 0;
+}
+
 /* The monitor: a new session (no terminal to lose, no Ctrl-C from the CLI's), stdin from
  * /dev/null, stdout and stderr into the log. */
 static int become_monitor(struct runtime *rt, int report)
@@ -290,22 +313,16 @@ static int become_monitor(struct runtime *rt, int report)
 	if (null < 0 || dup2(null, STDIN_FILENO) < 0)
 		return fail_sys("cannot put /dev/null on the monitor's stdin");
 	close(null);
-	char dir[PATH_MAX], path[PATH_MAX + 32];
-	container_dir(rt->record.id, dir, sizeof(dir));
-	snprintf(path, sizeof(path), "%s/container.log", dir);
-	/* --explain lines go to stderr, that is into the log from now on. */
-	if (container_log_start(&rt->log, path, report) < 0)
-		return -1;
-	explain(CHAPTER, "monitor %d: stdout and stderr -> pipes -> %s", (int)getpid(), path);
-	rt->report = report;
-	return 0;
+	return start_log(rt, report, false);
 }
 
 static int launch(void *ctx, struct container *c, int *code)
 {
 	struct runtime *rt = ctx;
-	if (!rt->detach)
-		return 0;
+	if (!rt->detach) {
+		/* The foreground run is the monitor: it keeps the log too, as Docker's does. */
+		return rt->recorded ? start_log(rt, -1, true) : 0;
+	}
 	int sock[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
 		return fail_sys("cannot make the monitor's socket");
@@ -351,8 +368,18 @@ static int join_cgroup(void *ctx, struct container *c, pid_t pid)
 		return 0;
 	}
 	struct cgroup_layout layout;
-	if (cgroup_detect(NULL, &layout) < 0 ||
-	    cgroup_create(&layout, CGROUP_DEFAULT_PARENT, c->id, &rt->limits, &rt->cgroup) < 0)
+	if (cgroup_detect(NULL, &layout) < 0)
+		return -1;
+	/* `start` of a container whose monitor was SIGKILLed: its cgroup may still be there (its
+	 * processes died with the monitor, PR_SET_PDEATHSIG). Remove it, or mkdir says EEXIST. */
+	struct cgroup stale;
+	if (cgroup_open(&layout, CGROUP_DEFAULT_PARENT, c->id, &stale) == 0) {
+		explain(CHAPTER, "a cgroup of %.12s was left by a monitor that died: removing it", c->id);
+		if (cgroup_remove(&stale) < 0)
+			return -1;
+	}
+	error_clear();
+	if (cgroup_create(&layout, CGROUP_DEFAULT_PARENT, c->id, &rt->limits, &rt->cgroup) < 0)
 		return -1;
 	rt->in_cgroup = true;
 	return cgroup_attach(&rt->cgroup, pid);
@@ -387,9 +414,11 @@ static void record_exit(struct runtime *rt, int code)
 		error_clear();
 		explain(CHAPTER, "the out-of-memory killer killed %lld process(es) in the cgroup", (long long)kills);
 		if (cgroup_remove(&rt->cgroup) < 0) {
+			/* Kept: the record stays (even with --rm) so that `rm` can remove it later. */
 			fail_context("container %.12s", rt->record.id);
 			error_report(0);
 			error_clear();
+			rt->cgroup_left = true;
 		}
 		rt->in_cgroup = false;
 	}
@@ -456,11 +485,8 @@ static void finished(void *ctx, struct container *c, int code)
 	record_exit(rt, code);
 	if (rt->record.started_at == 0)
 		rt->record.exit_code = code; /* never started: "Created", with the reason's code */
-	container_live_clear(c->id);
-	if (c->remove) {
-		if (container_remove_files(c->id) == 0)
-			explain(CHAPTER, "--rm: removed container %.12s", c->id);
-	} else if (save_state(rt) < 0) {
+	bool remove = c->remove && !rt->cgroup_left; /* never lose the only trace of a cgroup */
+	if (!remove && save_state(rt) < 0) {
 		fail_context("cannot record the exit of container %.12s", c->id);
 		error_report(0);
 		error_clear();
@@ -469,7 +495,13 @@ static void finished(void *ctx, struct container *c, int code)
 		container_log_report(&rt->log, 'f');
 		rt->report = -1;
 	}
+	/* The logger writes what is left (and, in the foreground, has echoed all of it) first. */
 	container_log_stop(&rt->log);
+	/* Last: the live state. `stop`, `wait` and `rm` return once it is gone, so by then the
+	 * record holds the exit and the log holds every line (no line may appear after `stop`). */
+	container_live_clear(c->id);
+	if (remove && container_remove_files(c->id) == 0)
+		explain(CHAPTER, "--rm: removed container %.12s", c->id);
 	container_record_free(&rt->record);
 }
 

@@ -136,7 +136,7 @@ START_TEST(run_d_prints_the_id_at_once_and_the_monitor_keeps_the_log)
 	double before = now_seconds();
 	const char *id = START("--name", "web", "sh", "-c", "echo hello; echo oops >&2; sleep 30");
 	ck_assert_msg(now_seconds() - before < 2.0, "run -d took %.2f s", now_seconds() - before);
-	ck_assert_msg(wait_logs("web", "oops", 1, 5), "no log");
+	ck_assert_msg(wait_logs("web", "oops", 1, 20), "no log");
 	struct run_result r = run_tinydock(NULL, 10, "logs", "web", NULL);
 	ck_assert_str_eq(r.out, "hello\n");
 	ck_assert_str_eq(r.err, "oops\n");
@@ -154,7 +154,7 @@ START_TEST(stop_ends_a_command_that_ignores_sigterm_within_a_second)
 	START("--name", "deaf", "probe", "ignore-signals");
 	/* Once it says so, SIGTERM is ignored (a SIGTERM pending before that would be dropped when
 	 * SIG_IGN is set, and only the 10-second SIGKILL would end it: not what we test). */
-	ck_assert(wait_logs("deaf", "ignoring=all", 1, 10));
+	ck_assert(wait_logs("deaf", "ignoring=all", 1, 20));
 	double before = now_seconds();
 	struct run_result r = run_tinydock(NULL, 20, "stop", "deaf", NULL);
 	double took = now_seconds() - before;
@@ -172,8 +172,8 @@ END_TEST
 START_TEST(on_failure_2_restarts_twice_then_stays_exited)
 {
 	START("--name", "flaky", "--restart", "on-failure:2", "sh", "-c", "echo run; exit 3");
-	ck_assert_msg(wait_logs("flaky", "run", 3, 10), "not restarted twice: %s", describe("flaky"));
-	ck_assert(wait_status("flaky", "exited", 5));
+	ck_assert_msg(wait_logs("flaky", "run", 3, 20), "not restarted twice: %s", describe("flaky"));
+	ck_assert(wait_status("flaky", "exited", 20));
 	sleep_ms(500); /* a third restart would come 400 ms after the second */
 	struct json *doc = inspect("flaky");
 	int64_t restarts = -1;
@@ -190,7 +190,7 @@ END_TEST
 START_TEST(always_restarts_even_after_success_until_stop)
 {
 	START("--name", "again", "--restart", "always", "sh", "-c", "echo run; exit 0");
-	ck_assert_msg(wait_logs("again", "run", 3, 10), "not restarted: %s", describe("again"));
+	ck_assert_msg(wait_logs("again", "run", 3, 20), "not restarted: %s", describe("again"));
 	struct run_result r = run_tinydock(NULL, 20, "stop", "-t", "1", "again", NULL);
 	ck_assert_msg(r.status == 0, "stop failed: %s", r.err);
 	run_free(&r);
@@ -278,7 +278,7 @@ END_TEST
 START_TEST(a_memory_limit_kills_and_inspect_reports_oom_killed)
 {
 	START("--name", "hog", "-m", "16m", "--memory-swap", "16m", "probe", "alloc", "64");
-	ck_assert(wait_status("hog", "exited", 10));
+	ck_assert(wait_status("hog", "exited", 20));
 	struct json *doc = inspect("hog");
 	bool oom = false;
 	json_bool(json_get(json_get(doc, "State"), "OOMKilled"), &oom);
@@ -373,7 +373,7 @@ START_TEST(a_container_whose_monitor_was_killed_shows_exited_and_can_be_removed)
 	ck_assert_int_eq(json_int64(json_get(state, "MonitorPid"), &monitor), 0);
 	json_free(state);
 	ck_assert_int_eq(kill((pid_t)monitor, SIGKILL), 0);
-	ck_assert(wait_status("orphan", "exited", 5));
+	ck_assert(wait_status("orphan", "exited", 20));
 	struct run_result r = run_tinydock(NULL, 10, "ps", "-a", NULL);
 	ck_assert_msg(strstr(r.out, "Exited (137)"), "%s", r.out);
 	run_free(&r);
@@ -388,6 +388,27 @@ START_TEST(a_container_whose_monitor_was_killed_shows_exited_and_can_be_removed)
 	ck_assert(!is_directory(path));
 	snprintf(path, sizeof(path), "/sys/fs/cgroup/unified/tinydock/%s", id);
 	ck_assert(!is_directory(path));
+}
+END_TEST
+
+START_TEST(start_works_after_the_monitor_was_killed_and_left_its_cgroup)
+{
+	const char *id = START("--name", "phoenix", "probe", "sleep", "30");
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/containers/%s/state.json", sandbox.run, id);
+	struct json *state = json_parse_file(path);
+	ck_assert_ptr_nonnull(state);
+	int64_t monitor = 0;
+	ck_assert_int_eq(json_int64(json_get(state, "MonitorPid"), &monitor), 0);
+	json_free(state);
+	ck_assert_int_eq(kill((pid_t)monitor, SIGKILL), 0);
+	ck_assert(wait_status("phoenix", "exited", 20));
+	snprintf(path, sizeof(path), "/sys/fs/cgroup/pids/tinydock/%s", id);
+	ck_assert_msg(is_directory(path), "the killed monitor's cgroup should still be there");
+	struct run_result r = run_tinydock(NULL, 20, "start", "phoenix", NULL);
+	ck_assert_msg(r.status == 0, "start failed: %s", r.err);
+	run_free(&r);
+	ck_assert(wait_status("phoenix", "running", 20));
 }
 END_TEST
 
@@ -431,18 +452,87 @@ START_TEST(start_runs_a_stopped_container_again_with_the_same_id_and_log)
 	const char *id = START("--name", "again2", "sh", "-c", "echo boot; sleep 30");
 	char saved[65];
 	snprintf(saved, sizeof(saved), "%s", id);
-	ck_assert(wait_logs("again2", "boot", 1, 5));
+	ck_assert(wait_logs("again2", "boot", 1, 20));
 	struct run_result r = run_tinydock(NULL, 20, "stop", "-t", "1", "again2", NULL);
 	run_free(&r);
 	r = run_tinydock(NULL, 20, "start", "again2", NULL);
 	ck_assert_msg(r.status == 0, "start failed: %s", r.err);
 	ck_assert_str_eq(r.out, "again2\n");
 	run_free(&r);
-	ck_assert(wait_logs("again2", "boot", 2, 5));
+	ck_assert(wait_logs("again2", "boot", 2, 20));
 	struct json *doc = inspect("again2");
 	ck_assert_str_eq(json_get_string(doc, "Id"), saved);
 	ck_assert_str_eq(state_status(doc), "running");
 	json_free(doc);
+}
+END_TEST
+
+START_TEST(a_foreground_run_keeps_a_log_and_still_prints_its_output)
+{
+	/* As Docker: the output reaches the terminal as it happens, stdout and stderr apart ... */
+	struct run_result r = run_tinydock(NULL, 20, "run", "--name", "fg", "--rootfs", sandbox.rootfs, "sh", "-c",
+					   "echo hi; echo oops >&2", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "hi\n");
+	ck_assert_str_eq(r.err, "oops\n");
+	run_free(&r);
+	/* ... and `logs` has it afterwards. */
+	r = run_tinydock(NULL, 10, "logs", "fg", NULL);
+	ck_assert_str_eq(r.out, "hi\n");
+	ck_assert_str_eq(r.err, "oops\n");
+	run_free(&r);
+	/* With -t the pty's output is logged too (one stream, with the terminal's \r\n). */
+	r = run_tinydock(NULL, 20, "run", "-t", "--name", "fgtty", "--rootfs", sandbox.rootfs, "echo", "tty", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "tty\r\n");
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "logs", "fgtty", NULL);
+	ck_assert_str_eq(r.out, "tty\r\n");
+	run_free(&r);
+	/* `start` runs it again under a monitor, into the same log. */
+	r = run_tinydock(NULL, 20, "start", "fg", NULL);
+	ck_assert_msg(r.status == 0, "start failed: %s", r.err);
+	run_free(&r);
+	ck_assert_msg(wait_logs("fg", "hi", 2, 20), "%s", describe("fg"));
+	ck_assert(wait_status("fg", "exited", 20));
+	r = run_tinydock(NULL, 10, "logs", "fg", NULL);
+	ck_assert_str_eq(r.out, "hi\nhi\n");
+	ck_assert_str_eq(r.err, "oops\noops\n");
+	run_free(&r);
+}
+END_TEST
+
+/* CapEff of the container's first process (its log) and of a process exec'd into it. */
+static void compare_exec_capabilities(const char *name, const char *flag, const char *expected)
+{
+	const char *id = START("--name", name, flag, "sh", "-c", "grep CapEff /proc/self/status; sleep 30");
+	(void)id;
+	ck_assert_msg(wait_logs(name, "CapEff", 1, 20), "%s", describe(name));
+	struct run_result logs = run_tinydock(NULL, 10, "logs", name, NULL);
+	struct run_result r = run_tinydock(NULL, 10, "exec", name, "grep", "CapEff", "/proc/self/status", NULL);
+	ck_assert_msg(r.status == 0, "exec failed: %s", r.err);
+	ck_assert_msg(strcmp(r.out, logs.out) == 0, "%s: exec has %s, the container %s", flag, r.out, logs.out);
+	if (expected)
+		ck_assert_str_eq(r.out, expected);
+	else /* --privileged: every capability tinydock itself holds, far more than the default */
+		ck_assert_msg(strcmp(r.out, "CapEff:\t00000000a80425fb\n") != 0 && strlen(r.out) == 25, "%s", r.out);
+	run_free(&r);
+	run_free(&logs);
+}
+
+START_TEST(exec_gets_the_capabilities_of_the_container_not_the_defaults)
+{
+	compare_exec_capabilities("nocaps", "--cap-drop=ALL", "CapEff:\t0000000000000000\n");
+	compare_exec_capabilities("allcaps", "--privileged", NULL);
+	/* and the filter: the container's seccomp=unconfined holds for exec too */
+	START("--name", "nofilter", "--security-opt", "seccomp=unconfined", "probe", "sleep", "30");
+	struct run_result r = run_tinydock(NULL, 10, "exec", "nofilter", "grep", "Seccomp:", "/proc/self/status", NULL);
+	ck_assert_str_eq(r.out, "Seccomp:\t0\n");
+	run_free(&r);
+	START("--name", "filter", "probe", "sleep", "30");
+	r = run_tinydock(NULL, 10, "exec", "filter", "grep", "Seccomp:", "/proc/self/status", NULL);
+	ck_assert_str_eq(r.out, "Seccomp:\t2\n");
+	run_free(&r);
 }
 END_TEST
 
@@ -464,9 +554,12 @@ Suite *runtime_suite(void)
 	tcase_add_test(t, twenty_runs_at_once_are_all_recorded_with_their_names);
 	tcase_add_test(t, a_name_in_use_is_refused_as_docker_words_it);
 	tcase_add_test(t, a_container_whose_monitor_was_killed_shows_exited_and_can_be_removed);
+	tcase_add_test(t, start_works_after_the_monitor_was_killed_and_left_its_cgroup);
 	tcase_add_test(t, rm_flag_removes_the_container_when_it_exits);
 	tcase_add_test(t, a_setup_failure_reaches_the_user_of_run_d_and_leaves_no_cgroup);
 	tcase_add_test(t, start_runs_a_stopped_container_again_with_the_same_id_and_log);
+	tcase_add_test(t, a_foreground_run_keeps_a_log_and_still_prints_its_output);
+	tcase_add_test(t, exec_gets_the_capabilities_of_the_container_not_the_defaults);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capabilities.h"
 #include "container-store.h"
 #include "error.h"
 #include "files.h"
@@ -203,11 +204,76 @@ START_TEST(the_store_refuses_a_name_in_use_and_finds_containers_by_name_and_pref
 }
 END_TEST
 
+/* Through JSON and back, the settings `exec` must apply again. */
+static struct security_settings security_round_trip(const struct security_settings *s, struct json **doc_out)
+{
+	struct container_record r = { 0 }, back;
+	snprintf(r.id, sizeof(r.id), "%s", ID_A);
+	snprintf(r.name, sizeof(r.name), "sec");
+	r.security = *s;
+	struct json *doc = container_record_to_json(&r);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(container_record_from_json(doc, &back), 0);
+	container_record_free(&back);
+	*doc_out = doc;
+	return back.security;
+}
+
+START_TEST(the_capabilities_and_filters_of_a_container_are_recorded_as_docker_names_them)
+{
+	struct security_settings s, back;
+	struct json *doc;
+	/* --cap-drop ALL --cap-add NET_BIND_SERVICE: one capability left, whatever the order. */
+	security_defaults(&s);
+	ck_assert_int_eq(security_cap_drop(&s, "ALL"), 0);
+	ck_assert_int_eq(security_cap_add(&s, "NET_BIND_SERVICE"), 0);
+	back = security_round_trip(&s, &doc);
+	ck_assert(back.capabilities == CAPABILITY_BIT(capability_from_name("NET_BIND_SERVICE")));
+	ck_assert(back.seccomp && back.no_new_privs && !back.privileged);
+	ck_assert_uint_eq(json_pointer(doc, "/HostConfig/CapDrop")->count, 13);
+	ck_assert_uint_eq(json_pointer(doc, "/HostConfig/CapAdd")->count, 0);
+	json_free(doc);
+
+	/* --cap-add SYS_ADMIN --security-opt seccomp=unconfined --security-opt no-new-privileges=false */
+	security_defaults(&s);
+	ck_assert_int_eq(security_cap_add(&s, "SYS_ADMIN"), 0);
+	ck_assert_int_eq(security_opt(&s, "seccomp=unconfined"), 0);
+	ck_assert_int_eq(security_opt(&s, "no-new-privileges=false"), 0);
+	back = security_round_trip(&s, &doc);
+	ck_assert(back.capabilities == s.capabilities);
+	ck_assert(!back.seccomp && !back.no_new_privs);
+	ck_assert_str_eq(json_string(json_pointer(doc, "/HostConfig/CapAdd/0")), "CAP_SYS_ADMIN");
+	ck_assert_str_eq(json_string(json_pointer(doc, "/HostConfig/SecurityOpt/0")), "seccomp=unconfined");
+	json_free(doc);
+
+	/* --privileged: everything, no filter; and a record without these fields: the defaults. */
+	security_defaults(&s);
+	security_privileged(&s);
+	back = security_round_trip(&s, &doc);
+	ck_assert(back.privileged && back.capabilities == capability_all() && !back.seccomp && !back.no_new_privs);
+	bool privileged = false;
+	ck_assert_int_eq(json_bool(json_pointer(doc, "/HostConfig/Privileged"), &privileged), 0);
+	ck_assert(privileged);
+	json_free(doc);
+
+	struct container_record old;
+	const char text[] = "{\"Id\": \"4f2a000000000000000000000000000000000000000000000000000000000001\", "
+			    "\"Name\": \"/old\", \"HostConfig\": {}}";
+	doc = json_parse(text, strlen(text));
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(container_record_from_json(doc, &old), 0);
+	ck_assert(old.security.capabilities == capability_docker_default() && old.security.seccomp);
+	container_record_free(&old);
+	json_free(doc);
+}
+END_TEST
+
 Suite *container_store_suite(void)
 {
 	Suite *s = suite_create("container_store");
 	TCase *t = tcase_create("container_store");
 	tcase_add_test(t, a_record_survives_a_round_trip_through_json);
+	tcase_add_test(t, the_capabilities_and_filters_of_a_container_are_recorded_as_docker_names_them);
 	tcase_add_test(t, names_ids_and_unique_prefixes_resolve_as_docker_does);
 	tcase_add_test(t, times_are_written_and_read_as_rfc_3339_with_nanoseconds);
 	tcase_add_test(t, the_start_time_is_field_22_even_when_the_name_holds_parentheses);

@@ -170,7 +170,10 @@ if [[ $(id -u) == 0 ]] && have unshare; then
     row "run -p: the monitor and its proxy, resident" "${rss:--}" "target" 2048 KiB
     row "run -p: ... of which its own (RssAnon)" "${anon:--}" "target" 2048 KiB
     row "run -p: ... its fair share (Pss)" "${pss:--}" "target" 2048 KiB
+    # Wait for it to stop the container and unmount its root: a second SIGTERM from
+    # cleanup() while it does would leave the mount behind, and rm -rf could not remove it.
     kill "$run_pid" 2>/dev/null
+    wait "$run_pid" 2>/dev/null
   fi
 fi
 exit 0

@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,6 +283,30 @@ static const char *state_dir(const char *variable, const char *fallback)
 	return dir && *dir ? dir : fallback;
 }
 
+/* The home folder of uid from /etc/passwd (name:password:uid:gid:gecos:home:shell, passwd(5)),
+ * read by hand rather than with getpwuid(3): tinydock is linked statically (Makefile), and
+ * glibc's name service switch behind getpwuid would want shared libraries at run time. */
+static const char *home_from_passwd(uid_t uid, char *out, size_t size)
+{
+	snprintf(out, size, "/nonexistent");
+	FILE *f = fopen("/etc/passwd", "re");
+	if (!f)
+		return out;
+	char line[1024];
+	while (fgets(line, sizeof(line), f)) {
+		char *fields[7], *rest = line;
+		int n = 0;
+		while (n < 7 && (fields[n] = strsep(&rest, ":\n")) != NULL)
+			n++;
+		if (n >= 6 && strtoul(fields[2], NULL, 10) == uid && fields[5][0] == '/') {
+			snprintf(out, size, "%s", fields[5]);
+			break;
+		}
+	}
+	fclose(f);
+	return out;
+}
+
 /* The folders of a user that is not root (the XDG Base Directory specification, as Podman's
  * rootless mode uses it): /var/lib and /run belong to root, and a user's containers are theirs
  * alone, so that two users never see (or fight over) each other's. */
@@ -293,10 +316,9 @@ static const char *user_data_dir(void)
 	if (dir[0])
 		return dir;
 	const char *data = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	if (!home || !*home) {
-		struct passwd *pw = getpwuid(geteuid());
-		home = pw && pw->pw_dir ? pw->pw_dir : "/nonexistent";
-	}
+	char from_passwd[PATH_MAX];
+	if (!home || !*home)
+		home = home_from_passwd(geteuid(), from_passwd, sizeof(from_passwd));
 	if (data && data[0] == '/') /* the spec: a relative value is invalid, ignore it */
 		snprintf(dir, sizeof(dir), "%s/tinydock", data);
 	else

@@ -213,6 +213,8 @@ static int save_state(struct runtime *rt)
 		now.started_at = rt->record.started_at;
 		now.finished_at = rt->record.finished_at;
 		now.restart_count = rt->record.restart_count;
+		now.port_count = rt->record.port_count;
+		memcpy(now.ports, rt->record.ports, rt->record.port_count * sizeof(rt->record.ports[0]));
 		rc = container_record_save(&now);
 		container_record_free(&now);
 	}
@@ -393,6 +395,10 @@ static int started(void *ctx, struct container *c, pid_t pid)
 	clock_gettime(CLOCK_MONOTONIC, &rt->run_began);
 	rt->record.started_at = timestamp_now();
 	snprintf(rt->record.status, sizeof(rt->record.status), "running");
+	/* The proxy has bound the published ports by now; `-p 80` asked the kernel for a free host
+	 * port, and the record must say which one it chose (what `port` and `ps` show). */
+	rt->record.port_count = c->port_count;
+	memcpy(rt->record.ports, c->ports, c->port_count * sizeof(c->ports[0]));
 	if (save_live(rt, pid, false) < 0 || save_state(rt) < 0)
 		return -1;
 	rt->running = true;

@@ -418,6 +418,29 @@ START_TEST(published_ports_reach_httpd_and_serve_200_concurrent_connections_with
 }
 END_TEST
 
+START_TEST(a_port_published_without_a_host_port_gets_a_free_one_that_port_shows)
+{
+	/* -p 127.0.0.1::80 (Docker's -p CONTAINERPORT form): the kernel picks the host port when
+	 * the proxy binds, and `port` and `ps` must show that port, not 0. */
+	struct run_result r = run("-d", "--name", "anyport", "-p", "127.0.0.1::80", "probe", "sleep", "30", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "port", "anyport", NULL);
+	ck_assert_int_eq(r.status, 0);
+	unsigned port = 0;
+	ck_assert_msg(sscanf(r.out, "80/tcp -> 127.0.0.1:%u", &port) == 1 && port > 0, "port said: %s", r.out);
+	run_free(&r);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+				 .sin_port = htons((uint16_t)port) };
+	ck_assert_msg(connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0, "nothing listens on the port shown");
+	close(fd);
+	r = run_tinydock(NULL, 20, "rm", "-f", "anyport", NULL);
+	ck_assert_int_eq(r.status, 0);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(a_port_already_in_use_is_a_clear_error_and_leaves_nothing_behind)
 {
 	int busy = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -618,6 +641,7 @@ Suite *network_run_suite(void)
 	tcase_add_test(t, two_containers_on_a_user_network_exchange_data_by_name_and_alias);
 	tcase_add_test(t, a_container_started_later_is_reachable_from_one_started_earlier);
 	tcase_add_test(t, published_ports_reach_httpd_and_serve_200_concurrent_connections_without_loss);
+	tcase_add_test(t, a_port_published_without_a_host_port_gets_a_free_one_that_port_shows);
 	tcase_add_test(t, a_port_already_in_use_is_a_clear_error_and_leaves_nothing_behind);
 	tcase_add_test(t, the_default_is_the_bridge_none_has_only_loopback_and_host_shares_the_hosts_network);
 	tcase_add_test(t, a_userns_container_gets_its_hosts_file_from_a_run_folder_tinydock_made);

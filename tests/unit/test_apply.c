@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
+#include <stdbool.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -73,6 +76,17 @@ static void teardown(void)
 	remove_tree(dir);
 }
 
+/* Does this kernel (or valgrind, which does not know the call) offer openat2(2)? */
+static bool openat2_works(void)
+{
+	struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	long fd = syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
+	if (fd < 0)
+		return false;
+	close((int)fd);
+	return true;
+}
+
 /* Apply the archive in m to root; _i (the loop index) picks openat2 (0) or the walk (1). */
 static int apply(struct membuf *m, int walk)
 {
@@ -81,8 +95,8 @@ static int apply(struct membuf *m, int walk)
 	struct apply_options options = { .whiteouts = WHITEOUT_DELETE, .no_openat2 = walk };
 	struct apply_stats stats;
 	int rc = layer_apply(r, root, &options, &stats);
-	if (rc == 0)
-		ck_assert_int_eq(stats.used_openat2, !walk);
+	if (rc == 0) /* without openat2 the apply falls back to the walk by itself */
+		ck_assert_int_eq(stats.used_openat2, !walk && openat2_works());
 	tar_reader_free(r);
 	free(m->data);
 	return rc;

@@ -87,22 +87,32 @@ static int parse_seconds(const char *text, long *seconds)
 	return 0;
 }
 
-int cmd_stop(int argc, char **argv)
+/* `stop` and `restart`: [-t N | --time N | --timeout N] CONTAINER...: the seconds between SIGTERM
+ * and SIGKILL (default 10, as Docker's). Leaves optind at the first container. */
+static int parse_grace_period(int argc, char **argv, long *seconds)
 {
-	if (asks_for_help(argc, argv))
-		return print_help(stop_help);
 	static const struct option long_options[] = { { "time", required_argument, NULL, 't' },
 						      { "timeout", required_argument, NULL, 't' },
 						      { 0 } };
-	long seconds = 10;
+	*seconds = 10;
 	int opt;
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+t:", long_options, NULL)) != -1)
-		if (opt != 't' || parse_seconds(optarg, &seconds) < 0)
-			return usage_error("stop", "bad flag or value: %s", argv[optind - 1]);
+		if (opt != 't' || parse_seconds(optarg, seconds) < 0)
+			return fail_errno(0, "bad flag or value: %s", argv[optind - 1]);
 	if (optind >= argc)
-		return usage_error("stop", "requires at least 1 argument");
+		return fail_errno(0, "requires at least 1 argument");
+	return 0;
+}
+
+int cmd_stop(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv))
+		return print_help(stop_help);
+	long seconds;
+	if (parse_grace_period(argc, argv, &seconds) < 0)
+		return usage_error("stop", "%s", error_message());
 	return for_each(argc - optind, argv + optind, stop_one, &seconds);
 }
 
@@ -262,16 +272,9 @@ int cmd_restart(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(restart_help);
-	static const struct option long_options[] = { { "time", required_argument, NULL, 't' }, { 0 } };
-	long seconds = 10;
-	int opt;
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+t:", long_options, NULL)) != -1)
-		if (opt != 't' || parse_seconds(optarg, &seconds) < 0)
-			return usage_error("restart", "bad flag or value: %s", argv[optind - 1]);
-	if (optind >= argc)
-		return usage_error("restart", "requires at least 1 argument");
+	long seconds;
+	if (parse_grace_period(argc, argv, &seconds) < 0)
+		return usage_error("restart", "%s", error_message());
 	return for_each(argc - optind, argv + optind, restart_one, &seconds);
 }
 

@@ -116,7 +116,7 @@ int cmd_chroot(int argc, char **argv)
 	if (pid == 0)
 		run_jailed(dir, command);
 
-	/* 4. Like system(3): Ctrl-C and Ctrl-\ go to the command (same process group), not to us. */
+	/* 4. As the C library's system function does: Ctrl-C and Ctrl-\ go to the command (same process group), not to us. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
 	int status;

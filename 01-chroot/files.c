@@ -376,13 +376,18 @@ const char *state_run(void)
 
 int take_lock(const char *path, int timeout_ms)
 {
+	return take_lock_mode(path, LOCK_EX, timeout_ms);
+}
+
+int take_lock_mode(const char *path, int operation, int timeout_ms)
+{
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return fail_sys("cannot open the lock \"%s\"", path);
 	/* flock(2) with LOCK_NB in a bounded loop rather than a blocking call: a stuck holder
 	 * becomes an error message instead of a hang. */
 	for (int waited = 0;; waited++) {
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		if (flock(fd, operation | LOCK_NB) == 0)
 			return fd;
 		if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= timeout_ms)
 			break;

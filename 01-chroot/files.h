@@ -46,6 +46,9 @@ const char *state_run(void);
  * closed. Waits at most timeout_ms, then fails with a message naming the file. */
 int take_lock(const char *path, int timeout_ms);
 
+/* The same with the flock(2) operation given: LOCK_EX (one holder) or LOCK_SH (many readers). */
+int take_lock_mode(const char *path, int operation, int timeout_ms);
+
 /* Copy a regular file, keeping its mode. */
 int copy_file(const char *from, const char *to);
 

@@ -43,20 +43,11 @@
 
 static const char CHAPTER[] = "02-namespaces";
 
-static const char *state_dir(const char *variable, const char *fallback)
+/* A setting from the environment, or its default when unset or empty. */
+static const char *setting(const char *variable, const char *fallback)
 {
-	const char *dir = getenv(variable);
-	return dir && *dir ? dir : fallback;
-}
-
-static const char *root_dir(void)
-{
-	return state_dir("TINYDOCK_ROOT", "/var/lib/tinydock");
-}
-
-static const char *run_dir(void)
-{
-	return state_dir("TINYDOCK_RUN", "/run/tinydock");
+	const char *value = getenv(variable);
+	return value && *value ? value : fallback;
 }
 
 /* --- locking ------------------------------------------------------------------------------ */
@@ -65,28 +56,17 @@ static const char *run_dir(void)
  * locks are held for milliseconds, so ten seconds of waiting means something is stuck. */
 static int lock_file(const char *path)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return fail_sys("cannot open lock \"%s\"", path);
-	for (int tries = 0; tries < 10000; tries++) {
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-			explain(CHAPTER, "flock(\"%s\", LOCK_EX) = 0", path);
-			return fd;
-		}
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			break;
-		usleep(1000);
-	}
-	fail_sys("cannot lock \"%s\"", path);
-	close(fd);
-	return -1;
+	int fd = take_lock(path, 10000);
+	if (fd >= 0)
+		explain(CHAPTER, "flock(\"%s\", LOCK_EX) = 0", path);
+	return fd;
 }
 
 /* The lock for creating and removing networks. */
 static int lock_networks(void)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s/networks", root_dir());
+	snprintf(dir, sizeof(dir), "%s/networks", state_root());
 	if (make_dirs(dir, 0700) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/.lock", dir);
@@ -97,10 +77,10 @@ static int lock_networks(void)
 static int lock_endpoints(const char *name)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s/networks/%s", run_dir(), name);
+	snprintf(dir, sizeof(dir), "%s/networks/%s", state_run(), name);
 	/* TINYDOCK_RUN itself 0711: others may pass through, to the hosts files that a --userns
 	 * container (root inside, uid 100000 outside) bind-mounts, but not list it. */
-	if (make_dirs(run_dir(), 0711) < 0 || make_dirs(dir, 0700) < 0)
+	if (make_dirs(state_run(), 0711) < 0 || make_dirs(dir, 0700) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/lock", dir);
 	return lock_file(path);
@@ -122,7 +102,7 @@ static bool valid_name(const char *name)
 
 static void config_path(const char *name, char *out, size_t size)
 {
-	snprintf(out, size, "%s/networks/%s/config", root_dir(), name);
+	snprintf(out, size, "%s/networks/%s/config", state_root(), name);
 }
 
 static int parse_config(const char *path, const char *text, struct network *n)
@@ -160,7 +140,7 @@ static int parse_config(const char *path, const char *text, struct network *n)
 static int store_config(const struct network *n)
 {
 	char dir[PATH_MAX], path[PATH_MAX], text[1024], cidr[32] = "", gateway[INET_ADDRSTRLEN] = "";
-	snprintf(dir, sizeof(dir), "%s/networks/%s", root_dir(), n->name);
+	snprintf(dir, sizeof(dir), "%s/networks/%s", state_root(), n->name);
 	if (make_dirs(dir, 0700) < 0)
 		return -1;
 	int len = snprintf(text, sizeof(text), "name=%s\nid=%s\ndriver=%s\ncreated=%s\n", n->name, n->id, n->driver,
@@ -222,8 +202,8 @@ static int ensure_predefined(void)
 		if (new_id(n.id) < 0)
 			return -1;
 		if (strcmp(names[i], "bridge") == 0) {
-			const char *bridge = state_dir("TINYDOCK_BRIDGE", "tinydock0");
-			const char *cidr = state_dir("TINYDOCK_BRIDGE_SUBNET", "172.30.0.0/16");
+			const char *bridge = setting("TINYDOCK_BRIDGE", "tinydock0");
+			const char *cidr = setting("TINYDOCK_BRIDGE_SUBNET", "172.30.0.0/16");
 			if (!valid_bridge_name(bridge))
 				return fail_errno(0, "TINYDOCK_BRIDGE=\"%s\" is not a valid link name (at most 15 of a-z 0-9 _ . -)",
 						  bridge);
@@ -285,7 +265,7 @@ static int list_locked(struct network **out, size_t *count)
 	if (rc < 0)
 		return -1;
 	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s/networks", root_dir());
+	snprintf(dir, sizeof(dir), "%s/networks", state_root());
 	DIR *d = opendir(dir);
 	if (!d)
 		return fail_sys("cannot list \"%s\"", dir);
@@ -412,7 +392,7 @@ out:
 
 static void endpoints_path(const char *name, char *out, size_t size)
 {
-	snprintf(out, size, "%s/networks/%s/endpoints", run_dir(), name);
+	snprintf(out, size, "%s/networks/%s/endpoints", state_run(), name);
 }
 
 static int load_endpoints(const char *name, struct endpoint_table *t)
@@ -456,7 +436,7 @@ static void remove_container_files(const char *id)
 	static const char *const files[] = { "hosts", "resolv.conf", "" };
 	for (size_t i = 0; i < 3; i++) {
 		char path[PATH_MAX];
-		snprintf(path, sizeof(path), "%s/containers/%s/%s", run_dir(), id, files[i]);
+		snprintf(path, sizeof(path), "%s/containers/%s/%s", state_run(), id, files[i]);
 		if (files[i][0])
 			unlink(path);
 		else
@@ -491,7 +471,7 @@ static bool drop_dead(struct endpoint_table *t)
 
 void network_container_file(const char *container_id, const char *file, char *out, size_t size)
 {
-	snprintf(out, size, "%s/containers/%s/%s", run_dir(), container_id, file);
+	snprintf(out, size, "%s/containers/%s/%s", state_run(), container_id, file);
 }
 
 /* Rewrite the hosts file of every container on the network. */
@@ -499,7 +479,7 @@ static int write_all_hosts(const char *network, const struct endpoint_table *t)
 {
 	for (size_t i = 0; i < t->count; i++) {
 		char dir[PATH_MAX], path[PATH_MAX];
-		snprintf(dir, sizeof(dir), "%s/containers/%s", run_dir(), t->items[i].id);
+		snprintf(dir, sizeof(dir), "%s/containers/%s", state_run(), t->items[i].id);
 		if (make_dirs(dir, 0755) < 0)
 			return -1;
 		network_container_file(t->items[i].id, "hosts", path, sizeof(path));
@@ -712,11 +692,11 @@ int network_remove(const char *name)
 		rc = link_remove(n.bridge);
 	char dir[PATH_MAX];
 	if (rc == 0) {
-		snprintf(dir, sizeof(dir), "%s/networks/%s", run_dir(), name);
+		snprintf(dir, sizeof(dir), "%s/networks/%s", state_run(), name);
 		rc = remove_tree(dir);
 	}
 	if (rc == 0) {
-		snprintf(dir, sizeof(dir), "%s/networks/%s", root_dir(), name);
+		snprintf(dir, sizeof(dir), "%s/networks/%s", state_root(), name);
 		rc = remove_tree(dir);
 	}
 	close(lock);

@@ -250,7 +250,7 @@ static int run(int argc, char **argv)
 		explain(CH, "write(go) failed: %s", strerror(errno));
 	close(go[1]);
 
-	/* 5. like system(3): Ctrl-C goes to the command (same process group), not to us */
+	/* 5. as the C library's system function does: Ctrl-C goes to the command (same process group), not to us */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

@@ -88,21 +88,10 @@ static int store_lock(struct image_store *s, const char *name, int operation)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/%s", s->root, name);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return fail_sys("cannot open lock \"%s\"", path);
-	for (int tries = 0; tries < 600000; tries++) {
-		if (flock(fd, operation | LOCK_NB) == 0) {
-			explain(CHAPTER, "flock(\"%s\", %s) = 0", path, operation == LOCK_EX ? "LOCK_EX" : "LOCK_SH");
-			return fd;
-		}
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			break;
-		usleep(1000);
-	}
-	fail_sys("cannot lock \"%s\"", path);
-	close(fd);
-	return -1;
+	int fd = take_lock_mode(path, operation, 600000);
+	if (fd >= 0)
+		explain(CHAPTER, "flock(\"%s\", %s) = 0", path, operation == LOCK_EX ? "LOCK_EX" : "LOCK_SH");
+	return fd;
 }
 
 int image_store_hold(struct image_store *s)

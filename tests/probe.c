@@ -19,8 +19,10 @@
  *                                     chroot mount unshare-user unshare-net clone-user clone3 setns
  *                                     keyctl add_key bpf ptrace perf_event_open userfaultfd
  *                                     open_by_handle_at finit_module fsopen mbind personality-odd
- *                                     sethostname setuid getpid; "ok" when the call reached the
- *                                     kernel's code, even if only to be told its arguments were bad
+ *                                     sethostname setuid getpid socket-vsock socket-inet
+ *                                     process_vm_readv, or nr:N (system call N with the arguments
+ *                                     -1, 0, 0, 0, 0, 0); "ok" when the call reached the kernel's
+ *                                     code, even if only to be told its arguments were bad
  *     probe alloc MIB                 allocates and touches MIB mebibytes: alloc=ok
  *     probe fork N                    forks N children that wait; forked=K (K < N under a pids limit)
  *     probe sleep SECONDS             sleeps (a long-running command for stop/kill tests)
@@ -49,6 +51,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <sched.h>
 #include <time.h>
@@ -212,6 +215,23 @@ static void try_syscall(const char *name)
 		rc = syscall(SYS_personality, 0x0040000 /* ADDR_NO_RANDOMIZE */);
 		if (rc >= 0)
 			syscall(SYS_personality, rc); /* put the old persona back */
+	} else if (strcmp(name, "socket-vsock") == 0 || strcmp(name, "socket-inet") == 0) {
+		rc = socket(name[7] == 'v' ? 40 /* AF_VSOCK */ : AF_INET, SOCK_STREAM, 0);
+		if (rc < 0 && errno == EAFNOSUPPORT)
+			rc = 0; /* reached the kernel, which has no vsock transport loaded */
+		else if (rc >= 0)
+			close((int)rc);
+	} else if (strcmp(name, "process_vm_readv") == 0) {
+		/* read a word of our own memory through the call meant for another process's */
+		long word = 42, copy = 0;
+		struct iovec local = { &copy, sizeof(copy) }, remote = { &word, sizeof(word) };
+		rc = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+		if (rc >= 0 && copy != 42)
+			rc = -1, errno = EIO;
+	} else if (strncmp(name, "nr:", 3) == 0) {
+		rc = syscall(strtol(name + 3, NULL, 10), -1L, 0L, 0L, 0L, 0L, 0L);
+		if (rc < 0 && (errno == EBADF || errno == EFAULT || errno == EINVAL))
+			rc = 0;
 	} else if (strcmp(name, "getpid") == 0) {
 		rc = getpid();
 	} else if (strcmp(name, "sethostname") == 0) {

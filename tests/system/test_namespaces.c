@@ -392,6 +392,28 @@ START_TEST(run_reduces_privileges_as_docker_does_and_the_flags_relax_them)
 }
 END_TEST
 
+/* Docker's profile names no call above 466 (removexattrat): 467 (open_tree_attr since Linux
+ * 6.15) must be refused, and ENOSYS lets a program fall back as on an older kernel. On a
+ * kernel that has 467, the kernel's own answer to our arguments would be EBADF ("ok"). */
+START_TEST(run_refuses_calls_newer_than_its_filter_and_vsock_but_allows_process_vm_readv)
+{
+	struct run_result r = run(NULL, "probe", "syscall", "nr:467", "syscall", "nr:1000", "syscall", "socket-vsock",
+				  "syscall", "socket-inet", "syscall", "process_vm_readv", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.out, "syscall=nr:467 result=ENOSYS\n") != NULL, "%s", r.out);
+	ck_assert_msg(strstr(r.out, "syscall=nr:1000 result=ENOSYS\n") != NULL, "%s", r.out);
+	ck_assert_msg(strstr(r.out, "syscall=socket-vsock result=EPERM\n") != NULL, "%s", r.out);
+	ck_assert_msg(strstr(r.out, "syscall=socket-inet result=ok\n") != NULL, "%s", r.out);
+	/* allowed by the filter since Linux 4.8, as ptrace; our own memory needs no capability */
+	ck_assert_msg(strstr(r.out, "syscall=process_vm_readv result=ok\n") != NULL, "%s", r.out);
+	run_free(&r);
+	/* unconfined: the same numbers reach the kernel */
+	r = run(NULL, "--security-opt", "seccomp=unconfined", "probe", "syscall", "socket-vsock", NULL);
+	ck_assert_msg(strstr(r.out, "syscall=socket-vsock result=ok\n") != NULL, "%s", r.out);
+	run_free(&r);
+}
+END_TEST
+
 /* --- PID 1's duties -------------------------------------------------------- */
 
 START_TEST(signals_sent_to_run_reach_the_command)
@@ -885,6 +907,7 @@ Suite *namespaces_suite(void)
 	tcase_add_test(t, environment_working_folder_and_user_are_set);
 	tcase_add_test(t, stdin_is_passed_through_with_i_and_empty_without);
 	tcase_add_test(t, run_reduces_privileges_as_docker_does_and_the_flags_relax_them);
+	tcase_add_test(t, run_refuses_calls_newer_than_its_filter_and_vsock_but_allows_process_vm_readv);
 	tcase_add_test(t, signals_sent_to_run_reach_the_command);
 	tcase_add_test(t, a_command_that_ignores_signals_still_stops_at_once_on_sigterm);
 	tcase_add_test(t, init_reaps_orphaned_zombies);

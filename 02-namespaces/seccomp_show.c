@@ -73,8 +73,8 @@ int cmd_seccomp(int argc, char **argv)
 		return error_report(EXIT_TINYDOCK_FAILED);
 	char names[4096];
 	size_t refused = seccomp_refused_names(&policy, names, sizeof(names));
-	printf("# %zu instructions; refuses %zu system calls; capabilities kept: 0x%016llx\n", program.length,
-	       refused, (unsigned long long)policy.capabilities);
+	printf("# %zu instructions; refuses every number above %d and %zu system calls; capabilities kept: 0x%016llx\n",
+	       program.length, SECCOMP_LAST_KNOWN, refused, (unsigned long long)policy.capabilities);
 	for (size_t i = 0; i < program.length; i++) {
 		char text[64];
 		printf("%4zu  %-26s ; %s\n", i, seccomp_disassemble(&program.code[i], text, sizeof(text)),

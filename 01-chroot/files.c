@@ -126,7 +126,62 @@ int write_file_atomic(const char *path, const void *data, size_t size, mode_t mo
 		unlink(tmp);
 		return -1;
 	}
-	return 0;
+	/* the rename is a change of the folder, which the file's fsync does not cover */
+	return sync_parent_folder(path);
+}
+
+/* --- durability: what must reach the disk before a power cut -------------------------------- */
+
+void (*sync_observer)(const char *step, const char *path);
+
+/* fsync(2): "Calling fsync() does not necessarily ensure that the entry in the directory
+ * containing the file has also reached disk. For that an explicit fsync() on a file
+ * descriptor for the directory is also needed." A rename is exactly such an entry: without
+ * this, a power cut after write_file_atomic() returned may bring back the old file, or (for a
+ * new name) none. A kill -9 cannot: the kernel's page cache outlives the process. */
+int sync_folder(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return fail_sys("cannot open folder \"%s\" to sync it", path);
+	int rc = fsync(fd);
+	if (rc < 0)
+		fail_sys("cannot sync folder \"%s\"", path);
+	close(fd);
+	if (rc == 0 && sync_observer)
+		sync_observer("fsync folder", path);
+	return rc < 0 ? -1 : 0;
+}
+
+int sync_parent_folder(const char *path)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return sync_folder(".");
+	size_t len = slash == path ? 1 : (size_t)(slash - path); /* "/name" lives in "/" */
+	if (len >= sizeof(parent))
+		return fail_errno(ENAMETOOLONG, "cannot sync the folder of \"%s\"", path);
+	memcpy(parent, path, len);
+	parent[len] = '\0';
+	return sync_folder(parent);
+}
+
+/* syncfs(2) writes out every dirty file of one filesystem in one call: for a tree of 20,000
+ * new files that is one call instead of 20,000 fsyncs, at the price of also flushing what
+ * other processes wrote there. (The file data, the inodes and the folders are all covered.) */
+int sync_filesystem(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return fail_sys("cannot open folder \"%s\" to sync its filesystem", path);
+	int rc = syncfs(fd);
+	if (rc < 0)
+		fail_sys("cannot sync the filesystem of \"%s\"", path);
+	close(fd);
+	if (rc == 0 && sync_observer)
+		sync_observer("syncfs", path);
+	return rc < 0 ? -1 : 0;
 }
 
 int write_string(const char *path, const char *text)

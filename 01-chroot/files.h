@@ -16,7 +16,8 @@ int make_dirs(const char *path, mode_t mode);
 /* Read a whole (small) file into a NUL-terminated malloc'd buffer; *size gets its length if not NULL. */
 char *read_file(const char *path, size_t *size);
 
-/* Write data to path atomically: a temporary file beside it, fsync, rename (DESIGN.md, "State"). */
+/* Write data to path atomically: a temporary file beside it, fsync, rename, fsync of the
+ * folder (DESIGN.md, "State"): after a power cut, path holds the old data or the new. */
 int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode);
 
 /* Write a string to an existing file such as /proc/PID/uid_map or a cgroup file, in one write(2). */
@@ -48,6 +49,19 @@ int take_lock(const char *path, int timeout_ms);
 
 /* The same with the flock(2) operation given: LOCK_EX (one holder) or LOCK_SH (many readers). */
 int take_lock_mode(const char *path, int operation, int timeout_ms);
+
+/* fsync(2) of a folder, so that the names in it (a rename into it) survive a power cut. */
+int sync_folder(const char *path);
+
+/* sync_folder() of the folder that holds path. */
+int sync_parent_folder(const char *path);
+
+/* syncfs(2) of the filesystem that holds the folder path: every file written there so far. */
+int sync_filesystem(const char *path);
+
+/* Tests set this to see each durability step as it completes ("fsync folder", "syncfs");
+ * NULL in the program. */
+extern void (*sync_observer)(const char *step, const char *path);
 
 /* Copy a regular file, keeping its mode. */
 int copy_file(const char *from, const char *to);

@@ -594,10 +594,18 @@ int layer_unpack(struct tar_reader *reader, const char *dest, const struct apply
 		remove_tree(partial); /* never leave a half layer that looks whole */
 		return fail_errno(0, "%s", message);
 	}
+	/* The rename makes the layer trusted: whoever sees dest takes it as whole. So its files
+	 * must be on the disk before the name is (a power cut in between would otherwise leave a
+	 * complete-looking layer of empty or missing files), and the name after: syncfs of the
+	 * tree, rename, fsync of the folder that holds the name. */
+	if (explain_result(CHAPTER, sync_filesystem(partial), "syncfs(\"%s\")", partial) < 0) {
+		remove_tree(partial);
+		return -1;
+	}
 	if (explain_result(CHAPTER, rename(partial, dest), "rename(\"%s\", \"%s\")", partial, dest) < 0) {
 		fail_sys("cannot rename \"%s\" to \"%s\"", partial, dest);
 		remove_tree(partial);
 		return -1;
 	}
-	return 0;
+	return (int)explain_result(CHAPTER, sync_parent_folder(dest), "fsync(the folder of \"%s\")", dest);
 }

@@ -119,19 +119,6 @@ void blob_writer_abort(struct blob_writer *w)
 	free(w);
 }
 
-/* fsync a folder, so that a rename inside it is on disk (fsync(2), NOTES). */
-static int sync_folder(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return fail_sys("cannot open \"%s\"", path);
-	int rc = fsync(fd);
-	if (rc < 0)
-		fail_sys("cannot fsync \"%s\"", path);
-	close(fd);
-	return rc;
-}
-
 int blob_writer_commit(struct blob_writer *w, const char *expected, char digest[SHA256_DIGEST_SIZE])
 {
 	uint8_t raw[SHA256_SIZE];

@@ -10,7 +10,10 @@
  *   3. read to the end of the tar and compare its digest with the diff_id the config
  *      promised: a layer that does not match is removed, never used;
  *   4. rename(2) into layers/<hex>: the folder appears whole, or not at all. If another
- *      process won the race, its copy is as good as ours, and ours is removed.
+ *      process won the race, its copy is as good as ours, and ours is removed. Then an
+ *      fsync of layers/ makes the new name durable; layer_unpack() had already synced
+ *      the files (syncfs) before its own rename, so no power cut can leave a trusted
+ *      layers/<hex> whose files never reached the disk.
  *
  * Short names. mount(2) takes overlay's options as one string of at most a page (4096
  * bytes); "lowerdir=" with 64-hex folder names fills it after about 45 layers. Docker's
@@ -284,6 +287,9 @@ static int unpack_layer(struct image_store *s, const struct oci_layer *layer)
 		fail_sys("cannot rename \"%s\" to \"%s\"", temp, dest);
 		goto out;
 	}
+	/* layer_unpack synced the files; the name that makes them trusted must reach the disk too */
+	if (explain_result(CHAPTER, sync_parent_folder(dest), "fsync(the folder of \"%s\")", dest) < 0)
+		goto out;
 	rc = 0;
 out:
 	if (rc < 0)

@@ -355,6 +355,46 @@ END_TEST
 
 /* --- broken archives leave nothing half-done ---------------------------------------- */
 
+/* What sync_observer saw while a layer was unpacked into unpack_dest. */
+static char unpack_dest[PATH_MAX + 8];
+static char sync_log[1024];
+
+static void log_sync(const char *step, const char *path)
+{
+	char partial[PATH_MAX + 32], file[PATH_MAX + 40];
+	snprintf(partial, sizeof(partial), "%s.partial-%d", unpack_dest, (int)getpid());
+	snprintf(file, sizeof(file), "%s/b", partial);
+	size_t used = strlen(sync_log);
+	snprintf(sync_log + used, sizeof(sync_log) - used, "%s %s (dest %s, partial/b %s); ", step,
+		 strcmp(path, partial) == 0 ? "partial" : strcmp(path, dir) == 0 ? "parent" : path,
+		 access(unpack_dest, F_OK) == 0 ? "there" : "absent", access(file, F_OK) == 0 ? "there" : "absent");
+}
+
+/* Power loss, not kill -9: the name that makes a layer trusted must not reach the disk before
+ * its files (syncfs of the tree, then rename), and must itself reach it (the folder's fsync). */
+START_TEST(unpack_syncs_the_files_before_the_rename_and_the_folder_after)
+{
+	struct membuf m;
+	struct tar_writer *w = fixture_begin(&m);
+	fixture_add(w, TAR_REGULAR, "a", NULL, "first");
+	fixture_add(w, TAR_REGULAR, "b", NULL, "second");
+	fixture_end(w);
+	struct memsrc src = { m.data, m.len, 0, 0 };
+	struct tar_reader *r = tar_reader_new(memsrc_read, &src, "whole.tar");
+	snprintf(unpack_dest, sizeof(unpack_dest), "%s/layer", dir);
+	struct apply_options options = { .whiteouts = WHITEOUT_DELETE };
+	sync_log[0] = '\0';
+	sync_observer = log_sync;
+	int rc = layer_unpack(r, unpack_dest, &options, NULL);
+	sync_observer = NULL;
+	ck_assert_msg(rc == 0, "%s", error_message());
+	ck_assert_str_eq(sync_log, "syncfs partial (dest absent, partial/b there); "
+				   "fsync folder parent (dest there, partial/b absent); ");
+	tar_reader_free(r);
+	free(m.data);
+}
+END_TEST
+
 START_TEST(a_truncated_layer_is_an_error_and_unpack_leaves_no_folder)
 {
 	struct membuf m;
@@ -409,6 +449,7 @@ Suite *apply_suite(void)
 	tcase_add_loop_test(t, whiteouts_remove_lower_files_and_opaque_folders_keep_only_this_layers_entries, 0, 2);
 	tcase_add_loop_test(t, modes_times_and_hard_links_are_restored, 0, 2);
 	tcase_add_loop_test(t, a_truncated_layer_is_an_error_and_unpack_leaves_no_folder, 0, 2);
+	tcase_add_test(t, unpack_syncs_the_files_before_the_rename_and_the_folder_after);
 	suite_add_tcase(s, t);
 	return s;
 }

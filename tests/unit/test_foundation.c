@@ -193,6 +193,43 @@ START_TEST(write_file_atomic_replaces_and_read_file_reads_back)
 }
 END_TEST
 
+/* What sync_observer saw: each step, and what the file held at that moment. */
+static char seen_steps[4][64], seen_paths[4][512], seen_content[4][64];
+static int seen_count;
+static char watched_file[512];
+
+static void record_sync(const char *step, const char *path)
+{
+	if (seen_count >= 4)
+		return;
+	snprintf(seen_steps[seen_count], sizeof(seen_steps[0]), "%s", step);
+	snprintf(seen_paths[seen_count], sizeof(seen_paths[0]), "%s", path);
+	char *data = read_file(watched_file, NULL);
+	snprintf(seen_content[seen_count], sizeof(seen_content[0]), "%s", data ? data : "(none)");
+	free(data);
+	seen_count++;
+}
+
+/* Power loss, not kill -9: the new name must reach the disk, so the folder is synced, and
+ * only after the rename (when the folder already holds the new file). */
+START_TEST(write_file_atomic_syncs_the_folder_after_the_rename)
+{
+	char dir[] = "/tmp/tinydock-unit.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(watched_file, sizeof(watched_file), "%s/state.json", dir);
+	seen_count = 0;
+	sync_observer = record_sync;
+	int rc = write_file_atomic(watched_file, "new", 3, 0600);
+	sync_observer = NULL;
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(seen_count, 1);
+	ck_assert_str_eq(seen_steps[0], "fsync folder");
+	ck_assert_str_eq(seen_paths[0], dir);
+	ck_assert_str_eq(seen_content[0], "new");
+	ck_assert_int_eq(remove_tree(dir), 0);
+}
+END_TEST
+
 START_TEST(remove_tree_does_not_follow_symlinks_out_of_the_tree)
 {
 	char outside[] = "/tmp/tinydock-unit.XXXXXX", tree[] = "/tmp/tinydock-unit.XXXXXX";
@@ -229,6 +266,7 @@ Suite *foundation_suite(void)
 	suite_add_tcase(s, t);
 	t = tcase_create("files");
 	tcase_add_test(t, write_file_atomic_replaces_and_read_file_reads_back);
+	tcase_add_test(t, write_file_atomic_syncs_the_folder_after_the_rename);
 	tcase_add_test(t, remove_tree_does_not_follow_symlinks_out_of_the_tree);
 	suite_add_tcase(s, t);
 	return s;

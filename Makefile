@@ -5,6 +5,7 @@
 #   make test     everything this machine allows (needs root): unit + system tests
 #   make demo     the chapters' demos, one after another (needs root)
 #   make bench    measure, next to the peers installed here (runc, docker, tar, ...)
+#   make stress   the whole suite STRESS_RUNS (10) times beside two CPU burners (needs root)
 #   make sanitize unit tests under AddressSanitizer and UndefinedBehaviorSanitizer
 #   make valgrind unit tests under valgrind's memcheck
 #   make fuzz     every tests/fuzz/fuzz_*.c under libFuzzer, FUZZ_TIME (30) seconds each (clang)
@@ -42,7 +43,7 @@ HARNESS_SRC := tests/harness.c
 TINYDOCK := $(BUILD)/tinydock
 STATIC_BIN := $(BUILD)/chroot-escape $(BUILD)/probe
 
-.PHONY: all check test system-test demo bench sanitize valgrind fuzz fuzz-deps clean deps
+.PHONY: all check test system-test stress demo bench sanitize valgrind fuzz fuzz-deps clean deps
 .SECONDARY:
 all: $(TINYDOCK) $(STATIC_BIN)
 
@@ -123,6 +124,14 @@ test: deps
 	 $(MAKE) --no-print-directory system-test; system=$$?; \
 	 tests/summary.sh $(BUILD); \
 	 test $$unit = 0 -a $$system = 0
+
+# Flakiness under load: every test, STRESS_RUNS times, while two busy loops take the CPU.
+STRESS_RUNS ?= 10
+stress: deps
+	$(MAKE) all $(BUILD)/unit-tests $(BUILD)/system-tests
+	@if [ "$$(id -u)" != 0 ]; then echo "make stress runs the system tests: it needs root (sudo make stress)"; exit 1; fi
+	BUILD=$(BUILD) TINYDOCK=$(abspath $(TINYDOCK)) TINYDOCK_PROBE=$(abspath $(BUILD)/probe) \
+	TINYDOCK_ESCAPE=$(abspath $(BUILD)/chroot-escape) tests/stress.sh $(STRESS_RUNS)
 
 sanitize:
 	$(MAKE) BUILD=build-sanitize CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \

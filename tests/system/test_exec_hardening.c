@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/kcmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,8 +140,18 @@ START_TEST(a_workdir_through_a_leaked_fd_never_lands_outside_the_root)
 }
 END_TEST
 
-/* Replace the rootfs's /etc/passwd with a FIFO (kind 'p') or a symlink to /dev/zero ('z'). */
-static void plant_passwd(char kind)
+/* From inside the container (its root is its own to write): replace /etc/passwd with a FIFO
+ * (kind 'p') or a symlink to /dev/zero ('z'). */
+static void plant_passwd(const char *id, char kind)
+{
+	const char *script = kind == 'p' ? "rm /etc/passwd && mknod /etc/passwd p" : "ln -sf /dev/zero /etc/passwd";
+	struct run_result r = run_tinydock(NULL, 10, "exec", id, "sh", "-c", script, NULL);
+	ck_assert_msg(r.status == 0, "cannot plant /etc/passwd (%d): %s", r.status, r.err);
+	run_free(&r);
+}
+
+/* The same in the rootfs, from the host, before a container starts. */
+static void plant_passwd_in_rootfs(char kind)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/etc/passwd", sandbox.rootfs);
@@ -159,11 +170,12 @@ static double now_seconds(void)
 }
 
 /* Nobody writes to the FIFO, so reading it would wait forever; /dev/zero never ends. Either way
- * exec -u (and run -u) must refuse the file at once and name it. */
+ * exec -u (and run -u) must refuse the file at once and name it. The container plants it as it
+ * runs, and waits for someone to exec into it; an image could ship it. */
 static void refuse_planted_passwd(char kind)
 {
-	plant_passwd(kind);
 	const char *id = START("-m", "64m", "probe", "sleep", "30");
+	plant_passwd(id, kind);
 	double start = now_seconds();
 	struct run_result r = run_tinydock(NULL, 10, "exec", "-u", "someuser", id, "probe", "ids", NULL);
 	ck_assert_msg(r.status == 125, "exec -u: status %d (-1: killed after 10 s), err: %s", r.status, r.err);
@@ -171,6 +183,7 @@ static void refuse_planted_passwd(char kind)
 	ck_assert_msg(now_seconds() - start < 5, "exec -u took %.1f s", now_seconds() - start);
 	run_free(&r);
 
+	plant_passwd_in_rootfs(kind);
 	start = now_seconds();
 	r = run_tinydock(NULL, 10, "run", "--rm", "--network", "none", "-m", "64m", "-u", "someuser", "--rootfs",
 			 sandbox.rootfs, "probe", "ids", NULL);
@@ -192,11 +205,14 @@ START_TEST(exec_u_refuses_etc_passwd_linked_to_dev_zero_at_once)
 }
 END_TEST
 
-/* readlink(/proc/PID/exe) as root without CAP_SYS_PTRACE in its effective set: the ptrace
- * access check (ptrace(2), "Ptrace access mode checking") lets a process of the same uid
- * through, unless the target is not dumpable. Returns 0 or the errno. */
-static int read_exe_without_cap_sys_ptrace(pid_t pid)
+/* kcmp(2) of our memory with pid's, as root but without CAP_SYS_PTRACE in the effective set.
+ * kcmp asks for ptrace read access on the target's real credentials (ptrace(2), "Ptrace access
+ * mode checking"): a process of the same uid with the same permitted set gets through, unless
+ * the target is not dumpable; then it takes CAP_SYS_PTRACE, which the caller has dropped.
+ * Returns 0 when allowed, or the errno. */
+static int compare_without_cap_sys_ptrace(pid_t pid)
 {
+	fflush(NULL);
 	pid_t child = fork();
 	ck_assert(child >= 0);
 	if (child == 0) {
@@ -207,9 +223,7 @@ static int read_exe_without_cap_sys_ptrace(pid_t pid)
 		data[CAP_SYS_PTRACE / 32].effective &= ~(1U << (CAP_SYS_PTRACE % 32));
 		if (syscall(SYS_capset, &header, data) < 0)
 			_exit(101);
-		char link[64], target[PATH_MAX];
-		snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
-		_exit(readlink(link, target, sizeof(target)) < 0 ? errno : 0);
+		_exit(syscall(SYS_kcmp, getpid(), pid, KCMP_VM, 0, 0) < 0 ? errno : 0);
 	}
 	int status;
 	ck_assert(waitpid(child, &status, 0) == child && WIFEXITED(status));
@@ -252,11 +266,11 @@ START_TEST(exec_is_not_dumpable_once_it_joins_the_container)
 	ck_assert_msg(in, "exec never joined the container's mount namespace");
 	/* The control: the same check on a dumpable process of root's, this test, succeeds; so a
 	 * refusal below is the dumpable flag's doing. */
-	ck_assert_int_eq(read_exe_without_cap_sys_ptrace(getpid()), 0);
-	int err = read_exe_without_cap_sys_ptrace(exec);
+	ck_assert_int_eq(compare_without_cap_sys_ptrace(getpid()), 0);
+	int err = compare_without_cap_sys_ptrace(exec);
 	kill(exec, SIGKILL);
 	waitpid(exec, NULL, 0);
-	ck_assert_msg(err == EACCES, "readlink(/proc/%d/exe) without CAP_SYS_PTRACE: %s", (int)exec,
+	ck_assert_msg(err == EPERM, "kcmp with exec (%d) without CAP_SYS_PTRACE: %s", (int)exec,
 		      err ? strerror(err) : "allowed: exec is dumpable");
 }
 END_TEST

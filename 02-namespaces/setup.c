@@ -83,10 +83,14 @@ static int new_session(void)
  * container's business. Only the sync socket stays: it is closed once the setup is done. */
 static int close_inherited_fds(int sock)
 {
-	unsigned keep = (unsigned)sock;
-	if (keep > 3 && explain_result(CHAPTER, close_range(3, keep - 1, 0), "close_range(3, %u, 0)", keep - 1) < 0)
-		return fail_sys("cannot close the inherited fds");
-	if (explain_result(CHAPTER, close_range(keep + 1, ~0U, 0), "close_range(%u, ~0U, 0)", keep + 1) < 0)
+	unsigned keep = (unsigned)sock, first = 3;
+	if (keep >= first) { /* (below 3 when `run` was started with 0, 1 or 2 closed) */
+		if (keep > first &&
+		    explain_result(CHAPTER, close_range(first, keep - 1, 0), "close_range(%u, %u, 0)", first, keep - 1) < 0)
+			return fail_sys("cannot close the inherited fds");
+		first = keep + 1;
+	}
+	if (explain_result(CHAPTER, close_range(first, ~0U, 0), "close_range(%u, ~0U, 0)", first) < 0)
 		return fail_sys("cannot close the inherited fds");
 	return 0;
 }

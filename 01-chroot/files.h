@@ -16,6 +16,12 @@ int make_dirs(const char *path, mode_t mode);
 /* Read a whole (small) file into a NUL-terminated malloc'd buffer; *size gets its length if not NULL. */
 char *read_file(const char *path, size_t *size);
 
+/* Read a file that someone else controls (a container's /etc/passwd) into a NUL-terminated
+ * malloc'd buffer, as read_file does, but never more than max bytes, and only a regular file:
+ * a symlink (errno ELOOP), a FIFO, a device or a folder is refused without waiting, as is a
+ * longer file. A missing file fails with errno ENOENT (error_errno()). */
+char *read_regular_file(const char *path, size_t max, size_t *size);
+
 /* Write data to path atomically: a temporary file beside it, fsync, rename (DESIGN.md, "State"). */
 int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode);
 

@@ -99,8 +99,8 @@ int main(void)
 {
 #ifdef NEEDS_ROOT
 	if (geteuid() != 0) {
-		const char *why = "the system tests did NOT run: they need root (sudo make test)";
-		printf("%s\n", why);
+		const char *why = "the system tests, which need root (sudo make test)";
+		printf("NOT RUN: %s\n", why);
 		write_results(0, 0, NULL, 0, why);
 		return EXIT_FAILURE;
 	}

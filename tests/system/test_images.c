@@ -172,9 +172,10 @@ START_TEST(blobs_and_layers_that_do_not_match_their_digests_are_refused_and_noth
 	/* 3. an OCI layout blob renamed: its name does not match */
 	r = sh(60, "$T save busybox -o ok.tar 2>/dev/null; mkdir lay; tar -xf ok.tar -C lay;"
 		   "big=$(ls -S lay/blobs/sha256 | head -1); printf 'x' >> lay/blobs/sha256/$big;"
-		   "export TINYDOCK_ROOT=$S/other; $T load -i lay || echo refused");
+		   "export TINYDOCK_ROOT=$S/other; $T load -i lay || echo refused; $T images -q | wc -l;"
+		   "ls -A $S/other/ingest 2>/dev/null | wc -l");
 	CHECK_OK(r);
-	ck_assert_msg(strstr(r.out, "refused") && strstr(r.err, "digest mismatch"), "%s%s", r.out, r.err);
+	ck_assert_msg(strstr(r.out, "refused\n0\n0\n") && strstr(r.err, "digest mismatch"), "%s%s", r.out, r.err);
 	run_free(&r);
 }
 END_TEST

@@ -66,8 +66,8 @@ static void check_vector(const char *message, size_t repeat, const char *expecte
 
 START_TEST(the_fips_180_4_example_messages_hash_to_their_published_digests)
 {
-	if (!sha256_cpu_has_sha_ni())
-		harness_skip("this CPU has no SHA extensions: only the portable path is checked");
+	/* Every implementation this CPU has (check_vector); the SHA-NI one is compared with the
+	 * portable one below, and skipped there on a CPU without it. */
 	check_vector("", 1, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	check_vector("abc", 1, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	check_vector("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
@@ -82,10 +82,8 @@ END_TEST
 
 START_TEST(the_portable_and_sha_ni_paths_agree_on_every_length_up_to_a_thousand)
 {
-	if (!sha256_cpu_has_sha_ni()) {
-		harness_skip("this CPU has no SHA extensions");
-		return;
-	}
+	if (!sha256_cpu_has_sha_ni())
+		SKIP_TEST("this CPU has no SHA extensions");
 	uint8_t data[1100];
 	fill_random(data, sizeof(data), 1);
 	for (size_t len = 0; len <= 1000; len++) {

@@ -309,12 +309,18 @@ START_TEST(the_cpu_quota_holds_a_busy_loop_near_half_a_core)
 	struct child c = spawn(BODY_BUSY_LOOP, NULL);
 	ck_assert_msg(cgroup_attach(&cg, c.pid) == 0, "%s", error_message());
 	release(&c);
-	usleep(200000); /* let it reach its steady state */
+	/* Measure from the steady state: once the loop has used 100 ms of CPU, it has run for at
+	 * least two 100 ms periods of its quota (at most 20 s, on a busy machine). */
 	struct cgroup_stats before, after;
 	struct timespec t0, t1;
-	ck_assert_int_eq(cgroup_read_stats(&cg, &before), 0);
+	time_t deadline = time(NULL) + 20;
+	do {
+		ck_assert_msg(time(NULL) < deadline, "the busy loop used under 100 ms of CPU in 20 s");
+		usleep(10000);
+		ck_assert_int_eq(cgroup_read_stats(&cg, &before), 0);
+	} while (before.cpu_usage_usec < 100000);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	usleep(1000000);
+	usleep(1000000); /* the measurement's window, not a wait for anything */
 	ck_assert_int_eq(cgroup_read_stats(&cg, &after), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ck_assert_int_ge(before.cpu_usage_usec, 0);

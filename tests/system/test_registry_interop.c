@@ -70,7 +70,7 @@ static void stop(pid_t pid)
 /* The port a registry wrote in its log ("listening on ... (port N)"), waiting for it. */
 static int port_from_log(const char *log)
 {
-	for (int i = 0; i < 200; i++) {
+	for (int i = 0; i < 400; i++) { /* at most 20 s */
 		size_t size;
 		char *text = read_file(log, &size);
 		const char *at = text ? strstr(text, "(port ") : NULL;
@@ -171,7 +171,7 @@ START_TEST(registry_serve_d_prints_its_pid_and_serves_until_stopped)
 	run_free(&r);
 	kill(pid, SIGTERM); /* not our child (it detached): wait for it to be gone */
 	bool gone = false;
-	for (int i = 0; i < 100 && !gone; i++, usleep(50000))
+	for (int i = 0; i < 400 && !gone; i++, usleep(50000)) /* at most 20 s */
 		gone = kill(pid, 0) < 0;
 	if (!gone)
 		kill(pid, SIGKILL);

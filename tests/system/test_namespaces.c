@@ -503,11 +503,12 @@ END_TEST
 START_TEST(init_reaps_orphaned_zombies)
 {
 	/* The subshell exits at once, so its sleep is re-parented to PID 1; when it exits, only
-	 * an init that wait()s removes it from the process table. The shell waits (at most 20 s)
-	 * until no process named sleep is left, living or zombie, then counts the zombies. */
+	 * an init that wait()s removes it from the process table. The shell waits (at most 10 s,
+	 * within run()'s 15) until no process named sleep is left, living or zombie, then counts
+	 * the zombies. */
 	struct run_result r = run(NULL, "sh", "-c",
 				  "(sleep 0.1 &); (sleep 0.1 &); i=0;"
-				  "while ps -o comm | grep -q '^sleep$' && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done;"
+				  "while ps -o comm | grep -q '^sleep$' && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done;"
 				  "ps -o pid,ppid,stat,comm | grep -c ' Z '",
 				  NULL);
 	ck_assert_msg(strcmp(r.out, "0\n") == 0, "zombies: %s %s", r.out, r.err);

@@ -92,9 +92,11 @@ $(BUILD)/tests/%/suites.h: $(wildcard tests/unit/*.c tests/system/*.c) Makefile
 	@sed -n 's/^Suite \*\([a-z0-9_]*_suite\)(void)$$/SUITE(\1)/p' $(sort $(wildcard tests/$*/*.c)) > $@.tmp
 	@mv $@.tmp $@
 
+# The system tests' runner is built with NEEDS_ROOT: run by a normal user, it runs nothing
+# and reports the system tests as not run, rather than letting them fail one by one.
 $(BUILD)/tests/%-runner.o: tests/runner.c $(BUILD)/tests/%/suites.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests -I$(BUILD)/tests/$* $(CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) -Itests -I$(BUILD)/tests/$* $(if $(filter system,$*),-DNEEDS_ROOT) $(CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
@@ -106,13 +108,14 @@ $(BUILD)/unit-tests: $(BUILD)/tests/unit-runner.o $(UNIT_SRC:tests/%.c=$(BUILD)/
 $(BUILD)/system-tests: $(BUILD)/tests/system-runner.o $(SYSTEM_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/harness.o $(BUILD)/libtinydock.a
 	$(CC) $(LDFLAGS) $^ $(CHECK_LIBS) -o $@
 
-# Unit tests: no root, no network, fast.
+# Unit tests: no root, no network, fast. The runner's last lines name the skipped tests and
+# give the totals (Check's own "100%: Checks: N" line counts a skipped test as passed).
 check: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
 
-# System tests: real chroots, namespaces, mounts, cgroups; they need root and the helpers.
+# System tests: real chroots, namespaces, mounts, cgroups; they need root and the helpers
+# (run by a normal user, the runner says they did not run, and fails).
 system-test: all $(BUILD)/system-tests
-	@if [ "$$(id -u)" != 0 ]; then echo "system tests need root: run 'sudo make test'"; exit 1; fi
 	TINYDOCK=$(abspath $(TINYDOCK)) TINYDOCK_PROBE=$(abspath $(BUILD)/probe) \
 	TINYDOCK_ESCAPE=$(abspath $(BUILD)/chroot-escape) TINYDOCK_RESULTS=$(abspath $(BUILD)/results) \
 	$(BUILD)/system-tests

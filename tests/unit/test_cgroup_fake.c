@@ -8,6 +8,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -245,18 +246,41 @@ START_TEST(a_cgroup_that_exists_already_is_refused_and_left_alone)
 }
 END_TEST
 
+/* Every path below base with its size, one a line (static buffer): what a refusal must leave
+ * as it was, inside the fake root and beside it. */
+static char listing[16384];
+static int list_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)type;
+	(void)ftw;
+	size_t used = strlen(listing);
+	snprintf(listing + used, sizeof(listing) - used, "%s %lld\n", path, (long long)st->st_size);
+	return 0;
+}
+
+static const char *tree_listing(void)
+{
+	listing[0] = '\0';
+	ck_assert_int_eq(nftw(base, list_one, 16, FTW_PHYS), 0);
+	ck_assert_uint_lt(strlen(listing), sizeof(listing) - 1);
+	return listing;
+}
+
 START_TEST(names_that_climb_out_of_the_tree_are_refused)
 {
 	make_v2_root("memory\n", "");
 	struct cgroup_layout l = detect(CGROUP_V2);
 	struct cgroup_limits lim = { 0 };
 	struct cgroup cg;
+	char before[sizeof(listing)];
+	snprintf(before, sizeof(before), "%s", tree_listing());
 	ck_assert_int_eq(cgroup_create(&l, "tinydock", "..", &lim, &cg), -1);
 	ck_assert_str_eq(error_message(), "invalid cgroup name \"..\": Invalid argument");
 	ck_assert_int_eq(cgroup_create(&l, "tinydock", "a/b", &lim, &cg), -1);
 	ck_assert_int_eq(cgroup_create(&l, "/etc", "c1", &lim, &cg), -1);
 	ck_assert_int_eq(cgroup_create(&l, "tinydock/../..", "c1", &lim, &cg), -1);
 	ck_assert_str_eq(error_message(), "invalid cgroup parent \"tinydock/../..\": Invalid argument");
+	ck_assert_str_eq(tree_listing(), before);
 }
 END_TEST
 

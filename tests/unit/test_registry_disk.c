@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -36,10 +37,15 @@ static struct http_server *server;
 static pthread_t server_thread;
 static char addr[64];
 
+/* The server's log is not printed; it only tells when the server is done with a PATCH (it
+ * logs each request once its handler has returned, http-server.c). */
+static atomic_int patches_answered;
+
 static void quiet(void *ctx, const char *line)
 {
 	(void)ctx;
-	(void)line;
+	if (strstr(line, "\"PATCH "))
+		atomic_fetch_add(&patches_answered, 1);
 }
 
 static void *serve(void *arg)
@@ -260,13 +266,19 @@ START_TEST(an_interrupted_upload_leaves_nothing_visible)
 	char location[512];
 	ck_assert_int_eq(ask(&c, "POST", "/v2/lab/blobs/uploads/", NULL, NULL, 0, location, sizeof(location)), 202);
 	/* Announce 1 MB, send 1000 bytes, hang up. */
+	int answered_before = atomic_load(&patches_answered);
 	struct http_head head;
 	http_client_start(&c, &head, "PATCH", http_location_target(location));
 	ck_assert_int_eq(http_client_send_head(&c, &head, 1000000), 0);
 	char junk[1000] = { 0 };
 	ck_assert_int_eq(http_client_write(&c, junk, sizeof(junk)), 0);
 	http_client_close(&c);
-	usleep(200000);
+	/* Look once the server is done with the cut PATCH (at most 20 s): whatever it would make
+	 * of the 1000 bytes, it has made by then. */
+	for (int64_t deadline = http_now_ms() + 20000; atomic_load(&patches_answered) == answered_before;) {
+		ck_assert_msg(http_now_ms() < deadline, "the server did not finish the PATCH within 20 s");
+		usleep(10000);
+	}
 	char dir[256];
 	snprintf(dir, sizeof(dir), "%s/blobs/sha256", reg_root);
 	ck_assert_int_eq(count_files(dir), 0);

@@ -218,7 +218,7 @@ int device_program_build(const struct device_rules *rules, struct device_program
 			return 0;
 	}
 	emit(p, MOV_IMM(R_RESULT, 0), "no rule allows it: refuse (EPERM)");
-	emit(p, EXIT(), "%s", "");
+	emit(p, EXIT(), "refuse");
 	return 0;
 }
 

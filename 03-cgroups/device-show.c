@@ -50,8 +50,8 @@ int cmd_devices(int argc, char **argv)
 	struct device_program program;
 	if (device_program_build(&rules, &program) < 0)
 		return error_report(EXIT_TINYDOCK_FAILED);
-	printf("# cgroup v1: \"a\" to devices.deny, then %zu rule%s to devices.allow; every other device is refused\n",
-	       rules.count, rules.count == 1 ? "" : "s");
+	printf("# cgroup v1: \"a\" to devices.deny, then %zu rule%s to devices.allow%s\n", rules.count,
+	       rules.count == 1 ? "" : "s", privileged ? "" : "; every other device is refused");
 	for (size_t i = 0; i < rules.count; i++) {
 		char text[64];
 		printf("%-14s ; %s\n", device_rule_text(&rules.rule[i], text, sizeof(text)), rules.rule[i].what);

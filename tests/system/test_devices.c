@@ -166,10 +166,10 @@ START_TEST(tinydock_devices_prints_the_rules_and_the_program)
 {
 	struct run_result r = run_tinydock(NULL, 10, "devices", NULL);
 	ck_assert_msg(r.status == 0, "(%d) %s", r.status, r.err);
-	ck_assert_msg(strstr(r.out, "c 1:3 rwm") && strstr(r.out, "c *:* m") && strstr(r.out, "exit"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "c 1:3 rwm") && strstr(r.out, "c *:* m") && strstr(r.out, "exit"), "%.2000s", r.out);
 	run_free(&r);
 	r = run_tinydock(NULL, 10, "devices", "--privileged", NULL);
-	ck_assert_msg(r.status == 0 && strstr(r.out, "a *:* rwm") && !strstr(r.out, "c 1:3 rwm"), "%s", r.out);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "a *:* rwm") && !strstr(r.out, "c 1:3 rwm"), "%.2000s", r.out);
 	run_free(&r);
 }
 END_TEST

@@ -387,8 +387,13 @@ static int join_cgroup(void *ctx, struct container *c, pid_t pid)
 		return -1;
 	rt->in_cgroup = true;
 	/* The device rules before the process joins: CAP_MKNOD lets container root make any node,
-	 * and only the device cgroup keeps it from opening one (device-cgroup.c). */
-	if (device_cgroup_apply(&rt->cgroup, c->privileged) < 0)
+	 * and only the device cgroup keeps it from opening one (device-cgroup.c). A user without
+	 * root (in a cgroup delegated to them) may not set them, and needs none: their container's
+	 * root holds no capability over the host's devices, not even CAP_MKNOD (mknod(2)), so it
+	 * can open no node its owner could not open outside. */
+	if (geteuid() != 0)
+		explain(CHAPTER, "not root: no device rules (nor any power over the host's devices to limit)");
+	else if (device_cgroup_apply(&rt->cgroup, c->privileged) < 0)
 		return -1;
 	return cgroup_attach(&rt->cgroup, pid);
 }

@@ -254,6 +254,31 @@ START_TEST(a_device_program_on_a_v2_cgroup_refuses_what_the_rules_do_not_allow)
 }
 END_TEST
 
+/* The whole run on this machine's v2 tree, as on a v2-only machine: TINYDOCK_CGROUP_ROOT points
+ * tinydock at it (on a hybrid machine it is /sys/fs/cgroup/unified), and there is no devices
+ * file there, so `run` loads and attaches the device program. */
+START_TEST(on_a_v2_tree_run_attaches_a_device_program_that_refuses_the_device)
+{
+	struct cgroup_layout layout;
+	ck_assert_msg(cgroup_detect("/sys/fs/cgroup", &layout) == 0, "%s", error_message());
+	ck_assert_msg(layout.unified[0], "this machine has no v2 tree at all (v1 only)");
+	assert_the_host_opens_the_device();
+	ck_assert_int_eq(setenv("TINYDOCK_CGROUP_ROOT", layout.unified, 1), 0);
+	struct run_result r = run_tinydock(NULL, 20, "--explain", "run", "--rootfs", sandbox.rootfs, "sh", "-c",
+					   MKNOD_AND_OPEN "; probe open /dev/null w", NULL);
+	ck_assert_msg(r.status == 0, "run failed (%d): %.3000s", r.status, r.err);
+	ck_assert_msg(strcmp(r.out, "open=EPERM\nopen=ok\n") == 0, "%s", r.out);
+	ck_assert_msg(strstr(r.err, "[03-cgroups] bpf(BPF_PROG_ATTACH, ") && strstr(r.err, "BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI) = 0\n"),
+		      "%.3000s", r.err);
+	ck_assert_msg(!strstr(r.err, "devices.deny"), "%.3000s", r.err);
+	run_free(&r);
+	r = run("--privileged", "sh", "-c", MKNOD_AND_OPEN, NULL);
+	ck_assert_msg(r.status == 0 && strcmp(r.out, "open=ok\n") == 0, "(%d) %s %.2000s", r.status, r.out, r.err);
+	run_free(&r);
+	unsetenv("TINYDOCK_CGROUP_ROOT");
+}
+END_TEST
+
 Suite *devices_suite(void)
 {
 	Suite *s = suite_create("03-cgroups-devices");
@@ -269,6 +294,7 @@ Suite *devices_suite(void)
 	tcase_add_test(t, explain_shows_the_device_rules_as_they_are_applied);
 	tcase_add_test(t, tinydock_devices_prints_the_rules_and_the_program);
 	tcase_add_test(t, a_device_program_on_a_v2_cgroup_refuses_what_the_rules_do_not_allow);
+	tcase_add_test(t, on_a_v2_tree_run_attaches_a_device_program_that_refuses_the_device);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -73,8 +73,7 @@ static int load_program(const struct device_program *program)
 	if (fd >= 0)
 		return fd;
 	int err = errno;
-	static char log[16384];
-	log[0] = '\0';
+	char log[16384] = "";
 	attr.log_buf = (uint64_t)(uintptr_t)log;
 	attr.log_size = sizeof(log);
 	attr.log_level = 1;

@@ -600,6 +600,16 @@ START_TEST(a_container_without_any_device_controller_is_refused)
 }
 END_TEST
 
+START_TEST(a_refused_allow_line_is_explained_by_the_parents_list)
+{
+	/* v1 refuses (EPERM) to allow what the parent does not, even to root (devices.rst) */
+	const char *hint = cgroup_write_hint("devices.allow", EPERM);
+	ck_assert_ptr_nonnull(hint);
+	ck_assert_msg(strstr(hint, "only allow what its parent allows") != NULL, "%s", hint);
+	ck_assert_str_eq(cgroup_write_hint("memory.max", EPERM), "changing cgroups needs root (or a cgroup delegated to you)");
+}
+END_TEST
+
 START_TEST(v2_puts_the_device_program_on_the_containers_own_cgroup)
 {
 	make_v2_root("memory pids\n", "");
@@ -658,6 +668,7 @@ Suite *cgroup_fake_suite(void)
 	tcase_add_test(t, v1_privileged_allows_every_device);
 	tcase_add_test(t, hybrid_uses_the_v1_devices_controller);
 	tcase_add_test(t, a_container_without_any_device_controller_is_refused);
+	tcase_add_test(t, a_refused_allow_line_is_explained_by_the_parents_list);
 	tcase_add_test(t, v2_puts_the_device_program_on_the_containers_own_cgroup);
 	suite_add_tcase(s, t);
 	return s;

@@ -9,7 +9,8 @@
  *   0. become non-dumpable, and close every fd of our caller's (see protect_and_close)
  *   1. find the container's init (state.json) and open its namespace files and its root
  *      (/proc/PID/root), while the host's /proc is still what we see
- *   2. join its cgroup (cgroup.procs): limits and `stats` cover the new process too
+ *   2. join its cgroup (cgroup.procs): limits, `stats` and the device rules (device-cgroup.c)
+ *      cover the new process too, before it runs anything in the container
  *   3. setns() into each namespace, the user namespace first (it grants the rights for the
  *      others), the mount namespace last (after it, the host's /proc is gone)
  *   4. chroot into the container's root (the fd from step 1), close the fds of step 1, chdir to

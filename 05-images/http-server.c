@@ -13,12 +13,12 @@
  *   - many clients: at most max_connections are served at once, each by its own thread,
  *     so memory stays bounded however many connect. When every slot is taken and another
  *     client knocks, the connection that has waited longest for a request (resting in
- *     keep-alive, or still sending its head) is closed to make room: a server may close
- *     an idle connection at any time, and clients retry on a new one (RFC 9112 section
- *     9.3.1). Only when every slot is in the middle of a request do newcomers wait in the
- *     kernel's listen backlog (listen(2)). Otherwise a few hundred connections that say
- *     nothing, or ask for "/v2/" every 29 s of a 30 s keep-alive, would lock out all
- *     others;
+ *     keep-alive, silent since it connected, or still sending its head) is closed to make
+ *     room: a server may close an idle connection at any time, and clients retry on a new
+ *     one (RFC 9112 section 9.3.1). Only when no connection can be closed do newcomers
+ *     wait in the kernel's listen backlog (listen(2)). Otherwise a few hundred
+ *     connections that say nothing, or ask for "/v2/" every 29 s of a 30 s keep-alive,
+ *     would lock out all others;
  *   - slow or silent clients ("slowloris", 2009): a head must arrive whole within
  *     head_timeout_ms of its first byte, a body within body_timeout_ms (moved on a second
  *     for every min_body_rate bytes that arrive), and no read may wait longer than
@@ -63,7 +63,8 @@ static const char CHAPTER[] = "05-images";
 
 /* What a connection is doing, so that the server knows which one it can close to make room. */
 enum slot_state {
-	SLOT_IDLE, /* waiting for a request to begin: new, or kept alive after one */
+	SLOT_NEW,  /* accepted, waiting for its first request to begin */
+	SLOT_IDLE, /* kept alive after a request, waiting for the next one */
 	SLOT_HEAD, /* receiving a request head */
 	SLOT_BUSY, /* a request is being answered: never interrupted */
 };
@@ -391,8 +392,12 @@ static int listen_on(const char *addr, int *port_out)
 	/* Restarting the registry must not wait for old connections in TIME_WAIT (socket(7)). */
 	int one = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* A long backlog: while every slot is busy, clients wait there. When it is full the
+	 * kernel drops their SYNs and they retry only after 1 s, then 3 s (tcp(7)), so a crowd of
+	 * connections must not fill it before a real client gets in. SOMAXCONN is the most
+	 * listen(2) takes (the kernel caps it at net.core.somaxconn). */
 	if (explain_result(CHAPTER, bind(fd, found->ai_addr, found->ai_addrlen), "bind(%d, %s)", fd, addr) < 0 ||
-	    explain_result(CHAPTER, listen(fd, 128), "listen(%d, 128)", fd) < 0) {
+	    explain_result(CHAPTER, listen(fd, SOMAXCONN), "listen(%d, SOMAXCONN)", fd) < 0) {
 		fail_sys("cannot listen on \"%s\"", addr);
 		freeaddrinfo(found);
 		close(fd);
@@ -495,7 +500,7 @@ static bool start_connection(struct http_server *s, int fd, const struct sockadd
 	unsigned slot = 0;
 	while (s->slots[slot].fd >= 0)
 		slot++;
-	s->slots[slot] = (struct slot){ .fd = fd, .state = SLOT_IDLE, .since_ms = http_now_ms() };
+	s->slots[slot] = (struct slot){ .fd = fd, .state = SLOT_NEW, .since_ms = http_now_ms() };
 	ex->slot = (int)slot;
 	s->active++;
 	pthread_mutex_unlock(&s->lock);
@@ -519,22 +524,21 @@ static bool start_connection(struct http_server *s, int fd, const struct sockadd
 	return false;
 }
 
-/* May this connection be closed to make room? Not while a request is answered, nor when
- * one has begun to arrive: bytes waiting on an idle connection are a request its thread has
- * not read yet (a client that connected and wrote at once, as clients do). A head still
- * coming in after a quarter of head_timeout is a trickle, not a client's single write. */
+/* May this connection be closed to make room? Never while a request is answered. A
+ * connection kept alive after a request may be closed at once: its client knows to send
+ * again on a new connection (RFC 9112 section 9.3.1). A new one, or one whose head is still
+ * coming in, gets a quarter of head_timeout first: a client that has just connected may not
+ * have been given the CPU to write its request yet (a busy machine, many threads), while a
+ * silent or trickling one is still there after that. */
 static bool evictable(const struct http_server *s, const struct slot *slot, int64_t now)
 {
-	if (slot->fd < 0 || slot->evicted)
+	if (slot->fd < 0 || slot->evicted || slot->state == SLOT_BUSY)
 		return false;
-	if (slot->state == SLOT_HEAD)
-		return now - slot->since_ms >= s->config.head_timeout_ms / 4;
-	struct pollfd pfd = { .fd = slot->fd, .events = POLLIN };
-	return slot->state == SLOT_IDLE && poll(&pfd, 1, 0) == 0;
+	return slot->state == SLOT_IDLE || now - slot->since_ms >= s->config.head_timeout_ms / 4;
 }
 
-/* Close the connection that has waited longest for a request (idle, or trickling its head)
- * to make room for a new client; false when there is none. Called with the lock held. The
+/* Close the connection that has waited longest for a request (idle, silent, or trickling its
+ * head) to make room for a new client; false when there is none. Called with the lock held. The
  * connection's thread sees the end of the stream and ends it. */
 static bool evict_longest_idle(struct http_server *s)
 {

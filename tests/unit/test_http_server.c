@@ -524,17 +524,15 @@ START_TEST(a_request_body_trickled_a_byte_at_a_time_is_cut_off_at_its_deadline)
 }
 END_TEST
 
-START_TEST(idle_connections_give_up_their_slots_to_a_new_client)
+START_TEST(kept_alive_connections_give_up_their_slots_to_a_new_client)
 {
 	struct running r;
-	/* Long timeouts: without eviction the fifth client would wait 10 s for a slot. */
+	/* Long timeouts: without making room, the fifth client would wait 10 s for a slot. */
 	start_server_with(&r, (struct http_server_config){ .max_connections = 4, .head_timeout_ms = 10000,
 							   .idle_timeout_ms = 10000 });
-	/* Two connections that never say a word, two kept alive after one request each. */
-	int silent[2] = { raw_connect(r.port), raw_connect(r.port) };
-	struct http_client kept[2];
+	struct http_client kept[4];
 	char out[512];
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 4; i++) {
 		ck_assert_int_eq(http_client_connect(&kept[i], r.addr, 3000), 0);
 		ck_assert_int_eq(request(&kept[i], "GET", "/echo", NULL, false, NULL, out, sizeof(out)), 200);
 	}
@@ -544,15 +542,43 @@ START_TEST(idle_connections_give_up_their_slots_to_a_new_client)
 	ck_assert_int_eq(request(&c, "GET", "/echo", NULL, false, NULL, out, sizeof(out)), 200);
 	int64_t elapsed = http_now_ms() - start;
 	http_client_close(&c);
-	/* The longest idle was the first silent connection: the server closed it. */
+	/* The one idle the longest, the first, was closed; the others are still open. */
 	char buf[16];
-	ck_assert_int_eq(recv(silent[0], buf, sizeof(buf), 0), 0);
-	for (int i = 0; i < 2; i++) {
-		close(silent[i]);
+	ck_assert_int_eq(recv(kept[0].conn.fd, buf, sizeof(buf), 0), 0);
+	ck_assert_int_eq(recv(kept[3].conn.fd, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	for (int i = 0; i < 4; i++)
 		http_client_close(&kept[i]);
-	}
 	stop_server(&r);
 	ck_assert_int_lt(elapsed, 1000);
+	ck_assert(log_contains("closed to make room"));
+}
+END_TEST
+
+START_TEST(silent_connections_give_up_their_slots_to_a_new_client_after_a_grace)
+{
+	struct running r;
+	/* A new connection may stay silent for a quarter of the head timeout (1 s here) before
+	 * it can lose its slot; without making room, the fifth client would wait 4 s. */
+	start_server_with(&r, (struct http_server_config){ .max_connections = 4, .head_timeout_ms = 4000,
+							   .idle_timeout_ms = 10000 });
+	int silent[4];
+	for (int i = 0; i < 4; i++)
+		silent[i] = raw_connect(r.port);
+	int64_t start = http_now_ms();
+	struct http_client c;
+	char out[512];
+	ck_assert_int_eq(http_client_connect(&c, r.addr, 3500), 0);
+	ck_assert_int_eq(request(&c, "GET", "/echo", NULL, false, NULL, out, sizeof(out)), 200);
+	int64_t elapsed = http_now_ms() - start;
+	http_client_close(&c);
+	char buf[16];
+	ck_assert_int_eq(recv(silent[0], buf, sizeof(buf), 0), 0); /* the first to connect */
+	for (int i = 0; i < 4; i++)
+		close(silent[i]);
+	stop_server(&r);
+	ck_assert_int_ge(elapsed, 900);
+	ck_assert_int_lt(elapsed, 3000);
 	ck_assert(log_contains("closed to make room"));
 }
 END_TEST
@@ -604,7 +630,8 @@ Suite *http_server_suite(void)
 	tcase_add_test(t, a_handler_that_does_not_answer_gives_500);
 	tcase_add_test(t, closing_the_server_ends_idle_kept_alive_connections_at_once);
 	tcase_add_test(t, a_request_body_trickled_a_byte_at_a_time_is_cut_off_at_its_deadline);
-	tcase_add_test(t, idle_connections_give_up_their_slots_to_a_new_client);
+	tcase_add_test(t, kept_alive_connections_give_up_their_slots_to_a_new_client);
+	tcase_add_test(t, silent_connections_give_up_their_slots_to_a_new_client_after_a_grace);
 	tcase_add_test(t, addresses_split_into_host_and_port);
 	tcase_add_test(t, a_bad_listen_address_is_reported);
 	suite_add_tcase(s, t);

@@ -24,6 +24,7 @@
 #   time_sides ROUNDS WARMUP SIDE...   time the functions SIDE... (a function SIDE_before or
 #                                      SIDE_after, when defined, runs untimed around each run)
 #   record_sample SIDE MS | record_failure SIDE WHY   for a side timed by its own clock
+#   bench_reset                         forget all samples (to time the same SIDEs again)
 #   time_row [--unlike] A_DOES A B_DOES B     a row of times (ms); ratio B/A, >1: A is faster
 #   rate_row [--unlike] A_DOES A B_DOES B MB  a row of rates, MB (10^6 bytes) per run; ratio A/B
 #   value_row A_DOES A_VALUE B_DOES B_VALUE UNIT   a row of sizes (KiB, MiB); ratio B/A
@@ -41,15 +42,14 @@ warmup() { echo "${BENCH_WARMUP:-$1}"; }
 
 declare -A bench_samples=() bench_failed=()
 
+# bench_reset: forget every side's samples and failures, to time the same functions again
+bench_reset() { bench_samples=() bench_failed=(); }
 record_sample() { bench_samples[$1]+="$2 "; }
 record_failure() { [[ -n ${bench_failed[$1]:-} ]] || bench_failed[$1]=$2; }
 
-# now_us: microseconds since the epoch; EPOCHREALTIME is "SECONDS.MICROSECONDS" (bash 5), with
-# the locale's decimal point.
-now_us() { local t=$EPOCHREALTIME; echo "${t/[.,]/}"; }
-
 # run_side SIDE ERRFILE TIMED: one run of SIDE (its _before and _after steps untimed); records
-# its time when TIMED is 1, or its failure with the last line it wrote on stderr.
+# its time when TIMED is 1, or its failure with the last line it wrote on stderr. The clock:
+# EPOCHREALTIME (bash 5) is "SECONDS.MICROSECONDS", with the locale's decimal point.
 run_side() {
   local side=$1 err=$2 timed=$3 start end rc
   if declare -F "${side}_before" >/dev/null; then
@@ -155,37 +155,46 @@ failed_row() {
 # dockerd with its data root, exec root, pid file and socket under DIR (the exec root is short:
 # it holds unix sockets, whose paths are limited to 108 bytes, unix(7)), and neither a bridge
 # nor iptables rules nor ip_forward: plain dockerd would turn ip_forward on for the whole host.
-# It is stopped by its pid (stop_dockerd, from the caller's EXIT trap). Sets $docker to the
-# command that talks to it; returns non-zero (and says why) when no daemon answers.
-dockerd_pid=
+# It is stopped by its pid (stop_dockerd, from the caller's EXIT trap). Call it in the script's
+# own shell, not in $(...): it sets $docker, the command that talks to it, or returns non-zero
+# with the reason in $dockerd_why.
+dockerd_pid= docker= docker_data= docker_exec= dockerd_why=
 start_dockerd() {
   local dir=$1 i
-  have dockerd && have docker || { echo "docker.io is not installed"; return 1; }
+  if ! have dockerd || ! have docker; then
+    dockerd_why="docker.io is not installed"
+    return 1
+  fi
+  docker_data=$dir/docker
   docker_exec=$(mktemp -d /tmp/tdb-exec.XXXXXX)
   dockerd --iptables=false --ip-forward=false --bridge=none \
-    --data-root "$dir/docker" --exec-root "$docker_exec" --pidfile "$dir/docker.pid" \
+    --data-root "$docker_data" --exec-root "$docker_exec" --pidfile "$dir/docker.pid" \
     -H "unix://$docker_exec/docker.sock" >"$dir/dockerd.log" 2>&1 &
   dockerd_pid=$!
-  docker_data=$dir/docker
   docker="docker -H unix://$docker_exec/docker.sock"
   for ((i = 0; i < 300; i++)); do # up to 60 s on a busy machine
     $docker version >/dev/null 2>&1 && return 0
     kill -0 "$dockerd_pid" 2>/dev/null || break
     sleep 0.2
   done
-  echo "dockerd did not answer: $(tail -n 1 "$dir/dockerd.log")"
+  dockerd_why="dockerd did not answer: $(tail -n 1 "$dir/dockerd.log")"
   return 1
 }
 
+# SIGTERM: dockerd stops its containers and its containerd, and unmounts their layers; after
+# 30 s, SIGKILL. Whatever is still mounted under its folders is unmounted, deepest first.
 stop_dockerd() {
   [[ -n $dockerd_pid ]] || return 0
   $docker rm -f $($docker ps -aq 2>/dev/null) >/dev/null 2>&1
   kill "$dockerd_pid" 2>/dev/null
-  local i
+  local i mount
   for ((i = 0; i < 150; i++)); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL "$dockerd_pid" 2>/dev/null
   wait "$dockerd_pid" 2>/dev/null
-  umount -R "$docker_exec" 2>/dev/null
-  umount -R "$docker_data" 2>/dev/null
-  rm -rf "$docker_exec"
+  for mount in $(awk -v a="$docker_data/" -v b="$docker_exec/" \
+    'index($2, a) == 1 || index($2, b) == 1 { print $2 }' /proc/mounts | sort -r); do
+    umount -l "$mount"
+  done
+  rm -rf --one-file-system "$docker_exec"
   dockerd_pid=
 }

@@ -105,9 +105,10 @@ $(BUILD)/unit-tests: $(BUILD)/tests/unit-runner.o $(UNIT_SRC:tests/%.c=$(BUILD)/
 $(BUILD)/system-tests: $(BUILD)/tests/system-runner.o $(SYSTEM_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/harness.o $(BUILD)/libtinydock.a
 	$(CC) $(LDFLAGS) $^ $(CHECK_LIBS) -o $@
 
-# Unit tests: no root, no network, fast.
+# Unit tests: no root, no network, fast; with them, the rules of make bench's timing.
 check: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
+	tests/bench-lib-test.sh
 
 # System tests: real chroots, namespaces, mounts, cgroups; they need root and the helpers.
 system-test: all $(BUILD)/system-tests
@@ -120,9 +121,10 @@ test: deps
 	$(MAKE) all $(BUILD)/unit-tests $(BUILD)/system-tests
 	@rm -f $(BUILD)/results; \
 	 TINYDOCK_RESULTS=$(abspath $(BUILD)/results) $(BUILD)/unit-tests; unit=$$?; \
+	 TINYDOCK_RESULTS=$(abspath $(BUILD)/results) tests/bench-lib-test.sh; bench=$$?; \
 	 $(MAKE) --no-print-directory system-test; system=$$?; \
 	 tests/summary.sh $(BUILD); \
-	 test $$unit = 0 -a $$system = 0
+	 test $$unit = 0 -a $$bench = 0 -a $$system = 0
 
 sanitize:
 	$(MAKE) BUILD=build-sanitize CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \

@@ -123,12 +123,12 @@ peak_rss() {
   for ((i = 0; i < 50; i++)); do
     wait "${clients[i]}" && [[ $(cat "$dir/curl.$i") == "$size" ]] || failed=1
   done
-  if ((failed)); then echo "FAILED FAILED"; else echo "$((before / 1024)) $((peak / 1024))"; fi
+  if ((failed)); then echo "FAILED FAILED"; else echo "$before $peak"; fi
 }
 if have curl; then
   read -r ob op < <(peak_rss "$ours_pid" "$ours_addr")
   tb= tp=
   [[ -n $theirs_addr ]] && read -r tb tp < <(peak_rss "$theirs_pid" "$theirs_addr")
-  value_row "registry serve: RSS before 50 pulls of $((MB / LAYERS)) MB" "$ob" "docker-registry, the same" "$tb" MiB
-  value_row "registry serve: RSS peak during 50 pulls" "$op" "docker-registry, the same" "$tp" MiB
+  value_row "registry serve: RSS before 50 pulls of $((MB / LAYERS)) MB" "$ob" "docker-registry, the same" "$tb" KiB
+  value_row "registry serve: RSS peak during 50 pulls" "$op" "docker-registry, the same" "$tp" KiB
 fi

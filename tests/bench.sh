@@ -19,6 +19,11 @@ echo "make bench on $(nproc) CPUs, load average $(load); rounds: ${BENCH_ROUNDS:
   "warm-up: ${BENCH_WARMUP:-each row's own}. Median and IQR of the rounds; ratio > 1: tinydock is faster" \
   "or smaller; 'unlike': the peer does other work, no ratio."
 header
+# What the method itself costs: bash forking and exec'ing a program that does nothing. Every
+# figure in ms includes it, on both sides alike.
+floor() { /bin/true; }
+time_sides "$(rounds 100)" "$(warmup 5)" floor
+echo "(the timing's own cost, fork and exec of /bin/true: $(stats floor 0 | awk '{ print $1 " ms, IQR " $2 }'); every ms figure includes it)"
 for script in [0-9][0-9]-*/bench*.sh; do
   [[ -f $script ]] || continue
   bash "$script" || failed_row "$script" "the script stopped with exit $? (its rows above are complete)"

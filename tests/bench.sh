@@ -15,9 +15,11 @@ chmod 711 "$state" # containers with --userns: root inside is uid 100000 outside
 export TINYDOCK_ROOT=${TINYDOCK_ROOT:-$state/root} TINYDOCK_RUN=${TINYDOCK_RUN:-$state/run}
 # A figure taken while the machine is busy is not the machine's: say how busy it was.
 load() { cut -d' ' -f1-3 /proc/loadavg; }
-echo "make bench on $(nproc) CPUs, load average $(load); rounds: ${BENCH_ROUNDS:-each row's own}," \
-  "warm-up: ${BENCH_WARMUP:-each row's own}. Median and IQR of the rounds; ratio > 1: tinydock is faster" \
-  "or smaller; 'unlike': the peer does other work, no ratio."
+own="as each row asks"
+echo "make bench on $(nproc) CPUs, load average $(load); rounds: ${BENCH_ROUNDS:-$own}," \
+  "warm-up runs: ${BENCH_WARMUP:-$own}."
+echo "Median and IQR of the rounds; ratio > 1: tinydock is faster or smaller; 'unlike': the peer" \
+  "does other work, no ratio."
 header
 # What the method itself costs: bash forking and exec'ing a program that does nothing. Every
 # figure in ms includes it, on both sides alike.

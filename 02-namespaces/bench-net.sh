@@ -119,6 +119,8 @@ PY
     rate_row "port proxy, 1 GiB upload on loopback" up-ours "docker-proxy, same transfer" up-docker "$mb"
     rate_row "port proxy, 1 GiB download on loopback" down-ours "docker-proxy, same transfer" down-docker "$mb"
   fi
+else
+  failed_row "port proxy, 1 GiB on loopback" "python3 is not installed (the servers and the client are Python)"
 fi
 
 # --- attaching a namespace to a bridge -------------------------------------------------
@@ -176,5 +178,7 @@ if [[ $(id -u) == 0 ]] && have unshare; then
   else
     failed_row "run /bin/true (default bridge network)" "tinydock rootfs failed"
   fi
+else
+  failed_row "network connect, run on a bridge" "needs root and unshare(1)"
 fi
 exit 0

@@ -5,9 +5,11 @@
 #
 #   1. Whole process, both sides alike. A side is a bash function that runs real programs;
 #      bash forks them, and the clock (EPOCHREALTIME, read without starting a process) is read
-#      just before the call and just after its last program exits. Both sides pay the same
-#      fork and exec, so neither is helped by the method (the old figures used hyperfine for
-#      tinydock and, for runc, a loop that started `date` twice per run: about 1.8 ms more).
+#      just before the call and just after its last program exits; stdin and stdout are
+#      /dev/null, stderr is kept for the error message. Both sides pay the same fork and exec,
+#      so neither is helped by the method (the old figures used hyperfine for tinydock and, for
+#      runc, a loop that started `date` twice per run: about 1.8 ms more). EPOCHREALTIME is the
+#      wall clock: a clock step during a run would spoil that one run, which the median absorbs.
 #   2. The same warm-up: WARMUP untimed runs of each side first (page cache, dentry cache).
 #   3. Interleaved: round r runs the sides in turn starting from side r mod N (A B, B A, ...),
 #      so a busy second of a shared machine falls on both, not on whichever ran later.

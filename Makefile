@@ -108,10 +108,12 @@ $(BUILD)/unit-tests: $(BUILD)/tests/unit-runner.o $(UNIT_SRC:tests/%.c=$(BUILD)/
 $(BUILD)/system-tests: $(BUILD)/tests/system-runner.o $(SYSTEM_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/harness.o $(BUILD)/libtinydock.a
 	$(CC) $(LDFLAGS) $^ $(CHECK_LIBS) -o $@
 
-# Unit tests: no root, no network, fast. The runner's last lines name the skipped tests and
-# give the totals (Check's own "100%: Checks: N" line counts a skipped test as passed).
+# Unit tests: no root, no network, fast; with them, the rules of make bench's timing. The
+# runner's last lines name the skipped tests and give the totals (Check's own "100%: Checks: N"
+# line counts a skipped test as passed).
 check: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
+	tests/bench-lib-test.sh
 
 # System tests: real chroots, namespaces, mounts, cgroups; they need root and the helpers
 # (run by a normal user, the runner says they did not run, and fails).
@@ -124,9 +126,10 @@ test: deps
 	$(MAKE) all $(BUILD)/unit-tests $(BUILD)/system-tests
 	@rm -f $(BUILD)/results; \
 	 TINYDOCK_RESULTS=$(abspath $(BUILD)/results) $(BUILD)/unit-tests; unit=$$?; \
+	 TINYDOCK_RESULTS=$(abspath $(BUILD)/results) tests/bench-lib-test.sh; bench=$$?; \
 	 $(MAKE) --no-print-directory system-test; system=$$?; \
 	 tests/summary.sh $(BUILD); \
-	 test $$unit = 0 -a $$system = 0
+	 test $$unit = 0 -a $$bench = 0 -a $$system = 0
 
 # Flakiness under load: every test, STRESS_RUNS times, while two busy loops take the CPU.
 STRESS_RUNS ?= 10

@@ -41,7 +41,7 @@ int remove_tree(const char *path);
  * in name); display names it in messages. A missing entry is fine. */
 int remove_tree_at(int dirfd, const char *name, const char *display);
 
-/* The state folders (DESIGN.md, "State"): $TINYDOCK_ROOT or /var/lib/tinydock (persistent),
+/* The state folders (README.md, "Layout"): $TINYDOCK_ROOT or /var/lib/tinydock (persistent),
  * $TINYDOCK_RUN or /run/tinydock (a tmpfs: emptied by a reboot). A user that is not root gets
  * folders of their own, as Podman's rootless mode does: $XDG_DATA_HOME/tinydock (or
  * ~/.local/share/tinydock) and $XDG_RUNTIME_DIR/tinydock (or /tmp/tinydock-UID, mode 0700). */

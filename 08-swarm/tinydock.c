@@ -36,7 +36,7 @@
 #include <string.h>
 
 /* `run` with the later chapters' extensions (02-namespaces/run-extension.h), in this order:
- * each prepare hook may use what the ones before it set up (WAVE2-CONTRACTS.md). */
+ * each prepare hook may use what the ones before it set up. */
 static const struct run_extension *const run_extensions[] = {
 	&runtime_run_extension, /* 03-cgroups: -d, --name, --rm, --restart, limits, state, monitor */
 	&image_run_extension,   /* 05-images: IMAGE operand, config defaults, layers as lowers */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -261,19 +262,24 @@ START_TEST(a_gnu_base256_size_header_is_read)
 }
 END_TEST
 
-/* A PAX header block of the given type ('x' or 'g') carrying records. */
-static void add_pax_block(struct membuf *m, char type, const char *records)
+/* A PAX header of the given type ('x' or 'g') carrying len bytes of records. */
+static void add_pax_header(struct membuf *m, char type, const char *records, size_t len)
 {
 	unsigned char h[TAR_BLOCK] = "PaxHeaders.0/x";
 	memcpy(h + 100, "0000644", 8);
-	tar_format_octal((char *)h + 124, 12, strlen(records));
+	tar_format_octal((char *)h + 124, 12, len);
 	h[156] = (unsigned char)type;
 	memcpy(h + 257, "ustar\0" "00", 8);
 	tar_set_checksum(h);
 	membuf_write(m, h, TAR_BLOCK);
-	unsigned char data[TAR_BLOCK * 2] = { 0 };
-	memcpy(data, records, strlen(records));
-	membuf_write(m, data, (strlen(records) + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK);
+	membuf_write(m, records, len);
+	static const unsigned char zeros[TAR_BLOCK];
+	membuf_write(m, zeros, (TAR_BLOCK - len % TAR_BLOCK) % TAR_BLOCK);
+}
+
+static void add_pax_block(struct membuf *m, char type, const char *records)
+{
+	add_pax_header(m, type, records, strlen(records));
 }
 
 START_TEST(pax_global_records_apply_to_every_later_entry_and_local_ones_win)
@@ -387,6 +393,248 @@ START_TEST(a_huge_pax_header_is_refused_before_it_is_allocated)
 	ck_assert_int_eq(tar_reader_next(r, &e), -1);
 	ck_assert_ptr_nonnull(strstr(error_message(), "larger than the"));
 	tar_reader_free(r);
+}
+END_TEST
+
+/* --- hostile metadata: bounded, and read in linear time ------------------------ */
+
+/* PAX records "SCHILY.xattr.user.TAG<i>=value" for i in [0, count): value_size bytes of 'v'. */
+static char *xattr_records(const char *tag, size_t count, size_t value_size, size_t *len)
+{
+	char *buf = NULL, key[64];
+	size_t cap = 0;
+	char *value = malloc(value_size + 1);
+	memset(value, 'v', value_size);
+	*len = 0;
+	for (size_t i = 0; i < count; i++) {
+		snprintf(key, sizeof(key), "SCHILY.xattr.user.%s%05zu", tag, i);
+		ck_assert_int_eq(tar_pax_append(&buf, len, &cap, key, value, value_size), 0);
+	}
+	free(value);
+	return buf;
+}
+
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* Read every entry of m; returns what tar_reader_next returned last, and the count read. */
+static int read_all(struct membuf *m, const char *name, size_t *entries)
+{
+	struct memsrc src = { m->data, m->len, 0, 0 };
+	struct tar_reader *r = tar_reader_new(memsrc_read, &src, name);
+	const struct tar_entry *e;
+	int rc;
+	*entries = 0;
+	while ((rc = tar_reader_next(r, &e)) == 1)
+		(*entries)++;
+	tar_reader_free(r);
+	return rc;
+}
+
+/* The budget for reading the crafted archives below: a loaded CI machine (or valgrind)
+ * reads them in well under a second; the quadratic reader this guards against took
+ * minutes (51 s for 1 MiB of global records and 20 files). */
+#define READ_BUDGET_SECONDS 5.0
+
+START_TEST(a_global_header_with_a_thousand_xattrs_before_many_files_is_read_in_linear_time)
+{
+	struct membuf m = { 0 };
+	size_t len;
+	char *records = xattr_records("g", 1000, 1, &len); /* about 30 KiB: within every limit */
+	add_pax_header(&m, 'g', records, len);
+	free(records);
+	struct tar_writer *w = tar_writer_new(membuf_write, &m);
+	char path[32];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(path, sizeof(path), "f%d", i);
+		fixture_add(w, TAR_REGULAR, path, NULL, NULL);
+	}
+	fixture_end(w);
+
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	struct memsrc src = { m.data, m.len, 0, 0 };
+	struct tar_reader *r = tar_reader_new(memsrc_read, &src, "global.tar");
+	const struct tar_entry *e;
+	int rc, entries = 0;
+	while ((rc = tar_reader_next(r, &e)) == 1) {
+		ck_assert_uint_eq(e->xattr_count, 1000); /* every file gets the global attributes */
+		entries++;
+	}
+	ck_assert_msg(rc == 0, "%s", error_message());
+	ck_assert_int_eq(entries, 5000);
+	double took = seconds_since(&start);
+	ck_assert_msg(took < READ_BUDGET_SECONDS, "5000 entries with 1000 global xattrs took %.1f s", took);
+	tar_reader_free(r);
+	free(m.data);
+}
+END_TEST
+
+START_TEST(global_headers_larger_than_the_limit_are_refused_naming_the_header_and_the_limit)
+{
+	/* The reviewer's archive: 1 MiB of global xattr records, then 20 files. */
+	struct membuf m = { 0 };
+	size_t len;
+	char *records = xattr_records("g", 30000, 1, &len);
+	ck_assert_uint_le(len, 1024 * 1024);
+	add_pax_header(&m, 'g', records, len);
+	free(records);
+	struct tar_writer *w = tar_writer_new(membuf_write, &m);
+	for (int i = 0; i < 20; i++)
+		fixture_add(w, TAR_REGULAR, "file", NULL, NULL);
+	fixture_end(w);
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	size_t entries;
+	ck_assert_int_eq(read_all(&m, "big.tar", &entries), -1);
+	ck_assert_msg(seconds_since(&start) < READ_BUDGET_SECONDS, "refusing took %.1f s", seconds_since(&start));
+	char expected[200];
+	snprintf(expected, sizeof(expected),
+		 "big.tar: header at byte 0: global PAX headers of %zu bytes in all, more than the 65536-byte limit", len);
+	ck_assert_str_eq(error_message(), expected);
+	ck_assert_uint_eq(entries, 0);
+	free(m.data);
+
+	/* A run of global headers, each small, adds up to the same limit. */
+	m = (struct membuf){ 0 };
+	records = xattr_records("h", 1000, 1, &len);
+	w = tar_writer_new(membuf_write, &m);
+	for (int i = 0; i < 4; i++) {
+		add_pax_header(&m, 'g', records, len);
+		fixture_add(w, TAR_REGULAR, "file", NULL, NULL);
+		ck_assert_int_eq(tar_writer_flush(w), 0); /* in order with the headers written here */
+	}
+	fixture_end(w);
+	free(records);
+	ck_assert_int_eq(read_all(&m, "run.tar", &entries), -1);
+	ck_assert_uint_eq(entries, 2); /* about 30 KiB each: the third passes 64 KiB */
+	ck_assert_ptr_nonnull(strstr(error_message(), "global PAX headers of"));
+	ck_assert_ptr_nonnull(strstr(error_message(), "more than the 65536-byte limit"));
+	free(m.data);
+}
+END_TEST
+
+START_TEST(a_chain_of_pax_headers_cannot_pile_up_more_xattrs_than_a_file_may_have)
+{
+	/* 31 local headers (with the entry's own, the most the reader takes in a row) of 1000 new names each. */
+	struct membuf m = { 0 };
+	size_t len, first_len = 0;
+	for (int i = 0; i < 31; i++) {
+		char tag[8];
+		snprintf(tag, sizeof(tag), "c%d_", i);
+		char *records = xattr_records(tag, 1000, 1, &len);
+		add_pax_header(&m, 'x', records, len);
+		free(records);
+		if (i == 0)
+			first_len = len;
+	}
+	struct tar_writer *w = tar_writer_new(membuf_write, &m);
+	fixture_add(w, TAR_REGULAR, "victim", NULL, NULL);
+	fixture_end(w);
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	size_t entries;
+	ck_assert_int_eq(read_all(&m, "chain.tar", &entries), -1);
+	ck_assert_msg(seconds_since(&start) < READ_BUDGET_SECONDS, "refusing took %.1f s", seconds_since(&start));
+	char expected[200];
+	uint64_t second = TAR_BLOCK + (first_len + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
+	snprintf(expected, sizeof(expected),
+		 "chain.tar: header at byte %llu: 2000 extended attributes, more than the limit of 1024",
+		 (unsigned long long)second);
+	ck_assert_str_eq(error_message(), expected);
+	free(m.data);
+
+	/* One header alone with more names than the limit. */
+	m = (struct membuf){ 0 };
+	char *records = xattr_records("one", 1025, 1, &len);
+	add_pax_header(&m, 'x', records, len);
+	free(records);
+	w = tar_writer_new(membuf_write, &m);
+	fixture_add(w, TAR_REGULAR, "victim", NULL, NULL);
+	fixture_end(w);
+	ck_assert_int_eq(read_all(&m, "one.tar", &entries), -1);
+	ck_assert_str_eq(error_message(), "one.tar: header at byte 0: more than the limit of 1024 extended attributes in one PAX header");
+	free(m.data);
+}
+END_TEST
+
+START_TEST(global_and_local_xattrs_over_the_limits_together_are_refused_naming_the_entry)
+{
+	struct membuf m = { 0 };
+	size_t len;
+	char *records = xattr_records("g", 600, 1, &len);
+	add_pax_header(&m, 'g', records, len);
+	free(records);
+	records = xattr_records("l", 600, 1, &len);
+	uint64_t entry_at = (uint64_t)m.len;
+	add_pax_header(&m, 'x', records, len);
+	free(records);
+	struct tar_writer *w = tar_writer_new(membuf_write, &m);
+	fixture_add(w, TAR_REGULAR, "etc/many", NULL, NULL);
+	fixture_end(w);
+	size_t entries;
+	ck_assert_int_eq(read_all(&m, "many.tar", &entries), -1);
+	char expected[200];
+	snprintf(expected, sizeof(expected),
+		 "many.tar: entry \"etc/many\" at byte %llu: 1200 extended attributes, more than the limit of 1024",
+		 (unsigned long long)entry_at);
+	ck_assert_str_eq(error_message(), expected);
+	free(m.data);
+
+	/* Bytes: 60 KiB of global value and a local value just under 1 MiB pass 1 MiB together. */
+	m = (struct membuf){ 0 };
+	records = xattr_records("big", 1, 60 * 1024, &len);
+	add_pax_header(&m, 'g', records, len);
+	free(records);
+	entry_at = (uint64_t)m.len;
+	records = xattr_records("huge", 1, 1024 * 1024 - 64, &len);
+	add_pax_header(&m, 'x', records, len);
+	free(records);
+	w = tar_writer_new(membuf_write, &m);
+	fixture_add(w, TAR_REGULAR, "etc/heavy", NULL, NULL);
+	fixture_end(w);
+	ck_assert_int_eq(read_all(&m, "heavy.tar", &entries), -1);
+	snprintf(expected, sizeof(expected),
+		 "heavy.tar: entry \"etc/heavy\" at byte %llu: extended attributes of %d bytes, more than the "
+		 "1048576-byte limit",
+		 (unsigned long long)entry_at, (int)(strlen("user.big00000") + 60 * 1024 + strlen("user.huge00000") + 1024 * 1024 - 64));
+	ck_assert_str_eq(error_message(), expected);
+	free(m.data);
+}
+END_TEST
+
+START_TEST(a_later_xattr_record_wins_over_an_earlier_one_and_a_local_over_a_global_one)
+{
+	struct membuf m = { 0 };
+	add_pax_block(&m, 'g', "30 SCHILY.xattr.user.a=global\n30 SCHILY.xattr.user.b=global\n");
+	add_pax_block(&m, 'x', "29 SCHILY.xattr.user.b=first\n30 SCHILY.xattr.user.b=second\n"
+			       "29 SCHILY.xattr.user.c=local\n");
+	struct tar_writer *w = tar_writer_new(membuf_write, &m);
+	fixture_add(w, TAR_REGULAR, "one", NULL, NULL);
+	fixture_add(w, TAR_REGULAR, "two", NULL, NULL);
+	fixture_end(w);
+	struct memsrc src = { m.data, m.len, 0, 0 };
+	struct tar_reader *r = tar_reader_new(memsrc_read, &src, "wins.tar");
+	const struct tar_entry *e;
+	ck_assert_int_eq(tar_reader_next(r, &e), 1);
+	ck_assert_uint_eq(e->xattr_count, 3); /* in name order */
+	static const char *const names[] = { "user.a", "user.b", "user.c" };
+	static const char *const values[] = { "global", "second", "local" };
+	for (int i = 0; i < 3; i++) {
+		ck_assert_str_eq(e->xattrs[i].name, names[i]);
+		ck_assert_uint_eq(e->xattrs[i].size, strlen(values[i]));
+		ck_assert(memcmp(e->xattrs[i].value, values[i], strlen(values[i])) == 0);
+	}
+	ck_assert_int_eq(tar_reader_next(r, &e), 1); /* the local records were for "one" only */
+	ck_assert_uint_eq(e->xattr_count, 2);
+	ck_assert(memcmp(e->xattrs[1].value, "global", 6) == 0);
+	ck_assert_int_eq(tar_reader_next(r, &e), 0);
+	tar_reader_free(r);
+	free(m.data);
 }
 END_TEST
 
@@ -581,6 +829,14 @@ Suite *tar_suite(void)
 	tcase_add_test(t, every_truncation_of_an_archive_is_an_error_or_a_clean_end_never_a_crash);
 	tcase_add_test(t, a_corrupt_header_is_an_error_naming_its_byte_offset);
 	tcase_add_test(t, a_huge_pax_header_is_refused_before_it_is_allocated);
+	suite_add_tcase(s, t);
+	t = tcase_create("limits");
+	tcase_set_timeout(t, 120); /* the tests time themselves: a hang shows as their own failure */
+	tcase_add_test(t, a_global_header_with_a_thousand_xattrs_before_many_files_is_read_in_linear_time);
+	tcase_add_test(t, global_headers_larger_than_the_limit_are_refused_naming_the_header_and_the_limit);
+	tcase_add_test(t, a_chain_of_pax_headers_cannot_pile_up_more_xattrs_than_a_file_may_have);
+	tcase_add_test(t, global_and_local_xattrs_over_the_limits_together_are_refused_naming_the_entry);
+	tcase_add_test(t, a_later_xattr_record_wins_over_an_earlier_one_and_a_local_over_a_global_one);
 	suite_add_tcase(s, t);
 	t = tcase_create("gnu-tar");
 	tcase_set_timeout(t, 60);

@@ -48,10 +48,18 @@ END_TEST
 
 START_TEST(whiteout_names_are_recognised)
 {
-	ck_assert_str_eq(layer_whiteout_target(".wh.passwd"), "passwd");
-	ck_assert_str_eq(layer_whiteout_target(".wh..wh..opq"), "");
-	ck_assert_ptr_null(layer_whiteout_target("passwd"));
-	ck_assert_ptr_null(layer_whiteout_target(".whatever"));
+	const char *hidden = NULL;
+	ck_assert_int_eq(layer_whiteout(".wh.passwd", &hidden), WHITEOUT_OF_NAME);
+	ck_assert_str_eq(hidden, "passwd");
+	ck_assert_int_eq(layer_whiteout(".wh..wh..opq", &hidden), WHITEOUT_OF_ALL);
+	ck_assert_int_eq(layer_whiteout(".wh..hidden", &hidden), WHITEOUT_OF_NAME);
+	ck_assert_str_eq(hidden, ".hidden");
+	ck_assert_int_eq(layer_whiteout("passwd", &hidden), NOT_A_WHITEOUT);
+	ck_assert_int_eq(layer_whiteout(".whatever", &hidden), NOT_A_WHITEOUT);
+	/* ".wh." followed by no basename names no file, and is not the opaque marker */
+	ck_assert_int_eq(layer_whiteout(".wh.", &hidden), WHITEOUT_INVALID);
+	ck_assert_int_eq(layer_whiteout(".wh..", &hidden), WHITEOUT_INVALID);
+	ck_assert_int_eq(layer_whiteout(".wh...", &hidden), WHITEOUT_INVALID);
 }
 END_TEST
 
@@ -353,6 +361,32 @@ START_TEST(modes_times_and_hard_links_are_restored)
 }
 END_TEST
 
+START_TEST(a_whiteout_that_names_no_file_is_refused_not_taken_for_the_opaque_marker)
+{
+	/* OCI image spec, layer.md "Whiteouts": the prefix ".wh." plus the basename of the path
+	 * to delete. ".wh." names no file: obeying it as the opaque marker (as this applier once
+	 * did) empties the folder of everything the layers below put there. */
+	static const char *const names[] = { "etc/.wh.", "etc/.wh..", "etc/.wh..." };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct membuf m;
+		struct tar_writer *w = fixture_begin(&m);
+		fixture_add(w, TAR_DIRECTORY, "etc/", NULL, NULL);
+		fixture_add(w, TAR_REGULAR, "etc/passwd", NULL, "root:x:0:0::/root:/bin/sh\n");
+		fixture_end(w);
+		ck_assert_int_eq(apply(&m, _i), 0);
+		w = fixture_begin(&m);
+		fixture_add(w, TAR_REGULAR, names[i], NULL, NULL);
+		fixture_end(w);
+		ck_assert_int_eq(apply(&m, _i), -1);
+		char expected[128];
+		snprintf(expected, sizeof(expected), "entry \"%s\" at byte 0: invalid whiteout", names[i]);
+		ck_assert_msg(strstr(error_message(), expected), "%s: %s", names[i], error_message());
+		ck_assert_int_eq(access(root_file("etc/passwd"), F_OK), 0);
+		ck_assert_int_eq(access(root_file("etc"), F_OK), 0);
+	}
+}
+END_TEST
+
 /* --- broken archives leave nothing half-done ---------------------------------------- */
 
 START_TEST(a_truncated_layer_is_an_error_and_unpack_leaves_no_folder)
@@ -407,6 +441,7 @@ Suite *apply_suite(void)
 	t = tcase_create("layers");
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_loop_test(t, whiteouts_remove_lower_files_and_opaque_folders_keep_only_this_layers_entries, 0, 2);
+	tcase_add_loop_test(t, a_whiteout_that_names_no_file_is_refused_not_taken_for_the_opaque_marker, 0, 2);
 	tcase_add_loop_test(t, modes_times_and_hard_links_are_restored, 0, 2);
 	tcase_add_loop_test(t, a_truncated_layer_is_an_error_and_unpack_leaves_no_folder, 0, 2);
 	suite_add_tcase(s, t);

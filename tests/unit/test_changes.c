@@ -102,7 +102,7 @@ START_TEST(a_folder_is_archived_in_name_order_with_modes_times_links_and_xattrs)
 	ck_assert_uint_eq(e->uid, getuid());
 	ck_assert_int_eq(tar_reader_read(r, data, sizeof(data)), 26);
 	ck_assert(memcmp(data, "root:x:0:0::/root:/bin/sh\n", 26) == 0);
-	ck_assert_uint_eq(e->xattr_count, xattrs ? 1 : 0);
+	ck_assert_uint_eq(e->xattr_count, (xattrs ? 1 : 0));
 	if (xattrs) {
 		ck_assert_str_eq(e->xattrs[0].name, "user.origin");
 		ck_assert_uint_eq(e->xattrs[0].size, 4);

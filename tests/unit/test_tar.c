@@ -80,6 +80,15 @@ START_TEST(ustar_paths_split_at_a_slash_into_prefix_and_name)
 	path[160] = '/';
 	path[300] = '\0';
 	ck_assert(!tar_split_ustar_path(path, &prefix));
+	/* The prefix field holds 155 bytes: a '/' at 155 splits, one at 156 does not. */
+	memset(path, 'p', 200);
+	path[155] = '/';
+	path[200] = '\0';
+	ck_assert(tar_split_ustar_path(path, &prefix));
+	ck_assert_uint_eq(prefix, 155);
+	path[155] = 'p';
+	path[156] = '/';
+	ck_assert(!tar_split_ustar_path(path, &prefix));
 }
 END_TEST
 
@@ -106,6 +115,9 @@ START_TEST(pax_record_lengths_count_their_own_digits)
 	char bad[] = "99 path=x\n";
 	pos = 0;
 	ck_assert_int_eq(tar_pax_next(bad, strlen(bad), &pos, &key, &val, &vsize), -1);
+	char unterminated[] = "11 path=ab!"; /* the length is right, but a record ends with a newline */
+	pos = 0;
+	ck_assert_int_eq(tar_pax_next(unterminated, strlen(unterminated), &pos, &key, &val, &vsize), -1);
 	free(buf);
 }
 END_TEST
@@ -213,8 +225,66 @@ START_TEST(an_ordinary_entry_is_plain_ustar_without_a_pax_header)
 	fixture_end(w);
 	ck_assert_uint_eq(out.len, 4 * TAR_BLOCK); /* header, data, two zero blocks */
 	ck_assert_str_eq((char *)out.data, "etc/hostname");
+	/* Numbers as GNU tar and Go's archive/tar write them: width-1 octal digits and a NUL. */
+	ck_assert(memcmp(out.data + 100, "0000644\0", 8) == 0);
+	ck_assert(memcmp(out.data + 108, "0000000\0", 8) == 0);
+	ck_assert(memcmp(out.data + 124, "00000000004\0", 12) == 0);
+	ck_assert(memcmp(out.data + 136, "14524770400\0", 12) == 0); /* 1700000000 */
+	ck_assert(tar_checksum_ok(out.data));
+	ck_assert_int_eq(out.data[154], '\0'); /* six digits, NUL, space */
+	ck_assert_int_eq(out.data[155], ' ');
 	ck_assert(memcmp(out.data + 257, "ustar\0" "00", 8) == 0);
 	ck_assert_int_eq(out.data[156], '0');
+	ck_assert(memcmp(out.data + TAR_BLOCK, "box\n\0", 5) == 0);
+	free(out.data);
+}
+END_TEST
+
+START_TEST(a_path_of_up_to_255_bytes_is_split_into_the_ustar_prefix_without_a_pax_header)
+{
+	char *path = long_name('s', 3); /* 153 bytes of folders, then "end" */
+	struct membuf out;
+	struct tar_writer *w = fixture_begin(&out);
+	fixture_add(w, TAR_REGULAR, path, NULL, "x");
+	fixture_end(w);
+	ck_assert_int_eq(out.data[156], '0'); /* no PAX header in front */
+	ck_assert_str_eq((char *)out.data, "end");
+	ck_assert(memcmp(out.data + 345, path, 152) == 0 && out.data[345 + 152] == '\0');
+	struct memsrc src = { out.data, out.len, 0, 0 };
+	struct tar_reader *r = tar_reader_new(memsrc_read, &src, "prefix.tar");
+	const struct tar_entry *e;
+	ck_assert_int_eq(tar_reader_next(r, &e), 1);
+	ck_assert_str_eq(e->path, path);
+	tar_reader_free(r);
+	free(out.data);
+	free(path);
+}
+END_TEST
+
+START_TEST(a_hard_link_carries_no_data_whatever_size_its_entry_says)
+{
+	/* A hard link's data is its target's: the header says size 0 and no data follows, even
+	 * when the caller filled size from stat(2) of the file (as a folder walk would). */
+	struct membuf out;
+	struct tar_writer *w = fixture_begin(&out);
+	fixture_add(w, TAR_REGULAR, "file", NULL, "12345");
+	struct tar_entry link = fixture_entry(TAR_HARDLINK, "link", "file", 0644, 5);
+	ck_assert_int_eq(tar_writer_header(w, &link), 0);
+	tar_entry_clear(&link);
+	fixture_add(w, TAR_REGULAR, "after", NULL, "a");
+	fixture_end(w);
+	struct memsrc src = { out.data, out.len, 0, 0 };
+	struct tar_reader *r = tar_reader_new(memsrc_read, &src, "links.tar");
+	const struct tar_entry *e;
+	ck_assert_int_eq(tar_reader_next(r, &e), 1);
+	ck_assert_int_eq(tar_reader_next(r, &e), 1);
+	ck_assert_int_eq(e->type, TAR_HARDLINK);
+	ck_assert_uint_eq(e->size, 0);
+	ck_assert_uint_eq(e->offset, 2 * TAR_BLOCK);
+	ck_assert_int_eq(tar_reader_next(r, &e), 1);
+	ck_assert_str_eq(e->path, "after");
+	ck_assert_uint_eq(e->offset, 3 * TAR_BLOCK); /* right after the link's header */
+	tar_reader_free(r);
 	free(out.data);
 }
 END_TEST
@@ -857,6 +927,8 @@ Suite *tar_suite(void)
 	t = tcase_create("round-trip");
 	tcase_add_test(t, every_entry_kind_survives_a_round_trip_through_writer_and_reader);
 	tcase_add_test(t, an_ordinary_entry_is_plain_ustar_without_a_pax_header);
+	tcase_add_test(t, a_path_of_up_to_255_bytes_is_split_into_the_ustar_prefix_without_a_pax_header);
+	tcase_add_test(t, a_hard_link_carries_no_data_whatever_size_its_entry_says);
 	tcase_add_test(t, a_size_over_8_gib_is_written_as_a_pax_record_and_read_back);
 	tcase_add_test(t, a_gnu_base256_size_header_is_read);
 	tcase_add_test(t, pax_global_records_apply_to_every_later_entry_and_local_ones_win);

@@ -357,6 +357,20 @@ static void add_pax_block(struct membuf *m, char type, const char *records)
 	add_pax_header(m, type, records, strlen(records));
 }
 
+/* Read every entry of m; returns what tar_reader_next returned last, and the count read. */
+static int read_all(struct membuf *m, const char *name, size_t *entries)
+{
+	struct memsrc src = { m->data, m->len, 0, 0 };
+	struct tar_reader *r = tar_reader_new(memsrc_read, &src, name);
+	const struct tar_entry *e;
+	int rc;
+	*entries = 0;
+	while ((rc = tar_reader_next(r, &e)) == 1)
+		(*entries)++;
+	tar_reader_free(r);
+	return rc;
+}
+
 START_TEST(pax_global_records_apply_to_every_later_entry_and_local_ones_win)
 {
 	struct membuf m = { 0 };
@@ -454,6 +468,35 @@ START_TEST(a_corrupt_header_is_an_error_naming_its_byte_offset)
 }
 END_TEST
 
+START_TEST(entries_hidden_after_a_lone_zero_block_or_a_pax_header_with_no_entry_are_refused)
+{
+	/* One zero block, then more headers: a reader that stops at the first zero block sees
+	 * another layer than one that reads on. Neither is right: the archive is refused. */
+	static const unsigned char zeros[TAR_BLOCK];
+	struct membuf m = { 0 };
+	struct tar_writer *w = tar_writer_new(membuf_write, &m);
+	fixture_add(w, TAR_REGULAR, "seen", NULL, NULL);
+	ck_assert_int_eq(tar_writer_flush(w), 0);
+	membuf_write(&m, zeros, TAR_BLOCK);
+	fixture_add(w, TAR_REGULAR, "hidden", NULL, NULL);
+	fixture_end(w);
+	size_t entries;
+	ck_assert_int_eq(read_all(&m, "hidden.tar", &entries), -1);
+	ck_assert_uint_eq(entries, 1);
+	ck_assert_str_eq(error_message(), "hidden.tar: header at byte 1024: a header follows a lone zero block");
+	free(m.data);
+
+	/* A PAX header that belongs to no entry: the archive ends where an entry should be. */
+	m = (struct membuf){ 0 };
+	add_pax_block(&m, 'x', "21 path=renamed/file\n");
+	membuf_write(&m, zeros, TAR_BLOCK);
+	membuf_write(&m, zeros, TAR_BLOCK);
+	ck_assert_int_eq(read_all(&m, "dangling.tar", &entries), -1);
+	ck_assert_str_eq(error_message(), "dangling.tar: header at byte 1024: archive ends after a metadata header");
+	free(m.data);
+}
+END_TEST
+
 START_TEST(a_huge_pax_header_is_refused_before_it_is_allocated)
 {
 	unsigned char h[TAR_BLOCK] = "PaxHeaders.0/x";
@@ -494,20 +537,6 @@ static double seconds_since(const struct timespec *start)
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
-}
-
-/* Read every entry of m; returns what tar_reader_next returned last, and the count read. */
-static int read_all(struct membuf *m, const char *name, size_t *entries)
-{
-	struct memsrc src = { m->data, m->len, 0, 0 };
-	struct tar_reader *r = tar_reader_new(memsrc_read, &src, name);
-	const struct tar_entry *e;
-	int rc;
-	*entries = 0;
-	while ((rc = tar_reader_next(r, &e)) == 1)
-		(*entries)++;
-	tar_reader_free(r);
-	return rc;
 }
 
 /* The budget for reading the crafted archives below: a loaded CI machine (or valgrind)
@@ -937,6 +966,7 @@ Suite *tar_suite(void)
 	t = tcase_create("broken");
 	tcase_add_test(t, every_truncation_of_an_archive_is_an_error_or_a_clean_end_never_a_crash);
 	tcase_add_test(t, a_corrupt_header_is_an_error_naming_its_byte_offset);
+	tcase_add_test(t, entries_hidden_after_a_lone_zero_block_or_a_pax_header_with_no_entry_are_refused);
 	tcase_add_test(t, a_huge_pax_header_is_refused_before_it_is_allocated);
 	suite_add_tcase(s, t);
 	t = tcase_create("limits");

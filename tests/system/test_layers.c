@@ -171,6 +171,29 @@ START_TEST(a_deleted_lower_file_becomes_a_whiteout_in_the_upper_and_wh_in_the_la
 }
 END_TEST
 
+START_TEST(docker_diff_calls_a_file_deleted_in_a_lower_layer_and_made_again_added)
+{
+	/* Layer 1 has /a and /b, layer 2 deleted /a (overlay's 0/0 device in its folder), and the
+	 * container made /a again: to the image it is new (A), while /b is changed (C). */
+	put_file("l1/a", "one\n");
+	put_file("l1/b", "bee\n");
+	mkdirs("l2");
+	ck_assert_int_eq(mknod(SB("l2/a"), S_IFCHR | 0600, makedev(0, 0)), 0);
+	put_file("upper/a", "again\n");
+	put_file("upper/b", "changed\n");
+	const char *const lower_paths[] = { SB("l1"), SB("l2") };
+	struct change *changes;
+	size_t count;
+	ck_assert_int_eq(layer_changes(SB("upper"), lower_paths, 2, &changes, &count), 0);
+	ck_assert_uint_eq(count, 2);
+	ck_assert_int_eq(changes[0].kind, 'A');
+	ck_assert_str_eq(changes[0].path, "/a");
+	ck_assert_int_eq(changes[1].kind, 'C');
+	ck_assert_str_eq(changes[1].path, "/b");
+	changes_free(changes, count);
+}
+END_TEST
+
 /* Three layers written by hand: 1 makes a, b and dir/x; 2 changes a and adds c; 3 deletes b
  * and replaces dir (opaque) with dir/y. */
 static void write_three_layers(void)
@@ -445,6 +468,7 @@ Suite *layers_suite(void)
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, a_deleted_lower_file_becomes_a_whiteout_in_the_upper_and_wh_in_the_layer);
+	tcase_add_test(t, docker_diff_calls_a_file_deleted_in_a_lower_layer_and_made_again_added);
 	tcase_add_test(t, a_file_deleted_in_layer_three_stays_deleted_applied_in_one_folder);
 	tcase_add_test(t, a_file_deleted_in_layer_three_stays_deleted_in_an_overlay_of_three_layer_folders);
 	tcase_add_test(t, owners_modes_capabilities_devices_and_hard_links_survive_create_and_apply);

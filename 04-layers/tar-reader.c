@@ -20,13 +20,12 @@
  * an error naming the entry and the byte offset, never a guess. Metadata blocks
  * are bounded (1 MiB, as Go's archive/tar does) so a hostile archive cannot make
  * us allocate gigabytes. Work is bounded too: a global header's records reach
- * every later entry, so a large one multiplied by many small files was once
- * minutes of work for a few kilobytes of archive (1000 global xattrs and 5000
- * files: 13.5 s). So global headers are capped in total, an entry's extended
- * attributes in number and size, and an entry's attributes point into the
- * records they came from instead of being copied, and are merged in name order
- * instead of being looked up one by one. tests/fuzz/fuzz_tar.c feeds this file
- * random bytes.
+ * every later entry, and this reader once copied them into each one, looking
+ * every name up in a list: 30 KiB of global xattrs before 5000 empty files took
+ * 13.5 s, 1 MiB before 20 files 51 s. So global headers are capped in total, an
+ * entry's extended attributes in number and size, and an entry's attributes
+ * point into the records they came from, merged in name order in one pass.
+ * tests/fuzz/fuzz_tar.c feeds this file random bytes.
  *
  * Read next: tar-writer.c.
  */

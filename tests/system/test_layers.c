@@ -120,6 +120,14 @@ static void mount_overlay(const char *const *lower_rels, size_t n, const char *u
 	ck_assert_msg(overlay_mount(&o, OVERLAY_AUTO, &used) == 0, "%s", error_message());
 }
 
+static int refuse_overlay_xattrs(void *ctx, const struct tar_entry *e, int fd)
+{
+	(void)ctx, (void)fd;
+	for (size_t i = 0; i < e->xattr_count; i++)
+		ck_assert_msg(strncmp(e->xattrs[i].name, "trusted.overlay.", 16) != 0, "%s: %s", e->path, e->xattrs[i].name);
+	return 0;
+}
+
 START_TEST(a_deleted_lower_file_becomes_a_whiteout_in_the_upper_and_wh_in_the_layer)
 {
 	put_file("lower/etc/passwd", "root:x:0:0::/root:/bin/sh\n");
@@ -141,6 +149,10 @@ START_TEST(a_deleted_lower_file_becomes_a_whiteout_in_the_upper_and_wh_in_the_la
 	char opaque[2];
 	ck_assert_int_eq(lgetxattr(SB("upper/var/cache"), "trusted.overlay.opaque", opaque, 2), 1);
 
+	/* overlay's bookkeeping stays on this host: the walk itself leaves it out (the writer
+	 * would strip it too, but every other visitor of the walk must not see it either). */
+	ck_assert_int_eq(layer_walk(SB("upper"), refuse_overlay_xattrs, NULL), 0);
+
 	create_layer("upper", "layer.tar");
 	const char *names = list_layer("layer.tar");
 	ck_assert_msg(strstr(names, "etc/.wh.hosts\n") != NULL, "%s", names);
@@ -157,6 +169,29 @@ START_TEST(a_deleted_lower_file_becomes_a_whiteout_in_the_upper_and_wh_in_the_la
 		snprintf(text + strlen(text), sizeof(text) - strlen(text), "%c %s\n", changes[i].kind, changes[i].path);
 	changes_free(changes, count);
 	ck_assert_str_eq(text, "C /etc\nD /etc/hosts\nC /etc/passwd\nC /var\nC /var/cache\nA /var/cache/new\nD /var/cache/old\n");
+}
+END_TEST
+
+START_TEST(docker_diff_calls_a_file_deleted_in_a_lower_layer_and_made_again_added)
+{
+	/* Layer 1 has /a and /b, layer 2 deleted /a (overlay's 0/0 device in its folder), and the
+	 * container made /a again: to the image it is new (A), while /b is changed (C). */
+	put_file("l1/a", "one\n");
+	put_file("l1/b", "bee\n");
+	mkdirs("l2");
+	ck_assert_int_eq(mknod(SB("l2/a"), S_IFCHR | 0600, makedev(0, 0)), 0);
+	put_file("upper/a", "again\n");
+	put_file("upper/b", "changed\n");
+	const char *const lower_paths[] = { SB("l1"), SB("l2") };
+	struct change *changes;
+	size_t count;
+	ck_assert_int_eq(layer_changes(SB("upper"), lower_paths, 2, &changes, &count), 0);
+	ck_assert_uint_eq(count, 2);
+	ck_assert_int_eq(changes[0].kind, 'A');
+	ck_assert_str_eq(changes[0].path, "/a");
+	ck_assert_int_eq(changes[1].kind, 'C');
+	ck_assert_str_eq(changes[1].path, "/b");
+	changes_free(changes, count);
 }
 END_TEST
 
@@ -461,6 +496,7 @@ Suite *layers_suite(void)
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, a_deleted_lower_file_becomes_a_whiteout_in_the_upper_and_wh_in_the_layer);
+	tcase_add_test(t, docker_diff_calls_a_file_deleted_in_a_lower_layer_and_made_again_added);
 	tcase_add_test(t, a_file_deleted_in_layer_three_stays_deleted_applied_in_one_folder);
 	tcase_add_test(t, a_file_deleted_in_layer_three_stays_deleted_in_an_overlay_of_three_layer_folders);
 	tcase_add_test(t, owners_modes_capabilities_devices_and_hard_links_survive_create_and_apply);

@@ -5,6 +5,7 @@
 #   make test     everything this machine allows (needs root): unit + system tests
 #   make demo     the chapters' demos, one after another (needs root)
 #   make bench    measure, next to the peers installed here (runc, docker, tar, ...)
+#   make stress   the whole suite STRESS_RUNS (10) times beside two CPU burners (needs root)
 #   make sanitize unit tests under AddressSanitizer and UndefinedBehaviorSanitizer
 #   make valgrind unit tests under valgrind's memcheck
 #   make fuzz     every tests/fuzz/fuzz_*.c under libFuzzer, FUZZ_TIME (30) seconds each (clang)
@@ -42,7 +43,7 @@ HARNESS_SRC := tests/harness.c
 TINYDOCK := $(BUILD)/tinydock
 STATIC_BIN := $(BUILD)/chroot-escape $(BUILD)/probe
 
-.PHONY: all check test system-test demo bench sanitize valgrind fuzz fuzz-deps clean deps
+.PHONY: all check test system-test stress demo bench sanitize valgrind fuzz fuzz-deps clean deps
 .SECONDARY:
 all: $(TINYDOCK) $(STATIC_BIN)
 
@@ -91,9 +92,11 @@ $(BUILD)/tests/%/suites.h: $(wildcard tests/unit/*.c tests/system/*.c) Makefile
 	@sed -n 's/^Suite \*\([a-z0-9_]*_suite\)(void)$$/SUITE(\1)/p' $(sort $(wildcard tests/$*/*.c)) > $@.tmp
 	@mv $@.tmp $@
 
+# The system tests' runner is built with NEEDS_ROOT: run by a normal user, it runs nothing
+# and reports the system tests as not run, rather than letting them fail one by one.
 $(BUILD)/tests/%-runner.o: tests/runner.c $(BUILD)/tests/%/suites.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests -I$(BUILD)/tests/$* $(CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) -Itests -I$(BUILD)/tests/$* $(if $(filter system,$*),-DNEEDS_ROOT) $(CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
@@ -105,13 +108,16 @@ $(BUILD)/unit-tests: $(BUILD)/tests/unit-runner.o $(UNIT_SRC:tests/%.c=$(BUILD)/
 $(BUILD)/system-tests: $(BUILD)/tests/system-runner.o $(SYSTEM_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/harness.o $(BUILD)/libtinydock.a
 	$(CC) $(LDFLAGS) $^ $(CHECK_LIBS) -o $@
 
-# Unit tests: no root, no network, fast.
+# Unit tests: no root, no network, fast; with them, the rules of make bench's timing. The
+# runner's last lines name the skipped tests and give the totals (Check's own "100%: Checks: N"
+# line counts a skipped test as passed).
 check: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
+	tests/bench-lib-test.sh
 
-# System tests: real chroots, namespaces, mounts, cgroups; they need root and the helpers.
+# System tests: real chroots, namespaces, mounts, cgroups; they need root and the helpers
+# (run by a normal user, the runner says they did not run, and fails).
 system-test: all $(BUILD)/system-tests
-	@if [ "$$(id -u)" != 0 ]; then echo "system tests need root: run 'sudo make test'"; exit 1; fi
 	TINYDOCK=$(abspath $(TINYDOCK)) TINYDOCK_PROBE=$(abspath $(BUILD)/probe) \
 	TINYDOCK_ESCAPE=$(abspath $(BUILD)/chroot-escape) TINYDOCK_RESULTS=$(abspath $(BUILD)/results) \
 	$(BUILD)/system-tests
@@ -120,9 +126,18 @@ test: deps
 	$(MAKE) all $(BUILD)/unit-tests $(BUILD)/system-tests
 	@rm -f $(BUILD)/results; \
 	 TINYDOCK_RESULTS=$(abspath $(BUILD)/results) $(BUILD)/unit-tests; unit=$$?; \
+	 TINYDOCK_RESULTS=$(abspath $(BUILD)/results) tests/bench-lib-test.sh; bench=$$?; \
 	 $(MAKE) --no-print-directory system-test; system=$$?; \
 	 tests/summary.sh $(BUILD); \
-	 test $$unit = 0 -a $$system = 0
+	 test $$unit = 0 -a $$bench = 0 -a $$system = 0
+
+# Flakiness under load: every test, STRESS_RUNS times, while two busy loops take the CPU.
+STRESS_RUNS ?= 10
+stress: deps
+	$(MAKE) all $(BUILD)/unit-tests $(BUILD)/system-tests
+	@if [ "$$(id -u)" != 0 ]; then echo "make stress runs the system tests: it needs root (sudo make stress)"; exit 1; fi
+	BUILD=$(BUILD) TINYDOCK=$(abspath $(TINYDOCK)) TINYDOCK_PROBE=$(abspath $(BUILD)/probe) \
+	TINYDOCK_ESCAPE=$(abspath $(BUILD)/chroot-escape) tests/stress.sh $(STRESS_RUNS)
 
 sanitize:
 	$(MAKE) BUILD=build-sanitize CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \

@@ -28,11 +28,13 @@
 #include "explain.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,6 +50,27 @@ int enter_chroot(const char *dir)
 	 * without this chdir, "." would still be a door to the host. */
 	if (explain_result(CHAPTER, chdir("/"), "chdir(\"/\")") < 0)
 		return fail_sys("cannot chdir to \"/\" inside \"%s\"", dir);
+	return 0;
+}
+
+int check_cwd_inside_root(const char *chapter)
+{
+	/* The getcwd system call (not glibc's getcwd(3), which turns the answer into ENOENT) returns
+	 * a path that starts with "(unreachable)" when the working folder is not below the root
+	 * (getcwd(3), "C library/kernel differences"): the folder is there, but no path from "/"
+	 * leads to it, which is what an escape looks like. */
+	char cwd[PATH_MAX];
+	if (syscall(SYS_getcwd, cwd, sizeof(cwd)) < 0)
+		return fail_sys("cannot read the working folder");
+	if (cwd[0] != '/')
+		return fail_errno(0, "the working folder \"%s\" is outside the root: refusing to start there", cwd);
+	/* And the path must lead back to the same folder: "." and cwd, one inode. */
+	struct stat here, there;
+	if (stat(".", &here) < 0 || stat(cwd, &there) < 0)
+		return fail_sys("cannot check the working folder \"%s\"", cwd);
+	if (here.st_dev != there.st_dev || here.st_ino != there.st_ino)
+		return fail_errno(0, "the working folder is not \"%s\" seen from the root: refusing to start there", cwd);
+	explain(chapter, "getcwd() = \"%s\", inside the root", cwd);
 	return 0;
 }
 

@@ -87,6 +87,64 @@ char *read_file(const char *path, size_t *size)
 	return data;
 }
 
+char *read_regular_file(const char *path, size_t max, size_t *size)
+{
+	/* O_NOFOLLOW: a symlink is refused (ELOOP), so the file cannot be a name for something else.
+	 * O_NONBLOCK: opening a FIFO for reading would wait for a writer, forever (fifo(7)); with it
+	 * the open returns at once and the fstat below refuses the FIFO. On a regular file it
+	 * changes nothing (open(2)). */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		fail_sys("cannot open \"%s\"", path);
+		return NULL;
+	}
+	/* Only a regular file ends: /dev/zero or a FIFO would go on, or wait, as long as we read. */
+	struct stat st;
+	char *data = NULL;
+	if (fstat(fd, &st) < 0) {
+		fail_sys("cannot stat \"%s\"", path);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fail_errno(0, "refusing to read \"%s\": not a regular file", path);
+		goto out;
+	}
+	/* The size from fstat is only a hint (the file may grow while we read): read at most max + 1
+	 * bytes, and one too many means too large. */
+	data = malloc(max + 2);
+	if (!data) {
+		fail_errno(ENOMEM, "cannot read \"%s\"", path);
+		goto out;
+	}
+	size_t len = 0;
+	while (len <= max) {
+		ssize_t n = read(fd, data + len, max + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fail_sys("cannot read \"%s\"", path);
+			free(data);
+			data = NULL;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > max) {
+		fail_errno(0, "refusing to read \"%s\": larger than %zu bytes", path, max);
+		free(data);
+		data = NULL;
+		goto out;
+	}
+	data[len] = '\0';
+	if (size)
+		*size = len;
+out:
+	close(fd);
+	return data;
+}
+
 int write_all(int fd, const void *buf, size_t size)
 {
 	const char *p = buf;

@@ -16,8 +16,14 @@ int make_dirs(const char *path, mode_t mode);
 /* Read a whole (small) file into a NUL-terminated malloc'd buffer; *size gets its length if not NULL. */
 char *read_file(const char *path, size_t *size);
 
+/* Read a file that someone else controls (a container's /etc/passwd) into a NUL-terminated
+ * malloc'd buffer, as read_file does, but never more than max bytes, and only a regular file:
+ * a symlink (errno ELOOP), a FIFO, a device or a folder is refused without waiting, as is a
+ * longer file. A missing file fails with errno ENOENT (error_errno()). */
+char *read_regular_file(const char *path, size_t max, size_t *size);
+
 /* Write data to path atomically: a temporary file beside it, fsync, rename, fsync of the
- * folder (DESIGN.md, "State"): after a power cut, path holds the old data or the new. */
+ * folder: after a power cut, path holds the old data or the new. */
 int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode);
 
 /* Write a string to an existing file such as /proc/PID/uid_map or a cgroup file, in one write(2). */
@@ -36,7 +42,7 @@ int remove_tree(const char *path);
  * in name); display names it in messages. A missing entry is fine. */
 int remove_tree_at(int dirfd, const char *name, const char *display);
 
-/* The state folders (DESIGN.md, "State"): $TINYDOCK_ROOT or /var/lib/tinydock (persistent),
+/* The state folders (README.md, "Layout"): $TINYDOCK_ROOT or /var/lib/tinydock (persistent),
  * $TINYDOCK_RUN or /run/tinydock (a tmpfs: emptied by a reboot). A user that is not root gets
  * folders of their own, as Podman's rootless mode does: $XDG_DATA_HOME/tinydock (or
  * ~/.local/share/tinydock) and $XDG_RUNTIME_DIR/tinydock (or /tmp/tinydock-UID, mode 0700). */

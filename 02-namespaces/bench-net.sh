@@ -3,8 +3,8 @@
 # download of 1 GiB) next to a direct connection and to docker-proxy, the time to plug a
 # network namespace into a bridge next to the same steps done with iproute2's `ip`, the
 # start time of `tinydock run` on the default bridge network next to --network none, and
-# the memory of a `run` that publishes a port (the monitor with its proxy). Sourced setup
-# comes from bench-lib.sh; tests/bench.sh calls this script. Traffic stays on loopback and
+# the memory of a `run` that publishes a port (the monitor with its proxy). Timing and rows
+# come from bench-lib.sh; tests/bench.sh calls this script. Traffic stays on loopback and
 # on a bridge made here.
 source tests/bench-lib.sh
 dir=$(mktemp -d /tmp/tinydock-bench-net.XXXXXX)
@@ -19,8 +19,10 @@ trap cleanup EXIT
 
 # --- proxy throughput ------------------------------------------------------------------
 # Two servers: a sink that reads until EOF and answers with the byte count (an upload: the
-# client sends), and a source that sends BYTES to each client and closes (a download). The
-# client times the whole exchange; every side uses 1 MiB buffers, so the path is measured.
+# client sends), and a source that sends BYTES to each client and closes (a download). Every
+# path is timed by the same client, from its connection to the last byte (so Python's start-up
+# is left out alike); every side uses 1 MiB buffers, so the path is measured. A transfer that
+# fails (a short count, a refused connection) fails its path's row.
 if have python3; then
   cat >"$dir/servers.py" <<'PY'
 import socket, sys, threading
@@ -66,7 +68,7 @@ else:
         n = c.recv_into(buf); got += n
 elapsed = time.monotonic() - start
 assert got == total, got
-print("%.0f" % (total / elapsed / 1e6))
+print("%.3f" % (elapsed * 1000))
 PY
   bytes=$((1024 * 1024 * 1024))
   python3 "$dir/servers.py" "$bytes" >"$dir/ports" & pids+=($!)
@@ -88,92 +90,95 @@ PY
       printf -v "docker_$target" %s "$port"
     done
   fi
-  # Five rounds; each round measures every path once, one after the other, so that all of
-  # them see the same load of a shared machine. The median of the five is reported.
-  for _ in 1 2 3 4 5; do
-    for path in direct ours docker; do
+  # Rounds as bench-lib.sh's time_sides does them: each round measures every path once, in
+  # turn from a different first path, so that all of them see the same load of a shared machine.
+  paths=(direct ours); [[ -n $docker_sink ]] && paths+=(docker)
+  n=${#paths[@]} runs=$(rounds 5) warm=$(warmup 1)
+  for ((r = 0; r < warm + runs; r++)); do
+    for ((i = 0; i < n; i++)); do
+      path=${paths[(r + i) % n]}
       case $path in
         direct) up=$sink down=$source ;;
         ours) up=$proxy_sink down=$proxy_source ;;
         docker) up=$docker_sink down=$docker_source ;;
       esac
-      [[ -n $up ]] || continue
-      python3 "$dir/client.py" up "$up" "$bytes" >>"$dir/up.$path"
-      python3 "$dir/client.py" down "$down" "$bytes" >>"$dir/down.$path"
+      for direction in up down; do
+        port=$up; [[ $direction == down ]] && port=$down
+        if ! ms=$(python3 "$dir/client.py" "$direction" "$port" "$bytes" 2>"$dir/err"); then
+          record_failure "$direction-$path" "client.py: $(tail -n 1 "$dir/err")"
+        elif ((r >= warm)); then
+          record_sample "$direction-$path" "$ms"
+        fi
+      done
     done
   done
-  median() { [[ -s $1 ]] && sort -n "$1" | sed -n 3p || echo -; }
-  rate_row "port proxy, 1 GiB upload on loopback" "$(median "$dir/up.ours")" "direct connection" "$(median "$dir/up.direct")" MB/s
-  rate_row "port proxy, 1 GiB download on loopback" "$(median "$dir/down.ours")" "direct connection" "$(median "$dir/down.direct")" MB/s
+  mb=$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')
+  rate_row "port proxy, 1 GiB upload on loopback" up-ours "direct connection (no proxy)" up-direct "$mb"
+  rate_row "port proxy, 1 GiB download on loopback" down-ours "direct connection (no proxy)" down-direct "$mb"
   if [[ -n $docker_sink ]]; then
-    rate_row "port proxy, 1 GiB upload on loopback" "$(median "$dir/up.ours")" "docker-proxy" "$(median "$dir/up.docker")" MB/s
-    rate_row "port proxy, 1 GiB download on loopback" "$(median "$dir/down.ours")" "docker-proxy" "$(median "$dir/down.docker")" MB/s
+    rate_row "port proxy, 1 GiB upload on loopback" up-ours "docker-proxy, same transfer" up-docker "$mb"
+    rate_row "port proxy, 1 GiB download on loopback" down-ours "docker-proxy, same transfer" down-docker "$mb"
   fi
+else
+  failed_row "port proxy, 1 GiB on loopback" "python3 is not installed (the servers and the client are Python)"
 fi
 
 # --- attaching a namespace to a bridge -------------------------------------------------
+# tinydock network connect: a veth pair with one end in the namespace, on the bridge, up;
+# inside: lo up, the address (leased from the network's records), eth0 up, a default route;
+# then the records (endpoints, /etc/hosts, resolv.conf). The peer does the same six kernel
+# steps with iproute2, two processes reading batch files (ip -batch), and keeps no records.
 if [[ $(id -u) == 0 ]] && have unshare; then
   export TINYDOCK_ROOT=$dir/root TINYDOCK_RUN=$dir/run
   export TINYDOCK_BRIDGE=tdb$$ TINYDOCK_BRIDGE_SUBNET=10.250.$((20 + $$ % 200)).0/24
   bridge=$TINYDOCK_BRIDGE
   unshare --net sleep 600 & ns=$!; pids+=($ns)
-  sleep 0.1
-  if ! "$TINYDOCK" network connect bridge "$ns" >/dev/null; then
-    row "network connect (veth, address, route)" - "ip(8) + nsenter(1)" - ms
-    exit 0
+  # the namespace exists once unshare has exec'd sleep
+  for ((i = 0; i < 100; i++)); do [[ $(readlink /proc/$ns/ns/net) != $(readlink /proc/self/ns/net) ]] && break; sleep 0.02; done
+  net=${TINYDOCK_BRIDGE_SUBNET%.0/24}
+  printf 'link add vethbench%s type veth peer name eth0 netns %s\nlink set vethbench%s master %s up\n' $$ "$ns" $$ "$bridge" > "$dir/host.ip"
+  printf 'link set lo up\naddr add %s.2/24 dev eth0\nlink set eth0 up\nroute add default via %s.1\n' "$net" "$net" > "$dir/inside.ip"
+  ours() { "$TINYDOCK" network connect bridge "$ns"; }
+  ours_after() { "$TINYDOCK" network disconnect bridge "$ns"; }
+  theirs() { ip -batch "$dir/host.ip" && nsenter -t "$ns" -n ip -batch "$dir/inside.ip"; }
+  theirs_after() { ip link del vethbench$$; }
+  # the first connect makes the bridge (and its address): not what is measured, so made here
+  if "$TINYDOCK" network connect bridge "$ns" >/dev/null 2>"$dir/err" && "$TINYDOCK" network disconnect bridge "$ns"; then
+    peer=theirs; have ip && have nsenter || peer=-
+    time_sides "$(rounds 30)" "$(warmup 3)" ours $peer
+    time_row "network connect (veth, address, route)" ours "ip -batch + nsenter ip -batch, no records" $peer
+  else
+    failed_row "network connect (veth, address, route)" "$(tail -n 1 "$dir/err")"
   fi
-  "$TINYDOCK" network disconnect bridge "$ns"
-  times=()
-  for _ in $(seq 30); do
-    start=$(now_ns)
-    "$TINYDOCK" network connect bridge "$ns" >/dev/null
-    end=$(now_ns)
-    "$TINYDOCK" network disconnect bridge "$ns"
-    times+=($((end - start)))
-  done
-  ours=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.3f\n", a[int((NR + 1) / 2)] / 1e6 }')
-  theirs=-
-  if have ip && have nsenter; then
-    gateway=${TINYDOCK_BRIDGE_SUBNET%.0/24}.1
-    times=()
-    for _ in $(seq 30); do
-      start=$(now_ns)
-      ip link add vethbench$$ type veth peer name eth0 netns "$ns" &&
-        ip link set vethbench$$ master "$bridge" up &&
-        nsenter -t "$ns" -n ip link set lo up &&
-        nsenter -t "$ns" -n ip addr add "${TINYDOCK_BRIDGE_SUBNET%.0/24}.2/24" dev eth0 &&
-        nsenter -t "$ns" -n ip link set eth0 up &&
-        nsenter -t "$ns" -n ip route add default via "$gateway"
-      end=$(now_ns)
-      ip link del vethbench$$
-      times+=($((end - start)))
-    done
-    theirs=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.3f\n", a[int((NR + 1) / 2)] / 1e6 }')
-  fi
-  row "network connect (veth, address, route)" "$ours" "ip(8) + nsenter(1)" "$theirs" ms
 
   # --- run: the default bridge network next to none ------------------------------------
   if "$TINYDOCK" rootfs "$dir/rootfs" >/dev/null 2>&1; then
-    bridged=$(median_ms 100 "$TINYDOCK" run --rootfs "$dir/rootfs" /bin/true)
-    alone=$(median_ms 100 "$TINYDOCK" run --rootfs "$dir/rootfs" --network none /bin/true)
-    row "run /bin/true (default bridge network)" "$bridged" "run --network none" "$alone" ms
-    # The monitor's resident memory while it serves a published port (VmRSS, /proc/PID/status).
-    "$TINYDOCK" run --rootfs "$dir/rootfs" -p 127.0.0.1::80 sleep 30 & pids+=($!)
+    bridged() { "$TINYDOCK" run --rm --rootfs "$dir/rootfs" /bin/true; }
+    alone() { "$TINYDOCK" run --rm --rootfs "$dir/rootfs" --network none /bin/true; }
+    time_sides "$(rounds 100)" "$(warmup 3)" bridged alone
+    time_row "run --rm /bin/true (default bridge network)" bridged "tinydock run --rm --network none" alone
+    # The monitor's resident memory while it serves a published port (VmRSS, /proc/PID/status),
+    # once its proxy listens (ss(8) lists the socket with its process).
+    "$TINYDOCK" run --rm --rootfs "$dir/rootfs" -p 127.0.0.1::80 sleep 30 & pids+=($!)
     run_pid=$!
-    sleep 0.5
+    for ((i = 0; i < 250; i++)); do ss -ltnpH 2>/dev/null | grep -q "pid=$run_pid," && break; sleep 0.02; done
     # VmRSS counts the pages of libc and of the binary it shares with every other process;
     # RssAnon is its own memory (heap, stacks, the proxy's state).
     # Pss shares each shared page among the processes that map it: its fair share.
     rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$run_pid/status" 2>/dev/null)
     anon=$(awk '/^RssAnon:/ { print $2 }' "/proc/$run_pid/status" 2>/dev/null)
     pss=$(awk '/^Pss:/ { print $2 }' "/proc/$run_pid/smaps_rollup" 2>/dev/null)
-    row "run -p: the monitor and its proxy, resident" "${rss:--}" "target" 2048 KiB
-    row "run -p: ... of which its own (RssAnon)" "${anon:--}" "target" 2048 KiB
-    row "run -p: ... its fair share (Pss)" "${pss:--}" "target" 2048 KiB
+    value_row "run -p: the monitor and its proxy, resident" "$rss" "target" 2048 KiB
+    value_row "run -p: ... of which its own (RssAnon)" "$anon" "target" 2048 KiB
+    value_row "run -p: ... its fair share (Pss)" "$pss" "target" 2048 KiB
     # Wait for it to stop the container and unmount its root: a second SIGTERM from
     # cleanup() while it does would leave the mount behind, and rm -rf could not remove it.
     kill "$run_pid" 2>/dev/null
     wait "$run_pid" 2>/dev/null
+  else
+    failed_row "run /bin/true (default bridge network)" "tinydock rootfs failed"
   fi
+else
+  failed_row "network connect, run on a bridge" "needs root and unshare(1)"
 fi
 exit 0

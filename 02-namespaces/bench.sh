@@ -1,23 +1,32 @@
 # bench.sh (02-namespaces) - starting a container: `tinydock run` next to runc on the same rootfs.
 #
-# Both start /bin/true in new PID, mount, UTS, IPC and network namespaces, with /proc, /sys, /dev
-# (devpts, shm, mqueue), masked paths and pivot_root, and wait for it. runc gets an OCI bundle
-# whose config.json is written here by hand (runtime-spec config.md), with its state in our temp
-# folder. tinydock's figure includes its seccomp filter and capability drop; runc's config has
-# capabilities but no seccomp profile (that would be Docker's JSON), so runc does slightly less.
+# Every side starts /bin/true in new PID, mount, UTS, IPC and network namespaces (loopback up),
+# with /proc, /sys, /dev (devpts, shm, mqueue), masked and read-only /proc paths, a cgroup and
+# pivot_root, waits for it, and removes what it made. runc gets OCI bundles whose config.json
+# is written here by hand (runtime-spec config.md), with its state in our temp folder. What
+# differs, and each row says it: tinydock also mounts an overlay over the rootfs (runc binds it
+# as it is), records the container and removes the record (--rm), runs its own init in front of
+# the command, and by default installs a seccomp filter; runc's configs have no seccomp profile
+# (that would be Docker's JSON), so the like-with-like row runs tinydock with
+# --security-opt seccomp=unconfined.
 source tests/bench-lib.sh
 dir=$(mktemp -d /tmp/tinydock-bench-run.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
-"$TINYDOCK" rootfs "$dir/bundle/rootfs" >/dev/null || exit 1
+chmod 711 "$dir" # root in a user namespace (uid 100000 outside) must pass through to the rootfs
+rootfs=$dir/rootfs
+"$TINYDOCK" rootfs "$rootfs" >/dev/null || { failed_row "run --network none /bin/true" "tinydock rootfs failed"; exit 0; }
 
-ours=$(median_ms 200 "$TINYDOCK" run --rootfs "$dir/bundle/rootfs" --network none /bin/true)
-ours_userns=$(median_ms 100 "$TINYDOCK" run --userns --rootfs "$dir/bundle/rootfs" --network none /bin/true)
+ours() { "$TINYDOCK" run --rm --rootfs "$rootfs" --network none /bin/true; }
+ours_unconfined() { "$TINYDOCK" run --rm --rootfs "$rootfs" --network none --security-opt seccomp=unconfined /bin/true; }
+ours_userns() { "$TINYDOCK" run --rm --userns --rootfs "$rootfs" --network none /bin/true; }
 
-theirs=-
-if have runc && [[ $(id -u) == 0 ]]; then
-  caps='"CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FSETID","CAP_FOWNER","CAP_MKNOD","CAP_NET_RAW","CAP_SETGID",
+# bundle DIR [USERNS_JSON]: an OCI bundle at DIR for /bin/true on our rootfs, with Docker's
+# default capabilities; USERNS_JSON adds a user namespace and its id maps.
+bundle() {
+  local caps='"CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FSETID","CAP_FOWNER","CAP_MKNOD","CAP_NET_RAW","CAP_SETGID",
         "CAP_SETUID","CAP_SETFCAP","CAP_SETPCAP","CAP_NET_BIND_SERVICE","CAP_SYS_CHROOT","CAP_KILL","CAP_AUDIT_WRITE"'
-  cat > "$dir/bundle/config.json" <<JSON
+  mkdir -p "$1"
+  cat > "$1/config.json" <<JSON
 {
   "ociVersion": "1.0.2",
   "process": {
@@ -29,31 +38,37 @@ if have runc && [[ $(id -u) == 0 ]]; then
     "capabilities": { "bounding": [$caps], "effective": [$caps], "permitted": [$caps] },
     "noNewPrivileges": true
   },
-  "root": { "path": "rootfs", "readonly": false },
+  "root": { "path": "$rootfs", "readonly": false },
   "hostname": "bench",
   "mounts": [
     { "destination": "/proc", "type": "proc", "source": "proc" },
     { "destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"] },
     { "destination": "/dev/pts", "type": "devpts", "source": "devpts",
-      "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"] },
+      "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"] },
     { "destination": "/dev/shm", "type": "tmpfs", "source": "shm", "options": ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"] },
     { "destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue", "options": ["nosuid", "noexec", "nodev"] },
     { "destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"] }
   ],
   "linux": {
-    "namespaces": [ { "type": "pid" }, { "type": "network" }, { "type": "ipc" }, { "type": "uts" }, { "type": "mount" } ],
+    "namespaces": [ { "type": "pid" }, { "type": "network" }, { "type": "ipc" }, { "type": "uts" }, { "type": "mount" }${2:+, { \"type\": \"user\" \}} ],
+    ${2:+$2,}
     "maskedPaths": ["/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
                     "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"],
     "readonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
   }
 }
 JSON
-  run_runc() { runc --root "$dir/state" run --bundle "$dir/bundle" "tinydock-bench-$$"; }
-  if run_runc >/dev/null 2>&1; then
-    theirs=$(median_ms 200 run_runc)
-  else
-    echo "(02-namespaces: runc could not run the bundle: $(run_runc 2>&1 | tail -1))"
-  fi
-fi
-row "run --network none /bin/true" "$ours" "runc run" "$theirs" ms
-row "run --userns --network none /bin/true" "$ours_userns" "runc run (no userns)" "$theirs" ms
+}
+# tinydock --userns's maps: 0-65535 inside are 100000-165535 outside.
+bundle "$dir/plain"
+bundle "$dir/userns" '"uidMappings": [ { "containerID": 0, "hostID": 100000, "size": 65536 } ],
+    "gidMappings": [ { "containerID": 0, "hostID": 100000, "size": 65536 } ]'
+theirs() { runc --root "$dir/state" run --bundle "$dir/plain" "tinydock-bench-$$"; }
+theirs_userns() { runc --root "$dir/state" run --bundle "$dir/userns" "tinydock-bench-$$"; }
+peer=theirs peer_userns=theirs_userns
+if ! have runc || [[ $(id -u) != 0 ]]; then peer=- peer_userns=-; fi
+
+time_sides "$(rounds 200)" "$(warmup 5)" ours ours_unconfined ours_userns $peer $peer_userns
+time_row "run --rm --network none, seccomp=unconfined" ours_unconfined "runc run: bind root, no seccomp" $peer
+time_row "run --rm --network none (seccomp filter)" ours "runc run: bind root, no seccomp (less)" $peer
+time_row "run --rm --userns --network none" ours_userns "runc run: bind root, userns, same maps" $peer_userns

@@ -90,8 +90,10 @@ static const char *const names[CAPABILITY_LAST + 1] = {
 	NAME(SYS_RESOURCE), /* ignore resource limits and disk quotas, use reserved disk space */
 	NAME(SYS_TIME),       /* set the host's clock: time is not namespaced (except CLOCK_MONOTONIC offsets) */
 	NAME(SYS_TTY_CONFIG), /* vhangup(2), reprogram the host's virtual consoles and keyboard */
-	/* kept: create device nodes. Safe only because the device cgroup refuses to open them
-	 * (chapter 03); without it, `mknod sda b 8 0` opens the host's disk. */
+	/* kept: create device nodes, as Docker keeps it. `mknod sda b 8 0` makes the host's disk;
+	 * what refuses to OPEN it is the device cgroup that chapter 03 sets up before the container
+	 * runs (03-cgroups/device-cgroup.c: Docker's default devices only). Without a cgroup
+	 * (chapter 02's run alone) the node opens. */
 	NAME(MKNOD),
 	NAME(LEASE),            /* file leases */
 	NAME(AUDIT_WRITE),      /* kept: write audit records (sshd, login need it) */

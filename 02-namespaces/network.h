@@ -2,7 +2,7 @@
  * network.h - tinydock's networks: their state, connecting containers, and the commands.
  *
  * For `tinydock run` (chapter 02), in the monitor, once the container's first process
- * exists (its pid) and before it may exec (SYNC_NET in DESIGN.md):
+ * exists (its pid) and before it may exec (the SYNC_NET step of sync.h):
  *
  *     struct network_endpoint ep;
  *     const char *aliases[] = { "www", NULL };

@@ -38,6 +38,15 @@
  * sees the end of the request and can still answer. A connection ends when both
  * directions have, or at once when either side resets it.
  *
+ * When the container ends, the proxy drains before it goes: it closes its listeners at
+ * once (a client still in the backlog is refused), then keeps copying until every reply
+ * the container already sent has reached its client, for DRAIN_MS at most, or until
+ * nothing has moved for DRAIN_IDLE_MS (a client that reads nothing, or a peer that holds
+ * its connection open without a word). A reply in flight is in this host's socket
+ * buffers, not in the container, so it survives the container. Stopping at once instead would close those clients with a plain FIN: an
+ * empty answer that looks like a normal end. A connection still open when the proxy ends
+ * is reset (RST), which the client sees as an error, never as a silent short reply.
+ *
  * This is the last piece; networking.md's lab puts them all to work.
  */
 #include "proxy.h"
@@ -59,6 +68,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char CHAPTER[] = "02-namespaces";
@@ -69,6 +79,8 @@ enum {
 	MAX_CONNECTIONS = 4096,   /* beyond this, new clients wait in the listen backlog */
 	MAX_LISTENERS = 32,
 	ACCEPTS_PER_WAKEUP = 64,  /* fairness: accepting never starves copying */
+	DRAIN_MS = 3000,          /* after the container ended: time left to pass replies on, */
+	DRAIN_IDLE_MS = 250,      /* ending sooner once nothing has moved for this long */
 };
 
 /* One direction of a connection: bytes taken from `from`, held in a pipe, not yet given to `to`. */
@@ -299,12 +311,39 @@ static void accept_clients(struct proxy *p, struct listener *l)
 	}
 }
 
+static long monotonic_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
+/* The container has ended (proxy_stop): take no new clients. A client waiting in the
+ * backlog is refused when its listener closes (a reset it can see, listen(2)). */
+static void close_listeners(struct proxy *p)
+{
+	for (size_t i = 0; i < p->listener_count; i++) {
+		if (p->listeners[i].fd >= 0)
+			close(p->listeners[i].fd);
+		p->listeners[i].fd = -1;
+	}
+}
+
 static void *proxy_loop(void *arg)
 {
 	struct proxy *p = arg;
 	struct pollfd *fds = NULL;
 	size_t capacity = 0;
+	bool draining = false;
+	long drain_deadline = 0;
 	for (;;) {
+		int timeout = -1;
+		if (draining) {
+			long left = drain_deadline - monotonic_ms();
+			if (p->connection_count == 0 || left <= 0)
+				break; /* proxy_free resets what is left */
+			timeout = (int)(left < DRAIN_IDLE_MS ? left : DRAIN_IDLE_MS);
+		}
 		size_t need = 1 + p->listener_count + 2 * p->connection_count;
 		if (need > capacity) {
 			struct pollfd *more = realloc(fds, need * sizeof(*fds));
@@ -316,7 +355,7 @@ static void *proxy_loop(void *arg)
 			capacity = need;
 		}
 		size_t n = 0;
-		fds[n++] = (struct pollfd){ .fd = p->wake[0], .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = draining ? -1 : p->wake[0], .events = POLLIN };
 		bool room = p->connection_count < MAX_CONNECTIONS;
 		for (size_t i = 0; i < p->listener_count; i++)
 			fds[n++] = (struct pollfd){ .fd = room ? p->listeners[i].fd : -1, .events = POLLIN };
@@ -331,26 +370,36 @@ static void *proxy_loop(void *arg)
 			fds[n++] = (struct pollfd){ .fd = client ? c->client : -1, .events = client };
 			fds[n++] = (struct pollfd){ .fd = server ? c->server : -1, .events = server };
 		}
-		if (poll(fds, n, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
+		int ready = poll(fds, n, timeout);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready < 0 || (draining && ready == 0))
+			break; /* an idle spell while draining: what is left will not move */
+		if (fds[0].revents) {
+			draining = true;
+			drain_deadline = monotonic_ms() + DRAIN_MS;
+			close_listeners(p);
 		}
-		if (fds[0].revents)
-			break;
 		/* Serve the connections polled above first: accepting appends to the array. */
 		size_t polled = p->connection_count, kept = 0;
 		for (size_t i = 0; i < polled; i++) {
 			struct connection *c = p->connections[i];
 			size_t at = 1 + p->listener_count + 2 * i;
-			if (serve(c, fds[at].revents, fds[at + 1].revents))
-				p->connections[kept++] = c;
+			if (!serve(c, fds[at].revents, fds[at + 1].revents))
+				continue;
+			if (draining && c->down.shut) {
+				/* All the container said has reached the client, and the container is
+				 * gone: nothing more will come, so do not wait for the client's end. */
+				close_connection(c, false);
+				continue;
+			}
+			p->connections[kept++] = c;
 		}
 		for (size_t i = polled; i < p->connection_count; i++)
 			p->connections[kept++] = p->connections[i];
 		p->connection_count = kept;
 		for (size_t i = 0; i < p->listener_count; i++)
-			if (fds[1 + i].revents & POLLIN)
+			if (fds[1 + i].revents & POLLIN && p->listeners[i].fd >= 0)
 				accept_clients(p, &p->listeners[i]);
 	}
 	free(fds);
@@ -396,9 +445,11 @@ static int open_listener(struct port_mapping *m, struct listener *l)
 static void proxy_free(struct proxy *p)
 {
 	for (size_t i = 0; i < p->listener_count; i++)
-		close(p->listeners[i].fd);
+		if (p->listeners[i].fd >= 0)
+			close(p->listeners[i].fd);
+	/* Still open after the drain: reset, so that the client knows its answer is cut short. */
 	for (size_t i = 0; i < p->connection_count; i++)
-		close_connection(p->connections[i], false);
+		close_connection(p->connections[i], true);
 	free(p->connections);
 	if (p->wake[0] >= 0) {
 		close(p->wake[0]);
@@ -488,8 +539,8 @@ void proxy_stop(struct proxy *p)
 		(void)ignored;
 		pthread_join(p->thread, NULL);
 	}
-	explain(CHAPTER, "port proxy stopped: %zu listener(s) and %zu connection(s) closed", p->listener_count,
-		p->connection_count);
+	explain(CHAPTER, "port proxy stopped: %zu listener(s) closed, %zu connection(s) reset after the drain",
+		p->listener_count, p->connection_count);
 	proxy_free(p);
 }
 

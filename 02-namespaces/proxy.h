@@ -22,7 +22,9 @@ struct proxy *proxy_start(struct port_mapping *mappings, size_t count, struct in
 struct proxy *proxy_listen(struct port_mapping *mappings, size_t count);
 int proxy_forward(struct proxy *p, struct in_addr container);
 
-/* Stop: close the listeners and every connection, end the thread, free p. NULL is fine. */
+/* Stop, for a container that has ended: close the listeners, pass on for a few seconds
+ * at most what the container already sent (its replies in flight), reset the connections
+ * still open after that, end the thread, free p. NULL is fine. */
 void proxy_stop(struct proxy *p);
 
 /* tinydock proxy -p [IP:]HOSTPORT:CONTAINERPORT... --to ADDRESS (like docker-proxy) */

@@ -1,7 +1,7 @@
 /*
  * run-extension.h - how later chapters add to `tinydock run` without chapter 02 knowing them.
  *
- * Dependencies point backwards (DESIGN.md, principle 3): chapter 02 cannot call chapter 03's
+ * Dependencies point backwards (each chapter includes only itself and earlier ones): chapter 02 cannot call chapter 03's
  * cgroups or chapter 05's images. Instead, `run` offers named places in its checklist where a
  * later chapter may step in, and the last chapter (08-swarm/tinydock.c) hands the list of
  * extensions to run_with_extensions(). Each extension brings its own flags and its own steps:

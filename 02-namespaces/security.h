@@ -1,7 +1,7 @@
 /*
  * security.h - reduced privileges for a container: capabilities, no_new_privs, seccomp.
  *
- * The interface agreed with `tinydock run` (SECURITY-API.md). run keeps a
+ * The interface between this chapter's security and `tinydock run`. run keeps a
  * `struct security_settings` in its container config, fills it from --cap-add, --cap-drop,
  * --privileged and --security-opt through these functions, and calls security_apply() in
  * the container's first process as the last step before execve.

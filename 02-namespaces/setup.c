@@ -5,6 +5,7 @@
  * one to read first: container_main() is the whole setup as one list, each line a step that
  * is printed under --explain, and each step's comment says why it comes where it does.
  *
+ *   the fds         the parent-death signal; every inherited fd closed but the sync socket
  *   the protocol    SYNC_USERMAP: wait for our uid map, then become root inside (userns.c)
  *                   SYNC_CGROUP:  wait until we are in the cgroup (chapter 03)
  *                   SYNC_NET:     wait for the network (a bridge's veth and eth0 are plugged in
@@ -14,9 +15,9 @@
  *                   pivot_root and the old root gone (mounts.c, devices.c, pivot.c)
  *   the identity    hostname; under -t, a pty from the container's own devpts (terminal.c)
  *   the start       SYNC_READY, wait for SYNC_GO, then fork the command and be its init
- *   the command     session and terminal, working folder, the user from the container's
- *                   /etc/passwd, groups/gid/uid, environment,
- *                   no inherited fds, capabilities and seccomp (security.c), execve (exec.h)
+ *   the command     session and terminal, no fd but 0-2, working folder (checked inside the
+ *                   root), the user from the container's /etc/passwd, groups/gid/uid,
+ *                   environment, capabilities and seccomp (security.c), execve (exec.h)
  *
  * Why this order:
  *  - The uid map comes before everything, because until it is written the process has no
@@ -35,6 +36,7 @@
  * Next: init.c (what PID 1 does after this checklist) and run.c (the other side).
  */
 #include "setup.h"
+#include "chroot.h"
 #include "container.h"
 #include "error.h"
 #include "exec.h"
@@ -56,12 +58,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
-
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 
 static const char CHAPTER[] = "02-namespaces";
 
@@ -78,6 +75,24 @@ static int die_with_parent(void)
 static int new_session(void)
 {
 	return explain_result(CHAPTER, setsid(), "setsid()") < 0 ? fail_sys("cannot start a new session") : 0;
+}
+
+/* CVE-2024-21626 (runc "Leaky Vessels"): an fd of the host left open in a container let it reach
+ * the host's filesystem through /proc/self/fd/N, or with fchdir(N). We were cloned with every fd
+ * `run` had, and `run` with every fd of its caller that was not close-on-exec; none is the
+ * container's business. Only the sync socket stays: it is closed once the setup is done. */
+static int close_inherited_fds(int sock)
+{
+	unsigned keep = (unsigned)sock, first = 3;
+	if (keep >= first) { /* (below 3 when `run` was started with 0, 1 or 2 closed) */
+		if (keep > first &&
+		    explain_result(CHAPTER, close_range(first, keep - 1, 0), "close_range(%u, %u, 0)", first, keep - 1) < 0)
+			return fail_sys("cannot close the inherited fds");
+		first = keep + 1;
+	}
+	if (explain_result(CHAPTER, close_range(first, ~0U, 0), "close_range(%u, ~0U, 0)", first) < 0)
+		return fail_sys("cannot close the inherited fds");
+	return 0;
 }
 
 /* In a new user namespace we are "nobody" until our map is written; now that it is, become its
@@ -190,6 +205,10 @@ static int enter_workdir(const struct container *c)
 	const char *dir = c->workdir ? c->workdir : "/";
 	if (explain_result(CHAPTER, chdir(dir), "chdir(\"%s\")", dir) < 0)
 		return fail_sys("cannot enter the working directory \"%s\"", dir);
+	/* -w names a path inside the container, but a path can lead out of it (through a symlink
+	 * of /proc, say): check where we landed, as runc does since CVE-2024-21626. */
+	if (check_cwd_inside_root(CHAPTER) < 0)
+		return fail_context("working directory \"%s\"", dir);
 	return 0;
 }
 
@@ -231,13 +250,15 @@ static int set_ids(const struct container *c, const struct user_identity *id)
 	return 0;
 }
 
-/* CVE-2024-21626 (runc "Leaky Vessels"): an fd of the host left open across execve let a
- * container reach the host's filesystem through /proc/self/fd/N. Close-on-exec all but 0-2. */
-static int close_inherited_fds(void)
+/* The command's process starts with init's fds: 0-2 and, under -t, the pty, which
+ * standard_input has just made 0-2. Anything else, an fd opened by a step of the setup, must
+ * not reach the command, nor be there for the chdir to the working folder to go through
+ * (/proc/self/fd/N, CVE-2024-21626): closed now, not merely marked close-on-exec. */
+static int close_fds_before_workdir(void)
 {
-	long rc = syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-	explain_result(CHAPTER, rc, "close_range(3, ~0, CLOSE_RANGE_CLOEXEC)");
-	return rc < 0 ? fail_sys("cannot mark inherited fds close-on-exec") : 0;
+	if (explain_result(CHAPTER, close_range(3, ~0U, 0), "close_range(3, ~0U, 0)") < 0)
+		return fail_sys("cannot close the fds above 2");
+	return 0;
 }
 
 static noreturn void start_command(const struct container *c, int slave)
@@ -247,12 +268,12 @@ static noreturn void start_command(const struct container *c, int slave)
 	struct user_identity id;
 	if (reset_signals()
 	    || standard_input(c, slave)
+	    || close_fds_before_workdir()
 	    || make_workdir(c)
 	    || resolve_identity(c, &id)
 	    || set_ids(c, &id)
 	    || enter_workdir(c)
 	    || build_environment(c, id.home, envp, sizeof(envp) / sizeof(envp[0]), storage, sizeof(storage))
-	    || close_inherited_fds()
 	    || security_apply(&c->security, c->userns)) {
 		fail_context("run");
 		_exit(error_report(EXIT_TINYDOCK_FAILED));
@@ -268,6 +289,7 @@ noreturn void container_main(struct container *c, int sock)
 {
 	int master = -1, slave = -1;
 	if (   die_with_parent()
+	    || close_inherited_fds(sock)
 	    || new_session()
 	    || sync_expect(sock, SYNC_USERMAP, NULL)
 	    || become_root_inside(c)

@@ -5,7 +5,7 @@
  * After clone(2), parent and child run at the same time, but some steps must happen in order:
  * only the parent (outside) can write the child's uid map, put it in a cgroup or plug a network
  * cable into its namespace, and the child must not go on before that is done. So they take
- * turns, and each turn has a name (DESIGN.md, "Running a container"):
+ * turns, and each turn has a name:
  *
  *     parent                                   child (PID 1 in the new namespaces)
  *     clone() ---------------------------------> waits

@@ -51,6 +51,8 @@
 
 const char *cgroup_write_hint(const char *file, int err)
 {
+	if (strcmp(file, "devices.allow") == 0 && (err == EPERM || err == EINVAL))
+		return "a v1 device cgroup may only allow what its parent allows, and nothing while it has children";
 	if (err == EACCES || err == EPERM)
 		return "changing cgroups needs root (or a cgroup delegated to you)";
 	if (err == EROFS)
@@ -103,7 +105,7 @@ static int path_join(char *out, const char *dir, const char *name)
 
 /* Write value to dir/file. On a simulated (fake) root the file is created, as the kernel would
  * have made it when the folder was created. */
-static int cg_write(const struct cgroup_layout *layout, const char *dir, const char *file, const char *value)
+int cgroup_write_value(const struct cgroup_layout *layout, const char *dir, const char *file, const char *value)
 {
 	char path[PATH_MAX];
 	if (path_join(path, dir, file) < 0)
@@ -256,7 +258,7 @@ static int enable_in(const struct cgroup_layout *layout, const char *dir, unsign
 			continue;
 		char words[128];
 		mask_to_words(batches[b], true, words, sizeof(words));
-		if (cg_write(layout, dir, "cgroup.subtree_control", words) == 0)
+		if (cgroup_write_value(layout, dir, "cgroup.subtree_control", words) == 0)
 			continue;
 		if (b == 1) { /* wanted for stats only: go on without it */
 			error_clear();
@@ -342,7 +344,7 @@ static int fill_cpuset_from_parent(const struct cgroup_layout *layout, const cha
 		if (!theirs)
 			return -1;
 		theirs[strcspn(theirs, "\n")] = '\0';
-		int rc = cg_write(layout, dir, files[i], theirs);
+		int rc = cgroup_write_value(layout, dir, files[i], theirs);
 		free(theirs);
 		if (rc < 0)
 			return -1;
@@ -434,7 +436,7 @@ static int write_limits(const struct cgroup *cg, const struct cgroup_limits *lim
 		const struct cgroup_write *w = &writes[i];
 		const char *dir = cg->layout.mode == CGROUP_V2 ? cg->v2 : cg->v1[w->controller];
 		if (!w->from_parent) {
-			if (cg_write(&cg->layout, dir, w->file, w->value) == 0)
+			if (cgroup_write_value(&cg->layout, dir, w->file, w->value) == 0)
 				continue;
 			if (!w->optional || error_errno() != ENOENT)
 				return -1;
@@ -449,7 +451,7 @@ static int write_limits(const struct cgroup *cg, const struct cgroup_limits *lim
 		if (!value)
 			return -1;
 		value[strcspn(value, "\n")] = '\0';
-		int rc = cg_write(&cg->layout, dir, w->file, value);
+		int rc = cgroup_write_value(&cg->layout, dir, w->file, value);
 		free(value);
 		if (rc < 0)
 			return -1;
@@ -515,9 +517,9 @@ int cgroup_attach(const struct cgroup *cg, pid_t pid)
 	char text[32];
 	snprintf(text, sizeof(text), "%d", (int)pid);
 	for (int c = 0; c < CG_CONTROLLER_COUNT; c++)
-		if (first_in_folder(cg, c) && cg_write(&cg->layout, cg->v1[c], "cgroup.procs", text) < 0)
+		if (first_in_folder(cg, c) && cgroup_write_value(&cg->layout, cg->v1[c], "cgroup.procs", text) < 0)
 			return fail_context("cannot move process %d into its cgroup", (int)pid);
-	if (cg->v2[0] && cg_write(&cg->layout, cg->v2, "cgroup.procs", text) < 0)
+	if (cg->v2[0] && cgroup_write_value(&cg->layout, cg->v2, "cgroup.procs", text) < 0)
 		return fail_context("cannot move process %d into its cgroup", (int)pid);
 	return 0;
 }
@@ -598,7 +600,7 @@ static int kill_all(const struct cgroup *cg)
 		if (cgroup_pids(cg, &pids, &count) == 0) {
 			free(pids);
 			if (count > 0) {
-				if (cg_write(&cg->layout, cg->v2, "cgroup.kill", "1") < 0)
+				if (cgroup_write_value(&cg->layout, cg->v2, "cgroup.kill", "1") < 0)
 					error_clear(); /* fall back to killing pid by pid */
 				else
 					kill_file_used = true;

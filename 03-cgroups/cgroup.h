@@ -31,6 +31,10 @@ int cgroup_create(const struct cgroup_layout *layout, const char *parent, const 
 /* Find the folders of an existing cgroup parent/id (for stats, rm); -1 if none exists. */
 int cgroup_open(const struct cgroup_layout *layout, const char *parent, const char *id, struct cgroup *cg);
 
+/* Write value to dir/file in one write(2), explained; a failure names the file and the value, with
+ * advice (cgroup_write_hint). On a simulated root the file is created. */
+int cgroup_write_value(const struct cgroup_layout *layout, const char *dir, const char *file, const char *value);
+
 /* Move a process into the cgroup (every tree it has): its children are born inside. */
 int cgroup_attach(const struct cgroup *cg, pid_t pid);
 

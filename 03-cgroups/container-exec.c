@@ -6,12 +6,15 @@
  * setns(2) on an open one moves the caller into it (namespaces(7)). So exec, like `nsenter`,
  * `runc exec` and `docker exec`, does:
  *
+ *   0. become non-dumpable, and close every fd of our caller's (see protect_and_close)
  *   1. find the container's init (state.json) and open its namespace files and its root
  *      (/proc/PID/root), while the host's /proc is still what we see
- *   2. join its cgroup (cgroup.procs): limits and `stats` cover the new process too
+ *   2. join its cgroup (cgroup.procs): limits, `stats` and the device rules (device-cgroup.c)
+ *      cover the new process too, before it runs anything in the container
  *   3. setns() into each namespace, the user namespace first (it grants the rights for the
  *      others), the mount namespace last (after it, the host's /proc is gone)
- *   4. chroot into the container's root (the fd from step 1) and chdir to the working folder
+ *   4. chroot into the container's root (the fd from step 1), close the fds of step 1, chdir to
+ *      the working folder and check that it is inside the root (chroot.h)
  *   5. fork(): setns(CLONE_NEWPID) changes only where the CHILDREN are born (pid_namespaces(7)),
  *      so the command must be a child; it takes the user, the environment and the container's
  *      own capabilities, no_new_privs and seccomp filter (recorded by `run`: --cap-add,
@@ -26,6 +29,7 @@
  */
 #include "runtime.h"
 #include "cgroup.h"
+#include "chroot.h"
 #include "cli.h"
 #include "container-store.h"
 #include "container.h"
@@ -47,9 +51,9 @@
 #include <stdlib.h>
 #include <stdnoreturn.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,12 +100,33 @@ static bool differs(pid_t pid, const char *name)
 	return a.st_ino != b.st_ino || a.st_dev != b.st_dev;
 }
 
+/* Step 0. We are about to join the container while still the host's tinydock, and our child,
+ * born in its PID namespace, stays so until its execve: a dumpable process there could be opened
+ * through /proc/PID by the container's processes of the same uid, its exe (the host's binary:
+ * CVE-2019-5736), its fds and its memory, or ptrace'd (CVE-2016-9962, runc's exec). Not dumpable,
+ * those need CAP_SYS_PTRACE in the host's user namespace (ptrace(2), "Ptrace access mode
+ * checking"). The child inherits the flag through fork(2), and keeps it until the command's
+ * execve resets it (prctl(2), PR_SET_DUMPABLE), when tinydock's binary and fds are gone.
+ * And CVE-2024-21626: any fd of our caller's that is not close-on-exec would reach the command,
+ * a door to the host (fchdir, or /proc/self/fd/N as the working folder). exec needs none: close
+ * them all, before there is a working folder to enter. */
+static int protect_and_close(void)
+{
+	if (explain_result(CHAPTER, prctl(PR_SET_DUMPABLE, 0), "prctl(PR_SET_DUMPABLE, 0)") < 0)
+		return fail_sys("cannot make exec non-dumpable");
+	if (explain_result(CHAPTER, close_range(3, ~0U, 0), "close_range(3, ~0U, 0)") < 0)
+		return fail_sys("cannot close the inherited fds");
+	return 0;
+}
+
 /* Steps 1-4. Returns 0 in the container's namespaces, with *userns saying if it has its own. */
 static int enter(const char *id, pid_t pid, const char *workdir, bool *userns)
 {
 	int fds[NAMESPACE_COUNT], root = -1, rc = -1;
 	for (size_t i = 0; i < NAMESPACE_COUNT; i++)
 		fds[i] = -1;
+	if (protect_and_close() < 0)
+		return -1;
 	*userns = differs(pid, "user");
 	for (size_t i = 0; i < NAMESPACE_COUNT; i++) {
 		if (!differs(pid, namespaces[i].name))
@@ -146,8 +171,22 @@ static int enter(const char *id, pid_t pid, const char *workdir, bool *userns)
 		goto out;
 	}
 	explain(CHAPTER, "fchdir(/proc/%d/root), chroot(\".\") = 0", (int)pid);
-	if (chdir(workdir && *workdir ? workdir : "/") < 0) {
-		fail_sys("cannot change to the working folder \"%s\"", workdir);
+	/* Done with step 1's fds: none may be open for the chdir to go through, nor reach the
+	 * command (they are close-on-exec, but the working folder is entered before any execve). */
+	for (size_t i = 0; i < NAMESPACE_COUNT; i++)
+		if (fds[i] >= 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+	close(root);
+	root = -1;
+	const char *dir = workdir && *workdir ? workdir : "/";
+	if (explain_result(CHAPTER, chdir(dir), "chdir(\"%s\")", dir) < 0) {
+		fail_sys("cannot change to the working folder \"%s\"", dir);
+		goto out;
+	}
+	if (check_cwd_inside_root(CHAPTER) < 0) {
+		fail_context("working folder \"%s\"", dir);
 		goto out;
 	}
 	rc = 0;

@@ -2,9 +2,9 @@
  * container-store.h - where containers live between commands: their folders, their record,
  * their names, and the lock that keeps two `tinydock` processes from corrupting them.
  *
- * There is no daemon holding containers in memory (DESIGN.md, "Running a container"): every
+ * There is no daemon holding containers in memory (daemonless, as Podman is): every
  * command (`ps`, `stop`, `rm`, ...) reads the state from the file system, and the monitor of
- * each container writes it. The layout (WAVE2-CONTRACTS.md):
+ * each container writes it. The layout:
  *
  *   $TINYDOCK_ROOT/containers/.lock         flock: held while names or records change
  *   $TINYDOCK_ROOT/containers/<id>/         the container's persistent home

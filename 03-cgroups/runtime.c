@@ -12,7 +12,8 @@
  *     |- launch: fork ----------------------.
  *     |  wait for "started" or the error     |   the MONITOR: setsid(), stdio -> log pipes
  *     |  print the id, exit 0                |- clone() the container (chapter 02), and at
- *                                            |   SYNC_CGROUP: cgroup_create + cgroup_attach
+ *                                            |   SYNC_CGROUP: cgroup_create, the device rules
+ *                                            |   (device-cgroup.c), cgroup_attach
  *                                            |- started: $TINYDOCK_RUN/containers/<id>/state.json
  *                                            |- wait for init; the logger process copies the output
  *                                            |- again: record the exit; the restart policy may
@@ -31,6 +32,7 @@
 #include "container-log.h"
 #include "container-store.h"
 #include "container.h"
+#include "device-cgroup.h"
 #include "error.h"
 #include "explain.h"
 #include "files.h"
@@ -384,6 +386,15 @@ static int join_cgroup(void *ctx, struct container *c, pid_t pid)
 	if (cgroup_create(&layout, CGROUP_DEFAULT_PARENT, c->id, &rt->limits, &rt->cgroup) < 0)
 		return -1;
 	rt->in_cgroup = true;
+	/* The device rules before the process joins: CAP_MKNOD lets container root make any node,
+	 * and only the device cgroup keeps it from opening one (device-cgroup.c). A user without
+	 * root (in a cgroup delegated to them) may not set them, and needs none: their container's
+	 * root holds no capability over the host's devices, not even CAP_MKNOD (mknod(2)), so it
+	 * can open no node its owner could not open outside. */
+	if (geteuid() != 0)
+		explain(CHAPTER, "not root: no device rules (nor any power over the host's devices to limit)");
+	else if (device_cgroup_apply(&rt->cgroup, c->privileged) < 0)
+		return -1;
 	return cgroup_attach(&rt->cgroup, pid);
 }
 

@@ -56,13 +56,20 @@ static const char CHAPTER[] = "04-layers";
 
 /* --- whiteout names ------------------------------------------------------------ */
 
-const char *layer_whiteout_target(const char *name)
+enum whiteout_kind layer_whiteout(const char *name, const char **hidden)
 {
 	if (strncmp(name, WHITEOUT_PREFIX, strlen(WHITEOUT_PREFIX)) != 0)
-		return NULL;
+		return NOT_A_WHITEOUT;
 	if (strcmp(name, WHITEOUT_OPAQUE) == 0)
-		return "";
-	return name + strlen(WHITEOUT_PREFIX);
+		return WHITEOUT_OF_ALL;
+	/* The prefix plus "the basename of the path to be deleted": "", "." and ".." are no
+	 * basename, they would name the folder itself or its parent. */
+	const char *target = name + strlen(WHITEOUT_PREFIX);
+	if (strcmp(target, "") == 0 || strcmp(target, ".") == 0 || strcmp(target, "..") == 0)
+		return WHITEOUT_INVALID;
+	if (hidden)
+		*hidden = target;
+	return WHITEOUT_OF_NAME;
 }
 
 /* --- a set of paths this layer has written (for opaque folders) --------------- */
@@ -466,10 +473,11 @@ static int empty_opaque_dir(struct applier *a, int pfd, const char *parent)
 	return rc;
 }
 
-static int apply_whiteout(struct applier *a, int pfd, const char *parent, const char *hidden, const char *path)
+static int apply_whiteout(struct applier *a, int pfd, const char *parent, enum whiteout_kind kind,
+			  const char *hidden, const char *path)
 {
 	a->stats.whiteouts++;
-	if (*hidden == '\0') { /* the opaque marker */
+	if (kind == WHITEOUT_OF_ALL) {
 		if (a->options.whiteouts == WHITEOUT_DELETE) {
 			int rc = empty_opaque_dir(a, pfd, parent);
 			explain(CHAPTER, "%s: opaque folder \"/%s\": removed the lower layers' entries%s", path, parent,
@@ -482,8 +490,6 @@ static int apply_whiteout(struct applier *a, int pfd, const char *parent, const 
 					     "setxattr(\"%s/%s\", \"trusted.overlay.opaque\", \"y\")", a->root, parent);
 		return rc < 0 ? fail_sys("cannot mark \"%s/%s\" opaque", a->root, parent) : 0;
 	}
-	if (strcmp(hidden, ".") == 0 || strcmp(hidden, "..") == 0 || strchr(hidden, '/'))
-		return fail_errno(0, "entry \"%s\": invalid whiteout", path);
 	char hidden_path[PATH_MAX];
 	snprintf(hidden_path, sizeof(hidden_path), "%s%s%s", parent, *parent ? "/" : "", hidden);
 	if (remove_existing(a, pfd, hidden, hidden_path) < 0)
@@ -512,9 +518,13 @@ int applier_entry(struct applier *a, const struct tar_entry *e, tar_read_fn read
 	if (pfd < 0)
 		return fail_context("entry \"%s\" at byte %llu", e->path, (unsigned long long)e->offset);
 	a->stats.entries++;
-	const char *hidden = layer_whiteout_target(name);
-	if (hidden)
-		return apply_whiteout(a, pfd, parent, hidden, path);
+	const char *hidden = NULL;
+	enum whiteout_kind kind = layer_whiteout(name, &hidden);
+	if (kind == WHITEOUT_INVALID)
+		return fail_errno(0, "entry \"%s\" at byte %llu: invalid whiteout (it names no file)", e->path,
+				  (unsigned long long)e->offset);
+	if (kind != NOT_A_WHITEOUT)
+		return apply_whiteout(a, pfd, parent, kind, hidden, path);
 	int rc;
 	if (e->type == TAR_REGULAR)
 		rc = write_file(a, pfd, name, e, read_data, ctx);

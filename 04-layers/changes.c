@@ -169,6 +169,12 @@ static int walk_one(struct walk *w, int dirfd, const char *prefix, const char *n
 	}
 	if (S_ISSOCK(st.st_mode))
 		return 0; /* tar has no sockets; they belong to a running process anyway */
+	/* The OCI image spec (layer.md, "Whiteouts"): names beginning with ".wh." are whiteout
+	 * markers, so no image filesystem has such a file. Archived, a container's own
+	 * "etc/.wh.passwd" would delete /etc/passwd of the layers below, for everyone. */
+	if (layer_whiteout(name, NULL) != NOT_A_WHITEOUT)
+		return fail_errno(0, "cannot take \"%s/%s\" into a layer: the name is reserved for whiteouts", w->root,
+				  path);
 	if (S_ISDIR(st.st_mode)) {
 		int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub < 0) {
@@ -322,7 +328,7 @@ static int write_entry(void *ctx, const struct tar_entry *e, int fd)
 		return fail_context("cannot archive \"%s/%s\"", c->root, e->path);
 	c->stats.entries++;
 	const char *base = strrchr(e->path, '/');
-	if (layer_whiteout_target(base ? base + 1 : e->path))
+	if (layer_whiteout(base ? base + 1 : e->path, NULL) != NOT_A_WHITEOUT)
 		c->stats.whiteouts++;
 	if (fd >= 0) {
 		char display[PATH_MAX];
@@ -459,13 +465,14 @@ static int diff_entry(void *ctx, const struct tar_entry *e, int fd)
 	}
 	const char *name = slash ? slash + 1 : e->path;
 	snprintf(parent, sizeof(parent), "%.*s", slash ? (int)(slash - e->path + 1) : 0, e->path);
-	const char *hidden = layer_whiteout_target(name);
-	if (hidden && *hidden) {
+	const char *hidden = NULL;
+	enum whiteout_kind kind = layer_whiteout(name, &hidden);
+	if (kind == WHITEOUT_OF_NAME) {
 		char rel[PATH_MAX];
 		snprintf(rel, sizeof(rel), "%s%s", parent, hidden);
 		return add_change(d, change_kind(true, true), rel);
 	}
-	if (hidden) { /* the opaque marker of folder parent */
+	if (kind == WHITEOUT_OF_ALL) { /* the opaque marker of folder parent */
 		char upper_dir[PATH_MAX];
 		snprintf(upper_dir, sizeof(upper_dir), "%s/%s", dw->upper, parent);
 		return add_hidden_by_opaque(d, parent, upper_dir);

@@ -1,7 +1,7 @@
 /*
  * container-fs.h - a container's root filesystem on disk: its overlay folders.
  *
- * Chapter 04's part of the container folder (WAVE2-CONTRACTS.md, DESIGN.md "State"):
+ * Chapter 04's part of the container folder (03-cgroups/container-store.h has the rest):
  *
  *   $TINYDOCK_ROOT/containers/<id>/fs/lowers   the read-only layers, one absolute folder a
  *                                              line, LOWEST first (the image's order)

@@ -41,9 +41,16 @@ struct apply_stats {
 	bool used_openat2;
 };
 
-/* Pure: is this file name a whiteout? Returns the hidden name for ".wh.NAME", "" for the
- * opaque marker, NULL for an ordinary name. */
-const char *layer_whiteout_target(const char *name);
+/* What a file name in a layer means (the OCI image spec, layer.md "Whiteouts"). */
+enum whiteout_kind {
+	NOT_A_WHITEOUT,    /* an ordinary name */
+	WHITEOUT_OF_NAME,  /* ".wh.NAME": NAME is deleted */
+	WHITEOUT_OF_ALL,   /* ".wh..wh..opq": the folder hides everything below it */
+	WHITEOUT_INVALID,  /* ".wh.", ".wh..", ".wh...": a whiteout that names no file */
+};
+
+/* Pure: the kind of name; for WHITEOUT_OF_NAME, *hidden is set to NAME (may be NULL). */
+enum whiteout_kind layer_whiteout(const char *name, const char **hidden);
 
 /* An applier takes entries one at a time (from a tar reader, or from a folder walk). */
 struct applier;

@@ -60,7 +60,7 @@ struct tar_entry {
 	struct timespec mtime;
 	uint64_t size;       /* bytes of data that follow (regular files only) */
 	unsigned devmajor, devminor;
-	struct tar_xattr *xattrs;
+	struct tar_xattr *xattrs; /* from the reader: sorted by name, each name once */
 	size_t xattr_count;
 	uint64_t offset;     /* byte offset of this entry's first header in the archive */
 };
@@ -68,7 +68,8 @@ struct tar_entry {
 /* Free everything an entry owns and zero it. */
 void tar_entry_clear(struct tar_entry *entry);
 
-/* Add (a copy of) an extended attribute to an entry; -1 on ENOMEM. */
+/* Append (a copy of) an extended attribute to an entry; -1 on ENOMEM. Names are not looked
+ * up: give each name once (the writer writes every one it is given). */
 int tar_entry_add_xattr(struct tar_entry *entry, const char *name, const void *value, size_t size);
 
 /* --- reading ------------------------------------------------------------ */

@@ -5,11 +5,11 @@
 # 127.0.0.1: `tinydock registry serve` and Debian's docker-registry (the Go reference
 # implementation, package docker-registry). The image is REGISTRY_BENCH_MB (500) MB of random
 # layers in 5 layers; every push goes to a new repository (so no blob is skipped by HEAD) and
-# every pull to an empty store. Rates are MB/s (10^6 bytes) from the median of RUNS (4) runs.
+# every pull to an empty store. Rates are MB/s (10^6 bytes) per run, timed by bench-lib.sh
+# (4 rounds and a warm-up by default, BENCH_ROUNDS as everywhere).
 # Memory: VmRSS of each server before and at its peak while 50 clients (curl) download the
 # largest layer at once; a server that streams stays flat, one that buffers grows by 50 layers.
 source tests/bench-lib.sh
-RUNS=${RUNS:-4}
 MB=${REGISTRY_BENCH_MB:-500}
 LAYERS=5
 dir=$(mktemp -d /tmp/tinydock-bench-registry.XXXXXX)
@@ -71,67 +71,64 @@ fi
 make_image "$dir/src" "bench/big:1"
 cat "$dir"/src/blobs/sha256/* > /dev/null # in the page cache before anyone is timed
 
-# Runs alternate between the two servers, in the order ABBA (the first of a pair is at a
-# small disadvantage on this machine, and each server gets it as often), each after the
-# previous pull's store is removed and a sync(1): the bytes a run left dirty in the page cache
-# are written back before the next one is timed, not during it.
-# seconds ACTION ADDR: the wall time of one run ($run is its number), or "-" when it failed
-seconds() {
-  rm -rf "$dir/dst"
-  sync
-  local start end
-  start=$(now_ns)
-  "$1" "$2" > /dev/null 2>&1 </dev/null || { echo -; return; }
-  end=$(now_ns)
-  awk -v ns=$(( end - start )) 'BEGIN { printf "%.3f\n", ns / 1e9 }'
-}
-median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR && a[1] != "-") ? a[int((NR + 1) / 2)] : "-" }'; }
-mbps() { awk -v s="$1" -v mb="$MB" 'BEGIN { if (s != "-" && s > 0) printf "%.0f\n", mb / s; else print "-" }'; }
-
-push_to() { # ADDR: a new repository per run, so every blob travels
+# Before each run, untimed: the previous pull's store is removed and sync(1) writes back the
+# bytes a run left dirty in the page cache, so that no run pays for the one before it.
+# push_to ADDR: a new repository per run (bench/big0, big1, ... on each server), so every
+# blob travels; pull_from ADDR: into an empty store, from the first one pushed.
+declare -A pushes=()
+push_to() {
+  local repo="bench/big${pushes[$1]:-0}:1" rc
+  pushes[$1]=$((${pushes[$1]:-0} + 1))
   cp "$dir/src/index.json" "$dir/src/index.json.orig"
-  sed -i "s|bench/big:1|$1/bench/big$run:1|" "$dir/src/index.json"
-  "$TINYDOCK" push --store "$dir/src" "$1/bench/big$run:1"
-  local rc=$?
+  sed -i "s|bench/big:1|$1/$repo|" "$dir/src/index.json"
+  "$TINYDOCK" push --store "$dir/src" "$1/$repo"
+  rc=$?
   mv "$dir/src/index.json.orig" "$dir/src/index.json"
   return $rc
 }
-pull_from() { # ADDR: into an empty store
-  "$TINYDOCK" pull --store "$dir/dst" "$1/bench/big0:1"
-}
-
-for action in push_to pull_from; do
-  ours=() theirs=()
-  for ((run = 0; run < RUNS; run++)); do
-    (( run % 2 == 0 )) && ours+=($(seconds $action "$ours_addr"))
-    [[ -n $theirs_addr ]] && theirs+=($(seconds $action "$theirs_addr"))
-    (( run % 2 == 1 )) && ours+=($(seconds $action "$ours_addr"))
-  done
-  t=-; [[ -n $theirs_addr ]] && t=$(mbps "$(median "${theirs[@]}")")
-  rate_row "registry ${action%_*} $MB MB ($LAYERS layers)" "$(mbps "$(median "${ours[@]}")")" "docker-registry" "$t" MB/s
-done
+pull_from() { "$TINYDOCK" pull --store "$dir/dst" "$1/bench/big0:1"; }
+fresh() { rm -rf "$dir/dst" && sync; }
+push_ours_before() { fresh; }
+push_ours() { push_to "$ours_addr"; }
+push_theirs_before() { fresh; }
+push_theirs() { push_to "$theirs_addr"; }
+pull_ours_before() { fresh; }
+pull_ours() { pull_from "$ours_addr"; }
+pull_theirs_before() { fresh; }
+pull_theirs() { pull_from "$theirs_addr"; }
+push=push_theirs pull=pull_theirs
+[[ -n $theirs_addr ]] || push=- pull=-
+time_sides "$(rounds 4)" "$(warmup 1)" push_ours $push
+time_sides "$(rounds 4)" "$(warmup 1)" pull_ours $pull
+rate_row "push $MB MB ($LAYERS layers) to registry serve" push_ours "the same push to docker-registry" $push "$MB"
+rate_row "pull $MB MB ($LAYERS layers) from registry serve" pull_ours "the same pull from docker-registry" $pull "$MB"
 rm -rf "$dir/dst"
 
 # --- memory under 50 concurrent pulls ----------------------------------------------------------
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
-# peak_rss PID ADDR: VmRSS before, and its peak while 50 curls download the largest layer
+# peak_rss PID ADDR: VmRSS before, and its peak while 50 curls download the largest layer;
+# "FAILED FAILED" when a download failed (an HTTP error, or fewer bytes than the layer has).
 peak_rss() {
-  local pid=$1 addr=$2 before peak now i clients=()
+  local pid=$1 addr=$2 before peak now i clients=() size failed=0
+  size=$(stat -c %s "$dir/src/blobs/sha256/${largest#sha256:}")
   before=$(rss_kb "$pid"); peak=$before
   for ((i = 0; i < 50; i++)); do
-    curl -s -o /dev/null "http://$addr/v2/bench/big0/blobs/$largest" & clients+=($!)
+    curl -sf -o /dev/null -w '%{size_download}\n' "http://$addr/v2/bench/big0/blobs/$largest" > "$dir/curl.$i" &
+    clients+=($!)
   done
   while kill -0 "${clients[@]}" 2>/dev/null; do
     now=$(rss_kb "$pid"); (( now > peak )) && peak=$now
     sleep 0.05
   done
-  wait "${clients[@]}" 2>/dev/null
-  echo "$((before / 1024)) $((peak / 1024))"
+  for ((i = 0; i < 50; i++)); do
+    wait "${clients[i]}" && [[ $(cat "$dir/curl.$i") == "$size" ]] || failed=1
+  done
+  if ((failed)); then echo "FAILED FAILED"; else echo "$before $peak"; fi
 }
 if have curl; then
   read -r ob op < <(peak_rss "$ours_pid" "$ours_addr")
-  tb=- tp=-
+  tb= tp=
   [[ -n $theirs_addr ]] && read -r tb tp < <(peak_rss "$theirs_pid" "$theirs_addr")
-  row "registry RSS before 50 pulls of $((MB / LAYERS)) MB" "$ob" "docker-registry" "$tb" MiB
-  row "registry RSS peak during 50 pulls" "$op" "docker-registry" "$tp" MiB
+  value_row "registry serve: RSS before 50 pulls of $((MB / LAYERS)) MB" "$ob" "docker-registry, the same" "$tb" KiB
+  value_row "registry serve: RSS peak during 50 pulls" "$op" "docker-registry, the same" "$tp" KiB
 fi

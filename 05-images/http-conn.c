@@ -5,9 +5,12 @@
  * registry there is one TCP connection carrying request after request (keep-alive).
  * This file moves bytes between that socket and http-message.c's parser:
  *
- *   - every read waits with poll(2) until a deadline, so a peer that goes quiet (or
- *     trickles a byte now and then, "slowloris") is dropped instead of holding a
- *     thread forever; writes get the same bound from SO_SNDTIMEO (socket(7));
+ *   - every read waits with poll(2) until a deadline, so a peer that goes quiet is
+ *     dropped instead of holding a thread forever; writes get the same bound from
+ *     SO_SNDTIMEO (socket(7)). A deadline per read is not enough against a peer that
+ *     trickles a byte now and then ("slowloris"): each read is recent, the message never
+ *     ends. So a whole body gets a deadline too, moved on as its bytes arrive at a
+ *     minimum rate (the idea of Apache's mod_reqtimeout, written after slowloris);
  *   - the parser is fed at most as many bytes as the caller can take, so a body is
  *     read in pieces of the caller's size and never held whole in memory (a layer may
  *     be gigabytes; 50 clients pulling one must not cost 50 copies of it);
@@ -138,6 +141,8 @@ static enum http_event parse_buffered(struct http_conn *c, size_t max, const cha
 int http_conn_read_head(struct http_conn *c, int64_t deadline_ms)
 {
 	c->body_done = false;
+	c->body_deadline_ms = 0;
+	c->body_received = 0;
 	for (;;) {
 		const char *body;
 		size_t body_size;
@@ -159,6 +164,27 @@ int http_conn_read_head(struct http_conn *c, int64_t deadline_ms)
 	}
 }
 
+void http_conn_limit_body(struct http_conn *c, int64_t deadline_ms, unsigned min_rate)
+{
+	c->body_deadline_ms = deadline_ms;
+	c->body_min_rate = min_rate ? min_rate : 1;
+	c->body_received = 0;
+}
+
+/* How long the next read of body bytes may wait: timeout_ms, but never past the body's own
+ * deadline. */
+static int64_t body_read_deadline(const struct http_conn *c)
+{
+	int64_t deadline = http_now_ms() + c->timeout_ms;
+	if (c->body_deadline_ms) {
+		uint64_t earned = c->body_received / c->body_min_rate * 1000;
+		int64_t whole = c->body_deadline_ms + (int64_t)(earned < INT32_MAX ? earned : INT32_MAX);
+		if (whole < deadline)
+			deadline = whole;
+	}
+	return deadline;
+}
+
 ssize_t http_conn_read_body(struct http_conn *c, void *buf, size_t size)
 {
 	while (!c->body_done) {
@@ -168,6 +194,7 @@ ssize_t http_conn_read_body(struct http_conn *c, void *buf, size_t size)
 		enum http_event e = parse_buffered(c, size, &body, &body_size);
 		if (e == HTTP_BODY) {
 			memcpy(buf, body, body_size);
+			c->body_received += body_size;
 			return (ssize_t)body_size;
 		}
 		if (e == HTTP_DONE) {
@@ -187,7 +214,7 @@ ssize_t http_conn_read_body(struct http_conn *c, void *buf, size_t size)
 		if (!c->eof && c->parser.remaining > 0 && size >= 4096 &&
 		    (framing == HTTP_BODY_LENGTH || framing == HTTP_BODY_CHUNKED)) {
 			size_t want = c->parser.remaining < size ? (size_t)c->parser.remaining : size;
-			ssize_t n = recv_within(c, buf, want, http_now_ms() + c->timeout_ms);
+			ssize_t n = recv_within(c, buf, want, body_read_deadline(c));
 			if (n < 0)
 				return -1;
 			if (n == 0) {
@@ -198,6 +225,7 @@ ssize_t http_conn_read_body(struct http_conn *c, void *buf, size_t size)
 			enum http_event got = http_parse(&c->parser, buf, (size_t)n, &used, &body, &body_size);
 			if (got != HTTP_BODY || used != (size_t)n || body != buf)
 				return fail_errno(0, "HTTP parser out of step");
+			c->body_received += (uint64_t)n;
 			return n;
 		}
 		if (c->eof) {
@@ -207,7 +235,7 @@ ssize_t http_conn_read_body(struct http_conn *c, void *buf, size_t size)
 			}
 			return fail_errno(0, "connection closed in the middle of an HTTP body");
 		}
-		if (http_conn_fill(c, http_now_ms() + c->timeout_ms) < 0)
+		if (http_conn_fill(c, body_read_deadline(c)) < 0)
 			return -1;
 	}
 	return 0;

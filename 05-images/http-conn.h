@@ -40,6 +40,11 @@ struct http_conn {
 	bool out_chunked;        /* the outgoing message is framed by chunks */
 	bool out_no_body;        /* the outgoing message has no body (a response to HEAD) */
 	uint64_t out_left;       /* Content-Length bytes still to send */
+	/* A deadline for the whole incoming body (0: none, only timeout_ms per read): it must be
+	 * in by body_deadline_ms, plus a second for every body_min_rate bytes received. */
+	int64_t body_deadline_ms;
+	unsigned body_min_rate;
+	uint64_t body_received;
 };
 
 /* Take over fd (closed by http_conn_free); -1 if the parser cannot be allocated. */
@@ -58,7 +63,14 @@ int http_conn_fill(struct http_conn *c, int64_t deadline_ms);
  * between messages, -1 on a timeout, an error, or a malformed head (parser.error_status set). */
 int http_conn_read_head(struct http_conn *c, int64_t deadline_ms);
 
-/* Read up to size body bytes: >0 bytes, 0 at the end of the body, -1 on error. */
+/* Give the body that follows the head just read a deadline: deadline_ms (http_now_ms() time),
+ * moved on by a second for every min_rate bytes that arrive. A body trickled a byte at a
+ * time then fails with ETIMEDOUT at the deadline, however recent its last byte; a large
+ * body sent at min_rate or faster is never cut off. */
+void http_conn_limit_body(struct http_conn *c, int64_t deadline_ms, unsigned min_rate);
+
+/* Read up to size body bytes: >0 bytes, 0 at the end of the body, -1 on error (ETIMEDOUT when
+ * a read or the body's deadline ran out). */
 ssize_t http_conn_read_body(struct http_conn *c, void *buf, size_t size);
 
 /* True when the incoming body has been read to its end (a message without a body is at its

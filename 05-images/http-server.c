@@ -10,11 +10,18 @@
  *               again on the same connection while both sides keep it alive
  *
  * What a server on a network must survive, and how this one does:
- *   - many clients: at most max_connections are served at once, each by its own thread;
- *     the others wait in the kernel's listen backlog (listen(2)) until a slot frees, so
- *     memory stays bounded however many connect;
+ *   - many clients: at most max_connections are served at once, each by its own thread,
+ *     so memory stays bounded however many connect. When every slot is taken and another
+ *     client knocks, the connection that has waited longest for a request (resting in
+ *     keep-alive, silent since it connected, or still sending its head) is closed to make
+ *     room: a server may close an idle connection at any time, and clients retry on a new
+ *     one (RFC 9112 section 9.3.1). Only when no connection can be closed do newcomers
+ *     wait in the kernel's listen backlog (listen(2)). Otherwise a few hundred
+ *     connections that say nothing, or ask for "/v2/" every 29 s of a 30 s keep-alive,
+ *     would lock out all others;
  *   - slow or silent clients ("slowloris", 2009): a head must arrive whole within
- *     head_timeout_ms of its first byte, and no read may wait longer than
+ *     head_timeout_ms of its first byte, a body within body_timeout_ms (moved on a second
+ *     for every min_body_rate bytes that arrive), and no read may wait longer than
  *     idle_timeout_ms; a client trickling one byte a second is cut off, with a 408;
  *   - over-long or malformed heads: the parser refuses them (414, 431, 400) after a
  *     bounded number of bytes; the answer is sent and the connection closed;
@@ -49,9 +56,25 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char CHAPTER[] = "05-images";
+
+/* What a connection is doing, so that the server knows which one it can close to make room. */
+enum slot_state {
+	SLOT_NEW,  /* accepted, waiting for its first request to begin */
+	SLOT_IDLE, /* kept alive after a request, waiting for the next one */
+	SLOT_HEAD, /* receiving a request head */
+	SLOT_BUSY, /* a request is being answered: never interrupted */
+};
+
+struct slot {
+	int fd;                /* -1: free */
+	enum slot_state state;
+	int64_t since_ms;      /* when it entered that state (http_now_ms()) */
+	bool evicted;          /* shut down to make room; its thread is ending it */
+};
 
 struct http_server {
 	struct http_server_config config;
@@ -59,10 +82,11 @@ struct http_server {
 	int stop_pipe[2];
 	int port;
 	pthread_mutex_t lock;
-	pthread_cond_t changed;
-	unsigned active;      /* connections being served */
-	int *slots;           /* their sockets (-1: free), to shut them down on close */
-	atomic_bool stopping; /* read by connection threads without the lock */
+	pthread_cond_t changed; /* a connection ended (CLOCK_MONOTONIC for timed waits) */
+	unsigned active;        /* connections being served */
+	unsigned evicting;      /* of those, shut down to make room and not ended yet */
+	struct slot *slots;     /* max_connections of them */
+	atomic_bool stopping;   /* read by connection threads without the lock */
 };
 
 struct http_exchange {
@@ -71,7 +95,7 @@ struct http_exchange {
 	int slot;
 	char peer[64];
 	/* the request being answered */
-	bool head_sent, continue_sent, close_after;
+	bool head_sent, continue_sent, close_after, body_timed_out;
 	int status;
 };
 
@@ -131,7 +155,13 @@ ssize_t http_exchange_read(struct http_exchange *ex, void *buf, size_t size)
 		if (http_conn_send(&ex->conn, go_on, sizeof(go_on) - 1) < 0)
 			return -1;
 	}
-	return http_conn_read_body(&ex->conn, buf, size);
+	ssize_t n = http_conn_read_body(&ex->conn, buf, size);
+	if (n < 0 && error_errno() == ETIMEDOUT && !ex->body_timed_out) {
+		ex->body_timed_out = true;
+		ex->close_after = true; /* the rest of the body is still coming: we cannot read on */
+		server_log(ex->server, "%s request body not received in time: closed", ex->peer);
+	}
+	return n;
 }
 
 static bool closing(const struct http_exchange *ex)
@@ -214,10 +244,13 @@ static bool answer(struct http_exchange *ex)
 {
 	struct http_server *s = ex->server;
 	const struct http_message *m = http_exchange_request(ex);
-	ex->head_sent = ex->continue_sent = ex->close_after = false;
+	ex->head_sent = ex->continue_sent = ex->close_after = ex->body_timed_out = false;
 	ex->status = 0;
 	s->config.handler(ex, s->config.handler_ctx);
-	if (!ex->head_sent) {
+	if (!ex->head_sent && ex->body_timed_out) {
+		static const char late[] = "request body not received in time\n";
+		http_exchange_reply(ex, 408, "text/plain; charset=utf-8", late, sizeof(late) - 1);
+	} else if (!ex->head_sent) {
 		/* The handler failed before answering: say so, rather than leave the client waiting. */
 		server_log(s, "%s handler failed: %s", ex->peer, error_message());
 		ex->close_after = true;
@@ -231,12 +264,29 @@ static bool answer(struct http_exchange *ex)
 	return !closing(ex);
 }
 
+/* Record what the connection is doing; false when it was closed to make room meanwhile. */
+static bool slot_enter(struct http_exchange *ex, enum slot_state state)
+{
+	struct http_server *s = ex->server;
+	pthread_mutex_lock(&s->lock);
+	struct slot *slot = &s->slots[ex->slot];
+	bool evicted = slot->evicted;
+	if (!evicted) {
+		slot->state = state;
+		slot->since_ms = http_now_ms();
+	}
+	pthread_mutex_unlock(&s->lock);
+	return !evicted;
+}
+
 static void serve_connection(struct http_exchange *ex)
 {
 	struct http_server *s = ex->server;
 	struct http_conn *c = &ex->conn;
 	int head_timeout = s->config.head_timeout_ms, idle_timeout = s->config.idle_timeout_ms;
 	for (bool first = true;; first = false) {
+		if (!first && !slot_enter(ex, SLOT_IDLE))
+			return;
 		/* Wait for the first byte of a request: a new connection has head_timeout to start
 		 * talking, a kept-alive one may rest for idle_timeout. */
 		if (c->in_len == 0) {
@@ -253,6 +303,8 @@ static void serve_connection(struct http_exchange *ex)
 			lingering_close(c);
 			return;
 		}
+		if (!slot_enter(ex, SLOT_HEAD))
+			return;
 		int r = http_conn_read_head(c, http_now_ms() + head_timeout);
 		if (r == 0)
 			return;
@@ -266,6 +318,10 @@ static void serve_connection(struct http_exchange *ex)
 			}
 			return;
 		}
+		/* A whole head: from here on the request is answered, never closed to make room. */
+		if (!slot_enter(ex, SLOT_BUSY))
+			return;
+		http_conn_limit_body(c, http_now_ms() + s->config.body_timeout_ms, s->config.min_body_rate);
 		if (!answer(ex)) {
 			lingering_close(c);
 			return;
@@ -280,12 +336,18 @@ static void *connection_thread(void *arg)
 	struct http_server *s = ex->server;
 	serve_connection(ex);
 	pthread_mutex_lock(&s->lock);
-	s->slots[ex->slot] = -1; /* before close(): close() on shutdown must not hit a reused fd */
+	struct slot *slot = &s->slots[ex->slot];
+	bool evicted = slot->evicted;
+	slot->fd = -1; /* before close(): a shutdown() by the server must not hit a reused fd */
 	pthread_mutex_unlock(&s->lock);
+	if (evicted)
+		server_log(s, "%s idle connection closed to make room for a new one", ex->peer);
 	http_conn_free(&ex->conn);
 	free(ex);
 	pthread_mutex_lock(&s->lock);
 	s->active--;
+	if (evicted)
+		s->evicting--;
 	pthread_cond_broadcast(&s->changed);
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
@@ -330,8 +392,12 @@ static int listen_on(const char *addr, int *port_out)
 	/* Restarting the registry must not wait for old connections in TIME_WAIT (socket(7)). */
 	int one = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* A long backlog: while every slot is busy, clients wait there. When it is full the
+	 * kernel drops their SYNs and they retry only after 1 s, then 3 s (tcp(7)), so a crowd of
+	 * connections must not fill it before a real client gets in. SOMAXCONN is the most
+	 * listen(2) takes (the kernel caps it at net.core.somaxconn). */
 	if (explain_result(CHAPTER, bind(fd, found->ai_addr, found->ai_addrlen), "bind(%d, %s)", fd, addr) < 0 ||
-	    explain_result(CHAPTER, listen(fd, 128), "listen(%d, 128)", fd) < 0) {
+	    explain_result(CHAPTER, listen(fd, SOMAXCONN), "listen(%d, SOMAXCONN)", fd) < 0) {
 		fail_sys("cannot listen on \"%s\"", addr);
 		freeaddrinfo(found);
 		close(fd);
@@ -362,18 +428,26 @@ struct http_server *http_server_open(const struct http_server_config *config)
 		s->config.head_timeout_ms = 10000;
 	if (!s->config.idle_timeout_ms)
 		s->config.idle_timeout_ms = 30000;
+	if (!s->config.body_timeout_ms)
+		s->config.body_timeout_ms = 60000;
+	if (!s->config.min_body_rate)
+		s->config.min_body_rate = 16384;
 	if (!s->config.limits.max_head_bytes)
 		s->config.limits = http_default_limits;
 	s->stop_pipe[0] = s->stop_pipe[1] = -1;
-	s->slots = malloc(s->config.max_connections * sizeof(int));
+	s->slots = malloc(s->config.max_connections * sizeof(*s->slots));
 	if (!s->slots || pipe2(s->stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		fail_sys("cannot start the HTTP server");
 		goto fail;
 	}
 	for (unsigned i = 0; i < s->config.max_connections; i++)
-		s->slots[i] = -1;
+		s->slots[i] = (struct slot){ .fd = -1 };
 	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->changed, NULL);
+	pthread_condattr_t monotonic;
+	pthread_condattr_init(&monotonic);
+	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->changed, &monotonic);
+	pthread_condattr_destroy(&monotonic);
 	s->listen_fd = listen_on(s->config.addr, &s->port);
 	if (s->listen_fd < 0) {
 		pthread_mutex_destroy(&s->lock);
@@ -424,9 +498,9 @@ static bool start_connection(struct http_server *s, int fd, const struct sockadd
 
 	pthread_mutex_lock(&s->lock);
 	unsigned slot = 0;
-	while (s->slots[slot] >= 0)
+	while (s->slots[slot].fd >= 0)
 		slot++;
-	s->slots[slot] = fd;
+	s->slots[slot] = (struct slot){ .fd = fd, .state = SLOT_NEW, .since_ms = http_now_ms() };
 	ex->slot = (int)slot;
 	s->active++;
 	pthread_mutex_unlock(&s->lock);
@@ -442,7 +516,7 @@ static bool start_connection(struct http_server *s, int fd, const struct sockadd
 		return true;
 	server_log(s, "%s cannot start a thread: %s", ex->peer, strerror(err));
 	pthread_mutex_lock(&s->lock);
-	s->slots[slot] = -1;
+	s->slots[slot].fd = -1;
 	s->active--;
 	pthread_mutex_unlock(&s->lock);
 	http_conn_free(&ex->conn);
@@ -450,19 +524,69 @@ static bool start_connection(struct http_server *s, int fd, const struct sockadd
 	return false;
 }
 
+/* May this connection be closed to make room? Never while a request is answered. A
+ * connection kept alive after a request may be closed at once: its client knows to send
+ * again on a new connection (RFC 9112 section 9.3.1). A new one, or one whose head is still
+ * coming in, gets a quarter of head_timeout first: a client that has just connected may not
+ * have been given the CPU to write its request yet (a busy machine, many threads), while a
+ * silent or trickling one is still there after that. */
+static bool evictable(const struct http_server *s, const struct slot *slot, int64_t now)
+{
+	if (slot->fd < 0 || slot->evicted || slot->state == SLOT_BUSY)
+		return false;
+	return slot->state == SLOT_IDLE || now - slot->since_ms >= s->config.head_timeout_ms / 4;
+}
+
+/* Close the connection that has waited longest for a request (idle, silent, or trickling its
+ * head) to make room for a new client; false when there is none. Called with the lock held. The
+ * connection's thread sees the end of the stream and ends it. */
+static bool evict_longest_idle(struct http_server *s)
+{
+	struct slot *oldest = NULL;
+	int64_t now = http_now_ms();
+	for (unsigned i = 0; i < s->config.max_connections; i++) {
+		struct slot *slot = &s->slots[i];
+		if (evictable(s, slot, now) && (!oldest || slot->since_ms < oldest->since_ms))
+			oldest = slot;
+	}
+	if (!oldest)
+		return false;
+	oldest->evicted = true;
+	s->evicting++;
+	shutdown(oldest->fd, SHUT_RDWR);
+	return true;
+}
+
+/* A client is waiting to be accepted: return once a slot is free for it, making room if
+ * need be (false when the server is asked to stop meanwhile). */
+static bool wait_for_slot(struct http_server *s)
+{
+	pthread_mutex_lock(&s->lock);
+	while (s->active >= s->config.max_connections) {
+		if (s->active - s->evicting >= s->config.max_connections)
+			evict_longest_idle(s); /* one at a time: the next waits until this one is gone */
+		/* Woken when a connection ends; every 50 ms, to look for a stop request and for
+		 * connections that finished their request and became idle meanwhile. */
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += 50 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->changed, &s->lock, &until);
+		if (stop_requested(s, 0)) {
+			pthread_mutex_unlock(&s->lock);
+			return false;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return true;
+}
+
 int http_server_run(struct http_server *s)
 {
 	for (;;) {
-		/* Full: leave new connections in the backlog until a slot frees. */
-		pthread_mutex_lock(&s->lock);
-		while (s->active >= s->config.max_connections) {
-			pthread_mutex_unlock(&s->lock);
-			if (stop_requested(s, 20))
-				return 0;
-			pthread_mutex_lock(&s->lock);
-		}
-		pthread_mutex_unlock(&s->lock);
-
 		struct pollfd pfd[2] = { { .fd = s->listen_fd, .events = POLLIN }, { .fd = s->stop_pipe[0], .events = POLLIN } };
 		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -470,6 +594,8 @@ int http_server_run(struct http_server *s)
 			return fail_sys("cannot wait for connections");
 		}
 		if (pfd[1].revents)
+			return 0;
+		if (!wait_for_slot(s))
 			return 0;
 		struct sockaddr_storage peer;
 		socklen_t len = sizeof(peer);
@@ -496,8 +622,8 @@ void http_server_close(struct http_server *s)
 	s->stopping = true;
 	/* Wake every connection thread: their reads see the end of the stream and return. */
 	for (unsigned i = 0; i < s->config.max_connections; i++)
-		if (s->slots[i] >= 0)
-			shutdown(s->slots[i], SHUT_RDWR);
+		if (s->slots[i].fd >= 0)
+			shutdown(s->slots[i].fd, SHUT_RDWR);
 	while (s->active > 0)
 		pthread_cond_wait(&s->changed, &s->lock);
 	pthread_mutex_unlock(&s->lock);

@@ -19,9 +19,12 @@ typedef void (*http_handler)(struct http_exchange *ex, void *ctx);
 
 struct http_server_config {
 	const char *addr;          /* "127.0.0.1:5000" (the default), "0.0.0.0:5000", "[::1]:0" ... */
-	unsigned max_connections;  /* connections served at once (0: 64); more wait in the backlog */
+	unsigned max_connections;  /* connections served at once (0: 64); when all are taken, the
+				    * longest idle one is closed to make room, else more wait in the backlog */
 	int head_timeout_ms;       /* a request head must arrive whole within this (0: 10 s) */
 	int idle_timeout_ms;       /* silence allowed between requests and within a body (0: 30 s) */
+	int body_timeout_ms;       /* a request body must arrive whole within this ... (0: 60 s) */
+	unsigned min_body_rate;    /* ... plus one second for every min_body_rate bytes (0: 16 KiB) */
 	struct http_limits limits; /* all zero: http_default_limits */
 	http_handler handler;
 	void *handler_ctx;

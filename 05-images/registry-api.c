@@ -85,6 +85,18 @@ static void reply_store_failure(struct http_exchange *ex, int rc, const char *de
 	http_exchange_reply(ex, 500, "text/plain; charset=utf-8", body, sizeof(body) - 1);
 }
 
+/* The client's address without its port: "127.0.0.1" of "127.0.0.1:43210", "::1" of
+ * "[::1]:43210". Uploads are counted per address, and a client opens a new port for every
+ * connection. */
+static void client_address(struct http_exchange *ex, char *out, size_t size)
+{
+	const char *peer = http_exchange_peer(ex);
+	if (peer[0] == '[')
+		snprintf(out, size, "%.*s", (int)strcspn(peer + 1, "]"), peer + 1);
+	else
+		snprintf(out, size, "%.*s", (int)(strrchr(peer, ':') ? strrchr(peer, ':') - peer : (long)strlen(peer)), peer);
+}
+
 /* --- bodies in and out ---------------------------------------------------------------- */
 
 /* Stream the request body into an upload; *received counts the bytes. */
@@ -210,11 +222,19 @@ static void api_manifest_get(struct http_exchange *ex, const struct registry_sto
 
 static void api_manifest_put(struct http_exchange *ex, const struct registry_store *st, const struct registry_route *r)
 {
-	/* The media type is the Content-Type without parameters (the spec: ignore them). */
+	/* The media type is the Content-Type without parameters (the spec: ignore them). It is
+	 * stored, and sent back as the Content-Type of every pull: only a type of manifest is
+	 * accepted, never "text/html" for a browser to render. Without one, the store goes
+	 * by the manifest's own mediaType. */
 	char media_type[256] = "";
 	const char *type = http_field_value(http_exchange_request(ex), "Content-Type");
 	if (type)
 		snprintf(media_type, sizeof(media_type), "%.*s", (int)strcspn(type, "; \t"), type);
+	if (type && !registry_manifest_type(media_type)) {
+		http_exchange_close_after(ex); /* its body stays unread */
+		reply_error(ex, 400, REGISTRY_MANIFEST_INVALID, "not a manifest's media type", NULL);
+		return;
+	}
 	char *body = NULL;
 	size_t size = 0;
 	int rc = read_manifest(ex, &body, &size);
@@ -312,8 +332,9 @@ static void api_upload_start(struct http_exchange *ex, const struct registry_sto
 		}
 		/* Not mountable: the spec says to start an ordinary upload instead (202). */
 	}
-	char id[REGISTRY_UPLOAD_ID_MAX + 1];
-	int rc = st->upload_start(st->ctx, r->name, id);
+	char id[REGISTRY_UPLOAD_ID_MAX + 1], client[64];
+	client_address(ex, client, sizeof(client));
+	int rc = st->upload_start(st->ctx, r->name, client, id);
 	if (rc != 0) {
 		reply_store_failure(ex, rc, r->name);
 		return;
@@ -364,6 +385,10 @@ static void api_upload_data(struct http_exchange *ex, const struct registry_stor
 	if (rc == 0 && range && received != last - first + 1)
 		rc = REGISTRY_SIZE_INVALID;
 	if (rc != 0) {
+		/* Some of the body may be written, the rest not: the upload can no longer be
+		 * trusted to hold what the client thinks it sent. It ends here, bytes and file;
+		 * the client starts a new one, as after any error. */
+		st->upload_cancel(st->ctx, r->name, r->reference);
 		reply_store_failure(ex, rc, r->reference);
 		return;
 	}

@@ -386,16 +386,25 @@ int registry_blob_push(struct registry_client *c, const char *digest, int fd, ui
 	return 0;
 }
 
-/* Bytes of a download: into the blob writer (hashing them), and the progress line. */
+/* Bytes of a download: into the blob writer (hashing them), and the progress line. Never
+ * more than the descriptor's size: a registry that sends a body without a Content-Length
+ * (chunked, or ended by closing) could otherwise fill the disk before the digest check
+ * at the end finds that the bytes were not the blob. */
 struct pull_sink {
 	struct byte_sink sink;
 	struct blob_writer *writer;
 	struct progress *progress;
+	uint64_t size;  /* the descriptor's */
+	bool too_long;  /* the registry sent more: no retry will mend that */
 };
 
 static int pull_sink_write(struct byte_sink *sink, const void *data, size_t size)
 {
 	struct pull_sink *s = (struct pull_sink *)sink;
+	if (size > s->size - blob_writer_size(s->writer)) {
+		s->too_long = true;
+		return fail_errno(EFBIG, "the registry sent more than the %" PRIu64 " bytes the manifest gives it", s->size);
+	}
 	if (blob_writer_write(s->writer, data, size) < 0)
 		return -1;
 	progress_advance(s->progress, size);
@@ -535,7 +544,7 @@ static int blob_get(struct registry_client *c, const char *target, const char *d
 				  offset, content_range ? content_range : "");
 	}
 	uint64_t whole = m->status == 206 ? offset + m->content_length : m->content_length;
-	if (m->framing == HTTP_BODY_LENGTH && expected_size && whole != expected_size) {
+	if (m->framing == HTTP_BODY_LENGTH && whole != expected_size) {
 		registry_client_close(c);
 		return fail_errno(0, "blob %s: the registry sends %" PRIu64 " bytes, the manifest says %" PRIu64, digest,
 				  whole, expected_size);
@@ -554,7 +563,8 @@ int registry_blob_pull(struct registry_client *c, const char *digest, uint64_t e
 	snprintf(target, sizeof(target), "/v2/%s/blobs/%s", c->repository, digest);
 	struct progress p;
 	progress_start(&p, c, digest, "Downloading", expected_size);
-	struct pull_sink sink = { .sink.write = pull_sink_write, .writer = blob_writer_new(root), .progress = &p };
+	struct pull_sink sink = { .sink.write = pull_sink_write, .writer = blob_writer_new(root), .progress = &p,
+				  .size = expected_size };
 	if (!sink.writer)
 		return -1;
 	for (int attempt = 1;; attempt++) {
@@ -570,10 +580,16 @@ int registry_blob_pull(struct registry_client *c, const char *digest, uint64_t e
 			break;
 		registry_client_close(c); /* the rest of that body may still be on the wire */
 		bool progressed = blob_writer_size(sink.writer) > offset;
-		if (rc < 0 || attempt >= PULL_TRIES || !progressed) {
+		if (rc < 0 || sink.too_long || attempt >= PULL_TRIES || !progressed) {
 			blob_writer_abort(sink.writer);
 			return fail_context("downloading blob %s", digest);
 		}
+	}
+	if (blob_writer_size(sink.writer) != expected_size) {
+		uint64_t got = blob_writer_size(sink.writer);
+		blob_writer_abort(sink.writer);
+		return fail_errno(0, "blob %s from %s: %" PRIu64 " bytes, the manifest says %" PRIu64, digest, c->addr, got,
+				  expected_size);
 	}
 	/* The check that makes a download trustworthy: the bytes hash to what we asked for. */
 	if (blob_writer_commit(sink.writer, digest, NULL) < 0)

@@ -45,7 +45,8 @@ int registry_blob_exists(struct registry_client *c, const char *digest, uint64_t
 int registry_blob_push(struct registry_client *c, const char *digest, int fd, uint64_t size);
 
 /* Download a blob into the blob store at root, verified against its digest before it is
- * named there (blob-store.h). expected_size (0: unknown) is checked too. */
+ * named there (blob-store.h). expected_size is its descriptor's size: a registry that sends
+ * more is cut off at that many bytes, one that sends fewer is refused too. */
 int registry_blob_pull(struct registry_client *c, const char *digest, uint64_t expected_size, const char *root);
 
 /* PUT a manifest under reference (a tag or its digest); digest gets what the registry says. */

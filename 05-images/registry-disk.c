@@ -18,6 +18,14 @@
  * restarts forgets its unfinished uploads and clears ingest/: clients start those again, as
  * they do after any error.
  *
+ * Each upload holds a file descriptor and a slot in a table of MAX_UPLOADS, so a client must
+ * not be able to take them all: one address holds at most uploads_per_client of them (more
+ * are refused with 429 TOOMANYREQUESTS, the spec's answer to a client that asks too much),
+ * and an upload nobody has touched for upload_idle_ms is dropped, file and descriptor, as
+ * soon as a new one is started. Pushes touch their upload every few milliseconds; a client
+ * that went away never will. A request that fails half way through its body (400) drops
+ * its upload too: the bytes it did write cannot be told apart from the ones it did not.
+ *
  * Every handler thread of the server calls in here at once: the upload table has a lock,
  * each upload its own (its bytes must go in order), and everything on disk is either
  * immutable (blobs) or replaced whole by rename (links, tags), so readers need no lock.
@@ -26,6 +34,7 @@
  */
 #include "registry-disk.h"
 #include "blob-store.h"
+#include "oci.h"
 #include "error.h"
 #include "explain.h"
 #include "files.h"
@@ -48,31 +57,34 @@ static const char CHAPTER[] = "05-images";
 
 /* Uploads held at once; more are refused with 429 until some finish or expire. */
 #define MAX_UPLOADS 256
-/* An upload untouched for this long is dropped when room is needed (a client gone away). */
-#define UPLOAD_IDLE_SECONDS (15 * 60)
+/* The defaults of struct registry_disk_limits. */
+#define UPLOADS_PER_CLIENT 32
+#define UPLOAD_IDLE_MS (2 * 60 * 1000)
 /* Repository names are at most 255 characters, so at most 128 components deep. */
 #define MAX_NAME_DEPTH 128
 
 struct upload {
 	char id[REGISTRY_UPLOAD_ID_MAX + 1];
 	char name[REGISTRY_NAME_MAX + 1];
+	char client[64];            /* the address it came from */
 	struct blob_writer *writer; /* NULL once finished or cancelled */
 	pthread_mutex_t lock;  /* one request at a time writes an upload's bytes, in order */
 	unsigned refs;         /* requests using it, plus one while it is in the table */
-	time_t last_used;
+	int64_t last_used_ms;  /* CLOCK_MONOTONIC */
 };
 
 struct registry_disk {
 	char root[PATH_MAX];
+	struct registry_disk_limits limits;
 	pthread_mutex_t lock; /* the upload table and refcounts */
 	struct upload *uploads[MAX_UPLOADS];
 };
 
-static time_t now_seconds(void)
+static int64_t now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* --- paths ----------------------------------------------------------------------------------- */
@@ -224,7 +236,7 @@ static struct upload *upload_get(struct registry_disk *d, const char *name, cons
 		if (u && strcmp(u->id, id) == 0 && strcmp(u->name, name) == 0) {
 			found = u;
 			found->refs++;
-			found->last_used = now_seconds();
+			found->last_used_ms = now_ms();
 			if (remove) {
 				d->uploads[i] = NULL;
 				upload_unref_locked(found); /* the table's reference */
@@ -236,7 +248,7 @@ static struct upload *upload_get(struct registry_disk *d, const char *name, cons
 	return found;
 }
 
-static int disk_upload_start(void *ctx, const char *name, char id[REGISTRY_UPLOAD_ID_MAX + 1])
+static int disk_upload_start(void *ctx, const char *name, const char *client, char id[REGISTRY_UPLOAD_ID_MAX + 1])
 {
 	struct registry_disk *d = ctx;
 	uint8_t r[16];
@@ -248,31 +260,42 @@ static int disk_upload_start(void *ctx, const char *name, char id[REGISTRY_UPLOA
 	for (size_t i = 0; i < sizeof(r); i++)
 		snprintf(u->id + 2 * i, 3, "%02x", r[i]);
 	snprintf(u->name, sizeof(u->name), "%s", name);
-	if (!(u->writer = blob_writer_new(d->root))) {
-		free(u);
-		return -1;
-	}
+	snprintf(u->client, sizeof(u->client), "%s", client);
 	pthread_mutex_init(&u->lock, NULL);
 	u->refs = 1;
-	u->last_used = now_seconds();
+	u->last_used_ms = now_ms();
 
+	/* Find room before making the file: a refused client costs no descriptor. */
 	pthread_mutex_lock(&d->lock);
 	size_t slot = MAX_UPLOADS;
+	unsigned held = 0;
 	for (size_t i = 0; i < MAX_UPLOADS; i++) {
 		struct upload *old = d->uploads[i];
-		if (old && old->refs == 1 && u->last_used - old->last_used > UPLOAD_IDLE_SECONDS) {
+		/* refs == 1: only the table holds it, no request is using it right now */
+		if (old && old->refs == 1 && u->last_used_ms - old->last_used_ms > d->limits.upload_idle_ms) {
 			d->uploads[i] = NULL; /* abandoned: its client went away */
 			upload_unref_locked(old);
+		} else if (old && strcmp(old->client, u->client) == 0) {
+			held++;
 		}
 		if (!d->uploads[i] && slot == MAX_UPLOADS)
 			slot = i;
 	}
+	if (held >= d->limits.uploads_per_client)
+		slot = MAX_UPLOADS;
 	if (slot < MAX_UPLOADS)
-		d->uploads[slot] = u;
+		d->uploads[slot] = u; /* its id is known to no client yet: no request can find it */
 	pthread_mutex_unlock(&d->lock);
 	if (slot == MAX_UPLOADS) {
 		upload_free(u);
 		return REGISTRY_TOOMANYREQUESTS;
+	}
+	if (!(u->writer = blob_writer_new(d->root))) {
+		pthread_mutex_lock(&d->lock);
+		d->uploads[slot] = NULL;
+		upload_unref_locked(u);
+		pthread_mutex_unlock(&d->lock);
+		return -1;
 	}
 	memcpy(id, u->id, sizeof(u->id));
 	return 0;
@@ -433,14 +456,20 @@ static int check_manifest(struct registry_disk *d, const char *name, const char 
 	}
 	int64_t version = 0;
 	int rc = json_int64(json_get(m, "schemaVersion"), &version) == 0 && version == 2 ? 0 : REGISTRY_MANIFEST_INVALID;
-	/* No Content-Type: the manifest's own mediaType, else the OCI type its shape says. */
+	/* No Content-Type: the manifest's own mediaType. With both, they must agree: the spec
+	 * says so since CVE-2021-41190, where one document read as a manifest or as an index
+	 * depending on the header it was served with. */
 	const char *own = json_get_string(m, "mediaType");
-	if (!media_type[0] || strcmp(media_type, "application/octet-stream") == 0)
-		snprintf(media_type, media_type_size, "%s",
-			 own ? own
-			 : json_get(m, "manifests") ? "application/vnd.oci.image.index.v1+json"
-						    : "application/vnd.oci.image.manifest.v1+json");
+	if (!media_type[0] && own)
+		snprintf(media_type, media_type_size, "%s", own);
+	if (!registry_manifest_type(media_type) || (own && strcmp(own, media_type) != 0))
+		rc = REGISTRY_MANIFEST_INVALID;
+	/* And the type says what shape the document has: an index lists manifests, an image
+	 * manifest has a config. */
+	bool index = strcmp(media_type, MEDIA_OCI_INDEX) == 0 || strcmp(media_type, MEDIA_DOCKER_LIST) == 0;
 	struct json *config = json_get(m, "config");
+	if (index ? !json_get(m, "manifests") || config : !config || json_get(m, "manifests"))
+		rc = REGISTRY_MANIFEST_INVALID;
 	if (rc == 0 && config)
 		rc = check_descriptor(d, name, config, "_layers");
 	json_for_each(layer, json_get(m, "layers"))
@@ -449,8 +478,6 @@ static int check_manifest(struct registry_disk *d, const char *name, const char 
 	json_for_each(child, json_get(m, "manifests"))
 		if (rc == 0)
 			rc = check_descriptor(d, name, child, "_manifests");
-	if (rc == 0 && !config && !json_get(m, "manifests"))
-		rc = REGISTRY_MANIFEST_INVALID; /* neither an image manifest nor an index */
 	json_free(m);
 	return rc;
 }
@@ -670,6 +697,7 @@ struct registry_disk *registry_disk_open(const char *root)
 		return NULL;
 	}
 	pthread_mutex_init(&d->lock, NULL);
+	registry_disk_set_limits(d, &(struct registry_disk_limits){ 0 });
 	return d;
 }
 
@@ -682,6 +710,14 @@ void registry_disk_close(struct registry_disk *d)
 			upload_unref_locked(d->uploads[i]);
 	pthread_mutex_destroy(&d->lock);
 	free(d);
+}
+
+void registry_disk_set_limits(struct registry_disk *d, const struct registry_disk_limits *limits)
+{
+	pthread_mutex_lock(&d->lock);
+	d->limits.uploads_per_client = limits->uploads_per_client ? limits->uploads_per_client : UPLOADS_PER_CLIENT;
+	d->limits.upload_idle_ms = limits->upload_idle_ms ? limits->upload_idle_ms : UPLOAD_IDLE_MS;
+	pthread_mutex_unlock(&d->lock);
 }
 
 void registry_disk_bind(struct registry_disk *d, struct registry_store *store)

@@ -28,6 +28,15 @@ void registry_disk_close(struct registry_disk *d);
 /* The table of functions the HTTP API calls (registry-api.h), bound to d. */
 void registry_disk_bind(struct registry_disk *d, struct registry_store *store);
 
+/* What the upload table allows: at most uploads_per_client sessions from one address (0: 32),
+ * and a session untouched for upload_idle_ms (0: 2 minutes) is dropped, its file and
+ * descriptor with it, when room is needed. */
+struct registry_disk_limits {
+	unsigned uploads_per_client;
+	int upload_idle_ms;
+};
+void registry_disk_set_limits(struct registry_disk *d, const struct registry_disk_limits *limits);
+
 /* Uploads in progress (for tests and the server's log). */
 size_t registry_disk_uploads(struct registry_disk *d);
 

@@ -28,6 +28,7 @@
  */
 #include "registry-routes.h"
 #include "http-message.h"
+#include "oci.h"
 #include "reference.h"
 
 #include <ctype.h>
@@ -374,4 +375,12 @@ int registry_route(const char *method, const char *target, struct registry_route
 		return route_blob(method, last, r);
 	}
 	return refuse(r, 404, REGISTRY_UNSUPPORTED, "not a registry API path");
+}
+
+/* The manifests a registry of images stores: the OCI image spec's manifest and index, and
+ * Docker's schema 2 manifest and manifest list, which the OCI ones were written from. */
+bool registry_manifest_type(const char *media_type)
+{
+	return strcmp(media_type, MEDIA_OCI_MANIFEST) == 0 || strcmp(media_type, MEDIA_OCI_INDEX) == 0 ||
+	       strcmp(media_type, MEDIA_DOCKER_MANIFEST) == 0 || strcmp(media_type, MEDIA_DOCKER_LIST) == 0;
 }

@@ -83,6 +83,9 @@ struct registry_route {
  * target is the raw request target (percent-decoding happens here). */
 int registry_route(const char *method, const char *target, struct registry_route *route);
 
+/* Is media_type (a Content-Type without parameters) one of the manifests a registry stores? */
+bool registry_manifest_type(const char *media_type);
+
 /* Names, tags and digests are checked with reference.h: repository_path_valid(), tag_valid(),
  * digest_valid(). */
 

@@ -60,8 +60,10 @@ struct registry_store {
 	int (*blob_mount)(void *ctx, const char *name, const char *digest, const char *from);
 
 	/* Uploads: a session id (letters, digits, '-', '_'; at most REGISTRY_UPLOAD_ID_MAX), the
-	 * bytes in order, then finish with the digest of them all. Unknown ids: BLOB_UPLOAD_UNKNOWN. */
-	int (*upload_start)(void *ctx, const char *name, char id[REGISTRY_UPLOAD_ID_MAX + 1]);
+	 * bytes in order, then finish with the digest of them all. Unknown ids: BLOB_UPLOAD_UNKNOWN.
+	 * client is the address the upload comes from ("127.0.0.1"), so that a store can bound
+	 * what one client holds (TOOMANYREQUESTS). */
+	int (*upload_start)(void *ctx, const char *name, const char *client, char id[REGISTRY_UPLOAD_ID_MAX + 1]);
 	int (*upload_size)(void *ctx, const char *name, const char *id, uint64_t *size);
 	int (*upload_write)(void *ctx, const char *name, const char *id, const void *data, size_t size);
 	int (*upload_finish)(void *ctx, const char *name, const char *id, const char *digest);

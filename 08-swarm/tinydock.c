@@ -22,6 +22,7 @@
 #include "format-commands.h"
 #include "container-cmd.h"
 #include "container-store.h"
+#include "device-cgroup.h"
 #include "image-commands.h"
 #include "image-run.h"
 #include "layer-cmd.h"
@@ -35,7 +36,7 @@
 #include <string.h>
 
 /* `run` with the later chapters' extensions (02-namespaces/run-extension.h), in this order:
- * each prepare hook may use what the ones before it set up (WAVE2-CONTRACTS.md). */
+ * each prepare hook may use what the ones before it set up. */
 static const struct run_extension *const run_extensions[] = {
 	&runtime_run_extension, /* 03-cgroups: -d, --name, --rm, --restart, limits, state, monitor */
 	&image_run_extension,   /* 05-images: IMAGE operand, config defaults, layers as lowers */
@@ -77,6 +78,7 @@ static const struct command commands[] = {
 	{ "network", cmd_network, "02-namespaces", "Manage networks: bridges, veth pairs, addresses" },
 	{ "proxy", cmd_proxy, "02-namespaces", "Forward host ports to an address, as -p does (like docker-proxy)" },
 	{ "cgroup", cmd_cgroup, "03-cgroups", "Show the cgroup layout (info), run a command under limits (run)" },
+	{ "devices", cmd_devices, "03-cgroups", "Print a container's device rules and its v2 device program" },
 	{ "ps", cmd_ps, "03-cgroups", "List containers" },
 	{ "logs", cmd_logs, "03-cgroups", "Fetch the logs of a container" },
 	{ "stop", cmd_stop, "03-cgroups", "Stop one or more running containers (SIGTERM, then SIGKILL)" },

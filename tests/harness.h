@@ -50,8 +50,15 @@ void run_free(struct run_result *result);
 /* True when a program of that name is on PATH. */
 bool have_program(const char *name);
 
-/* Mark the running test as skipped (a peer tool is missing): prints "skipped: TEST: reason". */
+/* Mark the running test as skipped (a peer tool is missing): prints "skipped: TEST: reason" and
+ * records the test for the runner's totals. The test must return right away: SKIP_TEST does
+ * both. A skipped test that fails anyway is counted as failed, not skipped. */
 void harness_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define SKIP_TEST(...)                       \
+	do {                                 \
+		harness_skip(__VA_ARGS__);   \
+		return;                      \
+	} while (0)
 
 /* A Linux bridge for `tinydock run`'s default network in this process and its children: named
  * PREFIX<pid>, with a subnet 10.A.X.0/24 (X from the pid) that no route of the host overlaps,
@@ -66,9 +73,9 @@ void harness_free_subnet(int a, char subnet[32]);
 /* List a link (a test network's bridge) for the runner to remove when it ends. */
 void harness_remove_link_at_end(const char *name);
 
-/* For the runner: prepare counting skips, and how many tests were skipped. */
+/* For the runner: before the tests, set up the files in which tests record their skips
+ * (TINYDOCK_SKIP_FILE, one "TEST<tab>REASON" line per skipped test), sandboxes and bridges. */
 void harness_begin(void);
-int harness_count_skipped(void);
 
 /* Paths of the helper programs built by make (from the environment the Makefile sets). */
 const char *tinydock_binary(void);

@@ -9,6 +9,8 @@
  *
  *     probe pid hostname ids          pid=1 ppid=0 / hostname=web / uid=0 gid=0 euid=0 egid=0
  *     probe cwd                       cwd=/
+ *     probe fds                       fds=0 1 2 (every open fd but the one listing /proc/self/fd;
+ *                                     one beyond 2 shows where it leads: fds=0 1 2 3:/tmp/x)
  *     probe ls /                      ls=bin dev etc ... (sorted, one line)
  *     probe mounts                    mount=<mount point> <fstype> <options> (one per mount)
  *     probe caps                      cap_inh= cap_prm= cap_eff=00000000a80425fb cap_bnd= cap_amb=
@@ -89,6 +91,40 @@ static void list_folder(const char *path)
 		free(names[i]);
 	}
 	printf("\n");
+}
+
+/* The fds this process holds, from /proc/self/fd: what it inherited through execve(2). */
+static void list_fds(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	if (!dir) {
+		printf("fds=%s\n", errno_name(errno));
+		return;
+	}
+	int fds[1024];
+	size_t count = 0;
+	struct dirent *entry;
+	while ((entry = readdir(dir)) && count < 1024)
+		if (entry->d_name[0] != '.' && atoi(entry->d_name) != dirfd(dir))
+			fds[count++] = atoi(entry->d_name);
+	for (size_t i = 1; i < count; i++) /* readdir gives them in order, but do not rely on it */
+		for (size_t j = i; j > 0 && fds[j - 1] > fds[j]; j--) {
+			int swap = fds[j];
+			fds[j] = fds[j - 1];
+			fds[j - 1] = swap;
+		}
+	printf("fds=");
+	for (size_t i = 0; i < count; i++) {
+		printf("%s%d", i ? " " : "", fds[i]);
+		if (fds[i] > 2) {
+			char link[64], target[4096];
+			snprintf(link, sizeof(link), "/proc/self/fd/%d", fds[i]);
+			ssize_t n = readlink(link, target, sizeof(target) - 1);
+			printf(":%.*s", n < 0 ? 1 : (int)n, n < 0 ? "?" : target);
+		}
+	}
+	printf("\n");
+	closedir(dir);
 }
 
 static void print_file_lines(const char *path, const char *key)
@@ -412,6 +448,8 @@ int main(int argc, char **argv)
 		} else if (strcmp(op, "cwd") == 0) {
 			char cwd[4096];
 			printf("cwd=%s\n", getcwd(cwd, sizeof(cwd)) ? cwd : errno_name(errno));
+		} else if (strcmp(op, "fds") == 0) {
+			list_fds();
 		} else if (strcmp(op, "ls") == 0) {
 			list_folder(argv[i = need(i + 1, argc, op)]);
 		} else if (strcmp(op, "mounts") == 0) {

@@ -309,12 +309,18 @@ START_TEST(the_cpu_quota_holds_a_busy_loop_near_half_a_core)
 	struct child c = spawn(BODY_BUSY_LOOP, NULL);
 	ck_assert_msg(cgroup_attach(&cg, c.pid) == 0, "%s", error_message());
 	release(&c);
-	usleep(200000); /* let it reach its steady state */
+	/* Measure from the steady state: once the loop has used 100 ms of CPU, it has run for at
+	 * least two 100 ms periods of its quota (at most 20 s, on a busy machine). */
 	struct cgroup_stats before, after;
 	struct timespec t0, t1;
-	ck_assert_int_eq(cgroup_read_stats(&cg, &before), 0);
+	time_t deadline = time(NULL) + 20;
+	do {
+		ck_assert_msg(time(NULL) < deadline, "the busy loop used under 100 ms of CPU in 20 s");
+		usleep(10000);
+		ck_assert_int_eq(cgroup_read_stats(&cg, &before), 0);
+	} while (before.cpu_usage_usec < 100000);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	usleep(1000000);
+	usleep(1000000); /* the measurement's window, not a wait for anything */
 	ck_assert_int_eq(cgroup_read_stats(&cg, &after), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ck_assert_int_ge(before.cpu_usage_usec, 0);
@@ -460,6 +466,38 @@ START_TEST(cgroup_run_reports_an_oom_kill_with_exit_137_and_explains_each_write)
 }
 END_TEST
 
+/* A cgroup folder below our parent in any tree of this machine (v1, v2 or hybrid), as
+ * "TREE/PARENT/NAME" in a static buffer; NULL when there is none. */
+static const char *a_cgroup_below_our_parent(void)
+{
+	static char found[PATH_MAX + 256];
+	struct cgroup_layout layout = real_layout();
+	const char *trees[CG_CONTROLLER_COUNT + 1];
+	int n = 0;
+	for (int c = 0; c < CG_CONTROLLER_COUNT; c++)
+		if (layout.v1[c][0])
+			trees[n++] = layout.v1[c];
+	if (layout.unified[0])
+		trees[n++] = layout.unified;
+	for (int i = 0; i < n; i++) {
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof(dir), "%s/%s", trees[i], parent);
+		DIR *d = opendir(dir);
+		if (!d)
+			continue;
+		struct dirent *entry;
+		while ((entry = readdir(d)) != NULL) {
+			if (entry->d_type == DT_DIR && entry->d_name[0] != '.') {
+				snprintf(found, sizeof(found), "%s/%s", dir, entry->d_name);
+				closedir(d);
+				return found;
+			}
+		}
+		closedir(d);
+	}
+	return NULL;
+}
+
 START_TEST(cgroup_run_passes_the_exit_code_on_and_leaves_no_cgroup)
 {
 	struct run_result r = run_tinydock(NULL, 30, "cgroup", "run", "--cgroup-parent", parent, "--pids-limit", "10",
@@ -467,29 +505,25 @@ START_TEST(cgroup_run_passes_the_exit_code_on_and_leaves_no_cgroup)
 	ck_assert_msg(r.status == 3, "status %d, stderr: %s", r.status, r.err);
 	ck_assert_str_eq(r.out, "forked=9\n");
 	run_free(&r);
-	struct cgroup_layout layout = real_layout();
-	const char *tree = layout.mode == CGROUP_V2 ? layout.unified : layout.v1[CG_PIDS];
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s/%s", tree, parent);
-	DIR *d = opendir(dir);
-	ck_assert_ptr_nonnull(d);
-	struct dirent *entry;
-	while ((entry = readdir(d)) != NULL)
-		ck_assert_msg(entry->d_type != DT_DIR || entry->d_name[0] == '.', "left behind: %s/%s", dir, entry->d_name);
-	closedir(d);
+	const char *left = a_cgroup_below_our_parent();
+	ck_assert_msg(left == NULL, "left behind: %s", left);
 }
 END_TEST
 
 START_TEST(cgroup_run_refuses_bad_flags_before_touching_anything)
 {
-	struct run_result r = run_tinydock(NULL, 10, "cgroup", "run", "--memory", "lots", "true", NULL);
+	struct run_result r = run_tinydock(NULL, 10, "cgroup", "run", "--cgroup-parent", parent, "--memory", "lots",
+					   "true", NULL);
 	ck_assert_int_eq(r.status, 125);
 	ck_assert_msg(strstr(r.err, "invalid argument \"lots\" for \"--memory\" flag") != NULL, "%s", r.err);
 	run_free(&r);
-	r = run_tinydock(NULL, 10, "cgroup", "run", "--memory-swap", "64m", "true", NULL);
+	r = run_tinydock(NULL, 10, "cgroup", "run", "--cgroup-parent", parent, "--memory-swap", "64m", "true", NULL);
 	ck_assert_int_eq(r.status, 125);
 	ck_assert_msg(strstr(r.err, "--memory-swap needs --memory") != NULL, "%s", r.err);
 	run_free(&r);
+	/* Nothing was touched: no cgroup below our parent in any tree. */
+	const char *left = a_cgroup_below_our_parent();
+	ck_assert_msg(left == NULL, "made: %s", left);
 }
 END_TEST
 

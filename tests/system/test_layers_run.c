@@ -256,8 +256,10 @@ START_TEST(export_of_a_running_container_reads_its_mounted_root)
 	run_free(&r);
 	char ids[2][CONTAINER_ID_LENGTH + 1];
 	ck_assert_uint_eq(container_ids(ids, 2), 1);
-	for (int i = 0; i < 100 && !exists(container_path(ids[0], "fs/upper/live-file")); i++)
+	/* the export must see what the running container wrote: wait for it (at most 20 s) */
+	for (int i = 0; i < 400 && !exists(container_path(ids[0], "fs/upper/live-file")); i++)
 		usleep(50 * 1000);
+	ck_assert_msg(exists(container_path(ids[0], "fs/upper/live-file")), "the container wrote nothing in 20 s");
 	char tar[PATH_MAX];
 	snprintf(tar, sizeof(tar), "%s/live.tar", sandbox.dir);
 	r = run_tinydock(NULL, 30, "export", "-o", tar, "live", NULL);

@@ -716,7 +716,8 @@ START_TEST(a_half_close_from_the_container_reaches_the_client_and_the_other_way_
 }
 END_TEST
 
-/* In the namespace: accept one client, say so, then wait for the proxy to close it. */
+/* In the namespace: accept one client, say so, then hold the connection open until the
+ * proxy breaks it off. */
 static int hold_until_closed(const char *arg)
 {
 	(void)arg;
@@ -728,10 +729,17 @@ static int hold_until_closed(const char *arg)
 	if (fd < 0 || write_all(fd, "ready\n", 6) < 0)
 		return 61;
 	unsigned char buf[16];
-	return read_to_eof(fd, buf, sizeof(buf)) == 0 ? 0 : 62;
+	return read_to_eof(fd, buf, sizeof(buf)) < 0 && errno == ECONNRESET ? 0 : 62;
 }
 
-START_TEST(stopping_the_proxy_closes_its_port_and_every_open_connection)
+static long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
+START_TEST(stopping_the_proxy_closes_its_port_and_resets_a_connection_still_held_open)
 {
 	struct netns_child server = netns_spawn(hold_until_closed);
 	char id[65];
@@ -747,16 +755,92 @@ START_TEST(stopping_the_proxy_closes_its_port_and_every_open_connection)
 	ck_assert_int_ge(fd, 0);
 	char ready[6];
 	ck_assert_int_eq(read(fd, ready, sizeof(ready)), 6); /* the connection reached the container */
+	long before = now_ms();
 	proxy_stop(p);
+	long took = now_ms() - before;
+	/* Nothing moves on this connection, so the drain ends after its idle spell, well before
+	 * its deadline (3 s), and the connection is broken off: a reset on both sides, never a
+	 * clean end that would pass for a complete answer. */
+	ck_assert_msg(took < 2500, "proxy_stop took %ld ms for an idle connection", took);
 	unsigned char buf[16];
-	ck_assert_int_eq(read_to_eof(fd, buf, sizeof(buf)), 0); /* our side ends cleanly */
+	errno = 0;
+	ck_assert_int_eq(read_to_eof(fd, buf, sizeof(buf)), -1);
+	ck_assert_int_eq(errno, ECONNRESET);
 	close(fd);
-	ck_assert_int_eq(netns_wait(&server, 10), 0);      /* and so does the container's */
+	ck_assert_int_eq(netns_wait(&server, 10), 0); /* the container saw the reset too */
 	int again = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_in port = { .sin_family = AF_INET, .sin_addr = lo, .sin_port = htons(m.host_port) };
 	ck_assert_int_eq(connect(again, (struct sockaddr *)&port, sizeof(port)), -1);
 	ck_assert_int_eq(errno, ECONNREFUSED); /* nobody listens there any more */
 	close(again);
+	ck_assert_int_eq(network_detach("bridge", id), 0);
+}
+END_TEST
+
+enum { LAST_REPLY = 32 << 20 };
+
+/* In the namespace: answer one client with LAST_REPLY bytes, then close and end, as a
+ * container whose last reply is still on its way when it exits. */
+static int reply_then_exit(const char *arg)
+{
+	(void)arg;
+	int l = listen_on(8004);
+	if (l < 0)
+		return 70;
+	say_listening();
+	int fd = accept_within(l, 20);
+	if (fd < 0)
+		return 71;
+	enum { CHUNK = 64 * 1024 };
+	static unsigned char chunk[CHUNK];
+	for (size_t at = 0; at < LAST_REPLY; at += CHUNK) {
+		for (size_t i = 0; i < CHUNK; i++)
+			chunk[i] = pattern(at + i, 4);
+		if (write_all(fd, chunk, CHUNK) < 0)
+			return 72;
+	}
+	return close(fd) == 0 ? 0 : 73;
+}
+
+static void *stop_proxy(void *p)
+{
+	proxy_stop(p);
+	return NULL;
+}
+
+START_TEST(a_reply_the_container_sent_before_the_proxy_stops_reaches_its_client_whole)
+{
+	struct netns_child server = netns_spawn(reply_then_exit);
+	char id[65];
+	random_id(id);
+	struct network_endpoint ep;
+	ck_assert_msg(network_attach("bridge", id, NULL, NULL, server.pid, &ep) == 0, "%s", error_message());
+	netns_go(&server, "go");
+	netns_wait_listening(&server);
+	struct port_mapping m;
+	struct proxy *p = publish(&ep, 8004, &m);
+	struct in_addr lo = { .s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = connect_retrying(lo, m.host_port);
+	ck_assert_int_ge(fd, 0);
+	unsigned char first;
+	ck_assert_int_eq(read(fd, &first, 1), 1); /* the reply is on its way */
+	/* The proxy is told to stop while most of the reply is still in the buffers between the
+	 * container and us (the container's exit does the same in `tinydock run`). */
+	pthread_t stopper;
+	ck_assert_int_eq(pthread_create(&stopper, NULL, stop_proxy, p), 0);
+	static unsigned char rest[LAST_REPLY];
+	ssize_t n = read_to_eof(fd, rest, sizeof(rest));
+	int read_errno = errno;
+	pthread_join(stopper, NULL);
+	close(fd);
+	ck_assert_msg(n == LAST_REPLY - 1, "the client got %zd of %d bytes, then %s", n + 1, LAST_REPLY,
+		      n < 0 ? strerror(read_errno) : "a clean end");
+	ck_assert_int_eq(first, pattern(0, 4));
+	bool intact = true;
+	for (size_t i = 0; intact && i < LAST_REPLY - 1; i++)
+		intact = rest[i] == pattern(i + 1, 4);
+	ck_assert(intact);
+	ck_assert_int_eq(netns_wait(&server, 20), 0);
 	ck_assert_int_eq(network_detach("bridge", id), 0);
 }
 END_TEST
@@ -925,7 +1009,8 @@ Suite *network_system_suite(void)
 	tcase_add_test(t, loopback_comes_up_in_a_namespace_with_no_other_network);
 	tcase_add_test(t, the_proxy_serves_200_concurrent_connections_without_losing_a_byte);
 	tcase_add_test(t, a_half_close_from_the_container_reaches_the_client_and_the_other_way_stays_open);
-	tcase_add_test(t, stopping_the_proxy_closes_its_port_and_every_open_connection);
+	tcase_add_test(t, stopping_the_proxy_closes_its_port_and_resets_a_connection_still_held_open);
+	tcase_add_test(t, a_reply_the_container_sent_before_the_proxy_stops_reaches_its_client_whole);
 	tcase_add_test(t, a_client_of_a_port_nobody_listens_on_in_the_container_is_reset);
 	tcase_add_test(t, a_port_already_in_use_gives_a_clear_error_and_leaves_nothing_open);
 	tcase_add_test(t, network_commands_create_list_inspect_and_remove_like_docker);

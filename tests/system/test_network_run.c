@@ -285,7 +285,11 @@ START_TEST(a_container_started_later_is_reachable_from_one_started_earlier)
 	struct background first;
 	start(&first, (const char *const[]){ "--network", "shop", "--name", "first", "probe", "connect", "second", "7100",
 					     "hello", NULL });
-	usleep(300 * 1000);
+	/* second must find first in its /etc/hosts: wait (at most 20 s) until first's endpoint
+	 * is recorded in the network, which is what those files are made from */
+	for (long deadline = now_ms() + 20000; addresses_in_use("shop") < 1 && now_ms() < deadline;)
+		usleep(10 * 1000);
+	ck_assert_int_eq(addresses_in_use("shop"), 1);
 	struct run_result r = run("--network", "shop", "--name", "second", "--hostname", "second", "sh", "-c",
 				  "grep -c first /etc/hosts && probe serve 7100 1", NULL);
 	ck_assert_msg(r.status == 0, "%s", r.err);
@@ -350,6 +354,7 @@ START_TEST(published_ports_reach_httpd_and_serve_200_concurrent_connections_with
 	char replies[CLIENTS][64];
 	size_t got[CLIENTS];
 	bool done[CLIENTS];
+	int end_errno[CLIENTS]; /* 0: a clean end (FIN); else how the connection broke (a reset) */
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
 				 .sin_port = htons((uint16_t)echo) };
 	for (int i = 0; i < CLIENTS; i++) {
@@ -357,6 +362,7 @@ START_TEST(published_ports_reach_httpd_and_serve_200_concurrent_connections_with
 		ck_assert_int_eq(connect(fds[i], (struct sockaddr *)&a, sizeof(a)), 0);
 		got[i] = 0;
 		done[i] = false;
+		end_errno[i] = 0;
 	}
 	for (int i = 0; i < CLIENTS; i++) {
 		char line[32];
@@ -386,6 +392,7 @@ START_TEST(published_ports_reach_httpd_and_serve_200_concurrent_connections_with
 				continue;
 			}
 			got[i] += r > 0 ? (size_t)r : 0;
+			end_errno[i] = r < 0 ? errno : 0;
 			replies[i][got[i]] = '\0';
 			done[i] = true;
 			finished++;
@@ -401,8 +408,12 @@ START_TEST(published_ports_reach_httpd_and_serve_200_concurrent_connections_with
 			bad = i;
 		close(fds[i]);
 	}
-	ck_assert_msg(ok == CLIENTS, "%d of %d answered right; client %d (%s) got %zu bytes: %.60s", ok, CLIENTS, bad,
-		      bad >= 0 && done[bad] ? "done" : "waiting", bad >= 0 ? got[bad] : 0, bad >= 0 ? replies[bad] : "");
+	/* A short answer with a clean end is the failure that matters most: a client could not
+	 * tell it from a complete one. The message says which of the two it was. */
+	ck_assert_msg(ok == CLIENTS, "%d of %d answered right; client %d got %zu bytes (%.60s), then %s", ok, CLIENTS,
+		      bad, bad >= 0 ? got[bad] : 0, bad >= 0 ? replies[bad] : "",
+		      bad < 0 ? "-" : !done[bad] ? "nothing before the deadline" :
+		      end_errno[bad] ? strerror(end_errno[bad]) : "a clean end");
 
 	/* probe ends after 200 clients, so does the container, and its proxy: the ports are free */
 	ck_assert_int_eq(finish(&web, false, 10000), 0);
@@ -576,8 +587,9 @@ START_TEST(a_run_killed_with_sigkill_leaves_its_address_to_the_next_container_an
 	free(text);
 	kill(b.pid, SIGKILL); /* no goodbye: run cannot detach */
 	ck_assert_int_eq(finish(&b, false, 5000), 137);
-	for (int tries = 0; tries < 100 && kill(init, 0) == 0; tries++)
-		usleep(50 * 1000); /* the container follows its run (PR_SET_PDEATHSIG) */
+	/* the container follows its run (PR_SET_PDEATHSIG): at most 20 s */
+	for (long deadline = now_ms() + 20000; kill(init, 0) == 0 && now_ms() < deadline;)
+		usleep(20 * 1000);
 	ck_assert_msg(kill(init, 0) < 0 && errno == ESRCH, "the container's init %d outlived its run", init);
 	/* the first address again, and the dead one's name is no longer in /etc/hosts: its
 	 * endpoint was reclaimed when this one joined */
@@ -590,7 +602,7 @@ START_TEST(a_run_killed_with_sigkill_leaves_its_address_to_the_next_container_an
 	run_free(&r);
 	ck_assert_int_eq(addresses_in_use("shop"), 0);
 	ck_assert_int_eq(network_files_left(), 0);
-	for (int tries = 0; tries < 100 && bridge_ports(user_bridge) > 0; tries++)
+	for (long deadline = now_ms() + 20000; bridge_ports(user_bridge) > 0 && now_ms() < deadline;)
 		usleep(20 * 1000);
 	ck_assert_int_eq(bridge_ports(user_bridge), 0);
 }

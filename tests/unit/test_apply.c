@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -48,10 +49,18 @@ END_TEST
 
 START_TEST(whiteout_names_are_recognised)
 {
-	ck_assert_str_eq(layer_whiteout_target(".wh.passwd"), "passwd");
-	ck_assert_str_eq(layer_whiteout_target(".wh..wh..opq"), "");
-	ck_assert_ptr_null(layer_whiteout_target("passwd"));
-	ck_assert_ptr_null(layer_whiteout_target(".whatever"));
+	const char *hidden = NULL;
+	ck_assert_int_eq(layer_whiteout(".wh.passwd", &hidden), WHITEOUT_OF_NAME);
+	ck_assert_str_eq(hidden, "passwd");
+	ck_assert_int_eq(layer_whiteout(".wh..wh..opq", &hidden), WHITEOUT_OF_ALL);
+	ck_assert_int_eq(layer_whiteout(".wh..hidden", &hidden), WHITEOUT_OF_NAME);
+	ck_assert_str_eq(hidden, ".hidden");
+	ck_assert_int_eq(layer_whiteout("passwd", &hidden), NOT_A_WHITEOUT);
+	ck_assert_int_eq(layer_whiteout(".whatever", &hidden), NOT_A_WHITEOUT);
+	/* ".wh." followed by no basename names no file, and is not the opaque marker */
+	ck_assert_int_eq(layer_whiteout(".wh.", &hidden), WHITEOUT_INVALID);
+	ck_assert_int_eq(layer_whiteout(".wh..", &hidden), WHITEOUT_INVALID);
+	ck_assert_int_eq(layer_whiteout(".wh...", &hidden), WHITEOUT_INVALID);
 }
 END_TEST
 
@@ -336,7 +345,9 @@ START_TEST(modes_times_and_hard_links_are_restored)
 	e.mtime.tv_sec = 1000000000; /* a folder after its files: its time must still stick */
 	ck_assert_int_eq(tar_writer_header(w, &e), 0);
 	tar_entry_clear(&e);
-	fixture_add(w, TAR_FIFO, "run/pipe", NULL, NULL);
+	e = fixture_entry(TAR_FIFO, "run/pipe", NULL, 0666, 0); /* bits the umask would clear */
+	ck_assert_int_eq(tar_writer_header(w, &e), 0);
+	tar_entry_clear(&e);
 	fixture_end(w);
 	ck_assert_int_eq(apply(&m, _i), 0);
 	struct stat a, b;
@@ -350,6 +361,91 @@ START_TEST(modes_times_and_hard_links_are_restored)
 	ck_assert_int_eq(a.st_mtime, 1000000000);
 	ck_assert_int_eq(lstat(root_file("run/pipe"), &a), 0);
 	ck_assert(S_ISFIFO(a.st_mode));
+	ck_assert_int_eq(a.st_mode & 07777, 0666);
+}
+END_TEST
+
+/* Does the filesystem of the sandbox keep user.* extended attributes? */
+static bool user_xattrs_kept(void)
+{
+	char probe[PATH_MAX + 16];
+	snprintf(probe, sizeof(probe), "%s/xattr-probe", dir);
+	ck_assert_int_eq(write_file_atomic(probe, "", 0, 0644), 0);
+	int rc = setxattr(probe, "user.probe", "1", 1, 0);
+	ck_assert_msg(rc == 0 || errno == ENOTSUP, "setxattr: %s", strerror(errno));
+	unlink(probe);
+	return rc == 0;
+}
+
+START_TEST(extended_attributes_are_restored_but_never_overlays_own)
+{
+	struct membuf m;
+	struct tar_writer *w = fixture_begin(&m);
+	struct tar_entry e = fixture_entry(TAR_REGULAR, "file", NULL, 0644, 0);
+	ck_assert_int_eq(tar_entry_add_xattr(&e, "user.color", "blue", 4), 0);
+	ck_assert_int_eq(tar_writer_header(w, &e), 0);
+	tar_entry_clear(&e);
+	e = fixture_entry(TAR_DIRECTORY, "folder/", NULL, 0755, 0);
+	ck_assert_int_eq(tar_entry_add_xattr(&e, "user.color", "red", 3), 0);
+	ck_assert_int_eq(tar_writer_header(w, &e), 0);
+	tar_entry_clear(&e);
+	ck_assert_int_eq(tar_writer_flush(w), 0);
+	/* The writer never writes trusted.overlay.*: a PAX header by hand, as an attacker's. */
+	char *records = NULL;
+	size_t len = 0, cap = 0;
+	ck_assert_int_eq(tar_pax_append(&records, &len, &cap, "SCHILY.xattr.trusted.overlay.opaque", "y", 1), 0);
+	unsigned char block[TAR_BLOCK] = "PaxHeaders.0/opaque";
+	memcpy(block + 100, "0000644", 8);
+	tar_format_octal((char *)block + 124, 12, len);
+	block[156] = 'x';
+	memcpy(block + 257, "ustar\0" "00", 8);
+	tar_set_checksum(block);
+	membuf_write(&m, block, TAR_BLOCK);
+	memset(block, 0, sizeof(block));
+	memcpy(block, records, len);
+	membuf_write(&m, block, TAR_BLOCK);
+	free(records);
+	fixture_add(w, TAR_DIRECTORY, "opaque/", NULL, NULL);
+	fixture_end(w);
+	ck_assert_msg(apply(&m, _i) == 0, "%s", error_message());
+
+	char value[16];
+	ssize_t n = getxattr(root_file("file"), "user.color", value, sizeof(value));
+	if (user_xattrs_kept()) {
+		ck_assert_msg(n == 4 && memcmp(value, "blue", 4) == 0, "file: %zd", n);
+		n = getxattr(root_file("folder"), "user.color", value, sizeof(value));
+		ck_assert_msg(n == 3 && memcmp(value, "red", 3) == 0, "folder: %zd", n);
+	} else {
+		ck_assert_int_eq(n, -1); /* applying went on without them, as GNU tar does */
+	}
+	/* As root, setting it would succeed: it must not have been tried. */
+	ck_assert_int_eq(getxattr(root_file("opaque"), "trusted.overlay.opaque", value, sizeof(value)), -1);
+}
+END_TEST
+
+START_TEST(a_whiteout_that_names_no_file_is_refused_not_taken_for_the_opaque_marker)
+{
+	/* OCI image spec, layer.md "Whiteouts": the prefix ".wh." plus the basename of the path
+	 * to delete. ".wh." names no file: obeying it as the opaque marker (as this applier once
+	 * did) empties the folder of everything the layers below put there. */
+	static const char *const names[] = { "etc/.wh.", "etc/.wh..", "etc/.wh..." };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct membuf m;
+		struct tar_writer *w = fixture_begin(&m);
+		fixture_add(w, TAR_DIRECTORY, "etc/", NULL, NULL);
+		fixture_add(w, TAR_REGULAR, "etc/passwd", NULL, "root:x:0:0::/root:/bin/sh\n");
+		fixture_end(w);
+		ck_assert_int_eq(apply(&m, _i), 0);
+		w = fixture_begin(&m);
+		fixture_add(w, TAR_REGULAR, names[i], NULL, NULL);
+		fixture_end(w);
+		ck_assert_int_eq(apply(&m, _i), -1);
+		char expected[128];
+		snprintf(expected, sizeof(expected), "entry \"%s\" at byte 0: invalid whiteout", names[i]);
+		ck_assert_msg(strstr(error_message(), expected), "%s: %s", names[i], error_message());
+		ck_assert_int_eq(access(root_file("etc/passwd"), F_OK), 0);
+		ck_assert_int_eq(access(root_file("etc"), F_OK), 0);
+	}
 }
 END_TEST
 
@@ -447,7 +543,9 @@ Suite *apply_suite(void)
 	t = tcase_create("layers");
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_loop_test(t, whiteouts_remove_lower_files_and_opaque_folders_keep_only_this_layers_entries, 0, 2);
+	tcase_add_loop_test(t, a_whiteout_that_names_no_file_is_refused_not_taken_for_the_opaque_marker, 0, 2);
 	tcase_add_loop_test(t, modes_times_and_hard_links_are_restored, 0, 2);
+	tcase_add_loop_test(t, extended_attributes_are_restored_but_never_overlays_own, 0, 2);
 	tcase_add_loop_test(t, a_truncated_layer_is_an_error_and_unpack_leaves_no_folder, 0, 2);
 	tcase_add_test(t, unpack_syncs_the_files_before_the_rename_and_the_folder_after);
 	suite_add_tcase(s, t);

@@ -8,6 +8,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 
 #include "cgroup.h"
 #include "cgroup_stats.h"
+#include "device-cgroup.h"
 #include "error.h"
 #include "explain.h"
 #include "files.h"
@@ -245,18 +247,41 @@ START_TEST(a_cgroup_that_exists_already_is_refused_and_left_alone)
 }
 END_TEST
 
+/* Every path below base with its size, one a line (static buffer): what a refusal must leave
+ * as it was, inside the fake root and beside it. */
+static char listing[16384];
+static int list_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)type;
+	(void)ftw;
+	size_t used = strlen(listing);
+	snprintf(listing + used, sizeof(listing) - used, "%s %lld\n", path, (long long)st->st_size);
+	return 0;
+}
+
+static const char *tree_listing(void)
+{
+	listing[0] = '\0';
+	ck_assert_int_eq(nftw(base, list_one, 16, FTW_PHYS), 0);
+	ck_assert_uint_lt(strlen(listing), sizeof(listing) - 1);
+	return listing;
+}
+
 START_TEST(names_that_climb_out_of_the_tree_are_refused)
 {
 	make_v2_root("memory\n", "");
 	struct cgroup_layout l = detect(CGROUP_V2);
 	struct cgroup_limits lim = { 0 };
 	struct cgroup cg;
+	char before[sizeof(listing)];
+	snprintf(before, sizeof(before), "%s", tree_listing());
 	ck_assert_int_eq(cgroup_create(&l, "tinydock", "..", &lim, &cg), -1);
 	ck_assert_str_eq(error_message(), "invalid cgroup name \"..\": Invalid argument");
 	ck_assert_int_eq(cgroup_create(&l, "tinydock", "a/b", &lim, &cg), -1);
 	ck_assert_int_eq(cgroup_create(&l, "/etc", "c1", &lim, &cg), -1);
 	ck_assert_int_eq(cgroup_create(&l, "tinydock/../..", "c1", &lim, &cg), -1);
 	ck_assert_str_eq(error_message(), "invalid cgroup parent \"tinydock/../..\": Invalid argument");
+	ck_assert_str_eq(tree_listing(), before);
 }
 END_TEST
 
@@ -493,6 +518,141 @@ START_TEST(hybrid_also_makes_the_v2_folder_that_tracks_the_processes)
 }
 END_TEST
 
+/* ---- the device rules (device-cgroup.c) ------------------------------------------------------ */
+
+/* In a child with --explain on: cgroup_create, then the device rules; what it printed on stderr,
+ * and whether the rules were applied (*ok). */
+static const char *explained_devices(const struct cgroup_layout *l, bool privileged, bool *ok)
+{
+	static char out[32768];
+	int pipefd[2];
+	ck_assert_int_eq(pipe(pipefd), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(pipefd[1], 2);
+		explain_enable(true);
+		struct cgroup cg;
+		struct cgroup_limits none = { 0 };
+		if (cgroup_create(l, "tinydock", "4f2a", &none, &cg) < 0)
+			_exit(2);
+		if (device_cgroup_apply(&cg, privileged) < 0) {
+			fprintf(stderr, "error: %s\n", error_message());
+			_exit(1);
+		}
+		_exit(0);
+	}
+	close(pipefd[1]);
+	size_t len = 0;
+	ssize_t n;
+	while (len < sizeof(out) - 1 && (n = read(pipefd[0], out + len, sizeof(out) - 1 - len)) > 0)
+		len += (size_t)n;
+	out[len] = '\0';
+	close(pipefd[0]);
+	int status;
+	waitpid(pid, &status, 0);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) != 2, "create failed: %s", out);
+	*ok = WEXITSTATUS(status) == 0;
+	return out;
+}
+
+START_TEST(v1_device_rules_refuse_every_device_then_allow_dockers_defaults_one_by_one)
+{
+	make_v1_root(true);
+	put("devices/cgroup.procs", "1\n");
+	struct cgroup_layout l = detect(CGROUP_V1);
+	bool ok;
+	const char *out = explained_devices(&l, false, &ok);
+	ck_assert_msg(ok, "%s", out);
+	/* "a" to devices.deny first (forget the list copied from the parent), then each allow line */
+	char line[PATH_MAX * 2];
+	snprintf(line, sizeof(line), "[03-cgroups] write %s/devices/tinydock/4f2a/devices.deny = a\n", fake);
+	const char *at = strstr(out, line);
+	ck_assert_msg(at != NULL, "missing %s in:\n%s", line, out);
+	static const char *const allowed[] = { "c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",
+					       "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm",
+					       "c 136:* rwm", "c 10:200 rwm" };
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+		snprintf(line, sizeof(line), "[03-cgroups] write %s/devices/tinydock/4f2a/devices.allow = %s\n", fake,
+			 allowed[i]);
+		const char *next = strstr(at, line);
+		ck_assert_msg(next != NULL, "missing, or out of order: %s in:\n%s", line, out);
+		at = next;
+	}
+	ck_assert_str_eq(get("devices/tinydock/4f2a/devices.deny"), "a");
+	ck_assert_str_eq(get("devices/tinydock/4f2a/devices.allow"), "c 10:200 rwm");
+}
+END_TEST
+
+START_TEST(v1_privileged_allows_every_device)
+{
+	make_v1_root(true);
+	put("devices/cgroup.procs", "1\n");
+	struct cgroup_layout l = detect(CGROUP_V1);
+	bool ok;
+	const char *out = explained_devices(&l, true, &ok);
+	ck_assert_msg(ok, "%s", out);
+	ck_assert_str_eq(get("devices/tinydock/4f2a/devices.deny"), "a");
+	ck_assert_str_eq(get("devices/tinydock/4f2a/devices.allow"), "a *:* rwm");
+}
+END_TEST
+
+START_TEST(hybrid_uses_the_v1_devices_controller)
+{
+	make_v1_root(true);
+	put("devices/cgroup.procs", "1\n");
+	put("unified/cgroup.controllers", "\n");
+	put("unified/cgroup.procs", "1\n");
+	struct cgroup_layout l = detect(CGROUP_HYBRID);
+	bool ok;
+	const char *out = explained_devices(&l, false, &ok);
+	ck_assert_msg(ok, "%s", out);
+	ck_assert_str_eq(get("devices/tinydock/4f2a/devices.deny"), "a");
+	ck_assert_msg(strstr(out, "device program") == NULL, "%s", out);
+}
+END_TEST
+
+START_TEST(a_container_without_any_device_controller_is_refused)
+{
+	make_v1_root(true); /* no devices tree, and no v2 tree */
+	struct cgroup_layout l = detect(CGROUP_V1);
+	bool ok;
+	const char *out = explained_devices(&l, false, &ok);
+	ck_assert(!ok);
+	ck_assert_msg(strstr(out, "error: no device cgroup for \"tinydock/4f2a\": no v1 hierarchy under ") != NULL, "%s",
+		      out);
+}
+END_TEST
+
+START_TEST(a_refused_allow_line_is_explained_by_the_parents_list)
+{
+	/* v1 refuses (EPERM) to allow what the parent does not, even to root (devices.rst) */
+	const char *hint = cgroup_write_hint("devices.allow", EPERM);
+	ck_assert_ptr_nonnull(hint);
+	ck_assert_msg(strstr(hint, "only allow what its parent allows") != NULL, "%s", hint);
+	ck_assert_str_eq(cgroup_write_hint("memory.max", EPERM), "changing cgroups needs root (or a cgroup delegated to you)");
+}
+END_TEST
+
+START_TEST(v2_puts_the_device_program_on_the_containers_own_cgroup)
+{
+	make_v2_root("memory pids\n", "");
+	struct cgroup_layout l = detect(CGROUP_V2);
+	bool ok;
+	const char *out = explained_devices(&l, false, &ok);
+	ck_assert_msg(ok, "%s", out);
+	char line[PATH_MAX * 2];
+	snprintf(line, sizeof(line),
+		 "[03-cgroups] device program for %s/tinydock/4f2a: allows c *:* m, b *:* m, c 1:3 rwm, c 1:5 rwm, "
+		 "c 1:7 rwm, c 1:8 rwm, c 1:9 rwm, c 5:0 rwm, c 5:1 rwm, c 5:2 rwm, c 136:* rwm, c 10:200 rwm; "
+		 "refuses every other device\n",
+		 fake);
+	ck_assert_msg(strstr(out, line) != NULL, "missing %s in:\n%s", line, out);
+	/* a fake root is a plain folder: nothing to load a program into, and it says so */
+	ck_assert_msg(strstr(out, "simulated cgroup root: no program attached to ") != NULL, "%s", out);
+}
+END_TEST
+
 Suite *cgroup_fake_suite(void)
 {
 	Suite *s = suite_create("cgroup_fake");
@@ -524,6 +684,16 @@ Suite *cgroup_fake_suite(void)
 	tcase_add_test(t, v1_attach_joins_every_tree_and_stats_read_the_v1_files);
 	tcase_add_test(t, v1_reads_the_unlimited_memory_value_as_unlimited_and_old_kernels_oom_from_failcnt);
 	tcase_add_test(t, hybrid_also_makes_the_v2_folder_that_tracks_the_processes);
+	suite_add_tcase(s, t);
+	t = tcase_create("devices");
+	tcase_add_unchecked_fixture(t, base_setup, base_teardown);
+	tcase_add_checked_fixture(t, fake_setup, NULL);
+	tcase_add_test(t, v1_device_rules_refuse_every_device_then_allow_dockers_defaults_one_by_one);
+	tcase_add_test(t, v1_privileged_allows_every_device);
+	tcase_add_test(t, hybrid_uses_the_v1_devices_controller);
+	tcase_add_test(t, a_container_without_any_device_controller_is_refused);
+	tcase_add_test(t, a_refused_allow_line_is_explained_by_the_parents_list);
+	tcase_add_test(t, v2_puts_the_device_program_on_the_containers_own_cgroup);
 	suite_add_tcase(s, t);
 	return s;
 }

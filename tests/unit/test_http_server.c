@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <arpa/inet.h>
 #include <unistd.h>
 
@@ -108,23 +109,24 @@ static void handler(struct http_exchange *ex, void *ctx)
 	}
 }
 
-static void start_server(struct running *r, unsigned max_connections, int head_timeout_ms)
+static void start_server_with(struct running *r, struct http_server_config config)
 {
 	log_text[0] = '\0';
-	struct http_server_config config = {
-		.addr = "127.0.0.1:0",
-		.max_connections = max_connections,
-		.head_timeout_ms = head_timeout_ms,
-		.idle_timeout_ms = 2000,
-		.handler = handler,
-		.log = collect_log,
-	};
+	config.addr = "127.0.0.1:0";
+	config.handler = handler;
+	config.log = collect_log;
 	r->server = http_server_open(&config);
 	ck_assert_msg(r->server != NULL, "%s", error_message());
 	r->port = http_server_port(r->server);
 	ck_assert_int_gt(r->port, 0);
 	snprintf(r->addr, sizeof(r->addr), "127.0.0.1:%d", r->port);
 	ck_assert_int_eq(pthread_create(&r->thread, NULL, run_server, r->server), 0);
+}
+
+static void start_server(struct running *r, unsigned max_connections, int head_timeout_ms)
+{
+	start_server_with(r, (struct http_server_config){ .max_connections = max_connections,
+							  .head_timeout_ms = head_timeout_ms, .idle_timeout_ms = 2000 });
 }
 
 static void stop_server(struct running *r)
@@ -406,10 +408,14 @@ START_TEST(pipelined_requests_get_their_responses_in_order)
 	raw_read_all(fd, out, sizeof(out));
 	close(fd);
 	stop_server(&r);
+	/* Two responses, each followed by its own body, in the order the requests came. */
+	char *first = strstr(out, "HTTP/1.1 200 OK\r\n");
+	char *second = first ? strstr(first + 1, "HTTP/1.1 200 OK\r\n") : NULL;
 	char *a = strstr(out, "|one"), *b = strstr(out, "|two");
-	ck_assert_msg(a && b && a < b, "got: %s", out);
-	ck_assert_ptr_nonnull(strstr(b, "")); /* both present, in order */
-	ck_assert_ptr_nonnull(strstr(out, "Connection: close\r\n"));
+	ck_assert_msg(first && a && second && b && first < a && a < second && second < b, "got: %s", out);
+	/* Only the second request asked to close: the first response keeps the connection. */
+	char *closing = strstr(out, "Connection: close\r\n");
+	ck_assert_msg(closing && closing > second, "got: %s", out);
 }
 END_TEST
 
@@ -483,6 +489,100 @@ START_TEST(closing_the_server_ends_idle_kept_alive_connections_at_once)
 }
 END_TEST
 
+/* True when fd has something to read (or was closed): the server has answered or given up. */
+static bool readable_now(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	return poll(&pfd, 1, 0) > 0;
+}
+
+START_TEST(a_request_body_trickled_a_byte_at_a_time_is_cut_off_at_its_deadline)
+{
+	struct running r;
+	start_server_with(&r, (struct http_server_config){ .max_connections = 8, .head_timeout_ms = 2000,
+							   .idle_timeout_ms = 2000, .body_timeout_ms = 1000 });
+	int fd = raw_connect(r.port);
+	static const char head[] = "PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n";
+	ck_assert_int_eq(send(fd, head, sizeof(head) - 1, MSG_NOSIGNAL), (ssize_t)sizeof(head) - 1);
+	int64_t start = http_now_ms();
+	/* A byte every 50 ms: each read comes well within the 2 s idle timeout, but the whole
+	 * body would take 50 s. Stop when the server answers, or after 5 s (the test then fails). */
+	for (int i = 0; i < 1000 && http_now_ms() - start < 5000 && !readable_now(fd); i++) {
+		if (send(fd, "x", 1, MSG_NOSIGNAL) < 0)
+			break;
+		usleep(50000); /* the trickle's pace, not a wait for the server */
+	}
+	char out[1024];
+	raw_read_all(fd, out, sizeof(out));
+	int64_t elapsed = http_now_ms() - start;
+	close(fd);
+	stop_server(&r);
+	ck_assert_msg(strncmp(out, "HTTP/1.1 408 ", 13) == 0, "got: %s", out);
+	ck_assert_int_ge(elapsed, 900);
+	ck_assert_int_lt(elapsed, 2500);
+	ck_assert(log_contains("request body not received in time"));
+}
+END_TEST
+
+START_TEST(kept_alive_connections_give_up_their_slots_to_a_new_client)
+{
+	struct running r;
+	/* Long timeouts: without making room, the fifth client would wait 10 s for a slot. */
+	start_server_with(&r, (struct http_server_config){ .max_connections = 4, .head_timeout_ms = 10000,
+							   .idle_timeout_ms = 10000 });
+	struct http_client kept[4];
+	char out[512];
+	for (int i = 0; i < 4; i++) {
+		ck_assert_int_eq(http_client_connect(&kept[i], r.addr, 3000), 0);
+		ck_assert_int_eq(request(&kept[i], "GET", "/echo", NULL, false, NULL, out, sizeof(out)), 200);
+	}
+	int64_t start = http_now_ms();
+	struct http_client c;
+	ck_assert_int_eq(http_client_connect(&c, r.addr, 3000), 0);
+	ck_assert_int_eq(request(&c, "GET", "/echo", NULL, false, NULL, out, sizeof(out)), 200);
+	int64_t elapsed = http_now_ms() - start;
+	http_client_close(&c);
+	/* The one idle the longest, the first, was closed; the others are still open. */
+	char buf[16];
+	ck_assert_int_eq(recv(kept[0].conn.fd, buf, sizeof(buf), 0), 0);
+	ck_assert_int_eq(recv(kept[3].conn.fd, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	for (int i = 0; i < 4; i++)
+		http_client_close(&kept[i]);
+	stop_server(&r);
+	ck_assert_int_lt(elapsed, 1000);
+	ck_assert(log_contains("closed to make room"));
+}
+END_TEST
+
+START_TEST(silent_connections_give_up_their_slots_to_a_new_client_after_a_grace)
+{
+	struct running r;
+	/* A new connection may stay silent for a quarter of the head timeout (1 s here) before
+	 * it can lose its slot; without making room, the fifth client would wait 4 s. */
+	start_server_with(&r, (struct http_server_config){ .max_connections = 4, .head_timeout_ms = 4000,
+							   .idle_timeout_ms = 10000 });
+	int silent[4];
+	for (int i = 0; i < 4; i++)
+		silent[i] = raw_connect(r.port);
+	int64_t start = http_now_ms();
+	struct http_client c;
+	char out[512];
+	ck_assert_int_eq(http_client_connect(&c, r.addr, 3500), 0);
+	ck_assert_int_eq(request(&c, "GET", "/echo", NULL, false, NULL, out, sizeof(out)), 200);
+	int64_t elapsed = http_now_ms() - start;
+	http_client_close(&c);
+	char buf[16];
+	ck_assert_int_eq(recv(silent[0], buf, sizeof(buf), 0), 0); /* the first to connect */
+	for (int i = 0; i < 4; i++)
+		close(silent[i]);
+	stop_server(&r);
+	ck_assert_int_ge(elapsed, 900);
+	ck_assert_int_lt(elapsed, 3000);
+	ck_assert(log_contains("closed to make room"));
+}
+END_TEST
+
 START_TEST(addresses_split_into_host_and_port)
 {
 	char host[64], port[8];
@@ -529,6 +629,9 @@ Suite *http_server_suite(void)
 	tcase_add_test(t, expect_100_continue_is_answered_before_the_body_is_sent);
 	tcase_add_test(t, a_handler_that_does_not_answer_gives_500);
 	tcase_add_test(t, closing_the_server_ends_idle_kept_alive_connections_at_once);
+	tcase_add_test(t, a_request_body_trickled_a_byte_at_a_time_is_cut_off_at_its_deadline);
+	tcase_add_test(t, kept_alive_connections_give_up_their_slots_to_a_new_client);
+	tcase_add_test(t, silent_connections_give_up_their_slots_to_a_new_client_after_a_grace);
 	tcase_add_test(t, addresses_split_into_host_and_port);
 	tcase_add_test(t, a_bad_listen_address_is_reported);
 	suite_add_tcase(s, t);

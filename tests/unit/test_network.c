@@ -194,10 +194,23 @@ START_TEST(describing_and_decoding_garbage_never_reads_past_the_message)
 		h->nlmsg_type = types[round % 5];
 		if (round % 3 == 0)
 			h->nlmsg_flags = NLM_F_ACK_TLVS | (round % 2 ? NLM_F_CAPPED : 0);
-		char line[256], why[64];
-		nl_describe(h, line, sizeof(line));
-		nl_decode_error(h, why, sizeof(why));
-		nl_find_answer(buf, len, h->nlmsg_seq);
+		/* Each reader keeps to the room it is given (the byte after it untouched), ends its
+		 * text, and answers within the message or not at all. */
+		char line[257], why[65];
+		memset(line, '#', sizeof(line));
+		memset(why, '#', sizeof(why));
+		nl_describe(h, line, sizeof(line) - 1);
+		ck_assert_msg(line[sizeof(line) - 1] == '#' && memchr(line, '\0', sizeof(line) - 1), "round %d", round);
+		int rc = nl_decode_error(h, why, sizeof(why) - 1);
+		ck_assert_msg(why[sizeof(why) - 1] == '#' && memchr(why, '\0', sizeof(why) - 1), "round %d", round);
+		if (h->nlmsg_type != NLMSG_ERROR)
+			ck_assert_int_eq(rc, -1);
+		const struct nlmsghdr *answer = nl_find_answer(buf, len, h->nlmsg_seq);
+		if (answer) {
+			ck_assert_uint_eq(answer->nlmsg_seq, h->nlmsg_seq);
+			ck_assert((const unsigned char *)answer >= buf &&
+				  (const unsigned char *)answer + answer->nlmsg_len <= buf + len);
+		}
 		free(buf);
 	}
 }

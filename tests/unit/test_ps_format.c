@@ -71,6 +71,41 @@ START_TEST(columns_are_as_wide_as_their_widest_cell_plus_three)
 }
 END_TEST
 
+/* The table printed to a string (free it). */
+static char *printed(const struct table *t)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+	table_print(t, out);
+	fclose(out);
+	return text;
+}
+
+START_TEST(a_column_is_measured_in_characters_and_is_at_least_ten_wide)
+{
+	/* "…" is three bytes of UTF-8 but one character on the screen: the second column starts
+	 * at the same place on both lines. */
+	struct table t = { .columns = 2 };
+	const char *cut[] = { "…ab", "x" }, *plain[] = { "abcdefghij", "y" };
+	ck_assert_int_eq(table_add_row(&t, cut), 0);
+	ck_assert_int_eq(table_add_row(&t, plain), 0);
+	char *text = printed(&t);
+	ck_assert_str_eq(text, "…ab          x\n"
+			       "abcdefghij   y\n");
+	free(text);
+	table_free(&t);
+	/* 6 characters + 3 = 9, below the minimum: 10. */
+	t = (struct table){ .columns = 2 };
+	const char *six[] = { "abcdef", "x" };
+	ck_assert_int_eq(table_add_row(&t, six), 0);
+	text = printed(&t);
+	ck_assert_str_eq(text, "abcdef    x\n");
+	free(text);
+	table_free(&t);
+}
+END_TEST
+
 START_TEST(a_log_line_is_dockers_json_file_entry_and_reads_back)
 {
 	size_t n = 0;
@@ -95,6 +130,7 @@ Suite *ps_format_suite(void)
 	tcase_add_test(t, status_words_are_dockers);
 	tcase_add_test(t, the_command_is_quoted_and_cut_to_twenty_characters);
 	tcase_add_test(t, columns_are_as_wide_as_their_widest_cell_plus_three);
+	tcase_add_test(t, a_column_is_measured_in_characters_and_is_at_least_ten_wide);
 	tcase_add_test(t, a_log_line_is_dockers_json_file_entry_and_reads_back);
 	suite_add_tcase(s, t);
 	return s;

@@ -95,6 +95,33 @@ START_TEST(repository_paths_follow_the_distribution_spec)
 }
 END_TEST
 
+START_TEST(a_tag_has_at_most_128_characters)
+{
+	/* The distribution spec's tag: [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}. */
+	char tag[130];
+	memset(tag, 'a', sizeof(tag) - 1);
+	tag[128] = '\0';
+	ck_assert(tag_valid(tag));
+	tag[128] = 'a';
+	tag[129] = '\0';
+	ck_assert(!tag_valid(tag));
+}
+END_TEST
+
+START_TEST(a_digest_is_lowercase_hex_only)
+{
+	/* The OCI image spec: a sha256 digest's encoded part matches [a-f0-9]{64}; an uppercase one
+	 * would name the same bytes twice. */
+	char upper[sizeof(DIGEST)];
+	snprintf(upper, sizeof(upper), "%s", DIGEST);
+	upper[7] = 'F'; /* "sha256:F..." */
+	ck_assert(digest_valid(DIGEST));
+	ck_assert(!digest_valid(upper));
+	upper[7] = 'g';
+	ck_assert(!digest_valid(upper));
+}
+END_TEST
+
 Suite *reference_suite(void)
 {
 	Suite *s = suite_create("reference");
@@ -104,6 +131,8 @@ Suite *reference_suite(void)
 	tcase_add_test(t, a_digest_pins_content_with_or_without_a_tag);
 	tcase_add_test(t, bad_references_are_refused_with_the_reason);
 	tcase_add_test(t, repository_paths_follow_the_distribution_spec);
+	tcase_add_test(t, a_tag_has_at_most_128_characters);
+	tcase_add_test(t, a_digest_is_lowercase_hex_only);
 	suite_add_tcase(s, t);
 	return s;
 }

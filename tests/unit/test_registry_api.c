@@ -139,9 +139,10 @@ static int do_upload_start(const char *name, char id[REGISTRY_UPLOAD_ID_MAX + 1]
 	return 0;
 }
 
-static int upload_start(void *ctx, const char *name, char id[REGISTRY_UPLOAD_ID_MAX + 1])
+static int upload_start(void *ctx, const char *name, const char *client, char id[REGISTRY_UPLOAD_ID_MAX + 1])
 {
 	(void)ctx;
+	(void)client;
 	return LOCKED(do_upload_start(name, id));
 }
 
@@ -648,6 +649,13 @@ START_TEST(bad_requests_get_the_spec_error_bodies)
 	get("/v2/a/blobs/uploads/nope", &r);
 	ck_assert_int_eq(r.status, 404);
 	ck_assert_ptr_nonnull(strstr(r.body, "\"BLOB_UPLOAD_UNKNOWN\""));
+	/* A manifest whose Content-Type no spec names is refused before the store sees it. */
+	static const char *const html[] = { "Content-Type", "text/html", NULL };
+	call("PUT", "/v2/a/manifests/page", html, "{\"schemaVersion\":2}", false, &r);
+	ck_assert_int_eq(r.status, 400);
+	ck_assert_ptr_nonnull(strstr(r.body, "\"MANIFEST_INVALID\""));
+	get("/v2/a/manifests/page", &r);
+	ck_assert_int_eq(r.status, 404);
 }
 END_TEST
 

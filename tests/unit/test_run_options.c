@@ -141,6 +141,7 @@ START_TEST(bad_flags_and_values_are_refused_with_one_line_naming_them)
 		{ { "--rootfs", "/r", "--hostname", "", NULL }, "must not be empty" },
 		{ { "--rootfs", "/r", "-w", "tmp", NULL }, "needs to be an absolute path" },
 		{ { "--rootfs", "/r", "--name", "-x", NULL }, "invalid container name" },
+		{ { "--rootfs", "/r", "--name", "x", NULL }, "invalid container name" }, /* "+": two at least */
 		{ { "--rootfs", "/r", "--network", "none", "-p", "80", NULL },
 		  "conflicting options: port publishing and the none network mode" },
 		{ { "--rootfs", "/r", "--network", "host", "-p", "8080:80", NULL },
@@ -281,6 +282,21 @@ START_TEST(the_environment_has_docker_defaults_and_the_last_e_wins)
 }
 END_TEST
 
+START_TEST(a_variable_whose_name_begins_another_s_is_a_variable_of_its_own)
+{
+	struct container c;
+	ck_assert_int_eq(parse(&c, (const char *const[]){ "--rootfs", "/r", "-e", "HOST=x", "-e", "PAT=y", NULL }), 0);
+	strcpy(c.hostname, "box");
+	char *envp[16], storage[1024];
+	ck_assert_int_eq(build_environment(&c, "/root", envp, 16, storage, sizeof(storage)), 0);
+	ck_assert_str_eq(envp[1], "HOSTNAME=box");
+	ck_assert_str_eq(envp[3], "HOST=x");
+	ck_assert_str_eq(envp[4], "PAT=y");
+	ck_assert_ptr_null(envp[5]);
+	ck_assert_str_eq(envp[0], "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+}
+END_TEST
+
 START_TEST(clone_flags_follow_the_network_and_userns_options)
 {
 	struct container c;
@@ -345,6 +361,7 @@ Suite *run_options_suite(void)
 	tcase_add_test(t, an_unknown_user_or_group_name_is_refused_with_docker_s_words);
 	tcase_add_test(t, id_maps_that_run_past_the_largest_id_are_refused);
 	tcase_add_test(t, the_environment_has_docker_defaults_and_the_last_e_wins);
+	tcase_add_test(t, a_variable_whose_name_begins_another_s_is_a_variable_of_its_own);
 	tcase_add_test(t, clone_flags_follow_the_network_and_userns_options);
 	tcase_add_test(t, mount_flags_are_named_for_explain);
 	tcase_add_test(t, container_ids_are_64_hex_digits_and_differ);

@@ -292,11 +292,11 @@ out:
 		tar_reader_free(reader);
 	source_close(&src);
 	if (is_directory(temp)) {
-		char message[1024];
-		snprintf(message, sizeof(message), "%s", error_message());
+		struct error_saved first;
+		error_save(&first);
 		remove_tree(temp);
 		if (rc < 0)
-			fail_errno(0, "%s", message);
+			error_restore(&first);
 	}
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,57 @@ START_TEST(fail_errno_zero_records_no_reason)
 	fail_errno(0, "\"%s\" is not a directory", "/tmp/x");
 	ck_assert_str_eq(error_message(), "\"/tmp/x\" is not a directory");
 	ck_assert_int_eq(error_errno(), 0);
+}
+END_TEST
+
+START_TEST(a_cleanup_that_fails_too_does_not_replace_the_first_error)
+{
+	fail_errno(EBUSY, "cannot write \"%s\" to \"%s\"", "67108864", "memory.max");
+	struct error_saved first;
+	error_save(&first);
+	errno = ENOENT; /* the cleanup fails, and records why */
+	fail_sys("cannot remove \"%s\"", "/sys/fs/cgroup/tinydock/4f2a");
+	errno = 0;
+	ck_assert_int_eq(error_restore(&first), -1);
+	ck_assert_str_eq(error_message(), "cannot write \"67108864\" to \"memory.max\": Device or resource busy");
+	ck_assert_int_eq(error_errno(), EBUSY);
+	ck_assert_int_eq(errno, EBUSY);
+	fail_context("run"); /* the first error goes on up as any other */
+	ck_assert_str_eq(error_message(), "run: cannot write \"67108864\" to \"memory.max\": Device or resource busy");
+}
+END_TEST
+
+START_TEST(a_restored_error_without_a_reason_keeps_errno_zero)
+{
+	fail_errno(0, "\"%s\" is not a directory", "/tmp/x");
+	struct error_saved first;
+	error_save(&first);
+	error_clear(); /* a cleanup that succeeded may clear, too */
+	ck_assert_int_eq(error_restore(&first), -1);
+	ck_assert_str_eq(error_message(), "\"/tmp/x\" is not a directory");
+	ck_assert_int_eq(error_errno(), 0);
+}
+END_TEST
+
+static void *fail_in_a_thread(void *saved)
+{
+	errno = EPIPE;
+	fail_sys("cannot write to \"%s\"", "blob.tmp");
+	error_save(saved);
+	return NULL;
+}
+
+START_TEST(an_error_saved_in_one_thread_is_recorded_in_another)
+{
+	struct error_saved from_thread;
+	pthread_t thread;
+	error_clear();
+	ck_assert_int_eq(pthread_create(&thread, NULL, fail_in_a_thread, &from_thread), 0);
+	ck_assert_int_eq(pthread_join(thread, NULL), 0);
+	ck_assert_str_eq(error_message(), ""); /* messages are per thread */
+	error_restore(&from_thread);
+	ck_assert_str_eq(error_message(), "cannot write to \"blob.tmp\": Broken pipe");
+	ck_assert_int_eq(error_errno(), EPIPE);
 }
 END_TEST
 
@@ -216,6 +268,9 @@ Suite *foundation_suite(void)
 	tcase_add_test(t, fail_names_the_object_and_appends_the_reason_from_errno);
 	tcase_add_test(t, fail_context_puts_the_caller_in_front);
 	tcase_add_test(t, fail_errno_zero_records_no_reason);
+	tcase_add_test(t, a_cleanup_that_fails_too_does_not_replace_the_first_error);
+	tcase_add_test(t, a_restored_error_without_a_reason_keeps_errno_zero);
+	tcase_add_test(t, an_error_saved_in_one_thread_is_recorded_in_another);
 	tcase_add_test(t, explain_prints_the_step_with_its_chapter_and_result);
 	tcase_add_test(t, explain_is_silent_unless_asked);
 	suite_add_tcase(s, t);

@@ -46,12 +46,6 @@
 static const char CHAPTER[] = "04-layers";
 
 /* Print the recorded message, prefixed with the command's name; the exit code of a failure. */
-static int failed(const char *command)
-{
-	fail_context("%s", command);
-	return error_report(EXIT_TINYDOCK_FAILED);
-}
-
 /* The filesystem of the container named ref (a name or an id prefix), its lowers loaded. */
 static int open_container_fs(const char *ref, struct container_fs *fs)
 {
@@ -97,11 +91,11 @@ int cmd_diff(int argc, char **argv)
 	struct change *changes = NULL;
 	size_t count = 0;
 	if (open_container_fs(argv[1], &fs) < 0)
-		return failed("diff");
+		return command_failed("diff");
 	int rc = layer_changes(fs.upper, (const char *const *)fs.lowers, fs.lower_count, &changes, &count);
 	container_fs_free(&fs);
 	if (rc < 0)
-		return failed("diff");
+		return command_failed("diff");
 	for (size_t i = 0; i < count; i++)
 		printf("%c %s\n", changes[i].kind, changes[i].path);
 	changes_free(changes, count);
@@ -197,7 +191,7 @@ int cmd_export(int argc, char **argv)
 		return usage_error("export", "refusing to write a tar archive to a terminal: use -o FILE or redirect");
 	struct container_fs fs;
 	if (open_container_fs(argv[optind], &fs) < 0)
-		return failed("export");
+		return command_failed("export");
 	char private[PATH_MAX];
 	const char *tree = NULL;
 	int rc = merged_view(&fs, private, sizeof(private), &tree);
@@ -213,7 +207,7 @@ int cmd_export(int argc, char **argv)
 	}
 	container_fs_free(&fs);
 	if (rc < 0)
-		return failed("export");
+		return command_failed("export");
 	return 0;
 }
 
@@ -239,7 +233,7 @@ int cmd_import(int argc, char **argv)
 	int fd = strcmp(file, "-") == 0 ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		fail_sys("cannot open \"%s\"", file);
-		return failed("import");
+		return command_failed("import");
 	}
 	char id[CONTAINER_ID_LENGTH + 1], folder[PATH_MAX], diff[PATH_MAX];
 	struct tar_reader *reader = NULL;
@@ -263,7 +257,7 @@ out:
 	if (fd != STDIN_FILENO)
 		close(fd);
 	if (rc < 0)
-		return failed("import");
+		return command_failed("import");
 	explain(CHAPTER, "imported into \"%s\": %llu entries, %llu bytes", diff, (unsigned long long)stats.entries,
 		(unsigned long long)stats.bytes);
 	printf("%s\n", id);

@@ -35,12 +35,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int failed(const char *command)
-{
-	fail_context("%s", command);
-	return error_report(EXIT_TINYDOCK_FAILED);
-}
-
 /* What an archive held besides blobs: its small files, and where its legacy layers went. */
 struct archive_file {
 	char *path;
@@ -546,7 +540,7 @@ int cmd_load(int argc, char **argv)
 	struct load_input in = { .fd = -1 };
 	int rc = -1, loaded = 0;
 	if (quiet && !freopen("/dev/null", "w", stdout))
-		return failed("load");
+		return command_failed("load");
 	if (image_store_open(&s) < 0 || image_store_hold(&s) < 0)
 		goto out;
 	if (input && is_directory(input)) {
@@ -583,5 +577,5 @@ out:
 		close(in.fd);
 	archive_free(&a);
 	image_store_close(&s);
-	return rc < 0 ? failed("load") : 0;
+	return rc < 0 ? command_failed("load") : 0;
 }

@@ -46,12 +46,6 @@
 
 static const char CHAPTER[] = "05-images";
 
-static int failed(const char *command)
-{
-	fail_context("%s", command);
-	return error_report(EXIT_TINYDOCK_FAILED);
-}
-
 struct saved {
 	struct image img;
 	char (*names)[600]; /* familiar names to record ("" entries skipped) */
@@ -288,6 +282,6 @@ out:
 	}
 	free(images);
 	image_store_close(&s);
-	return rc < 0 ? failed("save") : 0;
+	return rc < 0 ? command_failed("save") : 0;
 }
 

@@ -22,6 +22,7 @@
  * $TINYDOCK_ROOT/layers/<id>/diff, and chapter 05 records the digest and makes it an image.
  */
 #include "container-cmd.h"
+#include "atomic-file.h"
 #include "changes.h"
 #include "cli.h"
 #include "container-fs.h"
@@ -146,30 +147,20 @@ static int merged_view(const struct container_fs *fs, char *private, size_t size
 	return rc;
 }
 
-/* Write the tar to fd, or to output through "output.tmp-PID" renamed at the end. */
+/* Write the tar to stdout, or to output as a whole file (atomic-file.h). */
 static int export_tree(const char *tree, const char *output)
 {
-	char tmp[PATH_MAX];
-	int fd = STDOUT_FILENO;
-	if (output) {
-		snprintf(tmp, sizeof(tmp), "%s.tmp-%d", output, (int)getpid());
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd < 0)
-			return fail_sys("cannot create \"%s\"", tmp);
-	}
 	struct create_stats stats;
-	int rc = layer_create(tree, tar_write_fd, (void *)(intptr_t)fd, &stats);
-	if (output) {
-		if (rc == 0 && (fsync(fd) < 0 || close(fd) < 0))
-			rc = fail_sys("cannot write \"%s\"", tmp);
-		else if (rc < 0)
-			close(fd);
-		if (rc == 0 && rename(tmp, output) < 0)
-			rc = fail_sys("cannot rename \"%s\" to \"%s\"", tmp, output);
-		if (rc < 0)
-			unlink(tmp);
+	if (!output)
+		return layer_create(tree, tar_write_fd, (void *)(intptr_t)STDOUT_FILENO, &stats);
+	struct atomic_file f;
+	if (atomic_file_open(&f, output, 0644) < 0)
+		return -1;
+	if (layer_create(tree, tar_write_fd, (void *)(intptr_t)f.fd, &stats) < 0) {
+		atomic_file_abort(&f);
+		return -1;
 	}
-	return rc; /* layer_create explained what it archived */
+	return atomic_file_commit(&f); /* layer_create explained what it archived */
 }
 
 int cmd_export(int argc, char **argv)

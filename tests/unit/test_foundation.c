@@ -1,5 +1,6 @@
 /*
- * test_foundation.c - the error convention, --explain, and argument helpers (01-chroot).
+ * test_foundation.c - the error convention, --explain, argument helpers and files written whole
+ * (01-chroot).
  */
 #include <check.h>
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "atomic-file.h"
 #include "cli.h"
 #include "error.h"
 #include "exec.h"
@@ -222,6 +224,59 @@ START_TEST(find_command_walks_path_and_tells_missing_from_not_executable)
 }
 END_TEST
 
+START_TEST(an_atomic_file_has_its_name_only_once_committed_and_leaves_nothing_when_abandoned)
+{
+	char dir[] = "/tmp/tinydock-unit.XXXXXX", path[512];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/img.tar", dir);
+	ck_assert_int_eq(write_file_atomic(path, "old", 3, 0644), 0);
+	struct atomic_file f;
+	ck_assert_msg(atomic_file_open(&f, path, 0644) == 0, "%s", error_message());
+	ck_assert_int_eq(write_all(f.fd, "new and longer", 14), 0);
+	char *seen = read_file(path, NULL); /* a reader meanwhile sees the old file, whole */
+	ck_assert_str_eq(seen, "old");
+	free(seen);
+	ck_assert_msg(atomic_file_commit(&f) == 0, "%s", error_message());
+	seen = read_file(path, NULL);
+	ck_assert_str_eq(seen, "new and longer");
+	free(seen);
+
+	ck_assert_int_eq(atomic_file_open(&f, path, 0644), 0);
+	ck_assert_int_eq(write_all(f.fd, "half", 4), 0);
+	char temp[sizeof(f.temp)];
+	snprintf(temp, sizeof(temp), "%s", f.temp);
+	fail_errno(ENOSPC, "cannot write the archive"); /* the writer fails, and gives up */
+	atomic_file_abort(&f);
+	ck_assert_str_eq(error_message(), "cannot write the archive: No space left on device");
+	ck_assert_int_eq(access(temp, F_OK), -1);
+	seen = read_file(path, NULL);
+	ck_assert_str_eq(seen, "new and longer");
+	free(seen);
+	ck_assert_int_eq(remove_tree(dir), 0);
+}
+END_TEST
+
+START_TEST(an_atomic_file_never_writes_through_a_symlink_planted_at_its_temporary_name)
+{
+	char dir[] = "/tmp/tinydock-unit.XXXXXX", path[512], victim[512], planted[600];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/img.tar", dir);
+	snprintf(victim, sizeof(victim), "%s/shadow", dir);
+	ck_assert_int_eq(write_file_atomic(victim, "secret", 6, 0600), 0);
+	/* In a shared folder such as /tmp anyone can guess PATH.tmp.PID and put a link there. */
+	snprintf(planted, sizeof(planted), "%s.tmp.%d", path, (int)getpid());
+	ck_assert_int_eq(symlink(victim, planted), 0);
+	ck_assert_int_eq(write_file_atomic(path, "archive", 7, 0644), 0);
+	char *seen = read_file(victim, NULL);
+	ck_assert_str_eq(seen, "secret");
+	free(seen);
+	seen = read_file(path, NULL);
+	ck_assert_str_eq(seen, "archive");
+	free(seen);
+	ck_assert_int_eq(remove_tree(dir), 0);
+}
+END_TEST
+
 START_TEST(write_file_atomic_replaces_and_read_file_reads_back)
 {
 	char dir[] = "/tmp/tinydock-unit.XXXXXX", path[512];
@@ -284,6 +339,8 @@ Suite *foundation_suite(void)
 	suite_add_tcase(s, t);
 	t = tcase_create("files");
 	tcase_add_test(t, write_file_atomic_replaces_and_read_file_reads_back);
+	tcase_add_test(t, an_atomic_file_has_its_name_only_once_committed_and_leaves_nothing_when_abandoned);
+	tcase_add_test(t, an_atomic_file_never_writes_through_a_symlink_planted_at_its_temporary_name);
 	tcase_add_test(t, remove_tree_does_not_follow_symlinks_out_of_the_tree);
 	suite_add_tcase(s, t);
 	return s;

@@ -224,6 +224,14 @@ START_TEST(find_command_walks_path_and_tells_missing_from_not_executable)
 }
 END_TEST
 
+static void assert_file_holds(const char *path, const char *text)
+{
+	char *seen = read_file(path, NULL);
+	ck_assert_msg(seen, "%s", error_message());
+	ck_assert_str_eq(seen, text);
+	free(seen);
+}
+
 START_TEST(an_atomic_file_has_its_name_only_once_committed_and_leaves_nothing_when_abandoned)
 {
 	char dir[] = "/tmp/tinydock-unit.XXXXXX", path[512];
@@ -233,13 +241,9 @@ START_TEST(an_atomic_file_has_its_name_only_once_committed_and_leaves_nothing_wh
 	struct atomic_file f;
 	ck_assert_msg(atomic_file_open(&f, path, 0644) == 0, "%s", error_message());
 	ck_assert_int_eq(write_all(f.fd, "new and longer", 14), 0);
-	char *seen = read_file(path, NULL); /* a reader meanwhile sees the old file, whole */
-	ck_assert_str_eq(seen, "old");
-	free(seen);
+	assert_file_holds(path, "old"); /* a reader meanwhile sees the old file, whole */
 	ck_assert_msg(atomic_file_commit(&f) == 0, "%s", error_message());
-	seen = read_file(path, NULL);
-	ck_assert_str_eq(seen, "new and longer");
-	free(seen);
+	assert_file_holds(path, "new and longer");
 
 	ck_assert_int_eq(atomic_file_open(&f, path, 0644), 0);
 	ck_assert_int_eq(write_all(f.fd, "half", 4), 0);
@@ -249,9 +253,7 @@ START_TEST(an_atomic_file_has_its_name_only_once_committed_and_leaves_nothing_wh
 	atomic_file_abort(&f);
 	ck_assert_str_eq(error_message(), "cannot write the archive: No space left on device");
 	ck_assert_int_eq(access(temp, F_OK), -1);
-	seen = read_file(path, NULL);
-	ck_assert_str_eq(seen, "new and longer");
-	free(seen);
+	assert_file_holds(path, "new and longer");
 	ck_assert_int_eq(remove_tree(dir), 0);
 }
 END_TEST
@@ -267,12 +269,8 @@ START_TEST(an_atomic_file_never_writes_through_a_symlink_planted_at_its_temporar
 	snprintf(planted, sizeof(planted), "%s.tmp.%d", path, (int)getpid());
 	ck_assert_int_eq(symlink(victim, planted), 0);
 	ck_assert_int_eq(write_file_atomic(path, "archive", 7, 0644), 0);
-	char *seen = read_file(victim, NULL);
-	ck_assert_str_eq(seen, "secret");
-	free(seen);
-	seen = read_file(path, NULL);
-	ck_assert_str_eq(seen, "archive");
-	free(seen);
+	assert_file_holds(victim, "secret");
+	assert_file_holds(path, "archive");
 	ck_assert_int_eq(remove_tree(dir), 0);
 }
 END_TEST

@@ -1,7 +1,7 @@
 /*
  * container-store.c - containers on disk: the folders, the record files, names, the lock.
  *
- * Lecture: "a daemonless runtime keeps its memory in files". Docker's daemon holds every
+ * A runtime without a daemon keeps its memory in files. Docker's daemon holds every
  * container in memory and writes /var/lib/docker/containers/<id>/config.v2.json as a backup;
  * Podman has no daemon, so every `podman` process reads its state (a database under
  * /var/lib/containers, live state under /run) and takes a lock before it changes anything.

@@ -189,12 +189,14 @@ int cmd_export(int argc, char **argv)
 	if (rc == 0)
 		rc = export_tree(tree, output);
 	if (private[0]) {
-		int saved = errno;
+		struct error_saved first; /* why the export failed, if it did, stays what is reported */
+		error_save(&first);
 		if (overlay_unmount(private) == 0)
 			explain_result(CHAPTER, rmdir(private), "rmdir(\"%s\")", private);
 		else if (rc == 0)
 			rc = -1; /* the tar is complete; the message says what is left mounted */
-		errno = saved;
+		else
+			error_restore(&first);
 	}
 	container_fs_free(&fs);
 	if (rc < 0)

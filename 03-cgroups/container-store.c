@@ -156,10 +156,12 @@ int container_remove_files(const char *id)
 	char dir[PATH_MAX];
 	container_run_dir(id, dir, sizeof(dir));
 	int rc = remove_tree(dir);
+	struct error_saved first; /* both are removed whatever happens; the first failure is reported */
+	error_save(&first);
 	container_dir(id, dir, sizeof(dir));
-	if (remove_tree(dir) < 0)
-		rc = -1;
-	return rc;
+	if (remove_tree(dir) < 0 && rc == 0)
+		return -1;
+	return rc < 0 ? error_restore(&first) : 0;
 }
 
 int container_set_image(const char *id, const char *image)

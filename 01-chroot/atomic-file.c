@@ -1,9 +1,9 @@
 /*
  * atomic-file.c - write beside, flush, rename (see atomic-file.h for why).
  *
- * Part of the foundation: chapter 01 needs it for no state yet, but every later chapter does
- * (network and container records, layers, images, archives), and one way of doing it is
- * easier to trust than five.
+ * Part of the foundation: chapter 01 writes the files of a root through it (rootfs.c, by way
+ * of write_file_atomic), and every later chapter its state and archives (network and container
+ * records, layers, images, `save`): one way of doing it is easier to trust than five.
  */
 #include "atomic-file.h"
 #include "error.h"

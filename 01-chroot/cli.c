@@ -32,6 +32,12 @@ int usage_error(const char *command, const char *fmt, ...)
 	return EXIT_TINYDOCK_FAILED;
 }
 
+int command_failed(const char *command)
+{
+	fail_context("%s", command);
+	return error_report(EXIT_TINYDOCK_FAILED);
+}
+
 bool asks_for_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {

@@ -21,6 +21,10 @@ int print_help(const char *text);
 /* Print "tinydock: COMMAND: <message>" and "See 'tinydock COMMAND --help'." on stderr; returns 125. */
 int usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Put the command's name in front of the recorded error and report it, "tinydock: COMMAND:
+ * <message>" on stderr (error.h); returns 125: `return command_failed("save");` */
+int command_failed(const char *command);
+
 /* True if any argument before a lone "--" (or before the first non-option) is -h or --help. */
 bool asks_for_help(int argc, char **argv);
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static __thread char message[2048];
+static __thread char message[ERROR_MESSAGE_SIZE];
 static __thread int message_errno;
 
 static int record(int err, const char *fmt, va_list ap)
@@ -81,6 +81,21 @@ void error_clear(void)
 {
 	message[0] = '\0';
 	message_errno = 0;
+}
+
+void error_save(struct error_saved *saved)
+{
+	memcpy(saved->message, message, sizeof(saved->message));
+	saved->err = message_errno;
+}
+
+int error_restore(const struct error_saved *saved)
+{
+	memcpy(message, saved->message, sizeof(message));
+	message_errno = saved->err;
+	if (saved->err != 0)
+		errno = saved->err;
+	return -1;
 }
 
 int error_report(int status)

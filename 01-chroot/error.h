@@ -12,7 +12,16 @@
  * The reason is taken from errno at the moment fail_sys() is called, so call it
  * right after the failing system call. A caller that knows more adds context in
  * front with fail_context() and passes the -1 on. Only the command at the top
- * prints, once: "tinydock: <message>" on stderr, then exits non-zero.
+ * prints, once: "tinydock: <message>" on stderr, then exits non-zero. That is the
+ * one format of an error line, for every command.
+ *
+ * Cleanup after a failure can fail too, and would record its own message over the
+ * one that explains what went wrong. Keep the first one aside while cleaning up:
+ *
+ *     struct error_saved first;
+ *     error_save(&first);
+ *     cgroup_remove(cg);           (may record "cannot remove ...")
+ *     return error_restore(&first); (the reason we are cleaning up is what is reported)
  *
  * The message lives in thread-local storage, so threads (the registry server,
  * the port proxy) cannot overwrite each other's errors.
@@ -20,6 +29,9 @@
  */
 #ifndef TINYDOCK_ERROR_H
 #define TINYDOCK_ERROR_H
+
+/* The longest message kept; longer ones are cut (a message is for people). */
+#define ERROR_MESSAGE_SIZE 2048
 
 /* Exit codes, as Docker uses them (docker run --help, "Exit Status"). */
 enum {
@@ -41,6 +53,19 @@ int fail_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *error_message(void);
 int error_errno(void);
 void error_clear(void);
+
+/* A recorded error set aside: the message and the errno that caused it. */
+struct error_saved {
+	char message[ERROR_MESSAGE_SIZE];
+	int err;
+};
+
+/* Copy the recorded error into *saved, before cleanup that may record its own. */
+void error_save(struct error_saved *saved);
+
+/* Record *saved again, whatever was recorded since, with errno set to its errno; return -1.
+ * It also hands an error from one thread to another (messages are per thread). */
+int error_restore(const struct error_saved *saved);
 
 /* Print "tinydock: <message>" on stderr and return status: `return error_report(125);` */
 int error_report(int status);

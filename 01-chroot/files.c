@@ -8,6 +8,7 @@
  * O_NOFOLLOW), because a container can plant symlinks in its own folders.
  */
 #include "files.h"
+#include "atomic-file.h"
 #include "error.h"
 
 #include <dirent.h>
@@ -162,30 +163,15 @@ int write_all(int fd, const void *buf, size_t size)
 
 int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode)
 {
-	char tmp[PATH_MAX];
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
-		return fail_errno(ENAMETOOLONG, "cannot write \"%s\"", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0)
-		return fail_sys("cannot create \"%s\"", tmp);
-	if (write_all(fd, data, size) < 0 || fsync(fd) < 0) {
-		fail_sys("cannot write \"%s\"", tmp);
-		close(fd);
-		unlink(tmp);
+	struct atomic_file f;
+	if (atomic_file_open(&f, path, mode) < 0)
+		return -1;
+	if (write_all(f.fd, data, size) < 0) {
+		fail_sys("cannot write \"%s\"", f.temp);
+		atomic_file_abort(&f);
 		return -1;
 	}
-	if (close(fd) < 0) {
-		fail_sys("cannot write \"%s\"", tmp);
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) < 0) {
-		fail_sys("cannot rename \"%s\" to \"%s\"", tmp, path);
-		unlink(tmp);
-		return -1;
-	}
-	/* the rename is a change of the folder, which the file's fsync does not cover */
-	return sync_parent_folder(path);
+	return atomic_file_commit(&f);
 }
 
 /* --- durability: what must reach the disk before a power cut -------------------------------- */

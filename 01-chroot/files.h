@@ -22,8 +22,8 @@ char *read_file(const char *path, size_t *size);
  * longer file. A missing file fails with errno ENOENT (error_errno()). */
 char *read_regular_file(const char *path, size_t max, size_t *size);
 
-/* Write data to path atomically: a temporary file beside it, fsync, rename, fsync of the
- * folder: after a power cut, path holds the old data or the new. */
+/* Write data to path atomically (atomic-file.h): a temporary file beside it, fsync, rename,
+ * fsync of the folder: after a power cut, path holds the old data or the new. */
 int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode);
 
 /* Write a string to an existing file such as /proc/PID/uid_map or a cgroup file, in one write(2). */

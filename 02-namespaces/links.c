@@ -202,12 +202,11 @@ out:
 	rtnl_close(&inside);
 	if (rc < 0 && made) {
 		/* Keep the first error; removing both ends of the cable is all that is left to do. */
-		char saved[1024];
-		int err = error_errno();
-		snprintf(saved, sizeof(saved), "%s", error_message());
+		struct error_saved first;
+		error_save(&first);
 		rtnl_msg_del_link(&m, host_name);
 		rtnl_talk(&host, &m, NULL, 0);
-		fail_errno(err, "%s", saved);
+		error_restore(&first);
 	}
 	rtnl_close(&host);
 	if (rc < 0)

@@ -619,16 +619,15 @@ int network_attach(const char *network, const char *container_id, const char *na
 	rc = 0;
 out:
 	if (rc < 0 && plugged) {
-		char saved[1024];
-		snprintf(saved, sizeof(saved), "%s", error_message());
-		int err = error_errno();
+		struct error_saved first;
+		error_save(&first);
 		link_remove(e.veth);
 		long i = endpoints_find(&t, container_id);
 		if (i >= 0) {
 			endpoints_remove_at(&t, (size_t)i);
 			store_endpoints(n.name, &t);
 		}
-		fail_errno(err, "%s", saved);
+		error_restore(&first);
 	}
 	if (lock >= 0)
 		close(lock);

@@ -462,13 +462,10 @@ static int write_limits(const struct cgroup *cg, const struct cgroup_limits *lim
 /* Undo a half-made cgroup without losing the error that stopped us. */
 static int undo_create(const struct cgroup *cg)
 {
-	char saved[2048];
-	int err = error_errno();
-	snprintf(saved, sizeof(saved), "%s", error_message());
+	struct error_saved first;
+	error_save(&first);
 	cgroup_remove(cg);
-	fail_errno(0, "%s", saved);
-	errno = err;
-	return -1;
+	return error_restore(&first);
 }
 
 int cgroup_create(const struct cgroup_layout *layout, const char *parent, const char *id,

@@ -172,6 +172,18 @@ static const struct option run_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Remove the cgroup made for a command that will not run, and report why it will not: the
+ * removal's own failure, if any, must not take the place of that reason. */
+static int give_up(const struct cgroup *cg)
+{
+	struct error_saved first;
+	error_save(&first);
+	cgroup_remove(cg);
+	error_restore(&first);
+	fail_context("cgroup run");
+	return error_report(EXIT_TINYDOCK_FAILED);
+}
+
 static int run(int argc, char **argv)
 {
 	struct cgroup_limits limits = { 0 };
@@ -218,9 +230,8 @@ static int run(int argc, char **argv)
 	/* 3. fork a child that waits on a pipe until it is inside the cgroup */
 	int go[2];
 	if (pipe2(go, O_CLOEXEC) < 0) {
-		fail_sys("cgroup run: cannot make a pipe");
-		cgroup_remove(&cg);
-		return error_report(EXIT_TINYDOCK_FAILED);
+		fail_sys("cannot make a pipe");
+		return give_up(&cg);
 	}
 	fflush(NULL);
 	pid_t pid = fork();
@@ -230,21 +241,18 @@ static int run(int argc, char **argv)
 	}
 	close(go[0]);
 	if (pid < 0) {
-		fail_sys("cgroup run: cannot fork");
+		fail_sys("cannot fork");
 		close(go[1]);
-		cgroup_remove(&cg);
-		return error_report(EXIT_TINYDOCK_FAILED);
+		return give_up(&cg);
 	}
 	explain(CH, "fork() = %d", (int)pid);
 
 	/* 4. move it in, then let it go: its first instruction already runs under the limits */
 	int status = 0, code;
 	if (cgroup_attach(&cg, pid) < 0) {
-		fail_context("cgroup run");
 		close(go[1]); /* the child reads end-of-file and exits without running anything */
 		waitpid(pid, &status, 0);
-		cgroup_remove(&cg);
-		return error_report(EXIT_TINYDOCK_FAILED);
+		return give_up(&cg);
 	}
 	if (write(go[1], "g", 1) != 1)
 		explain(CH, "write(go) failed: %s", strerror(errno));

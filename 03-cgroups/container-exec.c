@@ -199,6 +199,35 @@ out:
 	return rc;
 }
 
+/* Step 5a: a session of its own, with the pty as its controlling terminal (setsid(2); TIOCSCTTY,
+ * ioctl_tty(2)). */
+static int enter_session(int slave)
+{
+	if (explain_result(CHAPTER, setsid(), "setsid()") < 0)
+		return fail_sys("cannot start a session for the terminal");
+	return take_terminal(slave);
+}
+
+/* Step 5b: the user's groups, gid and uid. The supplementary groups may be refused in a user
+ * namespace (setgroups is denied there, user_namespaces(7)): the container's own stay. */
+static int become_user(const char *spec, const struct user_identity *id)
+{
+	if (explain_result(CHAPTER, setgroups(id->group_count, id->groups), "setgroups(%zu, ...)", id->group_count) < 0 &&
+	    errno != EPERM)
+		return fail_sys("cannot set the supplementary groups of user \"%s\"", spec);
+	/* A non-root user would lose every capability at setresuid(); keep them until
+	 * security_apply() has dropped the bounding set (security.h). */
+	if (id->uid != 0 && security_keep_capabilities() < 0)
+		return -1;
+	if (explain_result(CHAPTER, setresgid(id->gid, id->gid, id->gid), "setresgid(%u, %u, %u)", id->gid, id->gid,
+			   id->gid) < 0)
+		return fail_sys("cannot set gid %u of user \"%s\"", id->gid, spec);
+	if (explain_result(CHAPTER, setresuid(id->uid, id->uid, id->uid), "setresuid(%u, %u, %u)", id->uid, id->uid,
+			   id->uid) < 0)
+		return fail_sys("cannot set uid %u of user \"%s\"", id->uid, spec);
+	return 0;
+}
+
 /* Step 5, in the child: who it runs as, its environment, its privileges; then the command. */
 static noreturn void run_command(struct exec_request *x, bool userns, int slave)
 {
@@ -209,17 +238,11 @@ static noreturn void run_command(struct exec_request *x, bool userns, int slave)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if ((slave >= 0 && (setsid() < 0 || take_terminal(slave) < 0)) || resolve_user_in_root(spec, &id) < 0 ||
-	    (setgroups(id.group_count, id.groups) < 0 && errno != EPERM) ||
-	    (id.uid != 0 && security_keep_capabilities() < 0) || setresgid(id.gid, id.gid, id.gid) < 0 ||
-	    setresuid(id.uid, id.uid, id.uid) < 0 ||
+	if ((slave >= 0 && enter_session(slave) < 0) || resolve_user_in_root(spec, &id) < 0 ||
+	    become_user(spec, &id) < 0 ||
 	    build_environment(&x->c, id.home, envp, sizeof(envp) / sizeof(envp[0]), storage, sizeof(storage)) < 0 ||
-	    security_apply(&x->c.security, userns) < 0) {
-		if (!error_message()[0])
-			fail_sys("cannot become user \"%s\"", spec);
-		fail_context("exec");
-		_exit(error_report(EXIT_TINYDOCK_FAILED));
-	}
+	    security_apply(&x->c.security, userns) < 0)
+		_exit(command_failed("exec"));
 	int code = exec_command(CHAPTER, x->command, envp);
 	fail_context("exec");
 	_exit(error_report(code));
@@ -322,7 +345,7 @@ int cmd_exec(int argc, char **argv)
 	struct container_live live;
 	if (container_resolve(argv[optind], id) < 0 || container_record_load(id, &r) < 0)
 		return error_report(1);
-	int code = EXIT_TINYDOCK_FAILED;
+	int code = -1; /* until the command has run: then its exit status */
 	if (strcmp(container_state(&r, &live), "running") != 0 || live.pid <= 0) {
 		fail_errno(0, "container %s is not running", r.id);
 		goto out;
@@ -373,9 +396,5 @@ int cmd_exec(int argc, char **argv)
 	code = wait_for(child, &x, master);
 out:
 	container_record_free(&r);
-	if (error_message()[0]) {
-		fail_context("exec");
-		return error_report(code);
-	}
-	return code;
+	return code < 0 ? command_failed("exec") : code;
 }

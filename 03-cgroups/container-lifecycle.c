@@ -170,9 +170,12 @@ int cmd_kill(int argc, char **argv)
 	int sig = SIGKILL, opt;
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+s:", long_options, NULL)) != -1)
-		if (opt != 's' || parse_signal(optarg, &sig) < 0)
-			return usage_error("kill", "%s", error_message()[0] ? error_message() : "unknown flag");
+	while ((opt = getopt_long(argc, argv, "+s:", long_options, NULL)) != -1) {
+		if (opt != 's')
+			return usage_error("kill", "unknown flag: %s", argv[optind - 1]);
+		if (parse_signal(optarg, &sig) < 0)
+			return usage_error("kill", "%s", error_message());
+	}
 	if (optind >= argc)
 		return usage_error("kill", "requires at least 1 argument");
 	return for_each(argc - optind, argv + optind, kill_one, &sig);

@@ -22,69 +22,13 @@
 #ifndef TINYDOCK_CONTAINER_STORE_H
 #define TINYDOCK_CONTAINER_STORE_H
 
-#include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
-#include <sys/types.h>
 
-#include "cgroup_limits.h"
-#include "container.h"
-#include "restart-policy.h"
-#include "timestamp.h"
-
-#define CONTAINER_NAME_MAX 128
-
-struct json;
-
-/* A NULL-terminated, malloc'd list of strings (argv, environment). */
-struct string_list {
-	char **items;
-	size_t count;
-};
-
-int string_list_add(struct string_list *list, const char *text);
-void string_list_free(struct string_list *list);
-
-/* What a container is (config.json). Strings are "" when unknown. */
-struct container_record {
-	char id[CONTAINER_ID_LENGTH + 1];         /* Id */
-	char name[CONTAINER_NAME_MAX + 1];        /* Name, without Docker's leading "/" */
-	timestamp_ns created;                     /* Created */
-	char image[PATH_MAX];                     /* Config.Image: the image, or the --rootfs folder */
-	char rootfs[PATH_MAX];                    /* the --rootfs folder, absolute, or "" */
-	struct string_list command;               /* Path = command[0], Args = the rest */
-	struct string_list env;                   /* Config.Env: the -e values */
-	char workdir[PATH_MAX];                   /* Config.WorkingDir */
-	char user[128];                           /* Config.User */
-	char hostname[MAX_HOSTNAME + 1];          /* Config.Hostname */
-	bool tty, interactive;                    /* Config.Tty, Config.OpenStdin */
-	struct cgroup_limits limits;              /* HostConfig.Memory, NanoCpus, ... */
-	struct restart_policy restart;            /* HostConfig.RestartPolicy */
-	bool auto_remove;                         /* HostConfig.AutoRemove (--rm) */
-	struct security_settings security;        /* HostConfig.Privileged, CapAdd, CapDrop, SecurityOpt:
-						     what `exec` applies too, as `docker exec` does */
-	char network[64];                         /* HostConfig.NetworkMode: none, host, bridge, NAME */
-	struct port_mapping ports[MAX_PORTS];     /* HostConfig.PortBindings */
-	size_t port_count;
-	struct string_list run_args;              /* the `run` arguments, so `start` can run it again */
-
-	/* State, as the monitor last wrote it (container_state() says what holds now). */
-	char status[16];                          /* "created", "running", "restarting", "exited" */
-	int exit_code;                            /* State.ExitCode */
-	bool oom_killed;                          /* State.OOMKilled */
-	timestamp_ns started_at, finished_at;     /* State.StartedAt, State.FinishedAt */
-	int restart_count;                        /* RestartCount */
-	char ip_address[64];                      /* NetworkSettings.IPAddress, or "" */
-};
-
-void container_record_free(struct container_record *r);
-
-/* --- the record as JSON: pure --------------------------------------------------------------- */
-
-/* Build config.json's tree from r (NULL when memory runs out). */
-struct json *container_record_to_json(const struct container_record *r);
-/* Fill r from config.json's tree; -1 (message recorded) if a required field is missing. */
-int container_record_from_json(const struct json *doc, struct container_record *r);
+/* The store's other parts, one concept each; included here so that a command that works on
+ * containers includes one header. */
+#include "container-find.h"
+#include "container-live.h"
+#include "container-record.h"
 
 /* --- folders ------------------------------------------------------------------------------- */
 
@@ -118,52 +62,5 @@ int container_set_image(const char *id, const char *image);
 
 /* Give the container another name, under the lock (refusing one in use). */
 int container_rename(const char *id, const char *name);
-
-/* --- finding containers -------------------------------------------------------------------- */
-
-/* A name, a full id or a unique id prefix -> the full id. Errors as Docker words them:
- * "No such container: web", "multiple IDs found with provided prefix: 4f". */
-int container_resolve(const char *ref, char id[CONTAINER_ID_LENGTH + 1]);
-
-/* Pure: the same decision, over known (id, name) pairs. Returns the index, or -1 with the message. */
-int container_resolve_among(const char *ref, const char *const *ids, const char *const *names, size_t count);
-
-/* Every container's id (malloc'd array of malloc'd strings; free with container_list_free). */
-int container_list(char ***ids, size_t *count);
-void container_list_free(char **ids, size_t count);
-
-/* --- live state ---------------------------------------------------------------------------- */
-
-/* What $TINYDOCK_RUN/containers/<id>/state.json holds while a monitor looks after the container. */
-struct container_live {
-	pid_t monitor;                   /* the monitor (or the foreground `run`) */
-	unsigned long long monitor_start; /* its start time, field 22 of /proc/PID/stat */
-	pid_t pid;                       /* the container's init, as the host sees it; 0 between restarts */
-	unsigned long long pid_start;
-	timestamp_ns started_at;
-	bool restarting;                 /* waiting out a restart delay */
-};
-
-int container_live_save(const char *id, const struct container_live *live);
-/* 0 and *live filled, 1 when there is no live state, -1 on error. */
-int container_live_load(const char *id, struct container_live *live);
-int container_live_clear(const char *id);
-
-/* The start time of process pid (clock ticks since boot, proc(5) field 22); -1 if it is gone. */
-int process_start_time(pid_t pid, unsigned long long *start);
-/* Pure: field 22 from the text of /proc/PID/stat (the command name may hold spaces and ')'). */
-int parse_stat_start_time(const char *stat, unsigned long long *start);
-
-/* True when the process that wrote live is still the same process. */
-bool container_monitor_alive(const struct container_live *live);
-
-/* The state that holds now: r's status, corrected by the live state. "running" and
- * "restarting" need a live monitor; a record that says running with a dead monitor is
- * "exited" (the monitor was killed, or the host rebooted). Fills *live when running. */
-const char *container_state(const struct container_record *r, struct container_live *live);
-
-/* `stop`/`kill` mark the container so that its monitor does not restart it. */
-int container_mark_stopping(const char *id);
-bool container_is_stopping(const char *id);
 
 #endif

@@ -1,9 +1,12 @@
 /*
- * json.c - JSON, the text format of manifests, configs, index.json and `inspect`.
+ * json.c - JSON, the text format of container records, `inspect`, and then of images.
  *
- * Lecture: "an image is a manifest (JSON) that names a config (JSON) and layers (tarballs)
- * by digest". Everything about an image except its files is JSON, so tinydock reads and
- * writes it, here, in one file.
+ * Its first user is this chapter: a container's record (config.json), its live state
+ * (state.json) and `inspect` are JSON, with Docker's field names (container-record.c). So it
+ * lives here, in chapter 03, where it is first needed: a later chapter may use an earlier
+ * one, never the other way round. Chapter 05 then reads and writes most of its formats with
+ * it, since an image is a manifest (JSON) that names a config (JSON) and layers (tarballs) by
+ * digest: manifests, configs, index.json and the registry's answers are all JSON.
  *
  * The grammar (RFC 8259, section 2-7) fits on a screen:
  *     value   = object / array / string / number / "true" / "false" / "null"

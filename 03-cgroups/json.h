@@ -1,8 +1,8 @@
 /*
  * json.h - JSON (RFC 8259): parse text into a tree, look things up, build trees, write text.
  *
- * Image manifests, configs, index.json, the registry's answers and `inspect` output are
- * JSON. A parsed document is a tree of `struct json` nodes; the tree owns all its memory
+ * Container records and `inspect` output (chapter 03, its first user), then image manifests,
+ * configs, index.json and the registry's answers (chapter 05) are JSON. A parsed document is a tree of `struct json` nodes; the tree owns all its memory
  * and json_free(root) releases it. Objects keep their members in the order they were read
  * or added, so what is written back is stable (a digest of a written manifest stays the
  * same from one run to the next).

@@ -587,6 +587,15 @@ int layer_apply(struct tar_reader *reader, const char *dir, const struct apply_o
 	return rc;
 }
 
+/* Never leave a half layer that looks whole; report why it is half, not how its removal went. */
+static int discard_partial(const char *partial)
+{
+	struct error_saved first;
+	error_save(&first);
+	remove_tree(partial);
+	return error_restore(&first);
+}
+
 int layer_unpack(struct tar_reader *reader, const char *dest, const struct apply_options *options,
 		 struct apply_stats *stats)
 {
@@ -598,24 +607,17 @@ int layer_unpack(struct tar_reader *reader, const char *dest, const struct apply
 		return fail_errno(EEXIST, "cannot unpack into \"%s\"", dest);
 	if (mkdir(partial, 0755) < 0)
 		return fail_sys("cannot create folder \"%s\"", partial);
-	if (layer_apply(reader, partial, options, stats) < 0) {
-		char message[1024];
-		snprintf(message, sizeof(message), "%s", error_message());
-		remove_tree(partial); /* never leave a half layer that looks whole */
-		return fail_errno(0, "%s", message);
-	}
+	if (layer_apply(reader, partial, options, stats) < 0)
+		return discard_partial(partial);
 	/* The rename makes the layer trusted: whoever sees dest takes it as whole. So its files
 	 * must be on the disk before the name is (a power cut in between would otherwise leave a
 	 * complete-looking layer of empty or missing files), and the name after: syncfs of the
 	 * tree, rename, fsync of the folder that holds the name. */
-	if (explain_result(CHAPTER, sync_filesystem(partial), "syncfs(\"%s\")", partial) < 0) {
-		remove_tree(partial);
-		return -1;
-	}
+	if (explain_result(CHAPTER, sync_filesystem(partial), "syncfs(\"%s\")", partial) < 0)
+		return discard_partial(partial);
 	if (explain_result(CHAPTER, rename(partial, dest), "rename(\"%s\", \"%s\")", partial, dest) < 0) {
 		fail_sys("cannot rename \"%s\" to \"%s\"", partial, dest);
-		remove_tree(partial);
-		return -1;
+		return discard_partial(partial);
 	}
 	return (int)explain_result(CHAPTER, sync_parent_folder(dest), "fsync(the folder of \"%s\")", dest);
 }

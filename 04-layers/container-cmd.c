@@ -22,6 +22,7 @@
  * $TINYDOCK_ROOT/layers/<id>/diff, and chapter 05 records the digest and makes it an image.
  */
 #include "container-cmd.h"
+#include "atomic-file.h"
 #include "changes.h"
 #include "cli.h"
 #include "container-fs.h"
@@ -46,12 +47,6 @@
 static const char CHAPTER[] = "04-layers";
 
 /* Print the recorded message, prefixed with the command's name; the exit code of a failure. */
-static int failed(const char *command)
-{
-	fail_context("%s", command);
-	return error_report(EXIT_TINYDOCK_FAILED);
-}
-
 /* The filesystem of the container named ref (a name or an id prefix), its lowers loaded. */
 static int open_container_fs(const char *ref, struct container_fs *fs)
 {
@@ -97,11 +92,11 @@ int cmd_diff(int argc, char **argv)
 	struct change *changes = NULL;
 	size_t count = 0;
 	if (open_container_fs(argv[1], &fs) < 0)
-		return failed("diff");
+		return command_failed("diff");
 	int rc = layer_changes(fs.upper, (const char *const *)fs.lowers, fs.lower_count, &changes, &count);
 	container_fs_free(&fs);
 	if (rc < 0)
-		return failed("diff");
+		return command_failed("diff");
 	for (size_t i = 0; i < count; i++)
 		printf("%c %s\n", changes[i].kind, changes[i].path);
 	changes_free(changes, count);
@@ -152,30 +147,20 @@ static int merged_view(const struct container_fs *fs, char *private, size_t size
 	return rc;
 }
 
-/* Write the tar to fd, or to output through "output.tmp-PID" renamed at the end. */
+/* Write the tar to stdout, or to output as a whole file (atomic-file.h). */
 static int export_tree(const char *tree, const char *output)
 {
-	char tmp[PATH_MAX];
-	int fd = STDOUT_FILENO;
-	if (output) {
-		snprintf(tmp, sizeof(tmp), "%s.tmp-%d", output, (int)getpid());
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd < 0)
-			return fail_sys("cannot create \"%s\"", tmp);
-	}
 	struct create_stats stats;
-	int rc = layer_create(tree, tar_write_fd, (void *)(intptr_t)fd, &stats);
-	if (output) {
-		if (rc == 0 && (fsync(fd) < 0 || close(fd) < 0))
-			rc = fail_sys("cannot write \"%s\"", tmp);
-		else if (rc < 0)
-			close(fd);
-		if (rc == 0 && rename(tmp, output) < 0)
-			rc = fail_sys("cannot rename \"%s\" to \"%s\"", tmp, output);
-		if (rc < 0)
-			unlink(tmp);
+	if (!output)
+		return layer_create(tree, tar_write_fd, (void *)(intptr_t)STDOUT_FILENO, &stats);
+	struct atomic_file f;
+	if (atomic_file_open(&f, output, 0644) < 0)
+		return -1;
+	if (layer_create(tree, tar_write_fd, (void *)(intptr_t)f.fd, &stats) < 0) {
+		atomic_file_abort(&f);
+		return -1;
 	}
-	return rc; /* layer_create explained what it archived */
+	return atomic_file_commit(&f); /* layer_create explained what it archived */
 }
 
 int cmd_export(int argc, char **argv)
@@ -197,23 +182,25 @@ int cmd_export(int argc, char **argv)
 		return usage_error("export", "refusing to write a tar archive to a terminal: use -o FILE or redirect");
 	struct container_fs fs;
 	if (open_container_fs(argv[optind], &fs) < 0)
-		return failed("export");
+		return command_failed("export");
 	char private[PATH_MAX];
 	const char *tree = NULL;
 	int rc = merged_view(&fs, private, sizeof(private), &tree);
 	if (rc == 0)
 		rc = export_tree(tree, output);
 	if (private[0]) {
-		int saved = errno;
+		struct error_saved first; /* why the export failed, if it did, stays what is reported */
+		error_save(&first);
 		if (overlay_unmount(private) == 0)
 			explain_result(CHAPTER, rmdir(private), "rmdir(\"%s\")", private);
 		else if (rc == 0)
 			rc = -1; /* the tar is complete; the message says what is left mounted */
-		errno = saved;
+		else
+			error_restore(&first);
 	}
 	container_fs_free(&fs);
 	if (rc < 0)
-		return failed("export");
+		return command_failed("export");
 	return 0;
 }
 
@@ -239,7 +226,7 @@ int cmd_import(int argc, char **argv)
 	int fd = strcmp(file, "-") == 0 ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		fail_sys("cannot open \"%s\"", file);
-		return failed("import");
+		return command_failed("import");
 	}
 	char id[CONTAINER_ID_LENGTH + 1], folder[PATH_MAX], diff[PATH_MAX];
 	struct tar_reader *reader = NULL;
@@ -263,7 +250,7 @@ out:
 	if (fd != STDIN_FILENO)
 		close(fd);
 	if (rc < 0)
-		return failed("import");
+		return command_failed("import");
 	explain(CHAPTER, "imported into \"%s\": %llu entries, %llu bytes", diff, (unsigned long long)stats.entries,
 		(unsigned long long)stats.bytes);
 	printf("%s\n", id);

@@ -13,6 +13,7 @@
  * pieces that `run`, `diff`, `commit` and `export` use on containers; here they work on
  * plain folders, so the lab exercises in README.md can take them apart.
  */
+#include "atomic-file.h"
 #include "changes.h"
 #include "cli.h"
 #include "error.h"
@@ -76,29 +77,16 @@ static int layer_create_cmd(int argc, char **argv)
 	const char *upper = argv[optind];
 	if (!output && isatty(STDOUT_FILENO))
 		return usage_error("layer create", "refusing to write a tarball to a terminal: use -o FILE");
-	char tmp[PATH_MAX];
-	int fd = STDOUT_FILENO;
-	if (output) {
-		/* Write beside the file and rename at the end: a reader never sees half a layer. */
-		snprintf(tmp, sizeof(tmp), "%s.tmp-%d", output, (int)getpid());
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd < 0) {
-			fail_sys("cannot create \"%s\"", tmp);
-			return error_report(EXIT_TINYDOCK_FAILED);
-		}
-	}
+	/* To a file, written beside it and renamed at the end: a reader never sees half a layer. */
+	struct atomic_file f = { .fd = STDOUT_FILENO };
+	if (output && atomic_file_open(&f, output, 0644) < 0)
+		return error_report(EXIT_TINYDOCK_FAILED);
 	struct create_stats stats;
-	int rc = layer_create(upper, tar_write_fd, (void *)(intptr_t)fd, &stats);
-	if (output) {
-		if (rc == 0 && (fsync(fd) < 0 || close(fd) < 0))
-			rc = fail_sys("cannot write \"%s\"", tmp);
-		else if (rc < 0)
-			close(fd);
-		if (rc == 0 && rename(tmp, output) < 0)
-			rc = fail_sys("cannot rename \"%s\" to \"%s\"", tmp, output);
-		if (rc < 0)
-			unlink(tmp);
-	}
+	int rc = layer_create(upper, tar_write_fd, (void *)(intptr_t)f.fd, &stats);
+	if (output && rc < 0)
+		atomic_file_abort(&f);
+	else if (output)
+		rc = atomic_file_commit(&f);
 	if (rc < 0)
 		return error_report(EXIT_TINYDOCK_FAILED);
 	if (output)

@@ -70,8 +70,13 @@ static int make_base(struct image_store *s, const char *familiar, struct image *
 		busybox ? host : "nothing (no layers)", img->id);
 	rc = 0;
 out:
-	if (busybox)
+	if (busybox) {
+		struct error_saved first;
+		error_save(&first);
 		remove_tree(folder);
+		if (rc < 0)
+			error_restore(&first);
+	}
 	json_free(config);
 	return rc;
 }
@@ -86,12 +91,13 @@ int image_resolve_or_base(struct image_store *s, const char *name, struct image 
 	if (image_resolve(s, name, img) == 0)
 		return 0;
 	int err = errno;
-	char message[1024], familiar[600], canonical[600];
-	snprintf(message, sizeof(message), "%s", error_message());
+	char familiar[600], canonical[600];
+	struct error_saved lookup;
+	error_save(&lookup);
 	bool base = err == ENOENT && image_name_normalise(name, familiar, canonical) == 0 &&
 		    (strcmp(familiar, "busybox:latest") == 0 || strcmp(familiar, "scratch:latest") == 0);
 	if (!base) {
-		fail_errno(0, "%s", message); /* the lookup's own message, errno kept for callers */
+		error_restore(&lookup); /* the lookup's own message, not the name check's */
 		errno = err;
 		return -1;
 	}

@@ -32,12 +32,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static int failed(const char *command)
-{
-	fail_context("%s", command);
-	return error_report(EXIT_TINYDOCK_FAILED);
-}
-
 /* The image's size as stored: its layer blobs (a gzip layer counts compressed). */
 static uint64_t image_size(const struct image *img)
 {
@@ -105,12 +99,14 @@ int cmd_images(int argc, char **argv)
 	size_t count = 0, rows = 0;
 	struct image_row *row = NULL;
 	if (image_store_open(&s) < 0 || image_store_list(&s, &entries, &count) < 0)
-		return failed("images");
+		return command_failed("images");
 	row = calloc(count + 1, sizeof(*row));
 	for (size_t i = 0; row && i < count; i++) {
 		struct image img;
 		if (image_read(&s, entries[i].digest, &img) < 0) {
-			fprintf(stderr, "tinydock: images: %s\n", error_message());
+			fail_context("images"); /* one unreadable image does not hide the others */
+			error_report(0);
+			error_clear();
 			continue;
 		}
 		struct image_row *r = &row[rows];
@@ -176,11 +172,11 @@ int cmd_tag(int argc, char **argv)
 	struct image_store s;
 	struct image img;
 	if (image_store_open(&s) < 0 || image_resolve_or_base(&s, argv[1], &img) < 0)
-		return failed("tag");
+		return command_failed("tag");
 	int rc = image_store_tag(&s, argv[2], img.digest, img.manifest_size);
 	image_free(&img);
 	image_store_close(&s);
-	return rc < 0 ? failed("tag") : 0;
+	return rc < 0 ? command_failed("tag") : 0;
 }
 
 /* --- rmi ---------------------------------------------------------------------------------- */
@@ -258,19 +254,18 @@ int cmd_rmi(int argc, char **argv)
 		return usage_error("rmi", "requires at least 1 argument");
 	struct image_store s;
 	if (image_store_open(&s) < 0)
-		return failed("rmi");
+		return command_failed("rmi");
 	int status = 0;
 	for (int i = optind; i < argc; i++)
 		if (remove_one(&s, argv[i], force) < 0) {
-			fprintf(stderr, "Error response from daemon: %s\n", error_message());
+			status = error_report(1); /* and go on with the next, as rm does */
 			error_clear();
-			status = 1;
 		}
 	/* Reclaim the blobs and layers no image needs any more. */
 	struct gc_stats stats;
 	if (image_store_gc(&s, &stats) < 0) {
-		fprintf(stderr, "tinydock: rmi: %s\n", error_message());
-		status = 1;
+		fail_context("rmi");
+		status = error_report(1);
 	}
 	image_store_close(&s);
 	return status;
@@ -349,15 +344,14 @@ int cmd_image_inspect(int argc, char **argv)
 		return usage_error("inspect", "requires at least 1 argument");
 	struct image_store s;
 	if (image_store_open(&s) < 0)
-		return failed("inspect");
+		return command_failed("inspect");
 	struct json *all = json_new_array();
 	int status = 0;
 	for (int i = first; all && i < argc; i++) {
 		struct image img;
 		if (image_resolve(&s, argv[i], &img) < 0) {
-			fprintf(stderr, "Error: %s\n", error_message());
+			status = error_report(1); /* and go on with the next, as rm does */
 			error_clear();
-			status = 1;
 			continue;
 		}
 		if (!json_append(all, inspect_json(&s, &img)))
@@ -406,7 +400,7 @@ int cmd_history(int argc, char **argv)
 	struct image_store s;
 	struct image img;
 	if (image_store_open(&s) < 0 || image_resolve(&s, argv[optind], &img) < 0)
-		return failed("history");
+		return command_failed("history");
 	const struct json *history = json_get(img.config, "history");
 	size_t count = history ? history->count : 0, layer = 0;
 	struct {
@@ -505,7 +499,7 @@ static int image_prune(int argc, char **argv)
 	struct image_entry *entries;
 	size_t count;
 	if (image_store_open(&s) < 0 || image_store_list(&s, &entries, &count) < 0)
-		return failed("image prune");
+		return command_failed("image prune");
 	bool header = false;
 	for (size_t i = 0; i < count; i++) {
 		if (entries[i].name[0] && !all)
@@ -529,7 +523,7 @@ static int image_prune(int argc, char **argv)
 	free(entries);
 	struct gc_stats stats;
 	if (image_store_gc(&s, &stats) < 0)
-		return failed("image prune");
+		return command_failed("image prune");
 	char size[32];
 	human_size(stats.bytes, size, sizeof(size));
 	if (header)

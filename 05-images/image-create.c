@@ -37,12 +37,6 @@
 
 #define MAX_CHANGES 64
 
-static int failed(const char *command)
-{
-	fail_context("%s", command);
-	return error_report(EXIT_TINYDOCK_FAILED);
-}
-
 struct create_flags {
 	const char *changes[MAX_CHANGES];
 	size_t change_count;
@@ -139,14 +133,14 @@ int cmd_image_import(int argc, char **argv)
 	const char *file = argv[optind], *name = optind + 1 < argc ? argv[optind + 1] : NULL;
 	char familiar[600], canonical[600];
 	if (name && image_name_normalise(name, familiar, canonical) < 0)
-		return failed("import");
+		return command_failed("import");
 	bool from_stdin = strcmp(file, "-") == 0;
 	if (from_stdin && isatty(STDIN_FILENO))
 		return usage_error("import", "refusing to read a tar archive from a terminal");
 	int fd = from_stdin ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		fail_sys("cannot open \"%s\"", file);
-		return failed("import");
+		return command_failed("import");
 	}
 	struct image_store s;
 	struct oci_layer layer;
@@ -160,7 +154,7 @@ int cmd_image_import(int argc, char **argv)
 	if (!from_stdin)
 		close(fd);
 	image_store_close(&s);
-	return rc < 0 ? failed("import") : 0;
+	return rc < 0 ? command_failed("import") : 0;
 }
 
 /* --- commit ----------------------------------------------------------------------------- */
@@ -203,7 +197,7 @@ int cmd_commit(int argc, char **argv)
 	const char *name = optind + 1 < argc ? argv[optind + 1] : NULL;
 	char id[CONTAINER_ID_LENGTH + 1], familiar[600], canonical[600];
 	if (name && image_name_normalise(name, familiar, canonical) < 0)
-		return failed("commit");
+		return command_failed("commit");
 	struct container_record record = { 0 };
 	struct image_store s = { .gc_fd = -1 };
 	struct image parent = { 0 }, *base = NULL;
@@ -246,5 +240,5 @@ out:
 	image_free(&parent);
 	container_record_free(&record);
 	image_store_close(&s);
-	return rc < 0 ? failed("commit") : 0;
+	return rc < 0 ? command_failed("commit") : 0;
 }

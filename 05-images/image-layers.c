@@ -30,8 +30,8 @@
 #include "error.h"
 #include "explain.h"
 #include "files.h"
-#include "gzip.h"
 #include "layer.h"
+#include "maybe-gzip.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,7 +75,7 @@ int image_layer_store(struct image_store *s, int (*make)(tar_write_fn sink, void
 
 struct layer_source {
 	int fd;
-	struct gzip_reader *gzip;
+	struct maybe_gzip in;
 	struct sha256 hash; /* of the plain tar */
 	uint64_t size;
 };
@@ -83,7 +83,7 @@ struct layer_source {
 static ssize_t source_read(void *ctx, void *buf, size_t size)
 {
 	struct layer_source *src = ctx;
-	ssize_t n = src->gzip ? gzip_read(src->gzip, buf, size) : tar_read_fd((void *)(intptr_t)src->fd, buf, size);
+	ssize_t n = maybe_gzip_read(&src->in, buf, size);
 	if (n > 0) {
 		sha256_update(&src->hash, buf, (size_t)n);
 		src->size += (uint64_t)n;
@@ -98,23 +98,22 @@ static int source_open(struct image_store *s, const char *digest, struct layer_s
 	src->fd = blob_open(s->root, digest, NULL);
 	if (src->fd < 0)
 		return -1;
-	unsigned char magic[2];
-	ssize_t n = pread(src->fd, magic, sizeof(magic), 0);
-	if (n == 2 && gzip_is_compressed(magic, 2) && !(src->gzip = gzip_open_fd(src->fd))) {
+	char name[16 + SHA256_DIGEST_SIZE];
+	snprintf(name, sizeof(name), "layer %s", digest);
+	if (maybe_gzip_open(&src->in, src->fd, name) < 0) {
 		close(src->fd);
-		return fail_sys("layer %s", digest);
+		src->fd = -1;
+		return -1;
 	}
 	return 0;
 }
 
 static void source_close(struct layer_source *src)
 {
-	if (src->gzip)
-		gzip_close(src->gzip);
+	maybe_gzip_close(&src->in);
 	if (src->fd >= 0)
 		close(src->fd);
 	src->fd = -1;
-	src->gzip = NULL;
 }
 
 /* Read what is left (a tar's padding after its end blocks) so the hash covers every byte. */
@@ -142,36 +141,16 @@ int image_layer_diff_id(struct image_store *s, const char *blob_digest, char dif
 	return rc < 0 ? fail_context("layer %s", blob_digest) : 0;
 }
 
-/* An fd whose first bytes were read already (to look for gzip's magic), read on as one stream. */
-struct peeked_fd {
-	int fd;
-	unsigned char head[2];
-	size_t head_size, head_used;
-};
-
-static ssize_t peeked_read(void *ctx, void *buf, size_t size)
-{
-	struct peeked_fd *p = ctx;
-	if (p->head_used < p->head_size && size > 0) {
-		size_t n = p->head_size - p->head_used < size ? p->head_size - p->head_used : size;
-		memcpy(buf, p->head + p->head_used, n);
-		p->head_used += n;
-		return (ssize_t)n;
-	}
-	return tar_read_fd((void *)(intptr_t)p->fd, buf, size);
-}
-
 /* Plain tar bytes from the import: inflated if need be, and copied into the blob. */
 struct import_source {
-	struct peeked_fd in;
-	struct gzip_reader *gzip;
+	struct maybe_gzip in;
 	struct blob_writer *blob;
 };
 
 static ssize_t import_read(void *ctx, void *buf, size_t size)
 {
 	struct import_source *src = ctx;
-	ssize_t n = src->gzip ? gzip_read(src->gzip, buf, size) : peeked_read(&src->in, buf, size);
+	ssize_t n = maybe_gzip_read(&src->in, buf, size);
 	if (n > 0 && blob_writer_write(src->blob, buf, (size_t)n) < 0)
 		return -1;
 	return n;
@@ -180,21 +159,12 @@ static ssize_t import_read(void *ctx, void *buf, size_t size)
 int image_layer_import_fd(struct image_store *s, int fd, const char *name, struct oci_layer *layer)
 {
 	memset(layer, 0, sizeof(*layer));
-	struct import_source src = { .in = { .fd = fd } };
+	struct import_source src = { 0 };
 	struct tar_reader *reader = NULL;
 	int rc = -1;
-	while (src.in.head_size < 2) {
-		ssize_t n = read(fd, src.in.head + src.in.head_size, 2 - src.in.head_size);
-		if (n < 0)
-			return fail_sys("cannot read \"%s\"", name);
-		if (n == 0)
-			break;
-		src.in.head_size += (size_t)n;
-	}
-	if (image_store_hold(s) < 0 || !(src.blob = blob_writer_new(s->root)))
+	if (maybe_gzip_open(&src.in, fd, name) < 0)
 		return -1;
-	if (src.in.head_size == 2 && gzip_is_compressed(src.in.head, 2) &&
-	    !(src.gzip = gzip_open((inflate_source *)peeked_read, &src.in)))
+	if (image_store_hold(s) < 0 || !(src.blob = blob_writer_new(s->root)))
 		goto out;
 	if (!(reader = tar_reader_new(import_read, &src, name)))
 		goto out;
@@ -216,8 +186,7 @@ int image_layer_import_fd(struct image_store *s, int fd, const char *name, struc
 out:
 	if (reader)
 		tar_reader_free(reader);
-	if (src.gzip)
-		gzip_close(src.gzip);
+	maybe_gzip_close(&src.in);
 	blob_writer_abort(src.blob);
 	return rc < 0 ? fail_context("cannot import \"%s\"", name) : 0;
 }
@@ -298,11 +267,11 @@ out:
 		tar_reader_free(reader);
 	source_close(&src);
 	if (is_directory(temp)) {
-		char message[1024];
-		snprintf(message, sizeof(message), "%s", error_message());
+		struct error_saved first;
+		error_save(&first);
 		remove_tree(temp);
 		if (rc < 0)
-			fail_errno(0, "%s", message);
+			error_restore(&first);
 	}
 	return rc;
 }

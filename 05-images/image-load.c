@@ -21,6 +21,7 @@
 #include "error.h"
 #include "files.h"
 #include "gzip.h"
+#include "maybe-gzip.h"
 #include "image-layers.h"
 #include "image-store.h"
 #include "reference.h"
@@ -34,12 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int failed(const char *command)
-{
-	fail_context("%s", command);
-	return error_report(EXIT_TINYDOCK_FAILED);
-}
 
 /* What an archive held besides blobs: its small files, and where its legacy layers went. */
 struct archive_file {
@@ -482,31 +477,6 @@ static int load_docker_manifest(struct image_store *s, struct archive *a, const 
 	return rc;
 }
 
-struct load_input {
-	int fd;
-	struct gzip_reader *gzip;
-	unsigned char head[2];
-	size_t head_size, head_used;
-};
-
-static ssize_t load_raw(void *ctx, void *buf, size_t size)
-{
-	struct load_input *in = ctx;
-	if (in->head_used < in->head_size && size > 0) {
-		size_t n = in->head_size - in->head_used < size ? in->head_size - in->head_used : size;
-		memcpy(buf, in->head + in->head_used, n);
-		in->head_used += n;
-		return (ssize_t)n;
-	}
-	return tar_read_fd((void *)(intptr_t)in->fd, buf, size);
-}
-
-static ssize_t load_read(void *ctx, void *buf, size_t size)
-{
-	struct load_input *in = ctx;
-	return in->gzip ? gzip_read(in->gzip, buf, size) : load_raw(in, buf, size);
-}
-
 static const char LOAD_HELP[] =
 	"Usage:  tinydock load [OPTIONS]\n"
 	"\n"
@@ -543,26 +513,24 @@ int cmd_load(int argc, char **argv)
 		return usage_error("load", "requested load from stdin, but stdin is empty");
 	struct image_store s = { .gc_fd = -1 };
 	struct archive a = { 0 };
-	struct load_input in = { .fd = -1 };
+	struct maybe_gzip in = { 0 };
+	int fd = -1;
 	int rc = -1, loaded = 0;
 	if (quiet && !freopen("/dev/null", "w", stdout))
-		return failed("load");
+		return command_failed("load");
 	if (image_store_open(&s) < 0 || image_store_hold(&s) < 0)
 		goto out;
 	if (input && is_directory(input)) {
 		if (read_folder(&s, input, &a) < 0)
 			goto out;
 	} else {
-		in.fd = input ? open(input, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-		if (in.fd < 0) {
+		fd = input ? open(input, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+		if (fd < 0) {
 			fail_sys("open %s", input);
 			goto out;
 		}
-		ssize_t n = read(in.fd, in.head, 2);
-		in.head_size = n > 0 ? (size_t)n : 0;
-		if (in.head_size == 2 && gzip_is_compressed(in.head, 2) && !(in.gzip = gzip_open(load_raw, &in)))
-			goto out;
-		if (read_archive(&s, load_read, &in, input ? input : "stdin", &a) < 0)
+		if (maybe_gzip_open(&in, fd, input ? input : "stdin") < 0 ||
+		    read_archive(&s, maybe_gzip_read, &in, input ? input : "stdin", &a) < 0)
 			goto out;
 	}
 	size_t size;
@@ -577,11 +545,10 @@ int cmd_load(int argc, char **argv)
 	if (rc == 0 && loaded == 0)
 		rc = fail_errno(0, "no images found in %s", input ? input : "stdin");
 out:
-	if (in.gzip)
-		gzip_close(in.gzip);
-	if (in.fd > STDIN_FILENO)
-		close(in.fd);
+	maybe_gzip_close(&in);
+	if (fd > STDIN_FILENO)
+		close(fd);
 	archive_free(&a);
 	image_store_close(&s);
-	return rc < 0 ? failed("load") : 0;
+	return rc < 0 ? command_failed("load") : 0;
 }

@@ -21,12 +21,13 @@
  * Nothing from outside is trusted: every blob is hashed as it is stored and refused when it
  * does not match its name (blob-store.c); each layer's diff_id is checked against the config;
  * names reach index.json only after all of an image's blobs are in place, so a load that is
- * killed leaves at most unnamed blobs that `image prune` removes. `save` writes FILE.tmp-PID
- * and renames it, so a killed save never leaves a truncated archive under the wanted name.
+ * killed leaves at most unnamed blobs that `image prune` removes. `save` writes FILE.tmp.PID
+ * and renames it (atomic-file.h), so a killed save never leaves a truncated archive under the wanted name.
  *
  * Read next: image-load.c, which reads this form and the two others.
  */
 #include "image-commands.h"
+#include "atomic-file.h"
 #include "blob-store.h"
 #include "cli.h"
 #include "error.h"
@@ -45,12 +46,6 @@
 #include <unistd.h>
 
 static const char CHAPTER[] = "05-images";
-
-static int failed(const char *command)
-{
-	fail_context("%s", command);
-	return error_report(EXIT_TINYDOCK_FAILED);
-}
 
 struct saved {
 	struct image img;
@@ -224,8 +219,8 @@ int cmd_save(int argc, char **argv)
 	struct saved *images = calloc(count, sizeof(*images));
 	struct image_store s = { .gc_fd = -1 };
 	struct tar_writer *w = NULL;
-	char temp[PATH_MAX] = "";
-	int fd = -1, rc = -1;
+	struct atomic_file file = { .fd = STDOUT_FILENO }; /* -o FILE: written whole, or not at all */
+	int rc = -1;
 	/* hold: a prune must not take blobs from under the archive being written */
 	if (!images || image_store_open(&s) < 0 || image_store_hold(&s) < 0)
 		goto out;
@@ -250,44 +245,27 @@ int cmd_save(int argc, char **argv)
 		images[i].names = all;
 		images[i].name_count = n;
 	}
-	if (output) {
-		snprintf(temp, sizeof(temp), "%s.tmp-%d", output, (int)getpid());
-		fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0) {
-			fail_sys("cannot create \"%s\"", temp);
-			goto out;
-		}
-	}
-	w = tar_writer_new(tar_write_fd, (void *)(intptr_t)(output ? fd : STDOUT_FILENO));
+	if (output && atomic_file_open(&file, output, 0644) < 0)
+		goto out;
+	w = tar_writer_new(tar_write_fd, (void *)(intptr_t)file.fd);
 	if (!w || write_archive(&s, images, count, w) < 0)
 		goto out;
-	if (output) {
-		if (fsync(fd) < 0 || close(fd) < 0) {
-			fd = -1;
-			fail_sys("cannot write \"%s\"", temp);
-			goto out;
-		}
-		fd = -1;
-		if (explain_result(CHAPTER, rename(temp, output), "rename(\"%s\", \"%s\")", temp, output) < 0) {
-			fail_sys("cannot rename \"%s\" to \"%s\"", temp, output);
-			goto out;
-		}
-		temp[0] = '\0';
-	}
+	if (output &&
+	    explain_result(CHAPTER, atomic_file_commit(&file), "rename(\"%s.tmp.%d\", \"%s\") [after fsync]", output,
+			   (int)getpid(), output) < 0)
+		goto out;
 	rc = 0;
 out:
 	if (w)
 		tar_writer_free(w);
-	if (fd >= 0)
-		close(fd);
-	if (temp[0])
-		unlink(temp);
+	if (output)
+		atomic_file_abort(&file); /* nothing left to do after a commit */
 	for (size_t i = 0; images && i < count; i++) {
 		image_free(&images[i].img);
 		free(images[i].names);
 	}
 	free(images);
 	image_store_close(&s);
-	return rc < 0 ? failed("save") : 0;
+	return rc < 0 ? command_failed("save") : 0;
 }
 

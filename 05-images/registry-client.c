@@ -424,7 +424,7 @@ struct ring {
 	size_t first, count;   /* filled slots waiting for the writer, oldest first */
 	bool received_all;     /* the receiver will fill no more */
 	bool write_failed;     /* the writer stopped; error holds why */
-	char error[512];
+	struct error_saved error;
 	struct byte_sink *sink;
 };
 
@@ -443,7 +443,7 @@ static void *ring_writer(void *arg)
 		pthread_mutex_lock(&r->lock);
 		if (rc < 0) {
 			/* Error messages are per thread (error.h): hand this one to the receiver. */
-			snprintf(r->error, sizeof(r->error), "%s", error_message());
+			error_save(&r->error);
 			r->write_failed = true;
 			pthread_cond_signal(&r->changed);
 			break;
@@ -511,7 +511,7 @@ static int receive_to_sink(struct registry_client *c, struct byte_sink *sink)
 	pthread_mutex_unlock(&r.lock);
 	pthread_join(writer, NULL);
 	if (r.write_failed)
-		rc = fail_errno(0, "%s", r.error);
+		rc = error_restore(&r.error);
 out:
 	pthread_cond_destroy(&r.changed);
 	pthread_mutex_destroy(&r.lock);

@@ -21,7 +21,7 @@
  * target attribute lets only that function use them, so the program still runs on CPUs
  * without them, where compress_portable() is chosen at run time (cpuid, leaf 7, EBX bit 29).
  *
- * Read next: json.c (the format of manifests and configs), then inflate.c.
+ * Read next: 03-cgroups/json.c (the format of manifests and configs), then inflate.c.
  */
 #include "sha256.h"
 #include "error.h"

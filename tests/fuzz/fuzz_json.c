@@ -1,5 +1,5 @@
 /*
- * fuzz_json.c - libFuzzer target for the JSON parser and writer (05-images/json.c).
+ * fuzz_json.c - libFuzzer target for the JSON parser and writer (03-cgroups/json.c).
  *
  * Whatever the bytes, json_parse must return a tree or an error, never crash, overread or
  * leak (ASan and UBSan watch). Whatever it accepts must survive a round trip: written

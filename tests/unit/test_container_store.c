@@ -1,6 +1,7 @@
 /*
  * test_container_store.c - the runtime's pure parts: the record as JSON, name and id-prefix
- * resolution, times, /proc/PID/stat (03-cgroups/container-store.c, timestamp.c).
+ * resolution, times, /proc/PID/stat (03-cgroups/container-record.c, container-find.c,
+ * container-live.c, timestamp.c).
  */
 #include <arpa/inet.h>
 #include <check.h>

@@ -1,15 +1,18 @@
 /*
- * test_foundation.c - the error convention, --explain, and argument helpers (01-chroot).
+ * test_foundation.c - the error convention, --explain, argument helpers and files written whole
+ * (01-chroot).
  */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "atomic-file.h"
 #include "cli.h"
 #include "error.h"
 #include "exec.h"
@@ -39,6 +42,57 @@ START_TEST(fail_errno_zero_records_no_reason)
 	fail_errno(0, "\"%s\" is not a directory", "/tmp/x");
 	ck_assert_str_eq(error_message(), "\"/tmp/x\" is not a directory");
 	ck_assert_int_eq(error_errno(), 0);
+}
+END_TEST
+
+START_TEST(a_cleanup_that_fails_too_does_not_replace_the_first_error)
+{
+	fail_errno(EBUSY, "cannot write \"%s\" to \"%s\"", "67108864", "memory.max");
+	struct error_saved first;
+	error_save(&first);
+	errno = ENOENT; /* the cleanup fails, and records why */
+	fail_sys("cannot remove \"%s\"", "/sys/fs/cgroup/tinydock/4f2a");
+	errno = 0;
+	ck_assert_int_eq(error_restore(&first), -1);
+	ck_assert_str_eq(error_message(), "cannot write \"67108864\" to \"memory.max\": Device or resource busy");
+	ck_assert_int_eq(error_errno(), EBUSY);
+	ck_assert_int_eq(errno, EBUSY);
+	fail_context("run"); /* the first error goes on up as any other */
+	ck_assert_str_eq(error_message(), "run: cannot write \"67108864\" to \"memory.max\": Device or resource busy");
+}
+END_TEST
+
+START_TEST(a_restored_error_without_a_reason_keeps_errno_zero)
+{
+	fail_errno(0, "\"%s\" is not a directory", "/tmp/x");
+	struct error_saved first;
+	error_save(&first);
+	error_clear(); /* a cleanup that succeeded may clear, too */
+	ck_assert_int_eq(error_restore(&first), -1);
+	ck_assert_str_eq(error_message(), "\"/tmp/x\" is not a directory");
+	ck_assert_int_eq(error_errno(), 0);
+}
+END_TEST
+
+static void *fail_in_a_thread(void *saved)
+{
+	errno = EPIPE;
+	fail_sys("cannot write to \"%s\"", "blob.tmp");
+	error_save(saved);
+	return NULL;
+}
+
+START_TEST(an_error_saved_in_one_thread_is_recorded_in_another)
+{
+	struct error_saved from_thread;
+	pthread_t thread;
+	error_clear();
+	ck_assert_int_eq(pthread_create(&thread, NULL, fail_in_a_thread, &from_thread), 0);
+	ck_assert_int_eq(pthread_join(thread, NULL), 0);
+	ck_assert_str_eq(error_message(), ""); /* messages are per thread */
+	error_restore(&from_thread);
+	ck_assert_str_eq(error_message(), "cannot write to \"blob.tmp\": Broken pipe");
+	ck_assert_int_eq(error_errno(), EPIPE);
 }
 END_TEST
 
@@ -170,6 +224,57 @@ START_TEST(find_command_walks_path_and_tells_missing_from_not_executable)
 }
 END_TEST
 
+static void assert_file_holds(const char *path, const char *text)
+{
+	char *seen = read_file(path, NULL);
+	ck_assert_msg(seen, "%s", error_message());
+	ck_assert_str_eq(seen, text);
+	free(seen);
+}
+
+START_TEST(an_atomic_file_has_its_name_only_once_committed_and_leaves_nothing_when_abandoned)
+{
+	char dir[] = "/tmp/tinydock-unit.XXXXXX", path[512];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/img.tar", dir);
+	ck_assert_int_eq(write_file_atomic(path, "old", 3, 0644), 0);
+	struct atomic_file f;
+	ck_assert_msg(atomic_file_open(&f, path, 0644) == 0, "%s", error_message());
+	ck_assert_int_eq(write_all(f.fd, "new and longer", 14), 0);
+	assert_file_holds(path, "old"); /* a reader meanwhile sees the old file, whole */
+	ck_assert_msg(atomic_file_commit(&f) == 0, "%s", error_message());
+	assert_file_holds(path, "new and longer");
+
+	ck_assert_int_eq(atomic_file_open(&f, path, 0644), 0);
+	ck_assert_int_eq(write_all(f.fd, "half", 4), 0);
+	char temp[sizeof(f.temp)];
+	snprintf(temp, sizeof(temp), "%s", f.temp);
+	fail_errno(ENOSPC, "cannot write the archive"); /* the writer fails, and gives up */
+	atomic_file_abort(&f);
+	ck_assert_str_eq(error_message(), "cannot write the archive: No space left on device");
+	ck_assert_int_eq(access(temp, F_OK), -1);
+	assert_file_holds(path, "new and longer");
+	ck_assert_int_eq(remove_tree(dir), 0);
+}
+END_TEST
+
+START_TEST(an_atomic_file_never_writes_through_a_symlink_planted_at_its_temporary_name)
+{
+	char dir[] = "/tmp/tinydock-unit.XXXXXX", path[512], victim[512], planted[600];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/img.tar", dir);
+	snprintf(victim, sizeof(victim), "%s/shadow", dir);
+	ck_assert_int_eq(write_file_atomic(victim, "secret", 6, 0600), 0);
+	/* In a shared folder such as /tmp anyone can guess PATH.tmp.PID and put a link there. */
+	snprintf(planted, sizeof(planted), "%s.tmp.%d", path, (int)getpid());
+	ck_assert_int_eq(symlink(victim, planted), 0);
+	ck_assert_int_eq(write_file_atomic(path, "archive", 7, 0644), 0);
+	assert_file_holds(victim, "secret");
+	assert_file_holds(path, "archive");
+	ck_assert_int_eq(remove_tree(dir), 0);
+}
+END_TEST
+
 START_TEST(write_file_atomic_replaces_and_read_file_reads_back)
 {
 	char dir[] = "/tmp/tinydock-unit.XXXXXX", path[512];
@@ -253,6 +358,9 @@ Suite *foundation_suite(void)
 	tcase_add_test(t, fail_names_the_object_and_appends_the_reason_from_errno);
 	tcase_add_test(t, fail_context_puts_the_caller_in_front);
 	tcase_add_test(t, fail_errno_zero_records_no_reason);
+	tcase_add_test(t, a_cleanup_that_fails_too_does_not_replace_the_first_error);
+	tcase_add_test(t, a_restored_error_without_a_reason_keeps_errno_zero);
+	tcase_add_test(t, an_error_saved_in_one_thread_is_recorded_in_another);
 	tcase_add_test(t, explain_prints_the_step_with_its_chapter_and_result);
 	tcase_add_test(t, explain_is_silent_unless_asked);
 	suite_add_tcase(s, t);
@@ -267,6 +375,8 @@ Suite *foundation_suite(void)
 	t = tcase_create("files");
 	tcase_add_test(t, write_file_atomic_replaces_and_read_file_reads_back);
 	tcase_add_test(t, write_file_atomic_syncs_the_folder_after_the_rename);
+	tcase_add_test(t, an_atomic_file_has_its_name_only_once_committed_and_leaves_nothing_when_abandoned);
+	tcase_add_test(t, an_atomic_file_never_writes_through_a_symlink_planted_at_its_temporary_name);
 	tcase_add_test(t, remove_tree_does_not_follow_symlinks_out_of_the_tree);
 	suite_add_tcase(s, t);
 	return s;

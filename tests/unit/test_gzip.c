@@ -2,12 +2,15 @@
  * test_gzip.c - CRC-32, inflate and gzip (05-images): the output of gzip at every level
  * inflated back, streaming in small pieces, every header flag, several members, and
  * corrupt input (bit flips, truncation, bad CRC, bad lengths, distances too far back)
- * giving an error, never a crash or a wrong result.
+ * giving an error, never a crash or a wrong result; and a stream told gzip or plain by its first
+ * two bytes, however they arrive.
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "crc32.h"
@@ -16,6 +19,7 @@
 #include "gzip.h"
 #include "harness.h"
 #include "inflate.h"
+#include "maybe-gzip.h"
 
 static void fill_random(uint8_t *buf, size_t size, uint64_t seed)
 {
@@ -509,6 +513,73 @@ START_TEST(bit_flips_and_truncation_give_an_error_or_the_right_data_never_a_cras
 }
 END_TEST
 
+/* Send data as SOCK_SEQPACKET records, the first two of one byte each: every read(2) then
+ * returns one record (unix(7)), so the reader meets the magic split in two, as on a slow pipe. */
+static pid_t send_in_records(int fd, const uint8_t *data, size_t size)
+{
+	pid_t pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid > 0)
+		return pid;
+	for (size_t at = 0, record = 1; at < size; at += record, record = at < 2 ? 1 : 4096)
+		if (write(fd, data + at, size - at < record ? size - at : record) < 0)
+			_exit(1);
+	_exit(0);
+}
+
+/* Read all of a stream through maybe_gzip; returns the plain bytes (malloc'd). */
+static uint8_t *read_maybe_gzip(const uint8_t *data, size_t size, size_t plain_size, size_t *got)
+{
+	int fds[2];
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds), 0);
+	pid_t sender = send_in_records(fds[1], data, size);
+	close(fds[1]);
+	struct maybe_gzip in;
+	ck_assert_msg(maybe_gzip_open(&in, fds[0], "test stream") == 0, "%s", error_message());
+	uint8_t *out = malloc(plain_size + 1);
+	ssize_t n;
+	*got = 0;
+	while ((n = maybe_gzip_read(&in, out + *got, plain_size + 1 - *got)) > 0)
+		*got += (size_t)n;
+	ck_assert_msg(n == 0, "%s", error_message());
+	maybe_gzip_close(&in);
+	close(fds[0]);
+	int status;
+	ck_assert_int_eq(waitpid(sender, &status, 0), sender);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	return out;
+}
+
+START_TEST(a_stream_is_inflated_only_when_it_starts_with_gzip_magic_however_it_arrives)
+{
+	if (!have_program("gzip")) {
+		harness_skip("gzip is not installed");
+		return;
+	}
+	char dir[] = "/tmp/tinydock-gzip.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	enum { SIZE = 100 * 1024 };
+	uint8_t *text = make_text(SIZE);
+	size_t gz_size, got;
+	uint8_t *gz = gzip_with_tool(dir, "text", text, SIZE, "-6", &gz_size);
+	uint8_t *out = read_maybe_gzip(gz, gz_size, SIZE, &got);
+	ck_assert_uint_eq(got, SIZE);
+	ck_assert(memcmp(out, text, SIZE) == 0);
+	free(out);
+	out = read_maybe_gzip(text, SIZE, SIZE, &got); /* plain: given back as it is, from byte 0 */
+	ck_assert_uint_eq(got, SIZE);
+	ck_assert(memcmp(out, text, SIZE) == 0);
+	free(out);
+	out = read_maybe_gzip(gz, 1, SIZE, &got); /* one byte: too short to be gzip, so plain */
+	ck_assert_uint_eq(got, 1);
+	ck_assert_uint_eq(out[0], 0x1f);
+	free(out);
+	free(gz);
+	free(text);
+	ck_assert_int_eq(remove_tree(dir), 0);
+}
+END_TEST
+
 START_TEST(gzip_data_is_recognised_by_its_magic_bytes)
 {
 	ck_assert(gzip_is_compressed("\x1f\x8b\x08", 3));
@@ -527,6 +598,7 @@ Suite *gzip_suite(void)
 	tcase_add_test(t, a_stream_fed_a_few_bytes_at_a_time_and_read_a_few_bytes_at_a_time_is_whole);
 	tcase_add_test(t, chunks_never_exceed_the_buffer_however_long_the_stream);
 	tcase_add_test(t, fixed_huffman_literals_and_an_overlapping_copy_decode);
+	tcase_add_test(t, a_stream_is_inflated_only_when_it_starts_with_gzip_magic_however_it_arrives);
 	suite_add_tcase(s, t);
 	t = tcase_create("corrupt_input");
 	tcase_set_timeout(t, 120);

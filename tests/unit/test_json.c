@@ -1,5 +1,5 @@
 /*
- * test_json.c - JSON (05-images): the JSONTestSuite corpus, errors with line and column,
+ * test_json.c - JSON (03-cgroups, used most by 05-images): the JSONTestSuite corpus, errors with line and column,
  * strings and numbers, lookups, building and writing, round trips.
  */
 #include <check.h>

@@ -1,0 +1,322 @@
+/*
+ * container-record.c - the container record to JSON and back (see container-record.h).
+ *
+ * Writing builds the tree Docker's `inspect` shows; reading is lenient about what is missing
+ * (a record an older tinydock wrote) and strict about what the runtime cannot do without: the
+ * id and the command. Ports and capabilities are written in Docker's words ("80/tcp",
+ * CapAdd/CapDrop against Docker's default set), so the record reads as Docker's would.
+ */
+#include "container-record.h"
+#include "capabilities.h"
+#include "error.h"
+#include "json.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- string lists --------------------------------------------------------------------------- */
+
+int string_list_add(struct string_list *list, const char *text)
+{
+	char **items = realloc(list->items, (list->count + 2) * sizeof(*items));
+	if (!items)
+		return fail_errno(ENOMEM, "cannot grow a list");
+	list->items = items;
+	items[list->count] = strdup(text);
+	if (!items[list->count])
+		return fail_errno(ENOMEM, "cannot copy \"%s\"", text);
+	items[++list->count] = NULL;
+	return 0;
+}
+
+void string_list_free(struct string_list *list)
+{
+	for (size_t i = 0; i < list->count; i++)
+		free(list->items[i]);
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
+}
+
+void container_record_free(struct container_record *r)
+{
+	string_list_free(&r->command);
+	string_list_free(&r->env);
+	string_list_free(&r->run_args);
+}
+
+/* --- the record as JSON ---------------------------------------------------------------------- */
+
+static struct json *string_array(const char *const *items, size_t count)
+{
+	struct json *array = json_new_array();
+	for (size_t i = 0; array && i < count; i++)
+		if (!json_append(array, json_new_string(items[i]))) {
+			json_free(array);
+			return NULL;
+		}
+	return array;
+}
+
+static struct json *add_time(struct json *obj, const char *key, timestamp_ns t)
+{
+	char text[TIMESTAMP_SIZE];
+	timestamp_format(t, text);
+	return json_add_string(obj, key, text);
+}
+
+/* Docker's PortBindings: {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}. */
+static struct json *port_bindings(const struct container_record *r)
+{
+	struct json *bindings = json_new_object();
+	for (size_t i = 0; bindings && i < r->port_count; i++) {
+		const struct port_mapping *p = &r->ports[i];
+		char key[32], host_ip[INET_ADDRSTRLEN] = "", host_port[8];
+		snprintf(key, sizeof(key), "%u/tcp", p->container_port);
+		if (p->host_ip.s_addr != htonl(INADDR_ANY))
+			inet_ntop(AF_INET, &p->host_ip, host_ip, sizeof(host_ip));
+		snprintf(host_port, sizeof(host_port), "%u", p->host_port);
+		struct json *binding = json_new_object();
+		if (!json_add_string(binding, "HostIp", host_ip) || !json_add_string(binding, "HostPort", host_port)) {
+			json_free(binding);
+			binding = NULL;
+		}
+		struct json *list = json_new_array();
+		if (!binding || !json_append(list, binding) || !json_add(bindings, key, list)) {
+			json_free(bindings);
+			return NULL;
+		}
+	}
+	return bindings;
+}
+
+/* The capabilities and filters of the container, in Docker's HostConfig words. CapAdd and CapDrop
+ * are the difference from the starting set (Docker's default, or all of them with --privileged),
+ * so that reading them back gives exactly the set the container got, whatever order the flags
+ * came in (`--cap-drop ALL --cap-add CHOWN` records CapAdd [] and CapDrop [13 names]). */
+static bool add_security(struct json *host, const struct security_settings *s)
+{
+	uint64_t base = s->privileged ? capability_all() : capability_docker_default();
+	struct json *add = json_new_array(), *drop = json_new_array(), *opts = json_new_array();
+	bool ok = add && drop && opts;
+	for (int cap = 0; ok && cap <= CAPABILITY_LAST; cap++) {
+		uint64_t bit = CAPABILITY_BIT(cap);
+		if ((s->capabilities & bit) != (base & bit))
+			ok = json_append(s->capabilities & bit ? add : drop, json_new_string(capability_name(cap))) != NULL;
+	}
+	if (ok && !s->privileged && !s->seccomp)
+		ok = json_append(opts, json_new_string("seccomp=unconfined")) != NULL;
+	if (ok && s->no_new_privs != !s->privileged)
+		ok = json_append(opts, json_new_string(s->no_new_privs ? "no-new-privileges=true"
+									: "no-new-privileges=false")) != NULL;
+	if (!ok) {
+		json_free(add);
+		json_free(drop);
+		json_free(opts);
+		return false;
+	}
+	return json_add_bool(host, "Privileged", s->privileged) && json_add(host, "CapAdd", add) &&
+	       json_add(host, "CapDrop", drop) && json_add(host, "SecurityOpt", opts);
+}
+
+/* The reverse: a record without these fields (an older one) gets the defaults. */
+static int read_security(const struct json *host, struct security_settings *s)
+{
+	security_defaults(s);
+	bool privileged = false;
+	if (json_bool(json_get(host, "Privileged"), &privileged) == 0 && privileged)
+		security_privileged(s);
+	json_for_each(name, json_get(host, "CapAdd"))
+		if (json_is(name, JSON_STRING) && security_cap_add(s, json_string(name)) < 0)
+			return -1;
+	json_for_each(name, json_get(host, "CapDrop"))
+		if (json_is(name, JSON_STRING) && security_cap_drop(s, json_string(name)) < 0)
+			return -1;
+	json_for_each(opt, json_get(host, "SecurityOpt"))
+		if (json_is(opt, JSON_STRING) && security_opt(s, json_string(opt)) < 0)
+			return -1;
+	return 0;
+}
+
+/* Each add returns its value or NULL; `ok` collects whether all of them worked. */
+#define ADD(expr)                  \
+	do {                       \
+		if (!(expr))       \
+			ok = false; \
+	} while (0)
+
+struct json *container_record_to_json(const struct container_record *r)
+{
+	struct json *doc = json_new_object(), *state = json_new_object(), *config = json_new_object(),
+		    *host = json_new_object(), *policy = json_new_object(), *net = json_new_object();
+	bool ok = doc && state && config && host && policy && net;
+	char name[CONTAINER_NAME_MAX + 2];
+	snprintf(name, sizeof(name), "/%s", r->name); /* Docker's names start with "/" */
+
+	ADD(json_add_string(doc, "Id", r->id));
+	ADD(add_time(doc, "Created", r->created));
+	ADD(json_add_string(doc, "Path", r->command.count ? r->command.items[0] : ""));
+	ADD(json_add(doc, "Args", string_array((const char *const *)r->command.items + (r->command.count ? 1 : 0),
+					       r->command.count ? r->command.count - 1 : 0)));
+	ADD(json_add_string(state, "Status", r->status));
+	ADD(json_add_int(state, "ExitCode", r->exit_code));
+	ADD(json_add_bool(state, "OOMKilled", r->oom_killed));
+	ADD(add_time(state, "StartedAt", r->started_at));
+	ADD(add_time(state, "FinishedAt", r->finished_at));
+	ADD(json_add(doc, "State", state));
+	ADD(json_add_string(doc, "Name", name));
+	ADD(json_add_int(doc, "RestartCount", r->restart_count));
+
+	ADD(json_add_string(config, "Hostname", r->hostname));
+	ADD(json_add_string(config, "User", r->user));
+	ADD(json_add_bool(config, "Tty", r->tty));
+	ADD(json_add_bool(config, "OpenStdin", r->interactive));
+	ADD(json_add(config, "Env", string_array((const char *const *)r->env.items, r->env.count)));
+	ADD(json_add(config, "Cmd", string_array((const char *const *)r->command.items, r->command.count)));
+	ADD(json_add_string(config, "Image", r->image));
+	ADD(json_add_string(config, "WorkingDir", r->workdir));
+	ADD(json_add(doc, "Config", config));
+
+	ADD(json_add_string(host, "NetworkMode", r->network));
+	ADD(json_add(host, "PortBindings", port_bindings(r)));
+	ADD(json_add_string(policy, "Name", restart_policy_name(r->restart.mode)));
+	ADD(json_add_int(policy, "MaximumRetryCount", r->restart.max_retries));
+	ADD(json_add(host, "RestartPolicy", policy));
+	ADD(json_add_bool(host, "AutoRemove", r->auto_remove));
+	ADD(json_add_int(host, "Memory", r->limits.memory));
+	ADD(json_add_int(host, "MemorySwap", r->limits.memory_swap));
+	ADD(json_add_int(host, "NanoCpus", r->limits.nano_cpus));
+	ADD(json_add_int(host, "CpuShares", (int64_t)r->limits.cpu_shares));
+	ADD(json_add_int(host, "PidsLimit", r->limits.pids_limit));
+	ADD(json_add_string(host, "CpusetCpus", r->limits.cpuset_cpus));
+	if (!add_security(host, &r->security))
+		ok = false;
+	ADD(json_add(doc, "HostConfig", host));
+
+	ADD(json_add_string(net, "IPAddress", r->ip_address));
+	ADD(json_add(doc, "NetworkSettings", net));
+
+	/* tinydock's own: the folder and the arguments that `start` gives to `run` again. */
+	ADD(json_add_string(doc, "Rootfs", r->rootfs));
+	ADD(json_add(doc, "RunArgs", string_array((const char *const *)r->run_args.items, r->run_args.count)));
+	if (ok)
+		return doc;
+	/* json_add took ownership of whatever it was given; free what was never added. */
+	json_free(doc);
+	fail_errno(ENOMEM, "cannot build the record of container %s", r->id);
+	return NULL;
+}
+#undef ADD
+
+static void copy_string(char *out, size_t size, const char *text)
+{
+	snprintf(out, size, "%s", text ? text : "");
+}
+
+static int read_strings(const struct json *array, struct string_list *list)
+{
+	json_for_each(item, array)
+		if (json_is(item, JSON_STRING) && string_list_add(list, json_string(item)) < 0)
+			return -1;
+	return 0;
+}
+
+int64_t stored_int(const struct json *obj, const char *key)
+{
+	int64_t value = 0;
+	if (json_int64(json_get(obj, key), &value) < 0)
+		return 0;
+	return value;
+}
+
+bool stored_bool(const struct json *obj, const char *key)
+{
+	bool value = false;
+	json_bool(json_get(obj, key), &value);
+	return value;
+}
+
+timestamp_ns stored_time(const struct json *obj, const char *key)
+{
+	timestamp_ns t = 0;
+	const char *text = json_get_string(obj, key);
+	if (text)
+		timestamp_parse(text, &t);
+	return t;
+}
+
+static void read_ports(const struct json *bindings, struct container_record *r)
+{
+	json_for_each(binding, bindings)
+	{
+		if (r->port_count == MAX_PORTS)
+			break;
+		struct port_mapping *p = &r->ports[r->port_count];
+		memset(p, 0, sizeof(*p));
+		p->container_port = (uint16_t)atoi(binding->key);
+		const struct json *first = json_at(binding, 0);
+		const char *ip = json_get_string(first, "HostIp"), *port = json_get_string(first, "HostPort");
+		if (!ip || !*ip || inet_pton(AF_INET, ip, &p->host_ip) != 1)
+			p->host_ip.s_addr = htonl(INADDR_ANY);
+		p->host_port = (uint16_t)(port ? atoi(port) : 0);
+		r->port_count++;
+	}
+}
+
+int container_record_from_json(const struct json *doc, struct container_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	const char *id = json_get_string(doc, "Id"), *name = json_get_string(doc, "Name");
+	if (!id || strlen(id) != CONTAINER_ID_LENGTH || !name)
+		return fail_errno(0, "the record has no Id or Name");
+	copy_string(r->id, sizeof(r->id), id);
+	copy_string(r->name, sizeof(r->name), name[0] == '/' ? name + 1 : name);
+	r->created = stored_time(doc, "Created");
+	r->restart_count = (int)stored_int(doc, "RestartCount");
+	copy_string(r->rootfs, sizeof(r->rootfs), json_get_string(doc, "Rootfs"));
+
+	const struct json *state = json_get(doc, "State");
+	copy_string(r->status, sizeof(r->status), json_get_string(state, "Status"));
+	r->exit_code = (int)stored_int(state, "ExitCode");
+	r->oom_killed = stored_bool(state, "OOMKilled");
+	r->started_at = stored_time(state, "StartedAt");
+	r->finished_at = stored_time(state, "FinishedAt");
+
+	const struct json *config = json_get(doc, "Config");
+	copy_string(r->hostname, sizeof(r->hostname), json_get_string(config, "Hostname"));
+	copy_string(r->user, sizeof(r->user), json_get_string(config, "User"));
+	copy_string(r->image, sizeof(r->image), json_get_string(config, "Image"));
+	copy_string(r->workdir, sizeof(r->workdir), json_get_string(config, "WorkingDir"));
+	r->tty = stored_bool(config, "Tty");
+	r->interactive = stored_bool(config, "OpenStdin");
+
+	const struct json *host = json_get(doc, "HostConfig");
+	copy_string(r->network, sizeof(r->network), json_get_string(host, "NetworkMode"));
+	read_ports(json_get(host, "PortBindings"), r);
+	const struct json *policy = json_get(host, "RestartPolicy");
+	const char *mode = json_get_string(policy, "Name");
+	if (mode && restart_policy_parse(mode, &r->restart) < 0)
+		error_clear();
+	r->restart.max_retries = (int)stored_int(policy, "MaximumRetryCount");
+	r->auto_remove = stored_bool(host, "AutoRemove");
+	r->limits.memory = stored_int(host, "Memory");
+	r->limits.memory_swap = stored_int(host, "MemorySwap");
+	r->limits.nano_cpus = stored_int(host, "NanoCpus");
+	r->limits.cpu_shares = (uint64_t)stored_int(host, "CpuShares");
+	r->limits.pids_limit = stored_int(host, "PidsLimit");
+	copy_string(r->limits.cpuset_cpus, sizeof(r->limits.cpuset_cpus), json_get_string(host, "CpusetCpus"));
+	if (read_security(host, &r->security) < 0)
+		return fail_context("HostConfig");
+
+	copy_string(r->ip_address, sizeof(r->ip_address), json_get_string(json_get(doc, "NetworkSettings"), "IPAddress"));
+
+	if (read_strings(json_get(config, "Cmd"), &r->command) < 0 || read_strings(json_get(config, "Env"), &r->env) < 0 ||
+	    read_strings(json_get(doc, "RunArgs"), &r->run_args) < 0) {
+		container_record_free(r);
+		return -1;
+	}
+	return 0;
+}

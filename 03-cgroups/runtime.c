@@ -301,14 +301,10 @@ static int undo_create(struct runtime *rt, int code)
 {
 	char first[1024];
 	snprintf(first, sizeof(first), "%s", error_message());
-	int err = error_errno();
 	error_clear();
-	if (finish(rt, code) < 0) {
-		fail_context("run");
+	if (finish(rt, code) < 0)
 		error_report(0); /* a clean-up step failed too: say so */
-	}
 	fail_errno(0, "%s", first);
-	errno = err;
 	free(rt);
 	return code;
 }
@@ -598,7 +594,6 @@ static int run_to_the_end(struct runtime *rt)
 		error_clear();
 	}
 	if (finish(rt, code) < 0) {
-		fail_context("cannot clean up the container's root filesystem");
 		error_report(EXIT_TINYDOCK_FAILED); /* a clean-up step failed: say so, keep the code */
 		error_clear();
 	}
@@ -659,7 +654,8 @@ int runtime_start(struct runtime *rt)
 			fail_context("run"); /* on the CLI's stderr, still ours */
 			error_report(code);
 			error_clear();
-			finish(rt, code);
+			if (finish(rt, code) < 0)
+				error_report(0);
 		}
 		fflush(NULL);
 		_exit(code);

@@ -54,7 +54,7 @@ struct id_map {
 #define DEFAULT_USERNS_COUNT 65536UL
 
 struct container {
-	/* What the user asked for (options.c fills these from the flags; nothing else does). */
+	/* What the user asked for: options.c fills these from the flags (a program may, from container_init). */
 	const char *rootfs;       /* --rootfs DIR, as given */
 	char hostname[MAX_HOSTNAME + 1]; /* --hostname, or the short id */
 	const char *name;         /* --name (kept for chapter 03's `ps`) */
@@ -86,6 +86,10 @@ struct container {
 };
 
 /* --- options.c: pure, no system calls -------------------------------------- */
+
+/* The defaults of a container, as `run` without flags has them: the bridge network, Docker's
+ * capabilities and seccomp filter, /bin/sh. A program that fills a spec starts here. */
+void container_init(struct container *c);
 
 /* Fill c from `run`'s arguments (argv[0] = "run"). Returns 0, or -1 with a one-line message
  * (error.h) that names the bad flag or value. */

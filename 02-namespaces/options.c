@@ -187,6 +187,20 @@ static int merge_options(const struct run_flags *const *flags, size_t count, str
 	return 0;
 }
 
+void container_init(struct container *c)
+{
+	memset(c, 0, sizeof(*c));
+	/* As Docker: the default bridge network. network_name stays NULL until run.c settles it
+	 * (a rootless run cannot make veth pairs and gets none instead, see run.c). */
+	c->network = NETWORK_BRIDGE;
+	/* Docker's capabilities, no_new_privs and seccomp filter: a spec filled by a program is
+	 * as confined as one filled from flags, unless it says otherwise. */
+	security_defaults(&c->security);
+	c->default_command[0] = (char *)"/bin/sh";
+	c->default_command[1] = NULL;
+	c->command = c->default_command;
+}
+
 int parse_run_options(int argc, char **argv, struct container *c)
 {
 	return parse_run_options_with(argc, argv, c, NULL, 0);
@@ -197,11 +211,7 @@ int parse_run_options_with(int argc, char **argv, struct container *c, const str
 {
 	struct option merged[MAX_RUN_OPTIONS];
 	char shorts[128];
-	memset(c, 0, sizeof(*c));
-	/* As Docker: the default bridge network. network_name stays NULL until run.c settles it
-	 * (a rootless run cannot make veth pairs and gets none instead, see run.c). */
-	c->network = NETWORK_BRIDGE;
-	security_defaults(&c->security);
+	container_init(c);
 	if (merge_options(flags, count, merged, shorts, sizeof(shorts)) < 0)
 		return -1;
 	opterr = 0; /* we word the errors ourselves, once */
@@ -331,9 +341,8 @@ int parse_run_options_with(int argc, char **argv, struct container *c, const str
 		return fail_errno(0, "expects --rootfs DIR (images come in chapter 05)");
 	if (check_network_options(c) < 0)
 		return -1;
-	c->default_command[0] = (char *)"/bin/sh";
-	c->default_command[1] = NULL;
-	c->command = optind < argc ? argv + optind : c->default_command;
+	if (optind < argc)
+		c->command = argv + optind;
 	return 0;
 }
 

@@ -23,7 +23,6 @@
 #include "harness.h"
 #include "json.h"
 #include "runtime.h"
-#include "security.h"
 
 static void sleep_ms(long ms)
 {
@@ -602,9 +601,9 @@ END_TEST
 static void api_spec(struct runtime_spec *spec, char **command)
 {
 	memset(spec, 0, sizeof(*spec));
+	container_init(&spec->container);
 	spec->container.rootfs = sandbox.rootfs;
 	spec->container.network = NETWORK_NONE;
-	security_defaults(&spec->container.security);
 	spec->container.command = command;
 	spec->detach = true;
 }

@@ -26,7 +26,7 @@
 #include <sys/types.h>
 
 #include "ports.h"
-#include "run-extension.h"
+#include "run-flags.h"
 #include "security.h"
 
 enum network_mode {
@@ -54,7 +54,7 @@ struct id_map {
 #define DEFAULT_USERNS_COUNT 65536UL
 
 struct container {
-	/* What the user asked for (options.c fills these from the flags; nothing else does). */
+	/* What the user asked for: options.c fills these from the flags (a program may, from container_init). */
 	const char *rootfs;       /* --rootfs DIR, as given */
 	char hostname[MAX_HOSTNAME + 1]; /* --hostname, or the short id */
 	const char *name;         /* --name (kept for chapter 03's `ps`) */
@@ -77,11 +77,6 @@ struct container {
 	const char *env[MAX_ENV]; /* -e K=V (or -e K: the value from our environment) */
 	size_t env_count;
 	char **command;           /* CMD ARGS..., NULL-terminated; default {"/bin/sh", NULL} */
-	bool rootfs_from_extension; /* a later chapter provides the rootfs (an image): no --rootfs */
-	const char *image;        /* the IMAGE operand as given (chapter 05), for the record */
-	char image_id[72];        /* its ID, "sha256:<config digest>" (chapter 05), for the record */
-	int argc;                 /* run's own arguments after "run" (chapter 03 records them, so */
-	char **argv;              /* that `start` can run the same container again) */
 
 	/* Made by `run` before the clone. */
 	char id[CONTAINER_ID_LENGTH + 1];
@@ -91,6 +86,10 @@ struct container {
 };
 
 /* --- options.c: pure, no system calls -------------------------------------- */
+
+/* The defaults of a container, as `run` without flags has them: the bridge network, Docker's
+ * capabilities and seccomp filter, /bin/sh. A program that fills a spec starts here. */
+void container_init(struct container *c);
 
 /* Fill c from `run`'s arguments (argv[0] = "run"). Returns 0, or -1 with a one-line message
  * (error.h) that names the bad flag or value. */
@@ -151,6 +150,31 @@ int populate_dev(const struct container *c);
 int pivot_to_cwd(void);
 
 /* --- run.c ----------------------------------------------------------------- */
+
+/* Where a later chapter steps into one run of a container (chapter 03: the cgroup and the
+ * record). Either hook may be NULL; each returns 0, or -1 with a message recorded. */
+struct container_hooks {
+	void *ctx;
+	/* At SYNC_CGROUP, the child waiting: put it into its cgroup. */
+	int (*cgroup)(void *ctx, struct container *c, pid_t pid);
+	/* Just before SYNC_GO: the container exists and is about to run the command. */
+	int (*started)(void *ctx, struct container *c, pid_t pid);
+};
+
+/* A new id (unless c has one: an existing container started again) and, without --hostname,
+ * the short id as the hostname. 0, or -1 with the message recorded. */
+int container_identify(struct container *c);
+
+/* Step 1's part that needs the system: the rootfs (c->rootfs, or c->rootfs_path when a later
+ * chapter mounted one), the shell, the caller's identity, the network. Nothing is made. Returns
+ * 0, or the exit code (125, 127) with the message recorded. */
+int container_prepare(struct container *c);
+
+/* Steps 2-6: one run of the container, until its init exits; everything made for the run is
+ * undone on every path. Returns 0 with *code the exit code of the command (or of a child that
+ * failed during setup and said why itself), or -1 when we failed (message recorded; *code is
+ * the exit code to give: 125, or the child's when it was gone at the last step). */
+int container_run(struct container *c, const struct container_hooks *hooks, int *code);
 
 /* tinydock run --rootfs DIR [OPTIONS] [CMD ARGS...] */
 int cmd_run(int argc, char **argv);

@@ -151,11 +151,11 @@ static int check_network_options(const struct container *c)
 	return 0;
 }
 
-/* The extension that owns option value opt (a long option's val or a short option's letter). */
-static const struct run_extension *owner_of(int opt, const struct run_extension *const *extensions, size_t count)
+/* The later chapter's flags that own option value opt (a long option's val or a short option's letter). */
+static const struct run_flags *owner_of(int opt, const struct run_flags *const *flags, size_t count)
 {
 	for (size_t e = 0; e < count; e++) {
-		const struct run_extension *x = extensions[e];
+		const struct run_flags *x = flags[e];
 		for (const struct option *o = x->options; o && o->name; o++)
 			if (o->val == opt)
 				return x;
@@ -165,26 +165,40 @@ static const struct run_extension *owner_of(int opt, const struct run_extension 
 	return NULL;
 }
 
-/* Chapter 02's options followed by every extension's, in one table for getopt_long. */
+/* Chapter 02's options followed by every later chapter's, in one table for getopt_long. */
 #define MAX_RUN_OPTIONS 128
-static int merge_options(const struct run_extension *const *extensions, size_t count, struct option *merged,
-			 char *shorts, size_t shorts_size)
+static int merge_options(const struct run_flags *const *flags, size_t count, struct option *merged, char *shorts,
+			 size_t shorts_size)
 {
 	size_t n = 0;
 	for (const struct option *o = long_options; o->name; o++)
 		merged[n++] = *o;
 	snprintf(shorts, shorts_size, "+:e:w:u:itp:");
 	for (size_t e = 0; e < count; e++) {
-		for (const struct option *o = extensions[e]->options; o && o->name; o++) {
+		for (const struct option *o = flags[e]->options; o && o->name; o++) {
 			if (n + 1 >= MAX_RUN_OPTIONS)
 				return fail_errno(0, "too many run options");
 			merged[n++] = *o;
 		}
-		if (extensions[e]->short_options)
-			strncat(shorts, extensions[e]->short_options, shorts_size - strlen(shorts) - 1);
+		if (flags[e]->short_options)
+			strncat(shorts, flags[e]->short_options, shorts_size - strlen(shorts) - 1);
 	}
 	memset(&merged[n], 0, sizeof(merged[n]));
 	return 0;
+}
+
+void container_init(struct container *c)
+{
+	memset(c, 0, sizeof(*c));
+	/* As Docker: the default bridge network. network_name stays NULL until run.c settles it
+	 * (a rootless run cannot make veth pairs and gets none instead, see run.c). */
+	c->network = NETWORK_BRIDGE;
+	/* Docker's capabilities, no_new_privs and seccomp filter: a spec filled by a program is
+	 * as confined as one filled from flags, unless it says otherwise. */
+	security_defaults(&c->security);
+	c->default_command[0] = (char *)"/bin/sh";
+	c->default_command[1] = NULL;
+	c->command = c->default_command;
 }
 
 int parse_run_options(int argc, char **argv, struct container *c)
@@ -192,17 +206,13 @@ int parse_run_options(int argc, char **argv, struct container *c)
 	return parse_run_options_with(argc, argv, c, NULL, 0);
 }
 
-int parse_run_options_with(int argc, char **argv, struct container *c,
-			   const struct run_extension *const *extensions, size_t count)
+int parse_run_options_with(int argc, char **argv, struct container *c, const struct run_flags *const *flags,
+			   size_t count)
 {
 	struct option merged[MAX_RUN_OPTIONS];
 	char shorts[128];
-	memset(c, 0, sizeof(*c));
-	/* As Docker: the default bridge network. network_name stays NULL until run.c settles it
-	 * (a rootless run cannot make veth pairs and gets none instead, see run.c). */
-	c->network = NETWORK_BRIDGE;
-	security_defaults(&c->security);
-	if (merge_options(extensions, count, merged, shorts, sizeof(shorts)) < 0)
+	container_init(c);
+	if (merge_options(flags, count, merged, shorts, sizeof(shorts)) < 0)
 		return -1;
 	opterr = 0; /* we word the errors ourselves, once */
 	optind = 0; /* glibc: 0 starts a fresh scan (so unit tests can parse many times) */
@@ -304,9 +314,9 @@ int parse_run_options_with(int argc, char **argv, struct container *c,
 		case ':': /* the ':' after '+' in the option string asks getopt for this case */
 			return fail_errno(0, "flag needs an argument: %s", argv[optind - 1]);
 		default: {
-			const struct run_extension *x = owner_of(option, extensions, count);
+			const struct run_flags *x = owner_of(option, flags, count);
 			if (x && option != '?') {
-				if (x->option(x->ctx, c, option, optarg) < 0)
+				if (x->option(c, option, optarg) < 0)
 					return -1;
 				break;
 			}
@@ -316,21 +326,23 @@ int parse_run_options_with(int argc, char **argv, struct container *c,
 		}
 		}
 	}
+	bool operands_taken = false;
 	for (size_t e = 0; e < count; e++) {
-		if (!extensions[e]->operands)
+		if (!flags[e]->operands)
 			continue;
-		int taken = extensions[e]->operands(extensions[e]->ctx, c, argc - optind, argv + optind);
+		int taken = flags[e]->operands(c, argc - optind, argv + optind);
 		if (taken < 0)
 			return -1;
 		optind += taken;
+		operands_taken = operands_taken || taken > 0;
 	}
-	if (!c->rootfs && !c->rootfs_from_extension)
+	/* A later chapter that took an operand (chapter 05: IMAGE) provides the rootfs itself. */
+	if (!c->rootfs && !operands_taken)
 		return fail_errno(0, "expects --rootfs DIR (images come in chapter 05)");
 	if (check_network_options(c) < 0)
 		return -1;
-	c->default_command[0] = (char *)"/bin/sh";
-	c->default_command[1] = NULL;
-	c->command = optind < argc ? argv + optind : c->default_command;
+	if (optind < argc)
+		c->command = argv + optind;
 	return 0;
 }
 

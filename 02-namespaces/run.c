@@ -131,9 +131,18 @@ static int choose_network(struct container *c)
 	return 0;
 }
 
-/* Step 1, the part that needs the system: the rootfs, the id, the identity of the caller.
- * Returns 0, or the exit code with the message recorded. */
-static int prepare(struct container *c)
+int container_identify(struct container *c)
+{
+	/* The id names everything made for the container (later: overlay folders, cgroup, record). */
+	if (!c->id[0] && make_container_id(c->id) < 0)
+		return -1;
+	if (!c->hostname[0])
+		snprintf(c->hostname, sizeof(c->hostname), "%.*s", SHORT_ID_LENGTH, c->id);
+	return 0;
+}
+
+/* Step 1, the part that needs the system: the rootfs, the identity of the caller, the network. */
+int container_prepare(struct container *c)
 {
 	if (!realpath(c->rootfs, c->rootfs_path)) {
 		fail_sys("cannot use the rootfs \"%s\"", c->rootfs);
@@ -202,36 +211,19 @@ static int child_status(pid_t pid)
 	return exit_code_for_wait_status(status);
 }
 
-/* The extensions given to run_with_extensions() (run-extension.h), for the steps below. */
-struct extensions {
-	const struct run_extension *const *list;
-	size_t count;
-};
-
 /* SYNC_CGROUP: chapter 03 puts the child in its cgroup here, before it runs anything of the user's. */
-static int join_cgroup(struct container *c, pid_t pid, const struct extensions *x)
+static int join_cgroup(struct container *c, pid_t pid, const struct container_hooks *hooks)
 {
-	bool joined = false;
-	for (size_t i = 0; i < x->count; i++) {
-		if (!x->list[i]->cgroup)
-			continue;
-		if (x->list[i]->cgroup(x->list[i]->ctx, c, pid) < 0)
-			return -1;
-		joined = true;
-	}
-	if (!joined)
-		explain(CHAPTER, "%s: no cgroup to join for %d (chapter 03 adds one)", sync_step_name(SYNC_CGROUP),
-			(int)pid);
+	if (hooks && hooks->cgroup)
+		return hooks->cgroup(hooks->ctx, c, pid);
+	explain(CHAPTER, "%s: no cgroup to join for %d (chapter 03 adds one)", sync_step_name(SYNC_CGROUP), (int)pid);
 	return 0;
 }
 
 /* Just before SYNC_GO: the container exists, its command has not started (chapter 03 records it). */
-static int announce_start(struct container *c, pid_t pid, const struct extensions *x)
+static int announce_start(struct container *c, pid_t pid, const struct container_hooks *hooks)
 {
-	for (size_t i = 0; i < x->count; i++)
-		if (x->list[i]->started && x->list[i]->started(x->list[i]->ctx, c, pid) < 0)
-			return -1;
-	return 0;
+	return hooks && hooks->started ? hooks->started(hooks->ctx, c, pid) : 0;
 }
 
 /* What run made for the container's network, undone by unplug_network on every path. */
@@ -290,27 +282,30 @@ static int plug_network(const struct container *c, pid_t pid, struct network_sta
 
 /* Step 6: stop the proxy (its clients are closed), then leave the network: the veth goes, the
  * address returns to the pool, the other containers' /etc/hosts forget this one. A failure
- * here must not hide the one that brought us here: the first message is kept. */
-static void unplug_network(const struct container *c, struct network_state *net)
+ * here must not hide the one that brought us here (failed): the first message is kept.
+ * Returns 0, or -1 when leaving failed. */
+static int unplug_network(const struct container *c, struct network_state *net, bool failed)
 {
 	proxy_stop(net->proxy);
 	net->proxy = NULL;
 	if (!net->attached)
-		return;
+		return 0;
+	net->attached = false;
 	char first[1024];
 	snprintf(first, sizeof(first), "%s", error_message());
 	int err = error_errno();
-	if (network_detach(c->network_name, c->id) < 0 && first[0] == '\0')
-		return; /* the detach's own message is the one to report */
-	if (first[0])
-		fail_errno(err, "%s", first);
-	net->attached = false;
+	if (network_detach(c->network_name, c->id) == 0)
+		return 0;
+	if (failed)
+		fail_errno(err, "%s", first); /* the first failure is the one to report */
+	return -1;
 }
 
-/* Step 4: the parent's turns in the protocol (sync.h). Returns 0, or -1 when the child has gone
- * (already reaped: *code holds its exit code) or we failed (message recorded, child killed). */
+/* Step 4: the parent's turns in the protocol (sync.h). Returns 0, 1 when the child has gone
+ * (already reaped: *code holds its exit code; it said why), or -1 when we failed (message
+ * recorded, child killed). */
 static int parent_steps(struct container *c, pid_t pid, int sock, int *master, int *code,
-			const struct extensions *x, struct network_state *net)
+			const struct container_hooks *hooks, struct network_state *net)
 {
 	*code = EXIT_TINYDOCK_FAILED;
 	if (publish_ports(c, net) < 0)
@@ -319,7 +314,7 @@ static int parent_steps(struct container *c, pid_t pid, int sock, int *master, i
 		goto ours;
 	if (sync_send(sock, SYNC_USERMAP, -1) < 0)
 		goto theirs;
-	if (join_cgroup(c, pid, x) < 0)
+	if (join_cgroup(c, pid, hooks) < 0)
 		goto ours;
 	if (sync_send(sock, SYNC_CGROUP, -1) < 0)
 		goto theirs;
@@ -338,7 +333,7 @@ ours:
 theirs:
 	error_clear();
 	*code = child_status(pid);
-	return -1;
+	return 1;
 }
 
 /* One signal from the signalfd: pass it on, follow the window, or collect init. Returns init's
@@ -386,12 +381,13 @@ static int wait_for_container(const struct container *c, pid_t pid, int signals,
 	}
 }
 
-static int run_container(struct container *c, const struct extensions *x)
+int container_run(struct container *c, const struct container_hooks *hooks, int *code)
 {
-	int code = EXIT_TINYDOCK_FAILED, sock[2] = { -1, -1 }, signals = -1, master = -1;
+	int rc = -1, sock[2] = { -1, -1 }, signals = -1, master = -1;
 	struct terminal terminal = { .master = -1 };
 	struct network_state net = { .proxy = NULL };
 	sigset_t set, old;
+	*code = EXIT_TINYDOCK_FAILED;
 	container_signals(&set, 1);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	/* A reader that goes away (| head) must not kill us before the container is stopped. */
@@ -423,29 +419,35 @@ static int run_container(struct container *c, const struct extensions *x)
 	close(sock[1]);
 	sock[1] = -1;
 
-	if (parent_steps(c, pid, sock[0], &master, &code, x, &net) < 0)
+	int steps = parent_steps(c, pid, sock[0], &master, code, hooks, &net);
+	if (steps != 0) {
+		rc = steps > 0 ? 0 : -1; /* the child failed and said why: its code is the run's */
 		goto out;
+	}
 	if (c->tty && terminal_start(&terminal, master, c->interactive) < 0) {
 		abandon(pid);
 		goto out;
 	}
 	master = -1;
 	/* Chapter 03 records the running container here, before it is let go. */
-	if (announce_start(c, pid, x) < 0) {
+	if (announce_start(c, pid, hooks) < 0) {
 		abandon(pid);
 		goto out;
 	}
 	if (sync_send(sock[0], SYNC_GO, -1) < 0) {
-		code = child_status(pid);
+		*code = child_status(pid);
 		goto out;
 	}
-	code = wait_for_container(c, pid, signals, &terminal);
-	if (code < 0) {
+	*code = wait_for_container(c, pid, signals, &terminal);
+	rc = 0;
+	if (*code < 0) {
 		abandon(pid);
-		code = EXIT_TINYDOCK_FAILED;
+		*code = EXIT_TINYDOCK_FAILED;
+		rc = -1;
 	}
 out:
-	unplug_network(c, &net);
+	if (unplug_network(c, &net, rc < 0) < 0)
+		rc = -1;
 	terminal_stop(&terminal);
 	if (master >= 0)
 		close(master);
@@ -455,93 +457,46 @@ out:
 	if (signals >= 0)
 		close(signals);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	return code;
+	return rc;
 }
 
-/* After init exited: does an extension want the container started again? */
-static bool start_again(struct container *c, int code, const struct extensions *x)
-{
-	for (size_t i = 0; i < x->count; i++)
-		if (x->list[i]->again && x->list[i]->again(x->list[i]->ctx, c, code) == 1)
-			return true;
-	return false;
-}
-
-/* `run --help`: chapter 02's flags, then each extension's. */
-static int print_run_help(const struct extensions *x)
+int print_run_help(const struct run_flags *const *flags, size_t count)
 {
 	fputs(HELP_USAGE, stdout);
 	fputs(HELP_OPTIONS, stdout);
-	for (size_t i = 0; i < x->count; i++)
-		if (x->list[i]->help)
-			fputs(x->list[i]->help, stdout);
+	for (size_t i = 0; i < count; i++)
+		if (flags[i]->help)
+			fputs(flags[i]->help, stdout);
 	fputs(HELP_NOTES, stdout);
 	return 0;
 }
 
-int run_with_extensions(int argc, char **argv, const struct run_extension *const *extensions, size_t count)
-{
-	struct extensions x = { extensions, count };
-	if (asks_for_help(argc, argv))
-		return print_run_help(&x);
-	static struct container c; /* static: large, and the child of clone() keeps using it */
-	if (parse_run_options_with(argc, argv, &c, extensions, count) < 0)
-		return usage_error("run", "%s", error_message());
-
-	c.argc = argc - 1;
-	c.argv = argv + 1;
-	/* The id first: it names everything the extensions make (overlay folders, cgroups, state).
-	 * An extension may have given one already: chapter 03's `start` runs an existing container. */
-	if (!c.id[0] && make_container_id(c.id) < 0) {
-		fail_context("run");
-		return error_report(EXIT_TINYDOCK_FAILED);
-	}
-	if (!c.hostname[0])
-		snprintf(c.hostname, sizeof(c.hostname), "%.*s", SHORT_ID_LENGTH, c.id);
-
-	int code = 0;
-	size_t prepared = 0;
-	for (; prepared < count; prepared++) {
-		const struct run_extension *e = extensions[prepared];
-		if (e->prepare && e->prepare(e->ctx, &c) < 0) {
-			code = EXIT_TINYDOCK_FAILED;
-			goto finish;
-		}
-	}
-	code = prepare(&c);
-	if (code != 0)
-		goto finish;
-	for (size_t i = 0; i < count; i++) {
-		const struct run_extension *e = extensions[i];
-		int rc = e->launch ? e->launch(e->ctx, &c, &code) : 0;
-		if (rc < 0) {
-			code = EXIT_TINYDOCK_FAILED;
-			goto finish;
-		}
-		if (rc == 1)
-			return code; /* the rest of the run goes on in another process (run -d) */
-	}
-	/* The restart policy (chapter 03) starts the container again from here, as many times as
-	 * it says; the rootfs and everything else the extensions prepared stay as they are. */
-	while ((code = run_container(&c, &x)) >= 0 && !error_message()[0] && start_again(&c, code, &x))
-		;
-finish:
-	if (error_message()[0]) {
-		fail_context("run");
-		error_report(code);
-		error_clear();
-	}
-	while (prepared-- > 0) {
-		const struct run_extension *e = extensions[prepared];
-		if (e->finished)
-			e->finished(e->ctx, &c, code);
-	}
-	if (error_message()[0])
-		error_report(EXIT_TINYDOCK_FAILED); /* a clean-up step failed: say so, keep the code */
-	return code;
-}
-
+/* Chapter 02's `run`: parse -> prepare -> run, in this process, with no record and no cgroup. */
 int cmd_run(int argc, char **argv)
 {
-	return run_with_extensions(argc, argv, NULL, 0);
+	if (asks_for_help(argc, argv))
+		return print_run_help(NULL, 0);
+	/* On the heap: large, and the child of clone() keeps using its copy. */
+	struct container *c = calloc(1, sizeof(*c));
+	if (!c) {
+		fail_errno(ENOMEM, "run");
+		return error_report(EXIT_TINYDOCK_FAILED);
+	}
+	int code = EXIT_TINYDOCK_FAILED;
+	if (parse_run_options(argc, argv, c) < 0) {
+		code = usage_error("run", "%s", error_message());
+		goto out;
+	}
+	if (container_identify(c) < 0)
+		goto failed;
+	code = container_prepare(c);
+	if (code != 0 || container_run(c, NULL, &code) < 0)
+		goto failed;
+	goto out;
+failed:
+	fail_context("run");
+	error_report(code);
+out:
+	free(c);
+	return code;
 }

@@ -189,64 +189,38 @@ static const char start_help[] =
 	"Start one or more stopped containers, detached, under a new monitor: `run` again with the\n"
 	"recorded arguments and the same id, name, log and (chapter 04) writable layer.\n";
 
-static int start_id(const struct container_record *r)
-{
-	/* argv: tinydock run --start-id ID -d <the run arguments as recorded> */
-	size_t n = r->run_args.count;
-	char **args = calloc(n + 6, sizeof(*args));
-	if (!args)
-		return fail_errno(ENOMEM, "cannot start container %.12s", r->id);
-	args[0] = (char *)"tinydock";
-	args[1] = (char *)"run";
-	args[2] = (char *)"--start-id";
-	args[3] = (char *)r->id;
-	args[4] = (char *)"-d";
-	for (size_t i = 0; i < n; i++)
-		args[5 + i] = r->run_args.items[i];
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0)
-			dup2(null, STDOUT_FILENO); /* run prints the id; start prints the name given */
-		if (explain_enabled())
-			setenv("TINYDOCK_EXPLAIN", "1", 1);
-		execv("/proc/self/exe", args);
-		_exit(EXIT_NOT_EXECUTABLE);
-	}
-	free(args);
-	if (pid < 0)
-		return fail_sys("cannot fork to start container %.12s", r->id);
-	explain(CHAPTER, "fork() + execv(\"/proc/self/exe\", run --start-id %.12s -d ...) = %d", r->id, (int)pid);
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return fail_sys("cannot wait for the start of %.12s", r->id);
-	if (exit_code_for_wait_status(status) != 0)
-		return fail_errno(0, "failed to start container %.12s", r->id); /* run said why */
-	return 0;
-}
+/* How start and restart start a container again: runtime_start_recorded, or a later chapter's. */
+struct starting {
+	runtime_starter *start;
+	long seconds; /* restart: the grace period of the stop */
+};
 
 static int start_one(const char *ref, void *arg)
 {
-	(void)arg;
+	const struct starting *how = arg;
 	struct view v;
 	if (view_load(ref, &v) < 0)
 		return -1;
-	int rc = is_running(&v) ? 0 : start_id(&v.r);
+	int rc = is_running(&v) ? 0 : how->start(&v.r);
 	if (rc == 0)
 		printf("%s\n", ref);
 	container_record_free(&v.r);
 	return rc;
 }
 
-int cmd_start(int argc, char **argv)
+int cmd_start_with(int argc, char **argv, runtime_starter *start)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(start_help);
 	if (argc < 2 || argv[1][0] == '-')
 		return usage_error("start", "requires at least 1 argument (no options)");
-	return for_each(argc - 1, argv + 1, start_one, NULL);
+	struct starting how = { .start = start };
+	return for_each(argc - 1, argv + 1, start_one, &how);
+}
+
+int cmd_start(int argc, char **argv)
+{
+	return cmd_start_with(argc, argv, runtime_start_recorded);
 }
 
 static const char restart_help[] =
@@ -259,26 +233,32 @@ static const char restart_help[] =
 
 static int restart_one(const char *ref, void *arg)
 {
+	const struct starting *how = arg;
 	struct view v;
 	if (view_load(ref, &v) < 0)
 		return -1;
-	int rc = stop_container(&v, *(long *)arg);
+	int rc = stop_container(&v, how->seconds);
 	if (rc == 0)
-		rc = start_id(&v.r);
+		rc = how->start(&v.r);
 	if (rc == 0)
 		printf("%s\n", ref);
 	container_record_free(&v.r);
 	return rc;
 }
 
-int cmd_restart(int argc, char **argv)
+int cmd_restart_with(int argc, char **argv, runtime_starter *start)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(restart_help);
-	long seconds;
-	if (parse_grace_period(argc, argv, &seconds) < 0)
+	struct starting how = { .start = start };
+	if (parse_grace_period(argc, argv, &how.seconds) < 0)
 		return usage_error("restart", "%s", error_message());
-	return for_each(argc - optind, argv + optind, restart_one, &seconds);
+	return for_each(argc - optind, argv + optind, restart_one, &how);
+}
+
+int cmd_restart(int argc, char **argv)
+{
+	return cmd_restart_with(argc, argv, runtime_start_recorded);
 }
 
 /* --- rm, prune ------------------------------------------------------------------------------- */
@@ -364,6 +344,29 @@ int cmd_rm(int argc, char **argv)
 	if (optind >= argc)
 		return usage_error("rm", "requires at least 1 argument");
 	return for_each(argc - optind, argv + optind, rm_one, &force);
+}
+
+/* --- the same for a handle of the lifecycle API (runtime.h) ---------------------------------- */
+
+int runtime_stop(struct runtime *rt, long seconds)
+{
+	struct view v;
+	if (view_load_id(runtime_id(rt), &v) < 0)
+		return -1;
+	int rc = stop_container(&v, seconds);
+	container_record_free(&v.r);
+	return rc;
+}
+
+int runtime_remove(struct runtime *rt)
+{
+	struct view v;
+	if (view_load_id(runtime_id(rt), &v) < 0)
+		return -1;
+	int rc = is_running(&v) ? fail_errno(0, "cannot remove container %.12s: it is running", v.r.id)
+				: remove_container(&v);
+	container_record_free(&v.r);
+	return rc;
 }
 
 static const char container_help[] =

@@ -136,8 +136,10 @@ int container_create(const struct container_record *r)
 	char holder[CONTAINER_ID_LENGTH + 1], dir[PATH_MAX];
 	int found = find_name(r->name, r->id, holder);
 	if (found != 0) {
-		if (found > 0)
+		if (found > 0) {
 			name_conflict(r->name, holder);
+			rc = 1; /* the name is taken: a caller making names up tries another */
+		}
 		goto out;
 	}
 	container_dir(r->id, dir, sizeof(dir));
@@ -162,22 +164,6 @@ int container_remove_files(const char *id)
 	if (remove_tree(dir) < 0 && rc == 0)
 		return -1;
 	return rc < 0 ? error_restore(&first) : 0;
-}
-
-int container_set_image(const char *id, const char *image)
-{
-	int lock = container_store_lock();
-	if (lock < 0)
-		return -1;
-	struct container_record r;
-	int rc = container_record_load(id, &r);
-	if (rc == 0) {
-		snprintf(r.image, sizeof(r.image), "%s", image);
-		rc = container_record_save(&r);
-		container_record_free(&r);
-	}
-	close(lock);
-	return rc;
 }
 
 int container_rename(const char *id, const char *name)

@@ -49,16 +49,13 @@ int container_record_load(const char *id, struct container_record *r);
 /* Write config.json atomically (the caller holds the lock if it read the record first). */
 int container_record_save(const struct container_record *r);
 
-/* Create the container's folder and record, under the lock: refuses a name in use, as Docker:
- * `Conflict. The container name "/web" is already in use by container "<id>". ...` */
+/* Create the container's folder and record, under the lock. Returns 0; 1 when the name is in
+ * use, with Docker's message: `Conflict. The container name "/web" is already in use by
+ * container "<id>". ...`; -1 on any other failure (message recorded). */
 int container_create(const struct container_record *r);
 
 /* Remove the container's folders (the record, the log, the live state). The caller stopped it. */
 int container_remove_files(const char *id);
-
-/* Record the image a later chapter resolved (Config.Image, what `ps` shows), under the lock:
- * chapter 05's run extension prepares after this chapter's has recorded the container. */
-int container_set_image(const char *id, const char *image);
 
 /* Give the container another name, under the lock (refusing one in use). */
 int container_rename(const char *id, const char *name);

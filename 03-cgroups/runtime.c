@@ -1,6 +1,6 @@
 /*
- * runtime.c - the container runtime's part of `tinydock run`: the record, the cgroup, and, with
- * -d, the monitor that looks after the container once `run` has returned.
+ * runtime.c - the container runtime's lifecycle: create (the record), start (with -d, the monitor
+ * that looks after the container once `run` has returned), wait; the cgroup of every run.
  *
  * Lecture: "a container runtime without a daemon". Docker's CLI asks a daemon (dockerd, then
  * containerd, then one containerd-shim per container) to run a container. Podman has no
@@ -8,17 +8,23 @@
  * container's output and waits for its exit code. tinydock does what Podman does:
  *
  *   tinydock run -d ...                          (the CLI: exits as soon as the container runs)
- *     |- prepare: record the container           $TINYDOCK_ROOT/containers/<id>/config.json
- *     |- launch: fork ----------------------.
+ *     |- runtime_create: record the container    $TINYDOCK_ROOT/containers/<id>/config.json,
+ *     |  (and a later chapter's rootfs mount)     then chapter 02's container_prepare
+ *     |- runtime_start: fork ---------------.
  *     |  wait for "started" or the error     |   the MONITOR: setsid(), stdio -> log pipes
- *     |  print the id, exit 0                |- clone() the container (chapter 02), and at
+ *     |  print the id, exit 0                |- container_run (chapter 02): clone(), and at
  *                                            |   SYNC_CGROUP: cgroup_create, the device rules
  *                                            |   (device-cgroup.c), cgroup_attach
  *                                            |- started: $TINYDOCK_RUN/containers/<id>/state.json
  *                                            |- wait for init; the logger process copies the output
- *                                            |- again: record the exit; the restart policy may
- *                                            |   start the container again after a delay
- *                                            '- finished: remove the cgroup (and all with --rm)
+ *                                            |- record the exit; the restart policy may start
+ *                                            |   the container again after a delay
+ *                                            '- finish: remove the cgroup (and all with --rm),
+ *                                                exit with the container's exit code
+ *
+ * Everything about one container is in its handle (struct runtime), never in a static, so a
+ * program may create, start and wait for many containers at once (a compose project, a swarm
+ * worker); each -d container has a monitor process of its own.
  *
  * Without -d the `run` process itself is the monitor (it waits anyway), so `ps`, `stop` and
  * `exec` work on foreground containers too.
@@ -28,12 +34,14 @@
  */
 #include "runtime.h"
 #include "cgroup.h"
+#include "cli.h"
 #include "cgroup_stats.h"
 #include "container-log.h"
 #include "container-store.h"
 #include "container.h"
 #include "device-cgroup.h"
 #include "error.h"
+#include "exec.h"
 #include "explain.h"
 #include "files.h"
 #include "names.h"
@@ -45,10 +53,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 static const char CHAPTER[] = "03-cgroups";
+
 
 enum {
 	OPT_DETACH = 'd',
@@ -59,7 +69,6 @@ enum {
 	OPT_CPUS,
 	OPT_PIDS_LIMIT,
 	OPT_CPUSET_CPUS,
-	OPT_START_ID,
 };
 
 static const struct option options[] = {
@@ -71,8 +80,6 @@ static const struct option options[] = {
 	{ "cpu-shares", required_argument, NULL, OPT_CPU_SHARES },
 	{ "pids-limit", required_argument, NULL, OPT_PIDS_LIMIT },
 	{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS },
-	/* Not for users: `tinydock start ID` runs `run --start-id ID <the recorded arguments>`. */
-	{ "start-id", required_argument, NULL, OPT_START_ID },
 	{ 0 },
 };
 
@@ -85,12 +92,11 @@ static const char help[] =
 	"its live state under $TINYDOCK_RUN (default /run/tinydock; not root: $XDG_RUNTIME_DIR/tinydock\n"
 	"or /tmp/tinydock-UID, mode 0700).\n";
 
-/* Everything the hooks share, for the one container this process runs. */
+/* One container, from create to the end of its last run. */
 struct runtime {
-	bool detach, start_existing;
-	struct cgroup_limits limits;
-	struct restart_policy restart;
-	bool restart_given;
+	struct runtime_spec *spec;
+	struct runtime_rootfs rootfs;   /* a later chapter's, or none */
+	bool rootfs_mounted;
 
 	struct container_record record; /* as this process knows it; state fields are ours */
 	bool recorded;
@@ -101,69 +107,91 @@ struct runtime {
 	int report;                     /* -d: the socket to the waiting CLI, until "started" */
 	bool running;                   /* between started and the exit being recorded */
 	struct timespec run_began;      /* monotonic, for the restart delay */
+	pid_t monitor;                  /* -d: the monitor, once started (0: none) */
 };
 
-static struct runtime runtime = { .report = -1 };
-
-static int option(void *ctx, struct container *c, int opt, const char *arg)
+static int option(struct container *c, int opt, const char *arg)
 {
-	struct runtime *rt = ctx;
+	struct runtime_spec *spec = (struct runtime_spec *)c; /* run-flags.h: ours begins with c */
 	switch (opt) {
 	case OPT_DETACH:
-		rt->detach = true;
+		spec->detach = true;
 		return 0;
 	case OPT_RESTART:
-		rt->restart_given = true;
-		return restart_policy_parse(arg, &rt->restart);
+		spec->restart_given = true;
+		return restart_policy_parse(arg, &spec->restart);
 	case OPT_MEMORY:
-		return cgroup_limits_set(&rt->limits, "memory", arg);
+		return cgroup_limits_set(&spec->limits, "memory", arg);
 	case OPT_MEMORY_SWAP:
-		return cgroup_limits_set(&rt->limits, "memory-swap", arg);
+		return cgroup_limits_set(&spec->limits, "memory-swap", arg);
 	case OPT_CPUS:
-		return cgroup_limits_set(&rt->limits, "cpus", arg);
+		return cgroup_limits_set(&spec->limits, "cpus", arg);
 	case OPT_CPU_SHARES:
-		return cgroup_limits_set(&rt->limits, "cpu-shares", arg);
+		return cgroup_limits_set(&spec->limits, "cpu-shares", arg);
 	case OPT_PIDS_LIMIT:
-		return cgroup_limits_set(&rt->limits, "pids-limit", arg);
+		return cgroup_limits_set(&spec->limits, "pids-limit", arg);
 	case OPT_CPUSET_CPUS:
-		return cgroup_limits_set(&rt->limits, "cpuset-cpus", arg);
-	case OPT_START_ID:
-		if (strlen(arg) != CONTAINER_ID_LENGTH || !looks_like_id_prefix(arg))
-			return fail_errno(0, "--start-id expects a full container id");
-		snprintf(c->id, sizeof(c->id), "%s", arg);
-		rt->start_existing = true;
-		return 0;
+		return cgroup_limits_set(&spec->limits, "cpuset-cpus", arg);
 	}
 	return fail_errno(0, "unknown option %d", opt);
+}
+
+const struct run_flags runtime_flags = {
+	.chapter = "03-cgroups",
+	.options = options,
+	.short_options = "dm:c:",
+	.help = help,
+	.option = option,
+};
+
+#define MAX_RUN_FLAGS 8
+
+int runtime_parse(int argc, char **argv, struct runtime_spec *spec, const struct run_flags *const *more,
+		  size_t count)
+{
+	const struct run_flags *flags[MAX_RUN_FLAGS] = { &runtime_flags };
+	if (count + 1 > MAX_RUN_FLAGS)
+		return fail_errno(0, "too many sets of run flags");
+	for (size_t i = 0; i < count; i++)
+		flags[1 + i] = more[i];
+	struct runtime_spec zero = { .image = NULL };
+	*spec = zero;
+	if (parse_run_options_with(argc, argv, &spec->container, flags, count + 1) < 0)
+		return -1;
+	spec->argc = argc - 1;
+	spec->argv = argv + 1;
+	return 0;
 }
 
 /* --- the record ----------------------------------------------------------------------------- */
 
 /* What run was asked for, as config.json keeps it. */
-static int describe(const struct runtime *rt, const struct container *c, struct container_record *r)
+static int describe(const struct runtime_spec *spec, struct container_record *r)
 {
+	const struct container *c = &spec->container;
 	snprintf(r->id, sizeof(r->id), "%s", c->id);
 	r->created = timestamp_now();
 	char folder[PATH_MAX];
 	if (c->rootfs && realpath(c->rootfs, folder))
 		snprintf(r->rootfs, sizeof(r->rootfs), "%s", folder);
-	snprintf(r->image, sizeof(r->image), "%s", r->rootfs[0] ? r->rootfs : (c->rootfs ? c->rootfs : ""));
+	const char *image = spec->image ? spec->image : r->rootfs[0] ? r->rootfs : c->rootfs ? c->rootfs : "";
+	snprintf(r->image, sizeof(r->image), "%s", image);
 	for (char **arg = c->command; arg && *arg; arg++)
 		if (string_list_add(&r->command, *arg) < 0)
 			return -1;
 	for (size_t i = 0; i < c->env_count; i++)
 		if (string_list_add(&r->env, c->env[i]) < 0)
 			return -1;
-	for (int i = 0; i < c->argc; i++)
-		if (string_list_add(&r->run_args, c->argv[i]) < 0)
+	for (int i = 0; i < spec->argc; i++)
+		if (string_list_add(&r->run_args, spec->argv[i]) < 0)
 			return -1;
 	snprintf(r->workdir, sizeof(r->workdir), "%s", c->workdir ? c->workdir : "");
 	snprintf(r->user, sizeof(r->user), "%s", c->user ? c->user : "");
 	snprintf(r->hostname, sizeof(r->hostname), "%s", c->hostname);
 	r->tty = c->tty;
 	r->interactive = c->interactive;
-	r->limits = rt->limits;
-	r->restart = rt->restart;
+	r->limits = spec->limits;
+	r->restart = spec->restart;
 	r->auto_remove = c->remove;
 	r->security = c->security;
 	snprintf(r->network, sizeof(r->network), "%s",
@@ -176,10 +204,11 @@ static int describe(const struct runtime *rt, const struct container *c, struct 
 
 /* Record a new container under a free name: the one given, or one made up (retrying when a
  * made-up name is taken; a given one in use is the user's conflict to solve). */
-static int record_new(struct runtime *rt, struct container *c)
+static int record_new(struct runtime *rt)
 {
+	const struct container *c = &rt->spec->container;
 	struct container_record *r = &rt->record;
-	if (describe(rt, c, r) < 0)
+	if (describe(rt->spec, r) < 0)
 		return -1;
 	char first[17];
 	snprintf(first, sizeof(first), "%.16s", c->id);
@@ -189,13 +218,14 @@ static int record_new(struct runtime *rt, struct container *c)
 			snprintf(r->name, sizeof(r->name), "%s", c->name);
 		else
 			container_name_generate(seed + (uint64_t)attempt * 0x9e3779b97f4a7c15ULL, r->name, sizeof(r->name));
-		if (container_create(r) == 0) {
+		int rc = container_create(r);
+		if (rc == 0) {
 			explain(CHAPTER, "recorded container %.12s as \"%s\" in %s/containers", c->id, r->name, state_root());
 			return 0;
 		}
-		if (c->name || !strstr(error_message(), "Conflict."))
+		if (rc < 0 || c->name)
 			return -1;
-		error_clear();
+		error_clear(); /* a made-up name that is taken: make up another */
 	}
 	return -1;
 }
@@ -234,140 +264,120 @@ static int save_live(struct runtime *rt, pid_t pid, bool restarting)
 	return container_live_save(rt->record.id, &live);
 }
 
-/* --- the hooks ---------------------------------------------------------------------------- */
+/* --- create ------------------------------------------------------------------------------- */
 
-static int prepare(void *ctx, struct container *c)
+/* The container has ended for good (or never started): its root unmounted, the exit recorded,
+ * the cgroup and (--rm) the container removed. Defined with the hooks, below. */
+static int finish(struct runtime *rt, int code);
+
+static struct runtime *runtime_new(struct runtime_spec *spec, const struct runtime_rootfs *rootfs)
 {
-	struct runtime *rt = ctx;
-	if (cgroup_limits_check(&rt->limits, sysconf(_SC_NPROCESSORS_ONLN)) < 0)
-		return -1;
-	if (c->remove && rt->restart_given && rt->restart.mode != RESTART_NO)
-		return fail_errno(0, "conflicting options: cannot specify both --restart and --rm");
-	if (!rt->start_existing) {
-		if (record_new(rt, c) == 0) {
-			rt->recorded = true;
-			return 0;
-		}
+	struct runtime *rt = calloc(1, sizeof(*rt));
+	if (!rt) {
+		fail_errno(ENOMEM, "cannot create a container");
+		return NULL;
+	}
+	rt->spec = spec;
+	if (rootfs)
+		rt->rootfs = *rootfs;
+	rt->report = -1;
+	return rt;
+}
+
+/* The rootfs of a later chapter, then chapter 02's checks. Returns 0 or the exit code. */
+static int prepare(struct runtime *rt)
+{
+	struct container *c = &rt->spec->container;
+	if (rt->rootfs.mount) {
+		if (rt->rootfs.mount(rt->rootfs.ctx, rt->spec) < 0)
+			return EXIT_TINYDOCK_FAILED;
+		rt->rootfs_mounted = true;
+	}
+	return container_prepare(c);
+}
+
+/* Undo a create that failed, keeping its message (the first failure is the one to report). */
+static int undo_create(struct runtime *rt, int code)
+{
+	char first[1024];
+	snprintf(first, sizeof(first), "%s", error_message());
+	error_clear();
+	if (finish(rt, code) < 0)
+		error_report(0); /* a clean-up step failed too: say so */
+	fail_errno(0, "%s", first);
+	free(rt);
+	return code;
+}
+
+int runtime_create(struct runtime_spec *spec, const struct runtime_rootfs *rootfs, struct runtime **out)
+{
+	struct container *c = &spec->container;
+	if (cgroup_limits_check(&spec->limits, sysconf(_SC_NPROCESSORS_ONLN)) < 0)
+		return EXIT_TINYDOCK_FAILED;
+	if (c->remove && spec->restart_given && spec->restart.mode != RESTART_NO) {
+		fail_errno(0, "conflicting options: cannot specify both --restart and --rm");
+		return EXIT_TINYDOCK_FAILED;
+	}
+	if (container_identify(c) < 0)
+		return EXIT_TINYDOCK_FAILED;
+	struct runtime *rt = runtime_new(spec, rootfs);
+	if (!rt)
+		return EXIT_TINYDOCK_FAILED;
+	if (record_new(rt) == 0) {
+		rt->recorded = true;
+	} else if (geteuid() == 0 || error_errno() != EACCES || spec->detach || spec->restart.mode != RESTART_NO) {
+		container_record_free(&rt->record);
+		free(rt);
+		return EXIT_TINYDOCK_FAILED;
+	} else {
 		/* A user without root, and without a state folder of their own, can still run a
 		 * foreground container (rootless, chapter 02); only what needs a record cannot be. */
-		if (geteuid() == 0 || error_errno() != EACCES || rt->detach || rt->restart.mode != RESTART_NO)
-			return -1;
 		explain(CHAPTER, "not recorded (%s): a foreground run needs no record", error_message());
 		error_clear();
-		return 0;
 	}
-	/* `start`: the record exists; the arguments were parsed again from it. */
-	if (container_record_load(c->id, &rt->record) < 0)
-		return -1;
+	int code = prepare(rt);
+	if (code != 0)
+		return undo_create(rt, code);
+	*out = rt;
+	return 0;
+}
+
+int runtime_open(struct runtime_spec *spec, const struct runtime_rootfs *rootfs, struct runtime **out)
+{
+	struct runtime *rt = runtime_new(spec, rootfs);
+	if (!rt)
+		return EXIT_TINYDOCK_FAILED;
+	if (container_record_load(spec->container.id, &rt->record) < 0) {
+		free(rt);
+		return EXIT_TINYDOCK_FAILED;
+	}
 	rt->recorded = true;
-	container_live_clear(c->id); /* a `stop` of the last run must not stop this one */
+	container_live_clear(spec->container.id); /* a `stop` of the last run must not stop this one */
+	if (container_identify(&spec->container) < 0) {
+		container_record_free(&rt->record);
+		free(rt);
+		return EXIT_TINYDOCK_FAILED;
+	}
+	int code = prepare(rt);
+	if (code != 0)
+		return undo_create(rt, code);
+	*out = rt;
 	return 0;
 }
 
-/* Connect the confirmation socket's reader to the user: copy the monitor's messages to our
- * stderr until "started" or "failed" (bounded: a setup takes milliseconds, not a minute). */
-static int wait_for_monitor(int sock)
+const char *runtime_id(const struct runtime *rt)
 {
-	char message[1 + 4096];
-	for (int waited_ms = 0; waited_ms < 60000;) {
-		struct pollfd fd = { sock, POLLIN, 0 };
-		int ready = poll(&fd, 1, 100);
-		if (ready == 0) {
-			waited_ms += 100;
-			continue;
-		}
-		if (ready < 0 && errno == EINTR)
-			continue;
-		ssize_t n = ready < 0 ? -1 : recv(sock, message, sizeof(message), 0);
-		if (n <= 0) {
-			fail_errno(0, "the monitor exited before the container started");
-			return 0;
-		}
-		if (message[0] == 'e')
-			write_all(STDERR_FILENO, message + 1, (size_t)n - 1);
-		else
-			return message[0];
-	}
-	fail_errno(0, "the monitor did not report within 60 seconds");
-	return 0;
+	return rt->spec->container.id;
 }
 
-/* The container's output into its log (container-log.h), for a monitor (-d: report is the
- * socket to the waiting CLI) or a foreground run (echo: the user's terminal still shows it). */
-static int start_log(struct runtime *rt, int report, bool echo)
-{
-	char dir[PATH_MAX], path[PATH_MAX + 32];
-	container_dir(rt->record.id, dir, sizeof(dir));
-	snprintf(path, sizeof(path), "%s/container.log", dir);
-	/* --explain lines go to stderr, that is into the log from now on. */
-	if (container_log_start(&rt->log, path, report, echo) < 0)
-		return -1;
-	explain(CHAPTER, "%s %d: stdout and stderr -> pipes -> %s%s", echo ? "run" : "monitor", (int)getpid(), path,
-		echo ? " (and, as they come, to the terminal)" : "");
-	rt->report = report;
-	return 0;
-}
-
-/* The monitor: a new session (no terminal to lose, no Ctrl-C from the CLI's), stdin from
- * /dev/null, stdout and stderr into the log. */
-static int become_monitor(struct runtime *rt, int report)
-{
-	explain(CHAPTER, "monitor %d: setsid() = %d", (int)getpid(), (int)setsid());
-	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (null < 0 || dup2(null, STDIN_FILENO) < 0)
-		return fail_sys("cannot put /dev/null on the monitor's stdin");
-	close(null);
-	return start_log(rt, report, false);
-}
-
-static int launch(void *ctx, struct container *c, int *code)
-{
-	struct runtime *rt = ctx;
-	if (!rt->detach) {
-		/* The foreground run is the monitor: it keeps the log too, as Docker's does. */
-		return rt->recorded ? start_log(rt, -1, true) : 0;
-	}
-	int sock[2];
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
-		return fail_sys("cannot make the monitor's socket");
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(sock[0]);
-		close(sock[1]);
-		return fail_sys("cannot fork the monitor");
-	}
-	if (pid == 0) {
-		close(sock[0]);
-		if (become_monitor(rt, sock[1]) < 0)
-			return -1; /* run reports it (on the CLI's stderr, still ours) and cleans up */
-		return 0;          /* the monitor goes on with the run */
-	}
-	close(sock[1]);
-	explain(CHAPTER, "fork() = %d (the monitor of %.12s)", (int)pid, c->id);
-	int verdict = wait_for_monitor(sock[0]);
-	close(sock[0]);
-	if (verdict == 's') {
-		printf("%s\n", c->id);
-		*code = 0;
-	} else {
-		*code = EXIT_TINYDOCK_FAILED;
-	}
-	if (!verdict) {
-		fail_context("run");
-		error_report(EXIT_TINYDOCK_FAILED);
-		error_clear();
-	}
-	fflush(stdout);
-	return 1;
-}
+/* --- the hooks of chapter 02's run ---------------------------------------------------------- */
 
 static int join_cgroup(void *ctx, struct container *c, pid_t pid)
 {
 	struct runtime *rt = ctx;
 	/* Without root there is no cgroup to make (unless the user was delegated one); no limits
 	 * asked means nothing is lost. */
-	if (geteuid() != 0 && !cgroup_limits_any(&rt->limits)) {
+	if (geteuid() != 0 && !cgroup_limits_any(&rt->spec->limits)) {
 		explain(CHAPTER, "not root: no cgroup for %d", (int)pid);
 		return 0;
 	}
@@ -383,7 +393,7 @@ static int join_cgroup(void *ctx, struct container *c, pid_t pid)
 			return -1;
 	}
 	error_clear();
-	if (cgroup_create(&layout, CGROUP_DEFAULT_PARENT, c->id, &rt->limits, &rt->cgroup) < 0)
+	if (cgroup_create(&layout, CGROUP_DEFAULT_PARENT, c->id, &rt->spec->limits, &rt->cgroup) < 0)
 		return -1;
 	rt->in_cgroup = true;
 	/* The device rules before the process joins: CAP_MKNOD lets container root make any node,
@@ -466,16 +476,17 @@ static bool delay_unless_stopped(const char *id, int64_t ms)
 	return !container_is_stopping(id);
 }
 
-static int again(void *ctx, struct container *c, int code)
+/* After init exited with code: record it; true when the restart policy starts it again. */
+static bool again(struct runtime *rt, int code)
 {
-	struct runtime *rt = ctx;
 	if (!rt->recorded)
-		return 0;
+		return false;
+	const char *id = rt->record.id;
 	record_exit(rt, code);
-	bool stopped = container_is_stopping(c->id);
-	if (!restart_wanted(&rt->restart, code, rt->record.restart_count, stopped)) {
+	bool stopped = container_is_stopping(id);
+	if (!restart_wanted(&rt->spec->restart, code, rt->record.restart_count, stopped)) {
 		save_state(rt);
-		return 0;
+		return false;
 	}
 	int64_t delay = restart_delay_ms(rt->record.restart_count, ms_since(&rt->run_began));
 	snprintf(rt->record.status, sizeof(rt->record.status), "restarting");
@@ -483,22 +494,30 @@ static int again(void *ctx, struct container *c, int code)
 		error_report(0);
 		error_clear();
 	}
-	explain(CHAPTER, "restart policy %s: exit code %d, restart %d in %lld ms", restart_policy_name(rt->restart.mode),
-		code, rt->record.restart_count + 1, (long long)delay);
-	if (!delay_unless_stopped(c->id, delay)) {
+	explain(CHAPTER, "restart policy %s: exit code %d, restart %d in %lld ms",
+		restart_policy_name(rt->spec->restart.mode), code, rt->record.restart_count + 1, (long long)delay);
+	if (!delay_unless_stopped(id, delay)) {
 		snprintf(rt->record.status, sizeof(rt->record.status), "exited");
 		save_state(rt);
-		return 0;
+		return false;
 	}
 	rt->record.restart_count++;
-	return 1;
+	return true;
 }
 
-static void finished(void *ctx, struct container *c, int code)
+static int finish(struct runtime *rt, int code)
 {
-	struct runtime *rt = ctx;
+	struct container *c = &rt->spec->container;
+	int rc = 0;
+	/* The root first (chapter 04: unmounted; with --rm its folders go too), then the record. */
+	if (rt->rootfs_mounted) {
+		rc = rt->rootfs.unmount(rt->rootfs.ctx, rt->spec);
+		rt->rootfs_mounted = false;
+	}
 	if (!rt->recorded)
-		return;
+		return rc;
+	char first[1024];
+	snprintf(first, sizeof(first), "%s", error_message());
 	record_exit(rt, code);
 	if (rt->record.started_at == 0)
 		rt->record.exit_code = code; /* never started: "Created", with the reason's code */
@@ -520,19 +539,250 @@ static void finished(void *ctx, struct container *c, int code)
 	if (remove && container_remove_files(c->id) == 0)
 		explain(CHAPTER, "--rm: removed container %.12s", c->id);
 	container_record_free(&rt->record);
+	rt->recorded = false;
+	if (rc < 0)
+		fail_errno(0, "%s", first); /* the unmount's message, kept through the steps after it */
+	else
+		error_clear();
+	return rc;
 }
 
-const struct run_extension runtime_run_extension = {
-	.chapter = "03-cgroups",
-	.options = options,
-	.short_options = "dm:c:",
-	.help = help,
-	.ctx = &runtime,
-	.option = option,
-	.prepare = prepare,
-	.launch = launch,
-	.cgroup = join_cgroup,
-	.started = started,
-	.again = again,
-	.finished = finished,
-};
+/* --- start, wait -------------------------------------------------------------------------- */
+
+/* The container's output into its log (container-log.h), for a monitor (-d: report is the
+ * socket to the waiting CLI) or a foreground run (echo: the user's terminal still shows it). */
+static int start_log(struct runtime *rt, int report, bool echo)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	container_dir(rt->record.id, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/container.log", dir);
+	/* --explain lines go to stderr, that is into the log from now on. */
+	if (container_log_start(&rt->log, path, report, echo) < 0)
+		return -1;
+	explain(CHAPTER, "%s %d: stdout and stderr -> pipes -> %s%s", echo ? "run" : "monitor", (int)getpid(), path,
+		echo ? " (and, as they come, to the terminal)" : "");
+	rt->report = report;
+	return 0;
+}
+
+/* The monitor: a new session (no terminal to lose, no Ctrl-C from the CLI's), stdin from
+ * /dev/null, stdout and stderr into the log. */
+static int become_monitor(struct runtime *rt, int report)
+{
+	explain(CHAPTER, "monitor %d: setsid() = %d", (int)getpid(), (int)setsid());
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (null < 0 || dup2(null, STDIN_FILENO) < 0)
+		return fail_sys("cannot put /dev/null on the monitor's stdin");
+	close(null);
+	return start_log(rt, report, false);
+}
+
+/* Run the container until it ends for good (restarts included), then clean up after it.
+ * Returns its exit code; a failure of ours is said on stderr (the log, in a monitor). */
+static int run_to_the_end(struct runtime *rt)
+{
+	struct container_hooks hooks = { .ctx = rt, .cgroup = join_cgroup, .started = started };
+	int code = EXIT_TINYDOCK_FAILED;
+	/* The restart policy starts the container again from here, as many times as it says; the
+	 * rootfs and the record stay as they are. */
+	int rc;
+	while ((rc = container_run(&rt->spec->container, &hooks, &code)) == 0 && again(rt, code))
+		;
+	if (rc < 0) {
+		fail_context("run");
+		error_report(code);
+		error_clear();
+	}
+	if (finish(rt, code) < 0) {
+		error_report(EXIT_TINYDOCK_FAILED); /* a clean-up step failed: say so, keep the code */
+		error_clear();
+	}
+	return code;
+}
+
+/* Connect the confirmation socket's reader to the user: copy the monitor's messages to our
+ * stderr until "started" or "failed" (bounded: a setup takes milliseconds, not a minute). */
+static int wait_for_monitor(int sock)
+{
+	char message[1 + 4096];
+	for (int waited_ms = 0; waited_ms < 60000;) {
+		struct pollfd fd = { sock, POLLIN, 0 };
+		int ready = poll(&fd, 1, 100);
+		if (ready == 0) {
+			waited_ms += 100;
+			continue;
+		}
+		if (ready < 0 && errno == EINTR)
+			continue;
+		ssize_t n = ready < 0 ? -1 : recv(sock, message, sizeof(message), 0);
+		if (n <= 0) {
+			fail_errno(0, "the monitor exited before the container started");
+			return 0;
+		}
+		if (message[0] == 'e')
+			write_all(STDERR_FILENO, message + 1, (size_t)n - 1);
+		else
+			return message[0];
+	}
+	fail_errno(0, "the monitor did not report within 60 seconds");
+	return 0;
+}
+
+int runtime_start(struct runtime *rt)
+{
+	if (!rt->spec->detach) {
+		/* The foreground run is the monitor: it keeps the log too, as Docker's does. */
+		return rt->recorded ? start_log(rt, -1, true) : 0;
+	}
+	int sock[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
+		return fail_sys("cannot make the monitor's socket");
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(sock[0]);
+		close(sock[1]);
+		return fail_sys("cannot fork the monitor");
+	}
+	if (pid == 0) {
+		/* The monitor: it runs the container to the end and exits; it never returns. */
+		close(sock[0]);
+		int code = EXIT_TINYDOCK_FAILED;
+		if (become_monitor(rt, sock[1]) == 0) {
+			code = run_to_the_end(rt);
+		} else {
+			fail_context("run"); /* on the CLI's stderr, still ours */
+			error_report(code);
+			error_clear();
+			if (finish(rt, code) < 0)
+				error_report(0);
+		}
+		fflush(NULL);
+		_exit(code);
+	}
+	close(sock[1]);
+	explain(CHAPTER, "fork() = %d (the monitor of %.12s)", (int)pid, runtime_id(rt));
+	rt->monitor = pid;
+	/* What was made is the monitor's from now on: this process lets go of it. */
+	rt->rootfs_mounted = false;
+	int verdict = wait_for_monitor(sock[0]);
+	close(sock[0]);
+	return verdict == 's' ? 0 : verdict ? 1 : -1;
+}
+
+int runtime_wait(struct runtime *rt)
+{
+	if (!rt->spec->detach)
+		return run_to_the_end(rt);
+	int status;
+	while (waitpid(rt->monitor, &status, 0) < 0)
+		if (errno != EINTR) {
+			fail_sys("cannot wait for the monitor %d", (int)rt->monitor);
+			return EXIT_TINYDOCK_FAILED;
+		}
+	rt->monitor = 0;
+	return exit_code_for_wait_status(status);
+}
+
+void runtime_free(struct runtime *rt)
+{
+	if (!rt)
+		return;
+	container_record_free(&rt->record);
+	free(rt);
+}
+
+/* --- run ------------------------------------------------------------------------------------ */
+
+int runtime_run(struct runtime_spec *spec, const struct runtime_rootfs *rootfs)
+{
+	struct runtime *rt;
+	int code = runtime_create(spec, rootfs, &rt);
+	if (code != 0) {
+		fail_context("run");
+		return error_report(code);
+	}
+	int started = runtime_start(rt);
+	if (started != 0) {
+		code = EXIT_TINYDOCK_FAILED;
+		if (started < 0) {
+			fail_context("run");
+			error_report(code);
+			error_clear();
+		}
+		/* Without a monitor, what create made is still ours to undo. */
+		if (!rt->monitor && finish(rt, code) < 0)
+			error_report(code);
+	} else if (spec->detach) {
+		printf("%s\n", runtime_id(rt));
+		fflush(stdout);
+		code = 0;
+	} else {
+		code = runtime_wait(rt);
+	}
+	runtime_free(rt);
+	return code;
+}
+
+int runtime_cmd_run(int argc, char **argv)
+{
+	const struct run_flags *flags[] = { &runtime_flags };
+	if (asks_for_help(argc, argv))
+		return print_run_help(flags, 1);
+	struct runtime_spec *spec = calloc(1, sizeof(*spec)); /* large: on the heap */
+	if (!spec) {
+		fail_errno(ENOMEM, "run");
+		return error_report(EXIT_TINYDOCK_FAILED);
+	}
+	int code = runtime_parse(argc, argv, spec, NULL, 0) < 0 ? usage_error("run", "%s", error_message())
+								   : runtime_run(spec, NULL);
+	free(spec);
+	return code;
+}
+
+int runtime_parse_recorded(const struct container_record *r, struct runtime_spec *spec,
+			   const struct run_flags *const *more, size_t count, char ***args)
+{
+	size_t n = r->run_args.count;
+	*args = calloc(n + 2, sizeof(**args));
+	if (!*args)
+		return fail_errno(ENOMEM, "cannot start container %.12s", r->id);
+	(*args)[0] = (char *)"run";
+	memcpy(*args + 1, r->run_args.items, n * sizeof(**args));
+	if (runtime_parse((int)n + 1, *args, spec, more, count) < 0)
+		return -1;
+	snprintf(spec->container.id, sizeof(spec->container.id), "%s", r->id);
+	spec->detach = true;
+	return 0;
+}
+
+int runtime_start_parsed(struct runtime_spec *spec, const struct runtime_rootfs *rootfs)
+{
+	struct runtime *rt;
+	int rc = -1;
+	if (runtime_open(spec, rootfs, &rt) != 0) {
+		fail_context("run");
+		error_report(EXIT_TINYDOCK_FAILED);
+		error_clear();
+	} else {
+		rc = runtime_start(rt);
+		runtime_free(rt);
+	}
+	if (rc != 0) /* the lines above, or the monitor's, say why */
+		return fail_errno(0, "failed to start container %.12s", spec->container.id);
+	return 0;
+}
+
+int runtime_start_recorded(const struct container_record *r)
+{
+	struct runtime_spec *spec = calloc(1, sizeof(*spec));
+	char **args = NULL;
+	int rc = -1;
+	if (!spec)
+		fail_errno(ENOMEM, "cannot start container %.12s", r->id);
+	else if (runtime_parse_recorded(r, spec, NULL, 0, &args) == 0)
+		rc = runtime_start_parsed(spec, NULL);
+	free(args);
+	free(spec);
+	return rc;
+}

@@ -3,18 +3,19 @@
  *
  * Lecture: "starting a container copies nothing: the image's layers are shared read-only,
  * and the container writes into a thin layer of its own". Chapter 02's `run --rootfs DIR`
- * pivots straight into DIR, so every container changes DIR for all the others. With this
- * extension (run-extension.h), `run` instead:
+ * pivots straight into DIR, so every container changes DIR for all the others. Chapter 04's
+ * `run` gives chapter 03's lifecycle (runtime.h) a rootfs of its own instead:
  *
- *   prepare   lays out $TINYDOCK_ROOT/containers/<id>/fs/{upper,work,merged}, records the
- *             lower layers in fs/lowers (DIR, or the image's layers from chapter 05), mounts
- *             the overlay on fs/merged, and hands fs/merged to chapter 02 as the rootfs;
- *   finished  unmounts fs/merged once the container has ended. fs/upper stays: it is what
- *             the container changed, for `diff`, `commit` and `export` after it exited,
- *             and for `start`. Only --rm removes it.
+ *   overlay_rootfs_mount    lays out $TINYDOCK_ROOT/containers/<id>/fs/{upper,work,merged},
+ *                           records the lower layers in fs/lowers (DIR, or the image's layers
+ *                           that chapter 05 passes), mounts the overlay on fs/merged, and
+ *                           hands fs/merged to chapter 02 as the rootfs;
+ *   overlay_rootfs_unmount  unmounts fs/merged once the container has ended. fs/upper stays:
+ *                           it is what the container changed, for `diff`, `commit` and
+ *                           `export` after it exited, and for `start`. Only --rm removes it.
  *
- * Called again for a container whose fs/ exists (chapter 03's `start` runs the extensions for
- * an existing id), prepare reuses the recorded lowers and the upper, and mounts them again.
+ * Called again for a container whose fs/ exists (`start`), the mount reuses the recorded
+ * lowers and the upper, and mounts them again.
  *
  * Two cases step aside, and say why:
  *   - no overlayfs in this kernel: the layers are copied into fs/merged (overlay.c) and a
@@ -25,6 +26,7 @@
  * Read next: container-cmd.c (diff, export, import), then 05-images.
  */
 #include "overlay-run.h"
+#include "cli.h"
 #include "container-fs.h"
 #include "container.h"
 #include "error.h"
@@ -41,36 +43,11 @@
 
 static const char CHAPTER[] = "04-layers";
 
-struct overlay_run {
-	char **lowers;         /* from overlay_run_set_lowers (chapter 05), else NULL: --rootfs */
-	size_t lower_count;
-	struct container_fs fs;
-	char container_dir[PATH_MAX]; /* .../containers/<id> */
-	bool made_container_dir; /* we made it (no chapter 03 runtime before us) */
-	bool mounted;          /* we mounted fs/merged: finished unmounts it */
-	bool active;           /* prepare succeeded with an overlay (or a copy) */
-};
-
-static struct overlay_run state;
-
-int overlay_run_set_lowers(const char *const *folders, size_t count)
-{
-	char *text = lowers_format(folders, count);
-	if (!text)
-		return -1;
-	lowers_free(state.lowers, state.lower_count);
-	state.lowers = NULL;
-	state.lower_count = 0;
-	int rc = lowers_parse(text, &state.lowers, &state.lower_count);
-	free(text);
-	return rc;
-}
-
 /* The lower layers of a new container: the image's, or the --rootfs folder. */
-static int new_container_fs(struct overlay_run *o, struct container *c)
+static int new_container_fs(struct overlay_rootfs *o, struct container *c)
 {
 	if (o->lowers)
-		return container_fs_create(&o->fs, (const char *const *)o->lowers, o->lower_count);
+		return container_fs_create(&o->fs, o->lowers, o->lower_count);
 	char dir[PATH_MAX];
 	if (!c->rootfs)
 		return fail_errno(0, "no root filesystem: give --rootfs DIR (or an image, chapter 05)");
@@ -85,7 +62,7 @@ static int new_container_fs(struct overlay_run *o, struct container *c)
 /* Mount the stack on fs/merged, unless it is there already: a mount left by a tinydock that
  * was killed (it is this container's, so finished unmounts it), or a root copied before on
  * a kernel without overlayfs. */
-static int mount_root(struct overlay_run *o)
+static int mount_root(struct overlay_rootfs *o)
 {
 	if (container_fs_mounted(&o->fs)) {
 		explain(CHAPTER, "\"%s\" is mounted already: using it", o->fs.merged);
@@ -128,7 +105,7 @@ static int let_through(const char *const *folders, size_t count)
 	return 0;
 }
 
-static int let_userns_through(const struct overlay_run *o)
+static int let_userns_through(const struct overlay_rootfs *o)
 {
 	char containers[PATH_MAX];
 	snprintf(containers, sizeof(containers), "%s/containers", state_root());
@@ -136,8 +113,8 @@ static int let_userns_through(const struct overlay_run *o)
 	return let_through(folders, sizeof(folders) / sizeof(folders[0]));
 }
 
-/* Undo a prepare that failed half-way: the hooks' contract says finished will not be called. */
-static void undo_prepare(struct overlay_run *o, bool created)
+/* Undo a mount that failed half-way: nobody will unmount what it made. */
+static void undo_prepare(struct overlay_rootfs *o, bool created)
 {
 	int saved = errno;
 	if (o->mounted && container_fs_unmount(&o->fs) == 0)
@@ -150,9 +127,8 @@ static void undo_prepare(struct overlay_run *o, bool created)
 	errno = saved;
 }
 
-static int overlay_prepare(void *ctx, struct container *c)
+int overlay_rootfs_mount(struct overlay_rootfs *o, struct container *c)
 {
-	struct overlay_run *o = ctx;
 	if (geteuid() != 0 && !o->lowers) {
 		explain(CHAPTER, "not root: no overlay (mount(2) needs CAP_SYS_ADMIN on the host); the "
 				 "container uses \"%s\" itself",
@@ -187,7 +163,7 @@ static int overlay_prepare(void *ctx, struct container *c)
 }
 
 /* Unmount fs/merged; a merged folder still in use on the host is detached instead. */
-static int unmount_root(struct overlay_run *o)
+static int unmount_root(struct overlay_rootfs *o)
 {
 	if (container_fs_unmount(&o->fs) == 0)
 		return 0;
@@ -201,17 +177,15 @@ static int unmount_root(struct overlay_run *o)
 	return 0;
 }
 
-static void overlay_finished(void *ctx, struct container *c, int code)
+int overlay_rootfs_unmount(struct overlay_rootfs *o, const struct container *c)
 {
-	struct overlay_run *o = ctx;
-	(void)code;
 	if (!o->active)
-		return;
+		return 0;
 	int rc = o->mounted ? unmount_root(o) : 0;
 	if (rc == 0)
 		o->mounted = false;
-	/* --rm: chapter 03 removes the container's folder after us (finished hooks run in reverse
-	 * order); the filesystem goes here, so that `run --rm` leaves nothing without it, too. */
+	/* --rm: chapter 03 removes the container's folder after us; the filesystem goes here, so
+	 * that `run --rm` leaves nothing without it, too. */
 	if (rc == 0 && c->remove) {
 		rc = (int)explain_result(CHAPTER, remove_tree(o->fs.dir), "remove_tree(\"%s\") (--rm)", o->fs.dir);
 		if (rc == 0 && o->made_container_dir)
@@ -221,6 +195,23 @@ static void overlay_finished(void *ctx, struct container *c, int code)
 		fail_context("cannot clean up the container's root filesystem");
 	container_fs_free(&o->fs);
 	o->active = false;
+	return rc;
+}
+
+static int mount_hook(void *ctx, struct runtime_spec *spec)
+{
+	return overlay_rootfs_mount(ctx, &spec->container);
+}
+
+static int unmount_hook(void *ctx, struct runtime_spec *spec)
+{
+	return overlay_rootfs_unmount(ctx, &spec->container);
+}
+
+struct runtime_rootfs overlay_rootfs_hooks(struct overlay_rootfs *o)
+{
+	struct runtime_rootfs hooks = { .ctx = o, .mount = mount_hook, .unmount = unmount_hook };
+	return hooks;
 }
 
 static const char HELP[] =
@@ -230,10 +221,58 @@ static const char HELP[] =
 	"  container writes to its own upper folder, kept under $TINYDOCK_ROOT/containers/<id>/fs\n"
 	"  until the container is removed (see 'tinydock diff', 'commit', 'export').\n";
 
-const struct run_extension overlay_run_extension = {
+const struct run_flags overlay_flags = {
 	.chapter = CHAPTER,
 	.help = HELP,
-	.ctx = &state,
-	.prepare = overlay_prepare,
-	.finished = overlay_finished,
 };
+
+int overlay_cmd_run(int argc, char **argv)
+{
+	const struct run_flags *flags[] = { &runtime_flags, &overlay_flags };
+	if (asks_for_help(argc, argv))
+		return print_run_help(flags, 2);
+	struct runtime_spec *spec = calloc(1, sizeof(*spec)); /* large: on the heap */
+	if (!spec) {
+		fail_errno(ENOMEM, "run");
+		return error_report(EXIT_TINYDOCK_FAILED);
+	}
+	int code;
+	if (runtime_parse(argc, argv, spec, flags + 1, 1) < 0) {
+		code = usage_error("run", "%s", error_message());
+	} else {
+		struct overlay_rootfs root = { .lowers = NULL };
+		struct runtime_rootfs hooks = overlay_rootfs_hooks(&root);
+		code = runtime_run(spec, &hooks);
+	}
+	free(spec);
+	return code;
+}
+
+int overlay_start_recorded(const struct container_record *r)
+{
+	const struct run_flags *flags[] = { &overlay_flags };
+	struct runtime_spec *spec = calloc(1, sizeof(*spec));
+	char **args = NULL;
+	int rc = -1;
+	if (!spec) {
+		fail_errno(ENOMEM, "cannot start container %.12s", r->id);
+	} else if (runtime_parse_recorded(r, spec, flags, 1, &args) == 0) {
+		/* Its fs/ exists: the mount takes the recorded lowers and the same upper. */
+		struct overlay_rootfs root = { .lowers = NULL };
+		struct runtime_rootfs hooks = overlay_rootfs_hooks(&root);
+		rc = runtime_start_parsed(spec, &hooks);
+	}
+	free(args);
+	free(spec);
+	return rc;
+}
+
+int overlay_cmd_start(int argc, char **argv)
+{
+	return cmd_start_with(argc, argv, overlay_start_recorded);
+}
+
+int overlay_cmd_restart(int argc, char **argv)
+{
+	return cmd_restart_with(argc, argv, overlay_start_recorded);
+}

@@ -1,15 +1,17 @@
 /*
- * image-run.c - a container from an image: chapter 05's part of `tinydock run`.
+ * image-run.c - a container from an image: chapter 05's `tinydock run`.
  *
- * Lecture: "a container is a running instance of an image". With this extension (in
- * 08-swarm/tinydock.c, between chapter 03's runtime and chapter 04's overlay), `run` takes
- * an IMAGE where it took --rootfs DIR, and:
+ * Lecture: "a container is a running instance of an image". Chapter 05's `run` takes an IMAGE
+ * where it took --rootfs DIR, and reads, top to bottom, as image_cmd_run does:
  *
- *   operands  takes IMAGE, the first word after the flags (when there is no --rootfs);
- *   prepare   finds the image (making busybox when it is missing, image-base.c), makes sure
- *             its layers are unpacked (image-layers.c), hands them to chapter 04's overlay
- *             extension as the lower folders, and fills what the user left out from the
- *             image's config: the command (Entrypoint + Cmd), Env, WorkingDir, User.
+ *   parse   the flags of chapters 02 to 05 into one struct image_spec (run-flags.h); IMAGE is
+ *           the first word after the flags (when there is no --rootfs);
+ *   image   find the image (making busybox when it is missing, image-base.c), make sure its
+ *           layers are unpacked (image-layers.c), and fill what the user left out from the
+ *           image's config: the command (Entrypoint + Cmd), Env, WorkingDir, User;
+ *   start   chapter 03's runtime_run, with chapter 04's overlay as the rootfs and the
+ *           image's layers as its lower folders;
+ *   wait    (in runtime_run) for the exit code, or print the id with -d.
  *
  * Precedence is Docker's: a flag beats the image (-w, -u, -e KEY=..., a command after the
  * image), and `--entrypoint` replaces the image's entrypoint and drops its Cmd.
@@ -18,8 +20,8 @@
  * Read next: image-commands.c.
  */
 #include "image-run.h"
+#include "cli.h"
 #include "container.h"
-#include "container-store.h"
 #include "error.h"
 #include "explain.h"
 #include "files.h"
@@ -30,54 +32,48 @@
 #include "overlay-run.h"
 #include "overlay.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char CHAPTER[] = "05-images";
 
 enum { OPT_ENTRYPOINT = 1501 };
-
-#define MAX_COMMAND 256
-
-struct image_run {
-	const char *name;       /* the IMAGE operand */
-	const char *entrypoint; /* --entrypoint */
-	struct image_store store;
-	struct image image;
-	char *argv[MAX_COMMAND];
-	char (*lowers)[PATH_MAX];
-};
-
-static struct image_run state = { .store = { .gc_fd = -1 } };
 
 static const struct option options[] = {
 	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
 	{ NULL, 0, NULL, 0 },
 };
 
-static int option(void *ctx, struct container *c, int opt, const char *arg)
+static int option(struct container *c, int opt, const char *arg)
 {
-	struct image_run *r = ctx;
-	(void)c;
+	struct image_spec *spec = (struct image_spec *)c; /* run-flags.h: ours begins with c */
 	if (opt == OPT_ENTRYPOINT)
-		r->entrypoint = arg;
+		spec->entrypoint = arg;
 	return 0;
 }
 
-static int operands(void *ctx, struct container *c, int argc, char **argv)
+static int operands(struct container *c, int argc, char **argv)
 {
-	struct image_run *r = ctx;
+	struct image_spec *spec = (struct image_spec *)c;
 	if (c->rootfs)
 		return 0; /* --rootfs DIR: chapter 02's way, no image */
 	if (argc < 1)
 		return fail_errno(0, "\"run\" requires at least 1 argument: IMAGE [COMMAND] [ARG...] (or --rootfs DIR)");
-	r->name = argv[0];
-	c->image = argv[0];
-	c->rootfs_from_extension = true;
+	spec->name = argv[0];
+	spec->runtime.image = argv[0]; /* what the record (`ps`, `rmi`) names */
 	return 1;
 }
+
+const struct run_flags image_flags = {
+	.chapter = CHAPTER,
+	.options = options,
+	.help = "      --entrypoint CMD      Overwrite the default ENTRYPOINT of the image\n"
+		"  IMAGE (instead of --rootfs DIR): run a container of an image; missing busybox is made\n",
+	.option = option,
+	.operands = operands,
+};
 
 /* Append the strings of a JSON array to argv[*n..]; -1 when they do not fit. */
 static int append_strings(const struct json *array, char **argv, size_t *n, size_t size)
@@ -138,53 +134,43 @@ static int apply_env(struct container *c, const struct json *settings)
 	return 0;
 }
 
-static int prepare(void *ctx, struct container *c)
+int image_run_resolve(struct image_spec *spec, struct image_run *r)
 {
-	struct image_run *r = ctx;
-	if (!r->name)
-		return 0;
-	if (image_store_open(&r->store) < 0 || image_resolve_or_base(&r->store, r->name, &r->image) < 0)
+	struct container *c = &spec->runtime.container;
+	if (!spec->name)
+		return 0; /* --rootfs DIR: the folder is the only lower */
+	if (image_store_open(&r->store) < 0 || image_resolve_or_base(&r->store, spec->name, &r->image) < 0)
 		return -1;
 	struct image *img = &r->image;
-	snprintf(c->image_id, sizeof(c->image_id), "%s", img->id);
-	/* Chapter 03's record (when its extension runs before ours) names the image, for `ps`
-	 * and for `rmi`, which refuses to remove an image a container uses. */
-	char record[PATH_MAX];
-	container_dir(c->id, record, sizeof(record));
-	strncat(record, "/config.json", sizeof(record) - strlen(record) - 1);
-	if (access(record, F_OK) == 0 && container_set_image(c->id, r->name) < 0)
-		return -1;
 	size_t count = img->parts.layer_count;
-	r->lowers = calloc(count ? count : 1, sizeof(*r->lowers));
-	if (!r->lowers)
+	r->layers = calloc(count ? count : 1, sizeof(*r->layers));
+	if (!r->layers)
 		return fail_sys("run");
-	if (image_unpack_layers(&r->store, img, r->lowers) < 0)
+	if (image_unpack_layers(&r->store, img, r->layers) < 0)
 		return -1;
 	if (count == 0) { /* scratch: an empty folder as the only lower */
-		snprintf(r->lowers[0], PATH_MAX, "%s/layers/empty", r->store.root);
-		if (make_dirs(r->lowers[0], 0755) < 0)
+		snprintf(r->layers[0], PATH_MAX, "%s/layers/empty", r->store.root);
+		if (make_dirs(r->layers[0], 0755) < 0)
 			return -1;
 		count = 1;
 	}
-	const char *lowers[OVERLAY_MAX_LOWERS];
 	if (count > OVERLAY_MAX_LOWERS)
-		return fail_errno(0, "image %s has %zu layers; overlayfs stacks at most %d", r->name, count,
+		return fail_errno(0, "image %s has %zu layers; overlayfs stacks at most %d", spec->name, count,
 				  OVERLAY_MAX_LOWERS);
 	for (size_t i = 0; i < count; i++)
-		lowers[i] = r->lowers[i];
-	if (overlay_run_set_lowers(lowers, count) < 0)
-		return -1;
-	explain(CHAPTER, "image %s = %.19s: %zu layer(s) as lower folders, lowest first", r->name, img->id,
+		r->lowers[i] = r->layers[i];
+	r->lower_count = count;
+	explain(CHAPTER, "image %s = %.19s: %zu layer(s) as lower folders, lowest first", spec->name, img->id,
 		img->parts.layer_count);
 
 	const struct json *settings = json_get(img->config, "config");
 	char *const *user = c->command == c->default_command ? NULL : c->command;
-	int n = image_command(settings, r->entrypoint, user, r->argv, MAX_COMMAND);
+	int n = image_command(settings, spec->entrypoint, user, r->argv, MAX_COMMAND);
 	if (n < 0)
 		return -1;
 	if (n == 0)
 		return fail_errno(0, "image %s has no command (no Entrypoint, no Cmd): give one after the image",
-				  r->name);
+				  spec->name);
 	c->command = r->argv;
 	if (apply_env(c, settings) < 0)
 		return -1;
@@ -197,24 +183,84 @@ static int prepare(void *ctx, struct container *c)
 	return 0;
 }
 
-static void finished(void *ctx, struct container *c, int code)
+void image_run_release(struct image_run *r)
 {
-	struct image_run *r = ctx;
-	(void)c;
-	(void)code;
-	free(r->lowers);
-	r->lowers = NULL;
+	free(r->layers);
+	r->layers = NULL;
 	image_store_close(&r->store);
 }
 
-const struct run_extension image_run_extension = {
-	.chapter = CHAPTER,
-	.options = options,
-	.help = "      --entrypoint CMD      Overwrite the default ENTRYPOINT of the image\n"
-		"  IMAGE (instead of --rootfs DIR): run a container of an image; missing busybox is made\n",
-	.ctx = &state,
-	.option = option,
-	.operands = operands,
-	.prepare = prepare,
-	.finished = finished,
-};
+/* The rest of `run` once spec is parsed (a new container) or parsed again (`start`): the
+ * image, then chapter 03's lifecycle with chapter 04's overlay of the image's layers. */
+static int run_spec(struct image_spec *spec, bool recorded)
+{
+	struct image_run *r = calloc(1, sizeof(*r)); /* the command's argv: large */
+	if (!r) {
+		fail_errno(ENOMEM, "run");
+		return recorded ? -1 : error_report(EXIT_TINYDOCK_FAILED);
+	}
+	r->store.gc_fd = -1;
+	int rc;
+	if (image_run_resolve(spec, r) < 0) {
+		if (recorded) {
+			rc = fail_context("cannot start container %.12s", spec->runtime.container.id);
+		} else {
+			fail_context("run");
+			rc = error_report(EXIT_TINYDOCK_FAILED);
+		}
+	} else {
+		struct overlay_rootfs root = { .lowers = r->layers ? r->lowers : NULL, .lower_count = r->lower_count };
+		struct runtime_rootfs hooks = overlay_rootfs_hooks(&root);
+		rc = recorded ? runtime_start_parsed(&spec->runtime, &hooks) : runtime_run(&spec->runtime, &hooks);
+	}
+	image_run_release(r);
+	free(r);
+	return rc;
+}
+
+static const struct run_flags *const flags[] = { &image_flags, &overlay_flags };
+static const size_t flag_count = sizeof(flags) / sizeof(flags[0]);
+
+int image_cmd_run(int argc, char **argv)
+{
+	if (asks_for_help(argc, argv)) {
+		const struct run_flags *all[] = { &runtime_flags, &image_flags, &overlay_flags };
+		return print_run_help(all, sizeof(all) / sizeof(all[0]));
+	}
+	struct image_spec *spec = calloc(1, sizeof(*spec)); /* large: on the heap */
+	if (!spec) {
+		fail_errno(ENOMEM, "run");
+		return error_report(EXIT_TINYDOCK_FAILED);
+	}
+	int code;
+	if (runtime_parse(argc, argv, &spec->runtime, flags, flag_count) < 0)
+		code = usage_error("run", "%s", error_message());
+	else
+		code = run_spec(spec, false);
+	free(spec);
+	return code;
+}
+
+int image_start_recorded(const struct container_record *record)
+{
+	struct image_spec *spec = calloc(1, sizeof(*spec));
+	char **args = NULL;
+	int rc = -1;
+	if (!spec)
+		fail_errno(ENOMEM, "cannot start container %.12s", record->id);
+	else if (runtime_parse_recorded(record, &spec->runtime, flags, flag_count, &args) == 0)
+		rc = run_spec(spec, true);
+	free(args);
+	free(spec);
+	return rc;
+}
+
+int image_cmd_start(int argc, char **argv)
+{
+	return cmd_start_with(argc, argv, image_start_recorded);
+}
+
+int image_cmd_restart(int argc, char **argv)
+{
+	return cmd_restart_with(argc, argv, image_start_recorded);
+}

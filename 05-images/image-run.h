@@ -1,16 +1,47 @@
 /*
- * image-run.h - `tinydock run IMAGE [CMD]`: chapter 05's run extension (run-extension.h).
+ * image-run.h - `tinydock run IMAGE [CMD]`: chapter 05's spec, its image resolved to layers
+ * and config defaults, run by chapter 03's lifecycle on chapter 04's overlay.
  */
 #ifndef TINYDOCK_IMAGE_RUN_H
 #define TINYDOCK_IMAGE_RUN_H
 
-#include "run-extension.h"
+#include "image-store.h"
+#include "overlay-run.h"
+#include "overlay.h"
+#include "runtime.h"
 
+#include <limits.h>
 #include <stddef.h>
 
 struct json;
 
-extern const struct run_extension image_run_extension;
+/* What a container of chapter 05 is: chapter 03's spec, first (run-flags.h), and ours. */
+struct image_spec {
+	struct runtime_spec runtime;
+	const char *name;       /* the IMAGE operand (NULL: --rootfs DIR) */
+	const char *entrypoint; /* --entrypoint */
+};
+
+/* Chapter 05's flags for `run`: --entrypoint, and IMAGE as the first operand. */
+extern const struct run_flags image_flags;
+
+#define MAX_COMMAND 256
+
+/* What one container's image resolved to, owned by the caller (start with store.gc_fd = -1). */
+struct image_run {
+	struct image_store store;               /* open while the container may run */
+	struct image image;
+	char *argv[MAX_COMMAND];                /* the command: Entrypoint + Cmd or the user's */
+	char (*layers)[PATH_MAX];               /* the unpacked layers, lowest first */
+	const char *lowers[OVERLAY_MAX_LOWERS]; /* ... as chapter 04's lower folders */
+	size_t lower_count;
+};
+
+/* Resolve spec's image into r: its layers unpacked, and what the user left out filled from its
+ * config (command, Env, WorkingDir, User). Without an image (--rootfs DIR) nothing to do. 0, or
+ * -1 with the message. Release r with image_run_release, after the container's start. */
+int image_run_resolve(struct image_spec *spec, struct image_run *r);
+void image_run_release(struct image_run *r);
 
 /* Pure: the command a container of an image runs, as Docker decides it (docker run reference,
  * "ENTRYPOINT" and "CMD"): the entrypoint (--entrypoint, else the image's; --entrypoint
@@ -19,5 +50,12 @@ extern const struct run_extension image_run_extension;
  * the count, 0 when there is nothing to run, -1 when it does not fit. */
 int image_command(const struct json *settings, const char *entrypoint, char *const *user_command, char **argv,
 		  size_t size);
+
+/* `tinydock run` of chapter 05: parse -> spec -> image -> start -> wait. */
+int image_cmd_run(int argc, char **argv);
+/* `start`/`restart` of chapter 05: the recorded container, its image resolved again. */
+int image_start_recorded(const struct container_record *record);
+int image_cmd_start(int argc, char **argv);
+int image_cmd_restart(int argc, char **argv);
 
 #endif

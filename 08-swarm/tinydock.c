@@ -26,7 +26,6 @@
 #include "image-commands.h"
 #include "image-run.h"
 #include "layer-cmd.h"
-#include "overlay-run.h"
 #include "registry-commands.h"
 #include "rootfs.h"
 #include "runtime.h"
@@ -34,19 +33,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-/* `run` with the later chapters' extensions (02-namespaces/run-extension.h), in this order:
- * each prepare hook may use what the ones before it set up. */
-static const struct run_extension *const run_extensions[] = {
-	&runtime_run_extension, /* 03-cgroups: -d, --name, --rm, --restart, limits, state, monitor */
-	&image_run_extension,   /* 05-images: IMAGE operand, config defaults, layers as lowers */
-	&overlay_run_extension, /* 04-layers: the rootfs as an overlay (image layers or --rootfs DIR) */
-};
-
-static int cmd_run_linked(int argc, char **argv)
-{
-	return run_with_extensions(argc, argv, run_extensions, sizeof(run_extensions) / sizeof(run_extensions[0]));
-}
 
 /* `inspect NAME`: a container (chapter 03) if NAME is one, else an image (chapter 05), in
  * Docker's order; `container inspect`/`image inspect` ask for one kind. */
@@ -73,7 +59,7 @@ struct command {
 static const struct command commands[] = {
 	{ "rootfs", cmd_rootfs, "01-chroot", "Make a minimal root filesystem from the host's static busybox" },
 	{ "chroot", cmd_chroot, "01-chroot", "Run a command with its root folder changed (chroot(2))" },
-	{ "run", cmd_run_linked, "02-namespaces", "Run a command in a new container (namespaces, pivot_root, PID 1)" },
+	{ "run", image_cmd_run, "02-namespaces", "Run a command in a new container (namespaces, pivot_root, PID 1)" },
 	{ "seccomp", cmd_seccomp, "02-namespaces", "Print a container's seccomp filter, instruction by instruction" },
 	{ "network", cmd_network, "02-namespaces", "Manage networks: bridges, veth pairs, addresses" },
 	{ "proxy", cmd_proxy, "02-namespaces", "Forward host ports to an address, as -p does (like docker-proxy)" },
@@ -83,8 +69,8 @@ static const struct command commands[] = {
 	{ "logs", cmd_logs, "03-cgroups", "Fetch the logs of a container" },
 	{ "stop", cmd_stop, "03-cgroups", "Stop one or more running containers (SIGTERM, then SIGKILL)" },
 	{ "kill", cmd_kill, "03-cgroups", "Send a signal to one or more running containers" },
-	{ "start", cmd_start, "03-cgroups", "Start one or more stopped containers" },
-	{ "restart", cmd_restart, "03-cgroups", "Restart one or more containers" },
+	{ "start", image_cmd_start, "03-cgroups", "Start one or more stopped containers" },
+	{ "restart", image_cmd_restart, "03-cgroups", "Restart one or more containers" },
 	{ "rm", cmd_rm, "03-cgroups", "Remove one or more containers" },
 	{ "wait", cmd_wait, "03-cgroups", "Block until containers stop, then print their exit codes" },
 	{ "exec", cmd_exec, "03-cgroups", "Run a command in a running container (setns)" },

@@ -288,9 +288,10 @@ START_TEST(a_root_copied_without_overlayfs_is_reused_and_has_nothing_to_diff)
 	ck_assert_int_eq(overlay_copy_layers((const char *const[]){ sandbox.rootfs }, 1, copied), 0);
 	static struct container c;
 	snprintf(c.id, sizeof(c.id), "%s", id);
-	ck_assert_msg(overlay_run_extension.prepare(overlay_run_extension.ctx, &c) == 0, "%s", error_message());
+	struct overlay_rootfs root = { .lowers = NULL };
+	ck_assert_msg(overlay_rootfs_mount(&root, &c) == 0, "%s", error_message());
 	ck_assert_str_eq(c.rootfs_path, copied);
-	overlay_run_extension.finished(overlay_run_extension.ctx, &c, 0);
+	ck_assert_int_eq(overlay_rootfs_unmount(&root, &c), 0);
 	assert_nothing_mounted();
 	struct run_result r = run_tinydock(NULL, 10, "diff", id, NULL);
 	ck_assert_int_eq(r.status, 125);
@@ -369,20 +370,20 @@ END_TEST
 
 START_TEST(preparing_an_existing_container_again_mounts_its_upper_again)
 {
-	/* What chapter 03's `start` does: run the extensions again for the same id. */
+	/* What `start` does: mount the root of the same id again. */
 	char id[CONTAINER_ID_LENGTH + 1];
 	run_script("echo kept > /kept", id);
 	static struct container c;
 	snprintf(c.id, sizeof(c.id), "%s", id);
-	ck_assert_msg(overlay_run_extension.prepare(overlay_run_extension.ctx, &c) == 0, "%s", error_message());
+	struct overlay_rootfs root = { .lowers = NULL };
+	ck_assert_msg(overlay_rootfs_mount(&root, &c) == 0, "%s", error_message());
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/kept", c.rootfs_path);
 	char *text = read_file(path, NULL);
 	ck_assert_ptr_nonnull(text);
 	ck_assert_str_eq(text, "kept\n");
 	free(text);
-	overlay_run_extension.finished(overlay_run_extension.ctx, &c, 0);
-	ck_assert_msg(error_message()[0] == '\0', "%s", error_message());
+	ck_assert_msg(overlay_rootfs_unmount(&root, &c) == 0, "%s", error_message());
 	assert_nothing_mounted();
 	ck_assert(exists(container_path(id, "fs/upper/kept")));
 }

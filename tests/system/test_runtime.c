@@ -17,10 +17,12 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "container-store.h"
 #include "error.h"
 #include "files.h"
 #include "harness.h"
 #include "json.h"
+#include "runtime.h"
 
 static void sleep_ms(long ms)
 {
@@ -596,6 +598,79 @@ START_TEST(exec_gets_the_capabilities_of_the_container_not_the_defaults)
 }
 END_TEST
 
+/* A spec as a program fills it (a compose service, a swarm task): no flags, no argv. */
+static void api_spec(struct runtime_spec *spec, char **command)
+{
+	memset(spec, 0, sizeof(*spec));
+	container_init(&spec->container);
+	spec->container.rootfs = sandbox.rootfs;
+	spec->container.network = NETWORK_NONE;
+	spec->container.command = command;
+	spec->detach = true;
+}
+
+START_TEST(one_process_runs_ten_containers_at_once_through_the_api_and_gets_each_exit_code)
+{
+	enum { COUNT = 10 };
+	/* Each container marks that it runs, then waits until all ten do: they all finish only
+	 * if they ran at the same time. Then each exits with a code of its own. */
+	char ran[PATH_MAX];
+	snprintf(ran, sizeof(ran), "%s/ran", sandbox.rootfs);
+	ck_assert_int_eq(make_dirs(ran, 0777), 0);
+	static struct runtime_spec specs[COUNT];
+	static char scripts[COUNT][256];
+	static char *commands[COUNT][4];
+	struct runtime *handles[COUNT];
+	for (int i = 0; i < COUNT; i++) {
+		snprintf(scripts[i], sizeof(scripts[i]),
+			 "touch /ran/%d; n=0; while [ $(ls /ran | wc -l) -lt %d ]; do n=$((n+1)); "
+			 "[ $n -gt 1000 ] && exit 99; sleep 0.02; done; exit %d",
+			 i, COUNT, 10 + i);
+		commands[i][0] = (char *)"/bin/sh";
+		commands[i][1] = (char *)"-c";
+		commands[i][2] = scripts[i];
+		commands[i][3] = NULL;
+		api_spec(&specs[i], commands[i]);
+		ck_assert_msg(runtime_create(&specs[i], NULL, &handles[i]) == 0, "%s", error_message());
+	}
+	for (int i = 0; i < COUNT; i++)
+		ck_assert_msg(runtime_start(handles[i]) == 0, "container %d: %s", i, error_message());
+	for (int i = 0; i < COUNT; i++) {
+		ck_assert_int_eq(runtime_wait(handles[i]), 10 + i);
+		struct container_record r;
+		ck_assert_msg(container_record_load(runtime_id(handles[i]), &r) == 0, "%s", error_message());
+		ck_assert_str_eq(r.status, "exited");
+		ck_assert_int_eq(r.exit_code, 10 + i);
+		container_record_free(&r);
+		ck_assert_msg(runtime_remove(handles[i]) == 0, "%s", error_message());
+		runtime_free(handles[i]);
+	}
+	char **ids;
+	size_t count;
+	ck_assert_int_eq(container_list(&ids, &count), 0);
+	ck_assert_uint_eq(count, 0);
+	container_list_free(ids, count);
+}
+END_TEST
+
+START_TEST(a_container_of_the_api_stops_with_sigterm_and_is_removed)
+{
+	static struct runtime_spec spec;
+	static char *command[] = { (char *)"sleep", (char *)"100", NULL };
+	api_spec(&spec, command);
+	struct runtime *rt;
+	ck_assert_msg(runtime_create(&spec, NULL, &rt) == 0, "%s", error_message());
+	ck_assert_msg(runtime_start(rt) == 0, "%s", error_message());
+	ck_assert_msg(runtime_stop(rt, 10) == 0, "%s", error_message());
+	ck_assert_int_eq(runtime_wait(rt), 128 + SIGTERM);
+	ck_assert_msg(runtime_remove(rt) == 0, "%s", error_message());
+	char id[CONTAINER_ID_LENGTH + 1];
+	ck_assert_int_eq(container_resolve(runtime_id(rt), id), -1);
+	error_clear();
+	runtime_free(rt);
+}
+END_TEST
+
 Suite *runtime_suite(void)
 {
 	Suite *s = suite_create("runtime");
@@ -620,6 +695,8 @@ Suite *runtime_suite(void)
 	tcase_add_test(t, start_runs_a_stopped_container_again_with_the_same_id_and_log);
 	tcase_add_test(t, a_foreground_run_keeps_a_log_and_still_prints_its_output);
 	tcase_add_test(t, exec_gets_the_capabilities_of_the_container_not_the_defaults);
+	tcase_add_test(t, one_process_runs_ten_containers_at_once_through_the_api_and_gets_each_exit_code);
+	tcase_add_test(t, a_container_of_the_api_stops_with_sigterm_and_is_removed);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -1,7 +1,8 @@
 /*
  * rootfs.c - a root filesystem: the folder tree a jailed process will see as "/".
  *
- * Lecture: "chroot changes the apparent root directory for a process". Before
+ * Lecture: "For decades, UNIX *chroot* command provided a simple form of filesystem
+ * isolation": chroot(2) changes the apparent root directory of a process. Before
  * we can change a root we need one: a folder holding everything a program
  * expects to find from "/" down: a shell and tools in /bin, user names in
  * /etc/passwd, empty folders where /proc, /sys and /dev will be mounted later.

@@ -1,7 +1,7 @@
 /*
  * capabilities.c - root's power cut into pieces, and a container that keeps only a few.
  *
- * Lecture: "reduced privileges: capabilities". Since Linux 2.2, what root may do is not one
+ * Reduced privileges: capabilities. Since Linux 2.2, what root may do is not one
  * privilege but about forty (capabilities(7)): CAP_CHOWN lets a process chown any file,
  * CAP_NET_BIND_SERVICE bind a port below 1024, CAP_SYS_ADMIN mount filesystems, and so on.
  * A process has five sets of them:

@@ -1,7 +1,9 @@
 /*
  * container.h - chapter 02's container: what the user asked for, and the pieces that build it.
  *
- * Lecture: "a container is a process with its own view of the system". The kernel has no
+ * Lecture: "Key idea of containers: Exploit OS kernel's capability of allowing multiple
+ * isolated user-space instances". A container is a process with its own view of the
+ * system. The kernel has no
  * object called a container; it has namespaces (what a process can see), a root filesystem
  * (pivot_root), and a PID 1. `tinydock run` assembles them, in this order:
  *

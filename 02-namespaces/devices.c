@@ -1,7 +1,7 @@
 /*
  * devices.c - the container's /dev: a small tmpfs with only the devices a program expects.
  *
- * Lecture: "the container gets its own /dev". The host's /dev holds every disk, every
+ * The container gets its own /dev. The host's /dev holds every disk, every
  * terminal, /dev/mem and /dev/kmsg; a process that can open /dev/sda can read any file of the
  * host whatever its mount namespace says. So the container's /dev is a fresh, empty tmpfs into
  * which we put the few devices every program takes for granted (the same set as runc's

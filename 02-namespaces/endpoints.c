@@ -1,7 +1,7 @@
 /*
  * endpoints.c - the list of containers connected to a network, as a text file.
  *
- * Lecture: "containers on the same user-defined network reach each other by name".
+ * Containers on the same user-defined network reach each other by name.
  * Docker keeps this list in its daemon; tinydock has no daemon, so the list is a small
  * file under TINYDOCK_RUN/networks/NAME/endpoints that every `tinydock run` reads and
  * rewrites under a lock (network.c). One line per container:

@@ -1,7 +1,7 @@
 /*
  * hosts.c - names for containers: the /etc/hosts file each one sees.
  *
- * Lecture: "on a user-defined network, containers find each other by name"
+ * On a user-defined network, containers find each other by name
  * (the Compose demo's web page fetches http://product-service). Docker answers those
  * names from a DNS server inside its daemon; tinydock has no daemon, so it uses the
  * oldest name service there is: /etc/hosts (hosts(5)), which every libc (and busybox)

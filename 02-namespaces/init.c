@@ -1,7 +1,7 @@
 /*
  * init.c - PID 1: the container's first process, and what that job means.
  *
- * Lecture: "PID 1 is special". The first process of a PID namespace plays the role `init`
+ * PID 1 is special. The first process of a PID namespace plays the role `init`
  * plays for the whole machine (pid_namespaces(7)):
  *
  *  - Orphans are re-parented to it. A process whose parent died becomes PID 1's child, and

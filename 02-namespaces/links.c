@@ -1,7 +1,7 @@
 /*
  * links.c - wiring a container to a bridge: the checklist of netlink requests.
  *
- * Lecture: "a veth pair is a cable, a bridge is a switch". A new network namespace
+ * A veth pair is a cable, a bridge is a switch. A new network namespace
  * (clone(CLONE_NEWNET)) holds only a loopback device, and it is down: the container
  * cannot even reach itself. To give it a network, as `docker run` does on its default
  * bridge:

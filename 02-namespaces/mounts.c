@@ -1,7 +1,7 @@
 /*
  * mounts.c - the container's own mount table: private propagation, its root, /proc and /sys.
  *
- * Lecture: "the mount namespace gives a process its own list of mounts". After clone(CLONE_NEWNS)
+ * The mount namespace gives a process its own list of mounts. After clone(CLONE_NEWNS)
  * the child has a COPY of the host's mount table; changing the copy must not change the host's.
  * Three details make that true, and each is a step here:
  *

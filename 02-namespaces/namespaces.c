@@ -1,7 +1,7 @@
 /*
  * namespaces.c - which namespaces a container gets, and its id.
  *
- * Lecture: "namespaces: what a process can SEE". Each namespace type wraps one global resource
+ * Namespaces: what a process can SEE. Each namespace type wraps one global resource
  * so that the processes inside have their own copy (namespaces(7)):
  *
  *   CLONE_NEWPID   process ids: the first process is PID 1 and sees only its descendants

@@ -1,7 +1,7 @@
 /*
  * netlink.c - rtnetlink messages, byte by byte.
  *
- * Lecture: "network namespaces, veth pairs and bridges". The `ip` tool is a thin
+ * Network namespaces, veth pairs and bridges. The `ip` tool is a thin
  * front end: `ip link add`, `ip addr add` and `ip route add` each send one message over
  * a netlink socket (netlink(7), rtnetlink(7)) and read one answer. tinydock builds those
  * messages itself. A message is a 16-byte struct nlmsghdr (length, type, flags, sequence

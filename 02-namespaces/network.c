@@ -1,7 +1,7 @@
 /*
  * network.c - networks as state on disk, and plugging containers into them.
  *
- * Lecture: "docker network create gives containers a private switch". A tinydock
+ * `docker network create` gives containers a private switch. A tinydock
  * network is a folder, TINYDOCK_ROOT/networks/NAME/config, that says which Linux bridge
  * it is and which subnet it hands addresses from. Which containers are connected right
  * now is runtime state: TINYDOCK_RUN/networks/NAME/endpoints (endpoints.c), changed

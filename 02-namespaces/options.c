@@ -1,7 +1,7 @@
 /*
  * options.c - `tinydock run`'s flags, turned into a struct container. Pure: no system calls.
  *
- * Lecture: "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]". The flags keep Docker's names
+ * `docker run [OPTIONS] IMAGE [COMMAND] [ARG...]`. The flags keep Docker's names
  * (-e -w -u -i -t -p --rm --name --network --network-alias --hostname --privileged) so that what
  * students type in the lecture works here; chapter 05 replaces --rootfs DIR with an image name.
  *

@@ -1,7 +1,7 @@
 /*
  * pivot.c - pivot_root(2): the rootfs becomes "/", and the host's root is let go.
  *
- * Lecture: "chroot changes where path lookup starts; pivot_root changes the root MOUNT". Chapter
+ * chroot(2) changes where path lookup starts; pivot_root(2) changes the root MOUNT. Chapter
  * 01 showed that root can climb out of a chroot: chroot(2) only moves the process's root
  * pointer, and the host's whole tree is still mounted above it, reachable by a working folder
  * left outside. pivot_root(2) works on the mount table instead: it makes new_root the root mount

@@ -1,7 +1,7 @@
 /*
  * rtnl.c - talking to the kernel's routing subsystem over a netlink socket.
  *
- * Lecture: "network namespaces". socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) opens a
+ * Network namespaces. socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) opens a
  * line to the kernel; a request is sent with sendto() to port id 0 (the kernel) and
  * the answer comes back as a datagram with the same sequence number (netlink(7)).
  * Requests carry NLM_F_ACK, so every one is answered: success is an NLMSG_ERROR

@@ -1,7 +1,7 @@
 /*
  * run.c - `tinydock run`: the parent's side of starting a container.
  *
- * Lecture: "docker run = create namespaces + set up the root filesystem + exec the command".
+ * `docker run` = create namespaces + set up the root filesystem + exec the command.
  * This process stays outside the container for its whole life, like Podman's conmon: it
  * clone()s the container's first process into new namespaces, does the steps only an outsider
  * can do (uid maps; in chapter 03 the cgroup; the network), lets the child go, and then waits:

@@ -1,7 +1,7 @@
 /*
  * seccomp.c - the container's system call filter, written as classic BPF by hand.
  *
- * Lecture: "reduced privileges: seccomp". Namespaces change what a process SEES; capabilities
+ * Reduced privileges: seccomp. Namespaces change what a process SEES; capabilities
  * change what the kernel LETS it do; but every system call still reaches kernel code, and
  * kernel code has bugs. seccomp ("secure computing", Linux 3.5) lets a process attach a small
  * program to itself that the kernel runs before EVERY system call: it sees the call's number,

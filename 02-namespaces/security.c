@@ -1,7 +1,7 @@
 /*
  * security.c - reduced privileges: the last steps before a container's command runs.
  *
- * Lecture: "least privilege". Namespaces hide the host; this file takes away the power to
+ * Least privilege. Namespaces hide the host; this file takes away the power to
  * reach it anyway. Three mechanisms, applied in this order, each printed under --explain:
  *
  *   1. capabilities (capabilities.c): the bounding set first (PR_CAPBSET_DROP needs

@@ -1,7 +1,7 @@
 /*
  * setup.c - the checklist: everything the container's first process does, in order.
  *
- * Lecture: "a container is built in steps, and the order is the design". This file is the
+ * A container is built in steps, and the order is the design. This file is the
  * one to read first: container_main() is the whole setup as one list, each line a step that
  * is printed under --explain, and each step's comment says why it comes where it does.
  *

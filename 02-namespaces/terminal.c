@@ -1,7 +1,7 @@
 /*
  * terminal.c - `run -it`: a real terminal for the container.
  *
- * Lecture: "-t allocates a pseudo-TTY". A pty is a pair of devices (pty(7)): whatever is
+ * `-t` allocates a pseudo-TTY. A pty is a pair of devices (pty(7)): whatever is
  * written to the master arrives at the slave as if typed on a keyboard, and what a program
  * writes to the slave comes out of the master. Between them sits the kernel's line
  * discipline, which is what makes a terminal a terminal: it echoes, edits lines, turns

@@ -1,7 +1,7 @@
 /*
  * userns.c - user namespaces: root inside, an unprivileged id outside.
  *
- * Lecture: "user namespaces remap uids: root in the container is not root on the host". A new
+ * User namespaces remap uids: root in the container is not root on the host. A new
  * user namespace starts with no ids at all: until someone writes /proc/PID/uid_map, every id
  * inside shows as the overflow id 65534 ("nobody") and the process can do almost nothing.
  * user_namespaces(7) sets the rules that shape this file:

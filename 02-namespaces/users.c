@@ -1,7 +1,7 @@
 /*
  * users.c - `run -u USER[:GROUP]`: names and numbers, resolved in the container's /etc/passwd.
  *
- * Lecture: "a container's users are the image's users". The kernel knows only numbers; names
+ * A container's users are the image's users. The kernel knows only numbers; names
  * live in /etc/passwd and /etc/group, and the ones that count are the CONTAINER's files, not
  * the host's: `-u nobody` means whatever uid the image calls nobody. So the lookup happens
  * inside, after pivot_root, just before the ids change. The rules are Docker's (runc's

@@ -1,5 +1,5 @@
 /*
- * cgroup.c - a container's control group, from mkdir to rmdir (lecture: "Control groups").
+ * cgroup.c - a container's control group, from mkdir to rmdir (the lecture's CGroups).
  *
  * Everything here is a file operation in the cgroup file system; there is no cgroup system call:
  *

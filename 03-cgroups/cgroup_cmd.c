@@ -1,6 +1,6 @@
 /*
  * cgroup_info.c - `tinydock cgroup info`: what cgroup_layout.c found on this machine, and where a
- * container's cgroup would go (lecture: "Control groups", "which version do I have?").
+ * container's cgroup would go (the lecture's CGroups; which version do I have?).
  *
  * The same facts a student can read by hand: `grep cgroup /proc/self/mountinfo`, `cat
  * /sys/fs/cgroup/cgroup.controllers`, `cat /proc/self/cgroup` (README.md shows this machine's).

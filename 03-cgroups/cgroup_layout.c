@@ -1,5 +1,5 @@
 /*
- * cgroup_layout.c - telling cgroup v1, v2 and hybrid apart (lecture: "Control groups").
+ * cgroup_layout.c - telling cgroup v1, v2 and hybrid apart (the lecture's CGroups).
  *
  * A control group (cgroup) is a set of processes that the kernel accounts and limits together:
  * memory, CPU time, number of processes. The interface is a file system: a cgroup is a folder,

@@ -1,6 +1,6 @@
 /*
  * cgroup_limits.c - from `docker run --memory 64m --cpus 0.5 ...` to the files a kernel reads
- * (lecture: "Control groups", resource limits).
+ * (the lecture's CGroups: resource limits).
  *
  * A limit is nothing but a number written to a file of the container's cgroup. What differs
  * between v1 and v2 is the file's name and sometimes the unit:

@@ -1,6 +1,6 @@
 /*
  * cgroup_stats.c - watching a cgroup: what its processes use, and whether the OOM killer struck
- * (lecture: "Control groups", accounting; `docker stats`, `docker inspect` OOMKilled).
+ * (the lecture's CGroups: accounting; `docker stats`, `docker inspect` OOMKilled).
  *
  * Accounting is the other half of a cgroup: the kernel counts, per cgroup, the memory charged to
  * its processes, the CPU time they ran, how many there are, and how often the out-of-memory

@@ -2,7 +2,7 @@
  * container-commands.c - what is: ps, logs, wait, inspect, rename, port. Docker's container
  * commands that read the state the monitors write (container-lifecycle.c has the ones that act).
  *
- * Lecture: "with no daemon, every command is a short program that reads files". Each command
+ * With no daemon, every command is a short program that reads files. Each command
  * resolves its arguments (a name, an id, or a unique id prefix: container_resolve), reads the
  * record and the live state (container-view.h), and prints them as Docker does.
  *

@@ -1,7 +1,7 @@
 /*
  * container-exec.c - `tinydock exec`: run one more process inside a running container.
  *
- * Lecture: "a container is a set of namespaces, so entering one is joining them". The kernel
+ * A container is a set of namespaces, so entering one is joining them. The kernel
  * shows each namespace of a process as a file, /proc/PID/ns/{user,ipc,uts,net,pid,cgroup,mnt};
  * setns(2) on an open one moves the caller into it (namespaces(7)). So exec, like `nsenter`,
  * `runc exec` and `docker exec`, does:

@@ -1,7 +1,7 @@
 /*
  * container-lifecycle.c - what changes: stop, kill, start, restart, rm, container prune.
  *
- * Lecture: "a command acts on processes the kernel knows". `stop` sends SIGTERM to the
+ * A command acts on processes the kernel knows. `stop` sends SIGTERM to the
  * container's init (init.c passes it on to the command), waits, then sends SIGKILL; the monitor
  * sees its init exit and records the exit code, and `stop` returns once it has. Before
  * signalling, `stop` and `kill` mark the container as stopping, so that the restart policy

@@ -1,5 +1,5 @@
 /*
- * container-log.c - the monitor keeps the log (lecture: "who owns a detached container's output?").
+ * container-log.c - the monitor keeps the log (who owns a detached container's output?).
  *
  * A detached container has no terminal to write to, and the `run -d` that started it has long
  * exited. Its stdout and stderr are two pipes; the other ends are read by the monitor, which

@@ -1,6 +1,6 @@
 /*
  * container-stats.c - `tinydock stats` and `tinydock top`: what a container uses and runs, read
- * from its cgroup (lecture: "the cgroup is also the accounting").
+ * from its cgroup (the cgroup is also the accounting).
  *
  * The cgroup that fences a container in also counts for it: memory.current (v2) or
  * memory.usage_in_bytes (v1), the CPU time of all its processes (cpu.stat usage_usec, or

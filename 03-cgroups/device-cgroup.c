@@ -1,5 +1,5 @@
 /*
- * device-cgroup.c - the container's device rules put into its cgroup (lecture: "Control groups").
+ * device-cgroup.c - the container's device rules put into its cgroup (the lecture's CGroups).
  *
  * device-rules.c says which devices a container may use; this file tells the kernel, the way
  * the machine's cgroups take it:

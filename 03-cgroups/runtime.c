@@ -2,7 +2,7 @@
  * runtime.c - the container runtime's lifecycle: create (the record), start (with -d, the monitor
  * that looks after the container once `run` has returned), wait; the cgroup of every run.
  *
- * Lecture: "a container runtime without a daemon". Docker's CLI asks a daemon (dockerd, then
+ * A container runtime without a daemon. Docker's CLI asks a daemon (dockerd, then
  * containerd, then one containerd-shim per container) to run a container. Podman has no
  * daemon: `podman run -d` forks conmon, a small monitor that outlives the CLI, holds the
  * container's output and waits for its exit code. tinydock does what Podman does:

@@ -1,7 +1,7 @@
 /*
  * apply.c - unpacking a layer into a folder, without ever writing outside it.
  *
- * Lecture: "docker pull downloads the layers and unpacks each one". Unpacking
+ * `docker pull` downloads the layers and unpacks each one. Unpacking
  * is where container tools have had their worst bugs, because a layer comes
  * from anyone and its paths are chosen by the attacker:
  *

@@ -5,7 +5,7 @@
  *   tinydock export [-o FILE] CONTAINER  its whole filesystem as it sees it, as one tar
  *   tinydock import FILE|-               a filesystem tarball as a new layer folder
  *
- * Lecture: "docker diff, docker commit and docker export are three readings of one overlay".
+ * `docker diff`, `docker commit` and `docker export` are three readings of one overlay.
  * diff reads the upper folder against the lowers (changes.c); commit archives the upper with
  * its whiteouts (05-images/image-create.c: a layer is named by its sha256, chapter 05's);
  * export archives the merged view, every layer flattened, with nothing deleted to record.

@@ -1,7 +1,8 @@
 /*
  * container-fs.c - a container's root filesystem on disk: lowers, upper, work, merged.
  *
- * Lecture: "a container is a thin writable layer on top of the image's read-only layers".
+ * Lecture: "images structured into (read-only) layers", "running container can write in
+ * new top layer".
  * Here that layer is a folder, fs/upper, with its overlay companions beside it, kept under
  * the container's folder for as long as the container exists. overlay.c knows how to
  * mount any stack; this file knows where a container's stack lives and remembers its lowers

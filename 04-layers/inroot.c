@@ -1,7 +1,7 @@
 /*
  * inroot.c - resolving a path inside a root folder, as if that folder were "/".
  *
- * Lecture: "a container's files are the host's files, seen from another root".
+ * A container's files are the host's files, seen from another root.
  * When the host works on a container's folder (unpacking a layer into it, copying
  * files in or out), every path it follows belongs to the container, and so does
  * every symlink on the way: "lib -> /etc" means the container's /etc. Following it

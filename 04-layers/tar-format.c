@@ -1,7 +1,7 @@
 /*
  * tar-format.c - the 512-byte tar header block, its numbers, its checksum, and PAX records.
  *
- * Lecture: "an image layer is a tarball". This file is the byte layout of one
+ * An image layer is a tarball. This file is the byte layout of one
  * header (POSIX.1-1988 ustar, see tar(5) and the pax(1) specification):
  *
  *   offset  size  field      notes

@@ -1,7 +1,7 @@
 /*
  * tar-reader.c - reading ustar, GNU and PAX archives as a stream.
  *
- * Lecture: "pulling an image downloads its layers; each layer is unpacked".
+ * Pulling an image downloads its layers; each layer is unpacked.
  * The reader turns a stream of bytes into a stream of entries. It holds one
  * 64 KiB buffer and the current entry, never the archive, so a 10 GB layer costs
  * the same memory as a 10 kB one; the bytes come through a read callback, so the

@@ -1,7 +1,7 @@
 /*
  * tar-writer.c - writing PAX-extended ustar, the way Docker writes layers.
  *
- * Lecture: "docker commit turns a container's changes into a new layer".
+ * Lecture: "changes can be committed into new image".
  * Docker's archiver (Go's archive/tar in PAX mode) writes a plain ustar header
  * for every entry, and puts a PAX 'x' header in front only when a field does
  * not fit: a path that cannot be split into ustar's 155 + 100 bytes, a link

@@ -4,7 +4,7 @@
  * The one place where bytes become a blob, shared by the image store (image-store.c) and the
  * registry's storage (registry-store.h): both keep blobs the way an OCI image layout does.
  *
- * Lecture: "a blob is named by its content". So a blob may only appear under its name once
+ * A blob is named by its content. So a blob may only appear under its name once
  * that name is proven: bytes are written to a temporary file in ROOT/ingest/ while they are
  * hashed, and only when the digest matches the one announced (a manifest's, a registry
  * client's) is the file fsync'd and renamed to blobs/sha256/<hex>. rename(2) is atomic

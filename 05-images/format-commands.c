@@ -2,7 +2,7 @@
  * format-commands.c - `tinydock sha256sum` and `tinydock gunzip`: the chapter's formats,
  * driven from the shell.
  *
- * Lecture: "a layer's ID is the digest of its bytes". These two commands let a student
+ * A layer's ID is the digest of its bytes. These two commands let a student
  * check that with the tools they know: `tinydock sha256sum f` prints what `sha256sum f`
  * prints, and `tinydock gunzip < layer.tar.gz | tar t` reads a compressed layer. They are
  * also what bench.sh times against sha256sum, openssl and gzip.

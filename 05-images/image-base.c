@@ -1,8 +1,8 @@
 /*
  * image-base.c - base images made here: busybox from the host, and scratch.
  *
- * Lecture: "every image starts FROM a base image". Docker pulls its bases from a registry;
- * this course works without a network, so `busybox` is made the first time it is asked for:
+ * Lecture: "each layer is in turn an image, lowest layer called base image". Docker pulls
+ * its bases from a registry; this course works without a network, so `busybox` is made the first time it is asked for:
  * chapter 01's make_busybox_rootfs() fills a temporary folder, chapter 04's layer_create()
  * writes it as one PAX tar layer, and a config says how to run it (Cmd ["sh"], PATH). It is a
  * real image: `save` it and `docker load` runs it. `scratch`, Docker's name for "no base",

@@ -1,7 +1,7 @@
 /*
  * image-run.c - a container from an image: chapter 05's `tinydock run`.
  *
- * Lecture: "a container is a running instance of an image". Chapter 05's `run` takes an IMAGE
+ * A container is a running instance of an image. Chapter 05's `run` takes an IMAGE
  * where it took --rootfs DIR, and reads, top to bottom, as image_cmd_run does:
  *
  *   parse   the flags of chapters 02 to 05 into one struct image_spec (run-flags.h); IMAGE is

@@ -1,7 +1,7 @@
 /*
  * image-store.c - images in an OCI image layout: blobs, manifests, and tags in index.json.
  *
- * Lecture: "an image is identified by repository:tag". Here a tag is one entry of index.json:
+ * Lecture: "images identified by pairs repository:tag". Here a tag is one entry of index.json:
  * a descriptor of a manifest, with the name in annotations:
  *
  *     {"mediaType": "application/vnd.oci.image.manifest.v1+json",

@@ -1,7 +1,7 @@
 /*
  * inflate.c - DEFLATE decompression (RFC 1951): how a .tar.gz layer becomes a tarball again.
  *
- * Lecture: "layers are stored and shipped as compressed tarballs". Docker and registries
+ * Layers are stored and shipped as compressed tarballs. Docker and registries
  * compress layers with gzip, and gzip's compressed data is DEFLATE. A DEFLATE stream is a
  * series of blocks; each block is a series of two kinds of instructions:
  *

@@ -1,7 +1,8 @@
 /*
  * reference.c - naming images: repository, tag and digest.
  *
- * Lecture: "images are identified by repository:tag, in a registry". A reference packs four
+ * Lecture: images are "stored in a (private or public) Docker registry", "images identified
+ * by pairs repository:tag". A reference packs four
  * things into one string:
  *
  *     localhost:5000/shop/web:1.0@sha256:4f2a...

@@ -1,7 +1,7 @@
 /*
  * registry-transfer.c - push and pull of whole images: a manifest and every blob it names.
  *
- * Lecture: "an image is a manifest that lists a config and layers". Moving an image is
+ * An image is a manifest that lists a config and layers. Moving an image is
  * walking that list: on a push, every blob first (each skipped when the registry has it),
  * then the manifest, so that a registry never holds a manifest whose blobs are missing; on
  * a pull, the manifest first (for an index, the one for this machine's platform), then

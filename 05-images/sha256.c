@@ -1,7 +1,7 @@
 /*
  * sha256.c - SHA-256, the hash that gives every layer, config and manifest its name.
  *
- * Lecture: "images are content-addressed: a layer's ID is the SHA-256 of its bytes".
+ * Images are content-addressed: a layer's ID is the SHA-256 of its bytes.
  * A digest is a 256-bit fingerprint: change one bit of the input and about half of the
  * output bits change, and nobody knows how to find two inputs with the same digest. So a
  * digest can stand for the content itself: two images that share a layer share its

@@ -2,12 +2,12 @@
  * device-rules.c - the devices a container may use, as a list and as a program written by hand.
  *
  * Control groups (the lecture's CGroups). Namespaces do not cover devices: a device node is a
- * file holding two numbers (major:minor), and opening it reaches the driver, whatever mount namespace the
- * node was found in. A container's root keeps CAP_MKNOD (Docker keeps it, so that package
- * installs that make nodes work), so `mknod /tmp/disk b 8 0` makes the host's first disk, and an
- * image layer can ship such a node too (04-layers/apply.c makes what the tar lists). What stops
- * the OPEN is the device controller: a per-cgroup allow list, checked by the kernel on every
- * mknod(2) and every open(2) of a device node (devcgroup_inode_permission), whoever asks.
+ * file holding two numbers (major:minor), and opening it reaches the driver, whatever mount
+ * namespace the node was found in. A container's root keeps CAP_MKNOD (Docker keeps it, so that
+ * package installs that make nodes work), so `mknod /tmp/disk b 8 0` makes the host's first disk,
+ * and an image layer can ship such a node too (04-layers/apply.c makes what the tar lists). What
+ * stops the OPEN is the device controller: a per-cgroup allow list, checked by the kernel on
+ * every mknod(2) and every open(2) of a device node (devcgroup_inode_permission), whoever asks.
  *
  * Docker's list (runc's default allowed devices; the OCI runtime spec's default devices):
  *

@@ -1,5 +1,8 @@
 /*
  * chapter-04.c - the commands of chapter 04: layers by hand, and a container's changes.
+ *
+ * `import` here unpacks a tarball into a layer folder; chapter 05's row of the same name replaces
+ * it with an import that makes an image (an image needs the digests of chapter 05).
  */
 #include "chapter-04.h"
 #include "container-cmd.h"
@@ -11,5 +14,6 @@ const struct command chapter_04_commands[] = {
 	{ "layer", cmd_layer, "04-layers", "Make, inspect, apply and stack image layers by hand" },
 	{ "diff", cmd_diff, "04-layers", "Inspect changes to files or folders on a container's filesystem" },
 	{ "export", cmd_export, "04-layers", "Export a container's filesystem as a tar archive" },
+	{ "import", cmd_import, "04-layers", "Unpack a filesystem tarball into a new layer folder, for run --rootfs" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -1,5 +1,8 @@
 /*
  * chapter-05.c - the commands of chapter 05: images, their formats, and registries.
+ *
+ * Two rows replace an earlier chapter's command of the same name (command.h): `inspect` also
+ * knows images, and `import` makes an image of the tarball, not only a layer folder.
  */
 #include "chapter-05.h"
 #include "container-store.h"
@@ -13,8 +16,7 @@
 #include <stddef.h>
 
 /* `inspect NAME`: a container (chapter 03) if NAME is one, else an image, in Docker's order;
- * `container inspect`/`image inspect` ask for one kind. This row replaces chapter 03's
- * `inspect`, which knows only containers. */
+ * `container inspect`/`image inspect` ask for one kind. */
 static int cmd_inspect_container_or_image(int argc, char **argv)
 {
 	char id[CONTAINER_ID_LENGTH + 1];

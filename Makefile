@@ -71,11 +71,12 @@ STATIC_BIN := $(BUILD)/chroot-escape $(BUILD)/probe
 .SECONDARY:
 all: $(TINYDOCK) $(STAGE_BIN) $(STATIC_BIN)
 
-# A chapter's file ($* is e.g. 03-cgroups/runtime), with the include paths of its chapter and
-# the earlier ones only.
+# A file of chapter $1 is compiled with the include paths of its chapter and the earlier ones
+# only; $* is e.g. 03-cgroups/runtime.
+compile_chapter = $(CC) $(CPPFLAGS) $(call chapter_includes,$1) $(CFLAGS)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(call chapter_includes,$(firstword $(subst /, ,$*))) $(CFLAGS) -c $< -o $@
+	$(call compile_chapter,$(firstword $(subst /, ,$*))) -c $< -o $@
 
 $(BUILD)/libtinydock.a: $(LIB_OBJ)
 	@rm -f $@
@@ -112,15 +113,16 @@ $(TINYDOCK): $(call stage_binary,$(lastword $(STAGES)))
 	ln -f $< $@
 
 # The include rule, shown: for every chapter and every later chapter, a file that includes one
-# of the later chapter's headers does not compile with the chapter's flags (the header is not
-# found), and does with the later chapter's own (so it does not fail for another reason).
+# of the later chapter's headers does not compile as a file of the chapter (compile_chapter,
+# the very command of the rule above), and does as a file of the later chapter (so it does not
+# fail for another reason).
 later_chapters = $(filter-out $(call chapters_upto,$1),$(CHAPTERS))
 first_header   = $(firstword $(sort $(notdir $(wildcard $1/*.h))))
 define include_check
-src=$(BUILD)/check-stages/$1-includes-$2.c; echo '#include "$3"' > $$src; \
-if $(CC) -E $(CPPFLAGS) $(call chapter_includes,$1) $$src -o /dev/null 2>/dev/null; then \
+src=$(BUILD)/check-stages/$1-includes-$2; echo '#include "$3"' > $$src.c; \
+if $(call compile_chapter,$1) -c $$src.c -o $$src.o 2>/dev/null; then \
   echo "FAIL: $1 compiles an #include of $2/$3"; fails=$$((fails + 1)); \
-elif ! $(CC) -E $(CPPFLAGS) $(call chapter_includes,$2) $$src -o /dev/null; then \
+elif ! $(call compile_chapter,$2) -c $$src.c -o $$src.o; then \
   echo "FAIL: $2 cannot include its own $3"; fails=$$((fails + 1)); \
 else echo "ok: $1 cannot include $2/$3"; fi;
 endef

@@ -40,13 +40,17 @@ const char *tinydock_binary(void)
 	return path ? path : "build/tinydock";
 }
 
-/* build/chNN/tinydock beside $TINYDOCK (build/tinydock): the make rule puts them side by side. */
-static void use_stage(int chapter)
+void harness_stage_binary(int chapter, char path[PATH_MAX])
 {
 	const char *whole = getenv("TINYDOCK") ? getenv("TINYDOCK") : "build/tinydock";
 	const char *slash = strrchr(whole, '/');
 	int folder = slash ? (int)(slash - whole) : 1;
-	snprintf(stage_binary, sizeof(stage_binary), "%.*s/ch%02d/tinydock", folder, slash ? whole : ".", chapter);
+	snprintf(path, PATH_MAX, "%.*s/ch%02d/tinydock", folder, slash ? whole : ".", chapter);
+}
+
+static void use_stage(int chapter)
+{
+	harness_stage_binary(chapter, stage_binary);
 }
 
 static void end_stage(void)

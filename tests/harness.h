@@ -83,6 +83,9 @@ void harness_begin(void);
  * the test case's other fixtures. */
 void harness_use_stage(struct TCase *t, int chapter);
 
+/* The path of chapter's own binary: build/ch03/tinydock beside $TINYDOCK (build/tinydock). */
+void harness_stage_binary(int chapter, char path[PATH_MAX]);
+
 /* Paths of the helper programs built by make (from the environment the Makefile sets); the
  * tinydock binary is the test case's stage binary if it has one (harness_use_stage). */
 const char *tinydock_binary(void);

@@ -1,5 +1,6 @@
 /*
- * stage-03.c - what build/ch03/tinydock is: the commands of chapters 01 to 03, and `run` with -d, limits and state (command.h).
+ * stage-03.c - what build/ch03/tinydock is: the commands of chapters 01 to 03 (command.h), and
+ * `run` with chapter 03's extension: -d, --name, --rm, --restart, limits, the container's record.
  */
 #include "chapter-01.h"
 #include "chapter-02.h"

@@ -1,5 +1,6 @@
 /*
- * stage-04.c - what build/ch04/tinydock is: the commands of chapters 01 to 04, and `run` on an overlay root (command.h).
+ * stage-04.c - what build/ch04/tinydock is: the commands of chapters 01 to 04 (command.h), and
+ * `run` on an overlay root: each container its own upper layer over --rootfs DIR.
  */
 #include "chapter-01.h"
 #include "chapter-02.h"

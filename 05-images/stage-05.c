@@ -1,5 +1,6 @@
 /*
- * stage-05.c - what build/ch05/tinydock is: the commands of chapters 01 to 05, and `run IMAGE` (command.h).
+ * stage-05.c - what build/ch05/tinydock is: the commands of chapters 01 to 05 (command.h), and
+ * `run IMAGE`: the image's layers as the overlay's lowers, its config as run's defaults.
  */
 #include "chapter-01.h"
 #include "chapter-02.h"

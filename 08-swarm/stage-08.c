@@ -1,5 +1,7 @@
 /*
- * stage-08.c - what build/ch08/tinydock is: the whole system, every chapter's commands; build/tinydock is this binary (command.h).
+ * stage-08.c - what build/ch08/tinydock is: the whole system (command.h), every chapter's
+ * commands, and `run` with every extension; the Makefile links build/tinydock as this file.
+ * When chapters 06 and 07 are written, their tables and run extensions join the lists here.
  */
 #include "chapter-01.h"
 #include "chapter-02.h"

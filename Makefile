@@ -3,7 +3,7 @@
 #   make          build build/tinydock, every chapter's own binary build/chNN/tinydock, and the
 #                 static helper programs
 #   make check    unit tests and the stage-include check: fast, no root needed
-#   make test     everything this machine allows (needs root): unit + system tests
+#   make test     everything this machine allows (needs root): unit, check-stages, system tests
 #   make demo     the chapters' demos, one after another (needs root)
 #   make bench    measure, next to the peers installed here (runc, docker, tar, ...)
 #   make stress   the whole suite STRESS_RUNS (10) times beside two CPU burners (needs root)
@@ -183,9 +183,10 @@ test: deps
 	@rm -f $(BUILD)/results; \
 	 TINYDOCK_RESULTS=$(abspath $(BUILD)/results) $(BUILD)/unit-tests; unit=$$?; \
 	 TINYDOCK_RESULTS=$(abspath $(BUILD)/results) tests/bench-lib-test.sh; bench=$$?; \
+	 $(MAKE) --no-print-directory check-stages; stages=$$?; \
 	 $(MAKE) --no-print-directory system-test; system=$$?; \
 	 tests/summary.sh $(BUILD); \
-	 test $$unit = 0 -a $$bench = 0 -a $$system = 0
+	 test $$unit = 0 -a $$bench = 0 -a $$stages = 0 -a $$system = 0
 
 # Flakiness under load: every test, STRESS_RUNS times, while two busy loops take the CPU.
 STRESS_RUNS ?= 10

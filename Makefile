@@ -1,8 +1,9 @@
 # tinydock - build, test, demo and benchmark.
 #
-#   make          build build/tinydock and the static helper programs
-#   make check    unit tests: fast, no root needed
-#   make test     everything this machine allows (needs root): unit + system tests
+#   make          build build/tinydock, every chapter's own binary build/chNN/tinydock, and the
+#                 static helper programs
+#   make check    unit tests and the stage-include check: fast, no root needed
+#   make test     everything this machine allows (needs root): unit, check-stages, system tests
 #   make demo     the chapters' demos, one after another (needs root)
 #   make bench    measure, next to the peers installed here (runc, docker, tar, ...)
 #   make stress   the whole suite STRESS_RUNS (10) times beside two CPU burners (needs root)
@@ -13,12 +14,29 @@
 #
 # `sudo make test` and `sudo make demo` first install what is missing (make deps).
 # Objects go to build/ (out of tree); nothing built is committed.
+#
+# Every chapter is a working binary of its own. A file of chapter NN is compiled once, with the
+# include paths of chapters 01..NN only: an #include of a later chapter's header is a compile
+# error (make check-stages shows it). build/chNN/tinydock links main (01-chroot/main.c), the
+# objects of chapters 01..NN and that chapter's stage-NN.c, which names the command tables the
+# binary has and wires its `run` (01-chroot/command.h). build/tinydock is the last chapter's
+# binary: the whole system. Each system test runs against the binary of its own chapter
+# (tests/harness.h, harness_use_stage), so a lab of chapter NN is judged by build/chNN/tinydock.
 
 BUILD    ?= build
 CC       ?= cc
 CHAPTERS := $(sort $(wildcard [0-9][0-9]-*))
 
-override CPPFLAGS += -D_GNU_SOURCE $(addprefix -I,$(CHAPTERS))
+# chapters_upto(03-cgroups) = 01-chroot 02-namespaces 03-cgroups (names sort in course order);
+# chapter_number(03-cgroups) = 03.
+chapters_upto  = $(foreach c,$(CHAPTERS),$(if $(filter $1,$(lastword $(sort $1 $c))),$c))
+chapter_number = $(firstword $(subst -, ,$1))
+# chapter_includes(03-cgroups) = -I01-chroot -I02-namespaces -I03-cgroups
+chapter_includes = $(addprefix -I,$(call chapters_upto,$1))
+
+override CPPFLAGS += -D_GNU_SOURCE
+# Tests and fuzz targets see every chapter; a chapter's own file sees only itself and earlier ones.
+ALL_INCLUDES := $(addprefix -I,$(CHAPTERS))
 CFLAGS   ?= -O2 -g
 # -Wno-format-truncation: snprintf into fixed buffers is how paths are built here; where a
 # cut-off path would matter, the code checks snprintf's result itself.
@@ -32,9 +50,15 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsu
 # root filesystem that has no libc: the chroot escape of chapter 01, and the probe
 # that system tests copy into containers.
 STATIC_SRC := 01-chroot/chroot-escape.c tests/probe.c
-MAIN_SRC   := 08-swarm/tinydock.c
-LIB_SRC    := $(filter-out $(STATIC_SRC) $(MAIN_SRC),$(wildcard $(addsuffix /*.c,$(CHAPTERS))))
+MAIN_SRC   := 01-chroot/main.c
+STAGE_SRC  := $(sort $(wildcard $(addsuffix /stage-*.c,$(CHAPTERS))))
+LIB_SRC    := $(filter-out $(STATIC_SRC) $(MAIN_SRC) $(STAGE_SRC),$(wildcard $(addsuffix /*.c,$(CHAPTERS))))
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
+
+# A chapter with a stage-NN.c has a binary build/chNN/tinydock; the last one is build/tinydock.
+STAGES     := $(patsubst %/,%,$(dir $(STAGE_SRC)))
+stage_binary = $(BUILD)/ch$(call chapter_number,$1)/tinydock
+STAGE_BIN  := $(foreach s,$(STAGES),$(call stage_binary,$s))
 
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 SYSTEM_SRC := $(sort $(wildcard tests/system/*.c))
@@ -43,13 +67,16 @@ HARNESS_SRC := tests/harness.c
 TINYDOCK := $(BUILD)/tinydock
 STATIC_BIN := $(BUILD)/chroot-escape $(BUILD)/probe
 
-.PHONY: all check test system-test stress demo bench sanitize valgrind fuzz fuzz-deps clean deps
+.PHONY: all check check-stages test system-test stress demo bench sanitize valgrind fuzz fuzz-deps clean deps
 .SECONDARY:
-all: $(TINYDOCK) $(STATIC_BIN)
+all: $(TINYDOCK) $(STAGE_BIN) $(STATIC_BIN)
 
+# A file of chapter $1 is compiled with the include paths of its chapter and the earlier ones
+# only; $* is e.g. 03-cgroups/runtime.
+compile_chapter = $(CC) $(CPPFLAGS) $(call chapter_includes,$1) $(CFLAGS)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	$(call compile_chapter,$(firstword $(subst /, ,$*))) -c $< -o $@
 
 $(BUILD)/libtinydock.a: $(LIB_OBJ)
 	@rm -f $@
@@ -73,8 +100,37 @@ $(BUILD)/libtinydock.a: $(LIB_OBJ)
 # not support -static: `make TINYDOCK_LDFLAGS=` links tinydock dynamically.
 TINYDOCK_LDFLAGS ?= -static
 
-$(TINYDOCK): $(BUILD)/$(MAIN_SRC:.c=.o) $(BUILD)/libtinydock.a
-	$(CC) $(LDFLAGS) $(TINYDOCK_LDFLAGS) $^ -o $@
+# build/chNN/tinydock: main, the objects of chapters 01..NN, and stage-NN.c (no other stage's).
+define stage_rules
+$(call stage_binary,$1): $(BUILD)/$(MAIN_SRC:.c=.o) $(filter $(addprefix $(BUILD)/,$(addsuffix /%,$(call chapters_upto,$1))),$(LIB_OBJ)) $(BUILD)/$1/stage-$(call chapter_number,$1).o
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS) $$(TINYDOCK_LDFLAGS) $$^ -o $$@
+endef
+$(foreach s,$(STAGES),$(eval $(call stage_rules,$s)))
+
+# The whole system is the last stage: the same file under its usual name.
+$(TINYDOCK): $(call stage_binary,$(lastword $(STAGES)))
+	ln -f $< $@
+
+# The include rule, shown: for every chapter and every later chapter, a file that includes one
+# of the later chapter's headers does not compile as a file of the chapter (compile_chapter,
+# the very command of the rule above), and does as a file of the later chapter (so it does not
+# fail for another reason).
+later_chapters = $(filter-out $(call chapters_upto,$1),$(CHAPTERS))
+first_header   = $(firstword $(sort $(notdir $(wildcard $1/*.h))))
+define include_check
+src=$(BUILD)/check-stages/$1-includes-$2; echo '#include "$3"' > $$src.c; \
+if $(call compile_chapter,$1) -c $$src.c -o $$src.o 2>/dev/null; then \
+  echo "FAIL: $1 compiles an #include of $2/$3"; fails=$$((fails + 1)); \
+elif ! $(call compile_chapter,$2) -c $$src.c -o $$src.o; then \
+  echo "FAIL: $2 cannot include its own $3"; fails=$$((fails + 1)); \
+else echo "ok: $1 cannot include $2/$3"; fi;
+endef
+
+check-stages:
+	@mkdir -p $(BUILD)/check-stages
+	@fails=0; $(foreach c,$(CHAPTERS),$(foreach l,$(call later_chapters,$c),$(if $(call first_header,$l), \
+	 $(call include_check,$c,$l,$(call first_header,$l))))) test $$fails = 0
 
 $(BUILD)/chroot-escape: 01-chroot/chroot-escape.c
 	@mkdir -p $(BUILD)
@@ -96,11 +152,11 @@ $(BUILD)/tests/%/suites.h: $(wildcard tests/unit/*.c tests/system/*.c) Makefile
 # and reports the system tests as not run, rather than letting them fail one by one.
 $(BUILD)/tests/%-runner.o: tests/runner.c $(BUILD)/tests/%/suites.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests -I$(BUILD)/tests/$* $(if $(filter system,$*),-DNEEDS_ROOT) $(CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(ALL_INCLUDES) -Itests -I$(BUILD)/tests/$* $(if $(filter system,$*),-DNEEDS_ROOT) $(CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(ALL_INCLUDES) -Itests $(CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
 $(BUILD)/unit-tests: $(BUILD)/tests/unit-runner.o $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/harness.o $(BUILD)/libtinydock.a
 	$(CC) $(LDFLAGS) $^ $(CHECK_LIBS) -o $@
@@ -111,7 +167,7 @@ $(BUILD)/system-tests: $(BUILD)/tests/system-runner.o $(SYSTEM_SRC:tests/%.c=$(B
 # Unit tests: no root, no network, fast; with them, the rules of make bench's timing. The
 # runner's last lines name the skipped tests and give the totals (Check's own "100%: Checks: N"
 # line counts a skipped test as passed).
-check: $(BUILD)/unit-tests
+check: $(BUILD)/unit-tests check-stages
 	$(BUILD)/unit-tests
 	tests/bench-lib-test.sh
 
@@ -127,9 +183,10 @@ test: deps
 	@rm -f $(BUILD)/results; \
 	 TINYDOCK_RESULTS=$(abspath $(BUILD)/results) $(BUILD)/unit-tests; unit=$$?; \
 	 TINYDOCK_RESULTS=$(abspath $(BUILD)/results) tests/bench-lib-test.sh; bench=$$?; \
+	 $(MAKE) --no-print-directory check-stages; stages=$$?; \
 	 $(MAKE) --no-print-directory system-test; system=$$?; \
 	 tests/summary.sh $(BUILD); \
-	 test $$unit = 0 -a $$bench = 0 -a $$system = 0
+	 test $$unit = 0 -a $$bench = 0 -a $$stages = 0 -a $$system = 0
 
 # Flakiness under load: every test, STRESS_RUNS times, while two busy loops take the CPU.
 STRESS_RUNS ?= 10
@@ -162,10 +219,10 @@ FUZZ_OBJ      := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
 
 $(BUILD)/fuzz/obj/%.o: %.c | fuzz-deps
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 -g -O1 -pthread -fsanitize=fuzzer-no-link $(FUZZ_SANITIZE) -c $< -o $@
+	$(FUZZ_CC) $(CPPFLAGS) $(ALL_INCLUDES) -std=gnu11 -g -O1 -pthread -fsanitize=fuzzer-no-link $(FUZZ_SANITIZE) -c $< -o $@
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
-	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 -g -O1 -pthread -fsanitize=fuzzer $(FUZZ_SANITIZE) $^ -o $@
+	$(FUZZ_CC) $(CPPFLAGS) $(ALL_INCLUDES) -std=gnu11 -g -O1 -pthread -fsanitize=fuzzer $(FUZZ_SANITIZE) $^ -o $@
 
 # clang (with libFuzzer) from Debian's clang package, installed when missing and root.
 fuzz-deps:

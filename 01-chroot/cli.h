@@ -2,8 +2,8 @@
  * cli.h - what every command does with its arguments: help, usage errors, numbers.
  *
  * Each command is a function `int cmd_NAME(int argc, char **argv)` (argv[0] is
- * the command's name) in the chapter that teaches it; 08-swarm/tinydock.c maps
- * names to functions in one table, as git does with its builtins. A command
+ * the command's name) in the chapter that teaches it; each chapter's table maps
+ * names to functions (command.h), as git does with its builtins. A command
  * returns its exit status: 0, the status of the process it ran, or 125
  * (EXIT_TINYDOCK_FAILED) after error_report().
  */

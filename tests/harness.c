@@ -27,10 +27,56 @@
 
 struct sandbox sandbox;
 
+/* The stage binary of the running test case's chapter (harness_use_stage), "" for $TINYDOCK.
+ * Set in the runner process by the test case's unchecked fixture before its tests are forked,
+ * so every test of the case inherits it. */
+static char stage_binary[PATH_MAX];
+
 const char *tinydock_binary(void)
 {
+	if (stage_binary[0])
+		return stage_binary;
 	const char *path = getenv("TINYDOCK");
 	return path ? path : "build/tinydock";
+}
+
+void harness_stage_binary(int chapter, char path[PATH_MAX])
+{
+	const char *whole = getenv("TINYDOCK") ? getenv("TINYDOCK") : "build/tinydock";
+	const char *slash = strrchr(whole, '/');
+	int folder = slash ? (int)(slash - whole) : 1;
+	snprintf(path, PATH_MAX, "%.*s/ch%02d/tinydock", folder, slash ? whole : ".", chapter);
+}
+
+static void use_stage(int chapter)
+{
+	harness_stage_binary(chapter, stage_binary);
+}
+
+static void end_stage(void)
+{
+	stage_binary[0] = '\0';
+}
+
+/* Check's fixtures take no argument: one per chapter. */
+static void stage_01(void) { use_stage(1); }
+static void stage_02(void) { use_stage(2); }
+static void stage_03(void) { use_stage(3); }
+static void stage_04(void) { use_stage(4); }
+static void stage_05(void) { use_stage(5); }
+static void stage_06(void) { use_stage(6); }
+static void stage_07(void) { use_stage(7); }
+static void stage_08(void) { use_stage(8); }
+
+void harness_use_stage(struct TCase *t, int chapter)
+{
+	static void (*const stages[])(void) = { NULL,     stage_01, stage_02, stage_03, stage_04,
+						stage_05, stage_06, stage_07, stage_08 };
+	if (chapter < 1 || chapter >= (int)(sizeof(stages) / sizeof(stages[0]))) {
+		fprintf(stderr, "harness_use_stage: no chapter %d\n", chapter);
+		abort();
+	}
+	tcase_add_unchecked_fixture(t, stages[chapter], end_stage);
 }
 
 const char *probe_binary(void)

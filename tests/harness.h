@@ -77,7 +77,17 @@ void harness_remove_link_at_end(const char *name);
  * (TINYDOCK_SKIP_FILE, one "TEST<tab>REASON" line per skipped test), sandboxes and bridges. */
 void harness_begin(void);
 
-/* Paths of the helper programs built by make (from the environment the Makefile sets). */
+/* Run every test of t against chapter's own binary, build/chNN/tinydock beside $TINYDOCK
+ * (which is the whole system, build/tinydock): a test of chapter 03 is judged by what chapter
+ * 03 and the earlier ones built, and shows that stage working on its own. Call it first, before
+ * the test case's other fixtures. */
+void harness_use_stage(struct TCase *t, int chapter);
+
+/* The path of chapter's own binary: build/ch03/tinydock beside $TINYDOCK (build/tinydock). */
+void harness_stage_binary(int chapter, char path[PATH_MAX]);
+
+/* Paths of the helper programs built by make (from the environment the Makefile sets); the
+ * tinydock binary is the test case's stage binary if it has one (harness_use_stage). */
 const char *tinydock_binary(void);
 const char *probe_binary(void);
 const char *escape_binary(void);

@@ -531,6 +531,7 @@ Suite *cgroups_suite(void)
 {
 	Suite *s = suite_create("cgroups");
 	TCase *t = tcase_create("real hierarchy");
+	harness_use_stage(t, 3);
 	tcase_set_timeout(t, 30);
 	tcase_add_unchecked_fixture(t, parent_setup, parent_teardown);
 	tcase_add_test(t, a_process_moved_in_is_listed_there_and_remove_kills_it_and_leaves_nothing);

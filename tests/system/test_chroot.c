@@ -220,6 +220,7 @@ Suite *chroot_suite(void)
 {
 	Suite *s = suite_create("01-chroot");
 	TCase *t = tcase_create("chroot");
+	harness_use_stage(t, 1);
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, rootfs_makes_a_busybox_userland_with_etc_files_and_mount_points);

@@ -85,6 +85,7 @@ Suite *container_commit_suite(void)
 {
 	Suite *s = suite_create("container_commit");
 	TCase *t = tcase_create("commit");
+	harness_use_stage(t, 5);
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, commit_makes_an_image_of_the_parent_and_the_containers_changes);

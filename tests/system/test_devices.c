@@ -36,10 +36,12 @@
 #include "files.h"
 #include "harness.h"
 
-/* The device, and a shell line that makes its node in the container and opens it. */
+/* The device, and a shell line that makes its node in the container and opens it. The runs of
+ * a test share the sandbox's rootfs, which chapter 03's run uses as it is (the overlay that gives
+ * each container its own upper layer is chapter 04's): each run removes an earlier run's node. */
 #define DEVICE_MAJOR 1
 #define DEVICE_MINOR 11
-#define MKNOD_AND_OPEN "mknod /tmp/kmsg c 1 11 && probe open /tmp/kmsg w"
+#define MKNOD_AND_OPEN "rm -f /tmp/kmsg && mknod /tmp/kmsg c 1 11 && probe open /tmp/kmsg w"
 
 /* The host can open the device for writing: else a refusal inside would prove nothing. */
 static void assert_the_host_opens_the_device(void)
@@ -287,6 +289,7 @@ Suite *devices_suite(void)
 {
 	Suite *s = suite_create("03-cgroups-devices");
 	TCase *t = tcase_create("device cgroup");
+	harness_use_stage(t, 3);
 	harness_use_sandbox(t);
 	tcase_add_unchecked_fixture(t, parent_setup, parent_teardown);
 	tcase_set_timeout(t, 60);

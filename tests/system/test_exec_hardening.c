@@ -279,6 +279,7 @@ Suite *exec_hardening_suite(void)
 {
 	Suite *s = suite_create("03-cgroups exec and run hardening");
 	TCase *t = tcase_create("exec-hardening");
+	harness_use_stage(t, 3);
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, exec_hands_the_command_no_fd_of_its_caller);

@@ -90,6 +90,7 @@ Suite *formats_cli_suite(void)
 {
 	Suite *s = suite_create("formats_cli");
 	TCase *t = tcase_create("commands");
+	harness_use_stage(t, 5);
 	harness_use_sandbox(t);
 	tcase_add_test(t, sha256sum_prints_what_coreutils_prints_and_goes_on_past_a_missing_file);
 	tcase_add_test(t, gunzip_inflates_what_gzip_made_and_names_what_broke);

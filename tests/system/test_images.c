@@ -293,6 +293,7 @@ Suite *images_suite(void)
 {
 	Suite *s = suite_create("images");
 	TCase *t = tcase_create("store");
+	harness_use_stage(t, 5);
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 300);
 	tcase_add_test(t, busybox_is_made_once_from_the_host_and_runs_echo_hi);

@@ -493,6 +493,7 @@ Suite *layers_suite(void)
 {
 	Suite *s = suite_create("layers");
 	TCase *t = tcase_create("overlay");
+	harness_use_stage(t, 4);
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, a_deleted_lower_file_becomes_a_whiteout_in_the_upper_and_wh_in_the_layer);

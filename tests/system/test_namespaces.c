@@ -1025,6 +1025,7 @@ Suite *namespaces_suite(void)
 {
 	Suite *s = suite_create("02-namespaces");
 	TCase *t = tcase_create("run");
+	harness_use_stage(t, 2);
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, the_command_runs_under_its_own_pid_1_and_sees_only_its_processes);
@@ -1044,13 +1045,21 @@ Suite *namespaces_suite(void)
 	tcase_add_test(t, init_reaps_orphaned_zombies);
 	tcase_add_test(t, the_exit_code_is_the_commands_or_128_plus_the_signal);
 	tcase_add_test(t, userns_maps_root_inside_to_an_unprivileged_range_outside);
-	tcase_add_test(t, a_normal_user_runs_a_rootless_container_with_its_own_uid_as_root);
 	tcase_add_test(t, a_normal_user_is_told_clearly_when_the_kernel_refuses_user_namespaces);
 	tcase_add_test(t, it_gives_a_real_terminal_with_size_ctrl_c_and_job_control);
 	tcase_add_test(t, it_works_in_tmux_as_a_person_would_use_it);
 	tcase_add_test(t, explain_shows_every_namespace_mount_pivot_id_change_and_the_exec);
 	tcase_add_test(t, bad_input_gets_one_clear_line_and_leaves_nothing_behind);
-	tcase_add_test(t, a_killed_run_takes_its_container_with_it);
 	suite_add_tcase(s, t);
+	/* Two tests of run that check what chapter 03 adds to every run, so they are judged by
+	 * build/ch03/tinydock: the rootless run's record and log under the user's own state folder,
+	 * and the logger process that goes with a killed run. */
+	TCase *recorded = tcase_create("run, recorded by chapter 03");
+	harness_use_stage(recorded, 3);
+	harness_use_sandbox(recorded);
+	tcase_set_timeout(recorded, 60);
+	tcase_add_test(recorded, a_normal_user_runs_a_rootless_container_with_its_own_uid_as_root);
+	tcase_add_test(recorded, a_killed_run_takes_its_container_with_it);
+	suite_add_tcase(s, recorded);
 	return s;
 }

@@ -996,6 +996,7 @@ Suite *network_system_suite(void)
 {
 	Suite *s = suite_create("02-namespaces network");
 	TCase *t = tcase_create("network");
+	harness_use_stage(t, 2);
 	tcase_add_unchecked_fixture(t, choose_bridge, remove_bridge);
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 90);

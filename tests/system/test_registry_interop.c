@@ -444,6 +444,7 @@ Suite *registry_interop_suite(void)
 {
 	Suite *s = suite_create("registry_interop");
 	TCase *t = tcase_create("tools");
+	harness_use_stage(t, 5);
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 240);
 	tcase_add_test(t, tinydock_push_and_pull_carry_an_image_between_two_stores);

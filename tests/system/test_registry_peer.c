@@ -258,6 +258,7 @@ Suite *registry_peer_suite(void)
 {
 	Suite *s = suite_create("registry_peer");
 	TCase *t = tcase_create("docker-registry");
+	harness_use_stage(t, 5);
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, our_client_pushes_a_blob_in_chunks_to_docker_registry_and_pulls_it_back);

@@ -675,6 +675,7 @@ Suite *runtime_suite(void)
 {
 	Suite *s = suite_create("runtime");
 	TCase *t = tcase_create("runtime");
+	harness_use_stage(t, 3);
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, run_d_prints_the_id_at_once_and_the_monitor_keeps_the_log);

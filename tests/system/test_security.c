@@ -485,6 +485,7 @@ Suite *security_system_suite(void)
 {
 	Suite *s = suite_create("security (root)");
 	TCase *t = tcase_create("reduced privileges");
+	harness_use_stage(t, 2);
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, default_policy_leaves_docker_capabilities_no_new_privs_and_a_filter);
 	tcase_add_test(t, default_policy_refuses_what_docker_refuses);

@@ -1,0 +1,59 @@
+/*
+ * main.c - the main() of every tinydock binary: global options, then the command's row.
+ *
+ * One main for every chapter's binary (build/ch01/tinydock ... build/tinydock): what a binary
+ * can do is only which tables it links (command.h), chosen by the stage-NN.c of its chapter.
+ *
+ * Global options come before the command:
+ *     tinydock [--explain] COMMAND [ARGS...]
+ * `--explain` (or TINYDOCK_EXPLAIN=1) prints every kernel-level step; see explain.h.
+ */
+#include "cli.h"
+#include "command.h"
+#include "error.h"
+#include "explain.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int usage(FILE *out)
+{
+	fprintf(out, "Usage:  tinydock [--explain] COMMAND [ARGS...]\n"
+		     "\n"
+		     "A container system built chapter by chapter, to learn how containers work.\n"
+		     "\n"
+		     "Options:\n"
+		     "      --explain   Print every kernel-level step on stderr (or TINYDOCK_EXPLAIN=1)\n"
+		     "  -h, --help      Print this help\n"
+		     "  -v, --version   Print the version\n"
+		     "\n"
+		     "Commands:\n");
+	command_list(out, stage_commands);
+	fprintf(out, "\nRun 'tinydock COMMAND --help' for more information on a command.\n");
+	return out == stdout ? 0 : EXIT_TINYDOCK_FAILED;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--explain") == 0) {
+			explain_enable(true);
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			return usage(stdout);
+		} else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--version") == 0) {
+			printf("tinydock version %s\n", TINYDOCK_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "tinydock: unknown option: %s\nSee 'tinydock --help'.\n", argv[i]);
+			return EXIT_TINYDOCK_FAILED;
+		}
+	}
+	if (i == argc)
+		return usage(stderr);
+	const struct command *command = command_find(stage_commands, argv[i]);
+	if (command)
+		return command->run(argc - i, argv + i);
+	fprintf(stderr, "tinydock: '%s' is not a tinydock command.\nSee 'tinydock --help'.\n", argv[i]);
+	return EXIT_TINYDOCK_FAILED;
+}

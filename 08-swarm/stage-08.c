@@ -1,0 +1,21 @@
+/*
+ * stage-08.c - what build/ch08/tinydock is: the whole system (command.h), every chapter's
+ * commands; the Makefile links build/tinydock as this file. When chapters 06 and 07 are
+ * written, their tables join the list here.
+ */
+#include "chapter-01.h"
+#include "chapter-02.h"
+#include "chapter-03.h"
+#include "chapter-04.h"
+#include "chapter-05.h"
+
+#include <stddef.h>
+
+const struct command *const stage_commands[] = {
+	chapter_01_commands,
+	chapter_02_commands,
+	chapter_03_commands,
+	chapter_04_commands,
+	chapter_05_commands,
+	NULL,
+};

@@ -209,8 +209,9 @@ void image_spec_read(const struct container_record *r, struct image_spec *spec)
 	spec->configured = true;
 }
 
-/* The rest of `run` once spec is parsed (a new container) or parsed again (`start`): the
- * image, then chapter 03's lifecycle with chapter 04's overlay of the image's layers. */
+/* The rest of `run` once spec is parsed (a new container) or read back from its record
+ * (`start`: configured, only its layers to find): the image, then chapter 03's lifecycle with
+ * chapter 04's overlay of the image's layers. */
 static int run_spec(struct image_spec *spec, bool recorded)
 {
 	struct image_run *r = calloc(1, sizeof(*r)); /* the command's argv: large */

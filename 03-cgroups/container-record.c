@@ -176,10 +176,15 @@ static struct json *userns(const struct container_record *r)
 	return obj;
 }
 
-/* Docker's NetworkSettings.Networks: {"NAME": {"Aliases": [...]}}. */
+/* Docker's NetworkSettings.Networks: {"NAME": {"Aliases": [...]}} ({} for a record without a
+ * network, as an older tinydock wrote it). */
 static struct json *networks(const struct container_record *r)
 {
 	struct json *obj = json_new_object(), *endpoint = json_new_object();
+	if (obj && !r->network[0]) {
+		json_free(endpoint);
+		return obj;
+	}
 	if (!obj || !endpoint ||
 	    !json_add(endpoint, "Aliases", string_array((const char *const *)r->aliases.items, r->aliases.count)) ||
 	    !json_add(obj, r->network, endpoint)) {

@@ -14,8 +14,7 @@
  *    open file, and the kernel drops it when the holder dies, even by SIGKILL).
  *
  * What the record holds: container-record.c (and the spec in it: container-spec.c). Finding a
- * container by name or prefix:
- * container-find.c. Whether it runs now: container-live.c.
+ * container by name or prefix: container-find.c. Whether it runs now: container-live.c.
  * Next: container-log.c (what the monitor writes), runtime.c (the monitor itself).
  */
 #include "container-store.h"

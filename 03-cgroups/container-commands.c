@@ -47,9 +47,9 @@ static void ps_ports(const struct container_record *r, char *out, size_t size)
 {
 	size_t used = 0;
 	out[0] = '\0';
-	for (size_t i = 0; i < r->port_count && used < size; i++) {
+	for (size_t i = 0; i < r->bound_count && used < size; i++) {
 		char one[64];
-		port_mapping_format(&r->ports[i], one, sizeof(one));
+		port_mapping_format(&r->bound[i], one, sizeof(one));
 		used += (size_t)snprintf(out + used, size - used, "%s%s", i ? ", " : "", one);
 	}
 }
@@ -347,14 +347,14 @@ int cmd_port(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help("Usage:  tinydock port CONTAINER\n\nList the port mappings of a container "
-				  "(-p, as recorded).\n");
+				  "(-p, as its last start bound them).\n");
 	if (argc != 2)
 		return usage_error("port", "requires exactly 1 argument");
 	struct view v;
 	if (view_load(argv[1], &v) < 0)
 		return error_report(1);
-	for (size_t i = 0; i < v.r.port_count; i++) {
-		const struct port_mapping *p = &v.r.ports[i];
+	for (size_t i = 0; i < v.r.bound_count; i++) { /* the ports its last start got */
+		const struct port_mapping *p = &v.r.bound[i];
 		char ip[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, &p->host_ip, ip, sizeof(ip));
 		printf("%u/tcp -> %s:%u\n", p->container_port, ip, p->host_port);

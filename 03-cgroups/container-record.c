@@ -5,6 +5,10 @@
  * (a record an older tinydock wrote) and strict about what the runtime cannot do without: the
  * id and the command. Ports and capabilities are written in Docker's words ("80/tcp",
  * CapAdd/CapDrop against Docker's default set), so the record reads as Docker's would.
+ *
+ * `-p 80` asks the kernel for a free host port each time the container starts, as Docker does:
+ * HostConfig.PortBindings keeps the binding as asked (HostPort ""), NetworkSettings.Ports the
+ * port that the last start got (what `ps` and `port` show).
  */
 #include "container-record.h"
 #include "capabilities.h"
@@ -45,7 +49,8 @@ void container_record_free(struct container_record *r)
 {
 	string_list_free(&r->command);
 	string_list_free(&r->env);
-	string_list_free(&r->run_args);
+	string_list_free(&r->aliases);
+	string_list_free(&r->entrypoint);
 }
 
 /* --- the record as JSON ---------------------------------------------------------------------- */
@@ -68,17 +73,19 @@ static struct json *add_time(struct json *obj, const char *key, timestamp_ns t)
 	return json_add_string(obj, key, text);
 }
 
-/* Docker's PortBindings: {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}. */
-static struct json *port_bindings(const struct container_record *r)
+/* Docker's PortBindings and Ports: {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}; a host port
+ * for the kernel to choose is HostPort "". */
+static struct json *port_bindings(const struct port_mapping *ports, size_t count)
 {
 	struct json *bindings = json_new_object();
-	for (size_t i = 0; bindings && i < r->port_count; i++) {
-		const struct port_mapping *p = &r->ports[i];
-		char key[32], host_ip[INET_ADDRSTRLEN] = "", host_port[8];
+	for (size_t i = 0; bindings && i < count; i++) {
+		const struct port_mapping *p = &ports[i];
+		char key[32], host_ip[INET_ADDRSTRLEN] = "", host_port[8] = "";
 		snprintf(key, sizeof(key), "%u/tcp", p->container_port);
 		if (p->host_ip.s_addr != htonl(INADDR_ANY))
 			inet_ntop(AF_INET, &p->host_ip, host_ip, sizeof(host_ip));
-		snprintf(host_port, sizeof(host_port), "%u", p->host_port);
+		if (p->host_port)
+			snprintf(host_port, sizeof(host_port), "%u", p->host_port);
 		struct json *binding = json_new_object();
 		if (!json_add_string(binding, "HostIp", host_ip) || !json_add_string(binding, "HostPort", host_port)) {
 			json_free(binding);
@@ -141,6 +148,61 @@ static int read_security(const struct json *host, struct security_settings *s)
 	return 0;
 }
 
+/* tinydock's Userns: {"Enabled": true, "UidMap": ["0:100000:65536"], "GidMap": [...]}, the maps
+ * in the words of --uidmap and --gidmap (what Docker, with one daemon-wide remapping, lacks). */
+static struct json *id_maps(const struct id_map *maps, size_t count)
+{
+	struct json *array = json_new_array();
+	for (size_t i = 0; array && i < count; i++) {
+		char text[80];
+		snprintf(text, sizeof(text), "%lu:%lu:%lu", maps[i].inside, maps[i].outside, maps[i].count);
+		if (!json_append(array, json_new_string(text))) {
+			json_free(array);
+			return NULL;
+		}
+	}
+	return array;
+}
+
+static struct json *userns(const struct container_record *r)
+{
+	struct json *obj = json_new_object();
+	if (obj && (!json_add_bool(obj, "Enabled", r->userns) ||
+		    !json_add(obj, "UidMap", id_maps(r->uid_maps, r->uid_map_count)) ||
+		    !json_add(obj, "GidMap", id_maps(r->gid_maps, r->gid_map_count)))) {
+		json_free(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+/* Docker's NetworkSettings.Networks: {"NAME": {"Aliases": [...]}} ({} for a record without a
+ * network, as an older tinydock wrote it). */
+static struct json *networks(const struct container_record *r)
+{
+	struct json *obj = json_new_object(), *endpoint = json_new_object();
+	if (obj && !r->network[0]) {
+		json_free(endpoint);
+		return obj;
+	}
+	if (!obj || !endpoint ||
+	    !json_add(endpoint, "Aliases", string_array((const char *const *)r->aliases.items, r->aliases.count)) ||
+	    !json_add(obj, r->network, endpoint)) {
+		json_free(obj);
+		json_free(endpoint);
+		return NULL;
+	}
+	return obj;
+}
+
+/* Docker writes null for an Entrypoint that is not set. */
+static struct json *entrypoint(const struct container_record *r)
+{
+	if (r->entrypoint.count == 0)
+		return json_new_null();
+	return string_array((const char *const *)r->entrypoint.items, r->entrypoint.count);
+}
+
 /* Each add returns its value or NULL; `ok` collects whether all of them worked. */
 #define ADD(expr)                  \
 	do {                       \
@@ -176,12 +238,13 @@ struct json *container_record_to_json(const struct container_record *r)
 	ADD(json_add_bool(config, "OpenStdin", r->interactive));
 	ADD(json_add(config, "Env", string_array((const char *const *)r->env.items, r->env.count)));
 	ADD(json_add(config, "Cmd", string_array((const char *const *)r->command.items, r->command.count)));
+	ADD(json_add(config, "Entrypoint", entrypoint(r)));
 	ADD(json_add_string(config, "Image", r->image));
 	ADD(json_add_string(config, "WorkingDir", r->workdir));
 	ADD(json_add(doc, "Config", config));
 
 	ADD(json_add_string(host, "NetworkMode", r->network));
-	ADD(json_add(host, "PortBindings", port_bindings(r)));
+	ADD(json_add(host, "PortBindings", port_bindings(r->ports, r->port_count)));
 	ADD(json_add_string(policy, "Name", restart_policy_name(r->restart.mode)));
 	ADD(json_add_int(policy, "MaximumRetryCount", r->restart.max_retries));
 	ADD(json_add(host, "RestartPolicy", policy));
@@ -197,11 +260,13 @@ struct json *container_record_to_json(const struct container_record *r)
 	ADD(json_add(doc, "HostConfig", host));
 
 	ADD(json_add_string(net, "IPAddress", r->ip_address));
+	ADD(json_add(net, "Ports", port_bindings(r->bound, r->bound_count)));
+	ADD(json_add(net, "Networks", networks(r)));
 	ADD(json_add(doc, "NetworkSettings", net));
 
-	/* tinydock's own: the folder and the arguments that `start` gives to `run` again. */
+	/* tinydock's own, for what Docker lacks: the --rootfs folder, the user namespace's maps. */
 	ADD(json_add_string(doc, "Rootfs", r->rootfs));
-	ADD(json_add(doc, "RunArgs", string_array((const char *const *)r->run_args.items, r->run_args.count)));
+	ADD(json_add(doc, "Userns", userns(r)));
 	if (ok)
 		return doc;
 	/* json_add took ownership of whatever it was given; free what was never added. */
@@ -248,22 +313,34 @@ timestamp_ns stored_time(const struct json *obj, const char *key)
 	return t;
 }
 
-static void read_ports(const struct json *bindings, struct container_record *r)
+static void read_ports(const struct json *bindings, struct port_mapping *ports, size_t *count)
 {
 	json_for_each(binding, bindings)
 	{
-		if (r->port_count == MAX_PORTS)
+		if (*count == MAX_PORTS)
 			break;
-		struct port_mapping *p = &r->ports[r->port_count];
+		struct port_mapping *p = &ports[*count];
 		memset(p, 0, sizeof(*p));
 		p->container_port = (uint16_t)atoi(binding->key);
 		const struct json *first = json_at(binding, 0);
 		const char *ip = json_get_string(first, "HostIp"), *port = json_get_string(first, "HostPort");
 		if (!ip || !*ip || inet_pton(AF_INET, ip, &p->host_ip) != 1)
 			p->host_ip.s_addr = htonl(INADDR_ANY);
-		p->host_port = (uint16_t)(port ? atoi(port) : 0);
-		r->port_count++;
+		p->host_port = (uint16_t)(port ? atoi(port) : 0); /* "": the kernel chooses */
+		(*count)++;
 	}
+}
+
+/* The maps of Userns; one that does not parse is an error (the record was written by us). */
+static int read_id_maps(const struct json *array, struct id_map *maps, size_t *count)
+{
+	json_for_each(item, array)
+	{
+		if (*count == MAX_ID_MAPS || !json_is(item, JSON_STRING) || parse_id_map(json_string(item), &maps[*count]) < 0)
+			return fail_errno(0, "the record has a bad id map");
+		(*count)++;
+	}
+	return 0;
 }
 
 int container_record_from_json(const struct json *doc, struct container_record *r)
@@ -295,7 +372,7 @@ int container_record_from_json(const struct json *doc, struct container_record *
 
 	const struct json *host = json_get(doc, "HostConfig");
 	copy_string(r->network, sizeof(r->network), json_get_string(host, "NetworkMode"));
-	read_ports(json_get(host, "PortBindings"), r);
+	read_ports(json_get(host, "PortBindings"), r->ports, &r->port_count);
 	const struct json *policy = json_get(host, "RestartPolicy");
 	const char *mode = json_get_string(policy, "Name");
 	if (mode && restart_policy_parse(mode, &r->restart) < 0)
@@ -311,10 +388,19 @@ int container_record_from_json(const struct json *doc, struct container_record *
 	if (read_security(host, &r->security) < 0)
 		return fail_context("HostConfig");
 
-	copy_string(r->ip_address, sizeof(r->ip_address), json_get_string(json_get(doc, "NetworkSettings"), "IPAddress"));
+	const struct json *net = json_get(doc, "NetworkSettings");
+	copy_string(r->ip_address, sizeof(r->ip_address), json_get_string(net, "IPAddress"));
+	read_ports(json_get(net, "Ports"), r->bound, &r->bound_count);
 
+	const struct json *userns = json_get(doc, "Userns");
+	r->userns = stored_bool(userns, "Enabled");
+	if (read_id_maps(json_get(userns, "UidMap"), r->uid_maps, &r->uid_map_count) < 0 ||
+	    read_id_maps(json_get(userns, "GidMap"), r->gid_maps, &r->gid_map_count) < 0)
+		return -1;
+
+	const struct json *aliases = json_get(json_get(json_get(net, "Networks"), r->network), "Aliases");
 	if (read_strings(json_get(config, "Cmd"), &r->command) < 0 || read_strings(json_get(config, "Env"), &r->env) < 0 ||
-	    read_strings(json_get(doc, "RunArgs"), &r->run_args) < 0) {
+	    read_strings(json_get(config, "Entrypoint"), &r->entrypoint) < 0 || read_strings(aliases, &r->aliases) < 0) {
 		container_record_free(r);
 		return -1;
 	}

@@ -33,28 +33,40 @@ struct string_list {
 int string_list_add(struct string_list *list, const char *text);
 void string_list_free(struct string_list *list);
 
-/* What a container is (config.json). Strings are "" when unknown. */
+/* What a container is (config.json): its spec, field by field, as it was created (written by
+ * container-spec.c from the spec, and read back by `start`: Docker's names where Docker has the
+ * field), then its state. Strings are "" when unknown. */
 struct container_record {
 	char id[CONTAINER_ID_LENGTH + 1];         /* Id */
 	char name[CONTAINER_NAME_MAX + 1];        /* Name, without Docker's leading "/" */
 	timestamp_ns created;                     /* Created */
-	char image[PATH_MAX];                     /* Config.Image: the image, or the --rootfs folder */
-	char rootfs[PATH_MAX];                    /* the --rootfs folder, absolute, or "" */
-	struct string_list command;               /* Path = command[0], Args = the rest */
+
+	/* Chapter 02's part of the spec (struct container). */
+	char rootfs[PATH_MAX];                    /* Rootfs (tinydock's): the --rootfs folder, or "" */
+	struct string_list command;               /* Config.Cmd; Path = command[0], Args = the rest */
 	struct string_list env;                   /* Config.Env: the -e values */
 	char workdir[PATH_MAX];                   /* Config.WorkingDir */
 	char user[128];                           /* Config.User */
 	char hostname[MAX_HOSTNAME + 1];          /* Config.Hostname */
 	bool tty, interactive;                    /* Config.Tty, Config.OpenStdin */
-	struct cgroup_limits limits;              /* HostConfig.Memory, NanoCpus, ... */
-	struct restart_policy restart;            /* HostConfig.RestartPolicy */
 	bool auto_remove;                         /* HostConfig.AutoRemove (--rm) */
 	struct security_settings security;        /* HostConfig.Privileged, CapAdd, CapDrop, SecurityOpt:
 						     what `exec` applies too, as `docker exec` does */
 	char network[64];                         /* HostConfig.NetworkMode: none, host, bridge, NAME */
-	struct port_mapping ports[MAX_PORTS];     /* HostConfig.PortBindings */
+	struct string_list aliases;               /* NetworkSettings.Networks.NAME.Aliases */
+	struct port_mapping ports[MAX_PORTS];     /* HostConfig.PortBindings: as asked (-p 80: port 0) */
 	size_t port_count;
-	struct string_list run_args;              /* the `run` arguments, so `start` can run it again */
+	bool userns;                              /* Userns (tinydock's): a user namespace */
+	struct id_map uid_maps[MAX_ID_MAPS], gid_maps[MAX_ID_MAPS]; /* Userns.UidMap, GidMap */
+	size_t uid_map_count, gid_map_count;
+
+	/* Chapter 03's part (struct runtime_spec). */
+	char image[PATH_MAX];                     /* Config.Image: the image, or the --rootfs folder */
+	struct cgroup_limits limits;              /* HostConfig.Memory, NanoCpus, ... */
+	struct restart_policy restart;            /* HostConfig.RestartPolicy */
+
+	/* A later chapter's part: chapter 05's --entrypoint (Config.Entrypoint). */
+	struct string_list entrypoint;
 
 	/* State, as the monitor last wrote it (container_state() says what holds now). */
 	char status[16];                          /* "created", "running", "restarting", "exited" */
@@ -63,6 +75,9 @@ struct container_record {
 	timestamp_ns started_at, finished_at;     /* State.StartedAt, State.FinishedAt */
 	int restart_count;                        /* RestartCount */
 	char ip_address[64];                      /* NetworkSettings.IPAddress, or "" */
+	struct port_mapping bound[MAX_PORTS];     /* NetworkSettings.Ports: the host ports of the last
+						     start (-p 80: the one the kernel chose then) */
+	size_t bound_count;
 };
 
 void container_record_free(struct container_record *r);

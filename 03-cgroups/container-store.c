@@ -13,8 +13,8 @@
  *    web` at the same moment cannot both see the name free (flock(2): the lock belongs to the
  *    open file, and the kernel drops it when the holder dies, even by SIGKILL).
  *
- * What the record holds: container-record.c. Finding a container by name or prefix:
- * container-find.c. Whether it runs now: container-live.c.
+ * What the record holds: container-record.c (and the spec in it: container-spec.c). Finding a
+ * container by name or prefix: container-find.c. Whether it runs now: container-live.c.
  * Next: container-log.c (what the monitor writes), runtime.c (the monitor itself).
  */
 #include "container-store.h"

@@ -37,6 +37,7 @@
 #include "cli.h"
 #include "cgroup_stats.h"
 #include "container-log.h"
+#include "container-spec.h"
 #include "container-store.h"
 #include "container.h"
 #include "device-cgroup.h"
@@ -156,48 +157,24 @@ int runtime_parse(int argc, char **argv, struct runtime_spec *spec, const struct
 		flags[1 + i] = more[i];
 	struct runtime_spec zero = { .image = NULL };
 	*spec = zero;
-	if (parse_run_options_with(argc, argv, &spec->container, flags, count + 1) < 0)
-		return -1;
-	spec->argc = argc - 1;
-	spec->argv = argv + 1;
-	return 0;
+	return parse_run_options_with(argc, argv, &spec->container, flags, count + 1);
 }
 
 /* --- the record ----------------------------------------------------------------------------- */
 
-/* What run was asked for, as config.json keeps it. */
+/* What run was asked for, as config.json keeps it: the spec (container-spec.c), its folder
+ * made absolute (realpath(3)) so that `start` finds it from any working directory. */
 static int describe(const struct runtime_spec *spec, struct container_record *r)
 {
-	const struct container *c = &spec->container;
-	snprintf(r->id, sizeof(r->id), "%s", c->id);
 	r->created = timestamp_now();
+	if (runtime_spec_write(spec, r) < 0)
+		return -1;
 	char folder[PATH_MAX];
-	if (c->rootfs && realpath(c->rootfs, folder))
+	if (r->rootfs[0] && realpath(r->rootfs, folder)) {
 		snprintf(r->rootfs, sizeof(r->rootfs), "%s", folder);
-	const char *image = spec->image ? spec->image : r->rootfs[0] ? r->rootfs : c->rootfs ? c->rootfs : "";
-	snprintf(r->image, sizeof(r->image), "%s", image);
-	for (char **arg = c->command; arg && *arg; arg++)
-		if (string_list_add(&r->command, *arg) < 0)
-			return -1;
-	for (size_t i = 0; i < c->env_count; i++)
-		if (string_list_add(&r->env, c->env[i]) < 0)
-			return -1;
-	for (int i = 0; i < spec->argc; i++)
-		if (string_list_add(&r->run_args, spec->argv[i]) < 0)
-			return -1;
-	snprintf(r->workdir, sizeof(r->workdir), "%s", c->workdir ? c->workdir : "");
-	snprintf(r->user, sizeof(r->user), "%s", c->user ? c->user : "");
-	snprintf(r->hostname, sizeof(r->hostname), "%s", c->hostname);
-	r->tty = c->tty;
-	r->interactive = c->interactive;
-	r->limits = spec->limits;
-	r->restart = spec->restart;
-	r->auto_remove = c->remove;
-	r->security = c->security;
-	snprintf(r->network, sizeof(r->network), "%s",
-		 c->network == NETWORK_HOST ? "host" : c->network == NETWORK_BRIDGE ? c->network_name : "none");
-	r->port_count = c->port_count;
-	memcpy(r->ports, c->ports, c->port_count * sizeof(c->ports[0]));
+		if (!spec->image)
+			snprintf(r->image, sizeof(r->image), "%s", folder);
+	}
 	snprintf(r->status, sizeof(r->status), "created");
 	return 0;
 }
@@ -245,8 +222,8 @@ static int save_state(struct runtime *rt)
 		now.started_at = rt->record.started_at;
 		now.finished_at = rt->record.finished_at;
 		now.restart_count = rt->record.restart_count;
-		now.port_count = rt->record.port_count;
-		memcpy(now.ports, rt->record.ports, rt->record.port_count * sizeof(rt->record.ports[0]));
+		now.bound_count = rt->record.bound_count;
+		memcpy(now.bound, rt->record.bound, rt->record.bound_count * sizeof(rt->record.bound[0]));
 		rc = container_record_save(&now);
 		container_record_free(&now);
 	}
@@ -417,9 +394,10 @@ static int started(void *ctx, struct container *c, pid_t pid)
 	rt->record.started_at = timestamp_now();
 	snprintf(rt->record.status, sizeof(rt->record.status), "running");
 	/* The proxy has bound the published ports by now; `-p 80` asked the kernel for a free host
-	 * port, and the record must say which one it chose (what `port` and `ps` show). */
-	rt->record.port_count = c->port_count;
-	memcpy(rt->record.ports, c->ports, c->port_count * sizeof(c->ports[0]));
+	 * port, and the record must say which one it chose (NetworkSettings.Ports: what `port` and
+	 * `ps` show), keeping the binding as asked for the next start (container-spec.c). */
+	rt->record.bound_count = c->port_count;
+	memcpy(rt->record.bound, c->ports, c->port_count * sizeof(c->ports[0]));
 	if (save_live(rt, pid, false) < 0 || save_state(rt) < 0)
 		return -1;
 	rt->running = true;
@@ -740,23 +718,7 @@ int runtime_cmd_run(int argc, char **argv)
 	return code;
 }
 
-int runtime_parse_recorded(const struct container_record *r, struct runtime_spec *spec,
-			   const struct run_flags *const *more, size_t count, char ***args)
-{
-	size_t n = r->run_args.count;
-	*args = calloc(n + 2, sizeof(**args));
-	if (!*args)
-		return fail_errno(ENOMEM, "cannot start container %.12s", r->id);
-	(*args)[0] = (char *)"run";
-	memcpy(*args + 1, r->run_args.items, n * sizeof(**args));
-	if (runtime_parse((int)n + 1, *args, spec, more, count) < 0)
-		return -1;
-	snprintf(spec->container.id, sizeof(spec->container.id), "%s", r->id);
-	spec->detach = true;
-	return 0;
-}
-
-int runtime_start_parsed(struct runtime_spec *spec, const struct runtime_rootfs *rootfs)
+int runtime_start_again(struct runtime_spec *spec, const struct runtime_rootfs *rootfs)
 {
 	struct runtime *rt;
 	int rc = -1;
@@ -775,14 +737,12 @@ int runtime_start_parsed(struct runtime_spec *spec, const struct runtime_rootfs 
 
 int runtime_start_recorded(const struct container_record *r)
 {
-	struct runtime_spec *spec = calloc(1, sizeof(*spec));
-	char **args = NULL;
-	int rc = -1;
+	struct runtime_spec *spec = calloc(1, sizeof(*spec)); /* large: on the heap */
 	if (!spec)
-		fail_errno(ENOMEM, "cannot start container %.12s", r->id);
-	else if (runtime_parse_recorded(r, spec, NULL, 0, &args) == 0)
-		rc = runtime_start_parsed(spec, NULL);
-	free(args);
+		return fail_errno(ENOMEM, "cannot start container %.12s", r->id);
+	runtime_spec_read(r, spec);
+	spec->detach = true;
+	int rc = runtime_start_again(spec, NULL);
 	free(spec);
 	return rc;
 }

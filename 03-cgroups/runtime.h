@@ -26,8 +26,9 @@ struct runtime_spec {
 	struct cgroup_limits limits; /* -m, --cpus, ... */
 	struct restart_policy restart;
 	bool restart_given;
-	int argc;                    /* run's arguments after "run", recorded so that `start` can */
-	char **argv;                 /* parse them again into the same spec */
+	/* A later chapter's part of the record (chapter 05: Config.Entrypoint), written with ours
+	 * at create (container-spec.h); NULL when there is none. 0, or -1 with the message. */
+	int (*write_record)(const struct runtime_spec *spec, struct container_record *r);
 };
 
 /* Chapter 03's flags for `run` (-d, --restart, the limits). */
@@ -52,7 +53,8 @@ struct runtime;
  * record of a container that never started (none with --rm). spec must outlive the handle. */
 int runtime_create(struct runtime_spec *spec, const struct runtime_rootfs *rootfs, struct runtime **out);
 
-/* The same for a recorded container (spec->container.id), parsed again from its record: `start`. */
+/* The same for a recorded container (spec->container.id), its spec read back from its record
+ * (container-spec.h): `start`. */
 int runtime_open(struct runtime_spec *spec, const struct runtime_rootfs *rootfs, struct runtime **out);
 
 /* Start the container. With spec->detach: fork its monitor, which runs it (and restarts it) to
@@ -87,18 +89,15 @@ int runtime_parse(int argc, char **argv, struct runtime_spec *spec, const struct
  * exit code; errors are reported on stderr. */
 int runtime_run(struct runtime_spec *spec, const struct runtime_rootfs *rootfs);
 
-/* `start` and `restart` of a recorded container (container-lifecycle.c): start it again from
- * its record. Returns 0, or -1 with the message. A later chapter passes its own (chapter 05:
- * the image's layers as the rootfs). */
+/* `start` and `restart` of a recorded container (container-lifecycle.c): its spec read back
+ * from its record (runtime_spec_read), started again under a monitor. Returns 0, or -1 with
+ * the message. A later chapter passes its own (chapter 05: the image's layers as the rootfs). */
 typedef int runtime_starter(const struct container_record *r);
 int runtime_start_recorded(const struct container_record *r);
 
-/* For a later chapter's starter: the recorded arguments parsed again into spec (with its
- * flags, more), the same id, -d. *args (free it after spec) holds the strings spec points to. */
-int runtime_parse_recorded(const struct container_record *r, struct runtime_spec *spec,
-			   const struct run_flags *const *more, size_t count, char ***args);
-/* ... then runtime_open and runtime_start; 0, or -1 with the message (the reasons said above). */
-int runtime_start_parsed(struct runtime_spec *spec, const struct runtime_rootfs *rootfs);
+/* For a later chapter's starter, with the spec read back (and -d): runtime_open and
+ * runtime_start; 0, or -1 with the message (the reasons said above). */
+int runtime_start_again(struct runtime_spec *spec, const struct runtime_rootfs *rootfs);
 int cmd_start_with(int argc, char **argv, runtime_starter *start);
 int cmd_restart_with(int argc, char **argv, runtime_starter *start);
 

@@ -28,6 +28,7 @@
 #include "overlay-run.h"
 #include "cli.h"
 #include "container-fs.h"
+#include "container-spec.h"
 #include "container.h"
 #include "error.h"
 #include "explain.h"
@@ -250,19 +251,15 @@ int overlay_cmd_run(int argc, char **argv)
 
 int overlay_start_recorded(const struct container_record *r)
 {
-	const struct run_flags *flags[] = { &overlay_flags };
-	struct runtime_spec *spec = calloc(1, sizeof(*spec));
-	char **args = NULL;
-	int rc = -1;
-	if (!spec) {
-		fail_errno(ENOMEM, "cannot start container %.12s", r->id);
-	} else if (runtime_parse_recorded(r, spec, flags, 1, &args) == 0) {
-		/* Its fs/ exists: the mount takes the recorded lowers and the same upper. */
-		struct overlay_rootfs root = { .lowers = NULL };
-		struct runtime_rootfs hooks = overlay_rootfs_hooks(&root);
-		rc = runtime_start_parsed(spec, &hooks);
-	}
-	free(args);
+	struct runtime_spec *spec = calloc(1, sizeof(*spec)); /* large: on the heap */
+	if (!spec)
+		return fail_errno(ENOMEM, "cannot start container %.12s", r->id);
+	runtime_spec_read(r, spec);
+	spec->detach = true;
+	/* Its fs/ exists: the mount takes the recorded lowers and the same upper. */
+	struct overlay_rootfs root = { .lowers = NULL };
+	struct runtime_rootfs hooks = overlay_rootfs_hooks(&root);
+	int rc = runtime_start_again(spec, &hooks);
 	free(spec);
 	return rc;
 }

@@ -28,6 +28,7 @@
 #include "image-base.h"
 #include "image-config.h"
 #include "image-layers.h"
+#include "container-spec.h"
 #include "image-store.h"
 #include "overlay-run.h"
 #include "overlay.h"
@@ -163,6 +164,8 @@ int image_run_resolve(struct image_spec *spec, struct image_run *r)
 	explain(CHAPTER, "image %s = %.19s: %zu layer(s) as lower folders, lowest first", spec->name, img->id,
 		img->parts.layer_count);
 
+	if (spec->configured)
+		return 0; /* started again: the record has the command, Env, ... as they ran */
 	const struct json *settings = json_get(img->config, "config");
 	char *const *user = c->command == c->default_command ? NULL : c->command;
 	int n = image_command(settings, spec->entrypoint, user, r->argv, MAX_COMMAND);
@@ -190,8 +193,25 @@ void image_run_release(struct image_run *r)
 	image_store_close(&r->store);
 }
 
-/* The rest of `run` once spec is parsed (a new container) or parsed again (`start`): the
- * image, then chapter 03's lifecycle with chapter 04's overlay of the image's layers. */
+int image_spec_write(const struct runtime_spec *runtime, struct container_record *r)
+{
+	const struct image_spec *spec = (const struct image_spec *)runtime; /* ours begins with it */
+	string_list_free(&r->entrypoint);
+	return spec->entrypoint ? string_list_add(&r->entrypoint, spec->entrypoint) : 0;
+}
+
+void image_spec_read(const struct container_record *r, struct image_spec *spec)
+{
+	runtime_spec_read(r, &spec->runtime);
+	spec->runtime.write_record = image_spec_write;
+	spec->name = spec->runtime.image;
+	spec->entrypoint = r->entrypoint.count ? r->entrypoint.items[0] : NULL;
+	spec->configured = true;
+}
+
+/* The rest of `run` once spec is parsed (a new container) or read back from its record
+ * (`start`: configured, only its layers to find): the image, then chapter 03's lifecycle with
+ * chapter 04's overlay of the image's layers. */
 static int run_spec(struct image_spec *spec, bool recorded)
 {
 	struct image_run *r = calloc(1, sizeof(*r)); /* the command's argv: large */
@@ -200,6 +220,7 @@ static int run_spec(struct image_spec *spec, bool recorded)
 		return recorded ? -1 : error_report(EXIT_TINYDOCK_FAILED);
 	}
 	r->store.gc_fd = -1;
+	spec->runtime.write_record = image_spec_write;
 	int rc;
 	if (image_run_resolve(spec, r) < 0) {
 		if (recorded) {
@@ -211,7 +232,7 @@ static int run_spec(struct image_spec *spec, bool recorded)
 	} else {
 		struct overlay_rootfs root = { .lowers = r->layers ? r->lowers : NULL, .lower_count = r->lower_count };
 		struct runtime_rootfs hooks = overlay_rootfs_hooks(&root);
-		rc = recorded ? runtime_start_parsed(&spec->runtime, &hooks) : runtime_run(&spec->runtime, &hooks);
+		rc = recorded ? runtime_start_again(&spec->runtime, &hooks) : runtime_run(&spec->runtime, &hooks);
 	}
 	image_run_release(r);
 	free(r);
@@ -243,14 +264,12 @@ int image_cmd_run(int argc, char **argv)
 
 int image_start_recorded(const struct container_record *record)
 {
-	struct image_spec *spec = calloc(1, sizeof(*spec));
-	char **args = NULL;
-	int rc = -1;
+	struct image_spec *spec = calloc(1, sizeof(*spec)); /* large: on the heap */
 	if (!spec)
-		fail_errno(ENOMEM, "cannot start container %.12s", record->id);
-	else if (runtime_parse_recorded(record, &spec->runtime, flags, flag_count, &args) == 0)
-		rc = run_spec(spec, true);
-	free(args);
+		return fail_errno(ENOMEM, "cannot start container %.12s", record->id);
+	image_spec_read(record, spec);
+	spec->runtime.detach = true;
+	int rc = run_spec(spec, true);
 	free(spec);
 	return rc;
 }

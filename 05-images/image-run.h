@@ -11,6 +11,7 @@
 #include "runtime.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct json;
@@ -20,7 +21,16 @@ struct image_spec {
 	struct runtime_spec runtime;
 	const char *name;       /* the IMAGE operand (NULL: --rootfs DIR) */
 	const char *entrypoint; /* --entrypoint */
+	bool configured;        /* the image's config is in the spec already (read back from its
+				   record): only its layers are still to find */
 };
+
+/* Chapter 05's part of the record (container-spec.h): --entrypoint as Config.Entrypoint (the
+ * IMAGE is chapter 03's Config.Image). The record keeps the command, Env, WorkingDir and User
+ * as they ran, with the image's defaults filled in, as Docker's does; so a spec read back is
+ * configured. write takes the runtime_spec of an image_spec (its write_record hook). */
+int image_spec_write(const struct runtime_spec *spec, struct container_record *r);
+void image_spec_read(const struct container_record *r, struct image_spec *spec);
 
 /* Chapter 05's flags for `run`: --entrypoint, and IMAGE as the first operand. */
 extern const struct run_flags image_flags;
@@ -37,9 +47,10 @@ struct image_run {
 	size_t lower_count;
 };
 
-/* Resolve spec's image into r: its layers unpacked, and what the user left out filled from its
- * config (command, Env, WorkingDir, User). Without an image (--rootfs DIR) nothing to do. 0, or
- * -1 with the message. Release r with image_run_release, after the container's start. */
+/* Resolve spec's image into r: its layers unpacked, and (unless spec is configured) what the
+ * user left out filled from its config (command, Env, WorkingDir, User). Without an image
+ * (--rootfs DIR) nothing to do. 0, or -1 with the message. Release r with image_run_release,
+ * after the container's start. */
 int image_run_resolve(struct image_spec *spec, struct image_run *r);
 void image_run_release(struct image_run *r);
 

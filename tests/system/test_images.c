@@ -239,6 +239,21 @@ START_TEST(import_with_changes_makes_an_image_that_runs_its_cmd_with_its_env_and
 }
 END_TEST
 
+START_TEST(a_stopped_image_container_starts_again_with_its_entrypoint_cmd_and_env_once)
+{
+	/* The record keeps the command and Env as they ran, the image's defaults filled in: a
+	 * start must not put the image's entrypoint or Env in front of them a second time. */
+	struct run_result r = sh(120, "mkdir fs; $T rootfs fs >/dev/null; tar -czf fs.tgz -C fs .;"
+				      "$T import -c 'ENTRYPOINT [\"sh\",\"-c\",\"echo $A$B $0; env | grep -c ^A=\"]'"
+				      " -c 'ENV A=1' fs.tgz shop/ep:1 >/dev/null;"
+				      "$T run --name twice -e B=2 shop/ep:1 x; $T start twice >/dev/null;"
+				      "$T wait twice; $T logs twice");
+	CHECK_OK(r);
+	ck_assert_str_eq(r.out, "12 x\n1\n0\n12 x\n1\n12 x\n1\n");
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(skopeo_reads_the_store_and_copies_both_ways)
 {
 	if (!have_program("skopeo")) {
@@ -305,6 +320,7 @@ Suite *images_suite(void)
 	tcase_add_test(t, a_load_or_save_killed_at_random_moments_leaves_the_store_readable_and_images_whole);
 	tcase_add_test(t, concurrent_loads_tags_and_removals_lose_nothing);
 	tcase_add_test(t, import_with_changes_makes_an_image_that_runs_its_cmd_with_its_env_and_workdir);
+	tcase_add_test(t, a_stopped_image_container_starts_again_with_its_entrypoint_cmd_and_env_once);
 	tcase_add_test(t, skopeo_reads_the_store_and_copies_both_ways);
 	tcase_add_test(t, docker_loads_and_runs_our_save_and_we_load_and_run_dockers);
 	suite_add_tcase(s, t);

@@ -7,11 +7,13 @@
  * on every container left in it, so a failed test leaves no monitor, process or cgroup. Every
  * wait is a bounded poll.
  */
+#include <arpa/inet.h>
 #include <check.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -671,6 +673,116 @@ START_TEST(a_container_of_the_api_stops_with_sigterm_and_is_removed)
 }
 END_TEST
 
+/* The first line of text that starts with prefix, to its end (static buffer; "" when none). */
+static const char *line_after(const char *text, const char *prefix)
+{
+	static char line[512];
+	line[0] = '\0';
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, prefix, strlen(prefix)) == 0) {
+			snprintf(line, sizeof(line), "%.*s", (int)strcspn(p + strlen(prefix), "\n"), p + strlen(prefix));
+			break;
+		}
+	return line;
+}
+
+/* The memory limit of the cgroup that probe's cgroup lines name: "N:memory:PATH" in the v1
+ * memory tree (v1, hybrid), else "0::PATH" in the v2 tree. */
+static long long memory_max_of(const char *probe_output)
+{
+	struct cgroup_layout layout;
+	ck_assert_msg(cgroup_detect(NULL, &layout) == 0, "%s", error_message());
+	bool v1 = layout.v1[CG_MEMORY][0] != '\0';
+	const char *path = strstr(probe_output, v1 ? ":memory:" : "cgroup=0::");
+	ck_assert_msg(path, "no memory cgroup line: %s", probe_output);
+	path = strchr(path + 1, ':') + (v1 ? 1 : 2);
+	char file[PATH_MAX * 2];
+	snprintf(file, sizeof(file), "%s%.*s/%s", v1 ? layout.v1[CG_MEMORY] : layout.unified, (int)strcspn(path, "\n"),
+		 path, v1 ? "memory.limit_in_bytes" : "memory.max");
+	char *text = read_file(file, NULL);
+	ck_assert_msg(text, "%s", error_message());
+	long long limit = atoll(text);
+	free(text);
+	return limit;
+}
+
+/* Connect to 127.0.0.1:port, send data and return the answer of `probe serve` (static). */
+static const char *ask(unsigned port, const char *data)
+{
+	static char answer[256];
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+				 .sin_port = htons((uint16_t)port) };
+	ck_assert_msg(connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0, "nothing listens on port %u", port);
+	ck_assert(write(fd, data, strlen(data)) == (ssize_t)strlen(data));
+	shutdown(fd, SHUT_WR);
+	size_t used = 0;
+	ssize_t n;
+	while ((n = read(fd, answer + used, sizeof(answer) - 1 - used)) > 0)
+		used += (size_t)n;
+	answer[used] = '\0';
+	close(fd);
+	return answer;
+}
+
+/* The host port that `tinydock port` shows for the container's port 80. */
+static unsigned published_port(const char *ref)
+{
+	struct run_result r = run_tinydock(NULL, 10, "port", ref, NULL);
+	unsigned port = 0;
+	ck_assert_msg(sscanf(r.out, "80/tcp -> 127.0.0.1:%u", &port) == 1 && port > 0, "port said: %s %s", r.out, r.err);
+	run_free(&r);
+	return port;
+}
+
+START_TEST(a_container_the_api_made_from_a_spec_starts_again_from_the_cli_with_that_spec)
+{
+	/* A spec built in C, as a compose service or a swarm task fills it: no argv anywhere. */
+	static struct runtime_spec spec;
+	static char *command[] = { (char *)"probe", (char *)"hostname", (char *)"env", (char *)"cgroup",
+				   (char *)"serve", (char *)"80", (char *)"100", NULL };
+	api_spec(&spec, command);
+	spec.container.name = "fromc";
+	snprintf(spec.container.hostname, sizeof(spec.container.hostname), "made-in-c");
+	spec.container.network = NETWORK_BRIDGE; /* the test's own bridge (harness_begin) */
+	spec.container.env[spec.container.env_count++] = "GREETING=from C";
+	ck_assert_int_eq(port_mapping_parse("127.0.0.1::80", &spec.container.ports[0]), 0);
+	spec.container.port_count = 1;
+	spec.limits.memory = 48 << 20;
+	struct runtime *rt;
+	ck_assert_msg(runtime_create(&spec, NULL, &rt) == 0, "%s", error_message());
+	ck_assert_msg(runtime_start(rt) == 0, "%s", error_message());
+	ck_assert_msg(wait_logs("fromc", "listening=80", 1, 10), "%s", describe("fromc"));
+	unsigned first_port = published_port("fromc");
+	ck_assert_str_eq(ask(first_port, "one"), "made-in-c:one");
+	ck_assert_msg(runtime_stop(rt, 10) == 0, "%s", error_message());
+	ck_assert_int_eq(runtime_wait(rt), 128 + SIGTERM);
+	runtime_free(rt);
+
+	struct run_result r = run_tinydock(NULL, 20, "start", "fromc", NULL);
+	ck_assert_msg(r.status == 0, "start failed (%d): %s", r.status, r.err);
+	run_free(&r);
+	ck_assert_msg(wait_logs("fromc", "listening=80", 2, 10), "%s", describe("fromc"));
+	r = run_tinydock(NULL, 10, "logs", "fromc", NULL);
+	const char *second = strstr(strstr(r.out, "listening=80") + 1, "hostname=");
+	ck_assert_msg(second, "one run in the log: %s", r.out);
+	ck_assert_str_eq(line_after(second, "hostname="), "made-in-c");
+	ck_assert_msg(strstr(second, "env=GREETING=from C\n"), "%s", second);
+	ck_assert_msg(memory_max_of(second) == 48 << 20, "%s", second);
+	run_free(&r);
+	/* -p 127.0.0.1::80 again: Docker keeps the binding as asked and the kernel picks a port on
+	 * each start, so it need not be the first one; it serves the same container. */
+	ck_assert_str_eq(ask(published_port("fromc"), "two"), "made-in-c:two");
+	struct json *doc = inspect("fromc");
+	ck_assert_str_eq(json_string(json_pointer(doc, "/HostConfig/PortBindings/80~1tcp/0/HostPort")), "");
+	ck_assert_str_eq(json_string(json_pointer(doc, "/Config/Cmd/0")), "probe");
+	json_free(doc);
+	r = run_tinydock(NULL, 20, "rm", "-f", "fromc", NULL);
+	ck_assert_int_eq(r.status, 0);
+	run_free(&r);
+}
+END_TEST
+
 Suite *runtime_suite(void)
 {
 	Suite *s = suite_create("runtime");
@@ -698,6 +810,7 @@ Suite *runtime_suite(void)
 	tcase_add_test(t, exec_gets_the_capabilities_of_the_container_not_the_defaults);
 	tcase_add_test(t, one_process_runs_ten_containers_at_once_through_the_api_and_gets_each_exit_code);
 	tcase_add_test(t, a_container_of_the_api_stops_with_sigterm_and_is_removed);
+	tcase_add_test(t, a_container_the_api_made_from_a_spec_starts_again_from_the_cli_with_that_spec);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -1,0 +1,125 @@
+/*
+ * container-spec.c - a spec into its record and back (see container-spec.h).
+ *
+ * Lecture: "the spec is what the container's record stores". Docker does the same: `docker
+ * create` writes the container's Config and HostConfig into config.v2.json and hostconfig.json,
+ * and `docker start` reads them back; the command line that made them is gone by then. One
+ * consequence, as in Docker: `-p 80` records the binding as asked (host port 0, HostPort ""),
+ * so every start asks the kernel for a free port again (container-record.c).
+ */
+#include "container-spec.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int copy_list(struct string_list *list, const char *const *items, size_t count)
+{
+	string_list_free(list);
+	for (size_t i = 0; i < count; i++)
+		if (string_list_add(list, items[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static size_t count_of(char *const *items)
+{
+	size_t n = 0;
+	while (items && items[n])
+		n++;
+	return n;
+}
+
+/* "" for an absent string: the record's strings are never NULL. */
+#define COPY(field, text) snprintf(field, sizeof(field), "%s", (text) ? (text) : "")
+
+int container_spec_write(const struct container *c, struct container_record *r)
+{
+	COPY(r->id, c->id);
+	COPY(r->rootfs, c->rootfs);
+	COPY(r->name, c->name);
+	COPY(r->hostname, c->hostname);
+	COPY(r->workdir, c->workdir);
+	COPY(r->user, c->user);
+	r->interactive = c->interactive;
+	r->tty = c->tty;
+	r->auto_remove = c->remove;
+	r->security = c->security; /* its privileged is --privileged: c->privileged says the same */
+	COPY(r->network, c->network == NETWORK_NONE   ? "none"
+			 : c->network == NETWORK_HOST ? "host"
+			 : c->network_name            ? c->network_name
+						      : "bridge");
+	r->port_count = c->port_count;
+	memcpy(r->ports, c->ports, c->port_count * sizeof(c->ports[0]));
+	r->userns = c->userns;
+	r->uid_map_count = c->uid_map_count;
+	memcpy(r->uid_maps, c->uid_maps, c->uid_map_count * sizeof(c->uid_maps[0]));
+	r->gid_map_count = c->gid_map_count;
+	memcpy(r->gid_maps, c->gid_maps, c->gid_map_count * sizeof(c->gid_maps[0]));
+	if (copy_list(&r->aliases, c->aliases, c->alias_count) < 0 || copy_list(&r->env, c->env, c->env_count) < 0 ||
+	    copy_list(&r->command, (const char *const *)c->command, count_of(c->command)) < 0)
+		return -1;
+	return 0;
+}
+
+/* NULL for "": a spec's absent string. */
+static const char *given(const char *text)
+{
+	return text[0] ? text : NULL;
+}
+
+void container_spec_read(const struct container_record *r, struct container *c)
+{
+	container_init(c);
+	COPY(c->id, r->id);
+	c->rootfs = given(r->rootfs);
+	c->name = given(r->name);
+	COPY(c->hostname, r->hostname);
+	c->workdir = given(r->workdir);
+	c->user = given(r->user);
+	c->interactive = r->interactive;
+	c->tty = r->tty;
+	c->remove = r->auto_remove;
+	c->security = r->security;
+	c->privileged = r->security.privileged;
+	if (strcmp(r->network, "none") == 0)
+		c->network = NETWORK_NONE;
+	else if (strcmp(r->network, "host") == 0)
+		c->network = NETWORK_HOST;
+	/* The default bridge stays unnamed: run.c settles it (a rootless run gets none instead). */
+	c->network_name = strcmp(r->network, "bridge") == 0 ? NULL : given(r->network);
+	for (size_t i = 0; i < r->aliases.count && i < MAX_ALIASES; i++)
+		c->aliases[c->alias_count++] = r->aliases.items[i];
+	c->port_count = r->port_count;
+	memcpy(c->ports, r->ports, r->port_count * sizeof(r->ports[0]));
+	c->userns = r->userns;
+	c->uid_map_count = r->uid_map_count;
+	memcpy(c->uid_maps, r->uid_maps, r->uid_map_count * sizeof(r->uid_maps[0]));
+	c->gid_map_count = r->gid_map_count;
+	memcpy(c->gid_maps, r->gid_maps, r->gid_map_count * sizeof(r->gid_maps[0]));
+	for (size_t i = 0; i < r->env.count && i < MAX_ENV; i++)
+		c->env[c->env_count++] = r->env.items[i];
+	if (r->command.count > 0)
+		c->command = r->command.items;
+}
+
+int runtime_spec_write(const struct runtime_spec *spec, struct container_record *r)
+{
+	if (container_spec_write(&spec->container, r) < 0)
+		return -1;
+	/* Config.Image names what the container runs: the image, or else the folder. */
+	COPY(r->image, spec->image ? spec->image : r->rootfs);
+	r->limits = spec->limits;
+	r->restart = spec->restart;
+	return spec->write_record ? spec->write_record(spec, r) : 0;
+}
+
+void runtime_spec_read(const struct container_record *r, struct runtime_spec *spec)
+{
+	struct runtime_spec zero = { .image = NULL };
+	*spec = zero;
+	container_spec_read(r, &spec->container);
+	spec->image = r->rootfs[0] ? NULL : given(r->image);
+	spec->limits = r->limits;
+	spec->restart = r->restart;
+	spec->restart_given = r->restart.mode != RESTART_NO;
+}

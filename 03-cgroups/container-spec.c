@@ -1,7 +1,7 @@
 /*
  * container-spec.c - a spec into its record and back (see container-spec.h).
  *
- * Lecture: "the spec is what the container's record stores". Docker does the same: `docker
+ * The spec is what the container's record stores. Docker does the same: `docker
  * create` writes the container's Config and HostConfig into config.v2.json and hostconfig.json,
  * and `docker start` reads them back; the command line that made them is gone by then. One
  * consequence, as in Docker: `-p 80` records the binding as asked (host port 0, HostPort ""),

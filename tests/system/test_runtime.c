@@ -384,6 +384,8 @@ START_TEST(twenty_runs_at_once_are_all_recorded_with_their_names)
 			snprintf(name, sizeof(name), "c%d", i);
 			struct run_result r = run_tinydock(NULL, 30, "run", "-d", "--name", name, "--rootfs", sandbox.rootfs,
 							   "probe", "sleep", "30", NULL);
+			if (r.status != 0) /* say why, on the runner's stderr: the assertion below only counts */
+				fprintf(stderr, "run -d --name %s: status %d: %s\n", name, r.status, r.err);
 			_exit(r.status == 0 ? 0 : 1);
 		}
 	}

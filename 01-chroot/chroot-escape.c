@@ -78,6 +78,8 @@ int main(int argc, char **argv)
 	}
 	if (climb_out() < 0)
 		return 2;
+	/* The demonstration's point: the user gets an interactive shell in the HOST's root. This
+	 * is the student's own shell to explore with, not tinydock doing its work through a tool. */
 	char *const shell[] = { (char *)"sh", NULL };
 	execv("/bin/sh", shell);
 	fprintf(stderr, "chroot-escape: escaped, but cannot start /bin/sh: %s\n", strerror(errno));

@@ -633,6 +633,24 @@ static struct proxy *publish(struct network_endpoint *ep, int container_port, st
 	return p;
 }
 
+/* The setup the proxy tests share: start fn's server in a namespace on the bridge (id names
+ * its endpoint), publish its port through a proxy, and connect a client on loopback to it. */
+static int client_of_a_published_server(child_fn fn, int port, struct netns_child *server, char id[65],
+					struct proxy **p, struct port_mapping *m)
+{
+	*server = netns_spawn(fn);
+	random_id(id);
+	struct network_endpoint ep;
+	ck_assert_msg(network_attach("bridge", id, NULL, NULL, server->pid, &ep) == 0, "%s", error_message());
+	netns_go(server, "go");
+	netns_wait_listening(server);
+	*p = publish(&ep, port, m);
+	struct in_addr lo = { .s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = connect_retrying(lo, m->host_port);
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
 START_TEST(the_proxy_serves_200_concurrent_connections_without_losing_a_byte)
 {
 	struct netns_child server = netns_spawn(many_server);
@@ -693,18 +711,11 @@ static int greet_then_listen(const char *arg)
 
 START_TEST(a_half_close_from_the_container_reaches_the_client_and_the_other_way_stays_open)
 {
-	struct netns_child server = netns_spawn(greet_then_listen);
+	struct netns_child server;
 	char id[65];
-	random_id(id);
-	struct network_endpoint ep;
-	ck_assert_msg(network_attach("bridge", id, NULL, NULL, server.pid, &ep) == 0, "%s", error_message());
-	netns_go(&server, "go");
-	netns_wait_listening(&server);
 	struct port_mapping m;
-	struct proxy *p = publish(&ep, 8001, &m);
-	struct in_addr lo = { .s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = connect_retrying(lo, m.host_port);
-	ck_assert_int_ge(fd, 0);
+	struct proxy *p;
+	int fd = client_of_a_published_server(greet_then_listen, 8001, &server, id, &p, &m);
 	unsigned char buf[64];
 	ck_assert_int_eq(read_to_eof(fd, buf, sizeof(buf)), 6); /* EOF arrives: the server shut down first */
 	ck_assert_int_eq(memcmp(buf, "hello\n", 6), 0);
@@ -741,18 +752,12 @@ static long now_ms(void)
 
 START_TEST(stopping_the_proxy_closes_its_port_and_resets_a_connection_still_held_open)
 {
-	struct netns_child server = netns_spawn(hold_until_closed);
+	struct netns_child server;
 	char id[65];
-	random_id(id);
-	struct network_endpoint ep;
-	ck_assert_msg(network_attach("bridge", id, NULL, NULL, server.pid, &ep) == 0, "%s", error_message());
-	netns_go(&server, "go");
-	netns_wait_listening(&server);
 	struct port_mapping m;
-	struct proxy *p = publish(&ep, 8002, &m);
+	struct proxy *p;
+	int fd = client_of_a_published_server(hold_until_closed, 8002, &server, id, &p, &m);
 	struct in_addr lo = { .s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = connect_retrying(lo, m.host_port);
-	ck_assert_int_ge(fd, 0);
 	char ready[6];
 	ck_assert_int_eq(read(fd, ready, sizeof(ready)), 6); /* the connection reached the container */
 	long before = now_ms();
@@ -810,18 +815,11 @@ static void *stop_proxy(void *p)
 
 START_TEST(a_reply_the_container_sent_before_the_proxy_stops_reaches_its_client_whole)
 {
-	struct netns_child server = netns_spawn(reply_then_exit);
+	struct netns_child server;
 	char id[65];
-	random_id(id);
-	struct network_endpoint ep;
-	ck_assert_msg(network_attach("bridge", id, NULL, NULL, server.pid, &ep) == 0, "%s", error_message());
-	netns_go(&server, "go");
-	netns_wait_listening(&server);
 	struct port_mapping m;
-	struct proxy *p = publish(&ep, 8004, &m);
-	struct in_addr lo = { .s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = connect_retrying(lo, m.host_port);
-	ck_assert_int_ge(fd, 0);
+	struct proxy *p;
+	int fd = client_of_a_published_server(reply_then_exit, 8004, &server, id, &p, &m);
 	unsigned char first;
 	ck_assert_int_eq(read(fd, &first, 1), 1); /* the reply is on its way */
 	/* The proxy is told to stop while most of the reply is still in the buffers between the

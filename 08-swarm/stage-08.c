@@ -1,13 +1,14 @@
 /*
  * stage-08.c - what build/ch08/tinydock is: the whole system (command.h), every chapter's
- * commands; the Makefile links build/tinydock as this file. When chapters 06 and 07 are
- * written, their tables join the list here.
+ * commands; the Makefile links build/tinydock as this file. When chapter 07 is written, its
+ * table joins the list here.
  */
 #include "chapter-01.h"
 #include "chapter-02.h"
 #include "chapter-03.h"
 #include "chapter-04.h"
 #include "chapter-05.h"
+#include "chapter-06.h"
 
 #include <stddef.h>
 
@@ -17,5 +18,6 @@ const struct command *const stage_commands[] = {
 	chapter_03_commands,
 	chapter_04_commands,
 	chapter_05_commands,
+	chapter_06_commands,
 	NULL,
 };

@@ -10,6 +10,7 @@
 #include "error.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -39,11 +40,12 @@ int atomic_file_open(struct atomic_file *f, const char *path, mode_t mode)
 	return 0;
 }
 
-int atomic_file_commit(struct atomic_file *f)
+/* The steps of both commits; durable: with the two fsyncs. */
+static int commit(struct atomic_file *f, bool durable)
 {
 	int fd = f->fd;
 	f->fd = -1;
-	if (fsync(fd) < 0) {
+	if (durable && fsync(fd) < 0) {
 		fail_sys("cannot write \"%s\"", f->temp);
 		close(fd);
 	} else if (close(fd) < 0) { /* a file system may report a failed write only here (close(2)) */
@@ -53,10 +55,20 @@ int atomic_file_commit(struct atomic_file *f)
 	} else {
 		f->temp[0] = '\0';
 		/* the rename changed the folder, which the file's fsync does not cover (files.h) */
-		return sync_parent_folder(f->path);
+		return durable ? sync_parent_folder(f->path) : 0;
 	}
 	atomic_file_abort(f);
 	return -1;
+}
+
+int atomic_file_commit(struct atomic_file *f)
+{
+	return commit(f, true);
+}
+
+int atomic_file_commit_nosync(struct atomic_file *f)
+{
+	return commit(f, false);
 }
 
 void atomic_file_abort(struct atomic_file *f)

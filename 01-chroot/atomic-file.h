@@ -40,6 +40,14 @@ int atomic_file_open(struct atomic_file *f, const char *path, mode_t mode);
  * (so that a power cut cannot take the name back). On failure the temporary file is removed. */
 int atomic_file_commit(struct atomic_file *f);
 
+/* The same without the two fsyncs: readers still see the old file or the whole new one, and
+ * a writer killed on the way leaves no half file (the page cache outlives the process), but a
+ * power cut may take the new file back, or leave its name with no data. Each fsync costs
+ * milliseconds on a disk, so this is for what a power cut ends anyway: the runtime state under
+ * TINYDOCK_RUN (whose processes die with the power, and which is a tmpfs on most systems,
+ * where fsync has nothing to do), and the files of a --rm container. */
+int atomic_file_commit_nosync(struct atomic_file *f);
+
 /* Give up: close and remove the temporary file. The error recorded before stays the one to
  * report, whatever the removal meets. Does nothing after a commit. */
 void atomic_file_abort(struct atomic_file *f);

@@ -161,7 +161,8 @@ int write_all(int fd, const void *buf, size_t size)
 	return 0;
 }
 
-int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode)
+/* Both writes: the temporary file, filled, then committed with or without the fsyncs. */
+static int write_file_via_temp(const char *path, const void *data, size_t size, mode_t mode, bool durable)
 {
 	struct atomic_file f;
 	if (atomic_file_open(&f, path, mode) < 0)
@@ -171,7 +172,17 @@ int write_file_atomic(const char *path, const void *data, size_t size, mode_t mo
 		atomic_file_abort(&f);
 		return -1;
 	}
-	return atomic_file_commit(&f);
+	return durable ? atomic_file_commit(&f) : atomic_file_commit_nosync(&f);
+}
+
+int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode)
+{
+	return write_file_via_temp(path, data, size, mode, true);
+}
+
+int write_file_atomic_nosync(const char *path, const void *data, size_t size, mode_t mode)
+{
+	return write_file_via_temp(path, data, size, mode, false);
 }
 
 /* --- durability: what must reach the disk before a power cut -------------------------------- */

@@ -26,6 +26,10 @@ char *read_regular_file(const char *path, size_t max, size_t *size);
  * fsync of the folder: after a power cut, path holds the old data or the new. */
 int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode);
 
+/* The same without the fsyncs (atomic_file_commit_nosync, atomic-file.h: what that is for):
+ * atomic for readers and against a killed writer, not against a power cut. */
+int write_file_atomic_nosync(const char *path, const void *data, size_t size, mode_t mode);
+
 /* Write a string to an existing file such as /proc/PID/uid_map or a cgroup file, in one write(2). */
 int write_string(const char *path, const char *text);
 

@@ -115,7 +115,7 @@ int resolv_conf_copy(const char *path)
 	if (!text) {
 		/* A host without resolv.conf: the container gets an empty one, as Docker's does. */
 		error_clear();
-		return write_file_atomic(path, "", 0, 0644);
+		return write_file_atomic_nosync(path, "", 0, 0644);
 	}
 	if (only_local_nameservers(text) && access(UPSTREAM, R_OK) == 0) {
 		size_t upstream_size = 0;
@@ -128,7 +128,7 @@ int resolv_conf_copy(const char *path)
 			error_clear(); /* keep the host's file after all */
 		}
 	}
-	int rc = write_file_atomic(path, text, size, 0644);
+	int rc = write_file_atomic_nosync(path, text, size, 0644);
 	free(text);
 	return rc;
 }

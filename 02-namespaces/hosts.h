@@ -14,7 +14,8 @@ char *hosts_render(const char *self_id, const char *network, const struct endpoi
 int hosts_write(const char *path, const char *text);
 
 /* Copy the host's resolv.conf to path; when it names only a local stub resolver (127.0.0.53,
- * systemd-resolved), copy the real upstream list instead, as Docker does. */
+ * systemd-resolved), copy the real upstream list instead, as Docker does. The copy is the
+ * container's runtime state (under TINYDOCK_RUN): atomic, without fsync (atomic-file.h). */
 int resolv_conf_copy(const char *path);
 
 #endif

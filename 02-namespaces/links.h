@@ -22,6 +22,10 @@ int netns_check_separate(pid_t pid);
 /* Remove a link by name (for a veth, both ends go). A link that is already gone is fine. */
 int link_remove(const char *name);
 
+/* Take a link off its bridge, leaving it to exist (for a veth whose peer's namespace is dying:
+ * the kernel removes the pair with the namespace). A link that is already gone is fine. */
+int link_unplug(const char *name);
+
 /* Bring up lo in the namespace of route socket s: rtnl_open in the container's first process
  * (--network none), rtnl_open_in_netns from outside (what veth_plug does). */
 struct rtnl;

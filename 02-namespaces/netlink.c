@@ -162,6 +162,13 @@ void rtnl_msg_set_link(struct nl_msg *m, const char *name, int master_index, boo
 		nl_attr_put_u32(m, IFLA_MASTER, (uint32_t)master_index);
 }
 
+void rtnl_msg_unset_master(struct nl_msg *m, const char *name)
+{
+	link_header(m, RTM_SETLINK, 0);
+	nl_attr_put_string(m, IFLA_IFNAME, name);
+	nl_attr_put_u32(m, IFLA_MASTER, 0); /* index 0: no master (the kernel's do_set_master) */
+}
+
 void rtnl_msg_del_link(struct nl_msg *m, const char *name)
 {
 	link_header(m, RTM_DELLINK, 0);

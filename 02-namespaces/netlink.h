@@ -56,6 +56,8 @@ void rtnl_msg_new_bridge(struct nl_msg *m, const char *name);
 void rtnl_msg_new_veth(struct nl_msg *m, const char *name, const char *peer_name, pid_t peer_pid);
 /* RTM_SETLINK on an existing link found by name: master (if master_index > 0), and up. */
 void rtnl_msg_set_link(struct nl_msg *m, const char *name, int master_index, bool up);
+/* RTM_SETLINK on the link named name: IFLA_MASTER 0, off its bridge (rtnetlink(7)). */
+void rtnl_msg_unset_master(struct nl_msg *m, const char *name);
 /* RTM_DELLINK of the link named name. */
 void rtnl_msg_del_link(struct nl_msg *m, const char *name);
 /* RTM_GETLINK of the link named name (the answer is an RTM_NEWLINK message). */

@@ -32,6 +32,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -422,7 +423,9 @@ static int store_endpoints(const char *name, const struct endpoint_table *t)
 	char *text = endpoints_format(t);
 	if (!text)
 		return -1;
-	int rc = write_file_atomic(path, text, strlen(text), 0600);
+	/* Under TINYDOCK_RUN: which containers are connected now, which a power cut ends (no fsync,
+	 * atomic-file.h). */
+	int rc = write_file_atomic_nosync(path, text, strlen(text), 0600);
 	free(text);
 	if (rc == 0)
 		explain(CHAPTER, "write %s: %zu container(s) connected", path, t->count);
@@ -591,7 +594,11 @@ int network_attach(const char *network, const char *container_id, const char *na
 	inet_ntop(AF_INET, &e.address, ip, sizeof(ip));
 	explain(CHAPTER, "address %s/%d for container %.12s (lowest free in network %s)", ip, n.subnet.prefix,
 		container_id, n.name);
-	/* 5. the cable, and eth0 inside */
+	/* 5. the cable, and eth0 inside. A link with its name already there is a leftover of this
+	 * same container (the name holds its id), from a run whose namespace the kernel has not
+	 * finished removing (network_detach): it goes first, or the new pair could not be made. */
+	if (if_nametoindex(e.veth) != 0 && link_remove(e.veth) < 0)
+		goto out;
 	if (veth_plug(n.bridge, e.veth, pid, e.address, n.subnet.prefix, n.gateway) < 0)
 		goto out;
 	plugged = true;
@@ -652,7 +659,12 @@ int network_detach(const char *network, const char *container_id)
 		rc = 0;
 		goto out;
 	}
-	if (link_remove(t.items[i].veth) < 0)
+	/* A container that has ended (its first process is gone, and so is its network
+	 * namespace, or it is going): its veth only leaves the bridge, and the kernel removes the
+	 * pair with the namespace (links.c, link_unplug). A process that still runs (`network
+	 * disconnect`) keeps its namespace: its cable is removed. */
+	bool ended = kill(t.items[i].pid, 0) < 0 && errno == ESRCH;
+	if ((ended ? link_unplug(t.items[i].veth) : link_remove(t.items[i].veth)) < 0)
 		goto out;
 	char ip[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &t.items[i].address, ip, sizeof(ip));

@@ -3,6 +3,10 @@
  * (see container-live.h for why a pid alone cannot say so).
  *
  * /proc/PID/stat gives a process's start time in clock ticks since boot (proc(5), field 22).
+ * Both files here live under TINYDOCK_RUN and are written atomically but without fsync
+ * (write_file_atomic_nosync): they say which processes run, and a power cut ends every one of
+ * them, so what they held has no meaning after it (a reader finds no live monitor either way).
+ *
  * Read next: runtime.c, the monitor that writes this file.
  */
 #include "container-live.h"
@@ -40,7 +44,7 @@ int container_live_save(const char *id, const struct container_live *live)
 			      (int)live->monitor, live->monitor_start, (int)live->pid, live->pid_start, started,
 			      live->restarting ? "true" : "false");
 	live_path(id, "state.json", path, sizeof(path));
-	return write_file_atomic(path, text, (size_t)length, 0600);
+	return write_file_atomic_nosync(path, text, (size_t)length, 0600);
 }
 
 int container_live_load(const char *id, struct container_live *live)
@@ -141,7 +145,7 @@ int container_mark_stopping(const char *id)
 	if (make_dirs(dir, 0700) < 0)
 		return -1;
 	live_path(id, "stopping", path, sizeof(path));
-	return write_file_atomic(path, "", 0, 0600);
+	return write_file_atomic_nosync(path, "", 0, 0600);
 }
 
 bool container_is_stopping(const char *id)

@@ -133,6 +133,15 @@ static bool in_some_lower(const char *const *lowers, size_t count, const char *f
 	return false;
 }
 
+/* A file of the container's filesystem, written atomically; durable (fsync) unless the
+ * filesystem is scratch: a --rm container's is removed when it ends, and after a power cut
+ * there is nothing to start it again from (its record is not durable either, runtime.c). */
+static int write_file(const struct container_fs *fs, const char *path, const char *text, size_t size)
+{
+	return fs->scratch ? write_file_atomic_nosync(path, text, size, 0644)
+			   : write_file_atomic(path, text, size, 0644);
+}
+
 /* Make fs/init with the missing mount-point files; *made tells whether it was needed. */
 static int make_init_layer(const struct container_fs *fs, const char *const *lowers, size_t count, char *init,
 			   size_t size, bool *made)
@@ -146,7 +155,7 @@ static int make_init_layer(const struct container_fs *fs, const char *const *low
 		snprintf(path, sizeof(path), "%s/%s", init, MOUNT_POINT_FILES[i]);
 		snprintf(parent, sizeof(parent), "%s", path);
 		*strrchr(parent, '/') = '\0';
-		if (make_dirs(parent, 0755) < 0 || write_file_atomic(path, "", 0, 0644) < 0)
+		if (make_dirs(parent, 0755) < 0 || write_file(fs, path, "", 0) < 0)
 			return -1;
 		*made = true;
 	}
@@ -178,7 +187,7 @@ int container_fs_create(struct container_fs *fs, const char *const *lowers, size
 	if (!text || lowers_parse(text, &fs->lowers, &fs->lower_count) < 0)
 		goto out;
 	/* Written last, atomically: fs/lowers existing means the folders above exist too. */
-	if (write_file_atomic(fs->lowers_file, text, strlen(text), 0644) < 0)
+	if (write_file(fs, fs->lowers_file, text, strlen(text)) < 0)
 		goto out;
 	explain(CHAPTER, "container filesystem: %zu lower layer%s, upper \"%s\"", count, count == 1 ? "" : "s",
 		fs->upper);

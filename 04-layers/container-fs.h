@@ -30,6 +30,7 @@ struct container_fs {
 	char merged[PATH_MAX];
 	char **lowers; /* from fs/lowers (container_fs_load) or given (container_fs_create) */
 	size_t lower_count;
+	bool scratch; /* removed when the container ends (--rm): written without fsync (container_fs_create) */
 };
 
 /* Pure: "/a\n/b\n" for {"/a", "/b"}, malloc'd. Refuses (NULL, EINVAL) a folder that is not

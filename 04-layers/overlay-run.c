@@ -138,6 +138,7 @@ int overlay_rootfs_mount(struct overlay_rootfs *o, struct container *c)
 	}
 	if (container_fs_init(&o->fs, c->id) < 0)
 		return -1;
+	o->fs.scratch = c->remove;
 	snprintf(o->container_dir, sizeof(o->container_dir), "%s/containers/%s", state_root(), c->id);
 	o->made_container_dir = !is_directory(o->container_dir);
 

@@ -119,6 +119,26 @@ static bool link_exists(const char *name)
 	return index > 0;
 }
 
+/* Is link name a port of a bridge now? (/sys/class/net/NAME/master: the link to its master) */
+static bool on_a_bridge(const char *name)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/sys/class/net/%s/master", name);
+	return access(path, F_OK) == 0;
+}
+
+static long now_ms(void);
+
+/* The kernel removes a veth pair with its peer's namespace, asynchronously: wait for it. */
+static bool link_goes_within(const char *name, int seconds)
+{
+	for (long deadline = now_ms() + seconds * 1000L; now_ms() < deadline; usleep(10 * 1000))
+		if (!link_exists(name))
+			return true;
+	error_clear(); /* link_exists' "no such device": the answer, not a failure */
+	return !link_exists(name);
+}
+
 /* --- namespaced children ------------------------------------------------------------------ */
 
 struct netns_child {
@@ -366,7 +386,9 @@ START_TEST(two_namespaces_on_a_bridge_reach_each_other_by_name_even_the_one_that
 	ck_assert_int_eq(netns_wait(&web, 30), 0);
 	ck_assert_int_eq(network_detach("bridge", web_id), 0);
 	ck_assert_int_eq(network_detach("bridge", db_id), 0);
-	ck_assert(!link_exists(web_ep.veth));
+	/* both ended: their veths leave the bridge at once, and go with their namespaces */
+	ck_assert(!on_a_bridge(web_ep.veth) && !on_a_bridge(db_ep.veth));
+	ck_assert(link_goes_within(web_ep.veth, 20) && link_goes_within(db_ep.veth, 20));
 	/* the container's hosts and resolv.conf leave with it */
 	ck_assert(access(web_ep.resolv_path, F_OK) < 0 && access(web_ep.hosts_path, F_OK) < 0);
 }
@@ -409,6 +431,31 @@ START_TEST(addresses_do_not_leak_after_100_attach_and_detach_cycles)
 		snprintf(veth, sizeof(veth), "%s", ep.veth);
 	}
 	ck_assert_int_eq(endpoints_in_use(), 0);
+	ck_assert(!link_exists(veth));
+	netns_go(&c, "go");
+	ck_assert_int_eq(netns_wait(&c, 10), 0);
+}
+END_TEST
+
+/* A container started again gets the veth name it had (the name holds its id), and its old
+ * pair may still be there: the kernel removes it with the old namespace at its own pace. */
+START_TEST(a_leftover_link_with_the_containers_veth_name_is_replaced_when_it_joins)
+{
+	struct netns_child c = netns_spawn(wait_for_go);
+	char id[65], veth[16];
+	random_id(id);
+	snprintf(veth, sizeof(veth), "veth%.11s", id);
+	struct rtnl s;
+	struct nl_msg m;
+	ck_assert_int_eq(rtnl_open(&s), 0);
+	rtnl_msg_new_bridge(&m, veth); /* any link under that name does */
+	ck_assert_int_eq(rtnl_talk(&s, &m, NULL, 0), 0);
+	rtnl_close(&s);
+	struct network_endpoint ep;
+	ck_assert_msg(network_attach("bridge", id, NULL, NULL, c.pid, &ep) == 0, "%s", error_message());
+	ck_assert(on_a_bridge(veth)); /* the new cable, not the leftover */
+	/* its process still runs (network disconnect): the pair is removed, not left to the kernel */
+	ck_assert_int_eq(network_detach("bridge", id), 0);
 	ck_assert(!link_exists(veth));
 	netns_go(&c, "go");
 	ck_assert_int_eq(netns_wait(&c, 10), 0);
@@ -1000,6 +1047,7 @@ Suite *network_system_suite(void)
 	tcase_set_timeout(t, 90);
 	tcase_add_test(t, two_namespaces_on_a_bridge_reach_each_other_by_name_even_the_one_that_came_later);
 	tcase_add_test(t, addresses_do_not_leak_after_100_attach_and_detach_cycles);
+	tcase_add_test(t, a_leftover_link_with_the_containers_veth_name_is_replaced_when_it_joins);
 	tcase_add_test(t, the_address_of_a_container_that_died_without_detaching_is_reused);
 	tcase_add_test(t, attaching_a_process_that_is_gone_fails_and_takes_no_address);
 	tcase_add_test(t, attaches_at_the_same_moment_never_share_an_address);

@@ -99,6 +99,9 @@ START_TEST(every_request_is_described_from_its_own_bytes)
 	rtnl_msg_del_link(&m, "veth4f2a");
 	nl_describe(&m.hdr, line, sizeof(line));
 	ck_assert_str_eq(line, "RTM_DELLINK veth4f2a");
+	rtnl_msg_unset_master(&m, "veth4f2a");
+	nl_describe(&m.hdr, line, sizeof(line));
+	ck_assert_str_eq(line, "RTM_SETLINK veth4f2a master 0");
 }
 END_TEST
 

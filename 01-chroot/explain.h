@@ -11,7 +11,9 @@
  * the truth: explain_result() appends " = 0" or " = -1 ENOENT (No such file or
  * directory)" from the return value and errno. Nothing is printed unless
  * --explain was given or TINYDOCK_EXPLAIN=1 is set, and errno is preserved, so an
- * explain call may sit between a system call and its error check.
+ * explain call may sit between a system call and its error check. With
+ * TINYDOCK_EXPLAIN_CLOCK=1 too, each line begins with the monotonic clock in
+ * milliseconds ("81234.567 [02-namespaces] ..."): where the time of a run goes.
  */
 #ifndef TINYDOCK_EXPLAIN_H
 #define TINYDOCK_EXPLAIN_H

@@ -154,11 +154,16 @@ int pivot_to_cwd(void);
 /* --- run.c ----------------------------------------------------------------- */
 
 /* Where a later chapter steps into one run of a container (chapter 03: the cgroup and the
- * record). Either hook may be NULL; each returns 0, or -1 with a message recorded. */
+ * record). Any hook may be NULL; each returns 0, or -1 with a message recorded. */
 struct container_hooks {
 	void *ctx;
-	/* At SYNC_CGROUP, the child waiting: put it into its cgroup. */
-	int (*cgroup)(void *ctx, struct container *c, pid_t pid);
+	/* Before the clone: *folder = an open cgroup v2 folder for the child to be born in
+	 * (clone3(2), CLONE_INTO_CGROUP), which stays the hook's to close; or -1: it is born in
+	 * ours. Where the kernel is older than 5.7, it is born in ours all the same. */
+	int (*cgroup_folder)(void *ctx, struct container *c, int *folder);
+	/* At SYNC_CGROUP, the child waiting: put it into its cgroup. born_in_folder: it was born
+	 * in the folder given above, so only what that cannot cover is left (cgroup v1 trees). */
+	int (*cgroup)(void *ctx, struct container *c, pid_t pid, bool born_in_folder);
 	/* Just before SYNC_GO: the container exists and is about to run the command. */
 	int (*started)(void *ctx, struct container *c, pid_t pid);
 };

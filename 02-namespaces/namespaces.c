@@ -23,6 +23,7 @@
 #include "error.h"
 
 #include <errno.h>
+#include <linux/sched.h> /* CLONE_INTO_CGROUP (clone3, 5.7) */
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,7 +52,7 @@ const char *clone_flag_names(unsigned long flags, char *buf, size_t size)
 		{ CLONE_NEWUSER, "CLONE_NEWUSER" }, { CLONE_NEWPID, "CLONE_NEWPID" },
 		{ CLONE_NEWNS, "CLONE_NEWNS" },     { CLONE_NEWUTS, "CLONE_NEWUTS" },
 		{ CLONE_NEWIPC, "CLONE_NEWIPC" },   { CLONE_NEWNET, "CLONE_NEWNET" },
-		{ CLONE_NEWCGROUP, "CLONE_NEWCGROUP" },
+		{ CLONE_NEWCGROUP, "CLONE_NEWCGROUP" }, { CLONE_INTO_CGROUP, "CLONE_INTO_CGROUP" },
 	};
 	size_t n = 0;
 	buf[0] = '\0';

@@ -10,7 +10,8 @@
  *
  *   1. parse and check the flags (options.c): nothing exists yet, so nothing to undo
  *   2. block the signals we pass on (init.h), so none is lost before we can pass it on
- *   3. socketpair + clone(CLONE_NEWPID|CLONE_NEWNS|...): the child runs setup.c
+ *   3. socketpair + clone(CLONE_NEWPID|CLONE_NEWNS|...): the child runs setup.c (clone3 with
+ *      CLONE_INTO_CGROUP when chapter 03 has a cgroup v2 folder for it to be born in)
  *   4. the protocol: take the published host ports; SYNC_USERMAP, SYNC_CGROUP, SYNC_NET (the
  *      veth into the bridge, network.c; the proxy starts forwarding); SYNC_READY; SYNC_GO
  *   5. wait: signals -> init, pty <-> terminal, until init exits; its code is ours
@@ -35,9 +36,11 @@
 #include "terminal.h"
 
 #include <errno.h>
+#include <linux/sched.h> /* clone3(2)'s struct clone_args, CLONE_INTO_CGROUP */
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,11 +214,52 @@ static int child_status(pid_t pid)
 	return exit_code_for_wait_status(status);
 }
 
+/* Before the clone: the cgroup folder the child is to be born in (chapter 03), or -1. */
+static int cgroup_folder(struct container *c, const struct container_hooks *hooks, int *folder)
+{
+	*folder = -1;
+	return hooks && hooks->cgroup_folder ? hooks->cgroup_folder(hooks->ctx, c, folder) : 0;
+}
+
+/* The container's first process: clone(2) as fork(2) is called (no new stack: the child goes
+ * on with a copy of ours), or, given a cgroup v2 folder, clone3(2) with CLONE_INTO_CGROUP: the
+ * child is born in that cgroup. Moving a process in later, by writing its pid to cgroup.procs,
+ * takes the write side of a lock every fork(2) of the machine reads (cgroup_threadgroup_rwsem,
+ * kernel/cgroup/cgroup.c), and the first writer waits for an RCU grace period, 5 to 15 ms here;
+ * a process born inside needs no move, and fork only reads that lock. The kernel knows the flag
+ * from 5.7 (an older one says ENOSYS before 5.3, E2BIG for the larger clone_args): then the
+ * child is born in our cgroup, and *born_in_folder tells the SYNC_CGROUP hook to move it. */
+static pid_t clone_container(const struct container *c, int folder, bool *born_in_folder)
+{
+	unsigned long flags = container_clone_flags(c);
+	char names[256];
+	*born_in_folder = false;
+	if (folder >= 0) {
+		struct clone_args args = { .flags = flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+					   .cgroup = (uint64_t)folder };
+		pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+		if (pid == 0)
+			return 0;
+		if (pid > 0 || (errno != ENOSYS && errno != E2BIG)) {
+			explain_result(CHAPTER, pid, "clone3({flags=%s, exit_signal=SIGCHLD, cgroup=%d})",
+				       clone_flag_names(args.flags, names, sizeof(names)), folder);
+			*born_in_folder = pid > 0;
+			return pid;
+		}
+		explain(CHAPTER, "clone3(CLONE_INTO_CGROUP): %s (a kernel before 5.7): clone, then a move at %s",
+			strerror(errno), sync_step_name(SYNC_CGROUP));
+	}
+	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid != 0)
+		explain_result(CHAPTER, pid, "clone(%s)", clone_flag_names(flags | SIGCHLD, names, sizeof(names)));
+	return pid;
+}
+
 /* SYNC_CGROUP: chapter 03 puts the child in its cgroup here, before it runs anything of the user's. */
-static int join_cgroup(struct container *c, pid_t pid, const struct container_hooks *hooks)
+static int join_cgroup(struct container *c, pid_t pid, bool born_in_folder, const struct container_hooks *hooks)
 {
 	if (hooks && hooks->cgroup)
-		return hooks->cgroup(hooks->ctx, c, pid);
+		return hooks->cgroup(hooks->ctx, c, pid, born_in_folder);
 	explain(CHAPTER, "%s: no cgroup to join for %d (chapter 03 adds one)", sync_step_name(SYNC_CGROUP), (int)pid);
 	return 0;
 }
@@ -304,7 +348,7 @@ static int unplug_network(const struct container *c, struct network_state *net, 
 /* Step 4: the parent's turns in the protocol (sync.h). Returns 0, 1 when the child has gone
  * (already reaped: *code holds its exit code; it said why), or -1 when we failed (message
  * recorded, child killed). */
-static int parent_steps(struct container *c, pid_t pid, int sock, int *master, int *code,
+static int parent_steps(struct container *c, pid_t pid, bool born_in_folder, int sock, int *master, int *code,
 			const struct container_hooks *hooks, struct network_state *net)
 {
 	*code = EXIT_TINYDOCK_FAILED;
@@ -314,7 +358,7 @@ static int parent_steps(struct container *c, pid_t pid, int sock, int *master, i
 		goto ours;
 	if (sync_send(sock, SYNC_USERMAP, -1) < 0)
 		goto theirs;
-	if (join_cgroup(c, pid, hooks) < 0)
+	if (join_cgroup(c, pid, born_in_folder, hooks) < 0)
 		goto ours;
 	if (sync_send(sock, SYNC_CGROUP, -1) < 0)
 		goto theirs;
@@ -402,24 +446,25 @@ int container_run(struct container *c, const struct container_hooks *hooks, int 
 		fail_sys("cannot create a signalfd");
 		goto out;
 	}
-	unsigned long flags = container_clone_flags(c);
-	char names[256];
+	int folder;
+	if (cgroup_folder(c, hooks, &folder) < 0)
+		goto out;
+	bool born_in_folder;
 	fflush(NULL);
-	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	pid_t pid = clone_container(c, folder, &born_in_folder);
 	if (pid == 0) {
 		close(sock[0]);
 		close(signals);
 		container_main(c, sock[1]);
 	}
-	explain_result(CHAPTER, pid, "clone(%s)", clone_flag_names(flags | SIGCHLD, names, sizeof(names)));
 	if (pid < 0) {
-		clone_failed(c, flags);
+		clone_failed(c, container_clone_flags(c));
 		goto out;
 	}
 	close(sock[1]);
 	sock[1] = -1;
 
-	int steps = parent_steps(c, pid, sock[0], &master, code, hooks, &net);
+	int steps = parent_steps(c, pid, born_in_folder, sock[0], &master, code, hooks, &net);
 	if (steps != 0) {
 		rc = steps > 0 ? 0 : -1; /* the child failed and said why: its code is the run's */
 		goto out;

@@ -509,15 +509,36 @@ int cgroup_open(const struct cgroup_layout *layout, const char *parent, const ch
 	return 0;
 }
 
-int cgroup_attach(const struct cgroup *cg, pid_t pid)
+int cgroup_attach_v1(const struct cgroup *cg, pid_t pid)
 {
 	char text[32];
 	snprintf(text, sizeof(text), "%d", (int)pid);
 	for (int c = 0; c < CG_CONTROLLER_COUNT; c++)
 		if (first_in_folder(cg, c) && cgroup_write_value(&cg->layout, cg->v1[c], "cgroup.procs", text) < 0)
 			return fail_context("cannot move process %d into its cgroup", (int)pid);
+	return 0;
+}
+
+int cgroup_attach(const struct cgroup *cg, pid_t pid)
+{
+	if (cgroup_attach_v1(cg, pid) < 0)
+		return -1;
+	char text[32];
+	snprintf(text, sizeof(text), "%d", (int)pid);
 	if (cg->v2[0] && cgroup_write_value(&cg->layout, cg->v2, "cgroup.procs", text) < 0)
 		return fail_context("cannot move process %d into its cgroup", (int)pid);
+	return 0;
+}
+
+int cgroup_open_folder(const struct cgroup *cg, int *folder)
+{
+	*folder = -1;
+	if (!cg->v2[0] || cg->layout.simulated)
+		return 0;
+	/* O_PATH is enough: the kernel only looks up the cgroup behind the descriptor. */
+	*folder = open(cg->v2, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*folder < 0)
+		return fail_sys("cannot open the cgroup folder \"%s\"", cg->v2);
 	return 0;
 }
 

@@ -38,6 +38,15 @@ int cgroup_write_value(const struct cgroup_layout *layout, const char *dir, cons
 /* Move a process into the cgroup (every tree it has): its children are born inside. */
 int cgroup_attach(const struct cgroup *cg, pid_t pid);
 
+/* Open the cgroup's v2 folder for a process to be born in (clone3(2), CLONE_INTO_CGROUP): 0
+ * with *folder the descriptor (the caller closes it), or *folder = -1 when there is none to be
+ * born in (v1 only, or a simulated root); -1 with a message when the open fails. */
+int cgroup_open_folder(const struct cgroup *cg, int *folder);
+
+/* cgroup_attach for a process born in the v2 folder: only the v1 trees are left (hybrid), as
+ * CLONE_INTO_CGROUP can name a folder of the v2 tree alone (clone(2)). */
+int cgroup_attach_v1(const struct cgroup *cg, pid_t pid);
+
 /* The pids of the processes in the cgroup (malloc'd, *count of them). */
 int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *count);
 

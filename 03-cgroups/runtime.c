@@ -12,9 +12,10 @@
  *     |  (and a later chapter's rootfs mount)     then chapter 02's container_prepare
  *     |- runtime_start: fork ---------------.
  *     |  wait for "started" or the error     |   the MONITOR: setsid(), stdio -> log pipes
- *     |  print the id, exit 0                |- container_run (chapter 02): clone(), and at
- *                                            |   SYNC_CGROUP: cgroup_create, the device rules
- *                                            |   (device-cgroup.c), cgroup_attach
+ *     |  print the id, exit 0                |- container_run (chapter 02): cgroup_create,
+ *                                            |   the device rules (device-cgroup.c), clone3()
+ *                                            |   into the cgroup's v2 folder, and at
+ *                                            |   SYNC_CGROUP the v1 trees (cgroup_attach_v1)
  *                                            |- started: $TINYDOCK_RUN/containers/<id>/state.json
  *                                            |- wait for init; the logger process copies the output
  *                                            |- record the exit; the restart policy may start
@@ -109,6 +110,7 @@ struct runtime {
 	bool running;                   /* between started and the exit being recorded */
 	struct timespec run_began;      /* monotonic, for the restart delay */
 	pid_t monitor;                  /* -d: the monitor, once started (0: none) */
+	int folder;                     /* the cgroup's v2 folder, open until the clone is done */
 };
 
 static int option(struct container *c, int opt, const char *arg)
@@ -258,6 +260,7 @@ static struct runtime *runtime_new(struct runtime_spec *spec, const struct runti
 	if (rootfs)
 		rt->rootfs = *rootfs;
 	rt->report = -1;
+	rt->folder = -1;
 	return rt;
 }
 
@@ -349,13 +352,18 @@ const char *runtime_id(const struct runtime *rt)
 
 /* --- the hooks of chapter 02's run ---------------------------------------------------------- */
 
-static int join_cgroup(void *ctx, struct container *c, pid_t pid)
+/* Before the clone: the container's cgroup, made with its limits and device rules, and its v2
+ * folder opened for the first process to be born in (chapter 02's clone3, CLONE_INTO_CGROUP).
+ * Made before the process exists, the cgroup is ready and empty when it arrives: nothing of the
+ * container runs anywhere else. */
+static int make_cgroup(void *ctx, struct container *c, int *folder)
 {
 	struct runtime *rt = ctx;
+	*folder = -1;
 	/* Without root there is no cgroup to make (unless the user was delegated one); no limits
 	 * asked means nothing is lost. */
 	if (geteuid() != 0 && !cgroup_limits_any(&rt->spec->limits)) {
-		explain(CHAPTER, "not root: no cgroup for %d", (int)pid);
+		explain(CHAPTER, "not root: no cgroup for container %.12s", c->id);
 		return 0;
 	}
 	struct cgroup_layout layout;
@@ -382,7 +390,33 @@ static int join_cgroup(void *ctx, struct container *c, pid_t pid)
 		explain(CHAPTER, "not root: no device rules (nor any power over the host's devices to limit)");
 	else if (device_cgroup_apply(&rt->cgroup, c->privileged) < 0)
 		return -1;
-	return cgroup_attach(&rt->cgroup, pid);
+	if (cgroup_open_folder(&rt->cgroup, &rt->folder) < 0)
+		return -1;
+	*folder = rt->folder;
+	return 0;
+}
+
+/* The folder given to clone3 has done its work once the child exists (or never will). */
+static void close_folder(struct runtime *rt)
+{
+	if (rt->folder >= 0)
+		close(rt->folder);
+	rt->folder = -1;
+}
+
+/* At SYNC_CGROUP, the child waiting: into every tree of its cgroup it was not born in. */
+static int join_cgroup(void *ctx, struct container *c, pid_t pid, bool born_in_folder)
+{
+	struct runtime *rt = ctx;
+	(void)c;
+	close_folder(rt);
+	if (!rt->in_cgroup)
+		return 0;
+	if (!born_in_folder)
+		return cgroup_attach(&rt->cgroup, pid);
+	explain(CHAPTER, "%d was born in %s (CLONE_INTO_CGROUP)%s", (int)pid, rt->cgroup.v2,
+		rt->cgroup.layout.mode == CGROUP_V2 ? "" : "; the v1 trees still need its pid");
+	return cgroup_attach_v1(&rt->cgroup, pid);
 }
 
 static int started(void *ctx, struct container *c, pid_t pid)
@@ -413,6 +447,7 @@ static int started(void *ctx, struct container *c, pid_t pid)
 /* The container's init has exited with code: what the record must say, and the cgroup goes. */
 static void record_exit(struct runtime *rt, int code)
 {
+	close_folder(rt);
 	if (rt->in_cgroup) {
 		int64_t kills = 0;
 		rt->record.oom_killed = cgroup_oom_kills(&rt->cgroup, &kills) == 0 && kills > 0;
@@ -488,6 +523,7 @@ static int finish(struct runtime *rt, int code)
 	struct container *c = &rt->spec->container;
 	int rc = 0;
 	/* The root first (chapter 04: unmounted; with --rm its folders go too), then the record. */
+	close_folder(rt);
 	if (rt->rootfs_mounted) {
 		rc = rt->rootfs.unmount(rt->rootfs.ctx, rt->spec);
 		rt->rootfs_mounted = false;
@@ -559,7 +595,8 @@ static int become_monitor(struct runtime *rt, int report)
  * Returns its exit code; a failure of ours is said on stderr (the log, in a monitor). */
 static int run_to_the_end(struct runtime *rt)
 {
-	struct container_hooks hooks = { .ctx = rt, .cgroup = join_cgroup, .started = started };
+	struct container_hooks hooks = { .ctx = rt, .cgroup_folder = make_cgroup, .cgroup = join_cgroup,
+					 .started = started };
 	int code = EXIT_TINYDOCK_FAILED;
 	/* The restart policy starts the container again from here, as many times as it says; the
 	 * rootfs and the record stay as they are. */

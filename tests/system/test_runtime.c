@@ -278,6 +278,37 @@ START_TEST(exec_joins_the_namespaces_and_the_cgroup_of_the_container)
 }
 END_TEST
 
+/* clone3's CLONE_INTO_CGROUP: the first process is born in its cgroup's v2 folder, so no pid is
+ * written to that folder's cgroup.procs (a write that waits for an RCU grace period); the v1
+ * trees of a hybrid machine still get the pid. Either way, it is in every tree before it runs. */
+START_TEST(the_first_process_is_born_in_its_cgroup_v2_folder_and_moved_only_into_v1_trees)
+{
+	struct cgroup_layout layout;
+	ck_assert_msg(cgroup_detect(NULL, &layout) == 0, "%s", error_message());
+	if (layout.mode == CGROUP_V1) {
+		harness_skip("cgroup v1 only: no v2 folder to be born in (CLONE_INTO_CGROUP names v2 folders alone)");
+		return;
+	}
+	struct run_result r = run_tinydock(NULL, 20, "--explain", "run", "--rm", "--network", "none", "--rootfs",
+					   sandbox.rootfs, "probe", "cgroup", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_msg(strstr(r.err, "] clone3({flags=CLONE_NEWPID|") && strstr(r.err, "|CLONE_INTO_CGROUP, "), "%s",
+		      r.err);
+	ck_assert_msg(strstr(r.err, " was born in ") && strstr(r.err, "(CLONE_INTO_CGROUP)"), "%s", r.err);
+	char v2_write[PATH_MAX + 32];
+	snprintf(v2_write, sizeof(v2_write), "write %s/tinydock/", layout.unified);
+	for (const char *at = strstr(r.err, v2_write); at; at = strstr(at + 1, v2_write)) {
+		const char *procs = strstr(at, "/cgroup.procs = "), *end = strchr(at, '\n');
+		ck_assert_msg(!procs || (end && procs > end), "a pid written into the v2 folder: %s", r.err);
+	}
+	/* inside, /proc/self/cgroup: the v2 line and (hybrid) the v1 trees name the container's cgroup */
+	ck_assert_msg(strstr(r.out, "cgroup=0::/tinydock/"), "%s", r.out);
+	if (layout.mode == CGROUP_HYBRID)
+		ck_assert_msg(strstr(r.out, ":memory:/tinydock/") || strstr(r.out, ":pids:/tinydock/"), "%s", r.out);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(ps_and_inspect_use_dockers_columns_and_field_names)
 {
 	const char *id = START("--name", "fmt", "-m", "32m", "--pids-limit", "20", "probe", "sleep", "30");
@@ -797,6 +828,7 @@ Suite *runtime_suite(void)
 	tcase_add_test(t, on_failure_2_restarts_twice_then_stays_exited);
 	tcase_add_test(t, always_restarts_even_after_success_until_stop);
 	tcase_add_test(t, exec_joins_the_namespaces_and_the_cgroup_of_the_container);
+	tcase_add_test(t, the_first_process_is_born_in_its_cgroup_v2_folder_and_moved_only_into_v1_trees);
 	tcase_add_test(t, ps_and_inspect_use_dockers_columns_and_field_names);
 	tcase_add_test(t, a_memory_limit_kills_and_inspect_reports_oom_killed);
 	tcase_add_test(t, the_pids_limit_stops_a_fork_bomb_inside);

@@ -497,10 +497,11 @@ static bool again(struct runtime *rt, int code)
 	const char *id = rt->record.id;
 	record_exit(rt, code);
 	bool stopped = container_is_stopping(id);
-	if (!restart_wanted(&rt->spec->restart, code, rt->record.restart_count, stopped)) {
-		save_state(rt);
+	/* The end: finish() records the exit, once. (A second save here cost `stop` two fsyncs,
+	 * for a record no one reads before finish() has saved it again: until the live state is
+	 * cleared, after that save, `ps` and `inspect` show the container running anyway.) */
+	if (!restart_wanted(&rt->spec->restart, code, rt->record.restart_count, stopped))
 		return false;
-	}
 	int64_t delay = restart_delay_ms(rt->record.restart_count, ms_since(&rt->run_began));
 	snprintf(rt->record.status, sizeof(rt->record.status), "restarting");
 	if (save_live(rt, 0, true) < 0 || save_state(rt) < 0) {

@@ -4,8 +4,8 @@
  *
  *     # comment                 a line starting with '#' is a comment
  *     *.log                     '*' any run of characters but '/'; '?' one; [a-z] a class
- *     **.log                    '**' any number of folders too, none included (as an element
- *                               of its own, it stands for zero or more folders)
+ *     **.log                    '**' crosses folders too: any file ending in ".log"; as an
+ *                               element of its own it stands for zero or more folders
  *     docs/                     paths are cleaned first: "docs/", "./docs" and "/docs" are "docs"
  *     !docs/README.md           '!': an exception, put back what an earlier line left out
  *
@@ -161,6 +161,32 @@ static bool match(const char *p, const char *s)
 	return *s == '\0';
 }
 
+/* Does the pattern hold anything but literal characters? */
+static bool has_wildcards(const char *p)
+{
+	for (; *p; p++)
+		if (*p == '*' || *p == '?' || *p == '[' || *p == ']' || (*p == '\\' && p[1]))
+			return true;
+	return false;
+}
+
+/*
+ * Does pattern match path? One special case first, as patternmatcher has it: a pattern that is
+ * "**" followed by literal text is a plain suffix test, so "**.log" leaves out every file whose
+ * name ends in ".log", at any depth, and "**" + "/cache" matches "cache" too.
+ */
+static bool pattern_matches(const char *pattern, const char *path)
+{
+	if (pattern[0] == '*' && pattern[1] == '*' && !has_wildcards(pattern + 2)) {
+		const char *suffix = pattern + 2;
+		size_t suffix_length = strlen(suffix), path_length = strlen(path);
+		if (path_length >= suffix_length && strcmp(path + path_length - suffix_length, suffix) == 0)
+			return true;
+		return suffix[0] == '/' && strcmp(path, suffix + 1) == 0;
+	}
+	return match(pattern, path);
+}
+
 /* Is the pattern well formed (every '[' closed)? Docker refuses the file otherwise. */
 static bool pattern_valid(const char *p)
 {
@@ -257,7 +283,7 @@ void ignore_rules_free(struct ignore_rules *rules)
 /* Does pattern match path or one of the folders above it? */
 static bool matches_or_parent_matches(const char *pattern, const char *path)
 {
-	if (match(pattern, path))
+	if (pattern_matches(pattern, path))
 		return true;
 	size_t length = strlen(path);
 	char *prefix = malloc(length + 1);
@@ -269,7 +295,7 @@ static bool matches_or_parent_matches(const char *pattern, const char *path)
 		if (path[i] != '/')
 			continue;
 		prefix[i] = '\0';
-		found = match(pattern, prefix);
+		found = pattern_matches(pattern, prefix);
 		prefix[i] = '/';
 	}
 	free(prefix);

@@ -981,6 +981,10 @@ static int next_instruction(struct parser *p)
 	if (r == 0)
 		r = read_heredocs(p, joined, in, start_line);
 	in->end_line = p->reader.line;
+	if (in->onbuild) {
+		in->onbuild->line = in->line; /* the trigger is written on ONBUILD's lines */
+		in->onbuild->end_line = in->end_line;
+	}
 	free(joined);
 	if (r < 0)
 		return fail_at(p, start_line);

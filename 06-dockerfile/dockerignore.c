@@ -23,7 +23,7 @@
 /*
  * Clean a path lexically as Go's path.Clean does: one '/' between elements, no "." elements,
  * ".." removing the element before it (and dropped at the root), no trailing '/'; "" is ".".
- * In place; the result is never longer.
+ * In place; the result is never longer, but for "" which becomes ".".
  */
 static void clean_path(char *path)
 {
@@ -227,9 +227,11 @@ static int add_pattern(struct ignore_rules *rules, const char *s, const char *en
 		if (s == end)
 			return fail_errno(0, ".dockerignore line %d: illegal exclusion pattern: \"!\"", line);
 	}
-	char *pattern = strndup(s, (size_t)(end - s));
+	/* room for clean_path's "." when the pattern cleans to nothing (or holds a NUL byte) */
+	char *pattern = calloc(1, (size_t)(end - s) + 2);
 	if (!pattern)
 		return fail_errno(ENOMEM, "cannot read .dockerignore");
+	memcpy(pattern, s, (size_t)(end - s));
 	clean_path(pattern);
 	if (pattern[0] == '/' && pattern[1] != '\0')
 		memmove(pattern, pattern + 1, strlen(pattern)); /* relative to the context */

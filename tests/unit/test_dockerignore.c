@@ -136,6 +136,19 @@ START_TEST(an_excluded_folder_is_walked_only_when_an_exception_may_match_inside)
 }
 END_TEST
 
+START_TEST(a_pattern_that_cleans_to_nothing_is_read_without_overrunning)
+{
+	/* found by fuzzing: a line that is only a NUL byte cleaned to "." one byte past its buffer */
+	static const char text[] = "\0\n*.log\n";
+	struct ignore_rules rules;
+	ck_assert_int_eq(ignore_rules_parse(text, sizeof(text) - 1, &rules), 0);
+	ck_assert_uint_eq(rules.count, 2);
+	ck_assert_str_eq(rules.patterns[0].pattern, ".");
+	ck_assert(ignore_rules_exclude(&rules, "a.log"));
+	ignore_rules_free(&rules);
+}
+END_TEST
+
 Suite *dockerignore_suite(void)
 {
 	Suite *s = suite_create("dockerignore");
@@ -151,6 +164,7 @@ Suite *dockerignore_suite(void)
 	tcase_add_test(t, the_last_matching_line_wins);
 	tcase_add_test(t, a_lone_exclamation_mark_and_an_open_bracket_are_errors);
 	tcase_add_test(t, an_excluded_folder_is_walked_only_when_an_exception_may_match_inside);
+	tcase_add_test(t, a_pattern_that_cleans_to_nothing_is_read_without_overrunning);
 	suite_add_tcase(s, t);
 	return s;
 }

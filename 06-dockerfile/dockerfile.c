@@ -835,7 +835,7 @@ static int fail_at(const struct parser *p, int line)
 }
 
 /* Read the bodies of the heredocs that in's line opened, from the lines after it. */
-static int read_heredocs(struct parser *p, const char *line, struct instruction *in, int start_line)
+static int read_heredocs(struct parser *p, const char *line, struct instruction *in)
 {
 	struct instruction *target = in->onbuild ? in->onbuild : in;
 	if (target->json || (target->kind != INSTRUCTION_RUN && target->kind != INSTRUCTION_COPY &&
@@ -891,7 +891,7 @@ static int read_heredocs(struct parser *p, const char *line, struct instruction 
 		if (!doc->content && r == 0)
 			r = fail_errno(ENOMEM, "cannot parse the Dockerfile");
 		if (r == 0 && !terminated)
-			r = fail_errno(0, "unterminated heredoc %s (started on line %d)", doc->name, start_line);
+			r = fail_errno(0, "unterminated heredoc %s", doc->name);
 		if (r == 0 && markers[i].chomp)
 			heredoc_strip_tabs(doc->content);
 	}
@@ -979,7 +979,7 @@ static int next_instruction(struct parser *p)
 	in->line = start_line;
 	int r = parse_line(joined, escape, in);
 	if (r == 0)
-		r = read_heredocs(p, joined, in, start_line);
+		r = read_heredocs(p, joined, in);
 	in->end_line = p->reader.line;
 	if (in->onbuild) {
 		in->onbuild->line = in->line; /* the trigger is written on ONBUILD's lines */

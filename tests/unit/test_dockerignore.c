@@ -149,6 +149,31 @@ START_TEST(a_pattern_that_cleans_to_nothing_is_read_without_overrunning)
 }
 END_TEST
 
+START_TEST(a_pattern_of_many_stars_is_matched_without_backtracking)
+{
+	/* found by fuzzing: trying every way forty stars can split a path took minutes; the check
+	 * timeout (seconds) fails this test if it comes back */
+	char pattern[128] = "", path[128] = "";
+	for (int i = 0; i < 20; i++)
+		strcat(pattern, "*a");
+	strcat(pattern, "*b\n**");
+	for (int i = 0; i < 40; i++)
+		strcat(pattern, "*");
+	strcat(pattern, "x\n");
+	memset(path, 'a', 100);
+	struct ignore_rules rules = rules_of(pattern);
+	ck_assert(!ignore_rules_exclude(&rules, path));
+	path[99] = 'b';
+	ck_assert(ignore_rules_exclude(&rules, path));
+	/* "**" then more stars is "any folders" again and again: it ends at a '/' */
+	path[99] = 'x';
+	ck_assert(!ignore_rules_exclude(&rules, path));
+	path[98] = '/';
+	ck_assert(ignore_rules_exclude(&rules, path));
+	ignore_rules_free(&rules);
+}
+END_TEST
+
 Suite *dockerignore_suite(void)
 {
 	Suite *s = suite_create("dockerignore");
@@ -165,6 +190,7 @@ Suite *dockerignore_suite(void)
 	tcase_add_test(t, a_lone_exclamation_mark_and_an_open_bracket_are_errors);
 	tcase_add_test(t, an_excluded_folder_is_walked_only_when_an_exception_may_match_inside);
 	tcase_add_test(t, a_pattern_that_cleans_to_nothing_is_read_without_overrunning);
+	tcase_add_test(t, a_pattern_of_many_stars_is_matched_without_backtracking);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -860,10 +860,7 @@ static int read_heredocs(struct parser *p, const char *line, struct instruction 
 		doc->name = markers[i].name;
 		markers[i].name = NULL;
 		doc->expand = markers[i].expand;
-		struct text_body {
-			char *data;
-			size_t length;
-		} body = { NULL, 0 };
+		struct text_builder body = { 0 };
 		bool terminated = false;
 		const char *s;
 		size_t length, raw_length;
@@ -877,19 +874,11 @@ static int read_heredocs(struct parser *p, const char *line, struct instruction 
 				terminated = true;
 				break;
 			}
-			char *grown = realloc(body.data, body.length + raw_length + 1);
-			if (!grown) {
-				r = fail_errno(ENOMEM, "cannot parse the Dockerfile");
-				break;
-			}
-			body.data = grown;
-			memcpy(body.data + body.length, s, raw_length);
-			body.length += raw_length;
-			body.data[body.length] = '\0';
+			text_add(&body, s, raw_length); /* the line with its own ending, as written */
 		}
-		doc->content = body.data ? body.data : strdup("");
-		if (!doc->content && r == 0)
-			r = fail_errno(ENOMEM, "cannot parse the Dockerfile");
+		doc->content = text_take(&body);
+		if (!doc->content)
+			r = -1;
 		if (r == 0 && !terminated)
 			r = fail_errno(0, "unterminated heredoc %s", doc->name);
 		if (r == 0 && markers[i].chomp)

@@ -92,7 +92,7 @@ END_TEST
 
 START_TEST(an_exception_puts_back_what_an_earlier_line_left_out)
 {
-	check("*.md\n!README.md\n", PATHS("CHANGES.md"), PATHS("README.md", "main.c"));
+	check("*.txt\n!README.txt\n", PATHS("notes.txt"), PATHS("README.txt", "main.c"));
 	check("docs\n!docs/keep.md\n", PATHS("docs/a.md", "docs"), PATHS("docs/keep.md"));
 }
 END_TEST

@@ -212,7 +212,7 @@ void image_spec_read(const struct container_record *r, struct image_spec *spec)
 /* The rest of `run` once spec is parsed (a new container) or read back from its record
  * (`start`: configured, only its layers to find): the image, then chapter 03's lifecycle with
  * chapter 04's overlay of the image's layers. */
-static int run_spec(struct image_spec *spec, bool recorded)
+int image_run_spec(struct image_spec *spec, bool recorded, const struct image_run_extension *extension)
 {
 	struct image_run *r = calloc(1, sizeof(*r)); /* the command's argv: large */
 	if (!r) {
@@ -232,7 +232,11 @@ static int run_spec(struct image_spec *spec, bool recorded)
 	} else {
 		struct overlay_rootfs root = { .lowers = r->layers ? r->lowers : NULL, .lower_count = r->lower_count };
 		struct runtime_rootfs hooks = overlay_rootfs_hooks(&root);
-		rc = recorded ? runtime_start_again(&spec->runtime, &hooks) : runtime_run(&spec->runtime, &hooks);
+		if (extension && extension->prepare(extension->ctx, spec, r, recorded, &hooks) < 0)
+			rc = recorded ? fail_context("cannot start container %.12s", spec->runtime.container.id)
+				      : (fail_context("run"), error_report(EXIT_TINYDOCK_FAILED));
+		else
+			rc = recorded ? runtime_start_again(&spec->runtime, &hooks) : runtime_run(&spec->runtime, &hooks);
 	}
 	image_run_release(r);
 	free(r);
@@ -257,7 +261,7 @@ int image_cmd_run(int argc, char **argv)
 	if (runtime_parse(argc, argv, &spec->runtime, flags, flag_count) < 0)
 		code = usage_error("run", "%s", error_message());
 	else
-		code = run_spec(spec, false);
+		code = image_run_spec(spec, false, NULL);
 	free(spec);
 	return code;
 }
@@ -269,7 +273,7 @@ int image_start_recorded(const struct container_record *record)
 		return fail_errno(ENOMEM, "cannot start container %.12s", record->id);
 	image_spec_read(record, spec);
 	spec->runtime.detach = true;
-	int rc = run_spec(spec, true);
+	int rc = image_run_spec(spec, true, NULL);
 	free(spec);
 	return rc;
 }

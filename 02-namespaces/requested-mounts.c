@@ -20,7 +20,9 @@
  *     symbolic link and ".." as if the rootfs were "/" (a link to "/" means the rootfs's own
  *     root), and RESOLVE_NO_MAGICLINKS, which refuses /proc/PID/fd-like links that jump
  *     anywhere; a missing folder is made on the way with mkdirat(2) in the folder opened so far.
- *     What we hold then is an fd: the object itself, that no later rename can swap.
+ *     A link to a folder that does not exist yet is followed the same way, inside the root,
+ *     and the folder made there (as runc's securejoin does). What we hold then is an fd: the
+ *     object itself, that no later rename can swap.
  *  2. The new mount is attached to that fd. A bind: open_tree(2) with OPEN_TREE_CLONE makes a
  *     detached copy of the source's mount tree, mount_setattr(2) makes it read-only (with
  *     AT_RECURSIVE, the mounts below it too) BEFORE anyone can see it, and move_mount(2) puts it
@@ -58,12 +60,38 @@ static int open_in_root(int root, const char *path)
 	return (int)syscall(SYS_openat2, root, *path ? path : ".", &how, sizeof(how));
 }
 
+/* A link in the rootfs that points at nothing yet: the path it names (read inside the root, so
+ * an absolute one starts at the rootfs) takes its place, followed by the rest. 1 when path was
+ * rewritten, 0 when name is no link, -1 on error. */
+static int follow_dangling_link(int parent, const char *name, char *path, size_t prefix, size_t next, size_t size)
+{
+	struct stat st;
+	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK(st.st_mode))
+		return 0;
+	char link[PATH_MAX], rest[PATH_MAX], joined[3 * PATH_MAX];
+	ssize_t n = readlinkat(parent, name, link, sizeof(link) - 1);
+	if (n < 0)
+		return fail_sys("cannot read the link \"/%s\" in the rootfs", path);
+	link[n] = '\0';
+	snprintf(rest, sizeof(rest), "%s", path + next);
+	path[prefix] = '\0'; /* the folder that holds the link */
+	snprintf(joined, sizeof(joined), "%s%s%s%s", link[0] == '/' ? "" : path, link[0] == '/' || !prefix ? "" : "/",
+		 link + strspn(link, "/"), rest);
+	if (strlen(joined) >= size)
+		return fail_errno(ENAMETOOLONG, "the mount point's path is too long once its links are followed");
+	explain(CHAPTER, "\"%s\" is a link to \"%s\": followed inside the rootfs", name, link);
+	memcpy(path, joined, strlen(joined) + 1);
+	return 1;
+}
+
 /* Open the target inside the rootfs fd root (each missing part made: a folder, or for a file
  * source an empty file as the last part). Returns an O_PATH fd, or -1. */
 static int open_target(int root, const struct mount_request *m, bool file)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s", m->target + strspn(m->target, "/"));
+	int links = 0;
+restart:;
 	size_t length = strlen(path);
 	while (length > 0 && path[length - 1] == '/')
 		path[--length] = '\0';
@@ -85,6 +113,18 @@ static int open_target(int root, const struct mount_request *m, bool file)
 				*slash = '/';
 			int made = -1;
 			if (parent >= 0) {
+				path[next] = saved;
+				int followed = follow_dangling_link(parent, name, path, slash ? (size_t)(slash - path) : 0,
+								    next, sizeof(path));
+				if (followed != 0) {
+					close(parent);
+					if (followed < 0)
+						return -1;
+					if (++links > 40) /* as the kernel's MAXSYMLINKS */
+						return fail_errno(ELOOP, "cannot resolve the mount point \"%s\"", m->target);
+					goto restart;
+				}
+				path[next] = '\0';
 				if (next == length && file) {
 					int f = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 					made = f < 0 ? -1 : close(f);
@@ -93,7 +133,7 @@ static int open_target(int root, const struct mount_request *m, bool file)
 				}
 				close(parent);
 			}
-			explain_result(CHAPTER, made, "%s(\"%s\") in the rootfs (a mount point)",
+			explain_result(CHAPTER, made, "%s(\"/%s\") in the rootfs (a mount point)",
 				       next == length && file ? "open(O_CREAT|O_EXCL)" : "mkdirat", path);
 			if (made < 0)
 				return fail_sys("cannot make the mount point \"/%s\"", path);

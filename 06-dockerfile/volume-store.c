@@ -114,7 +114,7 @@ int volume_load(const char *name, struct volume_info *info)
 	char path[PATH_MAX];
 	volume_data_path(name, path, sizeof(path));
 	if (!volume_name_valid(name) || !is_directory(path))
-		return fail_errno(ENOENT, "get %s: no such volume", name);
+		return fail_errno(0, "get %s: no such volume", name);
 	snprintf(info->name, sizeof(info->name), "%s", name);
 	snprintf(info->mountpoint, sizeof(info->mountpoint), "%s", path);
 	snprintf(path, sizeof(path), "%s/volumes/%s/volume.json", state_root(), name);

@@ -27,7 +27,7 @@ void volume_data_path(const char *name, char *path, size_t size);
  * *created says which. 0, or -1 with the message. */
 int volume_create(char name[VOLUME_NAME_MAX + 1], bool anonymous, bool *created);
 
-/* Read one volume's facts. 0, or -1 ("no such volume: NAME", errno ENOENT). */
+/* Read one volume's facts. 0, or -1 ("get NAME: no such volume"). */
 int volume_load(const char *name, struct volume_info *info);
 
 /* Every volume's name, sorted; free with volume_list_free. 0, or -1. */

@@ -104,7 +104,7 @@ static int volume_inspect(int argc, char **argv)
 	for (int i = 1; list && i < argc; i++) {
 		struct volume_info info;
 		if (volume_load(argv[i], &info) < 0) {
-			code = command_failed("volume inspect");
+			code = error_report(1); /* and go on with the next, as Docker */
 			continue;
 		}
 		if (!json_append(list, volume_json(&info))) {
@@ -132,7 +132,7 @@ static int volume_rm(int argc, char **argv)
 		if (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--force") == 0)
 			continue; /* Docker's -f only hides "no such volume"; we say it anyway */
 		if (volume_remove(argv[i], NULL) < 0)
-			code = command_failed("volume rm");
+			code = error_report(1); /* and go on with the next, as Docker (its exit code: 1) */
 		else
 			printf("%s\n", argv[i]);
 	}

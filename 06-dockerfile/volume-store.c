@@ -214,9 +214,9 @@ int volume_remove(const char *name, const char *except)
 		return -1;
 	for (size_t i = 0; i < count && i < 2; i++)
 		if (!except || strcmp(users[i], except) != 0)
-			return fail_errno(EBUSY, "remove %s: volume is in use - [%s]", name, users[i]);
+			return fail_errno(0, "remove %s: volume is in use - [%s]", name, users[i]);
 	if (count > 2)
-		return fail_errno(EBUSY, "remove %s: volume is in use", name);
+		return fail_errno(0, "remove %s: volume is in use", name);
 	char path[PATH_MAX];
 	volume_dir(name, path, sizeof(path));
 	if (remove_tree(path) < 0)

@@ -39,7 +39,7 @@ void volume_list_free(char **names, size_t count);
 int volume_users(const char *name, char (*ids)[CONTAINER_ID_LENGTH + 1], size_t size, size_t *count);
 
 /* Remove volume name, refused while a container other than except (NULL: any) uses it
- * ("volume is in use - [ID]", errno EBUSY). */
+ * ("remove NAME: volume is in use - [ID]"). */
 int volume_remove(const char *name, const char *except);
 
 #endif

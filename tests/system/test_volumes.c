@@ -167,12 +167,15 @@ END_TEST
 START_TEST(a_volume_used_by_a_stopped_container_cannot_be_removed_and_the_error_names_it)
 {
 	struct run_result r = sh(60, "$T run --name user --network none -v busy:/d busybox true;"
-				     "$T inspect --format '{{.Id}}' user 2>/dev/null || $T inspect user | grep -m1 '\"Id\"'");
+				     "$T inspect user | grep -m1 '\"Id\"' | cut -d'\"' -f4");
 	CHECK_OK(r);
+	char id[80];
+	snprintf(id, sizeof(id), "[%.64s]\n", r.out);
 	run_free(&r);
 	r = sh(30, "$T volume rm busy");
-	ck_assert_int_ne(r.status, 0);
-	CHECK_HAS(r.err, "remove busy: volume is in use - [");
+	ck_assert_int_eq(r.status, 1);
+	CHECK_HAS(r.err, "tinydock: remove busy: volume is in use - [");
+	CHECK_HAS(r.err, id); /* the error names the container */
 	run_free(&r);
 	r = sh(30, "$T volume prune -a -f; $T rm user >/dev/null; $T volume rm busy");
 	CHECK_OK(r);

@@ -233,27 +233,49 @@ static void release(struct image_run *r)
 	free(r);
 }
 
-/* The image's layers as the lower folders of chapter 04's overlay: the rootfs hooks. */
-static struct runtime_rootfs overlay_of(const struct image_run *r, struct overlay_rootfs *root)
-{
-	*root = (struct overlay_rootfs){ .lowers = r->layers ? r->lowers : NULL, .lower_count = r->lower_count };
-	return overlay_rootfs_hooks(root);
-}
-
-/* The rest of `run` once spec is parsed: the image, then chapter 03's lifecycle with chapter
- * 04's overlay of the image's layers. Returns the exit code (said on stderr: the command). */
-static int run_spec(struct image_spec *spec)
+/* The image resolved into *out, and the rootfs hooks that run it: chapter 04's overlay of the
+ * image's layers (root holds its state), wrapped by a later chapter's extension if any.
+ * 0, or -1 with the message (*out released). */
+static int prepare(struct image_spec *spec, bool recorded, const struct image_run_extension *extension,
+		   struct image_run **out, struct overlay_rootfs *root, struct runtime_rootfs *hooks)
 {
 	struct image_run *r = resolve(spec);
-	if (!r) {
+	if (!r)
+		return -1;
+	*root = (struct overlay_rootfs){ .lowers = r->layers ? r->lowers : NULL, .lower_count = r->lower_count };
+	*hooks = overlay_rootfs_hooks(root);
+	if (extension && extension->prepare(extension->ctx, spec, r, recorded, hooks) < 0) {
+		release(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+int image_run_spec(struct image_spec *spec, const struct image_run_extension *extension)
+{
+	struct image_run *r;
+	struct overlay_rootfs root;
+	struct runtime_rootfs hooks;
+	if (prepare(spec, false, extension, &r, &root, &hooks) < 0) {
 		fail_context("run");
 		return error_report(EXIT_TINYDOCK_FAILED);
 	}
-	struct overlay_rootfs root;
-	struct runtime_rootfs hooks = overlay_of(r, &root);
 	int code = runtime_run(&spec->runtime, &hooks);
 	release(r);
 	return code;
+}
+
+int image_start_spec(struct image_spec *spec, const struct image_run_extension *extension)
+{
+	struct image_run *r;
+	struct overlay_rootfs root;
+	struct runtime_rootfs hooks;
+	if (prepare(spec, true, extension, &r, &root, &hooks) < 0)
+		return fail_context("cannot start container %.12s", spec->runtime.container.id);
+	int rc = runtime_start_again(&spec->runtime, &hooks);
+	release(r);
+	return rc;
 }
 
 static const struct run_flags *const flags[] = { &image_flags, &overlay_flags };
@@ -274,7 +296,7 @@ int image_cmd_run(int argc, char **argv)
 	if (runtime_parse(argc, argv, &spec->runtime, flags, flag_count) < 0)
 		code = usage_error("run", "%s", error_message());
 	else
-		code = run_spec(spec);
+		code = image_run_spec(spec, NULL);
 	free(spec);
 	return code;
 }
@@ -286,16 +308,7 @@ int image_start_recorded(const struct container_record *record)
 		return fail_errno(ENOMEM, "cannot start container %.12s", record->id);
 	image_spec_read(record, spec);
 	spec->runtime.detach = true;
-	int rc = -1;
-	struct image_run *r = resolve(spec);
-	if (!r) {
-		fail_context("cannot start container %.12s", record->id);
-	} else {
-		struct overlay_rootfs root;
-		struct runtime_rootfs hooks = overlay_of(r, &root);
-		rc = runtime_start_again(&spec->runtime, &hooks);
-		release(r);
-	}
+	int rc = image_start_spec(spec, NULL);
 	free(spec);
 	return rc;
 }

@@ -60,6 +60,9 @@ static void fill_container(struct container *c)
 	c->env[1] = "B=two words";
 	c->env_count = 2;
 	c->command = command;
+	c->mounts[0] = (struct mount_request){ .kind = MOUNT_BIND, .source = "/srv/site", .target = "/var/www", .read_only = true };
+	c->mounts[1] = (struct mount_request){ .kind = MOUNT_TMPFS, .target = "/run", .options = "size=64m,exec" };
+	c->mount_count = 2;
 }
 
 static void assert_same_container(const struct container *a, const struct container *b)
@@ -102,6 +105,14 @@ static void assert_same_container(const struct container *a, const struct contai
 	for (; a->command[n]; n++)
 		ck_assert_str_eq(b->command[n], a->command[n]);
 	ck_assert_ptr_null(b->command[n]);
+	ck_assert_uint_eq(b->mount_count, a->mount_count);
+	for (size_t i = 0; i < a->mount_count; i++) {
+		ck_assert_int_eq(b->mounts[i].kind, a->mounts[i].kind);
+		ck_assert_str_eq(b->mounts[i].source, a->mounts[i].source);
+		ck_assert_str_eq(b->mounts[i].target, a->mounts[i].target);
+		ck_assert_int_eq(b->mounts[i].read_only, a->mounts[i].read_only);
+		ck_assert_str_eq(b->mounts[i].options, a->mounts[i].options);
+	}
 }
 
 START_TEST(chapter_02s_part_of_a_spec_comes_back_from_the_record_field_by_field)
@@ -168,6 +179,29 @@ START_TEST(a_port_for_the_kernel_to_choose_is_recorded_as_dockers_empty_host_por
 	ck_assert_str_eq(json_string(json_pointer(doc, "/NetworkSettings/Networks/shop/Aliases/1")), "primary");
 	ck_assert_str_eq(json_get_string(json_get(doc, "HostConfig"), "NetworkMode"), "shop");
 	ck_assert_str_eq(json_string(json_pointer(doc, "/Userns/GidMap/1")), "1000:300000:1");
+	json_free(doc);
+	container_record_free(&r);
+}
+END_TEST
+
+START_TEST(mounts_are_recorded_as_dockers_mounts_binds_and_tmpfs)
+{
+	struct container c;
+	struct container_record r = { 0 };
+	fill_container(&c);
+	snprintf(r.id, sizeof(r.id), "%s", ID);
+	ck_assert_int_eq(container_spec_write(&c, &r), 0);
+	struct json *doc = container_record_to_json(&r);
+	ck_assert_str_eq(json_string(json_pointer(doc, "/Mounts/0/Type")), "bind");
+	ck_assert_str_eq(json_string(json_pointer(doc, "/Mounts/0/Source")), "/srv/site");
+	ck_assert_str_eq(json_string(json_pointer(doc, "/Mounts/0/Destination")), "/var/www");
+	ck_assert_str_eq(json_string(json_pointer(doc, "/Mounts/0/Mode")), "ro");
+	ck_assert(json_is(json_pointer(doc, "/Mounts/0/RW"), JSON_FALSE));
+	ck_assert_str_eq(json_string(json_pointer(doc, "/Mounts/0/Propagation")), "rprivate");
+	ck_assert_ptr_null(json_pointer(doc, "/Mounts/0/Name")); /* Name and Driver: a volume's */
+	ck_assert_str_eq(json_string(json_pointer(doc, "/HostConfig/Binds/0")), "/srv/site:/var/www:ro");
+	ck_assert_str_eq(json_string(json_pointer(doc, "/HostConfig/Tmpfs/~1run")), "size=64m,exec");
+	ck_assert_str_eq(json_string(json_pointer(doc, "/Mounts/1/Type")), "tmpfs");
 	json_free(doc);
 	container_record_free(&r);
 }
@@ -288,6 +322,7 @@ Suite *container_spec_suite(void)
 	tcase_add_test(t, chapter_02s_part_of_a_spec_comes_back_from_the_record_field_by_field);
 	tcase_add_test(t, privileged_host_and_none_networks_and_the_default_command_come_back_too);
 	tcase_add_test(t, a_port_for_the_kernel_to_choose_is_recorded_as_dockers_empty_host_port);
+	tcase_add_test(t, mounts_are_recorded_as_dockers_mounts_binds_and_tmpfs);
 	tcase_add_test(t, chapter_03s_part_of_a_spec_comes_back_from_the_record_field_by_field);
 	tcase_add_test(t, a_rootfs_container_records_its_folder_as_the_image_and_has_no_image_when_read);
 	tcase_add_test(t, chapter_05s_part_of_a_spec_comes_back_from_the_record_field_by_field);

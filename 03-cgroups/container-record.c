@@ -51,6 +51,7 @@ void container_record_free(struct container_record *r)
 	string_list_free(&r->env);
 	string_list_free(&r->aliases);
 	string_list_free(&r->entrypoint);
+	string_list_free(&r->health_test);
 }
 
 /* --- the record as JSON ---------------------------------------------------------------------- */
@@ -241,6 +242,10 @@ struct json *container_record_to_json(const struct container_record *r)
 	ADD(json_add(config, "Entrypoint", entrypoint(r)));
 	ADD(json_add_string(config, "Image", r->image));
 	ADD(json_add_string(config, "WorkingDir", r->workdir));
+	if (r->health_test.count || r->health_timing.interval || r->health_timing.timeout ||
+	    r->health_timing.start_period || r->health_timing.retries) /* Docker: none is no member */
+		ADD(json_add(config, "Healthcheck", health_config_to_json((const char *const *)r->health_test.items,
+									 r->health_test.count, &r->health_timing)));
 	ADD(json_add(doc, "Config", config));
 
 	ADD(json_add_string(host, "NetworkMode", r->network));
@@ -367,6 +372,7 @@ int container_record_from_json(const struct json *doc, struct container_record *
 	copy_string(r->user, sizeof(r->user), json_get_string(config, "User"));
 	copy_string(r->image, sizeof(r->image), json_get_string(config, "Image"));
 	copy_string(r->workdir, sizeof(r->workdir), json_get_string(config, "WorkingDir"));
+	health_timing_from_json(json_get(config, "Healthcheck"), &r->health_timing);
 	r->tty = stored_bool(config, "Tty");
 	r->interactive = stored_bool(config, "OpenStdin");
 
@@ -400,7 +406,8 @@ int container_record_from_json(const struct json *doc, struct container_record *
 
 	const struct json *aliases = json_get(json_get(json_get(net, "Networks"), r->network), "Aliases");
 	if (read_strings(json_get(config, "Cmd"), &r->command) < 0 || read_strings(json_get(config, "Env"), &r->env) < 0 ||
-	    read_strings(json_get(config, "Entrypoint"), &r->entrypoint) < 0 || read_strings(aliases, &r->aliases) < 0) {
+	    read_strings(json_get(config, "Entrypoint"), &r->entrypoint) < 0 || read_strings(aliases, &r->aliases) < 0 ||
+	    read_strings(json_get(json_get(config, "Healthcheck"), "Test"), &r->health_test) < 0) {
 		container_record_free(r);
 		return -1;
 	}

@@ -148,12 +148,29 @@ static bool read_output(int fd, struct health_result *r)
 	return n > 0 || (n < 0 && (errno == EINTR || errno == EAGAIN));
 }
 
+/* Collect every child that has ended: E, and the orphans of a killed check (see checker_main).
+ * True when E was one of them, with its status. */
+static bool reap(pid_t e, int *status)
+{
+	bool found = false;
+	int st;
+	pid_t pid;
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+		if (pid == e) {
+			found = true;
+			*status = st;
+		}
+	return found;
+}
+
 /* Kill the check's process group and collect E. */
 static void kill_check(pid_t e)
 {
 	kill(-e, SIGKILL);
 	while (waitpid(e, NULL, 0) < 0 && errno == EINTR)
 		;
+	int ignored;
+	reap(0, &ignored);
 }
 
 /* Run one check into *r. Returns 0, or 1 when the monitor asked us to stop (the check killed). */
@@ -199,7 +216,7 @@ static int run_check(struct checker *k, struct health_result *r)
 			if (read(k->signals, &info, sizeof(info)) == (ssize_t)sizeof(info) && info.ssi_signo == SIGTERM)
 				stop = 1;
 		}
-		exited = waitpid(e, &status, WNOHANG) == e;
+		exited = reap(e, &status);
 	}
 	if (!exited)
 		kill_check(e);
@@ -244,6 +261,8 @@ static bool wait_until(const struct checker *k, int64_t due)
 			struct signalfd_siginfo info;
 			if (read(k->signals, &info, sizeof(info)) == (ssize_t)sizeof(info) && info.ssi_signo == SIGTERM)
 				return false;
+			int ignored;
+			reap(0, &ignored); /* a killed check's orphans, ending now */
 		}
 	}
 }
@@ -254,6 +273,15 @@ static noreturn void checker_main(struct checker *k, pid_t monitor)
 	 * parent dies; checking the parent afterwards closes the race with a death before it). */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != monitor)
 		_exit(0);
+	/* A check killed at its timeout leaves orphans: the command E forked inside the container
+	 * dies with E, but after it. An orphan goes to the nearest "child subreaper" above it, else
+	 * to the init of its dead parent's PID namespace, here the host's (prctl(2),
+	 * PR_SET_CHILD_SUBREAPER): a zombie of the container's namespace that the host's init
+	 * reaps when it gets to it, and the kernel does not let the container's namespace end
+	 * before it is reaped (pid_namespaces(7)): `stop` waited a second for it. As a subreaper,
+	 * the checker gets them, and reaps them at once (reap). */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		_exit(EXIT_TINYDOCK_FAILED);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

@@ -25,6 +25,9 @@
  *      is built for it as `run` built it.
  *   6. the parent waits, relays the terminal under -t, and exits with the command's code.
  *
+ * container_exec_run (container-exec.h) is steps 1-6 without the command line and without a
+ * terminal, for a caller inside tinydock: the health checker (health-check.c) runs each check so.
+ *
  * Next: container-stats.c.
  */
 #include "container-exec.h"

@@ -25,7 +25,9 @@
  *
  * What the checker inherits from the monitor is closed first (the published ports' sockets,
  * the sync socket, the report to `run -d`): only stderr stays, the container's log, where
- * --explain lines go. If the monitor dies, PR_SET_PDEATHSIG ends the checker (prctl(2)); if
+ * --explain lines go. The monitor may have a thread (the port proxy's) when it forks; only the
+ * forking thread goes on in the child (fork(2)), so the checker uses only what glibc keeps
+ * usable in a child of a threaded process (malloc; stdio for --explain and errors). If the monitor dies, PR_SET_PDEATHSIG ends the checker (prctl(2)); if
  * the checker dies, the same ends a check under way.
  */
 #include "health-check.h"

@@ -47,11 +47,11 @@ void string_list_free(struct string_list *list)
 
 void container_record_free(struct container_record *r)
 {
+	string_list_free(&r->health_test);
 	string_list_free(&r->command);
 	string_list_free(&r->env);
 	string_list_free(&r->aliases);
 	string_list_free(&r->entrypoint);
-	string_list_free(&r->health_test);
 }
 
 /* --- the record as JSON ---------------------------------------------------------------------- */

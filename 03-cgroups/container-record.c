@@ -373,6 +373,10 @@ int container_record_from_json(const struct json *doc, struct container_record *
 	copy_string(r->image, sizeof(r->image), json_get_string(config, "Image"));
 	copy_string(r->workdir, sizeof(r->workdir), json_get_string(config, "WorkingDir"));
 	health_timing_from_json(json_get(config, "Healthcheck"), &r->health_timing);
+	if (read_strings(json_get(json_get(config, "Healthcheck"), "Test"), &r->health_test) < 0) {
+		container_record_free(r);
+		return -1;
+	}
 	r->tty = stored_bool(config, "Tty");
 	r->interactive = stored_bool(config, "OpenStdin");
 
@@ -406,8 +410,7 @@ int container_record_from_json(const struct json *doc, struct container_record *
 
 	const struct json *aliases = json_get(json_get(json_get(net, "Networks"), r->network), "Aliases");
 	if (read_strings(json_get(config, "Cmd"), &r->command) < 0 || read_strings(json_get(config, "Env"), &r->env) < 0 ||
-	    read_strings(json_get(config, "Entrypoint"), &r->entrypoint) < 0 || read_strings(aliases, &r->aliases) < 0 ||
-	    read_strings(json_get(json_get(config, "Healthcheck"), "Test"), &r->health_test) < 0) {
+	    read_strings(json_get(config, "Entrypoint"), &r->entrypoint) < 0 || read_strings(aliases, &r->aliases) < 0) {
 		container_record_free(r);
 		return -1;
 	}

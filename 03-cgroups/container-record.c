@@ -47,6 +47,7 @@ void string_list_free(struct string_list *list)
 
 void container_record_free(struct container_record *r)
 {
+	string_list_free(&r->health_test);
 	string_list_free(&r->command);
 	string_list_free(&r->env);
 	string_list_free(&r->aliases);
@@ -317,6 +318,10 @@ struct json *container_record_to_json(const struct container_record *r)
 	ADD(json_add(config, "Entrypoint", entrypoint(r)));
 	ADD(json_add_string(config, "Image", r->image));
 	ADD(json_add_string(config, "WorkingDir", r->workdir));
+	if (r->health_test.count || r->health_timing.interval || r->health_timing.timeout ||
+	    r->health_timing.start_period || r->health_timing.retries) /* Docker: none is no member */
+		ADD(json_add(config, "Healthcheck", health_config_to_json((const char *const *)r->health_test.items,
+									 r->health_test.count, &r->health_timing)));
 	ADD(json_add(doc, "Config", config));
 
 	ADD(json_add(host, "Binds", binds(r)));
@@ -468,6 +473,11 @@ int container_record_from_json(const struct json *doc, struct container_record *
 	copy_string(r->user, sizeof(r->user), json_get_string(config, "User"));
 	copy_string(r->image, sizeof(r->image), json_get_string(config, "Image"));
 	copy_string(r->workdir, sizeof(r->workdir), json_get_string(config, "WorkingDir"));
+	health_timing_from_json(json_get(config, "Healthcheck"), &r->health_timing);
+	if (read_strings(json_get(json_get(config, "Healthcheck"), "Test"), &r->health_test) < 0) {
+		container_record_free(r);
+		return -1;
+	}
 	r->tty = stored_bool(config, "Tty");
 	r->interactive = stored_bool(config, "OpenStdin");
 

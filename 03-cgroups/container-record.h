@@ -17,6 +17,7 @@
 
 #include "cgroup_limits.h"
 #include "container.h"
+#include "health.h"
 #include "restart-policy.h"
 #include "timestamp.h"
 
@@ -79,6 +80,8 @@ struct container_record {
 	char image[PATH_MAX];                     /* Config.Image: the image, or the --rootfs folder */
 	struct cgroup_limits limits;              /* HostConfig.Memory, NanoCpus, ... */
 	struct restart_policy restart;            /* HostConfig.RestartPolicy */
+	struct string_list health_test;           /* Config.Healthcheck.Test (health.h) */
+	struct health_timing health_timing;       /* ... Interval, Timeout, StartPeriod, Retries */
 
 	/* A later chapter's part: chapter 05's --entrypoint (Config.Entrypoint). */
 	struct string_list entrypoint;

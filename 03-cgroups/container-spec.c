@@ -138,6 +138,12 @@ int runtime_spec_write(const struct runtime_spec *spec, struct container_record 
 	COPY(r->image, spec->image ? spec->image : r->rootfs);
 	r->limits = spec->limits;
 	r->restart = spec->restart;
+	size_t words = 0;
+	while (spec->health.test[words])
+		words++;
+	if (copy_list(&r->health_test, spec->health.test, words) < 0)
+		return -1;
+	r->health_timing = spec->health.timing;
 	return spec->write_record ? spec->write_record(spec, r) : 0;
 }
 
@@ -150,4 +156,7 @@ void runtime_spec_read(const struct container_record *r, struct runtime_spec *sp
 	spec->limits = r->limits;
 	spec->restart = r->restart;
 	spec->restart_given = r->restart.mode != RESTART_NO;
+	for (size_t i = 0; i < r->health_test.count && i < HEALTH_TEST_MAX; i++)
+		spec->health.test[i] = r->health_test.items[i];
+	spec->health.timing = r->health_timing;
 }

@@ -8,7 +8,8 @@
  *           the first word after the flags (when there is no --rootfs);
  *   image   find the image (making busybox when it is missing, image-base.c), make sure its
  *           layers are unpacked (image-layers.c), and fill what the user left out from the
- *           image's config: the command (Entrypoint + Cmd), Env, WorkingDir, User;
+ *           image's config: the command (Entrypoint + Cmd), Env, WorkingDir, User,
+ *           Healthcheck (run by chapter 03's monitor: health-check.c);
  *   start   chapter 03's runtime_run, with chapter 04's overlay as the rootfs and the
  *           image's layers as its lower folders;
  *   wait    (in runtime_run) for the exit code, or print the id with -d.
@@ -183,6 +184,9 @@ int image_run_resolve(struct image_spec *spec, struct image_run *r)
 	const char *user_name = json_get_string(settings, "User");
 	if (!c->user && user_name && *user_name)
 		c->user = user_name;
+	/* HEALTHCHECK: what the --health-* flags left unset, part by part, as Docker merges a
+	 * container's Healthcheck with its image's (--no-healthcheck's Test ["NONE"] stays). */
+	health_config_inherit(&spec->runtime.health, json_get(settings, "Healthcheck"));
 	return 0;
 }
 

@@ -48,7 +48,7 @@ struct image_run {
 };
 
 /* Resolve spec's image into r: its layers unpacked, and (unless spec is configured) what the
- * user left out filled from its config (command, Env, WorkingDir, User). Without an image
+ * user left out filled from its config (command, Env, WorkingDir, User, Healthcheck). Without an image
  * (--rootfs DIR) nothing to do. 0, or -1 with the message. Release r with image_run_release,
  * after the container's start. */
 int image_run_resolve(struct image_spec *spec, struct image_run *r);

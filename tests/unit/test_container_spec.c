@@ -222,6 +222,11 @@ static void fill_runtime(struct runtime_spec *spec)
 	spec->restart.mode = RESTART_ON_FAILURE;
 	spec->restart.max_retries = 3;
 	spec->restart_given = true;
+	spec->health.test[0] = "CMD";
+	spec->health.test[1] = "/bin/check";
+	spec->health.test[2] = "-q";
+	spec->health.timing = (struct health_timing){ .interval = 100000000, .timeout = 2000000000,
+						      .start_period = 5000000000, .retries = 4 };
 }
 
 static void assert_same_runtime(const struct runtime_spec *a, const struct runtime_spec *b)
@@ -238,6 +243,9 @@ static void assert_same_runtime(const struct runtime_spec *a, const struct runti
 	ck_assert_int_eq(b->restart.max_retries, a->restart.max_retries);
 	ck_assert_int_eq(b->restart_given, a->restart_given);
 	ck_assert_int_eq(b->detach, false); /* how one start runs, not what the container is */
+	for (size_t i = 0; i <= HEALTH_TEST_MAX && (a->health.test[i] || b->health.test[i]); i++)
+		ck_assert_str_eq(b->health.test[i], a->health.test[i]);
+	ck_assert(memcmp(&b->health.timing, &a->health.timing, sizeof(a->health.timing)) == 0);
 }
 
 START_TEST(chapter_03s_part_of_a_spec_comes_back_from_the_record_field_by_field)

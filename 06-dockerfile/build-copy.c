@@ -107,7 +107,7 @@ static int by_string(const void *a, const void *b)
 /* Is entry a tar archive (ADD unpacks it)? Its first header must read as one. */
 static bool is_archive(struct build_context *src, const struct context_entry *entry)
 {
-	if (!S_ISREG(entry->st.st_mode) || entry->st.st_size < TAR_BLOCK)
+	if (!S_ISREG(entry->st.st_mode) || entry->st.st_size == 0)
 		return false;
 	int fd = build_context_open_file(src, entry->path);
 	if (fd < 0) {
@@ -217,6 +217,7 @@ int copy_plan_make(struct build_context *src, const struct copy_request *req, st
 				req->line);
 	for (size_t i = 0; i < req->source_count && rc == 0; i++) {
 		if (roots[i]) {
+			plan->from_folder = true;
 			rc = add_folder_contents(plan, src, "", dest);
 			continue;
 		}
@@ -225,6 +226,7 @@ int copy_plan_make(struct build_context *src, const struct copy_request *req, st
 			const char *base = strrchr(e->path, '/') ? strrchr(e->path, '/') + 1 : e->path;
 			char to[PATH_MAX];
 			if (S_ISDIR(e->st.st_mode)) {
+				plan->from_folder = true;
 				rc = add_folder_contents(plan, src, e->path, dest);
 			} else if (req->add && is_archive(src, e)) {
 				rc = add_item(plan, e, dest, true);

@@ -25,6 +25,7 @@ struct copy_plan {
 	size_t count;
 	char **folders; /* the destination folders to make first, parents before children */
 	size_t folder_count;
+	bool from_folder; /* a source was a folder (history says "dir:", else "file:") */
 };
 
 /* What the instruction asks for, its words expanded by the caller. */

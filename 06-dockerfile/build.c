@@ -668,7 +668,7 @@ static int step_copy(struct build *b, size_t stage_index, struct stage_state *st
 		size_t size = strlen(dest) + 128;
 		if ((created_by = malloc(size)))
 			snprintf(created_by, size, "/bin/sh -c #(nop) %s %s:%.64s in %s ", name,
-				 plan.count == 1 && !S_ISDIR(plan.items[0].entry->st.st_mode) ? "file" : "dir", hex, dest);
+				 plan.from_folder || plan.count != 1 ? "dir" : "file", hex, dest);
 		rc = created_by ? from_cache(b, hex, st->image) : fail_errno(ENOMEM, "%s", name);
 	}
 	if (rc == 0) {
@@ -935,6 +935,8 @@ static int build(struct build_options *o)
 		}
 	}
 	b.step_count = b.file.count;
+	for (size_t i = 0; rc == 0 && i < b.plan.global_args; i++) /* the ARGs before FROM: values only */
+		printf("Step %zu/%zu : %s\n", i + 1, b.step_count, b.file.instructions[i].original);
 	for (size_t i = 0; i < b.plan.count && rc == 0; i++)
 		if (b.plan.stages[i].needed)
 			rc = build_stage(&b, i);

@@ -837,6 +837,18 @@ static int store_image(struct build *b, struct stage_image *img, char digest[SHA
 	}
 	if (b->options->label_count && image_id_of(img) < 0)
 		return -1;
+	/* A fully cached build made the image its tags already name: nothing to write (no fsync). */
+	bool named = b->options->tag_count > 0;
+	for (size_t i = 0; named && i < b->options->tag_count; i++) {
+		struct image current = { 0 };
+		named = image_resolve(&b->store, b->options->tags[i], &current) == 0 && strcmp(current.id, img->id) == 0;
+		if (named)
+			snprintf(digest, SHA256_DIGEST_SIZE, "%s", current.digest);
+		image_free(&current);
+	}
+	error_clear();
+	if (named)
+		return 0;
 	uint64_t size;
 	if (image_store_put(&b->store, img->config, img->layers, img->layer_count, digest, &size) < 0)
 		return -1;

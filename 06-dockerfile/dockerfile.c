@@ -835,7 +835,7 @@ static int fail_at(const struct parser *p, int line)
 }
 
 /* Read the bodies of the heredocs that in's line opened, from the lines after it. */
-static int read_heredocs(struct parser *p, const char *line, struct instruction *in, int start_line)
+static int read_heredocs(struct parser *p, const char *line, struct instruction *in)
 {
 	struct instruction *target = in->onbuild ? in->onbuild : in;
 	if (target->json || (target->kind != INSTRUCTION_RUN && target->kind != INSTRUCTION_COPY &&
@@ -860,10 +860,7 @@ static int read_heredocs(struct parser *p, const char *line, struct instruction 
 		doc->name = markers[i].name;
 		markers[i].name = NULL;
 		doc->expand = markers[i].expand;
-		struct text_body {
-			char *data;
-			size_t length;
-		} body = { NULL, 0 };
+		struct text_builder body = { 0 };
 		bool terminated = false;
 		const char *s;
 		size_t length, raw_length;
@@ -877,21 +874,13 @@ static int read_heredocs(struct parser *p, const char *line, struct instruction 
 				terminated = true;
 				break;
 			}
-			char *grown = realloc(body.data, body.length + raw_length + 1);
-			if (!grown) {
-				r = fail_errno(ENOMEM, "cannot parse the Dockerfile");
-				break;
-			}
-			body.data = grown;
-			memcpy(body.data + body.length, s, raw_length);
-			body.length += raw_length;
-			body.data[body.length] = '\0';
+			text_add(&body, s, raw_length); /* the line with its own ending, as written */
 		}
-		doc->content = body.data ? body.data : strdup("");
-		if (!doc->content && r == 0)
-			r = fail_errno(ENOMEM, "cannot parse the Dockerfile");
+		doc->content = text_take(&body);
+		if (!doc->content)
+			r = -1;
 		if (r == 0 && !terminated)
-			r = fail_errno(0, "unterminated heredoc %s (started on line %d)", doc->name, start_line);
+			r = fail_errno(0, "unterminated heredoc %s", doc->name);
 		if (r == 0 && markers[i].chomp)
 			heredoc_strip_tabs(doc->content);
 	}
@@ -979,8 +968,12 @@ static int next_instruction(struct parser *p)
 	in->line = start_line;
 	int r = parse_line(joined, escape, in);
 	if (r == 0)
-		r = read_heredocs(p, joined, in, start_line);
+		r = read_heredocs(p, joined, in);
 	in->end_line = p->reader.line;
+	if (in->onbuild) {
+		in->onbuild->line = in->line; /* the trigger is written on ONBUILD's lines */
+		in->onbuild->end_line = in->end_line;
+	}
 	free(joined);
 	if (r < 0)
 		return fail_at(p, start_line);

@@ -4,8 +4,8 @@
  *
  *     # comment                 a line starting with '#' is a comment
  *     *.log                     '*' any run of characters but '/'; '?' one; [a-z] a class
- *     **.log                    '**' any number of folders too, none included (as an element
- *                               of its own, it stands for zero or more folders)
+ *     **.log                    '**' crosses folders too: any file ending in ".log"; as an
+ *                               element of its own it stands for zero or more folders
  *     docs/                     paths are cleaned first: "docs/", "./docs" and "/docs" are "docs"
  *     !docs/README.md           '!': an exception, put back what an earlier line left out
  *
@@ -23,7 +23,7 @@
 /*
  * Clean a path lexically as Go's path.Clean does: one '/' between elements, no "." elements,
  * ".." removing the element before it (and dropped at the root), no trailing '/'; "" is ".".
- * In place; the result is never longer.
+ * In place; the result is never longer, but for "" which becomes ".".
  */
 static void clean_path(char *path)
 {
@@ -110,55 +110,160 @@ static int match_class(const char *p, char c, const char **after)
 	return matched != negate;
 }
 
-/* Does pattern match all of path? (The regular expression patternmatcher builds, by hand.) */
-static bool match(const char *p, const char *s)
+/*
+ * A pattern, compiled to the steps of the regular expression patternmatcher would build, and
+ * matched by following every possible position in the pattern at once (Thompson's
+ * construction): time proportional to the pattern's length times the path's, whatever the
+ * stars. Trying each way a star can match one after the other is exponential: a line of
+ * forty '*' would hang the build (found by fuzzing).
+ */
+enum step_kind {
+	STEP_CHARACTER, /* one given character ('\' escapes the next pattern character) */
+	STEP_ANY,       /* '?': one character but '/' */
+	STEP_CLASS,     /* "[...]": one character of the class */
+	STEP_STAR,      /* '*': any run of characters but '/' */
+	STEP_FOLDERS,   /* "**" before more pattern: nothing, or anything that ends in '/' */
+	STEP_REST,      /* "**" at the end: anything */
+};
+
+struct step {
+	enum step_kind kind;
+	char character;
+	const char *class; /* after the '[' */
+};
+
+/* The steps of pattern into steps (room for strlen(pattern) of them); their count, or -1 when
+ * a class is not closed. */
+static int compile(const char *p, struct step *steps)
 {
+	int n = 0;
 	while (*p) {
+		struct step *step = &steps[n++];
 		if (p[0] == '*' && p[1] == '*') {
 			p += 2;
 			if (*p == '/')
 				p++;
-			if (*p == '\0')
-				return true; /* "**" at the end: anything */
-			/* "**" then more: any number of whole folders (none included), then the rest */
-			if (match(p, s))
-				return true;
-			for (const char *q = s; *q; q++)
-				if (*q == '/' && match(p, q + 1))
-					return true;
-			return false;
-		}
-		if (*p == '*') {
+			step->kind = *p ? STEP_FOLDERS : STEP_REST;
+		} else if (*p == '*') {
+			step->kind = STEP_STAR;
 			p++;
-			for (const char *q = s;; q++) {
-				if (match(p, q))
-					return true;
-				if (*q == '\0' || *q == '/')
-					return false;
-			}
-		}
-		if (*s == '\0')
-			return false;
-		if (*p == '?') {
-			if (*s == '/')
-				return false;
-			p++, s++;
-			continue;
-		}
-		if (*p == '[') {
+		} else if (*p == '?') {
+			step->kind = STEP_ANY;
+			p++;
+		} else if (*p == '[') {
 			const char *after;
-			if (match_class(p + 1, *s, &after) != 1)
-				return false;
-			p = after, s++;
-			continue;
+			if (match_class(p + 1, 'a', &after) < 0)
+				return -1;
+			step->kind = STEP_CLASS;
+			step->class = p + 1;
+			p = after;
+		} else {
+			if (*p == '\\' && p[1])
+				p++;
+			step->kind = STEP_CHARACTER;
+			step->character = *p++;
 		}
-		if (*p == '\\' && p[1])
-			p++;
-		if (*p != *s)
-			return false;
-		p++, s++;
 	}
-	return *s == '\0';
+	return n;
+}
+
+/* Add position i, and every position reachable from it without a character, to the set.
+ * at[i]: the match may stand before step i; inside[i]: it is inside STEP_FOLDERS i, after a
+ * character that was not '/' (so it cannot leave yet). */
+static void reach(const struct step *steps, int n, bool *at, int i)
+{
+	while (i <= n && !at[i]) {
+		at[i] = true;
+		if (i == n || (steps[i].kind != STEP_STAR && steps[i].kind != STEP_FOLDERS && steps[i].kind != STEP_REST))
+			return;
+		i++; /* these steps may match nothing */
+	}
+}
+
+/* Does pattern match all of path? */
+static bool match(const char *pattern, const char *path)
+{
+	size_t length = strlen(pattern);
+	struct step *steps = malloc((length + 1) * sizeof(*steps));
+	bool *sets = calloc(4 * (length + 1), sizeof(bool));
+	int n = steps && sets ? compile(pattern, steps) : -1;
+	bool matched = false;
+	if (n >= 0) {
+		bool *at = sets, *inside = sets + (length + 1);
+		bool *next_at = sets + 2 * (length + 1), *next_inside = sets + 3 * (length + 1);
+		reach(steps, n, at, 0);
+		for (const char *s = path; *s; s++) {
+			memset(next_at, 0, (size_t)(n + 1) * sizeof(bool));
+			memset(next_inside, 0, (size_t)(n + 1) * sizeof(bool));
+			const char *after;
+			for (int i = 0; i < n; i++) {
+				if (!at[i] && !inside[i])
+					continue;
+				const struct step *step = &steps[i];
+				switch (step->kind) {
+				case STEP_CHARACTER:
+					if (at[i] && *s == step->character)
+						reach(steps, n, next_at, i + 1);
+					break;
+				case STEP_ANY:
+					if (at[i] && *s != '/')
+						reach(steps, n, next_at, i + 1);
+					break;
+				case STEP_CLASS:
+					if (at[i] && match_class(step->class, *s, &after) == 1)
+						reach(steps, n, next_at, i + 1);
+					break;
+				case STEP_STAR:
+					if (*s != '/')
+						reach(steps, n, next_at, i);
+					break;
+				case STEP_FOLDERS:
+					if (*s == '/')
+						reach(steps, n, next_at, i); /* a folder ended: may go on */
+					else
+						next_inside[i] = true;
+					break;
+				case STEP_REST:
+					reach(steps, n, next_at, i);
+					break;
+				}
+			}
+			bool *swap = at;
+			at = next_at, next_at = swap;
+			swap = inside;
+			inside = next_inside, next_inside = swap;
+		}
+		matched = at[n];
+	}
+	free(steps);
+	free(sets);
+	return matched;
+}
+
+/* Does the pattern hold anything but literal characters? */
+static bool has_wildcards(const char *p)
+{
+	for (; *p; p++)
+		if (*p == '*' || *p == '?' || *p == '[' || *p == ']' || (*p == '\\' && p[1]))
+			return true;
+	return false;
+}
+
+/*
+ * Does pattern match path? One special case first, as patternmatcher has it: a pattern that is
+ * "**" followed by literal text is a plain suffix test, so "**.log" leaves out every file whose
+ * name ends in ".log", at any depth, and "**" + "/cache" matches "cache" too.
+ */
+static bool pattern_matches(const char *pattern, const char *path)
+{
+	if (pattern[0] == '*' && pattern[1] == '*' && !has_wildcards(pattern + 2)) {
+		const char *suffix = pattern + 2;
+		size_t suffix_length = strlen(suffix), path_length = strlen(path);
+		if (path_length >= suffix_length && strcmp(path + path_length - suffix_length, suffix) == 0)
+			return true;
+		return suffix[0] == '/' && strcmp(path, suffix + 1) == 0;
+	}
+	return match(pattern, path);
 }
 
 /* Is the pattern well formed (every '[' closed)? Docker refuses the file otherwise. */
@@ -201,9 +306,11 @@ static int add_pattern(struct ignore_rules *rules, const char *s, const char *en
 		if (s == end)
 			return fail_errno(0, ".dockerignore line %d: illegal exclusion pattern: \"!\"", line);
 	}
-	char *pattern = strndup(s, (size_t)(end - s));
+	/* room for clean_path's "." when the pattern cleans to nothing (or holds a NUL byte) */
+	char *pattern = calloc(1, (size_t)(end - s) + 2);
 	if (!pattern)
 		return fail_errno(ENOMEM, "cannot read .dockerignore");
+	memcpy(pattern, s, (size_t)(end - s));
 	clean_path(pattern);
 	if (pattern[0] == '/' && pattern[1] != '\0')
 		memmove(pattern, pattern + 1, strlen(pattern)); /* relative to the context */
@@ -257,7 +364,7 @@ void ignore_rules_free(struct ignore_rules *rules)
 /* Does pattern match path or one of the folders above it? */
 static bool matches_or_parent_matches(const char *pattern, const char *path)
 {
-	if (match(pattern, path))
+	if (pattern_matches(pattern, path))
 		return true;
 	size_t length = strlen(path);
 	char *prefix = malloc(length + 1);
@@ -269,7 +376,7 @@ static bool matches_or_parent_matches(const char *pattern, const char *path)
 		if (path[i] != '/')
 			continue;
 		prefix[i] = '\0';
-		found = match(pattern, prefix);
+		found = pattern_matches(pattern, prefix);
 		prefix[i] = '/';
 	}
 	free(prefix);

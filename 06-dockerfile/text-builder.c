@@ -30,6 +30,7 @@ static bool reserve(struct text_builder *t, size_t more)
 	}
 	t->data = grown;
 	t->capacity = capacity;
+	t->data[t->length] = '\0';
 	return true;
 }
 

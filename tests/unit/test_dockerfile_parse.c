@@ -429,6 +429,11 @@ START_TEST(onbuild_holds_one_trigger_instruction)
 	ck_assert_int_eq(d.instructions[1].onbuild->kind, INSTRUCTION_COPY);
 	ck_assert_str_eq(d.instructions[1].original, "ONBUILD COPY --from=build . /app");
 	dockerfile_free(&d);
+	/* found by fuzzing: the trigger had no line numbers */
+	parse_ok("FROM a\n\nONBUILD RUN \\\n make\n", &d);
+	ck_assert_int_eq(d.instructions[1].onbuild->line, 3);
+	ck_assert_int_eq(d.instructions[1].onbuild->end_line, 4);
+	dockerfile_free(&d);
 	assert_dump("FROM a\nonbuild run make  install\nONBUILD COPY --from=build . /app\n",
 		    "(from \"a\")\n(onbuild (run \"make  install\"))\n(onbuild (copy [\"--from=build\"] \".\" \"/app\"))\n");
 }

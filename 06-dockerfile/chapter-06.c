@@ -5,6 +5,8 @@
  * takes -v, --mount and --tmpfs, and `rm` takes -v.
  */
 #include "chapter-06.h"
+#include "build-cache.h"
+#include "build.h"
 #include "volume-commands.h"
 #include "volume-run.h"
 
@@ -16,5 +18,8 @@ const struct command chapter_06_commands[] = {
 	{ "run", volume_cmd_run, "06-dockerfile", NULL },
 	{ "rm", volume_cmd_rm, "06-dockerfile", NULL },
 	/* End of the volumes' rows. */
+	/* Dockerfile builds (build.c, build-cache.c) */
+	{ "build", cmd_build, "06-dockerfile", "Build an image from a Dockerfile" },
+	{ "builder", cmd_builder, "06-dockerfile", "Manage the build cache (prune)" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -638,8 +638,6 @@ static int check_onbuild(const struct instruction *in)
 	}
 }
 
-static void instruction_free(struct instruction *in);
-
 /*
  * Parse one instruction's joined line (no heredoc bodies yet) into *in. The keyword is the
  * first word, the flags follow, then the arguments; for ONBUILD, the rest is parsed again as

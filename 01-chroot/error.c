@@ -98,8 +98,31 @@ int error_restore(const struct error_saved *saved)
 	return -1;
 }
 
+/* The deferred messages of this thread (error.h), oldest first, and how many did not fit. */
+static __thread char deferred[ERROR_DEFERRED_MAX][ERROR_MESSAGE_SIZE];
+static __thread int deferred_count, deferred_dropped;
+
+void error_defer(void)
+{
+	if (deferred_count < ERROR_DEFERRED_MAX)
+		memcpy(deferred[deferred_count++], message, sizeof(message));
+	else
+		deferred_dropped++;
+	error_clear();
+}
+
+void error_report_deferred(void)
+{
+	for (int i = 0; i < deferred_count; i++)
+		fprintf(stderr, "tinydock: %s\n", deferred[i][0] ? deferred[i] : "unknown error");
+	if (deferred_dropped > 0)
+		fprintf(stderr, "tinydock: (and %d more failures, not shown)\n", deferred_dropped);
+	deferred_count = deferred_dropped = 0;
+}
+
 int error_report(int status)
 {
 	fprintf(stderr, "tinydock: %s\n", message[0] ? message : "unknown error");
+	error_report_deferred();
 	return status;
 }

@@ -67,7 +67,28 @@ void error_save(struct error_saved *saved);
  * It also hands an error from one thread to another (messages are per thread). */
 int error_restore(const struct error_saved *saved);
 
-/* Print "tinydock: <message>" on stderr and return status: `return error_report(125);` */
+/* Print "tinydock: <message>" on stderr, then the deferred messages (below), and return
+ * status: `return error_report(125);` */
 int error_report(int status);
+
+/*
+ * Deferred messages. Only the command layer prints, but some failures must not stop the work
+ * or replace the error being handled: a clean-up step that fails while another failure is
+ * unwound, a record that cannot be updated after the container has run, a fallback taken.
+ * The function that meets one records it as usual and defers it:
+ *
+ *     if (cgroup_remove(cg) < 0)
+ *         error_defer();          (the message moves to the deferred list; nothing recorded)
+ *
+ * and goes on. The command's own error_report prints them after its message; a command that
+ * succeeds has them printed by main (error_report_deferred), and so does every process that
+ * is its own top (a container's monitor, before it exits). At most ERROR_DEFERRED_MAX are
+ * kept; the count of any more is said.
+ */
+#define ERROR_DEFERRED_MAX 4
+void error_defer(void);
+
+/* Print each deferred message as "tinydock: <message>" on stderr and forget them. */
+void error_report_deferred(void);
 
 #endif

@@ -52,8 +52,11 @@ int main(int argc, char **argv)
 	if (i == argc)
 		return usage(stderr);
 	const struct command *command = command_find(stage_commands, argv[i]);
-	if (command)
-		return command->run(argc - i, argv + i);
+	if (command) {
+		int status = command->run(argc - i, argv + i);
+		error_report_deferred(); /* what the command met and went on past (error.h) */
+		return status;
+	}
 	fprintf(stderr, "tinydock: '%s' is not a tinydock command.\nSee 'tinydock --help'.\n", argv[i]);
 	return EXIT_TINYDOCK_FAILED;
 }

@@ -276,12 +276,12 @@ static int prepare(struct runtime *rt)
 /* Undo a create that failed, keeping its message (the first failure is the one to report). */
 static int undo_create(struct runtime *rt, int code)
 {
-	char first[1024];
-	snprintf(first, sizeof(first), "%s", error_message());
+	struct error_saved first;
+	error_save(&first);
 	error_clear();
 	if (finish(rt, code) < 0)
-		error_report(0); /* a clean-up step failed too: say so */
-	fail_errno(0, "%s", first);
+		error_defer(); /* a clean-up step failed too: said after the first (error.h) */
+	error_restore(&first);
 	free(rt);
 	return code;
 }
@@ -421,8 +421,7 @@ static void record_exit(struct runtime *rt, int code)
 		if (cgroup_remove(&rt->cgroup) < 0) {
 			/* Kept: the record stays (even with --rm) so that `rm` can remove it later. */
 			fail_context("container %.12s", rt->record.id);
-			error_report(0);
-			error_clear();
+			error_defer();
 			rt->cgroup_left = true;
 		}
 		rt->in_cgroup = false;
@@ -468,10 +467,8 @@ static bool again(struct runtime *rt, int code)
 	}
 	int64_t delay = restart_delay_ms(rt->record.restart_count, ms_since(&rt->run_began));
 	snprintf(rt->record.status, sizeof(rt->record.status), "restarting");
-	if (save_live(rt, 0, true) < 0 || save_state(rt) < 0) {
-		error_report(0);
-		error_clear();
-	}
+	if (save_live(rt, 0, true) < 0 || save_state(rt) < 0)
+		error_defer(); /* the restart goes on; the record catches up at the next save */
 	explain(CHAPTER, "restart policy %s: exit code %d, restart %d in %lld ms",
 		restart_policy_name(rt->spec->restart.mode), code, rt->record.restart_count + 1, (long long)delay);
 	if (!delay_unless_stopped(id, delay)) {
@@ -502,8 +499,7 @@ static int finish(struct runtime *rt, int code)
 	bool remove = c->remove && !rt->cgroup_left; /* never lose the only trace of a cgroup */
 	if (!remove && save_state(rt) < 0) {
 		fail_context("cannot record the exit of container %.12s", c->id);
-		error_report(0);
-		error_clear();
+		error_defer();
 	}
 	if (rt->report >= 0) {
 		container_log_report(&rt->log, 'f');
@@ -555,8 +551,19 @@ static int become_monitor(struct runtime *rt, int report)
 	return start_log(rt, report, false);
 }
 
+/* A failure of ours while the container ran belongs in its log, as a line of its own: stderr
+ * is the log's pipe while the container runs (container-log.h), so `logs` keeps it, the
+ * foreground run echoes it to the terminal, and a monitor relays it to the CLI that waits
+ * for the container to start. */
+static void log_failure(void)
+{
+	fprintf(stderr, "tinydock: %s\n", error_message());
+	error_clear();
+}
+
 /* Run the container until it ends for good (restarts included), then clean up after it.
- * Returns its exit code; a failure of ours is said on stderr (the log, in a monitor). */
+ * Returns its exit code. A failure of ours goes into the container's log; one of the clean-up
+ * is deferred (error.h) for the top of the process to say: the command, or the monitor. */
 static int run_to_the_end(struct runtime *rt)
 {
 	struct container_hooks hooks = { .ctx = rt, .cgroup = join_cgroup, .started = started };
@@ -568,13 +575,10 @@ static int run_to_the_end(struct runtime *rt)
 		;
 	if (rc < 0) {
 		fail_context("run");
-		error_report(code);
-		error_clear();
+		log_failure();
 	}
-	if (finish(rt, code) < 0) {
-		error_report(EXIT_TINYDOCK_FAILED); /* a clean-up step failed: say so, keep the code */
-		error_clear();
-	}
+	if (finish(rt, code) < 0)
+		error_defer(); /* a clean-up step failed: said, and the code is kept */
 	return code;
 }
 
@@ -630,11 +634,12 @@ int runtime_start(struct runtime *rt)
 			code = run_to_the_end(rt);
 		} else {
 			fail_context("run"); /* on the CLI's stderr, still ours */
-			error_report(code);
-			error_clear();
+			error_defer();
 			if (finish(rt, code) < 0)
-				error_report(0);
+				error_defer();
 		}
+		/* The monitor is the top of its own process: it says what it deferred (error.h). */
+		error_report_deferred();
 		fflush(NULL);
 		_exit(code);
 	}
@@ -721,16 +726,11 @@ int runtime_cmd_run(int argc, char **argv)
 int runtime_start_again(struct runtime_spec *spec, const struct runtime_rootfs *rootfs)
 {
 	struct runtime *rt;
-	int rc = -1;
-	if (runtime_open(spec, rootfs, &rt) != 0) {
-		fail_context("run");
-		error_report(EXIT_TINYDOCK_FAILED);
-		error_clear();
-	} else {
-		rc = runtime_start(rt);
-		runtime_free(rt);
-	}
-	if (rc != 0) /* the lines above, or the monitor's, say why */
+	if (runtime_open(spec, rootfs, &rt) != 0)
+		return fail_context("failed to start container %.12s", spec->container.id);
+	int rc = runtime_start(rt);
+	runtime_free(rt);
+	if (rc != 0) /* the monitor's lines, relayed to our stderr, said why */
 		return fail_errno(0, "failed to start container %.12s", spec->container.id);
 	return 0;
 }

@@ -77,13 +77,16 @@ static int mount_root(struct overlay_rootfs *o)
 	enum overlay_method used;
 	if (container_fs_mount(&o->fs, &used) < 0)
 		return -1;
-	if (used == OVERLAY_COPY)
-		fprintf(stderr,
-			"tinydock: overlayfs is not available here: copied %zu layer%s into \"%s\" "
-			"(this container's changes cannot be diffed or committed)\n",
-			o->fs.lower_count, o->fs.lower_count == 1 ? "" : "s", o->fs.merged);
-	else
+	if (used == OVERLAY_COPY) {
+		/* Not a failure, but the user must know: said by the command (error.h, deferred). */
+		fail_errno(0,
+			   "overlayfs is not available here: copied %zu layer%s into \"%s\" "
+			   "(this container's changes cannot be diffed or committed)",
+			   o->fs.lower_count, o->fs.lower_count == 1 ? "" : "s", o->fs.merged);
+		error_defer();
+	} else {
 		o->mounted = true;
+	}
 	return 0;
 }
 

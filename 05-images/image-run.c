@@ -209,38 +209,55 @@ void image_spec_read(const struct container_record *r, struct image_spec *spec)
 	spec->configured = true;
 }
 
-/* The rest of `run` once spec is parsed (a new container) or read back from its record
- * (`start`: configured, only its layers to find): the image, then chapter 03's lifecycle with
- * chapter 04's overlay of the image's layers. */
-int image_run_spec(struct image_spec *spec, bool recorded, const struct image_run_extension *extension)
+/* The image of spec, parsed (a new container) or read back from its record (`start`:
+ * configured, only its layers to find), resolved into a new image_run. NULL with the message. */
+static struct image_run *resolve(struct image_spec *spec)
 {
 	struct image_run *r = calloc(1, sizeof(*r)); /* the command's argv: large */
 	if (!r) {
-		fail_errno(ENOMEM, "run");
-		return recorded ? -1 : error_report(EXIT_TINYDOCK_FAILED);
+		fail_errno(ENOMEM, "cannot resolve image \"%s\"", spec->name ? spec->name : "");
+		return NULL;
 	}
 	r->store.gc_fd = -1;
 	spec->runtime.write_record = image_spec_write;
-	int rc;
 	if (image_run_resolve(spec, r) < 0) {
-		if (recorded) {
-			rc = fail_context("cannot start container %.12s", spec->runtime.container.id);
-		} else {
-			fail_context("run");
-			rc = error_report(EXIT_TINYDOCK_FAILED);
-		}
-	} else {
-		struct overlay_rootfs root = { .lowers = r->layers ? r->lowers : NULL, .lower_count = r->lower_count };
-		struct runtime_rootfs hooks = overlay_rootfs_hooks(&root);
-		if (extension && extension->prepare(extension->ctx, spec, r, recorded, &hooks) < 0)
-			rc = recorded ? fail_context("cannot start container %.12s", spec->runtime.container.id)
-				      : (fail_context("run"), error_report(EXIT_TINYDOCK_FAILED));
-		else
-			rc = recorded ? runtime_start_again(&spec->runtime, &hooks) : runtime_run(&spec->runtime, &hooks);
+		free(r);
+		return NULL;
 	}
+	return r;
+}
+
+static void release(struct image_run *r)
+{
 	image_run_release(r);
 	free(r);
-	return rc;
+}
+
+/* The image's layers as the lower folders of chapter 04's overlay: the rootfs hooks. */
+static struct runtime_rootfs overlay_of(const struct image_run *r, struct overlay_rootfs *root)
+{
+	*root = (struct overlay_rootfs){ .lowers = r->layers ? r->lowers : NULL, .lower_count = r->lower_count };
+	return overlay_rootfs_hooks(root);
+}
+
+int image_run_spec(struct image_spec *spec, bool recorded, const struct image_run_extension *extension)
+{
+	struct image_run *r = resolve(spec);
+	int rc = -1;
+	if (r) {
+		struct overlay_rootfs root;
+		struct runtime_rootfs hooks = overlay_of(r, &root);
+		if (!extension || extension->prepare(extension->ctx, spec, r, recorded, &hooks) == 0) {
+			rc = recorded ? runtime_start_again(&spec->runtime, &hooks) : runtime_run(&spec->runtime, &hooks);
+			release(r);
+			return rc; /* runtime_run's exit code is said already; start's -1 has its message */
+		}
+		release(r);
+	}
+	if (recorded)
+		return fail_context("cannot start container %.12s", spec->runtime.container.id);
+	fail_context("run");
+	return error_report(EXIT_TINYDOCK_FAILED);
 }
 
 static const struct run_flags *const flags[] = { &image_flags, &overlay_flags };

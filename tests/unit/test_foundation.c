@@ -118,6 +118,72 @@ static void capture_explain(long result, int err, char *out, size_t size)
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "explain_result changed result or errno");
 }
 
+/* What a child writes on stderr while it runs fn, read back (the test's stderr stays clean). */
+static void capture_stderr(void (*fn)(void), char *out, size_t size)
+{
+	int pipefd[2];
+	ck_assert_int_eq(pipe(pipefd), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], 2);
+		fn();
+		fflush(stderr);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	size_t got = 0;
+	ssize_t n;
+	while (got < size - 1 && (n = read(pipefd[0], out + got, size - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = '\0';
+	close(pipefd[0]);
+	waitpid(pid, NULL, 0);
+}
+
+/* A run whose cgroup could not be removed, then whose record could not be written. */
+static void defer_two_then_fail(void)
+{
+	fail_errno(EBUSY, "cannot remove cgroup \"/sys/fs/cgroup/tinydock/4f2a\"");
+	error_defer();
+	fail_errno(ENOSPC, "cannot record the exit of container 4f2a");
+	error_defer();
+	if (error_message()[0] != '\0')
+		_exit(1); /* deferring leaves nothing recorded */
+	fail_errno(0, "run: the container's init was gone");
+	error_report(125);
+	error_report_deferred(); /* said once: nothing is left to say */
+}
+
+START_TEST(deferred_failures_are_said_after_the_commands_own_error_once)
+{
+	char out[1024];
+	capture_stderr(defer_two_then_fail, out, sizeof(out));
+	ck_assert_str_eq(out, "tinydock: run: the container's init was gone\n"
+			      "tinydock: cannot remove cgroup \"/sys/fs/cgroup/tinydock/4f2a\": Device or resource busy\n"
+			      "tinydock: cannot record the exit of container 4f2a: No space left on device\n");
+}
+END_TEST
+
+static void defer_too_many(void)
+{
+	for (int i = 0; i < ERROR_DEFERRED_MAX + 3; i++) {
+		fail_errno(0, "clean-up step %d failed", i);
+		error_defer();
+	}
+	error_report_deferred(); /* a command that succeeded: main says them */
+}
+
+START_TEST(deferred_failures_beyond_the_limit_are_counted_not_lost_silently)
+{
+	char out[1024];
+	capture_stderr(defer_too_many, out, sizeof(out));
+	ck_assert_ptr_nonnull(strstr(out, "tinydock: clean-up step 0 failed\n"));
+	ck_assert_ptr_nonnull(strstr(out, "tinydock: clean-up step 3 failed\n"));
+	ck_assert_ptr_null(strstr(out, "step 4"));
+	ck_assert_ptr_nonnull(strstr(out, "tinydock: (and 3 more failures, not shown)\n"));
+}
+END_TEST
+
 START_TEST(explain_prints_the_step_with_its_chapter_and_result)
 {
 	char line[512];
@@ -360,6 +426,8 @@ Suite *foundation_suite(void)
 	tcase_add_test(t, fail_errno_zero_records_no_reason);
 	tcase_add_test(t, a_cleanup_that_fails_too_does_not_replace_the_first_error);
 	tcase_add_test(t, a_restored_error_without_a_reason_keeps_errno_zero);
+	tcase_add_test(t, deferred_failures_are_said_after_the_commands_own_error_once);
+	tcase_add_test(t, deferred_failures_beyond_the_limit_are_counted_not_lost_silently);
 	tcase_add_test(t, an_error_saved_in_one_thread_is_recorded_in_another);
 	tcase_add_test(t, explain_prints_the_step_with_its_chapter_and_result);
 	tcase_add_test(t, explain_is_silent_unless_asked);

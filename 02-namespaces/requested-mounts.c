@@ -242,6 +242,13 @@ int make_requested_mounts(const struct container *c)
 	for (size_t i = 0; i < c->mount_count && rc == 0; i++) {
 		const struct mount_request *m = &c->mounts[order[i]];
 		rc = m->kind == MOUNT_BIND ? bind_into(root, m) : tmpfs_into(root, m);
+		/* The mount points are made as the container's root: in a user namespace, an
+		 * unprivileged uid outside, which the image's folders (owned by the host's root) do
+		 * not let in. Docker makes them before entering the namespace; we do not yet. */
+		if (rc < 0 && c->userns && (error_errno() == EACCES || error_errno() == EPERM))
+			fail_context("in the user namespace, root is uid %lu outside and may not write the image's folders: "
+				     "mount on a folder the image has",
+				     c->uid_maps[0].outside);
 	}
 	close(root);
 	return rc;

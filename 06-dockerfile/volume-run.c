@@ -176,7 +176,7 @@ int volumes_remove_anonymous(const struct volume_uses *uses, const char *id)
 	int rc = 0;
 	for (size_t i = 0; i < uses->count; i++)
 		if (uses->items[i].anonymous && volume_remove(uses->items[i].name, id) < 0) {
-			error_report(0); /* say it, and go on with the others */
+			error_defer(); /* said at the end (error.h); the others are removed still */
 			rc = -1;
 		}
 	return rc;

@@ -51,7 +51,8 @@ int volumes_into_spec(struct image_spec *spec, const struct volume_request *requ
  * 0, or -1 with the message. */
 int volumes_copy_up(const struct container *c, const struct volume_uses *uses);
 
-/* Remove the anonymous volumes of uses (--rm), except from the in-use check container id. */
+/* Remove the anonymous volumes of uses (--rm), except from the in-use check container id;
+ * a failure is deferred (error.h) and the others removed. -1 if one failed. */
 int volumes_remove_anonymous(const struct volume_uses *uses, const char *id);
 
 /* Chapter 06's `run`: chapter 05's, with volumes. */

@@ -255,9 +255,9 @@ static int stage_image_take(struct stage_image *img, struct cache_result *result
 	return image_id_of(img);
 }
 
-static void print_id(const struct build *b, const char *id)
+/* " ---> 3f2a1c3b5d6e": the short ID of the image after a step. */
+static void print_id(const char *id)
 {
-	(void)b;
 	printf(" ---> %.12s\n", id + strlen("sha256:"));
 }
 
@@ -296,6 +296,9 @@ static int finish_step(struct stage_image *img, struct json *config, const char 
 
 /* --- the steps ---------------------------------------------------------------------------------- */
 
+static int make_workdir(struct build *b, const struct stage_image *img, const char *dir, struct oci_layer *layer,
+			bool *made);
+
 static int step_config(struct build *b, struct stage_state *st, const struct instruction *in)
 {
 	const char *vars[MAX_VARS * 2];
@@ -314,8 +317,17 @@ static int step_config(struct build *b, struct stage_state *st, const struct ins
 		cache_key_add(&key, created_by);
 		cache_key_end(&key, hex);
 		rc = from_cache(b, hex, st->image);
+	}
+	if (rc == 0) {
+		/* WORKDIR makes its folder when the image has none (the reference: "it will be
+		 * created even if it's not used in any subsequent Dockerfile instruction"). */
+		struct oci_layer layer;
+		bool made = false;
+		if (in->kind == INSTRUCTION_WORKDIR)
+			rc = make_workdir(b, st->image, json_get_string(json_get(config, "config"), "WorkingDir"), &layer,
+					  &made);
 		if (rc == 0) {
-			rc = finish_step(st->image, config, created_by, NULL, hex);
+			rc = finish_step(st->image, config, created_by, made ? &layer : NULL, hex);
 			config = NULL;
 		}
 	}
@@ -380,10 +392,10 @@ static char *run_text(const struct instruction *in)
 
 static int step_run(struct build *b, struct stage_state *st, const struct instruction *in)
 {
-	for (size_t i = 0; i < in->flag_count; i++)
+	if (in->flag_count > 0)
 		return fail_errno(0, "Dockerfile line %d: RUN %s is not supported here (BuildKit's RUN flags: --mount, "
 				     "--network, --security need `docker buildx`)",
-				  in->line, in->flags[i]);
+				  in->line, in->flags[0]);
 	if (in->arg_count == 0)
 		return fail_errno(0, "Dockerfile line %d: RUN requires at least one argument", in->line);
 	const struct json *settings = json_get(st->image->config, "config");
@@ -444,6 +456,15 @@ static int step_run(struct build *b, struct stage_state *st, const struct instru
 			snprintf(name, sizeof(name), "%.*s", (int)strcspn(st->args[i], "="), st->args[i]);
 			if (!image_config_env(settings, name))
 				env[env_count++] = st->args[i];
+		}
+		/* The predefined proxy ARGs reach RUN without an ARG line, and stay out of the history
+		 * and the cache key (the reference, "Predefined ARGs"). */
+		for (size_t i = 0; i < b->options->build_arg_count && env_count < MAX_VARS * 2; i++) {
+			const char *a = b->options->build_args[i];
+			char name[256];
+			snprintf(name, sizeof(name), "%.*s", (int)strcspn(a, "="), a);
+			if (strchr(a, '=') && predefined_arg(name) && !var_value(st->args, st->arg_count, name))
+				env[env_count++] = a;
 		}
 		struct build_run run = { .image_id = st->image->id,
 					 .layers = st->image->layers,
@@ -517,6 +538,43 @@ static char *image_file(const struct unpacked *u, const char *path)
 	char *text = read_file(found, NULL);
 	error_clear();
 	return text;
+}
+
+static int make_workdir(struct build *b, const struct stage_image *img, const char *dir, struct oci_layer *layer,
+			bool *made)
+{
+	struct unpacked u;
+	struct stat st;
+	*made = false;
+	int rc = unpack(b, img, &u);
+	int found = rc == 0 && dir && dir[0] == '/' && dir[1] ? build_rootfs_lookup(&u.rootfs, dir + 1, &st, NULL) : 1;
+	if (rc == 0 && found == 0) { /* a layer of the folder and its missing parents */
+		char *folders[PATH_MAX / 2];
+		char path[PATH_MAX];
+		size_t count = 0;
+		snprintf(path, sizeof(path), "%s", dir + 1);
+		for (char *p = path; count < PATH_MAX / 2; p++) {
+			if (*p != '/' && *p != '\0')
+				continue;
+			folders[count++] = strndup(path, (size_t)(p - path));
+			if (!*p)
+				break;
+		}
+		for (size_t i = 0; i < count && rc == 0; i++)
+			if (!folders[i])
+				rc = fail_errno(ENOMEM, "WORKDIR");
+		struct copy_plan plan = { .folders = folders, .folder_count = count };
+		struct copy_request req = { .line = 0 };
+		if (rc == 0)
+			rc = copy_plan_write(&b->store, &b->context, &req, &plan, &u.rootfs, layer);
+		*made = rc == 0;
+		for (size_t i = 0; i < count; i++)
+			free(folders[i]);
+	} else if (found < 0) {
+		rc = -1;
+	}
+	unpacked_free(&u);
+	return rc;
 }
 
 static bool is_url(const char *s)
@@ -731,7 +789,7 @@ static int run_triggers(struct build *b, size_t stage_index, struct stage_state 
 	return rc;
 }
 
-static int start_stage(struct build *b, size_t index, struct stage_state *st)
+static int start_stage(struct build *b, size_t index)
 {
 	const struct build_stage *stage = &b->plan.stages[index];
 	struct stage_image *img = &b->stages[index];
@@ -754,7 +812,6 @@ static int start_stage(struct build *b, size_t index, struct stage_state *st)
 	base.parts.layers = NULL;
 	snprintf(img->id, sizeof(img->id), "%s", base.id);
 	image_free(&base);
-	(void)st;
 	return 0;
 }
 
@@ -780,9 +837,9 @@ static int build_stage(struct build *b, size_t index)
 	const struct build_stage *stage = &b->plan.stages[index];
 	struct stage_state st = { .image = &b->stages[index] };
 	printf("Step %zu/%zu : %s\n", stage->first + 1, b->step_count, b->file.instructions[stage->first].original);
-	int rc = start_stage(b, index, &st);
+	int rc = start_stage(b, index);
 	if (rc == 0) {
-		print_id(b, st.image->id);
+		print_id(st.image->id);
 		rc = run_triggers(b, index, &st);
 	}
 	for (size_t i = stage->first + 1; i < stage->end && rc == 0; i++) {
@@ -791,7 +848,7 @@ static int build_stage(struct build *b, size_t index)
 		fflush(stdout);
 		rc = run_step(b, index, &st, in);
 		if (rc == 0)
-			print_id(b, st.image->id);
+			print_id(st.image->id);
 	}
 	for (size_t i = 0; i < st.arg_count; i++)
 		free(st.args[i]);

@@ -14,6 +14,7 @@
 #include "chapter-03.h"
 #include "chapter-04.h"
 #include "chapter-05.h"
+#include "chapter-06.h"
 #include "harness.h"
 
 /* The chapters written so far, with the tables they add; the last stage links them all. */
@@ -22,7 +23,7 @@ static const struct {
 	const struct command *table;
 } chapters[] = {
 	{ 1, chapter_01_commands }, { 2, chapter_02_commands }, { 3, chapter_03_commands },
-	{ 4, chapter_04_commands }, { 5, chapter_05_commands },
+	{ 4, chapter_04_commands }, { 5, chapter_05_commands }, { 6, chapter_06_commands },
 };
 #define CHAPTERS (sizeof(chapters) / sizeof(chapters[0]))
 #define LAST_STAGE 8

@@ -250,7 +250,8 @@ int copy_plan_make(struct build_context *src, const struct copy_request *req, st
 		copy_plan_free(plan);
 		return -1;
 	}
-	qsort(plan->folders, plan->folder_count, sizeof(*plan->folders), by_string);
+	if (plan->folder_count > 1)
+		qsort(plan->folders, plan->folder_count, sizeof(*plan->folders), by_string);
 	return 0;
 }
 

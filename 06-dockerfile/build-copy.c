@@ -26,6 +26,7 @@
 #include "build-copy.h"
 #include "build-rootfs.h"
 #include "error.h"
+#include "explain.h"
 #include "image-layers.h"
 #include "inroot.h"
 #include "layer.h"
@@ -434,7 +435,11 @@ int copy_plan_write(struct image_store *s, struct build_context *src, const stru
 		    const struct copy_plan *plan, const struct build_rootfs *image, struct oci_layer *layer)
 {
 	struct layer_job job = { .src = src, .req = req, .plan = plan, .image = image };
-	return image_layer_store(s, write_layer, &job, layer);
+	int rc = image_layer_store(s, write_layer, &job, layer);
+	if (rc == 0)
+		explain("06-dockerfile", "a layer of %zu folder(s) and %zu file(s) written from the context: %.19s", plan->folder_count,
+			plan->count, layer->diff_id);
+	return rc;
 }
 
 /* --- --chown --------------------------------------------------------------------------------- */

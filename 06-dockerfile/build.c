@@ -43,6 +43,7 @@
 #include "dockerignore.h"
 #include "error.h"
 #include "expand.h"
+#include "explain.h"
 #include "files.h"
 #include "image-base.h"
 #include "image-config.h"
@@ -60,6 +61,8 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+
+static const char CHAPTER[] = "06-dockerfile";
 
 #define MAX_TAGS 16
 #define MAX_BUILD_ARGS 64
@@ -270,6 +273,7 @@ static int from_cache(struct build *b, const char *key, struct stage_image *img)
 		return 0;
 	struct cache_result result;
 	int hit = build_cache_get(key, &result);
+	explain(CHAPTER, "cache key %.16s...: %s", key, hit == 1 ? "hit, the step's result is reused" : "miss, the step runs");
 	if (hit == 1) {
 		printf(" ---> Using cache\n");
 		hit = stage_image_take(img, &result) < 0 ? -1 : 1;
@@ -1028,7 +1032,9 @@ static int build(struct build_options *o)
 			if (image_name_normalise(o->tags[i], familiar, canonical) == 0)
 				printf("Successfully tagged %s\n", familiar);
 		}
-		if (getenv("TINYDOCK_BUILD_STATS"))
+		explain(CHAPTER, "build context: %zu entries, %zu file(s) read for their digest (the others from the stat cache)",
+		b.context.count, b.context.files_read);
+	if (getenv("TINYDOCK_BUILD_STATS"))
 			fprintf(stderr, "build context: %zu files, %zu read for their digest\n", b.context.count,
 				b.context.files_read);
 	}

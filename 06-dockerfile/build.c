@@ -998,6 +998,11 @@ static int build(struct build_options *o)
 		rc = fail_errno(ENOMEM, "build");
 	if (rc == 0)
 		rc = image_store_open(&b.store);
+	if (rc == 0) { /* the COPY --from views of a build that was killed */
+		char folder[PATH_MAX];
+		build_cache_folder(folder);
+		build_rootfs_sweep(folder);
+	}
 	if (rc == 0 && o->context) {
 		char root[PATH_MAX], cache[PATH_MAX];
 		if (!realpath(o->context, root))

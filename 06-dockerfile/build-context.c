@@ -164,7 +164,8 @@ static void load_cache(struct build_context *ctx)
 		ctx->known_count++;
 	}
 	free(text);
-	qsort(ctx->known, ctx->known_count, sizeof(*ctx->known), by_path);
+	if (ctx->known_count > 1)
+		qsort(ctx->known, ctx->known_count, sizeof(*ctx->known), by_path);
 }
 
 int build_context_save(struct build_context *ctx)
@@ -221,7 +222,8 @@ int build_context_open(struct build_context *ctx, const char *dir, const struct 
 		build_context_close(ctx);
 		return -1;
 	}
-	qsort(ctx->entries, ctx->count, sizeof(*ctx->entries), by_path);
+	if (ctx->count > 1)
+		qsort(ctx->entries, ctx->count, sizeof(*ctx->entries), by_path);
 	if (ctx->cache_file[0])
 		load_cache(ctx);
 	return 0;
@@ -230,7 +232,7 @@ int build_context_open(struct build_context *ctx, const char *dir, const struct 
 struct context_entry *build_context_find(struct build_context *ctx, const char *path)
 {
 	struct context_entry key = { .path = (char *)path };
-	return bsearch(&key, ctx->entries, ctx->count, sizeof(key), by_path);
+	return ctx->count ? bsearch(&key, ctx->entries, ctx->count, sizeof(key), by_path) : NULL;
 }
 
 static bool same_stat(const struct stat *a, const struct stat *b)
@@ -260,7 +262,8 @@ int build_context_digest(struct build_context *ctx, struct context_entry *entry)
 	if (entry->hashed || !S_ISREG(entry->st.st_mode))
 		return 0;
 	struct context_entry key = { .path = entry->path };
-	const struct context_entry *known = bsearch(&key, ctx->known, ctx->known_count, sizeof(key), by_path);
+	const struct context_entry *known =
+		ctx->known_count ? bsearch(&key, ctx->known, ctx->known_count, sizeof(key), by_path) : NULL;
 	if (known && same_stat(&known->st, &entry->st)) {
 		memcpy(entry->sum, known->sum, sizeof(entry->sum));
 		entry->hashed = true;

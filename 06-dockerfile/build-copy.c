@@ -26,6 +26,7 @@
 #include "build-copy.h"
 #include "build-rootfs.h"
 #include "error.h"
+#include "explain.h"
 #include "image-layers.h"
 #include "inroot.h"
 #include "layer.h"
@@ -250,7 +251,8 @@ int copy_plan_make(struct build_context *src, const struct copy_request *req, st
 		copy_plan_free(plan);
 		return -1;
 	}
-	qsort(plan->folders, plan->folder_count, sizeof(*plan->folders), by_string);
+	if (plan->folder_count > 1)
+		qsort(plan->folders, plan->folder_count, sizeof(*plan->folders), by_string);
 	return 0;
 }
 
@@ -433,7 +435,11 @@ int copy_plan_write(struct image_store *s, struct build_context *src, const stru
 		    const struct copy_plan *plan, const struct build_rootfs *image, struct oci_layer *layer)
 {
 	struct layer_job job = { .src = src, .req = req, .plan = plan, .image = image };
-	return image_layer_store(s, write_layer, &job, layer);
+	int rc = image_layer_store(s, write_layer, &job, layer);
+	if (rc == 0)
+		explain("06-dockerfile", "a layer of %zu folder(s) and %zu file(s) written from the context: %.19s", plan->folder_count,
+			plan->count, layer->diff_id);
+	return rc;
 }
 
 /* --- --chown --------------------------------------------------------------------------------- */

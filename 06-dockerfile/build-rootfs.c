@@ -14,7 +14,11 @@
 #include "files.h"
 #include "overlay.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mount.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/sysmacros.h>
@@ -96,4 +100,22 @@ int build_rootfs_unmount(const struct build_rootfs *r, const char *target)
 	if (r->count > 1 && overlay_unmount(target) < 0)
 		return -1;
 	return rmdir(target) < 0 && errno != ENOENT ? fail_sys("cannot remove \"%s\"", target) : 0;
+}
+
+void build_rootfs_sweep(const char *folder)
+{
+	DIR *dir = opendir(folder);
+	if (!dir)
+		return;
+	for (struct dirent *d; (d = readdir(dir));) {
+		int pid;
+		unsigned n;
+		char path[PATH_MAX];
+		if (sscanf(d->d_name, "mnt-%d-%u", &pid, &n) != 2 || pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%.*s/%s", PATH_MAX - 300, folder, d->d_name);
+		umount2(path, MNT_DETACH); /* EINVAL when nothing is mounted: fine */
+		rmdir(path);
+	}
+	closedir(dir);
 }

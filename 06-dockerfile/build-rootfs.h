@@ -27,4 +27,8 @@ int build_rootfs_mount(const struct build_rootfs *r, const char *target, const c
 /* Undo build_rootfs_mount: unmount and remove target. */
 int build_rootfs_unmount(const struct build_rootfs *r, const char *target);
 
+/* Unmount and remove the views "mnt-PID-N" under folder left by a build that was killed
+ * (its PID runs no more). */
+void build_rootfs_sweep(const char *folder);
+
 #endif

@@ -28,25 +28,27 @@
  *
  * Multi-stage builds (build-plan.c): only the stages the target needs are built.
  *
- * Read next: build-plan.c, build-context.c, build-cache.c, build-copy.c, build-run.c.
+ * The steps that make layers have files of their own: build-step-run.c (RUN) and
+ * build-step-copy.c (COPY, ADD, WORKDIR's folder); what they share is build-state.h.
+ *
+ * Read next: build-plan.c, build-context.c, build-cache.c, build-step-copy.c, build-copy.c,
+ * build-step-run.c, build-run.c.
  */
 #include "build.h"
+#include "build-state.h"
 #include "build-cache.h"
 #include "build-config.h"
 #include "build-context.h"
-#include "build-copy.h"
 #include "build-plan.h"
 #include "build-rootfs.h"
-#include "build-run.h"
 #include "cli.h"
 #include "dockerfile.h"
 #include "dockerignore.h"
 #include "error.h"
 #include "expand.h"
+#include "explain.h"
 #include "files.h"
 #include "image-base.h"
-#include "image-config.h"
-#include "image-layers.h"
 #include "image-store.h"
 #include "oci.h"
 
@@ -61,59 +63,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_TAGS 16
-#define MAX_BUILD_ARGS 64
-#define MAX_VARS 512
-
-/* The exit code of a failed build, as docker build's. */
-enum { EXIT_BUILD_FAILED = 1 };
-
-struct build_options {
-	const char *tags[MAX_TAGS];
-	size_t tag_count;
-	const char *dockerfile; /* -f; NULL: CONTEXT/Dockerfile */
-	const char *build_args[MAX_BUILD_ARGS]; /* "K=V" (or "K": from our environment) */
-	size_t build_arg_count;
-	bool arg_used[MAX_BUILD_ARGS];
-	const char *labels[MAX_BUILD_ARGS];
-	size_t label_count;
-	const char *target;
-	bool no_cache, quiet;
-	enum network_mode network;
-	const char *context; /* the folder; NULL for "-" (no context) */
-	char built[SHA256_DIGEST_SIZE]; /* the image made */
-};
-
-/* What a stage has made so far: the image after the last step. */
-struct stage_image {
-	struct json *config;
-	struct oci_layer *layers;
-	size_t layer_count;
-	char id[SHA256_DIGEST_SIZE]; /* the config's digest: the image ID after this step */
-	bool built;
-};
-
-/* The whole build, for the steps. */
-struct build {
-	struct build_options *options;
-	struct dockerfile file;
-	struct build_plan plan;
-	struct image_store store;
-	struct build_context context;
-	struct stage_image *stages;
-	char *globals[MAX_VARS]; /* "NAME=value" of the ARGs before the first FROM */
-	size_t global_count;
-	size_t step_count;
-	unsigned mounts; /* COPY --from views made, for their names */
-};
-
-/* One stage being built. */
-struct stage_state {
-	struct stage_image *image;
-	char *args[MAX_VARS]; /* "NAME=value" of the ARGs in scope (declared and with a value) */
-	size_t arg_count;
-	struct config_step_state config;
-};
+static const char CHAPTER[] = "06-dockerfile";
 
 /* --- variables -------------------------------------------------------------------------------- */
 
@@ -133,7 +83,7 @@ static const char *build_arg(struct build_options *o, const char *name)
 }
 
 /* The reference's predefined ARGs: usable without an ARG line, never kept in the image. */
-static bool predefined_arg(const char *name)
+bool build_predefined_arg(const char *name)
 {
 	static const char *const names[] = { "HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY", "ALL_PROXY" };
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -163,7 +113,7 @@ static int set_var(char **vars, size_t *count, const char *name, const char *val
 	return 0;
 }
 
-static const char *var_value(char *const *vars, size_t count, const char *name)
+const char *build_var_value(char *const *vars, size_t count, const char *name)
 {
 	size_t n = strlen(name);
 	for (size_t i = 0; i < count; i++)
@@ -182,7 +132,7 @@ static int declare_arg(struct build *b, const char *word, char *const *globals, 
 	if (!*name)
 		return fail_errno(ENOMEM, "ARG");
 	const char *given = build_arg(b->options, *name);
-	const char *global = globals ? var_value(globals, global_count, *name) : NULL;
+	const char *global = globals ? build_var_value(globals, global_count, *name) : NULL;
 	const char *chosen = given ? given : eq ? eq + 1 : global;
 	if (chosen && !(*value = strdup(chosen)))
 		return fail_errno(ENOMEM, "ARG");
@@ -191,7 +141,7 @@ static int declare_arg(struct build *b, const char *word, char *const *globals, 
 
 /* The variables an instruction sees: the ARGs in scope, then the config's Env (ENV wins over
  * ARG, the reference says). Pointers into both; vars has room for MAX_VARS + Env. */
-static size_t step_vars(const struct stage_state *st, const char **vars, size_t size)
+size_t build_step_vars(const struct stage_state *st, const char **vars, size_t size)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < st->arg_count && n < size; i++)
@@ -217,7 +167,7 @@ static int image_id_of(struct stage_image *img)
 	return 0;
 }
 
-static void stage_image_free(struct stage_image *img)
+void build_stage_image_free(struct stage_image *img)
 {
 	json_free(img->config);
 	free(img->layers);
@@ -230,7 +180,7 @@ static int stage_image_copy(struct stage_image *to, const struct stage_image *fr
 	to->config = json_copy(from->config);
 	to->layers = calloc(from->layer_count + 1, sizeof(*to->layers));
 	if (!to->config || !to->layers) {
-		stage_image_free(to);
+		build_stage_image_free(to);
 		return fail_errno(ENOMEM, "build");
 	}
 	memcpy(to->layers, from->layers, from->layer_count * sizeof(*to->layers));
@@ -255,21 +205,22 @@ static int stage_image_take(struct stage_image *img, struct cache_result *result
 	return image_id_of(img);
 }
 
-static void print_id(const struct build *b, const char *id)
+/* " ---> 3f2a1c3b5d6e": the short ID of the image after a step. */
+static void print_id(const char *id)
 {
-	(void)b;
 	printf(" ---> %.12s\n", id + strlen("sha256:"));
 }
 
 /* --- the cache around a step ------------------------------------------------------------------ */
 
 /* Look the key up: on a hit, take the result and say so. 1 hit, 0 miss, -1 error. */
-static int from_cache(struct build *b, const char *key, struct stage_image *img)
+int build_from_cache(struct build *b, const char *key, struct stage_image *img)
 {
 	if (b->options->no_cache)
 		return 0;
 	struct cache_result result;
 	int hit = build_cache_get(key, &result);
+	explain(CHAPTER, "cache key %.16s...: %s", key, hit == 1 ? "hit, the step's result is reused" : "miss, the step runs");
 	if (hit == 1) {
 		printf(" ---> Using cache\n");
 		hit = stage_image_take(img, &result) < 0 ? -1 : 1;
@@ -279,7 +230,7 @@ static int from_cache(struct build *b, const char *key, struct stage_image *img)
 }
 
 /* Record a step's result made now: config (with its history entry) and maybe a layer. */
-static int finish_step(struct stage_image *img, struct json *config, const char *created_by,
+int build_finish_step(struct stage_image *img, struct json *config, const char *created_by,
 		       const struct oci_layer *layer, const char *key)
 {
 	struct cache_result result = { .config = config, .has_layer = layer != NULL };
@@ -299,7 +250,7 @@ static int finish_step(struct stage_image *img, struct json *config, const char 
 static int step_config(struct build *b, struct stage_state *st, const struct instruction *in)
 {
 	const char *vars[MAX_VARS * 2];
-	struct expand_env env = { vars, step_vars(st, vars, MAX_VARS * 2) };
+	struct expand_env env = { vars, build_step_vars(st, vars, MAX_VARS * 2) };
 	struct json *config = json_copy(st->image->config);
 	char *what = NULL, *created_by = NULL;
 	int rc = config ? 0 : -1;
@@ -313,9 +264,18 @@ static int step_config(struct build *b, struct stage_state *st, const struct ins
 		cache_key_begin(&key, st->image->id);
 		cache_key_add(&key, created_by);
 		cache_key_end(&key, hex);
-		rc = from_cache(b, hex, st->image);
+		rc = build_from_cache(b, hex, st->image);
+	}
+	if (rc == 0) {
+		/* WORKDIR makes its folder when the image has none (the reference: "it will be
+		 * created even if it's not used in any subsequent Dockerfile instruction"). */
+		struct oci_layer layer;
+		bool made = false;
+		if (in->kind == INSTRUCTION_WORKDIR)
+			rc = build_make_workdir(b, st->image, json_get_string(json_get(config, "config"), "WorkingDir"), &layer,
+					  &made);
 		if (rc == 0) {
-			rc = finish_step(st->image, config, created_by, NULL, hex);
+			rc = build_finish_step(st->image, config, created_by, made ? &layer : NULL, hex);
 			config = NULL;
 		}
 	}
@@ -351,347 +311,13 @@ static int step_arg(struct build *b, struct stage_state *st, const struct instru
 		cache_key_begin(&key, st->image->id);
 		cache_key_add(&key, created_by);
 		cache_key_end(&key, hex);
-		rc = from_cache(b, hex, st->image);
+		rc = build_from_cache(b, hex, st->image);
 		if (rc == 0) {
-			rc = finish_step(st->image, config, created_by, NULL, hex);
+			rc = build_finish_step(st->image, config, created_by, NULL, hex);
 			config = NULL;
 		}
 	}
 	json_free(config);
-	free(created_by);
-	return rc < 0 ? -1 : 0;
-}
-
-/* The text RUN runs: the shell form's line, with its here-documents put back after it as the
- * shell reads them (`RUN cat <<EOF` then the lines and EOF). */
-static char *run_text(const struct instruction *in)
-{
-	size_t size = strlen(in->args[0]) + 2;
-	for (size_t i = 0; i < in->heredoc_count; i++)
-		size += strlen(in->heredocs[i].content) + strlen(in->heredocs[i].name) + 2;
-	char *text = malloc(size);
-	if (!text)
-		return NULL;
-	strcpy(text, in->args[0]);
-	for (size_t i = 0; i < in->heredoc_count; i++)
-		sprintf(text + strlen(text), "\n%s%s", in->heredocs[i].content, in->heredocs[i].name);
-	return text;
-}
-
-static int step_run(struct build *b, struct stage_state *st, const struct instruction *in)
-{
-	for (size_t i = 0; i < in->flag_count; i++)
-		return fail_errno(0, "Dockerfile line %d: RUN %s is not supported here (BuildKit's RUN flags: --mount, "
-				     "--network, --security need `docker buildx`)",
-				  in->line, in->flags[i]);
-	if (in->arg_count == 0)
-		return fail_errno(0, "Dockerfile line %d: RUN requires at least one argument", in->line);
-	const struct json *settings = json_get(st->image->config, "config");
-	struct json *argv_json = NULL;
-	char *text = NULL;
-	if (in->json) {
-		argv_json = json_new_array();
-		for (size_t i = 0; argv_json && i < in->arg_count; i++)
-			if (!json_append(argv_json, json_new_string(in->args[i])))
-				argv_json = NULL;
-	} else if ((text = run_text(in))) {
-		argv_json = build_shell_command(settings, text);
-	}
-	free(text);
-	size_t argc = 0;
-	const char **argv = argv_json ? calloc(argv_json->count + 1, sizeof(*argv)) : NULL;
-	if (!argv) {
-		json_free(argv_json);
-		return fail_errno(ENOMEM, "RUN");
-	}
-	json_for_each(a, argv_json)
-		argv[argc++] = a->text;
-
-	/* Docker's created_by: "|2 A=1 B=2 /bin/sh -c make" when build args are in scope. */
-	size_t size = 64;
-	for (size_t i = 0; i < argc; i++)
-		size += strlen(argv[i]) + 1;
-	for (size_t i = 0; i < st->arg_count; i++)
-		size += strlen(st->args[i]) + 1;
-	char *created_by = malloc(size);
-	int rc = created_by ? 0 : fail_errno(ENOMEM, "RUN");
-	if (rc == 0) {
-		created_by[0] = '\0';
-		if (st->arg_count)
-			sprintf(created_by, "|%zu ", st->arg_count);
-		for (size_t i = 0; i < st->arg_count; i++)
-			sprintf(created_by + strlen(created_by), "%s ", st->args[i]);
-		for (size_t i = 0; i < argc; i++)
-			sprintf(created_by + strlen(created_by), "%s%s", i ? " " : "", argv[i]);
-	}
-	struct cache_key key;
-	char hex[SHA256_HEX_SIZE];
-	if (rc == 0) {
-		cache_key_begin(&key, st->image->id);
-		cache_key_add(&key, created_by);
-		cache_key_end(&key, hex);
-		rc = from_cache(b, hex, st->image);
-	}
-	if (rc == 0) {
-		/* The container's environment: the config's Env, and the ARGs it does not set. */
-		const char *env[MAX_VARS * 2];
-		size_t env_count = 0;
-		json_for_each(e, json_get(settings, "Env"))
-			if (json_is(e, JSON_STRING) && env_count < MAX_VARS)
-				env[env_count++] = e->text;
-		for (size_t i = 0; i < st->arg_count; i++) {
-			char name[256];
-			snprintf(name, sizeof(name), "%.*s", (int)strcspn(st->args[i], "="), st->args[i]);
-			if (!image_config_env(settings, name))
-				env[env_count++] = st->args[i];
-		}
-		struct build_run run = { .image_id = st->image->id,
-					 .layers = st->image->layers,
-					 .layer_count = st->image->layer_count,
-					 .argv = (char *const *)argv,
-					 .env = env,
-					 .env_count = env_count,
-					 .workdir = json_get_string(settings, "WorkingDir"),
-					 .user = json_get_string(settings, "User"),
-					 .network = b->options->network };
-		struct oci_layer layer;
-		int code;
-		rc = build_run(&b->store, &run, &layer, &code);
-		if (rc == 0 && code != 0) {
-			char shown[4096] = "";
-			for (size_t i = 0; i < argc; i++)
-				snprintf(shown + strlen(shown), sizeof(shown) - strlen(shown), "%s%s", i ? " " : "", argv[i]);
-			rc = fail_errno(0, "The command '%s' returned a non-zero code: %d", shown, code);
-		}
-		if (rc == 0) {
-			struct json *config = json_copy(st->image->config);
-			rc = config ? finish_step(st->image, config, created_by, &layer, hex) : -1;
-		}
-	}
-	free(created_by);
-	free(argv);
-	json_free(argv_json);
-	return rc < 0 ? -1 : 0;
-}
-
-/* --- COPY and ADD ----------------------------------------------------------------------------- */
-
-/* The layers of st unpacked, as a view for lookups (dest a folder? /etc/passwd?). */
-struct unpacked {
-	char (*folders)[PATH_MAX];
-	const char **paths;
-	struct build_rootfs rootfs;
-};
-
-static int unpack(struct build *b, const struct stage_image *img, struct unpacked *u)
-{
-	memset(u, 0, sizeof(*u));
-	size_t n = img->layer_count ? img->layer_count : 1;
-	u->folders = calloc(n, sizeof(*u->folders));
-	u->paths = calloc(n, sizeof(*u->paths));
-	if (!u->folders || !u->paths)
-		return fail_errno(ENOMEM, "build");
-	struct image view = { .parts = { .layers = img->layers, .layer_count = img->layer_count } };
-	if (image_unpack_layers(&b->store, &view, u->folders) < 0)
-		return -1;
-	for (size_t i = 0; i < img->layer_count; i++)
-		u->paths[i] = u->folders[i];
-	u->rootfs.layers = u->paths;
-	u->rootfs.count = img->layer_count;
-	return 0;
-}
-
-static void unpacked_free(struct unpacked *u)
-{
-	free(u->folders);
-	free(u->paths);
-}
-
-/* A file of the image, read whole (NULL when absent). */
-static char *image_file(const struct unpacked *u, const char *path)
-{
-	struct stat st;
-	char found[PATH_MAX];
-	if (build_rootfs_lookup(&u->rootfs, path, &st, found) != 1 || !S_ISREG(st.st_mode))
-		return NULL;
-	char *text = read_file(found, NULL);
-	error_clear();
-	return text;
-}
-
-static bool is_url(const char *s)
-{
-	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0 || strncmp(s, "git@", 4) == 0;
-}
-
-/* The files of COPY --from: a stage built before, or an image; mounted read-only at *view. */
-static int source_of(struct build *b, size_t stage_index, const char *from, struct stage_image *owned,
-		     const struct stage_image **source)
-{
-	long stage = build_plan_find_stage(&b->plan, from, stage_index);
-	if (stage >= 0) {
-		if (!b->stages[stage].built)
-			return fail_errno(0, "COPY --from=%s: that stage was not built", from);
-		*source = &b->stages[stage];
-		return 0;
-	}
-	struct image img;
-	if (image_resolve_or_base(&b->store, from, &img) < 0)
-		return fail_context("COPY --from=%s", from);
-	owned->config = img.config;
-	img.config = NULL;
-	owned->layers = img.parts.layers;
-	owned->layer_count = img.parts.layer_count;
-	img.parts.layers = NULL;
-	snprintf(owned->id, sizeof(owned->id), "%s", img.id);
-	image_free(&img);
-	*source = owned;
-	return 0;
-}
-
-static int step_copy(struct build *b, size_t stage_index, struct stage_state *st, const struct instruction *in)
-{
-	bool add = in->kind == INSTRUCTION_ADD;
-	const char *name = add ? "ADD" : "COPY";
-	const char *from = instruction_flag(in, "from"), *chown = instruction_flag(in, "chown"),
-		   *chmod = instruction_flag(in, "chmod");
-	for (size_t i = 0; i < in->flag_count; i++)
-		if (strncmp(in->flags[i], "--from=", 7) && strncmp(in->flags[i], "--chown=", 8) &&
-		    strncmp(in->flags[i], "--chmod=", 8))
-			return fail_errno(0, "Dockerfile line %d: %s %s is not supported here", in->line, name,
-					  in->flags[i]);
-	if (in->heredoc_count)
-		return fail_errno(0, "Dockerfile line %d: %s from a here-document is not supported here", in->line,
-				  name);
-	const char *vars[MAX_VARS * 2];
-	struct expand_env env = { vars, step_vars(st, vars, MAX_VARS * 2) };
-	char **words = NULL;
-	size_t count = 0;
-	if (in->json) {
-		words = calloc(in->arg_count + 1, sizeof(*words));
-		if (!words)
-			return fail_errno(ENOMEM, "%s", name);
-		for (size_t i = 0; i < in->arg_count; i++)
-			if (expand_word(in->args[i], b->file.escape, &env, &words[count++]) < 0) {
-				expand_free_words(words);
-				return fail_context("Dockerfile line %d", in->line);
-			}
-	} else {
-		char all[65536] = "";
-		for (size_t i = 0; i < in->arg_count; i++)
-			snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s", i ? " " : "", in->args[i]);
-		if (expand_words(all, b->file.escape, &env, &words, &count) < 0)
-			return fail_context("Dockerfile line %d", in->line);
-	}
-	struct unpacked image = { 0 };
-	struct stage_image owned = { 0 };
-	const struct stage_image *source = NULL;
-	struct build_context stage_files = { .root_fd = -1 };
-	struct build_context *files = &b->context;
-	struct copy_plan plan = { 0 };
-	char mount[PATH_MAX] = "";
-	char *dest = NULL, *created_by = NULL;
-	int rc = 0;
-	if (count < 2)
-		rc = fail_errno(0, "Dockerfile line %d: %s requires at least two arguments", in->line, name);
-	for (size_t i = 0; rc == 0 && i + 1 < count; i++)
-		if (is_url(words[i]))
-			rc = fail_errno(0, "Dockerfile line %d: %s %s: sources from a URL are not supported here (download it "
-					   "into the context first, or in a RUN step)",
-					in->line, name, words[i]);
-	struct copy_request req = { .sources = (const char *const *)words, .source_count = count - 1, .add = add,
-				    .line = in->line };
-	if (rc == 0) {
-		const char *workdir = json_get_string(json_get(st->image->config, "config"), "WorkingDir");
-		const char *last = words[count - 1];
-		size_t length = strlen(last);
-		bool slash = length && last[length - 1] == '/';
-		char *joined = build_workdir_join(workdir && *workdir ? workdir : "/", last);
-		dest = joined ? malloc(strlen(joined) + 2) : NULL;
-		if (dest)
-			sprintf(dest, "%s%s", joined, slash && strcmp(joined, "/") ? "/" : "");
-		free(joined);
-		rc = dest ? unpack(b, st->image, &image) : fail_errno(ENOMEM, "%s", name);
-	}
-	if (rc == 0) {
-		req.dest = dest;
-		struct stat where;
-		req.dest_is_folder = build_rootfs_lookup(&image.rootfs, dest + 1, &where, NULL) == 1 && S_ISDIR(where.st_mode);
-	}
-	if (rc == 0 && chown) {
-		char *passwd = image_file(&image, "etc/passwd"), *group = image_file(&image, "etc/group");
-		req.owner_given = true;
-		rc = copy_owner_parse(chown, passwd, group, &req.uid, &req.gid);
-		free(passwd);
-		free(group);
-		if (rc < 0)
-			fail_context("Dockerfile line %d: %s --chown=%s", in->line, name, chown);
-	}
-	if (rc == 0 && chmod) {
-		char *end;
-		long mode = strtol(chmod, &end, 8);
-		if (*end || mode < 0 || mode > 07777)
-			rc = fail_errno(0, "Dockerfile line %d: invalid --chmod=%s: an octal mode is expected", in->line, chmod);
-		req.mode_given = true;
-		req.mode = (mode_t)mode;
-	}
-	if (rc == 0 && from) { /* the source stage's files, through a read-only overlay */
-		struct unpacked from_layers;
-		rc = source_of(b, stage_index, from, &owned, &source);
-		if (rc == 0 && (rc = unpack(b, source, &from_layers)) == 0) {
-			const char *view;
-			snprintf(mount, sizeof(mount), "%s/build-cache/mnt-%d-%u", b->store.root, (int)getpid(), b->mounts++);
-			rc = build_rootfs_mount(&from_layers.rootfs, mount, &view);
-			if (rc == 0 && (rc = build_context_open(&stage_files, view, NULL, NULL)) == 0)
-				files = &stage_files;
-			if (rc < 0 && build_rootfs_unmount(&from_layers.rootfs, mount) == 0)
-				mount[0] = '\0';
-			req.keep_owner = true;
-			if (mount[0] && from_layers.rootfs.count <= 1)
-				mount[0] = '\0'; /* nothing was mounted, the layer was read in place */
-		}
-		unpacked_free(&from_layers);
-	}
-	if (rc == 0)
-		rc = copy_plan_make(files, &req, &plan);
-	struct cache_key key;
-	char hex[SHA256_HEX_SIZE];
-	if (rc == 0) {
-		cache_key_begin(&key, st->image->id);
-		cache_key_add(&key, name);
-		cache_key_add(&key, dest);
-		cache_key_add(&key, source ? source->id : "context");
-		rc = copy_plan_key(files, &req, &plan, &key);
-		cache_key_end(&key, hex);
-	}
-	if (rc == 0) {
-		size_t size = strlen(dest) + 128;
-		if ((created_by = malloc(size)))
-			snprintf(created_by, size, "/bin/sh -c #(nop) %s %s:%.64s in %s ", name,
-				 plan.from_folder || plan.count != 1 ? "dir" : "file", hex, dest);
-		rc = created_by ? from_cache(b, hex, st->image) : fail_errno(ENOMEM, "%s", name);
-	}
-	if (rc == 0) {
-		struct oci_layer layer;
-		rc = copy_plan_write(&b->store, files, &req, &plan, &image.rootfs, &layer);
-		struct json *config = rc == 0 ? json_copy(st->image->config) : NULL;
-		rc = config ? finish_step(st->image, config, created_by, &layer, hex) : -1;
-	}
-	build_context_close(&stage_files); /* its fd on the view keeps the mount busy */
-	if (mount[0]) {
-		struct error_saved first;
-		error_save(&first);
-		struct build_rootfs two = { .count = 2 };
-		if (build_rootfs_unmount(&two, mount) < 0 && rc >= 0)
-			rc = -1;
-		else if (rc < 0)
-			error_restore(&first);
-	}
-	copy_plan_free(&plan);
-	unpacked_free(&image);
-	stage_image_free(&owned);
-	expand_free_words(words);
-	free(dest);
 	free(created_by);
 	return rc < 0 ? -1 : 0;
 }
@@ -731,7 +357,7 @@ static int run_triggers(struct build *b, size_t stage_index, struct stage_state 
 	return rc;
 }
 
-static int start_stage(struct build *b, size_t index, struct stage_state *st)
+static int start_stage(struct build *b, size_t index)
 {
 	const struct build_stage *stage = &b->plan.stages[index];
 	struct stage_image *img = &b->stages[index];
@@ -754,7 +380,6 @@ static int start_stage(struct build *b, size_t index, struct stage_state *st)
 	base.parts.layers = NULL;
 	snprintf(img->id, sizeof(img->id), "%s", base.id);
 	image_free(&base);
-	(void)st;
 	return 0;
 }
 
@@ -762,10 +387,10 @@ static int run_step(struct build *b, size_t stage_index, struct stage_state *st,
 {
 	switch (in->kind) {
 	case INSTRUCTION_RUN:
-		return step_run(b, st, in);
+		return build_step_run(b, st, in);
 	case INSTRUCTION_COPY:
 	case INSTRUCTION_ADD:
-		return step_copy(b, stage_index, st, in);
+		return build_step_copy(b, stage_index, st, in);
 	case INSTRUCTION_ARG:
 		return step_arg(b, st, in);
 	case INSTRUCTION_FROM:
@@ -780,9 +405,9 @@ static int build_stage(struct build *b, size_t index)
 	const struct build_stage *stage = &b->plan.stages[index];
 	struct stage_state st = { .image = &b->stages[index] };
 	printf("Step %zu/%zu : %s\n", stage->first + 1, b->step_count, b->file.instructions[stage->first].original);
-	int rc = start_stage(b, index, &st);
+	int rc = start_stage(b, index);
 	if (rc == 0) {
-		print_id(b, st.image->id);
+		print_id(st.image->id);
 		rc = run_triggers(b, index, &st);
 	}
 	for (size_t i = stage->first + 1; i < stage->end && rc == 0; i++) {
@@ -791,7 +416,7 @@ static int build_stage(struct build *b, size_t index)
 		fflush(stdout);
 		rc = run_step(b, index, &st, in);
 		if (rc == 0)
-			print_id(b, st.image->id);
+			print_id(st.image->id);
 	}
 	for (size_t i = 0; i < st.arg_count; i++)
 		free(st.args[i]);
@@ -937,6 +562,11 @@ static int build(struct build_options *o)
 		rc = fail_errno(ENOMEM, "build");
 	if (rc == 0)
 		rc = image_store_open(&b.store);
+	if (rc == 0) { /* the COPY --from views of a build that was killed */
+		char folder[PATH_MAX];
+		build_cache_folder(folder);
+		build_rootfs_sweep(folder);
+	}
 	if (rc == 0 && o->context) {
 		char root[PATH_MAX], cache[PATH_MAX];
 		if (!realpath(o->context, root))
@@ -961,7 +591,7 @@ static int build(struct build_options *o)
 		for (size_t i = 0; i < o->build_arg_count; i++) {
 			char name[256];
 			snprintf(name, sizeof(name), "%.*s", (int)strcspn(o->build_args[i], "="), o->build_args[i]);
-			if (!o->arg_used[i] && !predefined_arg(name))
+			if (!o->arg_used[i] && !build_predefined_arg(name))
 				printf("[Warning] One or more build-args [%s] were not consumed\n", name);
 		}
 		const char *id = b.stages[b.plan.target].id;
@@ -971,7 +601,9 @@ static int build(struct build_options *o)
 			if (image_name_normalise(o->tags[i], familiar, canonical) == 0)
 				printf("Successfully tagged %s\n", familiar);
 		}
-		if (getenv("TINYDOCK_BUILD_STATS"))
+		explain(CHAPTER, "build context: %zu entries, %zu file(s) read for their digest (the others from the stat cache)",
+		b.context.count, b.context.files_read);
+	if (getenv("TINYDOCK_BUILD_STATS"))
 			fprintf(stderr, "build context: %zu files, %zu read for their digest\n", b.context.count,
 				b.context.files_read);
 	}
@@ -979,7 +611,7 @@ static int build(struct build_options *o)
 	if (rc == 0)
 		snprintf(o->built, sizeof(o->built), "%s", b.stages[b.plan.target].id);
 	for (size_t i = 0; b.stages && i < b.plan.count; i++)
-		stage_image_free(&b.stages[i]);
+		build_stage_image_free(&b.stages[i]);
 	free(b.stages);
 	for (size_t i = 0; i < b.global_count; i++)
 		free(b.globals[i]);

@@ -206,7 +206,7 @@ static struct yaml_node *flow_content(struct yaml_parser *p, int n, bool flow, b
 	else if (c == 0 || c == '\n')
 		yaml_fail(p, p->at, "a node was expected here");
 	else if (c == '\t')
-		yaml_fail(p, p->at, "a tab character where indentation is expected (tabs never indent)");
+		yaml_fail(p, p->at, "a tab character used for indentation (tabs never indent)");
 	else
 		yaml_fail(p, p->at, "unexpected '%c'", c);
 	return NULL;

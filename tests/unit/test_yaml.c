@@ -155,6 +155,13 @@ START_TEST(wrong_indentation_is_an_error_with_line_and_column)
 }
 END_TEST
 
+START_TEST(a_closing_bracket_may_stand_under_its_key_as_docker_compose_accepts)
+{
+	check_json("command: [\n  sh, -c,\n]\nlabels: {\n  a: 1\n}\n", "{\"command\":[\"sh\",\"-c\"],\"labels\":{\"a\":1}}");
+	check_error("command: [\nsh]\n", "compose.yaml:2:1: a line inside [ ] or { } must be indented more than its parent");
+}
+END_TEST
+
 START_TEST(every_node_knows_its_line_and_column)
 {
 	struct yaml_node *root = parse("# a comment\nservices:\n  web:\n    ports: [\"80:80\", 443]\n");
@@ -252,6 +259,7 @@ Suite *yaml_suite(void)
 	tcase_add_test(tc, a_duplicate_key_is_an_error_naming_both_places);
 	tcase_add_test(tc, a_tab_in_indentation_is_an_error_with_line_and_column);
 	tcase_add_test(tc, wrong_indentation_is_an_error_with_line_and_column);
+	tcase_add_test(tc, a_closing_bracket_may_stand_under_its_key_as_docker_compose_accepts);
 	tcase_add_test(tc, every_node_knows_its_line_and_column);
 	tcase_add_test(tc, an_alias_bomb_is_refused);
 	tcase_add_test(tc, a_stream_holds_several_documents_and_a_compose_file_one);

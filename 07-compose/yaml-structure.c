@@ -28,7 +28,8 @@ static struct yaml_mark node_mark(const struct yaml_node *node)
 	return (struct yaml_mark){0, node->line, node->column - 1};
 }
 
-static bool is_alias_or_anchor_start(int c) { return c == '&' || c == '!'; }
+/* An anchor (&name) or a tag (!tag) starts here. */
+static bool is_property_start(int c) { return c == '&' || c == '!'; }
 
 /* A ':' that makes what came before it a key. */
 static bool at_value_indicator(const struct yaml_parser *p, bool flow, bool json_key)
@@ -224,7 +225,7 @@ static struct yaml_node *flow_node(struct yaml_parser *p, int n, bool *json_like
 	struct yaml_properties props = {0};
 	struct yaml_node *node = NULL;
 	struct yaml_mark start = p->at;
-	while (is_alias_or_anchor_start(yaml_peek(p, 0)))
+	while (is_property_start(yaml_peek(p, 0)))
 		if (yaml_read_property(p, &props) < 0 || skip_flow_space(p, n) < 0)
 			goto out;
 	int c = yaml_peek(p, 0);
@@ -294,7 +295,7 @@ static struct yaml_node *block_key(struct yaml_parser *p, int m)
 		yaml_fail(p, p->at, "a tab character used for indentation (tabs never indent)");
 		return NULL;
 	}
-	while (is_alias_or_anchor_start(yaml_peek(p, 0)))
+	while (is_property_start(yaml_peek(p, 0)))
 		if (yaml_read_property(p, &props) < 0)
 			goto out;
 	if (at_value_indicator(p, false, false)) {
@@ -450,7 +451,7 @@ struct yaml_node *yaml_block_node(struct yaml_parser *p, int n, enum yaml_block_
 			node = yaml_empty_node(p, outer.anchor || outer.tag ? outer.at : empty_at);
 			goto properties;
 		}
-		if (is_alias_or_anchor_start(c)) {
+		if (is_property_start(c)) {
 			if (yaml_read_property(p, &inner) < 0)
 				goto out;
 			continue;

@@ -7,7 +7,7 @@
  * yaml_parse says so when there are more.
  *
  * Before parsing, line breaks are made '\n' (a "\r\n" or lone "\r" is one line break,
- * section 5.4) and a NUL byte, which no YAML character is, is refused.
+ * section 5.4), and control characters, which YAML text cannot hold, are refused.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,9 +131,13 @@ static char *normalize(struct yaml_parser *p, const char *text, size_t size, siz
 	struct yaml_mark at = {0, 1, 0};
 	for (size_t i = 0; i < size; i++) {
 		char c = text[i];
-		if (c == '\0') {
+		unsigned char u = (unsigned char)c;
+		if ((u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7F) {
+			/* YAML text is printable characters only (section 5.1); a double-quoted
+			 * scalar can still hold any of them, escaped: "\x07" */
 			free(copy);
-			yaml_fail(p, at, "a NUL byte, which YAML text cannot hold");
+			yaml_fail(p, at, "the control character U+%04X, which YAML text cannot hold (escape it in "
+				  "double quotes)", u);
 			return NULL;
 		}
 		if (c == '\r') {

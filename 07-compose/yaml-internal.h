@@ -77,6 +77,9 @@ int yaml_fail(const struct yaml_parser *p, struct yaml_mark at, const char *fmt,
 /* The same, for running out of memory. */
 int yaml_out_of_memory(const struct yaml_parser *p);
 
+/* The character at the reader, for a message: 'x', 'é', or U+0007 for a control character. */
+void yaml_describe_char(const struct yaml_parser *p, char out[16]);
+
 /* Skip spaces and tabs on this line; returns true if a tab was among them. */
 bool yaml_skip_blanks(struct yaml_parser *p);
 

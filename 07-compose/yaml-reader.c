@@ -43,6 +43,19 @@ int yaml_out_of_memory(const struct yaml_parser *p)
 	return fail_errno(ENOMEM, "%s: cannot parse", p->name);
 }
 
+void yaml_describe_char(const struct yaml_parser *p, char out[16])
+{
+	unsigned char c = (unsigned char)yaml_peek(p, 0);
+	if (c < 0x20 || c == 0x7F) {
+		snprintf(out, 16, "U+%04X", c); /* a control character, shown by its number */
+		return;
+	}
+	size_t length = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2; /* UTF-8's lead byte */
+	if (length > p->size - p->at.pos)
+		length = p->size - p->at.pos;
+	snprintf(out, 16, "'%.*s'", (int)length, p->text + p->at.pos);
+}
+
 bool yaml_skip_blanks(struct yaml_parser *p)
 {
 	bool tab = false;
@@ -108,8 +121,11 @@ int yaml_next_content_line(struct yaml_parser *p)
 	int c = yaml_peek(p, 0);
 	if (c == '#')
 		return yaml_fail(p, p->at, "a comment needs a space before its '#'"), -2;
-	if (c != '\n' && c != 0)
-		return yaml_fail(p, p->at, "unexpected '%c' after a complete node", c), -2;
+	if (c != '\n' && c != 0) {
+		char what[16];
+		yaml_describe_char(p, what);
+		return yaml_fail(p, p->at, "unexpected %s after a complete node", what), -2;
+	}
 	yaml_advance(p, 1);
 	return yaml_first_content_line(p);
 }

@@ -212,8 +212,11 @@ static struct yaml_node *flow_content(struct yaml_parser *p, int n, bool flow, b
 		yaml_fail(p, p->at, "a node was expected here");
 	else if (c == '\t')
 		yaml_fail(p, p->at, "a tab character used for indentation (tabs never indent)");
-	else
-		yaml_fail(p, p->at, "unexpected '%c'", c);
+	else {
+		char what[16];
+		yaml_describe_char(p, what);
+		yaml_fail(p, p->at, "unexpected %s", what);
+	}
 	return NULL;
 }
 

@@ -225,6 +225,14 @@ START_TEST(windows_line_breaks_and_a_byte_order_mark_are_read)
 }
 END_TEST
 
+START_TEST(a_control_character_is_refused_unless_escaped)
+{
+	check_error("a: b\nc: d\x07\n", "compose.yaml:2:5: the control character U+0007, which YAML text cannot hold "
+		    "(escape it in double quotes)");
+	check_json("c: \"d\\x07\"\n", "{\"c\":\"d\\u0007\"}");
+}
+END_TEST
+
 START_TEST(an_empty_file_is_a_null_document)
 {
 	struct yaml_node *root = parse("# nothing here\n");
@@ -265,6 +273,7 @@ Suite *yaml_suite(void)
 	tcase_add_test(tc, a_stream_holds_several_documents_and_a_compose_file_one);
 	tcase_add_test(tc, tags_are_kept_resolved_and_decide_the_type);
 	tcase_add_test(tc, windows_line_breaks_and_a_byte_order_mark_are_read);
+	tcase_add_test(tc, a_control_character_is_refused_unless_escaped);
 	tcase_add_test(tc, an_empty_file_is_a_null_document);
 	tcase_add_test(tc, deep_nesting_is_refused_before_the_stack_runs_out);
 	suite_add_tcase(s, tc);

@@ -53,6 +53,7 @@ void yaml_forget_anchors(struct yaml_parser *p)
 	free(p->anchors);
 	p->anchors = NULL, p->anchor_count = 0;
 	p->alias_nodes = 0;
+	yaml_forget_keys(p);
 	while (p->discarded) {
 		struct yaml_node *next = p->discarded->next;
 		yaml_free(p->discarded);

@@ -27,6 +27,13 @@ struct yaml_anchor {
 	struct yaml_node *node; /* not owned: the node lives in the document's tree */
 };
 
+/* One key of a mapping being read, in the parser's index of keys (yaml-tree.c). */
+struct yaml_key_slot {
+	const struct yaml_node *map;   /* NULL: a free slot */
+	const struct yaml_node *value; /* its key is value->key */
+	size_t hash;
+};
+
 struct yaml_tag_handle {
 	char *handle; /* "!e!" */
 	char *prefix; /* "tag:example.com,2000:" */
@@ -52,6 +59,10 @@ struct yaml_parser {
 	                              * may still point into them until the document ends) */
 	struct yaml_tag_handle *handles;
 	size_t handle_count;
+	/* Every key of the document's mappings, hashed, so that finding a duplicate key takes
+	 * the same time whatever the size of the mapping. */
+	struct yaml_key_slot *keys;
+	size_t key_capacity, key_count;
 };
 
 /* --- yaml-reader.c: characters, lines, comments, errors ------------------------------------ */
@@ -161,5 +172,7 @@ struct yaml_node *yaml_alias(struct yaml_parser *p, const char *name, struct yam
 /* Replace map's `<<` entries by the entries they merge in. */
 int yaml_merge_keys(struct yaml_parser *p, struct yaml_node *map);
 void yaml_forget_anchors(struct yaml_parser *p);
+/* Empty the index of keys (at a document's end). */
+void yaml_forget_keys(struct yaml_parser *p);
 
 #endif

@@ -8,6 +8,7 @@
  *     yaml_for_each(service, yaml_get(root, "services"))
  *             printf("%s\n", service->key->text);
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,10 +83,12 @@ bool yaml_same_key(const struct yaml_node *a, const struct yaml_node *b)
 	if (a->kind != b->kind || a->count != b->count)
 		return false;
 	if (a->kind == YAML_SCALAR) {
-		enum yaml_type type = yaml_scalar_type(a);
-		if (type != yaml_scalar_type(b))
-			return false;
-		return type == YAML_TYPE_NULL || (a->length == b->length && memcmp(a->text, b->text, a->length) == 0);
+		/* Compare the texts first: resolving types is the slow part, and most keys differ. */
+		if (a->length == b->length && memcmp(a->text, b->text, a->length) == 0)
+			return yaml_scalar_type(a) == yaml_scalar_type(b);
+		/* Different texts mean the same only as nulls: "~", "null", "" or tagged !!null. */
+		bool maybe_null = (a->tag || a->length <= 4) && (b->tag || b->length <= 4);
+		return maybe_null && yaml_scalar_type(a) == YAML_TYPE_NULL && yaml_scalar_type(b) == YAML_TYPE_NULL;
 	}
 	for (const struct yaml_node *x = a->first, *y = b->first; x; x = x->next, y = y->next) {
 		if (a->kind == YAML_MAPPING && !yaml_same_key(x->key, y->key))
@@ -96,19 +99,69 @@ bool yaml_same_key(const struct yaml_node *a, const struct yaml_node *b)
 	return true;
 }
 
+/* A hash of what a key means, equal for keys that yaml_same_key finds equal (FNV-1a). */
+static size_t key_hash(const struct yaml_node *map, const struct yaml_node *key)
+{
+	uint64_t h = 1469598103934665603u ^ (uintptr_t)map;
+	h = (h ^ (uint64_t)key->kind) * 1099511628211u;
+	if (key->kind != YAML_SCALAR)
+		return (size_t)((h ^ key->count) * 1099511628211u);
+	enum yaml_type type = yaml_scalar_type(key);
+	h = (h ^ (uint64_t)type) * 1099511628211u;
+	if (type != YAML_TYPE_NULL) /* every null is the same key, however it is written */
+		for (size_t i = 0; i < key->length; i++)
+			h = (h ^ (unsigned char)key->text[i]) * 1099511628211u;
+	return (size_t)h;
+}
+
+static int grow_keys(struct yaml_parser *p)
+{
+	size_t capacity = p->key_capacity ? p->key_capacity * 2 : 64;
+	struct yaml_key_slot *slots = calloc(capacity, sizeof(*slots));
+	if (!slots)
+		return yaml_out_of_memory(p);
+	for (size_t i = 0; i < p->key_capacity; i++) {
+		if (!p->keys[i].map)
+			continue;
+		size_t j = p->keys[i].hash & (capacity - 1);
+		while (slots[j].map)
+			j = (j + 1) & (capacity - 1);
+		slots[j] = p->keys[i];
+	}
+	free(p->keys);
+	p->keys = slots;
+	p->key_capacity = capacity;
+	return 0;
+}
+
+void yaml_forget_keys(struct yaml_parser *p)
+{
+	free(p->keys);
+	p->keys = NULL;
+	p->key_capacity = p->key_count = 0;
+}
+
 int yaml_mapping_add(struct yaml_parser *p, struct yaml_node *map, struct yaml_node *key,
 		     struct yaml_node *value)
 {
 	value->key = key;
-	/* Quadratic in the number of keys; a compose file's mappings hold tens of them. */
-	yaml_for_each(other, map) {
-		if (yaml_same_key(other->key, key)) {
+	if ((p->key_count + 1) * 2 > p->key_capacity && grow_keys(p) < 0) {
+		yaml_free(value);
+		return -1;
+	}
+	/* open addressing in a table kept at most half full */
+	size_t hash = key_hash(map, key), i = hash & (p->key_capacity - 1);
+	for (; p->keys[i].map; i = (i + 1) & (p->key_capacity - 1)) {
+		const struct yaml_key_slot *slot = &p->keys[i];
+		if (slot->map == map && slot->hash == hash && yaml_same_key(slot->value->key, key)) {
 			struct yaml_mark at = {0, key->line, key->column - 1};
-			int line = other->key->line;
+			int line = slot->value->key->line;
 			yaml_free(value);
 			return yaml_fail(p, at, "duplicate key (first at line %d): keys of a mapping must be unique", line);
 		}
 	}
+	p->keys[i] = (struct yaml_key_slot){map, value, hash};
+	p->key_count++;
 	yaml_append(map, value);
 	return 0;
 }

@@ -138,6 +138,24 @@ START_TEST(a_duplicate_key_is_an_error_naming_both_places)
 }
 END_TEST
 
+START_TEST(a_duplicate_among_fifty_thousand_keys_is_found_without_comparing_every_pair)
+{
+	/* 50000 keys compared pair by pair are 1.25e9 comparisons: far past the test's timeout */
+	size_t size = 50001 * 16;
+	char *text = malloc(size), *at = text;
+	for (int i = 0; i < 50000; i++)
+		at += sprintf(at, "key%d: %d\n", i, i);
+	sprintf(at, "key123: again\n");
+	struct yaml_node *root = yaml_parse("big.yaml", text, strlen(text));
+	ck_assert_ptr_null(root);
+	ck_assert_str_eq(error_message(), "big.yaml:50001:1: duplicate key (first at line 124): keys of a mapping must be unique");
+	free(text);
+	/* nulls are one key however they are written; 1 and "1" are two */
+	check_error("~: a\nnull: b\n", "compose.yaml:2:1: duplicate key (first at line 1): keys of a mapping must be unique");
+	check_json("1: a\n\"1\": b\n", "{\"1\":\"a\",\"1\":\"b\"}");
+}
+END_TEST
+
 START_TEST(a_tab_in_indentation_is_an_error_with_line_and_column)
 {
 	check_error("services:\n\tweb:\n", "compose.yaml:2:1: a tab character used for indentation (tabs never indent)");
@@ -265,6 +283,7 @@ Suite *yaml_suite(void)
 	tcase_add_test(tc, an_alias_is_a_copy_of_the_node_its_anchor_names);
 	tcase_add_test(tc, a_merge_key_adds_the_keys_the_mapping_does_not_have);
 	tcase_add_test(tc, a_duplicate_key_is_an_error_naming_both_places);
+	tcase_add_test(tc, a_duplicate_among_fifty_thousand_keys_is_found_without_comparing_every_pair);
 	tcase_add_test(tc, a_tab_in_indentation_is_an_error_with_line_and_column);
 	tcase_add_test(tc, wrong_indentation_is_an_error_with_line_and_column);
 	tcase_add_test(tc, a_closing_bracket_may_stand_under_its_key_as_docker_compose_accepts);

@@ -3,9 +3,10 @@
  *
  * The parser reads the text once, front to back, by hand (recursive descent): yaml-reader.c
  * moves through the characters and knows lines, columns, comments and indentation;
- * yaml-scalar.c reads the four kinds of scalars; yaml-structure.c reads block and flow
- * collections and documents; yaml-anchors.c expands aliases and merge keys; yaml-tree.c
- * makes, copies and frees nodes.
+ * yaml-scalar.c reads the four kinds of scalars; yaml-properties.c anchors and tags;
+ * yaml-block.c and yaml-flow.c collections; yaml-document.c the documents of a stream;
+ * yaml-anchors.c expands aliases and merge keys; yaml-tree.c makes, copies and frees nodes;
+ * yaml-schema.c says what a scalar means, and yaml-json.c turns a tree into JSON.
  */
 #ifndef TINYDOCK_YAML_INTERNAL_H
 #define TINYDOCK_YAML_INTERNAL_H
@@ -152,7 +153,37 @@ char *yaml_read_anchor_name(struct yaml_parser *p);
 int yaml_define_tag_handle(struct yaml_parser *p, const char *handle, const char *prefix);
 void yaml_forget_tag_handles(struct yaml_parser *p);
 
-/* --- yaml-structure.c: block and flow collections -------------------------------------------- */
+/* --- shared by yaml-block.c and yaml-flow.c ------------------------------------------------ */
+
+static inline struct yaml_mark yaml_node_mark(const struct yaml_node *node)
+{
+	return (struct yaml_mark){0, node->line, node->column - 1};
+}
+
+/* An anchor (&name) or a tag (!tag) starts here. */
+static inline bool yaml_at_property(int c) { return c == '&' || c == '!'; }
+
+/* A ':' that makes what came before it a key. */
+static inline bool yaml_at_value_indicator(const struct yaml_parser *p, bool flow, bool json_key)
+{
+	if (yaml_peek(p, 0) != ':')
+		return false;
+	int next = yaml_peek(p, 1);
+	/* after a quoted key or a [ ] { } key in flow, "key":value needs no space (7.4.1) */
+	return yaml_is_blank_or_end(next) || (flow && (yaml_is_flow_indicator(next) || json_key));
+}
+
+/* One level deeper into the document; refused past YAML_MAX_DEPTH (leave with p->depth--). */
+int yaml_enter(struct yaml_parser *p);
+
+/* --- yaml-flow.c: [ ] and { }, and the nodes that can stand on one line ----------------------- */
+
+/* The content of a node after its properties: an alias, a [ ] or { } collection, or a
+ * scalar (plain, or quoted); flow: inside [ ] or { }; json_like (if not NULL) is set when it
+ * is quoted or a collection, after which "key":value needs no blank. */
+struct yaml_node *yaml_flow_content(struct yaml_parser *p, int n, bool flow, bool *json_like);
+
+/* --- yaml-block.c: collections written by indentation ---------------------------------------- */
 
 /* Where a block node is: after "- ", after "key:", after "? " or ":" of an explicit entry, or
  * as a document's root. It decides what may start on the same line ("- - a" is a sequence

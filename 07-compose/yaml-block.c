@@ -1,5 +1,5 @@
 /*
- * yaml-structure.c - collections: block ones, written by indentation, and flow ones, [ ] { }.
+ * yaml-block.c - block collections: structure written by indentation.
  *
  * A block mapping is lines of `key: value` at one indentation; a value is what follows the
  * ':' on its line, or the lines below it that are indented more (a block sequence may also
@@ -12,251 +12,15 @@
  *         command: [nginx, -g, daemon off;]   a flow sequence
  *
  * A key is found by reading a node and then seeing a ':' followed by a blank after it, on
- * the same line (YAML 1.2.2, section 7.4.2: an implicit key is one line). Inside [ ] and { }
- * (flow style, JSON's shape) indentation does not matter, except that lines must stay more
- * indented than the block they are in, and ',' separates entries.
+ * the same line (YAML 1.2.2, section 7.4.2: an implicit key is one line). "- a: 1" and
+ * "- - a" are compact forms: a collection that starts on the line of a sequence's dash, at
+ * the column where it starts. [ ] and { } are read by yaml-flow.c.
  *
  * Tabs never indent (section 6.1): a tab before a block collection is an error.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "yaml-internal.h"
-
-static struct yaml_mark node_mark(const struct yaml_node *node)
-{
-	return (struct yaml_mark){0, node->line, node->column - 1};
-}
-
-/* An anchor (&name) or a tag (!tag) starts here. */
-static bool is_property_start(int c) { return c == '&' || c == '!'; }
-
-/* A ':' that makes what came before it a key. */
-static bool at_value_indicator(const struct yaml_parser *p, bool flow, bool json_key)
-{
-	if (yaml_peek(p, 0) != ':')
-		return false;
-	int next = yaml_peek(p, 1);
-	/* after a quoted key or a [ ] { } key in flow, "key":value needs no space (7.4.1) */
-	return yaml_is_blank_or_end(next) || (flow && (yaml_is_flow_indicator(next) || json_key));
-}
-
-static int enter(struct yaml_parser *p)
-{
-	if (++p->depth > YAML_MAX_DEPTH)
-		return yaml_fail(p, p->at, "nesting deeper than %d levels", YAML_MAX_DEPTH);
-	return 0;
-}
-
-/* --- flow ---------------------------------------------------------------------------------- */
-
-static struct yaml_node *flow_node(struct yaml_parser *p, int n, bool *json_like);
-
-/* Blanks, comments and line breaks between the parts of a flow collection. Lines must be
- * indented more than n, the block the collection is in. */
-static int skip_flow_space(struct yaml_parser *p, int n)
-{
-	for (;;) {
-		bool blank = yaml_skip_blanks(p) || p->at.column == 0 || yaml_is_blank(p->text[p->at.pos - 1]);
-		if (yaml_peek(p, 0) == '#' && blank)
-			while (yaml_peek(p, 0) != '\n' && yaml_peek(p, 0) != 0)
-				yaml_advance(p, 1);
-		if (yaml_peek(p, 0) != '\n')
-			return 0;
-		yaml_advance(p, 1);
-		if (yaml_at_document_marker(p))
-			return yaml_fail(p, p->at, "a document marker inside [ ] or { }");
-		int indent = 0;
-		while (yaml_peek(p, 0) == ' ')
-			yaml_advance(p, 1), indent++;
-		struct yaml_mark line = p->at;
-		yaml_skip_blanks(p);
-		int c = yaml_peek(p, 0);
-		/* The specification wants even the closing bracket indented more than n; libyaml,
-		 * and so Docker Compose, take "key: [\n  a,\n]" with the bracket under the key,
-		 * and so do we (for the bracket alone, no other line). */
-		bool closing_under_key = indent == n && (c == ']' || c == '}');
-		if (indent <= n && c != '\n' && c != 0 && c != '#' && !closing_under_key)
-			return yaml_fail(p, line, "a line inside [ ] or { } must be indented more than its parent");
-	}
-}
-
-/* "[ a, b ]" or "{ a: 1, b }" */
-static struct yaml_node *flow_collection(struct yaml_parser *p, int n)
-{
-	struct yaml_mark start = p->at;
-	bool mapping = yaml_peek(p, 0) == '{';
-	int close = mapping ? '}' : ']';
-	struct yaml_node *collection = yaml_node_new(p, mapping ? YAML_MAPPING : YAML_SEQUENCE, YAML_FLOW, start);
-	if (!collection)
-		return NULL;
-	yaml_advance(p, 1);
-	for (;;) {
-		if (skip_flow_space(p, n) < 0)
-			goto fail;
-		if (yaml_peek(p, 0) == 0) {
-			yaml_fail(p, start, "'%c' without its closing '%c'", mapping ? '{' : '[', close);
-			goto fail;
-		}
-		if (yaml_peek(p, 0) == close) {
-			yaml_advance(p, 1);
-			break;
-		}
-		/* one entry: a node, or key: value (in a sequence, a mapping of one pair) */
-		struct yaml_mark entry = p->at;
-		bool explicit_key = yaml_peek(p, 0) == '?' && yaml_is_blank_or_end(yaml_peek(p, 1));
-		if (explicit_key) {
-			yaml_advance(p, 1);
-			if (skip_flow_space(p, n) < 0)
-				goto fail;
-		}
-		bool json_key = false;
-		struct yaml_node *key;
-		int c = yaml_peek(p, 0);
-		if (at_value_indicator(p, true, false) || (explicit_key && (c == ',' || c == close)))
-			key = yaml_empty_node(p, p->at);
-		else
-			key = flow_node(p, n, &json_key);
-		if (!key)
-			goto fail;
-		int key_end_line = p->at.line;
-		if (skip_flow_space(p, n) < 0) {
-			yaml_free(key);
-			goto fail;
-		}
-		struct yaml_node *value = NULL;
-		if (at_value_indicator(p, true, json_key)) {
-			if (!mapping && !explicit_key && (key->line != p->at.line || key_end_line != p->at.line)) {
-				yaml_fail(p, p->at, "the key of a pair inside [ ] must be on one line with its ':'");
-				yaml_free(key);
-				goto fail;
-			}
-			yaml_advance(p, 1);
-			if (skip_flow_space(p, n) < 0) {
-				yaml_free(key);
-				goto fail;
-			}
-			c = yaml_peek(p, 0);
-			value = c == ',' || c == close ? yaml_empty_node(p, p->at) : flow_node(p, n, NULL);
-			if (!value) {
-				yaml_free(key);
-				goto fail;
-			}
-		} else if (mapping || explicit_key) {
-			if (!(value = yaml_empty_node(p, p->at))) {
-				yaml_free(key);
-				goto fail;
-			}
-		}
-		if (mapping) {
-			if (yaml_mapping_add(p, collection, key, value) < 0)
-				goto fail;
-		} else if (value) {
-			struct yaml_node *pair = yaml_node_new(p, YAML_MAPPING, YAML_FLOW, entry);
-			if (!pair || yaml_mapping_add(p, pair, key, value) < 0) {
-				if (!pair)
-					yaml_free(key), yaml_free(value);
-				yaml_free(pair);
-				goto fail;
-			}
-			yaml_append(collection, pair);
-		} else {
-			yaml_append(collection, key);
-		}
-		if (skip_flow_space(p, n) < 0)
-			goto fail;
-		if (yaml_peek(p, 0) == ',') {
-			yaml_advance(p, 1);
-		} else if (yaml_peek(p, 0) != close) {
-			if (yaml_peek(p, 0) == 0)
-				yaml_fail(p, start, "'%c' without its closing '%c'", mapping ? '{' : '[', close);
-			else
-				yaml_fail(p, p->at, "expected ',' or '%c' inside %s", close, mapping ? "{ }" : "[ ]");
-			goto fail;
-		}
-	}
-	if (mapping && yaml_merge_keys(p, collection) < 0)
-		goto fail;
-	return collection;
-fail:
-	yaml_free(collection);
-	return NULL;
-}
-
-/* The content of a node, after its properties: alias, collection or scalar. */
-static struct yaml_node *flow_content(struct yaml_parser *p, int n, bool flow, bool *json_like)
-{
-	int c = yaml_peek(p, 0);
-	if (json_like)
-		*json_like = c == '[' || c == '{' || c == '"' || c == '\'';
-	if (c == '*') {
-		struct yaml_mark at = p->at;
-		char *name = yaml_read_anchor_name(p);
-		if (!name)
-			return NULL;
-		struct yaml_node *copy = yaml_alias(p, name, at);
-		free(name);
-		return copy;
-	}
-	if (c == '[' || c == '{')
-		return flow_collection(p, n);
-	if (c == '"' || c == '\'')
-		return yaml_quoted_scalar(p, n);
-	if (yaml_plain_can_start(p, flow))
-		return yaml_plain_scalar(p, n, flow);
-	if (c == '-' || c == '?' || c == ':')
-		yaml_fail(p, p->at, "'%c' followed by a blank is not allowed here", c);
-	else if (c == '%' || c == '@' || c == '`')
-		yaml_fail(p, p->at, "a plain scalar cannot start with the reserved character '%c'", c);
-	else if (c == 0 || c == '\n')
-		yaml_fail(p, p->at, "a node was expected here");
-	else if (c == '\t')
-		yaml_fail(p, p->at, "a tab character used for indentation (tabs never indent)");
-	else {
-		char what[16];
-		yaml_describe_char(p, what);
-		yaml_fail(p, p->at, "unexpected %s", what);
-	}
-	return NULL;
-}
-
-/* A node inside [ ] or { }, with its anchor and tag. */
-static struct yaml_node *flow_node(struct yaml_parser *p, int n, bool *json_like)
-{
-	if (enter(p) < 0)
-		return NULL;
-	struct yaml_properties props = {0};
-	struct yaml_node *node = NULL;
-	struct yaml_mark start = p->at;
-	while (is_property_start(yaml_peek(p, 0)))
-		if (yaml_read_property(p, &props) < 0 || skip_flow_space(p, n) < 0)
-			goto out;
-	int c = yaml_peek(p, 0);
-	if ((props.anchor || props.tag) && (c == ',' || c == ']' || c == '}' || at_value_indicator(p, true, false))) {
-		node = yaml_empty_node(p, start); /* "[ &a , b ]": an empty node with an anchor */
-		if (json_like)
-			*json_like = false;
-	} else {
-		if (c == '*' && (props.anchor || props.tag)) {
-			yaml_fail(p, p->at, "an alias cannot have an anchor or a tag");
-			goto out;
-		}
-		node = flow_content(p, n, true, json_like);
-	}
-	if (node && (props.anchor || props.tag)) {
-		node->line = props.at.line, node->column = props.at.column + 1;
-		if (yaml_apply_properties(p, node, &props) < 0) {
-			yaml_free(node);
-			node = NULL;
-		}
-	}
-out:
-	yaml_clear_properties(&props);
-	p->depth--;
-	return node;
-}
-
-/* --- block ---------------------------------------------------------------------------------- */
 
 static struct yaml_node *block_mapping(struct yaml_parser *p, int m, struct yaml_node *first_key);
 
@@ -298,10 +62,10 @@ static struct yaml_node *block_key(struct yaml_parser *p, int m)
 		yaml_fail(p, p->at, "a tab character used for indentation (tabs never indent)");
 		return NULL;
 	}
-	while (is_property_start(yaml_peek(p, 0)))
+	while (yaml_at_property(yaml_peek(p, 0)))
 		if (yaml_read_property(p, &props) < 0)
 			goto out;
-	if (at_value_indicator(p, false, false)) {
+	if (yaml_at_value_indicator(p, false, false)) {
 		key = yaml_empty_node(p, p->at);
 	} else if (yaml_peek(p, 0) == '-' && yaml_is_blank_or_end(yaml_peek(p, 1))) {
 		yaml_fail(p, p->at, "a sequence item where a mapping key is expected");
@@ -311,7 +75,7 @@ static struct yaml_node *block_key(struct yaml_parser *p, int m)
 			yaml_fail(p, p->at, "an alias cannot have an anchor or a tag");
 			goto out;
 		}
-		key = flow_content(p, m, false, NULL);
+		key = yaml_flow_content(p, m, false, NULL);
 	}
 	if (!key)
 		goto out;
@@ -324,13 +88,13 @@ static struct yaml_node *block_key(struct yaml_parser *p, int m)
 		}
 	}
 	yaml_skip_blanks(p);
-	if (!at_value_indicator(p, false, false)) {
+	if (!yaml_at_value_indicator(p, false, false)) {
 		yaml_fail(p, p->at, "expected ':' after the mapping key that starts at line %d, column %d", key->line,
 			  key->column);
 		yaml_free(key);
 		key = NULL;
 	} else if (key->line != p->at.line) {
-		yaml_fail(p, node_mark(key), "a mapping key must be on one line with its ':'");
+		yaml_fail(p, yaml_node_mark(key), "a mapping key must be on one line with its ':'");
 		yaml_free(key);
 		key = NULL;
 	}
@@ -342,7 +106,7 @@ out:
 /* "key: value" lines at column m; the first key may have been read already. */
 static struct yaml_node *block_mapping(struct yaml_parser *p, int m, struct yaml_node *first_key)
 {
-	struct yaml_mark start = first_key ? node_mark(first_key) : p->at;
+	struct yaml_mark start = first_key ? yaml_node_mark(first_key) : p->at;
 	struct yaml_node *map = yaml_node_new(p, YAML_MAPPING, YAML_BLOCK, start);
 	struct yaml_node *key = first_key;
 	if (!map) {
@@ -412,7 +176,7 @@ static bool compact_allowed(enum yaml_block_context context)
 
 struct yaml_node *yaml_block_node(struct yaml_parser *p, int n, enum yaml_block_context context, bool at_line_start)
 {
-	if (enter(p) < 0)
+	if (yaml_enter(p) < 0)
 		return NULL;
 	struct yaml_properties outer = {0}; /* properties on lines before the content */
 	struct yaml_properties inner = {0}; /* properties on the content's line */
@@ -454,7 +218,7 @@ struct yaml_node *yaml_block_node(struct yaml_parser *p, int n, enum yaml_block_
 			node = yaml_empty_node(p, outer.anchor || outer.tag ? outer.at : empty_at);
 			goto properties;
 		}
-		if (is_property_start(c)) {
+		if (yaml_at_property(c)) {
 			if (yaml_read_property(p, &inner) < 0)
 				goto out;
 			continue;
@@ -484,17 +248,17 @@ struct yaml_node *yaml_block_node(struct yaml_parser *p, int n, enum yaml_block_
 			goto properties;
 	} else {
 		struct yaml_mark key_start = inner.anchor || inner.tag ? inner.at : start;
-		bool empty_key = at_value_indicator(p, false, false);
+		bool empty_key = yaml_at_value_indicator(p, false, false);
 		if (c == '*' && (inner.anchor || inner.tag)) {
 			yaml_fail(p, p->at, "an alias cannot have an anchor or a tag");
 			goto out;
 		}
-		node = empty_key ? yaml_empty_node(p, start) : flow_content(p, n, false, NULL);
+		node = empty_key ? yaml_empty_node(p, start) : yaml_flow_content(p, n, false, NULL);
 		if (!node)
 			goto out;
 		if (!empty_key)
 			yaml_skip_blanks(p);
-		if (!at_value_indicator(p, false, false))
+		if (!yaml_at_value_indicator(p, false, false))
 			goto properties; /* a scalar or a flow collection */
 		/* a key: the node starts a block mapping */
 		if (same_line && !compact_allowed(context)) {
@@ -502,7 +266,7 @@ struct yaml_node *yaml_block_node(struct yaml_parser *p, int n, enum yaml_block_
 			goto out;
 		}
 		if (node->line != p->at.line) {
-			yaml_fail(p, node_mark(node), "a mapping key must be on one line with its ':'");
+			yaml_fail(p, yaml_node_mark(node), "a mapping key must be on one line with its ':'");
 			goto out;
 		}
 		if (tab_before) {

@@ -244,8 +244,6 @@ struct yaml_node *yaml_block_node(struct yaml_parser *p, int n, enum yaml_block_
 		node = c == '-' ? block_sequence(p, start.column) : block_mapping(p, start.column, NULL);
 	} else if (c == '|' || c == '>') {
 		node = yaml_block_scalar(p, n);
-		if (node && (inner.anchor || inner.tag)) /* the properties go with the scalar */
-			goto properties;
 	} else {
 		struct yaml_mark key_start = inner.anchor || inner.tag ? inner.at : start;
 		bool empty_key = yaml_at_value_indicator(p, false, false);
@@ -258,8 +256,13 @@ struct yaml_node *yaml_block_node(struct yaml_parser *p, int n, enum yaml_block_
 			goto out;
 		if (!empty_key)
 			yaml_skip_blanks(p);
-		if (!yaml_at_value_indicator(p, false, false))
-			goto properties; /* a scalar or a flow collection */
+		if (!yaml_at_value_indicator(p, false, false)) { /* a scalar or a flow collection */
+			if (c == '*' && (outer.anchor || outer.tag)) {
+				yaml_fail(p, start, "an alias cannot have an anchor or a tag");
+				goto out;
+			}
+			goto properties;
+		}
 		/* a key: the node starts a block mapping */
 		if (same_line && !compact_allowed(context)) {
 			yaml_fail(p, p->at, "a mapping cannot start on this line (is a value missing quotes?)");
@@ -281,14 +284,8 @@ struct yaml_node *yaml_block_node(struct yaml_parser *p, int n, enum yaml_block_
 		struct yaml_node *key = node;
 		node = block_mapping(p, key_start.column, key);
 	}
-	if (!node)
-		goto out;
-	if (inner.anchor || inner.tag) { /* a block collection's own properties, on the line before */
-		yaml_fail(p, inner.at, "an anchor or tag here belongs to no node");
-		goto out;
-	}
 
-properties:
+properties: /* the node is read: give it its anchor and tag */
 	if (!node)
 		goto out;
 	if ((inner.anchor && outer.anchor) || (inner.tag && outer.tag)) {

@@ -44,9 +44,9 @@ static int skip_flow_space(struct yaml_parser *p, int n)
 		struct yaml_mark line = p->at;
 		yaml_skip_blanks(p);
 		int c = yaml_peek(p, 0);
-		/* The specification wants even the closing bracket indented more than n; libyaml,
-		 * and so Docker Compose, take "key: [\n  a,\n]" with the bracket under the key,
-		 * and so do we (for the bracket alone, no other line). */
+		/* The specification wants even the closing bracket indented more than n; libyaml
+		 * and go-yaml (Docker Compose's parser) take "key: [\n  a,\n]" with the bracket
+		 * under the key, and so do we (for the bracket alone, no other line). */
 		bool closing_under_key = indent == n && (c == ']' || c == '}');
 		if (indent <= n && c != '\n' && c != 0 && c != '#' && !closing_under_key)
 			return yaml_fail(p, line, "a line inside [ ] or { } must be indented more than its parent");

@@ -12,6 +12,8 @@
  *   userns.c    uid/gid maps, written by the parent for the child
  *   setup.c     the child: THE checklist, top to bottom (read this one first)
  *   mounts.c    /proc, /sys, masked paths        devices.c   /dev, /dev/pts, /dev/shm
+ *   requested-mounts.c  the mounts asked for (bind, tmpfs), resolved inside the rootfs
+ *   mount-options.c     "ro,noexec,size=64m" into mount(2)'s flags and data (pure)
  *   pivot.c     pivot_root and the old root      links.c     `lo` up (loopback_up), the bridge's veth
  *   init.c      PID 1: forks the command, reaps zombies, passes signals on
  *   terminal.c  -t: a pty inside the container, raw mode and window size outside
@@ -51,6 +53,24 @@ struct id_map {
 /* sethostname(2) refuses names longer than this (HOST_NAME_MAX on Linux). */
 #define MAX_HOSTNAME 64
 
+/* The extra mounts a container may be given (chapter 06's -v, --mount and --tmpfs fill them). */
+#define MAX_MOUNTS 32
+
+/* The kernel's kinds of mount that a container may ask for. */
+enum mount_kind {
+	MOUNT_BIND,  /* a host file or folder seen at a second place (mount(2), MS_BIND) */
+	MOUNT_TMPFS, /* an empty filesystem in memory, gone with the mount (tmpfs(5)) */
+};
+
+/* One mount made by the setup, after the rootfs and before pivot_root (requested-mounts.c). */
+struct mount_request {
+	enum mount_kind kind;
+	char source[PATH_MAX];   /* MOUNT_BIND: the host's file or folder, absolute; else "" */
+	char target[PATH_MAX];   /* where, inside the container: absolute, resolved inside the rootfs */
+	bool read_only;
+	char options[256];       /* MOUNT_TMPFS: mount(8)'s words, "size=64m,mode=1777,exec" (mount-options.c) */
+};
+
 /* Docker's userns-remap gives root inside a range of 65536 unprivileged ids outside; so do we. */
 #define DEFAULT_USERNS_OUTSIDE 100000UL
 #define DEFAULT_USERNS_COUNT 65536UL
@@ -79,6 +99,8 @@ struct container {
 	const char *env[MAX_ENV]; /* -e K=V (or -e K: the value from our environment) */
 	size_t env_count;
 	char **command;           /* CMD ARGS..., NULL-terminated; default {"/bin/sh", NULL} */
+	struct mount_request mounts[MAX_MOUNTS]; /* made in this order's depth order (parents first) */
+	size_t mount_count;
 
 	/* Made by `run` before the clone. */
 	char id[CONTAINER_ID_LENGTH + 1];
@@ -144,6 +166,18 @@ int file_mount_point(const char *rootfs, const char *folder, const char *name, c
 int bind_file_into(const struct container *c, const char *source, const char *folder, const char *name);
 /* mounts.c: Docker's masked and read-only paths under rootfs's /proc and /sys. */
 int mask_paths_in(const char *rootfs);
+
+/* mount-options.c: a tmpfs's options ("ro,noexec,size=64m,mode=1777") into mount(2)'s flags
+ * and data string ("size=64m,mode=1777"). Docker's defaults first: nosuid, nodev, noexec, which
+ * "suid", "dev", "exec" take back. -1 with a message naming an unknown option. Pure. */
+int tmpfs_mount_options(const char *text, unsigned long *flags, char *data, size_t size);
+/* mount-options.c: the order to make mounts in, parents before children ("/a" before "/a/b",
+ * then as given): order[] gets the indexes of mounts. Pure. */
+void mount_order(const struct mount_request *mounts, size_t count, size_t *order);
+
+/* requested-mounts.c: make c->mounts inside the rootfs (the cwd, bind_rootfs), each target
+ * resolved without leaving it. */
+int make_requested_mounts(const struct container *c);
 
 /* devices.c: /dev as a tmpfs with the usual nodes, /dev/pts, /dev/shm, /dev/mqueue, links. */
 int populate_dev(const struct container *c);

@@ -11,8 +11,9 @@
  *                   SYNC_NET:     wait for the network (a bridge's veth and eth0 are plugged in
  *                                 from outside, network.c); --network none: loopback up (links.c)
  *   the filesystem  propagation private, rootfs bound, /proc, /sys, /dev, masked paths,
- *                   a bridge network's /etc/hosts and /etc/resolv.conf,
- *                   pivot_root and the old root gone (mounts.c, devices.c, pivot.c)
+ *                   a bridge network's /etc/hosts and /etc/resolv.conf, the mounts asked
+ *                   for (bind, tmpfs: requested-mounts.c), pivot_root and the old root gone
+ *                   (mounts.c, devices.c, pivot.c)
  *   the identity    hostname; under -t, a pty from the container's own devpts (terminal.c)
  *   the start       SYNC_READY, wait for SYNC_GO, then fork the command and be its init
  *   the command     session and terminal, no fd but 0-2, working folder (checked inside the
@@ -28,7 +29,9 @@
  *  - /proc, /sys and /dev are mounted while the host's /dev is still reachable (devices are
  *    bound from it), and before pivot_root, after which there is nothing left to bind from.
  *    The same holds for /etc/hosts and /etc/resolv.conf, bound from TINYDOCK_RUN (a bind
- *    mount's source must be in our mount table, and after pivot_root the host's is gone).
+ *    mount's source must be in our mount table, and after pivot_root the host's is gone), and
+ *    for the mounts asked for (-v, --mount, --tmpfs), which come last so that they cover
+ *    whatever the steps before put at their targets, as the user asked.
  *  - uid and gid change last before execve, in the command's process: once we are not root,
  *    we could not mount or pivot any more. And the security step (capabilities, seccomp) is
  *    the very last, because a seccomp filter that forbids mount(2) must come after our mounts.
@@ -303,6 +306,7 @@ noreturn void container_main(struct container *c, int sock)
 	    || populate_dev(c)
 	    || (!c->privileged && mask_paths_in(c->rootfs_path))
 	    || bind_network_files(c)
+	    || make_requested_mounts(c)
 	    || pivot_to_cwd()
 	    || set_hostname(c->hostname)
 	    || (c->tty && open_pty(&master, &slave))

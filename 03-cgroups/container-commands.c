@@ -15,6 +15,7 @@
 #include "container-view.h"
 #include "error.h"
 #include "files.h"
+#include "health-check.h"
 #include "humanize.h"
 #include "json.h"
 #include "ps-format.h"
@@ -105,6 +106,11 @@ int cmd_ps(int argc, char **argv)
 		bool up = strcmp(v->state, "running") == 0;
 		ps_status(v->state, v->r.exit_code, seconds_since(up ? v->live.started_at : v->r.finished_at), status,
 			  sizeof(status));
+		struct health_state health;
+		if (up && health_load(v->r.id, &health) == 0) /* Docker: "Up 5 seconds (healthy)" */
+			snprintf(status + strlen(status), sizeof(status) - strlen(status), " (%s)",
+				 health_status_words(health.status));
+		error_clear();
 		ps_ports(&v->r, ports, sizeof(ports));
 		const char *row[] = { id, v->r.image, command, created, status, ports, v->r.name };
 		table_add_row(&t, row);
@@ -293,6 +299,11 @@ static struct json *inspect_one(const struct view *v)
 	json_set(state, "Pid", json_new_int(running ? v->live.pid : 0));
 	json_set(state, "ExitCode", json_new_int(v->r.exit_code));
 	json_set(state, "StartedAt", json_new_string(started));
+	/* State.Health: only a container with a health check has one (its checker writes it). */
+	struct health_state health;
+	if (health_load(v->r.id, &health) == 0)
+		json_set(state, "Health", health_state_to_json(&health));
+	error_clear();
 	char dir[PATH_MAX], log[PATH_MAX + 32];
 	container_dir(v->r.id, dir, sizeof(dir));
 	snprintf(log, sizeof(log), "%s/container.log", dir);

@@ -25,8 +25,12 @@
  *      is built for it as `run` built it.
  *   6. the parent waits, relays the terminal under -t, and exits with the command's code.
  *
+ * container_exec_run (container-exec.h) is steps 1-6 without the command line and without a
+ * terminal, for a caller inside tinydock: the health checker (health-check.c) runs each check so.
+ *
  * Next: container-stats.c.
  */
+#include "container-exec.h"
 #include "runtime.h"
 #include "cgroup.h"
 #include "chroot.h"
@@ -292,6 +296,43 @@ static int wait_for(pid_t child, struct exec_request *x, int master)
 	return code < 0 ? EXIT_TINYDOCK_FAILED : code;
 }
 
+/* What the container runs with, not the defaults: its capabilities and filters, hostname,
+ * environment (the container's -e values first: an exec's own come after them, and the last
+ * one wins in build_environment), and its user and working folder unless exec gives its own. */
+static void request_from_record(struct exec_request *x, const struct container_record *r)
+{
+	x->c.security = r->security;
+	snprintf(x->c.hostname, sizeof(x->c.hostname), "%s", r->hostname);
+	for (size_t i = 0; i < r->env.count && x->c.env_count < MAX_ENV / 2; i++)
+		x->c.env[x->c.env_count++] = r->env.items[i];
+	if (!x->c.user && r->user[0])
+		x->c.user = r->user;
+	if (!x->workdir && r->workdir[0])
+		x->workdir = r->workdir;
+}
+
+int container_exec_run(const struct container_record *r, pid_t init, char *const *command)
+{
+	static struct exec_request x; /* static as cmd_exec's: this process is given to the command */
+	request_from_record(&x, r);
+	x.command = (char **)command;
+	bool userns;
+	if (enter(r->id, init, x.workdir, &userns) < 0)
+		return -1;
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == 0)
+		run_command(&x, userns, -1);
+	explain_result(CHAPTER, child, "fork() (born in the container's PID namespace)");
+	if (child < 0)
+		return fail_sys("cannot fork the command");
+	int status;
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return fail_sys("cannot wait for process %d", (int)child);
+	return exit_code_for_wait_status(status);
+}
+
 int cmd_exec(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
@@ -350,17 +391,9 @@ int cmd_exec(int argc, char **argv)
 		fail_errno(0, "container %s is not running", r.id);
 		goto out;
 	}
-	x.c.security = r.security; /* what the container runs with, not the defaults */
-	/* The container's -e values first, ours after (the last one wins: build_environment). */
-	snprintf(x.c.hostname, sizeof(x.c.hostname), "%s", r.hostname);
-	for (size_t i = 0; i < r.env.count && x.c.env_count < MAX_ENV / 2; i++)
-		x.c.env[x.c.env_count++] = r.env.items[i];
+	request_from_record(&x, &r);
 	for (size_t i = 0; i < extra; i++)
 		x.c.env[x.c.env_count++] = extra_env[i];
-	if (!x.c.user && r.user[0])
-		x.c.user = r.user;
-	if (!x.workdir && r.workdir[0])
-		x.workdir = r.workdir;
 	x.command = argv + optind + 1;
 
 	bool userns;

@@ -47,10 +47,26 @@ void string_list_free(struct string_list *list)
 
 void container_record_free(struct container_record *r)
 {
+	string_list_free(&r->health_test);
 	string_list_free(&r->command);
 	string_list_free(&r->env);
 	string_list_free(&r->aliases);
 	string_list_free(&r->entrypoint);
+	free(r->mounts);
+	r->mounts = NULL;
+	r->mount_count = 0;
+}
+
+struct recorded_mount *container_record_add_mount(struct container_record *r)
+{
+	struct recorded_mount *mounts = realloc(r->mounts, (r->mount_count + 1) * sizeof(*mounts));
+	if (!mounts) {
+		fail_errno(ENOMEM, "cannot grow the list of mounts");
+		return NULL;
+	}
+	r->mounts = mounts;
+	memset(&mounts[r->mount_count], 0, sizeof(mounts[0]));
+	return &mounts[r->mount_count++];
 }
 
 /* --- the record as JSON ---------------------------------------------------------------------- */
@@ -195,6 +211,67 @@ static struct json *networks(const struct container_record *r)
 	return obj;
 }
 
+/* Docker's Mounts: one object per mount, with Name and Driver only for a volume. */
+static struct json *mount_points(const struct container_record *r)
+{
+	struct json *list = json_new_array();
+	for (size_t i = 0; list && i < r->mount_count; i++) {
+		const struct recorded_mount *m = &r->mounts[i];
+		bool volume = strcmp(m->type, "volume") == 0;
+		struct json *point = json_new_object();
+		bool ok = point && json_add_string(point, "Type", m->type) &&
+			  (!volume || json_add_string(point, "Name", m->name)) &&
+			  json_add_string(point, "Source", m->source) &&
+			  json_add_string(point, "Destination", m->destination) &&
+			  (!volume || json_add_string(point, "Driver", m->driver)) &&
+			  json_add_string(point, "Mode", m->mode) && json_add_bool(point, "RW", m->rw) &&
+			  json_add_string(point, "Propagation", m->propagation);
+		if (!ok || !json_append(list, point)) {
+			if (!ok)
+				json_free(point);
+			json_free(list);
+			return NULL;
+		}
+	}
+	return list;
+}
+
+/* HostConfig.Binds as -v writes them ("SOURCE:DESTINATION[:MODE]", a volume by its name), null
+ * when there are none, as Docker. */
+static struct json *binds(const struct container_record *r)
+{
+	struct json *list = NULL;
+	for (size_t i = 0; i < r->mount_count; i++) {
+		const struct recorded_mount *m = &r->mounts[i];
+		if (strcmp(m->type, "tmpfs") == 0)
+			continue;
+		char bind[2 * PATH_MAX + 64];
+		snprintf(bind, sizeof(bind), "%s:%s%s%s", m->name[0] ? m->name : m->source, m->destination,
+			 m->mode[0] ? ":" : "", m->mode);
+		if ((!list && !(list = json_new_array())) || !json_append(list, json_new_string(bind))) {
+			json_free(list);
+			return NULL;
+		}
+	}
+	return list ? list : json_new_null();
+}
+
+/* HostConfig.Tmpfs: {"/run": "size=64m"}, null when there is none. */
+static struct json *tmpfs_map(const struct container_record *r)
+{
+	struct json *map = NULL;
+	for (size_t i = 0; i < r->mount_count; i++) {
+		const struct recorded_mount *m = &r->mounts[i];
+		if (strcmp(m->type, "tmpfs") != 0)
+			continue;
+		if ((!map && !(map = json_new_object())) || !json_add_string(map, m->destination, m->options)) {
+			json_free(map);
+			return NULL;
+		}
+	}
+	return map ? map : json_new_null();
+}
+
 /* Docker writes null for an Entrypoint that is not set. */
 static struct json *entrypoint(const struct container_record *r)
 {
@@ -241,8 +318,14 @@ struct json *container_record_to_json(const struct container_record *r)
 	ADD(json_add(config, "Entrypoint", entrypoint(r)));
 	ADD(json_add_string(config, "Image", r->image));
 	ADD(json_add_string(config, "WorkingDir", r->workdir));
+	if (r->health_test.count || r->health_timing.interval || r->health_timing.timeout ||
+	    r->health_timing.start_period || r->health_timing.retries) /* Docker: none is no member */
+		ADD(json_add(config, "Healthcheck", health_config_to_json((const char *const *)r->health_test.items,
+									 r->health_test.count, &r->health_timing)));
 	ADD(json_add(doc, "Config", config));
 
+	ADD(json_add(host, "Binds", binds(r)));
+	ADD(json_add(host, "Tmpfs", tmpfs_map(r)));
 	ADD(json_add_string(host, "NetworkMode", r->network));
 	ADD(json_add(host, "PortBindings", port_bindings(r->ports, r->port_count)));
 	ADD(json_add_string(policy, "Name", restart_policy_name(r->restart.mode)));
@@ -258,6 +341,7 @@ struct json *container_record_to_json(const struct container_record *r)
 	if (!add_security(host, &r->security))
 		ok = false;
 	ADD(json_add(doc, "HostConfig", host));
+	ADD(json_add(doc, "Mounts", mount_points(r)));
 
 	ADD(json_add_string(net, "IPAddress", r->ip_address));
 	ADD(json_add(net, "Ports", port_bindings(r->bound, r->bound_count)));
@@ -343,6 +427,28 @@ static int read_id_maps(const struct json *array, struct id_map *maps, size_t *c
 	return 0;
 }
 
+/* Mounts, and each tmpfs's options from HostConfig.Tmpfs. */
+static int read_mounts(const struct json *points, const struct json *tmpfs, struct container_record *r)
+{
+	json_for_each(point, points)
+	{
+		struct recorded_mount *m = container_record_add_mount(r);
+		if (!m)
+			return -1;
+		copy_string(m->type, sizeof(m->type), json_get_string(point, "Type"));
+		copy_string(m->name, sizeof(m->name), json_get_string(point, "Name"));
+		copy_string(m->source, sizeof(m->source), json_get_string(point, "Source"));
+		copy_string(m->destination, sizeof(m->destination), json_get_string(point, "Destination"));
+		copy_string(m->driver, sizeof(m->driver), json_get_string(point, "Driver"));
+		copy_string(m->mode, sizeof(m->mode), json_get_string(point, "Mode"));
+		m->rw = stored_bool(point, "RW");
+		copy_string(m->propagation, sizeof(m->propagation), json_get_string(point, "Propagation"));
+		if (strcmp(m->type, "tmpfs") == 0)
+			copy_string(m->options, sizeof(m->options), json_get_string(tmpfs, m->destination));
+	}
+	return 0;
+}
+
 int container_record_from_json(const struct json *doc, struct container_record *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -367,6 +473,11 @@ int container_record_from_json(const struct json *doc, struct container_record *
 	copy_string(r->user, sizeof(r->user), json_get_string(config, "User"));
 	copy_string(r->image, sizeof(r->image), json_get_string(config, "Image"));
 	copy_string(r->workdir, sizeof(r->workdir), json_get_string(config, "WorkingDir"));
+	health_timing_from_json(json_get(config, "Healthcheck"), &r->health_timing);
+	if (read_strings(json_get(json_get(config, "Healthcheck"), "Test"), &r->health_test) < 0) {
+		container_record_free(r);
+		return -1;
+	}
 	r->tty = stored_bool(config, "Tty");
 	r->interactive = stored_bool(config, "OpenStdin");
 
@@ -400,7 +511,8 @@ int container_record_from_json(const struct json *doc, struct container_record *
 
 	const struct json *aliases = json_get(json_get(json_get(net, "Networks"), r->network), "Aliases");
 	if (read_strings(json_get(config, "Cmd"), &r->command) < 0 || read_strings(json_get(config, "Env"), &r->env) < 0 ||
-	    read_strings(json_get(config, "Entrypoint"), &r->entrypoint) < 0 || read_strings(aliases, &r->aliases) < 0) {
+	    read_strings(json_get(config, "Entrypoint"), &r->entrypoint) < 0 || read_strings(aliases, &r->aliases) < 0 ||
+	    read_mounts(json_get(doc, "Mounts"), json_get(host, "Tmpfs"), r) < 0) {
 		container_record_free(r);
 		return -1;
 	}

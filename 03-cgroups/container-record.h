@@ -17,6 +17,7 @@
 
 #include "cgroup_limits.h"
 #include "container.h"
+#include "health.h"
 #include "restart-policy.h"
 #include "timestamp.h"
 
@@ -32,6 +33,19 @@ struct string_list {
 
 int string_list_add(struct string_list *list, const char *text);
 void string_list_free(struct string_list *list);
+
+/* One of the container's mounts, as Docker's `inspect` shows it in Mounts (a MountPoint). */
+struct recorded_mount {
+	char type[8];                 /* Type: "bind", "volume" (chapter 06) or "tmpfs" */
+	char name[256];               /* Name: a volume's name, or "" */
+	char source[PATH_MAX];        /* Source: the host's path ("" for a tmpfs) */
+	char destination[PATH_MAX];   /* Destination: the path inside */
+	char driver[32];              /* Driver: a volume's ("local"), or "" */
+	char mode[32];                /* Mode: as given after the second ':' of -v ("ro", "z"), or "" */
+	bool rw;                      /* RW */
+	char propagation[16];         /* Propagation: "rprivate" for a bind, "" otherwise */
+	char options[256];            /* a tmpfs's options (HostConfig.Tmpfs), or "" */
+};
 
 /* What a container is (config.json): its spec, field by field, as it was created (written by
  * container-spec.c from the spec, and read back by `start`: Docker's names where Docker has the
@@ -59,11 +73,15 @@ struct container_record {
 	bool userns;                              /* Userns (tinydock's): a user namespace */
 	struct id_map uid_maps[MAX_ID_MAPS], gid_maps[MAX_ID_MAPS]; /* Userns.UidMap, GidMap */
 	size_t uid_map_count, gid_map_count;
+	struct recorded_mount *mounts;            /* Mounts (and HostConfig.Binds, Tmpfs); malloc'd */
+	size_t mount_count;
 
 	/* Chapter 03's part (struct runtime_spec). */
 	char image[PATH_MAX];                     /* Config.Image: the image, or the --rootfs folder */
 	struct cgroup_limits limits;              /* HostConfig.Memory, NanoCpus, ... */
 	struct restart_policy restart;            /* HostConfig.RestartPolicy */
+	struct string_list health_test;           /* Config.Healthcheck.Test (health.h) */
+	struct health_timing health_timing;       /* ... Interval, Timeout, StartPeriod, Retries */
 
 	/* A later chapter's part: chapter 05's --entrypoint (Config.Entrypoint). */
 	struct string_list entrypoint;
@@ -81,6 +99,9 @@ struct container_record {
 };
 
 void container_record_free(struct container_record *r);
+
+/* A new, zeroed mount at the end of r->mounts (NULL, message recorded, when memory runs out). */
+struct recorded_mount *container_record_add_mount(struct container_record *r);
 
 /* --- the record as JSON: pure --------------------------------------------------------------- */
 

@@ -10,6 +10,7 @@
 #include "container-spec.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int copy_list(struct string_list *list, const char *const *items, size_t count)
@@ -55,6 +56,23 @@ int container_spec_write(const struct container *c, struct container_record *r)
 	memcpy(r->uid_maps, c->uid_maps, c->uid_map_count * sizeof(c->uid_maps[0]));
 	r->gid_map_count = c->gid_map_count;
 	memcpy(r->gid_maps, c->gid_maps, c->gid_map_count * sizeof(c->gid_maps[0]));
+	free(r->mounts);
+	r->mounts = NULL;
+	r->mount_count = 0;
+	for (size_t i = 0; i < c->mount_count; i++) {
+		const struct mount_request *m = &c->mounts[i];
+		struct recorded_mount *out = container_record_add_mount(r);
+		if (!out)
+			return -1;
+		bool bind = m->kind == MOUNT_BIND;
+		COPY(out->type, bind ? "bind" : "tmpfs");
+		COPY(out->source, m->source);
+		COPY(out->destination, m->target);
+		COPY(out->mode, m->read_only ? "ro" : "");
+		out->rw = !m->read_only;
+		COPY(out->propagation, bind ? "rprivate" : "");
+		COPY(out->options, m->options);
+	}
 	if (copy_list(&r->aliases, c->aliases, c->alias_count) < 0 || copy_list(&r->env, c->env, c->env_count) < 0 ||
 	    copy_list(&r->command, (const char *const *)c->command, count_of(c->command)) < 0)
 		return -1;
@@ -100,6 +118,16 @@ void container_spec_read(const struct container_record *r, struct container *c)
 		c->env[c->env_count++] = r->env.items[i];
 	if (r->command.count > 0)
 		c->command = r->command.items;
+	/* A volume is a bind of its folder (chapter 06): starting again needs nothing more. */
+	for (size_t i = 0; i < r->mount_count && c->mount_count < MAX_MOUNTS; i++) {
+		const struct recorded_mount *m = &r->mounts[i];
+		struct mount_request *out = &c->mounts[c->mount_count++];
+		out->kind = strcmp(m->type, "tmpfs") == 0 ? MOUNT_TMPFS : MOUNT_BIND;
+		COPY(out->source, m->source);
+		COPY(out->target, m->destination);
+		out->read_only = !m->rw;
+		COPY(out->options, m->options);
+	}
 }
 
 int runtime_spec_write(const struct runtime_spec *spec, struct container_record *r)
@@ -110,6 +138,12 @@ int runtime_spec_write(const struct runtime_spec *spec, struct container_record 
 	COPY(r->image, spec->image ? spec->image : r->rootfs);
 	r->limits = spec->limits;
 	r->restart = spec->restart;
+	size_t words = 0;
+	while (spec->health.test[words])
+		words++;
+	if (copy_list(&r->health_test, spec->health.test, words) < 0)
+		return -1;
+	r->health_timing = spec->health.timing;
 	return spec->write_record ? spec->write_record(spec, r) : 0;
 }
 
@@ -122,4 +156,7 @@ void runtime_spec_read(const struct container_record *r, struct runtime_spec *sp
 	spec->limits = r->limits;
 	spec->restart = r->restart;
 	spec->restart_given = r->restart.mode != RESTART_NO;
+	for (size_t i = 0; i < r->health_test.count && i < HEALTH_TEST_MAX; i++)
+		spec->health.test[i] = r->health_test.items[i];
+	spec->health.timing = r->health_timing;
 }

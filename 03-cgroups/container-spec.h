@@ -25,7 +25,7 @@ int container_spec_write(const struct container *c, struct container_record *r);
 void container_spec_read(const struct container_record *r, struct container *c);
 
 /* Chapter 03's part (with chapter 02's, and a later chapter's through spec->write_record):
- * the image, the limits, the restart policy. -d is how a start runs, not what the container
+ * the image, the limits, the restart policy, the health check. -d is how a start runs, not what the container
  * is: not recorded, and left false on reading. */
 int runtime_spec_write(const struct runtime_spec *spec, struct container_record *r);
 void runtime_spec_read(const struct container_record *r, struct runtime_spec *spec);

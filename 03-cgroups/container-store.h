@@ -14,6 +14,7 @@
  *   $TINYDOCK_RUN/containers/<id>/          live state, on a tmpfs: a reboot empties it
  *       state.json                          the monitor's and init's pids and start times
  *       stopping                            present once `stop`/`kill` asked: no restart then
+ *       health.json                         State.Health, from the health checker (health-check.h)
  *
  * A container whose live state is missing, or whose monitor is no longer the process that
  * wrote it (pid and start time from /proc/PID/stat, so a recycled pid does not fool us), is

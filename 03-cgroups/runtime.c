@@ -46,6 +46,7 @@
 #include "exec.h"
 #include "explain.h"
 #include "files.h"
+#include "health-check.h"
 #include "names.h"
 
 #include <errno.h>
@@ -88,6 +89,7 @@ static const struct option options[] = {
 static const char help[] =
 	"  -d, --detach               Run in the background under a monitor and print the container ID\n"
 	"      --restart POLICY       no, on-failure[:N], always, unless-stopped (default no)\n" CGROUP_LIMITS_HELP
+		HEALTH_FLAGS_HELP
 	"\n"
 	"Every container is recorded (with its log, also in the foreground) under $TINYDOCK_ROOT\n"
 	"(default /var/lib/tinydock; not root: $XDG_DATA_HOME/tinydock or ~/.local/share/tinydock),\n"
@@ -111,6 +113,7 @@ struct runtime {
 	struct timespec run_began;      /* monotonic, for the restart delay */
 	pid_t monitor;                  /* -d: the monitor, once started (0: none) */
 	int folder;                     /* the cgroup's v2 folder, open until the clone is done */
+	pid_t health_checker;           /* the HEALTHCHECK's checker while it runs (health-check.h) */
 };
 
 static int option(struct container *c, int opt, const char *arg)
@@ -152,14 +155,16 @@ const struct run_flags runtime_flags = {
 int runtime_parse(int argc, char **argv, struct runtime_spec *spec, const struct run_flags *const *more,
 		  size_t count)
 {
-	const struct run_flags *flags[MAX_RUN_FLAGS] = { &runtime_flags };
-	if (count + 1 > MAX_RUN_FLAGS)
+	const struct run_flags *flags[MAX_RUN_FLAGS] = { &runtime_flags, &health_flags };
+	if (count + 2 > MAX_RUN_FLAGS)
 		return fail_errno(0, "too many sets of run flags");
 	for (size_t i = 0; i < count; i++)
-		flags[1 + i] = more[i];
+		flags[2 + i] = more[i];
 	struct runtime_spec zero = { .image = NULL };
 	*spec = zero;
-	return parse_run_options_with(argc, argv, &spec->container, flags, count + 1);
+	if (parse_run_options_with(argc, argv, &spec->container, flags, count + 2) < 0)
+		return -1;
+	return health_flags_finish(spec);
 }
 
 /* --- the record ----------------------------------------------------------------------------- */
@@ -298,7 +303,7 @@ int runtime_create(struct runtime_spec *spec, const struct runtime_rootfs *rootf
 		fail_errno(0, "conflicting options: cannot specify both --restart and --rm");
 		return EXIT_TINYDOCK_FAILED;
 	}
-	if (container_identify(c) < 0)
+	if (health_config_check(&spec->health) < 0 || container_identify(c) < 0)
 		return EXIT_TINYDOCK_FAILED;
 	struct runtime *rt = runtime_new(spec, rootfs);
 	if (!rt)
@@ -437,6 +442,12 @@ static int started(void *ctx, struct container *c, pid_t pid)
 	rt->running = true;
 	explain(CHAPTER, "container %.12s running: init is %d, state in %s/containers/%.12s...", c->id, (int)pid,
 		state_run(), c->id);
+	/* Its HEALTHCHECK runs in a child of ours (health-check.c), so that no check holds up
+	 * this process's loop (signals, the terminal, `stop`); "starting" is written before
+	 * `run -d` returns. */
+	if (health_config_enabled(&rt->spec->health) &&
+	    health_checker_start(&rt->record, &rt->spec->health, pid, rt->record.started_at, &rt->health_checker) < 0)
+		return -1;
 	if (rt->report >= 0) {
 		container_log_report(&rt->log, 's');
 		rt->report = -1;
@@ -448,6 +459,7 @@ static int started(void *ctx, struct container *c, pid_t pid)
 static void record_exit(struct runtime *rt, int code)
 {
 	close_folder(rt);
+	health_checker_stop(&rt->health_checker); /* its check is in the cgroup too */
 	if (rt->in_cgroup) {
 		int64_t kills = 0;
 		rt->record.oom_killed = cgroup_oom_kills(&rt->cgroup, &kills) == 0 && kills > 0;

@@ -14,6 +14,7 @@
 #include "cgroup_limits.h"
 #include "container-store.h"
 #include "container.h"
+#include "health.h"
 #include "restart-policy.h"
 
 #include <stdbool.h>
@@ -26,12 +27,15 @@ struct runtime_spec {
 	struct cgroup_limits limits; /* -m, --cpus, ... */
 	struct restart_policy restart;
 	bool restart_given;
+	struct health_config health; /* --health-*, or the image's HEALTHCHECK (health.h) */
+	bool no_healthcheck;         /* --no-healthcheck (Test ["NONE"] once parsed) */
 	/* A later chapter's part of the record (chapter 05: Config.Entrypoint), written with ours
 	 * at create (container-spec.h); NULL when there is none. 0, or -1 with the message. */
 	int (*write_record)(const struct runtime_spec *spec, struct container_record *r);
 };
 
-/* Chapter 03's flags for `run` (-d, --restart, the limits). */
+/* Chapter 03's flags for `run` (-d, --restart, the limits), and its health check's
+ * (health-check.h: --health-cmd, ...). */
 extern const struct run_flags runtime_flags;
 
 /* How a later chapter gives the container its root filesystem (chapter 04: an overlay). The

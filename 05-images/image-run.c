@@ -8,7 +8,8 @@
  *           the first word after the flags (when there is no --rootfs);
  *   image   find the image (making busybox when it is missing, image-base.c), make sure its
  *           layers are unpacked (image-layers.c), and fill what the user left out from the
- *           image's config: the command (Entrypoint + Cmd), Env, WorkingDir, User;
+ *           image's config: the command (Entrypoint + Cmd), Env, WorkingDir, User,
+ *           Healthcheck (run by chapter 03's monitor: health-check.c);
  *   start   chapter 03's runtime_run, with chapter 04's overlay as the rootfs and the
  *           image's layers as its lower folders;
  *   wait    (in runtime_run) for the exit code, or print the id with -d.
@@ -183,6 +184,9 @@ int image_run_resolve(struct image_spec *spec, struct image_run *r)
 	const char *user_name = json_get_string(settings, "User");
 	if (!c->user && user_name && *user_name)
 		c->user = user_name;
+	/* HEALTHCHECK: what the --health-* flags left unset, part by part, as Docker merges a
+	 * container's Healthcheck with its image's (--no-healthcheck's Test ["NONE"] stays). */
+	health_config_inherit(&spec->runtime.health, json_get(settings, "Healthcheck"));
 	return 0;
 }
 
@@ -233,27 +237,49 @@ static void release(struct image_run *r)
 	free(r);
 }
 
-/* The image's layers as the lower folders of chapter 04's overlay: the rootfs hooks. */
-static struct runtime_rootfs overlay_of(const struct image_run *r, struct overlay_rootfs *root)
-{
-	*root = (struct overlay_rootfs){ .lowers = r->layers ? r->lowers : NULL, .lower_count = r->lower_count };
-	return overlay_rootfs_hooks(root);
-}
-
-/* The rest of `run` once spec is parsed: the image, then chapter 03's lifecycle with chapter
- * 04's overlay of the image's layers. Returns the exit code (said on stderr: the command). */
-static int run_spec(struct image_spec *spec)
+/* The image resolved into *out, and the rootfs hooks that run it: chapter 04's overlay of the
+ * image's layers (root holds its state), wrapped by a later chapter's extension if any.
+ * 0, or -1 with the message (*out released). */
+static int prepare(struct image_spec *spec, bool recorded, const struct image_run_extension *extension,
+		   struct image_run **out, struct overlay_rootfs *root, struct runtime_rootfs *hooks)
 {
 	struct image_run *r = resolve(spec);
-	if (!r) {
+	if (!r)
+		return -1;
+	*root = (struct overlay_rootfs){ .lowers = r->layers ? r->lowers : NULL, .lower_count = r->lower_count };
+	*hooks = overlay_rootfs_hooks(root);
+	if (extension && extension->prepare(extension->ctx, spec, r, recorded, hooks) < 0) {
+		release(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+int image_run_spec(struct image_spec *spec, const struct image_run_extension *extension)
+{
+	struct image_run *r;
+	struct overlay_rootfs root;
+	struct runtime_rootfs hooks;
+	if (prepare(spec, false, extension, &r, &root, &hooks) < 0) {
 		fail_context("run");
 		return error_report(EXIT_TINYDOCK_FAILED);
 	}
-	struct overlay_rootfs root;
-	struct runtime_rootfs hooks = overlay_of(r, &root);
 	int code = runtime_run(&spec->runtime, &hooks);
 	release(r);
 	return code;
+}
+
+int image_start_spec(struct image_spec *spec, const struct image_run_extension *extension)
+{
+	struct image_run *r;
+	struct overlay_rootfs root;
+	struct runtime_rootfs hooks;
+	if (prepare(spec, true, extension, &r, &root, &hooks) < 0)
+		return fail_context("cannot start container %.12s", spec->runtime.container.id);
+	int rc = runtime_start_again(&spec->runtime, &hooks);
+	release(r);
+	return rc;
 }
 
 static const struct run_flags *const flags[] = { &image_flags, &overlay_flags };
@@ -274,7 +300,7 @@ int image_cmd_run(int argc, char **argv)
 	if (runtime_parse(argc, argv, &spec->runtime, flags, flag_count) < 0)
 		code = usage_error("run", "%s", error_message());
 	else
-		code = run_spec(spec);
+		code = image_run_spec(spec, NULL);
 	free(spec);
 	return code;
 }
@@ -286,16 +312,7 @@ int image_start_recorded(const struct container_record *record)
 		return fail_errno(ENOMEM, "cannot start container %.12s", record->id);
 	image_spec_read(record, spec);
 	spec->runtime.detach = true;
-	int rc = -1;
-	struct image_run *r = resolve(spec);
-	if (!r) {
-		fail_context("cannot start container %.12s", record->id);
-	} else {
-		struct overlay_rootfs root;
-		struct runtime_rootfs hooks = overlay_of(r, &root);
-		rc = runtime_start_again(&spec->runtime, &hooks);
-		release(r);
-	}
+	int rc = image_start_spec(spec, NULL);
 	free(spec);
 	return rc;
 }

@@ -48,7 +48,7 @@ struct image_run {
 };
 
 /* Resolve spec's image into r: its layers unpacked, and (unless spec is configured) what the
- * user left out filled from its config (command, Env, WorkingDir, User). Without an image
+ * user left out filled from its config (command, Env, WorkingDir, User, Healthcheck). Without an image
  * (--rootfs DIR) nothing to do. 0, or -1 with the message. Release r with image_run_release,
  * after the container's start. */
 int image_run_resolve(struct image_spec *spec, struct image_run *r);
@@ -61,6 +61,23 @@ void image_run_release(struct image_run *r);
  * the count, 0 when there is nothing to run, -1 when it does not fit. */
 int image_command(const struct json *settings, const char *entrypoint, char *const *user_command, char **argv,
 		  size_t size);
+
+/* A later chapter's part of a run (chapter 06: volumes), between the image and the lifecycle.
+ * prepare gets the image resolved (r->image.config; r->image is empty for --rootfs DIR), the
+ * rootfs hooks that would run the container (chapter 04's overlay), which it may wrap, and
+ * whether the spec was read back from its record (`start`). 0, or -1 with the message. */
+struct image_run_extension {
+	void *ctx;
+	int (*prepare)(void *ctx, struct image_spec *spec, const struct image_run *r, bool recorded,
+		       struct runtime_rootfs *rootfs);
+};
+
+/* The rest of `run` for a parsed spec, with a later chapter's extension (NULL: none): returns
+ * the exit code, errors said on stderr (the command layer of `run`). */
+int image_run_spec(struct image_spec *spec, const struct image_run_extension *extension);
+
+/* The same for `start` of a spec read back from its record: 0, or -1 with the message. */
+int image_start_spec(struct image_spec *spec, const struct image_run_extension *extension);
 
 /* `tinydock run` of chapter 05: parse -> spec -> image -> start -> wait. */
 int image_cmd_run(int argc, char **argv);

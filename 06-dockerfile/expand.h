@@ -30,4 +30,10 @@ int expand_words(const char *text, char escape, const struct expand_env *env, ch
 
 void expand_free_words(char **words);
 
+/* For the parser, which expands nothing (heredoc.c): split text into words as expand_words
+ * does, but leave every $V and ${V...} as written; _raw also keeps quotes and escapes
+ * (`<<"EOF"` stays `<<"EOF"`), _literal removes them (`"EOF"` is `EOF`). */
+int expand_split_raw(const char *text, char escape, char ***words, size_t *count);
+int expand_split_literal(const char *text, char escape, char ***words, size_t *count);
+
 #endif

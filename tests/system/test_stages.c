@@ -14,6 +14,7 @@
 #include "chapter-03.h"
 #include "chapter-04.h"
 #include "chapter-05.h"
+#include "chapter-06.h"
 #include "harness.h"
 
 /* The chapters written so far, with the tables they add; the last stage links them all. */
@@ -22,7 +23,7 @@ static const struct {
 	const struct command *table;
 } chapters[] = {
 	{ 1, chapter_01_commands }, { 2, chapter_02_commands }, { 3, chapter_03_commands },
-	{ 4, chapter_04_commands }, { 5, chapter_05_commands },
+	{ 4, chapter_04_commands }, { 5, chapter_05_commands }, { 6, chapter_06_commands },
 };
 #define CHAPTERS (sizeof(chapters) / sizeof(chapters[0]))
 #define LAST_STAGE 8
@@ -140,6 +141,15 @@ START_TEST(each_stages_run_has_the_flags_of_its_chapters)
 	/* chapter 04's needs a --rootfs: images are chapter 05's */
 	r = run_stage(4, (const char *[]){ "run", "busybox", "true", NULL });
 	ck_assert_msg(r.status == 125 && strstr(r.err, "images come in chapter 05"), "(%d) %s", r.status, r.err);
+	run_free(&r);
+
+	/* -v is chapter 06's */
+	r = run_stage(5, (const char *[]){ "run", "--rm", "--network", "none", "-v", "/tmp:/t", "busybox", "true", NULL });
+	ck_assert_msg(r.status == 125 && strstr(r.err, "unknown shorthand flag: 'v' in -v"), "(%d) %s", r.status, r.err);
+	run_free(&r);
+	r = run_stage(6, (const char *[]){ "run", "--help", NULL });
+	ck_assert_msg(r.status == 0 && strstr(r.out, "--volume") && strstr(r.out, "--mount") && strstr(r.out, "--tmpfs"),
+		      "(%d) %s", r.status, r.out);
 	run_free(&r);
 }
 END_TEST

@@ -60,6 +60,9 @@ static void fill_container(struct container *c)
 	c->env[1] = "B=two words";
 	c->env_count = 2;
 	c->command = command;
+	c->mounts[0] = (struct mount_request){ .kind = MOUNT_BIND, .source = "/srv/site", .target = "/var/www", .read_only = true };
+	c->mounts[1] = (struct mount_request){ .kind = MOUNT_TMPFS, .target = "/run", .options = "size=64m,exec" };
+	c->mount_count = 2;
 }
 
 static void assert_same_container(const struct container *a, const struct container *b)
@@ -102,6 +105,14 @@ static void assert_same_container(const struct container *a, const struct contai
 	for (; a->command[n]; n++)
 		ck_assert_str_eq(b->command[n], a->command[n]);
 	ck_assert_ptr_null(b->command[n]);
+	ck_assert_uint_eq(b->mount_count, a->mount_count);
+	for (size_t i = 0; i < a->mount_count; i++) {
+		ck_assert_int_eq(b->mounts[i].kind, a->mounts[i].kind);
+		ck_assert_str_eq(b->mounts[i].source, a->mounts[i].source);
+		ck_assert_str_eq(b->mounts[i].target, a->mounts[i].target);
+		ck_assert_int_eq(b->mounts[i].read_only, a->mounts[i].read_only);
+		ck_assert_str_eq(b->mounts[i].options, a->mounts[i].options);
+	}
 }
 
 START_TEST(chapter_02s_part_of_a_spec_comes_back_from_the_record_field_by_field)
@@ -173,6 +184,29 @@ START_TEST(a_port_for_the_kernel_to_choose_is_recorded_as_dockers_empty_host_por
 }
 END_TEST
 
+START_TEST(mounts_are_recorded_as_dockers_mounts_binds_and_tmpfs)
+{
+	struct container c;
+	struct container_record r = { 0 };
+	fill_container(&c);
+	snprintf(r.id, sizeof(r.id), "%s", ID);
+	ck_assert_int_eq(container_spec_write(&c, &r), 0);
+	struct json *doc = container_record_to_json(&r);
+	ck_assert_str_eq(json_string(json_pointer(doc, "/Mounts/0/Type")), "bind");
+	ck_assert_str_eq(json_string(json_pointer(doc, "/Mounts/0/Source")), "/srv/site");
+	ck_assert_str_eq(json_string(json_pointer(doc, "/Mounts/0/Destination")), "/var/www");
+	ck_assert_str_eq(json_string(json_pointer(doc, "/Mounts/0/Mode")), "ro");
+	ck_assert(json_is(json_pointer(doc, "/Mounts/0/RW"), JSON_FALSE));
+	ck_assert_str_eq(json_string(json_pointer(doc, "/Mounts/0/Propagation")), "rprivate");
+	ck_assert_ptr_null(json_pointer(doc, "/Mounts/0/Name")); /* Name and Driver: a volume's */
+	ck_assert_str_eq(json_string(json_pointer(doc, "/HostConfig/Binds/0")), "/srv/site:/var/www:ro");
+	ck_assert_str_eq(json_string(json_pointer(doc, "/HostConfig/Tmpfs/~1run")), "size=64m,exec");
+	ck_assert_str_eq(json_string(json_pointer(doc, "/Mounts/1/Type")), "tmpfs");
+	json_free(doc);
+	container_record_free(&r);
+}
+END_TEST
+
 static void fill_runtime(struct runtime_spec *spec)
 {
 	memset(spec, 0, sizeof(*spec));
@@ -188,6 +222,11 @@ static void fill_runtime(struct runtime_spec *spec)
 	spec->restart.mode = RESTART_ON_FAILURE;
 	spec->restart.max_retries = 3;
 	spec->restart_given = true;
+	spec->health.test[0] = "CMD";
+	spec->health.test[1] = "/bin/check";
+	spec->health.test[2] = "-q";
+	spec->health.timing = (struct health_timing){ .interval = 100000000, .timeout = 2000000000,
+						      .start_period = 5000000000, .retries = 4 };
 }
 
 static void assert_same_runtime(const struct runtime_spec *a, const struct runtime_spec *b)
@@ -204,6 +243,9 @@ static void assert_same_runtime(const struct runtime_spec *a, const struct runti
 	ck_assert_int_eq(b->restart.max_retries, a->restart.max_retries);
 	ck_assert_int_eq(b->restart_given, a->restart_given);
 	ck_assert_int_eq(b->detach, false); /* how one start runs, not what the container is */
+	for (size_t i = 0; i <= HEALTH_TEST_MAX && (a->health.test[i] || b->health.test[i]); i++)
+		ck_assert_str_eq(b->health.test[i], a->health.test[i]);
+	ck_assert(memcmp(&b->health.timing, &a->health.timing, sizeof(a->health.timing)) == 0);
 }
 
 START_TEST(chapter_03s_part_of_a_spec_comes_back_from_the_record_field_by_field)
@@ -288,6 +330,7 @@ Suite *container_spec_suite(void)
 	tcase_add_test(t, chapter_02s_part_of_a_spec_comes_back_from_the_record_field_by_field);
 	tcase_add_test(t, privileged_host_and_none_networks_and_the_default_command_come_back_too);
 	tcase_add_test(t, a_port_for_the_kernel_to_choose_is_recorded_as_dockers_empty_host_port);
+	tcase_add_test(t, mounts_are_recorded_as_dockers_mounts_binds_and_tmpfs);
 	tcase_add_test(t, chapter_03s_part_of_a_spec_comes_back_from_the_record_field_by_field);
 	tcase_add_test(t, a_rootfs_container_records_its_folder_as_the_image_and_has_no_image_when_read);
 	tcase_add_test(t, chapter_05s_part_of_a_spec_comes_back_from_the_record_field_by_field);

@@ -107,10 +107,16 @@ static int mount_point(const char *rootfs, const char *name, char *path, size_t 
 	snprintf(path, size, "%s/%s", rootfs, name);
 	struct stat st;
 	if (lstat(path, &st) < 0) {
-		if (errno != ENOENT || mkdir(path, 0755) < 0)
+		if (errno != ENOENT)
 			return fail_sys("cannot make the mount point \"%s\"", path);
-		explain(CHAPTER, "mkdir(\"%s\", 0755) = 0", path);
-		return 0;
+		if (mkdir(path, 0755) == 0) {
+			explain(CHAPTER, "mkdir(\"%s\", 0755) = 0", path);
+			return 0;
+		}
+		/* EEXIST: another run on the same rootfs made it between our lstat and mkdir (twenty
+		 * `run -d` at once on a new --rootfs DIR do). Then it is there: look at what it is. */
+		if (errno != EEXIST || lstat(path, &st) < 0)
+			return fail_sys("cannot make the mount point \"%s\"", path);
 	}
 	if (!S_ISDIR(st.st_mode))
 		return fail_errno(0, "cannot mount on \"%s\": not a folder (a symbolic link or file in the rootfs)",
@@ -162,11 +168,17 @@ int file_mount_point(const char *rootfs, const char *folder, const char *name, c
 	struct stat st;
 	if (lstat(path, &st) < 0) {
 		int fd = errno == ENOENT ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644) : -1;
-		if (fd < 0)
+		if (fd >= 0) {
+			close(fd);
+			explain(CHAPTER, "open(\"%s\", O_CREAT|O_EXCL) = 0 (an empty mount point)", path);
+			return 0;
+		}
+		/* EEXIST: made by another run on the same rootfs since our lstat (as in mount_point);
+		 * O_EXCL still made sure we opened nothing that was there. Look at what it is. */
+		if (errno != EEXIST || lstat(path, &st) < 0)
 			return fail_sys("cannot make the mount point \"%s\"", path);
-		close(fd);
-		explain(CHAPTER, "open(\"%s\", O_CREAT|O_EXCL) = 0 (an empty mount point)", path);
-	} else if (!S_ISREG(st.st_mode)) {
+	}
+	if (!S_ISREG(st.st_mode)) {
 		return fail_errno(0, "cannot mount on \"%s\": not a regular file (a symbolic link or other in the rootfs)",
 				  path);
 	}

@@ -38,6 +38,14 @@ int command_failed(const char *command)
 	return error_report(EXIT_TINYDOCK_FAILED);
 }
 
+bool confirmed(const char *what)
+{
+	printf("WARNING! %s\nAre you sure you want to continue? [y/N] ", what);
+	fflush(stdout);
+	char answer[16] = "";
+	return fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' || answer[0] == 'Y');
+}
+
 bool asks_for_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {

@@ -25,6 +25,11 @@ int usage_error(const char *command, const char *fmt, ...) __attribute__((format
  * <message>" on stderr (error.h); returns 125: `return command_failed("save");` */
 int command_failed(const char *command);
 
+/* Ask before a command removes things, as Docker's prune commands do: print "WARNING! <what>"
+ * and "Are you sure you want to continue? [y/N] " on stdout, and read the answer from stdin.
+ * True only for an answer that starts with y or Y (no answer, end of input: no). */
+bool confirmed(const char *what);
+
 /* True if any argument before a lone "--" (or before the first non-option) is -h or --help. */
 bool asks_for_help(int argc, char **argv);
 

@@ -381,12 +381,8 @@ static const char container_help[] =
 static int prune(int argc, char **argv)
 {
 	bool force = argc > 1 && (strcmp(argv[1], "-f") == 0 || strcmp(argv[1], "--force") == 0);
-	if (!force) {
-		fprintf(stderr, "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
-		char answer[16] = "";
-		if (!fgets(answer, sizeof(answer), stdin) || (answer[0] != 'y' && answer[0] != 'Y'))
-			return 0;
-	}
+	if (!force && !confirmed("This will remove all stopped containers."))
+		return 0;
 	struct view *views;
 	size_t count;
 	if (load_all(&views, &count) < 0)

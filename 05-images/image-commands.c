@@ -487,14 +487,9 @@ static int image_prune(int argc, char **argv)
 		else
 			return usage_error("image prune", "unknown flag: %s", argv[optind - 1]);
 	}
-	if (!force) {
-		printf("WARNING! This will remove %s.\nAre you sure you want to continue? [y/N] ",
-		       all ? "all images without at least one container associated to them" : "all dangling images");
-		fflush(stdout);
-		char answer[16] = "";
-		if (!fgets(answer, sizeof(answer), stdin) || (answer[0] != 'y' && answer[0] != 'Y'))
-			return 0;
-	}
+	if (!force && !confirmed(all ? "This will remove all images without at least one container associated to them."
+				    : "This will remove all dangling images."))
+		return 0;
 	struct image_store s;
 	struct image_entry *entries;
 	size_t count;

@@ -24,6 +24,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +126,8 @@ static unsigned long long folder_size(const char *path)
 static const char BUILDER_HELP[] = "Usage:  tinydock builder prune [-f] [-a]\n"
 				   "\n"
 				   "Remove the build cache ($TINYDOCK_ROOT/build-cache): every step's result and\n"
-				   "the contexts' stat caches. Layers that no image uses stay until `image prune`.\n";
+				   "the contexts' stat caches. Layers that no image uses stay until `image prune`.\n"
+				   "It asks first, unless -f (--force); -a (--all) is accepted: the whole cache goes.\n";
 
 int cmd_builder(int argc, char **argv)
 {
@@ -133,9 +135,15 @@ int cmd_builder(int argc, char **argv)
 		return argc < 2 ? usage_error("builder", "requires a command: prune") : print_help(BUILDER_HELP);
 	if (strcmp(argv[1], "prune") != 0)
 		return usage_error("builder", "unknown command \"%s\": the one command is prune", argv[1]);
-	for (int i = 2; i < argc; i++)
-		if (strcmp(argv[i], "-f") && strcmp(argv[i], "--force") && strcmp(argv[i], "-a") && strcmp(argv[i], "--all"))
+	bool force = false;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--force") == 0)
+			force = true;
+		else if (strcmp(argv[i], "-a") && strcmp(argv[i], "--all"))
 			return usage_error("builder prune", "unknown flag: %s", argv[i]);
+	}
+	if (!force && !confirmed("This will remove all build cache."))
+		return 0;
 	char folder[PATH_MAX];
 	build_cache_folder(folder);
 	unsigned long long size = folder_size(folder);

@@ -198,6 +198,14 @@ void cache_key_end(struct cache_key *k, char hex[SHA256_HEX_SIZE])
 	sha256_hex(digest, hex);
 }
 
+void cache_key_of_step(const char *parent_id, const char *text, char hex[SHA256_HEX_SIZE])
+{
+	struct cache_key key;
+	cache_key_begin(&key, parent_id);
+	cache_key_add(&key, text);
+	cache_key_end(&key, hex);
+}
+
 int go_duration_parse(const char *text, int64_t *nanoseconds)
 {
 	static const struct {

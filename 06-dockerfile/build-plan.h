@@ -63,6 +63,10 @@ void cache_key_add(struct cache_key *k, const char *piece);
 void cache_key_add_bytes(struct cache_key *k, const void *data, size_t size);
 void cache_key_end(struct cache_key *k, char hex[SHA256_HEX_SIZE]);
 
+/* The key of a step described by one text (its created_by), on top of parent_id: what every
+ * step but COPY/ADD uses. */
+void cache_key_of_step(const char *parent_id, const char *text, char hex[SHA256_HEX_SIZE]);
+
 /* A Go duration ("30s", "1m30s", "500ms", "1h") in nanoseconds, as HEALTHCHECK's flags take
  * them. 0, or -1 with a message. */
 int go_duration_parse(const char *text, int64_t *nanoseconds);

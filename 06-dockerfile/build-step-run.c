@@ -79,12 +79,9 @@ int build_step_run(struct build *b, struct stage_state *st, const struct instruc
 		for (size_t i = 0; i < argc; i++)
 			sprintf(created_by + strlen(created_by), "%s%s", i ? " " : "", argv[i]);
 	}
-	struct cache_key key;
 	char hex[SHA256_HEX_SIZE];
 	if (rc == 0) {
-		cache_key_begin(&key, st->image->id);
-		cache_key_add(&key, created_by);
-		cache_key_end(&key, hex);
+		cache_key_of_step(st->image->id, created_by, hex);
 		rc = build_from_cache(b, hex, st->image);
 	}
 	if (rc == 0) {

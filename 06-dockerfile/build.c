@@ -258,12 +258,9 @@ static int step_config(struct build *b, struct stage_state *st, const struct ins
 		rc = build_config_apply(config, in, &env, b->file.escape, &st->config, &what);
 	if (rc == 0 && !(created_by = build_nop_text(what)))
 		rc = fail_errno(ENOMEM, "build");
-	struct cache_key key;
 	char hex[SHA256_HEX_SIZE];
 	if (rc == 0) {
-		cache_key_begin(&key, st->image->id);
-		cache_key_add(&key, created_by);
-		cache_key_end(&key, hex);
+		cache_key_of_step(st->image->id, created_by, hex);
 		rc = build_from_cache(b, hex, st->image);
 	}
 	if (rc == 0) {
@@ -304,13 +301,10 @@ static int step_arg(struct build *b, struct stage_state *st, const struct instru
 	/* As Docker: a history entry, no config change; the values do not stay in the image. */
 	char *created_by = build_nop_text(text);
 	struct json *config = json_copy(st->image->config);
-	struct cache_key key;
 	char hex[SHA256_HEX_SIZE];
 	int rc = created_by && config ? 0 : fail_errno(ENOMEM, "ARG");
 	if (rc == 0) {
-		cache_key_begin(&key, st->image->id);
-		cache_key_add(&key, created_by);
-		cache_key_end(&key, hex);
+		cache_key_of_step(st->image->id, created_by, hex);
 		rc = build_from_cache(b, hex, st->image);
 		if (rc == 0) {
 			rc = build_finish_step(st->image, config, created_by, NULL, hex);

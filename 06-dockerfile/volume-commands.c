@@ -165,15 +165,9 @@ static int volume_prune(int argc, char **argv)
 		else
 			return usage_error("volume prune", "unknown flag: %s", argv[optind - 1]);
 	}
-	if (!force) {
-		printf("WARNING! This will remove %s local volumes not used by at least one container.\n"
-		       "Are you sure you want to continue? [y/N] ",
-		       all ? "all" : "anonymous");
-		fflush(stdout);
-		char answer[16] = "";
-		if (!fgets(answer, sizeof(answer), stdin) || (answer[0] != 'y' && answer[0] != 'Y'))
-			return 0;
-	}
+	if (!force && !confirmed(all ? "This will remove all local volumes not used by at least one container."
+				    : "This will remove anonymous local volumes not used by at least one container."))
+		return 0;
 	char **names;
 	size_t count;
 	if (volume_list(&names, &count) < 0)

@@ -184,6 +184,42 @@ START_TEST(deferred_failures_beyond_the_limit_are_counted_not_lost_silently)
 }
 END_TEST
 
+/* confirmed(what) in a child whose stdin holds answer: 1 yes, 0 no; the prompt into prompt. */
+static int confirm_with(const char *answer, char *prompt, size_t size)
+{
+	int in[2], out[2];
+	ck_assert_int_eq(pipe(in), 0);
+	ck_assert_int_eq(pipe(out), 0);
+	ck_assert_int_eq(write(in[1], answer, strlen(answer)), (ssize_t)strlen(answer));
+	close(in[1]);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		_exit(confirmed("This will remove all stopped containers.") ? 1 : 0);
+	}
+	close(in[0]);
+	close(out[1]);
+	ssize_t n = read(out[0], prompt, size - 1);
+	prompt[n > 0 ? n : 0] = '\0';
+	close(out[0]);
+	int status;
+	waitpid(pid, &status, 0);
+	return WEXITSTATUS(status);
+}
+
+START_TEST(a_prune_asks_and_only_an_answer_of_yes_goes_on)
+{
+	char prompt[256];
+	ck_assert_int_eq(confirm_with("y\n", prompt, sizeof(prompt)), 1);
+	ck_assert_str_eq(prompt, "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
+	ck_assert_int_eq(confirm_with("Yes\n", prompt, sizeof(prompt)), 1);
+	ck_assert_int_eq(confirm_with("n\n", prompt, sizeof(prompt)), 0);
+	ck_assert_int_eq(confirm_with("\n", prompt, sizeof(prompt)), 0);
+	ck_assert_int_eq(confirm_with("", prompt, sizeof(prompt)), 0); /* end of input: no */
+}
+END_TEST
+
 START_TEST(explain_prints_the_step_with_its_chapter_and_result)
 {
 	char line[512];
@@ -452,6 +488,7 @@ Suite *foundation_suite(void)
 	tcase_add_test(t, a_restored_error_without_a_reason_keeps_errno_zero);
 	tcase_add_test(t, deferred_failures_are_said_after_the_commands_own_error_once);
 	tcase_add_test(t, deferred_failures_beyond_the_limit_are_counted_not_lost_silently);
+	tcase_add_test(t, a_prune_asks_and_only_an_answer_of_yes_goes_on);
 	tcase_add_test(t, an_error_saved_in_one_thread_is_recorded_in_another);
 	tcase_add_test(t, explain_prints_the_step_with_its_chapter_and_result);
 	tcase_add_test(t, explain_is_silent_unless_asked);

@@ -2,6 +2,7 @@
  * harness.c - sandboxes, running programs with a timeout, cleanup (see harness.h).
  */
 #include "harness.h"
+#include "json.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -459,4 +460,16 @@ void harness_skip(const char *fmt, ...)
 		fprintf(f, "%s\t%s\n", tcase_name(), reason);
 		fclose(f);
 	}
+}
+
+struct json *inspect_json(const char *ref)
+{
+	struct run_result r = run_tinydock(NULL, 10, "inspect", ref, NULL);
+	ck_assert_msg(r.status == 0, "inspect %s failed: %s", ref, r.err);
+	struct json *doc = json_parse(r.out, strlen(r.out));
+	ck_assert_msg(doc != NULL, "inspect printed no JSON: %s", r.out);
+	run_free(&r);
+	struct json *first = json_copy(json_at(doc, 0));
+	json_free(doc);
+	return first;
 }

@@ -47,6 +47,11 @@ struct run_result run_program(const char *input, int timeout_seconds, const char
 
 void run_free(struct run_result *result);
 
+struct json;
+/* `tinydock inspect REF`'s first document, as a JSON tree (free it with json_free); the test
+ * fails when inspect does or prints no JSON. */
+struct json *inspect_json(const char *ref);
+
 /* True when a program of that name is on PATH. */
 bool have_program(const char *name);
 

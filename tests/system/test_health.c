@@ -51,19 +51,6 @@ static const char *run_detached(const char **args)
 	return id;
 }
 
-/* The container's inspect document (free with json_free). */
-static struct json *inspect(const char *ref)
-{
-	struct run_result r = run_tinydock(NULL, 10, "inspect", ref, NULL);
-	ck_assert_msg(r.status == 0, "inspect %s failed: %s", ref, r.err);
-	struct json *doc = json_parse(r.out, strlen(r.out));
-	ck_assert_msg(doc != NULL, "inspect printed no JSON: %s", r.out);
-	run_free(&r);
-	struct json *first = json_copy(json_at(doc, 0));
-	json_free(doc);
-	return first;
-}
-
 static const struct json *health_of(const struct json *doc)
 {
 	return json_get(json_get(doc, "State"), "Health");
@@ -75,7 +62,7 @@ static struct json *wait_health(const char *ref, const char *status, double seco
 {
 	double end = now_seconds() + seconds;
 	while (now_seconds() < end) {
-		struct json *doc = inspect(ref);
+		struct json *doc = inspect_json(ref);
 		const char *now = json_get_string(health_of(doc), "Status");
 		if (now && strcmp(now, status) == 0)
 			return doc;
@@ -155,7 +142,7 @@ START_TEST(a_passing_check_turns_a_starting_container_healthy_in_ps_and_inspect)
 	struct run_result r = ps();
 	ck_assert_msg(strstr(r.out, " (health: starting) "), "%s", r.out);
 	run_free(&r);
-	struct json *doc = inspect(id);
+	struct json *doc = inspect_json(id);
 	ck_assert_str_eq(json_get_string(health_of(doc), "Status"), "starting");
 	json_free(doc);
 
@@ -261,7 +248,7 @@ END_TEST
 START_TEST(no_healthcheck_runs_none_and_conflicts_with_the_health_flags)
 {
 	const char *id = RUN_D("--no-healthcheck", "--rootfs", sandbox.rootfs, "sleep", "60");
-	struct json *doc = inspect(id);
+	struct json *doc = inspect_json(id);
 	ck_assert_ptr_null(health_of(doc));
 	const struct json *test = json_get(json_get(json_get(doc, "Config"), "Healthcheck"), "Test");
 	ck_assert_uint_eq(test ? test->count : 0, 1);
@@ -305,7 +292,7 @@ START_TEST(a_container_started_again_checks_again)
 	double end = now_seconds() + 20;
 	bool checked = false;
 	while (!checked && now_seconds() < end) {
-		doc = inspect(id);
+		doc = inspect_json(id);
 		const char *started = json_get_string(json_get(doc, "State"), "StartedAt");
 		const struct json *log = json_get(health_of(doc), "Log");
 		const char *last = log && log->last ? json_get_string(log->last, "Start") : NULL;
@@ -359,7 +346,7 @@ START_TEST(an_image_with_a_healthcheck_gives_it_to_its_containers_unless_overrid
 	json_free(doc);
 
 	id = RUN_D("--no-healthcheck", "hc/img:1");
-	doc = inspect(id);
+	doc = inspect_json(id);
 	ck_assert_ptr_null(health_of(doc));
 	json_free(doc);
 }

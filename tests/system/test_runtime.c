@@ -60,19 +60,6 @@ static const char *start_detached(const char **args)
 	return id;
 }
 
-/* The container's inspect document (free with json_free). */
-static struct json *inspect(const char *ref)
-{
-	struct run_result r = run_tinydock(NULL, 10, "inspect", ref, NULL);
-	ck_assert_msg(r.status == 0, "inspect %s failed: %s", ref, r.err);
-	struct json *doc = json_parse(r.out, strlen(r.out));
-	ck_assert_msg(doc != NULL, "inspect printed no JSON: %s", r.out);
-	run_free(&r);
-	struct json *first = json_copy(json_at(doc, 0));
-	json_free(doc);
-	return first;
-}
-
 static const char *state_status(const struct json *doc)
 {
 	return json_get_string(json_get(doc, "State"), "Status");
@@ -90,7 +77,7 @@ static bool wait_status(const char *ref, const char *status, double seconds)
 {
 	double end = now_seconds() + seconds;
 	while (now_seconds() < end) {
-		struct json *doc = inspect(ref);
+		struct json *doc = inspect_json(ref);
 		bool done = strcmp(state_status(doc), status) == 0;
 		json_free(doc);
 		if (done)
@@ -205,7 +192,7 @@ START_TEST(stop_ends_a_command_that_ignores_sigterm_within_a_second)
 	ck_assert_str_eq(r.out, "deaf\n");
 	run_free(&r);
 	ck_assert_msg(took < 1.0, "stop took %.2f s", took);
-	struct json *doc = inspect("deaf");
+	struct json *doc = inspect_json("deaf");
 	ck_assert_str_eq(state_status(doc), "exited");
 	ck_assert_int_eq(state_int(doc, "ExitCode"), 137);
 	json_free(doc);
@@ -217,7 +204,7 @@ START_TEST(on_failure_2_restarts_twice_then_stays_exited)
 	const char *id = START("--name", "flaky", "--restart", "on-failure:2", "sh", "-c", "echo run; exit 3");
 	ck_assert_msg(wait_logs("flaky", "run", 3, 20), "not restarted twice: %s", describe("flaky"));
 	ck_assert_msg(wait_monitor_done(id, 20), "the monitor is still there: %s", describe("flaky"));
-	struct json *doc = inspect("flaky");
+	struct json *doc = inspect_json("flaky");
 	int64_t restarts = -1;
 	json_int64(json_get(doc, "RestartCount"), &restarts);
 	ck_assert_int_eq(restarts, 2);
@@ -240,7 +227,7 @@ START_TEST(always_restarts_even_after_success_until_stop)
 	/* `stop` returns once the monitor is done (its live state gone), so no restart can follow,
 	 * and the record and the log are final. */
 	ck_assert_msg(monitor_done(id), "stop returned before the monitor was done: %s", describe("again"));
-	struct json *doc = inspect("again");
+	struct json *doc = inspect_json("again");
 	ck_assert_str_eq(state_status(doc), "exited");
 	int64_t restarts = -1;
 	json_int64(json_get(doc, "RestartCount"), &restarts);
@@ -326,7 +313,7 @@ START_TEST(ps_and_inspect_use_dockers_columns_and_field_names)
 	ck_assert_str_eq(r.out, line);
 	run_free(&r);
 
-	struct json *doc = inspect("fmt");
+	struct json *doc = inspect_json("fmt");
 	ck_assert_str_eq(json_get_string(doc, "Id"), id);
 	ck_assert_str_eq(json_get_string(doc, "Name"), "/fmt");
 	ck_assert_str_eq(json_get_string(doc, "Path"), "probe");
@@ -355,7 +342,7 @@ START_TEST(a_memory_limit_kills_and_inspect_reports_oom_killed)
 {
 	START("--name", "hog", "-m", "16m", "--memory-swap", "16m", "probe", "alloc", "64");
 	ck_assert(wait_status("hog", "exited", 20));
-	struct json *doc = inspect("hog");
+	struct json *doc = inspect_json("hog");
 	bool oom = false;
 	json_bool(json_get(json_get(doc, "State"), "OOMKilled"), &oom);
 	ck_assert(oom);
@@ -537,7 +524,7 @@ START_TEST(a_setup_failure_reaches_the_user_of_run_d_and_leaves_no_cgroup)
 	ck_assert_msg(strstr(r.err, "cpuset.cpus") && strstr(r.err, "does not exist"), "%s", r.err);
 	ck_assert_str_eq(r.out, "");
 	run_free(&r);
-	struct json *doc = inspect("broken");
+	struct json *doc = inspect_json("broken");
 	ck_assert_str_eq(state_status(doc), "created");
 	ck_assert_int_eq(cgroup_folders(json_get_string(doc, "Id")), 0);
 	json_free(doc);
@@ -557,7 +544,7 @@ START_TEST(start_runs_a_stopped_container_again_with_the_same_id_and_log)
 	ck_assert_str_eq(r.out, "again2\n");
 	run_free(&r);
 	ck_assert(wait_logs("again2", "boot", 2, 20));
-	struct json *doc = inspect("again2");
+	struct json *doc = inspect_json("again2");
 	ck_assert_str_eq(json_get_string(doc, "Id"), saved);
 	ck_assert_str_eq(state_status(doc), "running");
 	json_free(doc);
@@ -806,7 +793,7 @@ START_TEST(a_container_the_api_made_from_a_spec_starts_again_from_the_cli_with_t
 	/* -p 127.0.0.1::80 again: Docker keeps the binding as asked and the kernel picks a port on
 	 * each start, so it need not be the first one; it serves the same container. */
 	ck_assert_str_eq(ask(published_port("fromc"), "two"), "made-in-c:two");
-	struct json *doc = inspect("fromc");
+	struct json *doc = inspect_json("fromc");
 	ck_assert_str_eq(json_string(json_pointer(doc, "/HostConfig/PortBindings/80~1tcp/0/HostPort")), "");
 	ck_assert_str_eq(json_string(json_pointer(doc, "/Config/Cmd/0")), "probe");
 	json_free(doc);

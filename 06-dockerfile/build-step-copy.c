@@ -7,6 +7,7 @@
  * COPY writes for its destination.
  */
 #include "build-copy.h"
+#include "build-heredoc.h"
 #include "build-rootfs.h"
 #include "build-state.h"
 #include "error.h"
@@ -143,14 +144,32 @@ int build_step_copy(struct build *b, size_t stage_index, struct stage_state *st,
 		    strncmp(in->flags[i], "--chmod=", 8))
 			return fail_errno(0, "Dockerfile line %d: %s %s is not supported here", in->line, name,
 					  in->flags[i]);
-	if (in->heredoc_count)
-		return fail_errno(0, "Dockerfile line %d: %s from a here-document is not supported here", in->line,
-				  name);
 	const char *vars[MAX_VARS * 2];
 	struct expand_env env = { vars, build_step_vars(st, vars, MAX_VARS * 2) };
 	char **words = NULL;
 	size_t count = 0;
-	if (in->json) {
+	char heredocs[PATH_MAX] = ""; /* the folder of the here-documents' files */
+	if (in->heredoc_count && !in->json) {
+		char **written = NULL, all[65536] = "";
+		size_t written_count, heredoc_sources;
+		if (heredoc_copy_words(in, &written, &written_count, &heredoc_sources) < 0)
+			return -1;
+		for (size_t i = 0; i < written_count; i++)
+			snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s", i ? " " : "", written[i]);
+		expand_free_words(written);
+		if (heredoc_sources + 1 < written_count || from)
+			return fail_errno(0, "Dockerfile line %d: %s of here-documents together with other sources%s is not "
+					     "supported here",
+					  in->line, name, from ? " (--from)" : "");
+		if (expand_words(all, b->file.escape, &env, &words, &count) < 0)
+			return fail_context("Dockerfile line %d", in->line);
+		char parent[PATH_MAX];
+		snprintf(parent, sizeof(parent), "%s/build-cache", b->store.root);
+		if (heredoc_files_write(parent, in, b->file.escape, &env, heredocs) < 0) {
+			expand_free_words(words);
+			return fail_context("Dockerfile line %d", in->line);
+		}
+	} else if (in->json) {
 		words = calloc(in->arg_count + 1, sizeof(*words));
 		if (!words)
 			return fail_errno(ENOMEM, "%s", name);
@@ -235,6 +254,8 @@ int build_step_copy(struct build *b, size_t stage_index, struct stage_state *st,
 		}
 		unpacked_free(&from_layers);
 	}
+	if (rc == 0 && heredocs[0] && (rc = build_context_open(&stage_files, heredocs, NULL, NULL)) == 0)
+		files = &stage_files;
 	if (rc == 0)
 		rc = copy_plan_make(files, &req, &plan);
 	struct cache_key key;
@@ -243,7 +264,7 @@ int build_step_copy(struct build *b, size_t stage_index, struct stage_state *st,
 		cache_key_begin(&key, st->image->id);
 		cache_key_add(&key, name);
 		cache_key_add(&key, dest);
-		cache_key_add(&key, source ? source->id : "context");
+		cache_key_add(&key, source ? source->id : heredocs[0] ? "heredoc" : "context");
 		rc = copy_plan_key(files, &req, &plan, &key);
 		cache_key_end(&key, hex);
 	}
@@ -268,6 +289,14 @@ int build_step_copy(struct build *b, size_t stage_index, struct stage_state *st,
 		if (build_rootfs_unmount(&two, mount) < 0 && rc >= 0)
 			rc = -1;
 		else if (rc < 0)
+			error_restore(&first);
+	}
+	if (heredocs[0]) {
+		struct error_saved first;
+		error_save(&first);
+		if (remove_tree(heredocs) < 0 && rc >= 0)
+			rc = -1;
+		else
 			error_restore(&first);
 	}
 	copy_plan_free(&plan);

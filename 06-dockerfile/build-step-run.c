@@ -10,6 +10,7 @@
 #include "build-run.h"
 #include "build-state.h"
 #include "error.h"
+#include "heredoc.h"
 #include "image-config.h"
 
 #include <errno.h>
@@ -17,10 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The text RUN runs: the shell form's line, with its here-documents put back after it as the
- * shell reads them (`RUN cat <<EOF` then the lines and EOF). */
+/* The text RUN runs: a lone here-document's body, or the shell form's line with its
+ * here-documents put back after it as the shell reads them (`RUN cat <<EOF` then the lines and
+ * EOF), the shell then expanding them or not as their delimiters say. */
 static char *run_text(const struct instruction *in)
 {
+	/* `RUN <<EOF` alone: the reference runs the body itself with the shell, as BuildKit does
+	 * (its "fake heredoc", so that a shell without here-documents still runs it). */
+	if (in->heredoc_count == 1 && heredoc_is_marker(in->args[0]))
+		return strdup(in->heredocs[0].content);
 	size_t size = strlen(in->args[0]) + 2;
 	for (size_t i = 0; i < in->heredoc_count; i++)
 		size += strlen(in->heredocs[i].content) + strlen(in->heredocs[i].name) + 2;

@@ -38,6 +38,7 @@ struct lexer {
 	bool raw_quotes;  /* keep the quote characters in the result */
 	bool raw_escapes; /* keep the escape characters in the result */
 	bool skip_unset;  /* leave $V and ${V...} as written when V is unset */
+	bool plain_quotes; /* quotes are ordinary characters (a here-document's body) */
 };
 
 /* The words being split out of the result. in_word: a word has begun (even an empty one). */
@@ -319,7 +320,7 @@ static int process_until(struct lexer *lx, char stop, bool raw_escapes, struct t
 			next(lx);
 			return 0;
 		}
-		if (c == '$' || c == '\'' || c == '"') {
+		if (c == '$' || ((c == '\'' || c == '"') && !lx->plain_quotes)) {
 			struct text_builder part = { 0 };
 			int r = c == '$'    ? process_dollar(lx, &part)
 				: c == '\'' ? process_single_quote(lx, &part)
@@ -410,6 +411,13 @@ int expand_words(const char *text, char escape, const struct expand_env *env, ch
 {
 	struct lexer lx = { .text = text, .escape = escape, .env = env };
 	return split(&lx, words, count);
+}
+
+int expand_heredoc(const char *content, char escape, const struct expand_env *env, char **out)
+{
+	struct lexer lx = { .text = content, .escape = escape, .env = env, .plain_quotes = true };
+	*out = NULL;
+	return lex(&lx, out, NULL);
 }
 
 int expand_split_raw(const char *text, char escape, char ***words, size_t *count)

@@ -30,6 +30,12 @@ int expand_words(const char *text, char escape, const struct expand_env *env, ch
 
 void expand_free_words(char **words);
 
+/* Expand the body of a COPY here-document whose delimiter was not quoted (`COPY <<EOF /f`):
+ * $V and ${V...} expand and the escape character escapes, but quotes are ordinary characters
+ * (BuildKit expands these bodies with its lexer's quote processing off), so `echo "$HOME"`
+ * keeps its quotes. Returns 0 with a new string *out, or -1 with a message. */
+int expand_heredoc(const char *content, char escape, const struct expand_env *env, char **out);
+
 /* For the parser, which expands nothing (heredoc.c): split text into words as expand_words
  * does, but leave every $V and ${V...} as written; _raw also keeps quotes and escapes
  * (`<<"EOF"` stays `<<"EOF"`), _literal removes them (`"EOF"` is `EOF`). */

@@ -396,6 +396,57 @@ START_TEST(docker_build_of_the_hello_world_context_gives_the_same_files_and_conf
 }
 END_TEST
 
+START_TEST(copy_heredoc_writes_the_file_with_its_content)
+{
+	/* Each here-document is a file named after its delimiter: 0644 unless --chmod says, its
+	 * variables expanded, `<<-` stripping the tabs; a destination ending in '/' takes its name. */
+	context("FROM busybox\nARG WHO=world\nCOPY <<EOF /etc/greeting\nhello $WHO\nEOF\n"
+		"COPY --chmod=755 <<-EOT <<two /opt/\n\t#!/bin/sh\n\techo tabbed\n\tEOT\nsecond\ntwo\n"
+		"CMD [\"sh\", \"-c\", \"cat /etc/greeting; ls -l /etc/greeting | cut -c1-10; /opt/EOT;"
+		" ls -l /opt/two | cut -c1-10; cat /opt/two\"]");
+	struct run_result r = sh(120, "$T build -q -t hd ctx >/dev/null; $T run --rm hd");
+	CHECK_OK(r);
+	ck_assert_str_eq(r.out, "hello world\n-rw-r--r--\ntabbed\n-rwxr-xr-x\nsecond\n");
+	run_free(&r);
+	/* the same here-document again is a cache hit; a changed body is not */
+	r = sh(120, "a=$($T build -q ctx); b=$($T build -q ctx); sed -i 's/hello/bye/' ctx/Dockerfile;"
+		    " c=$($T build -q -t hd ctx); [ \"$a\" = \"$b\" ]; [ \"$b\" != \"$c\" ]; $T run --rm hd cat /etc/greeting");
+	CHECK_OK(r);
+	ck_assert_msg(strstr(r.out, "bye world\n"), "%s", r.out);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(run_heredoc_runs_the_script)
+{
+	/* `RUN <<EOF` runs the body with the shell; `RUN cat <<EOF` feeds it to the command's stdin */
+	context("FROM busybox\nRUN <<EOF\nset -e\necho first > /ran\necho second >> /ran\nEOF\n"
+		"RUN cat <<EOF > /fed\nfed $((1+2))\nEOF\nCMD [\"cat\", \"/ran\", \"/fed\"]");
+	struct run_result r = sh(120, "$T build -q -t rh ctx >/dev/null; $T run --rm rh");
+	CHECK_OK(r);
+	ck_assert_str_eq(r.out, "first\nsecond\nfed 3\n");
+	run_free(&r);
+	/* a failing line of the script fails the step */
+	context("FROM busybox\nRUN <<EOF\nset -e\nfalse\necho not-reached\nEOF\n");
+	r = sh(120, "$T build ctx");
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(!strstr(r.out, "not-reached") && strstr(r.err, "returned a non-zero code: 1"), "%s\n%s", r.out, r.err);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(a_quoted_heredoc_delimiter_keeps_dollar_signs)
+{
+	context("FROM busybox\nENV NAME=expanded\nCOPY <<\"EOF\" /quoted\n$NAME ${NAME}\nEOF\n"
+		"COPY <<EOF /unquoted\n$NAME \"$NAME\"\nEOF\nRUN <<'EOF' cat > /run-quoted\n$NAME\nEOF\n"
+		"CMD [\"cat\", \"/quoted\", \"/unquoted\", \"/run-quoted\"]");
+	struct run_result r = sh(120, "$T build -q -t qh ctx >/dev/null; $T run --rm qh");
+	CHECK_OK(r);
+	ck_assert_str_eq(r.out, "$NAME ${NAME}\nexpanded \"expanded\"\n$NAME\n");
+	run_free(&r);
+}
+END_TEST
+
 Suite *build_suite(void)
 {
 	Suite *s = suite_create("build");
@@ -417,6 +468,9 @@ Suite *build_suite(void)
 	tcase_add_test(t, add_unpacks_a_local_gzip_tar_and_refuses_a_url_and_run_mount_naming_the_line);
 	tcase_add_test(t, healthcheck_and_labels_are_stored_as_docker_stores_them);
 	tcase_add_test(t, docker_build_of_the_hello_world_context_gives_the_same_files_and_config);
+	tcase_add_test(t, copy_heredoc_writes_the_file_with_its_content);
+	tcase_add_test(t, run_heredoc_runs_the_script);
+	tcase_add_test(t, a_quoted_heredoc_delimiter_keeps_dollar_signs);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -220,6 +220,19 @@ START_TEST(the_raw_split_keeps_quotes_escapes_and_unset_variables)
 }
 END_TEST
 
+START_TEST(a_heredoc_body_expands_variables_but_keeps_its_quotes)
+{
+	char *out = NULL;
+	ck_assert_int_eq(expand_heredoc("echo \"$APP\" '$HOME' \\$APP\n", '\\', &env, &out), 0);
+	ck_assert_str_eq(out, "echo \"shop\" '/root' $APP\n");
+	free(out);
+	/* an unmatched quote is text in a body, not an error */
+	ck_assert_int_eq(expand_heredoc("it's ${APP}\n", '\\', &env, &out), 0);
+	ck_assert_str_eq(out, "it's shop\n");
+	free(out);
+}
+END_TEST
+
 Suite *dockerfile_expand_suite(void)
 {
 	Suite *s = suite_create("dockerfile expand");
@@ -234,6 +247,7 @@ Suite *dockerfile_expand_suite(void)
 	tcase_add_test(t, after_the_escape_directive_the_backtick_escapes_and_the_backslash_is_a_character);
 	tcase_add_test(t, malformed_expansions_and_open_quotes_are_errors);
 	tcase_add_test(t, non_ascii_text_passes_through_untouched);
+	tcase_add_test(t, a_heredoc_body_expands_variables_but_keeps_its_quotes);
 	suite_add_tcase(s, t);
 	TCase *w = tcase_create("words");
 	tcase_add_test(w, words_split_on_unquoted_blanks_after_expansion);

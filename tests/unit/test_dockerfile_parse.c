@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build-heredoc.h"
 #include "dockerfile.h"
 #include "error.h"
 
@@ -587,6 +588,32 @@ START_TEST(a_whole_dockerfile_dumps_as_the_reference_parser_prints_it)
 }
 END_TEST
 
+START_TEST(copy_heredoc_sources_become_files_named_after_their_delimiters)
+{
+	struct dockerfile d;
+	parse_ok("FROM a\nCOPY --chmod=755 <<-\"EOT\" <<two /opt/\n\tx\n\tEOT\ny\ntwo\n", &d);
+	char **words;
+	size_t count, heredocs;
+	ck_assert_int_eq(heredoc_copy_words(&d.instructions[1], &words, &count, &heredocs), 0);
+	ck_assert_uint_eq(count, 3);
+	ck_assert_uint_eq(heredocs, 2);
+	ck_assert_str_eq(words[0], "EOT");
+	ck_assert_str_eq(words[1], "two");
+	ck_assert_str_eq(words[2], "/opt/");
+	ck_assert_ptr_null(words[3]);
+	expand_free_words(words);
+	dockerfile_free(&d);
+	/* a delimiter that is no single file name is refused, naming the line */
+	parse_ok("FROM a\nCOPY <<\"a/b\" /x\nbody\na/b\n", &d);
+	ck_assert_int_eq(heredoc_copy_words(&d.instructions[1], &words, &count, &heredocs), -1);
+	ck_assert_msg(strstr(error_message(), "line 2: here-document <<a/b cannot name a file"), "%s", error_message());
+	dockerfile_free(&d);
+	ck_assert(heredoc_file_name_ok("EOF"));
+	ck_assert(!heredoc_file_name_ok(".."));
+	ck_assert(!heredoc_file_name_ok("."));
+}
+END_TEST
+
 Suite *dockerfile_parse_suite(void)
 {
 	Suite *s = suite_create("dockerfile parse");
@@ -642,6 +669,7 @@ Suite *dockerfile_parse_suite(void)
 	tcase_add_test(heredocs, several_heredocs_on_one_line_are_read_in_order);
 	tcase_add_test(heredocs, copy_takes_heredocs_as_sources_but_not_as_its_destination);
 	tcase_add_test(heredocs, an_unterminated_heredoc_is_an_error);
+	tcase_add_test(heredocs, copy_heredoc_sources_become_files_named_after_their_delimiters);
 	tcase_add_test(heredocs, only_shell_form_run_copy_and_add_open_heredocs);
 	suite_add_tcase(s, heredocs);
 

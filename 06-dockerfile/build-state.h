@@ -37,6 +37,8 @@ struct build_options {
 	bool no_cache, quiet;
 	enum network_mode network;
 	const char *context; /* the folder; NULL for "-" (no context) */
+	const char *stdin_text; /* the Dockerfile read from stdin (dockerfile "-") */
+	size_t stdin_length;
 	char built[SHA256_DIGEST_SIZE]; /* the image made */
 };
 

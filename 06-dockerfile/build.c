@@ -36,6 +36,7 @@
  */
 #include "build.h"
 #include "build-state.h"
+#include "build-stdin.h"
 #include "build-cache.h"
 #include "build-config.h"
 #include "build-context.h"
@@ -488,23 +489,10 @@ static int read_inputs(struct build *b, struct ignore_rules *rules)
 	char *text = NULL;
 	size_t length = 0;
 	if (o->dockerfile && strcmp(o->dockerfile, "-") == 0) {
-		size_t size = 0;
-		for (ssize_t n = 1; n > 0;) {
-			if (length + 4096 > size) {
-				char *bigger = realloc(text, size = size * 2 + 8192);
-				if (!bigger) {
-					free(text);
-					return fail_errno(ENOMEM, "reading the Dockerfile from stdin");
-				}
-				text = bigger;
-			}
-			n = read(STDIN_FILENO, text + length, size - length);
-			if (n < 0) {
-				free(text);
-				return fail_sys("reading the Dockerfile from stdin");
-			}
-			length += (size_t)n;
-		}
+		if (!(text = malloc(o->stdin_length + 1)))
+			return fail_errno(ENOMEM, "reading the Dockerfile from stdin");
+		memcpy(text, o->stdin_text, o->stdin_length);
+		length = o->stdin_length;
 		snprintf(path, sizeof(path), "Dockerfile");
 	} else {
 		if (o->dockerfile)
@@ -623,7 +611,8 @@ static const char BUILD_HELP[] =
 	"Usage:  tinydock build [OPTIONS] PATH | -\n"
 	"\n"
 	"Build an image from a Dockerfile. PATH is the build context: the folder COPY and ADD\n"
-	"read from (- : no context, the Dockerfile on stdin).\n"
+	"read from; - reads stdin: a tar archive (plain or gzip) is the context, with the\n"
+	"Dockerfile at its root (or -f PATH inside it); anything else is the Dockerfile, no context.\n"
 	"\n"
 	"Options:\n"
 	"      --build-arg list      Set build-time variables (KEY=VALUE, or KEY from the environment)\n"
@@ -640,6 +629,33 @@ static const char BUILD_HELP[] =
 	"RUN steps use the host's network by default: tinydock's bridge has no NAT to the outside.\n";
 
 enum { OPT_BUILD_ARG = 1601, OPT_LABEL, OPT_NETWORK, OPT_NO_CACHE, OPT_PULL, OPT_TARGET, OPT_PRINT };
+
+/* `build -`: stdin is a tar context (the Dockerfile inside it, -f naming another path in it)
+ * or the Dockerfile itself (no context). */
+static int read_stdin(struct build_options *o, struct build_stdin *in, char dockerfile[PATH_MAX])
+{
+	char folder[PATH_MAX];
+	build_cache_folder(folder);
+	if (build_stdin_read(STDIN_FILENO, o->context ? NULL : folder, in) < 0)
+		return -1;
+	if (in->dockerfile) {
+		if (o->dockerfile && strcmp(o->dockerfile, "-"))
+			return fail_errno(0, "-f %s: stdin held a Dockerfile, not a context archive", o->dockerfile);
+		o->dockerfile = "-";
+		o->stdin_text = in->dockerfile;
+		o->stdin_length = in->length;
+		return 0;
+	}
+	o->context = in->context;
+	const char *name = o->dockerfile ? o->dockerfile : "Dockerfile";
+	char root[PATH_MAX], inside[PATH_MAX];
+	snprintf(dockerfile, PATH_MAX, "%s/%s", in->context, name);
+	/* -f names a file of the archive: resolved, it must still be inside it */
+	if (!realpath(in->context, root) || !realpath(dockerfile, inside) || !context_path_within(inside + 1, root + 1))
+		return fail_errno(0, "unable to read the Dockerfile: %s is not a file of the context on stdin", name);
+	o->dockerfile = dockerfile;
+	return 0;
+}
 
 static int print_tree(const char *path)
 {
@@ -737,10 +753,19 @@ int cmd_build(int argc, char **argv)
 			code = usage_error("build", "invalid argument \"%s\" for \"-t, --tag\" flag: %s", o->tags[i],
 					   error_message());
 	}
+	struct build_stdin from_stdin = { 0 };
+	char dockerfile[PATH_MAX];
+	if (code < 0 && strcmp(argv[optind], "-") == 0 && o->dockerfile && strcmp(o->dockerfile, "-") == 0)
+		code = usage_error("build", "stdin cannot be both the context and the Dockerfile (-f -)");
 	if (code < 0) {
 		o->context = strcmp(argv[optind], "-") == 0 ? NULL : argv[optind];
-		if (!o->context && !o->dockerfile)
-			o->dockerfile = "-";
+		bool reads_stdin = !o->context || (o->dockerfile && strcmp(o->dockerfile, "-") == 0);
+		if (reads_stdin && read_stdin(o, &from_stdin, dockerfile) < 0) {
+			fprintf(stderr, "tinydock: %s\n", error_message());
+			code = EXIT_BUILD_FAILED;
+		}
+	}
+	if (code < 0) {
 		int saved = -1;
 		if (o->quiet) { /* the steps and RUN's output go nowhere; the ID is printed at the end */
 			fflush(stdout);
@@ -766,6 +791,10 @@ int cmd_build(int argc, char **argv)
 				printf("%s\n", o->built);
 			code = 0;
 		}
+	}
+	if (build_stdin_release(&from_stdin) < 0) {
+		fprintf(stderr, "tinydock: %s\n", error_message());
+		code = code ? code : EXIT_BUILD_FAILED;
 	}
 	free(o);
 	return code;

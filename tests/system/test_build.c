@@ -447,6 +447,32 @@ START_TEST(a_quoted_heredoc_delimiter_keeps_dollar_signs)
 }
 END_TEST
 
+START_TEST(build_reads_a_tar_context_from_stdin)
+{
+	/* a tar archive on stdin is the context, its Dockerfile at the root; gzip or not */
+	context("FROM busybox\nCOPY src/ /from-tar/\nCMD [\"cat\", \"/from-tar/a.txt\", \"/from-tar/b.txt\"]");
+	struct run_result r = sh(120, "tar -C ctx -cf ctx.tar .; $T build -q -t st - < ctx.tar >/dev/null; $T run --rm st;"
+				      " tar -C ctx -czf ctx.tgz .; $T build -q -t sz - < ctx.tgz >/dev/null; $T run --rm sz;"
+				      " mv ctx/Dockerfile ctx/src/Other; tar -C ctx -cf other.tar .;"
+				      " $T build -q -t so -f src/Other - < other.tar >/dev/null; $T run --rm so");
+	CHECK_OK(r);
+	ck_assert_str_eq(r.out, "one\ntwo\none\ntwo\none\ntwo\n");
+	run_free(&r);
+	/* a Dockerfile on stdin is still a Dockerfile without a context; nothing is left behind */
+	r = sh(120, "printf 'FROM busybox\\nCMD [\"echo\", \"text\"]\\n' | $T build -q -t sd - >/dev/null; $T run --rm sd;"
+		    " ls \"$TINYDOCK_ROOT/build-cache\" | grep -c 'stdin-context\\|heredoc-' || true");
+	CHECK_OK(r);
+	ck_assert_str_eq(r.out, "text\n0\n");
+	run_free(&r);
+	/* an entry leaving the archive's root is refused, and -f cannot name a file outside it */
+	r = sh(120, "mkdir -p evil; printf 'FROM busybox\\n' > evil/Dockerfile; ln -s /etc/passwd evil/out;"
+		    " tar -C evil -cf evil.tar Dockerfile out; $T build -f out - < evil.tar");
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "not a file of the context on stdin"), "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
 Suite *build_suite(void)
 {
 	Suite *s = suite_create("build");
@@ -471,6 +497,7 @@ Suite *build_suite(void)
 	tcase_add_test(t, copy_heredoc_writes_the_file_with_its_content);
 	tcase_add_test(t, run_heredoc_runs_the_script);
 	tcase_add_test(t, a_quoted_heredoc_delimiter_keeps_dollar_signs);
+	tcase_add_test(t, build_reads_a_tar_context_from_stdin);
 	suite_add_tcase(s, t);
 	return s;
 }

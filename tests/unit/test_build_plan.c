@@ -13,6 +13,7 @@
 #include "build-context.h"
 #include "build-copy.h"
 #include "build-plan.h"
+#include "build-stdin.h"
 #include "dockerfile.h"
 #include "error.h"
 #include "json.h"
@@ -435,10 +436,35 @@ START_TEST(chown_takes_numbers_or_names_from_the_image_files)
 }
 END_TEST
 
+START_TEST(stdin_is_a_tar_context_only_when_its_first_block_is_a_tar_header)
+{
+	unsigned char block[TAR_BLOCK] = { 0 };
+	/* a V7 header: a name, a mode, and a checksum that adds up (the field counted as spaces) */
+	snprintf((char *)block, 100, "Dockerfile");
+	memcpy(block + 100, "0000644", 8);
+	unsigned sum = 0;
+	for (size_t i = 0; i < TAR_BLOCK; i++)
+		sum += i >= 148 && i < 156 ? ' ' : block[i];
+	snprintf((char *)block + 148, 8, "%06o", sum);
+	ck_assert(build_stdin_is_tar(block, sizeof(block)));
+	block[0] = 'X'; /* the sum no longer adds up */
+	ck_assert(!build_stdin_is_tar(block, sizeof(block)));
+	memcpy(block + 257, "ustar", 5); /* POSIX's magic says it outright */
+	ck_assert(build_stdin_is_tar(block, sizeof(block)));
+	/* a Dockerfile, even a long one, is text; a short stream is no tar */
+	char text[TAR_BLOCK];
+	memset(text, '#', sizeof(text));
+	memcpy(text, "FROM busybox\n", 13);
+	ck_assert(!build_stdin_is_tar((const unsigned char *)text, sizeof(text)));
+	ck_assert(!build_stdin_is_tar(block, 100));
+}
+END_TEST
+
 Suite *build_plan_suite(void)
 {
 	Suite *s = suite_create("build_plan");
 	TCase *t = tcase_create("build_plan");
+	tcase_add_test(t, stdin_is_a_tar_context_only_when_its_first_block_is_a_tar_header);
 	tcase_add_test(t, a_target_needs_only_the_stages_it_copies_from_or_starts_from);
 	tcase_add_test(t, copy_from_a_stage_number_and_stage_names_ignore_case);
 	tcase_add_test(t, a_missing_target_and_an_instruction_before_from_are_errors);

@@ -327,14 +327,19 @@ int cmd_pull(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return usage_error("pull", "requires exactly one NAME[:TAG|@DIGEST]");
+	return image_pull(root, argv[optind]) < 0 ? error_report(EXIT_TINYDOCK_FAILED) : 0;
+}
+
+int image_pull(const char *root, const char *text)
+{
 	struct image_reference ref;
-	if (parse_remote(argv[optind], &ref, "pull") < 0)
-		return error_report(EXIT_TINYDOCK_FAILED);
+	if (parse_remote(text, &ref, "pull") < 0)
+		return -1;
 	/* Hold the store: a concurrent prune must keep the blobs written here before index.json
 	 * names them. */
 	struct image_store store;
 	if (image_store_open_at(&store, root) < 0 || image_store_hold(&store) < 0)
-		return error_report(EXIT_TINYDOCK_FAILED);
+		return -1;
 	const char *wanted = ref.digest[0] ? ref.digest : ref.tag;
 	printf("%s: Pulling from %s\n", wanted, ref.path);
 	struct registry_client client;
@@ -350,7 +355,7 @@ int cmd_pull(int argc, char **argv)
 		rc = image_store_tag(&store, ref.digest[0] ? NULL : name, digest, size);
 	image_store_close(&store);
 	if (rc < 0)
-		return error_report(EXIT_TINYDOCK_FAILED);
+		return -1;
 	printf("Digest: %s\n", index_digest[0] ? index_digest : digest);
 	printf("Status: Downloaded image for %s\n%s\n", name, name);
 	return 0;

@@ -13,4 +13,9 @@ int cmd_push(int argc, char **argv);
 /* tinydock pull REF: fetch an image from its registry into the local store. */
 int cmd_pull(int argc, char **argv);
 
+/* Pull text (NAME[:TAG|@DIGEST] with its registry) into the store at root, printing pull's
+ * progress lines on stdout (as `build --pull` does for its FROM images too). 0, or -1 with a
+ * message (an unreachable registry named). */
+int image_pull(const char *root, const char *text);
+
 #endif

@@ -35,6 +35,7 @@ struct build_options {
 	size_t label_count;
 	const char *target;
 	bool no_cache, quiet;
+	bool pull; /* --pull: fetch every FROM image from its registry first */
 	enum network_mode network;
 	const char *context; /* the folder; NULL for "-" (no context) */
 	const char *stdin_text; /* the Dockerfile read from stdin (dockerfile "-") */

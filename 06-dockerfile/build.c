@@ -37,6 +37,7 @@
 #include "build.h"
 #include "build-state.h"
 #include "build-stdin.h"
+#include "registry-commands.h"
 #include "build-cache.h"
 #include "build-config.h"
 #include "build-context.h"
@@ -530,6 +531,25 @@ static void stat_cache_file(const char *root, char path[PATH_MAX])
 	snprintf(path, PATH_MAX, "%.*s/contexts/%s", PATH_MAX - 100, folder, hex);
 }
 
+/* --pull: every image a needed stage starts FROM, fetched again from its registry before the
+ * first step (docker build's --pull), so that a tag moved there is seen here; without it a FROM
+ * image is looked up in the store, as `run` looks its image up. */
+static int pull_bases(const struct build_plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct build_stage *stage = &plan->stages[i];
+		if (!stage->needed || stage->base_stage >= 0 || strcmp(stage->base, "scratch") == 0)
+			continue;
+		bool seen = false; /* once per image */
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = plan->stages[j].needed && plan->stages[j].base_stage < 0 &&
+			       strcmp(plan->stages[j].base, stage->base) == 0;
+		if (!seen && image_pull(state_root(), stage->base) < 0)
+			return fail_context("--pull: FROM %s", stage->base);
+	}
+	return 0;
+}
+
 static int build(struct build_options *o)
 {
 	struct build b = { .options = o, .store = { .gc_fd = -1 }, .context = { .root_fd = -1 } };
@@ -542,6 +562,8 @@ static int build(struct build_options *o)
 		rc = build_plan_make(&b.file, &globals, o->target, &b.plan);
 	if (rc == 0 && !(b.stages = calloc(b.plan.count, sizeof(*b.stages))))
 		rc = fail_errno(ENOMEM, "build");
+	if (rc == 0 && o->pull)
+		rc = pull_bases(&b.plan);
 	if (rc == 0)
 		rc = image_store_open(&b.store);
 	if (rc == 0) { /* the COPY --from views of a build that was killed */
@@ -621,7 +643,7 @@ static const char BUILD_HELP[] =
 	"      --network string      Network of the RUN containers: host (default here), none, bridge\n"
 	"      --no-cache            Do not use cache when building the image\n"
 	"      --print               Print the parsed Dockerfile (BuildKit's Node.Dump) and stop\n"
-	"      --pull                Accepted (images come from the store; `tinydock pull` fetches)\n"
+	"      --pull                Always pull a newer version of the FROM images from their registry\n"
 	"  -q, --quiet               Suppress the build output and print image ID on success\n"
 	"  -t, --tag list            Name and optionally a tag in the 'name:tag' format\n"
 	"      --target string       Set the target build stage to build\n"
@@ -731,6 +753,7 @@ int cmd_build(int argc, char **argv)
 			o->no_cache = true;
 			break;
 		case OPT_PULL:
+			o->pull = true;
 			break;
 		case OPT_TARGET:
 			o->target = optarg;

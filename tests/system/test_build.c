@@ -473,6 +473,65 @@ START_TEST(build_reads_a_tar_context_from_stdin)
 }
 END_TEST
 
+/* `tinydock registry serve -d` on a free loopback port: its pid, and its address in *addr. */
+static pid_t start_registry(char addr[64])
+{
+	struct run_result r = sh(20, "$T registry serve -d --addr 127.0.0.1:0 --root \"$S/registry\"");
+	CHECK_OK(r);
+	pid_t pid = atoi(r.out);
+	run_free(&r);
+	ck_assert_int_gt(pid, 1);
+	char log[PATH_MAX];
+	snprintf(log, sizeof(log), "%s/registry/registry.log", sandbox.dir);
+	for (int i = 0; i < 400; i++, usleep(50000)) { /* at most 20 s for it to say its port */
+		char *text = read_file(log, NULL);
+		const char *at = text ? strstr(text, "(port ") : NULL;
+		int port = at ? atoi(at + 6) : 0;
+		free(text);
+		if (port > 0) {
+			snprintf(addr, 64, "127.0.0.1:%d", port);
+			return pid;
+		}
+	}
+	kill(pid, SIGTERM);
+	ck_abort_msg("the registry did not start (see %s)", log);
+	return -1;
+}
+
+static void stop_registry(pid_t pid)
+{
+	kill(pid, SIGTERM); /* not our child (it detached): wait for it to be gone */
+	for (int i = 0; i < 400 && kill(pid, 0) == 0; i++)
+		usleep(50000);
+	if (kill(pid, 0) == 0)
+		kill(pid, SIGKILL);
+}
+
+START_TEST(build_pull_fetches_the_from_image_from_its_registry)
+{
+	char addr[64];
+	pid_t registry = start_registry(addr);
+	/* v1 then v2 pushed under one tag; the local tag is moved back to v1 */
+	struct run_result r = sh(180,
+		"R=%s/base:1; printf 'FROM busybox\\nRUN echo v1 > /version\\n' | $T build -q -t $R - > v1;"
+		" printf 'FROM busybox\\nRUN echo v2 > /version\\n' | $T build -q -t $R - >/dev/null; $T push $R >/dev/null;"
+		" $T tag $(cat v1) $R; mkdir ctx; printf 'FROM %s/base:1\\nCMD [\"cat\", \"/version\"]\\n' > ctx/Dockerfile;"
+		" $T build -q -t without ctx >/dev/null; $T run --rm without;"
+		" $T build --pull -t with ctx > pulled; $T run --rm with; grep -c 'Status: Downloaded image for' pulled;"
+		" $T rmi $R >/dev/null; $T build -q --pull ctx >/dev/null && echo pulled-when-missing",
+		addr, addr);
+	stop_registry(registry);
+	CHECK_OK(r);
+	ck_assert_str_eq(r.out, "v1\nv2\n1\npulled-when-missing\n");
+	run_free(&r);
+	/* an unreachable registry fails the build, naming the image */
+	r = sh(60, "printf 'FROM 127.0.0.1:1/gone:1\\n' | $T build --pull -");
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "--pull: FROM 127.0.0.1:1/gone:1"), "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
 Suite *build_suite(void)
 {
 	Suite *s = suite_create("build");
@@ -498,6 +557,7 @@ Suite *build_suite(void)
 	tcase_add_test(t, run_heredoc_runs_the_script);
 	tcase_add_test(t, a_quoted_heredoc_delimiter_keeps_dollar_signs);
 	tcase_add_test(t, build_reads_a_tar_context_from_stdin);
+	tcase_add_test(t, build_pull_fetches_the_from_image_from_its_registry);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -79,7 +79,13 @@ static int unpack_context(struct replay *r, const char *parent, struct build_std
 {
 	if (make_dirs(parent, 0700) < 0)
 		return -1;
-	snprintf(out->context, sizeof(out->context), "%s/stdin-context-%d", parent, (int)getpid());
+	/* a folder of our own (mkdtemp(3)), whatever a killed build left behind */
+	snprintf(out->folder, sizeof(out->folder), "%s/stdin-context-XXXXXX", parent);
+	if (!mkdtemp(out->folder)) {
+		out->folder[0] = '\0';
+		return fail_errno(errno, "create a folder for the context under %s", parent);
+	}
+	snprintf(out->context, sizeof(out->context), "%s/context", out->folder);
 	struct tar_reader *reader = tar_reader_new(replay_read, r, "the context on stdin");
 	if (!reader)
 		return -1;
@@ -87,10 +93,8 @@ static int unpack_context(struct replay *r, const char *parent, struct build_std
 	struct apply_stats stats;
 	int rc = layer_unpack(reader, out->context, &options, &stats);
 	tar_reader_free(reader);
-	if (rc < 0) {
-		out->context[0] = '\0'; /* layer_unpack leaves nothing behind */
+	if (rc < 0)
 		return fail_context("unpacking the build context from stdin");
-	}
 	return 0;
 }
 
@@ -115,8 +119,10 @@ int build_stdin_read(int fd, const char *parent, struct build_stdin *out)
 		rc = parent && build_stdin_is_tar(r.head, r.head_size) ? unpack_context(&r, parent, out) : read_text(&r, out);
 	maybe_gzip_close(&in);
 	if (rc < 0) {
-		free(out->dockerfile);
-		out->dockerfile = NULL;
+		struct error_saved first;
+		error_save(&first);
+		build_stdin_release(out);
+		error_restore(&first);
 	}
 	return rc;
 }
@@ -125,7 +131,7 @@ int build_stdin_release(struct build_stdin *in)
 {
 	free(in->dockerfile);
 	in->dockerfile = NULL;
-	int rc = in->context[0] ? remove_tree(in->context) : 0;
-	in->context[0] = '\0';
+	int rc = in->folder[0] ? remove_tree(in->folder) : 0;
+	in->context[0] = in->folder[0] = '\0';
 	return rc;
 }

@@ -19,6 +19,7 @@ struct build_stdin {
 	char *dockerfile;   /* the text, or NULL for a tar context */
 	size_t length;
 	char context[PATH_MAX]; /* "" for a Dockerfile */
+	char folder[PATH_MAX];  /* the new folder holding context, removed by build_stdin_release */
 };
 
 /* Pure: is block (size bytes, the stream's start) a tar header? The POSIX ustar magic at

@@ -319,17 +319,33 @@ noreturn void container_main(struct container *c, int sock)
 		close(master);
 	close(sock);
 
-	/* We are PID 1. The command becomes PID 2; we stay, as its init. */
+	/* We are PID 1. The command becomes PID 2; we stay, as its init. It waits until we have
+	 * taken our name (name_init overwrites our argv, which c's strings point into, so only
+	 * after the fork): else a quick `ps` in it could see PID 1 as the host's path and the
+	 * whole `run` command line. The pipe's end closing is the signal (pipe(7)). */
+	int named[2];
+	if (pipe2(named, O_CLOEXEC) < 0) {
+		fail_sys("run: cannot make the init's pipe");
+		_exit(error_report(EXIT_TINYDOCK_FAILED));
+	}
 	pid_t command = fork();
 	if (command < 0) {
 		fail_sys("run: cannot fork the command");
 		_exit(error_report(EXIT_TINYDOCK_FAILED));
 	}
-	if (command == 0)
+	if (command == 0) {
+		close(named[1]);
+		char end;
+		while (read(named[0], &end, 1) < 0 && errno == EINTR)
+			;
+		close(named[0]);
 		start_command(c, slave);
+	}
+	close(named[0]);
 	explain(CHAPTER, "init: fork() = %d (the command)", (int)command);
 	if (slave >= 0)
 		close(slave);
 	name_init("tinydock-init");
+	close(named[1]);
 	be_init(command);
 }

@@ -1,12 +1,14 @@
 /*
  * test_compose_interpolate.c - ${VAR} in compose files (07-compose/compose-interpolate.c): every
  * form the Compose specification lists, nesting, $$, the errors, and the tree walk that
- * interpolates values but not keys and names file:line:column when it fails.
+ * interpolates values but not keys and names file:line:column when it fails; and the .env
+ * format (07-compose/compose-env-file.c) that supplies the variables.
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "compose-env-file.h"
 #include "compose-interpolate.h"
 #include "error.h"
 #include "yaml.h"
@@ -156,6 +158,89 @@ START_TEST(deep_nesting_is_refused_without_exhausting_the_stack)
 }
 END_TEST
 
+static struct compose_env_file env_file(const char *text)
+{
+	struct compose_env_file file;
+	ck_assert_msg(compose_env_file_parse(".env", text, strlen(text), &env, &file) == 0, "%s", error_message());
+	return file;
+}
+
+static void check_env_file_error(const char *text, const char *message)
+{
+	struct compose_env_file file;
+	ck_assert_int_eq(compose_env_file_parse(".env", text, strlen(text), &env, &file), -1);
+	ck_assert_str_eq(error_message(), message);
+}
+
+START_TEST(an_env_file_reads_key_equals_value_lines_and_skips_comments_and_blank_lines)
+{
+	struct compose_env_file file = env_file("# settings\n\nA=1\nexport B=two words  \n  C = spaced\nEMPTY=\n");
+	ck_assert_int_eq(file.count, 4);
+	ck_assert_str_eq(file.vars[0], "A=1");
+	ck_assert_str_eq(file.vars[1], "B=two words");
+	ck_assert_str_eq(file.vars[2], "C=spaced");
+	ck_assert_str_eq(file.vars[3], "EMPTY=");
+	compose_env_file_free(&file);
+}
+END_TEST
+
+START_TEST(a_hash_after_a_blank_starts_a_comment_but_not_inside_a_word_or_quotes)
+{
+	struct compose_env_file file = env_file("A=x # note\nB=a#b\nC=\"x # y\" # note\n");
+	ck_assert_str_eq(file.vars[0], "A=x");
+	ck_assert_str_eq(file.vars[1], "B=a#b");
+	ck_assert_str_eq(file.vars[2], "C=x # y");
+	compose_env_file_free(&file);
+}
+END_TEST
+
+START_TEST(double_quotes_read_escapes_and_single_quotes_keep_every_character)
+{
+	struct compose_env_file file = env_file("D=\"a\\nb\\t\\\"q\\\" \\$TAG $TAG\"\nS='a\\nb $TAG'\nM=\"line one\nline two\"\n");
+	ck_assert_str_eq(file.vars[0], "D=a\nb\t\"q\" $TAG 1.3");
+	ck_assert_str_eq(file.vars[1], "S=a\\nb $TAG");
+	ck_assert_str_eq(file.vars[2], "M=line one\nline two");
+	compose_env_file_free(&file);
+}
+END_TEST
+
+START_TEST(values_interpolate_the_environment_and_earlier_lines_of_the_file)
+{
+	struct compose_env_file file = env_file("HOST=db\nURL=http://${HOST}:${PORT}/\nTAG=9\nSEEN=${TAG}\nD=${NOPE:-fallback}\n");
+	ck_assert_str_eq(file.vars[1], "URL=http://db:8080/");
+	ck_assert_str_eq(file.vars[3], "SEEN=1.3"); /* the environment wins over the file */
+	ck_assert_str_eq(file.vars[4], "D=fallback");
+	compose_env_file_free(&file);
+}
+END_TEST
+
+START_TEST(a_name_alone_passes_on_the_environment_value_or_nothing)
+{
+	struct compose_env_file file = env_file("PORT\nUNSET\n");
+	ck_assert_int_eq(file.count, 1);
+	ck_assert_str_eq(file.vars[0], "PORT=8080");
+	compose_env_file_free(&file);
+}
+END_TEST
+
+START_TEST(windows_line_endings_are_read_as_line_ends)
+{
+	struct compose_env_file file = env_file("A=1\r\nB=\"2\"\r\n");
+	ck_assert_str_eq(file.vars[0], "A=1");
+	ck_assert_str_eq(file.vars[1], "B=2");
+	compose_env_file_free(&file);
+}
+END_TEST
+
+START_TEST(a_bad_env_file_line_is_an_error_with_its_line_number)
+{
+	check_env_file_error("A=1\n=2\n", ".env:2: a line must be KEY=VALUE");
+	check_env_file_error("A=1\nB=\"open\n", ".env:2: the quote opened here is never closed");
+	check_env_file_error("A='x' y\n", ".env:1: unexpected text after the value");
+	check_env_file_error("A=1\nB=${X:?needed}\n", ".env:2: required variable X is missing a value: needed");
+}
+END_TEST
+
 Suite *compose_interpolate_suite(void)
 {
 	Suite *s = suite_create("compose_interpolate");
@@ -172,6 +257,15 @@ Suite *compose_interpolate_suite(void)
 	tcase_add_test(tc, a_plain_value_that_becomes_a_number_reads_as_a_number);
 	tcase_add_test(tc, an_interpolation_error_in_the_tree_names_file_line_and_column);
 	tcase_add_test(tc, deep_nesting_is_refused_without_exhausting_the_stack);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("env_file");
+	tcase_add_test(tc, an_env_file_reads_key_equals_value_lines_and_skips_comments_and_blank_lines);
+	tcase_add_test(tc, a_hash_after_a_blank_starts_a_comment_but_not_inside_a_word_or_quotes);
+	tcase_add_test(tc, double_quotes_read_escapes_and_single_quotes_keep_every_character);
+	tcase_add_test(tc, values_interpolate_the_environment_and_earlier_lines_of_the_file);
+	tcase_add_test(tc, a_name_alone_passes_on_the_environment_value_or_nothing);
+	tcase_add_test(tc, windows_line_endings_are_read_as_line_ends);
+	tcase_add_test(tc, a_bad_env_file_line_is_an_error_with_its_line_number);
 	suite_add_tcase(s, tc);
 	return s;
 }

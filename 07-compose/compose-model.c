@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "compose-graph.h"
+#include "duration.h"
 #include "error.h"
 #include "expand.h"
 
@@ -26,15 +28,13 @@ static const char *const top_level_keys[] = {
 static const char *const service_keys_not_acted_on[] = {
 	"annotations", "attach", "blkio_config", "cgroup", "cgroup_parent", "configs", "cpu_count",
 	"cpu_percent", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "cpu_shares", "cpus",
-	"cpuset", "credential_spec", "deploy", "develop", "device_cgroup_rules", "devices", "dns", "dns_opt",
-	"dns_search", "domainname", "extends", "external_links", "extra_hosts", "gpus", "group_add",
-	"healthcheck", "init", "ipc", "isolation", "label_file", "links", "logging", "mac_address",
-	"mem_limit", "mem_reservation", "mem_swappiness", "memswap_limit", "models", "network_mode",
-	"networks", "oom_kill_disable", "oom_score_adj", "pid", "pids_limit", "platform", "post_start",
-	"pre_stop", "privileged", "provider", "pull_policy", "pull_refresh_after", "read_only", "runtime",
-	"scale", "secrets", "security_opt", "shm_size", "stdin_open", "stop_grace_period", "stop_signal",
-	"storage_opt", "sysctls", "tmpfs", "tty", "ulimits", "use_api_socket", "userns_mode", "uts",
-	"volumes_from",
+	"cpuset", "credential_spec", "develop", "device_cgroup_rules", "devices", "dns", "dns_opt",
+	"dns_search", "domainname", "extends", "external_links", "gpus", "group_add", "ipc", "isolation",
+	"label_file", "links", "logging", "mac_address", "mem_limit", "mem_reservation", "mem_swappiness",
+	"memswap_limit", "models", "networks", "oom_kill_disable", "oom_score_adj", "pid", "pids_limit",
+	"platform", "post_start", "pre_stop", "privileged", "provider", "pull_policy",
+	"pull_refresh_after", "runtime", "scale", "secrets", "security_opt", "shm_size", "storage_opt",
+	"ulimits", "use_api_socket", "userns_mode", "uts", "volumes_from",
 };
 
 static bool listed(const char *key, const char *const *keys, size_t count)
@@ -364,10 +364,92 @@ static int read_depends_on(const struct reading *r, const struct yaml_node *node
 	return 0;
 }
 
+static int read_bool(const struct reading *r, const char *key, const struct yaml_node *node, bool *into)
+{
+	if (yaml_bool(node, into) < 0)
+		return fail_at(r->file, node, "services.%s.%s must be a boolean", r->service, key);
+	return 0;
+}
+
+/* A duration as Compose writes it: Go's time.ParseDuration ("1m30s", "500ms"). */
+static int read_duration(const struct reading *r, const char *key, const struct yaml_node *node, int64_t *ns)
+{
+	if (node->kind != YAML_SCALAR || duration_parse(node->text, ns) < 0)
+		return fail_at(r->file, node, "services.%s.%s must be a duration such as 1m30s", r->service, key);
+	return 0;
+}
+
+static int read_integer(const struct reading *r, const char *key, const struct yaml_node *node, int64_t *into)
+{
+	if (yaml_int64(node, into) < 0 || *into < 0)
+		return fail_at(r->file, node, "services.%s.%s must be a whole number", r->service, key);
+	return 0;
+}
+
+static int read_healthcheck(const struct reading *r, const struct yaml_node *node, struct compose_healthcheck *h)
+{
+	if (node->kind != YAML_MAPPING)
+		return fail_at(r->file, node, "services.%s.healthcheck must be a mapping", r->service);
+	h->retries = -1;
+	yaml_for_each(value, node) {
+		const char *key = value->key->text;
+		int result = 0;
+		if (strcmp(key, "test") == 0) {
+			/* A string is run by a shell, as CMD-SHELL (the specification, "healthcheck"). */
+			if (value->kind == YAML_SCALAR && !is_null(value))
+				result = add_string(&h->test, "CMD-SHELL") < 0 ? -1 : add_string(&h->test, value->text);
+			else
+				result = read_list(r, "healthcheck.test", value, &h->test);
+		} else if (strcmp(key, "interval") == 0)
+			result = read_duration(r, "healthcheck.interval", value, &h->interval);
+		else if (strcmp(key, "timeout") == 0)
+			result = read_duration(r, "healthcheck.timeout", value, &h->timeout);
+		else if (strcmp(key, "start_period") == 0)
+			result = read_duration(r, "healthcheck.start_period", value, &h->start_period);
+		else if (strcmp(key, "retries") == 0)
+			result = read_integer(r, "healthcheck.retries", value, &h->retries);
+		else if (strcmp(key, "disable") == 0)
+			result = read_bool(r, "healthcheck.disable", value, &h->disable);
+		else if (strcmp(key, "start_interval") != 0 && strncmp(key, "x-", 2) != 0)
+			result = fail_at(r->file, value->key, "unknown key services.%s.healthcheck.%s", r->service, key);
+		if (result < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* deploy: replicas and resources.limits are read; the rest of deploy (placement, update
+ * policy, ...) belongs to a swarm and is accepted as the specification allows. */
+static int read_deploy(const struct reading *r, const struct yaml_node *node, struct compose_service *service)
+{
+	if (node->kind != YAML_MAPPING)
+		return fail_at(r->file, node, "services.%s.deploy must be a mapping", r->service);
+	const struct yaml_node *replicas = yaml_get(node, "replicas");
+	if (replicas && read_integer(r, "deploy.replicas", replicas, &service->replicas) < 0)
+		return -1;
+	const struct yaml_node *limits = yaml_get(yaml_get(node, "resources"), "limits");
+	if (!limits)
+		return 0;
+	if (limits->kind != YAML_MAPPING)
+		return fail_at(r->file, limits, "services.%s.deploy.resources.limits must be a mapping", r->service);
+	const struct yaml_node *cpus = yaml_get(limits, "cpus"), *memory = yaml_get(limits, "memory");
+	const struct yaml_node *pids = yaml_get(limits, "pids");
+	if (cpus && read_string(r, "deploy.resources.limits.cpus", cpus, &service->cpus) < 0)
+		return -1;
+	if (memory && (memory->kind != YAML_SCALAR || parse_size(memory->text, &service->memory) < 0))
+		return fail_at(r->file, memory, "services.%s.deploy.resources.limits.memory must be a size such as 512m",
+			       r->service);
+	if (pids && read_integer(r, "deploy.resources.limits.pids", pids, &service->pids) < 0)
+		return -1;
+	return 0;
+}
+
 static int read_service(const char *file, const struct yaml_node *node, struct compose_service *service,
 			struct compose_strings *ignored)
 {
 	struct reading r = { file, service->name };
+	service->stop_grace_period = -1;
+	service->replicas = 1;
 	if (node->kind != YAML_MAPPING)
 		return fail_at(file, node, "services.%s must be a mapping", service->name);
 	yaml_for_each(value, node) {
@@ -409,6 +491,35 @@ static int read_service(const char *file, const struct yaml_node *node, struct c
 			result = read_string(&r, key, value, &service->user);
 		else if (strcmp(key, "container_name") == 0)
 			result = read_string(&r, key, value, &service->container_name);
+		else if (strcmp(key, "healthcheck") == 0) {
+			service->has_healthcheck = true;
+			result = read_healthcheck(&r, value, &service->healthcheck);
+		} else if (strcmp(key, "deploy") == 0)
+			result = read_deploy(&r, value, service);
+		else if (strcmp(key, "stop_signal") == 0)
+			result = read_string(&r, key, value, &service->stop_signal);
+		else if (strcmp(key, "network_mode") == 0)
+			result = read_string(&r, key, value, &service->network_mode);
+		else if (strcmp(key, "stop_grace_period") == 0)
+			result = read_duration(&r, key, value, &service->stop_grace_period);
+		else if (strcmp(key, "stdin_open") == 0)
+			result = read_bool(&r, key, value, &service->stdin_open);
+		else if (strcmp(key, "tty") == 0)
+			result = read_bool(&r, key, value, &service->tty);
+		else if (strcmp(key, "init") == 0)
+			result = read_bool(&r, key, value, &service->init);
+		else if (strcmp(key, "read_only") == 0)
+			result = read_bool(&r, key, value, &service->read_only);
+		else if (strcmp(key, "cap_add") == 0)
+			result = read_list(&r, key, value, &service->cap_add);
+		else if (strcmp(key, "cap_drop") == 0)
+			result = read_list(&r, key, value, &service->cap_drop);
+		else if (strcmp(key, "tmpfs") == 0)
+			result = read_string_or_list(&r, key, value, &service->tmpfs);
+		else if (strcmp(key, "extra_hosts") == 0)
+			result = read_map_or_list(&r, key, value, &service->extra_hosts);
+		else if (strcmp(key, "sysctls") == 0)
+			result = read_map_or_list(&r, key, value, &service->sysctls);
 		else if (listed(key, service_keys_not_acted_on,
 				sizeof service_keys_not_acted_on / sizeof service_keys_not_acted_on[0])) {
 			char *path;
@@ -586,6 +697,15 @@ static void free_service(struct compose_service *s)
 	free(s->working_dir);
 	free(s->user);
 	free(s->container_name);
+	free_strings(&s->healthcheck.test);
+	free(s->stop_signal);
+	free(s->network_mode);
+	free(s->cpus);
+	free_strings(&s->cap_add);
+	free_strings(&s->cap_drop);
+	free_strings(&s->extra_hosts);
+	free_strings(&s->tmpfs);
+	free_strings(&s->sysctls);
 }
 
 void compose_project_free(struct compose_project *project)

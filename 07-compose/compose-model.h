@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "compose-ports.h"
 #include "yaml.h"
@@ -55,6 +56,15 @@ struct compose_dependency {
 	enum compose_condition condition;
 };
 
+/* healthcheck: test as the command to run ("CMD", "CMD-SHELL", or "NONE" words first, as in
+ * the image config), times in nanoseconds (0: the default). */
+struct compose_healthcheck {
+	struct compose_strings test;
+	int64_t interval, timeout, start_period;
+	int64_t retries;                /* -1: the default */
+	bool disable;
+};
+
 struct compose_service {
 	char *name;
 	char *image;
@@ -73,6 +83,15 @@ struct compose_service {
 	char *restart, *hostname, *working_dir, *user, *container_name;
 	struct compose_strings labels;              /* "NAME=value" */
 	struct compose_strings profiles;
+	bool has_healthcheck;
+	struct compose_healthcheck healthcheck;
+	char *stop_signal, *network_mode;
+	int64_t stop_grace_period;      /* nanoseconds; -1: not given (10 s) */
+	bool stdin_open, tty, init, read_only;
+	struct compose_strings cap_add, cap_drop, extra_hosts, tmpfs, sysctls;
+	int64_t replicas;               /* deploy.replicas, 1 when not given */
+	char *cpus;                     /* deploy.resources.limits.cpus, as written ("0.5") */
+	int64_t memory, pids;           /* deploy.resources.limits; 0: no limit */
 };
 
 struct compose_project {

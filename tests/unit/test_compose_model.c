@@ -393,6 +393,57 @@ START_TEST(an_unknown_service_in_depends_on_and_a_cycle_are_errors)
 }
 END_TEST
 
+START_TEST(healthcheck_deploy_and_the_runtime_options_are_read)
+{
+	struct compose_project p = read_model(
+		"services:\n  a:\n    image: x\n    healthcheck:\n      test: curl -f http://localhost\n      interval: 1m30s\n"
+		"      timeout: 10s\n      retries: 3\n      start_period: 500ms\n"
+		"    deploy:\n      replicas: 2\n      resources:\n        limits: {cpus: \"0.5\", memory: 512m, pids: 100}\n"
+		"    stop_signal: SIGINT\n    stop_grace_period: 1m\n    stdin_open: true\n    tty: true\n    init: true\n"
+		"    read_only: true\n    cap_add: [NET_ADMIN]\n    cap_drop: [ALL]\n    network_mode: host\n"
+		"    extra_hosts: [\"db:10.0.0.2\"]\n    tmpfs: /run\n    sysctls: {net.core.somaxconn: 1024}\n"
+		"  b:\n    image: x\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n  c:\n    image: x\n    healthcheck: {disable: true}\n");
+	const struct compose_service *a = &p.services[0], *b = &p.services[1], *c = &p.services[2];
+	ck_assert(a->has_healthcheck);
+	ck_assert_int_eq(a->healthcheck.test.count, 2);
+	ck_assert_str_eq(a->healthcheck.test.items[0], "CMD-SHELL");
+	ck_assert_str_eq(a->healthcheck.test.items[1], "curl -f http://localhost");
+	ck_assert_int_eq(a->healthcheck.interval, 90000000000LL);
+	ck_assert_int_eq(a->healthcheck.timeout, 10000000000LL);
+	ck_assert_int_eq(a->healthcheck.retries, 3);
+	ck_assert_int_eq(a->healthcheck.start_period, 500000000LL);
+	ck_assert_int_eq(a->replicas, 2);
+	ck_assert_str_eq(a->cpus, "0.5");
+	ck_assert_int_eq(a->memory, 512LL * 1024 * 1024);
+	ck_assert_int_eq(a->pids, 100);
+	ck_assert_str_eq(a->stop_signal, "SIGINT");
+	ck_assert_int_eq(a->stop_grace_period, 60000000000LL);
+	ck_assert(a->stdin_open && a->tty && a->init && a->read_only);
+	ck_assert_str_eq(a->cap_add.items[0], "NET_ADMIN");
+	ck_assert_str_eq(a->cap_drop.items[0], "ALL");
+	ck_assert_str_eq(a->network_mode, "host");
+	ck_assert_str_eq(a->extra_hosts.items[0], "db:10.0.0.2");
+	ck_assert_str_eq(a->tmpfs.items[0], "/run");
+	ck_assert_str_eq(a->sysctls.items[0], "net.core.somaxconn=1024");
+	ck_assert_str_eq(b->healthcheck.test.items[0], "CMD");
+	ck_assert_int_eq(b->healthcheck.retries, -1);
+	ck_assert_int_eq(b->replicas, 1);
+	ck_assert_int_eq(b->stop_grace_period, -1);
+	ck_assert(c->healthcheck.disable);
+	compose_project_free(&p);
+}
+END_TEST
+
+START_TEST(a_bad_duration_size_or_boolean_is_an_error_at_its_value)
+{
+	check_model_error("services:\n  a:\n    image: x\n    stop_grace_period: soon\n",
+			  "compose.yaml:4:24: services.a.stop_grace_period must be a duration such as 1m30s");
+	check_model_error("services:\n  a:\n    image: x\n    deploy: {resources: {limits: {memory: lots}}}\n",
+			  "compose.yaml:4:43: services.a.deploy.resources.limits.memory must be a size such as 512m");
+	check_model_error("services:\n  a:\n    image: x\n    tty: yes\n", "compose.yaml:4:10: services.a.tty must be a boolean");
+}
+END_TEST
+
 Suite *compose_model_suite(void)
 {
 	Suite *s = suite_create("compose_model");
@@ -421,6 +472,8 @@ Suite *compose_model_suite(void)
 	tcase_add_test(tc, an_unknown_key_is_an_error_at_its_line_and_column);
 	tcase_add_test(tc, a_wrong_type_is_an_error_at_its_line_and_column);
 	tcase_add_test(tc, an_unknown_service_in_depends_on_and_a_cycle_are_errors);
+	tcase_add_test(tc, healthcheck_deploy_and_the_runtime_options_are_read);
+	tcase_add_test(tc, a_bad_duration_size_or_boolean_is_an_error_at_its_value);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -31,7 +31,7 @@ static const char *const service_keys_not_acted_on[] = {
 	"cpuset", "credential_spec", "develop", "device_cgroup_rules", "devices", "dns", "dns_opt",
 	"dns_search", "domainname", "extends", "external_links", "gpus", "group_add", "ipc", "isolation",
 	"label_file", "links", "logging", "mac_address", "mem_limit", "mem_reservation", "mem_swappiness",
-	"memswap_limit", "models", "networks", "oom_kill_disable", "oom_score_adj", "pid", "pids_limit",
+	"memswap_limit", "models", "oom_kill_disable", "oom_score_adj", "pid", "pids_limit",
 	"platform", "post_start", "pre_stop", "privileged", "provider", "pull_policy",
 	"pull_refresh_after", "runtime", "scale", "secrets", "security_opt", "shm_size", "storage_opt",
 	"ulimits", "use_api_socket", "userns_mode", "uts", "volumes_from",
@@ -444,6 +444,32 @@ static int read_deploy(const struct reading *r, const struct yaml_node *node, st
 	return 0;
 }
 
+/* networks: a list of names, or a mapping of names to null or {aliases: [...], ...}. */
+static int read_networks(const struct reading *r, const struct yaml_node *node, struct compose_service *service)
+{
+	if (node->kind != YAML_SEQUENCE && node->kind != YAML_MAPPING)
+		return fail_at(r->file, node, "services.%s.networks must be a list or a mapping", r->service);
+	if (!(service->networks = calloc(node->count + 1, sizeof *service->networks)))
+		return out_of_memory();
+	yaml_for_each(item, node) {
+		struct compose_network_ref *n = &service->networks[service->network_count];
+		const struct yaml_node *name = node->kind == YAML_SEQUENCE ? item : item->key;
+		if (name->kind != YAML_SCALAR || is_null(name))
+			return fail_at(r->file, name, "services.%s.networks must name networks", r->service);
+		if (!(n->name = strdup(name->text)))
+			return out_of_memory();
+		service->network_count++;
+		if (node->kind == YAML_SEQUENCE || is_null(item))
+			continue;
+		if (item->kind != YAML_MAPPING)
+			return fail_at(r->file, item, "services.%s.networks.%s must be a mapping", r->service, name->text);
+		const struct yaml_node *aliases = yaml_get(item, "aliases");
+		if (aliases && read_list(r, "networks.aliases", aliases, &n->aliases) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int read_service(const char *file, const struct yaml_node *node, struct compose_service *service,
 			struct compose_strings *ignored)
 {
@@ -494,7 +520,9 @@ static int read_service(const char *file, const struct yaml_node *node, struct c
 		else if (strcmp(key, "healthcheck") == 0) {
 			service->has_healthcheck = true;
 			result = read_healthcheck(&r, value, &service->healthcheck);
-		} else if (strcmp(key, "deploy") == 0)
+		} else if (strcmp(key, "networks") == 0)
+			result = read_networks(&r, value, service);
+		else if (strcmp(key, "deploy") == 0)
 			result = read_deploy(&r, value, service);
 		else if (strcmp(key, "stop_signal") == 0)
 			result = read_string(&r, key, value, &service->stop_signal);
@@ -706,6 +734,11 @@ static void free_service(struct compose_service *s)
 	free_strings(&s->extra_hosts);
 	free_strings(&s->tmpfs);
 	free_strings(&s->sysctls);
+	for (size_t i = 0; i < s->network_count; i++) {
+		free(s->networks[i].name);
+		free_strings(&s->networks[i].aliases);
+	}
+	free(s->networks);
 }
 
 void compose_project_free(struct compose_project *project)

@@ -65,6 +65,12 @@ struct compose_healthcheck {
 	bool disable;
 };
 
+/* A network the service joins, with the extra names it is known by there. */
+struct compose_network_ref {
+	char *name;
+	struct compose_strings aliases;
+};
+
 struct compose_service {
 	char *name;
 	char *image;
@@ -92,6 +98,8 @@ struct compose_service {
 	int64_t replicas;               /* deploy.replicas, 1 when not given */
 	char *cpus;                     /* deploy.resources.limits.cpus, as written ("0.5") */
 	int64_t memory, pids;           /* deploy.resources.limits; 0: no limit */
+	struct compose_network_ref *networks;       /* none given: the project's default network */
+	size_t network_count;
 };
 
 struct compose_project {

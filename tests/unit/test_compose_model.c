@@ -444,6 +444,22 @@ START_TEST(a_bad_duration_size_or_boolean_is_an_error_at_its_value)
 }
 END_TEST
 
+START_TEST(networks_read_as_a_list_or_a_mapping_with_aliases)
+{
+	struct compose_project p = read_model("services:\n  a:\n    image: x\n    networks: [front, back]\n"
+					      "  b:\n    image: x\n    networks:\n      front:\n      back:\n        aliases: [db, database]\n"
+					      "networks:\n  front:\n  back:\n");
+	const struct compose_service *a = &p.services[0], *b = &p.services[1];
+	ck_assert_int_eq(a->network_count, 2);
+	ck_assert_str_eq(a->networks[1].name, "back");
+	ck_assert_int_eq(b->network_count, 2);
+	ck_assert_int_eq(b->networks[0].aliases.count, 0);
+	ck_assert_str_eq(b->networks[1].aliases.items[1], "database");
+	ck_assert_int_eq(p.networks.count, 2);
+	compose_project_free(&p);
+}
+END_TEST
+
 Suite *compose_model_suite(void)
 {
 	Suite *s = suite_create("compose_model");
@@ -474,6 +490,7 @@ Suite *compose_model_suite(void)
 	tcase_add_test(tc, an_unknown_service_in_depends_on_and_a_cycle_are_errors);
 	tcase_add_test(tc, healthcheck_deploy_and_the_runtime_options_are_read);
 	tcase_add_test(tc, a_bad_duration_size_or_boolean_is_an_error_at_its_value);
+	tcase_add_test(tc, networks_read_as_a_list_or_a_mapping_with_aliases);
 	suite_add_tcase(s, tc);
 	return s;
 }

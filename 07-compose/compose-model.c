@@ -26,14 +26,14 @@ static const char *const top_level_keys[] = {
 
 /* Every service key of the specification that this model does not act on (yet). */
 static const char *const service_keys_not_acted_on[] = {
-	"annotations", "attach", "blkio_config", "cgroup", "cgroup_parent", "configs", "cpu_count",
+	"annotations", "attach", "blkio_config", "cgroup", "cgroup_parent", "cpu_count",
 	"cpu_percent", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "cpu_shares", "cpus",
 	"cpuset", "credential_spec", "develop", "device_cgroup_rules", "devices", "dns", "dns_opt",
 	"dns_search", "domainname", "extends", "external_links", "gpus", "group_add", "ipc", "isolation",
 	"label_file", "links", "logging", "mac_address", "mem_limit", "mem_reservation", "mem_swappiness",
 	"memswap_limit", "models", "oom_kill_disable", "oom_score_adj", "pid", "pids_limit",
 	"platform", "post_start", "pre_stop", "privileged", "provider", "pull_policy",
-	"pull_refresh_after", "runtime", "scale", "secrets", "security_opt", "shm_size", "storage_opt",
+	"pull_refresh_after", "runtime", "scale", "security_opt", "shm_size", "storage_opt",
 	"ulimits", "use_api_socket", "userns_mode", "uts", "volumes_from",
 };
 
@@ -470,6 +470,43 @@ static int read_networks(const struct reading *r, const struct yaml_node *node, 
 	return 0;
 }
 
+/* secrets, configs: names, or mappings with source, target, uid, gid and mode. */
+static int read_file_refs(const struct reading *r, const char *key, const struct yaml_node *node,
+			  struct compose_file_ref **refs, size_t *count)
+{
+	if (node->kind != YAML_SEQUENCE)
+		return fail_at(r->file, node, "services.%s.%s must be a list", r->service, key);
+	if (!(*refs = calloc(node->count + 1, sizeof **refs)))
+		return out_of_memory();
+	yaml_for_each(item, node) {
+		struct compose_file_ref *ref = &(*refs)[(*count)++];
+		if (item->kind == YAML_SCALAR && !is_null(item)) {
+			if (!(ref->source = strdup(item->text)))
+				return out_of_memory();
+			continue;
+		}
+		if (item->kind != YAML_MAPPING)
+			return fail_at(r->file, item, "services.%s.%s items must be names or mappings", r->service, key);
+		yaml_for_each(field, item) {
+			const char *name = field->key->text;
+			int result = 0;
+			if (strcmp(name, "source") == 0)
+				result = read_string(r, key, field, &ref->source);
+			else if (strcmp(name, "target") == 0)
+				result = read_string(r, key, field, &ref->target);
+			else if (strcmp(name, "mode") == 0)
+				result = read_string(r, key, field, &ref->mode);
+			else if (strcmp(name, "uid") != 0 && strcmp(name, "gid") != 0 && strncmp(name, "x-", 2) != 0)
+				result = fail_at(r->file, field->key, "unknown key services.%s.%s.%s", r->service, key, name);
+			if (result < 0)
+				return -1;
+		}
+		if (!ref->source)
+			return fail_at(r->file, item, "services.%s.%s: a long-syntax item needs a source", r->service, key);
+	}
+	return 0;
+}
+
 static int read_service(const char *file, const struct yaml_node *node, struct compose_service *service,
 			struct compose_strings *ignored)
 {
@@ -520,7 +557,11 @@ static int read_service(const char *file, const struct yaml_node *node, struct c
 		else if (strcmp(key, "healthcheck") == 0) {
 			service->has_healthcheck = true;
 			result = read_healthcheck(&r, value, &service->healthcheck);
-		} else if (strcmp(key, "networks") == 0)
+		} else if (strcmp(key, "secrets") == 0)
+			result = read_file_refs(&r, key, value, &service->secrets, &service->secret_count);
+		else if (strcmp(key, "configs") == 0)
+			result = read_file_refs(&r, key, value, &service->configs, &service->config_count);
+		else if (strcmp(key, "networks") == 0)
 			result = read_networks(&r, value, service);
 		else if (strcmp(key, "deploy") == 0)
 			result = read_deploy(&r, value, service);
@@ -739,6 +780,18 @@ static void free_service(struct compose_service *s)
 		free_strings(&s->networks[i].aliases);
 	}
 	free(s->networks);
+	for (size_t i = 0; i < s->secret_count; i++) {
+		free(s->secrets[i].source);
+		free(s->secrets[i].target);
+		free(s->secrets[i].mode);
+	}
+	free(s->secrets);
+	for (size_t i = 0; i < s->config_count; i++) {
+		free(s->configs[i].source);
+		free(s->configs[i].target);
+		free(s->configs[i].mode);
+	}
+	free(s->configs);
 }
 
 void compose_project_free(struct compose_project *project)

@@ -71,6 +71,14 @@ struct compose_network_ref {
 	struct compose_strings aliases;
 };
 
+/* A secret or config given to the service: short syntax is the name alone; the target is then
+ * /run/secrets/NAME for a secret and /NAME for a config (the specification's defaults). */
+struct compose_file_ref {
+	char *source;
+	char *target;   /* NULL: the default */
+	char *mode;     /* as written ("0440"), NULL: the default */
+};
+
 struct compose_service {
 	char *name;
 	char *image;
@@ -100,6 +108,8 @@ struct compose_service {
 	int64_t memory, pids;           /* deploy.resources.limits; 0: no limit */
 	struct compose_network_ref *networks;       /* none given: the project's default network */
 	size_t network_count;
+	struct compose_file_ref *secrets, *configs;
+	size_t secret_count, config_count;
 };
 
 struct compose_project {

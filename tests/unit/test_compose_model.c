@@ -460,6 +460,25 @@ START_TEST(networks_read_as_a_list_or_a_mapping_with_aliases)
 }
 END_TEST
 
+START_TEST(secrets_and_configs_read_in_short_and_long_syntax)
+{
+	struct compose_project p = read_model("services:\n  a:\n    image: x\n    secrets:\n      - db_password\n"
+					      "      - source: api_key\n        target: /etc/key\n        mode: \"0400\"\n"
+					      "    configs: [nginx]\n"
+					      "secrets:\n  db_password: {file: ./db.txt}\n  api_key: {file: ./key}\nconfigs:\n  nginx: {file: ./n.conf}\n");
+	const struct compose_service *a = &p.services[0];
+	ck_assert_int_eq(a->secret_count, 2);
+	ck_assert_str_eq(a->secrets[0].source, "db_password");
+	ck_assert_ptr_null(a->secrets[0].target);
+	ck_assert_str_eq(a->secrets[1].target, "/etc/key");
+	ck_assert_str_eq(a->secrets[1].mode, "0400");
+	ck_assert_str_eq(a->configs[0].source, "nginx");
+	ck_assert_int_eq(p.secrets.count, 2);
+	ck_assert_str_eq(p.configs.items[0], "nginx");
+	compose_project_free(&p);
+}
+END_TEST
+
 Suite *compose_model_suite(void)
 {
 	Suite *s = suite_create("compose_model");
@@ -491,6 +510,7 @@ Suite *compose_model_suite(void)
 	tcase_add_test(tc, healthcheck_deploy_and_the_runtime_options_are_read);
 	tcase_add_test(tc, a_bad_duration_size_or_boolean_is_an_error_at_its_value);
 	tcase_add_test(tc, networks_read_as_a_list_or_a_mapping_with_aliases);
+	tcase_add_test(tc, secrets_and_configs_read_in_short_and_long_syntax);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,27 @@ int command_failed(const char *command)
 {
 	fail_context("%s", command);
 	return error_report(EXIT_TINYDOCK_FAILED);
+}
+
+int parse_prune_flags(const char *command, int argc, char **argv, bool *all, bool *force)
+{
+	static const struct option options[] = { { "all", no_argument, NULL, 'a' },
+						 { "force", no_argument, NULL, 'f' },
+						 { NULL, 0, NULL, 0 } };
+	*all = *force = false;
+	optind = 1;
+	opterr = 0;
+	for (int opt; (opt = getopt_long(argc, argv, "+af", options, NULL)) != -1;) {
+		if (opt == 'a')
+			*all = true;
+		else if (opt == 'f')
+			*force = true;
+		else
+			return usage_error(command, "unknown flag: %s", argv[optind - 1]);
+	}
+	if (optind < argc)
+		return usage_error(command, "accepts no arguments");
+	return 0;
 }
 
 bool confirmed(const char *what)

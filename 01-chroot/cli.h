@@ -25,6 +25,10 @@ int usage_error(const char *command, const char *fmt, ...) __attribute__((format
  * <message>" on stderr (error.h); returns 125: `return command_failed("save");` */
 int command_failed(const char *command);
 
+/* The flags of a prune command, as Docker's take them: -a/--all and -f/--force. Returns 0, or
+ * the exit code after naming the unknown flag (usage_error): `if ((code = ...)) return code;` */
+int parse_prune_flags(const char *command, int argc, char **argv, bool *all, bool *force);
+
 /* Ask before a command removes things, as Docker's prune commands do: print "WARNING! <what>"
  * and "Are you sure you want to continue? [y/N] " on stdout, and read the answer from stdin.
  * True only for an answer that starts with y or Y (no answer, end of input: no). */

@@ -473,20 +473,10 @@ static int image_prune(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(PRUNE_HELP);
-	static const struct option options[] = { { "all", no_argument, NULL, 'a' },
-						 { "force", no_argument, NULL, 'f' },
-						 { NULL, 0, NULL, 0 } };
-	bool all = false, force = false;
-	optind = 1;
-	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "+af", options, NULL)) != -1;) {
-		if (opt == 'a')
-			all = true;
-		else if (opt == 'f')
-			force = true;
-		else
-			return usage_error("image prune", "unknown flag: %s", argv[optind - 1]);
-	}
+	bool all, force;
+	int code = parse_prune_flags("image prune", argc, argv, &all, &force);
+	if (code)
+		return code;
 	if (!force && !confirmed(all ? "This will remove all images without at least one container associated to them."
 				    : "This will remove all dangling images."))
 		return 0;

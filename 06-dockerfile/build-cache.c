@@ -135,13 +135,10 @@ int cmd_builder(int argc, char **argv)
 		return argc < 2 ? usage_error("builder", "requires a command: prune") : print_help(BUILDER_HELP);
 	if (strcmp(argv[1], "prune") != 0)
 		return usage_error("builder", "unknown command \"%s\": the one command is prune", argv[1]);
-	bool force = false;
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--force") == 0)
-			force = true;
-		else if (strcmp(argv[i], "-a") && strcmp(argv[i], "--all"))
-			return usage_error("builder prune", "unknown flag: %s", argv[i]);
-	}
+	bool all, force; /* --all: the whole cache goes either way */
+	int code = parse_prune_flags("builder prune", argc - 1, argv + 1, &all, &force);
+	if (code)
+		return code;
 	if (!force && !confirmed("This will remove all build cache."))
 		return 0;
 	char folder[PATH_MAX];

@@ -151,20 +151,10 @@ static int volume_prune(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(PRUNE_HELP);
-	static const struct option options[] = { { "all", no_argument, NULL, 'a' },
-						 { "force", no_argument, NULL, 'f' },
-						 { NULL, 0, NULL, 0 } };
-	bool all = false, force = false;
-	optind = 1;
-	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "+af", options, NULL)) != -1;) {
-		if (opt == 'a')
-			all = true;
-		else if (opt == 'f')
-			force = true;
-		else
-			return usage_error("volume prune", "unknown flag: %s", argv[optind - 1]);
-	}
+	bool all, force;
+	int code = parse_prune_flags("volume prune", argc, argv, &all, &force);
+	if (code)
+		return code;
 	if (!force && !confirmed(all ? "This will remove all local volumes not used by at least one container."
 				    : "This will remove anonymous local volumes not used by at least one container."))
 		return 0;

@@ -165,14 +165,20 @@ START_TEST(privileged_host_and_none_networks_and_the_default_command_come_back_t
 }
 END_TEST
 
+/* The record of fill_container's spec, as inspect shows it (free both). */
+static struct json *recorded_json(struct container_record *r)
+{
+	static struct container c; /* large (its mounts): not on the stack */
+	fill_container(&c);
+	snprintf(r->id, sizeof(r->id), "%s", ID);
+	ck_assert_int_eq(container_spec_write(&c, r), 0);
+	return container_record_to_json(r);
+}
+
 START_TEST(a_port_for_the_kernel_to_choose_is_recorded_as_dockers_empty_host_port)
 {
-	struct container c;
 	struct container_record r = { 0 };
-	fill_container(&c);
-	snprintf(r.id, sizeof(r.id), "%s", ID);
-	ck_assert_int_eq(container_spec_write(&c, &r), 0);
-	struct json *doc = container_record_to_json(&r);
+	struct json *doc = recorded_json(&r);
 	ck_assert_str_eq(json_string(json_pointer(doc, "/HostConfig/PortBindings/443~1tcp/0/HostPort")), "");
 	ck_assert_str_eq(json_string(json_pointer(doc, "/HostConfig/PortBindings/80~1tcp/0/HostPort")), "8080");
 	ck_assert_str_eq(json_string(json_pointer(doc, "/HostConfig/PortBindings/80~1tcp/0/HostIp")), "127.0.0.1");
@@ -186,12 +192,8 @@ END_TEST
 
 START_TEST(mounts_are_recorded_as_dockers_mounts_binds_and_tmpfs)
 {
-	struct container c;
 	struct container_record r = { 0 };
-	fill_container(&c);
-	snprintf(r.id, sizeof(r.id), "%s", ID);
-	ck_assert_int_eq(container_spec_write(&c, &r), 0);
-	struct json *doc = container_record_to_json(&r);
+	struct json *doc = recorded_json(&r);
 	ck_assert_str_eq(json_string(json_pointer(doc, "/Mounts/0/Type")), "bind");
 	ck_assert_str_eq(json_string(json_pointer(doc, "/Mounts/0/Source")), "/srv/site");
 	ck_assert_str_eq(json_string(json_pointer(doc, "/Mounts/0/Destination")), "/var/www");

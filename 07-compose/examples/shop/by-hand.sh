@@ -32,6 +32,7 @@ cleanup() {
 	"$T" network rm shop_default >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM # Ctrl-C ends the script through its EXIT trap, which cleans up
 
 # build: ./product -> the image shop-product-service; image: busybox-httpd must exist
 show "$T" build -q -t shop-product-service ./product

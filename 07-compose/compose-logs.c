@@ -61,6 +61,7 @@ struct source {
 	bool monitor_gone;          /* the monitor has exited: look at the record */
 	bool end_to_print;          /* ended, "exited with code" not printed yet */
 	int exit_code;
+	timestamp_ns finished_at;   /* when the run we saw end ended (the record's FinishedAt) */
 };
 
 struct compose_logs {
@@ -123,8 +124,20 @@ static void attach_monitor(struct source *s)
 			error_clear(); /* no pidfd_open: MONITOR_CHECK_MS it is */
 	} else {
 		s->exit_code = v.r.exit_code;
+		s->finished_at = v.r.finished_at;
 	}
 	container_record_free(&v.r);
+}
+
+/* Look again at an ended container: started again since (`start`, `restart`: the same id and
+ * log), it is followed again; if that new run has ended already, its end is printed too (the
+ * record's FinishedAt has moved). */
+static void look_again(struct source *s)
+{
+	timestamp_ns ended = s->finished_at;
+	attach_monitor(s);
+	if (!s->running && s->finished_at != ended)
+		s->end_to_print = true;
 }
 
 /* Read what the log has gained and decode its complete lines into the queue. Returns the
@@ -193,7 +206,7 @@ static int show_new_lines(struct compose_logs *logs, long tail)
 		if (n < 0)
 			return -1;
 		if (n > 0 && !s->running && logs->options.follow && !s->end_to_print)
-			attach_monitor(s); /* an ended container writes again: it was started again */
+			look_again(s); /* an ended container writes again: it was started again */
 	}
 	for (;;) {
 		struct source *oldest = NULL;
@@ -219,7 +232,8 @@ static int show_new_lines(struct compose_logs *logs, long tail)
 }
 
 /* Print the end of every container that has ended since the last round, then tell the caller
- * (which may add containers: the loop looks at the count again). */
+ * (which may add containers: the loop looks at the count again, and reads their logs before
+ * it decides that all have ended). */
 static int show_ends(struct compose_logs *logs)
 {
 	for (size_t i = 0; i < logs->count; i++) {
@@ -255,6 +269,7 @@ static void notice_ends(struct compose_logs *logs)
 			struct view v; /* the run that ended left its code in the record before the restart */
 			if (view_load_id(s->id, &v) == 0) {
 				s->exit_code = v.r.exit_code;
+				s->finished_at = v.r.finished_at;
 				container_record_free(&v.r);
 			}
 			error_clear();
@@ -284,12 +299,22 @@ static int drain_events(struct compose_logs *logs)
 	}
 }
 
+/* Nothing left to wait for: no container runs. */
 static bool all_ended(const struct compose_logs *logs)
 {
 	for (size_t i = 0; i < logs->count; i++)
-		if (logs->sources[i]->running || logs->sources[i]->end_to_print)
+		if (logs->sources[i]->running)
 			return false;
 	return true;
+}
+
+/* An end is known but not printed yet (a container on_exit gave back had ended again). */
+static bool ends_to_print(const struct compose_logs *logs)
+{
+	for (size_t i = 0; i < logs->count; i++)
+		if (logs->sources[i]->end_to_print)
+			return true;
+	return false;
 }
 
 /* Wait for the next event (any log written, any monitor gone) or a signal. */
@@ -370,8 +395,8 @@ int compose_logs_add(struct compose_logs *logs, const struct compose_log_source 
 	for (size_t i = 0; i < logs->count; i++) {
 		struct source *s = logs->sources[i];
 		if (strcmp(s->id, source->container_id) == 0) {
-			if (!s->running)
-				attach_monitor(s); /* started again: resume */
+			if (!s->running && !s->end_to_print)
+				look_again(s);
 			return 0;
 		}
 	}
@@ -411,10 +436,8 @@ int compose_logs_add(struct compose_logs *logs, const struct compose_log_source 
 
 int compose_logs_run(struct compose_logs *logs, volatile sig_atomic_t *interrupted)
 {
-	if (show_new_lines(logs, -1) < 0)
-		return -1;
 	if (!logs->options.follow)
-		return 0;
+		return show_new_lines(logs, -1);
 	sigset_t stop_signals, unblocked;
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGINT);
@@ -423,6 +446,12 @@ int compose_logs_run(struct compose_logs *logs, volatile sig_atomic_t *interrupt
 	sigprocmask(SIG_BLOCK, &stop_signals, &unblocked);
 	int rc = 0;
 	for (;;) {
+		/* Every line a container wrote comes before its end. */
+		if (show_new_lines(logs, -1) < 0) {
+			rc = -1;
+			break;
+		}
+		notice_ends(logs);
 		if (show_ends(logs) < 0) {
 			rc = -1;
 			break;
@@ -431,13 +460,14 @@ int compose_logs_run(struct compose_logs *logs, volatile sig_atomic_t *interrupt
 			rc = 1;
 			break;
 		}
+		if (ends_to_print(logs))
+			continue; /* its lines and its end, without waiting */
 		if (all_ended(logs))
 			break;
-		if (wait_for_events(logs, &unblocked) < 0 || show_new_lines(logs, -1) < 0) {
+		if (wait_for_events(logs, &unblocked) < 0) {
 			rc = -1;
 			break;
 		}
-		notice_ends(logs);
 	}
 	sigprocmask(SIG_SETMASK, &unblocked, NULL);
 	return rc;

@@ -127,7 +127,8 @@ struct follower {
 
 /* Fork a child that follows the sources into a pipe and exits with the follower's result
  * (0 all ended, 1 interrupted, 2 error). */
-static void start_follower(struct follower *f, const struct compose_log_source *sources, size_t count)
+static void start_follower(struct follower *f, const struct compose_log_source *sources, size_t count,
+			   void (*on_exit)(struct compose_logs *, const char *, int, void *))
 {
 	memset(f, 0, sizeof(*f));
 	int p[2];
@@ -141,7 +142,7 @@ static void start_follower(struct follower *f, const struct compose_log_source *
 		struct sigaction sa = { .sa_handler = on_sigint };
 		sigaction(SIGINT, &sa, NULL);
 		FILE *out = fdopen(p[1], "w");
-		struct compose_log_options o = { .follow = true, .tail = -1 };
+		struct compose_log_options o = { .follow = true, .tail = -1, .on_exit = on_exit };
 		int rc = out ? compose_logs_follow(sources, count, &o, out, out, &child_interrupted) : -1;
 		if (rc < 0)
 			fprintf(stderr, "follower: %s\n", error_message());
@@ -244,7 +245,7 @@ START_TEST(following_shows_lines_written_later_and_ends_when_both_exited_with_th
 	snprintf(b, sizeof(b), "%s", start_container("app-b-1", "echo early-b; " WAIT_FOR_GO "echo late-b"));
 	const struct compose_log_source sources[] = { { "app-a-1", a }, { "app-b-1", b } };
 	struct follower f;
-	start_follower(&f, sources, 2);
+	start_follower(&f, sources, 2, NULL);
 	ck_assert_msg(read_until(&f, "app-a-1  | early-a\n", 20), "printed:\n%s", f.text);
 	ck_assert_msg(read_until(&f, "app-b-1  | early-b\n", 20), "printed:\n%s", f.text);
 	ck_assert_msg(!strstr(f.text, "late") && !strstr(f.text, "exited"), "printed:\n%s", f.text);
@@ -266,7 +267,7 @@ START_TEST(ctrl_c_ends_following_at_once_and_leaves_the_containers_to_the_caller
 	const char *id = start_container("loop-1", "echo up; while true; do sleep 1; done");
 	const struct compose_log_source sources[] = { { "loop-1", id } };
 	struct follower f;
-	start_follower(&f, sources, 1);
+	start_follower(&f, sources, 1, NULL);
 	ck_assert_msg(read_until(&f, "loop-1  | up\n", 20), "printed:\n%s", f.text);
 	double sent = now_seconds();
 	kill(f.pid, SIGINT);
@@ -276,6 +277,37 @@ START_TEST(ctrl_c_ends_following_at_once_and_leaves_the_containers_to_the_caller
 	struct run_result r = run_tinydock(NULL, 10, "ps", "-q", NULL);
 	ck_assert_msg(strlen(r.out) > 0, "the container was stopped: the caller's job");
 	run_free(&r);
+}
+END_TEST
+
+/* In the follower: the first time job-1 ends, start it again and give it back to the follower,
+ * as `up` does with a container it recreates. */
+static void start_job_again(struct compose_logs *logs, const char *id, int exit_code, void *arg)
+{
+	(void)exit_code;
+	(void)arg;
+	static bool started_again;
+	if (started_again)
+		return;
+	started_again = true;
+	struct run_result r = run_tinydock(NULL, 20, "start", "job-1", NULL);
+	run_free(&r);
+	const struct compose_log_source job = { "job-1", id };
+	compose_logs_add(logs, &job);
+}
+
+START_TEST(a_container_started_again_while_following_is_followed_again)
+{
+	const char *id = start_container("job-1", "echo run; exit 4");
+	const struct compose_log_source sources[] = { { "job-1", id } };
+	struct follower f;
+	start_follower(&f, sources, 1, start_job_again);
+	int code = finish_follower(&f, 20);
+	ck_assert_msg(code == 0, "follower ended with %d; printed:\n%s", code, f.text);
+	ck_assert_str_eq(f.text, "job-1  | run\n"
+				 "job-1 exited with code 4\n"
+				 "job-1  | run\n"
+				 "job-1 exited with code 4\n");
 }
 END_TEST
 
@@ -289,6 +321,7 @@ Suite *compose_logs_system_suite(void)
 	tcase_add_test(t, two_containers_lines_all_appear_with_their_padded_prefixes_in_the_order_written);
 	tcase_add_test(t, tail_two_shows_the_last_two_lines_of_each_container);
 	tcase_add_test(t, following_shows_lines_written_later_and_ends_when_both_exited_with_their_codes);
+	tcase_add_test(t, a_container_started_again_while_following_is_followed_again);
 	tcase_add_test(t, ctrl_c_ends_following_at_once_and_leaves_the_containers_to_the_caller);
 	suite_add_tcase(s, t);
 	return s;

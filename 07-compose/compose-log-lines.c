@@ -15,6 +15,8 @@
 
 int log_lines_add(struct log_lines *lines, const char *bytes, size_t count)
 {
+	if (count == 0)
+		return 0; /* (and no memcpy into a buffer not yet made: NULL is not allowed even for 0) */
 	if (lines->start > 0) {
 		memmove(lines->data, lines->data + lines->start, lines->length - lines->start);
 		lines->length -= lines->start;

@@ -6,7 +6,8 @@
  * Each container's log is its own file, written by its own monitor (03-cgroups/container-log.h,
  * Docker's json-file format). The follower reads them all in one process: it waits in ppoll(2)
  * on an inotify(7) descriptor that reports each write to any of the logs, and on a pidfd per
- * container's monitor that reports its end; it never wakes up to find nothing. Lines are
+ * container's monitor that reports its end: it wakes up when something happened, not on a
+ * timer (ppoll returns EINTR on a signal, SA_RESTART or not: signal(7)). Lines are
  * printed whole, one write each, and lines read in the same round from several logs are put in
  * the order of the times their monitors gave them.
  *
@@ -14,14 +15,14 @@
  *     struct compose_log_options o = { .follow = true, .color = true, .tail = -1 };
  *     int rc = compose_logs_follow(&web, 1, &o, stdout, stderr, &interrupted);
  *
- * Following ends when every container has ended (each end printed as "NAME exited with code
- * N", as attached `up` prints it; a container that had ended before following began gets its
- * end printed too, since a short-lived service of `up` can end before the follower starts),
- * or when *interrupted is set by the caller's signal handler
- * (Ctrl-C): the follower returns 1 and the caller stops the containers (and prints Compose's
- * "Gracefully stopping..." itself). SIGINT, SIGTERM and SIGHUP are blocked while the follower
- * checks *interrupted and let in only inside ppoll, so a signal between the check and the wait
- * cannot be lost (ppoll(2), the reason it exists); the caller's handler must be installed.
+ * Following ends when every container has ended, each end printed as "NAME exited with code
+ * N" as attached `up` prints it (also the end of a container that had ended before following
+ * began: a short-lived service of `up` can end before the follower starts), or when
+ * *interrupted is set by the caller's signal handler (Ctrl-C): the follower returns 1 and the
+ * caller stops the containers (and prints Compose's "Gracefully stopping..." itself). SIGINT,
+ * SIGTERM and SIGHUP are blocked while the follower checks *interrupted and let in only inside
+ * ppoll, so a signal between the check and the wait cannot be lost (ppoll(2), the reason it
+ * exists); the caller's handler must be installed.
  */
 #ifndef TINYDOCK_COMPOSE_LOGS_H
 #define TINYDOCK_COMPOSE_LOGS_H

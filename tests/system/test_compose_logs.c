@@ -121,7 +121,7 @@ static void on_sigint(int sig)
 struct follower {
 	pid_t pid;
 	int fd;          /* the read end of what it prints (stdout and stderr lines alike) */
-	char text[65536];
+	char text[1 << 20];
 	size_t length;
 };
 
@@ -244,7 +244,7 @@ START_TEST(following_shows_lines_written_later_and_ends_when_both_exited_with_th
 	snprintf(a, sizeof(a), "%s", start_container("app-a-1", "echo early-a; " WAIT_FOR_GO "echo late-a; exit 3"));
 	snprintf(b, sizeof(b), "%s", start_container("app-b-1", "echo early-b; " WAIT_FOR_GO "echo late-b"));
 	const struct compose_log_source sources[] = { { "app-a-1", a }, { "app-b-1", b } };
-	struct follower f;
+	static struct follower f;
 	start_follower(&f, sources, 2, NULL);
 	ck_assert_msg(read_until(&f, "app-a-1  | early-a\n", 20), "printed:\n%s", f.text);
 	ck_assert_msg(read_until(&f, "app-b-1  | early-b\n", 20), "printed:\n%s", f.text);
@@ -266,7 +266,7 @@ START_TEST(ctrl_c_ends_following_at_once_and_leaves_the_containers_to_the_caller
 {
 	const char *id = start_container("loop-1", "echo up; while true; do sleep 1; done");
 	const struct compose_log_source sources[] = { { "loop-1", id } };
-	struct follower f;
+	static struct follower f;
 	start_follower(&f, sources, 1, NULL);
 	ck_assert_msg(read_until(&f, "loop-1  | up\n", 20), "printed:\n%s", f.text);
 	double sent = now_seconds();
@@ -300,7 +300,7 @@ START_TEST(a_container_started_again_while_following_is_followed_again)
 {
 	const char *id = start_container("job-1", "echo run; exit 4");
 	const struct compose_log_source sources[] = { { "job-1", id } };
-	struct follower f;
+	static struct follower f;
 	start_follower(&f, sources, 1, start_job_again);
 	int code = finish_follower(&f, 20);
 	ck_assert_msg(code == 0, "follower ended with %d; printed:\n%s", code, f.text);
@@ -308,6 +308,54 @@ START_TEST(a_container_started_again_while_following_is_followed_again)
 				 "job-1 exited with code 4\n"
 				 "job-1  | run\n"
 				 "job-1 exited with code 4\n");
+}
+END_TEST
+
+/* Check that every line of text is "NAME  | LETTER-N-PAD" with N counting up from 0 per
+ * container (whole lines, none lost, none cut or mixed into another): the count per letter. */
+static void count_whole_lines(const char *text, const char *pad, int counts[2])
+{
+	counts[0] = counts[1] = 0;
+	for (const char *line = text; *line;) {
+		const char *end = strchr(line, '\n');
+		ck_assert_msg(end, "a last line without its end: %s", line);
+		if (strncmp(line, "big-a exited with code 0\n", 25) == 0 || strncmp(line, "big-bb exited with code 0\n", 26) == 0) {
+			line = end + 1;
+			continue;
+		}
+		int which = strncmp(line, "big-a   | ", 10) == 0 ? 0 : strncmp(line, "big-bb  | ", 10) == 0 ? 1 : -1;
+		ck_assert_msg(which >= 0, "a line with no prefix of ours: %.*s", (int)(end - line), line);
+		char expected[256];
+		snprintf(expected, sizeof(expected), "%c-%d-%s", "ab"[which], counts[which], pad);
+		ck_assert_msg((size_t)(end - line - 10) == strlen(expected) && strncmp(line + 10, expected, strlen(expected)) == 0,
+			      "expected %s, got %.*s", expected, (int)(end - line), line);
+		counts[which]++;
+		line = end + 1;
+	}
+}
+
+START_TEST(lines_written_at_once_by_two_containers_come_out_whole_and_all_in_their_order)
+{
+	/* 2000 lines of 100 bytes each, as fast as sh can write them, from both at the same time. */
+	const char pad[] = "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890";
+	char script_a[512], script_b[512];
+	snprintf(script_a, sizeof(script_a), WAIT_FOR_GO "i=0; while [ $i -lt 2000 ]; do echo a-$i-%s; i=$((i+1)); done", pad);
+	snprintf(script_b, sizeof(script_b), WAIT_FOR_GO "i=0; while [ $i -lt 2000 ]; do echo b-$i-%s; i=$((i+1)); done", pad);
+	char a[65], b[65];
+	snprintf(a, sizeof(a), "%s", start_container("big-a", script_a));
+	snprintf(b, sizeof(b), "%s", start_container("big-bb", script_b));
+	const struct compose_log_source sources[] = { { "big-a", a }, { "big-bb", b } };
+	static struct follower f;
+	start_follower(&f, sources, 2, NULL);
+	let_go("big-a");
+	let_go("big-bb");
+	int code = finish_follower(&f, 60);
+	ck_assert_msg(code == 0, "follower ended with %d", code);
+	int counts[2];
+	count_whole_lines(f.text, pad, counts);
+	ck_assert_int_eq(counts[0], 2000);
+	ck_assert_int_eq(counts[1], 2000);
+	ck_assert(strstr(f.text, "big-a exited with code 0\n") && strstr(f.text, "big-bb exited with code 0\n"));
 }
 END_TEST
 
@@ -321,6 +369,7 @@ Suite *compose_logs_system_suite(void)
 	tcase_add_test(t, two_containers_lines_all_appear_with_their_padded_prefixes_in_the_order_written);
 	tcase_add_test(t, tail_two_shows_the_last_two_lines_of_each_container);
 	tcase_add_test(t, following_shows_lines_written_later_and_ends_when_both_exited_with_their_codes);
+	tcase_add_test(t, lines_written_at_once_by_two_containers_come_out_whole_and_all_in_their_order);
 	tcase_add_test(t, a_container_started_again_while_following_is_followed_again);
 	tcase_add_test(t, ctrl_c_ends_following_at_once_and_leaves_the_containers_to_the_caller);
 	suite_add_tcase(s, t);

@@ -150,22 +150,7 @@ static void print_entry(const struct log_entry *e, bool timestamps)
  * offset after the last complete line. */
 static size_t print_lines(const char *text, size_t from, size_t size, long tail, bool timestamps)
 {
-	size_t start = from;
-	if (tail >= 0) {
-		/* Walk back tail+1 newlines from the last complete line. */
-		size_t end = size;
-		while (end > from && text[end - 1] != '\n')
-			end--;
-		long seen = 0;
-		start = end;
-		while (start > from) {
-			if (text[start - 1] == '\n' && start != end && ++seen == tail)
-				break;
-			start--;
-		}
-		if (tail == 0)
-			start = end;
-	}
+	size_t start = from + log_tail_start(text + from, size - from, tail);
 	size_t offset = start;
 	while (offset < size) {
 		const char *newline = memchr(text + offset, '\n', size - offset);

@@ -95,6 +95,21 @@ void log_entry_free(struct log_entry *entry)
 	entry->text = NULL;
 }
 
+size_t log_tail_start(const char *text, size_t size, long tail)
+{
+	if (tail < 0)
+		return 0;
+	size_t start = size;
+	while (start > 0 && text[start - 1] != '\n')
+		start--; /* a partial last line is not one of them */
+	for (long n = 0; n < tail && start > 0; n++) {
+		start--; /* the '\n' that ends this line */
+		while (start > 0 && text[start - 1] != '\n')
+			start--;
+	}
+	return start;
+}
+
 /* --- the logger ----------------------------------------------------------------------- */
 
 struct stream_buffer {

@@ -37,6 +37,11 @@ struct log_entry {
 int log_line_decode(const char *line, size_t length, struct log_entry *entry);
 void log_entry_free(struct log_entry *entry);
 
+/* Where the last tail complete lines of text (size bytes of the file) begin: the offset of the
+ * first of them, or 0 when tail < 0 (all) or the text holds fewer. A last line still without
+ * its '\n' (the logger is writing it) is not counted. `logs --tail N` and `compose logs`. */
+size_t log_tail_start(const char *text, size_t size, long tail);
+
 /* --- the logger: a process of the monitor's that reads the container's stdout and stderr ---- */
 
 struct container_log {

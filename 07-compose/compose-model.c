@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "compose-graph.h"
+#include "compose-schema.h"
 #include "duration.h"
 #include "error.h"
 #include "expand.h"
@@ -674,6 +675,8 @@ int compose_model_read(const char *file, const struct yaml_node *root, struct co
 		return -1;
 	if (root->kind != YAML_MAPPING)
 		return fail_at(file, root, "a compose file must be a mapping");
+	if (compose_schema_check(file, root) < 0)
+		return -1;
 	const struct yaml_node *services = NULL;
 	yaml_for_each(value, root) {
 		const char *key = value->key->text;

@@ -375,7 +375,7 @@ START_TEST(a_wrong_type_is_an_error_at_its_line_and_column)
 	check_model_error("services:\n  web:\n    image: x\n    environment: 3\n",
 			  "compose.yaml:4:18: services.web.environment must be a mapping or a list");
 	check_model_error("services:\n  web:\n    image: x\n    depends_on:\n      db: {condition: started}\n  db: {image: x}\n",
-			  "compose.yaml:5:23: services.web.depends_on condition must be service_started, service_healthy or "
+			  "compose.yaml:5:23: services.web.depends_on.db.condition must be service_started, service_healthy or "
 			  "service_completed_successfully");
 	check_model_error("services:\n  web: {}\n", "compose.yaml:2:8: services.web has neither an image nor a build");
 	check_model_error("services:\n  web:\n    image: x\n    volumes: [\"data:relative\"]\n",

@@ -83,6 +83,15 @@ struct yaml_node *yaml_parse(const char *name, const char *text, size_t size);
 void yaml_free(struct yaml_node *node);
 void yaml_free_documents(struct yaml_document *documents);
 
+/* A deep copy of node (its key too, for a mapping's value); NULL when memory runs out. */
+struct yaml_node *yaml_copy(const struct yaml_node *node);
+
+/* Add item at the end of a sequence, or of a mapping (item->key is then its key). */
+void yaml_append(struct yaml_node *collection, struct yaml_node *item);
+
+/* Take item out of collection (not freed: the caller owns it now). */
+void yaml_unlink(struct yaml_node *collection, struct yaml_node *item);
+
 /* The type of a scalar: by its tag if it has one (!!str, !!int, ...), else by the core schema
  * when it is plain, else a string. Not meaningful for collections. */
 enum yaml_type yaml_scalar_type(const struct yaml_node *node);

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "json.h"
 
@@ -113,5 +114,9 @@ int yaml_bool(const struct yaml_node *node, bool *value);
 /* The node as JSON: scalars typed by yaml_scalar_type, mappings as objects (keys must be
  * scalars). .inf and .nan, which JSON has no number for, become strings. NULL on error. */
 struct json *yaml_to_json(const struct yaml_node *node);
+
+/* Write value as block YAML to out (yaml-write.c): strings plain where they read back as the
+ * same strings, double-quoted otherwise. Returns 0, or -1 when out reports an error. */
+int yaml_write(FILE *out, const struct json *value);
 
 #endif

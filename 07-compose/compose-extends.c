@@ -508,7 +508,10 @@ static int resolve_service(const struct resolution *how, const char *file, struc
 int compose_extends_resolve(const char *file, struct yaml_node *root, compose_file_loader *load, void *context)
 {
 	const struct resolution how = { load, context };
-	yaml_for_each(service, yaml_get(root, "services"))
+	const struct yaml_node *services = yaml_get(root, "services");
+	if (!services || services->kind != YAML_MAPPING)
+		return 0; /* nothing to extend; the schema check says what is wrong */
+	yaml_for_each(service, services)
 		if (service->kind == YAML_MAPPING && service->key->kind == YAML_SCALAR &&
 		    resolve_service(&how, file, root, service, NULL, 0) < 0)
 			return -1;

@@ -137,7 +137,8 @@ static int read_project(const char *file, const struct yaml_node *root, struct c
 		if (result < 0)
 			return -1;
 	}
-	qsort(project->services, project->service_count, sizeof *project->services, by_name);
+	if (project->service_count > 1)
+		qsort(project->services, project->service_count, sizeof *project->services, by_name);
 	return check_dependencies(file, project);
 }
 

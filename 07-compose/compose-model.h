@@ -9,9 +9,11 @@
  * and `depends_on` names services that exist, without a cycle.
  *
  * Keys the specification defines but this model does not act on (`runtime`, `gpus`, ...) are
- * accepted and listed in `ignored`, so that `up` can name them in one warning.
+ * accepted, listed in `ignored` by their path, so that `up` can name them in one warning, and
+ * kept as written in `other`, so that `config` prints them back (compose-print.h).
  *
- * Pure: the caller parses and interpolates the YAML (yaml.h, compose-interpolate.h).
+ * Pure: the caller parses and interpolates the YAML and resolves `extends` (yaml.h,
+ * compose-interpolate.h, compose-extends.h).
  */
 #ifndef TINYDOCK_COMPOSE_MODEL_H
 #define TINYDOCK_COMPOSE_MODEL_H
@@ -142,8 +144,9 @@ struct compose_project {
 	struct yaml_node *other;                    /* top-level keys not read (include, models) */
 };
 
-/* Read root (a parsed, interpolated compose file called file) into *project. Returns 0, or -1
- * with "FILE:LINE:COLUMN: problem" recorded. */
+/* Read root (a parsed, interpolated compose file called file, its extends resolved) into
+ * *project: checked against the specification's schema (compose-schema.h), then read. Returns
+ * 0, or -1 with "FILE:LINE:COLUMN: problem" recorded. */
 int compose_model_read(const char *file, const struct yaml_node *root, struct compose_project *project);
 
 const struct compose_service *compose_find_service(const struct compose_project *project, const char *name);

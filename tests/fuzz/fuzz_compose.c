@@ -20,6 +20,7 @@
 #include "compose-interpolate.h"
 #include "compose-model.h"
 #include "compose-print.h"
+#include "error.h"
 #include "yaml.h"
 
 struct input {
@@ -57,7 +58,7 @@ static void print_and_read_back(struct compose_project *project)
 		struct compose_project reread;
 		if (!again || compose_interpolate_tree(again, "printed.yaml", &(struct compose_env){ NULL, 0 }) < 0 ||
 		    compose_model_read("printed.yaml", again, &reread) < 0) {
-			fprintf(stderr, "the printed model does not read back:\n%.*s\n", (int)length, text);
+			fprintf(stderr, "the printed model does not read back: %s\n%.*s\n", error_message(), (int)length, text);
 			abort();
 		}
 		compose_project_free(&reread);

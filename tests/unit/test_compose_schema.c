@@ -324,6 +324,17 @@ START_TEST(a_string_may_be_written_as_a_number_or_a_boolean_but_not_as_null)
 }
 END_TEST
 
+START_TEST(a_service_name_of_any_length_is_checked_like_any_other)
+{
+	/* Found by fuzz_compose: a path longer than the message buffer refused a valid file. */
+	char name[700], text[1000];
+	memset(name, 'a', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	snprintf(text, sizeof text, "services:\n  %s:\n    build: {context: ., args: {A: 1}}\n", name);
+	check_accepted(text);
+}
+END_TEST
+
 START_TEST(the_model_refuses_what_the_schema_refuses)
 {
 	struct compose_project project;
@@ -348,6 +359,7 @@ Suite *compose_schema_suite(void)
 	tcase_add_test(tc, a_value_of_a_wrong_type_is_an_error_saying_what_was_expected);
 	tcase_add_test(tc, a_value_outside_an_enumeration_and_a_missing_required_key_are_errors);
 	tcase_add_test(tc, a_string_may_be_written_as_a_number_or_a_boolean_but_not_as_null);
+	tcase_add_test(tc, a_service_name_of_any_length_is_checked_like_any_other);
 	tcase_add_test(tc, the_model_refuses_what_the_schema_refuses);
 	suite_add_tcase(s, tc);
 	return s;

@@ -208,6 +208,79 @@ START_TEST(every_property_of_the_specifications_schema_is_in_the_table_with_its_
 }
 END_TEST
 
+/* A value the schema node allows, as deep as the schema goes: an object with every property
+ * (and one named value), an array of one item, a scalar of the node's type (the first
+ * allowed word of an enumeration). */
+static struct json *example_of(const struct comparison *c, const struct json *node)
+{
+	const struct json *choices[16];
+	size_t count = alternatives(c, node, choices, 16);
+	const struct json *object = NULL, *array = NULL;
+	unsigned types = 0;
+	for (size_t i = 0; i < count; i++) {
+		unsigned t = types_of(choices[i]);
+		types |= t;
+		if ((t & COMPOSE_SCHEMA_OBJECT) && !object)
+			object = choices[i];
+		if ((t & COMPOSE_SCHEMA_ARRAY) && json_get(choices[i], "items") && !array)
+			array = choices[i];
+	}
+	if (object) {
+		struct json *value = json_new_object();
+		json_for_each(property, json_get(object, "properties"))
+			json_add(value, property->key, example_of(c, property));
+		json_for_each(pattern, json_get(object, "patternProperties"))
+			if (strcmp(pattern->key, "^x-") != 0)
+				json_add(value, "name1", example_of(c, pattern));
+		if (json_is(json_get(object, "additionalProperties"), JSON_OBJECT))
+			json_add(value, "name1", example_of(c, json_get(object, "additionalProperties")));
+		return value;
+	}
+	if (array) {
+		struct json *value = json_new_array();
+		json_append(value, example_of(c, json_get(array, "items")));
+		return value;
+	}
+	for (size_t i = 0; i < count; i++)
+		if (json_get(choices[i], "enum"))
+			return json_copy(json_get(choices[i], "enum")->first);
+	if (types & COMPOSE_SCHEMA_STRING)
+		return json_new_string("text");
+	if (types & COMPOSE_SCHEMA_INTEGER)
+		return json_new_int(1);
+	if (types & COMPOSE_SCHEMA_NUMBER)
+		return json_new_double(1.5);
+	if (types & COMPOSE_SCHEMA_BOOLEAN)
+		return json_new_bool(true);
+	return json_new_null();
+}
+
+START_TEST(a_file_with_every_key_of_the_schema_at_every_level_is_accepted)
+{
+	struct json *schema = json_parse_file(schema_path());
+	if (!schema) {
+		harness_skip("the Compose specification's schema is not at %s", schema_path());
+		return;
+	}
+	struct comparison c = { .definitions = json_get(schema, "definitions") };
+	struct json *everything = example_of(&c, schema);
+	char *text = NULL;
+	size_t length;
+	FILE *out = open_memstream(&text, &length);
+	ck_assert_int_eq(yaml_write(out, everything), 0);
+	fclose(out);
+	struct yaml_node *root = yaml_parse("everything.yaml", text, length);
+	ck_assert_msg(root, "%s", error_message());
+	ck_assert_msg(compose_schema_check("everything.yaml", root) == 0, "%s", error_message());
+	ck_assert_ptr_nonnull(yaml_get(yaml_get(yaml_get(yaml_get(root, "services"), "name1"), "deploy"), "placement"));
+	ck_assert_int_gt(length, 5000); /* every key, not a few */
+	yaml_free(root);
+	free(text);
+	json_free(everything);
+	json_free(schema);
+}
+END_TEST
+
 /* --- files checked --------------------------------------------------------------------- */
 
 static int check_text(const char *text)
@@ -351,6 +424,7 @@ Suite *compose_schema_suite(void)
 	Suite *s = suite_create("compose_schema");
 	TCase *tc = tcase_create("specification");
 	tcase_add_test(tc, every_property_of_the_specifications_schema_is_in_the_table_with_its_types);
+	tcase_add_test(tc, a_file_with_every_key_of_the_schema_at_every_level_is_accepted);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("check");
 	tcase_add_test(tc, the_bodies_of_top_level_volumes_networks_secrets_and_configs_are_accepted);

@@ -25,6 +25,7 @@ struct graph {
 	size_t *path;    /* the depth first search's current path */
 	size_t depth;
 	size_t *level;
+	size_t failed_service, failed_dependency; /* the entry at fault, on an error */
 };
 
 static int find(const struct graph *g, const char *name, size_t *index)
@@ -68,6 +69,10 @@ static int visit(struct graph *g, size_t i)
 	size_t level = 0;
 	for (size_t d = 0; d < g->services[i].depends_count; d++) {
 		size_t on = g->edges[i][d];
+		if (g->state[on] == ON_PATH) {
+			g->failed_service = i;
+			g->failed_dependency = d;
+		}
 		if (visit(g, on) < 0)
 			return -1;
 		if (g->level[on] + 1 > level)
@@ -103,9 +108,12 @@ static int build_graph(struct graph *g)
 		if (!(g->edges[i] = calloc(s->depends_count + 1, sizeof **g->edges)))
 			return fail_errno(12, "cannot order the services");
 		for (size_t d = 0; d < s->depends_count; d++)
-			if (find(g, s->depends_on[d], &g->edges[i][d]) < 0)
+			if (find(g, s->depends_on[d], &g->edges[i][d]) < 0) {
+				g->failed_service = i;
+				g->failed_dependency = d;
 				return fail_errno(0, "service \"%s\" depends on undefined service \"%s\"", s->name,
 						  s->depends_on[d]);
+			}
 	}
 	return 0;
 }
@@ -145,6 +153,8 @@ int compose_start_order(const struct compose_graph_service *services, size_t cou
 failed:
 	free_graph(&g);
 	compose_start_order_free(start);
+	start->failed_service = g.failed_service;
+	start->failed_dependency = g.failed_dependency;
 	return -1;
 }
 

@@ -30,6 +30,10 @@ struct compose_start_order {
 	size_t *level_start;
 	size_t levels;
 	size_t count;
+	/* When compose_start_order fails on an undefined service or a cycle: the entry at fault,
+	 * services[failed_service].depends_on[failed_dependency] (the one that closes the cycle),
+	 * so that the caller can point at where it is written. */
+	size_t failed_service, failed_dependency;
 };
 
 /* Compute the levels. Returns 0, or -1 with `service "web" depends on undefined service "db"`

@@ -9,9 +9,11 @@
  * and `depends_on` names services that exist, without a cycle.
  *
  * Keys the specification defines but this model does not act on (`runtime`, `gpus`, ...) are
- * accepted and listed in `ignored`, so that `up` can name them in one warning.
+ * accepted, listed in `ignored` by their path, so that `up` can name them in one warning, and
+ * kept as written in `other`, so that `config` prints them back (compose-print.h).
  *
- * Pure: the caller parses and interpolates the YAML (yaml.h, compose-interpolate.h).
+ * Pure: the caller parses and interpolates the YAML and resolves `extends` (yaml.h,
+ * compose-interpolate.h, compose-extends.h).
  */
 #ifndef TINYDOCK_COMPOSE_MODEL_H
 #define TINYDOCK_COMPOSE_MODEL_H
@@ -54,6 +56,7 @@ enum compose_condition {
 struct compose_dependency {
 	char *service;
 	enum compose_condition condition;
+	int line, column;  /* where the entry is written, for a message about it */
 };
 
 /* healthcheck: test as the command to run ("CMD", "CMD-SHELL", or "NONE" words first, as in
@@ -110,6 +113,24 @@ struct compose_service {
 	size_t network_count;
 	struct compose_file_ref *secrets, *configs;
 	size_t secret_count, config_count;
+	struct yaml_node *other;  /* a mapping of the keys not read (listed in ignored), as written */
+};
+
+/* A top-level volume, network, secret or config: what is created for the project (or, when
+ * external, found). */
+struct compose_resource {
+	char *key;               /* as the file names it: "data" */
+	char *name;              /* `name:`, its name on the host; NULL: the default */
+	bool external;           /* made outside the project: used, never created or removed */
+	char *driver;
+	char *file, *environment, *content; /* a secret's or config's value: a file, a variable, text */
+	struct compose_strings labels, driver_opts; /* "NAME=value" */
+	struct yaml_node *other; /* a mapping of the keys not read (ipam, internal, ...), as written */
+};
+
+struct compose_resources {
+	struct compose_resource *items;  /* in the file's order */
+	size_t count;
 };
 
 struct compose_project {
@@ -117,11 +138,15 @@ struct compose_project {
 	struct compose_service *services;           /* sorted by name */
 	size_t service_count;
 	struct compose_strings volumes, networks, secrets, configs; /* top-level names */
+	struct compose_resources volume_definitions, network_definitions;   /* the same, in full */
+	struct compose_resources secret_definitions, config_definitions;
 	struct compose_strings ignored;             /* "services.web.runtime": accepted, not acted on */
+	struct yaml_node *other;                    /* top-level keys not read (include, models) */
 };
 
-/* Read root (a parsed, interpolated compose file called file) into *project. Returns 0, or -1
- * with "FILE:LINE:COLUMN: problem" recorded. */
+/* Read root (a parsed, interpolated compose file called file, its extends resolved) into
+ * *project: checked against the specification's schema (compose-schema.h), then read. Returns
+ * 0, or -1 with "FILE:LINE:COLUMN: problem" recorded. */
 int compose_model_read(const char *file, const struct yaml_node *root, struct compose_project *project);
 
 const struct compose_service *compose_find_service(const struct compose_project *project, const char *name);

@@ -114,14 +114,12 @@ struct yaml_node *yaml_node_new(struct yaml_parser *p, enum yaml_kind kind, enum
 				struct yaml_mark at);
 /* An empty (null) plain scalar, the value of `key:` with nothing after it. */
 struct yaml_node *yaml_empty_node(struct yaml_parser *p, struct yaml_mark at);
-void yaml_append(struct yaml_node *collection, struct yaml_node *item);
 /* Add key: value to map; an equal key already there is an error (YAML 1.2 section 3.2.1.1:
  * keys are unique). Takes ownership of both, also on failure. */
 int yaml_mapping_add(struct yaml_parser *p, struct yaml_node *map, struct yaml_node *key,
 		     struct yaml_node *value);
 bool yaml_same_key(const struct yaml_node *a, const struct yaml_node *b);
 size_t yaml_node_count(const struct yaml_node *node, size_t limit);
-struct yaml_node *yaml_copy(const struct yaml_node *node);
 
 /* --- yaml-scalar.c: the four kinds of scalars ------------------------------------------------ */
 

@@ -50,6 +50,23 @@ void yaml_append(struct yaml_node *collection, struct yaml_node *item)
 	collection->count++;
 }
 
+void yaml_unlink(struct yaml_node *collection, struct yaml_node *item)
+{
+	struct yaml_node *before = NULL;
+	for (struct yaml_node *at = collection->first; at && at != item; at = at->next)
+		before = at;
+	if (before)
+		before->next = item->next;
+	else if (collection->first == item)
+		collection->first = item->next;
+	else
+		return; /* not in collection */
+	if (collection->last == item)
+		collection->last = before;
+	collection->count--;
+	item->next = NULL;
+}
+
 void yaml_free(struct yaml_node *node)
 {
 	if (!node)

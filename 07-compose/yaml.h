@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "json.h"
 
@@ -83,6 +84,15 @@ struct yaml_node *yaml_parse(const char *name, const char *text, size_t size);
 void yaml_free(struct yaml_node *node);
 void yaml_free_documents(struct yaml_document *documents);
 
+/* A deep copy of node (its key too, for a mapping's value); NULL when memory runs out. */
+struct yaml_node *yaml_copy(const struct yaml_node *node);
+
+/* Add item at the end of a sequence, or of a mapping (item->key is then its key). */
+void yaml_append(struct yaml_node *collection, struct yaml_node *item);
+
+/* Take item out of collection (not freed: the caller owns it now). */
+void yaml_unlink(struct yaml_node *collection, struct yaml_node *item);
+
 /* The type of a scalar: by its tag if it has one (!!str, !!int, ...), else by the core schema
  * when it is plain, else a string. Not meaningful for collections. */
 enum yaml_type yaml_scalar_type(const struct yaml_node *node);
@@ -104,5 +114,9 @@ int yaml_bool(const struct yaml_node *node, bool *value);
 /* The node as JSON: scalars typed by yaml_scalar_type, mappings as objects (keys must be
  * scalars). .inf and .nan, which JSON has no number for, become strings. NULL on error. */
 struct json *yaml_to_json(const struct yaml_node *node);
+
+/* Write value as block YAML to out (yaml-write.c): strings plain where they read back as the
+ * same strings, double-quoted otherwise. Returns 0, or -1 when out reports an error. */
+int yaml_write(FILE *out, const struct json *value);
 
 #endif

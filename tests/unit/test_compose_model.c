@@ -375,7 +375,7 @@ START_TEST(a_wrong_type_is_an_error_at_its_line_and_column)
 	check_model_error("services:\n  web:\n    image: x\n    environment: 3\n",
 			  "compose.yaml:4:18: services.web.environment must be a mapping or a list");
 	check_model_error("services:\n  web:\n    image: x\n    depends_on:\n      db: {condition: started}\n  db: {image: x}\n",
-			  "compose.yaml:5:23: services.web.depends_on condition must be service_started, service_healthy or "
+			  "compose.yaml:5:23: services.web.depends_on.db.condition must be service_started, service_healthy or "
 			  "service_completed_successfully");
 	check_model_error("services:\n  web: {}\n", "compose.yaml:2:8: services.web has neither an image nor a build");
 	check_model_error("services:\n  web:\n    image: x\n    volumes: [\"data:relative\"]\n",
@@ -384,12 +384,18 @@ START_TEST(a_wrong_type_is_an_error_at_its_line_and_column)
 }
 END_TEST
 
-START_TEST(an_unknown_service_in_depends_on_and_a_cycle_are_errors)
+START_TEST(an_unknown_service_in_depends_on_and_a_cycle_are_errors_at_the_entry_at_fault)
 {
 	check_model_error("services:\n  web:\n    image: x\n    depends_on: [db]\n",
-			  "compose.yaml:2:3: service \"web\" depends on undefined service \"db\"");
+			  "compose.yaml:4:18: service \"web\" depends on undefined service \"db\"");
+	check_model_error("services:\n  web:\n    image: x\n    depends_on:\n      db: {condition: service_healthy}\n",
+			  "compose.yaml:5:7: service \"web\" depends on undefined service \"db\"");
+	/* The entry that closes the cycle: b's dependency on a. */
 	check_model_error("services:\n  a: {image: x, depends_on: [b]}\n  b: {image: x, depends_on: [a]}\n",
-			  "compose.yaml:2:3: dependency cycle detected: a -> b -> a");
+			  "compose.yaml:3:30: dependency cycle detected: a -> b -> a");
+	check_model_error("services:\n  a:\n    image: x\n    depends_on: [c]\n  b:\n    image: x\n    depends_on: [a]\n"
+			  "  c:\n    image: x\n    depends_on:\n      - b\n",
+			  "compose.yaml:7:18: dependency cycle detected: a -> c -> b -> a");
 }
 END_TEST
 
@@ -479,6 +485,53 @@ START_TEST(secrets_and_configs_read_in_short_and_long_syntax)
 }
 END_TEST
 
+START_TEST(top_level_definitions_read_name_external_driver_and_where_a_value_comes_from)
+{
+	struct compose_project p = read_model(
+		"services:\n  a: {image: x}\n"
+		"volumes:\n  data:\n  db: {driver: local, driver_opts: {type: tmpfs}, labels: [tier=db], name: shop-db}\n"
+		"  old: {external: true}\n  older: {external: {name: legacy}}\n"
+		"networks:\n  back: {internal: true, ipam: {driver: default}}\n"
+		"secrets:\n  pw: {file: ./pw.txt}\n  token: {environment: TOKEN}\n"
+		"configs:\n  motd: {content: hello}\n");
+	ck_assert_int_eq(p.volume_definitions.count, 4);
+	const struct compose_resource *data = &p.volume_definitions.items[0], *db = &p.volume_definitions.items[1];
+	ck_assert_str_eq(data->key, "data");
+	ck_assert_ptr_null(data->name);
+	ck_assert(!data->external);
+	ck_assert_str_eq(db->name, "shop-db");
+	ck_assert_str_eq(db->driver, "local");
+	ck_assert_str_eq(db->driver_opts.items[0], "type=tmpfs");
+	ck_assert_str_eq(db->labels.items[0], "tier=db");
+	ck_assert(p.volume_definitions.items[2].external);
+	ck_assert(p.volume_definitions.items[3].external);
+	ck_assert_str_eq(p.volume_definitions.items[3].name, "legacy");
+	ck_assert_str_eq(p.volumes.items[3], "older");
+	ck_assert_ptr_nonnull(yaml_get(p.network_definitions.items[0].other, "ipam"));
+	ck_assert_str_eq(p.secret_definitions.items[0].file, "./pw.txt");
+	ck_assert_str_eq(p.secret_definitions.items[1].environment, "TOKEN");
+	ck_assert_str_eq(p.config_definitions.items[0].content, "hello");
+	compose_project_free(&p);
+}
+END_TEST
+
+START_TEST(keys_not_acted_on_are_kept_as_written_and_listed_by_their_path)
+{
+	struct compose_project p = read_model("services:\n  a:\n    image: x\n    privileged: true\n"
+					      "    build: {context: ., ssh: [default]}\n    logging: {driver: none}\n"
+					      "networks:\n  back: {attachable: true}\n");
+	const struct compose_service *a = &p.services[0];
+	ck_assert_int_eq(p.ignored.count, 4);
+	ck_assert_str_eq(p.ignored.items[0], "services.a.privileged");
+	ck_assert_str_eq(p.ignored.items[1], "services.a.build.ssh");
+	ck_assert_str_eq(p.ignored.items[2], "services.a.logging");
+	ck_assert_str_eq(p.ignored.items[3], "networks.back.attachable");
+	ck_assert_int_eq(a->other->count, 2); /* privileged and logging; build.ssh is listed only */
+	ck_assert_str_eq(yaml_get(yaml_get(a->other, "logging"), "driver")->text, "none");
+	compose_project_free(&p);
+}
+END_TEST
+
 Suite *compose_model_suite(void)
 {
 	Suite *s = suite_create("compose_model");
@@ -506,11 +559,13 @@ Suite *compose_model_suite(void)
 	tcase_add_test(tc, keys_of_the_specification_not_acted_on_are_accepted_and_listed);
 	tcase_add_test(tc, an_unknown_key_is_an_error_at_its_line_and_column);
 	tcase_add_test(tc, a_wrong_type_is_an_error_at_its_line_and_column);
-	tcase_add_test(tc, an_unknown_service_in_depends_on_and_a_cycle_are_errors);
+	tcase_add_test(tc, an_unknown_service_in_depends_on_and_a_cycle_are_errors_at_the_entry_at_fault);
 	tcase_add_test(tc, healthcheck_deploy_and_the_runtime_options_are_read);
 	tcase_add_test(tc, a_bad_duration_size_or_boolean_is_an_error_at_its_value);
 	tcase_add_test(tc, networks_read_as_a_list_or_a_mapping_with_aliases);
 	tcase_add_test(tc, secrets_and_configs_read_in_short_and_long_syntax);
+	tcase_add_test(tc, top_level_definitions_read_name_external_driver_and_where_a_value_comes_from);
+	tcase_add_test(tc, keys_not_acted_on_are_kept_as_written_and_listed_by_their_path);
 	suite_add_tcase(s, tc);
 	return s;
 }

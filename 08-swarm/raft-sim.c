@@ -320,6 +320,10 @@ static int send_message(struct raft_sim *sim, const struct raft_message *message
 	struct raft_sim_delivery delivery = { .order = sim->sent++ };
 	uint32_t spread = sim->options.max_delay_ms - sim->options.min_delay_ms + 1;
 	delivery.at = sim->now + sim->options.min_delay_ms + sim_random(sim) % spread;
+	/* While faults go on, a few messages straggle for up to four election timeouts: the
+	 * late duplicates and stale replies that a real network delivers after a retry. */
+	if (sim->faulting && sim_random(sim) % 100 < 3)
+		delivery.at += sim_random(sim) % (4 * (uint64_t)sim->options.raft.election_timeout_ms);
 	if (raft_message_copy(&delivery.message, message) < 0)
 		return -1;
 	size_t i = sim->flight_count++; /* sift up */
@@ -502,8 +506,12 @@ static int step_node(struct raft_sim *sim, raft_id id, const struct raft_input *
 		return -1;
 	if (apply(sim, id, out) < 0)
 		return -1;
-	if (input->kind != RAFT_SNAPSHOT_TAKEN)
-		return maybe_snapshot(sim, id);
+	if (input->kind != RAFT_SNAPSHOT_TAKEN && maybe_snapshot(sim, id) < 0)
+		return -1;
+	/* While faults go on, a node sometimes crashes right after a step: what it persisted in
+	 * the step is all that is left of it (the window raft.h's order of actions is about). */
+	if (sim->faulting && input->kind != RAFT_SNAPSHOT_TAKEN && sim_random(sim) % 1000 < 3)
+		raft_sim_crash(sim, id);
 	return 0;
 }
 
@@ -606,6 +614,7 @@ static int random_fault(struct raft_sim *sim)
 static int end_faults(struct raft_sim *sim)
 {
 	timeline(sim, "faults stop: every node restarts, the network heals");
+	sim->faulting = false;
 	for (raft_id id = 1; id <= sim->node_count; id++)
 		if (raft_sim_restart(sim, id) < 0)
 			return -1;
@@ -699,8 +708,8 @@ int raft_sim_run_until(struct raft_sim *sim, uint64_t until)
 		uint64_t timer = next_timer(sim, &timer_node);
 		uint64_t message = sim->flight_count ? sim->flight[0].at : UINT64_MAX;
 		uint64_t proposal = sim->options.propose_every_ms ? sim->next_proposal : UINT64_MAX;
-		bool faulting = sim->options.faults && sim->next_fault <= sim->options.faults_until_ms;
-		uint64_t fault = faulting ? sim->next_fault : UINT64_MAX;
+		bool faults_due = sim->options.faults && sim->next_fault <= sim->options.faults_until_ms;
+		uint64_t fault = faults_due ? sim->next_fault : UINT64_MAX;
 		uint64_t next = timer;
 		if (message < next)
 			next = message;
@@ -728,7 +737,7 @@ int raft_sim_run_until(struct raft_sim *sim, uint64_t until)
 			if (leader)
 				status = raft_sim_propose(sim, leader, RAFT_PROPOSE, 0, &refusal, NULL);
 		} else {
-			sim->next_fault += sim->options.fault_every_ms;
+			sim->next_fault += 1 + sim_random(sim) % (2 * (uint64_t)sim->options.fault_every_ms);
 			status = sim->next_fault > sim->options.faults_until_ms ? end_faults(sim) : random_fault(sim);
 		}
 		if (status < 0)
@@ -778,6 +787,7 @@ int raft_sim_init(struct raft_sim *sim, const struct raft_sim_options *options)
 		node->up = true;
 	}
 	sim->next_fault = options->fault_every_ms;
+	sim->faulting = options->faults;
 	sim->next_proposal = options->propose_every_ms;
 	sim->leaderless_since = 1;
 	text_add(&sim->timeline, "%8u ms  %zu managers start, none is leader\n", 0u, options->members);
@@ -857,7 +867,7 @@ int raft_sim_run_seed(const struct raft_sim_options *options, uint64_t liveness_
 		struct awaited command = { 0 };
 		if (raft_sim_propose(sim, leader, RAFT_PROPOSE, 0, &refusal, &command.index) < 0)
 			return -1;
-		if (refusal != RAFT_ACCEPTED)
+		if (refusal != RAFT_ACCEPTED || !node_of(sim, leader)->up)
 			continue;
 		command.identity = entry_identity(raft_log_entry(&node_of(sim, leader)->raft.persisted.log,
 								 command.index));

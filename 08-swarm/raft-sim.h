@@ -67,7 +67,7 @@ struct raft_sim {
 	bool cut[RAFT_MAX_MEMBERS][RAFT_MAX_MEMBERS]; /* no message from a to b */
 	unsigned loss_percent, duplicate_percent;
 	uint64_t next_fault, next_proposal, commands;
-	bool failed;
+	bool faulting, failed;
 
 	/* messages in flight, a heap by delivery time (then by sending order) */
 	struct raft_sim_delivery *flight;

@@ -53,10 +53,14 @@ struct raft_sim_committed {
 
 struct raft_sim_options raft_sim_default_options(uint64_t seed)
 {
+	/* Small batches: a follower far behind then takes several round trips, and the
+	 * consistency check and the commit bound of AppendEntries are exercised between them. */
+	struct raft_options raft = raft_default_options(0, 0);
+	raft.max_batch = 4;
 	return (struct raft_sim_options){
 		.members = 3,
 		.seed = seed,
-		.raft = raft_default_options(0, 0),
+		.raft = raft,
 		.min_delay_ms = 1,
 		.max_delay_ms = 10,
 		.propose_every_ms = 50,
@@ -384,6 +388,7 @@ static int apply(struct raft_sim *sim, raft_id id, const struct raft_output *out
 		if (check_state(sim, id, node->applied_index, node->applied_hash) < 0)
 			return -1;
 		TRACE(sim, "%u restores the snapshot at %" PRIu64 "\n", id, snapshot->index);
+		node->snapshots_installed++;
 	}
 	for (size_t i = 0; i < out->apply_count; i++) {
 		raft_index index = out->apply_first + i;

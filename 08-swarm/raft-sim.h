@@ -53,6 +53,7 @@ struct raft_sim_node {
 	uint32_t restarts;
 	raft_index applied_index;     /* its state machine: how far it applied... */
 	uint64_t applied_hash;        /* ...and a hash of everything it applied, in order */
+	uint32_t snapshots_installed; /* snapshots received from a leader */
 };
 
 struct raft_sim_delivery;

@@ -46,7 +46,9 @@ static int replay(struct raft_sim_options options)
 	fprintf(stderr, "timeline:\n");
 	raft_sim_print_timeline(stderr, &sim);
 	raft_sim_free(&sim);
-	fprintf(stderr, "replay: build/raft-sim --seed %" PRIu64 " --trace\n", options.seed);
+	fprintf(stderr, "replay: build/raft-sim --seed %" PRIu64 " --members %zu --election-timeout %u%s --trace\n",
+		options.seed, options.members, options.raft.election_timeout_ms,
+		options.raft.pre_vote ? "" : " --no-pre-vote");
 	return 1;
 }
 

@@ -921,6 +921,16 @@ out:
 	return status;
 }
 
+void raft_sim_note(struct raft_sim *sim, const char *fmt, ...)
+{
+	char line[256];
+	va_list args;
+	va_start(args, fmt);
+	vsnprintf(line, sizeof(line), fmt, args);
+	va_end(args);
+	timeline(sim, "%s", line);
+}
+
 void raft_sim_print_timeline(FILE *out, const struct raft_sim *sim)
 {
 	if (sim->timeline.text)

@@ -136,6 +136,9 @@ int raft_sim_run_seed(const struct raft_sim_options *options, uint64_t liveness_
  * virtual time until another is elected. -1 (recorded) when none is within 60 s. */
 int raft_sim_measure_failover(const struct raft_sim_options *options, uint64_t *new_leader_ms);
 
+/* Add a line of the caller's to the timeline, at the current time. */
+void raft_sim_note(struct raft_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Print who was leader when, crashes, restarts, partitions and heals. */
 void raft_sim_print_timeline(FILE *out, const struct raft_sim *sim);
 

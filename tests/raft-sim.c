@@ -6,6 +6,7 @@
  *   build/raft-sim --seed 4242 --timeline    one seed, and who was leader when
  *   build/raft-sim --seed 4242 --trace       one seed, every event (how a failure is read)
  *   build/raft-sim --failover --seeds 1000   kill the leader of a calm cluster: time to a new one
+ *   build/raft-sim --scenario kill-leader|no-quorum|partition   the lesson's timelines
  *   --members N (3), --election-timeout MS (1000), --no-pre-vote
  *
  * A failing seed is run again with the trace on, and its trace printed: a run is a function
@@ -33,7 +34,8 @@ static double seconds_now(void)
 static int usage(void)
 {
 	fprintf(stderr, "usage: raft-sim [--seeds N] [--first S] [--seed S] [--timeline] [--trace] "
-			"[--failover] [--members N] [--election-timeout MS] [--no-pre-vote]\n");
+			"[--failover] [--scenario kill-leader|no-quorum|partition] [--members N] [--election-timeout MS] "
+			"[--no-pre-vote]\n");
 	return 2;
 }
 
@@ -82,24 +84,100 @@ static int run_seeds(struct raft_sim_options options, uint64_t first, uint64_t c
 	return 0;
 }
 
+/* --- scenarios for the lesson (08-swarm/raft.md) --- */
+
+static int fail_scenario(struct raft_sim *sim)
+{
+	fprintf(stderr, "raft-sim: %s\n", error_message());
+	raft_sim_free(sim);
+	return 1;
+}
+
+/* Run until `until`, then say how far the log is committed. */
+static int phase(struct raft_sim *sim, uint64_t until)
+{
+	if (raft_sim_run_until(sim, until) < 0)
+		return -1;
+	/* Every node that believes it leads: one cut off from the majority may, in an old term. */
+	char leaders[256] = "";
+	for (size_t i = 0; i < sim->node_count; i++) {
+		const struct raft_sim_node *node = &sim->nodes[i];
+		if (node->up && node->raft.role == RAFT_LEADER)
+			snprintf(leaders + strlen(leaders), sizeof(leaders) - strlen(leaders),
+				 "%s%zu leads term %" PRIu64 " and has committed %" PRIu64, leaders[0] ? "; " : "",
+				 i + 1, node->raft.persisted.term, node->raft.commit_index);
+	}
+	raft_sim_note(sim, "%s (entries committed in the cluster: %" PRIu64 ")", leaders[0] ? leaders : "no leader",
+		      raft_sim_committed(sim));
+	return 0;
+}
+
+/* kill-leader: 3 managers; the leader dies and comes back. no-quorum: 2 managers; the leader
+ * dies, the other cannot be elected alone; it comes back. partition: 5 managers; the leader and
+ * one other are cut off from the three others, who elect a leader; the network heals. */
+static int run_scenario(struct raft_sim_options options, const char *name)
+{
+	options.faults = false;
+	bool kill_leader = strcmp(name, "kill-leader") == 0, no_quorum = strcmp(name, "no-quorum") == 0;
+	bool partition = strcmp(name, "partition") == 0;
+	if (!kill_leader && !no_quorum && !partition)
+		return usage();
+	options.members = kill_leader ? 3 : no_quorum ? 2 : 5;
+	struct raft_sim sim;
+	if (raft_sim_init(&sim, &options) < 0)
+		return fail_scenario(&sim);
+	if (phase(&sim, 5000) < 0)
+		return fail_scenario(&sim);
+	raft_id leader = raft_sim_leader(&sim);
+	if (partition) {
+		raft_id side[2] = { leader, leader % options.members + 1 };
+		raft_sim_partition(&sim, side, 2);
+	} else {
+		raft_sim_crash(&sim, leader);
+	}
+	if (phase(&sim, 15000) < 0)
+		return fail_scenario(&sim);
+	if (partition)
+		raft_sim_heal(&sim);
+	else if (raft_sim_restart(&sim, leader) < 0)
+		return fail_scenario(&sim);
+	if (phase(&sim, 20000) < 0)
+		return fail_scenario(&sim);
+	raft_sim_print_timeline(stdout, &sim);
+	raft_sim_free(&sim);
+	return 0;
+}
+
+static int compare_times(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 static int run_failover(struct raft_sim_options options, uint64_t first, uint64_t count)
 {
-	uint64_t total = 0, worst = 0, best = UINT64_MAX;
-	for (uint64_t seed = first; seed < first + count; seed++) {
-		options.seed = seed;
-		uint64_t elapsed;
-		if (raft_sim_measure_failover(&options, &elapsed) < 0) {
+	uint64_t *times = calloc(count, sizeof(*times)), total = 0;
+	if (!times) {
+		fprintf(stderr, "raft-sim: out of memory\n");
+		return 1;
+	}
+	for (uint64_t i = 0; i < count; i++) {
+		options.seed = first + i;
+		if (raft_sim_measure_failover(&options, &times[i]) < 0) {
 			fprintf(stderr, "raft-sim: %s\n", error_message());
+			free(times);
 			return 1;
 		}
-		total += elapsed;
-		worst = elapsed > worst ? elapsed : worst;
-		best = elapsed < best ? elapsed : best;
+		total += times[i];
 	}
-	printf("leader killed, %zu managers, election timeout %u ms, heartbeat %u ms, pre-vote %s: "
-	       "a new leader after %" PRIu64 " ms on average, %" PRIu64 " to %" PRIu64 " ms (%" PRIu64 " seeds)\n",
+	qsort(times, count, sizeof(*times), compare_times);
+	printf("leader killed, %zu managers, election timeout %u ms, heartbeat %u ms, pre-vote %s, %" PRIu64
+	       " seeds: a new leader after %" PRIu64 " ms on average; median %" PRIu64 ", 99th percentile %" PRIu64
+	       ", min %" PRIu64 ", max %" PRIu64 " ms\n",
 	       options.members, options.raft.election_timeout_ms, options.raft.heartbeat_ms,
-	       options.raft.pre_vote ? "on" : "off", total / count, best, worst, count);
+	       options.raft.pre_vote ? "on" : "off", count, total / count, times[count / 2], times[count * 99 / 100],
+	       times[0], times[count - 1]);
+	free(times);
 	return 0;
 }
 
@@ -108,6 +186,7 @@ int main(int argc, char **argv)
 	struct raft_sim_options options = raft_sim_default_options(1);
 	uint64_t first = 1, count = 1000;
 	bool timeline = false, failover = false;
+	const char *scenario = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -125,6 +204,8 @@ int main(int argc, char **argv)
 			first = strtoull(value, NULL, 10), i++;
 		} else if (value && strcmp(arg, "--seed") == 0) {
 			first = strtoull(value, NULL, 10), count = 1, i++;
+		} else if (value && strcmp(arg, "--scenario") == 0) {
+			scenario = value, i++;
 		} else if (value && strcmp(arg, "--members") == 0) {
 			options.members = strtoul(value, NULL, 10), i++;
 		} else if (value && strcmp(arg, "--election-timeout") == 0) {
@@ -136,5 +217,7 @@ int main(int argc, char **argv)
 	if (count == 0 || options.members == 0 || options.members > RAFT_MAX_MEMBERS ||
 	    options.raft.election_timeout_ms == 0)
 		return usage();
+	if (scenario)
+		return run_scenario(options, scenario);
 	return failover ? run_failover(options, first, count) : run_seeds(options, first, count, timeline);
 }

@@ -253,7 +253,7 @@ fuzz: $(FUZZ_BIN)
 # trace and how to replay it (tests/raft-sim.c). make test runs a few hundred seeds as unit tests.
 SEEDS ?= 1000
 $(BUILD)/raft-sim: tests/raft-sim.c $(BUILD)/libtinydock.a
-	$(CC) $(CPPFLAGS) $(ALL_INCLUDES) $(CFLAGS) $^ $(LDFLAGS) -o $@
+	$(CC) $(CPPFLAGS) $(ALL_INCLUDES) $(CFLAGS) $(filter %.c %.a,$^) $(LDFLAGS) -o $@
 
 sim: $(BUILD)/raft-sim
 	$(BUILD)/raft-sim --seeds $(SEEDS)

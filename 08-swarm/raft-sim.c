@@ -363,6 +363,7 @@ static struct raft_sim_delivery take_next_delivery(struct raft_sim *sim)
 /* --- one step of one node ------------------------------------------------------------------- */
 
 static int step_node(struct raft_sim *sim, raft_id id, const struct raft_input *input, struct raft_output *out);
+static void crash_for_a_while(struct raft_sim *sim, raft_id id);
 
 static void note_leaders(struct raft_sim *sim)
 {
@@ -516,7 +517,7 @@ static int step_node(struct raft_sim *sim, raft_id id, const struct raft_input *
 	/* While faults go on, a node sometimes crashes right after a step: what it persisted in
 	 * the step is all that is left of it (the window raft.h's order of actions is about). */
 	if (sim->faulting && input->kind != RAFT_SNAPSHOT_TAKEN && sim_random(sim) % 1000 < 3)
-		raft_sim_crash(sim, id);
+		crash_for_a_while(sim, id);
 	return 0;
 }
 
@@ -530,6 +531,7 @@ void raft_sim_crash(struct raft_sim *sim, raft_id id)
 	bool was_leader = node->raft.role == RAFT_LEADER;
 	raft_node_free(&node->raft);
 	node->up = false;
+	node->restart_at = 0; /* until restarted by hand, or by crash_for_a_while's time */
 	timeline(sim, "%u crashes%s", id, was_leader ? " (it was the leader)" : "");
 	note_leaders(sim);
 }
@@ -548,6 +550,7 @@ int raft_sim_restart(struct raft_sim *sim, raft_id id)
 	if (node->up)
 		return 0;
 	node->restarts++;
+	node->restart_at = 0;
 	struct raft_options options = node_options(sim, id, node->restarts);
 	if (raft_node_init(&node->raft, &options, NULL, &node->disk, sim->now) < 0)
 		return -1;
@@ -587,17 +590,39 @@ void raft_sim_heal(struct raft_sim *sim)
 	timeline(sim, "the network heals");
 }
 
-/* One fault drawn from the seed: crash (the leader, half the time), restart, partition,
- * heal, or a change of the loss and duplication rates. */
+/* A crash drawn from the seed: the node comes back after up to three election timeouts. */
+static void crash_for_a_while(struct raft_sim *sim, raft_id id)
+{
+	raft_sim_crash(sim, id);
+	node_of(sim, id)->restart_at = sim->now + 1 + sim_random(sim) % (3 * (uint64_t)sim->options.raft.election_timeout_ms);
+}
+
+/* A node drawn at random among those up (or down), 0 when there is none. */
+static raft_id random_node(struct raft_sim *sim, bool up)
+{
+	raft_id candidates[RAFT_MAX_MEMBERS];
+	size_t count = 0;
+	for (size_t i = 0; i < sim->node_count; i++)
+		if (sim->nodes[i].up == up)
+			candidates[count++] = i + 1;
+	return count ? candidates[sim_random(sim) % count] : 0;
+}
+
+/* One fault drawn from the seed: a crash (of the leader, half the time), a restart, a
+ * partition, a heal, or new loss and duplication rates. */
 static int random_fault(struct raft_sim *sim)
 {
-	raft_id id = 1 + sim_random(sim) % sim->node_count;
 	unsigned dice = sim_random(sim) % 100;
-	if (dice < 25) {
-		raft_id leader = raft_sim_leader(sim);
-		raft_sim_crash(sim, leader && sim_random(sim) % 2 ? leader : id);
+	if (dice < 20) {
+		raft_id leader = raft_sim_leader(sim), id = random_node(sim, true);
+		if (leader && sim_random(sim) % 2)
+			id = leader;
+		if (id)
+			crash_for_a_while(sim, id);
 	} else if (dice < 50) {
-		return raft_sim_restart(sim, id);
+		raft_id id = random_node(sim, false);
+		if (id)
+			return raft_sim_restart(sim, id);
 	} else if (dice < 65) {
 		raft_id side[RAFT_MAX_MEMBERS];
 		size_t count = 0;
@@ -605,14 +630,25 @@ static int random_fault(struct raft_sim *sim)
 			if (sim_random(sim) % 2)
 				side[count++] = n;
 		raft_sim_partition(sim, side, count);
-	} else if (dice < 80) {
+	} else if (dice < 85) {
 		raft_sim_heal(sim);
-	} else if (dice < 95) {
+	} else {
 		sim->loss_percent = sim_random(sim) % 30;
 		sim->duplicate_percent = sim_random(sim) % 10;
 		TRACE(sim, "loss %u%%, duplication %u%%\n", sim->loss_percent, sim->duplicate_percent);
 	}
 	return 0;
+}
+
+/* Storms and lulls: a fault about every fault_every_ms, and now and then a lull of a few
+ * election timeouts, long enough for a leader to be elected and a log to grow, so that the
+ * next storm hits a cluster with something to lose. */
+static uint64_t next_fault_gap(struct raft_sim *sim)
+{
+	uint64_t gap = 1 + sim_random(sim) % (2 * (uint64_t)sim->options.fault_every_ms);
+	if (sim_random(sim) % 5 == 0)
+		gap += sim_random(sim) % (5 * (uint64_t)sim->options.raft.election_timeout_ms);
+	return gap;
 }
 
 /* Faults are over: every node up, every link mended, no loss. */
@@ -690,14 +726,15 @@ static int deliver(struct raft_sim *sim)
 	return status;
 }
 
-/* The earliest timer of a live node, or UINT64_MAX. */
+/* The earliest timer of a live node, or restart of a crashed one; UINT64_MAX when none. */
 static uint64_t next_timer(const struct raft_sim *sim, raft_id *id)
 {
 	uint64_t earliest = UINT64_MAX;
 	for (size_t i = 0; i < sim->node_count; i++) {
-		if (!sim->nodes[i].up)
+		const struct raft_sim_node *node = &sim->nodes[i];
+		if (!node->up && !node->restart_at)
 			continue;
-		uint64_t at = raft_next_deadline(&sim->nodes[i].raft);
+		uint64_t at = node->up ? raft_next_deadline(&node->raft) : node->restart_at;
 		if (at < earliest) {
 			earliest = at;
 			*id = i + 1;
@@ -731,6 +768,8 @@ int raft_sim_run_until(struct raft_sim *sim, uint64_t until)
 		int status = 0;
 		if (next == message) {
 			status = deliver(sim);
+		} else if (next == timer && !node_of(sim, timer_node)->up) {
+			status = raft_sim_restart(sim, timer_node);
 		} else if (next == timer) {
 			struct raft_input input = { .kind = RAFT_TICK };
 			struct raft_output out;
@@ -742,7 +781,7 @@ int raft_sim_run_until(struct raft_sim *sim, uint64_t until)
 			if (leader)
 				status = raft_sim_propose(sim, leader, RAFT_PROPOSE, 0, &refusal, NULL);
 		} else {
-			sim->next_fault += 1 + sim_random(sim) % (2 * (uint64_t)sim->options.fault_every_ms);
+			sim->next_fault += next_fault_gap(sim);
 			status = sim->next_fault > sim->options.faults_until_ms ? end_faults(sim) : random_fault(sim);
 		}
 		if (status < 0)

@@ -51,6 +51,7 @@ struct raft_sim_node {
 	struct raft_node raft;        /* valid while up */
 	struct raft_persisted disk;   /* what it wrote: survives a crash */
 	uint32_t restarts;
+	uint64_t restart_at;          /* down: when it comes back by itself (0: when restarted) */
 	raft_index applied_index;     /* its state machine: how far it applied... */
 	uint64_t applied_hash;        /* ...and a hash of everything it applied, in order */
 	uint32_t snapshots_installed; /* snapshots received from a leader */

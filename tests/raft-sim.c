@@ -7,7 +7,8 @@
  *   build/raft-sim --seed 4242 --trace       one seed, every event (how a failure is read)
  *   build/raft-sim --failover --seeds 1000   kill the leader of a calm cluster: time to a new one
  *   build/raft-sim --scenario kill-leader|no-quorum|partition   the lesson's timelines
- *   --members N (3), --election-timeout MS (1000), --no-pre-vote
+ *   --members N (3), --election-timeout MS (1000), --no-pre-vote, --fault-every MS (a fault drawn
+ *   about this often), --faults-until MS (when faults stop)
  *
  * A failing seed is run again with the trace on, and its trace printed: a run is a function
  * of its seed, so the second run is the first one, event for event.
@@ -35,7 +36,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: raft-sim [--seeds N] [--first S] [--seed S] [--timeline] [--trace] "
 			"[--failover] [--scenario kill-leader|no-quorum|partition] [--members N] [--election-timeout MS] "
-			"[--no-pre-vote]\n");
+			"[--no-pre-vote] [--fault-every MS] [--faults-until MS]\n");
 	return 2;
 }
 
@@ -57,7 +58,7 @@ static int replay(struct raft_sim_options options)
 static int run_seeds(struct raft_sim_options options, uint64_t first, uint64_t count, bool timeline)
 {
 	double start = seconds_now();
-	uint64_t worst_convergence = 0, steps = 0;
+	uint64_t worst_convergence = 0, steps = 0, delivered = 0, committed = 0, leaders = 0, crashes = 0;
 	for (uint64_t seed = first; seed < first + count; seed++) {
 		options.seed = seed;
 		struct raft_sim sim;
@@ -73,13 +74,21 @@ static int run_seeds(struct raft_sim_options options, uint64_t first, uint64_t c
 		if (sim.converged_after_ms > worst_convergence)
 			worst_convergence = sim.converged_after_ms;
 		steps += sim.steps;
+		delivered += sim.delivered;
+		committed += raft_sim_committed(&sim);
+		for (size_t term = 0; term < sim.terms; term++)
+			leaders += sim.leader_of_term[term] != 0;
+		for (size_t n = 0; n < sim.node_count; n++)
+			crashes += sim.nodes[n].restarts;
 		raft_sim_free(&sim);
 	}
 	double elapsed = seconds_now() - start;
 	printf("%" PRIu64 " seeds from %" PRIu64 ", %zu managers, every check held: %.0f seeds/s, %.1f M steps/s;\n"
+	       "a seed on average: %.0f messages delivered, %.1f restarts, %.1f leaders elected, %.0f entries committed;\n"
 	       "after %" PRIu64 " s of faults, a command was applied by every manager within %" PRIu64
 	       " ms (worst seed)\n",
-	       count, first, options.members, count / elapsed, steps / elapsed / 1e6,
+	       count, first, options.members, count / elapsed, steps / elapsed / 1e6, (double)delivered / count,
+	       (double)crashes / count, (double)leaders / count, (double)committed / count,
 	       options.faults_until_ms / 1000, worst_convergence);
 	return 0;
 }
@@ -208,6 +217,10 @@ int main(int argc, char **argv)
 			scenario = value, i++;
 		} else if (value && strcmp(arg, "--members") == 0) {
 			options.members = strtoul(value, NULL, 10), i++;
+		} else if (value && strcmp(arg, "--fault-every") == 0) {
+			options.fault_every_ms = strtoul(value, NULL, 10), i++;
+		} else if (value && strcmp(arg, "--faults-until") == 0) {
+			options.faults_until_ms = strtoull(value, NULL, 10), i++;
 		} else if (value && strcmp(arg, "--election-timeout") == 0) {
 			options.raft.election_timeout_ms = strtoul(value, NULL, 10), i++;
 		} else {

@@ -249,14 +249,17 @@ fuzz: $(FUZZ_BIN)
 
 # --- the Raft simulation -----------------------------------------------------
 # `make sim SEEDS=N` runs chapter 08's Raft managers (08-swarm/raft-sim.h) over N seeds with
-# faults, then the leader-failover measurement over a tenth of them; a failing seed prints its
-# trace and how to replay it (tests/raft-sim.c). make test runs a few hundred seeds as unit tests.
+# faults, three ways (3 managers; 3 without pre-vote, where split votes are many; 5 without
+# pre-vote), then the leader-failover measurement over a tenth of them; a failing seed prints
+# its trace and how to replay it (tests/raft-sim.c). make test runs 4000 seeds as unit tests.
 SEEDS ?= 1000
 $(BUILD)/raft-sim: tests/raft-sim.c $(BUILD)/libtinydock.a
 	$(CC) $(CPPFLAGS) $(ALL_INCLUDES) $(CFLAGS) $(filter %.c %.a,$^) $(LDFLAGS) -o $@
 
 sim: $(BUILD)/raft-sim
 	$(BUILD)/raft-sim --seeds $(SEEDS)
+	$(BUILD)/raft-sim --seeds $(SEEDS) --no-pre-vote
+	$(BUILD)/raft-sim --seeds $(SEEDS) --members 5 --no-pre-vote
 	$(BUILD)/raft-sim --failover --seeds $$(( $(SEEDS) / 10 > 0 ? $(SEEDS) / 10 : 1 ))
 
 # --- demo, bench, dependencies ---------------------------------------------

@@ -37,7 +37,8 @@ struct raft_sim_options {
 };
 
 /* 3 managers, 1 to 10 ms delays, a command every 50 ms, a snapshot every 20 entries, faults
- * every 200 ms for 20 s, Raft's default options (1 s election timeout, 100 ms heartbeat). */
+ * about every 200 ms (with lulls) for 20 s, Raft's default options (1 s election timeout,
+ * 100 ms heartbeat, pre-vote) but for batches of 4 entries. */
 struct raft_sim_options raft_sim_default_options(uint64_t seed);
 
 /* A growing text (the trace, the timeline). */

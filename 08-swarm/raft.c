@@ -24,12 +24,13 @@
  *   of its own term; an older entry is committed with them. An entry of an older term can be
  *   on a majority and still be overwritten by a later leader, as the simulator shows.
  *
- * Additions from Ongaro's thesis: a new leader appends a no-op entry at once (6.4), so that
- * the entries of earlier terms commit without waiting for a client; a would-be candidate
- * first asks for pre-votes (9.6), so a manager that was cut off and comes back with a high
- * term does not depose a healthy leader; membership changes one manager at a time (4.1): any
- * majority of the old list and any of the new one then share a manager, so a configuration
- * entry can take effect as soon as it is appended, with no joint phase.
+ * Three additions. A new leader appends a no-op entry at once (section 8 of the paper), so
+ * that the entries of earlier terms commit without waiting for a client. From Ongaro's thesis:
+ * a would-be candidate first asks for pre-votes (9.6), so a manager that was cut off and comes
+ * back with a high term does not depose a healthy leader; and membership changes one manager at
+ * a time (4.1): any majority of the old list and any of the new one then share a manager, so a
+ * configuration entry can take effect as soon as it is appended, with no joint phase (the
+ * paper's section 6 changes any number at once, through a joint configuration).
  *
  * Read next: raft-sim.c, which runs managers against each other with faults.
  */
@@ -317,7 +318,7 @@ static int become_leader(struct raft_node *node)
 	node->leader = node->options.id;
 	node->progress_count = 0;
 	rebuild_progress(node);
-	/* Thesis 6.4: a no-op of the new term. Until an entry of its term is committed, a new
+	/* Section 8: a no-op of the new term. Until an entry of its term is committed, a new
 	 * leader cannot know which earlier entries are (5.4.2), nor commit them. */
 	struct raft_entry noop = { .term = current_term(node), .kind = RAFT_ENTRY_NOOP };
 	if (raft_log_append(node_log(node), &noop) < 0)

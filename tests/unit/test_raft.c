@@ -519,6 +519,12 @@ START_TEST(raft_persist_writes_what_the_step_changed)
 	ck_assert_uint_eq(disk.term, 2);
 	ck_assert_uint_eq(raft_log_last_index(&disk.log), 2);
 	ck_assert_uint_eq(raft_log_entry(&disk.log, 2)->term, 2);
+	/* A vote in the same term: only the vote changes, and it is written. */
+	struct raft_message request = vote_request(3, 1, 2, 2, 2);
+	out = receive(&node, &request, 20);
+	ck_assert(message_to(&out, 3, RAFT_REQUEST_VOTE_REPLY)->granted);
+	ck_assert_int_eq(raft_persist(&disk, &node, &out), 0);
+	ck_assert_uint_eq(disk.voted_for, 3);
 	raft_persisted_free(&disk);
 	raft_node_free(&node);
 }

@@ -9,18 +9,11 @@
  * command for the leader, the next fault. A crash frees the node and keeps its disk; a restart
  * builds a new node from the disk, as a real process would after a reboot.
  *
- * The checks, after every step, are the properties of Figure 3 of the Raft paper:
- *   election safety       at most one leader is elected in a term;
- *   leader append-only    a leader never overwrites or deletes entries of its log;
- *   log matching          two logs with an entry of the same index and term are identical
- *                         up to it (checked as: one (index, term) is always the same entry
- *                         and follows the same term, which gives the rest by induction);
- *   leader completeness   a leader has every entry committed in an earlier term;
- *   state machine safety  no two nodes apply different entries at one index (checked as: the
- *                         hash of all that was applied up to index i is the same everywhere,
- *                         snapshots included), and no node changes an entry it committed.
- * And one of liveness, which the paper argues but does not prove: once faults stop, a leader
- * is elected and commands commit within a bounded time (raft_sim_run_seed).
+ * After every step, raft-check.c checks the properties of Figure 3 of the Raft paper
+ * (election safety, leader append-only, log matching, leader completeness, state machine
+ * safety), and the first one broken stops the run with the seed and the time. And one property
+ * of liveness, which the paper argues but does not prove: once faults stop, a leader is elected
+ * and a command is applied by every manager within a bounded time (raft_sim_run_seed).
  *
  * Read next: the tests (tests/unit/test_raft_sim.c), and raft.md, the lesson.
  */
@@ -36,19 +29,6 @@
 struct raft_sim_delivery {
 	uint64_t at, order;
 	struct raft_message message; /* its own copy (raft_message_copy) */
-};
-
-struct raft_sim_written {
-	raft_index index; /* 0: a free slot */
-	raft_term term;
-	uint64_t identity;
-	raft_term prev_term;
-};
-
-struct raft_sim_committed {
-	uint64_t identity;
-	raft_term term;        /* the entry's term */
-	raft_term seen_in_term; /* the term of the node that first saw it committed */
 };
 
 struct raft_sim_options raft_sim_default_options(uint64_t seed)
@@ -79,23 +59,6 @@ static uint64_t sim_random(struct raft_sim *sim)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
 	return z ^ (z >> 31);
-}
-
-static uint64_t mix(uint64_t hash, uint64_t value)
-{
-	hash ^= value + 0x9e3779b97f4a7c15ull + (hash << 6) + (hash >> 2);
-	return hash * 0xff51afd7ed558ccdull;
-}
-
-/* What an entry is, as one number: its term, kind and contents. */
-static uint64_t entry_identity(const struct raft_entry *entry)
-{
-	uint64_t hash = mix(mix(1, entry->term), entry->kind);
-	for (size_t i = 0; i < entry->size; i++)
-		hash = mix(hash, entry->data[i]);
-	for (size_t i = 0; entry->kind == RAFT_ENTRY_CONFIG && i < entry->config.count; i++)
-		hash = mix(hash, entry->config.members[i]);
-	return hash;
 }
 
 static void text_add(struct raft_sim_text *text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -144,7 +107,14 @@ static void timeline(struct raft_sim *sim, const char *fmt, ...)
 	TRACE(sim, "%s\n", line);
 }
 
-/* A broken property: say which, where and when, and stop the run. */
+/* A broken property (recorded by raft-check.c): say where and when, and stop the run. */
+static int broken(struct raft_sim *sim)
+{
+	sim->failed = true;
+	TRACE(sim, "BROKEN: %s\n", error_message());
+	return fail_context("seed %" PRIu64 ", at %" PRIu64 " ms", sim->options.seed, sim->now);
+}
+
 static int violation(struct raft_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int violation(struct raft_sim *sim, const char *fmt, ...)
 {
@@ -153,9 +123,8 @@ static int violation(struct raft_sim *sim, const char *fmt, ...)
 	va_start(args, fmt);
 	vsnprintf(what, sizeof(what), fmt, args);
 	va_end(args);
-	sim->failed = true;
-	TRACE(sim, "BROKEN: %s\n", what);
-	return fail_errno(0, "seed %" PRIu64 ", at %" PRIu64 " ms: %s", sim->options.seed, sim->now, what);
+	fail_errno(0, "%s", what);
+	return broken(sim);
 }
 
 static int grow(void **array, size_t *capacity, size_t needed, size_t size)
@@ -177,137 +146,6 @@ static int grow(void **array, size_t *capacity, size_t needed, size_t size)
 static struct raft_sim_node *node_of(struct raft_sim *sim, raft_id id)
 {
 	return &sim->nodes[id - 1];
-}
-
-/* --- the checks ----------------------------------------------------------------------------- */
-
-static int check_election_safety(struct raft_sim *sim, raft_id id)
-{
-	raft_term term = node_of(sim, id)->raft.persisted.term;
-	if (grow((void **)&sim->leader_of_term, &sim->terms, term + 1, sizeof(raft_id)) < 0)
-		return -1;
-	raft_id earlier = sim->leader_of_term[term];
-	if (earlier && earlier != id)
-		return violation(sim, "election safety: %u and %u are both leaders of term %" PRIu64, earlier,
-				 id, term);
-	sim->leader_of_term[term] = id;
-	return 0;
-}
-
-static struct raft_sim_written *written_slot(struct raft_sim *sim, raft_index index, raft_term term)
-{
-	size_t mask = sim->written_capacity - 1;
-	size_t i = mix(mix(7, index), term) & mask;
-	while (sim->written[i].index && (sim->written[i].index != index || sim->written[i].term != term))
-		i = (i + 1) & mask;
-	return &sim->written[i];
-}
-
-/* Keep the table at most half full: double it and put every entry back. */
-static int grow_written(struct raft_sim *sim)
-{
-	if (2 * (sim->written_count + 1) <= sim->written_capacity)
-		return 0;
-	struct raft_sim_written *old = sim->written;
-	size_t old_capacity = sim->written_capacity;
-	size_t capacity = old_capacity ? 2 * old_capacity : 1024;
-	sim->written = calloc(capacity, sizeof(*sim->written));
-	if (!sim->written) {
-		sim->written = old;
-		return fail_errno(ENOMEM, "cannot grow the raft simulation's log table");
-	}
-	sim->written_capacity = capacity;
-	for (size_t i = 0; i < old_capacity; i++)
-		if (old[i].index)
-			*written_slot(sim, old[i].index, old[i].term) = old[i];
-	free(old);
-	return 0;
-}
-
-/* Log matching, for the entries a node has just written. */
-static int check_log_matching(struct raft_sim *sim, raft_id id, raft_index from)
-{
-	const struct raft_log *log = &node_of(sim, id)->raft.persisted.log;
-	for (raft_index i = from; i <= raft_log_last_index(log); i++) {
-		const struct raft_entry *entry = raft_log_entry(log, i);
-		raft_term prev_term = 0;
-		raft_log_term_at(log, i - 1, &prev_term);
-		if (grow_written(sim) < 0)
-			return -1;
-		struct raft_sim_written *seen = written_slot(sim, i, entry->term);
-		if (!seen->index) {
-			*seen = (struct raft_sim_written){ i, entry->term, entry_identity(entry), prev_term };
-			sim->written_count++;
-		} else if (seen->identity != entry_identity(entry) || seen->prev_term != prev_term) {
-			return violation(sim, "log matching: node %u's entry %" PRIu64 " of term %" PRIu64
-					 " differs from another node's", id, i, entry->term);
-		}
-	}
-	return 0;
-}
-
-/* Leader completeness: a leader has every entry committed in a term before its own. */
-static int check_leader_completeness(struct raft_sim *sim, raft_id id, raft_index from)
-{
-	const struct raft_node *leader = &node_of(sim, id)->raft;
-	const struct raft_log *log = &leader->persisted.log;
-	for (raft_index i = from > log->snapshot.index ? from : log->snapshot.index + 1;
-	     i <= sim->committed_count; i++) {
-		const struct raft_sim_committed *c = &sim->committed[i - 1];
-		if (c->seen_in_term >= leader->persisted.term)
-			continue;
-		const struct raft_entry *entry = raft_log_entry(log, i);
-		if (!entry || entry_identity(entry) != c->identity)
-			return violation(sim, "leader completeness: leader %u of term %" PRIu64 " lacks entry %" PRIu64
-					 " committed in term %" PRIu64, id, leader->persisted.term, i, c->seen_in_term);
-	}
-	return 0;
-}
-
-/* A node's newly committed entries are what was committed there before, or are new. */
-static int check_committed(struct raft_sim *sim, raft_id id, raft_index from, raft_index to)
-{
-	const struct raft_node *node = &node_of(sim, id)->raft;
-	raft_index first_new = sim->committed_count + 1;
-	for (raft_index i = from; i <= to; i++) {
-		const struct raft_entry *entry = raft_log_entry(&node->persisted.log, i);
-		if (!entry)
-			continue; /* came in a snapshot: the state machine check covers it */
-		if (i <= sim->committed_count) {
-			if (sim->committed[i - 1].identity != entry_identity(entry))
-				return violation(sim, "state machine safety: node %u committed another entry %" PRIu64
-						 " than was committed before", id, i);
-			continue;
-		}
-		if (i != sim->committed_count + 1)
-			break; /* a gap: another node will fill it first */
-		if (grow((void **)&sim->committed, &sim->committed_capacity, i, sizeof(*sim->committed)) < 0)
-			return -1;
-		sim->committed[i - 1] = (struct raft_sim_committed){ entry_identity(entry), entry->term,
-								     node->persisted.term };
-		sim->committed_count = i;
-	}
-	/* A leader of a later term must already have what was just committed. */
-	for (size_t n = 0; n < sim->node_count; n++) {
-		struct raft_sim_node *other = &sim->nodes[n];
-		if (other->up && other->raft.role == RAFT_LEADER &&
-		    check_leader_completeness(sim, n + 1, first_new) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* The state machine after index must be the same on every node. */
-static int check_state(struct raft_sim *sim, raft_id id, raft_index index, uint64_t hash)
-{
-	if (grow((void **)&sim->state_after, &sim->state_capacity, index + 1, sizeof(uint64_t)) < 0)
-		return -1;
-	if (sim->state_after[index] == 0)
-		sim->state_after[index] = hash;
-	else if (sim->state_after[index] != hash)
-		return violation(sim, "state machine safety: node %u's state after entry %" PRIu64
-				 " differs from another node's", id, index);
-	return 0;
 }
 
 /* --- the network ---------------------------------------------------------------------------- */
@@ -386,8 +224,8 @@ static int apply(struct raft_sim *sim, raft_id id, const struct raft_output *out
 		const struct raft_snapshot *snapshot = &node->raft.persisted.log.snapshot;
 		memcpy(&node->applied_hash, snapshot->data, sizeof(node->applied_hash));
 		node->applied_index = snapshot->index;
-		if (check_state(sim, id, node->applied_index, node->applied_hash) < 0)
-			return -1;
+		if (raft_check_state(&sim->checks, id, node->applied_index, node->applied_hash) < 0)
+			return broken(sim);
 		TRACE(sim, "%u restores the snapshot at %" PRIu64 "\n", id, snapshot->index);
 		node->snapshots_installed++;
 	}
@@ -396,10 +234,10 @@ static int apply(struct raft_sim *sim, raft_id id, const struct raft_output *out
 		if (index != node->applied_index + 1)
 			return violation(sim, "node %u applies entry %" PRIu64 " after %" PRIu64, id, index,
 					 node->applied_index);
-		node->applied_hash = mix(node->applied_hash ? node->applied_hash : 1, entry_identity(&out->apply[i]));
+		node->applied_hash = raft_state_after(node->applied_hash, &out->apply[i]);
 		node->applied_index = index;
-		if (check_state(sim, id, index, node->applied_hash) < 0)
-			return -1;
+		if (raft_check_state(&sim->checks, id, index, node->applied_hash) < 0)
+			return broken(sim);
 	}
 	return 0;
 }
@@ -456,10 +294,7 @@ static int step_node(struct raft_sim *sim, raft_id id, const struct raft_input *
 {
 	struct raft_sim_node *node = node_of(sim, id);
 	struct raft_node *raft = &node->raft;
-	enum raft_role role_before = raft->role;
-	raft_term term_before = raft->persisted.term;
-	raft_index last_before = raft_log_last_index(&raft->persisted.log);
-	raft_index commit_before = raft->commit_index;
+	struct raft_check_before before = raft_check_before(raft);
 	sim->steps++;
 	if (raft_step(raft, input, sim->now, out) < 0)
 		return -1;
@@ -467,17 +302,11 @@ static int step_node(struct raft_sim *sim, raft_id id, const struct raft_input *
 	/* 1. persist */
 	if (raft_persist(&node->disk, raft, out) < 0)
 		return -1;
-	if (out->persist_from) {
-		if (out->persist_from <= commit_before)
-			return violation(sim, "state machine safety: node %u rewrites its log from %" PRIu64
-					 ", below its commit index %" PRIu64, id, out->persist_from, commit_before);
-		if (role_before == RAFT_LEADER && raft->role == RAFT_LEADER && term_before == raft->persisted.term &&
-		    out->persist_from <= last_before)
-			return violation(sim, "leader append-only: leader %u rewrites its log from %" PRIu64, id,
-					 out->persist_from);
-		if (check_log_matching(sim, id, out->persist_from) < 0)
-			return -1;
-	}
+	const struct raft_node *nodes[RAFT_MAX_MEMBERS];
+	for (size_t i = 0; i < sim->node_count; i++)
+		nodes[i] = sim->nodes[i].up ? &sim->nodes[i].raft : NULL;
+	if (raft_check_step(&sim->checks, id, raft, &before, out, nodes, sim->node_count) < 0)
+		return broken(sim);
 	/* 2. send */
 	for (size_t i = 0; i < out->message_count; i++) {
 		const struct raft_message *m = &out->messages[i];
@@ -492,13 +321,11 @@ static int step_node(struct raft_sim *sim, raft_id id, const struct raft_input *
 			return -1;
 	}
 	/* role changes */
-	if (out->role_changed || raft->persisted.term != term_before) {
+	if (out->role_changed || raft->persisted.term != before.term) {
 		if (raft->role == RAFT_LEADER) {
 			timeline(sim, "%u is leader of term %" PRIu64, id, raft->persisted.term);
 			sim->leader_elected_at = sim->now;
-			if (check_election_safety(sim, id) < 0 || check_leader_completeness(sim, id, 1) < 0)
-				return -1;
-		} else if (role_before == RAFT_LEADER) {
+		} else if (before.role == RAFT_LEADER) {
 			timeline(sim, "%u steps down (term %" PRIu64 ")", id, raft->persisted.term);
 		} else {
 			TRACE(sim, "%u is %s%s in term %" PRIu64 "\n", id, raft->pre_candidate ? "pre-" : "",
@@ -507,9 +334,6 @@ static int step_node(struct raft_sim *sim, raft_id id, const struct raft_input *
 		note_leaders(sim);
 	}
 	/* 3. apply */
-	if (raft->commit_index > commit_before &&
-	    check_committed(sim, id, commit_before + 1, raft->commit_index) < 0)
-		return -1;
 	if (apply(sim, id, out) < 0)
 		return -1;
 	if (input->kind != RAFT_SNAPSHOT_TAKEN && maybe_snapshot(sim, id) < 0)
@@ -682,7 +506,7 @@ raft_id raft_sim_leader(const struct raft_sim *sim)
 
 raft_index raft_sim_committed(const struct raft_sim *sim)
 {
-	return sim->committed_count;
+	return raft_checks_committed(&sim->checks);
 }
 
 int raft_sim_propose(struct raft_sim *sim, raft_id id, enum raft_input_kind kind, raft_id member,
@@ -850,10 +674,7 @@ void raft_sim_free(struct raft_sim *sim)
 		raft_message_free(&delivery.message);
 	}
 	free(sim->flight);
-	free(sim->leader_of_term);
-	free(sim->written);
-	free(sim->committed);
-	free(sim->state_after);
+	raft_checks_free(&sim->checks);
 	free(sim->trace.text);
 	free(sim->timeline.text);
 	memset(sim, 0, sizeof(*sim));
@@ -876,9 +697,10 @@ struct awaited {
 static bool applied_everywhere_or_lost(struct raft_sim *sim, void *arg)
 {
 	struct awaited *command = arg;
-	if (sim->committed_count < command->index)
+	uint64_t committed;
+	if (!raft_checks_committed_entry(&sim->checks, command->index, &committed))
 		return false;
-	if (sim->committed[command->index - 1].identity != command->identity) {
+	if (committed != command->identity) {
 		command->lost = true;
 		return true;
 	}
@@ -913,7 +735,7 @@ int raft_sim_run_seed(const struct raft_sim_options *options, uint64_t liveness_
 			return -1;
 		if (refusal != RAFT_ACCEPTED || !node_of(sim, leader)->up)
 			continue;
-		command.identity = entry_identity(raft_log_entry(&node_of(sim, leader)->raft.persisted.log,
+		command.identity = raft_entry_identity(raft_log_entry(&node_of(sim, leader)->raft.persisted.log,
 								 command.index));
 		found = raft_sim_run_until_true(sim, applied_everywhere_or_lost, &command, deadline);
 		if (found < 0)

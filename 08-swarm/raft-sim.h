@@ -15,6 +15,7 @@
 #ifndef TINYDOCK_RAFT_SIM_H
 #define TINYDOCK_RAFT_SIM_H
 
+#include "raft-check.h"
 #include "raft.h"
 
 #include <stdbool.h>
@@ -59,8 +60,6 @@ struct raft_sim_node {
 };
 
 struct raft_sim_delivery;
-struct raft_sim_written;
-struct raft_sim_committed;
 
 struct raft_sim {
 	struct raft_sim_options options;
@@ -77,15 +76,7 @@ struct raft_sim {
 	size_t flight_count, flight_capacity;
 	uint64_t sent;
 
-	/* what the checks remember */
-	raft_id *leader_of_term;              /* by term: election safety */
-	size_t terms;
-	struct raft_sim_written *written;     /* (index, term) -> entry: log matching */
-	size_t written_count, written_capacity;
-	struct raft_sim_committed *committed; /* by index: what was committed */
-	size_t committed_count, committed_capacity;
-	uint64_t *state_after;                /* by index: the state machine's hash after it */
-	size_t state_capacity;
+	struct raft_checks checks; /* the properties of Raft, after every step (raft-check.h) */
 
 	/* figures */
 	uint64_t steps, delivered, dropped;

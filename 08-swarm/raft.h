@@ -11,8 +11,8 @@
  *
  * The rules are those of Figure 2 of the Raft paper (Ongaro and Ousterhout, "In Search of an
  * Understandable Consensus Algorithm", USENIX ATC 2014); raft.c cites them where it keeps them,
- * and names the few additions from Ongaro's thesis ("Consensus: Bridging Theory and Practice",
- * 2014): pre-vote, the leader's no-op, one-server membership changes.
+ * and names the additions from Ongaro's thesis ("Consensus: Bridging Theory and Practice",
+ * Stanford, 2014): pre-vote and membership changes of one manager at a time.
  */
 #ifndef TINYDOCK_RAFT_H
 #define TINYDOCK_RAFT_H

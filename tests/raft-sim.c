@@ -76,8 +76,7 @@ static int run_seeds(struct raft_sim_options options, uint64_t first, uint64_t c
 		steps += sim.steps;
 		delivered += sim.delivered;
 		committed += raft_sim_committed(&sim);
-		for (size_t term = 0; term < sim.terms; term++)
-			leaders += sim.leader_of_term[term] != 0;
+		leaders += raft_checks_leaders(&sim.checks);
 		for (size_t n = 0; n < sim.node_count; n++)
 			crashes += sim.nodes[n].restarts;
 		raft_sim_free(&sim);

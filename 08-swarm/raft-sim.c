@@ -203,17 +203,21 @@ static struct raft_sim_delivery take_next_delivery(struct raft_sim *sim)
 static int step_node(struct raft_sim *sim, raft_id id, const struct raft_input *input, struct raft_output *out);
 static void crash_for_a_while(struct raft_sim *sim, raft_id id);
 
+/* Who leads now, if it changed: a new period of the "who led when" table. */
 static void note_leaders(struct raft_sim *sim)
 {
 	raft_id leader = raft_sim_leader(sim);
-	if (leader && sim->leaderless_since) {
-		uint64_t gap = sim->now - sim->leaderless_since;
-		if (sim->leaderless_since >= sim->options.faults_until_ms && gap > sim->longest_leaderless_after_faults)
-			sim->longest_leaderless_after_faults = gap;
-		sim->leaderless_since = 0;
-	} else if (!leader && !sim->leaderless_since) {
-		sim->leaderless_since = sim->now ? sim->now : 1;
+	raft_term term = leader ? node_of(sim, leader)->raft.persisted.term : 0;
+	struct raft_sim_period *last = sim->period_count ? &sim->periods[sim->period_count - 1] : NULL;
+	if (last && last->leader == leader && last->term == term)
+		return;
+	if (last && last->from == sim->now) {
+		*last = (struct raft_sim_period){ sim->now, leader, term }; /* changed twice at once */
+		return;
 	}
+	if (grow((void **)&sim->periods, &sim->period_capacity, sim->period_count + 1, sizeof(*sim->periods)) < 0)
+		return; /* the table is for people: a shorter one is no error */
+	sim->periods[sim->period_count++] = (struct raft_sim_period){ sim->now, leader, term };
 }
 
 /* Apply the committed entries to the node's state machine: a running hash of what it applied. */
@@ -657,7 +661,7 @@ int raft_sim_init(struct raft_sim *sim, const struct raft_sim_options *options)
 	sim->next_fault = options->fault_every_ms;
 	sim->faulting = options->faults;
 	sim->next_proposal = options->propose_every_ms;
-	sim->leaderless_since = 1;
+	note_leaders(sim);
 	text_add(&sim->timeline, "%8u ms  %zu managers start, none is leader\n", 0u, options->members);
 	return 0;
 }
@@ -675,6 +679,7 @@ void raft_sim_free(struct raft_sim *sim)
 	}
 	free(sim->flight);
 	raft_checks_free(&sim->checks);
+	free(sim->periods);
 	free(sim->trace.text);
 	free(sim->timeline.text);
 	memset(sim, 0, sizeof(*sim));
@@ -796,6 +801,17 @@ void raft_sim_print_timeline(FILE *out, const struct raft_sim *sim)
 {
 	if (sim->timeline.text)
 		fputs(sim->timeline.text, out);
+	fprintf(out, "who led when:\n");
+	for (size_t i = 0; i < sim->period_count; i++) {
+		const struct raft_sim_period *period = &sim->periods[i];
+		uint64_t until = i + 1 < sim->period_count ? sim->periods[i + 1].from : sim->now;
+		if (period->leader)
+			fprintf(out, "%8" PRIu64 " - %8" PRIu64 " ms  %u, term %" PRIu64 "\n", period->from, until,
+				period->leader, period->term);
+		else
+			fprintf(out, "%8" PRIu64 " - %8" PRIu64 " ms  no leader (%" PRIu64 " ms)\n", period->from, until,
+				until - period->from);
+	}
 }
 
 void raft_sim_print_trace(FILE *out, const struct raft_sim *sim)

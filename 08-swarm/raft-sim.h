@@ -61,6 +61,13 @@ struct raft_sim_node {
 
 struct raft_sim_delivery;
 
+/* From `from` on, `leader` led in `term` (0: no leader), as the highest term's live leader. */
+struct raft_sim_period {
+	uint64_t from;
+	raft_id leader;
+	raft_term term;
+};
+
 struct raft_sim {
 	struct raft_sim_options options;
 	uint64_t now, random_state;
@@ -80,8 +87,8 @@ struct raft_sim {
 
 	/* figures */
 	uint64_t steps, delivered, dropped;
-	uint64_t leaderless_since;            /* when the last leader was lost (0: one is up) */
-	uint64_t longest_leaderless_after_faults;
+	struct raft_sim_period *periods;      /* who led when (raft_sim_print_timeline) */
+	size_t period_count, period_capacity;
 	uint64_t leader_elected_at;           /* when the last leader was elected */
 	uint64_t converged_after_ms;          /* run_seed: from calm to a command applied everywhere */
 
@@ -132,7 +139,8 @@ int raft_sim_measure_failover(const struct raft_sim_options *options, uint64_t *
 /* Add a line of the caller's to the timeline, at the current time. */
 void raft_sim_note(struct raft_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Print who was leader when, crashes, restarts, partitions and heals. */
+/* Print the events (elections, crashes, restarts, partitions, heals, notes), then a table of
+ * who led when. */
 void raft_sim_print_timeline(FILE *out, const struct raft_sim *sim);
 
 /* Print the trace kept with options.trace. */

@@ -151,6 +151,8 @@ static int run_scenario(struct raft_sim_options options, const char *name)
 		return fail_scenario(&sim);
 	if (phase(&sim, 20000) < 0)
 		return fail_scenario(&sim);
+	if (options.trace)
+		raft_sim_print_trace(stdout, &sim);
 	raft_sim_print_timeline(stdout, &sim);
 	raft_sim_free(&sim);
 	return 0;

@@ -774,6 +774,13 @@ int raft_node_init(struct raft_node *node, const struct raft_options *options,
 		   const struct raft_config *initial, const struct raft_persisted *restored, uint64_t now)
 {
 	memset(node, 0, sizeof(*node));
+	/* A heartbeat must come well within an election timeout, or followers stand for election
+	 * under a live leader (5.6); a batch of 0 entries would never replicate anything. */
+	if (options->id == 0 || options->heartbeat_ms == 0 || options->heartbeat_ms >= options->election_timeout_ms ||
+	    options->max_batch == 0)
+		return fail_errno(EINVAL, "cannot start raft node %u: it needs an id, a heartbeat shorter than the "
+				  "election timeout (%u ms, %u ms) and batches of 1 entry at least",
+				  options->id, options->heartbeat_ms, options->election_timeout_ms);
 	node->options = *options;
 	node->random_state = options->random_seed ^ ((uint64_t)options->id << 32);
 	node->now = now;

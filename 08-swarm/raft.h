@@ -193,7 +193,8 @@ struct raft_node {
 	raft_index persist_from;
 };
 
-/* Start a node at time now from what it persisted (NULL: a new node, with term 0, no vote, and a log
+/* Start a node at time now (its options checked: -1 and recorded when unusable) from what it
+ * persisted (NULL: a new node, with term 0, no vote, and a log
  * whose snapshot at index 0 holds initial, the first managers; a manager that joins an
  * existing cluster starts with no members and learns them from the leader's log).
  * -1 (recorded) when out of memory. */
@@ -202,8 +203,8 @@ int raft_node_init(struct raft_node *node, const struct raft_options *options,
 		   uint64_t now);
 void raft_node_free(struct raft_node *node);
 
-/* Take one input at time now (milliseconds, never going back). Returns -1 (recorded) only
- * when out of memory; out says what to do. */
+/* Take one input at time now (milliseconds, never going back). Returns -1 (recorded) when out
+ * of memory, or for a snapshot past the last applied entry; out says what to do. */
 int raft_step(struct raft_node *node, const struct raft_input *input, uint64_t now,
 	      struct raft_output *out);
 

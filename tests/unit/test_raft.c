@@ -701,6 +701,21 @@ START_TEST(a_truncated_membership_change_is_undone_with_its_entry)
 }
 END_TEST
 
+START_TEST(a_node_refuses_options_it_cannot_keep)
+{
+	struct raft_node node;
+	struct raft_options options = raft_default_options(1, 42);
+	options.heartbeat_ms = options.election_timeout_ms; /* followers would stand under a live leader */
+	ck_assert_int_eq(raft_node_init(&node, &options, &three, NULL, 0), -1);
+	ck_assert_ptr_nonnull(strstr(error_message(), "heartbeat shorter than the election timeout"));
+	options = raft_default_options(0, 42);
+	ck_assert_int_eq(raft_node_init(&node, &options, &three, NULL, 0), -1);
+	options = raft_default_options(1, 42);
+	options.max_batch = 0;
+	ck_assert_int_eq(raft_node_init(&node, &options, &three, NULL, 0), -1);
+}
+END_TEST
+
 START_TEST(a_message_copy_owns_its_entries_and_snapshot)
 {
 	struct raft_entry entry = { .term = 1, .kind = RAFT_ENTRY_COMMAND, .data = (unsigned char *)"abc", .size = 3 };
@@ -744,6 +759,7 @@ Suite *raft_suite(void)
 	tcase_add_test(replication, a_restarted_node_has_its_term_vote_and_log_from_disk_and_nothing_else);
 	tcase_add_test(replication, raft_persist_writes_what_the_step_changed);
 	tcase_add_test(replication, a_message_copy_owns_its_entries_and_snapshot);
+	tcase_add_test(replication, a_node_refuses_options_it_cannot_keep);
 	suite_add_tcase(s, replication);
 	TCase *snapshots = tcase_create("snapshots");
 	tcase_add_test(snapshots, a_snapshot_replaces_the_applied_prefix_of_the_log);

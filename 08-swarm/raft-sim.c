@@ -115,6 +115,7 @@ static int broken(struct raft_sim *sim)
 	return fail_context("seed %" PRIu64 ", at %" PRIu64 " ms", sim->options.seed, sim->now);
 }
 
+/* A property the simulation checks itself (liveness, entries applied in order). */
 static int violation(struct raft_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int violation(struct raft_sim *sim, const char *fmt, ...)
 {
@@ -127,6 +128,7 @@ static int violation(struct raft_sim *sim, const char *fmt, ...)
 	return broken(sim);
 }
 
+/* Grow a zeroed array to hold at least `needed` elements. */
 static int grow(void **array, size_t *capacity, size_t needed, size_t size)
 {
 	if (needed <= *capacity)

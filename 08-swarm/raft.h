@@ -58,7 +58,7 @@ enum raft_refusal {
 	RAFT_ACCEPTED,
 	RAFT_NOT_LEADER,
 	RAFT_CHANGE_IN_PROGRESS, /* a membership change is not committed yet */
-	RAFT_NOT_A_CHANGE,       /* add a member, or remove a non-member */
+	RAFT_NOT_A_CHANGE,       /* adding a member, removing a non-member or the last one */
 };
 
 enum raft_input_kind {

@@ -10,6 +10,7 @@
 #   make sanitize unit tests under AddressSanitizer and UndefinedBehaviorSanitizer
 #   make valgrind unit tests under valgrind's memcheck
 #   make fuzz     every tests/fuzz/fuzz_*.c under libFuzzer, FUZZ_TIME (30) seconds each (clang)
+#   make sim      chapter 08's Raft simulation over SEEDS (1000) seeds, and leader failover times
 #   make clean    remove build/
 #
 # `sudo make test` and `sudo make demo` first install what is missing (make deps).
@@ -67,7 +68,7 @@ HARNESS_SRC := tests/harness.c
 TINYDOCK := $(BUILD)/tinydock
 STATIC_BIN := $(BUILD)/chroot-escape $(BUILD)/probe
 
-.PHONY: all check check-stages test system-test stress demo bench sanitize valgrind fuzz fuzz-deps clean deps
+.PHONY: all check check-stages test system-test stress demo bench sanitize valgrind fuzz fuzz-deps sim clean deps
 .SECONDARY:
 all: $(TINYDOCK) $(STAGE_BIN) $(STATIC_BIN)
 
@@ -245,6 +246,21 @@ fuzz: $(FUZZ_BIN)
 	   fi; \
 	   echo "$$name: ok, $$(sed -n 's/^stat::number_of_executed_units: *//p' $(BUILD)/fuzz/$$name.log) runs, $$(ls $$corpus | wc -l) inputs in the corpus"; \
 	 done
+
+# --- the Raft simulation -----------------------------------------------------
+# `make sim SEEDS=N` runs chapter 08's Raft managers (08-swarm/raft-sim.h) over N seeds with
+# faults, three ways (3 managers; 3 without pre-vote, where split votes are many; 5 without
+# pre-vote), then the leader-failover measurement over a tenth of them; a failing seed prints
+# its trace and how to replay it (tests/raft-sim.c). make test runs 4000 seeds as unit tests.
+SEEDS ?= 1000
+$(BUILD)/raft-sim: tests/raft-sim.c $(BUILD)/libtinydock.a
+	$(CC) $(CPPFLAGS) $(ALL_INCLUDES) $(CFLAGS) $(filter %.c %.a,$^) $(LDFLAGS) -o $@
+
+sim: $(BUILD)/raft-sim
+	$(BUILD)/raft-sim --seeds $(SEEDS)
+	$(BUILD)/raft-sim --seeds $(SEEDS) --no-pre-vote
+	$(BUILD)/raft-sim --seeds $(SEEDS) --members 5 --no-pre-vote
+	$(BUILD)/raft-sim --failover --seeds $$(( $(SEEDS) / 10 > 0 ? $(SEEDS) / 10 : 1 ))
 
 # --- demo, bench, dependencies ---------------------------------------------
 demo: deps all

@@ -100,11 +100,15 @@ pid_t cgroup_warm_start(const struct cgroup_layout *layout)
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", folder);
 	pid_t pid = fork();
 	if (pid == 0) {
-		/* The helper: one write of its own pid to the file of the cgroup it is in. */
-		char text[32];
-		int len = snprintf(text, sizeof(text), "%d", (int)getpid());
+		/* The helper: one write of its own pid to the file of the cgroup it is in. The
+		 * process it was forked from may have threads (the port proxy), so the child calls
+		 * only async-signal-safe functions (signal-safety(7)): no printf, digits by hand. */
+		char digits[16], *p = digits + sizeof(digits);
+		for (unsigned n = (unsigned)getpid(); p == digits + sizeof(digits) || n; n /= 10)
+			*--p = (char)('0' + n % 10);
+		size_t len = (size_t)(digits + sizeof(digits) - p);
 		int fd = open(procs, O_WRONLY | O_CLOEXEC);
-		_exit(fd >= 0 && write(fd, text, (size_t)len) == len ? 0 : 1);
+		_exit(fd >= 0 && write(fd, p, len) == (ssize_t)len ? 0 : 1);
 	}
 	if (pid < 0)
 		return 0;

@@ -14,8 +14,8 @@
  *     |  wait for "started" or the error     |   the MONITOR: setsid(), stdio -> log pipes
  *     |  print the id, exit 0                |- container_run (chapter 02): cgroup_create,
  *                                            |   the device rules (device-cgroup.c), clone3()
- *                                            |   into the cgroup's v2 folder, and at
- *                                            |   SYNC_CGROUP the v1 trees (cgroup_attach_v1)
+ *                                            |   into the cgroup's v2 folder; the v1 trees
+ *                                            |   (hybrid) at SYNC_GO (cgroup_warm.c says why)
  *                                            |- started: $TINYDOCK_RUN/containers/<id>/state.json
  *                                            |- wait for init; the logger process copies the output
  *                                            |- record the exit; the restart policy may start
@@ -37,6 +37,7 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "cgroup_stats.h"
+#include "cgroup_warm.h"
 #include "container-log.h"
 #include "container-spec.h"
 #include "container-store.h"
@@ -48,6 +49,7 @@
 #include "files.h"
 #include "health-check.h"
 #include "names.h"
+#include "sync.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -114,6 +116,9 @@ struct runtime {
 	pid_t monitor;                  /* -d: the monitor, once started (0: none) */
 	int folder;                     /* the cgroup's v2 folder, open until the clone is done */
 	pid_t health_checker;           /* the HEALTHCHECK's checker while it runs (health-check.h) */
+	pid_t cgroup_warm;              /* the helper that starts the v1 move's wait (cgroup_warm.h) */
+	bool v1_pending;                /* the init is still to join the v1 trees (at SYNC_GO) */
+	bool born_in_folder;            /* ... and was born in the v2 one (CLONE_INTO_CGROUP) */
 };
 
 static int option(struct container *c, int opt, const char *arg)
@@ -409,7 +414,12 @@ static void close_folder(struct runtime *rt)
 	rt->folder = -1;
 }
 
-/* At SYNC_CGROUP, the child waiting: into every tree of its cgroup it was not born in. */
+/* At SYNC_CGROUP, the child waiting. On a v2 tree it was born in its cgroup, or moves now. A
+ * tree of v1 makes the first move wait an RCU grace period (cgroup_warm.c), so there a helper
+ * starts that wait now and the moves themselves come at SYNC_GO (move_into_v1 below): the wait
+ * runs while the network is plugged in and the child mounts its filesystems, none of which
+ * needs the cgroup. The child runs nothing of the user's before SYNC_GO, and by then it is in
+ * every tree: each limit and device rule holds from the command's first instruction. */
 static int join_cgroup(void *ctx, struct container *c, pid_t pid, bool born_in_folder)
 {
 	struct runtime *rt = ctx;
@@ -417,18 +427,41 @@ static int join_cgroup(void *ctx, struct container *c, pid_t pid, bool born_in_f
 	close_folder(rt);
 	if (!rt->in_cgroup)
 		return 0;
-	if (!born_in_folder)
-		return cgroup_attach(&rt->cgroup, pid);
-	explain(CHAPTER, "%d was born in %s (CLONE_INTO_CGROUP)%s", (int)pid, rt->cgroup.v2,
-		rt->cgroup.layout.mode == CGROUP_V2 ? "" : "; the v1 trees still need its pid");
-	return cgroup_attach_v1(&rt->cgroup, pid);
+	if (rt->cgroup.layout.mode == CGROUP_V2) {
+		if (!born_in_folder)
+			return cgroup_attach(&rt->cgroup, pid);
+		explain(CHAPTER, "%d was born in %s (CLONE_INTO_CGROUP)", (int)pid, rt->cgroup.v2);
+		return 0;
+	}
+	if (born_in_folder)
+		explain(CHAPTER, "%d was born in %s (CLONE_INTO_CGROUP); the v1 trees take its pid at %s", (int)pid,
+			rt->cgroup.v2, sync_step_name(SYNC_GO));
+	cgroup_warm_finish(&rt->cgroup_warm); /* a run before this one that ended before SYNC_GO */
+	rt->cgroup_warm = cgroup_warm_start(&rt->cgroup.layout);
+	rt->v1_pending = true;
+	rt->born_in_folder = born_in_folder;
+	return 0;
 }
 
+/* Just before SYNC_GO: the moves join_cgroup left for now, then the helper is reaped (its wait
+ * was the one just over). */
+static int move_into_v1(struct runtime *rt, pid_t pid)
+{
+	if (!rt->v1_pending)
+		return 0;
+	rt->v1_pending = false;
+	int rc = rt->born_in_folder ? cgroup_attach_v1(&rt->cgroup, pid) : cgroup_attach(&rt->cgroup, pid);
+	cgroup_warm_finish(&rt->cgroup_warm);
+	return rc;
+}
+
+/* Just before SYNC_GO: the record says "running" (with the live state), and the init joins
+ * the v1 trees: after the record's writes, which so run inside the grace period's wait. */
 static int started(void *ctx, struct container *c, pid_t pid)
 {
 	struct runtime *rt = ctx;
 	if (!rt->recorded)
-		return 0;
+		return move_into_v1(rt, pid);
 	clock_gettime(CLOCK_MONOTONIC, &rt->run_began);
 	rt->record.started_at = timestamp_now();
 	snprintf(rt->record.status, sizeof(rt->record.status), "running");
@@ -440,6 +473,8 @@ static int started(void *ctx, struct container *c, pid_t pid)
 	if (save_live(rt, pid, false) < 0 || save_state(rt) < 0)
 		return -1;
 	rt->running = true;
+	if (move_into_v1(rt, pid) < 0)
+		return -1;
 	explain(CHAPTER, "container %.12s running: init is %d, state in %s/containers/%.12s...", c->id, (int)pid,
 		state_run(), c->id);
 	/* Its HEALTHCHECK runs in a child of ours (health-check.c), so that no check holds up
@@ -534,6 +569,8 @@ static int finish(struct runtime *rt, int code)
 	int rc = 0;
 	/* The root first (chapter 04: unmounted; with --rm its folders go too), then the record. */
 	close_folder(rt);
+	rt->v1_pending = false;
+	cgroup_warm_finish(&rt->cgroup_warm); /* a start that failed before SYNC_GO */
 	if (rt->rootfs_mounted) {
 		rc = rt->rootfs.unmount(rt->rootfs.ctx, rt->spec);
 		rt->rootfs_mounted = false;

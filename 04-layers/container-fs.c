@@ -248,8 +248,19 @@ int container_fs_mount(const struct container_fs *fs, enum overlay_method *used)
 		.upper = fs->upper,
 		.work = fs->work,
 		.target = fs->merged,
+		/* A scratch upper goes when the container ends: nothing in it is worth a sync, and
+		 * without one the unmount is 30 us instead of 1.5 to 3 ms here (overlay.c). */
+		.volatile_upper = fs->scratch,
 	};
-	return overlay_mount_or_copy(&o, used);
+	int rc = overlay_mount_or_copy(&o, used);
+	if (rc < 0 && o.volatile_upper && error_errno() == EINVAL) {
+		/* Before Linux 5.10 overlay has no "volatile": the same mount, synced. */
+		explain(CHAPTER, "overlay refused \"volatile\" (%s): mounting without it", error_message());
+		error_clear();
+		o.volatile_upper = false;
+		rc = overlay_mount_or_copy(&o, used);
+	}
+	return rc;
 }
 
 int container_fs_unmount(const struct container_fs *fs)

@@ -22,6 +22,7 @@ struct overlay {
 	const char *upper;         /* the container's writable folder; NULL: read-only mount */
 	const char *work;          /* overlay's scratch folder, same filesystem as upper */
 	const char *target;        /* where the merged view appears */
+	bool volatile_upper;       /* the upper need not survive a crash: no sync of it ("volatile") */
 };
 
 /* Overlayfs refuses more lower layers than this (OVL_MAX_STACK in fs/overlayfs). */

@@ -107,7 +107,7 @@ static void mount_overlay(const char *const *lower_rels, size_t n, const char *u
 	char upper[PATH_MAX], work[PATH_MAX], target[PATH_MAX];
 	snprintf(target, sizeof(target), "%s/%s", sandbox.dir, target_rel);
 	ck_assert_int_eq(make_dirs(target, 0755), 0);
-	struct overlay o = { list, n, NULL, NULL, target };
+	struct overlay o = { list, n, NULL, NULL, target, false };
 	if (upper_rel) {
 		snprintf(upper, sizeof(upper), "%s/%s", sandbox.dir, upper_rel);
 		snprintf(work, sizeof(work), "%s/%s.work", sandbox.dir, upper_rel);
@@ -391,7 +391,7 @@ static struct overlay hundred_layers(void)
 	snprintf(upper, sizeof(upper), "%s", SB("c/upper"));
 	snprintf(work, sizeof(work), "%s", SB("c/work"));
 	snprintf(merged, sizeof(merged), "%s", SB("c/merged"));
-	return (struct overlay){ lowers, 100, upper, work, merged };
+	return (struct overlay){ lowers, 100, upper, work, merged, false };
 }
 
 /* Whether the running kernel is release major.minor or later (uname(2)). */

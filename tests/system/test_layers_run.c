@@ -342,6 +342,38 @@ START_TEST(run_rm_removes_the_containers_upper_folder)
 }
 END_TEST
 
+/* The line of the container's root in its /proc/self/mountinfo ("... / / ... - overlay ..."). */
+static const char *root_mount_line(const char *mountinfo, char *line, size_t size)
+{
+	line[0] = '\0';
+	for (const char *p = mountinfo; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		int len = (int)strcspn(p, "\n");
+		snprintf(line, size, "%.*s", len, p);
+		if (strstr(line, " / / ") && strstr(line, " - overlay "))
+			return line;
+	}
+	ck_abort_msg("no overlay root in: %s", mountinfo);
+	return NULL;
+}
+
+/* A --rm container's upper is thrown away when it ends: overlay may skip every sync of it
+ * ("volatile", overlay.c), which makes its unmount cheap; a kept container's upper must
+ * survive a power cut, so it is mounted without. The kernel shows the option in mountinfo
+ * (Linux 6.x spells it "fsync=volatile"). */
+START_TEST(only_a_run_rm_containers_root_is_mounted_volatile)
+{
+	char line[8192];
+	struct run_result r = run("--rm", "cat", "/proc/self/mountinfo", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_msg(strstr(root_mount_line(r.out, line, sizeof(line)), "volatile"), "%s", line);
+	run_free(&r);
+	r = run("cat", "/proc/self/mountinfo", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_msg(!strstr(root_mount_line(r.out, line, sizeof(line)), "volatile"), "%s", line);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(start_mounts_the_same_upper_again_and_rm_removes_it)
 {
 	struct run_result r = run("--name", "again", "sh", "-c", "echo ran >> /count", NULL);
@@ -404,6 +436,7 @@ Suite *layers_run_suite(void)
 	tcase_add_test(t, a_root_copied_without_overlayfs_is_reused_and_has_nothing_to_diff);
 	tcase_add_test(t, the_overlay_is_unmounted_when_the_container_ends_or_fails_to_start);
 	tcase_add_test(t, run_rm_removes_the_containers_upper_folder);
+	tcase_add_test(t, only_a_run_rm_containers_root_is_mounted_volatile);
 	tcase_add_test(t, start_mounts_the_same_upper_again_and_rm_removes_it);
 	tcase_add_test(t, preparing_an_existing_container_again_mounts_its_upper_again);
 	suite_add_tcase(s, t);

@@ -296,6 +296,44 @@ START_TEST(the_first_process_is_born_in_its_cgroup_v2_folder_and_moved_only_into
 }
 END_TEST
 
+/* On v1 trees the init's moves wait for SYNC_GO (a helper starts the RCU grace period they
+ * cost first, cgroup_warm.c): the command must still be in every v1 tree of its cgroup before
+ * it starts, so each limit and device rule holds from its first instruction. */
+START_TEST(the_command_is_in_every_v1_tree_of_its_cgroup_before_it_starts)
+{
+	struct cgroup_layout layout;
+	ck_assert_msg(cgroup_detect(NULL, &layout) == 0, "%s", error_message());
+	if (layout.mode == CGROUP_V2) {
+		harness_skip("cgroup v2 only: no v1 tree to move into");
+		return;
+	}
+	struct run_result r = run_tinydock(NULL, 20, "--explain", "run", "--rm", "--network", "none", "--rootfs",
+					   sandbox.rootfs, "probe", "cgroup", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	const char *go = strstr(r.err, "sync: sent SYNC_GO");
+	ck_assert_msg(go, "%s", r.err);
+	for (int c = 0; c < CG_CONTROLLER_COUNT; c++) {
+		if (!layout.v1[c][0] || c == CG_CPUSET) /* cpuset: only with --cpuset-cpus */
+			continue;
+		/* the write of the pid, before SYNC_GO */
+		char write_line[PATH_MAX + 32];
+		snprintf(write_line, sizeof(write_line), "write %s/tinydock/", layout.v1[c]);
+		const char *moved = NULL;
+		for (const char *at = strstr(r.err, write_line); at; at = strstr(at + 1, write_line)) {
+			const char *procs = strstr(at, "/cgroup.procs = "), *end = strchr(at, '\n');
+			if (procs && end && procs < end)
+				moved = at;
+		}
+		ck_assert_msg(moved && moved < go, "%s: no move before SYNC_GO: %s", cgroup_controller_name(c), r.err);
+		/* and the command's own /proc/self/cgroup line for that tree names the container's cgroup */
+		char own[64];
+		snprintf(own, sizeof(own), "%s:/tinydock/", cgroup_controller_name(c));
+		ck_assert_msg(strstr(r.out, own), "%s: %s", own, r.out);
+	}
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(ps_and_inspect_use_dockers_columns_and_field_names)
 {
 	const char *id = START("--name", "fmt", "-m", "32m", "--pids-limit", "20", "probe", "sleep", "30");
@@ -816,6 +854,7 @@ Suite *runtime_suite(void)
 	tcase_add_test(t, always_restarts_even_after_success_until_stop);
 	tcase_add_test(t, exec_joins_the_namespaces_and_the_cgroup_of_the_container);
 	tcase_add_test(t, the_first_process_is_born_in_its_cgroup_v2_folder_and_moved_only_into_v1_trees);
+	tcase_add_test(t, the_command_is_in_every_v1_tree_of_its_cgroup_before_it_starts);
 	tcase_add_test(t, ps_and_inspect_use_dockers_columns_and_field_names);
 	tcase_add_test(t, a_memory_limit_kills_and_inspect_reports_oom_killed);
 	tcase_add_test(t, the_pids_limit_stops_a_fork_bomb_inside);

@@ -11,6 +11,7 @@
 #include "cgroup_stats.h"
 #include "cgroup_layout.h"
 #include "cgroup_limits.h"
+#include "cgroup_warm.h"
 #include "error.h"
 
 /* ---- layout from /proc/self/mountinfo ------------------------------------------------------ */
@@ -95,6 +96,45 @@ START_TEST(mountinfo_without_cgroups_at_the_root_says_how_to_mount_one)
 	ck_assert_msg(strstr(error_message(), "no cgroup file system is mounted at \"/elsewhere\"") &&
 			      strstr(error_message(), "mount -t cgroup2 none /elsewhere"),
 		      "%s", error_message());
+}
+END_TEST
+
+/* ---- our own v1 folder, from /proc/self/cgroup (cgroup_warm.c) ------------------------------ */
+
+START_TEST(own_v1_folder_is_the_first_known_controllers_mount_point_and_path)
+{
+	struct cgroup_layout l;
+	ck_assert_int_eq(cgroup_layout_from_mountinfo(hybrid_mountinfo, "/sys/fs/cgroup", &l), 0);
+	const char self[] = "13:name=systemd:/user.slice/session-3.scope\n"
+			    "12:pids:/user.slice/session-3.scope\n"
+			    "0::/user.slice/session-3.scope\n";
+	char folder[PATH_MAX];
+	ck_assert_int_eq(cgroup_own_v1_folder(self, &l, folder, sizeof(folder)), 0);
+	ck_assert_str_eq(folder, "/sys/fs/cgroup/pids/user.slice/session-3.scope");
+}
+END_TEST
+
+START_TEST(own_v1_folder_at_a_trees_root_is_its_mount_point_and_comounted_names_count)
+{
+	struct cgroup_layout l;
+	ck_assert_int_eq(cgroup_layout_from_mountinfo(v1_mountinfo, "/sys/fs/cgroup", &l), 0);
+	char folder[PATH_MAX];
+	ck_assert_int_eq(cgroup_own_v1_folder("4:cpuacct,cpu:/\n", &l, folder, sizeof(folder)), 0);
+	ck_assert_str_eq(folder, "/sys/fs/cgroup/cpu,cpuacct");
+	ck_assert_int_eq(cgroup_own_v1_folder("4:cpuacct,cpu:/batch", &l, folder, sizeof(folder)), 0);
+	ck_assert_str_eq(folder, "/sys/fs/cgroup/cpu,cpuacct/batch");
+}
+END_TEST
+
+START_TEST(own_v1_folder_is_not_found_on_a_v2_machine)
+{
+	struct cgroup_layout l;
+	ck_assert_int_eq(cgroup_layout_from_mountinfo(v2_mountinfo, "/sys/fs/cgroup", &l), 0);
+	char folder[PATH_MAX];
+	ck_assert_int_eq(cgroup_own_v1_folder("0::/user.slice\n", &l, folder, sizeof(folder)), -1);
+	/* a v1 line of a controller that has no tree here (cpuset was never mounted) names nothing */
+	ck_assert_int_eq(cgroup_layout_from_mountinfo(v1_mountinfo, "/sys/fs/cgroup", &l), 0);
+	ck_assert_int_eq(cgroup_own_v1_folder("7:cpuset:/\n", &l, folder, sizeof(folder)), -1);
 }
 END_TEST
 
@@ -436,6 +476,9 @@ Suite *cgroup_limits_suite(void)
 	tcase_add_test(t, mountinfo_of_this_machine_reads_as_hybrid_with_the_v2_tree_at_unified);
 	tcase_add_test(t, mountinfo_with_cgroup2_at_the_root_reads_as_v2);
 	tcase_add_test(t, mountinfo_with_comounted_cpu_and_cpuacct_gives_both_the_same_tree);
+	tcase_add_test(t, own_v1_folder_is_the_first_known_controllers_mount_point_and_path);
+	tcase_add_test(t, own_v1_folder_at_a_trees_root_is_its_mount_point_and_comounted_names_count);
+	tcase_add_test(t, own_v1_folder_is_not_found_on_a_v2_machine);
 	tcase_add_test(t, mountinfo_unescapes_spaces_in_mount_points);
 	tcase_add_test(t, mountinfo_without_cgroups_at_the_root_says_how_to_mount_one);
 	suite_add_tcase(s, t);

@@ -19,6 +19,8 @@
 
 #include <stdbool.h>
 
+#define RUNTIME_MAX_LABELS 32
+
 /* What a container of chapter 03 is: chapter 02's spec, first (run-flags.h), and ours. */
 struct runtime_spec {
 	struct container container;
@@ -29,6 +31,9 @@ struct runtime_spec {
 	bool restart_given;
 	struct health_config health; /* --health-*, or the image's HEALTHCHECK (health.h) */
 	bool no_healthcheck;         /* --no-healthcheck (Test ["NONE"] once parsed) */
+	const char *labels[RUNTIME_MAX_LABELS]; /* -l KEY=VALUE: the record's Config.Labels, read
+						   by whoever looks for its containers (compose) */
+	size_t label_count;
 	/* A later chapter's part of the record (chapter 05: Config.Entrypoint), written with ours
 	 * at create (container-spec.h); NULL when there is none. 0, or -1 with the message. */
 	int (*write_record)(const struct runtime_spec *spec, struct container_record *r);
@@ -47,6 +52,10 @@ struct runtime_rootfs {
 	int (*mount)(void *ctx, struct runtime_spec *spec);
 	int (*unmount)(void *ctx, struct runtime_spec *spec);
 };
+
+/* Add label ("KEY=VALUE", or "KEY": empty) to spec, replacing the key's earlier value; label is
+ * kept, not copied. 0, or -1 with the message (an empty key, too many). */
+int runtime_add_label(struct runtime_spec *spec, const char *label);
 
 /* One container's lifecycle, owned by the caller. */
 struct runtime;

@@ -781,6 +781,26 @@ int runtime_run(struct runtime_spec *spec, const struct runtime_rootfs *rootfs)
 	return code;
 }
 
+int runtime_run_detached(struct runtime_spec *spec, const struct runtime_rootfs *rootfs)
+{
+	spec->detach = true;
+	struct runtime *rt;
+	if (runtime_create(spec, rootfs, &rt) != 0)
+		return -1;
+	int started = runtime_start(rt);
+	if (started > 0)
+		fail_errno(0, "container %.12s failed to start (its monitor said why above)", runtime_id(rt));
+	if (started != 0 && !rt->monitor) {
+		/* Without a monitor, what create made is still ours to undo. */
+		struct error_saved first;
+		error_save(&first);
+		finish(rt, EXIT_TINYDOCK_FAILED);
+		error_restore(&first);
+	}
+	runtime_free(rt);
+	return started == 0 ? 0 : -1;
+}
+
 int runtime_cmd_run(int argc, char **argv)
 {
 	const struct run_flags *flags[] = { &runtime_flags };

@@ -84,6 +84,12 @@ int runtime_wait(struct runtime *rt);
  * the exit (container-lifecycle.c). 0, or -1 with the message. */
 int runtime_stop(struct runtime *rt, long seconds);
 
+/* The same by id, for a program that manages containers it did not create in this process
+ * (chapter 07's compose): stop with sig then SIGKILL after seconds (0 when it was not running);
+ * remove as `rm` (force: `rm -f`, SIGKILL first). 0, or -1 with the message. */
+int container_stop(const char *id, int sig, long seconds);
+int container_remove(const char *id, bool force);
+
 /* Remove the ended container as `rm` does: its record, log, live state (container-lifecycle.c). */
 int runtime_remove(struct runtime *rt);
 
@@ -113,6 +119,11 @@ int runtime_start_recorded(const struct container_record *r);
 int runtime_start_again(struct runtime_spec *spec, const struct runtime_rootfs *rootfs);
 int cmd_start_with(int argc, char **argv, runtime_starter *start);
 int cmd_restart_with(int argc, char **argv, runtime_starter *start);
+
+/* create -> start under a monitor (-d), for a program that starts many containers (chapter 07's
+ * compose): nothing printed; 0 with the id in spec->container.id, or -1 with the message and
+ * nothing left but, as Docker, the record of a container that never started. */
+int runtime_run_detached(struct runtime_spec *spec, const struct runtime_rootfs *rootfs);
 
 /* `tinydock run` of chapter 03: chapter 02's run with a record, a cgroup and -d. */
 int runtime_cmd_run(int argc, char **argv);

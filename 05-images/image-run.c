@@ -270,6 +270,18 @@ int image_run_spec(struct image_spec *spec, const struct image_run_extension *ex
 	return code;
 }
 
+int image_run_detached(struct image_spec *spec, const struct image_run_extension *extension)
+{
+	struct image_run *r;
+	struct overlay_rootfs root;
+	struct runtime_rootfs hooks;
+	if (prepare(spec, false, extension, &r, &root, &hooks) < 0)
+		return -1;
+	int rc = runtime_run_detached(&spec->runtime, &hooks);
+	release(r);
+	return rc;
+}
+
 int image_start_spec(struct image_spec *spec, const struct image_run_extension *extension)
 {
 	struct image_run *r;

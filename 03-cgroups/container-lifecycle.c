@@ -125,7 +125,7 @@ static const char kill_help[] =
 	"Options:\n"
 	"  -s, --signal SIG   Signal to send: a name (KILL, SIGTERM) or a number (default KILL)\n";
 
-static int parse_signal(const char *text, int *sig)
+int signal_parse(const char *text, int *sig)
 {
 	unsigned long long n;
 	if (parse_uint(text, 64, &n) == 0 && n > 0) {
@@ -174,7 +174,7 @@ int cmd_kill(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+s:", long_options, NULL)) != -1) {
 		if (opt != 's')
 			return usage_error("kill", "unknown flag: %s", argv[optind - 1]);
-		if (parse_signal(optarg, &sig) < 0)
+		if (signal_parse(optarg, &sig) < 0)
 			return usage_error("kill", "%s", error_message());
 	}
 	if (optind >= argc)

@@ -311,7 +311,10 @@ static int prepare_services(struct up *u)
 		}
 		if (read_env_files(u, s, &us->env) < 0)
 			return -1;
-		compose_config_hash(s, id[0] ? id : NULL, us->hash);
+		/* A built image is part of what the service is: rebuilt, its containers are recreated.
+		 * A named image is not (Compose v2 hashes the configuration; `pull` is how a newer
+		 * image of the same name arrives). */
+		compose_config_hash(s, s->build.context && id[0] ? id : NULL, us->hash);
 	}
 	return 0;
 }
@@ -379,13 +382,15 @@ static bool wait_for(const char *id, const char *name, enum compose_condition co
 		}
 		if (condition == COMPOSE_SERVICE_HEALTHY) {
 			struct health_state health;
-			if (health_load(id, &health) == 0 && health.status == HEALTH_HEALTHY)
-				return true;
-			if (health.status == HEALTH_UNHEALTHY) {
-				fail_errno(0, "dependency failed to start: container %s is unhealthy", name);
-				return false;
+			if (health_load(id, &health) == 0) {
+				if (health.status == HEALTH_HEALTHY)
+					return true;
+				if (health.status == HEALTH_UNHEALTHY) {
+					fail_errno(0, "dependency failed to start: container %s is unhealthy", name);
+					return false;
+				}
 			}
-			error_clear();
+			error_clear(); /* no result yet: its checker has not written one */
 			if (!running) {
 				fail_errno(0, "dependency failed to start: container %s exited (%d)", name, exit_code);
 				return false;
@@ -414,10 +419,16 @@ static int wait_for_dependencies(struct up *u, size_t service)
 			continue;
 		const struct compose_strings *ids = &u->services[dep - m->services].ids;
 		for (size_t i = 0; i < ids->count; i++) {
-			printf(" Container %s-%s  Waiting\n", u->project->name, dep->name);
+			struct view v;
+			char name[CONTAINER_NAME_MAX + 1];
+			snprintf(name, sizeof(name), "%.12s", ids->items[i]);
+			if (view_load_id(ids->items[i], &v) == 0) {
+				snprintf(name, sizeof(name), "%s", v.r.name);
+				container_record_free(&v.r);
+			}
+			error_clear();
+			printf(" Container %s  Waiting\n", name);
 			fflush(stdout);
-			char name[256];
-			snprintf(name, sizeof(name), "%s-%s-%zu", u->project->name, dep->name, i + 1);
 			if (!wait_for(ids->items[i], name, condition))
 				return -1;
 			printf(" Container %s  %s\n", name,

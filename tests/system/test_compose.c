@@ -1,0 +1,195 @@
+/*
+ * test_compose.c - `tinydock compose` with real containers (07-compose/compose.c,
+ * compose-up.c): a project of two busybox services made by the test, brought up, found by
+ * its labels, changed, stopped and taken down. Every script takes its project down on exit,
+ * also when a step fails.
+ */
+#include <check.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+/* A project "shop" in $S/shop: api serves a page with httpd, web sleeps; both on the project's
+ * network, made first on a subnet no route of this host uses (other runs may hold 172.31/16). */
+static const char PROJECT[] =
+	"mkdir -p shop; cd shop;"
+	"cat > compose.yaml <<'EOF'\n"
+	"services:\n"
+	"  api:\n"
+	"    image: busybox\n"
+	"    command: [\"sh\", \"-c\", \"mkdir -p /www; echo hello-from-api > /www/index.html; exec httpd -f -p 80 -h /www\"]\n"
+	"    volumes: [\"data:/data\"]\n"
+	"  web:\n"
+	"    image: busybox\n"
+	"    command: [\"sleep\", \"3600\"]\n"
+	"    depends_on: [api]\n"
+	"volumes:\n"
+	"  data:\n"
+	"EOF\n"
+	"trap '$T compose down -v --remove-orphans >/dev/null 2>&1 || true' EXIT;"
+	"$T network create --subnet $SUBNET shop_default >/dev/null;";
+
+/* Run a shell script with $T the tinydock binary, $S the sandbox folder and $SUBNET a free
+ * subnet, "set -e" on, after PROJECT. */
+static struct run_result sh(int timeout, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static struct run_result sh(int timeout, const char *fmt, ...)
+{
+	char body[8192], script[12000], subnet[32];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof(body), fmt, ap);
+	va_end(ap);
+	harness_free_subnet(247, subnet);
+	snprintf(script, sizeof(script), "set -e; T='%s'; S='%s'; SUBNET='%s'; cd \"$S\"; %s %s", tinydock_binary(),
+		 sandbox.dir, subnet, PROJECT, body);
+	const char *argv[] = { "sh", "-c", script, NULL };
+	return run_program(NULL, timeout, argv);
+}
+
+#define CHECK_OK(r) ck_assert_msg((r).status == 0, "status %d\nout: %s\nerr: %s", (r).status, (r).out, (r).err)
+#define CHECK_HAS(text, part) ck_assert_msg(strstr((text), (part)), "\"%s\" not in:\n%s", (part), (text))
+#define CHECK_LACKS(text, part) ck_assert_msg(!strstr((text), (part)), "\"%s\" in:\n%s", (part), (text))
+
+START_TEST(up_starts_labelled_containers_that_reach_each_other_by_service_name)
+{
+	struct run_result r = sh(120, "$T compose up -d;"
+				      "$T inspect shop-web-1 | grep -q '\"com.docker.compose.project\": \"shop\"';"
+				      "$T inspect shop-web-1 | grep -q '\"com.docker.compose.service\": \"web\"';"
+				      "$T inspect shop-web-1 | grep -q '\"com.docker.compose.container-number\": \"1\"';"
+				      "$T inspect shop-web-1 | grep -q '\"com.docker.compose.oneoff\": \"False\"';"
+				      "$T inspect shop-web-1 | grep -q '\"com.docker.compose.config-hash\": \"[0-9a-f]\\{64\\}\"';"
+				      "echo page: $($T exec shop-web-1 wget -qO- http://api:80/);"
+				      "echo by-name: $($T exec shop-web-1 wget -qO- http://shop-api-1:80/);"
+				      "$T compose ps");
+	CHECK_OK(r);
+	CHECK_HAS(r.out, " Container shop-api-1  Started");
+	CHECK_HAS(r.out, " Container shop-web-1  Started");
+	CHECK_HAS(r.out, "page: hello-from-api");
+	CHECK_HAS(r.out, "by-name: hello-from-api");
+	CHECK_HAS(r.out, "NAME         IMAGE     COMMAND                  SERVICE   STATUS");
+	CHECK_HAS(r.out, "\"sleep 3600\"             web       Up");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(a_second_up_touches_nothing_and_a_changed_service_alone_is_recreated)
+{
+	struct run_result r = sh(120, "$T compose up -d >/dev/null;"
+				      "api=$($T inspect shop-api-1 | grep '\"Id\"'); web=$($T inspect shop-web-1 | grep '\"Id\"');"
+				      "echo SECOND; $T compose up -d;"
+				      "test \"$api\" = \"$($T inspect shop-api-1 | grep '\"Id\"')\" && echo api-kept;"
+				      "test \"$web\" = \"$($T inspect shop-web-1 | grep '\"Id\"')\" && echo web-kept;"
+				      "sed -i 's/\"3600\"/\"3601\"/' compose.yaml; echo CHANGED; $T compose up -d;"
+				      "test \"$api\" = \"$($T inspect shop-api-1 | grep '\"Id\"')\" && echo api-still-kept;"
+				      "test \"$web\" != \"$($T inspect shop-web-1 | grep '\"Id\"')\" && echo web-recreated;"
+				      "$T compose ps | grep -q 'sleep 3601'");
+	CHECK_OK(r);
+	const char *second = strstr(r.out, "SECOND"), *changed = strstr(r.out, "CHANGED");
+	ck_assert_ptr_nonnull(second);
+	ck_assert_ptr_nonnull(changed);
+	CHECK_HAS(second, " Container shop-api-1  Running\n Container shop-web-1  Running\n");
+	CHECK_HAS(r.out, "api-kept\nweb-kept\n");
+	CHECK_HAS(changed, " Container shop-api-1  Running\n");
+	CHECK_HAS(changed, " Container shop-web-1  Recreated\n");
+	CHECK_HAS(r.out, "api-still-kept\nweb-recreated\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(stop_returns_quickly_for_containers_that_handle_sigterm_and_down_removes_everything)
+{
+	struct run_result r = sh(120, "$T compose up -d >/dev/null;"
+				      "start=$(date +%%s%%N); $T compose stop; end=$(date +%%s%%N);"
+				      "echo stop-ms: $(( (end - start) / 1000000 ));"
+				      "$T compose ps -a | grep -q 'Exited'; $T compose ps | grep -c shop- || true;"
+				      "$T volume ls -q | grep -qx shop_data && echo volume-kept-by-down;"
+				      "$T compose down;"
+				      "$T ps -a --format '{{.Names}}' 2>/dev/null | grep shop- || echo no-containers;"
+				      "$T network ls | grep -q shop_default || echo no-network;"
+				      "$T volume ls -q | grep -qx shop_data && echo volume-still-there;"
+				      "$T compose down -v;"
+				      "$T volume ls -q | grep -qx shop_data || echo volume-removed");
+	CHECK_OK(r);
+	CHECK_HAS(r.out, " Container shop-web-1  Stopped");
+	CHECK_HAS(r.out, " Container shop-api-1  Stopped");
+	/* web stops first: it depends on api */
+	ck_assert(strstr(r.out, " Container shop-web-1  Stopped") < strstr(r.out, " Container shop-api-1  Stopping"));
+	const char *ms = strstr(r.out, "stop-ms: ");
+	ck_assert_ptr_nonnull(ms);
+	ck_assert_msg(atoi(ms + 9) < 5000, "stop took %d ms", atoi(ms + 9));
+	CHECK_HAS(r.out, "no-containers");
+	CHECK_HAS(r.out, " Network shop_default  Removed");
+	CHECK_HAS(r.out, "no-network");
+	CHECK_HAS(r.out, "volume-still-there");
+	CHECK_HAS(r.out, "volume-removed");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(depends_on_service_healthy_waits_for_the_health_check)
+{
+	struct run_result r = sh(120, "cat > compose.yaml <<'EOF'\n"
+				      "services:\n"
+				      "  api:\n"
+				      "    image: busybox\n"
+				      "    command: [\"sh\", \"-c\", \"sleep 1; touch /tmp/ready; exec sleep 3600\"]\n"
+				      "    healthcheck:\n"
+				      "      test: [\"CMD\", \"test\", \"-e\", \"/tmp/ready\"]\n"
+				      "      interval: 200ms\n"
+				      "      retries: 30\n"
+				      "  web:\n"
+				      "    image: busybox\n"
+				      "    command: [\"sleep\", \"3600\"]\n"
+				      "    depends_on:\n"
+				      "      api:\n"
+				      "        condition: service_healthy\n"
+				      "EOF\n"
+				      "$T compose up -d; $T compose ps");
+	CHECK_OK(r);
+	const char *healthy = strstr(r.out, " Container shop-api-1  Healthy");
+	ck_assert_msg(healthy, "no Healthy line:\n%s", r.out);
+	const char *web = strstr(r.out, " Container shop-web-1  Created");
+	ck_assert_ptr_nonnull(web);
+	ck_assert(healthy < web);
+	CHECK_HAS(r.out, "(healthy)");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(a_dependency_cycle_is_one_error_naming_the_cycle)
+{
+	struct run_result r = sh(60, "cat > compose.yaml <<'EOF'\n"
+				     "services:\n"
+				     "  a:\n"
+				     "    image: busybox\n"
+				     "    depends_on: [b]\n"
+				     "  b:\n"
+				     "    image: busybox\n"
+				     "    depends_on: [a]\n"
+				     "EOF\n"
+				     "$T compose up -d");
+	ck_assert_int_ne(r.status, 0);
+	CHECK_HAS(r.err, "dependency cycle detected: a -> b -> a");
+	CHECK_LACKS(r.out, "Container");
+	run_free(&r);
+}
+END_TEST
+
+Suite *compose_suite(void)
+{
+	Suite *s = suite_create("07-compose compose");
+	TCase *t = tcase_create("compose");
+	harness_use_stage(t, 7);
+	harness_use_sandbox(t);
+	tcase_set_timeout(t, 300);
+	tcase_add_test(t, up_starts_labelled_containers_that_reach_each_other_by_service_name);
+	tcase_add_test(t, a_second_up_touches_nothing_and_a_changed_service_alone_is_recreated);
+	tcase_add_test(t, stop_returns_quickly_for_containers_that_handle_sigterm_and_down_removes_everything);
+	tcase_add_test(t, depends_on_service_healthy_waits_for_the_health_check);
+	tcase_add_test(t, a_dependency_cycle_is_one_error_naming_the_cycle);
+	suite_add_tcase(s, t);
+	return s;
+}

@@ -6,6 +6,7 @@
 #include "compose-load.h"
 #include "compose-env-file.h"
 #include "compose-interpolate.h"
+#include "compose-merge.h"
 #include "compose-project.h"
 #include "error.h"
 #include "files.h"
@@ -98,55 +99,102 @@ static int absolute(const char *path, char **out)
 	return 0;
 }
 
+/* Parse and interpolate one file. NULL with the message. */
+static struct yaml_node *read_tree(const char *file, const struct compose_env *env)
+{
+	size_t size;
+	char *text = read_file(file, &size);
+	if (!text)
+		return NULL;
+	struct yaml_node *root = yaml_parse(file, text, size);
+	free(text);
+	if (root && compose_interpolate_tree(root, file, env) < 0) {
+		yaml_free(root);
+		return NULL;
+	}
+	return root;
+}
+
+/* The files: -f, else COMPOSE_FILE (paths separated by ':', as Compose on Linux reads it),
+ * else the first default name here or above. Each a new string in files[]. */
+static int find_files(const struct compose_options *o, char **files, size_t *count)
+{
+	char cwd[PATH_MAX];
+	*count = 0;
+	const char *variable = getenv("COMPOSE_FILE");
+	if (o->file_count) {
+		for (; *count < o->file_count; (*count)++)
+			if (!(files[*count] = strdup(o->files[*count])))
+				return fail_errno(ENOMEM, "cannot keep the file names");
+		return 0;
+	}
+	if (variable && variable[0]) {
+		for (const char *p = variable; *p && *count < COMPOSE_MAX_FILES; p += strcspn(p, ":"), p += *p == ':')
+			if (strcspn(p, ":") && !(files[(*count)++] = strndup(p, strcspn(p, ":"))))
+				return fail_errno(ENOMEM, "cannot keep the file names");
+		return 0;
+	}
+	if (!getcwd(cwd, sizeof(cwd)))
+		return fail_sys("cannot read the working folder");
+	if (!(files[0] = compose_find_file(cwd, file_exists)))
+		return -1;
+	*count = 1;
+	return 0;
+}
+
 int compose_load(const struct compose_options *options, struct compose_loaded *out)
 {
 	*out = (struct compose_loaded){ .options = options };
-	if (options->file_count > 1)
-		return fail_errno(0, "several -f files: merging compose files is not supported yet; give one file");
-	char cwd[PATH_MAX];
-	if (!getcwd(cwd, sizeof(cwd)))
-		return fail_sys("cannot read the working folder");
-	char *found = options->file_count ? strdup(options->files[0]) : compose_find_file(cwd, file_exists);
-	if (!found)
-		return options->file_count ? fail_errno(ENOMEM, "cannot keep the file name") : -1;
-	out->file = found;
+	char *files[COMPOSE_MAX_FILES] = { NULL };
+	size_t file_count = 0;
 	int rc = -1;
-	char *folder = strdup(found), *text = NULL;
 	struct compose_env_file dotenv = { 0 };
 	const char **vars = NULL;
-	size_t var_count = 0, size;
+	size_t var_count = 0;
 	struct yaml_node *root = NULL;
-	if (!folder) {
+	if (find_files(options, files, &file_count) < 0)
+		goto done;
+	if (!(out->file = strdup(files[0]))) {
 		fail_errno(ENOMEM, "cannot keep the file name");
 		goto done;
 	}
+	/* The project folder: --project-directory, else the first file's. */
+	char folder[PATH_MAX];
+	snprintf(folder, sizeof(folder), "%s", files[0]);
 	char *slash = strrchr(folder, '/');
 	if (slash)
-		*slash = '\0';
-	if (absolute(options->project_directory ? options->project_directory : slash ? (folder[0] ? folder : "/") : ".",
-		     &out->directory) < 0)
+		*(slash == folder ? slash + 1 : slash) = '\0';
+	if (absolute(options->project_directory ? options->project_directory : slash ? folder : ".", &out->directory) < 0)
 		goto done;
 	char env_path[PATH_MAX + 8];
 	snprintf(env_path, sizeof(env_path), "%s/.env", out->directory);
 	if (variables(options->env_file ? options->env_file : env_path, options->env_file != NULL, &dotenv, &vars,
 		      &var_count) < 0)
 		goto done;
-	if (!(text = read_file(found, &size)))
-		goto done;
-	if (!(root = yaml_parse(found, text, size)))
-		goto done;
 	struct compose_env env = { vars, var_count };
-	if (compose_interpolate_tree(root, found, &env) < 0 || compose_model_read(found, root, &out->model) < 0)
+	if (!(root = read_tree(files[0], &env)))
 		goto done;
-	if (!(out->name = compose_project_name(out->model.name, options->project_name, out->directory)))
+	for (size_t i = 1; i < file_count; i++) {
+		struct yaml_node *over = read_tree(files[i], &env);
+		if (!over || compose_merge(root, over, files[i]) < 0)
+			goto done;
+	}
+	if (compose_model_read(files[0], root, &out->model) < 0)
+		goto done;
+	/* The name: -p, else COMPOSE_PROJECT_NAME, else the file's `name:`, else the folder's
+	 * (Docker's documentation, "Specify a project name", gives this precedence). */
+	const char *flag = options->project_name ? options->project_name : getenv("COMPOSE_PROJECT_NAME");
+	if (flag && !flag[0])
+		flag = NULL;
+	if (!(out->name = compose_project_name(flag ? NULL : out->model.name, flag, out->directory)))
 		goto done;
 	rc = 0;
 done:
 	yaml_free(root);
-	free(text);
 	free(vars);
 	compose_env_file_free(&dotenv);
-	free(folder);
+	for (size_t i = 0; i < file_count; i++)
+		free(files[i]);
 	if (rc < 0)
 		compose_loaded_free(out);
 	return rc;

@@ -6,12 +6,14 @@
  * specification names the files looked for, in this order of preference: compose.yaml,
  * compose.yml, then the older docker-compose.yaml and docker-compose.yml; Compose v2 looks in
  * the working folder, then in each parent up to the root, so a command run from ~/shop/web
- * still finds ~/shop/compose.yaml. -f names the file instead.
+ * still finds ~/shop/compose.yaml. -f names the file instead (several: merged in order,
+ * compose-merge.h), and so does COMPOSE_FILE when there is no -f.
  *
  * The project folder is the file's (or --project-directory): relative paths in the file
  * (build contexts, bind mounts, env_file) start there, and its `.env` gives variables to
  * interpolation, below the shell's environment, which wins (Compose's precedence). The
- * project's name: the file's `name:`, else -p, else the folder's name (compose-project.h).
+ * project's name: -p, else COMPOSE_PROJECT_NAME, else the file's `name:`, else the folder's
+ * name (compose-project.h).
  */
 #ifndef TINYDOCK_COMPOSE_LOAD_H
 #define TINYDOCK_COMPOSE_LOAD_H
@@ -21,9 +23,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#define COMPOSE_MAX_FILES 8
+
 /* The global flags of `tinydock compose`. */
 struct compose_options {
-	const char *files[8];          /* -f, in order */
+	const char *files[COMPOSE_MAX_FILES]; /* -f, in order (merged: compose-merge.h) */
 	size_t file_count;
 	const char *project_name;      /* -p */
 	const char *env_file;          /* --env-file (default: the project folder's .env) */

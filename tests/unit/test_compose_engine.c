@@ -12,6 +12,7 @@
 
 #include "compose-labels.h"
 #include "compose-load.h"
+#include "compose-merge.h"
 #include "compose-model.h"
 #include "compose-plan.h"
 #include "compose-service-spec.h"
@@ -307,6 +308,66 @@ START_TEST(what_a_container_here_cannot_have_is_named_for_ups_warning)
 }
 END_TEST
 
+/* --- several files, merged ----------------------------------------------------------------- */
+
+static struct compose_project merged(const char *base, const char *over)
+{
+	struct compose_project project;
+	struct yaml_node *a = yaml_parse("compose.yaml", base, strlen(base));
+	struct yaml_node *b = yaml_parse("override.yaml", over, strlen(over));
+	ck_assert(a && b);
+	ck_assert_msg(compose_merge(a, b, "override.yaml") == 0, "%s", error_message());
+	ck_assert_msg(compose_model_read("compose.yaml", a, &project) == 0, "%s", error_message());
+	yaml_free(a);
+	return project;
+}
+
+START_TEST(a_later_files_scalars_win_and_services_merge_by_name)
+{
+	struct compose_project p = merged("services:\n  web:\n    image: busybox\n    user: nobody\n  db:\n    image: db\n",
+					  "services:\n  web:\n    image: nginx\n  cache:\n    image: redis\n");
+	ck_assert_int_eq(p.service_count, 3);
+	const struct compose_service *web = compose_find_service(&p, "web");
+	ck_assert_str_eq(web->image, "nginx");
+	ck_assert_str_eq(web->user, "nobody");
+	ck_assert_str_eq(compose_find_service(&p, "db")->image, "db");
+	ck_assert_str_eq(compose_find_service(&p, "cache")->image, "redis");
+	compose_project_free(&p);
+}
+END_TEST
+
+START_TEST(command_is_replaced_lists_appended_and_a_volume_replaced_by_its_target)
+{
+	struct compose_project p =
+		merged("services:\n  web:\n    image: busybox\n    command: [sleep, '1']\n    cap_add: [NET_ADMIN]\n"
+		       "    volumes: ['./a:/data', '/cache']\n",
+		       "services:\n  web:\n    command: [sleep, '2']\n    cap_add: [SYS_TIME]\n    volumes: ['./b:/data:ro']\n");
+	const struct compose_service *web = compose_find_service(&p, "web");
+	ck_assert_int_eq(web->command.count, 2);
+	ck_assert_str_eq(web->command.items[1], "2");
+	ck_assert_int_eq(web->cap_add.count, 2);
+	ck_assert_str_eq(web->cap_add.items[1], "SYS_TIME");
+	ck_assert_int_eq(web->mount_count, 2);
+	ck_assert_str_eq(web->mounts[0].source, "./b");
+	ck_assert(web->mounts[0].read_only);
+	ck_assert_str_eq(web->mounts[1].target, "/cache");
+	compose_project_free(&p);
+}
+END_TEST
+
+START_TEST(a_list_in_one_file_and_a_mapping_in_the_other_is_refused_naming_both)
+{
+	const char *base = "services:\n  web:\n    image: busybox\n    environment: [A=1]\n";
+	const char *over = "services:\n  web:\n    environment:\n      A: 2\n";
+	struct yaml_node *a = yaml_parse("compose.yaml", base, strlen(base));
+	struct yaml_node *b = yaml_parse("override.yaml", over, strlen(over));
+	ck_assert_int_eq(compose_merge(a, b, "override.yaml"), -1);
+	ck_assert_str_eq(error_message(), "override.yaml:4:7: cannot merge \"environment\": a mapping here, a list in the "
+					  "file before (line 4); write both the same way");
+	yaml_free(a);
+}
+END_TEST
+
 /* --- where the file is ---------------------------------------------------------------------- */
 
 static const char *const *present;
@@ -380,6 +441,11 @@ Suite *compose_engine_suite(void)
 	tcase_add_test(spec, ports_restart_limits_and_healthcheck_fill_their_flags_fields);
 	tcase_add_test(spec, what_a_container_here_cannot_have_is_named_for_ups_warning);
 	suite_add_tcase(s, spec);
+	TCase *merge = tcase_create("merge");
+	tcase_add_test(merge, a_later_files_scalars_win_and_services_merge_by_name);
+	tcase_add_test(merge, command_is_replaced_lists_appended_and_a_volume_replaced_by_its_target);
+	tcase_add_test(merge, a_list_in_one_file_and_a_mapping_in_the_other_is_refused_naming_both);
+	suite_add_tcase(s, merge);
 	TCase *file = tcase_create("file discovery");
 	tcase_add_test(file, compose_yaml_is_preferred_to_the_older_names);
 	tcase_add_test(file, the_file_is_looked_for_in_the_parent_folders_up_to_the_root);

@@ -23,7 +23,6 @@
 #include "compose-plan.h"
 #include "compose-project.h"
 #include "compose-service-spec.h"
-#include "build.h"
 #include "error.h"
 #include "files.h"
 #include "health-check.h"
@@ -160,9 +159,9 @@ static int order_services(struct up *u)
 	return rc;
 }
 
-static int ensure_network(struct up *u)
+static int ensure_network(const struct compose_loaded *project)
 {
-	char *name = compose_default_network(u->project->name);
+	char *name = compose_default_network(project->name);
 	if (!name)
 		return -1;
 	struct network net;
@@ -181,11 +180,11 @@ static int ensure_network(struct up *u)
 	return rc;
 }
 
-static int ensure_volumes(struct up *u)
+static int ensure_volumes(const struct compose_loaded *project)
 {
-	const struct compose_project *m = &u->project->model;
+	const struct compose_project *m = &project->model;
 	for (size_t i = 0; i < m->volumes.count; i++) {
-		char *name = compose_volume_name(u->project->name, m->volumes.items[i]);
+		char *name = compose_volume_name(project->name, m->volumes.items[i]);
 		char volume[VOLUME_NAME_MAX + 1];
 		bool created;
 		if (!name)
@@ -200,8 +199,12 @@ static int ensure_volumes(struct up *u)
 	return 0;
 }
 
-/* The image id of name, or "" when there is no such image. */
-static void image_id(const char *name, char id[SHA256_DIGEST_SIZE])
+int compose_up_resources(const struct compose_loaded *project)
+{
+	return ensure_network(project) < 0 || ensure_volumes(project) < 0 ? -1 : 0;
+}
+
+void compose_image_id(const char *name, char id[SHA256_DIGEST_SIZE])
 {
 	struct image_store store = { .gc_fd = -1 };
 	struct image img = { 0 };
@@ -214,54 +217,13 @@ static void image_id(const char *name, char id[SHA256_DIGEST_SIZE])
 	error_clear();
 }
 
-/* Chapter 06's builder, in this process, as `tinydock build -t IMAGE -f DOCKERFILE CONTEXT`
- * (relative to the project folder), with the service's build args and target. */
-static int build_image(struct up *u, const struct compose_service *s, const char *image)
-{
-	const struct compose_build *b = &s->build;
-	char context[PATH_MAX], dockerfile[PATH_MAX];
-	snprintf(context, sizeof(context), "%s%s%s", b->context[0] == '/' ? "" : u->project->directory,
-		 b->context[0] == '/' ? "" : "/", b->context);
-	snprintf(dockerfile, sizeof(dockerfile), "%s/%s", context, b->dockerfile ? b->dockerfile : "Dockerfile");
-	if (b->dockerfile && b->dockerfile[0] == '/')
-		snprintf(dockerfile, sizeof(dockerfile), "%s", b->dockerfile);
-	size_t max = 8 + 2 * b->args.count;
-	char **argv = calloc(max + 1, sizeof(char *));
-	if (!argv)
-		return fail_errno(ENOMEM, "cannot build service \"%s\"", s->name);
-	int argc = 0;
-	argv[argc++] = "build";
-	argv[argc++] = "-t";
-	argv[argc++] = (char *)image;
-	argv[argc++] = "-f";
-	argv[argc++] = dockerfile;
-	for (size_t i = 0; i < b->args.count; i++) {
-		argv[argc++] = "--build-arg";
-		argv[argc++] = b->args.items[i];
-	}
-	if (b->target) {
-		argv[argc++] = "--target";
-		argv[argc++] = b->target;
-	}
-	argv[argc++] = context;
-	printf(" Service %s  Building\n", s->name);
-	fflush(stdout);
-	optind = 0;
-	int code = cmd_build(argc, argv);
-	free(argv);
-	if (code != 0)
-		return fail_errno(0, "service \"%s\" failed to build", s->name);
-	printf(" Service %s  Built\n", s->name);
-	return 0;
-}
-
-static int read_env_files(struct up *u, const struct compose_service *s, struct compose_env_file *out)
+int compose_env_files(const struct compose_loaded *project, const struct compose_service *s, struct compose_env_file *out)
 {
 	*out = (struct compose_env_file){ 0 };
 	for (size_t i = 0; i < s->env_file.count; i++) {
 		char path[PATH_MAX];
 		const char *file = s->env_file.items[i];
-		snprintf(path, sizeof(path), "%s%s%s", file[0] == '/' ? "" : u->project->directory, file[0] == '/' ? "" : "/",
+		snprintf(path, sizeof(path), "%s%s%s", file[0] == '/' ? "" : project->directory, file[0] == '/' ? "" : "/",
 			 file);
 		size_t size;
 		char *text = read_file(path, &size);
@@ -295,21 +257,16 @@ static int prepare_services(struct up *u)
 		struct up_service *us = &u->services[i];
 		if (!us->selected)
 			continue;
-		us->image = s->image ? strdup(s->image) : NULL;
-		if (!s->image && asprintf(&us->image, "%s-%s", u->project->name, s->name) < 0)
-			us->image = NULL;
-		if (!us->image)
-			return fail_errno(ENOMEM, "cannot name the image of \"%s\"", s->name);
-		if (!s->image && !s->build.context)
-			return fail_errno(0, "service \"%s\" has neither an image nor a build context specified", s->name);
+		if (!(us->image = compose_service_image(u->project, s)))
+			return -1;
 		char id[SHA256_DIGEST_SIZE];
-		image_id(us->image, id);
+		compose_image_id(us->image, id);
 		if (s->build.context && !u->flags.no_build && (u->flags.build || !id[0])) {
-			if (build_image(u, s, us->image) < 0)
+			if (compose_build_service(u->project, s, us->image) < 0)
 				return -1;
-			image_id(us->image, id);
+			compose_image_id(us->image, id);
 		}
-		if (read_env_files(u, s, &us->env) < 0)
+		if (compose_env_files(u->project, s, &us->env) < 0)
 			return -1;
 		/* A built image is part of what the service is: rebuilt, its containers are recreated.
 		 * A named image is not (Compose v2 hashes the configuration; `pull` is how a newer
@@ -576,9 +533,7 @@ int compose_up(struct compose_loaded *project, int argc, char **argv)
 			rc = fail_errno(0, "service \"%s\": container_name cannot be used with more than one replica",
 					m->services[i].name);
 	if (rc == 0)
-		rc = ensure_network(&u);
-	if (rc == 0)
-		rc = ensure_volumes(&u);
+		rc = compose_up_resources(project);
 	if (rc == 0)
 		rc = prepare_services(&u);
 	if (rc == 0)

@@ -53,7 +53,15 @@ static const char compose_help[] =
 	"  kill      Send a signal to the services' containers (-s SIGNAL, default KILL)\n"
 	"  rm        Remove the stopped containers (-f, -s: stop them first)\n"
 	"  down      Stop and remove the containers and the network (-v: the volumes too,\n"
-	"            --remove-orphans)\n";
+	"            --remove-orphans)\n"
+	"  exec      Run a command in a service's running container (--index N, -e, -u, -w, -T)\n"
+	"  run       Run a one-off container of a service (--rm, -d, -e, --name, --entrypoint,\n"
+	"            --no-deps, -u, -w, -T)\n"
+	"  build     Build the services that have a build section\n"
+	"  pull      Pull the services' images\n"
+	"  push      Push the services' built images\n"
+	"  images    List the images the containers use\n"
+	"  top       Show the processes of the running containers\n";
 
 /* --- the project's containers --------------------------------------------------------------- */
 
@@ -89,14 +97,13 @@ void compose_containers_free(struct compose_containers *c)
 	*c = (struct compose_containers){ 0 };
 }
 
-static bool is_oneoff(const struct view *v)
+bool compose_view_oneoff(const struct view *v)
 {
 	const char *oneoff = compose_view_label(v, COMPOSE_LABEL_ONEOFF);
 	return oneoff && strcmp(oneoff, "True") == 0;
 }
 
-/* Whether v's service is among names[0..count) (all when count is 0). */
-static bool named(const struct view *v, char **names, int count)
+bool compose_view_named(const struct view *v, char **names, int count)
 {
 	const char *service = compose_view_label(v, COMPOSE_LABEL_SERVICE);
 	if (count == 0)
@@ -107,8 +114,7 @@ static bool named(const struct view *v, char **names, int count)
 	return false;
 }
 
-/* Refuse a SERVICE operand the file does not define, as Compose does. */
-static int check_services(const struct compose_loaded *p, char **names, int count)
+int compose_check_services(const struct compose_loaded *p, char **names, int count)
 {
 	for (int i = 0; i < count; i++)
 		if (!compose_find_service(&p->model, names[i]))
@@ -246,7 +252,7 @@ static size_t select_containers(const struct compose_containers *c, char **names
 	size_t n = 0;
 	for (size_t i = 0; i < c->mine_count; i++) {
 		const struct view *v = &c->views[c->mine[i]];
-		if (named(v, names, count) && (oneoffs || !is_oneoff(v)))
+		if (compose_view_named(v, names, count) && (oneoffs || !compose_view_oneoff(v)))
 			which[n++] = i;
 	}
 	return n;
@@ -261,14 +267,14 @@ static int ps(struct compose_loaded *p, struct compose_containers *c, int argc, 
 			all = true;
 		else
 			return usage_error("compose ps", "unknown flag: %s", argv[optind - 1]);
-	if (check_services(p, argv + optind, argc - optind) < 0)
+	if (compose_check_services(p, argv + optind, argc - optind) < 0)
 		return error_report(1);
 	struct table t = { .columns = 6 };
 	const char *header[] = { "NAME", "IMAGE", "COMMAND", "SERVICE", "STATUS", "PORTS" };
 	table_add_row(&t, header);
 	for (size_t i = 0; i < c->mine_count; i++) {
 		const struct view *v = &c->views[c->mine[i]];
-		if (!named(v, argv + optind, argc - optind) || (!all && !is_running(v)))
+		if (!compose_view_named(v, argv + optind, argc - optind) || (!all && !is_running(v)))
 			continue;
 		char command[4200], status[128], ports[1024];
 		ps_command(v->r.command.items, false, command, sizeof(command));
@@ -301,7 +307,7 @@ static int stop(struct compose_loaded *p, struct compose_containers *c, int argc
 	long seconds;
 	if (parse_time(argc, argv, &seconds) < 0)
 		return usage_error("compose stop", "%s", error_message());
-	if (check_services(p, argv + optind, argc - optind) < 0)
+	if (compose_check_services(p, argv + optind, argc - optind) < 0)
 		return error_report(1);
 	size_t *which = c->which;
 	size_t n = select_containers(c, argv + optind, argc - optind, false, which);
@@ -318,7 +324,7 @@ static int start_stopped(struct compose_loaded *p, struct compose_containers *c,
 	for (size_t l = 0; rc == 0 && l < p->model.service_count; l++)
 		for (size_t i = 0; i < c->mine_count; i++) {
 			struct view *v = &c->views[c->mine[i]];
-			if (is_oneoff(v) || !named(v, names, count) || is_running(v) ||
+			if (compose_view_oneoff(v) || !compose_view_named(v, names, count) || is_running(v) ||
 			    service_level(&p->model, level_of, v) != l)
 				continue;
 			printf(" Container %s  Starting\n", v->r.name);
@@ -335,7 +341,7 @@ static int start_stopped(struct compose_loaded *p, struct compose_containers *c,
 
 static int start(struct compose_loaded *p, struct compose_containers *c, int argc, char **argv)
 {
-	if (check_services(p, argv + 1, argc - 1) < 0 || start_stopped(p, c, argv + 1, argc - 1) < 0)
+	if (compose_check_services(p, argv + 1, argc - 1) < 0 || start_stopped(p, c, argv + 1, argc - 1) < 0)
 		return error_report(1);
 	return 0;
 }
@@ -347,7 +353,7 @@ static int restart(struct compose_loaded *p, struct compose_containers *c, int a
 		return usage_error("compose restart", "%s", error_message());
 	char **names = argv + optind;
 	int count = argc - optind;
-	if (check_services(p, names, count) < 0)
+	if (compose_check_services(p, names, count) < 0)
 		return error_report(1);
 	size_t *which = c->which;
 	size_t n = select_containers(c, names, count, false, which);
@@ -368,12 +374,12 @@ static int kill_services(struct compose_loaded *p, struct compose_containers *c,
 	while ((opt = getopt_long(argc, argv, "+s:", options, NULL)) != -1)
 		if (opt != 's' || signal_parse(optarg, &sig) < 0)
 			return usage_error("compose kill", "bad flag or value: %s", argv[optind - 1]);
-	if (check_services(p, argv + optind, argc - optind) < 0)
+	if (compose_check_services(p, argv + optind, argc - optind) < 0)
 		return error_report(1);
 	int rc = 0;
 	for (size_t i = 0; i < c->mine_count; i++) {
 		const struct view *v = &c->views[c->mine[i]];
-		if (is_oneoff(v) || !named(v, argv + optind, argc - optind) || !is_running(v))
+		if (compose_view_oneoff(v) || !compose_view_named(v, argv + optind, argc - optind) || !is_running(v))
 			continue;
 		if (signal_init(v, sig) < 0) {
 			rc = error_report(1);
@@ -410,7 +416,7 @@ static int rm(struct compose_loaded *p, struct compose_containers *c, int argc, 
 			stop_first = true;
 		else if (opt != 'f' && opt != 'v') /* -f: tinydock never asks; -v: anonymous volumes stay */
 			return usage_error("compose rm", "unknown flag: %s", argv[optind - 1]);
-	if (check_services(p, argv + optind, argc - optind) < 0)
+	if (compose_check_services(p, argv + optind, argc - optind) < 0)
 		return error_report(1);
 	size_t *which = c->which;
 	size_t n = select_containers(c, argv + optind, argc - optind, false, which);
@@ -463,7 +469,7 @@ static int down(struct compose_loaded *p, struct compose_containers *c, int argc
 		const struct view *v = &c->views[c->mine[i]];
 		const char *service = compose_view_label(v, COMPOSE_LABEL_SERVICE);
 		bool known = service && compose_find_service(&p->model, service);
-		if (known || orphans || is_oneoff(v))
+		if (known || orphans || compose_view_oneoff(v))
 			which[n++] = i;
 		else
 			orphan_count++;
@@ -566,6 +572,8 @@ static const struct {
 } subcommands[] = {
 	{ "ps", ps }, { "stop", stop }, { "start", start }, { "restart", restart },
 	{ "kill", kill_services }, { "rm", rm }, { "down", down },
+	{ "build", compose_build }, { "pull", compose_pull }, { "push", compose_push }, { "images", compose_images },
+	{ "exec", compose_exec }, { "run", compose_run }, { "top", compose_top },
 };
 
 int cmd_compose(int argc, char **argv)

@@ -107,7 +107,7 @@ START_TEST(stop_returns_quickly_for_containers_that_handle_sigterm_and_down_remo
 				      "$T compose ps -a | grep -q 'Exited'; $T compose ps | grep -c shop- || true;"
 				      "$T volume ls -q | grep -qx shop_data && echo volume-kept-by-down;"
 				      "$T compose down;"
-				      "$T ps -a --format '{{.Names}}' 2>/dev/null | grep shop- || echo no-containers;"
+				      "$T ps -a | grep shop- || echo no-containers;"
 				      "$T network ls | grep -q shop_default || echo no-network;"
 				      "$T volume ls -q | grep -qx shop_data && echo volume-still-there;"
 				      "$T compose down -v;"
@@ -178,6 +178,78 @@ START_TEST(a_dependency_cycle_is_one_error_naming_the_cycle)
 }
 END_TEST
 
+START_TEST(exec_and_run_reach_a_service_by_its_name_and_a_one_off_is_labelled_as_such)
+{
+	struct run_result r = sh(120, "$T compose up -d >/dev/null;"
+				      "echo exec: $($T compose exec -T web wget -qO- http://api/);"
+				      "echo run: $($T compose run --no-deps -T web sh -c 'echo $X; wget -qO- http://api/' );"
+				      "name=$($T ps -a | grep -o 'shop-web-run-[0-9a-f]*');"
+				      "echo one-off: $name;"
+				      "$T inspect $name | grep -q '\"com.docker.compose.oneoff\": \"True\"' && echo labelled-true;"
+				      "echo SECOND; $T compose up -d;"
+				      "$T compose run --rm --no-deps -T -e X=set web sh -c 'echo env: $X';"
+				      "$T ps -a | grep -c 'shop-web-run-'");
+	CHECK_OK(r);
+	CHECK_HAS(r.out, "exec: hello-from-api");
+	CHECK_HAS(r.out, "run: hello-from-api");
+	CHECK_HAS(r.out, "one-off: shop-web-run-");
+	CHECK_HAS(r.out, "labelled-true");
+	const char *second = strstr(r.out, "SECOND");
+	ck_assert_ptr_nonnull(second);
+	CHECK_LACKS(second, "run-"); /* up leaves one-offs alone: no orphan, no removal */
+	CHECK_HAS(r.out, "env: set\n1\n"); /* --rm removed its own; the first one-off stays */
+	run_free(&r);
+}
+END_TEST
+
+/* stubborn handles SIGTERM and goes on (an ignored SIGTERM would be met by init's SIGKILL at
+ * once: 02-namespaces/init.c), so only the grace period ends it. */
+START_TEST(stop_uses_the_services_stop_signal_and_grace_period)
+{
+	struct run_result r = sh(120, "cat > compose.yaml <<'EOF'\n"
+				      "services:\n"
+				      "  stubborn:\n"
+				      "    image: busybox\n"
+				      "    command: [\"sh\", \"-c\", \"trap 'echo not yet' TERM; while true; do sleep 0.1; done\"]\n"
+				      "    stop_grace_period: 1s\n"
+				      "  polite:\n"
+				      "    image: busybox\n"
+				      "    command: [\"sh\", \"-c\", \"trap 'exit 0' USR1; while true; do sleep 0.1; done\"]\n"
+				      "    stop_signal: SIGUSR1\n"
+				      "EOF\n"
+				      "$T compose up -d >/dev/null;"
+				      "start=$(date +%%s%%N); $T compose stop polite >/dev/null; end=$(date +%%s%%N);"
+				      "echo polite-ms: $(( (end - start) / 1000000 ));"
+				      "start=$(date +%%s%%N); $T compose stop stubborn >/dev/null; end=$(date +%%s%%N);"
+				      "echo stubborn-ms: $(( (end - start) / 1000000 ));"
+				      "$T compose ps -a");
+	CHECK_OK(r);
+	const char *polite = strstr(r.out, "polite-ms: "), *stubborn = strstr(r.out, "stubborn-ms: ");
+	ck_assert(polite && stubborn);
+	ck_assert_msg(atoi(polite + 11) < 900, "polite took %d ms", atoi(polite + 11));
+	ck_assert_msg(atoi(stubborn + 13) >= 1000 && atoi(stubborn + 13) < 5000, "stubborn took %d ms", atoi(stubborn + 13));
+	CHECK_HAS(r.out, "Exited (0)");   /* polite: its USR1 trap */
+	CHECK_HAS(r.out, "Exited (137)"); /* stubborn: SIGKILL after its grace period */
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(an_override_file_changes_a_service_as_the_merge_rules_say)
+{
+	struct run_result r = sh(120, "cat > compose.override.yaml <<'EOF'\n"
+				      "services:\n"
+				      "  web:\n"
+				      "    command: [\"sleep\", \"4242\"]\n"
+				      "EOF\n"
+				      "$T compose -f compose.yaml -f compose.override.yaml up -d >/dev/null;"
+				      "$T compose ps");
+	CHECK_OK(r);
+	CHECK_HAS(r.out, "\"sleep 4242\"");
+	CHECK_HAS(r.out, "shop-api-1");
+	run_free(&r);
+}
+END_TEST
+
 Suite *compose_suite(void)
 {
 	Suite *s = suite_create("07-compose compose");
@@ -190,6 +262,9 @@ Suite *compose_suite(void)
 	tcase_add_test(t, stop_returns_quickly_for_containers_that_handle_sigterm_and_down_removes_everything);
 	tcase_add_test(t, depends_on_service_healthy_waits_for_the_health_check);
 	tcase_add_test(t, a_dependency_cycle_is_one_error_naming_the_cycle);
+	tcase_add_test(t, exec_and_run_reach_a_service_by_its_name_and_a_one_off_is_labelled_as_such);
+	tcase_add_test(t, stop_uses_the_services_stop_signal_and_grace_period);
+	tcase_add_test(t, an_override_file_changes_a_service_as_the_merge_rules_say);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -36,7 +36,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 /* How long `up` waits for a dependency to become healthy or to complete. */
 #define DEPENDENCY_DEADLINE_MS 120000
@@ -63,6 +65,7 @@ struct up {
 	struct compose_start_order order;
 	struct compose_containers existing;
 	struct volume_spec *spec;          /* one spec, reused (it is large) */
+	bool said;                         /* a child process said the error already */
 };
 
 static int parse_up(int argc, char **argv, struct up_flags *f)
@@ -451,6 +454,93 @@ static int act(struct up *u, const struct compose_existing *existing, const stru
 	return 0;
 }
 
+/* Service k's part of the plan (k in start order): wait for its dependencies, then act. */
+static int bring_up(struct up *u, const struct compose_existing *existing, const struct compose_action *plan,
+		    size_t count, size_t k)
+{
+	size_t service = u->order.order[k];
+	if (wait_for_dependencies(u, service) < 0)
+		return -1;
+	for (size_t i = 0; i < count; i++)
+		if (plan[i].kind != COMPOSE_ORPHAN && plan[i].service == k) {
+			struct compose_action a = plan[i];
+			a.service = service; /* the plan's index is the start order's */
+			if (act(u, existing, &a) < 0)
+				return -1;
+		}
+	return 0;
+}
+
+/* The containers of each selected service, from their labels: what a level's children made,
+ * for the next level to wait on. */
+static int refresh_ids(struct up *u)
+{
+	const struct compose_project *m = &u->project->model;
+	struct compose_containers now;
+	if (compose_containers_load(u->project->name, &now) < 0)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < m->service_count; i++) {
+		compose_strings_free(&u->services[i].ids);
+		for (int number = 1; rc == 0 && u->services[i].selected && number <= m->services[i].replicas; number++)
+			for (size_t c = 0; rc == 0 && c < now.mine_count; c++) {
+				const struct view *v = &now.views[now.mine[c]];
+				const char *service = compose_view_label(v, COMPOSE_LABEL_SERVICE);
+				const char *n = compose_view_label(v, COMPOSE_LABEL_NUMBER);
+				if (!compose_view_oneoff(v) && service && strcmp(service, m->services[i].name) == 0 && n &&
+				    atoi(n) == number)
+					rc = compose_strings_add(&u->services[i].ids, v->r.id);
+			}
+	}
+	compose_containers_free(&now);
+	return rc;
+}
+
+/* One level of the start order. Its services do not depend on each other, so each is brought
+ * up by a child process of its own, all at once (one waits for its dependency's health while
+ * another starts); a level of one service is done here. A child says its own error, as a
+ * process that is its own top does (error.h); *said tells the caller not to say it again. */
+static int bring_up_level(struct up *u, const struct compose_existing *existing, const struct compose_action *plan,
+			  size_t count, const struct compose_plan_service *wanted, size_t level)
+{
+	size_t first = u->order.level_start[level], end = u->order.level_start[level + 1], selected = 0;
+	for (size_t k = first; k < end; k++)
+		selected += wanted[k].selected;
+	if (selected <= 1) {
+		for (size_t k = first; k < end; k++)
+			if (wanted[k].selected && bring_up(u, existing, plan, count, k) < 0)
+				return -1;
+		return 0;
+	}
+	pid_t children[end - first];
+	fflush(stdout);
+	fflush(stderr);
+	int rc = 0;
+	for (size_t k = first; k < end; k++) {
+		children[k - first] = 0;
+		if (!wanted[k].selected)
+			continue;
+		pid_t pid = fork();
+		if (pid == 0) {
+			int code = bring_up(u, existing, plan, count, k) == 0 ? 0 : error_report(1);
+			fflush(stdout);
+			_exit(code);
+		}
+		if (pid < 0)
+			rc = fail_sys("cannot fork to start service \"%s\"", wanted[k].name);
+		children[k - first] = pid;
+	}
+	for (size_t k = first; k < end; k++) {
+		int status;
+		if (children[k - first] > 0 && waitpid(children[k - first], &status, 0) == children[k - first] &&
+		    !(WIFEXITED(status) && WEXITSTATUS(status) == 0) && rc == 0) {
+			u->said = true; /* the child said why */
+			rc = -1;
+		}
+	}
+	return rc == 0 ? refresh_ids(u) : -1;
+}
+
 static int run_plan(struct up *u)
 {
 	const struct compose_project *m = &u->project->model;
@@ -493,19 +583,7 @@ static int run_plan(struct up *u)
 		fprintf(stderr, "WARN[0000] Found orphan containers for this project. If you removed or renamed this service "
 				"in your compose file, you can run this command with the --remove-orphans flag to clean it up.\n");
 	for (size_t l = 0; rc == 0 && l < u->order.levels; l++)
-		for (size_t k = u->order.level_start[l]; rc == 0 && k < u->order.level_start[l + 1]; k++) {
-			if (!wanted[k].selected)
-				continue;
-			size_t service = u->order.order[k];
-			if ((rc = wait_for_dependencies(u, service)) < 0)
-				break;
-			for (size_t i = 0; rc == 0 && i < count; i++)
-				if (plan[i].kind != COMPOSE_ORPHAN && plan[i].service == k) {
-					struct compose_action a = plan[i];
-					a.service = service; /* the plan's index is the start order's */
-					rc = act(u, existing, &a);
-				}
-		}
+		rc = bring_up_level(u, existing, plan, count, wanted, l);
 	free(plan);
 	free(existing);
 	free(wanted);
@@ -553,5 +631,5 @@ int compose_up(struct compose_loaded *project, int argc, char **argv)
 		compose_start_order_free(&u.order);
 	free(u.services);
 	free(u.spec);
-	return rc < 0 ? error_report(1) : 0;
+	return rc == 0 ? 0 : u.said ? 1 : error_report(1);
 }

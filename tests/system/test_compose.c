@@ -30,6 +30,9 @@ static const char PROJECT[] =
 	"  data:\n"
 	"EOF\n"
 	"trap '$T compose down -v --remove-orphans >/dev/null 2>&1 || true' EXIT;"
+	/* api_ready: until api's httpd answers web, polled for at most 10 s */
+	"api_ready() { i=0; until $T exec shop-web-1 wget -qO- http://api:80/ >/dev/null 2>&1; do"
+	"  i=$((i + 1)); test $i -lt 100 || return 1; sleep 0.1; done; };"
 	"$T network create --subnet $SUBNET shop_default >/dev/null;";
 
 /* Run a shell script with $T the tinydock binary, $S the sandbox folder and $SUBNET a free
@@ -61,6 +64,7 @@ START_TEST(up_starts_labelled_containers_that_reach_each_other_by_service_name)
 				      "$T inspect shop-web-1 | grep -q '\"com.docker.compose.container-number\": \"1\"';"
 				      "$T inspect shop-web-1 | grep -q '\"com.docker.compose.oneoff\": \"False\"';"
 				      "$T inspect shop-web-1 | grep -q '\"com.docker.compose.config-hash\": \"[0-9a-f]\\{64\\}\"';"
+				      "api_ready;"
 				      "echo page: $($T exec shop-web-1 wget -qO- http://api:80/);"
 				      "echo by-name: $($T exec shop-web-1 wget -qO- http://shop-api-1:80/);"
 				      "$T compose ps");
@@ -180,7 +184,7 @@ END_TEST
 
 START_TEST(exec_and_run_reach_a_service_by_its_name_and_a_one_off_is_labelled_as_such)
 {
-	struct run_result r = sh(120, "$T compose up -d >/dev/null;"
+	struct run_result r = sh(120, "$T compose up -d >/dev/null; api_ready;"
 				      "echo exec: $($T compose exec -T web wget -qO- http://api/);"
 				      "echo run: $($T compose run --no-deps -T web sh -c 'echo $X; wget -qO- http://api/' );"
 				      "name=$($T ps -a | grep -o 'shop-web-run-[0-9a-f]*');"
@@ -210,14 +214,17 @@ START_TEST(stop_uses_the_services_stop_signal_and_grace_period)
 				      "services:\n"
 				      "  stubborn:\n"
 				      "    image: busybox\n"
-				      "    command: [\"sh\", \"-c\", \"trap 'echo not yet' TERM; while true; do sleep 0.1; done\"]\n"
+				      "    command: [\"sh\", \"-c\", \"trap 'echo not yet' TERM; touch /ready; while true; do sleep 0.1; done\"]\n"
 				      "    stop_grace_period: 1s\n"
 				      "  polite:\n"
 				      "    image: busybox\n"
-				      "    command: [\"sh\", \"-c\", \"trap 'exit 0' USR1; while true; do sleep 0.1; done\"]\n"
+				      "    command: [\"sh\", \"-c\", \"trap 'exit 0' USR1; touch /ready; while true; do sleep 0.1; done\"]\n"
 				      "    stop_signal: SIGUSR1\n"
 				      "EOF\n"
 				      "$T compose up -d >/dev/null;"
+				      /* both traps set: a condition polled with a deadline of 10 s */
+				      "for s in polite stubborn; do i=0; until $T compose exec -T $s test -e /ready 2>/dev/null; do"
+				      "  i=$((i + 1)); test $i -lt 100; sleep 0.1; done; done;"
 				      "start=$(date +%%s%%N); $T compose stop polite >/dev/null; end=$(date +%%s%%N);"
 				      "echo polite-ms: $(( (end - start) / 1000000 ));"
 				      "start=$(date +%%s%%N); $T compose stop stubborn >/dev/null; end=$(date +%%s%%N);"

@@ -14,6 +14,7 @@
 #include "compose-project.h"
 #include "compose-service-spec.h"
 #include "error.h"
+#include "image-commands.h"
 #include "image-run.h"
 #include "network.h"
 #include "ps-format.h"
@@ -53,7 +54,7 @@ static const char compose_help[] =
 	"  kill      Send a signal to the services' containers (-s SIGNAL, default KILL)\n"
 	"  rm        Remove the stopped containers (-f, -s: stop them first)\n"
 	"  down      Stop and remove the containers and the network (-v: the volumes too,\n"
-	"            --remove-orphans)\n"
+	"            --rmi local|all: the images, --remove-orphans)\n"
 	"  exec      Run a command in a service's running container (--index N, -e, -u, -w, -T)\n"
 	"  run       Run a one-off container of a service (--rm, -d, -e, --name, --entrypoint,\n"
 	"            --no-deps, -u, -w, -T)\n"
@@ -431,6 +432,38 @@ static int rm(struct compose_loaded *p, struct compose_containers *c, int argc, 
 	return remove_containers(c, stopped, m, stop_first);
 }
 
+/* down --rmi: the images the services run, as chapter 05's `rmi` removes them. local: only
+ * those Compose named itself (a build with no `image:`); all: every one. An image still used
+ * by a container of another project stays, and rmi says why. */
+static int remove_images(const struct compose_loaded *p, bool all)
+{
+	int rc = 0;
+	for (size_t i = 0; i < p->model.service_count; i++) {
+		const struct compose_service *s = &p->model.services[i];
+		if (!all && s->image)
+			continue;
+		char *image = compose_service_image(p, s);
+		char id[SHA256_DIGEST_SIZE];
+		if (image)
+			compose_image_id(image, id);
+		if (!image || !id[0]) {
+			free(image);
+			error_clear();
+			continue;
+		}
+		printf(" Image %s  Removing\n", image);
+		fflush(stdout);
+		char *argv[] = { "rmi", image, NULL };
+		optind = 0;
+		if (cmd_rmi(2, argv) != 0)
+			rc = -1;
+		else
+			printf(" Image %s  Removed\n", image);
+		free(image);
+	}
+	return rc;
+}
+
 /* The volumes a container used that were made for it alone (Docker's anonymous volumes have a
  * name of 64 hex digits): `down -v` removes them. */
 static bool anonymous_volume(const char *name)
@@ -446,6 +479,7 @@ static int down(struct compose_loaded *p, struct compose_containers *c, int argc
 						 { "timeout", required_argument, NULL, 't' },
 						 { 0 } };
 	bool volumes = false, orphans = false;
+	const char *rmi = NULL;
 	long seconds = -1;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "+vt:", options, NULL)) != -1) {
@@ -455,8 +489,10 @@ static int down(struct compose_loaded *p, struct compose_containers *c, int argc
 			orphans = true;
 		else if (opt == 't')
 			seconds = atol(optarg);
+		else if (opt == 'r' && (strcmp(optarg, "local") == 0 || strcmp(optarg, "all") == 0))
+			rmi = optarg;
 		else if (opt == 'r')
-			return usage_error("compose down", "--rmi is not supported yet");
+			return usage_error("compose down", "--rmi takes local or all, not \"%s\"", optarg);
 		else
 			return usage_error("compose down", "unknown flag: %s", argv[optind - 1]);
 	}
@@ -515,6 +551,8 @@ static int down(struct compose_loaded *p, struct compose_containers *c, int argc
 		free(name);
 	}
 	compose_strings_free(&anonymous);
+	if (rmi && remove_images(p, strcmp(rmi, "all") == 0) < 0)
+		rc = 1;
 	return rc;
 }
 

@@ -257,6 +257,44 @@ START_TEST(an_override_file_changes_a_service_as_the_merge_rules_say)
 }
 END_TEST
 
+START_TEST(a_service_with_build_runs_the_image_built_as_project_service_and_down_rmi_removes_it)
+{
+	struct run_result r = sh(180, "mkdir -p app; echo built-page > app/index.html;"
+				      "cat > app/Dockerfile <<'EOF'\n"
+				      "FROM busybox\n"
+				      "COPY index.html /www/index.html\n"
+				      "CMD [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]\n"
+				      "EOF\n"
+				      "cat > compose.yaml <<'EOF'\n"
+				      "services:\n"
+				      "  app:\n"
+				      "    build: ./app\n"
+				      "  web:\n"
+				      "    image: busybox\n"
+				      "    command: [\"sleep\", \"3600\"]\n"
+				      "EOF\n"
+				      "$T compose up -d;"
+				      "i=0; until $T exec shop-web-1 wget -qO- http://app/ 2>/dev/null; do"
+				      "  i=$((i + 1)); test $i -lt 100; sleep 0.1; done;"
+				      "$T images | grep -q '^shop-app ' && echo image-named;"
+				      "echo SECOND; $T compose up -d;"
+				      "echo DOWN; $T compose down --rmi local;"
+				      "$T images | grep -q '^shop-app ' || echo image-removed;"
+				      "$T images | grep -q '^busybox ' && echo busybox-kept");
+	CHECK_OK(r);
+	CHECK_HAS(r.out, " Service app  Built");
+	CHECK_HAS(r.out, "built-page");
+	CHECK_HAS(r.out, "image-named");
+	const char *second = strstr(r.out, "SECOND");
+	ck_assert_ptr_nonnull(second);
+	CHECK_HAS(second, " Container shop-app-1  Running");
+	ck_assert_ptr_null(strstr(second, "Building"));
+	CHECK_HAS(r.out, "image-removed");
+	CHECK_HAS(r.out, "busybox-kept");
+	run_free(&r);
+}
+END_TEST
+
 Suite *compose_suite(void)
 {
 	Suite *s = suite_create("07-compose compose");
@@ -272,6 +310,7 @@ Suite *compose_suite(void)
 	tcase_add_test(t, exec_and_run_reach_a_service_by_its_name_and_a_one_off_is_labelled_as_such);
 	tcase_add_test(t, stop_uses_the_services_stop_signal_and_grace_period);
 	tcase_add_test(t, an_override_file_changes_a_service_as_the_merge_rules_say);
+	tcase_add_test(t, a_service_with_build_runs_the_image_built_as_project_service_and_down_rmi_removes_it);
 	suite_add_tcase(s, t);
 	return s;
 }

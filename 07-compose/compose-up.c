@@ -202,9 +202,22 @@ static int ensure_volumes(const struct compose_loaded *project)
 	return 0;
 }
 
+/* Whether a service joins the project's network (network_mode host or none do not). */
+static bool uses_default_network(const struct compose_project *m)
+{
+	for (size_t i = 0; i < m->service_count; i++) {
+		const char *mode = m->services[i].network_mode;
+		if (!mode || (strcmp(mode, "host") != 0 && strcmp(mode, "none") != 0))
+			return true;
+	}
+	return false;
+}
+
 int compose_up_resources(const struct compose_loaded *project)
 {
-	return ensure_network(project) < 0 || ensure_volumes(project) < 0 ? -1 : 0;
+	if (uses_default_network(&project->model) && ensure_network(project) < 0)
+		return -1;
+	return ensure_volumes(project);
 }
 
 void compose_image_id(const char *name, char id[SHA256_DIGEST_SIZE])

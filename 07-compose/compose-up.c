@@ -138,30 +138,6 @@ static int select_services(struct up *u, const struct compose_options *o)
 	return 0;
 }
 
-static int order_services(struct up *u)
-{
-	const struct compose_project *m = &u->project->model;
-	struct compose_graph_service *graph = calloc(m->service_count + 1, sizeof(*graph));
-	size_t total = 0;
-	for (size_t i = 0; i < m->service_count; i++)
-		total += m->services[i].depends_count;
-	const char **names = calloc(total + 1, sizeof(*names));
-	if (!graph || !names) {
-		free(graph);
-		free(names);
-		return fail_errno(ENOMEM, "cannot order the services");
-	}
-	for (size_t i = 0, used = 0; i < m->service_count; i++) {
-		graph[i] = (struct compose_graph_service){ m->services[i].name, names + used, m->services[i].depends_count };
-		for (size_t d = 0; d < m->services[i].depends_count; d++)
-			names[used++] = m->services[i].depends_on[d].service;
-	}
-	int rc = compose_start_order(graph, m->service_count, &u->order);
-	free(graph);
-	free(names);
-	return rc;
-}
-
 static int ensure_network(const struct compose_loaded *project)
 {
 	char *name = compose_default_network(project->name);
@@ -431,10 +407,9 @@ static int create(struct up *u, size_t service, int number, const char *done)
 	return rc;
 }
 
-static int act(struct up *u, const struct compose_existing *existing, const struct compose_action *a)
+static int act(struct up *u, const struct compose_action *a)
 {
 	const struct view *v = a->existing == COMPOSE_NONE ? NULL : &u->existing.views[u->existing.mine[a->existing]];
-	(void)existing;
 	size_t stop_one[1] = { a->existing };
 	switch (a->kind) {
 	case COMPOSE_CREATE:
@@ -468,8 +443,7 @@ static int act(struct up *u, const struct compose_existing *existing, const stru
 }
 
 /* Service k's part of the plan (k in start order): wait for its dependencies, then act. */
-static int bring_up(struct up *u, const struct compose_existing *existing, const struct compose_action *plan,
-		    size_t count, size_t k)
+static int bring_up(struct up *u, const struct compose_action *plan, size_t count, size_t k)
 {
 	size_t service = u->order.order[k];
 	if (wait_for_dependencies(u, service) < 0)
@@ -478,7 +452,7 @@ static int bring_up(struct up *u, const struct compose_existing *existing, const
 		if (plan[i].kind != COMPOSE_ORPHAN && plan[i].service == k) {
 			struct compose_action a = plan[i];
 			a.service = service; /* the plan's index is the start order's */
-			if (act(u, existing, &a) < 0)
+			if (act(u, &a) < 0)
 				return -1;
 		}
 	return 0;
@@ -513,15 +487,15 @@ static int refresh_ids(struct up *u)
  * up by a child process of its own, all at once (one waits for its dependency's health while
  * another starts); a level of one service is done here. A child says its own error, as a
  * process that is its own top does (error.h); *said tells the caller not to say it again. */
-static int bring_up_level(struct up *u, const struct compose_existing *existing, const struct compose_action *plan,
-			  size_t count, const struct compose_plan_service *wanted, size_t level)
+static int bring_up_level(struct up *u, const struct compose_action *plan, size_t count,
+			  const struct compose_plan_service *wanted, size_t level)
 {
 	size_t first = u->order.level_start[level], end = u->order.level_start[level + 1], selected = 0;
 	for (size_t k = first; k < end; k++)
 		selected += wanted[k].selected;
 	if (selected <= 1) {
 		for (size_t k = first; k < end; k++)
-			if (wanted[k].selected && bring_up(u, existing, plan, count, k) < 0)
+			if (wanted[k].selected && bring_up(u, plan, count, k) < 0)
 				return -1;
 		return 0;
 	}
@@ -535,7 +509,7 @@ static int bring_up_level(struct up *u, const struct compose_existing *existing,
 			continue;
 		pid_t pid = fork();
 		if (pid == 0) {
-			int code = bring_up(u, existing, plan, count, k) == 0 ? 0 : error_report(1);
+			int code = bring_up(u, plan, count, k) == 0 ? 0 : error_report(1);
 			fflush(stdout);
 			_exit(code);
 		}
@@ -588,7 +562,7 @@ static int run_plan(struct up *u)
 	for (size_t i = 0; rc == 0 && i < count; i++)
 		if (plan[i].kind == COMPOSE_ORPHAN) {
 			if (u->flags.remove_orphans)
-				rc = act(u, existing, &plan[i]);
+				rc = act(u, &plan[i]);
 			else
 				orphans = true;
 		}
@@ -596,7 +570,7 @@ static int run_plan(struct up *u)
 		fprintf(stderr, "WARN[0000] Found orphan containers for this project. If you removed or renamed this service "
 				"in your compose file, you can run this command with the --remove-orphans flag to clean it up.\n");
 	for (size_t l = 0; rc == 0 && l < u->order.levels; l++)
-		rc = bring_up_level(u, existing, plan, count, wanted, l);
+		rc = bring_up_level(u, plan, count, wanted, l);
 	free(plan);
 	free(existing);
 	free(wanted);
@@ -616,7 +590,7 @@ int compose_up(struct compose_loaded *project, int argc, char **argv)
 	u.spec = calloc(1, sizeof(*u.spec));
 	int rc = u.services && u.spec ? 0 : fail_errno(ENOMEM, "up");
 	if (rc == 0)
-		rc = order_services(&u);
+		rc = compose_service_order(&project->model, &u.order);
 	if (rc == 0)
 		rc = select_services(&u, project->options);
 	for (size_t i = 0; rc == 0 && i < m->service_count; i++)

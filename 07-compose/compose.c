@@ -127,38 +127,39 @@ int compose_check_services(const struct compose_loaded *p, char **names, int cou
 
 /* The level of each service in the start order (compose-graph.h); a container of a service
  * gone from the file stops with the last level. -1 with the message on a cycle. */
-static int start_levels(const struct compose_project *m, size_t *level_of)
+int compose_service_order(const struct compose_project *m, struct compose_start_order *order)
 {
 	struct compose_graph_service *graph = calloc(m->service_count + 1, sizeof(*graph));
-	const char **names = NULL;
 	size_t total = 0;
 	for (size_t i = 0; i < m->service_count; i++)
 		total += m->services[i].depends_count;
-	names = calloc(total + 1, sizeof(*names));
+	const char **names = calloc(total + 1, sizeof(*names));
 	if (!graph || !names) {
 		free(graph);
 		free(names);
 		return fail_errno(ENOMEM, "cannot order the services");
 	}
-	size_t used = 0;
-	for (size_t i = 0; i < m->service_count; i++) {
-		graph[i].name = m->services[i].name;
-		graph[i].depends_on = names + used;
-		graph[i].depends_count = m->services[i].depends_count;
+	for (size_t i = 0, used = 0; i < m->service_count; i++) {
+		graph[i] = (struct compose_graph_service){ m->services[i].name, names + used, m->services[i].depends_count };
 		for (size_t d = 0; d < m->services[i].depends_count; d++)
 			names[used++] = m->services[i].depends_on[d].service;
 	}
-	struct compose_start_order order;
-	int rc = compose_start_order(graph, m->service_count, &order);
-	if (rc == 0) {
-		for (size_t l = 0; l < order.levels; l++)
-			for (size_t k = order.level_start[l]; k < order.level_start[l + 1]; k++)
-				level_of[order.order[k]] = l;
-		compose_start_order_free(&order);
-	}
+	int rc = compose_start_order(graph, m->service_count, order);
 	free(graph);
 	free(names);
 	return rc;
+}
+
+static int start_levels(const struct compose_project *m, size_t *level_of)
+{
+	struct compose_start_order order;
+	if (compose_service_order(m, &order) < 0)
+		return -1;
+	for (size_t l = 0; l < order.levels; l++)
+		for (size_t k = order.level_start[l]; k < order.level_start[l + 1]; k++)
+			level_of[order.order[k]] = l;
+	compose_start_order_free(&order);
+	return 0;
 }
 
 static size_t service_level(const struct compose_project *m, const size_t *level_of, const struct view *v)

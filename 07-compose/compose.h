@@ -6,6 +6,7 @@
 #define TINYDOCK_COMPOSE_H
 
 #include "compose-env-file.h"
+#include "compose-graph.h"
 #include "compose-labels.h"
 #include "compose-load.h"
 #include "container-view.h"
@@ -24,6 +25,10 @@ struct compose_containers {
 
 int compose_containers_load(const char *project, struct compose_containers *out);
 void compose_containers_free(struct compose_containers *c);
+
+/* The start order of the model's services (compose-graph.h), indices into m->services:
+ * 0, or -1 with the message (an undefined service, a cycle named). */
+int compose_service_order(const struct compose_project *m, struct compose_start_order *order);
 
 /* The label key of a viewed container, or NULL. */
 const char *compose_view_label(const struct view *v, const char *key);

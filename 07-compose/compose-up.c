@@ -303,6 +303,7 @@ static int warn_ignored(struct up *u)
 		}
 	}
 	if (rc == 0 && warnings.count) {
+		fflush(stdout);
 		fprintf(stderr, "WARN[0000] not supported here, ignored:");
 		for (size_t i = 0; i < warnings.count; i++)
 			fprintf(stderr, "%s %s", i ? "," : "", warnings.items[i]);
@@ -312,7 +313,8 @@ static int warn_ignored(struct up *u)
 	return rc;
 }
 
-static bool wait_for(const char *id, const char *name, enum compose_condition condition)
+/* Wait until container id (named name, of service) meets condition. */
+static bool wait_for(const char *id, const char *name, const char *service, enum compose_condition condition)
 {
 	struct timespec start, now;
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -326,7 +328,7 @@ static bool wait_for(const char *id, const char *name, enum compose_condition co
 		if (condition == COMPOSE_SERVICE_COMPLETED_SUCCESSFULLY && !running) {
 			if (exit_code == 0)
 				return true;
-			fail_errno(0, "service \"%s\" didn't complete successfully: exit %d", name, exit_code);
+			fail_errno(0, "service \"%s\" didn't complete successfully: exit %d", service, exit_code);
 			return false;
 		}
 		if (condition == COMPOSE_SERVICE_HEALTHY) {
@@ -378,7 +380,7 @@ static int wait_for_dependencies(struct up *u, size_t service)
 			error_clear();
 			printf(" Container %s  Waiting\n", name);
 			fflush(stdout);
-			if (!wait_for(ids->items[i], name, condition))
+			if (!wait_for(ids->items[i], name, dep->name, condition))
 				return -1;
 			printf(" Container %s  %s\n", name,
 			       condition == COMPOSE_SERVICE_HEALTHY ? "Healthy" : "Exited");

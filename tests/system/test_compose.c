@@ -163,6 +163,38 @@ START_TEST(depends_on_service_healthy_waits_for_the_health_check)
 }
 END_TEST
 
+START_TEST(service_completed_successfully_waits_for_the_exit_and_a_failure_stops_up)
+{
+	struct run_result r = sh(120, "cat > compose.yaml <<'EOF'\n"
+				      "services:\n"
+				      "  migrate:\n"
+				      "    image: busybox\n"
+				      "    command: [\"sh\", \"-c\", \"sleep 0.5; exit ${MIGRATE_EXIT:-0}\"]\n"
+				      "    read_only: true\n"
+				      "  web:\n"
+				      "    image: busybox\n"
+				      "    command: [\"sleep\", \"3600\"]\n"
+				      "    depends_on:\n"
+				      "      migrate:\n"
+				      "        condition: service_completed_successfully\n"
+				      "EOF\n"
+				      "$T compose up -d 2>&1;"
+				      "$T compose rm -s -f >/dev/null 2>&1;" /* the test's network stays */
+				      "echo FAILING; MIGRATE_EXIT=3 $T compose up -d 2>&1 && exit 1;"
+				      "$T compose ps -a");
+	CHECK_OK(r);
+	const char *failing = strstr(r.out, "FAILING");
+	ck_assert_ptr_nonnull(failing);
+	const char *exited = strstr(r.out, " Container shop-migrate-1  Exited"), *web = strstr(r.out, " Container shop-web-1  Created");
+	ck_assert_msg(exited && web && exited < web && web < failing, "%s", r.out);
+	/* the one warning of up: what a container here cannot have */
+	CHECK_HAS(r.out, "WARN[0000] not supported here, ignored: services.migrate.read_only\n");
+	CHECK_HAS(failing, "tinydock: service \"migrate\" didn't complete successfully: exit 3");
+	CHECK_LACKS(failing, "shop-web-1");
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(a_dependency_cycle_is_one_error_naming_the_cycle)
 {
 	struct run_result r = sh(60, "cat > compose.yaml <<'EOF'\n"
@@ -306,6 +338,7 @@ Suite *compose_suite(void)
 	tcase_add_test(t, a_second_up_touches_nothing_and_a_changed_service_alone_is_recreated);
 	tcase_add_test(t, stop_returns_quickly_for_containers_that_handle_sigterm_and_down_removes_everything);
 	tcase_add_test(t, depends_on_service_healthy_waits_for_the_health_check);
+	tcase_add_test(t, service_completed_successfully_waits_for_the_exit_and_a_failure_stops_up);
 	tcase_add_test(t, a_dependency_cycle_is_one_error_naming_the_cycle);
 	tcase_add_test(t, exec_and_run_reach_a_service_by_its_name_and_a_one_off_is_labelled_as_such);
 	tcase_add_test(t, stop_uses_the_services_stop_signal_and_grace_period);

@@ -45,8 +45,8 @@ static const char compose_help[] =
 	"      --project-directory DIR   The project folder (default: the file's)\n"
 	"\n"
 	"Commands:\n"
-	"  up        Create and start the containers (-d, --build, --no-build, --force-recreate,\n"
-	"            --remove-orphans)\n"
+	"  up -d     Create and start the containers, in the background (--build, --no-build,\n"
+	"            --force-recreate, --remove-orphans, SERVICE...)\n"
 	"  ps        List the containers (-a: also stopped ones)\n"
 	"  stop      Stop the services (-t SECONDS)\n"
 	"  start     Start the services' stopped containers\n"
@@ -624,6 +624,8 @@ int cmd_compose(int argc, char **argv)
 		return usage_error("compose", "%s", error_message());
 	int sub_argc = argc - optind;
 	char **sub_argv = argv + optind;
+	if (asks_for_help(sub_argc, sub_argv)) /* `compose up --help`: every command's flags are listed */
+		return print_help(compose_help);
 	struct compose_loaded project;
 	if (compose_load(&options, &project) < 0)
 		return error_report(1);

@@ -195,6 +195,45 @@ START_TEST(service_completed_successfully_waits_for_the_exit_and_a_failure_stops
 }
 END_TEST
 
+/* deploy.replicas: N containers numbered from 1; fewer replicas remove the highest numbers.
+ * And ports: published on the host by chapter 02's proxy. */
+START_TEST(replicas_are_numbered_containers_scaled_down_from_the_top_and_ports_are_published)
+{
+	struct run_result r = sh(120, "PORT=$((20000 + $$ %% 10000));"
+				      "cat > compose.yaml <<EOF\n"
+				      "services:\n"
+				      "  api:\n"
+				      "    image: busybox\n"
+				      "    command: [\"sh\", \"-c\", \"mkdir -p /www; echo published > /www/index.html; exec httpd -f -p 80 -h /www\"]\n"
+				      "    ports: [\"127.0.0.1:$PORT:80\"]\n"
+				      "  web:\n"
+				      "    image: busybox\n"
+				      "    command: [\"sleep\", \"3600\"]\n"
+				      "    deploy:\n"
+				      "      replicas: 3\n"
+				      "EOF\n"
+				      "$T compose up -d;"
+				      "i=0; until wget -qO- http://127.0.0.1:$PORT/ 2>/dev/null; do"
+				      "  i=$((i + 1)); test $i -lt 100; sleep 0.1; done;"
+				      "$T compose ps;"
+				      "sed -i 's/replicas: 3/replicas: 1/' compose.yaml; echo SCALED; $T compose up -d; $T compose ps");
+	CHECK_OK(r);
+	CHECK_HAS(r.out, " Container shop-web-1  Started");
+	CHECK_HAS(r.out, " Container shop-web-2  Started");
+	CHECK_HAS(r.out, " Container shop-web-3  Started");
+	CHECK_HAS(r.out, "published\n");
+	CHECK_HAS(r.out, "127.0.0.1:");
+	CHECK_HAS(r.out, "->80/tcp");
+	const char *scaled = strstr(r.out, "SCALED");
+	ck_assert_ptr_nonnull(scaled);
+	CHECK_HAS(scaled, " Container shop-web-1  Running");
+	CHECK_HAS(scaled, " Container shop-web-2  Removed");
+	CHECK_HAS(scaled, " Container shop-web-3  Removed");
+	CHECK_LACKS(strstr(scaled, "NAME"), "shop-web-2");
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(a_dependency_cycle_is_one_error_naming_the_cycle)
 {
 	struct run_result r = sh(60, "cat > compose.yaml <<'EOF'\n"
@@ -339,6 +378,7 @@ Suite *compose_suite(void)
 	tcase_add_test(t, stop_returns_quickly_for_containers_that_handle_sigterm_and_down_removes_everything);
 	tcase_add_test(t, depends_on_service_healthy_waits_for_the_health_check);
 	tcase_add_test(t, service_completed_successfully_waits_for_the_exit_and_a_failure_stops_up);
+	tcase_add_test(t, replicas_are_numbered_containers_scaled_down_from_the_top_and_ports_are_published);
 	tcase_add_test(t, a_dependency_cycle_is_one_error_naming_the_cycle);
 	tcase_add_test(t, exec_and_run_reach_a_service_by_its_name_and_a_one_off_is_labelled_as_such);
 	tcase_add_test(t, stop_uses_the_services_stop_signal_and_grace_period);

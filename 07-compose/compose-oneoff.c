@@ -40,8 +40,10 @@ int compose_exec(struct compose_loaded *p, struct compose_containers *c, int arg
 	};
 	/* exec's own argv: exec [-i -t] [-e V]... [-u U] [-w W] ID CMD... */
 	char **exec_argv = calloc((size_t)argc + 4, sizeof(char *));
-	if (!exec_argv)
-		return fail_errno(ENOMEM, "exec"), error_report(1);
+	if (!exec_argv) {
+		fail_errno(ENOMEM, "exec");
+		return error_report(1);
+	}
 	int n = 0, index = 1, opt, code = 1;
 	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO); /* Compose: a TTY unless -T */
 	exec_argv[n++] = "exec";
@@ -186,9 +188,9 @@ int compose_run(struct compose_loaded *p, struct compose_containers *c, int argc
 	struct run_flags_compose f = { 0 };
 	if (parse_run(argc, argv, &f) < 0)
 		return usage_error("compose run", "%s", error_message());
+	if (compose_check_services(p, argv + optind, 1) < 0)
+		return error_report(1);
 	const struct compose_service *s = compose_find_service(&p->model, argv[optind]);
-	if (!s)
-		return fail_errno(0, "no such service: %s", argv[optind]), error_report(1);
 	char **command = argv + optind + 1;
 	struct volume_spec *spec = calloc(1, sizeof(*spec));
 	struct compose_spec_strings strings = { 0 };
@@ -196,7 +198,7 @@ int compose_run(struct compose_loaded *p, struct compose_containers *c, int argc
 	struct compose_env_file env = { 0 };
 	char *image = NULL, *name = NULL, **argv_made = NULL;
 	char id[SHA256_DIGEST_SIZE], hash[SHA256_HEX_SIZE];
-	int code = 1;
+	int code = -1; /* -1 until the container ran: our own failure, said at the end */
 	if (!spec) {
 		fail_errno(ENOMEM, "run");
 		goto done;
@@ -253,7 +255,7 @@ int compose_run(struct compose_loaded *p, struct compose_containers *c, int argc
 	fflush(stdout);
 	code = volume_run(spec);
 done:
-	if (code == 1 && error_message()[0])
+	if (code < 0)
 		code = error_report(1);
 	compose_spec_strings_free(&strings);
 	compose_strings_free(&ignored);

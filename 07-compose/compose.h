@@ -1,6 +1,6 @@
 /*
  * compose.h - `tinydock compose`: a project's containers made, started, listed, stopped and
- * removed as one application (compose.c, compose-up.c).
+ * removed as one application (compose.c and the compose-*.c files it lists).
  */
 #ifndef TINYDOCK_COMPOSE_H
 #define TINYDOCK_COMPOSE_H
@@ -63,8 +63,14 @@ char *compose_service_image(const struct compose_loaded *project, const struct c
  * 0, or -1 with the message. */
 int compose_build_service(const struct compose_loaded *project, const struct compose_service *s, const char *image);
 
-/* build, pull, push, images (compose-images.c); exec, run, top (compose-oneoff.c). argv[0] is
+/* stop, start, restart, kill, rm, down (compose-lifecycle.c); build, pull, push, images (compose-images.c); exec, run, top (compose-oneoff.c). argv[0] is
  * the subcommand; each returns the exit status. */
+int compose_stop(struct compose_loaded *p, struct compose_containers *c, int argc, char **argv);
+int compose_start(struct compose_loaded *p, struct compose_containers *c, int argc, char **argv);
+int compose_restart(struct compose_loaded *p, struct compose_containers *c, int argc, char **argv);
+int compose_kill(struct compose_loaded *p, struct compose_containers *c, int argc, char **argv);
+int compose_rm(struct compose_loaded *p, struct compose_containers *c, int argc, char **argv);
+int compose_down(struct compose_loaded *p, struct compose_containers *c, int argc, char **argv);
 int compose_build(struct compose_loaded *p, struct compose_containers *c, int argc, char **argv);
 int compose_pull(struct compose_loaded *p, struct compose_containers *c, int argc, char **argv);
 int compose_push(struct compose_loaded *p, struct compose_containers *c, int argc, char **argv);

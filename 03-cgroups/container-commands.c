@@ -44,7 +44,7 @@ static int64_t seconds_since(timestamp_ns t)
 	return (timestamp_now() - t) / 1000000000;
 }
 
-static void ps_ports(const struct container_record *r, char *out, size_t size)
+void view_ports(const struct container_record *r, char *out, size_t size)
 {
 	size_t used = 0;
 	out[0] = '\0';
@@ -53,6 +53,16 @@ static void ps_ports(const struct container_record *r, char *out, size_t size)
 		port_mapping_format(&r->bound[i], one, sizeof(one));
 		used += (size_t)snprintf(out + used, size - used, "%s%s", i ? ", " : "", one);
 	}
+}
+
+void view_status(const struct view *v, char *out, size_t size)
+{
+	bool up = strcmp(v->state, "running") == 0;
+	ps_status(v->state, v->r.exit_code, seconds_since(up ? v->live.started_at : v->r.finished_at), out, size);
+	struct health_state health;
+	if (up && health_load(v->r.id, &health) == 0) /* Docker: "Up 5 seconds (healthy)" */
+		snprintf(out + strlen(out), size - strlen(out), " (%s)", health_status_words(health.status));
+	error_clear();
 }
 
 int cmd_ps(int argc, char **argv)
@@ -103,15 +113,8 @@ int cmd_ps(int argc, char **argv)
 		ps_command(v->r.command.items, no_trunc, command, sizeof(command));
 		human_duration(seconds_since(v->r.created), age, sizeof(age));
 		snprintf(created, sizeof(created), "%s ago", age);
-		bool up = strcmp(v->state, "running") == 0;
-		ps_status(v->state, v->r.exit_code, seconds_since(up ? v->live.started_at : v->r.finished_at), status,
-			  sizeof(status));
-		struct health_state health;
-		if (up && health_load(v->r.id, &health) == 0) /* Docker: "Up 5 seconds (healthy)" */
-			snprintf(status + strlen(status), sizeof(status) - strlen(status), " (%s)",
-				 health_status_words(health.status));
-		error_clear();
-		ps_ports(&v->r, ports, sizeof(ports));
+		view_status(v, status, sizeof(status));
+		view_ports(&v->r, ports, sizeof(ports));
 		const char *row[] = { id, v->r.image, command, created, status, ports, v->r.name };
 		table_add_row(&t, row);
 	}

@@ -45,12 +45,13 @@ static const char stop_help[] =
 	"Options:\n"
 	"  -t, --time N   Seconds to wait before killing the container (default 10)\n";
 
-/* Stop a container: SIGTERM, and SIGKILL after seconds; returns once its monitor recorded it. */
-static int stop_container(const struct view *v, long seconds)
+/* Stop a container: sig (SIGTERM, or its image's or service's stop signal), and SIGKILL after
+ * seconds; returns once its monitor recorded it. */
+static int stop_container(const struct view *v, int sig, long seconds)
 {
 	if (!is_running(v))
 		return 0;
-	if (container_mark_stopping(v->r.id) < 0 || signal_init(v, SIGTERM) < 0)
+	if (container_mark_stopping(v->r.id) < 0 || signal_init(v, sig) < 0)
 		return -1;
 	if (wait_until_stopped(v->r.id, seconds * 1000))
 		return 0;
@@ -71,7 +72,7 @@ static int stop_one(const char *ref, void *arg)
 	struct view v;
 	if (view_load(ref, &v) < 0)
 		return -1;
-	int rc = stop_container(&v, *(long *)arg);
+	int rc = stop_container(&v, SIGTERM, *(long *)arg);
 	if (rc == 0)
 		printf("%s\n", ref);
 	container_record_free(&v.r);
@@ -124,7 +125,7 @@ static const char kill_help[] =
 	"Options:\n"
 	"  -s, --signal SIG   Signal to send: a name (KILL, SIGTERM) or a number (default KILL)\n";
 
-static int parse_signal(const char *text, int *sig)
+int signal_parse(const char *text, int *sig)
 {
 	unsigned long long n;
 	if (parse_uint(text, 64, &n) == 0 && n > 0) {
@@ -173,7 +174,7 @@ int cmd_kill(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+s:", long_options, NULL)) != -1) {
 		if (opt != 's')
 			return usage_error("kill", "unknown flag: %s", argv[optind - 1]);
-		if (parse_signal(optarg, &sig) < 0)
+		if (signal_parse(optarg, &sig) < 0)
 			return usage_error("kill", "%s", error_message());
 	}
 	if (optind >= argc)
@@ -237,7 +238,7 @@ static int restart_one(const char *ref, void *arg)
 	struct view v;
 	if (view_load(ref, &v) < 0)
 		return -1;
-	int rc = stop_container(&v, how->seconds);
+	int rc = stop_container(&v, SIGTERM, how->seconds);
 	if (rc == 0)
 		rc = how->start(&v.r);
 	if (rc == 0)
@@ -297,30 +298,37 @@ static int remove_container(const struct view *v)
 	return rc;
 }
 
+/* Remove v's container; a running one only with force (SIGKILL first), as `rm -f`. */
+static int remove_viewed(const struct view *v, bool force)
+{
+	int rc = 0;
+	if (is_running(v)) {
+		if (!force)
+			rc = fail_errno(0,
+					"cannot remove container \"/%s\": container is running: stop the container before "
+					"removing or force remove",
+					v->r.name);
+		else if (container_mark_stopping(v->r.id) < 0 || signal_init(v, SIGKILL) < 0)
+			rc = -1;
+		else if (!wait_until_stopped(v->r.id, 10000))
+			rc = fail_errno(0, "container %.12s did not stop after SIGKILL", v->r.id);
+	}
+	if (rc == 0) {
+		char dir[PATH_MAX];
+		container_dir(v->r.id, dir, sizeof(dir));
+		if (is_directory(dir))
+			rc = remove_container(v);
+	}
+	return rc;
+}
+
 static int rm_one(const char *ref, void *arg)
 {
 	bool force = *(bool *)arg;
 	struct view v;
 	if (view_load(ref, &v) < 0)
 		return -1;
-	int rc = 0;
-	if (is_running(&v)) {
-		if (!force)
-			rc = fail_errno(0,
-					"cannot remove container \"/%s\": container is running: stop the container before "
-					"removing or force remove",
-					v.r.name);
-		else if (container_mark_stopping(v.r.id) < 0 || signal_init(&v, SIGKILL) < 0)
-			rc = -1;
-		else if (!wait_until_stopped(v.r.id, 10000))
-			rc = fail_errno(0, "container %.12s did not stop after SIGKILL", v.r.id);
-	}
-	if (rc == 0) {
-		char dir[PATH_MAX];
-		container_dir(v.r.id, dir, sizeof(dir));
-		if (is_directory(dir))
-			rc = remove_container(&v);
-	}
+	int rc = remove_viewed(&v, force);
 	if (rc == 0)
 		printf("%s\n", ref);
 	container_record_free(&v.r);
@@ -348,12 +356,32 @@ int cmd_rm(int argc, char **argv)
 
 /* --- the same for a handle of the lifecycle API (runtime.h) ---------------------------------- */
 
+int container_stop(const char *id, int sig, long seconds)
+{
+	struct view v;
+	if (view_load_id(id, &v) < 0)
+		return -1;
+	int rc = stop_container(&v, sig, seconds);
+	container_record_free(&v.r);
+	return rc;
+}
+
+int container_remove(const char *id, bool force)
+{
+	struct view v;
+	if (view_load_id(id, &v) < 0)
+		return -1;
+	int rc = remove_viewed(&v, force);
+	container_record_free(&v.r);
+	return rc;
+}
+
 int runtime_stop(struct runtime *rt, long seconds)
 {
 	struct view v;
 	if (view_load_id(runtime_id(rt), &v) < 0)
 		return -1;
-	int rc = stop_container(&v, seconds);
+	int rc = stop_container(&v, SIGTERM, seconds);
 	container_record_free(&v.r);
 	return rc;
 }

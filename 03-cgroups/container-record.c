@@ -52,6 +52,7 @@ void container_record_free(struct container_record *r)
 	string_list_free(&r->env);
 	string_list_free(&r->aliases);
 	string_list_free(&r->entrypoint);
+	string_list_free(&r->labels);
 	free(r->mounts);
 	r->mounts = NULL;
 	r->mount_count = 0;
@@ -272,6 +273,44 @@ static struct json *tmpfs_map(const struct container_record *r)
 	return map ? map : json_new_null();
 }
 
+/* Config.Labels: {"KEY": "VALUE"}, from "KEY=VALUE" strings ({} when there is none, as Docker). */
+static struct json *labels_map(const struct container_record *r)
+{
+	struct json *map = json_new_object();
+	for (size_t i = 0; map && i < r->labels.count; i++) {
+		const char *label = r->labels.items[i], *equals = strchr(label, '=');
+		size_t key_length = equals ? (size_t)(equals - label) : strlen(label);
+		char *key = strndup(label, key_length);
+		if (!key || !json_add_string(map, key, equals ? equals + 1 : "")) {
+			free(key);
+			json_free(map);
+			return NULL;
+		}
+		free(key);
+	}
+	return map;
+}
+
+/* ... and back. */
+static int read_labels(const struct json *map, struct string_list *labels)
+{
+	if (!json_is(map, JSON_OBJECT))
+		return 0;
+	for (const struct json *m = map->first; m; m = m->next) {
+		const char *value = json_string(m) ? json_string(m) : "";
+		size_t size = m->key_length + strlen(value) + 2;
+		char *label = malloc(size);
+		if (!label)
+			return fail_errno(ENOMEM, "cannot read the labels");
+		snprintf(label, size, "%s=%s", m->key, value);
+		int rc = string_list_add(labels, label);
+		free(label);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Docker writes null for an Entrypoint that is not set. */
 static struct json *entrypoint(const struct container_record *r)
 {
@@ -318,6 +357,7 @@ struct json *container_record_to_json(const struct container_record *r)
 	ADD(json_add(config, "Entrypoint", entrypoint(r)));
 	ADD(json_add_string(config, "Image", r->image));
 	ADD(json_add_string(config, "WorkingDir", r->workdir));
+	ADD(json_add(config, "Labels", labels_map(r)));
 	if (r->health_test.count || r->health_timing.interval || r->health_timing.timeout ||
 	    r->health_timing.start_period || r->health_timing.retries) /* Docker: none is no member */
 		ADD(json_add(config, "Healthcheck", health_config_to_json((const char *const *)r->health_test.items,
@@ -512,6 +552,7 @@ int container_record_from_json(const struct json *doc, struct container_record *
 	const struct json *aliases = json_get(json_get(json_get(net, "Networks"), r->network), "Aliases");
 	if (read_strings(json_get(config, "Cmd"), &r->command) < 0 || read_strings(json_get(config, "Env"), &r->env) < 0 ||
 	    read_strings(json_get(config, "Entrypoint"), &r->entrypoint) < 0 || read_strings(aliases, &r->aliases) < 0 ||
+	    read_labels(json_get(config, "Labels"), &r->labels) < 0 ||
 	    read_mounts(json_get(doc, "Mounts"), json_get(host, "Tmpfs"), r) < 0) {
 		container_record_free(r);
 		return -1;

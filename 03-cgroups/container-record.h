@@ -82,6 +82,7 @@ struct container_record {
 	struct restart_policy restart;            /* HostConfig.RestartPolicy */
 	struct string_list health_test;           /* Config.Healthcheck.Test (health.h) */
 	struct health_timing health_timing;       /* ... Interval, Timeout, StartPeriod, Retries */
+	struct string_list labels;                /* Config.Labels, as "KEY=VALUE" (a JSON object) */
 
 	/* A later chapter's part: chapter 05's --entrypoint (Config.Entrypoint). */
 	struct string_list entrypoint;

@@ -144,6 +144,8 @@ int runtime_spec_write(const struct runtime_spec *spec, struct container_record 
 	if (copy_list(&r->health_test, spec->health.test, words) < 0)
 		return -1;
 	r->health_timing = spec->health.timing;
+	if (copy_list(&r->labels, spec->labels, spec->label_count) < 0)
+		return -1;
 	return spec->write_record ? spec->write_record(spec, r) : 0;
 }
 
@@ -159,4 +161,6 @@ void runtime_spec_read(const struct container_record *r, struct runtime_spec *sp
 	for (size_t i = 0; i < r->health_test.count && i < HEALTH_TEST_MAX; i++)
 		spec->health.test[i] = r->health_test.items[i];
 	spec->health.timing = r->health_timing;
+	for (size_t i = 0; i < r->labels.count && i < RUNTIME_MAX_LABELS; i++)
+		spec->labels[spec->label_count++] = r->labels.items[i];
 }

@@ -36,6 +36,15 @@ bool wait_until_stopped(const char *id, long ms);
 /* Send sig to the container's init, if it is still the process the monitor recorded. */
 int signal_init(const struct view *v, int sig);
 
+/* `ps`'s STATUS ("Up 5 seconds (healthy)", "Exited (0) 2 minutes ago") and PORTS
+ * ("0.0.0.0:8080->80/tcp, ...") of a container: shared with `compose ps`. */
+void view_status(const struct view *v, char *out, size_t size);
+void view_ports(const struct container_record *r, char *out, size_t size);
+
+/* A signal by name (KILL, SIGTERM, case ignored) or number, as `kill -s` takes it. 0, or -1
+ * with the message. */
+int signal_parse(const char *text, int *sig);
+
 /* Run one action per argument, as Docker does: report each failure, go on, fail at the end. */
 int for_each(int argc, char **argv, int (*action)(const char *ref, void *arg), void *arg);
 

@@ -68,6 +68,7 @@ static const char CHAPTER[] = "03-cgroups";
 enum {
 	OPT_DETACH = 'd',
 	OPT_MEMORY = 'm',
+	OPT_LABEL = 'l',
 	OPT_CPU_SHARES = 'c',
 	OPT_RESTART = 1300,
 	OPT_MEMORY_SWAP,
@@ -85,12 +86,14 @@ static const struct option options[] = {
 	{ "cpu-shares", required_argument, NULL, OPT_CPU_SHARES },
 	{ "pids-limit", required_argument, NULL, OPT_PIDS_LIMIT },
 	{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS },
+	{ "label", required_argument, NULL, OPT_LABEL },
 	{ 0 },
 };
 
 static const char help[] =
 	"  -d, --detach               Run in the background under a monitor and print the container ID\n"
-	"      --restart POLICY       no, on-failure[:N], always, unless-stopped (default no)\n" CGROUP_LIMITS_HELP
+	"      --restart POLICY       no, on-failure[:N], always, unless-stopped (default no)\n"
+	"  -l, --label KEY=VALUE      Set metadata on the container (Config.Labels; repeatable)\n" CGROUP_LIMITS_HELP
 		HEALTH_FLAGS_HELP
 	"\n"
 	"Every container is recorded (with its log, also in the foreground) under $TINYDOCK_ROOT\n"
@@ -121,6 +124,25 @@ struct runtime {
 	bool born_in_folder;            /* ... and was born in the v2 one (CLONE_INTO_CGROUP) */
 };
 
+int runtime_add_label(struct runtime_spec *spec, const char *label)
+{
+	/* docker run --label: "KEY=VALUE", or "KEY" alone for an empty value; a key set twice
+	 * keeps its last value, as Docker's map of labels does. */
+	size_t key_length = strcspn(label, "=");
+	if (key_length == 0)
+		return fail_errno(0, "invalid label \"%s\": empty key", label);
+	for (size_t i = 0; i < spec->label_count; i++)
+		if (strncmp(spec->labels[i], label, key_length) == 0 &&
+		    (spec->labels[i][key_length] == '=' || spec->labels[i][key_length] == '\0')) {
+			spec->labels[i] = label;
+			return 0;
+		}
+	if (spec->label_count == RUNTIME_MAX_LABELS)
+		return fail_errno(0, "too many labels (at most %d)", RUNTIME_MAX_LABELS);
+	spec->labels[spec->label_count++] = label;
+	return 0;
+}
+
 static int option(struct container *c, int opt, const char *arg)
 {
 	struct runtime_spec *spec = (struct runtime_spec *)c; /* run-flags.h: ours begins with c */
@@ -143,6 +165,8 @@ static int option(struct container *c, int opt, const char *arg)
 		return cgroup_limits_set(&spec->limits, "pids-limit", arg);
 	case OPT_CPUSET_CPUS:
 		return cgroup_limits_set(&spec->limits, "cpuset-cpus", arg);
+	case OPT_LABEL:
+		return runtime_add_label(spec, arg);
 	}
 	return fail_errno(0, "unknown option %d", opt);
 }
@@ -150,7 +174,7 @@ static int option(struct container *c, int opt, const char *arg)
 const struct run_flags runtime_flags = {
 	.chapter = "03-cgroups",
 	.options = options,
-	.short_options = "dm:c:",
+	.short_options = "dm:c:l:",
 	.help = help,
 	.option = option,
 };
@@ -792,6 +816,26 @@ int runtime_run(struct runtime_spec *spec, const struct runtime_rootfs *rootfs)
 	}
 	runtime_free(rt);
 	return code;
+}
+
+int runtime_run_detached(struct runtime_spec *spec, const struct runtime_rootfs *rootfs)
+{
+	spec->detach = true;
+	struct runtime *rt;
+	if (runtime_create(spec, rootfs, &rt) != 0)
+		return -1;
+	int started = runtime_start(rt);
+	if (started > 0)
+		fail_errno(0, "container %.12s failed to start (its monitor said why above)", runtime_id(rt));
+	if (started != 0 && !rt->monitor) {
+		/* Without a monitor, what create made is still ours to undo. */
+		struct error_saved first;
+		error_save(&first);
+		finish(rt, EXIT_TINYDOCK_FAILED);
+		error_restore(&first);
+	}
+	runtime_free(rt);
+	return started == 0 ? 0 : -1;
 }
 
 int runtime_cmd_run(int argc, char **argv)

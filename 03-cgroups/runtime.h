@@ -19,6 +19,8 @@
 
 #include <stdbool.h>
 
+#define RUNTIME_MAX_LABELS 32
+
 /* What a container of chapter 03 is: chapter 02's spec, first (run-flags.h), and ours. */
 struct runtime_spec {
 	struct container container;
@@ -29,6 +31,9 @@ struct runtime_spec {
 	bool restart_given;
 	struct health_config health; /* --health-*, or the image's HEALTHCHECK (health.h) */
 	bool no_healthcheck;         /* --no-healthcheck (Test ["NONE"] once parsed) */
+	const char *labels[RUNTIME_MAX_LABELS]; /* -l KEY=VALUE: the record's Config.Labels, read
+						   by whoever looks for its containers (compose) */
+	size_t label_count;
 	/* A later chapter's part of the record (chapter 05: Config.Entrypoint), written with ours
 	 * at create (container-spec.h); NULL when there is none. 0, or -1 with the message. */
 	int (*write_record)(const struct runtime_spec *spec, struct container_record *r);
@@ -47,6 +52,10 @@ struct runtime_rootfs {
 	int (*mount)(void *ctx, struct runtime_spec *spec);
 	int (*unmount)(void *ctx, struct runtime_spec *spec);
 };
+
+/* Add label ("KEY=VALUE", or "KEY": empty) to spec, replacing the key's earlier value; label is
+ * kept, not copied. 0, or -1 with the message (an empty key, too many). */
+int runtime_add_label(struct runtime_spec *spec, const char *label);
 
 /* One container's lifecycle, owned by the caller. */
 struct runtime;
@@ -74,6 +83,12 @@ int runtime_wait(struct runtime *rt);
 /* Stop it as `stop` does: SIGTERM, SIGKILL after seconds; returns once its monitor recorded
  * the exit (container-lifecycle.c). 0, or -1 with the message. */
 int runtime_stop(struct runtime *rt, long seconds);
+
+/* The same by id, for a program that manages containers it did not create in this process
+ * (chapter 07's compose): stop with sig then SIGKILL after seconds (0 when it was not running);
+ * remove as `rm` (force: `rm -f`, SIGKILL first). 0, or -1 with the message. */
+int container_stop(const char *id, int sig, long seconds);
+int container_remove(const char *id, bool force);
 
 /* Remove the ended container as `rm` does: its record, log, live state (container-lifecycle.c). */
 int runtime_remove(struct runtime *rt);
@@ -104,6 +119,11 @@ int runtime_start_recorded(const struct container_record *r);
 int runtime_start_again(struct runtime_spec *spec, const struct runtime_rootfs *rootfs);
 int cmd_start_with(int argc, char **argv, runtime_starter *start);
 int cmd_restart_with(int argc, char **argv, runtime_starter *start);
+
+/* create -> start under a monitor (-d), for a program that starts many containers (chapter 07's
+ * compose): nothing printed; 0 with the id in spec->container.id, or -1 with the message and
+ * nothing left but, as Docker, the record of a container that never started. */
+int runtime_run_detached(struct runtime_spec *spec, const struct runtime_rootfs *rootfs);
 
 /* `tinydock run` of chapter 03: chapter 02's run with a record, a cgroup and -d. */
 int runtime_cmd_run(int argc, char **argv);

@@ -32,8 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The image's size as stored: its layer blobs (a gzip layer counts compressed). */
-static uint64_t image_size(const struct image *img)
+uint64_t image_size(const struct image *img)
 {
 	uint64_t total = 0;
 	for (size_t i = 0; i < img->parts.layer_count; i++)

@@ -6,6 +6,14 @@
 #ifndef TINYDOCK_IMAGE_COMMANDS_H
 #define TINYDOCK_IMAGE_COMMANDS_H
 
+#include "image-store.h"
+
+#include <stdint.h>
+
+/* The image's size as stored, as `images` shows it in SIZE: its layer blobs (a gzip layer
+ * counts compressed). */
+uint64_t image_size(const struct image *img);
+
 int cmd_images(int argc, char **argv);
 int cmd_tag(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);

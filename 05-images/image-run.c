@@ -194,6 +194,7 @@ void image_run_release(struct image_run *r)
 {
 	free(r->layers);
 	r->layers = NULL;
+	image_free(&r->image); /* a process that starts many containers (compose) frees each one's */
 	image_store_close(&r->store);
 }
 
@@ -213,6 +214,12 @@ void image_spec_read(const struct container_record *r, struct image_spec *spec)
 	spec->configured = true;
 }
 
+static void release(struct image_run *r)
+{
+	image_run_release(r);
+	free(r);
+}
+
 /* The image of spec, parsed (a new container) or read back from its record (`start`:
  * configured, only its layers to find), resolved into a new image_run. NULL with the message. */
 static struct image_run *resolve(struct image_spec *spec)
@@ -225,17 +232,12 @@ static struct image_run *resolve(struct image_spec *spec)
 	r->store.gc_fd = -1;
 	spec->runtime.write_record = image_spec_write;
 	if (image_run_resolve(spec, r) < 0) {
-		free(r);
+		release(r); /* what it resolved before it failed */
 		return NULL;
 	}
 	return r;
 }
 
-static void release(struct image_run *r)
-{
-	image_run_release(r);
-	free(r);
-}
 
 /* The image resolved into *out, and the rootfs hooks that run it: chapter 04's overlay of the
  * image's layers (root holds its state), wrapped by a later chapter's extension if any.
@@ -266,8 +268,22 @@ int image_run_spec(struct image_spec *spec, const struct image_run_extension *ex
 		return error_report(EXIT_TINYDOCK_FAILED);
 	}
 	int code = runtime_run(&spec->runtime, &hooks);
+	container_fs_free(&root.fs); /* -d: the monitor has its own copy (in the foreground: freed) */
 	release(r);
 	return code;
+}
+
+int image_run_detached(struct image_spec *spec, const struct image_run_extension *extension)
+{
+	struct image_run *r;
+	struct overlay_rootfs root;
+	struct runtime_rootfs hooks;
+	if (prepare(spec, false, extension, &r, &root, &hooks) < 0)
+		return -1;
+	int rc = runtime_run_detached(&spec->runtime, &hooks);
+	container_fs_free(&root.fs); /* the monitor has its own copy, and unmounts it at the end */
+	release(r);
+	return rc;
 }
 
 int image_start_spec(struct image_spec *spec, const struct image_run_extension *extension)
@@ -278,6 +294,7 @@ int image_start_spec(struct image_spec *spec, const struct image_run_extension *
 	if (prepare(spec, true, extension, &r, &root, &hooks) < 0)
 		return fail_context("cannot start container %.12s", spec->runtime.container.id);
 	int rc = runtime_start_again(&spec->runtime, &hooks);
+	container_fs_free(&root.fs); /* the monitor has its own copy, and unmounts it at the end */
 	release(r);
 	return rc;
 }

@@ -76,6 +76,10 @@ struct image_run_extension {
  * the exit code, errors said on stderr (the command layer of `run`). */
 int image_run_spec(struct image_spec *spec, const struct image_run_extension *extension);
 
+/* The same as `run -d` for a spec a program filled (chapter 07: a compose service), quietly:
+ * 0 with the id in spec->runtime.container.id, or -1 with the message. */
+int image_run_detached(struct image_spec *spec, const struct image_run_extension *extension);
+
 /* The same for `start` of a spec read back from its record: 0, or -1 with the message. */
 int image_start_spec(struct image_spec *spec, const struct image_run_extension *extension);
 

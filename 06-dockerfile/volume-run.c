@@ -256,6 +256,16 @@ static const struct image_run_extension extension = { .prepare = prepare };
 static const struct run_flags *const flags[] = { &image_flags, &overlay_flags, &volume_flags };
 static const size_t flag_count = sizeof(flags) / sizeof(flags[0]);
 
+int volume_run(struct volume_spec *spec)
+{
+	return image_run_spec(&spec->image, &extension);
+}
+
+int volume_run_detached(struct volume_spec *spec)
+{
+	return image_run_detached(&spec->image, &extension);
+}
+
 int volume_cmd_run(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv)) {

@@ -55,6 +55,15 @@ int volumes_copy_up(const struct container *c, const struct volume_uses *uses);
  * a failure is deferred (error.h) and the others removed. -1 if one failed. */
 int volumes_remove_anonymous(const struct volume_uses *uses, const char *id);
 
+/* The rest of `run` for a spec a program filled (chapter 07's `compose run`), in the
+ * foreground or with -d as spec says: returns the exit code, errors said on stderr. */
+int volume_run(struct volume_spec *spec);
+
+/* A spec a program filled (chapter 07: a compose service; requests as -v/--mount/--tmpfs would
+ * give them) created and started under its monitor, as `run -d` does but printing nothing:
+ * 0 with the id in spec->image.runtime.container.id, or -1 with the message. */
+int volume_run_detached(struct volume_spec *spec);
+
 /* Chapter 06's `run`: chapter 05's, with volumes. */
 int volume_cmd_run(int argc, char **argv);
 

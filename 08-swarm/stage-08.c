@@ -1,7 +1,6 @@
 /*
  * stage-08.c - what build/ch08/tinydock is: the whole system (command.h), every chapter's
- * commands; the Makefile links build/tinydock as this file. When chapter 07 is written, its
- * table joins the list here.
+ * commands; the Makefile links build/tinydock as this file.
  */
 #include "chapter-01.h"
 #include "chapter-02.h"
@@ -9,6 +8,7 @@
 #include "chapter-04.h"
 #include "chapter-05.h"
 #include "chapter-06.h"
+#include "chapter-07.h"
 
 #include <stddef.h>
 
@@ -19,5 +19,6 @@ const struct command *const stage_commands[] = {
 	chapter_04_commands,
 	chapter_05_commands,
 	chapter_06_commands,
+	chapter_07_commands,
 	NULL,
 };

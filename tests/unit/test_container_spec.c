@@ -266,6 +266,36 @@ START_TEST(chapter_03s_part_of_a_spec_comes_back_from_the_record_field_by_field)
 }
 END_TEST
 
+START_TEST(labels_are_recorded_as_dockers_config_labels_object_and_come_back)
+{
+	struct runtime_spec spec, back;
+	struct container_record written = { 0 }, loaded;
+	memset(&spec, 0, sizeof(spec));
+	container_init(&spec.container);
+	snprintf(spec.container.id, sizeof(spec.container.id), "%s", ID);
+	spec.image = "busybox";
+	ck_assert_int_eq(runtime_add_label(&spec, "com.docker.compose.project=shop"), 0);
+	ck_assert_int_eq(runtime_add_label(&spec, "tier"), 0);
+	ck_assert_int_eq(runtime_add_label(&spec, "com.docker.compose.project=other"), 0); /* last wins */
+	ck_assert_int_eq(runtime_add_label(&spec, "=x"), -1);
+	ck_assert_int_eq(spec.label_count, 2);
+	ck_assert_int_eq(runtime_spec_write(&spec, &written), 0);
+	struct json *doc = container_record_to_json(&written);
+	const struct json *labels = json_get(json_get(doc, "Config"), "Labels");
+	ck_assert(json_is(labels, JSON_OBJECT));
+	ck_assert_str_eq(json_get_string(labels, "com.docker.compose.project"), "other");
+	ck_assert_str_eq(json_get_string(labels, "tier"), "");
+	json_free(doc);
+	store_and_load(&written, &loaded);
+	runtime_spec_read(&loaded, &back);
+	ck_assert_int_eq(back.label_count, 2);
+	ck_assert_str_eq(back.labels[0], "com.docker.compose.project=other");
+	ck_assert_str_eq(back.labels[1], "tier=");
+	container_record_free(&written);
+	container_record_free(&loaded);
+}
+END_TEST
+
 START_TEST(a_rootfs_container_records_its_folder_as_the_image_and_has_no_image_when_read)
 {
 	struct runtime_spec spec, back;
@@ -335,6 +365,7 @@ Suite *container_spec_suite(void)
 	tcase_add_test(t, mounts_are_recorded_as_dockers_mounts_binds_and_tmpfs);
 	tcase_add_test(t, chapter_03s_part_of_a_spec_comes_back_from_the_record_field_by_field);
 	tcase_add_test(t, a_rootfs_container_records_its_folder_as_the_image_and_has_no_image_when_read);
+	tcase_add_test(t, labels_are_recorded_as_dockers_config_labels_object_and_come_back);
 	tcase_add_test(t, chapter_05s_part_of_a_spec_comes_back_from_the_record_field_by_field);
 	suite_add_tcase(s, t);
 	return s;

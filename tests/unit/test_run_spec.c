@@ -49,6 +49,21 @@ START_TEST(each_chapters_flags_fill_its_own_part_of_the_spec)
 }
 END_TEST
 
+START_TEST(label_flags_are_repeatable_and_a_key_given_twice_keeps_its_last_value)
+{
+	static struct image_spec spec;
+	ck_assert_msg(parse(&spec, (const char *const[]){ "-l", "tier=front", "--label", "owner=shop", "--label=tier=back",
+							  "-l", "flag", "busybox", NULL }) == 0,
+		      "%s", error_message());
+	ck_assert_int_eq(spec.runtime.label_count, 3);
+	ck_assert_str_eq(spec.runtime.labels[0], "tier=back");
+	ck_assert_str_eq(spec.runtime.labels[1], "owner=shop");
+	ck_assert_str_eq(spec.runtime.labels[2], "flag");
+	ck_assert_int_eq(parse(&spec, (const char *const[]){ "-l", "=x", "busybox", NULL }), -1);
+	ck_assert_ptr_nonnull(strstr(error_message(), "invalid label \"=x\": empty key"));
+}
+END_TEST
+
 START_TEST(with_rootfs_there_is_no_image_and_without_either_run_says_what_it_needs)
 {
 	static struct image_spec spec;
@@ -81,6 +96,7 @@ Suite *run_spec_suite(void)
 	Suite *s = suite_create("05-images run spec");
 	TCase *t = tcase_create("composed spec");
 	tcase_add_test(t, each_chapters_flags_fill_its_own_part_of_the_spec);
+	tcase_add_test(t, label_flags_are_repeatable_and_a_key_given_twice_keeps_its_last_value);
 	tcase_add_test(t, with_rootfs_there_is_no_image_and_without_either_run_says_what_it_needs);
 	tcase_add_test(t, chapter_03_alone_requires_rootfs_and_refuses_chapter_05s_flags);
 	suite_add_tcase(s, t);

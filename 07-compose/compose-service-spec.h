@@ -1,0 +1,71 @@
+/*
+ * compose-service-spec.h - one replica of a service, as the spec of one container.
+ *
+ * A service is `docker run` written as data: `image:` is IMAGE, `command:` is CMD, `ports:`
+ * are -p, `volumes:` are -v. So each field fills the field of chapter 06's spec (volume-run.h)
+ * that the flag would have filled, directly, with no argv built and parsed again:
+ *
+ *     image, command, entrypoint   image_spec.name, container.command, image_spec.entrypoint
+ *     environment, env_file        container.env (env_file first: environment wins)
+ *     user, working_dir, hostname  container.user, workdir, hostname
+ *     ports                        container.ports (compose-ports.h -> chapter 02's port_mapping)
+ *     volumes, tmpfs               volume_spec.requests: a bind relative to the project folder,
+ *                                  a named volume as PROJECT_NAME, an anonymous one, a tmpfs
+ *     (every service)              the network PROJECT_default, known there by its service
+ *                                  name and its container name: how services find each other
+ *     restart, healthcheck         runtime_spec.restart, health
+ *     deploy.resources.limits      runtime_spec.limits (cpus, memory, pids)
+ *     cap_add, cap_drop            container.security
+ *     labels (+ Compose's own)     runtime_spec.labels (compose-labels.h)
+ *
+ * What a container here cannot have (sysctls, extra_hosts, read_only, secrets, configs, a
+ * network other than the default, UDP ports, ...) is added to a list of warnings that `up`
+ * prints once, so nothing in the file is dropped silently. stop_signal and stop_grace_period
+ * are not part of the container: `stop` reads them from the file when it stops it.
+ *
+ * Pure: files (env_file) are read by the caller; nothing is made.
+ */
+#ifndef TINYDOCK_COMPOSE_SERVICE_SPEC_H
+#define TINYDOCK_COMPOSE_SERVICE_SPEC_H
+
+#include "compose-model.h"
+#include "volume-run.h"
+
+#include <stdbool.h>
+
+/* What a service's container needs besides the service itself. */
+struct compose_spec_input {
+	const char *project;            /* the project's name */
+	const char *directory;          /* the project folder, absolute: relative binds start there */
+	const char *image;              /* what to run: `image:`, or PROJECT-SERVICE when built */
+	const char *hash;               /* compose_config_hash of the service */
+	int number;                     /* the replica, from 1 */
+	const char *name;               /* the container's name; NULL: container_name or PROJECT-SERVICE-N */
+	bool oneoff;                    /* `compose run`: labelled oneoff=True, no service alias */
+	char *const *env_file_vars;     /* the service's env_file variables, "NAME=value", in order */
+	size_t env_file_count;
+};
+
+/* Strings made for a spec (names, labels, argv): the spec points into them. */
+struct compose_spec_strings {
+	char **items;
+	size_t count;
+	char **argv;                    /* the command, NULL-terminated (the strings are the service's
+					   or in items) */
+};
+
+/* Fill spec (zeroed by the caller: it is large) for one replica of service. Strings the spec
+ * needs beyond the service's are kept in *strings (free with compose_spec_strings_free after
+ * the spec's last use). Each field that cannot be acted on here is added to warnings, as
+ * "services.NAME.FIELD". 0, or -1 with the message (a bad value: cpus "x", a bad restart). */
+int compose_service_spec(const struct compose_spec_input *in, const struct compose_service *service,
+			 struct volume_spec *spec, struct compose_spec_strings *strings,
+			 struct compose_strings *warnings);
+
+void compose_spec_strings_free(struct compose_spec_strings *strings);
+
+/* Add a copy of text to list (for warnings). 0, or -1 with the message. */
+int compose_strings_add(struct compose_strings *list, const char *text);
+void compose_strings_free(struct compose_strings *list);
+
+#endif

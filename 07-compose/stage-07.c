@@ -1,0 +1,24 @@
+/*
+ * stage-07.c - what build/ch07/tinydock is: the commands of chapters 01 to 07 (command.h).
+ * Chapter 07 adds `compose`: many containers, their network and volumes, from one file.
+ */
+#include "chapter-01.h"
+#include "chapter-02.h"
+#include "chapter-03.h"
+#include "chapter-04.h"
+#include "chapter-05.h"
+#include "chapter-06.h"
+#include "chapter-07.h"
+
+#include <stddef.h>
+
+const struct command *const stage_commands[] = {
+	chapter_01_commands,
+	chapter_02_commands,
+	chapter_03_commands,
+	chapter_04_commands,
+	chapter_05_commands,
+	chapter_06_commands,
+	chapter_07_commands,
+	NULL,
+};

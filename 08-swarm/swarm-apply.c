@@ -104,7 +104,7 @@ static int service_create(struct swarm_store *store, const struct swarm_command 
 	         sizeof(*store->services)) < 0)
 		return -1;
 	struct swarm_service *service = &store->services[store->service_count];
-	*service = (struct swarm_service){ .version = 1, .updated_at = command->at };
+	*service = (struct swarm_service){ .version = 1, .versions = 1, .updated_at = command->at };
 	if (swarm_service_spec_copy(&service->spec, &command->spec) < 0)
 		return -1;
 	store->service_count++;
@@ -153,15 +153,16 @@ static int service_update(struct swarm_store *store, const struct swarm_command 
 	service->previous = service->spec;
 	service->has_previous = true;
 	service->spec = spec;
-	service->version++;
+	service->previous_version = service->version;
+	service->version = ++service->versions;
 	service->update_state = SWARM_UPDATE_UPDATING;
 	service->update_message[0] = '\0';
 	service->updated_at = command->at;
 	return 0;
 }
 
-/* `docker service rollback`, or an update's failure action: the previous spec comes back as
- * a new version, which the orchestrator rolls out like any update. */
+/* `docker service rollback`, or an update's failure action: the previous spec comes back with
+ * its version, and the orchestrator replaces the tasks of the other one like in any update. */
 static int service_rollback(struct swarm_store *store, const struct swarm_command *command)
 {
 	struct swarm_service *service = swarm_store_service(store, command->name);
@@ -172,7 +173,9 @@ static int service_rollback(struct swarm_store *store, const struct swarm_comman
 	struct swarm_service_spec swapped = service->spec;
 	service->spec = service->previous;
 	service->previous = swapped;
-	service->version++;
+	uint64_t version = service->version;
+	service->version = service->previous_version;
+	service->previous_version = version;
 	service->update_state = SWARM_UPDATE_ROLLBACK_STARTED;
 	swarm_copy_name(service->update_message, sizeof(service->update_message), command->message);
 	service->updated_at = command->at;

@@ -141,18 +141,18 @@ static const struct swarm_node *node_of(const struct service_round *round, const
 
 static bool out_of_date(const struct service_round *round, const struct swarm_task *task)
 {
-	return task->service_version < round->service->version;
+	return task->service_version != round->service->version;
 }
 
 /* A slot is being updated while its newest task is of the new spec and not yet running, after
- * an older one; or while its old task is being stopped to make room (stop-first). */
+ * an older one; or while its old task is told to stop and not yet replaced (stop-first). */
 static bool slot_in_flight(const struct service_round *round, const struct swarm_task **tasks, size_t count)
 {
 	const struct swarm_task *latest = tasks[count - 1];
 	if (!out_of_date(round, latest))
 		return count > 1 && latest->desired == SWARM_TASK_RUNNING && latest->observed < SWARM_TASK_RUNNING &&
-		       tasks[count - 2]->service_version < latest->service_version;
-	return latest->desired >= SWARM_TASK_SHUTDOWN && !swarm_task_state_is_final(latest->observed);
+		       tasks[count - 2]->service_version != latest->service_version;
+	return latest->desired >= SWARM_TASK_SHUTDOWN;
 }
 
 /* Is a task before the latest of its slot still alive (a start-first predecessor, or one that

@@ -40,10 +40,11 @@ struct seen_task {
 	enum swarm_task_state observed, desired;
 };
 
-/* A running task, for counting them per slot: the slot as one number (slot_key), and the
- * version of the service it runs. */
+/* A running task, for counting them per slot: the slot as one number (slot_key), the task
+ * (the highest id of a slot is its newest) and the version of the service it runs. */
 struct running {
 	uint64_t key;
+	uint64_t task;
 	uint64_t version;
 };
 
@@ -416,7 +417,7 @@ static int update_service(struct swarm_sim *sim, const struct swarm_service *ser
 		spec->replicas = (uint32_t)random_below(sim, 7);
 		sim->result->scalings++;
 	} else {
-		snprintf(spec->image, sizeof(spec->image), "%s:v%" PRIu64, spec->name, service->version + 1);
+		snprintf(spec->image, sizeof(spec->image), "%s:v%" PRIu64, spec->name, service->versions + 1);
 		spec->update.order = chance(sim, 50) ? SWARM_START_FIRST : SWARM_STOP_FIRST;
 		spec->update.parallelism = (uint32_t)random_below(sim, 4);
 		spec->update.delay_ms = chance(sim, 50) ? 0 : 1000;
@@ -501,7 +502,7 @@ static int by_key(const void *a, const void *b)
 	const struct running *x = a, *y = b;
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
-	return x->version < y->version ? -1 : x->version > y->version;
+	return x->task < y->task ? -1 : x->task > y->task;
 }
 
 /* At most one running task per slot among keys; two when the newer one was started by a
@@ -538,7 +539,7 @@ static int check_invariants(struct swarm_sim *sim)
 		/* a task told to stop may still be running until its worker says so (or its node is
 		 * found down): the store's rule is about the tasks it wants running */
 		if (task->desired == SWARM_TASK_RUNNING)
-			sim->keys[count++] = (struct running){ slot_key(store, task), task->service_version };
+			sim->keys[count++] = (struct running){ slot_key(store, task), task->id, task->service_version };
 	}
 	if (check_slots(sim, count, "in the store"))
 		return 1;
@@ -548,7 +549,7 @@ static int check_invariants(struct swarm_sim *sim)
 			const struct container *c = &sim->workers[w].containers[i];
 			const struct swarm_task *task = swarm_store_task(store, c->task);
 			if (c->reported == SWARM_TASK_RUNNING && task)
-				sim->keys[count++] = (struct running){ slot_key(store, task), task->service_version };
+				sim->keys[count++] = (struct running){ slot_key(store, task), task->id, task->service_version };
 		}
 	if (check_slots(sim, count, "on the workers"))
 		return 1;
@@ -602,7 +603,7 @@ static bool converged(struct swarm_sim *sim)
 		struct container *container = worker && worker->up ? container_of(worker, task->id) : NULL;
 		if (!container || container->reported != SWARM_TASK_RUNNING)
 			return false;
-		sim->keys[count++] = (struct running){ slot_key(store, task), task->service_version };
+		sim->keys[count++] = (struct running){ slot_key(store, task), task->id, task->service_version };
 	}
 	if (count != expected)
 		return false;

@@ -125,8 +125,13 @@ enum swarm_update_state {
 
 struct swarm_service {
 	struct swarm_service_spec spec;
-	uint64_t version;                       /* 1 at creation, +1 at every update */
+	/* Each spec a task may run has a version number: 1 at creation, a new one at every update
+	 * that changes what tasks run. A rollback makes the previous spec current again under its
+	 * own number, so the tasks that still run it are up to date and stay. */
+	uint64_t version;
+	uint64_t versions;                      /* the highest number given so far */
 	struct swarm_service_spec previous;     /* the spec before the last update (rollback) */
+	uint64_t previous_version;
 	bool has_previous;
 	enum swarm_update_state update_state;
 	char update_message[SWARM_MESSAGE_MAX];

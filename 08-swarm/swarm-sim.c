@@ -162,12 +162,20 @@ static void note_command(struct swarm_sim *sim, const struct swarm_command *comm
 	case SWARM_NODE_UPDATE:
 		note(sim, "node %s availability %s", command->node.id, swarm_availability_name(command->node.availability));
 		break;
-	case SWARM_SERVICE_CREATE:
-	case SWARM_SERVICE_UPDATE:
-		note(sim, "service %s %s: image %s, %" PRIu32 " replicas, %s", command->spec.name,
-		     command->kind == SWARM_SERVICE_CREATE ? "created" : "updated", command->spec.image,
-		     command->spec.replicas, swarm_update_order_name(command->spec.update.order));
+	case SWARM_NODE_JOIN:
+		note(sim, "node %s joined (%s, %.1f CPUs, %lld MiB)", command->node.id, swarm_role_name(command->node.role),
+		     (double)command->node.nano_cpus / 1e9, (long long)(command->node.memory_bytes >> 20));
 		break;
+	case SWARM_SERVICE_CREATE:
+	case SWARM_SERVICE_UPDATE: {
+		char mode[32] = "global";
+		if (command->spec.mode == SWARM_REPLICATED)
+			snprintf(mode, sizeof(mode), "%" PRIu32 " replicas", command->spec.replicas);
+		note(sim, "service %s %s: image %s, %s, update %s", command->spec.name,
+		     command->kind == SWARM_SERVICE_CREATE ? "created" : "updated", command->spec.image, mode,
+		     swarm_update_order_name(command->spec.update.order));
+		break;
+	}
 	case SWARM_SERVICE_UPDATE_STATE:
 	case SWARM_SERVICE_ROLLBACK:
 		note(sim, "service %s: %s", command->name, command->message);

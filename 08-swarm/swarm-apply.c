@@ -85,6 +85,8 @@ static int check_spec(const struct swarm_command *command, const struct swarm_se
 		return refuse(command, "service", spec->name, "a service needs an image");
 	if (spec->mode != SWARM_REPLICATED && spec->mode != SWARM_GLOBAL)
 		return refuse(command, "service", spec->name, "unknown mode");
+	if (spec->replicas > SWARM_MAX_REPLICAS)
+		return refuse(command, "service", spec->name, "more replicas than a swarm may run (100000)");
 	for (size_t i = 0; i < spec->constraints.count; i++) {
 		struct swarm_constraint constraint;
 		if (swarm_constraint_parse(spec->constraints.items[i], &constraint) < 0)

@@ -60,6 +60,18 @@ static ssize_t node_index(const struct swarm_store *store, const char *id)
 	return -1;
 }
 
+/* Reservations add up without overflowing: past INT64_MAX a node is simply full. */
+static int64_t add_reservation(int64_t load, int64_t reservation)
+{
+	return reservation > INT64_MAX - load ? INT64_MAX : load + reservation;
+}
+
+/* Does reservation fit in what capacity has left after load? (All three are >= 0.) */
+static bool fits(int64_t load, int64_t reservation, int64_t capacity)
+{
+	return load <= capacity && reservation <= capacity - load;
+}
+
 /* Count task onto the node at index: its service, its reservations, its host ports. */
 static int load_add(struct round *round, size_t index, const struct swarm_service *service, size_t service_at)
 {
@@ -68,8 +80,8 @@ static int load_add(struct round *round, size_t index, const struct swarm_servic
 	if (!service)
 		return 0;
 	load->per_service[service_at]++;
-	load->nano_cpus += service->spec.reserve_nano_cpus;
-	load->memory_bytes += service->spec.reserve_memory_bytes;
+	load->nano_cpus = add_reservation(load->nano_cpus, service->spec.reserve_nano_cpus);
+	load->memory_bytes = add_reservation(load->memory_bytes, service->spec.reserve_memory_bytes);
 	for (size_t i = 0; i < service->spec.port_count; i++) {
 		if (!service->spec.ports[i].host_mode)
 			continue;
@@ -147,8 +159,8 @@ static enum filter filter_node(const struct node_load *load, const struct swarm_
 		return NOT_AVAILABLE;
 	if (!swarm_constraints_match(&service->spec.constraints, &node->spec))
 		return CONSTRAINTS;
-	if (load->nano_cpus + service->spec.reserve_nano_cpus > node->spec.nano_cpus ||
-	    load->memory_bytes + service->spec.reserve_memory_bytes > node->spec.memory_bytes)
+	if (!fits(load->nano_cpus, service->spec.reserve_nano_cpus, node->spec.nano_cpus) ||
+	    !fits(load->memory_bytes, service->spec.reserve_memory_bytes, node->spec.memory_bytes))
 		return RESOURCES;
 	for (size_t i = 0; i < service->spec.port_count; i++)
 		if (service->spec.ports[i].host_mode)

@@ -31,6 +31,10 @@
 #define SWARM_IMAGE_MAX 384
 /* A state's explanation, as `docker service ps` shows in its ERROR column. */
 #define SWARM_MESSAGE_MAX 160
+/* The most replicas a service may ask for. Every replica is a task in the store of every
+ * manager; a command asking for billions (a typo, or bytes from a broken disk) must be refused,
+ * not make every manager allocate them. Swarm has been run with 100,000 tasks. */
+#define SWARM_MAX_REPLICAS 100000
 /* Swarm keeps the last 5 tasks of a slot (`docker swarm update --task-history-limit`,
  * default 5): enough to see why a slot keeps restarting, bounded so the store does not grow. */
 #define SWARM_TASK_HISTORY 5

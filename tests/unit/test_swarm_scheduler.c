@@ -3,6 +3,7 @@
  * (08-swarm/swarm-scheduler.c, swarm-constraint.c).
  */
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,28 @@ START_TEST(reservations_fill_a_node_and_the_rest_waits)
 }
 END_TEST
 
+START_TEST(reservations_too_large_to_add_up_make_a_node_full_not_a_wrapped_sum)
+{
+	struct swarm_store store;
+	swarm_store_init(&store);
+	swarm_fixture_join(&store, "w1", SWARM_WORKER);
+	struct swarm_command join;
+	swarm_command_init(&join, SWARM_NODE_JOIN, 0);
+	swarm_copy_name(join.node.id, sizeof(join.node.id), "vast");
+	join.node.nano_cpus = INT64_MAX;
+	join.node.memory_bytes = INT64_MAX;
+	ck_assert_int_eq(swarm_fixture_apply(&store, &join), 0);
+	struct swarm_service_spec spec = swarm_fixture_spec("greedy", 3);
+	spec.reserve_memory_bytes = INT64_MAX / 2 + 1;
+	swarm_fixture_create(&store, &spec, 0);
+	swarm_fixture_settle(&store, 0);
+	/* one fits on the vast node; two would pass INT64_MAX, which must not wrap to "free" */
+	ck_assert_uint_eq(swarm_fixture_count(&store, "greedy", SWARM_TASK_RUNNING, "vast", true), 1);
+	ck_assert_uint_eq(swarm_fixture_count(&store, "greedy", SWARM_TASK_PENDING, NULL, true), 2);
+	swarm_store_free(&store);
+}
+END_TEST
+
 START_TEST(two_tasks_publishing_the_same_host_port_never_share_a_node)
 {
 	struct swarm_store store;
@@ -265,6 +288,7 @@ Suite *swarm_scheduler_suite(void)
 	tcase_add_test(tc, constraints_keep_tasks_on_the_nodes_they_name);
 	tcase_add_test(tc, a_task_no_node_can_take_stays_pending_with_swarms_reason);
 	tcase_add_test(tc, reservations_fill_a_node_and_the_rest_waits);
+	tcase_add_test(tc, reservations_too_large_to_add_up_make_a_node_full_not_a_wrapped_sum);
 	tcase_add_test(tc, two_tasks_publishing_the_same_host_port_never_share_a_node);
 	tcase_add_test(tc, a_replacement_avoids_the_node_where_its_slot_just_failed);
 	tcase_add_test(tc, a_thousand_tasks_are_placed_on_a_hundred_workers_well_within_a_second);

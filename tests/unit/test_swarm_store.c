@@ -149,7 +149,7 @@ START_TEST(history_never_forgets_a_task_that_still_runs)
 }
 END_TEST
 
-START_TEST(a_name_a_node_id_and_a_constraint_are_checked_when_applied)
+START_TEST(a_name_a_node_id_a_constraint_and_the_replicas_are_checked_when_applied)
 {
 	struct swarm_store store;
 	swarm_store_init(&store);
@@ -175,6 +175,12 @@ START_TEST(a_name_a_node_id_and_a_constraint_are_checked_when_applied)
 	ck_assert_int_eq(swarm_fixture_apply(&store, &bad), -1);
 	ck_assert_ptr_nonnull(strstr(error_message(), "unknown key \"node.colour\""));
 	ck_assert_uint_eq(store.service_count, 1);
+
+	struct swarm_command huge;
+	swarm_command_init(&huge, SWARM_SERVICE_CREATE, 0);
+	huge.spec = swarm_fixture_spec("huge", SWARM_MAX_REPLICAS + 1);
+	ck_assert_int_eq(swarm_fixture_apply(&store, &huge), -1);
+	ck_assert_ptr_nonnull(strstr(error_message(), "more replicas than a swarm may run"));
 	swarm_store_free(&store);
 }
 END_TEST
@@ -429,7 +435,7 @@ Suite *swarm_store_suite(void)
 	tcase_add_test(tc, a_node_that_goes_down_orphans_its_tasks_in_the_same_command);
 	tcase_add_test(tc, a_slot_keeps_its_last_five_tasks);
 	tcase_add_test(tc, history_never_forgets_a_task_that_still_runs);
-	tcase_add_test(tc, a_name_a_node_id_and_a_constraint_are_checked_when_applied);
+	tcase_add_test(tc, a_name_a_node_id_a_constraint_and_the_replicas_are_checked_when_applied);
 	tcase_add_test(tc, an_update_makes_a_new_version_and_a_rollback_brings_the_old_spec_back);
 	tcase_add_test(tc, scaling_changes_no_version_so_no_task_is_replaced);
 	tcase_add_test(tc, removing_a_service_tells_its_running_tasks_to_stop);

@@ -12,6 +12,7 @@
 #include "swarm-fixtures.h"
 #include "swarm-orchestrator.h"
 #include "swarm-scheduler.h"
+#include "swarm-snapshot.h"
 
 /* A store with one worker and a service "web" of 1 replica whose task 1 is in state. */
 static void store_with_task_in(struct swarm_store *store, enum swarm_task_state state)
@@ -424,6 +425,77 @@ START_TEST(managers_that_apply_the_same_log_hold_the_same_store)
 }
 END_TEST
 
+/* --- snapshots ----------------------------------------------------------------------------- */
+
+/* A store with some history: nodes, a service updated once, failures replaced. */
+static void busy_store(struct swarm_store *store)
+{
+	swarm_store_init(store);
+	swarm_fixture_join(store, "w1", SWARM_WORKER);
+	swarm_fixture_join(store, "w2", SWARM_MANAGER);
+	struct swarm_service_spec spec = swarm_fixture_spec("web", 3);
+	ck_assert_int_eq(swarm_strings_add(&spec.env, "MODE=prod"), 0);
+	swarm_fixture_create(store, &spec, 0);
+	swarm_fixture_settle(store, 0);
+	spec = swarm_fixture_spec("web", 3);
+	swarm_copy_name(spec.image, sizeof(spec.image), "web:v2");
+	swarm_fixture_update(store, &spec, 100);
+	swarm_fixture_settle(store, 100);
+	ck_assert_int_eq(swarm_fixture_report(store, swarm_fixture_latest(store, "web", 2)->id, SWARM_TASK_FAILED, 200), 0);
+	swarm_fixture_settle(store, 6000);
+}
+
+START_TEST(a_snapshot_restores_the_same_store)
+{
+	struct swarm_store store, restored;
+	busy_store(&store);
+	size_t size, again_size;
+	char *bytes = swarm_store_snapshot(&store, &size);
+	ck_assert_ptr_nonnull(bytes);
+	swarm_store_init(&restored);
+	ck_assert_msg(swarm_store_restore(&restored, bytes, size) == 0, "%s", error_message());
+	assert_same_store(&store, &restored);
+	char *again = swarm_store_snapshot(&restored, &again_size);
+	ck_assert_str_eq(again, bytes); /* the same store, the same bytes */
+	/* and the restored store goes on like the original */
+	ck_assert_int_eq(swarm_fixture_report(&store, 1, SWARM_TASK_FAILED, 7000), 0);
+	ck_assert_int_eq(swarm_fixture_report(&restored, 1, SWARM_TASK_FAILED, 7000), 0);
+	swarm_fixture_settle(&store, 20000);
+	swarm_fixture_settle(&restored, 20000);
+	assert_same_store(&store, &restored);
+	free(bytes);
+	free(again);
+	swarm_store_free(&store);
+	swarm_store_free(&restored);
+}
+END_TEST
+
+START_TEST(a_bad_snapshot_is_refused_and_the_store_is_left_as_it_was)
+{
+	struct swarm_store store;
+	busy_store(&store);
+	size_t tasks = store.task_count;
+	static const char *const bad[] = {
+		"{\"next_task_id\":1,\"applied\":0,\"nodes\":[],\"services\":[]}",
+		"{\"next_task_id\":9,\"applied\":0,\"nodes\":[],\"services\":[],\"tasks\":[{\"id\":12}]}",
+		"{\"next_task_id\":1,\"applied\":0,\"nodes\":[{\"spec\":{\"id\":\"w1\",\"hostname\":\"\",\"address\":\"\","
+		"\"role\":\"worker\",\"availability\":\"active\",\"nano_cpus\":1,\"memory_bytes\":1,\"labels\":[]},"
+		"\"status\":\"ready\",\"status_at\":0},{\"spec\":{\"id\":\"w1\",\"hostname\":\"\",\"address\":\"\","
+		"\"role\":\"worker\",\"availability\":\"active\",\"nano_cpus\":1,\"memory_bytes\":1,\"labels\":[]},"
+		"\"status\":\"ready\",\"status_at\":0}],\"services\":[],\"tasks\":[]}",
+	};
+	static const char *const reasons[] = { "lacks its nodes, services or tasks", "\"service\" is missing",
+	                                      "name one id twice" };
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_int_eq(swarm_store_restore(&store, bad[i], strlen(bad[i])), -1);
+		ck_assert_msg(strstr(error_message(), reasons[i]), "%s", error_message());
+		ck_assert_ptr_nonnull(strstr(error_message(), "swarm snapshot: "));
+		ck_assert_uint_eq(store.task_count, tasks);
+	}
+	swarm_store_free(&store);
+}
+END_TEST
+
 Suite *swarm_store_suite(void)
 {
 	Suite *s = suite_create("swarm_store");
@@ -443,6 +515,8 @@ Suite *swarm_store_suite(void)
 	tcase_add_test(tc, a_task_state_command_is_one_readable_line_of_json);
 	tcase_add_test(tc, bytes_that_are_not_a_command_are_refused_with_the_reason);
 	tcase_add_test(tc, managers_that_apply_the_same_log_hold_the_same_store);
+	tcase_add_test(tc, a_snapshot_restores_the_same_store);
+	tcase_add_test(tc, a_bad_snapshot_is_refused_and_the_store_is_left_as_it_was);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -18,7 +18,9 @@
  *
  * A task that no node can take stays PENDING, with the reason Swarm gives in `docker service
  * ps`: "no suitable node (1 node not available for new tasks; scheduling constraints not
- * satisfied on 2 nodes)". It is tried again in the next round, when nodes may have joined.
+ * satisfied on 2 nodes)". It is tried again in every round, as nodes join or free up; its
+ * reason stays the one of its first round (a state is written once: PENDING is not entered
+ * twice).
  *
  * Read next: swarm-dispatcher.h (how the assignment reaches the worker).
  */

@@ -80,6 +80,26 @@ START_TEST(a_killed_workers_tasks_run_elsewhere_within_five_seconds)
 }
 END_TEST
 
+/* The same at the scale: 100 workers, a service of 1,000 replicas and a global one. */
+START_TEST(on_a_hundred_workers_a_killed_workers_tasks_run_elsewhere_within_five_seconds)
+{
+	for (uint64_t seed = 1; seed <= 2; seed++) {
+		struct swarm_sim_options options = swarm_sim_default_options(seed);
+		options.scenario = SWARM_SIM_KILL_WORKER;
+		options.workers = 100;
+		options.services = 1;
+		options.replicas = 1000;
+		options.settle_limit_ms = 30000;
+		struct swarm_sim_result result;
+		run(&options, &result);
+		fprintf(stderr, "swarm simulation: seed %llu, 100 workers, 1000 replicas: the killed worker's tasks "
+		        "ran elsewhere %llu ms later\n", (unsigned long long)seed, (unsigned long long)result.recovery_ms);
+		ck_assert_uint_gt(result.recovery_ms, 0);
+		ck_assert_uint_lt(result.recovery_ms, 5000);
+	}
+}
+END_TEST
+
 START_TEST(a_seed_replays_exactly)
 {
 	struct swarm_sim_options options = swarm_sim_default_options(77);
@@ -125,6 +145,7 @@ Suite *swarm_sim_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, under_crashes_drains_scaling_updates_and_failures_every_invariant_holds_and_the_swarm_converges);
 	tcase_add_test(tc, a_killed_workers_tasks_run_elsewhere_within_five_seconds);
+	tcase_add_test(tc, on_a_hundred_workers_a_killed_workers_tasks_run_elsewhere_within_five_seconds);
 	tcase_add_test(tc, a_seed_replays_exactly);
 	tcase_add_test(tc, a_swarm_that_cannot_converge_is_reported);
 	suite_add_tcase(s, tc);

@@ -6,12 +6,13 @@
  * or, during a start-first update, the old task still serving until the new one runs. Each
  * slot is then in one of a few situations, and each situation has one answer:
  *
- *     no task yet                              create one
- *     latest ended, should run                 restart it per the policy (or give up)
- *     latest runs on a drained node            stop it (replaced once it has stopped)
- *     latest runs an old spec, update going    stop-first: stop it; start-first: create the new
- *     latest told to stop, and it has          create its replacement
- *     slot not wanted (scaled down, node gone) stop what runs there
+ *     no task yet                                create one
+ *     latest ended, and should run               replace it per the restart policy (or give up)
+ *     latest's node went down (ORPHANED)         replace it at once
+ *     latest runs on a drained node              stop it, replace it once it has stopped
+ *     latest runs an old spec, update going      stop-first: stop it; start-first: start the new
+ *     latest told to stop, and stopped           create its replacement
+ *     slot not wanted (scaled down, node gone)   stop what runs there
  */
 #include "swarm-orchestrator.h"
 

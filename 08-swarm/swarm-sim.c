@@ -4,9 +4,10 @@
  * The worker model is what a tinydock worker agent will do with real containers, reduced
  * to timers: a container accepted at t runs from t + start delay; one drawn to fail exits
  * non-zero some seconds later; a crashed worker loses every container at once. The manager
- * side is the real code: dispatcher, orchestrator, scheduler and the store.
+ * side is the real code: dispatcher, orchestrator, scheduler and the store. What is checked
+ * after each step is in swarm-sim-check.c.
  */
-#include "swarm-sim.h"
+#include "swarm-sim-internal.h"
 
 #include "error.h"
 #include "swarm-orchestrator.h"
@@ -17,64 +18,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct container {
-	uint64_t task;
-	enum swarm_task_state reported;
-	uint64_t ready_at;       /* when it runs */
-	uint64_t fail_at;        /* when it exits non-zero; 0: never */
-};
-
-struct worker {
-	char id[SWARM_NAME_MAX];
-	bool up;
-	uint64_t next_heartbeat;
-	uint64_t restart_at;     /* a crashed worker comes back then; 0: not by itself */
-	struct container *containers;
-	size_t count, capacity;
-};
-
-/* What the invariant "states only move forward" compares with: the states of the last step. */
-struct seen_task {
-	uint64_t id;
-	enum swarm_task_state observed, desired;
-};
-
-/* A running task, for counting them per slot: the slot as one number (slot_key), the task
- * (the highest id of a slot is its newest) and the version of the service it runs. */
-struct running {
-	uint64_t key;
-	uint64_t task;
-	uint64_t version;
-};
-
-/* A start-first update may run two tasks in a slot for a moment: the invariant needs to know
- * which versions of a service were rolled out start-first. */
-struct version_order {
-	char service[SWARM_NAME_MAX];
-	uint64_t version;
-	bool start_first;
-};
-
-struct swarm_sim {
-	struct swarm_sim_options options;
-	uint64_t now, random;
-	struct swarm_store store;
-	struct swarm_dispatcher dispatcher;
-	struct worker *workers;
-	struct swarm_commands commands;
-	uint64_t round_applied, wake_at; /* when the manager's loops last ran; their next timer */
-	struct seen_task *seen;
-	size_t seen_count;
-	struct running *keys;            /* scratch for counting running tasks per slot */
-	struct version_order *orders;    /* each service version's update order, as applied */
-	size_t order_count, order_capacity;
-	bool faults_over;
-	uint64_t killed_at;
-	struct swarm_sim_result *result;
-	char trace[SWARM_SIM_TRACE][176];
-	size_t trace_next, trace_count;
-};
 
 /* --- randomness and the trace --------------------------------------------------------------- */
 
@@ -98,8 +41,7 @@ static bool chance(struct swarm_sim *sim, unsigned percent)
 	return random_below(sim, 100) < percent;
 }
 
-static void note(struct swarm_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void note(struct swarm_sim *sim, const char *fmt, ...)
+void swarm_sim_note(struct swarm_sim *sim, const char *fmt, ...)
 {
 	char *line = sim->trace[sim->trace_next];
 	int used = snprintf(line, sizeof(sim->trace[0]), "%4" PRIu64 ".%03" PRIu64 " s  ", sim->now / 1000, sim->now % 1000);
@@ -138,32 +80,32 @@ static void note_command(struct swarm_sim *sim, const struct swarm_command *comm
 	switch (command->kind) {
 	case SWARM_TASK_CREATE: {
 		const struct swarm_task *created = &sim->store.tasks[sim->store.task_count - 1];
-		note(sim, "task %" PRIu64 " %s created (spec v%" PRIu64 ")", created->id,
+		swarm_sim_note(sim, "task %" PRIu64 " %s created (spec v%" PRIu64 ")", created->id,
 		     task_name(created, name, sizeof(name)), created->service_version);
 		break;
 	}
 	case SWARM_TASK_ASSIGN:
-		note(sim, "task %" PRIu64 " %s assigned to %s", command->task_id, task ? name : "?", command->name);
+		swarm_sim_note(sim, "task %" PRIu64 " %s assigned to %s", command->task_id, task ? name : "?", command->name);
 		break;
 	case SWARM_TASK_STATE:
 		if (command->state == SWARM_TASK_RUNNING || command->state >= SWARM_TASK_COMPLETE ||
 		    command->state == SWARM_TASK_PENDING)
-			note(sim, "task %" PRIu64 " %s %s%s%s (%s)", command->task_id, task ? name : "?",
+			swarm_sim_note(sim, "task %" PRIu64 " %s %s%s%s (%s)", command->task_id, task ? name : "?",
 			     swarm_task_state_name(command->state), task && task->node[0] ? " on " : "",
 			     task ? task->node : "", command->message);
 		break;
 	case SWARM_TASK_DESIRED:
-		note(sim, "task %" PRIu64 " %s told to %s (%s)", command->task_id, task ? name : "?",
+		swarm_sim_note(sim, "task %" PRIu64 " %s told to %s (%s)", command->task_id, task ? name : "?",
 		     swarm_task_state_name(command->state), command->message);
 		break;
 	case SWARM_NODE_STATUS:
-		note(sim, "node %s %s (%s)", command->name, swarm_node_status_name(command->node_status), command->message);
+		swarm_sim_note(sim, "node %s %s (%s)", command->name, swarm_node_status_name(command->node_status), command->message);
 		break;
 	case SWARM_NODE_UPDATE:
-		note(sim, "node %s availability %s", command->node.id, swarm_availability_name(command->node.availability));
+		swarm_sim_note(sim, "node %s availability %s", command->node.id, swarm_availability_name(command->node.availability));
 		break;
 	case SWARM_NODE_JOIN:
-		note(sim, "node %s joined (%s, %.1f CPUs, %lld MiB)", command->node.id, swarm_role_name(command->node.role),
+		swarm_sim_note(sim, "node %s joined (%s, %.1f CPUs, %lld MiB)", command->node.id, swarm_role_name(command->node.role),
 		     (double)command->node.nano_cpus / 1e9, (long long)(command->node.memory_bytes >> 20));
 		break;
 	case SWARM_SERVICE_CREATE:
@@ -171,17 +113,17 @@ static void note_command(struct swarm_sim *sim, const struct swarm_command *comm
 		char mode[32] = "global";
 		if (command->spec.mode == SWARM_REPLICATED)
 			snprintf(mode, sizeof(mode), "%" PRIu32 " replicas", command->spec.replicas);
-		note(sim, "service %s %s: image %s, %s, update %s", command->spec.name,
+		swarm_sim_note(sim, "service %s %s: image %s, %s, update %s", command->spec.name,
 		     command->kind == SWARM_SERVICE_CREATE ? "created" : "updated", command->spec.image, mode,
 		     swarm_update_order_name(command->spec.update.order));
 		break;
 	}
 	case SWARM_SERVICE_UPDATE_STATE:
 	case SWARM_SERVICE_ROLLBACK:
-		note(sim, "service %s: %s", command->name, command->message);
+		swarm_sim_note(sim, "service %s: %s", command->name, command->message);
 		break;
 	default:
-		note(sim, "%s", swarm_command_name(command->kind));
+		swarm_sim_note(sim, "%s", swarm_command_name(command->kind));
 	}
 }
 
@@ -206,14 +148,6 @@ static int record_order(struct swarm_sim *sim, const struct swarm_command *comma
 	return 0;
 }
 
-static bool rolled_out_start_first(const struct swarm_sim *sim, const char *service, uint64_t version)
-{
-	for (size_t i = sim->order_count; i-- > 0;)
-		if (sim->orders[i].version == version && strcmp(sim->orders[i].service, service) == 0)
-			return sim->orders[i].start_first;
-	return false;
-}
-
 static int propose_all(struct swarm_sim *sim)
 {
 	for (size_t i = 0; i < sim->commands.count; i++) {
@@ -229,7 +163,7 @@ static int propose_all(struct swarm_sim *sim)
 		sim->result->commands++;
 		if (swarm_store_apply(&sim->store, &decoded) < 0) {
 			sim->result->refused++;
-			note(sim, "refused: %s", error_message());
+			swarm_sim_note(sim, "refused: %s", error_message());
 			error_clear();
 		} else {
 			note_command(sim, &decoded);
@@ -247,7 +181,7 @@ static int propose_all(struct swarm_sim *sim)
 
 /* --- workers -------------------------------------------------------------------------------- */
 
-static struct container *container_of(struct worker *worker, uint64_t task)
+struct container *swarm_sim_container_of(struct worker *worker, uint64_t task)
 {
 	for (size_t i = 0; i < worker->count; i++)
 		if (worker->containers[i].task == task)
@@ -303,7 +237,7 @@ static int worker_sync(struct swarm_sim *sim, struct worker *worker)
 	int rc = 0;
 	for (size_t i = 0; i < count && rc == 0; i++) {
 		const struct swarm_assignment *a = &assignments[i];
-		struct container *container = container_of(worker, a->task);
+		struct container *container = swarm_sim_container_of(worker, a->task);
 		if (a->desired == SWARM_TASK_RUNNING) {
 			if (!container && a->record->observed >= SWARM_TASK_ACCEPTED)
 				rc = report(sim, worker, a->task, SWARM_TASK_FAILED, "task lost: the worker restarted");
@@ -337,7 +271,7 @@ static int worker_step(struct swarm_sim *sim, struct worker *worker)
 		worker->up = true;
 		worker->restart_at = 0;
 		worker->next_heartbeat = sim->now;
-		note(sim, "worker %s starts again, with no containers", worker->id);
+		swarm_sim_note(sim, "worker %s starts again, with no containers", worker->id);
 	}
 	if (sim->now >= worker->next_heartbeat) {
 		if (swarm_dispatcher_heartbeat(&sim->dispatcher, &sim->store, worker->id, sim->now, &sim->commands) < 0)
@@ -371,7 +305,7 @@ static void worker_crash(struct swarm_sim *sim, struct worker *worker, uint64_t 
 	worker->count = 0;
 	worker->restart_at = restart_at;
 	sim->result->crashes++;
-	note(sim, "worker %s crashes (its containers die with it)", worker->id);
+	swarm_sim_note(sim, "worker %s crashes (its containers die with it)", worker->id);
 }
 
 /* --- the manager ---------------------------------------------------------------------------- */
@@ -459,7 +393,7 @@ static int random_fault(struct swarm_sim *sim)
 /* Faults are over: every worker comes back, every node takes tasks again. */
 static int heal(struct swarm_sim *sim)
 {
-	note(sim, "faults stop: every worker up, every node active");
+	swarm_sim_note(sim, "faults stop: every worker up, every node active");
 	sim->faults_over = true;
 	for (size_t i = 0; i < sim->options.workers; i++) {
 		struct worker *worker = &sim->workers[i];
@@ -470,156 +404,6 @@ static int heal(struct swarm_sim *sim)
 			return -1;
 	}
 	return 0;
-}
-
-/* --- invariants and convergence ------------------------------------------------------------- */
-
-static int fail(struct swarm_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(struct swarm_sim *sim, const char *fmt, ...)
-{
-	va_list args;
-	va_start(args, fmt);
-	vsnprintf(sim->result->failure, sizeof(sim->result->failure), fmt, args);
-	va_end(args);
-	sim->result->ok = false;
-	note(sim, "INVARIANT BROKEN: %s", sim->result->failure);
-	return 1;
-}
-
-static size_t service_at(const struct swarm_store *store, const char *name)
-{
-	for (size_t i = 0; i < store->service_count; i++)
-		if (strcmp(store->services[i].spec.name, name) == 0)
-			return i;
-	return store->service_count;
-}
-
-/* A slot as one number: service index, slot or node index (global), for sorting and counting. */
-static uint64_t slot_key(const struct swarm_store *store, const struct swarm_task *task)
-{
-	uint64_t service = service_at(store, task->service), slot = task->slot;
-	if (!slot) {
-		const struct swarm_node *node = swarm_store_node(store, task->node);
-		slot = node ? (uint64_t)(node - store->nodes) : UINT32_MAX;
-	}
-	return service << 32 | slot;
-}
-
-static int by_key(const void *a, const void *b)
-{
-	const struct running *x = a, *y = b;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return x->task < y->task ? -1 : x->task > y->task;
-}
-
-/* At most one running task per slot among keys; two when the newer one was started by a
- * start-first update (it starts before its predecessor stops, as Swarm allows). */
-static int check_slots(struct swarm_sim *sim, size_t count, const char *where)
-{
-	qsort(sim->keys, count, sizeof(*sim->keys), by_key);
-	for (size_t i = 0; i < count;) {
-		size_t j = i + 1;
-		while (j < count && sim->keys[j].key == sim->keys[i].key)
-			j++;
-		size_t index = (size_t)(sim->keys[i].key >> 32);
-		const struct swarm_service *service = index < sim->store.service_count ? &sim->store.services[index] : NULL;
-		size_t allowed = service && rolled_out_start_first(sim, service->spec.name, sim->keys[j - 1].version) ? 2 : 1;
-		if (j - i > allowed)
-			return fail(sim, "%zu tasks running in slot %" PRIu64 " of service %s %s",
-			            j - i, sim->keys[i].key & 0xffffffffu, service ? service->spec.name : "?", where);
-		i = j;
-	}
-	return 0;
-}
-
-static int check_invariants(struct swarm_sim *sim)
-{
-	const struct swarm_store *store = &sim->store;
-	size_t count = 0;
-	for (size_t i = 0; i < store->task_count; i++) {
-		const struct swarm_task *task = &store->tasks[i];
-		if (task->observed != SWARM_TASK_RUNNING)
-			continue;
-		const struct swarm_node *node = swarm_store_node(store, task->node);
-		if (!node || node->status != SWARM_NODE_READY)
-			return fail(sim, "task %" PRIu64 " is running on node %s, which is not ready", task->id, task->node);
-		/* a task told to stop may still be running until its worker says so (or its node is
-		 * found down): the store's rule is about the tasks it wants running */
-		if (task->desired == SWARM_TASK_RUNNING)
-			sim->keys[count++] = (struct running){ slot_key(store, task), task->id, task->service_version };
-	}
-	if (check_slots(sim, count, "in the store"))
-		return 1;
-	count = 0;
-	for (size_t w = 0; w < sim->options.workers; w++)
-		for (size_t i = 0; i < sim->workers[w].count; i++) {
-			const struct container *c = &sim->workers[w].containers[i];
-			const struct swarm_task *task = swarm_store_task(store, c->task);
-			if (c->reported == SWARM_TASK_RUNNING && task)
-				sim->keys[count++] = (struct running){ slot_key(store, task), task->id, task->service_version };
-		}
-	if (check_slots(sim, count, "on the workers"))
-		return 1;
-	/* forward only: walk the last step's states and this one's, both by id */
-	size_t j = 0;
-	for (size_t i = 0; i < sim->seen_count; i++) {
-		while (j < store->task_count && store->tasks[j].id < sim->seen[i].id)
-			j++;
-		if (j == store->task_count || store->tasks[j].id != sim->seen[i].id)
-			continue;
-		if (store->tasks[j].observed < sim->seen[i].observed || store->tasks[j].desired < sim->seen[i].desired)
-			return fail(sim, "task %" PRIu64 " went back from %s to %s", sim->seen[i].id,
-			            swarm_task_state_name(sim->seen[i].observed), swarm_task_state_name(store->tasks[j].observed));
-	}
-	for (size_t i = 0; i < store->task_count; i++)
-		sim->seen[i] = (struct seen_task){ store->tasks[i].id, store->tasks[i].observed, store->tasks[i].desired };
-	sim->seen_count = store->task_count;
-	return 0;
-}
-
-/* Is every service's desired state the actual one: each slot running the current spec, on a
- * live worker, nothing else running, no update half done? */
-static bool converged(struct swarm_sim *sim)
-{
-	const struct swarm_store *store = &sim->store;
-	size_t expected = 0, count = 0;
-	for (size_t s = 0; s < store->service_count; s++) {
-		const struct swarm_service *service = &store->services[s];
-		if (service->update_state == SWARM_UPDATE_UPDATING || service->update_state == SWARM_UPDATE_ROLLBACK_STARTED)
-			return false;
-		if (service->spec.mode == SWARM_REPLICATED)
-			expected += service->spec.replicas;
-		else
-			for (size_t n = 0; n < store->node_count; n++)
-				expected += store->nodes[n].status == SWARM_NODE_READY &&
-				            store->nodes[n].spec.availability == SWARM_ACTIVE;
-	}
-	for (size_t i = 0; i < store->task_count; i++) {
-		const struct swarm_task *task = &store->tasks[i];
-		if (task->observed != SWARM_TASK_RUNNING)
-			continue;
-		const struct swarm_service *service = swarm_store_service(store, task->service);
-		if (!service || task->desired != SWARM_TASK_RUNNING || task->service_version != service->version)
-			return false;
-		if (service->spec.mode == SWARM_REPLICATED && task->slot > service->spec.replicas)
-			return false;
-		struct worker *worker = NULL;
-		for (size_t w = 0; w < sim->options.workers && !worker; w++)
-			if (strcmp(sim->workers[w].id, task->node) == 0)
-				worker = &sim->workers[w];
-		struct container *container = worker && worker->up ? container_of(worker, task->id) : NULL;
-		if (!container || container->reported != SWARM_TASK_RUNNING)
-			return false;
-		sim->keys[count++] = (struct running){ slot_key(store, task), task->id, task->service_version };
-	}
-	if (count != expected)
-		return false;
-	qsort(sim->keys, count, sizeof(*sim->keys), by_key);
-	for (size_t i = 1; i < count; i++)
-		if (sim->keys[i].key == sim->keys[i - 1].key)
-			return false;
-	return true;
 }
 
 /* --- setting up and running ----------------------------------------------------------------- */
@@ -776,13 +560,13 @@ int swarm_sim_run(struct swarm_sim *sim, struct swarm_sim_result *result)
 				return -1;
 		if (manager_step(sim) < 0 || reserve_scratch(sim, &capacity) < 0)
 			return -1;
-		if (check_invariants(sim))
+		if (swarm_sim_check_invariants(sim))
 			break;
 		if (result->refused) {
-			fail(sim, "the store refused a command of the control loops");
+			swarm_sim_fail(sim, "the store refused a command of the control loops");
 			break;
 		}
-		if (sim->now >= settle_from && converged(sim)) {
+		if (sim->now >= settle_from && swarm_sim_converged(sim)) {
 			if (!churn && !sim->killed_at) {
 				/* converged before the kill: now kill, and count the recovery from here */
 				struct worker *victim = busiest_worker(sim);
@@ -794,13 +578,13 @@ int swarm_sim_run(struct swarm_sim *sim, struct swarm_sim_result *result)
 			}
 			result->converged_ms = sim->now;
 			result->recovery_ms = sim->killed_at ? sim->now - sim->killed_at : 0;
-			note(sim, "converged: every service runs as desired");
+			swarm_sim_note(sim, "converged: every service runs as desired");
 			if (o->stop_on_converged)
 				break;
 		}
 		if (sim->now >= deadline) {
 			if (!result->converged_ms)
-				fail(sim, "not converged %" PRIu64 " ms after the faults stopped", o->settle_limit_ms);
+				swarm_sim_fail(sim, "not converged %" PRIu64 " ms after the faults stopped", o->settle_limit_ms);
 			break;
 		}
 	}

@@ -9,7 +9,7 @@ set -euo pipefail
 . "$(dirname "$0")/../01-chroot/demo-lib.sh"
 demo_init 03
 
-dir=$(mktemp -d /tmp/tinydock-demo03.XXXXXX)
+dir=$(mktemp -d -t tinydock-demo03.XXXXXX)
 cleanup() {
 	"$T" rm -f demo-oom demo-spin demo-bomb demo-web >/dev/null 2>&1 || true
 	rm -rf --one-file-system "$dir"

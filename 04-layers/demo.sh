@@ -8,7 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/../01-chroot/demo-lib.sh"
 demo_init 04
 
-dir=$(mktemp -d /tmp/tinydock-demo04.XXXXXX)
+dir=$(mktemp -d -t tinydock-demo04.XXXXXX)
 cleanup() {
 	"$T" rm -f demo-lab >/dev/null 2>&1 || true
 	rm -rf --one-file-system "$dir"

@@ -10,7 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/../01-chroot/demo-lib.sh"
 demo_init 05
 
-dir=$(mktemp -d /tmp/tinydock-demo05.XXXXXX)
+dir=$(mktemp -d -t tinydock-demo05.XXXXXX)
 registry_pid=
 cleanup() {
 	if [ -n "$registry_pid" ]; then

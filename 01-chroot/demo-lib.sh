@@ -36,9 +36,13 @@ demo_init() {
 }
 
 pause() {
-	if [ "${DEMO_PAUSE:-0}" = 1 ] && [ -r /dev/tty ]; then
-		printf '\033[2m(Enter)\033[0m' >/dev/tty
-		read -r _ </dev/tty
+	[ "${DEMO_PAUSE:-0}" = 1 ] || return 0
+	# The terminal, not stdin: a step's commands may read stdin. No terminal (a test, a pipe
+	# into a log): no one to wait for.
+	if { exec 9<>/dev/tty; } 2>/dev/null; then
+		printf '\033[2m(Enter)\033[0m' >&9
+		read -r _ <&9 || true
+		exec 9>&-
 	fi
 }
 

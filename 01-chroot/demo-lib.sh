@@ -10,13 +10,17 @@
 #   show CMD...         print "$ CMD" and run it
 #   say SENTENCE        a line of narration about the output just shown
 #   pause               with DEMO_PAUSE=1, wait for Enter (a live class sets the pace)
+#   on_exit FUNCTION    run FUNCTION when the demo ends: at the end, after a failing command,
+#                       after Ctrl-C; a second Ctrl-C does not cut the clean-up short
 #   wait_until SECONDS CMD...   run CMD until it succeeds, for at most SECONDS; 1 on time-out
 #
 # Each demo runs against its chapter's stage binary, so it shows what that chapter built and
 # nothing of the chapters after it. Each keeps its state (TINYDOCK_ROOT, TINYDOCK_RUN) in a
 # folder of its own and removes it, and whatever it started, in a trap on EXIT, which bash also
 # runs after Ctrl-C (the INT trap below turns it into an exit) and after a failing command
-# (set -e).
+# (set -e). Bash acts on a Ctrl-C once the command in the foreground has ended (bash(1),
+# SIGNALS); a `tinydock run` in the foreground passes SIGINT on to its container, as
+# `docker run` does, and ends when the container does.
 
 demo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -33,6 +37,10 @@ demo_init() {
 	demo_steps=0
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
+}
+
+on_exit() {
+	trap "trap '' INT TERM; $1" EXIT
 }
 
 pause() {

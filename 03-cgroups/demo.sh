@@ -14,7 +14,7 @@ cleanup() {
 	"$T" rm -f demo-oom demo-spin demo-bomb demo-web >/dev/null 2>&1 || true
 	rm -rf --one-file-system "$dir"
 }
-trap cleanup EXIT
+on_exit cleanup
 export TINYDOCK_ROOT=$dir/state TINYDOCK_RUN=$dir/run
 cd "$dir"
 "$T" rootfs rootfs >/dev/null

@@ -19,7 +19,7 @@ cleanup() {
 	fi
 	rm -rf --one-file-system "$dir"
 }
-trap cleanup EXIT
+on_exit cleanup
 export TINYDOCK_ROOT=$dir/state TINYDOCK_RUN=$dir/run
 cd "$dir"
 box=(--rm --network none)

@@ -10,7 +10,7 @@ cleanup() {
   "$T" rm -f demo-web >/dev/null 2>&1 || true
   rm -rf --one-file-system "$dir"
 }
-trap cleanup EXIT
+on_exit cleanup
 export TINYDOCK_ROOT=$dir/state TINYDOCK_RUN=$dir/run
 cp -r "$X/hello-world" "$dir/hello-world"
 

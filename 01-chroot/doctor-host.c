@@ -53,7 +53,7 @@ void doctor_judge_host(const struct host_facts *f, struct doctor_report *r)
 		doctor_add(r, CHAPTER, DOCTOR_OK, NULL, "root: chroot, mounts and namespaces are allowed");
 	else
 		doctor_add(r, CHAPTER, DOCTOR_MISSING, "run tinydock with sudo",
-			   "root: not root, and chroot(2), mount(2) and most namespaces need CAP_SYS_ADMIN");
+			   "root: not root; chroot(2) needs CAP_SYS_CHROOT, mount(2) and most namespaces CAP_SYS_ADMIN");
 
 	switch (f->busybox) {
 	case BUSYBOX_STATIC:

@@ -2,9 +2,9 @@
 # demo.sh (03-cgroups) - limits the kernel enforces, and containers that outlive the command.
 #
 # Every limit here is set on a cgroup and enforced by the kernel: a memory hog is killed at
-# 32 MiB, a fork bomb stops at 20 processes, a busy loop gets half a CPU. Each container lives
-# in its own PID namespace, so stopping it ends every process it made; the trap removes them
-# all, whatever happens.
+# 32 MiB, a program forking 1000 children stops at 20 processes, a busy loop gets half a CPU.
+# Each container lives in its own PID namespace, so stopping it ends every process it made;
+# the trap removes them all, whatever happens.
 set -euo pipefail
 . "$(dirname "$0")/../01-chroot/demo-lib.sh"
 demo_init 03

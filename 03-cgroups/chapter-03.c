@@ -5,6 +5,7 @@
 #include "cgroup_cmd.h"
 #include "chapter-03.h"
 #include "device-cgroup.h"
+#include "doctor-cgroups.h"
 #include "runtime.h"
 
 #include <stddef.h>
@@ -28,5 +29,6 @@ const struct command chapter_03_commands[] = {
 	{ "rename", cmd_rename, "03-cgroups", "Rename a container" },
 	{ "port", cmd_port, "03-cgroups", "List the published ports of a container" },
 	{ "container", cmd_container, "03-cgroups", "Manage containers (prune)" },
+	{ "doctor", cmd_doctor_03, "03-cgroups", NULL }, /* and the cgroup layout, controller by controller */
 	{ NULL, NULL, NULL, NULL },
 };

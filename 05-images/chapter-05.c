@@ -6,6 +6,7 @@
  */
 #include "chapter-05.h"
 #include "container-store.h"
+#include "doctor-interop.h"
 #include "error.h"
 #include "format-commands.h"
 #include "image-commands.h"
@@ -51,5 +52,6 @@ const struct command chapter_05_commands[] = {
 	{ "run", image_cmd_run, "05-images", NULL },
 	{ "start", image_cmd_start, "05-images", NULL },
 	{ "restart", image_cmd_restart, "05-images", NULL },
+	{ "doctor", cmd_doctor_05, "05-images", NULL }, /* and Docker and skopeo, optional */
 	{ NULL, NULL, NULL, NULL },
 };

@@ -59,8 +59,9 @@ int formatter_open(struct formatter *f, const char *format, const char *strict_t
 	return 0;
 }
 
-int formatter_add(struct formatter *f, const struct json *row)
+int formatter_add(struct formatter *f, const struct json *row, const struct json *methods)
 {
+	f->options.methods = methods;
 	char *text;
 	size_t length;
 	if (template_execute(f->template, row, &f->options, &text, &length) < 0)
@@ -181,7 +182,7 @@ void formatter_print(struct formatter *f, const struct json *headers, FILE *out)
 	char *header = NULL;
 	size_t header_length = 0;
 	if (template_execute(f->template, headers, &options, &header, &header_length) < 0)
-		error_clear();
+		error_clear(); /* Docker ignores it: a header as far as it went */
 	char *all = NULL;
 	size_t all_length = 0;
 	FILE *both = open_memstream(&all, &all_length);

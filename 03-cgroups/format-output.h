@@ -33,8 +33,9 @@ struct formatter {
  * -1 with "template parsing error: template: :1: ..." recorded. */
 int formatter_open(struct formatter *f, const char *format, const char *strict_type);
 
-/* Run the template over one row, adding its output and a newline. -1 on an execution error. */
-int formatter_add(struct formatter *f, const struct json *row);
+/* Run the template over one row, adding its output and a newline; methods: the row's methods
+ * that take an argument (template_options.methods), or NULL. -1 on an execution error. */
+int formatter_add(struct formatter *f, const struct json *row, const struct json *methods);
 
 /* Print what was added to out: for a table, the header row made from headers (an object that
  * maps each field to its column name: {"ID": "CONTAINER ID"}) first, and the columns aligned. */

@@ -189,8 +189,7 @@ static int eval_operand(struct execution *e, const struct json *dot, const struc
 /* --- commands and pipelines ------------------------------------------------------------------ */
 
 /* One command: a function called with its arguments (and the value piped in, last), or a
- * single operand's value. `.Label "k"` (a method in Docker's Go structs) is played on JSON
- * as the member "k" of the object .Label. */
+ * single operand's value. `.Label "k"` calls a method of dot (template_options.methods). */
 static int eval_command(struct execution *e, const struct json *dot, const struct template_command *cmd,
 			const struct json *piped, bool has_piped, const struct json **value)
 {
@@ -210,19 +209,22 @@ static int eval_command(struct execution *e, const struct json *dot, const struc
 		free(args);
 		return -1;
 	}
+	const struct json *method = first->kind == OPERAND_FIELD && first->field_count == 1 && e->options
+					    ? json_get(e->options->methods, first->fields[0])
+					    : NULL;
 	if (first->kind == OPERAND_FUNCTION) {
 		rc = call_function(e, first, args, count, value);
-	} else if (first->kind != OPERAND_FIELD && first->kind != OPERAND_VARIABLE && first->kind != OPERAND_PIPELINE) {
+	} else if (method && count == 1 && json_is(args[0], JSON_STRING)) {
+		*value = json_get(method, json_string(args[0]));
+		if (!*value) /* a method returns a string: "" for a label that is not there */
+			*value = template_keep(&e->values, json_new_string(""));
+		rc = *value ? 0 : out_of_memory(e);
+	} else if (first->kind == OPERAND_FIELD || first->kind == OPERAND_VARIABLE || first->kind == OPERAND_PIPELINE) {
+		rc = exec_error(e, first->start, first->end, "%s is not a method but has arguments",
+				first->field_count ? first->fields[first->field_count - 1] : "value");
+	} else {
 		rc = exec_error(e, first->start, first->end, "can't give argument to non-function %.*s",
 				(int)(first->end - first->start), e->t->source + first->start);
-	} else {
-		const struct json *object;
-		rc = eval_operand(e, dot, first, &object);
-		if (rc == 0 && json_is(object, JSON_OBJECT) && count == 1 && json_is(args[0], JSON_STRING))
-			*value = json_get(object, json_string(args[0]));
-		else if (rc == 0)
-			rc = exec_error(e, first->start, first->end, "%s is not a method but has arguments",
-					first->field_count ? first->fields[first->field_count - 1] : "value");
 	}
 	free(args);
 	return rc;
@@ -390,12 +392,12 @@ int template_execute(const struct template *t, const struct json *dot, const str
 		rc = out_of_memory(&e);
 	json_free(e.values.owned);
 	free(e.variables);
-	if (rc < 0) {
+	if (rc < 0 && !(options && options->header)) {
 		free(text);
 		return -1;
 	}
 	*out = text;
 	if (length)
 		*length = size;
-	return 0;
+	return rc;
 }

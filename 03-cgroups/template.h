@@ -32,13 +32,19 @@ struct template_options {
 	 * object as a Go map); a type name makes it an error, "can't evaluate field Nope in type
 	 * NAME", as for the Go structs behind `docker ps` and `docker images`. */
 	const char *strict_type;
+	/* Methods of dot that take an argument, as Docker's ps row has `.Label "tier"`: an object
+	 * whose member NAME is looked up by the argument (NULL: none). Kept apart from dot, so
+	 * that {{json .}} shows the fields only, as Docker's does. */
+	const struct json *methods;
 	/* The header row of a `table` format: Docker runs the template over the column names
 	 * with json, join, split, lower, upper, title and truncate returning their argument. */
 	bool header;
 };
 
 /* Execute t over dot. The output (malloc'd, NUL-terminated) goes to *out, *length bytes; on
- * an error -1 with Go's message recorded and nothing in *out. options may be NULL. */
+ * an error -1 with Go's message recorded and nothing in *out, except in header mode: there
+ * *out has what was written before the error, as Docker prints that much of a header (Go
+ * writes as it goes). options may be NULL. */
 int template_execute(const struct template *t, const struct json *dot, const struct template_options *options,
 		     char **out, size_t *length);
 

@@ -23,6 +23,7 @@
 #include "image-base.h"
 #include "image-gc.h"
 #include "image-store.h"
+#include "inspect.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -330,41 +331,25 @@ fail:
 	return NULL;
 }
 
-static const char INSPECT_HELP[] = "Usage:  tinydock inspect IMAGE [IMAGE...]\n"
-				   "\n"
-				   "Show images as JSON: Id (the config's digest), RepoTags, RepoDigests (the manifest's\n"
-				   "digest), Created, Config, RootFS (the layers' diff_ids), Size.\n";
+struct json *image_inspect_document(const char *ref)
+{
+	struct image_store s;
+	struct image img;
+	if (image_store_open(&s) < 0)
+		return NULL;
+	struct json *doc = NULL;
+	if (image_resolve(&s, ref, &img) == 0) {
+		doc = inspect_json(&s, &img);
+		image_free(&img);
+	}
+	image_store_close(&s);
+	return doc;
+}
 
 int cmd_image_inspect(int argc, char **argv)
 {
-	if (asks_for_help(argc, argv))
-		return print_help(INSPECT_HELP);
-	int first = argc > 1 && strcmp(argv[1], "--") == 0 ? 2 : 1;
-	if (first >= argc)
-		return usage_error("inspect", "requires at least 1 argument");
-	struct image_store s;
-	if (image_store_open(&s) < 0)
-		return command_failed("inspect");
-	struct json *all = json_new_array();
-	int status = 0;
-	for (int i = first; all && i < argc; i++) {
-		struct image img;
-		if (image_resolve(&s, argv[i], &img) < 0) {
-			status = error_report(1); /* and go on with the next, as rm does */
-			error_clear();
-			continue;
-		}
-		if (!json_append(all, inspect_json(&s, &img)))
-			status = error_report(1);
-		image_free(&img);
-	}
-	char *text = all ? json_write(all, 4, NULL) : NULL;
-	if (text)
-		printf("%s\n", text);
-	free(text);
-	json_free(all);
-	image_store_close(&s);
-	return status;
+	static const struct inspect_kind kinds[] = { { "image", image_inspect_document } };
+	return inspect_command(argc, argv, kinds, 1);
 }
 
 /* --- history ------------------------------------------------------------------------------ */

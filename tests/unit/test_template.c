@@ -95,7 +95,7 @@ START_TEST(a_table_format_heads_its_columns_and_aligns_them)
 			       "{\"ID\":\"9f8e7d6c5b4a\",\"Repository\":\"localhost:5000/shop/web\",\"Tag\":\"1.0\",\"Size\":\"4.26MB\"}" };
 	for (int i = 0; i < 2; i++) {
 		struct json *row = json_parse(rows[i], strlen(rows[i]));
-		ck_assert_int_eq(formatter_add(&f, row), 0);
+		ck_assert_int_eq(formatter_add(&f, row, NULL), 0);
 		json_free(row);
 	}
 	const char *names = "{\"ID\":\"IMAGE ID\",\"Repository\":\"REPOSITORY\",\"Tag\":\"TAG\",\"Size\":\"SIZE\"}";
@@ -129,7 +129,7 @@ START_TEST(json_as_the_whole_format_is_json_of_dot)
 	struct formatter f;
 	ck_assert_int_eq(formatter_open(&f, "json", "container"), 0);
 	struct json *row = json_parse("{\"ID\":\"4f2a\",\"Names\":\"web\"}", 27);
-	ck_assert_int_eq(formatter_add(&f, row), 0);
+	ck_assert_int_eq(formatter_add(&f, row, NULL), 0);
 	char *text = NULL;
 	size_t size = 0;
 	FILE *out = open_memstream(&text, &size);
@@ -295,12 +295,18 @@ START_TEST(syntax_errors_name_the_line_as_go_does)
 }
 END_TEST
 
-START_TEST(a_field_with_an_argument_looks_the_argument_up)
+START_TEST(a_method_with_an_argument_looks_the_argument_up)
 {
 	/* docker ps --format '{{.Label "tier"}}': a method of Docker's row, a lookup here. */
-	char *got = run_with("{{.Label \"tier\"}}", "{\"Label\":{\"tier\":\"web\"}}", NULL);
-	ck_assert_str_eq(got, "web");
+	struct json *methods = json_parse("{\"Label\":{\"tier\":\"web\"}}", 24);
+	struct template_options options = { .strict_type = "*formatter.ContainerContext", .methods = methods };
+	char *got = run_with("{{.Label \"tier\"}}[{{.Label \"nope\"}}]", "{\"Names\":\"web\"}", &options);
+	ck_assert_str_eq(got, "web[]");
 	free(got);
+	got = run_with("{{.Names \"x\"}}", "{\"Names\":\"web\"}", &options);
+	ck_assert_str_eq(got, "error: template: :1:2: executing \"\" at <.Names>: Names is not a method but has arguments");
+	free(got);
+	json_free(methods);
 }
 END_TEST
 
@@ -318,7 +324,7 @@ Suite *template_suite(void)
 	tcase_add_test(docker, json_as_the_whole_format_is_json_of_dot);
 	tcase_add_test(docker, inspect_examples_print_addresses_ports_and_config);
 	tcase_add_test(docker, pad_and_truncate_are_dockers);
-	tcase_add_test(docker, a_field_with_an_argument_looks_the_argument_up);
+	tcase_add_test(docker, a_method_with_an_argument_looks_the_argument_up);
 	suite_add_tcase(s, docker);
 	TCase *go = tcase_create("go");
 	tcase_add_test(go, the_documented_pipelines_all_print_quoted_output);

@@ -3,7 +3,8 @@
  *
  * Docker's CLI searches the kinds in turn when no --type is given (a container first, then an
  * image, ...), prints the documents as one JSON array indented by 4, or runs the -f template
- * over each document and prints one line per object. A name that matches nothing is reported
+ * over each document and prints one line per object (a field the document does not have is an
+ * error, as in docker/cli 28: "map has no entry for key"). A name that matches nothing is reported
  * ("Error: No such object: web") and the others are still printed; the exit status is then 1.
  */
 #include "inspect.h"
@@ -55,7 +56,8 @@ static int print_formatted(const struct template *t, const struct json *doc)
 {
 	char *text;
 	size_t length;
-	if (template_execute(t, doc, NULL, &text, &length) < 0)
+	struct template_options options = { .missing_key_error = true };
+	if (template_execute(t, doc, &options, &text, &length) < 0)
 		return fail_context("template parsing error");
 	fwrite(text, 1, length, stdout);
 	putchar('\n');
@@ -98,6 +100,7 @@ int inspect_command(int argc, char **argv, const struct inspect_kind *kinds, siz
 	}
 	struct json *all = json_new_array();
 	int status = all ? 0 : command_failed("inspect");
+	size_t printed = 0;
 	for (int i = optind; all && i < argc; i++) {
 		struct json *doc = find(argv[i], kinds, count, type);
 		if (!doc) {
@@ -106,12 +109,15 @@ int inspect_command(int argc, char **argv, const struct inspect_kind *kinds, siz
 			continue;
 		}
 		if (t && print_formatted(t, doc) < 0) {
-			json_free(doc);
-			status = error_report(1);
-			break;
+			status = error_report(1); /* and go on with the next, as Docker */
+			error_clear();
+		} else if (t) {
+			printed++;
 		}
 		json_append(all, doc);
 	}
+	if (t && printed == 0) /* docker/cli's TemplateInspector.Flush: an empty line for no output */
+		putchar('\n');
 	if (!t && all) {
 		char *text = json_write(all, 4, NULL);
 		if (text)

@@ -3,8 +3,8 @@
  *
  * `docker inspect web` finds web among the containers, then the images, networks and volumes
  * (--type says which to search); it prints the objects' documents as one JSON array, or, with
- * -f/--format, the template's output once per object (a missing field prints "<no value>":
- * Docker runs the template over the document as a Go map). Each chapter that adds a kind of
+ * -f/--format, the template's output once per object (Docker runs the template over the
+ * document as a Go map; a field it lacks is an error). Each chapter that adds a kind of
  * object adds its finder: chapter 03 containers, 05 images, 06 volumes.
  */
 #ifndef TINYDOCK_INSPECT_H

@@ -8,8 +8,8 @@
  *   text                     copied to the output
  *   {{pipeline}}             the pipeline's value, printed as Go's fmt prints it (%v)
  *   .Field.Sub               a member of dot, then a member of that; a missing member is
- *                            "<no value>" (Docker's inspect), or an error when the options
- *                            name a type (Docker's ps and images print Go structs)
+ *                            "<no value>", or an error when the options ask for one (Docker's
+ *                            inspect, ps and images do)
  *   a | f b                  f called with b and then a: the value flows left to right
  *   {{if p}}A{{else}}B{{end}}  A when p is true (not false, 0, "", empty or missing)
  *   {{with p}}A{{end}}       A with dot set to p's value, when it is true
@@ -131,6 +131,8 @@ static int walk_fields(struct execution *e, const struct template_operand *o, co
 		if (!member && e->options && e->options->strict_type)
 			return exec_error(e, o->start, o->end, "can't evaluate field %s in type %s", name,
 					  e->options->strict_type);
+		if (!member && e->options && e->options->missing_key_error)
+			return exec_error(e, o->start, o->end, "map has no entry for key \"%s\"", name);
 		value = member;
 	}
 	*result = value;

@@ -28,10 +28,13 @@ struct template *template_parse(const char *text);
 void template_free(struct template *t);
 
 struct template_options {
-	/* A missing field: NULL prints "<no value>", as Docker's inspect does (it reads the
-	 * object as a Go map); a type name makes it an error, "can't evaluate field Nope in type
-	 * NAME", as for the Go structs behind `docker ps` and `docker images`. */
+	/* A missing field prints "<no value>" (Go's default), unless one of these is set:
+	 * strict_type, a type name: "can't evaluate field Nope in type NAME", as for the Go
+	 * structs behind `docker ps` and `docker images`; missing_key_error: "map has no entry for
+	 * key \"Nope\"", as `docker inspect` (docker/cli 28 runs its template over the document as
+	 * a Go map with the option missingkey=error). */
 	const char *strict_type;
+	bool missing_key_error;
 	/* Methods of dot that take an argument, as Docker's ps row has `.Label "tier"`: an object
 	 * whose member NAME is looked up by the argument (NULL: none). Kept apart from dot, so
 	 * that {{json .}} shows the fields only, as Docker's does. */

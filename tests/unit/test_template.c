@@ -270,6 +270,18 @@ START_TEST(a_missing_field_of_a_go_struct_is_an_error_at_its_place)
 }
 END_TEST
 
+START_TEST(a_missing_key_is_an_error_where_docker_inspect_makes_it_one)
+{
+	struct template_options map = { .missing_key_error = true };
+	char *got = run_with("{{.State.Status}} {{.Nope}}", CONTAINER, &map);
+	ck_assert_str_eq(got, "error: template: :1:20: executing \"\" at <.Nope>: map has no entry for key \"Nope\"");
+	free(got);
+	got = run_with("{{index .Config.Labels \"nope\"}}", CONTAINER, &map); /* index is no field: Go's zero value */
+	ck_assert_str_eq(got, "<no value>");
+	free(got);
+}
+END_TEST
+
 START_TEST(execution_errors_name_the_action_and_the_problem)
 {
 	check("{{.Health.Status}}",
@@ -337,6 +349,7 @@ Suite *template_suite(void)
 	suite_add_tcase(s, go);
 	TCase *errors = tcase_create("errors");
 	tcase_add_test(errors, a_missing_field_of_a_go_struct_is_an_error_at_its_place);
+	tcase_add_test(errors, a_missing_key_is_an_error_where_docker_inspect_makes_it_one);
 	tcase_add_test(errors, execution_errors_name_the_action_and_the_problem);
 	tcase_add_test(errors, syntax_errors_name_the_line_as_go_does);
 	suite_add_tcase(s, errors);

@@ -20,6 +20,7 @@
 #include "health-check.h"
 #include "humanize.h"
 #include "inspect.h"
+#include "network-format.h"
 #include "json.h"
 #include "ps-format.h"
 
@@ -463,8 +464,9 @@ struct json *container_inspect_document(const char *ref)
 
 int cmd_inspect(int argc, char **argv)
 {
-	static const struct inspect_kind kinds[] = { { "container", container_inspect_document } };
-	return inspect_command(argc, argv, kinds, 1);
+	static const struct inspect_kind kinds[] = { { "container", container_inspect_document },
+						     { "network", network_inspect_document } };
+	return inspect_command(argc, argv, kinds, 2);
 }
 
 /* --- rename, port ------------------------------------------------------------------------------ */

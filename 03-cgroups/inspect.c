@@ -25,7 +25,7 @@ static void help(const struct inspect_kind *kinds, size_t count)
 	       "Return low-level information on objects (");
 	for (size_t i = 0; i < count; i++)
 		printf("%s%ss", i ? (i + 1 == count ? " or " : ", ") : "", kinds[i].type);
-	printf("), as JSON with Docker's field names.\n"
+	printf("),\nas JSON with Docker's field names.\n"
 	       "\n"
 	       "Options:\n"
 	       "  -f, --format string   Format output using a Go template, run over each object:\n"

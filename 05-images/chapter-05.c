@@ -6,6 +6,7 @@
  */
 #include "chapter-05.h"
 #include "inspect.h"
+#include "network-format.h"
 #include "format-commands.h"
 #include "image-commands.h"
 #include "registry-commands.h"
@@ -14,13 +15,14 @@
 
 #include <stddef.h>
 
-/* `inspect NAME`: a container (chapter 03) if NAME is one, else an image, in Docker's order;
- * `--type` and `image inspect` ask for one kind. */
+/* `inspect NAME`: a container (chapter 03) if NAME is one, else an image, else a network, in
+ * Docker's order; `--type` and `image inspect` ask for one kind. */
 static int cmd_inspect_container_or_image(int argc, char **argv)
 {
 	static const struct inspect_kind kinds[] = { { "container", container_inspect_document },
-						     { "image", image_inspect_document } };
-	return inspect_command(argc, argv, kinds, 2);
+						     { "image", image_inspect_document },
+						     { "network", network_inspect_document } };
+	return inspect_command(argc, argv, kinds, 3);
 }
 
 const struct command chapter_05_commands[] = {

@@ -436,15 +436,16 @@ static int parse_declaration(struct parser *p, struct template_pipeline *pipe, i
 		skip_spaces(p);
 	}
 	if (n > 0 && (starts(p, ":=") || (peek(p, 0) == '=' && peek(p, 1) != '='))) {
-		pipe->declares = peek(p, 0) == ':';
-		p->at += pipe->declares ? 2 : 1;
-		for (size_t i = 0; i < n; i++) {
-			if (!pipe->declares && !declared(p, names[i])) {
+		bool declares = peek(p, 0) == ':';
+		p->at += declares ? 2 : 1;
+		for (size_t i = 0; i < n; i++)
+			if (!declares && !declared(p, names[i])) {
 				parse_error(p, "undefined variable \"%s\"", names[i]);
 				goto undo;
 			}
+		pipe->declares = declares; /* the names are the pipeline's only now, all checked */
+		for (size_t i = 0; i < n; i++)
 			pipe->variables[pipe->variable_count++] = names[i];
-		}
 		return 0;
 	}
 undo:

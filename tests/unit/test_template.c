@@ -304,6 +304,7 @@ START_TEST(syntax_errors_name_the_line_as_go_does)
 	check("{{\"open}}", "error: template: :1: unterminated quoted string");
 	check("{{}}", "error: template: :1: missing value for command");
 	check("{{template \"x\"}}", "error: template: :1: {{template}} is not supported by tinydock's templates");
+	check("{{$k := 1}}{{range $k, $v = .Names}}{{end}}", "error: template: :1: undefined variable \"$v\"");
 }
 END_TEST
 

@@ -181,10 +181,20 @@ static int ps_one(struct formatter *f, const struct view *v, const struct filter
 		printf("%.*s\n", no_trunc ? CONTAINER_ID_LENGTH : SHORT_ID_LENGTH, v->r.id);
 	} else {
 		struct json *row = ps_row(v, labels, no_trunc), *methods = json_new_object();
-		if (!row || !methods || !json_add(methods, "Label", labels ? json_copy(labels) : json_new_object()))
+		struct json *label = labels ? json_copy(labels) : json_new_object();
+		if (label && label->key) { /* the copy of a member keeps its name: it gets another */
+			free(label->key);
+			label->key = NULL;
+			label->key_length = 0;
+		}
+		if (!row || !methods || !label) {
+			json_free(label);
 			rc = fail_errno(ENOMEM, "cannot list the containers");
-		else
+		} else if (!json_add(methods, "Label", label)) { /* json_add owns label, even failing */
+			rc = fail_errno(ENOMEM, "cannot list the containers");
+		} else {
 			rc = formatter_add(f, row, methods);
+		}
 		json_free(row);
 		json_free(methods);
 	}

@@ -242,8 +242,9 @@ int cmd_ps(int argc, char **argv)
 		filters_free(&filters);
 		return usage_error("ps", "accepts no arguments");
 	}
-	/* Docker: a status filter asks for stopped containers too (`ps --filter status=exited`). */
-	all = all || filters_has(&filters, "status") || filters_has(&filters, "exited");
+	/* Docker: a status filter asks for stopped containers too (`ps --filter status=exited`);
+	 * an exited filter does not (`ps -a --filter exited=0`, as its docs write it). */
+	all = all || filters_has(&filters, "status");
 	struct formatter f;
 	if (formatter_open(&f, format, "*formatter.ContainerContext") < 0) {
 		filters_free(&filters);

@@ -5,7 +5,8 @@
  * a specification): a key's values are alternatives, keys are all required; names and ids match
  * as regular expressions (POSIX extended ones here, regcomp(3); Go's RE2 reads the simple ones
  * the same way); labels as "key" or "key=value". `docker ps --filter status=exited` shows the
- * stopped containers without -a: a status filter asks for all of them.
+ * stopped containers without -a: a status filter asks for all of them (an exited filter does
+ * not: `docker ps -a --filter exited=0`). Both are checked against Docker in test_format.c.
  */
 #include "filters.h"
 #include "error.h"

@@ -248,7 +248,7 @@ static void compare(struct run_result ours, struct run_result theirs, const char
 	run_free(&theirs);
 }
 
-START_TEST(docker_and_tinydock_print_the_same_for_the_documented_templates)
+START_TEST(docker_and_tinydock_print_the_same_for_the_documented_templates_and_filters)
 {
 	struct daemon d;
 	if (!start_dockerd(&d))
@@ -284,7 +284,13 @@ START_TEST(docker_and_tinydock_print_the_same_for_the_documented_templates)
 		"{{with .State}}{{.Running}}{{end}}",
 		"{{.State.Status}} {{.Nope}} {{index .Config.Cmd 0}}",
 	};
+	static const char *const ps_filters[][2] = {
+		{ "status=exited", NULL }, { "name=web", NULL }, { "name=^job$", "name=^web$" },
+		{ "exited=3", "name=job" }, { "ancestor=busybox", NULL }, { "status=running", "status=exited" },
+	};
 	static const char *const images_templates[] = { "{{.Repository}}:{{.Tag}} {{.ID}}", "table {{.Repository}}\\t{{.Tag}}" };
+	static const char *const images_filters[] = { "reference=busybox", "reference=busy*", "dangling=false",
+						      "reference=nothing*" };
 	char differences[16384] = "", what[256];
 	for (size_t i = 0; runs && i < sizeof(ps_templates) / sizeof(ps_templates[0]); i++) {
 		snprintf(what, sizeof(what), "ps -a --format '%s'", ps_templates[i]);
@@ -297,11 +303,26 @@ START_TEST(docker_and_tinydock_print_the_same_for_the_documented_templates)
 			docker(&d, "inspect", "-f", inspect_templates[i], "web", "job", NULL), what, differences,
 			sizeof(differences));
 	}
+	for (size_t i = 0; runs && i < sizeof(ps_filters) / sizeof(ps_filters[0]); i++) {
+		const char *second = ps_filters[i][1] ? "--filter" : NULL;
+		snprintf(what, sizeof(what), "ps --filter %s %s %s", ps_filters[i][0], second ? second : "",
+			 second ? ps_filters[i][1] : "");
+		compare(run_tinydock(NULL, 10, "ps", "--format", "{{.Names}}", "--filter", ps_filters[i][0], second,
+				     ps_filters[i][1], NULL),
+			docker(&d, "ps", "--format", "{{.Names}}", "--filter", ps_filters[i][0], second, ps_filters[i][1], NULL),
+			what, differences, sizeof(differences));
+	}
 	for (size_t i = 0; i < sizeof(images_templates) / sizeof(images_templates[0]); i++) {
 		snprintf(what, sizeof(what), "images --format '%s' busybox", images_templates[i]);
 		compare(run_tinydock(NULL, 10, "images", "--format", images_templates[i], "busybox", NULL),
 			docker(&d, "images", "--format", images_templates[i], "busybox", NULL), what, differences,
 			sizeof(differences));
+	}
+	for (size_t i = 0; i < sizeof(images_filters) / sizeof(images_filters[0]); i++) {
+		snprintf(what, sizeof(what), "images --filter %s", images_filters[i]);
+		compare(run_tinydock(NULL, 10, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", images_filters[i], NULL),
+			docker(&d, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", images_filters[i], NULL), what,
+			differences, sizeof(differences));
 	}
 	remove_web_and_job();
 	r = docker(&d, "rm", "-f", "web", "job", NULL);
@@ -324,7 +345,7 @@ Suite *format_suite(void)
 	tcase_add_test(t, inspect_f_prints_the_state_of_a_container_by_name);
 	tcase_add_test(t, ps_filter_status_exited_shows_the_stopped_containers_without_a);
 	tcase_add_test(t, images_format_and_filter_print_the_names_a_script_wants);
-	tcase_add_test(t, docker_and_tinydock_print_the_same_for_the_documented_templates);
+	tcase_add_test(t, docker_and_tinydock_print_the_same_for_the_documented_templates_and_filters);
 	suite_add_tcase(s, t);
 	return s;
 }

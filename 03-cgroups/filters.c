@@ -110,10 +110,33 @@ bool filter_matches_label(const char *value, const void *arg)
 
 static const char *const container_states[] = { "created", "restarting", "running", "removing", "paused", "exited", "dead", NULL };
 
+/* A key Docker knows and tinydock does not is said so, rather than called invalid. */
+static int not_yet(const char *text, const char *command, const char *const *docker_keys, const char *known)
+{
+	size_t length = strcspn(text, "=");
+	for (size_t i = 0; docker_keys[i]; i++)
+		if (strlen(docker_keys[i]) == length && strncmp(docker_keys[i], text, length) == 0)
+			return fail_errno(0, "tinydock's %s does not filter on '%.*s' yet (it knows %s)", command, (int)length,
+					  text, known);
+	return 0;
+}
+
+int filters_add_known(struct filters *f, const char *text, const char *command, const char *const *keys,
+		      const char *const *docker_keys)
+{
+	char known[256] = "";
+	for (size_t i = 0, used = 0; keys[i] && used < sizeof(known); i++)
+		used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s", i ? ", " : "", keys[i]);
+	if (strchr(text, '=') && not_yet(text, command, docker_keys, known) < 0)
+		return -1;
+	return filters_add(f, text, keys);
+}
+
 int container_filters_add(struct filters *f, const char *text)
 {
 	static const char *const keys[] = { "id", "name", "label", "status", "ancestor", "exited", "network", NULL };
-	if (filters_add(f, text, keys) < 0)
+	static const char *const later[] = { "before", "since", "volume", "health", "publish", "expose", "isolation", "is-task", NULL };
+	if (filters_add_known(f, text, "ps", keys, later) < 0)
 		return -1;
 	const struct filter *added = &f->items[f->count - 1];
 	bool valid = true;

@@ -29,6 +29,11 @@ struct filters {
  * Docker's words otherwise: "bad format of filter (expected name=value)", "invalid filter 'x'". */
 int filters_add(struct filters *f, const char *text, const char *const *known);
 
+/* filters_add, and for a key of docker_keys (Docker has it, tinydock not yet) the words
+ * "tinydock's COMMAND does not filter on 'KEY' yet (it knows ...)". */
+int filters_add_known(struct filters *f, const char *text, const char *command, const char *const *keys,
+		      const char *const *docker_keys);
+
 void filters_free(struct filters *f);
 
 /* Is there a filter on key? */

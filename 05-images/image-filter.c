@@ -15,7 +15,8 @@
 int image_filters_add(struct filters *f, const char *text)
 {
 	static const char *const keys[] = { "reference", "dangling", "label", NULL };
-	if (filters_add(f, text, keys) < 0)
+	static const char *const later[] = { "before", "since", "until", NULL };
+	if (filters_add_known(f, text, "images", keys, later) < 0)
 		return -1;
 	const struct filter *added = &f->items[f->count - 1];
 	if (strcmp(added->key, "dangling") == 0 && strcmp(added->value, "true") != 0 && strcmp(added->value, "false") != 0) {

@@ -111,6 +111,9 @@ START_TEST(bad_filters_are_refused_in_dockers_words)
 	ck_assert_str_eq(error_message(), "invalid filter 'status=sleeping'");
 	ck_assert_int_eq(container_filters_add(&f, "exited=x"), -1);
 	ck_assert_str_eq(error_message(), "invalid filter 'exited=x'");
+	ck_assert_int_eq(container_filters_add(&f, "since=web"), -1);
+	ck_assert_str_eq(error_message(), "tinydock's ps does not filter on 'since' yet (it knows id, name, label, status, "
+					  "ancestor, exited, network)");
 	ck_assert_int_eq(image_filters_add(&f, "dangling=maybe"), -1);
 	ck_assert_str_eq(error_message(), "invalid filter 'dangling=maybe'");
 	ck_assert_uint_eq(f.count, 0);

@@ -376,10 +376,24 @@ static void put_quoted(FILE *out, const char *text, size_t length)
 	fputc('"', out);
 }
 
-/* One verb of printf with its flags, width and precision (spec: "%-08.3"), applied to a. */
-static void put_verb(FILE *out, const char *spec, char verb, const struct json *a)
+/* The flags C defines for %s: '-', the width and the precision ('#', '0', '+' and ' ' are
+ * undefined for it in C11 7.21.6.1, though Go accepts and ignores them). */
+static void text_spec(const char *spec, char *out, size_t size)
 {
-	char format[48];
+	size_t n = 0;
+	for (; *spec && n + 1 < size; spec++)
+		if (!strchr("#0+ ", *spec) || (*spec == '0' && n > 0 && (isdigit((unsigned char)out[n - 1]) || out[n - 1] == '.')))
+			out[n++] = *spec;
+	out[n] = '\0';
+}
+
+/* One verb of printf with its flags, width and precision (spec: "%-08.3"), applied to a. */
+static void put_verb(FILE *out, const char *full_spec, char verb, const struct json *a)
+{
+	char format[48], text_only[32];
+	bool text_verb = verb == 's' || verb == 'v' || verb == 'q' || verb == 't';
+	text_spec(full_spec, text_only, sizeof(text_only));
+	const char *spec = text_verb ? text_only : full_spec;
 	double number;
 	bool is_number = json_is(a, JSON_NUMBER) && json_double(a, &number) == 0;
 	if (verb == 'v' || (verb == 's' && !json_is(a, JSON_STRING) && a) || verb == 'q' || verb == 't') {
@@ -440,15 +454,22 @@ static int fn_printf(struct call *c, const struct json **result)
 			continue;
 		}
 		char spec[32] = "%";
-		size_t n = 1;
-		while (i + 1 < length && strchr("-+# 0123456789.", format[i + 1]) && n < sizeof(spec) - 1)
+		size_t n = 1, digits = 0, longest = 0;
+		while (i + 1 < length && strchr("-+# 0123456789.", format[i + 1]) && n < sizeof(spec) - 1) {
+			digits = isdigit((unsigned char)format[i + 1]) ? digits + 1 : 0;
+			longest = digits > longest ? digits : longest;
 			spec[n++] = format[++i];
+		}
 		spec[n] = '\0';
 		if (i + 1 >= length) {
 			fputs("%!(NOVERB)", out);
 			break;
 		}
 		char verb = format[++i];
+		if (longest > 4) { /* Go refuses widths past 10^6, here past 9999: no page of spaces */
+			fputs("%!(BADWIDTH)", out);
+			spec[1] = '\0'; /* and prints the value without them, as Go does */
+		}
 		if (verb == '%') {
 			fputc('%', out);
 		} else if (next >= c->count) {

@@ -153,6 +153,30 @@ START_TEST(images_format_and_filter_print_the_names_a_script_wants)
 }
 END_TEST
 
+START_TEST(network_ls_network_inspect_and_stats_take_a_format_too)
+{
+	start_web_and_job();
+	struct run_result r = run_tinydock(NULL, 10, "network", "ls", "--filter", "name=^none$", "--format",
+					   "{{.Name}} {{.Driver}} {{.Scope}}", NULL);
+	CHECK_OUT(r, "none null local\n");
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "network", "inspect", "-f", "{{.Name}} {{.Driver}} {{len .Containers}}", "host", NULL);
+	CHECK_OUT(r, "host host 0\n");
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "inspect", "--type", "network", "-f", "{{.Name}}", "none", NULL);
+	CHECK_OUT(r, "none\n");
+	run_free(&r);
+	r = run_tinydock(NULL, 20, "stats", "--no-stream", "--format", "{{.Name}}:{{if .PIDs}}counted{{end}}", "web", NULL);
+	CHECK_OUT(r, "web:counted\n");
+	run_free(&r);
+	r = run_tinydock(NULL, 20, "stats", "--no-stream", "--format", "table {{.Name}}\\t{{.PIDs}}", "web", NULL);
+	CHECK_OK(r);
+	ck_assert_msg(strncmp(r.out, "NAME      PIDS\nweb       ", 25) == 0, "%s", r.out);
+	run_free(&r);
+	remove_web_and_job();
+}
+END_TEST
+
 /* --- against Docker ------------------------------------------------------------------------ */
 
 struct daemon {
@@ -324,6 +348,11 @@ START_TEST(docker_and_tinydock_print_the_same_for_the_documented_templates_and_f
 			docker(&d, "images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", images_filters[i], NULL), what,
 			differences, sizeof(differences));
 	}
+	snprintf(what, sizeof(what), "network ls --filter name=^none$ --format ...");
+	compare(run_tinydock(NULL, 10, "network", "ls", "--filter", "name=^none$", "--format", "{{.Name}} {{.Driver}} {{.Scope}}",
+			     NULL),
+		docker(&d, "network", "ls", "--filter", "name=^none$", "--format", "{{.Name}} {{.Driver}} {{.Scope}}", NULL), what,
+		differences, sizeof(differences));
 	remove_web_and_job();
 	r = docker(&d, "rm", "-f", "web", "job", NULL);
 	run_free(&r);
@@ -345,6 +374,7 @@ Suite *format_suite(void)
 	tcase_add_test(t, inspect_f_prints_the_state_of_a_container_by_name);
 	tcase_add_test(t, ps_filter_status_exited_shows_the_stopped_containers_without_a);
 	tcase_add_test(t, images_format_and_filter_print_the_names_a_script_wants);
+	tcase_add_test(t, network_ls_network_inspect_and_stats_take_a_format_too);
 	tcase_add_test(t, docker_and_tinydock_print_the_same_for_the_documented_templates_and_filters);
 	suite_add_tcase(s, t);
 	return s;

@@ -394,7 +394,7 @@ static void put_verb(FILE *out, const char *full_spec, char verb, const struct j
 	bool text_verb = verb == 's' || verb == 'v' || verb == 'q' || verb == 't';
 	text_spec(full_spec, text_only, sizeof(text_only));
 	const char *spec = text_verb ? text_only : full_spec;
-	double number;
+	double number = 0;
 	bool is_number = json_is(a, JSON_NUMBER) && json_double(a, &number) == 0;
 	if (verb == 'v' || (verb == 's' && !json_is(a, JSON_STRING) && a) || verb == 'q' || verb == 't') {
 		char *text = NULL;
@@ -417,7 +417,8 @@ static void put_verb(FILE *out, const char *full_spec, char verb, const struct j
 	} else if (verb == 's') {
 		snprintf(format, sizeof(format), "%ss", spec);
 		fprintf(out, format, a ? a->text : "%!s(<nil>)");
-	} else if ((verb == 'd' || verb == 'x' || verb == 'X' || verb == 'c') && is_number && number == floor(number)) {
+	} else if ((verb == 'd' || verb == 'x' || verb == 'X' || (verb == 'c' && number >= 0 && number < 256)) && is_number &&
+		   number == floor(number) && number >= -0x1p63 && number < 0x1p63) { /* a whole int64 */
 		if (verb == 'c') {
 			fputc((int)number, out);
 			return;

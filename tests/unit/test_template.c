@@ -229,6 +229,9 @@ START_TEST(len_index_and_printf_work_as_in_go)
 	check("{{printf \"%-6s|%5d|%.2f|%x|%v\" .State.Status .State.Pid 1.5 255 .Names}}", "running| 4242|1.50|ff|[web front]");
 	check("{{printf \"%d\"}}", "%!d(MISSING)");
 	check("{{printf \"[%05s][%-4v][%99999d]\" \"ab\" 1 2}}", "[   ab][1   ][%!(BADWIDTH)2]");
+	char *huge = run_with("{{printf \"%d|%c\" 1e19 1e9}}", CONTAINER, NULL); /* no int64: Go's %!d(float64=...) */
+	ck_assert_msg(strncmp(huge, "%!d(float64=", 12) == 0 && strstr(huge, "|%!c(float64="), "%s", huge);
+	free(huge);
 	check("{{printf \"%d\" .Name}}", "%!d(string=/Web)");
 	check("{{print 1 2 \"a\" \"b\" 3}}", "1 2ab3");
 	check("{{index .Names 5}}", "error: template: :1:2: executing \"\" at <index>: error calling index: index out of range: 5");

@@ -6,6 +6,7 @@
 #include "chapter-03.h"
 #include "device-cgroup.h"
 #include "doctor-cgroups.h"
+#include "network-format.h"
 #include "runtime.h"
 
 #include <stddef.h>
@@ -30,5 +31,7 @@ const struct command chapter_03_commands[] = {
 	{ "port", cmd_port, "03-cgroups", "List the published ports of a container" },
 	{ "container", cmd_container, "03-cgroups", "Manage containers (prune)" },
 	{ "doctor", cmd_doctor_03, "03-cgroups", NULL }, /* and the cgroup layout, controller by controller */
+	/* chapter 02's network, with ls --format/--filter and inspect -f (templates need JSON) */
+	{ "network", cmd_network_formatted, "03-cgroups", NULL },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -8,28 +8,24 @@
 #include "container-store.h"
 #include "doctor-interop.h"
 #include "error.h"
+#include "inspect.h"
+#include "network-format.h"
 #include "format-commands.h"
 #include "image-commands.h"
 #include "registry-commands.h"
 #include "runtime.h"
 #include "image-run.h"
 
-#include <stdbool.h>
 #include <stddef.h>
 
-/* `inspect NAME`: a container (chapter 03) if NAME is one, else an image, in Docker's order;
- * `container inspect`/`image inspect` ask for one kind. */
+/* `inspect NAME`: a container (chapter 03) if NAME is one, else an image, else a network, in
+ * Docker's order; `--type` and `image inspect` ask for one kind. */
 static int cmd_inspect_container_or_image(int argc, char **argv)
 {
-	char id[CONTAINER_ID_LENGTH + 1];
-	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] == '-')
-			continue;
-		bool container = container_resolve(argv[i], id) == 0;
-		error_clear();
-		return container ? cmd_inspect(argc, argv) : cmd_image_inspect(argc, argv);
-	}
-	return cmd_inspect(argc, argv);
+	static const struct inspect_kind kinds[] = { { "container", container_inspect_document },
+						     { "image", image_inspect_document },
+						     { "network", network_inspect_document } };
+	return inspect_command(argc, argv, kinds, 3);
 }
 
 const struct command chapter_05_commands[] = {

@@ -355,16 +355,17 @@ START_TEST(command_is_replaced_lists_appended_and_a_volume_replaced_by_its_targe
 }
 END_TEST
 
-START_TEST(a_list_in_one_file_and_a_mapping_in_the_other_is_refused_naming_both)
+START_TEST(a_list_in_one_file_and_a_mapping_in_the_other_merge_as_the_mapping)
 {
-	const char *base = "services:\n  web:\n    image: busybox\n    environment: [A=1]\n";
-	const char *over = "services:\n  web:\n    environment:\n      A: 2\n";
-	struct yaml_node *a = yaml_parse("compose.yaml", base, strlen(base));
-	struct yaml_node *b = yaml_parse("override.yaml", over, strlen(over));
-	ck_assert_int_eq(compose_merge(a, b, "override.yaml"), -1);
-	ck_assert_str_eq(error_message(), "override.yaml:4:7: cannot merge \"environment\": a mapping here, a list in the "
-					  "file before (line 4); write both the same way");
-	yaml_free(a);
+	struct compose_project p = merged("services:\n  web:\n    image: busybox\n    environment: [A=1, B=1]\n"
+					  "    ports: ['80:80']\n",
+					  "services:\n  web:\n    environment:\n      A: 2\n    ports: ['80:80', '81:81']\n");
+	const struct compose_service *web = compose_find_service(&p, "web");
+	ck_assert_int_eq(web->environment.count, 2);
+	ck_assert_str_eq(web->environment.items[0], "A=2");
+	ck_assert_str_eq(web->environment.items[1], "B=1");
+	ck_assert_int_eq(web->port_count, 2);
+	compose_project_free(&p);
 }
 END_TEST
 
@@ -444,7 +445,7 @@ Suite *compose_engine_suite(void)
 	TCase *merge = tcase_create("merge");
 	tcase_add_test(merge, a_later_files_scalars_win_and_services_merge_by_name);
 	tcase_add_test(merge, command_is_replaced_lists_appended_and_a_volume_replaced_by_its_target);
-	tcase_add_test(merge, a_list_in_one_file_and_a_mapping_in_the_other_is_refused_naming_both);
+	tcase_add_test(merge, a_list_in_one_file_and_a_mapping_in_the_other_merge_as_the_mapping);
 	suite_add_tcase(s, merge);
 	TCase *file = tcase_create("file discovery");
 	tcase_add_test(file, compose_yaml_is_preferred_to_the_older_names);

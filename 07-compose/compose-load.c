@@ -1,10 +1,12 @@
 /*
  * compose-load.c - the compose file found, read with its variables, and modelled
  * (compose-load.h): yaml.h parses, compose-env-file.h reads .env, compose-interpolate.h
- * substitutes, compose-model.h checks and types.
+ * substitutes, compose-merge.h merges the -f files, compose-extends.h follows `extends`,
+ * compose-model.h checks and types.
  */
 #include "compose-load.h"
 #include "compose-env-file.h"
+#include "compose-extends.h"
 #include "compose-interpolate.h"
 #include "compose-merge.h"
 #include "compose-project.h"
@@ -115,6 +117,13 @@ static struct yaml_node *read_tree(const char *file, const struct compose_env *e
 	return root;
 }
 
+/* extends' loader: another file, `extends: {file: common.yaml}`, read as the project's own
+ * files are, with the same variables (context is the struct compose_env). */
+static struct yaml_node *read_other_tree(void *context, const char *path)
+{
+	return read_tree(path, context);
+}
+
 /* The files: -f, else COMPOSE_FILE (paths separated by ':', as Compose on Linux reads it),
  * else the first default name here or above. Each a new string in files[]. */
 static int find_files(const struct compose_options *o, char **files, size_t *count)
@@ -179,6 +188,10 @@ int compose_load(const struct compose_options *options, struct compose_loaded *o
 		if (!over || compose_merge(root, over, files[i]) < 0)
 			goto done;
 	}
+	/* extends after the merge, so that an override file may add or change `extends` too, and
+	 * before the model, which then checks each merged service as written in one place. */
+	if (compose_extends_resolve(files[0], root, read_other_tree, &env) < 0)
+		goto done;
 	if (compose_model_read(files[0], root, &out->model) < 0)
 		goto done;
 	/* The name: -p, else COMPOSE_PROJECT_NAME, else the file's `name:`, else the folder's

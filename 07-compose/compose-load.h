@@ -7,7 +7,9 @@
  * compose.yml, then the older docker-compose.yaml and docker-compose.yml; Compose v2 looks in
  * the working folder, then in each parent up to the root, so a command run from ~/shop/web
  * still finds ~/shop/compose.yaml. -f names the file instead (several: merged in order,
- * compose-merge.h), and so does COMPOSE_FILE when there is no -f.
+ * compose-merge.h), and so does COMPOSE_FILE when there is no -f. A service's `extends` is
+ * followed after that merge (compose-extends.h), another file it names read with the same
+ * variables.
  *
  * The project folder is the file's (or --project-directory): relative paths in the file
  * (build contexts, bind mounts, env_file) start there, and its `.env` gives variables to

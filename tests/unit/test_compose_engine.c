@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compose-labels.h"
 #include "compose-load.h"
@@ -369,6 +370,52 @@ START_TEST(a_list_in_one_file_and_a_mapping_in_the_other_merge_as_the_mapping)
 }
 END_TEST
 
+/* --- the whole load: files, variables, merge, extends -------------------------------------- */
+
+/* Write text into folder/name (a test's temporary folder). */
+static void write_into(const char *folder, const char *name, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", folder, name);
+	FILE *f = fopen(path, "w");
+	ck_assert_msg(f, "cannot write %s", path);
+	fputs(text, f);
+	fclose(f);
+}
+
+START_TEST(load_follows_extends_into_another_file_interpolated_with_the_projects_variables)
+{
+	char folder[] = "/tmp/compose-load-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(folder));
+	write_into(folder, ".env", "TAG=1.36\n");
+	write_into(folder, "common.yaml", "services:\n  base:\n    image: busybox:${TAG}\n    environment: [MODE=prod]\n");
+	write_into(folder, "compose.yaml",
+		   "services:\n  web:\n    extends: {file: common.yaml, service: base}\n    environment: {PORT: 80}\n");
+	write_into(folder, "override.yaml", "services:\n  web:\n    environment: [MODE=dev]\n");
+	char file[512], override[512];
+	snprintf(file, sizeof file, "%s/compose.yaml", folder);
+	snprintf(override, sizeof override, "%s/override.yaml", folder);
+	struct compose_options options = { .files = { file, override }, .file_count = 2 };
+	struct compose_loaded loaded;
+	int rc = compose_load(&options, &loaded);
+	for (const char *const *name = (const char *const[]){ ".env", "common.yaml", "compose.yaml", "override.yaml", NULL };
+	     *name; name++) {
+		char path[512];
+		snprintf(path, sizeof path, "%s/%s", folder, *name);
+		unlink(path);
+	}
+	rmdir(folder);
+	ck_assert_msg(rc == 0, "%s", error_message());
+	const struct compose_service *web = compose_find_service(&loaded.model, "web");
+	ck_assert_ptr_nonnull(web);
+	ck_assert_str_eq(web->image, "busybox:1.36");
+	ck_assert_int_eq(web->environment.count, 2);
+	ck_assert_str_eq(web->environment.items[0], "MODE=dev");
+	ck_assert_str_eq(web->environment.items[1], "PORT=80");
+	compose_loaded_free(&loaded);
+}
+END_TEST
+
 /* --- where the file is ---------------------------------------------------------------------- */
 
 static const char *const *present;
@@ -446,6 +493,7 @@ Suite *compose_engine_suite(void)
 	tcase_add_test(merge, a_later_files_scalars_win_and_services_merge_by_name);
 	tcase_add_test(merge, command_is_replaced_lists_appended_and_a_volume_replaced_by_its_target);
 	tcase_add_test(merge, a_list_in_one_file_and_a_mapping_in_the_other_merge_as_the_mapping);
+	tcase_add_test(merge, load_follows_extends_into_another_file_interpolated_with_the_projects_variables);
 	suite_add_tcase(s, merge);
 	TCase *file = tcase_create("file discovery");
 	tcase_add_test(file, compose_yaml_is_preferred_to_the_older_names);

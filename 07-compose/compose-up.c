@@ -13,7 +13,8 @@
  *
  * Each container is one chapter 06 spec (compose-service-spec.h) started under its own
  * monitor, as `run -d` does: `up -d` returns while they run, and nothing of Compose stays
- * behind but the labels.
+ * behind but the labels. Without -d, `up` then shows their logs until they end or Ctrl-C
+ * stops them (compose-attach.c).
  */
 #include "compose.h"
 #include "cli.h"
@@ -44,7 +45,7 @@
 #define DEPENDENCY_DEADLINE_MS 120000
 
 struct up_flags {
-	bool detach, build, no_build, force_recreate, remove_orphans;
+	bool detach, build, no_build, force_recreate, remove_orphans, abort_on_exit, no_color;
 	char **services;
 	int service_count;
 };
@@ -70,13 +71,15 @@ struct up {
 
 static int parse_up(int argc, char **argv, struct up_flags *f)
 {
-	enum { OPT_BUILD = 1800, OPT_NO_BUILD, OPT_FORCE_RECREATE, OPT_REMOVE_ORPHANS };
+	enum { OPT_BUILD = 1800, OPT_NO_BUILD, OPT_FORCE_RECREATE, OPT_REMOVE_ORPHANS, OPT_ABORT, OPT_NO_COLOR };
 	static const struct option options[] = {
 		{ "detach", no_argument, NULL, 'd' },
 		{ "build", no_argument, NULL, OPT_BUILD },
 		{ "no-build", no_argument, NULL, OPT_NO_BUILD },
 		{ "force-recreate", no_argument, NULL, OPT_FORCE_RECREATE },
 		{ "remove-orphans", no_argument, NULL, OPT_REMOVE_ORPHANS },
+		{ "abort-on-container-exit", no_argument, NULL, OPT_ABORT },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ 0 },
 	};
 	int opt;
@@ -87,11 +90,15 @@ static int parse_up(int argc, char **argv, struct up_flags *f)
 		case OPT_NO_BUILD: f->no_build = true; break;
 		case OPT_FORCE_RECREATE: f->force_recreate = true; break;
 		case OPT_REMOVE_ORPHANS: f->remove_orphans = true; break;
+		case OPT_ABORT: f->abort_on_exit = true; break;
+		case OPT_NO_COLOR: f->no_color = true; break;
 		default: return fail_errno(0, "unknown flag: %s", argv[optind - 1]);
 		}
 	}
 	if (f->build && f->no_build)
 		return fail_errno(0, "--build and --no-build are incompatible");
+	if (f->detach && f->abort_on_exit)
+		return fail_errno(0, "--abort-on-container-exit and --detach are incompatible");
 	f->services = argv + optind;
 	f->service_count = argc - optind;
 	return 0;
@@ -584,9 +591,6 @@ int compose_up(struct compose_loaded *project, int argc, char **argv)
 	struct up u = { .project = project };
 	if (parse_up(argc, argv, &u.flags) < 0)
 		return usage_error("compose up", "%s", error_message());
-	if (!u.flags.detach)
-		return usage_error("compose up", "attached mode (logs of every service) is not supported yet: use up -d, "
-						"then tinydock logs CONTAINER");
 	const struct compose_project *m = &project->model;
 	u.services = calloc(m->service_count + 1, sizeof(*u.services));
 	u.spec = calloc(1, sizeof(*u.spec));
@@ -611,6 +615,16 @@ int compose_up(struct compose_loaded *project, int argc, char **argv)
 		rc = run_plan(&u);
 		compose_containers_free(&u.existing);
 	}
+	int code = 0;
+	if (rc == 0 && !u.flags.detach) { /* attached: the logs, until the end or Ctrl-C */
+		bool *selected = calloc(m->service_count + 1, sizeof(bool));
+		for (size_t i = 0; selected && i < m->service_count; i++)
+			selected[i] = u.services[i].selected;
+		code = selected ? compose_attach(project, selected, u.flags.abort_on_exit, u.flags.no_color)
+				: fail_errno(ENOMEM, "up");
+		rc = code < 0 ? -1 : 0;
+		free(selected);
+	}
 	for (size_t i = 0; u.services && i < m->service_count; i++) {
 		free(u.services[i].image);
 		compose_env_file_free(&u.services[i].env);
@@ -620,5 +634,5 @@ int compose_up(struct compose_loaded *project, int argc, char **argv)
 		compose_start_order_free(&u.order);
 	free(u.services);
 	free(u.spec);
-	return rc == 0 ? 0 : u.said ? 1 : error_report(1);
+	return rc == 0 ? code : u.said ? 1 : error_report(1);
 }

@@ -9,12 +9,12 @@
  *     the first container to end stops the others and its exit code is up's);
  *   - Ctrl-C: "Gracefully stopping... (press Ctrl+C again to force)", then the containers are
  *     stopped as `compose stop` stops them (each service's stop_signal, then SIGKILL after its
- *     stop_grace_period); a second Ctrl-C kills them at once. `up` then returns 130, the
- *     status a shell gives a command that SIGINT ended (128 + 2), as `docker compose up` does.
+ *     stop_grace_period), their last lines and ends still shown; a second Ctrl-C kills them at
+ *     once. `up` then returns 130, the status a shell gives a command that SIGINT ended
+ *     (128 + 2).
  *
- * Ctrl-C only sets a counter here (signal-safety(7): a handler may do little more); what it
- * means is decided by the code the counter wakes up: the follower's ppoll(2) or the waitpid(2)
- * for the stopping child, both interrupted by the signal (no SA_RESTART).
+ * Ctrl-C only sets a flag here (signal-safety(7): a handler may do little more); what it means
+ * is decided by the code the signal wakes up: the follower's ppoll(2), interrupted by it.
  */
 #include "compose.h"
 #include "cli.h"
@@ -32,14 +32,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Ctrl-C (SIGINT), or SIGTERM/SIGHUP from whoever runs us, counted; and an abort of
- * --abort-on-container-exit, counted as the first. */
-static volatile sig_atomic_t stop_requests;
+/* Ctrl-C (SIGINT), or SIGTERM/SIGHUP from whoever runs us, counted (an abort of
+ * --abort-on-container-exit counts as the first); once the containers are being stopped, one
+ * more is a request to kill them. */
+static volatile sig_atomic_t stop_requests, stopping, kill_requested;
 
 static void count_stop_request(int sig)
 {
 	(void)sig;
-	stop_requests++;
+	if (stopping)
+		kill_requested = 1;
+	else
+		stop_requests++;
 }
 
 /* Count the stop signals from now on. Without SA_RESTART, so that a wait in progress returns
@@ -48,7 +52,7 @@ static void catch_stop_signals(void)
 {
 	struct sigaction action = { .sa_handler = count_stop_request };
 	sigemptyset(&action.sa_mask);
-	stop_requests = 0;
+	stop_requests = stopping = kill_requested = 0;
 	sigaction(SIGINT, &action, NULL);
 	sigaction(SIGTERM, &action, NULL);
 	sigaction(SIGHUP, &action, NULL);
@@ -156,12 +160,13 @@ static void kill_now(const struct compose_containers *c, const size_t *which, si
 	fflush(stdout);
 }
 
-/* Stop the containers chosen as `compose stop` does, in a child, so that this process stays
- * free to notice a second Ctrl-C and kill them instead. stop_requests is at least 1 here. */
-static int stop_gracefully(const struct compose_loaded *p, const struct compose_containers *c, const size_t *which,
-			   size_t count)
+/* Stop the containers chosen as `compose stop` does, in a child, while this process goes on
+ * showing their last lines and their ends ("exited with code 137"), and kills them at a
+ * second Ctrl-C. */
+static int stop_while_following(const struct compose_loaded *p, struct compose_logs *logs,
+				const struct compose_containers *c, const size_t *which, size_t count)
 {
-	sig_atomic_t requests_before = stop_requests;
+	stopping = 1;
 	fflush(stdout);
 	pid_t child = fork();
 	if (child < 0)
@@ -171,18 +176,22 @@ static int stop_gracefully(const struct compose_loaded *p, const struct compose_
 		fflush(stdout);
 		_exit(code);
 	}
+	int rc;
 	bool killed = false;
+	/* Until every container has ended (the child's SIGKILL at the end of each grace period
+	 * sees to it); a second Ctrl-C interrupts the follower once, to kill them now. */
+	while ((rc = compose_logs_run(logs, &kill_requested)) == 1) {
+		kill_requested = 0;
+		if (!killed)
+			kill_now(c, which, count);
+		killed = true;
+	}
 	int status;
-	for (;;) {
-		if (waitpid(child, &status, 0) == child)
-			break;
+	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			return fail_sys("cannot wait for the containers to stop");
-		if (!killed && stop_requests > requests_before) {
-			kill_now(c, which, count);
-			killed = true;
-		}
-	}
+	if (rc < 0)
+		return -1;
 	if (!killed && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 		return fail_errno(0, "cannot stop every container");
 	return 0;
@@ -206,12 +215,15 @@ int compose_attach(struct compose_loaded *p, const bool *selected, bool abort_on
 	struct compose_log_options o = {
 		.follow = true, .color = use_color(no_color), .tail = -1, .on_exit = on_container_exit, .arg = &first,
 	};
-	struct compose_log_source *sources = sources_of(&c, c.which, count);
-	int rc = sources ? 0 : -1;
-	if (rc == 0) {
-		fflush(stdout);
-		rc = compose_logs_follow(sources, count, &o, stdout, stdout, &stop_requests);
+	fflush(stdout);
+	struct compose_logs *logs = compose_logs_new(&o, stdout, stdout);
+	int rc = logs ? 0 : -1;
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		const struct view *v = &c.views[c.mine[c.which[i]]];
+		rc = compose_logs_add(logs, &(struct compose_log_source){ v->r.name, v->r.id });
 	}
+	if (rc == 0)
+		rc = compose_logs_run(logs, &stop_requests);
 	if (rc == 1) {
 		printf(first.ended ? "Aborting on container exit...\n" : "Gracefully stopping... (press Ctrl+C again to force)\n");
 		/* The state now, not at the start: some ended meanwhile. */
@@ -224,12 +236,12 @@ int compose_attach(struct compose_loaded *p, const bool *selected, bool abort_on
 				for (size_t k = 0; k < count; k++)
 					if (strcmp(now.views[now.mine[i]].r.id, c.views[c.mine[c.which[k]]].r.id) == 0)
 						now.which[n++] = i;
-			rc = stop_gracefully(p, &now, now.which, n) < 0 ? -1 : first.ended ? first.code : 130;
+			rc = stop_while_following(p, logs, &now, now.which, n) < 0 ? -1 : first.ended ? first.code : 130;
 			compose_containers_free(&now);
 		}
 	}
 	fflush(stdout);
-	free(sources);
+	compose_logs_free(logs);
 	compose_containers_free(&c);
 	return rc;
 }

@@ -23,6 +23,7 @@
 #include "compose-labels.h"
 #include "compose-plan.h"
 #include "compose-project.h"
+#include "compose-secrets.h"
 #include "compose-service-spec.h"
 #include "error.h"
 #include "files.h"
@@ -66,6 +67,7 @@ struct up {
 	struct compose_start_order order;
 	struct compose_containers existing;
 	struct volume_spec *spec;          /* one spec, reused (it is large) */
+	char *state;                       /* the project's folder of values (compose-secrets.h) */
 	bool said;                         /* a child process said the error already */
 };
 
@@ -196,11 +198,21 @@ static bool uses_default_network(const struct compose_project *m)
 	return false;
 }
 
+/* The values of secrets and configs given by environment or content, written where the
+ * containers' binds find them (compose-secrets.h). */
+static int ensure_secret_files(const struct compose_loaded *project)
+{
+	char *state = compose_secrets_folder(project->name);
+	int rc = state ? compose_secrets_write(&project->model, state) : -1;
+	free(state);
+	return rc;
+}
+
 int compose_up_resources(const struct compose_loaded *project)
 {
 	if (uses_default_network(&project->model) && ensure_network(project) < 0)
 		return -1;
-	return ensure_volumes(project);
+	return ensure_volumes(project) < 0 ? -1 : ensure_secret_files(project);
 }
 
 void compose_image_id(const char *name, char id[SHA256_DIGEST_SIZE])
@@ -288,6 +300,8 @@ static int fill_spec(struct up *u, size_t service, int number, struct compose_sp
 		.number = number,
 		.env_file_vars = us->env.vars,
 		.env_file_count = us->env.count,
+		.model = &u->project->model,
+		.state = u->state,
 	};
 	memset(u->spec, 0, sizeof(*u->spec));
 	*strings = (struct compose_spec_strings){ 0 };
@@ -594,7 +608,8 @@ int compose_up(struct compose_loaded *project, int argc, char **argv)
 	const struct compose_project *m = &project->model;
 	u.services = calloc(m->service_count + 1, sizeof(*u.services));
 	u.spec = calloc(1, sizeof(*u.spec));
-	int rc = u.services && u.spec ? 0 : fail_errno(ENOMEM, "up");
+	u.state = compose_secrets_folder(project->name);
+	int rc = u.services && u.spec && u.state ? 0 : fail_errno(ENOMEM, "up");
 	if (rc == 0)
 		rc = compose_service_order(&project->model, &u.order);
 	if (rc == 0)
@@ -634,5 +649,6 @@ int compose_up(struct compose_loaded *project, int argc, char **argv)
 		compose_start_order_free(&u.order);
 	free(u.services);
 	free(u.spec);
+	free(u.state);
 	return rc == 0 ? code : u.said ? 1 : error_report(1);
 }

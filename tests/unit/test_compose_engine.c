@@ -163,7 +163,8 @@ static void map(struct mapped *m, const char *text, const char *service, char *c
 	m->strings = (struct compose_spec_strings){ 0 };
 	m->warnings = (struct compose_strings){ 0 };
 	struct compose_spec_input in = { .project = "shop", .directory = "/srv/shop", .image = "busybox", .hash = "abc",
-					 .number = 2, .env_file_vars = env_file, .env_file_count = env_count };
+					 .number = 2, .env_file_vars = env_file, .env_file_count = env_count,
+					 .model = &m->project, .state = "/var/lib/tinydock/compose/shop" };
 	ck_assert_msg(compose_service_spec(&in, compose_find_service(&m->project, service), m->spec, &m->strings,
 					   &m->warnings) == 0,
 		      "%s", error_message());
@@ -305,6 +306,49 @@ START_TEST(what_a_container_here_cannot_have_is_named_for_ups_warning)
 	ck_assert_str_eq(m.warnings.items[1], "services.web.read_only");
 	ck_assert_str_eq(m.warnings.items[2], "services.web.sysctls");
 	ck_assert_int_eq(m.spec->image.runtime.container.port_count, 0);
+	unmap(&m);
+}
+END_TEST
+
+START_TEST(secrets_and_configs_are_files_bound_read_only_at_their_targets)
+{
+	struct mapped m;
+	map(&m,
+	    "services:\n  db:\n    image: busybox\n"
+	    "    secrets: [db_password, {source: api_key, target: key}]\n"
+	    "    configs: [my_cnf, {source: motd, target: /etc/motd}]\n"
+	    "secrets:\n  db_password: {file: ./secrets/db.txt}\n  api_key: {environment: API_KEY}\n"
+	    "configs:\n  my_cnf: {file: /etc/shop/my.cnf}\n  motd: {content: hello}\n",
+	    "db", NULL, 0);
+	ck_assert_int_eq(m.spec->request_count, 4);
+	const struct {
+		const char *source, *target;
+	} expected[] = {
+		{ "/srv/shop/secrets/db.txt", "/run/secrets/db_password" },
+		{ "/var/lib/tinydock/compose/shop/secrets/api_key", "/run/secrets/key" },
+		{ "/etc/shop/my.cnf", "/my_cnf" },
+		{ "/var/lib/tinydock/compose/shop/configs/motd", "/etc/motd" },
+	};
+	for (size_t i = 0; i < 4; i++) {
+		const struct volume_request *r = &m.spec->requests[i];
+		ck_assert_int_eq(r->kind, VOLUME_BIND);
+		ck_assert_str_eq(r->source, expected[i].source);
+		ck_assert_str_eq(r->target, expected[i].target);
+		ck_assert(r->read_only && r->source_must_exist);
+	}
+	ck_assert_int_eq(m.warnings.count, 0);
+	unmap(&m);
+}
+END_TEST
+
+START_TEST(an_external_secret_is_named_in_ups_warning_and_not_mounted)
+{
+	struct mapped m;
+	map(&m, "services:\n  db:\n    image: busybox\n    secrets: [vault]\nsecrets:\n  vault: {external: true}\n", "db",
+	    NULL, 0);
+	ck_assert_int_eq(m.spec->request_count, 0);
+	ck_assert_int_eq(m.warnings.count, 1);
+	ck_assert_str_eq(m.warnings.items[0], "services.db.secrets.vault (external)");
 	unmap(&m);
 }
 END_TEST
@@ -488,6 +532,8 @@ Suite *compose_engine_suite(void)
 	tcase_add_test(spec, volumes_bind_relative_to_the_project_name_volumes_by_project_and_keep_ro);
 	tcase_add_test(spec, ports_restart_limits_and_healthcheck_fill_their_flags_fields);
 	tcase_add_test(spec, what_a_container_here_cannot_have_is_named_for_ups_warning);
+	tcase_add_test(spec, secrets_and_configs_are_files_bound_read_only_at_their_targets);
+	tcase_add_test(spec, an_external_secret_is_named_in_ups_warning_and_not_mounted);
 	suite_add_tcase(s, spec);
 	TCase *merge = tcase_create("merge");
 	tcase_add_test(merge, a_later_files_scalars_win_and_services_merge_by_name);

@@ -561,7 +561,10 @@ START_TEST(a_container_reads_its_secrets_and_configs_from_files_it_cannot_change
 				      "configs:\n"
 				      "  motd: {content: \"welcome\\n\"}\n"
 				      "EOF\n"
-				      "SHOP_TOKEN=t0ken $T compose up --no-color 2>&1; cat secrets/db.txt");
+				      "SHOP_TOKEN=t0ken $T compose up --no-color 2>&1; cat secrets/db.txt;"
+				      "values=\"${TINYDOCK_ROOT:-/var/lib/tinydock}/compose/shop\";"
+				      "test -f \"$values/secrets/token\" && echo value-written;"
+				      "$T compose down >/dev/null; test -e \"$values\" || echo values-removed");
 	CHECK_OK(r);
 	CHECK_HAS(r.out, "shop-reader-1  | s3cret\n");
 	CHECK_HAS(r.out, "shop-reader-1  | t0kenwelcome\n"); /* the variable's value has no newline */
@@ -569,6 +572,7 @@ START_TEST(a_container_reads_its_secrets_and_configs_from_files_it_cannot_change
 	CHECK_HAS(r.out, "shop-reader-1 exited with code 0\n");
 	CHECK_LACKS(r.out, "WARN");
 	CHECK_HAS(r.out, "\ns3cret\n"); /* the file on the host, unchanged */
+	CHECK_HAS(r.out, "value-written\nvalues-removed\n");
 	run_free(&r);
 }
 END_TEST

@@ -476,8 +476,12 @@ START_TEST(attached_up_of_two_services_that_print_and_exit_returns_with_both_lin
 				 "status=0; $T compose up > up.out 2>&1 || status=$?;"
 				 "cat up.out; echo \"status=$status\"");
 	CHECK_OK(r);
-	CHECK_HAS(r.out, "shop-one-1  | one-first\nshop-one-1  | one-last\n");
-	CHECK_HAS(r.out, "shop-two-1  | two-first\nshop-two-1  | two-last\n");
+	/* The two run at once: each one's lines in its order, the two interleaved as written. */
+	const char *lines[] = { "shop-one-1  | one-first\n", "shop-one-1  | one-last\n", "shop-two-1  | two-first\n",
+				"shop-two-1  | two-last\n" };
+	for (size_t i = 0; i < 4; i++)
+		CHECK_HAS(r.out, lines[i]);
+	ck_assert(strstr(r.out, lines[0]) < strstr(r.out, lines[1]) && strstr(r.out, lines[2]) < strstr(r.out, lines[3]));
 	CHECK_HAS(r.out, "shop-one-1 exited with code 0\n");
 	CHECK_HAS(r.out, "shop-two-1 exited with code 3\n");
 	CHECK_HAS(r.out, "status=0\n"); /* docker compose up: 0 when the containers ended by themselves */

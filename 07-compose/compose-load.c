@@ -201,6 +201,11 @@ int compose_load(const struct compose_options *options, struct compose_loaded *o
 		flag = NULL;
 	if (!(out->name = compose_project_name(flag ? NULL : out->model.name, flag, out->directory)))
 		goto done;
+	/* Kept for what is read from the environment later: secrets' `environment:`. */
+	out->variables = env;
+	out->dotenv = dotenv;
+	vars = NULL;
+	dotenv = (struct compose_env_file){ 0 };
 	rc = 0;
 done:
 	yaml_free(root);
@@ -218,6 +223,8 @@ void compose_loaded_free(struct compose_loaded *loaded)
 	free(loaded->file);
 	free(loaded->directory);
 	free(loaded->name);
+	free((void *)loaded->variables.vars);
+	compose_env_file_free(&loaded->dotenv);
 	compose_project_free(&loaded->model);
 	*loaded = (struct compose_loaded){ 0 };
 }

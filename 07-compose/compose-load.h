@@ -20,6 +20,8 @@
 #ifndef TINYDOCK_COMPOSE_LOAD_H
 #define TINYDOCK_COMPOSE_LOAD_H
 
+#include "compose-env-file.h"
+#include "compose-interpolate.h"
 #include "compose-model.h"
 
 #include <stdbool.h>
@@ -44,6 +46,8 @@ struct compose_loaded {
 	char *name;                    /* the project's name */
 	const struct compose_options *options; /* as given (its profiles select services) */
 	struct compose_project model;
+	struct compose_env variables;  /* what interpolation saw: .env's, then the environment's */
+	struct compose_env_file dotenv; /* .env's variables (variables points into them) */
 };
 
 /* The first of the default file names present in folder or one of its parents, as a new

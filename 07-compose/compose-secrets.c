@@ -54,12 +54,12 @@ char *compose_secrets_folder(const char *project)
 }
 
 /* One definition's value, when it is written here (environment or content). */
-static int write_value(const struct compose_resource *def, bool is_secret, const char *state)
+static int write_value(const struct compose_resource *def, bool is_secret, const char *state, const struct compose_env *env)
 {
 	if (def->external || def->file || (!def->environment && !def->content))
 		return 0;
 	const char *value = def->content;
-	if (def->environment && !(value = getenv(def->environment)))
+	if (def->environment && !(value = compose_env_get(env, def->environment, strlen(def->environment))))
 		return fail_errno(0, "%s \"%s\": the environment variable %s is not set", is_secret ? "secret" : "config",
 				  def->key, def->environment);
 	char folder[4096], path[4096];
@@ -72,13 +72,13 @@ static int write_value(const struct compose_resource *def, bool is_secret, const
 	return write_file_atomic_nosync(path, value, strlen(value), 0444);
 }
 
-int compose_secrets_write(const struct compose_project *m, const char *state)
+int compose_secrets_write(const struct compose_project *m, const char *state, const struct compose_env *env)
 {
 	for (size_t i = 0; i < m->secret_definitions.count; i++)
-		if (write_value(&m->secret_definitions.items[i], true, state) < 0)
+		if (write_value(&m->secret_definitions.items[i], true, state, env) < 0)
 			return -1;
 	for (size_t i = 0; i < m->config_definitions.count; i++)
-		if (write_value(&m->config_definitions.items[i], false, state) < 0)
+		if (write_value(&m->config_definitions.items[i], false, state, env) < 0)
 			return -1;
 	return 0;
 }

@@ -20,14 +20,16 @@
  *
  * Without a swarm there is no store of secrets: each value is a file on the host. One given
  * as `file:` is bound as it is (relative to the project folder); one given by `environment:`
- * (the variable's value when `up` runs) or by `content:` is first written into a file of the
- * project's own, under STATE/compose/PROJECT/{secrets,configs}/, in a folder only root can
- * enter on the host. An `external` one (made by `docker secret create` on a swarm) cannot be had here:
- * `up` names it in its warning.
+ * (the variable's value when `up` runs, from the environment or .env) or by `content:` is
+ * first written into a file of the project's own, under STATE/compose/PROJECT/{secrets,
+ * configs}/, in a folder only root can enter on the host; `down` removes them. An `external`
+ * one (made by `docker secret create` on a swarm) cannot be had here: `up` names it in its
+ * warning.
  */
 #ifndef TINYDOCK_COMPOSE_SECRETS_H
 #define TINYDOCK_COMPOSE_SECRETS_H
 
+#include "compose-interpolate.h"
 #include "compose-model.h"
 
 #include <stdbool.h>
@@ -47,11 +49,12 @@ int compose_secret_target(const struct compose_file_ref *ref, bool is_secret, ch
 /* The project's own folder for values: STATE/compose/PROJECT, a new string (NULL: no memory). */
 char *compose_secrets_folder(const char *project);
 
-/* Write every value of m's secrets and configs given by `environment:` or `content:` into
+/* Write every value of m's secrets and configs given by `environment:` (looked up in env, the
+ * project's variables: the environment's, else .env's, as for interpolation) or `content:` into
  * its file under state (compose_secret_source): mode 0444, as Docker gives a secret, so that
  * a container's non-root user reads it, in folders of mode 0700, so that no other user of
  * the host reaches it (the container sees the file alone, bound at its target). A variable that is not set is an error,
  * as it is for Compose. 0, or -1 with the message. */
-int compose_secrets_write(const struct compose_project *m, const char *state);
+int compose_secrets_write(const struct compose_project *m, const char *state, const struct compose_env *env);
 
 #endif

@@ -203,7 +203,7 @@ static bool uses_default_network(const struct compose_project *m)
 static int ensure_secret_files(const struct compose_loaded *project)
 {
 	char *state = compose_secrets_folder(project->name);
-	int rc = state ? compose_secrets_write(&project->model, state) : -1;
+	int rc = state ? compose_secrets_write(&project->model, state, &project->variables) : -1;
 	free(state);
 	return rc;
 }

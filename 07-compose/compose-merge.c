@@ -12,6 +12,7 @@
  */
 #include "compose-merge.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,10 @@
 #include "error.h"
 
 /* --- the rules, by path ---------------------------------------------------------------- */
+
+/* A path is a key's place inside a service ("environment", "healthcheck.test"); outside
+ * services (top-level networks, volumes, x-...) it is NULL, and only the plain rules apply:
+ * mappings key by key, sequences appended, scalars replaced. */
 
 enum merge_rule {
 	MERGE_APPEND,        /* the earlier items, then the later ones */
@@ -93,7 +98,7 @@ static enum merge_rule rule_of(const char *path)
 
 static int out_of_memory(void)
 {
-	return fail_errno(12, "cannot merge compose files");
+	return fail_errno(ENOMEM, "cannot merge compose files");
 }
 
 static struct yaml_node *new_node(enum yaml_kind kind, const struct yaml_node *at)

@@ -7,16 +7,19 @@
  * canonical form of compose-print.h, under the name the project really has (-p,
  * COMPOSE_PROJECT_NAME, `name:`, or the folder's), as `docker compose config` does. The same
  * flags: --format yaml|json, --services and --volumes (names only, one a line, for scripts)
- * and -q (check the file, print nothing: the exit status says whether it is valid).
+ * and -q (check the file, print nothing: the exit status says whether it is valid). A service
+ * with `profiles:` is shown only when --profile enables one of them, as `up` would run it.
  */
 #include "compose.h"
 #include "cli.h"
 #include "compose-print.h"
 #include "error.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void print_names(const struct compose_strings *names)
@@ -58,19 +61,37 @@ int compose_config(struct compose_loaded *p, int argc, char **argv)
 		return usage_error("compose config", "takes no arguments (got \"%s\")", argv[optind]);
 	if (quiet) /* loading the project was the check */
 		return 0;
-	if (services || volumes) {
-		for (size_t i = 0; services && i < p->model.service_count; i++)
-			printf("%s\n", p->model.services[i].name);
-		if (volumes)
-			print_names(&p->model.volumes);
-		return 0;
+	/* The services --profile makes active, as `up` would start them (shallow copies: the model
+	 * keeps owning their strings), under the resolved name; the model is put back afterwards,
+	 * as compose_loaded_free frees it. */
+	struct compose_project *m = &p->model;
+	struct compose_service *all = m->services;
+	size_t all_count = m->service_count;
+	struct compose_service *active = calloc(all_count + 1, sizeof(*active));
+	if (!active) {
+		fail_errno(ENOMEM, "cannot list the active services");
+		return error_report(1);
 	}
-	/* Printed under the resolved name; the file's own `name:` is put back afterwards, as
-	 * compose_loaded_free frees both. */
-	char *written_name = p->model.name;
-	p->model.name = p->name;
-	int result = compose_print(stdout, &p->model, format);
-	p->model.name = written_name;
+	m->service_count = 0;
+	for (size_t i = 0; i < all_count; i++)
+		if (compose_profile_enabled(p->options, &all[i]))
+			active[m->service_count++] = all[i];
+	m->services = active;
+	char *written_name = m->name;
+	m->name = p->name;
+	int result = 0;
+	if (services || volumes) {
+		for (size_t i = 0; services && i < m->service_count; i++)
+			printf("%s\n", m->services[i].name);
+		if (volumes)
+			print_names(&m->volumes);
+	} else {
+		result = compose_print(stdout, m, format);
+	}
+	m->name = written_name;
+	m->services = all;
+	m->service_count = all_count;
+	free(active);
 	if (fflush(stdout) != 0 && result == 0)
 		result = fail_sys("cannot write the configuration");
 	return result < 0 ? error_report(1) : 0;

@@ -106,8 +106,7 @@ static int parse_up(int argc, char **argv, struct up_flags *f)
 	return 0;
 }
 
-/* A service with profiles runs only when one of them is enabled (or it is named). */
-static bool profile_enabled(const struct compose_options *o, const struct compose_service *s)
+bool compose_profile_enabled(const struct compose_options *o, const struct compose_service *s)
 {
 	if (s->profiles.count == 0)
 		return true;
@@ -142,7 +141,7 @@ static int select_services(struct up *u, const struct compose_options *o)
 		select_with_dependencies(u, (size_t)(s - m->services));
 	}
 	for (size_t i = 0; u->flags.service_count == 0 && i < m->service_count; i++)
-		if (profile_enabled(o, &m->services[i]))
+		if (compose_profile_enabled(o, &m->services[i]))
 			select_with_dependencies(u, i);
 	return 0;
 }

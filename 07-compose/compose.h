@@ -37,6 +37,10 @@ const char *compose_view_label(const struct view *v, const char *key);
  * (compose-up.c); argv[0] is "up". Returns the exit status. */
 int compose_up(struct compose_loaded *project, int argc, char **argv);
 
+/* Whether service s is active: it has no profiles, or one of them is enabled by --profile
+ * (compose-up.c; `up SERVICE` starts a named one whatever its profiles). */
+bool compose_profile_enabled(const struct compose_options *o, const struct compose_service *s);
+
 /* compose logs [-f] [--tail N] [--no-color] [-t] [SERVICE...] (compose-attach.c). */
 int compose_logs(struct compose_loaded *p, struct compose_containers *c, int argc, char **argv);
 

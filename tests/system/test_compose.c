@@ -413,7 +413,11 @@ START_TEST(config_prints_the_shop_resolved_under_its_name_and_the_printed_file_r
 					   "$T compose config -q && echo VALID;"
 					   "$T compose config --format json | head -c 2; echo;"
 					   "printf 'services:\\n  web:\\n    image: [oops]\\n' > ../bad.yaml;"
-					   "$T compose -f ../bad.yaml config -q 2>&1 || echo INVALID",
+					   "$T compose -f ../bad.yaml config -q 2>&1 || echo INVALID;"
+					   "printf 'services:\\n  app: {image: busybox}\\n  debug: {image: busybox, profiles: [debug]}\\n'"
+					   "  > ../profiles.yaml;"
+					   "echo PROFILES; $T compose -f ../profiles.yaml config --services;"
+					   "echo DEBUG; $T compose -f ../profiles.yaml --profile debug config --services",
 				       example);
 	CHECK_OK(r);
 	CHECK_HAS(r.out, "name: lecture-shop\n");
@@ -423,6 +427,7 @@ START_TEST(config_prints_the_shop_resolved_under_its_name_and_the_printed_file_r
 	CHECK_HAS(r.out, "SERVICES\nproduct-service\nwebsite\nVALID\n{\n");
 	CHECK_HAS(r.out, "bad.yaml:3:");
 	CHECK_HAS(r.out, "INVALID");
+	CHECK_HAS(r.out, "PROFILES\napp\nDEBUG\napp\ndebug\n"); /* a profile's service only when enabled */
 	run_free(&r);
 }
 END_TEST

@@ -101,11 +101,12 @@ static int absolute(const char *path, char **out)
 	return 0;
 }
 
-/* Parse and interpolate one file. NULL with the message. */
+/* Parse and interpolate one file ("-": the standard input, as `docker compose -f -` reads
+ * it). NULL with the message. */
 static struct yaml_node *read_tree(const char *file, const struct compose_env *env)
 {
 	size_t size;
-	char *text = read_file(file, &size);
+	char *text = read_file(strcmp(file, "-") == 0 ? "/dev/stdin" : file, &size);
 	if (!text)
 		return NULL;
 	struct yaml_node *root = yaml_parse(file, text, size);

@@ -6,7 +6,8 @@
  * specification names the files looked for, in this order of preference: compose.yaml,
  * compose.yml, then the older docker-compose.yaml and docker-compose.yml; Compose v2 looks in
  * the working folder, then in each parent up to the root, so a command run from ~/shop/web
- * still finds ~/shop/compose.yaml. -f names the file instead (several: merged in order,
+ * still finds ~/shop/compose.yaml. -f names the file instead (`-f -`: the standard input,
+ * the project folder then the working one; several: merged in order,
  * compose-merge.h), and so does COMPOSE_FILE when there is no -f. A service's `extends` is
  * followed after that merge (compose-extends.h), another file it names read with the same
  * variables.

@@ -407,7 +407,7 @@ START_TEST(config_prints_the_shop_resolved_under_its_name_and_the_printed_file_r
 	shop_example(example, sizeof example);
 	struct run_result r = sh_alone(60, "cp -a '%s' \"$S/lecture-shop\"; cd \"$S/lecture-shop\";"
 					   "$T compose config > ../printed.yaml; cat ../printed.yaml;"
-					   "$T compose -f ../printed.yaml config > ../again.yaml;"
+					   "$T compose -f - config < ../printed.yaml > ../again.yaml;"
 					   "cmp ../printed.yaml ../again.yaml && echo READ-BACK-SAME;"
 					   "echo SERVICES; $T compose config --services;"
 					   "$T compose config -q && echo VALID;"

@@ -16,9 +16,11 @@
  *     restart, healthcheck         runtime_spec.restart, health
  *     deploy.resources.limits      runtime_spec.limits (cpus, memory, pids)
  *     cap_add, cap_drop            container.security
+ *     secrets, configs             volume_spec.requests: the file bound read-only at its target
+ *                                  (compose-secrets.h)
  *     labels (+ Compose's own)     runtime_spec.labels (compose-labels.h)
  *
- * What a container here cannot have (sysctls, extra_hosts, read_only, secrets, configs, a
+ * What a container here cannot have (sysctls, extra_hosts, read_only, an external secret, a
  * network other than the default, UDP ports, ...) is added to a list of warnings that `up`
  * prints once, so nothing in the file is dropped silently. stop_signal and stop_grace_period
  * are not part of the container: `stop` reads them from the file when it stops it.
@@ -44,6 +46,8 @@ struct compose_spec_input {
 	bool oneoff;                    /* `compose run`: labelled oneoff=True, no service alias */
 	char *const *env_file_vars;     /* the service's env_file variables, "NAME=value", in order */
 	size_t env_file_count;
+	const struct compose_project *model; /* its secrets and configs; NULL: named in the warnings */
+	const char *state;              /* the project's folder of values (compose-secrets.h) */
 };
 
 /* Strings made for a spec (names, labels, argv): the spec points into them. */

@@ -184,6 +184,49 @@ START_TEST(a_minority_cut_off_from_the_leader_cannot_depose_it)
 }
 END_TEST
 
+/* Check-quorum (thesis 6.2): a leader cut off from every other manager stops calling itself
+ * leader within about an election timeout; without it, it keeps the title for as long as the
+ * partition lasts, while the majority has elected another. */
+static enum raft_role old_leader_role_after_partition(bool check_quorum, uint64_t *stepped_down_after)
+{
+	struct raft_sim sim;
+	struct raft_sim_options options = calm(3, 9);
+	options.raft.check_quorum = check_quorum;
+	start_sim(&sim, &options);
+	run_until_leader(&sim, 5000);
+	raft_id leader = raft_sim_leader(&sim);
+	raft_sim_partition(&sim, &leader, 1);
+	uint64_t cut_at = sim.now;
+	*stepped_down_after = UINT64_MAX;
+	while (sim.now < cut_at + 10000 && *stepped_down_after == UINT64_MAX) {
+		run_until(&sim, sim.now + 10);
+		if (sim.nodes[leader - 1].raft.role != RAFT_LEADER)
+			*stepped_down_after = sim.now - cut_at;
+	}
+	enum raft_role role = sim.nodes[leader - 1].raft.role;
+	ck_assert_uint_ne(raft_sim_leader(&sim), 0); /* the majority has a leader either way */
+	raft_sim_free(&sim);
+	return role;
+}
+
+START_TEST(a_leader_cut_off_from_the_majority_steps_down_within_one_and_a_half_election_timeouts)
+{
+	uint64_t after;
+	ck_assert_int_ne(old_leader_role_after_partition(true, &after), RAFT_LEADER);
+	const struct raft_options defaults = raft_default_options(1, 0);
+	/* The last answer came up to a heartbeat before the cut, and the check runs at the
+	 * leader's heartbeats: a timeout and a few heartbeats, well under one and a half. */
+	ck_assert_uint_le(after, 3 * defaults.election_timeout_ms / 2);
+}
+END_TEST
+
+START_TEST(without_check_quorum_a_leader_cut_off_keeps_the_title)
+{
+	uint64_t after;
+	ck_assert_int_eq(old_leader_role_after_partition(false, &after), RAFT_LEADER);
+}
+END_TEST
+
 /* Issue 15's target: Swarm takes about 10 s; here, with the default 1 s election timeout. */
 START_TEST(a_new_leader_is_elected_within_3_s_of_the_old_ones_death_on_average)
 {
@@ -322,6 +365,8 @@ Suite *raft_sim_suite(void)
 	tcase_add_test(quorum, three_managers_tolerate_one_failure_and_not_two);
 	tcase_add_test(quorum, five_managers_tolerate_two_failures);
 	tcase_add_test(quorum, a_minority_cut_off_from_the_leader_cannot_depose_it);
+	tcase_add_test(quorum, a_leader_cut_off_from_the_majority_steps_down_within_one_and_a_half_election_timeouts);
+	tcase_add_test(quorum, without_check_quorum_a_leader_cut_off_keeps_the_title);
 	tcase_add_test(quorum, a_new_leader_is_elected_within_3_s_of_the_old_ones_death_on_average);
 	suite_add_tcase(s, quorum);
 	TCase *log = tcase_create("log");

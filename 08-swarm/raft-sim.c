@@ -228,6 +228,9 @@ static int apply(struct raft_sim *sim, raft_id id, const struct raft_output *out
 	struct raft_sim_node *node = node_of(sim, id);
 	if (out->restore_snapshot) {
 		const struct raft_snapshot *snapshot = &node->raft.persisted.log.snapshot;
+		if (snapshot->size < sizeof(node->applied_hash))
+			return violation(sim, "node %u restores a snapshot of %zu bytes, without its hash", id,
+					 snapshot->size);
 		memcpy(&node->applied_hash, snapshot->data, sizeof(node->applied_hash));
 		node->applied_index = snapshot->index;
 		if (raft_check_state(&sim->checks, id, node->applied_index, node->applied_hash) < 0)
@@ -389,7 +392,7 @@ int raft_sim_restart(struct raft_sim *sim, raft_id id)
 	const struct raft_snapshot *snapshot = &node->disk.log.snapshot;
 	node->applied_index = snapshot->index;
 	node->applied_hash = 0;
-	if (snapshot->size == sizeof(node->applied_hash))
+	if (snapshot->size >= sizeof(node->applied_hash))
 		memcpy(&node->applied_hash, snapshot->data, sizeof(node->applied_hash));
 	timeline(sim, "%u restarts (term %" PRIu64 ", log up to entry %" PRIu64 " on disk)", id, node->disk.term,
 		 raft_log_last_index(&node->disk.log));
@@ -515,26 +518,59 @@ raft_index raft_sim_committed(const struct raft_sim *sim)
 	return raft_checks_committed(&sim->checks);
 }
 
-int raft_sim_propose(struct raft_sim *sim, raft_id id, enum raft_input_kind kind, raft_id member,
-		     enum raft_refusal *refusal, raft_index *index)
+/* Step node id with a proposal (a command's bytes, or a membership change). */
+static int propose(struct raft_sim *sim, raft_id id, const struct raft_input *input, enum raft_refusal *refusal,
+		   raft_index *index)
 {
-	struct raft_sim_node *node = node_of(sim, id);
 	*refusal = RAFT_NOT_LEADER;
-	if (!node->up)
+	if (!node_of(sim, id)->up)
 		return 0;
-	uint64_t command = ++sim->commands;
-	struct raft_input input = { .kind = kind, .member = member, .data = &command, .size = sizeof(command) };
 	struct raft_output out;
-	if (step_node(sim, id, &input, &out) < 0)
+	if (step_node(sim, id, input, &out) < 0)
 		return -1;
 	*refusal = out.refusal;
 	if (index)
 		*index = out.proposed_index;
-	TRACE(sim, "propose %s %" PRIu64 " at %u: %s %" PRIu64 "\n",
-	      kind == RAFT_PROPOSE ? "command" : kind == RAFT_ADD_MEMBER ? "add member" : "remove member",
-	      kind == RAFT_PROPOSE ? command : member, id, out.refusal == RAFT_ACCEPTED ? "index" : "refused",
-	      out.proposed_index);
+	TRACE(sim, "propose %s at %u: %s %" PRIu64 "\n",
+	      input->kind == RAFT_PROPOSE ? "command" : input->kind == RAFT_ADD_MEMBER ? "add member" : "remove member",
+	      id, out.refusal == RAFT_ACCEPTED ? "index" : "refused", out.proposed_index);
 	return 0;
+}
+
+int raft_sim_propose(struct raft_sim *sim, raft_id id, enum raft_input_kind kind, raft_id member,
+		     enum raft_refusal *refusal, raft_index *index)
+{
+	uint64_t command = ++sim->commands; /* a number: each command's bytes differ */
+	struct raft_input input = { .kind = kind, .member = member, .data = &command, .size = sizeof(command) };
+	return propose(sim, id, &input, refusal, index);
+}
+
+int raft_sim_propose_bytes(struct raft_sim *sim, raft_id id, const void *data, size_t size,
+			   enum raft_refusal *refusal, raft_index *index)
+{
+	sim->commands++;
+	struct raft_input input = { .kind = RAFT_PROPOSE, .data = data, .size = size };
+	return propose(sim, id, &input, refusal, index);
+}
+
+int raft_sim_snapshot(struct raft_sim *sim, raft_id id, raft_index index, const void *data, size_t size)
+{
+	struct raft_sim_node *node = node_of(sim, id);
+	if (!node->up || index != node->applied_index || index <= node->raft.persisted.log.snapshot.index)
+		return 0;
+	/* The hash first, so the checks of state machine safety go on across snapshots. */
+	unsigned char *bytes = malloc(sizeof(node->applied_hash) + size);
+	if (!bytes)
+		return fail_errno(ENOMEM, "cannot take a snapshot of node %u", id);
+	memcpy(bytes, &node->applied_hash, sizeof(node->applied_hash));
+	memcpy(bytes + sizeof(node->applied_hash), data, size);
+	struct raft_input input = { .kind = RAFT_SNAPSHOT_TAKEN, .index = index, .data = bytes,
+				    .size = sizeof(node->applied_hash) + size };
+	struct raft_output out;
+	TRACE(sim, "%u snapshots at %" PRIu64 " (%zu bytes)\n", id, index, size);
+	int status = step_node(sim, id, &input, &out);
+	free(bytes);
+	return status;
 }
 
 static int deliver(struct raft_sim *sim)

@@ -123,6 +123,16 @@ raft_id raft_sim_leader(const struct raft_sim *sim);
 int raft_sim_propose(struct raft_sim *sim, raft_id id, enum raft_input_kind kind, raft_id member,
 		     enum raft_refusal *refusal, raft_index *index);
 
+/* The same with a command of the caller's: its bytes (copied into the log). */
+int raft_sim_propose_bytes(struct raft_sim *sim, raft_id id, const void *data, size_t size,
+			   enum raft_refusal *refusal, raft_index *index);
+
+/* A state machine of the caller's (with snapshot_every 0) wrote its state after entry index,
+ * which node id has applied: the snapshot holds the node's hash of what it applied (8 bytes,
+ * so that the checks go on across snapshots), then data. Nothing when the node is down, has
+ * applied another index, or has a later snapshot. -1 as run_until. */
+int raft_sim_snapshot(struct raft_sim *sim, raft_id id, raft_index index, const void *data, size_t size);
+
 /* The highest index committed anywhere, as far as the checks saw. */
 raft_index raft_sim_committed(const struct raft_sim *sim);
 

@@ -1,0 +1,985 @@
+/*
+ * swarm-cluster-sim.c - managers running Raft, each applying the swarm's committed commands to
+ * its own store; a leader running the control loops through Raft; workers following it.
+ *
+ * One step of the world (tick_ms):
+ *   1. Raft runs for tick_ms (raft_sim_run_until): messages, timers, elections, faults;
+ *   2. every manager applies what its Raft node has committed since the last step, or rebuilds
+ *      its store when it restarted or received a snapshot, and takes a snapshot now and then;
+ *   3. the scenario strikes (a kill, a partition, a restart) when its time comes;
+ *   4. the workers act: find the leader, heartbeat, take their assignments, start and stop
+ *      containers, report;
+ *   5. the leader's loops act: dispatcher, orchestrator, scheduler (and the operator's
+ *      changes), each command proposed through Raft as its JSON bytes;
+ *   6. the invariants are checked.
+ * The store only changes in step 2: a command proposed in step 4 or 5 takes effect once a
+ * majority of managers has it, a step or more later, or never, if its leader falls first.
+ *
+ * Read next: swarm-cluster-sim.h (what is checked), then chapter-08.c (`swarm simulate`).
+ */
+#include "swarm-cluster-sim.h"
+#include "error.h"
+#include "swarm-orchestrator.h"
+#include "swarm-scheduler.h"
+#include "swarm-snapshot.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- the world ------------------------------------------------------------------------------ */
+
+struct manager {
+	bool up;
+	uint32_t restarts;        /* the Raft node's, when this store was built */
+	struct swarm_store store;
+	raft_index applied;       /* the last log index this store reflects */
+	raft_index checked;       /* the last index its store was compared at */
+};
+
+struct container {
+	uint64_t task;
+	bool running;
+	uint64_t ready_at;
+};
+
+struct worker {
+	char id[SWARM_NAME_MAX];
+	bool up;
+	raft_id leader;           /* the manager it believes leads; 0: it is looking */
+	uint64_t next_heartbeat;
+	struct container *containers;
+	size_t count, capacity;
+};
+
+struct swarm_cluster_sim {
+	struct swarm_cluster_options options;
+	struct raft_sim raft;
+	uint64_t now, random;
+	struct manager managers[RAFT_MAX_MEMBERS];
+	struct worker *workers;
+
+	raft_id leader;           /* whose loops run (0: none) */
+	raft_term leader_term;
+	struct swarm_dispatcher dispatcher;
+	struct swarm_commands commands;
+
+	uint64_t *store_hash;     /* by log index: the hash of a store after it (check_stores) */
+	size_t store_hash_capacity;
+	raft_index noted;         /* the timeline has the commands up to here */
+	struct swarm_cluster_result *result;
+	uint32_t extra_replicas;  /* the operator's change of kill-leader */
+	bool change_applied;
+};
+
+static uint64_t sim_random(struct swarm_cluster_sim *sim)
+{
+	uint64_t z = (sim->random += 0x9e3779b97f4a7c15ull); /* splitmix64, as in raft.c */
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t random_below(struct swarm_cluster_sim *sim, uint64_t bound)
+{
+	return bound ? sim_random(sim) % bound : 0;
+}
+
+/* A broken invariant: the result says which, with the seed and the time; returns 1. */
+static int broken(struct swarm_cluster_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int broken(struct swarm_cluster_sim *sim, const char *fmt, ...)
+{
+	char what[384];
+	va_list args;
+	va_start(args, fmt);
+	vsnprintf(what, sizeof(what), fmt, args);
+	va_end(args);
+	struct swarm_cluster_result *result = sim->result;
+	if (result->ok) {
+		result->ok = false;
+		snprintf(result->failure, sizeof(result->failure), "seed %" PRIu64 ", at %" PRIu64 " ms: %s",
+			 sim->options.seed, sim->now, what);
+		raft_sim_note(&sim->raft, "BROKEN: %s", what);
+	}
+	return 1;
+}
+
+static struct raft_sim_node *raft_node_of(struct swarm_cluster_sim *sim, raft_id id)
+{
+	return &sim->raft.nodes[id - 1];
+}
+
+/* "web-1.3": how `docker service ps` names the task of a slot. */
+static const char *task_name(const struct swarm_task *task, char *buffer, size_t size)
+{
+	snprintf(buffer, size, "%s.%" PRIu32, task->service, task->slot);
+	return buffer;
+}
+
+/* --- the managers: committed entries into stores --------------------------------------------- */
+
+/* The node the slot of task ran on before it, "" when none (the slot's first task). */
+static const char *previous_node(const struct swarm_store *store, const struct swarm_task *task)
+{
+	const char *node = "";
+	for (size_t i = 0; i < store->task_count && store->tasks[i].id < task->id; i++) {
+		const struct swarm_task *other = &store->tasks[i];
+		if (other->slot == task->slot && strcmp(other->service, task->service) == 0 && other->node[0])
+			node = other->node;
+	}
+	return node;
+}
+
+/* The timeline's line for a command applied for the first time: who went down, which task
+ * went where, what runs. The rest (task states on the way) is in the trace. */
+static void note_command(struct swarm_cluster_sim *sim, const struct swarm_store *store,
+			 const struct swarm_command *command)
+{
+	const struct swarm_task *task = swarm_store_task(store, command->task_id);
+	char name[2 * SWARM_NAME_MAX + 16];
+	switch (command->kind) {
+	case SWARM_NODE_STATUS:
+		raft_sim_note(&sim->raft, "node %s is %s (%s)", command->name, swarm_node_status_name(command->node_status),
+			      command->message);
+		break;
+	case SWARM_TASK_ASSIGN: {
+		if (!task)
+			break;
+		const char *before = previous_node(store, task);
+		if (before[0] && strcmp(before, command->name) != 0) {
+			sim->result->moves++;
+			raft_sim_note(&sim->raft, "task %s moves from %s to %s", task_name(task, name, sizeof(name)), before,
+				      command->name);
+		} else if (sim->options.workers <= 10) {
+			raft_sim_note(&sim->raft, "task %s is placed on %s", task_name(task, name, sizeof(name)),
+				      command->name);
+		}
+		break;
+	}
+	case SWARM_SERVICE_CREATE:
+	case SWARM_SERVICE_UPDATE:
+		raft_sim_note(&sim->raft, "service %s %s: %" PRIu32 " replicas", command->spec.name,
+			      command->kind == SWARM_SERVICE_CREATE ? "created" : "updated", command->spec.replicas);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Rebuild the store of manager id from the snapshot its Raft node holds: what a manager does
+ * when it restarts, or when the leader sends it a snapshot because it is too far behind. */
+static int restore_store(struct swarm_cluster_sim *sim, raft_id id)
+{
+	struct manager *manager = &sim->managers[id - 1];
+	const struct raft_snapshot *snapshot = &raft_node_of(sim, id)->raft.persisted.log.snapshot;
+	swarm_store_free(&manager->store);
+	swarm_store_init(&manager->store);
+	/* raft_sim_snapshot put the simulation's hash of the log first; the store's bytes follow. */
+	if (snapshot->size > sizeof(uint64_t) &&
+	    swarm_store_restore(&manager->store, snapshot->data + sizeof(uint64_t), snapshot->size - sizeof(uint64_t)) < 0)
+		return broken(sim, "manager %u cannot restore the snapshot at %" PRIu64 ": %s", id, snapshot->index,
+			      error_message());
+	manager->applied = snapshot->index;
+	return 0;
+}
+
+/* Bring manager id's store up to what its Raft node has applied. */
+static int sync_manager(struct swarm_cluster_sim *sim, raft_id id)
+{
+	struct manager *manager = &sim->managers[id - 1];
+	struct raft_sim_node *node = raft_node_of(sim, id);
+	if (!node->up) {
+		if (manager->up) { /* a crash: the store was in memory, it is gone */
+			swarm_store_free(&manager->store);
+			swarm_store_init(&manager->store);
+			manager->up = false;
+		}
+		return 0;
+	}
+	if (!manager->up || manager->restarts != node->restarts) { /* it restarted: start over */
+		manager->up = true;
+		manager->restarts = node->restarts;
+		swarm_store_free(&manager->store);
+		swarm_store_init(&manager->store);
+		manager->applied = manager->checked = 0;
+	}
+	const struct raft_log *log = &node->raft.persisted.log;
+	if (log->snapshot.index > manager->applied && restore_store(sim, id))
+		return 1;
+	for (raft_index index = manager->applied + 1; index <= node->raft.last_applied; index++) {
+		const struct raft_entry *entry = raft_log_entry(log, index);
+		manager->applied = index;
+		if (entry->kind != RAFT_ENTRY_COMMAND)
+			continue; /* a leader's no-op, a change of managers: nothing for the store */
+		struct swarm_command command;
+		if (swarm_command_decode(entry->data, entry->size, &command) < 0)
+			return broken(sim, "manager %u cannot read entry %" PRIu64 ": %s", id, index, error_message());
+		/* A command the store refuses (a stale report) is refused the same way everywhere. */
+		if (swarm_store_apply(&manager->store, &command) < 0)
+			error_clear();
+		else if (index > sim->noted)
+			note_command(sim, &manager->store, &command);
+		if (index > sim->noted) {
+			sim->noted = index;
+			sim->result->entries++;
+		}
+		swarm_command_free(&command);
+	}
+	size_t every = sim->options.snapshot_every;
+	if (every && manager->applied >= log->snapshot.index + every && manager->applied == node->applied_index) {
+		size_t size;
+		char *bytes = swarm_store_snapshot(&manager->store, &size);
+		if (!bytes)
+			return -1;
+		int status = raft_sim_snapshot(&sim->raft, id, manager->applied, bytes, size);
+		free(bytes);
+		if (status < 0)
+			return broken(sim, "%s", error_message());
+	}
+	return 0;
+}
+
+/* FNV-1a (64 bits): a store's bytes as one number. */
+static uint64_t hash_bytes(const char *bytes, size_t size)
+{
+	uint64_t hash = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < size; i++)
+		hash = (hash ^ (unsigned char)bytes[i]) * 0x100000001b3ull;
+	return hash | 1; /* never 0: 0 is "not seen yet" */
+}
+
+/* Invariant: two managers that applied the log up to the same index hold the same store. */
+static int check_same_store(struct swarm_cluster_sim *sim, raft_id id)
+{
+	struct manager *manager = &sim->managers[id - 1];
+	if (manager->applied >= sim->store_hash_capacity) {
+		size_t capacity = sim->store_hash_capacity ? sim->store_hash_capacity : 1024;
+		while (capacity <= manager->applied)
+			capacity *= 2;
+		uint64_t *grown = realloc(sim->store_hash, capacity * sizeof(*grown));
+		if (!grown)
+			return fail_errno(ENOMEM, "swarm simulation: cannot remember %zu stores", capacity);
+		memset(grown + sim->store_hash_capacity, 0, (capacity - sim->store_hash_capacity) * sizeof(*grown));
+		sim->store_hash = grown;
+		sim->store_hash_capacity = capacity;
+	}
+	size_t size;
+	char *bytes = swarm_store_snapshot(&manager->store, &size);
+	if (!bytes)
+		return -1;
+	uint64_t hash = hash_bytes(bytes, size);
+	free(bytes);
+	uint64_t *seen = &sim->store_hash[manager->applied];
+	if (*seen && *seen != hash)
+		return broken(sim, "manager %u's store differs from another's after entry %" PRIu64, id, manager->applied);
+	*seen = hash;
+	return 0;
+}
+
+/* Invariants on a store: no slot with two running tasks; every running task on a ready node.
+ * (A worker cut off from the leader keeps its containers until it hears from it again, as in
+ * Swarm: the store, what the swarm believes and acts on, is where these must hold.) */
+static int check_store(struct swarm_cluster_sim *sim, raft_id id)
+{
+	const struct swarm_store *store = &sim->managers[id - 1].store;
+	for (size_t i = 0; i < store->task_count; i++) {
+		const struct swarm_task *task = &store->tasks[i];
+		if (task->observed != SWARM_TASK_RUNNING)
+			continue;
+		const struct swarm_node *node = swarm_store_node(store, task->node);
+		char name[2 * SWARM_NAME_MAX + 16];
+		if (!node || node->status != SWARM_NODE_READY)
+			return broken(sim, "manager %u's store has task %s running on %s, which is down", id,
+				      task_name(task, name, sizeof(name)), task->node);
+		for (size_t j = i + 1; j < store->task_count; j++) {
+			const struct swarm_task *other = &store->tasks[j];
+			if (other->observed == SWARM_TASK_RUNNING && other->slot == task->slot &&
+			    strcmp(other->service, task->service) == 0)
+				return broken(sim, "manager %u's store has two running tasks in slot %s (%" PRIu64
+					      " and %" PRIu64 ")", id, task_name(task, name, sizeof(name)), task->id, other->id);
+		}
+	}
+	return 0;
+}
+
+/* --- the leader ----------------------------------------------------------------------------- */
+
+/* The leader's store holds everything in its log: only then does it know what is committed,
+ * and only then are its loops' answers not already on their way. */
+static bool leader_caught_up(struct swarm_cluster_sim *sim)
+{
+	if (!sim->leader)
+		return false;
+	const struct manager *manager = &sim->managers[sim->leader - 1];
+	struct raft_sim_node *node = raft_node_of(sim, sim->leader);
+	return manager->up && node->up && manager->applied == raft_log_last_index(&node->raft.persisted.log);
+}
+
+/* Propose the commands gathered in sim->commands to the leader, each as its bytes. */
+static int propose_all(struct swarm_cluster_sim *sim)
+{
+	int status = 0;
+	for (size_t i = 0; i < sim->commands.count && status == 0; i++) {
+		size_t size;
+		char *bytes = swarm_command_encode(&sim->commands.items[i], &size);
+		if (!bytes) {
+			status = -1;
+			break;
+		}
+		enum raft_refusal refusal;
+		status = raft_sim_propose_bytes(&sim->raft, sim->leader, bytes, size, &refusal, NULL);
+		free(bytes);
+		if (status < 0)
+			status = broken(sim, "%s", error_message());
+	}
+	swarm_commands_clear(&sim->commands);
+	return status;
+}
+
+/* The leader of the highest term, as Raft says; a new one gets a fresh dispatcher. */
+static int follow_raft_leader(struct swarm_cluster_sim *sim)
+{
+	raft_id leader = raft_sim_leader(&sim->raft);
+	raft_term term = leader ? raft_node_of(sim, leader)->raft.persisted.term : 0;
+	if (leader == sim->leader && term == sim->leader_term)
+		return 0;
+	sim->leader = leader;
+	sim->leader_term = term;
+	if (!leader)
+		return 0;
+	/* Heartbeat times are the old leader's memory, lost with it: every worker gets a whole
+	 * grace period to find the new leader before it can be declared down. */
+	swarm_dispatcher_free(&sim->dispatcher);
+	swarm_dispatcher_init(&sim->dispatcher, sim->options.heartbeat_ms, sim->now);
+	return 0;
+}
+
+/* The operator's commands: the workers join, the services are created (once the leader is
+ * up to date and they are not in its store yet), and kill-leader's change of replicas. */
+static int operator_commands(struct swarm_cluster_sim *sim, const struct swarm_store *store)
+{
+	const struct swarm_cluster_options *o = &sim->options;
+	for (size_t i = 0; i < o->workers; i++) {
+		const struct worker *worker = &sim->workers[i];
+		if (swarm_store_node(store, worker->id))
+			continue;
+		struct swarm_command *join = swarm_commands_add(&sim->commands, SWARM_NODE_JOIN, sim->now);
+		if (!join)
+			return -1;
+		swarm_copy_name(join->node.id, sizeof(join->node.id), worker->id);
+		swarm_copy_name(join->node.hostname, sizeof(join->node.hostname), worker->id);
+		snprintf(join->node.address, sizeof(join->node.address), "10.0.%zu.%zu:2377", (i + 10) / 250,
+			 (i + 10) % 250);
+		join->node.nano_cpus = 4000000000LL;
+		join->node.memory_bytes = 8LL << 30;
+	}
+	for (size_t i = 0; i < o->services; i++) {
+		char name[SWARM_NAME_MAX], image[SWARM_IMAGE_MAX];
+		snprintf(name, sizeof(name), "web-%zu", i + 1);
+		const struct swarm_service *service = swarm_store_service(store, name);
+		uint32_t replicas = o->replicas + (i == 0 ? sim->extra_replicas : 0);
+		if (service && service->spec.replicas == replicas)
+			continue;
+		struct swarm_command *command =
+			swarm_commands_add(&sim->commands, service ? SWARM_SERVICE_UPDATE : SWARM_SERVICE_CREATE, sim->now);
+		if (!command)
+			return -1;
+		if (service) {
+			if (swarm_service_spec_copy(&command->spec, &service->spec) < 0)
+				return -1;
+		} else {
+			snprintf(image, sizeof(image), "%s:v1", name);
+			swarm_service_spec_default(&command->spec, name, image);
+		}
+		command->spec.replicas = replicas;
+	}
+	return 0;
+}
+
+/* The leader's loops, on its store; their commands join the workers' reports in
+ * sim->commands, and all are proposed at once. */
+static int leader_step(struct swarm_cluster_sim *sim)
+{
+	const struct swarm_store *store = &sim->managers[sim->leader - 1].store;
+	size_t before = sim->commands.count;
+	if (operator_commands(sim, store) < 0 || swarm_dispatcher_tick(&sim->dispatcher, store, sim->now, &sim->commands) < 0)
+		return -1;
+	/* Nodes that went down first: the scheduler must not place a task on one in the same
+	 * breath. The next step, the store knows, and the loops run on it. */
+	if (sim->commands.count > before)
+		return 0;
+	uint64_t wake_at = UINT64_MAX; /* the loops run every step anyway */
+	if (swarm_orchestrate(store, sim->now, &sim->commands, &wake_at) < 0)
+		return -1;
+	if (sim->commands.count > before)
+		return 0; /* tasks created or stopped: placed in the next round, on the store that has them */
+	return swarm_schedule(store, sim->now, &sim->commands);
+}
+
+/* --- the workers ---------------------------------------------------------------------------- */
+
+static struct container *container_of(struct worker *worker, uint64_t task)
+{
+	for (size_t i = 0; i < worker->count; i++)
+		if (worker->containers[i].task == task)
+			return &worker->containers[i];
+	return NULL;
+}
+
+/* A worker that has no leader, or whose leader no longer leads, asks a manager who leads
+ * (the manager's Raft node knows the leader it last heard from), and follows that one. A
+ * leader cut off from the others still calls itself leader until check-quorum makes it step
+ * down: its workers stay with it until then, and the new leader does not hear them. */
+static void find_leader(struct swarm_cluster_sim *sim, struct worker *worker)
+{
+	if (worker->leader) {
+		struct raft_sim_node *node = raft_node_of(sim, worker->leader);
+		if (node->up && node->raft.role == RAFT_LEADER)
+			return;
+	}
+	raft_id asked = worker->leader;
+	if (!asked || !raft_node_of(sim, asked)->up)
+		asked = 1 + (raft_id)random_below(sim, sim->options.managers);
+	struct raft_sim_node *node = raft_node_of(sim, asked);
+	raft_id hint = node->up ? node->raft.leader : 0;
+	raft_id before = worker->leader;
+	worker->leader = hint && raft_node_of(sim, hint)->up && raft_node_of(sim, hint)->raft.role == RAFT_LEADER ? hint : 0;
+	if (worker->leader && worker->leader != before && sim->options.workers <= 10)
+		raft_sim_note(&sim->raft, "worker %s follows leader %u", worker->id, worker->leader);
+}
+
+static int report(struct swarm_cluster_sim *sim, struct worker *worker, uint64_t task, enum swarm_task_state state,
+		  const char *message)
+{
+	const struct swarm_store *store = &sim->managers[sim->leader - 1].store;
+	return swarm_dispatcher_report(store, worker->id, task, state, message, sim->now, &sim->commands);
+}
+
+/* Do what the assignments say (swarm-dispatcher.h), then report every container's state: a
+ * report lost with a fallen leader is made again, and a stale one is dropped by the dispatcher. */
+static int worker_sync(struct swarm_cluster_sim *sim, struct worker *worker)
+{
+	const struct swarm_store *store = &sim->managers[sim->leader - 1].store;
+	struct swarm_assignment *assignments;
+	size_t count;
+	if (swarm_dispatcher_assignments(store, worker->id, &assignments, &count) < 0)
+		return -1;
+	int status = 0;
+	for (size_t i = 0; i < count && status == 0; i++) {
+		const struct swarm_assignment *a = &assignments[i];
+		struct container *container = container_of(worker, a->task);
+		if (a->desired != SWARM_TASK_RUNNING) {
+			if (container)
+				*container = worker->containers[--worker->count];
+			status = report(sim, worker, a->task, SWARM_TASK_SHUTDOWN, "shut down");
+		} else if (!container && a->record->observed >= SWARM_TASK_ACCEPTED) {
+			status = report(sim, worker, a->task, SWARM_TASK_FAILED, "task lost: the worker restarted");
+		} else if (!container) {
+			if (worker->count == worker->capacity) {
+				size_t capacity = worker->capacity ? 2 * worker->capacity : 8;
+				struct container *grown = realloc(worker->containers, capacity * sizeof(*grown));
+				if (!grown) {
+					status = fail_errno(ENOMEM, "swarm simulation: worker %s", worker->id);
+					break;
+				}
+				worker->containers = grown;
+				worker->capacity = capacity;
+			}
+			const struct swarm_cluster_options *o = &sim->options;
+			worker->containers[worker->count++] = (struct container){
+				.task = a->task,
+				.ready_at = sim->now + o->start_min_ms + random_below(sim, o->start_max_ms - o->start_min_ms + 1),
+			};
+		}
+	}
+	for (size_t i = 0; i < worker->count && status == 0;) { /* what the swarm no longer gives it */
+		bool listed = false;
+		for (size_t j = 0; j < count && !listed; j++)
+			listed = assignments[j].task == worker->containers[i].task;
+		if (listed)
+			i++;
+		else
+			worker->containers[i] = worker->containers[--worker->count];
+	}
+	free(assignments);
+	for (size_t i = 0; i < worker->count && status == 0; i++) {
+		struct container *c = &worker->containers[i];
+		c->running = c->running || sim->now >= c->ready_at;
+		status = c->running ? report(sim, worker, c->task, SWARM_TASK_RUNNING, "started")
+				    : report(sim, worker, c->task, SWARM_TASK_PREPARING, "preparing");
+	}
+	return status;
+}
+
+/* A worker's turn: find the leader, heartbeat, and, when the leader's store is up to date
+ * (caught_up), do what it says and report. */
+static int worker_step(struct swarm_cluster_sim *sim, struct worker *worker, bool caught_up)
+{
+	if (!worker->up)
+		return 0;
+	find_leader(sim, worker);
+	if (!worker->leader || worker->leader != sim->leader)
+		return 0; /* no leader, or one whose term is over: nothing it says will count */
+	const struct swarm_store *store = &sim->managers[sim->leader - 1].store;
+	if (!swarm_store_node(store, worker->id))
+		return 0; /* not joined yet */
+	if (sim->now >= worker->next_heartbeat) {
+		worker->next_heartbeat = sim->now + sim->options.heartbeat_ms;
+		if (swarm_dispatcher_heartbeat(&sim->dispatcher, store, worker->id, sim->now, &sim->commands) < 0)
+			return -1;
+	}
+	return caught_up ? worker_sync(sim, worker) : 0;
+}
+
+static void worker_crash(struct swarm_cluster_sim *sim, struct worker *worker)
+{
+	worker->up = false;
+	worker->count = 0;
+	raft_sim_note(&sim->raft, "worker %s crashes (its containers die with it)", worker->id);
+}
+
+static void worker_restart(struct swarm_cluster_sim *sim, struct worker *worker)
+{
+	if (worker->up)
+		return;
+	worker->up = true;
+	worker->leader = 0;
+	worker->next_heartbeat = sim->now;
+	raft_sim_note(&sim->raft, "worker %s starts again, with no containers", worker->id);
+}
+
+/* --- one step, convergence ------------------------------------------------------------------ */
+
+static int step(struct swarm_cluster_sim *sim)
+{
+	if (raft_sim_run_until(&sim->raft, sim->now + sim->options.tick_ms) < 0)
+		return broken(sim, "%s", error_message());
+	sim->now = sim->raft.now;
+	int status = 0;
+	for (raft_id id = 1; id <= sim->options.managers && status == 0; id++)
+		status = sync_manager(sim, id);
+	for (raft_id id = 1; id <= sim->options.managers && status == 0; id++) {
+		struct manager *manager = &sim->managers[id - 1];
+		if (!sim->options.check_stores || !manager->up || manager->applied == manager->checked)
+			continue;
+		manager->checked = manager->applied;
+		if ((status = check_same_store(sim, id)) == 0)
+			status = check_store(sim, id);
+	}
+	if (status == 0)
+		status = follow_raft_leader(sim);
+	bool caught_up = leader_caught_up(sim);
+	for (size_t i = 0; i < sim->options.workers && status == 0; i++)
+		status = worker_step(sim, &sim->workers[i], caught_up);
+	if (status == 0 && caught_up)
+		status = leader_step(sim);
+	if (status == 0 && caught_up)
+		return propose_all(sim);
+	swarm_commands_clear(&sim->commands); /* a heartbeat's "ready again" is asked again at the next */
+	return status;
+}
+
+/* The task of a worker's container, if the store wants it running there and it runs. */
+static bool runs(struct swarm_cluster_sim *sim, const struct swarm_task *task)
+{
+	for (size_t w = 0; w < sim->options.workers; w++) {
+		struct worker *worker = &sim->workers[w];
+		if (worker->up && strcmp(worker->id, task->node) == 0) {
+			const struct container *c = container_of(worker, task->id);
+			return c && c->running;
+		}
+	}
+	return false;
+}
+
+/* Desired equals actual: a leader up to date, every manager at its index, every slot of every
+ * service with one task RUNNING in the store and in the container of a live worker, and no
+ * container running that the store does not want. */
+static bool converged(struct swarm_cluster_sim *sim)
+{
+	if (!leader_caught_up(sim))
+		return false;
+	const struct swarm_store *store = &sim->managers[sim->leader - 1].store;
+	for (raft_id id = 1; id <= sim->options.managers; id++)
+		if (!sim->managers[id - 1].up || sim->managers[id - 1].applied != sim->managers[sim->leader - 1].applied)
+			return false;
+	if (store->service_count != sim->options.services)
+		return false;
+	size_t wanted = 0, running = 0;
+	for (size_t s = 0; s < store->service_count; s++) {
+		const struct swarm_service *service = &store->services[s];
+		wanted += service->spec.replicas;
+		for (uint32_t slot = 1; slot <= service->spec.replicas; slot++) {
+			bool found = false;
+			for (size_t i = 0; i < store->task_count && !found; i++) {
+				const struct swarm_task *task = &store->tasks[i];
+				found = task->slot == slot && task->desired == SWARM_TASK_RUNNING &&
+					task->observed == SWARM_TASK_RUNNING && strcmp(task->service, service->spec.name) == 0 &&
+					runs(sim, task);
+			}
+			if (!found)
+				return false;
+		}
+	}
+	for (size_t w = 0; w < sim->options.workers; w++)
+		for (size_t i = 0; sim->workers[w].up && i < sim->workers[w].count; i++)
+			running++;
+	return running == wanted;
+}
+
+/* Run steps until done(sim) or the deadline: 1 when done, 0 when not (or an invariant
+ * broke), -1 when out of memory. */
+static int run_until(struct swarm_cluster_sim *sim, bool (*done)(struct swarm_cluster_sim *sim), uint64_t deadline)
+{
+	while (sim->result->ok && !done(sim)) {
+		if (sim->now >= deadline)
+			return 0;
+		if (step(sim) < 0)
+			return -1;
+	}
+	return sim->result->ok ? 1 : 0;
+}
+
+static bool never(struct swarm_cluster_sim *sim)
+{
+	(void)sim;
+	return false;
+}
+
+static bool has_leader(struct swarm_cluster_sim *sim)
+{
+	return raft_sim_leader(&sim->raft) != 0;
+}
+
+static int run_for(struct swarm_cluster_sim *sim, uint64_t ms)
+{
+	return run_until(sim, never, sim->now + ms) < 0 ? -1 : 0;
+}
+
+/* Converge within the settle limit, or the run fails. -1 when out of memory. */
+static int settle(struct swarm_cluster_sim *sim, uint64_t from, const char *after)
+{
+	int found = run_until(sim, converged, from + sim->options.settle_limit_ms);
+	if (found < 0)
+		return -1;
+	if (found == 0 && sim->result->ok)
+		broken(sim, "not converged %" PRIu64 " ms after %s", sim->options.settle_limit_ms, after);
+	if (found == 1) {
+		sim->result->converged_ms = sim->now - from;
+		raft_sim_note(&sim->raft, "converged: every slot runs, every manager has the same store (%" PRIu64
+			      " ms after %s)", sim->now - from, after);
+	}
+	return 0;
+}
+
+/* --- the scenarios -------------------------------------------------------------------------- */
+
+/* The operator asks the managers for a change: one more replica of web-1. Without a leader,
+ * nobody can take it; the manager asked says so. */
+static int ask_for_change(struct swarm_cluster_sim *sim)
+{
+	if (raft_sim_leader(&sim->raft)) {
+		sim->extra_replicas = 1; /* the leader's loops propose it (operator_commands) */
+		raft_sim_note(&sim->raft, "the operator scales web-1 to %" PRIu32 " replicas: leader %u takes the change",
+			      sim->options.replicas + 1, raft_sim_leader(&sim->raft));
+		return 1;
+	}
+	size_t up = 0, majority = sim->options.managers / 2 + 1;
+	for (raft_id id = 1; id <= sim->options.managers; id++)
+		up += raft_node_of(sim, id)->up;
+	sim->result->changes_refused++;
+	if (up >= majority)
+		raft_sim_note(&sim->raft, "the operator scales web-1: refused, no leader yet (an election is under way)");
+	else
+		raft_sim_note(&sim->raft, "the operator scales web-1: refused, no leader (no quorum: %zu of %zu managers "
+			      "up, a majority is %zu)", up, sim->options.managers, majority);
+	return 0;
+}
+
+static int kill_leader(struct swarm_cluster_sim *sim)
+{
+	raft_id old = raft_sim_leader(&sim->raft);
+	sim->result->fault_ms = sim->now;
+	raft_sim_crash(&sim->raft, old);
+	uint64_t back_at = sim->now + sim->options.down_for_ms;
+	bool asked = false;
+	/* While it is down: watch for a new leader, and try the operator's change every 2 s. */
+	for (uint64_t next_ask = sim->now + 2000; sim->now < back_at && sim->result->ok;) {
+		if (!sim->result->new_leader_ms && has_leader(sim))
+			sim->result->new_leader_ms = sim->raft.leader_elected_at - sim->result->fault_ms;
+		if (!asked && sim->now >= next_ask) {
+			asked = ask_for_change(sim);
+			next_ask += 2000;
+		}
+		if (step(sim) < 0)
+			return -1;
+	}
+	if (raft_sim_restart(&sim->raft, old) < 0)
+		return -1;
+	if (!asked) { /* no quorum all along: the change waits for the manager to return */
+		if (run_until(sim, has_leader, sim->now + sim->options.settle_limit_ms) < 0)
+			return -1;
+		if (!sim->result->new_leader_ms && has_leader(sim))
+			sim->result->new_leader_ms = sim->raft.leader_elected_at - sim->result->fault_ms;
+		ask_for_change(sim);
+	}
+	return settle(sim, sim->now, "the manager returned");
+}
+
+/* The worker with the most containers. */
+static struct worker *busiest_worker(struct swarm_cluster_sim *sim)
+{
+	struct worker *busiest = &sim->workers[0];
+	for (size_t w = 1; w < sim->options.workers; w++)
+		if (sim->workers[w].count > busiest->count)
+			busiest = &sim->workers[w];
+	return busiest;
+}
+
+static int kill_worker(struct swarm_cluster_sim *sim)
+{
+	struct worker *victim = busiest_worker(sim);
+	sim->result->fault_ms = sim->now;
+	worker_crash(sim, victim);
+	if (settle(sim, sim->now, "the kill") < 0)
+		return -1;
+	sim->result->recovery_ms = sim->result->converged_ms;
+	if (!sim->result->ok || run_for(sim, 2000) < 0)
+		return sim->result->ok ? -1 : 0;
+	worker_restart(sim, victim); /* it comes back empty; its old tasks stay where they went */
+	return settle(sim, sim->now, "the worker returned");
+}
+
+static int partition(struct swarm_cluster_sim *sim)
+{
+	raft_id leader = raft_sim_leader(&sim->raft);
+	sim->result->fault_ms = sim->now;
+	raft_sim_partition(&sim->raft, &leader, 1);
+	uint64_t heal_at = sim->now + sim->options.down_for_ms;
+	while (sim->now < heal_at && sim->result->ok) {
+		raft_id now_leading = raft_sim_leader(&sim->raft);
+		if (!sim->result->new_leader_ms && now_leading && now_leading != leader)
+			sim->result->new_leader_ms = sim->raft.leader_elected_at - sim->result->fault_ms;
+		if (step(sim) < 0)
+			return -1;
+	}
+	raft_sim_heal(&sim->raft);
+	return settle(sim, sim->now, "the network healed");
+}
+
+static int churn(struct swarm_cluster_sim *sim)
+{
+	/* Raft's own faults (crashes, restarts, partitions, loss, duplication) run until
+	 * churn_until_ms (raft-sim.c); the workers crash and come back besides. */
+	while (sim->now < sim->options.churn_until_ms && sim->result->ok) {
+		if (random_below(sim, 1000) < 10) {
+			struct worker *worker = &sim->workers[random_below(sim, sim->options.workers)];
+			if (worker->up)
+				worker_crash(sim, worker);
+			else
+				worker_restart(sim, worker);
+		}
+		if (step(sim) < 0)
+			return -1;
+	}
+	if (run_for(sim, sim->options.tick_ms) < 0) /* Raft's end of faults: every manager up */
+		return -1;
+	raft_sim_note(&sim->raft, "faults stop: every worker starts again");
+	for (size_t w = 0; w < sim->options.workers; w++)
+		worker_restart(sim, &sim->workers[w]);
+	return settle(sim, sim->options.churn_until_ms, "the faults stopped");
+}
+
+/* --- setup and runs ------------------------------------------------------------------------- */
+
+static const char *const scenario_names[] = {
+	[SWARM_CLUSTER_KILL_LEADER] = "kill-leader",
+	[SWARM_CLUSTER_KILL_WORKER] = "kill-worker",
+	[SWARM_CLUSTER_PARTITION] = "partition",
+	[SWARM_CLUSTER_CHURN] = "churn",
+};
+
+int swarm_cluster_scenario_parse(const char *name, enum swarm_cluster_scenario *scenario)
+{
+	for (size_t i = 0; i < sizeof(scenario_names) / sizeof(scenario_names[0]); i++)
+		if (strcmp(name, scenario_names[i]) == 0) {
+			*scenario = (enum swarm_cluster_scenario)i;
+			return 0;
+		}
+	return fail_errno(EINVAL, "unknown scenario '%s' (kill-leader, kill-worker, partition or churn)", name);
+}
+
+const char *swarm_cluster_scenario_name(enum swarm_cluster_scenario scenario)
+{
+	return scenario_names[scenario];
+}
+
+struct swarm_cluster_options swarm_cluster_default_options(uint64_t seed)
+{
+	return (struct swarm_cluster_options){
+		.seed = seed,
+		.scenario = SWARM_CLUSTER_KILL_LEADER,
+		.managers = 3,
+		.workers = 5,
+		.services = 2,
+		.replicas = 3,
+		.tick_ms = 50,
+		.heartbeat_ms = SWARM_HEARTBEAT_MS,
+		.start_min_ms = 100,
+		.start_max_ms = 500,
+		.down_for_ms = 10000,
+		.churn_until_ms = 20000,
+		.settle_limit_ms = 60000,
+		.snapshot_every = 64,
+		.check_stores = true,
+		.raft = raft_default_options(0, 0),
+	};
+}
+
+struct swarm_cluster_sim *swarm_cluster_sim_new(const struct swarm_cluster_options *options)
+{
+	if (options->managers == 0 || options->managers > RAFT_MAX_MEMBERS || options->workers == 0 ||
+	    options->tick_ms == 0 || options->start_max_ms < options->start_min_ms) {
+		fail_errno(EINVAL, "cannot simulate %zu managers (1 to %d) and %zu workers (1 at least)", options->managers,
+			   RAFT_MAX_MEMBERS, options->workers);
+		return NULL;
+	}
+	struct swarm_cluster_sim *sim = calloc(1, sizeof(*sim));
+	struct worker *workers = calloc(options->workers, sizeof(*workers));
+	if (!sim || !workers) {
+		free(sim);
+		free(workers);
+		fail_errno(ENOMEM, "cannot start a swarm simulation");
+		return NULL;
+	}
+	sim->options = *options;
+	sim->random = options->seed ^ 0x5157a12du;
+	sim->workers = workers;
+	for (size_t i = 0; i < RAFT_MAX_MEMBERS; i++)
+		swarm_store_init(&sim->managers[i].store);
+	for (size_t i = 0; i < options->workers; i++) {
+		struct worker *worker = &workers[i];
+		snprintf(worker->id, sizeof(worker->id), "w%zu", i + 1);
+		worker->up = true;
+		worker->next_heartbeat = random_below(sim, options->heartbeat_ms);
+	}
+	swarm_dispatcher_init(&sim->dispatcher, options->heartbeat_ms, 0);
+	struct raft_sim_options raft = raft_sim_default_options(options->seed);
+	raft.members = options->managers;
+	raft.raft = options->raft;
+	raft.propose_every_ms = 0;      /* the swarm's commands are the only ones */
+	raft.snapshot_every = 0;        /* the managers snapshot their stores themselves */
+	raft.faults = options->scenario == SWARM_CLUSTER_CHURN;
+	raft.faults_until_ms = options->churn_until_ms;
+	raft.trace = options->trace;
+	if (raft_sim_init(&sim->raft, &raft) < 0) {
+		swarm_cluster_sim_free(sim);
+		return NULL;
+	}
+	return sim;
+}
+
+void swarm_cluster_sim_free(struct swarm_cluster_sim *sim)
+{
+	if (!sim)
+		return;
+	for (size_t i = 0; i < sim->options.workers; i++)
+		free(sim->workers[i].containers);
+	free(sim->workers);
+	for (size_t i = 0; i < RAFT_MAX_MEMBERS; i++)
+		swarm_store_free(&sim->managers[i].store);
+	swarm_dispatcher_free(&sim->dispatcher);
+	swarm_commands_free(&sim->commands);
+	raft_sim_free(&sim->raft);
+	free(sim->store_hash);
+	free(sim);
+}
+
+static void start_result(struct swarm_cluster_sim *sim, struct swarm_cluster_result *result)
+{
+	*result = (struct swarm_cluster_result){ .ok = true };
+	sim->result = result;
+}
+
+static void finish_result(struct swarm_cluster_sim *sim)
+{
+	sim->result->end_ms = sim->now;
+	sim->result->leaders = raft_checks_leaders(&sim->raft.checks);
+}
+
+int swarm_cluster_sim_run(struct swarm_cluster_sim *sim, struct swarm_cluster_result *result)
+{
+	start_result(sim, result);
+	int status = 0;
+	if (sim->options.scenario == SWARM_CLUSTER_CHURN) {
+		status = churn(sim);
+	} else {
+		/* First the swarm comes up: a leader, the workers joined, every task running. */
+		int found = run_until(sim, converged, sim->options.settle_limit_ms);
+		if (found == 0 && result->ok)
+			broken(sim, "the swarm did not come up within %" PRIu64 " ms", sim->options.settle_limit_ms);
+		if (found == 1) {
+			result->calm_ms = sim->now;
+			raft_sim_note(&sim->raft, "the swarm is up: every slot runs");
+			status = run_for(sim, 1000);
+		}
+		if (found < 0)
+			status = -1;
+		if (status == 0 && result->ok) {
+			switch (sim->options.scenario) {
+			case SWARM_CLUSTER_KILL_LEADER:
+				status = kill_leader(sim);
+				break;
+			case SWARM_CLUSTER_KILL_WORKER:
+				status = kill_worker(sim);
+				break;
+			case SWARM_CLUSTER_PARTITION:
+				status = partition(sim);
+				break;
+			case SWARM_CLUSTER_CHURN:
+				break;
+			}
+		}
+	}
+	finish_result(sim);
+	return status < 0 ? -1 : 0;
+}
+
+static bool all_assigned(struct swarm_cluster_sim *sim)
+{
+	if (!leader_caught_up(sim))
+		return false;
+	const struct swarm_store *store = &sim->managers[sim->leader - 1].store;
+	size_t wanted = sim->options.services * sim->options.replicas, assigned = 0;
+	for (size_t i = 0; i < store->task_count; i++)
+		assigned += store->tasks[i].node[0] != '\0';
+	return assigned >= wanted;
+}
+
+int swarm_cluster_sim_run_until_assigned(struct swarm_cluster_sim *sim, uint64_t deadline_ms,
+					 struct swarm_cluster_result *result)
+{
+	start_result(sim, result);
+	int found = run_until(sim, all_assigned, deadline_ms);
+	finish_result(sim);
+	return found;
+}
+
+const struct swarm_store *swarm_cluster_sim_store(const struct swarm_cluster_sim *sim, raft_id id)
+{
+	if (id == 0 || id > sim->options.managers || !sim->managers[id - 1].up)
+		return NULL;
+	return &sim->managers[id - 1].store;
+}
+
+void swarm_cluster_sim_print_timeline(const struct swarm_cluster_sim *sim, FILE *out)
+{
+	raft_sim_print_timeline(out, &sim->raft);
+}
+
+void swarm_cluster_sim_print_trace(const struct swarm_cluster_sim *sim, FILE *out)
+{
+	raft_sim_print_trace(out, &sim->raft);
+}

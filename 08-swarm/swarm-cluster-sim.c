@@ -10,7 +10,7 @@
  *   4. the workers act: find the leader, heartbeat, take their assignments, start and stop
  *      containers, report;
  *   5. the leader's loops act: dispatcher, orchestrator, scheduler (and the operator's
- *      changes), each command proposed through Raft as its JSON bytes;
+ *      changes), the step's commands proposed through Raft as one entry, a JSON line each;
  *   6. the invariants are checked.
  * The store only changes in step 2: a command proposed in step 4 or 5 takes effect once a
  * majority of managers has it, a step or more later, or never, if its leader falls first.
@@ -185,6 +185,33 @@ static int restore_store(struct swarm_cluster_sim *sim, raft_id id)
 	return 0;
 }
 
+/* Apply the commands of one entry, a line each, to manager id's store. */
+static int apply_batch(struct swarm_cluster_sim *sim, raft_id id, raft_index index, const struct raft_entry *entry)
+{
+	struct manager *manager = &sim->managers[id - 1];
+	const char *bytes = (const char *)entry->data, *end = bytes + entry->size;
+	bool first_time = index > sim->noted;
+	while (bytes < end) {
+		const char *line_end = memchr(bytes, '\n', (size_t)(end - bytes));
+		size_t size = line_end ? (size_t)(line_end - bytes) : (size_t)(end - bytes);
+		struct swarm_command command;
+		if (swarm_command_decode(bytes, size, &command) < 0)
+			return broken(sim, "manager %u cannot read entry %" PRIu64 ": %s", id, index, error_message());
+		/* A command the store refuses (a stale report) is refused the same way everywhere. */
+		if (swarm_store_apply(&manager->store, &command) < 0)
+			error_clear();
+		else if (first_time)
+			note_command(sim, &manager->store, &command);
+		if (first_time)
+			sim->result->entries++;
+		swarm_command_free(&command);
+		bytes += size + 1;
+	}
+	if (first_time)
+		sim->noted = index;
+	return 0;
+}
+
 /* Bring manager id's store up to what its Raft node has applied. */
 static int sync_manager(struct swarm_cluster_sim *sim, raft_id id)
 {
@@ -213,19 +240,8 @@ static int sync_manager(struct swarm_cluster_sim *sim, raft_id id)
 		manager->applied = index;
 		if (entry->kind != RAFT_ENTRY_COMMAND)
 			continue; /* a leader's no-op, a change of managers: nothing for the store */
-		struct swarm_command command;
-		if (swarm_command_decode(entry->data, entry->size, &command) < 0)
-			return broken(sim, "manager %u cannot read entry %" PRIu64 ": %s", id, index, error_message());
-		/* A command the store refuses (a stale report) is refused the same way everywhere. */
-		if (swarm_store_apply(&manager->store, &command) < 0)
-			error_clear();
-		else if (index > sim->noted)
-			note_command(sim, &manager->store, &command);
-		if (index > sim->noted) {
-			sim->noted = index;
-			sim->result->entries++;
-		}
-		swarm_command_free(&command);
+		if (apply_batch(sim, id, index, entry) != 0)
+			return 1;
 	}
 	size_t every = sim->options.snapshot_every;
 	if (every && manager->applied >= log->snapshot.index + every && manager->applied == node->applied_index) {
@@ -317,9 +333,16 @@ static bool leader_caught_up(struct swarm_cluster_sim *sim)
 	return manager->up && node->up && manager->applied == raft_log_last_index(&node->raft.persisted.log);
 }
 
-/* Propose the commands gathered in sim->commands to the leader, each as its bytes. */
+/* Propose the commands gathered in sim->commands to the leader as one entry: their JSON
+ * bytes, one command a line. One entry a step, not one a command: a round of the loops that
+ * places 1,000 tasks is one replication, not 1,000 (swarmkit, too, proposes the store actions
+ * of a transaction as one Raft entry). Every manager applies the lines in order. */
 static int propose_all(struct swarm_cluster_sim *sim)
 {
+	if (!sim->commands.count)
+		return 0;
+	char *batch = NULL;
+	size_t length = 0, capacity = 0;
 	int status = 0;
 	for (size_t i = 0; i < sim->commands.count && status == 0; i++) {
 		size_t size;
@@ -328,13 +351,27 @@ static int propose_all(struct swarm_cluster_sim *sim)
 			status = -1;
 			break;
 		}
-		enum raft_refusal refusal;
-		status = raft_sim_propose_bytes(&sim->raft, sim->leader, bytes, size, &refusal, NULL);
+		if (length + size + 1 > capacity) {
+			size_t grown_capacity = 2 * (length + size + 1);
+			char *grown = realloc(batch, grown_capacity);
+			if (!grown) {
+				free(bytes);
+				status = fail_errno(ENOMEM, "swarm simulation: cannot batch %zu commands", sim->commands.count);
+				break;
+			}
+			batch = grown;
+			capacity = grown_capacity;
+		}
+		memcpy(batch + length, bytes, size);
+		length += size;
+		batch[length++] = '\n';
 		free(bytes);
-		if (status < 0)
-			status = broken(sim, "%s", error_message());
 	}
 	swarm_commands_clear(&sim->commands);
+	enum raft_refusal refusal;
+	if (status == 0 && raft_sim_propose_bytes(&sim->raft, sim->leader, batch, length, &refusal, NULL) < 0)
+		status = broken(sim, "%s", error_message());
+	free(batch);
 	return status;
 }
 

@@ -13,7 +13,8 @@
  *     (swarm_store_snapshot); a manager that restarts, or is far behind, rebuilds its store
  *     from the snapshot (swarm_store_restore) and the entries after it.
  *   - The leader alone runs the dispatcher, the orchestrator and the scheduler, on its own
- *     store, and proposes their commands through Raft: nothing changes anywhere until a
+ *     store, and proposes their commands through Raft (a step's commands in one entry, one
+ *     JSON line each): nothing changes anywhere until a
  *     majority of managers has the command in its log. A new leader starts its dispatcher
  *     afresh (heartbeat clocks are volatile), and runs its loops only once its store holds
  *     everything in its log, its no-op included: before that, it does not know what is
@@ -88,7 +89,7 @@ struct swarm_cluster_result {
 	uint64_t converged_ms;       /* from the end of the faults to convergence */
 	size_t changes_refused;      /* operator changes refused for want of a leader */
 	size_t leaders;              /* terms that had a leader */
-	size_t entries;              /* swarm commands committed */
+	size_t entries;              /* swarm commands committed (a Raft entry holds a step's) */
 	size_t moves;                /* tasks that were placed on another node than their slot's last */
 };
 

@@ -740,6 +740,10 @@ static int kill_leader(struct swarm_cluster_sim *sim)
 	raft_id old = raft_sim_leader(&sim->raft);
 	sim->result->fault_ms = sim->now;
 	raft_sim_crash(&sim->raft, old);
+	size_t majority = sim->options.managers / 2 + 1;
+	if (sim->options.managers - 1 < majority)
+		raft_sim_note(&sim->raft, "%zu of %zu managers up, and a majority is %zu: no leader can be elected (no "
+			      "quorum)", sim->options.managers - 1, sim->options.managers, majority);
 	uint64_t back_at = sim->now + sim->options.down_for_ms;
 	bool asked = false;
 	/* While it is down: watch for a new leader, and try the operator's change every 2 s. */
@@ -758,8 +762,8 @@ static int kill_leader(struct swarm_cluster_sim *sim)
 	if (!asked) { /* no quorum all along: the change waits for the manager to return */
 		if (run_until(sim, has_leader, sim->now + sim->options.settle_limit_ms) < 0)
 			return -1;
-		if (!sim->result->new_leader_ms && has_leader(sim))
-			sim->result->new_leader_ms = sim->raft.leader_elected_at - sim->result->fault_ms;
+		if (has_leader(sim))
+			sim->result->leader_after_return_ms = sim->raft.leader_elected_at - (back_at);
 		ask_for_change(sim);
 	}
 	return settle(sim, sim->now, "the manager returned");

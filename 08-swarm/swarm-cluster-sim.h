@@ -85,6 +85,7 @@ struct swarm_cluster_result {
 	uint64_t calm_ms;            /* when the swarm first ran everything it should */
 	uint64_t fault_ms;           /* when the scenario's fault struck */
 	uint64_t new_leader_ms;      /* kill-leader, partition: from the fault to a new leader */
+	uint64_t leader_after_return_ms; /* kill-leader without a quorum: from the return to a leader */
 	uint64_t recovery_ms;        /* kill-worker: from the kill to every slot running again */
 	uint64_t converged_ms;       /* from the end of the faults to convergence */
 	size_t changes_refused;      /* operator changes refused for want of a leader */

@@ -849,7 +849,7 @@ int swarm_cluster_scenario_parse(const char *name, enum swarm_cluster_scenario *
 			*scenario = (enum swarm_cluster_scenario)i;
 			return 0;
 		}
-	return fail_errno(EINVAL, "unknown scenario '%s' (kill-leader, kill-worker, partition or churn)", name);
+	return fail_errno(0, "unknown scenario '%s' (kill-leader, kill-worker, partition or churn)", name);
 }
 
 const char *swarm_cluster_scenario_name(enum swarm_cluster_scenario scenario)

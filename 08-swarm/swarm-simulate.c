@@ -70,8 +70,8 @@ static void print_summary(const struct swarm_cluster_options *o, const struct sw
 	case SWARM_CLUSTER_CHURN:
 		break;
 	}
-	fprintf(out, "  %zu terms had a leader, %zu swarm commands committed, %zu tasks moved\n", r->leaders, r->entries,
-		r->moves);
+	fprintf(out, "  %zu term%s had a leader, %zu swarm commands committed, %zu task%s moved\n", r->leaders,
+		r->leaders == 1 ? "" : "s", r->entries, r->moves, r->moves == 1 ? "" : "s");
 	if (r->converged_ms)
 		fprintf(out, "  converged %" PRIu64 " ms after the last fault ended\n", r->converged_ms);
 }

@@ -87,6 +87,24 @@ START_TEST(the_same_seed_tells_the_same_story)
 }
 END_TEST
 
+/* The replay of a failing seed runs with the trace on: the trace must not change the run. */
+START_TEST(a_run_with_its_trace_kept_is_the_same_run)
+{
+	for (uint64_t seed = 1; seed <= 20; seed++) {
+		struct swarm_cluster_options options = swarm_cluster_default_options(seed);
+		options.scenario = SWARM_CLUSTER_CHURN;
+		struct swarm_cluster_result quiet, traced;
+		run(&options, &quiet);
+		options.trace = true;
+		run(&options, &traced);
+		ck_assert_uint_eq(quiet.end_ms, traced.end_ms);
+		ck_assert_uint_eq(quiet.entries, traced.entries);
+		ck_assert_uint_eq(quiet.moves, traced.moves);
+		ck_assert_uint_eq(quiet.leaders, traced.leaders);
+	}
+}
+END_TEST
+
 START_TEST(kill_leader_shows_the_death_a_new_leader_and_the_workers_following_it)
 {
 	struct swarm_cluster_options options = scenario_options(3, SWARM_CLUSTER_KILL_LEADER);
@@ -259,6 +277,7 @@ Suite *swarm_cluster_sim_suite(void)
 	tcase_add_test(seeds, every_invariant_holds_and_the_swarm_converges_over_100_seeds_of_each_scenario);
 	tcase_add_test(seeds, five_managers_hold_every_invariant_through_100_seeds_of_churn);
 	tcase_add_test(seeds, the_same_seed_tells_the_same_story);
+	tcase_add_test(seeds, a_run_with_its_trace_kept_is_the_same_run);
 	tcase_add_test(seeds, after_a_failover_every_managers_store_holds_the_same_bytes);
 	suite_add_tcase(s, seeds);
 	TCase *scenarios = tcase_create("simulate");

@@ -2,22 +2,23 @@
  * swarm-cluster-sim.c - managers running Raft, each applying the swarm's committed commands to
  * its own store; a leader running the control loops through Raft; workers following it.
  *
- * One step of the world (tick_ms):
+ * One step of the world (cluster_step, tick_ms of virtual time):
  *   1. Raft runs for tick_ms (raft_sim_run_until): messages, timers, elections, faults;
  *   2. every manager applies what its Raft node has committed since the last step, or rebuilds
  *      its store when it restarted or received a snapshot, and takes a snapshot now and then;
- *   3. the scenario strikes (a kill, a partition, a restart) when its time comes;
+ *   3. the stores that moved are checked (swarm-cluster-check.c);
  *   4. the workers act: find the leader, heartbeat, take their assignments, start and stop
  *      containers, report;
  *   5. the leader's loops act: dispatcher, orchestrator, scheduler (and the operator's
- *      changes), the step's commands proposed through Raft as one entry, a JSON line each;
- *   6. the invariants are checked.
+ *      changes), and the step's commands go to Raft as one entry, a JSON line each.
  * The store only changes in step 2: a command proposed in step 4 or 5 takes effect once a
  * majority of managers has it, a step or more later, or never, if its leader falls first.
+ * Between steps, the scenario strikes (swarm-cluster-scenarios.c): a kill, a partition, a
+ * restart.
  *
- * Read next: swarm-cluster-sim.h (what is checked), then chapter-08.c (`swarm simulate`).
+ * Read next: swarm-cluster-check.c, swarm-cluster-scenarios.c, then swarm-simulate.c.
  */
-#include "swarm-cluster-sim.h"
+#include "swarm-cluster-sim-internal.h"
 #include "error.h"
 #include "swarm-orchestrator.h"
 #include "swarm-scheduler.h"
@@ -31,49 +32,6 @@
 
 /* --- the world ------------------------------------------------------------------------------ */
 
-struct manager {
-	bool up;
-	uint32_t restarts;        /* the Raft node's, when this store was built */
-	struct swarm_store store;
-	raft_index applied;       /* the last log index this store reflects */
-	raft_index checked;       /* the last index its store was compared at */
-};
-
-struct container {
-	uint64_t task;
-	bool running;
-	uint64_t ready_at;
-};
-
-struct worker {
-	char id[SWARM_NAME_MAX];
-	bool up;
-	raft_id leader;           /* the manager it believes leads; 0: it is looking */
-	uint64_t next_heartbeat;
-	struct container *containers;
-	size_t count, capacity;
-};
-
-struct swarm_cluster_sim {
-	struct swarm_cluster_options options;
-	struct raft_sim raft;
-	uint64_t now, random;
-	struct manager managers[RAFT_MAX_MEMBERS];
-	struct worker *workers;
-
-	raft_id leader;           /* whose loops run (0: none) */
-	raft_term leader_term;
-	struct swarm_dispatcher dispatcher;
-	struct swarm_commands commands;
-
-	uint64_t *store_hash;     /* by log index: the hash of a store after it (check_stores) */
-	size_t store_hash_capacity;
-	raft_index noted;         /* the timeline has the commands up to here */
-	struct swarm_cluster_result *result;
-	uint32_t extra_replicas;  /* the operator's change of kill-leader */
-	bool change_applied;
-};
-
 static uint64_t sim_random(struct swarm_cluster_sim *sim)
 {
 	uint64_t z = (sim->random += 0x9e3779b97f4a7c15ull); /* splitmix64, as in raft.c */
@@ -82,14 +40,12 @@ static uint64_t sim_random(struct swarm_cluster_sim *sim)
 	return z ^ (z >> 31);
 }
 
-static uint64_t random_below(struct swarm_cluster_sim *sim, uint64_t bound)
+uint64_t cluster_random_below(struct swarm_cluster_sim *sim, uint64_t bound)
 {
 	return bound ? sim_random(sim) % bound : 0;
 }
 
-/* A broken invariant: the result says which, with the seed and the time; returns 1. */
-static int broken(struct swarm_cluster_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int broken(struct swarm_cluster_sim *sim, const char *fmt, ...)
+int cluster_broken(struct swarm_cluster_sim *sim, const char *fmt, ...)
 {
 	char what[384];
 	va_list args;
@@ -106,13 +62,13 @@ static int broken(struct swarm_cluster_sim *sim, const char *fmt, ...)
 	return 1;
 }
 
-static struct raft_sim_node *raft_node_of(struct swarm_cluster_sim *sim, raft_id id)
+struct raft_sim_node *cluster_raft_node(struct swarm_cluster_sim *sim, raft_id id)
 {
 	return &sim->raft.nodes[id - 1];
 }
 
 /* "web-1.3": how `docker service ps` names the task of a slot. */
-static const char *task_name(const struct swarm_task *task, char *buffer, size_t size)
+const char *cluster_task_name(const struct swarm_task *task, char *buffer, size_t size)
 {
 	snprintf(buffer, size, "%s.%" PRIu32, task->service, task->slot);
 	return buffer;
@@ -150,10 +106,10 @@ static void note_command(struct swarm_cluster_sim *sim, const struct swarm_store
 		const char *before = previous_node(store, task);
 		if (before[0] && strcmp(before, command->name) != 0) {
 			sim->result->moves++;
-			raft_sim_note(&sim->raft, "task %s moves from %s to %s", task_name(task, name, sizeof(name)), before,
+			raft_sim_note(&sim->raft, "task %s moves from %s to %s", cluster_task_name(task, name, sizeof(name)), before,
 				      command->name);
 		} else if (sim->options.workers <= 10) {
-			raft_sim_note(&sim->raft, "task %s is placed on %s", task_name(task, name, sizeof(name)),
+			raft_sim_note(&sim->raft, "task %s is placed on %s", cluster_task_name(task, name, sizeof(name)),
 				      command->name);
 		}
 		break;
@@ -173,13 +129,13 @@ static void note_command(struct swarm_cluster_sim *sim, const struct swarm_store
 static int restore_store(struct swarm_cluster_sim *sim, raft_id id)
 {
 	struct manager *manager = &sim->managers[id - 1];
-	const struct raft_snapshot *snapshot = &raft_node_of(sim, id)->raft.persisted.log.snapshot;
+	const struct raft_snapshot *snapshot = &cluster_raft_node(sim, id)->raft.persisted.log.snapshot;
 	swarm_store_free(&manager->store);
 	swarm_store_init(&manager->store);
 	/* raft_sim_snapshot put the simulation's hash of the log first; the store's bytes follow. */
 	if (snapshot->size > sizeof(uint64_t) &&
 	    swarm_store_restore(&manager->store, snapshot->data + sizeof(uint64_t), snapshot->size - sizeof(uint64_t)) < 0)
-		return broken(sim, "manager %u cannot restore the snapshot at %" PRIu64 ": %s", id, snapshot->index,
+		return cluster_broken(sim, "manager %u cannot restore the snapshot at %" PRIu64 ": %s", id, snapshot->index,
 			      error_message());
 	manager->applied = snapshot->index;
 	return 0;
@@ -196,7 +152,7 @@ static int apply_batch(struct swarm_cluster_sim *sim, raft_id id, raft_index ind
 		size_t size = line_end ? (size_t)(line_end - bytes) : (size_t)(end - bytes);
 		struct swarm_command command;
 		if (swarm_command_decode(bytes, size, &command) < 0)
-			return broken(sim, "manager %u cannot read entry %" PRIu64 ": %s", id, index, error_message());
+			return cluster_broken(sim, "manager %u cannot read entry %" PRIu64 ": %s", id, index, error_message());
 		/* A command the store refuses (a stale report) is refused the same way everywhere. */
 		if (swarm_store_apply(&manager->store, &command) < 0)
 			error_clear();
@@ -216,7 +172,7 @@ static int apply_batch(struct swarm_cluster_sim *sim, raft_id id, raft_index ind
 static int sync_manager(struct swarm_cluster_sim *sim, raft_id id)
 {
 	struct manager *manager = &sim->managers[id - 1];
-	struct raft_sim_node *node = raft_node_of(sim, id);
+	struct raft_sim_node *node = cluster_raft_node(sim, id);
 	if (!node->up) {
 		if (manager->up) { /* a crash: the store was in memory, it is gone */
 			swarm_store_free(&manager->store);
@@ -252,70 +208,7 @@ static int sync_manager(struct swarm_cluster_sim *sim, raft_id id)
 		int status = raft_sim_snapshot(&sim->raft, id, manager->applied, bytes, size);
 		free(bytes);
 		if (status < 0)
-			return broken(sim, "%s", error_message());
-	}
-	return 0;
-}
-
-/* FNV-1a (64 bits): a store's bytes as one number. */
-static uint64_t hash_bytes(const char *bytes, size_t size)
-{
-	uint64_t hash = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < size; i++)
-		hash = (hash ^ (unsigned char)bytes[i]) * 0x100000001b3ull;
-	return hash | 1; /* never 0: 0 is "not seen yet" */
-}
-
-/* Invariant: two managers that applied the log up to the same index hold the same store. */
-static int check_same_store(struct swarm_cluster_sim *sim, raft_id id)
-{
-	struct manager *manager = &sim->managers[id - 1];
-	if (manager->applied >= sim->store_hash_capacity) {
-		size_t capacity = sim->store_hash_capacity ? sim->store_hash_capacity : 1024;
-		while (capacity <= manager->applied)
-			capacity *= 2;
-		uint64_t *grown = realloc(sim->store_hash, capacity * sizeof(*grown));
-		if (!grown)
-			return fail_errno(ENOMEM, "swarm simulation: cannot remember %zu stores", capacity);
-		memset(grown + sim->store_hash_capacity, 0, (capacity - sim->store_hash_capacity) * sizeof(*grown));
-		sim->store_hash = grown;
-		sim->store_hash_capacity = capacity;
-	}
-	size_t size;
-	char *bytes = swarm_store_snapshot(&manager->store, &size);
-	if (!bytes)
-		return -1;
-	uint64_t hash = hash_bytes(bytes, size);
-	free(bytes);
-	uint64_t *seen = &sim->store_hash[manager->applied];
-	if (*seen && *seen != hash)
-		return broken(sim, "manager %u's store differs from another's after entry %" PRIu64, id, manager->applied);
-	*seen = hash;
-	return 0;
-}
-
-/* Invariants on a store: no slot with two running tasks; every running task on a ready node.
- * (A worker cut off from the leader keeps its containers until it hears from it again, as in
- * Swarm: the store, what the swarm believes and acts on, is where these must hold.) */
-static int check_store(struct swarm_cluster_sim *sim, raft_id id)
-{
-	const struct swarm_store *store = &sim->managers[id - 1].store;
-	for (size_t i = 0; i < store->task_count; i++) {
-		const struct swarm_task *task = &store->tasks[i];
-		if (task->observed != SWARM_TASK_RUNNING)
-			continue;
-		const struct swarm_node *node = swarm_store_node(store, task->node);
-		char name[2 * SWARM_NAME_MAX + 16];
-		if (!node || node->status != SWARM_NODE_READY)
-			return broken(sim, "manager %u's store has task %s running on %s, which is down", id,
-				      task_name(task, name, sizeof(name)), task->node);
-		for (size_t j = i + 1; j < store->task_count; j++) {
-			const struct swarm_task *other = &store->tasks[j];
-			if (other->observed == SWARM_TASK_RUNNING && other->slot == task->slot &&
-			    strcmp(other->service, task->service) == 0)
-				return broken(sim, "manager %u's store has two running tasks in slot %s (%" PRIu64
-					      " and %" PRIu64 ")", id, task_name(task, name, sizeof(name)), task->id, other->id);
-		}
+			return cluster_broken(sim, "%s", error_message());
 	}
 	return 0;
 }
@@ -324,12 +217,12 @@ static int check_store(struct swarm_cluster_sim *sim, raft_id id)
 
 /* The leader's store holds everything in its log: only then does it know what is committed,
  * and only then are its loops' answers not already on their way. */
-static bool leader_caught_up(struct swarm_cluster_sim *sim)
+bool cluster_leader_caught_up(struct swarm_cluster_sim *sim)
 {
 	if (!sim->leader)
 		return false;
 	const struct manager *manager = &sim->managers[sim->leader - 1];
-	struct raft_sim_node *node = raft_node_of(sim, sim->leader);
+	struct raft_sim_node *node = cluster_raft_node(sim, sim->leader);
 	return manager->up && node->up && manager->applied == raft_log_last_index(&node->raft.persisted.log);
 }
 
@@ -370,7 +263,7 @@ static int propose_all(struct swarm_cluster_sim *sim)
 	swarm_commands_clear(&sim->commands);
 	enum raft_refusal refusal;
 	if (status == 0 && raft_sim_propose_bytes(&sim->raft, sim->leader, batch, length, &refusal, NULL) < 0)
-		status = broken(sim, "%s", error_message());
+		status = cluster_broken(sim, "%s", error_message());
 	free(batch);
 	return status;
 }
@@ -379,7 +272,7 @@ static int propose_all(struct swarm_cluster_sim *sim)
 static int follow_raft_leader(struct swarm_cluster_sim *sim)
 {
 	raft_id leader = raft_sim_leader(&sim->raft);
-	raft_term term = leader ? raft_node_of(sim, leader)->raft.persisted.term : 0;
+	raft_term term = leader ? cluster_raft_node(sim, leader)->raft.persisted.term : 0;
 	if (leader == sim->leader && term == sim->leader_term)
 		return 0;
 	sim->leader = leader;
@@ -457,7 +350,7 @@ static int leader_step(struct swarm_cluster_sim *sim)
 
 /* --- the workers ---------------------------------------------------------------------------- */
 
-static struct container *container_of(struct worker *worker, uint64_t task)
+struct container *cluster_container_of(struct worker *worker, uint64_t task)
 {
 	for (size_t i = 0; i < worker->count; i++)
 		if (worker->containers[i].task == task)
@@ -472,17 +365,17 @@ static struct container *container_of(struct worker *worker, uint64_t task)
 static void find_leader(struct swarm_cluster_sim *sim, struct worker *worker)
 {
 	if (worker->leader) {
-		struct raft_sim_node *node = raft_node_of(sim, worker->leader);
+		struct raft_sim_node *node = cluster_raft_node(sim, worker->leader);
 		if (node->up && node->raft.role == RAFT_LEADER)
 			return;
 	}
 	raft_id asked = worker->leader;
-	if (!asked || !raft_node_of(sim, asked)->up)
-		asked = 1 + (raft_id)random_below(sim, sim->options.managers);
-	struct raft_sim_node *node = raft_node_of(sim, asked);
+	if (!asked || !cluster_raft_node(sim, asked)->up)
+		asked = 1 + (raft_id)cluster_random_below(sim, sim->options.managers);
+	struct raft_sim_node *node = cluster_raft_node(sim, asked);
 	raft_id hint = node->up ? node->raft.leader : 0;
 	raft_id before = worker->leader;
-	worker->leader = hint && raft_node_of(sim, hint)->up && raft_node_of(sim, hint)->raft.role == RAFT_LEADER ? hint : 0;
+	worker->leader = hint && cluster_raft_node(sim, hint)->up && cluster_raft_node(sim, hint)->raft.role == RAFT_LEADER ? hint : 0;
 	if (worker->leader && worker->leader != before && sim->options.workers <= 10)
 		raft_sim_note(&sim->raft, "worker %s follows leader %u", worker->id, worker->leader);
 }
@@ -506,7 +399,7 @@ static int worker_sync(struct swarm_cluster_sim *sim, struct worker *worker)
 	int status = 0;
 	for (size_t i = 0; i < count && status == 0; i++) {
 		const struct swarm_assignment *a = &assignments[i];
-		struct container *container = container_of(worker, a->task);
+		struct container *container = cluster_container_of(worker, a->task);
 		if (a->desired != SWARM_TASK_RUNNING) {
 			if (container)
 				*container = worker->containers[--worker->count];
@@ -527,7 +420,7 @@ static int worker_sync(struct swarm_cluster_sim *sim, struct worker *worker)
 			const struct swarm_cluster_options *o = &sim->options;
 			worker->containers[worker->count++] = (struct container){
 				.task = a->task,
-				.ready_at = sim->now + o->start_min_ms + random_below(sim, o->start_max_ms - o->start_min_ms + 1),
+				.ready_at = sim->now + o->start_min_ms + cluster_random_below(sim, o->start_max_ms - o->start_min_ms + 1),
 			};
 		}
 	}
@@ -570,14 +463,14 @@ static int worker_step(struct swarm_cluster_sim *sim, struct worker *worker, boo
 	return caught_up ? worker_sync(sim, worker) : 0;
 }
 
-static void worker_crash(struct swarm_cluster_sim *sim, struct worker *worker)
+void cluster_worker_crash(struct swarm_cluster_sim *sim, struct worker *worker)
 {
 	worker->up = false;
 	worker->count = 0;
 	raft_sim_note(&sim->raft, "worker %s crashes (its containers die with it)", worker->id);
 }
 
-static void worker_restart(struct swarm_cluster_sim *sim, struct worker *worker)
+void cluster_worker_restart(struct swarm_cluster_sim *sim, struct worker *worker)
 {
 	if (worker->up)
 		return;
@@ -587,27 +480,21 @@ static void worker_restart(struct swarm_cluster_sim *sim, struct worker *worker)
 	raft_sim_note(&sim->raft, "worker %s starts again, with no containers", worker->id);
 }
 
-/* --- one step, convergence ------------------------------------------------------------------ */
+/* --- one step ----------------------------------------------------------------------------- */
 
-static int step(struct swarm_cluster_sim *sim)
+int cluster_step(struct swarm_cluster_sim *sim)
 {
 	if (raft_sim_run_until(&sim->raft, sim->now + sim->options.tick_ms) < 0)
-		return broken(sim, "%s", error_message());
+		return cluster_broken(sim, "%s", error_message());
 	sim->now = sim->raft.now;
 	int status = 0;
 	for (raft_id id = 1; id <= sim->options.managers && status == 0; id++)
 		status = sync_manager(sim, id);
-	for (raft_id id = 1; id <= sim->options.managers && status == 0; id++) {
-		struct manager *manager = &sim->managers[id - 1];
-		if (!sim->options.check_stores || !manager->up || manager->applied == manager->checked)
-			continue;
-		manager->checked = manager->applied;
-		if ((status = check_same_store(sim, id)) == 0)
-			status = check_store(sim, id);
-	}
+	if (status == 0)
+		status = cluster_check_stores(sim);
 	if (status == 0)
 		status = follow_raft_leader(sim);
-	bool caught_up = leader_caught_up(sim);
+	bool caught_up = cluster_leader_caught_up(sim);
 	for (size_t i = 0; i < sim->options.workers && status == 0; i++)
 		status = worker_step(sim, &sim->workers[i], caught_up);
 	if (status == 0 && caught_up)
@@ -618,244 +505,7 @@ static int step(struct swarm_cluster_sim *sim)
 	return status;
 }
 
-/* The task of a worker's container, if the store wants it running there and it runs. */
-static bool runs(struct swarm_cluster_sim *sim, const struct swarm_task *task)
-{
-	for (size_t w = 0; w < sim->options.workers; w++) {
-		struct worker *worker = &sim->workers[w];
-		if (worker->up && strcmp(worker->id, task->node) == 0) {
-			const struct container *c = container_of(worker, task->id);
-			return c && c->running;
-		}
-	}
-	return false;
-}
-
-/* Desired equals actual: a leader up to date, every manager at its index, every slot of every
- * service with one task RUNNING in the store and in the container of a live worker, and no
- * container running that the store does not want. */
-static bool converged(struct swarm_cluster_sim *sim)
-{
-	if (!leader_caught_up(sim))
-		return false;
-	const struct swarm_store *store = &sim->managers[sim->leader - 1].store;
-	for (raft_id id = 1; id <= sim->options.managers; id++)
-		if (!sim->managers[id - 1].up || sim->managers[id - 1].applied != sim->managers[sim->leader - 1].applied)
-			return false;
-	if (store->service_count != sim->options.services)
-		return false;
-	size_t wanted = 0, running = 0;
-	for (size_t s = 0; s < store->service_count; s++) {
-		const struct swarm_service *service = &store->services[s];
-		wanted += service->spec.replicas;
-		for (uint32_t slot = 1; slot <= service->spec.replicas; slot++) {
-			bool found = false;
-			for (size_t i = 0; i < store->task_count && !found; i++) {
-				const struct swarm_task *task = &store->tasks[i];
-				found = task->slot == slot && task->desired == SWARM_TASK_RUNNING &&
-					task->observed == SWARM_TASK_RUNNING && strcmp(task->service, service->spec.name) == 0 &&
-					runs(sim, task);
-			}
-			if (!found)
-				return false;
-		}
-	}
-	for (size_t w = 0; w < sim->options.workers; w++)
-		for (size_t i = 0; sim->workers[w].up && i < sim->workers[w].count; i++)
-			running++;
-	return running == wanted;
-}
-
-/* Run steps until done(sim) or the deadline: 1 when done, 0 when not (or an invariant
- * broke), -1 when out of memory. */
-static int run_until(struct swarm_cluster_sim *sim, bool (*done)(struct swarm_cluster_sim *sim), uint64_t deadline)
-{
-	while (sim->result->ok && !done(sim)) {
-		if (sim->now >= deadline)
-			return 0;
-		if (step(sim) < 0)
-			return -1;
-	}
-	return sim->result->ok ? 1 : 0;
-}
-
-static bool never(struct swarm_cluster_sim *sim)
-{
-	(void)sim;
-	return false;
-}
-
-static bool has_leader(struct swarm_cluster_sim *sim)
-{
-	return raft_sim_leader(&sim->raft) != 0;
-}
-
-static int run_for(struct swarm_cluster_sim *sim, uint64_t ms)
-{
-	return run_until(sim, never, sim->now + ms) < 0 ? -1 : 0;
-}
-
-/* Converge within the settle limit, or the run fails. -1 when out of memory. */
-static int settle(struct swarm_cluster_sim *sim, uint64_t from, const char *after)
-{
-	int found = run_until(sim, converged, from + sim->options.settle_limit_ms);
-	if (found < 0)
-		return -1;
-	if (found == 0 && sim->result->ok)
-		broken(sim, "not converged %" PRIu64 " ms after %s", sim->options.settle_limit_ms, after);
-	if (found == 1) {
-		sim->result->converged_ms = sim->now - from;
-		raft_sim_note(&sim->raft, "converged: every slot runs, every manager has the same store (%" PRIu64
-			      " ms after %s)", sim->now - from, after);
-	}
-	return 0;
-}
-
-/* --- the scenarios -------------------------------------------------------------------------- */
-
-/* The operator asks the managers for a change: one more replica of web-1. Without a leader,
- * nobody can take it; the manager asked says so. */
-static int ask_for_change(struct swarm_cluster_sim *sim)
-{
-	if (raft_sim_leader(&sim->raft)) {
-		sim->extra_replicas = 1; /* the leader's loops propose it (operator_commands) */
-		raft_sim_note(&sim->raft, "the operator scales web-1 to %" PRIu32 " replicas: leader %u takes the change",
-			      sim->options.replicas + 1, raft_sim_leader(&sim->raft));
-		return 1;
-	}
-	size_t up = 0, majority = sim->options.managers / 2 + 1;
-	for (raft_id id = 1; id <= sim->options.managers; id++)
-		up += raft_node_of(sim, id)->up;
-	sim->result->changes_refused++;
-	if (up >= majority)
-		raft_sim_note(&sim->raft, "the operator scales web-1: refused, no leader yet (an election is under way)");
-	else
-		raft_sim_note(&sim->raft, "the operator scales web-1: refused, no leader (no quorum: %zu of %zu managers "
-			      "up, a majority is %zu)", up, sim->options.managers, majority);
-	return 0;
-}
-
-static int kill_leader(struct swarm_cluster_sim *sim)
-{
-	raft_id old = raft_sim_leader(&sim->raft);
-	sim->result->fault_ms = sim->now;
-	raft_sim_crash(&sim->raft, old);
-	size_t majority = sim->options.managers / 2 + 1;
-	if (sim->options.managers - 1 < majority)
-		raft_sim_note(&sim->raft, "%zu of %zu managers up, and a majority is %zu: no leader can be elected (no "
-			      "quorum)", sim->options.managers - 1, sim->options.managers, majority);
-	uint64_t back_at = sim->now + sim->options.down_for_ms;
-	bool asked = false;
-	/* While it is down: watch for a new leader, and try the operator's change every 2 s. */
-	for (uint64_t next_ask = sim->now + 2000; sim->now < back_at && sim->result->ok;) {
-		if (!sim->result->new_leader_ms && has_leader(sim))
-			sim->result->new_leader_ms = sim->raft.leader_elected_at - sim->result->fault_ms;
-		if (!asked && sim->now >= next_ask) {
-			asked = ask_for_change(sim);
-			next_ask += 2000;
-		}
-		if (step(sim) < 0)
-			return -1;
-	}
-	if (raft_sim_restart(&sim->raft, old) < 0)
-		return -1;
-	if (!asked) { /* no quorum all along: the change waits for the manager to return */
-		if (run_until(sim, has_leader, sim->now + sim->options.settle_limit_ms) < 0)
-			return -1;
-		if (has_leader(sim))
-			sim->result->leader_after_return_ms = sim->raft.leader_elected_at - (back_at);
-		ask_for_change(sim);
-	}
-	return settle(sim, sim->now, "the manager returned");
-}
-
-/* The worker with the most containers. */
-static struct worker *busiest_worker(struct swarm_cluster_sim *sim)
-{
-	struct worker *busiest = &sim->workers[0];
-	for (size_t w = 1; w < sim->options.workers; w++)
-		if (sim->workers[w].count > busiest->count)
-			busiest = &sim->workers[w];
-	return busiest;
-}
-
-static int kill_worker(struct swarm_cluster_sim *sim)
-{
-	struct worker *victim = busiest_worker(sim);
-	sim->result->fault_ms = sim->now;
-	worker_crash(sim, victim);
-	if (settle(sim, sim->now, "the kill") < 0)
-		return -1;
-	sim->result->recovery_ms = sim->result->converged_ms;
-	if (!sim->result->ok || run_for(sim, 2000) < 0)
-		return sim->result->ok ? -1 : 0;
-	worker_restart(sim, victim); /* it comes back empty; its old tasks stay where they went */
-	return settle(sim, sim->now, "the worker returned");
-}
-
-static int partition(struct swarm_cluster_sim *sim)
-{
-	raft_id leader = raft_sim_leader(&sim->raft);
-	sim->result->fault_ms = sim->now;
-	raft_sim_partition(&sim->raft, &leader, 1);
-	uint64_t heal_at = sim->now + sim->options.down_for_ms;
-	while (sim->now < heal_at && sim->result->ok) {
-		raft_id now_leading = raft_sim_leader(&sim->raft);
-		if (!sim->result->new_leader_ms && now_leading && now_leading != leader)
-			sim->result->new_leader_ms = sim->raft.leader_elected_at - sim->result->fault_ms;
-		if (step(sim) < 0)
-			return -1;
-	}
-	raft_sim_heal(&sim->raft);
-	return settle(sim, sim->now, "the network healed");
-}
-
-static int churn(struct swarm_cluster_sim *sim)
-{
-	/* Raft's own faults (crashes, restarts, partitions, loss, duplication) run until
-	 * churn_until_ms (raft-sim.c); the workers crash and come back besides. */
-	while (sim->now < sim->options.churn_until_ms && sim->result->ok) {
-		if (random_below(sim, 1000) < 10) {
-			struct worker *worker = &sim->workers[random_below(sim, sim->options.workers)];
-			if (worker->up)
-				worker_crash(sim, worker);
-			else
-				worker_restart(sim, worker);
-		}
-		if (step(sim) < 0)
-			return -1;
-	}
-	if (run_for(sim, sim->options.tick_ms) < 0) /* Raft's end of faults: every manager up */
-		return -1;
-	raft_sim_note(&sim->raft, "faults stop: every worker starts again");
-	for (size_t w = 0; w < sim->options.workers; w++)
-		worker_restart(sim, &sim->workers[w]);
-	return settle(sim, sim->options.churn_until_ms, "the faults stopped");
-}
-
-/* --- setup and runs ------------------------------------------------------------------------- */
-
-static const char *const scenario_names[] = {
-	[SWARM_CLUSTER_KILL_LEADER] = "kill-leader",
-	[SWARM_CLUSTER_KILL_WORKER] = "kill-worker",
-	[SWARM_CLUSTER_PARTITION] = "partition",
-	[SWARM_CLUSTER_CHURN] = "churn",
-};
-
-int swarm_cluster_scenario_parse(const char *name, enum swarm_cluster_scenario *scenario)
-{
-	for (size_t i = 0; i < sizeof(scenario_names) / sizeof(scenario_names[0]); i++)
-		if (strcmp(name, scenario_names[i]) == 0) {
-			*scenario = (enum swarm_cluster_scenario)i;
-			return 0;
-		}
-	return fail_errno(0, "unknown scenario '%s' (kill-leader, kill-worker, partition or churn)", name);
-}
-
-const char *swarm_cluster_scenario_name(enum swarm_cluster_scenario scenario)
-{
-	return scenario_names[scenario];
-}
+/* --- setup --------------------------------------------------------------------------------- */
 
 struct swarm_cluster_options swarm_cluster_default_options(uint64_t seed)
 {
@@ -904,7 +554,7 @@ struct swarm_cluster_sim *swarm_cluster_sim_new(const struct swarm_cluster_optio
 		struct worker *worker = &workers[i];
 		snprintf(worker->id, sizeof(worker->id), "w%zu", i + 1);
 		worker->up = true;
-		worker->next_heartbeat = random_below(sim, options->heartbeat_ms);
+		worker->next_heartbeat = cluster_random_below(sim, options->heartbeat_ms);
 	}
 	swarm_dispatcher_init(&sim->dispatcher, options->heartbeat_ms, 0);
 	struct raft_sim_options raft = raft_sim_default_options(options->seed);
@@ -936,76 +586,6 @@ void swarm_cluster_sim_free(struct swarm_cluster_sim *sim)
 	raft_sim_free(&sim->raft);
 	free(sim->store_hash);
 	free(sim);
-}
-
-static void start_result(struct swarm_cluster_sim *sim, struct swarm_cluster_result *result)
-{
-	*result = (struct swarm_cluster_result){ .ok = true };
-	sim->result = result;
-}
-
-static void finish_result(struct swarm_cluster_sim *sim)
-{
-	sim->result->end_ms = sim->now;
-	sim->result->leaders = raft_checks_leaders(&sim->raft.checks);
-}
-
-int swarm_cluster_sim_run(struct swarm_cluster_sim *sim, struct swarm_cluster_result *result)
-{
-	start_result(sim, result);
-	int status = 0;
-	if (sim->options.scenario == SWARM_CLUSTER_CHURN) {
-		status = churn(sim);
-	} else {
-		/* First the swarm comes up: a leader, the workers joined, every task running. */
-		int found = run_until(sim, converged, sim->options.settle_limit_ms);
-		if (found == 0 && result->ok)
-			broken(sim, "the swarm did not come up within %" PRIu64 " ms", sim->options.settle_limit_ms);
-		if (found == 1) {
-			result->calm_ms = sim->now;
-			raft_sim_note(&sim->raft, "the swarm is up: every slot runs");
-			status = run_for(sim, 1000);
-		}
-		if (found < 0)
-			status = -1;
-		if (status == 0 && result->ok) {
-			switch (sim->options.scenario) {
-			case SWARM_CLUSTER_KILL_LEADER:
-				status = kill_leader(sim);
-				break;
-			case SWARM_CLUSTER_KILL_WORKER:
-				status = kill_worker(sim);
-				break;
-			case SWARM_CLUSTER_PARTITION:
-				status = partition(sim);
-				break;
-			case SWARM_CLUSTER_CHURN:
-				break;
-			}
-		}
-	}
-	finish_result(sim);
-	return status < 0 ? -1 : 0;
-}
-
-static bool all_assigned(struct swarm_cluster_sim *sim)
-{
-	if (!leader_caught_up(sim))
-		return false;
-	const struct swarm_store *store = &sim->managers[sim->leader - 1].store;
-	size_t wanted = sim->options.services * sim->options.replicas, assigned = 0;
-	for (size_t i = 0; i < store->task_count; i++)
-		assigned += store->tasks[i].node[0] != '\0';
-	return assigned >= wanted;
-}
-
-int swarm_cluster_sim_run_until_assigned(struct swarm_cluster_sim *sim, uint64_t deadline_ms,
-					 struct swarm_cluster_result *result)
-{
-	start_result(sim, result);
-	int found = run_until(sim, all_assigned, deadline_ms);
-	finish_result(sim);
-	return found;
 }
 
 const struct swarm_store *swarm_cluster_sim_store(const struct swarm_cluster_sim *sim, raft_id id)

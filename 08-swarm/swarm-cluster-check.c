@@ -110,7 +110,7 @@ static bool runs(struct swarm_cluster_sim *sim, const struct swarm_task *task)
 	return false;
 }
 
-/* Desired equals actual: a leader up to date, every manager at its index, every slot of every
+/* Desired equals actual: a leader up to date, every live manager at its index, every slot of every
  * service with one task RUNNING in the store and in the container of a live worker, and no
  * container running that the store does not want. */
 bool cluster_converged(struct swarm_cluster_sim *sim)
@@ -118,9 +118,11 @@ bool cluster_converged(struct swarm_cluster_sim *sim)
 	if (!cluster_leader_caught_up(sim))
 		return false;
 	const struct swarm_store *store = &sim->managers[sim->leader - 1].store;
-	for (raft_id id = 1; id <= sim->options.managers; id++)
-		if (!sim->managers[id - 1].up || sim->managers[id - 1].applied != sim->managers[sim->leader - 1].applied)
-			return false;
+	for (raft_id id = 1; id <= sim->options.managers; id++) {
+		const struct manager *manager = &sim->managers[id - 1];
+		if (cluster_raft_node(sim, id)->up && (!manager->up || manager->applied != sim->managers[sim->leader - 1].applied))
+			return false; /* a live manager behind (one that is down catches up when it returns) */
+	}
 	if (store->service_count != sim->options.services)
 		return false;
 	size_t wanted = 0, running = 0;

@@ -53,7 +53,7 @@ static int settle(struct swarm_cluster_sim *sim, uint64_t from, const char *afte
 		cluster_broken(sim, "not converged %" PRIu64 " ms after %s", sim->options.settle_limit_ms, after);
 	if (found == 1) {
 		sim->result->converged_ms = sim->now - from;
-		raft_sim_note(&sim->raft, "converged: every slot runs, every manager has the same store (%" PRIu64
+		raft_sim_note(&sim->raft, "converged: every slot runs, every manager up has the same store (%" PRIu64
 			      " ms after %s)", sim->now - from, after);
 	}
 	return 0;

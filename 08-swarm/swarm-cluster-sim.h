@@ -27,7 +27,7 @@
  * the swarm's: every manager's store is the same, byte for byte, at the same applied index;
  * in the store, no slot has two running tasks and every running task is on a node that is
  * ready. And once the faults stop, the actual state must reach the desired state within
- * settle_limit_ms: every slot of every service running on a live worker, every manager's
+ * settle_limit_ms: every slot of every service running on a live worker, every live manager's
  * store caught up.
  *
  * Pure, like its parts: no clock, no socket, no file. A seed replays its run exactly; a run

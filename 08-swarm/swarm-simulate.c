@@ -54,9 +54,8 @@ static void print_summary(const struct swarm_cluster_options *o, const struct sw
 			fprintf(out, "  a new leader %" PRIu64 " ms after the %s\n", r->new_leader_ms,
 				o->scenario == SWARM_CLUSTER_PARTITION ? "partition" : "leader's death");
 		else if (r->fault_ms)
-			fprintf(out, "  no leader while %s: %zu of %zu managers is no majority (no quorum)\n",
-				o->scenario == SWARM_CLUSTER_PARTITION ? "the partition lasted" : "the manager was down", o->managers - 1,
-				o->managers);
+			fprintf(out, "  no leader while %s: the managers left were no majority (no quorum)\n",
+				o->scenario == SWARM_CLUSTER_PARTITION ? "the partition lasted" : "the manager was down");
 		if (r->leader_after_return_ms)
 			fprintf(out, "  a leader %" PRIu64 " ms after the manager returned\n", r->leader_after_return_ms);
 		if (r->changes_refused)

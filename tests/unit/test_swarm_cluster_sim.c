@@ -158,7 +158,7 @@ START_TEST(churn_ends_with_every_worker_back_and_the_swarm_converged)
 	char *text = simulate(&options, &status);
 	ck_assert_int_eq(status, 0);
 	ck_assert_says(text, "faults stop: every worker starts again");
-	ck_assert_says(text, "converged: every slot runs, every manager has the same store");
+	ck_assert_says(text, "converged: every slot runs, every manager up has the same store");
 	free(text);
 }
 END_TEST

@@ -215,6 +215,10 @@ static void finish_result(struct swarm_cluster_sim *sim)
 {
 	sim->result->end_ms = sim->now;
 	sim->result->leaders = raft_checks_leaders(&sim->raft.checks);
+	for (raft_id id = 1; id <= sim->options.managers; id++) {
+		sim->result->manager_restarts += cluster_raft_node(sim, id)->restarts;
+		sim->result->snapshots_installed += cluster_raft_node(sim, id)->snapshots_installed;
+	}
 }
 
 int swarm_cluster_sim_run(struct swarm_cluster_sim *sim, struct swarm_cluster_result *result)

@@ -523,7 +523,9 @@ struct swarm_cluster_options swarm_cluster_default_options(uint64_t seed)
 		.down_for_ms = 10000,
 		.churn_until_ms = 20000,
 		.settle_limit_ms = 60000,
-		.snapshot_every = 64,
+		/* Small, so that runs take snapshots, and send them to managers that fell behind
+		 * (Swarm's --snapshot-interval is 10,000 entries). */
+		.snapshot_every = 8,
 		.check_stores = true,
 		.raft = raft_default_options(0, 0),
 	};

@@ -74,7 +74,7 @@ struct swarm_cluster_options {
 
 /* 3 managers, 5 workers, 2 services of 3 replicas, 50 ms steps, heartbeat 1 s, containers
  * start in 100..500 ms, a manager down or cut off for 10 s, churn for 20 s, 60 s to settle,
- * a snapshot every 64 entries, Raft's default options (1 s election timeout, 100 ms
+ * a snapshot every 8 entries, Raft's default options (1 s election timeout, 100 ms
  * heartbeat, pre-vote, check-quorum). */
 struct swarm_cluster_options swarm_cluster_default_options(uint64_t seed);
 
@@ -92,6 +92,8 @@ struct swarm_cluster_result {
 	size_t leaders;              /* terms that had a leader */
 	size_t entries;              /* swarm commands committed (a Raft entry holds a step's) */
 	size_t moves;                /* tasks that were placed on another node than their slot's last */
+	size_t manager_restarts;     /* managers that came back, their stores rebuilt from disk */
+	size_t snapshots_installed;  /* snapshots a leader sent to a manager too far behind */
 };
 
 struct swarm_cluster_sim;

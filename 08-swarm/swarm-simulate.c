@@ -71,6 +71,10 @@ static void print_summary(const struct swarm_cluster_options *o, const struct sw
 	}
 	fprintf(out, "  %zu term%s had a leader, %zu swarm commands committed, %zu task%s moved\n", r->leaders,
 		r->leaders == 1 ? "" : "s", r->entries, r->moves, r->moves == 1 ? "" : "s");
+	if (r->manager_restarts || r->snapshots_installed)
+		fprintf(out, "  %zu manager restart%s (each rebuilt its store from its disk), %zu snapshot%s sent to a manager "
+			"behind\n", r->manager_restarts, r->manager_restarts == 1 ? "" : "s", r->snapshots_installed,
+			r->snapshots_installed == 1 ? "" : "s");
 	if (r->converged_ms)
 		fprintf(out, "  converged %" PRIu64 " ms after the last fault ended\n", r->converged_ms);
 }

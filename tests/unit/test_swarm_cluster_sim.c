@@ -42,6 +42,24 @@ START_TEST(every_invariant_holds_and_the_swarm_converges_over_100_seeds_of_each_
 }
 END_TEST
 
+/* The paths a calm run never takes: a manager that restarts rebuilds its store from its disk,
+ * and one too far behind gets the leader's snapshot (swarm_store_restore). */
+START_TEST(churn_restarts_managers_and_sends_snapshots_and_every_store_stays_the_same)
+{
+	size_t restarts = 0, snapshots = 0;
+	for (uint64_t seed = 1; seed <= 50; seed++) {
+		struct swarm_cluster_options options = swarm_cluster_default_options(seed);
+		options.scenario = SWARM_CLUSTER_CHURN;
+		struct swarm_cluster_result result;
+		run(&options, &result);
+		restarts += result.manager_restarts;
+		snapshots += result.snapshots_installed;
+	}
+	ck_assert_uint_gt(restarts, 100);
+	ck_assert_uint_gt(snapshots, 10);
+}
+END_TEST
+
 START_TEST(five_managers_hold_every_invariant_through_100_seeds_of_churn)
 {
 	run_seeds(5, SWARM_CLUSTER_CHURN, 100);
@@ -276,6 +294,7 @@ Suite *swarm_cluster_sim_suite(void)
 	tcase_set_timeout(seeds, 120);
 	tcase_add_test(seeds, every_invariant_holds_and_the_swarm_converges_over_100_seeds_of_each_scenario);
 	tcase_add_test(seeds, five_managers_hold_every_invariant_through_100_seeds_of_churn);
+	tcase_add_test(seeds, churn_restarts_managers_and_sends_snapshots_and_every_store_stays_the_same);
 	tcase_add_test(seeds, the_same_seed_tells_the_same_story);
 	tcase_add_test(seeds, a_run_with_its_trace_kept_is_the_same_run);
 	tcase_add_test(seeds, after_a_failover_every_managers_store_holds_the_same_bytes);

@@ -60,8 +60,8 @@ static int run_seeds(size_t managers, int scenario, uint64_t first, uint64_t cou
 			if (result.converged_ms > worst_converged)
 				worst_converged = result.converged_ms;
 		}
-		printf("%-12s %zu managers: %" PRIu64 " seeds from %" PRIu64 " held, converged at worst %" PRIu64
-		       " ms after the faults (%.1f s)\n", swarm_cluster_scenario_name((enum swarm_cluster_scenario)s), managers,
+		printf("%-12s %zu manager%s: %" PRIu64 " seeds from %" PRIu64 " held, converged at worst %" PRIu64
+		       " ms after the faults (%.1f s)\n", swarm_cluster_scenario_name((enum swarm_cluster_scenario)s), managers, managers == 1 ? "" : "s",
 		       count, first, worst_converged, seconds_now() - start);
 	}
 	return 0;

@@ -123,8 +123,10 @@ int cmd_swarm(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(SWARM_HELP);
-	if (argc < 2 || strcmp(argv[1], "simulate") != 0)
-		return usage_error("swarm", "the one command of this chapter so far is simulate");
+	if (argc < 2)
+		return usage_error("swarm", "requires a command: simulate");
+	if (strcmp(argv[1], "simulate") != 0)
+		return usage_error("swarm", "unknown command \"%s\": the one command is simulate", argv[1]);
 	struct swarm_cluster_options options = swarm_cluster_default_options(1);
 	for (int i = 2; i < argc; i++) {
 		const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;

@@ -150,6 +150,21 @@ static struct raft_sim_node *node_of(struct raft_sim *sim, raft_id id)
 	return &sim->nodes[id - 1];
 }
 
+/* A node's clock: the time it reads when the simulation's clock says sim->now. */
+static uint64_t local_time(const struct raft_sim *sim, const struct raft_sim_node *node)
+{
+	return sim->now * node->clock_rate_ppm / 1000000u;
+}
+
+/* When the simulation's clock reaches the node's time `local`: the first millisecond at which
+ * local_time is at least `local`, so that a timer never fires before its node sees it due. */
+static uint64_t simulation_time(const struct raft_sim_node *node, uint64_t local)
+{
+	if (local == UINT64_MAX)
+		return UINT64_MAX;
+	return (local * 1000000u + node->clock_rate_ppm - 1) / node->clock_rate_ppm;
+}
+
 /* --- the network ---------------------------------------------------------------------------- */
 
 static bool delivered_before(const struct raft_sim_delivery *a, const struct raft_sim_delivery *b)
@@ -305,7 +320,7 @@ static int step_node(struct raft_sim *sim, raft_id id, const struct raft_input *
 	struct raft_node *raft = &node->raft;
 	struct raft_check_before before = raft_check_before(raft);
 	sim->steps++;
-	if (raft_step(raft, input, sim->now, out) < 0)
+	if (raft_step(raft, input, local_time(sim, node), out) < 0)
 		return -1;
 
 	/* 1. persist */
@@ -385,7 +400,7 @@ int raft_sim_restart(struct raft_sim *sim, raft_id id)
 	node->restarts++;
 	node->restart_at = 0;
 	struct raft_options options = node_options(sim, id, node->restarts);
-	if (raft_node_init(&node->raft, &options, NULL, &node->disk, sim->now) < 0)
+	if (raft_node_init(&node->raft, &options, NULL, &node->disk, local_time(sim, node)) < 0)
 		return -1;
 	node->up = true;
 	/* The state machine is volatile: it starts again from the snapshot on disk. */
@@ -600,7 +615,7 @@ static uint64_t next_timer(const struct raft_sim *sim, raft_id *id)
 		const struct raft_sim_node *node = &sim->nodes[i];
 		if (!node->up && !node->restart_at)
 			continue;
-		uint64_t at = node->up ? raft_next_deadline(&node->raft) : node->restart_at;
+		uint64_t at = node->up ? simulation_time(node, raft_next_deadline(&node->raft)) : node->restart_at;
 		if (at < earliest) {
 			earliest = at;
 			*id = i + 1;
@@ -679,15 +694,21 @@ int raft_sim_init(struct raft_sim *sim, const struct raft_sim_options *options)
 	sim->random_state = options->seed;
 	sim->node_count = options->members + options->spares;
 	if (options->members == 0 || sim->node_count > RAFT_MAX_MEMBERS || options->min_delay_ms == 0 ||
-	    options->max_delay_ms < options->min_delay_ms)
-		return fail_errno(EINVAL, "cannot simulate %zu managers and %zu spares with delays of %u to %u ms",
-				  options->members, options->spares, options->min_delay_ms, options->max_delay_ms);
+	    options->max_delay_ms < options->min_delay_ms || options->clock_skew_permille >= 500)
+		return fail_errno(EINVAL, "cannot simulate %zu managers and %zu spares with delays of %u to %u ms "
+				  "and clocks off by up to %u/1000", options->members, options->spares, options->min_delay_ms,
+				  options->max_delay_ms, options->clock_skew_permille);
 	struct raft_config initial = { .count = options->members };
 	for (size_t i = 0; i < options->members; i++)
 		initial.members[i] = i + 1;
 	struct raft_config none = { .count = 0 };
 	for (raft_id id = 1; id <= sim->node_count; id++) {
 		struct raft_sim_node *node = node_of(sim, id);
+		node->clock_rate_ppm = 1000000u;
+		if (options->clock_skew_permille) { /* drawn only then: a run without skew is as it was */
+			uint64_t spread = 2 * 1000 * (uint64_t)options->clock_skew_permille + 1;
+			node->clock_rate_ppm = 1000000u - 1000u * options->clock_skew_permille + sim_random(sim) % spread;
+		}
 		struct raft_options raft = node_options(sim, id, 0);
 		if (raft_node_init(&node->raft, &raft, id <= options->members ? &initial : &none, NULL, 0) < 0 ||
 		    raft_log_copy(&node->disk.log, &node->raft.persisted.log) < 0) {

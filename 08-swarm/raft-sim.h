@@ -35,6 +35,10 @@ struct raft_sim_options {
 	uint32_t fault_every_ms;    /* ...one drawn this often... */
 	uint64_t faults_until_ms;   /* ...until then, when everything heals and restarts */
 	bool trace;                 /* keep a line per event (for replaying a failure) */
+	/* Each node's clock runs fast or slow by up to this many thousandths, drawn per node: its
+	 * timers (election timeout, heartbeat) fire early or late by as much, as on machines whose
+	 * clocks drift. 0: every node's clock is the simulation's. */
+	unsigned clock_skew_permille;
 };
 
 /* 3 managers, 1 to 10 ms delays, a command every 50 ms, a snapshot every 20 entries, faults
@@ -57,6 +61,7 @@ struct raft_sim_node {
 	raft_index applied_index;     /* its state machine: how far it applied... */
 	uint64_t applied_hash;        /* ...and a hash of everything it applied, in order */
 	uint32_t snapshots_installed; /* snapshots received from a leader */
+	uint32_t clock_rate_ppm;      /* its clock: millionths of the simulation's (1000000: exact) */
 };
 
 struct raft_sim_delivery;

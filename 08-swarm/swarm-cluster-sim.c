@@ -522,6 +522,7 @@ struct swarm_cluster_options swarm_cluster_default_options(uint64_t seed)
 		.start_max_ms = 500,
 		.down_for_ms = 10000,
 		.churn_until_ms = 20000,
+		.churn_clock_skew_permille = 50,
 		.settle_limit_ms = 60000,
 		/* Small, so that runs take snapshots, and send them to managers that fell behind
 		 * (Swarm's --snapshot-interval is 10,000 entries). */
@@ -566,6 +567,8 @@ struct swarm_cluster_sim *swarm_cluster_sim_new(const struct swarm_cluster_optio
 	raft.snapshot_every = 0;        /* the managers snapshot their stores themselves */
 	raft.faults = options->scenario == SWARM_CLUSTER_CHURN;
 	raft.faults_until_ms = options->churn_until_ms;
+	if (raft.faults)
+		raft.clock_skew_permille = options->churn_clock_skew_permille;
 	raft.trace = options->trace;
 	if (raft_sim_init(&sim->raft, &raft) < 0) {
 		swarm_cluster_sim_free(sim);

@@ -65,6 +65,7 @@ struct swarm_cluster_options {
 	uint64_t start_min_ms, start_max_ms; /* a worker takes this long to start a container */
 	uint64_t down_for_ms;        /* a killed manager stays down, a partition lasts, this long */
 	uint64_t churn_until_ms;     /* churn: faults until then */
+	unsigned churn_clock_skew_permille; /* churn: each manager's clock fast or slow by up to this */
 	uint64_t settle_limit_ms;    /* after the faults, convergence must come within this */
 	size_t snapshot_every;       /* a manager snapshots its store every so many entries */
 	bool check_stores;           /* check the stores' invariants (costs a serialization a step) */
@@ -73,7 +74,8 @@ struct swarm_cluster_options {
 };
 
 /* 3 managers, 5 workers, 2 services of 3 replicas, 50 ms steps, heartbeat 1 s, containers
- * start in 100..500 ms, a manager down or cut off for 10 s, churn for 20 s, 60 s to settle,
+ * start in 100..500 ms, a manager down or cut off for 10 s, churn for 20 s with managers' clocks
+ * off by up to 5 %, 60 s to settle,
  * a snapshot every 8 entries, Raft's default options (1 s election timeout, 100 ms
  * heartbeat, pre-vote, check-quorum). */
 struct swarm_cluster_options swarm_cluster_default_options(uint64_t seed);

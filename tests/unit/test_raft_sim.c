@@ -40,6 +40,25 @@ START_TEST(the_properties_of_raft_hold_over_1000_seeds_of_3_managers)
 }
 END_TEST
 
+/* Clocks that drift: each node's timers fire up to 10 % early or late. Raft's safety never
+ * depends on time; its liveness does, and must survive it. */
+START_TEST(the_properties_of_raft_hold_over_1000_seeds_with_clocks_off_by_up_to_a_tenth)
+{
+	struct raft_sim_options options = raft_sim_default_options(0);
+	options.clock_skew_permille = 100;
+	run_seeds(options, 1, 1000);
+	struct raft_sim sim;
+	options.seed = 1;
+	ck_assert_int_eq(raft_sim_init(&sim, &options), 0);
+	ck_assert_uint_ne(sim.nodes[0].clock_rate_ppm, sim.nodes[1].clock_rate_ppm); /* they do drift */
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_uint_ge(sim.nodes[i].clock_rate_ppm, 900000);
+		ck_assert_uint_le(sim.nodes[i].clock_rate_ppm, 1100000);
+	}
+	raft_sim_free(&sim);
+}
+END_TEST
+
 /* Without pre-votes, more candidates stand at once and split votes: the votes on disk are
  * what keeps two of them from winning one term (a raft_persist that forgets them fails here,
  * at seed 1509). */
@@ -356,6 +375,7 @@ Suite *raft_sim_suite(void)
 	tcase_set_timeout(seeds, 60);
 	tcase_add_test(seeds, the_properties_of_raft_hold_over_1000_seeds_of_3_managers);
 	tcase_add_test(seeds, election_safety_holds_over_2000_seeds_without_pre_vote);
+	tcase_add_test(seeds, the_properties_of_raft_hold_over_1000_seeds_with_clocks_off_by_up_to_a_tenth);
 	tcase_add_test(seeds, leader_completeness_holds_over_1000_seeds_of_5_managers_without_pre_vote);
 	tcase_add_test(seeds, the_same_seed_replays_the_same_run);
 	suite_add_tcase(s, seeds);

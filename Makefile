@@ -256,11 +256,19 @@ SEEDS ?= 1000
 $(BUILD)/raft-sim: tests/raft-sim.c $(BUILD)/libtinydock.a
 	$(CC) $(CPPFLAGS) $(ALL_INCLUDES) $(CFLAGS) $(filter %.c %.a,$^) $(LDFLAGS) -o $@
 
-sim: $(BUILD)/raft-sim
+# Then the swarm joined (08-swarm/swarm-cluster-sim.h): every scenario over a tenth of the
+# seeds with 3 managers and 5, and issue 15's speed figures (tests/swarm-cluster-sim.c).
+$(BUILD)/swarm-cluster-sim: tests/swarm-cluster-sim.c $(BUILD)/libtinydock.a
+	$(CC) $(CPPFLAGS) $(ALL_INCLUDES) $(CFLAGS) $(filter %.c %.a,$^) $(LDFLAGS) -o $@
+
+sim: $(BUILD)/raft-sim $(BUILD)/swarm-cluster-sim
 	$(BUILD)/raft-sim --seeds $(SEEDS)
 	$(BUILD)/raft-sim --seeds $(SEEDS) --no-pre-vote
 	$(BUILD)/raft-sim --seeds $(SEEDS) --members 5 --no-pre-vote
 	$(BUILD)/raft-sim --failover --seeds $$(( $(SEEDS) / 10 > 0 ? $(SEEDS) / 10 : 1 ))
+	$(BUILD)/swarm-cluster-sim --seeds $$(( $(SEEDS) / 10 > 0 ? $(SEEDS) / 10 : 1 ))
+	$(BUILD)/swarm-cluster-sim --seeds $$(( $(SEEDS) / 10 > 0 ? $(SEEDS) / 10 : 1 )) --managers 5
+	$(BUILD)/swarm-cluster-sim --figures --seeds 50
 
 # --- demo, bench, dependencies ---------------------------------------------
 # Each chapter's demo.sh runs against that chapter's own binary (build/chNN/tinydock), so it shows

@@ -150,6 +150,21 @@ static struct raft_sim_node *node_of(struct raft_sim *sim, raft_id id)
 	return &sim->nodes[id - 1];
 }
 
+/* A node's clock: the time it reads when the simulation's clock says sim->now. */
+static uint64_t local_time(const struct raft_sim *sim, const struct raft_sim_node *node)
+{
+	return sim->now * node->clock_rate_ppm / 1000000u;
+}
+
+/* When the simulation's clock reaches the node's time `local`: the first millisecond at which
+ * local_time is at least `local`, so that a timer never fires before its node sees it due. */
+static uint64_t simulation_time(const struct raft_sim_node *node, uint64_t local)
+{
+	if (local == UINT64_MAX)
+		return UINT64_MAX;
+	return (local * 1000000u + node->clock_rate_ppm - 1) / node->clock_rate_ppm;
+}
+
 /* --- the network ---------------------------------------------------------------------------- */
 
 static bool delivered_before(const struct raft_sim_delivery *a, const struct raft_sim_delivery *b)
@@ -228,6 +243,9 @@ static int apply(struct raft_sim *sim, raft_id id, const struct raft_output *out
 	struct raft_sim_node *node = node_of(sim, id);
 	if (out->restore_snapshot) {
 		const struct raft_snapshot *snapshot = &node->raft.persisted.log.snapshot;
+		if (snapshot->size < sizeof(node->applied_hash))
+			return violation(sim, "node %u restores a snapshot of %zu bytes, without its hash", id,
+					 snapshot->size);
 		memcpy(&node->applied_hash, snapshot->data, sizeof(node->applied_hash));
 		node->applied_index = snapshot->index;
 		if (raft_check_state(&sim->checks, id, node->applied_index, node->applied_hash) < 0)
@@ -302,7 +320,7 @@ static int step_node(struct raft_sim *sim, raft_id id, const struct raft_input *
 	struct raft_node *raft = &node->raft;
 	struct raft_check_before before = raft_check_before(raft);
 	sim->steps++;
-	if (raft_step(raft, input, sim->now, out) < 0)
+	if (raft_step(raft, input, local_time(sim, node), out) < 0)
 		return -1;
 
 	/* 1. persist */
@@ -382,14 +400,14 @@ int raft_sim_restart(struct raft_sim *sim, raft_id id)
 	node->restarts++;
 	node->restart_at = 0;
 	struct raft_options options = node_options(sim, id, node->restarts);
-	if (raft_node_init(&node->raft, &options, NULL, &node->disk, sim->now) < 0)
+	if (raft_node_init(&node->raft, &options, NULL, &node->disk, local_time(sim, node)) < 0)
 		return -1;
 	node->up = true;
 	/* The state machine is volatile: it starts again from the snapshot on disk. */
 	const struct raft_snapshot *snapshot = &node->disk.log.snapshot;
 	node->applied_index = snapshot->index;
 	node->applied_hash = 0;
-	if (snapshot->size == sizeof(node->applied_hash))
+	if (snapshot->size >= sizeof(node->applied_hash))
 		memcpy(&node->applied_hash, snapshot->data, sizeof(node->applied_hash));
 	timeline(sim, "%u restarts (term %" PRIu64 ", log up to entry %" PRIu64 " on disk)", id, node->disk.term,
 		 raft_log_last_index(&node->disk.log));
@@ -515,26 +533,59 @@ raft_index raft_sim_committed(const struct raft_sim *sim)
 	return raft_checks_committed(&sim->checks);
 }
 
-int raft_sim_propose(struct raft_sim *sim, raft_id id, enum raft_input_kind kind, raft_id member,
-		     enum raft_refusal *refusal, raft_index *index)
+/* Step node id with a proposal (a command's bytes, or a membership change). */
+static int propose(struct raft_sim *sim, raft_id id, const struct raft_input *input, enum raft_refusal *refusal,
+		   raft_index *index)
 {
-	struct raft_sim_node *node = node_of(sim, id);
 	*refusal = RAFT_NOT_LEADER;
-	if (!node->up)
+	if (!node_of(sim, id)->up)
 		return 0;
-	uint64_t command = ++sim->commands;
-	struct raft_input input = { .kind = kind, .member = member, .data = &command, .size = sizeof(command) };
 	struct raft_output out;
-	if (step_node(sim, id, &input, &out) < 0)
+	if (step_node(sim, id, input, &out) < 0)
 		return -1;
 	*refusal = out.refusal;
 	if (index)
 		*index = out.proposed_index;
-	TRACE(sim, "propose %s %" PRIu64 " at %u: %s %" PRIu64 "\n",
-	      kind == RAFT_PROPOSE ? "command" : kind == RAFT_ADD_MEMBER ? "add member" : "remove member",
-	      kind == RAFT_PROPOSE ? command : member, id, out.refusal == RAFT_ACCEPTED ? "index" : "refused",
-	      out.proposed_index);
+	TRACE(sim, "propose %s at %u: %s %" PRIu64 "\n",
+	      input->kind == RAFT_PROPOSE ? "command" : input->kind == RAFT_ADD_MEMBER ? "add member" : "remove member",
+	      id, out.refusal == RAFT_ACCEPTED ? "index" : "refused", out.proposed_index);
 	return 0;
+}
+
+int raft_sim_propose(struct raft_sim *sim, raft_id id, enum raft_input_kind kind, raft_id member,
+		     enum raft_refusal *refusal, raft_index *index)
+{
+	uint64_t command = ++sim->commands; /* a number: each command's bytes differ */
+	struct raft_input input = { .kind = kind, .member = member, .data = &command, .size = sizeof(command) };
+	return propose(sim, id, &input, refusal, index);
+}
+
+int raft_sim_propose_bytes(struct raft_sim *sim, raft_id id, const void *data, size_t size,
+			   enum raft_refusal *refusal, raft_index *index)
+{
+	sim->commands++;
+	struct raft_input input = { .kind = RAFT_PROPOSE, .data = data, .size = size };
+	return propose(sim, id, &input, refusal, index);
+}
+
+int raft_sim_snapshot(struct raft_sim *sim, raft_id id, raft_index index, const void *data, size_t size)
+{
+	struct raft_sim_node *node = node_of(sim, id);
+	if (!node->up || index != node->applied_index || index <= node->raft.persisted.log.snapshot.index)
+		return 0;
+	/* The hash first, so the checks of state machine safety go on across snapshots. */
+	unsigned char *bytes = malloc(sizeof(node->applied_hash) + size);
+	if (!bytes)
+		return fail_errno(ENOMEM, "cannot take a snapshot of node %u", id);
+	memcpy(bytes, &node->applied_hash, sizeof(node->applied_hash));
+	memcpy(bytes + sizeof(node->applied_hash), data, size);
+	struct raft_input input = { .kind = RAFT_SNAPSHOT_TAKEN, .index = index, .data = bytes,
+				    .size = sizeof(node->applied_hash) + size };
+	struct raft_output out;
+	TRACE(sim, "%u snapshots at %" PRIu64 " (%zu bytes)\n", id, index, size);
+	int status = step_node(sim, id, &input, &out);
+	free(bytes);
+	return status;
 }
 
 static int deliver(struct raft_sim *sim)
@@ -564,7 +615,7 @@ static uint64_t next_timer(const struct raft_sim *sim, raft_id *id)
 		const struct raft_sim_node *node = &sim->nodes[i];
 		if (!node->up && !node->restart_at)
 			continue;
-		uint64_t at = node->up ? raft_next_deadline(&node->raft) : node->restart_at;
+		uint64_t at = node->up ? simulation_time(node, raft_next_deadline(&node->raft)) : node->restart_at;
 		if (at < earliest) {
 			earliest = at;
 			*id = i + 1;
@@ -643,15 +694,21 @@ int raft_sim_init(struct raft_sim *sim, const struct raft_sim_options *options)
 	sim->random_state = options->seed;
 	sim->node_count = options->members + options->spares;
 	if (options->members == 0 || sim->node_count > RAFT_MAX_MEMBERS || options->min_delay_ms == 0 ||
-	    options->max_delay_ms < options->min_delay_ms)
-		return fail_errno(EINVAL, "cannot simulate %zu managers and %zu spares with delays of %u to %u ms",
-				  options->members, options->spares, options->min_delay_ms, options->max_delay_ms);
+	    options->max_delay_ms < options->min_delay_ms || options->clock_skew_permille >= 500)
+		return fail_errno(EINVAL, "cannot simulate %zu managers and %zu spares with delays of %u to %u ms "
+				  "and clocks off by up to %u/1000", options->members, options->spares, options->min_delay_ms,
+				  options->max_delay_ms, options->clock_skew_permille);
 	struct raft_config initial = { .count = options->members };
 	for (size_t i = 0; i < options->members; i++)
 		initial.members[i] = i + 1;
 	struct raft_config none = { .count = 0 };
 	for (raft_id id = 1; id <= sim->node_count; id++) {
 		struct raft_sim_node *node = node_of(sim, id);
+		node->clock_rate_ppm = 1000000u;
+		if (options->clock_skew_permille) { /* drawn only then: a run without skew is as it was */
+			uint64_t spread = 2 * 1000 * (uint64_t)options->clock_skew_permille + 1;
+			node->clock_rate_ppm = 1000000u - 1000u * options->clock_skew_permille + sim_random(sim) % spread;
+		}
 		struct raft_options raft = node_options(sim, id, 0);
 		if (raft_node_init(&node->raft, &raft, id <= options->members ? &initial : &none, NULL, 0) < 0 ||
 		    raft_log_copy(&node->disk.log, &node->raft.persisted.log) < 0) {

@@ -35,6 +35,10 @@ struct raft_sim_options {
 	uint32_t fault_every_ms;    /* ...one drawn this often... */
 	uint64_t faults_until_ms;   /* ...until then, when everything heals and restarts */
 	bool trace;                 /* keep a line per event (for replaying a failure) */
+	/* Each node's clock runs fast or slow by up to this many thousandths, drawn per node: its
+	 * timers (election timeout, heartbeat) fire early or late by as much, as on machines whose
+	 * clocks drift. 0: every node's clock is the simulation's. */
+	unsigned clock_skew_permille;
 };
 
 /* 3 managers, 1 to 10 ms delays, a command every 50 ms, a snapshot every 20 entries, faults
@@ -57,6 +61,7 @@ struct raft_sim_node {
 	raft_index applied_index;     /* its state machine: how far it applied... */
 	uint64_t applied_hash;        /* ...and a hash of everything it applied, in order */
 	uint32_t snapshots_installed; /* snapshots received from a leader */
+	uint32_t clock_rate_ppm;      /* its clock: millionths of the simulation's (1000000: exact) */
 };
 
 struct raft_sim_delivery;
@@ -122,6 +127,16 @@ raft_id raft_sim_leader(const struct raft_sim *sim);
  * node's refusal, if any, is in *refusal; proposed index in *index. -1 as run_until. */
 int raft_sim_propose(struct raft_sim *sim, raft_id id, enum raft_input_kind kind, raft_id member,
 		     enum raft_refusal *refusal, raft_index *index);
+
+/* The same with a command of the caller's: its bytes (copied into the log). */
+int raft_sim_propose_bytes(struct raft_sim *sim, raft_id id, const void *data, size_t size,
+			   enum raft_refusal *refusal, raft_index *index);
+
+/* A state machine of the caller's (with snapshot_every 0) wrote its state after entry index,
+ * which node id has applied: the snapshot holds the node's hash of what it applied (8 bytes,
+ * so that the checks go on across snapshots), then data. Nothing when the node is down, has
+ * applied another index, or has a later snapshot. -1 as run_until. */
+int raft_sim_snapshot(struct raft_sim *sim, raft_id id, raft_index index, const void *data, size_t size);
 
 /* The highest index committed anywhere, as far as the checks saw. */
 raft_index raft_sim_committed(const struct raft_sim *sim);

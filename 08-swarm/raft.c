@@ -58,6 +58,7 @@ struct raft_options raft_default_options(raft_id id, uint64_t random_seed)
 		.election_timeout_ms = 1000,
 		.heartbeat_ms = 100,
 		.pre_vote = true,
+		.check_quorum = true,
 		.max_batch = 64,
 		.random_seed = random_seed,
 	};
@@ -187,7 +188,8 @@ static void rebuild_progress(struct raft_node *node)
 		raft_id id = config->members[i];
 		if (id == node->options.id)
 			continue;
-		struct raft_progress fresh = { id, raft_log_last_index(node_log(node)) + 1, 0 };
+		/* A member new to this leader gets a whole election timeout to answer (check_quorum). */
+		struct raft_progress fresh = { id, raft_log_last_index(node_log(node)) + 1, 0, node->now };
 		for (size_t j = 0; j < old_count; j++)
 			if (old[j].id == id)
 				fresh = old[j];
@@ -491,6 +493,7 @@ static int on_append_reply(struct raft_node *node, const struct raft_message *re
 	struct raft_progress *follower = progress_of(node, reply->from);
 	if (!follower)
 		return 0;
+	follower->last_heard = node->now; /* a refusal is an answer too: it is alive and follows */
 	struct raft_log *log = node_log(node);
 	raft_index last = raft_log_last_index(log);
 	if (reply->success) {
@@ -610,9 +613,29 @@ static int take_snapshot(struct raft_node *node, const struct raft_input *input)
 
 /* --- the step ------------------------------------------------------------------------------ */
 
+/* Thesis 6.2, check-quorum: has the leader heard from a majority (itself included) within the
+ * last election timeout? Followers that stopped hearing it have stood for election by then, so
+ * a leader that cannot say yes may already have a successor, and cannot commit anything. */
+static bool hears_a_majority(const struct raft_node *node)
+{
+	const struct raft_config *config = members(node);
+	uint64_t timeout = node->options.election_timeout_ms;
+	size_t heard = raft_config_has(config, node->options.id) ? 1 : 0;
+	for (size_t i = 0; i < node->progress_count; i++) {
+		const struct raft_progress *follower = &node->progress[i];
+		if (raft_config_has(config, follower->id) && node->now - follower->last_heard < timeout)
+			heard++;
+	}
+	return heard >= raft_config_quorum(config);
+}
+
 static int on_tick(struct raft_node *node)
 {
 	if (node->role == RAFT_LEADER) {
+		if (node->options.check_quorum && !hears_a_majority(node)) {
+			become_follower(node, current_term(node), 0);
+			return 0;
+		}
 		if (node->now >= node->heartbeat_deadline)
 			return broadcast_append(node); /* heartbeats, and resending what was lost */
 		return 0;

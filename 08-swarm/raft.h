@@ -35,11 +35,15 @@ struct raft_options {
 	uint32_t election_timeout_ms;
 	uint32_t heartbeat_ms;    /* a leader sends AppendEntries at least this often */
 	bool pre_vote;            /* ask before standing for election (thesis 9.6) */
+	/* A leader that has not heard from a majority within an election timeout steps down
+	 * (thesis 6.2): cut off in a minority, it would otherwise keep the title, and the clients
+	 * and workers that reach it would wait on a leader that can commit nothing. */
+	bool check_quorum;
 	size_t max_batch;         /* entries in one AppendEntries at most */
 	uint64_t random_seed;     /* the source of the randomized timeouts */
 };
 
-/* 1 s election timeout, 100 ms heartbeat, pre-vote on, 64 entries a message. */
+/* 1 s election timeout, 100 ms heartbeat, pre-vote and check-quorum on, 64 entries a message. */
 struct raft_options raft_default_options(raft_id id, uint64_t random_seed);
 
 /* What must survive a crash (Figure 2, "Persistent state on all servers"): the term, the
@@ -115,6 +119,7 @@ struct raft_progress {
 	raft_id id;
 	raft_index next_index;  /* the next entry to send it (Figure 2, "Volatile state on leaders") */
 	raft_index match_index; /* the highest entry known to be in its log */
+	uint64_t last_heard;    /* when it last answered (check_quorum) */
 };
 
 struct raft_node {

@@ -9,6 +9,7 @@
 #include "chapter-05.h"
 #include "chapter-06.h"
 #include "chapter-07.h"
+#include "chapter-08.h"
 
 #include <stddef.h>
 
@@ -20,5 +21,6 @@ const struct command *const stage_commands[] = {
 	chapter_05_commands,
 	chapter_06_commands,
 	chapter_07_commands,
+	chapter_08_commands,
 	NULL,
 };

@@ -16,6 +16,7 @@
 #include "chapter-05.h"
 #include "chapter-06.h"
 #include "chapter-07.h"
+#include "chapter-08.h"
 #include "harness.h"
 
 /* The chapters written so far, with the tables they add; the last stage links them all. */
@@ -25,7 +26,7 @@ static const struct {
 } chapters[] = {
 	{ 1, chapter_01_commands }, { 2, chapter_02_commands }, { 3, chapter_03_commands },
 	{ 4, chapter_04_commands }, { 5, chapter_05_commands }, { 6, chapter_06_commands },
-	{ 7, chapter_07_commands },
+	{ 7, chapter_07_commands }, { 8, chapter_08_commands },
 };
 #define CHAPTERS (sizeof(chapters) / sizeof(chapters[0]))
 #define LAST_STAGE 8

@@ -40,6 +40,25 @@ START_TEST(the_properties_of_raft_hold_over_1000_seeds_of_3_managers)
 }
 END_TEST
 
+/* Clocks that drift: each node's timers fire up to 10 % early or late. Raft's safety never
+ * depends on time; its liveness does, and must survive it. */
+START_TEST(the_properties_of_raft_hold_over_1000_seeds_with_clocks_off_by_up_to_a_tenth)
+{
+	struct raft_sim_options options = raft_sim_default_options(0);
+	options.clock_skew_permille = 100;
+	run_seeds(options, 1, 1000);
+	struct raft_sim sim;
+	options.seed = 1;
+	ck_assert_int_eq(raft_sim_init(&sim, &options), 0);
+	ck_assert_uint_ne(sim.nodes[0].clock_rate_ppm, sim.nodes[1].clock_rate_ppm); /* they do drift */
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_uint_ge(sim.nodes[i].clock_rate_ppm, 900000);
+		ck_assert_uint_le(sim.nodes[i].clock_rate_ppm, 1100000);
+	}
+	raft_sim_free(&sim);
+}
+END_TEST
+
 /* Without pre-votes, more candidates stand at once and split votes: the votes on disk are
  * what keeps two of them from winning one term (a raft_persist that forgets them fails here,
  * at seed 1509). */
@@ -184,6 +203,49 @@ START_TEST(a_minority_cut_off_from_the_leader_cannot_depose_it)
 }
 END_TEST
 
+/* Check-quorum (thesis 6.2): a leader cut off from every other manager stops calling itself
+ * leader within about an election timeout; without it, it keeps the title for as long as the
+ * partition lasts, while the majority has elected another. */
+static enum raft_role old_leader_role_after_partition(bool check_quorum, uint64_t *stepped_down_after)
+{
+	struct raft_sim sim;
+	struct raft_sim_options options = calm(3, 9);
+	options.raft.check_quorum = check_quorum;
+	start_sim(&sim, &options);
+	run_until_leader(&sim, 5000);
+	raft_id leader = raft_sim_leader(&sim);
+	raft_sim_partition(&sim, &leader, 1);
+	uint64_t cut_at = sim.now;
+	*stepped_down_after = UINT64_MAX;
+	while (sim.now < cut_at + 10000 && *stepped_down_after == UINT64_MAX) {
+		run_until(&sim, sim.now + 10);
+		if (sim.nodes[leader - 1].raft.role != RAFT_LEADER)
+			*stepped_down_after = sim.now - cut_at;
+	}
+	enum raft_role role = sim.nodes[leader - 1].raft.role;
+	ck_assert_uint_ne(raft_sim_leader(&sim), 0); /* the majority has a leader either way */
+	raft_sim_free(&sim);
+	return role;
+}
+
+START_TEST(a_leader_cut_off_from_the_majority_steps_down_within_one_and_a_half_election_timeouts)
+{
+	uint64_t after;
+	ck_assert_int_ne(old_leader_role_after_partition(true, &after), RAFT_LEADER);
+	const struct raft_options defaults = raft_default_options(1, 0);
+	/* The last answer came up to a heartbeat before the cut, and the check runs at the
+	 * leader's heartbeats: a timeout and a few heartbeats, well under one and a half. */
+	ck_assert_uint_le(after, 3 * defaults.election_timeout_ms / 2);
+}
+END_TEST
+
+START_TEST(without_check_quorum_a_leader_cut_off_keeps_the_title)
+{
+	uint64_t after;
+	ck_assert_int_eq(old_leader_role_after_partition(false, &after), RAFT_LEADER);
+}
+END_TEST
+
 /* Issue 15's target: Swarm takes about 10 s; here, with the default 1 s election timeout. */
 START_TEST(a_new_leader_is_elected_within_3_s_of_the_old_ones_death_on_average)
 {
@@ -313,6 +375,7 @@ Suite *raft_sim_suite(void)
 	tcase_set_timeout(seeds, 60);
 	tcase_add_test(seeds, the_properties_of_raft_hold_over_1000_seeds_of_3_managers);
 	tcase_add_test(seeds, election_safety_holds_over_2000_seeds_without_pre_vote);
+	tcase_add_test(seeds, the_properties_of_raft_hold_over_1000_seeds_with_clocks_off_by_up_to_a_tenth);
 	tcase_add_test(seeds, leader_completeness_holds_over_1000_seeds_of_5_managers_without_pre_vote);
 	tcase_add_test(seeds, the_same_seed_replays_the_same_run);
 	suite_add_tcase(s, seeds);
@@ -322,6 +385,8 @@ Suite *raft_sim_suite(void)
 	tcase_add_test(quorum, three_managers_tolerate_one_failure_and_not_two);
 	tcase_add_test(quorum, five_managers_tolerate_two_failures);
 	tcase_add_test(quorum, a_minority_cut_off_from_the_leader_cannot_depose_it);
+	tcase_add_test(quorum, a_leader_cut_off_from_the_majority_steps_down_within_one_and_a_half_election_timeouts);
+	tcase_add_test(quorum, without_check_quorum_a_leader_cut_off_keeps_the_title);
 	tcase_add_test(quorum, a_new_leader_is_elected_within_3_s_of_the_old_ones_death_on_average);
 	suite_add_tcase(s, quorum);
 	TCase *log = tcase_create("log");

@@ -136,15 +136,27 @@ static int registry(const char *verb, int (*command)(int, char **), const struct
 	printf(" %s %s  %s\n", "Service", s->name, strcmp(verb, "pull") == 0 ? "Pulling" : "Pushing");
 	fflush(stdout);
 	optind = 0;
-	if (command(2, argv) != 0)
+	int code = command(2, argv);
+	fflush(stdout); /* its progress before any message on stderr, as it happened */
+	if (code != 0)
 		return fail_errno(0, "service \"%s\": cannot %s %s", s->name, verb, s->image);
 	return 0;
 }
 
+/* A service with `build:` as well as `image:` is pulled too, as Compose v2 does (hence its
+ * --ignore-buildable): another machine built it and pushed it under that name. When its pull
+ * fails, `up` can still build it here: a warning, as Compose v2 gives, not an error. */
 static int pull_one(struct compose_loaded *p, const struct compose_service *s)
 {
 	(void)p;
-	return registry("pull", cmd_pull, s);
+	if (registry("pull", cmd_pull, s) == 0)
+		return 0;
+	if (!has_build(s))
+		return -1;
+	fprintf(stderr, "WARN[0000] %s; it can be built from source: tinydock compose build %s\n", error_message(),
+		s->name);
+	error_clear();
+	return 0;
 }
 
 static int push_one(struct compose_loaded *p, const struct compose_service *s)
@@ -153,10 +165,10 @@ static int push_one(struct compose_loaded *p, const struct compose_service *s)
 	return registry("push", cmd_push, s);
 }
 
-/* Pull what is not built here: a service with only `build:` has nothing to pull. */
+/* Pull every service named by `image:`: one with only `build:` has nothing to pull. */
 static bool pullable(const struct compose_service *s)
 {
-	return has_image(s) && !has_build(s);
+	return has_image(s);
 }
 
 /* Push what is built here under a name of the user's (`image:` with `build:`). */

@@ -20,6 +20,7 @@
  */
 #include "raft-check.h"
 #include "error.h"
+#include "grow.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -68,23 +69,6 @@ uint64_t raft_state_after(uint64_t state, const struct raft_entry *entry)
 	return mix(state ? state : 1, raft_entry_identity(entry));
 }
 
-/* Grow a zeroed array to hold at least `needed` elements. */
-static int grow(void **array, size_t *capacity, size_t needed, size_t size)
-{
-	if (needed <= *capacity)
-		return 0;
-	size_t fresh = *capacity ? *capacity : 64;
-	while (fresh < needed)
-		fresh *= 2;
-	void *grown = realloc(*array, fresh * size);
-	if (!grown)
-		return fail_errno(ENOMEM, "cannot grow a table of the raft checks to %zu", fresh);
-	memset((char *)grown + *capacity * size, 0, (fresh - *capacity) * size);
-	*array = grown;
-	*capacity = fresh;
-	return 0;
-}
-
 struct raft_check_before raft_check_before(const struct raft_node *node)
 {
 	return (struct raft_check_before){ node->role, node->persisted.term,
@@ -95,7 +79,8 @@ struct raft_check_before raft_check_before(const struct raft_node *node)
 
 static int check_election_safety(struct raft_checks *checks, raft_id id, raft_term term)
 {
-	if (grow((void **)&checks->leader_of_term, &checks->terms, term + 1, sizeof(raft_id)) < 0)
+	if (grow_array((void **)&checks->leader_of_term, &checks->terms, term + 1,
+		       sizeof(raft_id), "the raft checks' table") < 0)
 		return -1;
 	raft_id earlier = checks->leader_of_term[term];
 	if (earlier && earlier != id)
@@ -194,7 +179,8 @@ static int check_committed(struct raft_checks *checks, raft_id id, const struct 
 		}
 		if (i != checks->committed_count + 1)
 			break; /* a gap: another node will fill it first */
-		if (grow((void **)&checks->committed, &checks->committed_capacity, i, sizeof(*checks->committed)) < 0)
+		if (grow_array((void **)&checks->committed, &checks->committed_capacity, i,
+			       sizeof(*checks->committed), "the raft checks' table") < 0)
 			return -1;
 		checks->committed[i - 1] = (struct raft_check_committed){ raft_entry_identity(entry),
 									  node->persisted.term };
@@ -235,7 +221,8 @@ int raft_check_step(struct raft_checks *checks, raft_id id, const struct raft_no
 
 int raft_check_state(struct raft_checks *checks, raft_id id, raft_index index, uint64_t state)
 {
-	if (grow((void **)&checks->state_after, &checks->state_capacity, index + 1, sizeof(uint64_t)) < 0)
+	if (grow_array((void **)&checks->state_after, &checks->state_capacity, index + 1,
+		       sizeof(uint64_t), "the raft checks' table") < 0)
 		return -1;
 	if (checks->state_after[index] == 0)
 		checks->state_after[index] = state;

@@ -19,6 +19,7 @@
  */
 #include "raft-sim.h"
 #include "error.h"
+#include "grow.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -128,23 +129,6 @@ static int violation(struct raft_sim *sim, const char *fmt, ...)
 	return broken(sim);
 }
 
-/* Grow a zeroed array to hold at least `needed` elements. */
-static int grow(void **array, size_t *capacity, size_t needed, size_t size)
-{
-	if (needed <= *capacity)
-		return 0;
-	size_t fresh = *capacity ? *capacity : 64;
-	while (fresh < needed)
-		fresh *= 2;
-	void *grown = realloc(*array, fresh * size);
-	if (!grown)
-		return fail_errno(ENOMEM, "cannot grow a table of the raft simulation to %zu", fresh);
-	memset((char *)grown + *capacity * size, 0, (fresh - *capacity) * size);
-	*array = grown;
-	*capacity = fresh;
-	return 0;
-}
-
 static struct raft_sim_node *node_of(struct raft_sim *sim, raft_id id)
 {
 	return &sim->nodes[id - 1];
@@ -174,7 +158,8 @@ static bool delivered_before(const struct raft_sim_delivery *a, const struct raf
 
 static int send_message(struct raft_sim *sim, const struct raft_message *message)
 {
-	if (grow((void **)&sim->flight, &sim->flight_capacity, sim->flight_count + 1, sizeof(*sim->flight)) < 0)
+	if (grow_array((void **)&sim->flight, &sim->flight_capacity, sim->flight_count + 1,
+		       sizeof(*sim->flight), "the raft simulation's table") < 0)
 		return -1;
 	struct raft_sim_delivery delivery = { .order = sim->sent++ };
 	uint32_t spread = sim->options.max_delay_ms - sim->options.min_delay_ms + 1;
@@ -232,7 +217,8 @@ static void note_leaders(struct raft_sim *sim)
 		*last = (struct raft_sim_period){ sim->now, leader, term }; /* changed twice at once */
 		return;
 	}
-	if (grow((void **)&sim->periods, &sim->period_capacity, sim->period_count + 1, sizeof(*sim->periods)) < 0)
+	if (grow_array((void **)&sim->periods, &sim->period_capacity, sim->period_count + 1,
+		       sizeof(*sim->periods), "the raft simulation's table") < 0)
 		return; /* the table is for people: a shorter one is no error */
 	sim->periods[sim->period_count++] = (struct raft_sim_period){ sim->now, leader, term };
 }

@@ -19,6 +19,7 @@
 #include "swarm-constraint.h"
 
 #include "error.h"
+#include "grow.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -29,19 +30,6 @@ static int refuse(const struct swarm_command *command, const char *fmt, const ch
 {
 	return fail_errno(EINVAL, "cannot apply %s to %s \"%s\": %s", swarm_command_name(command->kind),
 	                  fmt, object, reason);
-}
-
-static int grow(void **items, size_t *capacity, size_t count, size_t size)
-{
-	if (count < *capacity)
-		return 0;
-	size_t wanted = *capacity ? 2 * *capacity : 16;
-	void *grown = realloc(*items, wanted * size);
-	if (!grown)
-		return fail_errno(ENOMEM, "cannot grow the swarm store");
-	*items = grown;
-	*capacity = wanted;
-	return 0;
 }
 
 static void remove_task_at(struct swarm_store *store, size_t index)
@@ -102,8 +90,8 @@ static int service_create(struct swarm_store *store, const struct swarm_command 
 		return -1;
 	if (swarm_store_service(store, command->spec.name))
 		return refuse(command, "service", command->spec.name, "the name is taken");
-	if (grow((void **)&store->services, &store->service_capacity, store->service_count,
-	         sizeof(*store->services)) < 0)
+	if (grow_array((void **)&store->services, &store->service_capacity, store->service_count + 1,
+		       sizeof(*store->services), "the swarm store") < 0)
 		return -1;
 	struct swarm_service *service = &store->services[store->service_count];
 	*service = (struct swarm_service){ .version = 1, .versions = 1, .updated_at = command->at };
@@ -234,7 +222,8 @@ static int node_join(struct swarm_store *store, const struct swarm_command *comm
 		return refuse(command, "node", "", "a node needs an id");
 	if (swarm_store_node(store, command->node.id))
 		return refuse(command, "node", command->node.id, "the id is taken");
-	if (grow((void **)&store->nodes, &store->node_capacity, store->node_count, sizeof(*store->nodes)) < 0)
+	if (grow_array((void **)&store->nodes, &store->node_capacity, store->node_count + 1,
+		       sizeof(*store->nodes), "the swarm store") < 0)
 		return -1;
 	struct swarm_node *node = &store->nodes[store->node_count];
 	*node = (struct swarm_node){ .status = SWARM_NODE_READY, .status_at = command->at };
@@ -294,7 +283,8 @@ static int task_create(struct swarm_store *store, const struct swarm_command *co
 		return refuse(command, "service", wanted->service, "a replicated task needs a slot");
 	if (service->spec.mode == SWARM_GLOBAL && (wanted->slot != 0 || !swarm_store_node(store, wanted->node)))
 		return refuse(command, "service", wanted->service, "a global task needs a node and no slot");
-	if (grow((void **)&store->tasks, &store->task_capacity, store->task_count, sizeof(*store->tasks)) < 0)
+	if (grow_array((void **)&store->tasks, &store->task_capacity, store->task_count + 1,
+		       sizeof(*store->tasks), "the swarm store") < 0)
 		return -1;
 	struct swarm_task *task = &store->tasks[store->task_count++];
 	*task = *wanted;

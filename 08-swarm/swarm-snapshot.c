@@ -7,6 +7,7 @@
 #include "swarm-snapshot.h"
 
 #include "error.h"
+#include "grow.h"
 #include "swarm-json.h"
 
 #include <errno.h>
@@ -95,24 +96,12 @@ char *swarm_store_snapshot(const struct swarm_store *store, size_t *size)
 
 /* --- reading -------------------------------------------------------------------------------- */
 
-static int grow(void **items, size_t *capacity, size_t count, size_t size)
-{
-	if (count < *capacity)
-		return 0;
-	size_t wanted = *capacity ? 2 * *capacity : 16;
-	void *grown = realloc(*items, wanted * size);
-	if (!grown)
-		return fail_errno(ENOMEM, "cannot grow the swarm store");
-	*items = grown;
-	*capacity = wanted;
-	return 0;
-}
-
 static int read_node(struct swarm_store *store, const struct json *obj)
 {
 	if (!json_is(obj, JSON_OBJECT))
 		return swarm_json_bad("nodes", "holds something that is not an object");
-	if (grow((void **)&store->nodes, &store->node_capacity, store->node_count, sizeof(*store->nodes)) < 0)
+	if (grow_array((void **)&store->nodes, &store->node_capacity, store->node_count + 1,
+		       sizeof(*store->nodes), "the swarm store") < 0)
 		return -1;
 	struct swarm_node *node = &store->nodes[store->node_count];
 	*node = (struct swarm_node){ 0 };
@@ -134,8 +123,8 @@ static int read_service(struct swarm_store *store, const struct json *obj)
 {
 	if (!json_is(obj, JSON_OBJECT))
 		return swarm_json_bad("services", "holds something that is not an object");
-	if (grow((void **)&store->services, &store->service_capacity, store->service_count,
-	         sizeof(*store->services)) < 0)
+	if (grow_array((void **)&store->services, &store->service_capacity, store->service_count + 1,
+		       sizeof(*store->services), "the swarm store") < 0)
 		return -1;
 	struct swarm_service *service = &store->services[store->service_count];
 	*service = (struct swarm_service){ 0 };
@@ -184,7 +173,8 @@ static int read_task(struct swarm_store *store, const struct json *obj)
 	if (task.id == 0 || task.id >= store->next_task_id ||
 	    (store->task_count && task.id <= store->tasks[store->task_count - 1].id))
 		return swarm_json_bad("tasks", "are not in ascending order of id, below next_task_id");
-	if (grow((void **)&store->tasks, &store->task_capacity, store->task_count, sizeof(*store->tasks)) < 0)
+	if (grow_array((void **)&store->tasks, &store->task_capacity, store->task_count + 1,
+		       sizeof(*store->tasks), "the swarm store") < 0)
 		return -1;
 	store->tasks[store->task_count++] = task;
 	return 0;

@@ -214,7 +214,7 @@ int compose_run(struct compose_loaded *p, struct compose_containers *c, int argc
 	compose_config_hash(s, s->build.context && id[0] ? id : NULL, hash);
 	if (compose_env_files(p, s, &env) < 0 || !(name = f.name ? strdup(f.name) : oneoff_name(p->name, s->name)))
 		goto done;
-	struct compose_spec_input in = { .project = p->name, .directory = p->directory, .image = image, .hash = hash,
+	struct compose_spec_input in = { .project = p->name, .model = &p->model, .directory = p->directory, .image = image, .hash = hash,
 					 .number = 1, .name = name, .oneoff = true,
 					 .env_file_vars = env.vars, .env_file_count = env.count };
 	if (compose_service_spec(&in, s, spec, &strings, &ignored) < 0)

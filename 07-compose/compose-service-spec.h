@@ -36,6 +36,7 @@
 /* What a service's container needs besides the service itself. */
 struct compose_spec_input {
 	const char *project;            /* the project's name */
+	const struct compose_project *model; /* the file: its top-level networks (NULL: none) */
 	const char *directory;          /* the project folder, absolute: relative binds start there */
 	const char *image;              /* what to run: `image:`, or PROJECT-SERVICE when built */
 	const char *hash;               /* compose_config_hash of the service */

@@ -277,6 +277,21 @@ START_TEST(a_sysctl_of_the_host_is_refused_by_compose_as_by_run)
 }
 END_TEST
 
+START_TEST(an_ipam_subnet_is_acted_on_and_only_the_rest_of_ipam_is_named_as_ignored)
+{
+	struct mapped m;
+	ck_assert_msg(map(&m,
+			  "services:\n  a: {image: busybox, networks: [n]}\nnetworks:\n  n:\n    ipam:\n"
+			  "      driver: default\n      config: [{subnet: 10.9.0.0/24, gateway: 10.9.0.254}]\n",
+			  "a") == 0,
+		      "%s", error_message());
+	ck_assert_int_eq(m.project.ignored.count, 1);
+	ck_assert_str_eq(m.project.ignored.items[0], "networks.n.ipam.config.gateway");
+	ck_assert_str_eq(compose_network_subnet(compose_network_definition(&m.project, "n")), "10.9.0.0/24");
+	unmap(&m);
+}
+END_TEST
+
 Suite *run_host_settings_suite(void)
 {
 	Suite *s = suite_create("run host settings");
@@ -294,6 +309,7 @@ Suite *run_host_settings_suite(void)
 	tcase_add_test(t, a_driver_other_than_bridge_is_named_in_the_warning);
 	tcase_add_test(t, extra_hosts_sysctls_and_read_only_become_run_s_flags);
 	tcase_add_test(t, a_sysctl_of_the_host_is_refused_by_compose_as_by_run);
+	tcase_add_test(t, an_ipam_subnet_is_acted_on_and_only_the_rest_of_ipam_is_named_as_ignored);
 	suite_add_tcase(s, t);
 	return s;
 }

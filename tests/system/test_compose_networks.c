@@ -71,6 +71,10 @@ START_TEST(services_reach_each_other_on_shared_networks_and_not_across_disjoint_
 				      "$T exec tiers-db-1 ping -c1 -W2 gateway >/dev/null && echo db-reaches-proxy-by-alias;"
 				      "$T exec tiers-web-1 ping -c1 -W2 db 2>&1 || true;"
 				      "$T exec tiers-db-1 ping -c1 -W2 web 2>&1 || true;"
+				      /* started again from its record: both networks still */
+				      "$T compose stop >/dev/null; $T compose start >/dev/null;"
+				      "$T exec tiers-proxy-1 ping -c1 -W2 db >/dev/null && $T exec tiers-proxy-1 ping -c1 -W2 web >/dev/null"
+				      "  && echo proxy-on-both-after-start;"
 				      "$T compose down;"
 				      "$T network ls | grep tiers_ || echo networks-removed",
 				 THREE_TIERS);
@@ -83,6 +87,7 @@ START_TEST(services_reach_each_other_on_shared_networks_and_not_across_disjoint_
 	CHECK_HAS(r.out, "db-reaches-proxy-by-alias\n");
 	CHECK_HAS(r.out, "ping: bad address 'db'");
 	CHECK_HAS(r.out, "ping: bad address 'web'");
+	CHECK_HAS(r.out, "proxy-on-both-after-start\n");
 	CHECK_LACKS(r.err, "WARN"); /* nothing in the file was left undone */
 	CHECK_HAS(r.out, " Network tiers_back  Removed");
 	CHECK_HAS(r.out, "networks-removed\n");
@@ -149,13 +154,18 @@ START_TEST(extra_hosts_sysctls_read_only_and_tmpfs_act_inside_the_service)
 				      "gw=$($T exec tiers-app-1 ip route | awk '/^default/{print $3}');"
 				      "$T exec tiers-app-1 grep -qx \"$gw.host.docker.internal\" /etc/hosts && echo gateway-line;"
 				      "$T exec tiers-app-1 touch /written 2>&1 || true;"
-				      "$T exec tiers-app-1 touch /scratch/written && echo tmpfs-written");
+				      "$T exec tiers-app-1 touch /scratch/written && echo tmpfs-written;"
+				      /* started again from its record: the same settings */
+				      "$T compose restart >/dev/null;"
+				      "$T exec tiers-app-1 sh -c 'touch /again 2>&1; grep -c db.local /etc/hosts;"
+				      " cat /proc/sys/net/ipv4/ip_unprivileged_port_start' || true");
 	CHECK_OK(r);
 	CHECK_LACKS(r.err, "WARN");
 	CHECK_HAS(r.out, "0\n10.1.2.3\tdb.local\n");
 	CHECK_HAS(r.out, "gateway-line\n");
 	CHECK_HAS(r.out, "Read-only file system");
 	CHECK_HAS(r.out, "tmpfs-written\n");
+	CHECK_HAS(r.out, "touch: /again: Read-only file system\n1\n0\n");
 	char *forward_after = read_file("/proc/sys/net/ipv4/ip_forward", NULL);
 	ck_assert_ptr_nonnull(forward_after);
 	ck_assert_str_eq(forward_after, forward_before);

@@ -11,9 +11,11 @@
 #include "compose-model.h"
 #include "compose-networks.h"
 #include "compose-service-spec.h"
+#include "container-spec.h"
 #include "container.h"
 #include "error.h"
 #include "host-entries.h"
+#include "json.h"
 #include "sysctls.h"
 #include "yaml.h"
 
@@ -142,6 +144,44 @@ START_TEST(a_net_sysctl_with_the_host_network_is_refused_whatever_the_flag_order
 	ck_assert_int_eq(parse(&c, (const char *const[]){ "--network", "host", "--sysctl", "kernel.shmmni=8192", NULL }),
 			 0);
 	ck_assert_int_eq(parse(&c, (const char *const[]){ "--network", "none", "--add-host", "a:10.0.0.1", NULL }), -1);
+}
+END_TEST
+
+START_TEST(the_record_keeps_the_other_networks_extra_hosts_sysctls_and_read_only_for_start)
+{
+	struct container c, back;
+	ck_assert_msg(parse(&c, (const char *const[]){ "--network", "front", "--network-alias", "www", "--network", "back",
+						      "--add-host", "db:10.0.0.5", "--sysctl", "net.core.somaxconn=512",
+						      "--read-only", "true", NULL }) == 0,
+		      "%s", error_message());
+	c.more_networks[0].aliases[0] = "api";
+	c.more_networks[0].alias_count = 1;
+	snprintf(c.id, sizeof(c.id), "%064d", 7);
+	struct container_record written = { 0 }, loaded;
+	ck_assert_int_eq(container_spec_write(&c, &written), 0);
+	struct json *doc = container_record_to_json(&written);
+	ck_assert_ptr_nonnull(doc);
+	/* in Docker's words: HostConfig.ExtraHosts, Sysctls, ReadonlyRootfs */
+	const struct json *host = json_get(doc, "HostConfig");
+	ck_assert_str_eq(json_string(json_get(host, "ExtraHosts")->first), "db:10.0.0.5");
+	ck_assert_str_eq(json_get_string(json_get(host, "Sysctls"), "net.core.somaxconn"), "512");
+	bool read_only = false;
+	ck_assert(json_bool(json_get(host, "ReadonlyRootfs"), &read_only) == 0 && read_only);
+	ck_assert_msg(container_record_from_json(doc, &loaded) == 0, "%s", error_message());
+	json_free(doc);
+	container_spec_read(&loaded, &back);
+	ck_assert_str_eq(back.network_name, "front");
+	ck_assert_int_eq(back.more_network_count, 1);
+	ck_assert_str_eq(back.more_networks[0].name, "back");
+	ck_assert_int_eq(back.more_networks[0].alias_count, 1);
+	ck_assert_str_eq(back.more_networks[0].aliases[0], "api");
+	ck_assert_int_eq(back.extra_host_count, 1);
+	ck_assert_str_eq(back.extra_hosts[0], "db:10.0.0.5");
+	ck_assert_int_eq(back.sysctl_count, 1);
+	ck_assert_str_eq(back.sysctls[0], "net.core.somaxconn=512");
+	ck_assert(back.read_only);
+	container_record_free(&written);
+	container_record_free(&loaded);
 }
 END_TEST
 
@@ -304,6 +344,7 @@ Suite *run_host_settings_suite(void)
 	tcase_add_test(t, a_second_network_flag_joins_that_network_too);
 	tcase_add_test(t, add_host_sysctl_and_read_only_fill_the_container);
 	tcase_add_test(t, a_net_sysctl_with_the_host_network_is_refused_whatever_the_flag_order);
+	tcase_add_test(t, the_record_keeps_the_other_networks_extra_hosts_sysctls_and_read_only_for_start);
 	tcase_add_test(t, a_service_on_two_networks_joins_the_first_then_the_other_with_its_names_on_each);
 	tcase_add_test(t, the_project_s_networks_are_named_as_compose_names_them_with_their_subnet);
 	tcase_add_test(t, a_driver_other_than_bridge_is_named_in_the_warning);

@@ -288,7 +288,7 @@ static int network_of(const struct compose_spec_input *in, const struct compose_
 	return 0;
 }
 
-/* extra_hosts, sysctls and read_only: --add-host, --sysctl and --read-only. Compose writes
+/* extra_hosts, sysctls, read_only and tty: --add-host, --sysctl, --read-only and -t. Compose writes
  * extra_hosts as "name:ip" or "name=ip" (the list) or name: ip (the map, read as "name=ip"),
  * and sysctls as a map or a list of "key=value". A sysctl that `run` would refuse is refused
  * here too, with the same reason, before anything is made. */
@@ -308,6 +308,10 @@ static int host_settings_of(const struct compose_service *s, struct container *c
 		c->sysctls[c->sysctl_count++] = s->sysctls.items[i];
 	}
 	c->read_only = s->read_only;
+	/* tty: `run -t`, a pseudo-terminal: its command's stdin stays open (no end of file) even
+	 * detached, which is what stdin_open with tty asks of Compose. `compose run` and `exec`
+	 * choose their own terminal, as Compose's do (-T). */
+	c->tty = s->tty;
 	if (c->extra_host_count > 0 && c->network != NETWORK_BRIDGE)
 		return fail_errno(0, "service \"%s\": extra_hosts with network_mode %s (tinydock writes /etc/hosts only "
 				     "for a bridge network)", s->name, s->network_mode);
@@ -368,7 +372,8 @@ static int labels_of(const struct compose_spec_input *in, const struct compose_s
 }
 
 /* Fields with no counterpart in a container here: named in `up`'s warning. */
-static int unsupported_of(const struct compose_service *s, struct compose_strings *warnings)
+static int unsupported_of(const struct compose_spec_input *in, const struct compose_service *s,
+			  struct compose_strings *warnings)
 {
 	const struct {
 		bool given;
@@ -376,8 +381,9 @@ static int unsupported_of(const struct compose_service *s, struct compose_string
 	} fields[] = {
 		{ s->secret_count > 0, "secrets" },
 		{ s->config_count > 0, "configs" },
-		{ s->stdin_open, "stdin_open" },
-		{ s->tty, "tty" },
+		/* Compose keeps stdin open for a later `attach`; a detached container here has
+		 * /dev/null as stdin and no attach, unless tty: gives it a terminal that stays open */
+		{ s->stdin_open && !s->tty && !in->oneoff, "stdin_open (without tty: no attach here)" },
 	};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (fields[i].given && warn(warnings, s, fields[i].field) < 0)
@@ -423,7 +429,7 @@ int compose_service_spec(const struct compose_spec_input *in, const struct compo
 	if (command_of(s, spec, strings) < 0 || environment_of(in, s, c) < 0 || ports_of(s, c, warnings) < 0 ||
 	    volumes_of(in, s, spec) < 0 || network_of(in, s, c, strings, warnings) < 0 || health_of(s, r) < 0 ||
 	    host_settings_of(s, c) < 0 || limits_of(s, r) < 0 || labels_of(in, s, r, strings) < 0 ||
-	    unsupported_of(s, warnings) < 0)
+	    unsupported_of(in, s, warnings) < 0)
 		return -1;
 	return 0;
 }

@@ -144,11 +144,19 @@ START_TEST(extra_hosts_sysctls_read_only_and_tmpfs_act_inside_the_service)
 				      "    extra_hosts: ['db.local:10.1.2.3', 'host.docker.internal=host-gateway']\n"
 				      "    sysctls: {net.ipv4.ip_unprivileged_port_start: 0}\n"
 				      "    networks: [front]\n"
+				      "  shell:\n"
+				      "    image: busybox\n"
+				      "    command: [sh]\n"
+				      "    tty: true\n"
+				      "    stdin_open: true\n"
+				      "    networks: [front]\n"
 				      "networks:\n"
 				      "  front:\n"
 				      "    ipam: {config: [{subnet: $FRONT}]}\n"
 				      "EOF\n"
 				      "$T compose up -d;"
+				      /* the shell's stdin is a terminal: it waits there, as with docker compose */
+				      "echo shell-stdin: $($T exec tiers-shell-1 readlink /proc/2/fd/0);"
 				      "$T exec tiers-app-1 cat /proc/sys/net/ipv4/ip_unprivileged_port_start;"
 				      "$T exec tiers-app-1 grep -x '10.1.2.3.db.local' /etc/hosts;"
 				      "gw=$($T exec tiers-app-1 ip route | awk '/^default/{print $3}');"
@@ -163,6 +171,7 @@ START_TEST(extra_hosts_sysctls_read_only_and_tmpfs_act_inside_the_service)
 	CHECK_LACKS(r.err, "WARN");
 	CHECK_HAS(r.out, "0\n10.1.2.3\tdb.local\n");
 	CHECK_HAS(r.out, "gateway-line\n");
+	CHECK_HAS(r.out, "shell-stdin: /dev/pts/0\n");
 	CHECK_HAS(r.out, "Read-only file system");
 	CHECK_HAS(r.out, "tmpfs-written\n");
 	CHECK_HAS(r.out, "touch: /again: Read-only file system\n1\n0\n");

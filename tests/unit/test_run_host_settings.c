@@ -332,6 +332,21 @@ START_TEST(an_ipam_subnet_is_acted_on_and_only_the_rest_of_ipam_is_named_as_igno
 }
 END_TEST
 
+START_TEST(tty_becomes_dash_t_and_stdin_open_without_it_is_named_in_the_warning)
+{
+	struct mapped m;
+	ck_assert_int_eq(map(&m, "services:\n  a: {image: busybox, tty: true, stdin_open: true}\n", "a"), 0);
+	ck_assert(m.spec->image.runtime.container.tty);
+	ck_assert_int_eq(m.warnings.count, 0);
+	unmap(&m);
+	ck_assert_int_eq(map(&m, "services:\n  a: {image: busybox, stdin_open: true}\n", "a"), 0);
+	ck_assert(!m.spec->image.runtime.container.tty);
+	ck_assert_int_eq(m.warnings.count, 1);
+	ck_assert_str_eq(m.warnings.items[0], "services.a.stdin_open (without tty: no attach here)");
+	unmap(&m);
+}
+END_TEST
+
 Suite *run_host_settings_suite(void)
 {
 	Suite *s = suite_create("run host settings");
@@ -350,6 +365,7 @@ Suite *run_host_settings_suite(void)
 	tcase_add_test(t, a_driver_other_than_bridge_is_named_in_the_warning);
 	tcase_add_test(t, extra_hosts_sysctls_and_read_only_become_run_s_flags);
 	tcase_add_test(t, a_sysctl_of_the_host_is_refused_by_compose_as_by_run);
+	tcase_add_test(t, tty_becomes_dash_t_and_stdin_open_without_it_is_named_in_the_warning);
 	tcase_add_test(t, an_ipam_subnet_is_acted_on_and_only_the_rest_of_ipam_is_named_as_ignored);
 	suite_add_tcase(s, t);
 	return s;

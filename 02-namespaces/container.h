@@ -18,6 +18,7 @@
  *   init.c      PID 1: forks the command, reaps zombies, passes signals on
  *   terminal.c  -t: a pty inside the container, raw mode and window size outside
  *   options.c   the flags (pure, unit-tested)    namespaces.c clone flags, names, ids
+ *   sysctls.c   --sysctl: the namespaced ones    host-entries.c  --add-host lines (both pure)
  *   users.c     -u USER[:GROUP] from the container's /etc/passwd and /etc/group
  *   security.c  capabilities, no_new_privs, seccomp: the very last step before execve
  */

@@ -371,8 +371,15 @@ static int unplug_network(const struct container *c, struct network_state *net, 
 {
 	proxy_stop(net->proxy);
 	net->proxy = NULL;
-	if (!net->attached)
+	if (!net->attached) {
+		/* the --add-host lines written before a first attach that failed (else the last
+		 * network_detach removes them with the container's other network files) */
+		char path[PATH_MAX];
+		network_container_file(c->id, "extra-hosts", path, sizeof(path));
+		if (c->extra_host_count > 0)
+			unlink(path);
 		return 0;
+	}
 	net->attached = false;
 	char first[1024];
 	snprintf(first, sizeof(first), "%s", error_message());

@@ -795,6 +795,37 @@ out:
 	return rc;
 }
 
+/* A container that leaves one network and stays on others (`network disconnect`): its own
+ * hosts file forgets the names of the network it left, by a rewrite of the files of a network
+ * it is still on (the first one found; its file then lists the containers of all of them). */
+static int rewrite_hosts_of_other_network(const char *id, const char *left)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s/networks", state_run());
+	DIR *d = opendir(dir);
+	if (!d)
+		return fail_sys("cannot list \"%s\"", dir);
+	int rc = 0;
+	struct dirent *entry;
+	while ((entry = readdir(d))) {
+		if (entry->d_name[0] == '.' || !valid_name(entry->d_name) || strcmp(entry->d_name, left) == 0)
+			continue;
+		struct endpoint_table t;
+		if (load_endpoints(entry->d_name, &t) < 0) {
+			rc = -1;
+			break;
+		}
+		bool on = endpoints_find(&t, id) >= 0;
+		if (on)
+			rc = write_all_hosts(entry->d_name, &t);
+		endpoints_free(&t);
+		if (on)
+			break;
+	}
+	closedir(d);
+	return rc;
+}
+
 int network_detach(const char *network, const char *container_id)
 {
 	struct network n;
@@ -826,6 +857,8 @@ int network_detach(const char *network, const char *container_id)
 		goto out;
 	if (!on_another_network(container_id, n.name))
 		remove_container_files(container_id);
+	else if (rewrite_hosts_of_other_network(container_id, n.name) < 0)
+		goto out;
 	rc = 0;
 out:
 	if (lock >= 0)

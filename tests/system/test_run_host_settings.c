@@ -69,6 +69,37 @@ START_TEST(a_container_on_two_networks_reaches_both_and_one_on_the_front_alone_c
 }
 END_TEST
 
+START_TEST(a_container_that_leaves_one_of_its_networks_forgets_the_names_there_and_keeps_the_others)
+{
+	char front[32], back[32], bridges[2][16];
+	harness_free_subnet(246, front);
+	harness_free_subnet(245, back);
+	snprintf(bridges[0], sizeof(bridges[0]), "tlf%d", (int)getpid() % 100000);
+	snprintf(bridges[1], sizeof(bridges[1]), "tlb%d", (int)getpid() % 100000);
+	harness_remove_link_at_end(bridges[0]);
+	harness_remove_link_at_end(bridges[1]);
+	struct run_result r = sh(
+		60,
+		"trap 'kill $db $web 2>/dev/null || true; wait $db $web 2>/dev/null || true;"
+		"  $T network rm front back >/dev/null 2>&1 || true' EXIT;"
+		"$T network create --subnet %s -o com.docker.network.bridge.name=%s front >/dev/null;"
+		"$T network create --subnet %s -o com.docker.network.bridge.name=%s back >/dev/null;"
+		"joined() { i=0; until $T network inspect $1 | grep -qw \"$2\"; do"
+		"  i=$((i + 1)); test $i -lt 100; sleep 0.1; done; };"
+		"$T run --rootfs $R --name db --network back sleep 30 & db=$!; joined back db;"
+		"$T run --rootfs $R --name web --network front sleep 30 & web=$!; joined front web;"
+		"$T run --rootfs $R --name proxy --network front --network back sh -c "
+		"  'grep -qw db /etc/hosts && echo db-known; i=0; while grep -qw db /etc/hosts; do"
+		"   i=$((i + 1)); test $i -lt 100 || exit 1; sleep 0.1; done; echo db-forgotten;"
+		"   grep -qw web /etc/hosts && echo web-kept' & proxy=$!;"
+		"joined back proxy; $T network disconnect back proxy; wait $proxy",
+		front, bridges[0], back, bridges[1]);
+	CHECK_OK(r);
+	CHECK_HAS(r.out, "db-known\ndb-forgotten\nweb-kept\n");
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(add_host_puts_its_lines_in_etc_hosts_and_host_gateway_is_the_network_gateway)
 {
 	struct run_result r = sh(30, "$T run --rootfs $R --add-host db.local:10.1.2.3 --add-host me:host-gateway sh -c "
@@ -151,6 +182,7 @@ Suite *run_host_settings_system_suite(void)
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, a_container_on_two_networks_reaches_both_and_one_on_the_front_alone_cannot_resolve_the_back);
+	tcase_add_test(t, a_container_that_leaves_one_of_its_networks_forgets_the_names_there_and_keeps_the_others);
 	tcase_add_test(t, add_host_puts_its_lines_in_etc_hosts_and_host_gateway_is_the_network_gateway);
 	tcase_add_test(t, read_only_makes_a_write_to_the_root_fail_with_erofs_while_dev_shm_stays_writable);
 	tcase_add_test(t, a_net_sysctl_is_seen_inside_and_never_on_the_host);

@@ -4,7 +4,7 @@
 #                 static helper programs
 #   make check    unit tests and the stage-include check: fast, no root needed
 #   make test     everything this machine allows (needs root): unit, check-stages, system tests
-#   make demo     the chapters' demos, one after another (needs root)
+#   make demo     the chapters' demos, one after another (needs root); CHAPTER=03: one
 #   make bench    measure, next to the peers installed here (runc, docker, tar, ...)
 #   make stress   the whole suite STRESS_RUNS (10) times beside two CPU burners (needs root)
 #   make sanitize unit tests under AddressSanitizer and UndefinedBehaviorSanitizer
@@ -263,9 +263,17 @@ sim: $(BUILD)/raft-sim
 	$(BUILD)/raft-sim --failover --seeds $$(( $(SEEDS) / 10 > 0 ? $(SEEDS) / 10 : 1 ))
 
 # --- demo, bench, dependencies ---------------------------------------------
+# Each chapter's demo.sh runs against that chapter's own binary (build/chNN/tinydock), so it shows
+# what the chapter built (a chapter without a stage of its own: build/tinydock). CHAPTER=03 runs one; DEMO_PAUSE=1 waits for Enter between steps.
+DEMO_CHAPTERS = $(if $(CHAPTER),$(filter $(CHAPTER)-%,$(CHAPTERS)),$(CHAPTERS))
 demo: deps all
-	@for d in $(CHAPTERS); do \
-	   if [ -x $$d/demo.sh ]; then TINYDOCK=$(abspath $(TINYDOCK)) $$d/demo.sh || exit 1; fi; \
+	@$(if $(DEMO_CHAPTERS),,echo "no chapter $(CHAPTER)"; exit 1;) \
+	 for d in $(DEMO_CHAPTERS); do \
+	   if [ -x $$d/demo.sh ]; then \
+	     bin=$(abspath $(BUILD))/ch$${d%%-*}/tinydock; [ -x $$bin ] || bin=$(abspath $(TINYDOCK)); \
+	     TINYDOCK=$$bin TINYDOCK_PROBE=$(abspath $(BUILD)/probe) \
+	     TINYDOCK_ESCAPE=$(abspath $(BUILD)/chroot-escape) $$d/demo.sh || exit 1; \
+	   fi; \
 	 done
 
 bench: all

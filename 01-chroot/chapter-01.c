@@ -3,6 +3,7 @@
  */
 #include "chapter-01.h"
 #include "chroot.h"
+#include "doctor.h"
 #include "rootfs.h"
 
 #include <stddef.h>
@@ -10,5 +11,6 @@
 const struct command chapter_01_commands[] = {
 	{ "rootfs", cmd_rootfs, "01-chroot", "Make a minimal root filesystem from the host's static busybox" },
 	{ "chroot", cmd_chroot, "01-chroot", "Run a command with its root folder changed (chroot(2))" },
+	{ "doctor", cmd_doctor, "01-chroot", "Check this machine for what each chapter needs, and say how to fix it" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -8,6 +8,7 @@
  */
 #include "chapter-02.h"
 #include "container.h"
+#include "doctor-namespaces.h"
 #include "network.h"
 #include "proxy.h"
 #include "security.h"
@@ -19,5 +20,6 @@ const struct command chapter_02_commands[] = {
 	{ "seccomp", cmd_seccomp, "02-namespaces", "Print a container's seccomp filter, instruction by instruction" },
 	{ "network", cmd_network, "02-namespaces", "Manage networks: bridges, veth pairs, addresses" },
 	{ "proxy", cmd_proxy, "02-namespaces", "Forward host ports to an address, as -p does (like docker-proxy)" },
+	{ "doctor", cmd_doctor_02, "02-namespaces", NULL }, /* chapter 01's checks, then user namespaces and the bridge's subnet */
 	{ NULL, NULL, NULL, NULL },
 };

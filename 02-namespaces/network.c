@@ -203,8 +203,8 @@ static int ensure_predefined(void)
 		if (new_id(n.id) < 0)
 			return -1;
 		if (strcmp(names[i], "bridge") == 0) {
-			const char *bridge = setting("TINYDOCK_BRIDGE", "tinydock0");
-			const char *cidr = setting("TINYDOCK_BRIDGE_SUBNET", "172.30.0.0/16");
+			const char *bridge = setting("TINYDOCK_BRIDGE", DEFAULT_BRIDGE);
+			const char *cidr = setting("TINYDOCK_BRIDGE_SUBNET", DEFAULT_BRIDGE_SUBNET);
 			if (!valid_bridge_name(bridge))
 				return fail_errno(0, "TINYDOCK_BRIDGE=\"%s\" is not a valid link name (at most 15 of a-z 0-9 _ . -)",
 						  bridge);

@@ -54,6 +54,11 @@ struct network_endpoint {
 	char resolv_path[PATH_MAX]; /* TINYDOCK_RUN/containers/ID/resolv.conf */
 };
 
+/* The default bridge network's link and subnet, unless TINYDOCK_BRIDGE and TINYDOCK_BRIDGE_SUBNET
+ * say otherwise (docker0 and 172.17.0.0/16 are Docker's; these keep out of its way). */
+#define DEFAULT_BRIDGE "tinydock0"
+#define DEFAULT_BRIDGE_SUBNET "172.30.0.0/16"
+
 /* Read a network's state. The predefined bridge, host and none always exist; the default
  * bridge is made on first use with TINYDOCK_BRIDGE (default tinydock0) and
  * TINYDOCK_BRIDGE_SUBNET (default 172.30.0.0/16), then kept in TINYDOCK_ROOT/networks. */

@@ -5,6 +5,8 @@
 #include "cgroup_cmd.h"
 #include "chapter-03.h"
 #include "device-cgroup.h"
+#include "doctor-cgroups.h"
+#include "network-format.h"
 #include "runtime.h"
 
 #include <stddef.h>
@@ -28,5 +30,8 @@ const struct command chapter_03_commands[] = {
 	{ "rename", cmd_rename, "03-cgroups", "Rename a container" },
 	{ "port", cmd_port, "03-cgroups", "List the published ports of a container" },
 	{ "container", cmd_container, "03-cgroups", "Manage containers (prune)" },
+	{ "doctor", cmd_doctor_03, "03-cgroups", NULL }, /* and the cgroup layout, controller by controller */
+	/* chapter 02's network, with ls --format/--filter and inspect -f (templates need JSON) */
+	{ "network", cmd_network_formatted, "03-cgroups", NULL },
 	{ NULL, NULL, NULL, NULL },
 };

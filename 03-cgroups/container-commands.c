@@ -15,16 +15,22 @@
 #include "container-view.h"
 #include "error.h"
 #include "files.h"
+#include "filters.h"
+#include "format-output.h"
 #include "health-check.h"
 #include "humanize.h"
+#include "inspect.h"
+#include "network-format.h"
 #include "json.h"
 #include "ps-format.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* --- ps ---------------------------------------------------------------------------------------- */
@@ -35,9 +41,23 @@ static const char ps_help[] =
 	"List containers (running ones; all with -a), newest first.\n"
 	"\n"
 	"Options:\n"
-	"  -a, --all        Show all containers (default shows just running)\n"
-	"  -q, --quiet      Only display container IDs\n"
-	"      --no-trunc   Don't truncate output\n";
+	"  -a, --all             Show all containers (default shows just running)\n"
+	"  -f, --filter FILTER   Filter output based on conditions provided: id=, name=, label=KEY\n"
+	"                        or label=KEY=VALUE, status=, ancestor=IMAGE, exited=CODE, network=\n"
+	"                        (one key's values: any of them; different keys: all of them)\n"
+	"      --format FORMAT   Format output using a custom template:\n"
+	"                        'table':            Print output in table format with column headers\n"
+	"                        'table TEMPLATE':   Print output in table format using the given Go template\n"
+	"                        'json':             Print in JSON format\n"
+	"                        'TEMPLATE':         Print output using the given Go template\n"
+	"                        Fields: .ID .Image .Command .CreatedAt .RunningFor .Ports .State\n"
+	"                        .Status .Size .Names .Labels .Label \"KEY\" .Mounts .Networks\n"
+	"  -q, --quiet           Only display container IDs\n"
+	"      --no-trunc        Don't truncate output\n";
+
+/* The default table, as `docker ps` prints it: its template (docker/cli's defaultContainerTableFormat). */
+static const char PS_TABLE[] =
+	"table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
 
 static int64_t seconds_since(timestamp_ns t)
 {
@@ -65,6 +85,128 @@ void view_status(const struct view *v, char *out, size_t size)
 	error_clear();
 }
 
+/* Go's time.Time.String() of a whole second: "2026-12-03 13:39:21 +0000 UTC". */
+static void go_time(timestamp_ns t, char *out, size_t size)
+{
+	time_t seconds = (time_t)(t / 1000000000);
+	struct tm tm;
+	localtime_r(&seconds, &tm);
+	strftime(out, size, "%Y-%m-%d %H:%M:%S %z %Z", &tm);
+}
+
+/* "k=v,k2=v2": the labels as one cell, in key order (Docker's order is a Go map's: any). */
+static void labels_cell(const struct json *labels, char *out, size_t size)
+{
+	size_t used = 0, count = labels ? labels->count : 0;
+	out[0] = '\0';
+	const char *done = "";
+	for (size_t n = 0; n < count && used < size; n++) {
+		const struct json *next = NULL; /* the smallest key after done: a sort without memory */
+		json_for_each(label, labels)
+			if (strcmp(label->key, done) > 0 && (!next || strcmp(label->key, next->key) < 0))
+				next = label;
+		if (!next)
+			break;
+		used += (size_t)snprintf(out + used, size - used, "%s%s=%s", n ? "," : "", next->key,
+					 json_string(next) ? json_string(next) : "");
+		done = next->key;
+	}
+}
+
+/* A row of `docker ps`, as its template sees it (docker/cli's ContainerContext): each field a
+ * string, in key order as Docker's {{json .}} writes them. */
+static struct json *ps_row(const struct view *v, const struct json *labels, bool no_trunc)
+{
+	char id[CONTAINER_ID_LENGTH + 1], command[4200], created_at[64], running_for[80], status[128], ports[1024],
+		age[64], labels_text[4096], mounts[4096] = "", local_volumes[16];
+	snprintf(id, sizeof(id), "%.*s", no_trunc ? CONTAINER_ID_LENGTH : SHORT_ID_LENGTH, v->r.id);
+	ps_command(v->r.command.items, no_trunc, command, sizeof(command));
+	go_time(v->r.created, created_at, sizeof(created_at));
+	human_duration(seconds_since(v->r.created), age, sizeof(age));
+	snprintf(running_for, sizeof(running_for), "%s ago", age);
+	view_status(v, status, sizeof(status));
+	view_ports(&v->r, ports, sizeof(ports));
+	labels_cell(labels, labels_text, sizeof(labels_text));
+	/* Mounts: each mount's volume name, or its source (Docker's ContainerContext.Mounts). */
+	size_t used = 0, volumes = 0;
+	for (size_t i = 0; i < v->r.mount_count && used < sizeof(mounts); i++) {
+		const struct recorded_mount *m = &v->r.mounts[i];
+		volumes += strcmp(m->type, "volume") == 0;
+		used += (size_t)snprintf(mounts + used, sizeof(mounts) - used, "%s%s", i ? "," : "", m->name[0] ? m->name : m->source);
+	}
+	snprintf(local_volumes, sizeof(local_volumes), "%zu", volumes);
+	const char *const fields[][2] = {
+		{ "Command", command },	     { "CreatedAt", created_at }, { "ID", id },
+		{ "Image", v->r.image },     { "Labels", labels_text },   { "LocalVolumes", local_volumes },
+		{ "Mounts", mounts },	     { "Names", v->r.name },	  { "Networks", v->r.network },
+		{ "Ports", ports },	     { "RunningFor", running_for }, { "Size", "0B" },
+		{ "State", v->state },	     { "Status", status },
+	};
+	struct json *row = json_new_object();
+	for (size_t i = 0; row && i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (!json_add_string(row, fields[i][0], fields[i][1])) {
+			json_free(row);
+			row = NULL;
+		}
+	return row;
+}
+
+/* The column names of `docker ps`, by field: what a `table` format prints as its header. */
+static struct json *ps_headers(void)
+{
+	static const char *const names[][2] = {
+		{ "ID", "CONTAINER ID" }, { "Image", "IMAGE" },	     { "Command", "COMMAND" },
+		{ "CreatedAt", "CREATED AT" }, { "RunningFor", "CREATED" }, { "Ports", "PORTS" },
+		{ "State", "STATE" },	  { "Status", "STATUS" },    { "Size", "SIZE" },
+		{ "Names", "NAMES" },	  { "Labels", "LABELS" },    { "Label", "LABEL" },
+		{ "Mounts", "MOUNTS" },	  { "LocalVolumes", "LOCAL VOLUMES" }, { "Networks", "NETWORKS" },
+	};
+	struct json *headers = json_new_object();
+	for (size_t i = 0; headers && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!json_add_string(headers, names[i][0], names[i][1])) {
+			json_free(headers);
+			headers = NULL;
+		}
+	return headers;
+}
+
+/* Print one container through the formatter (or its id with -q); -1 on a template error. */
+static int ps_one(struct formatter *f, const struct view *v, const struct filters *filters, bool quiet, bool no_trunc)
+{
+	struct json *doc = container_record_to_json(&v->r);
+	if (!doc)
+		return -1;
+	const struct json *labels = json_pointer(doc, "/Config/Labels");
+	struct container_facts facts = { .id = v->r.id, .name = v->r.name, .image = v->r.image, .state = v->state,
+					 .network = v->r.network, .exit_code = v->r.exit_code, .labels = labels };
+	int rc = 0;
+	if (!container_filters_match(filters, &facts)) {
+		rc = 0;
+	} else if (quiet) {
+		printf("%.*s\n", no_trunc ? CONTAINER_ID_LENGTH : SHORT_ID_LENGTH, v->r.id);
+	} else {
+		struct json *row = ps_row(v, labels, no_trunc), *methods = json_new_object();
+		struct json *label = labels ? json_copy(labels) : json_new_object();
+		if (label && label->key) { /* the copy of a member keeps its name: it gets another */
+			free(label->key);
+			label->key = NULL;
+			label->key_length = 0;
+		}
+		if (!row || !methods || !label) {
+			json_free(label);
+			rc = fail_errno(ENOMEM, "cannot list the containers");
+		} else if (!json_add(methods, "Label", label)) { /* json_add owns label, even failing */
+			rc = fail_errno(ENOMEM, "cannot list the containers");
+		} else {
+			rc = formatter_add(f, row, methods);
+		}
+		json_free(row);
+		json_free(methods);
+	}
+	json_free(doc);
+	return rc;
+}
+
 int cmd_ps(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
@@ -72,56 +214,70 @@ int cmd_ps(int argc, char **argv)
 	static const struct option long_options[] = { { "all", no_argument, NULL, 'a' },
 						      { "quiet", no_argument, NULL, 'q' },
 						      { "no-trunc", no_argument, NULL, 'T' },
+						      { "filter", required_argument, NULL, 'f' },
+						      { "format", required_argument, NULL, 'F' },
 						      { 0 } };
 	bool all = false, quiet = false, no_trunc = false;
+	const char *format = PS_TABLE;
+	struct filters filters = { 0 };
 	int opt;
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+aq", long_options, NULL)) != -1) {
-		if (opt == 'a')
+	while ((opt = getopt_long(argc, argv, "+aqf:", long_options, NULL)) != -1) {
+		if (opt == 'a') {
 			all = true;
-		else if (opt == 'q')
+		} else if (opt == 'q') {
 			quiet = true;
-		else if (opt == 'T')
+		} else if (opt == 'T') {
 			no_trunc = true;
-		else
-			return usage_error("ps", "unknown flag: %s", argv[optind - 1]);
+		} else if (opt == 'F') {
+			format = strcmp(optarg, "table") == 0 ? PS_TABLE : optarg;
+		} else if (opt == 'f') {
+			if (container_filters_add(&filters, optarg) < 0) {
+				filters_free(&filters);
+				fail_context("ps");
+				return error_report(1); /* Docker's status for a bad filter or template */
+			}
+		} else {
+			filters_free(&filters);
+			return usage_error("ps", "unknown flag, or a flag without its value: %s", argv[optind - 1]);
+		}
 	}
-	if (optind < argc)
+	if (optind < argc) {
+		filters_free(&filters);
 		return usage_error("ps", "accepts no arguments");
+	}
+	/* Docker: a status filter asks for stopped containers too (`ps --filter status=exited`);
+	 * an exited filter does not (`ps -a --filter exited=0`, as its docs write it). */
+	all = all || filters_has(&filters, "status");
+	struct formatter f;
+	if (formatter_open(&f, format, "*formatter.ContainerContext") < 0) {
+		filters_free(&filters);
+		fail_context("ps");
+		return error_report(1);
+	}
 	struct view *views;
 	size_t count;
 	if (load_all(&views, &count) < 0) {
-		fail_context("ps");
-		return error_report(EXIT_TINYDOCK_FAILED);
+		formatter_close(&f);
+		filters_free(&filters);
+		return command_failed("ps");
 	}
-	struct table t = { .columns = 7 };
-	static const char *const header[] = { "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES" };
-	if (!quiet)
-		table_add_row(&t, header);
-	for (size_t i = 0; i < count; i++) {
-		const struct view *v = &views[i];
-		if (!all && !is_running(v))
-			continue;
-		char id[CONTAINER_ID_LENGTH + 1];
-		snprintf(id, sizeof(id), "%.*s", no_trunc ? CONTAINER_ID_LENGTH : SHORT_ID_LENGTH, v->r.id);
-		if (quiet) {
-			printf("%s\n", id);
-			continue;
+	int status = 0;
+	for (size_t i = 0; i < count && status == 0; i++)
+		if ((all || is_running(&views[i])) && ps_one(&f, &views[i], &filters, quiet, no_trunc) < 0) {
+			fail_context("ps");
+			status = error_report(1);
 		}
-		char command[4200], created[80], status[128], ports[1024], age[64];
-		ps_command(v->r.command.items, no_trunc, command, sizeof(command));
-		human_duration(seconds_since(v->r.created), age, sizeof(age));
-		snprintf(created, sizeof(created), "%s ago", age);
-		view_status(v, status, sizeof(status));
-		view_ports(&v->r, ports, sizeof(ports));
-		const char *row[] = { id, v->r.image, command, created, status, ports, v->r.name };
-		table_add_row(&t, row);
+	if (status == 0 && !quiet) {
+		struct json *headers = ps_headers();
+		formatter_print(&f, headers, stdout);
+		json_free(headers);
 	}
-	table_print(&t, stdout);
-	table_free(&t);
+	formatter_close(&f);
 	free_views(views, count);
-	return 0;
+	filters_free(&filters);
+	return status;
 }
 
 /* --- logs ----------------------------------------------------------------------------------- */
@@ -271,61 +427,47 @@ int cmd_wait(int argc, char **argv)
 
 /* --- inspect --------------------------------------------------------------------------------- */
 
-static struct json *inspect_one(const struct view *v)
+struct json *container_inspect_document(const char *ref)
 {
-	struct json *doc = container_record_to_json(&v->r);
-	if (!doc)
+	struct view v;
+	if (view_load(ref, &v) < 0)
 		return NULL;
+	struct json *doc = container_record_to_json(&v.r);
 	struct json *state = json_get(doc, "State");
-	bool running = strcmp(v->state, "running") == 0;
+	if (!doc || !state) {
+		container_record_free(&v.r);
+		json_free(doc);
+		fail_errno(ENOMEM, "cannot inspect \"%s\"", ref);
+		return NULL;
+	}
+	bool running = strcmp(v.state, "running") == 0;
 	char started[TIMESTAMP_SIZE];
-	timestamp_format(running ? v->live.started_at : v->r.started_at, started);
-	json_set(state, "Status", json_new_string(v->state));
+	timestamp_format(running ? v.live.started_at : v.r.started_at, started);
+	json_set(state, "Status", json_new_string(v.state));
 	json_set(state, "Running", json_new_bool(running));
 	json_set(state, "Paused", json_new_bool(false));
-	json_set(state, "Restarting", json_new_bool(strcmp(v->state, "restarting") == 0));
-	json_set(state, "Pid", json_new_int(running ? v->live.pid : 0));
-	json_set(state, "ExitCode", json_new_int(v->r.exit_code));
+	json_set(state, "Restarting", json_new_bool(strcmp(v.state, "restarting") == 0));
+	json_set(state, "Pid", json_new_int(running ? v.live.pid : 0));
+	json_set(state, "ExitCode", json_new_int(v.r.exit_code));
 	json_set(state, "StartedAt", json_new_string(started));
 	/* State.Health: only a container with a health check has one (its checker writes it). */
 	struct health_state health;
-	if (health_load(v->r.id, &health) == 0)
+	if (health_load(v.r.id, &health) == 0)
 		json_set(state, "Health", health_state_to_json(&health));
 	error_clear();
 	char dir[PATH_MAX], log[PATH_MAX + 32];
-	container_dir(v->r.id, dir, sizeof(dir));
+	container_dir(v.r.id, dir, sizeof(dir));
 	snprintf(log, sizeof(log), "%s/container.log", dir);
 	json_set(doc, "LogPath", json_new_string(log));
+	container_record_free(&v.r);
 	return doc;
 }
 
 int cmd_inspect(int argc, char **argv)
 {
-	if (asks_for_help(argc, argv))
-		return print_help("Usage:  tinydock inspect CONTAINER [CONTAINER...]\n\n"
-				  "Show low-level information on containers, as JSON with Docker's field names.\n");
-	if (argc < 2)
-		return usage_error("inspect", "requires at least 1 argument");
-	struct json *all = json_new_array();
-	int code = 0;
-	for (int i = 1; all && i < argc; i++) {
-		struct view v;
-		if (view_load(argv[i], &v) < 0) {
-			error_report(1);
-			error_clear();
-			code = 1;
-			continue;
-		}
-		json_append(all, inspect_one(&v));
-		container_record_free(&v.r);
-	}
-	char *text = all ? json_write(all, 4, NULL) : NULL;
-	json_free(all);
-	if (!text)
-		return error_report(EXIT_TINYDOCK_FAILED);
-	printf("%s\n", text);
-	free(text);
-	return code;
+	static const struct inspect_kind kinds[] = { { "container", container_inspect_document },
+						     { "network", network_inspect_document } };
+	return inspect_command(argc, argv, kinds, 2);
 }
 
 /* --- rename, port ------------------------------------------------------------------------------ */

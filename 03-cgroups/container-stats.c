@@ -14,7 +14,9 @@
 #include "cli.h"
 #include "container-store.h"
 #include "error.h"
+#include "format-output.h"
 #include "humanize.h"
+#include "json.h"
 #include "ps-format.h"
 
 #include <getopt.h>
@@ -31,7 +33,12 @@ static const char stats_help[] =
 	"from their cgroups. Stop it with Ctrl-C.\n"
 	"\n"
 	"Options:\n"
-	"      --no-stream   Disable streaming stats and only pull the first result\n";
+	"      --format FORMAT   Format output using a Go template ('table TEMPLATE' with column\n"
+	"                        headers, 'json'): .Container .ID .Name .CPUPerc .MemUsage .MemPerc .PIDs\n"
+	"      --no-stream       Disable streaming stats and only pull the first result\n";
+
+/* The columns tinydock has of `docker stats`' default table (NET I/O and BLOCK I/O are not read). */
+static const char STATS_TABLE[] = "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.PIDs}}";
 
 struct sample {
 	char id[CONTAINER_ID_LENGTH + 1];
@@ -97,49 +104,92 @@ static int choose(int count, char **refs, struct sample **out, size_t *n)
 	return rc;
 }
 
-static void print_table(struct sample *samples, size_t n, int64_t elapsed_usec)
+/* A row of `docker stats`, as its template sees it (docker/cli's StatsContext). */
+static struct json *stats_row(const struct sample *s, int64_t elapsed_usec)
 {
-	struct table t = { .columns = 6 };
-	static const char *const header[] = { "CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "PIDS" };
-	table_add_row(&t, header);
-	long host_memory = sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
-	for (size_t i = 0; i < n; i++) {
-		const struct sample *s = &samples[i];
-		if (!s->ok)
+	static long host_memory;
+	if (!host_memory)
+		host_memory = sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
+	char id[SHORT_ID_LENGTH + 1], cpu[32], usage[32], limit[32], memory[80], mem_pct[32], pids[32];
+	snprintf(id, sizeof(id), "%.*s", SHORT_ID_LENGTH, s->id);
+	double used = (double)(s->after.cpu_usage_usec - s->before.cpu_usage_usec);
+	snprintf(cpu, sizeof(cpu), "%.2f%%", elapsed_usec > 0 ? 100.0 * used / (double)elapsed_usec : 0.0);
+	int64_t lim = s->after.memory_limit > 0 ? s->after.memory_limit : host_memory;
+	int64_t use = s->after.memory_usage > 0 ? s->after.memory_usage : 0;
+	human_memory((uint64_t)use, usage, sizeof(usage));
+	human_memory((uint64_t)lim, limit, sizeof(limit));
+	snprintf(memory, sizeof(memory), "%s / %s", usage, limit);
+	snprintf(mem_pct, sizeof(mem_pct), "%.2f%%", lim > 0 ? 100.0 * (double)use / (double)lim : 0.0);
+	snprintf(pids, sizeof(pids), "%lld", (long long)(s->after.pids_current > 0 ? s->after.pids_current : 0));
+	const char *const fields[][2] = {
+		{ "CPUPerc", cpu }, { "Container", s->name[0] ? s->name : id }, { "ID", id }, { "MemPerc", mem_pct },
+		{ "MemUsage", memory }, { "Name", s->name }, { "PIDs", pids },
+	};
+	struct json *row = json_new_object();
+	for (size_t i = 0; row && i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (!json_add_string(row, fields[i][0], fields[i][1])) {
+			json_free(row);
+			row = NULL;
+		}
+	return row;
+}
+
+/* One reading of every container, through the format; -1 on a template error. */
+static int print_frame(const char *format, struct sample *samples, size_t n, int64_t elapsed_usec)
+{
+	static const char *const names[][2] = {
+		{ "Container", "CONTAINER" }, { "ID", "CONTAINER ID" }, { "Name", "NAME" }, { "CPUPerc", "CPU %" },
+		{ "MemUsage", "MEM USAGE / LIMIT" }, { "MemPerc", "MEM %" }, { "NetIO", "NET I/O" },
+		{ "BlockIO", "BLOCK I/O" }, { "PIDs", "PIDS" },
+	};
+	struct formatter f;
+	if (formatter_open(&f, format, "*formatter.StatsContext") < 0)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (!samples[i].ok)
 			continue;
-		char id[SHORT_ID_LENGTH + 1], cpu[32], usage[32], limit[32], memory[80], mem_pct[32], pids[32];
-		snprintf(id, sizeof(id), "%.*s", SHORT_ID_LENGTH, s->id);
-		double used = (double)(s->after.cpu_usage_usec - s->before.cpu_usage_usec);
-		snprintf(cpu, sizeof(cpu), "%.2f%%", elapsed_usec > 0 ? 100.0 * used / (double)elapsed_usec : 0.0);
-		int64_t lim = s->after.memory_limit > 0 ? s->after.memory_limit : host_memory;
-		int64_t use = s->after.memory_usage > 0 ? s->after.memory_usage : 0;
-		human_memory((uint64_t)use, usage, sizeof(usage));
-		human_memory((uint64_t)lim, limit, sizeof(limit));
-		snprintf(memory, sizeof(memory), "%s / %s", usage, limit);
-		snprintf(mem_pct, sizeof(mem_pct), "%.2f%%", lim > 0 ? 100.0 * (double)use / (double)lim : 0.0);
-		snprintf(pids, sizeof(pids), "%lld", (long long)(s->after.pids_current > 0 ? s->after.pids_current : 0));
-		const char *row[] = { id, s->name, cpu, memory, mem_pct, pids };
-		table_add_row(&t, row);
+		struct json *row = stats_row(&samples[i], elapsed_usec);
+		rc = row ? formatter_add(&f, row, NULL) : -1;
+		json_free(row);
 	}
-	table_print(&t, stdout);
+	struct json *headers = json_new_object();
+	for (size_t i = 0; headers && i < sizeof(names) / sizeof(names[0]); i++)
+		json_add_string(headers, names[i][0], names[i][1]);
+	if (rc == 0)
+		formatter_print(&f, headers, stdout);
 	fflush(stdout);
-	table_free(&t);
+	json_free(headers);
+	formatter_close(&f);
+	return rc;
 }
 
 int cmd_stats(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(stats_help);
-	static const struct option long_options[] = { { "no-stream", no_argument, NULL, 'N' }, { 0 } };
+	static const struct option long_options[] = { { "no-stream", no_argument, NULL, 'N' },
+						      { "format", required_argument, NULL, 'F' },
+						      { 0 } };
 	bool stream = true;
+	const char *format = STATS_TABLE;
 	int opt;
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+", long_options, NULL)) != -1) {
-		if (opt != 'N')
-			return usage_error("stats", "unknown flag: %s", argv[optind - 1]);
-		stream = false;
+		if (opt == 'N')
+			stream = false;
+		else if (opt == 'F')
+			format = strcmp(optarg, "table") == 0 ? STATS_TABLE : optarg;
+		else
+			return usage_error("stats", "unknown flag, or a flag without its value: %s", argv[optind - 1]);
 	}
+	struct formatter check; /* a bad template fails before the first reading, as Docker's */
+	if (formatter_open(&check, format, "*formatter.StatsContext") < 0) {
+		fail_context("stats");
+		return error_report(1);
+	}
+	formatter_close(&check);
 	struct sample *samples = NULL;
 	size_t n = 0;
 	if (choose(argc - optind, argv + optind, &samples, &n) < 0) {
@@ -160,7 +210,11 @@ int cmd_stats(int argc, char **argv)
 		error_clear();
 		if (stream)
 			printf("\033[2J\033[H"); /* clear the screen, as docker stats does */
-		print_table(samples, n, after - before);
+		if (print_frame(format, samples, n, after - before) < 0) {
+			free(samples);
+			fail_context("stats");
+			return error_report(1);
+		}
 		before = after;
 		for (size_t i = 0; i < n; i++)
 			samples[i].before = samples[i].after;

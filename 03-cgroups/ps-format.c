@@ -40,8 +40,13 @@ void ps_command(char *const *argv, bool no_trunc, char *out, size_t size)
 {
 	char line[4096] = "";
 	size_t used = 0;
-	for (size_t i = 0; argv && argv[i] && used < sizeof(line); i++)
-		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s", i ? " " : "", argv[i]);
+	/* The daemon's words (its container list): the path, then each argument, one that holds
+	 * a space in single quotes, so `sh -c 'exit 3'` reads as it was typed. */
+	for (size_t i = 0; argv && argv[i] && used < sizeof(line); i++) {
+		bool quote = i > 0 && strchr(argv[i], ' ');
+		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s%s%s", i ? " " : "", quote ? "'" : "",
+					 argv[i], quote ? "'" : "");
+	}
 	/* Docker's Ellipsis(command, 20): keep 19 characters and add "…". */
 	if (!no_trunc && display_width(line) > 20) {
 		size_t chars = 0, i = 0;

@@ -15,7 +15,8 @@
  * seconds: since the start (running) or the end (exited, restarting). */
 void ps_status(const char *state, int exit_code, int64_t seconds, char *out, size_t size);
 
-/* COMMAND: the command line in double quotes, cut to 20 characters with "…" unless no_trunc. */
+/* COMMAND: the command line in double quotes (an argument with a space in single quotes), cut
+ * to 20 characters with "…" unless no_trunc. */
 void ps_command(char *const *argv, bool no_trunc, char *out, size_t size);
 
 /* A table printed as Go's text/tabwriter does for Docker (minimum width 10, padding 3): each

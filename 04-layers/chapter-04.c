@@ -6,6 +6,7 @@
  */
 #include "chapter-04.h"
 #include "container-cmd.h"
+#include "doctor-overlay.h"
 #include "layer-cmd.h"
 #include "overlay-run.h"
 
@@ -20,5 +21,6 @@ const struct command chapter_04_commands[] = {
 	{ "run", overlay_cmd_run, "04-layers", NULL },
 	{ "start", overlay_cmd_start, "04-layers", NULL },
 	{ "restart", overlay_cmd_restart, "04-layers", NULL },
+	{ "doctor", cmd_doctor_04, "04-layers", NULL }, /* and overlayfs */
 	{ NULL, NULL, NULL, NULL },
 };

@@ -6,29 +6,26 @@
  */
 #include "chapter-05.h"
 #include "container-store.h"
+#include "doctor-interop.h"
 #include "error.h"
+#include "inspect.h"
+#include "network-format.h"
 #include "format-commands.h"
 #include "image-commands.h"
 #include "registry-commands.h"
 #include "runtime.h"
 #include "image-run.h"
 
-#include <stdbool.h>
 #include <stddef.h>
 
-/* `inspect NAME`: a container (chapter 03) if NAME is one, else an image, in Docker's order;
- * `container inspect`/`image inspect` ask for one kind. */
+/* `inspect NAME`: a container (chapter 03) if NAME is one, else an image, else a network, in
+ * Docker's order; `--type` and `image inspect` ask for one kind. */
 static int cmd_inspect_container_or_image(int argc, char **argv)
 {
-	char id[CONTAINER_ID_LENGTH + 1];
-	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] == '-')
-			continue;
-		bool container = container_resolve(argv[i], id) == 0;
-		error_clear();
-		return container ? cmd_inspect(argc, argv) : cmd_image_inspect(argc, argv);
-	}
-	return cmd_inspect(argc, argv);
+	static const struct inspect_kind kinds[] = { { "container", container_inspect_document },
+						     { "image", image_inspect_document },
+						     { "network", network_inspect_document } };
+	return inspect_command(argc, argv, kinds, 3);
 }
 
 const struct command chapter_05_commands[] = {
@@ -51,5 +48,6 @@ const struct command chapter_05_commands[] = {
 	{ "run", image_cmd_run, "05-images", NULL },
 	{ "start", image_cmd_start, "05-images", NULL },
 	{ "restart", image_cmd_restart, "05-images", NULL },
+	{ "doctor", cmd_doctor_05, "05-images", NULL }, /* and Docker and skopeo, optional */
 	{ NULL, NULL, NULL, NULL },
 };

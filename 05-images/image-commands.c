@@ -23,6 +23,10 @@
 #include "image-base.h"
 #include "image-gc.h"
 #include "image-store.h"
+#include "filters.h"
+#include "format-output.h"
+#include "image-filter.h"
+#include "inspect.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -60,8 +64,10 @@ static void created_ago(const struct json *config, char *out, size_t size)
 /* --- images ------------------------------------------------------------------------------- */
 
 struct image_row {
-	char repository[600], tag[130], id[13], created[80], size[32];
+	char name[600]; /* "busybox:latest", or "" */
+	char repository[600], tag[130], id[13], created[80], created_at[64], size[32], digest[SHA256_DIGEST_SIZE];
 	time_t when;
+	struct json *labels; /* a copy of the config's config.Labels, or NULL */
 };
 
 static int by_created(const void *a, const void *b)
@@ -77,82 +83,190 @@ static const char IMAGES_HELP[] =
 	"stored (a gzip-compressed layer counts compressed).\n"
 	"\n"
 	"Options:\n"
-	"  -q, --quiet   Only show image IDs\n";
+	"  -f, --filter FILTER   Filter output based on conditions provided: reference=PATTERN\n"
+	"                        (globs: 'shop/*', '*:1.0'), dangling=true|false, label=KEY[=VALUE]\n"
+	"      --format FORMAT   Format output using a custom template:\n"
+	"                        'table':            Print output in table format with column headers\n"
+	"                        'table TEMPLATE':   Print output in table format using the given Go template\n"
+	"                        'json':             Print in JSON format\n"
+	"                        'TEMPLATE':         Print output using the given Go template\n"
+	"                        Fields: .ID .Repository .Tag .Digest .CreatedSince .CreatedAt .Size\n"
+	"  -q, --quiet           Only show image IDs\n";
+
+/* `docker images`'s default table (docker/cli's defaultImageTableFormat). */
+static const char IMAGES_TABLE[] = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
+
+/* Go's time.Time.String() of a whole second, as .CreatedAt: "2026-12-03 13:39:21 +0000 UTC". */
+static void go_time(time_t when, char *out, size_t size)
+{
+	struct tm tm;
+	localtime_r(&when, &tm);
+	strftime(out, size, "%Y-%m-%d %H:%M:%S %z %Z", &tm);
+}
+
+static int read_row(struct image_store *s, const struct image_entry *entry, struct image_row *r)
+{
+	struct image img;
+	if (image_read(s, entry->digest, &img) < 0)
+		return -1;
+	const char *colon = entry->name[0] ? strrchr(entry->name, ':') : NULL;
+	snprintf(r->name, sizeof(r->name), "%s", entry->name);
+	snprintf(r->repository, sizeof(r->repository), "%.*s", colon ? (int)(colon - entry->name) : 6,
+		 colon ? entry->name : "<none>");
+	snprintf(r->tag, sizeof(r->tag), "%s", colon ? colon + 1 : "<none>");
+	snprintf(r->digest, sizeof(r->digest), "%s", img.digest);
+	short_id(img.id, r->id);
+	created_ago(img.config, r->created, sizeof(r->created));
+	r->when = oci_config_created(img.config);
+	if (r->when)
+		go_time(r->when, r->created_at, sizeof(r->created_at));
+	else
+		snprintf(r->created_at, sizeof(r->created_at), "N/A");
+	human_size(image_size(&img), r->size, sizeof(r->size));
+	const struct json *labels = json_pointer(img.config, "/config/Labels");
+	r->labels = labels ? json_copy(labels) : NULL;
+	image_free(&img);
+	return 0;
+}
+
+/* A row of `docker images`, as its template sees it (docker/cli's ImageContext), fields in
+ * key order as Docker's {{json .}} writes them. */
+static struct json *images_row(const struct image_row *r)
+{
+	const char *const fields[][2] = {
+		{ "Containers", "N/A" },   { "CreatedAt", r->created_at }, { "CreatedSince", r->created },
+		{ "Digest", r->name[0] ? r->digest : "<none>" }, { "ID", r->id }, { "Repository", r->repository },
+		{ "SharedSize", "N/A" },   { "Size", r->size },		    { "Tag", r->tag },
+		{ "UniqueSize", "N/A" },   { "VirtualSize", r->size },
+	};
+	struct json *row = json_new_object();
+	for (size_t i = 0; row && i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (!json_add_string(row, fields[i][0], fields[i][1])) {
+			json_free(row);
+			row = NULL;
+		}
+	return row;
+}
+
+static struct json *images_headers(void)
+{
+	static const char *const names[][2] = {
+		{ "ID", "IMAGE ID" },	      { "Repository", "REPOSITORY" }, { "Tag", "TAG" },
+		{ "Digest", "DIGEST" },	      { "CreatedSince", "CREATED" },   { "CreatedAt", "CREATED AT" },
+		{ "Size", "SIZE" },	      { "Containers", "CONTAINERS" },  { "VirtualSize", "VIRTUAL SIZE" },
+		{ "SharedSize", "SHARED SIZE" }, { "UniqueSize", "UNIQUE SIZE" },
+	};
+	struct json *headers = json_new_object();
+	for (size_t i = 0; headers && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!json_add_string(headers, names[i][0], names[i][1])) {
+			json_free(headers);
+			headers = NULL;
+		}
+	return headers;
+}
+
+/* The optional REPOSITORY[:TAG] argument: the repository, or the repository and tag. */
+static bool named(const struct image_row *r, const char *wanted)
+{
+	if (!wanted)
+		return true;
+	char both[800];
+	snprintf(both, sizeof(both), "%s:%s", r->repository, r->tag);
+	return strcmp(wanted, r->repository) == 0 || strcmp(wanted, both) == 0;
+}
+
+static int images_failed(struct filters *filters, struct formatter *f)
+{
+	filters_free(filters);
+	if (f)
+		formatter_close(f);
+	fail_context("images");
+	return error_report(1); /* Docker's status for a bad filter or template */
+}
 
 int cmd_images(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(IMAGES_HELP);
-	static const struct option options[] = { { "quiet", no_argument, NULL, 'q' }, { NULL, 0, NULL, 0 } };
+	static const struct option options[] = { { "quiet", no_argument, NULL, 'q' },
+						 { "filter", required_argument, NULL, 'f' },
+						 { "format", required_argument, NULL, 'F' },
+						 { NULL, 0, NULL, 0 } };
 	bool quiet = false;
+	const char *format = IMAGES_TABLE;
+	struct filters filters = { 0 };
 	optind = 1;
 	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "+q", options, NULL)) != -1;) {
-		if (opt != 'q')
-			return usage_error("images", "unknown flag: %s", argv[optind - 1]);
-		quiet = true;
+	for (int opt; (opt = getopt_long(argc, argv, "+qf:", options, NULL)) != -1;) {
+		if (opt == 'q') {
+			quiet = true;
+		} else if (opt == 'F') {
+			format = strcmp(optarg, "table") == 0 ? IMAGES_TABLE : optarg;
+		} else if (opt == 'f') {
+			if (image_filters_add(&filters, optarg) < 0)
+				return images_failed(&filters, NULL);
+		} else {
+			filters_free(&filters);
+			return usage_error("images", "unknown flag, or a flag without its value: %s", argv[optind - 1]);
+		}
 	}
-	const char *filter = optind < argc ? argv[optind] : NULL;
+	const char *wanted = optind < argc ? argv[optind] : NULL;
+	struct formatter f;
+	if (formatter_open(&f, format, "*formatter.ImageContext") < 0)
+		return images_failed(&filters, NULL);
 	struct image_store s;
 	struct image_entry *entries = NULL;
 	size_t count = 0, rows = 0;
-	struct image_row *row = NULL;
-	if (image_store_open(&s) < 0 || image_store_list(&s, &entries, &count) < 0)
+	if (image_store_open(&s) < 0 || image_store_list(&s, &entries, &count) < 0) {
+		formatter_close(&f);
+		filters_free(&filters);
 		return command_failed("images");
-	row = calloc(count + 1, sizeof(*row));
+	}
+	struct image_row *row = calloc(count + 1, sizeof(*row));
 	for (size_t i = 0; row && i < count; i++) {
-		struct image img;
-		if (image_read(&s, entries[i].digest, &img) < 0) {
+		if (read_row(&s, &entries[i], &row[rows]) < 0) {
 			fail_context("images"); /* one unreadable image does not hide the others */
 			error_report(0);
 			error_clear();
 			continue;
 		}
-		struct image_row *r = &row[rows];
-		char *colon = entries[i].name[0] ? strrchr(entries[i].name, ':') : NULL;
-		snprintf(r->repository, sizeof(r->repository), "%.*s", colon ? (int)(colon - entries[i].name) : 6,
-			 colon ? entries[i].name : "<none>");
-		snprintf(r->tag, sizeof(r->tag), "%s", colon ? colon + 1 : "<none>");
-		short_id(img.id, r->id);
-		created_ago(img.config, r->created, sizeof(r->created));
-		r->when = oci_config_created(img.config);
-		human_size(image_size(&img), r->size, sizeof(r->size));
-		image_free(&img);
-		bool keep = true;
-		if (filter) {
-			char want[700];
-			snprintf(want, sizeof(want), "%s:%s", r->repository, r->tag);
-			keep = strcmp(filter, r->repository) == 0 || strcmp(filter, want) == 0;
-		}
-		rows += keep;
+		struct image_facts facts = { .name = row[rows].name, .labels = row[rows].labels };
+		if (named(&row[rows], wanted) && image_filters_match(&filters, &facts))
+			rows++;
+		else
+			json_free(row[rows].labels);
 	}
 	free(entries);
+	image_store_close(&s);
 	qsort(row, rows, sizeof(*row), by_created);
-	if (quiet) {
-		for (size_t i = 0; i < rows; i++) {
+	int status = row ? 0 : command_failed("images");
+	for (size_t i = 0; i < rows && status == 0; i++) {
+		if (quiet) { /* each image once, though it has several names */
 			bool seen = false;
 			for (size_t j = 0; j < i; j++)
 				seen = seen || strcmp(row[i].id, row[j].id) == 0;
 			if (!seen)
 				printf("%s\n", row[i].id);
+			continue;
 		}
-	} else {
-		/* Column widths as Docker's tabwriter: the widest cell plus three spaces. */
-		int w_repo = 10, w_tag = 3, w_created = 7;
-		for (size_t i = 0; i < rows; i++) {
-			w_repo = (int)strlen(row[i].repository) > w_repo ? (int)strlen(row[i].repository) : w_repo;
-			w_tag = (int)strlen(row[i].tag) > w_tag ? (int)strlen(row[i].tag) : w_tag;
-			w_created = (int)strlen(row[i].created) > w_created ? (int)strlen(row[i].created) : w_created;
+		struct json *one = images_row(&row[i]);
+		if (!one || formatter_add(&f, one, NULL) < 0) {
+			fail_context("images");
+			status = error_report(1);
 		}
-		printf("%-*s   %-*s   %-12s   %-*s   %s\n", w_repo, "REPOSITORY", w_tag, "TAG", "IMAGE ID", w_created,
-		       "CREATED", "SIZE");
-		for (size_t i = 0; i < rows; i++)
-			printf("%-*s   %-*s   %-12s   %-*s   %s\n", w_repo, row[i].repository, w_tag, row[i].tag, row[i].id,
-			       w_created, row[i].created, row[i].size);
+		json_free(one);
 	}
+	if (status == 0 && !quiet) {
+		struct json *headers = images_headers();
+		formatter_print(&f, headers, stdout);
+		json_free(headers);
+	}
+	for (size_t i = 0; i < rows; i++)
+		json_free(row[i].labels);
 	free(row);
-	image_store_close(&s);
-	return 0;
+	formatter_close(&f);
+	filters_free(&filters);
+	return status;
 }
 
 /* --- tag ---------------------------------------------------------------------------------- */
@@ -329,41 +443,25 @@ fail:
 	return NULL;
 }
 
-static const char INSPECT_HELP[] = "Usage:  tinydock inspect IMAGE [IMAGE...]\n"
-				   "\n"
-				   "Show images as JSON: Id (the config's digest), RepoTags, RepoDigests (the manifest's\n"
-				   "digest), Created, Config, RootFS (the layers' diff_ids), Size.\n";
+struct json *image_inspect_document(const char *ref)
+{
+	struct image_store s;
+	struct image img;
+	if (image_store_open(&s) < 0)
+		return NULL;
+	struct json *doc = NULL;
+	if (image_resolve(&s, ref, &img) == 0) {
+		doc = inspect_json(&s, &img);
+		image_free(&img);
+	}
+	image_store_close(&s);
+	return doc;
+}
 
 int cmd_image_inspect(int argc, char **argv)
 {
-	if (asks_for_help(argc, argv))
-		return print_help(INSPECT_HELP);
-	int first = argc > 1 && strcmp(argv[1], "--") == 0 ? 2 : 1;
-	if (first >= argc)
-		return usage_error("inspect", "requires at least 1 argument");
-	struct image_store s;
-	if (image_store_open(&s) < 0)
-		return command_failed("inspect");
-	struct json *all = json_new_array();
-	int status = 0;
-	for (int i = first; all && i < argc; i++) {
-		struct image img;
-		if (image_resolve(&s, argv[i], &img) < 0) {
-			status = error_report(1); /* and go on with the next, as rm does */
-			error_clear();
-			continue;
-		}
-		if (!json_append(all, inspect_json(&s, &img)))
-			status = error_report(1);
-		image_free(&img);
-	}
-	char *text = all ? json_write(all, 4, NULL) : NULL;
-	if (text)
-		printf("%s\n", text);
-	free(text);
-	json_free(all);
-	image_store_close(&s);
-	return status;
+	static const struct inspect_kind kinds[] = { { "image", image_inspect_document } };
+	return inspect_command(argc, argv, kinds, 1);
 }
 
 /* --- history ------------------------------------------------------------------------------ */

@@ -18,6 +18,11 @@ int cmd_images(int argc, char **argv);
 int cmd_tag(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
 int cmd_image_inspect(int argc, char **argv);
+
+struct json;
+/* The document of an image for `inspect` (inspect.h): Id, RepoTags, Config, RootFS, ... */
+struct json *image_inspect_document(const char *ref);
+
 int cmd_history(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_image_import(int argc, char **argv);

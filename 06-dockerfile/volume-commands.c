@@ -20,10 +20,12 @@
 #include "container-find.h"
 #include "container-store.h"
 #include "error.h"
+#include "inspect.h"
 #include "json.h"
 #include "runtime.h"
 #include "volume-store.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,31 +95,21 @@ static struct json *volume_json(const struct volume_info *info)
 	return v;
 }
 
+struct json *volume_inspect_document(const char *name)
+{
+	struct volume_info info;
+	if (volume_load(name, &info) < 0)
+		return NULL;
+	struct json *doc = volume_json(&info);
+	if (!doc)
+		fail_errno(ENOMEM, "cannot inspect the volume \"%s\"", name);
+	return doc;
+}
+
 static int volume_inspect(int argc, char **argv)
 {
-	if (asks_for_help(argc, argv) || argc < 2)
-		return argc < 2 ? usage_error("volume inspect", "requires at least 1 argument")
-				: print_help("Usage:  tinydock volume inspect VOLUME [VOLUME...]\n\n"
-					     "Display detailed information on one or more volumes.\n");
-	struct json *list = json_new_array();
-	int code = list ? 0 : command_failed("volume inspect");
-	for (int i = 1; list && i < argc; i++) {
-		struct volume_info info;
-		if (volume_load(argv[i], &info) < 0) {
-			code = error_report(1); /* and go on with the next, as Docker */
-			continue;
-		}
-		if (!json_append(list, volume_json(&info))) {
-			code = command_failed("volume inspect");
-			break;
-		}
-	}
-	char *text = list ? json_write(list, 4, NULL) : NULL;
-	if (text)
-		printf("%s\n", text);
-	free(text);
-	json_free(list);
-	return code;
+	static const struct inspect_kind kinds[] = { { "volume", volume_inspect_document } };
+	return inspect_command(argc, argv, kinds, 1);
 }
 
 static int volume_rm(int argc, char **argv)

@@ -7,6 +7,10 @@
 /* tinydock volume create|ls|inspect|rm|prune */
 int cmd_volume(int argc, char **argv);
 
+/* A volume as `docker volume inspect` shows it, for `inspect` (inspect.h). */
+struct json;
+struct json *volume_inspect_document(const char *name);
+
 /* `rm` of chapter 06: chapter 03's, and with -v the containers' anonymous volumes. */
 int volume_cmd_rm(int argc, char **argv);
 

@@ -11,22 +11,8 @@
  *         environment: {PORT: 8080}
  *
  * web is base with web's own keys merged over it: image busybox, environment TZ=utc and
- * PORT=8080. The rules depend on what a key holds:
- *
- *   mappings (environment, labels, build.args, sysctls, ulimits, healthcheck, deploy...)
- *       merged key by key, web's value winning; the list form (["PORT=8080"]) is read as
- *       the mapping it means first, so both forms merge alike
- *   volumes, devices, blkio_config.device_*
- *       merged by the path inside the container: web's /data replaces base's /data
- *   cap_add, cap_drop, expose, ports, secrets, configs, security_opt, external_links,
- *   device_cgroup_rules, deploy.placement.*, deploy.resources.reservations.generic_resources
- *       base's items, then web's, each once
- *   command, entrypoint, healthcheck.test
- *       web's replaces base's: a command is one thing, not two to concatenate
- *   other sequences (dns, env_file, tmpfs, profiles, ...)
- *       base's items, then web's
- *   scalars (image, user, ...)
- *       web's
+ * PORT=8080, by the same rules as a file given with a second -f (compose-merge.h). One more
+ * rule is extends' own: a service cannot disable a healthcheck its base has.
  *
  * A base may extend another, as long as no chain comes back to where it started (a cycle is
  * an error). It works on the tree, after interpolation and before the model reads it

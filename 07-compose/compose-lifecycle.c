@@ -15,8 +15,10 @@
 #include "compose-labels.h"
 #include "compose-networks.h"
 #include "compose-project.h"
+#include "compose-secrets.h"
 #include "compose-service-spec.h"
 #include "error.h"
+#include "files.h"
 #include "image-commands.h"
 #include "image-run.h"
 #include "network.h"
@@ -420,6 +422,12 @@ int compose_down(struct compose_loaded *p, struct compose_containers *c, int arg
 		rc = 1;
 	if (remove_networks(p) < 0)
 		rc = 1;
+	/* The values of secrets and configs written for the containers (compose-secrets.h) go
+	 * with them: the next up writes them again from the environment or the file. */
+	char *state = compose_secrets_folder(p->name);
+	if (!state || (is_directory(state) && remove_tree(state) < 0))
+		rc = error_report(1);
+	free(state);
 	for (size_t i = 0; volumes && i < p->model.volumes.count + anonymous.count; i++) {
 		bool declared = i < p->model.volumes.count;
 		char *name = declared ? compose_volume_name(p->name, p->model.volumes.items[i])

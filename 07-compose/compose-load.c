@@ -1,10 +1,12 @@
 /*
  * compose-load.c - the compose file found, read with its variables, and modelled
  * (compose-load.h): yaml.h parses, compose-env-file.h reads .env, compose-interpolate.h
- * substitutes, compose-model.h checks and types.
+ * substitutes, compose-merge.h merges the -f files, compose-extends.h follows `extends`,
+ * compose-model.h checks and types.
  */
 #include "compose-load.h"
 #include "compose-env-file.h"
+#include "compose-extends.h"
 #include "compose-interpolate.h"
 #include "compose-merge.h"
 #include "compose-project.h"
@@ -99,11 +101,12 @@ static int absolute(const char *path, char **out)
 	return 0;
 }
 
-/* Parse and interpolate one file. NULL with the message. */
+/* Parse and interpolate one file ("-": the standard input, as `docker compose -f -` reads
+ * it). NULL with the message. */
 static struct yaml_node *read_tree(const char *file, const struct compose_env *env)
 {
 	size_t size;
-	char *text = read_file(file, &size);
+	char *text = read_file(strcmp(file, "-") == 0 ? "/dev/stdin" : file, &size);
 	if (!text)
 		return NULL;
 	struct yaml_node *root = yaml_parse(file, text, size);
@@ -113,6 +116,13 @@ static struct yaml_node *read_tree(const char *file, const struct compose_env *e
 		return NULL;
 	}
 	return root;
+}
+
+/* extends' loader: another file, `extends: {file: common.yaml}`, read as the project's own
+ * files are, with the same variables (context is the struct compose_env). */
+static struct yaml_node *read_other_tree(void *context, const char *path)
+{
+	return read_tree(path, context);
 }
 
 /* The files: -f, else COMPOSE_FILE (paths separated by ':', as Compose on Linux reads it),
@@ -179,6 +189,10 @@ int compose_load(const struct compose_options *options, struct compose_loaded *o
 		if (!over || compose_merge(root, over, files[i]) < 0)
 			goto done;
 	}
+	/* extends after the merge, so that an override file may add or change `extends` too, and
+	 * before the model, which then checks each merged service as written in one place. */
+	if (compose_extends_resolve(files[0], root, read_other_tree, &env) < 0)
+		goto done;
 	if (compose_model_read(files[0], root, &out->model) < 0)
 		goto done;
 	/* The name: -p, else COMPOSE_PROJECT_NAME, else the file's `name:`, else the folder's
@@ -188,6 +202,11 @@ int compose_load(const struct compose_options *options, struct compose_loaded *o
 		flag = NULL;
 	if (!(out->name = compose_project_name(flag ? NULL : out->model.name, flag, out->directory)))
 		goto done;
+	/* Kept for what is read from the environment later: secrets' `environment:`. */
+	out->variables = env;
+	out->dotenv = dotenv;
+	vars = NULL;
+	dotenv = (struct compose_env_file){ 0 };
 	rc = 0;
 done:
 	yaml_free(root);
@@ -205,6 +224,8 @@ void compose_loaded_free(struct compose_loaded *loaded)
 	free(loaded->file);
 	free(loaded->directory);
 	free(loaded->name);
+	free((void *)loaded->variables.vars);
+	compose_env_file_free(&loaded->dotenv);
 	compose_project_free(&loaded->model);
 	*loaded = (struct compose_loaded){ 0 };
 }

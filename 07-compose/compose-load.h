@@ -6,8 +6,11 @@
  * specification names the files looked for, in this order of preference: compose.yaml,
  * compose.yml, then the older docker-compose.yaml and docker-compose.yml; Compose v2 looks in
  * the working folder, then in each parent up to the root, so a command run from ~/shop/web
- * still finds ~/shop/compose.yaml. -f names the file instead (several: merged in order,
- * compose-merge.h), and so does COMPOSE_FILE when there is no -f.
+ * still finds ~/shop/compose.yaml. -f names the file instead (`-f -`: the standard input,
+ * the project folder then the working one; several: merged in order,
+ * compose-merge.h), and so does COMPOSE_FILE when there is no -f. A service's `extends` is
+ * followed after that merge (compose-extends.h), another file it names read with the same
+ * variables.
  *
  * The project folder is the file's (or --project-directory): relative paths in the file
  * (build contexts, bind mounts, env_file) start there, and its `.env` gives variables to
@@ -18,6 +21,8 @@
 #ifndef TINYDOCK_COMPOSE_LOAD_H
 #define TINYDOCK_COMPOSE_LOAD_H
 
+#include "compose-env-file.h"
+#include "compose-interpolate.h"
 #include "compose-model.h"
 
 #include <stdbool.h>
@@ -42,6 +47,8 @@ struct compose_loaded {
 	char *name;                    /* the project's name */
 	const struct compose_options *options; /* as given (its profiles select services) */
 	struct compose_project model;
+	struct compose_env variables;  /* what interpolation saw: .env's, then the environment's */
+	struct compose_env_file dotenv; /* .env's variables (variables points into them) */
 };
 
 /* The first of the default file names present in folder or one of its parents, as a new

@@ -1,28 +1,44 @@
 /*
- * compose-merge.h - several compose files read as one: `-f compose.yaml -f compose.prod.yaml`.
+ * compose-merge.h - one service or one file merged over another, by the Compose
+ * specification's merge rules (merge.md), for both places that merge:
  *
- * A base file describes the application; an override file changes a few things for one place
- * (a port, a command, a volume for development). Compose merges them in the order given, as
- * the Compose specification's merge rules say (compose-spec merge.md):
+ *     compose -f compose.yaml -f compose.prod.yaml up     the later file over the earlier
+ *     services: {web: {extends: base, ...}}               web's keys over base's (compose-extends.h)
  *
- *     a mapping        merged key by key (services by name, a service's keys one by one)
- *     a scalar         the later file's value wins           image: busybox -> image: nginx
- *     a sequence       the later file's items appended       dns: [1.1.1.1] + [8.8.8.8]
- *     command, entrypoint, healthcheck.test                   replaced, not appended
- *     volumes          an item with the same target replaced, others appended
+ * The specification gives both the same rules, so that a value means the same thing however
+ * it reached the service. They depend on what a key holds:
  *
- * A key written as a list in one file and as a mapping in the other (environment: [A=1] and
- * environment: {A: 1}) is refused with both places named: Compose converts both, here the
- * file is to be written one way. Paths stay relative to the first file's folder (the project
- * folder), as the specification says. Pure: trees in, one tree out.
+ *   mappings (environment, labels, build.args, sysctls, ulimits, healthcheck, deploy...)
+ *       merged key by key, the later value winning; the list form (["PORT=8080"]) is read as
+ *       the mapping it means first, so both forms merge alike
+ *   volumes, devices, blkio_config.device_*
+ *       merged by the path inside the container: the later /data replaces the earlier /data
+ *   cap_add, cap_drop, expose, ports, secrets, configs, security_opt, external_links,
+ *   device_cgroup_rules, deploy.placement.*, deploy.resources.reservations.generic_resources
+ *       the earlier items, then the later ones, each once
+ *   command, entrypoint, healthcheck.test
+ *       the later replaces the earlier: a command is one thing, not two to concatenate
+ *   other sequences (dns, env_file, tmpfs, profiles, ...)
+ *       the earlier items, then the later ones
+ *   scalars (image, user, ...)
+ *       the later one
+ *
+ * Services are merged by name; outside services (networks, volumes, secrets, configs, x-...)
+ * mappings merge key by key, sequences append and scalars are replaced. Paths stay relative
+ * to the first file's folder (the project folder), as the specification says. Pure: trees
+ * in, one tree out.
  */
 #ifndef TINYDOCK_COMPOSE_MERGE_H
 #define TINYDOCK_COMPOSE_MERGE_H
 
 #include "yaml.h"
 
-/* Merge over (from file over_name) into base; over is consumed (freed) in every case.
- * 0, or -1 with "FILE:LINE:COLUMN: problem" recorded. */
+/* Merge the service body later (a mapping) into base (a mapping), by the rules above; later
+ * is only read. 0, or -1 when memory runs out. */
+int compose_merge_service(struct yaml_node *base, const struct yaml_node *later);
+
+/* Merge the tree of the file over_name into base (both whole compose files); over is consumed
+ * (freed) in every case. 0, or -1 with the message recorded. */
 int compose_merge(struct yaml_node *base, struct yaml_node *over, const char *over_name);
 
 #endif

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "compose-labels.h"
 #include "compose-service-spec.h"
+#include "compose-secrets.h"
 #include "error.h"
 #include "names.h"
 #include "runtime.h"
@@ -196,7 +197,7 @@ int compose_run(struct compose_loaded *p, struct compose_containers *c, int argc
 	struct compose_spec_strings strings = { 0 };
 	struct compose_strings ignored = { 0 };
 	struct compose_env_file env = { 0 };
-	char *image = NULL, *name = NULL, **argv_made = NULL;
+	char *image = NULL, *name = NULL, *state = NULL, **argv_made = NULL;
 	char id[SHA256_DIGEST_SIZE], hash[SHA256_HEX_SIZE];
 	int code = -1; /* -1 until the container ran: our own failure, said at the end */
 	if (!spec) {
@@ -214,9 +215,12 @@ int compose_run(struct compose_loaded *p, struct compose_containers *c, int argc
 	compose_config_hash(s, s->build.context && id[0] ? id : NULL, hash);
 	if (compose_env_files(p, s, &env) < 0 || !(name = f.name ? strdup(f.name) : oneoff_name(p->name, s->name)))
 		goto done;
-	struct compose_spec_input in = { .project = p->name, .model = &p->model, .directory = p->directory, .image = image, .hash = hash,
+	if (!(state = compose_secrets_folder(p->name)))
+		goto done;
+	struct compose_spec_input in = { .project = p->name, .directory = p->directory, .image = image, .hash = hash,
 					 .number = 1, .name = name, .oneoff = true,
-					 .env_file_vars = env.vars, .env_file_count = env.count };
+					 .env_file_vars = env.vars, .env_file_count = env.count,
+					 .model = &p->model, .state = state };
 	if (compose_service_spec(&in, s, spec, &strings, &ignored) < 0)
 		goto done;
 	struct runtime_spec *r = &spec->image.runtime;
@@ -262,6 +266,7 @@ done:
 	compose_env_file_free(&env);
 	free(image);
 	free(name);
+	free(state);
 	free(argv_made);
 	free(spec);
 	return code;

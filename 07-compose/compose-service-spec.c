@@ -6,6 +6,7 @@
 #include "compose-labels.h"
 #include "compose-networks.h"
 #include "compose-project.h"
+#include "compose-secrets.h"
 #include "error.h"
 #include "host-entries.h"
 #include "sysctls.h"
@@ -13,6 +14,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -371,6 +373,58 @@ static int labels_of(const struct compose_spec_input *in, const struct compose_s
 	return 0;
 }
 
+static const struct compose_resource *definition(const struct compose_resources *all, const char *key)
+{
+	for (size_t i = 0; i < all->count; i++)
+		if (strcmp(all->items[i].key, key) == 0)
+			return &all->items[i];
+	return NULL;
+}
+
+/* secrets or configs (is_secret says which): each a file bound read-only at its target
+ * (compose-secrets.h); one that cannot be had here is named in the warnings. */
+static int files_of(const struct compose_spec_input *in, const struct compose_service *s, bool is_secret,
+		    struct volume_spec *spec, struct compose_strings *warnings)
+{
+	const char *kind = is_secret ? "secrets" : "configs";
+	const struct compose_file_ref *refs = is_secret ? s->secrets : s->configs;
+	size_t count = is_secret ? s->secret_count : s->config_count;
+	if (count > 0 && !in->model)
+		return warn(warnings, s, kind);
+	for (size_t i = 0; i < count; i++) {
+		const struct compose_resource *def =
+			definition(is_secret ? &in->model->secret_definitions : &in->model->config_definitions, refs[i].source);
+		if (!def)
+			return fail_errno(0, "service \"%s\" refers to undefined %s \"%s\"", s->name,
+					  is_secret ? "secret" : "config", refs[i].source);
+		char source[PATH_MAX];
+		int found = compose_secret_source(def, is_secret, in->directory, in->state, source, sizeof source);
+		if (found < 0)
+			return -1;
+		char field[512];
+		snprintf(field, sizeof field, "%s.%s%s", kind, refs[i].source, def->external ? " (external)" : "");
+		if (found == 1) {
+			if (warn(warnings, s, field) < 0)
+				return -1;
+			continue;
+		}
+		if (refs[i].mode) { /* a bind mount shows the file's own mode: it cannot be given another */
+			snprintf(field, sizeof field, "%s.%s.mode", kind, refs[i].source);
+			if (warn(warnings, s, field) < 0)
+				return -1;
+		}
+		struct volume_request *r = next_request(spec, s->name);
+		if (!r || compose_secret_target(&refs[i], is_secret, r->target, sizeof r->target) < 0)
+			return -1;
+		r->kind = VOLUME_BIND;
+		snprintf(r->source, sizeof r->source, "%s", source);
+		r->read_only = true;
+		snprintf(r->mode, sizeof r->mode, "ro");
+		r->source_must_exist = true; /* a missing secret file is an error, never made empty */
+	}
+	return 0;
+}
+
 /* Fields with no counterpart in a container here: named in `up`'s warning. */
 static int unsupported_of(const struct compose_spec_input *in, const struct compose_service *s,
 			  struct compose_strings *warnings)
@@ -379,8 +433,6 @@ static int unsupported_of(const struct compose_spec_input *in, const struct comp
 		bool given;
 		const char *field;
 	} fields[] = {
-		{ s->secret_count > 0, "secrets" },
-		{ s->config_count > 0, "configs" },
 		/* Compose keeps stdin open for a later `attach`; a detached container here has
 		 * /dev/null as stdin and no attach, unless tty: gives it a terminal that stays open */
 		{ s->stdin_open && !s->tty && !in->oneoff, "stdin_open (without tty: no attach here)" },
@@ -429,6 +481,7 @@ int compose_service_spec(const struct compose_spec_input *in, const struct compo
 	if (command_of(s, spec, strings) < 0 || environment_of(in, s, c) < 0 || ports_of(s, c, warnings) < 0 ||
 	    volumes_of(in, s, spec) < 0 || network_of(in, s, c, strings, warnings) < 0 || health_of(s, r) < 0 ||
 	    host_settings_of(s, c) < 0 || limits_of(s, r) < 0 || labels_of(in, s, r, strings) < 0 ||
+	    files_of(in, s, true, spec, warnings) < 0 || files_of(in, s, false, spec, warnings) < 0 ||
 	    unsupported_of(in, s, warnings) < 0)
 		return -1;
 	return 0;

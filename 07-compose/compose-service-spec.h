@@ -20,10 +20,12 @@
  *     restart, healthcheck         runtime_spec.restart, health
  *     deploy.resources.limits      runtime_spec.limits (cpus, memory, pids)
  *     cap_add, cap_drop            container.security
+ *     secrets, configs             volume_spec.requests: the file bound read-only at its target
+ *                                  (compose-secrets.h)
  *     labels (+ Compose's own)     runtime_spec.labels (compose-labels.h)
  *
- * What a container here cannot have (stdin_open without tty, a network_mode of another
- * service's, UDP ports, ...) is added to a list of warnings that `up`
+ * What a container here cannot have (stdin_open without tty, an external secret, a
+ * network_mode of another service's, UDP ports, ...) is added to a list of warnings that `up`
  * prints once, so nothing in the file is dropped silently. stop_signal and stop_grace_period
  * are not part of the container: `stop` reads them from the file when it stops it.
  *
@@ -40,7 +42,6 @@
 /* What a service's container needs besides the service itself. */
 struct compose_spec_input {
 	const char *project;            /* the project's name */
-	const struct compose_project *model; /* the file: its top-level networks (NULL: none) */
 	const char *directory;          /* the project folder, absolute: relative binds start there */
 	const char *image;              /* what to run: `image:`, or PROJECT-SERVICE when built */
 	const char *hash;               /* compose_config_hash of the service */
@@ -49,6 +50,9 @@ struct compose_spec_input {
 	bool oneoff;                    /* `compose run`: labelled oneoff=True, no service alias */
 	char *const *env_file_vars;     /* the service's env_file variables, "NAME=value", in order */
 	size_t env_file_count;
+	const struct compose_project *model; /* its networks, secrets and configs; NULL: the default
+					      network, and secrets and configs named in the warnings */
+	const char *state;              /* the project's folder of values (compose-secrets.h) */
 };
 
 /* Strings made for a spec (names, labels, argv): the spec points into them. */

@@ -13,7 +13,8 @@
  *
  * Each container is one chapter 06 spec (compose-service-spec.h) started under its own
  * monitor, as `run -d` does: `up -d` returns while they run, and nothing of Compose stays
- * behind but the labels.
+ * behind but the labels. Without -d, `up` then shows their logs until they end or Ctrl-C
+ * stops them (compose-attach.c).
  */
 #include "compose.h"
 #include "cli.h"
@@ -22,6 +23,7 @@
 #include "compose-labels.h"
 #include "compose-plan.h"
 #include "compose-project.h"
+#include "compose-secrets.h"
 #include "compose-service-spec.h"
 #include "error.h"
 #include "files.h"
@@ -45,7 +47,7 @@
 #define DEPENDENCY_DEADLINE_MS 120000
 
 struct up_flags {
-	bool detach, build, no_build, force_recreate, remove_orphans;
+	bool detach, build, no_build, force_recreate, remove_orphans, abort_on_exit, no_color;
 	char **services;
 	int service_count;
 };
@@ -66,18 +68,21 @@ struct up {
 	struct compose_start_order order;
 	struct compose_containers existing;
 	struct volume_spec *spec;          /* one spec, reused (it is large) */
+	char *state;                       /* the project's folder of values (compose-secrets.h) */
 	bool said;                         /* a child process said the error already */
 };
 
 static int parse_up(int argc, char **argv, struct up_flags *f)
 {
-	enum { OPT_BUILD = 1800, OPT_NO_BUILD, OPT_FORCE_RECREATE, OPT_REMOVE_ORPHANS };
+	enum { OPT_BUILD = 1800, OPT_NO_BUILD, OPT_FORCE_RECREATE, OPT_REMOVE_ORPHANS, OPT_ABORT, OPT_NO_COLOR };
 	static const struct option options[] = {
 		{ "detach", no_argument, NULL, 'd' },
 		{ "build", no_argument, NULL, OPT_BUILD },
 		{ "no-build", no_argument, NULL, OPT_NO_BUILD },
 		{ "force-recreate", no_argument, NULL, OPT_FORCE_RECREATE },
 		{ "remove-orphans", no_argument, NULL, OPT_REMOVE_ORPHANS },
+		{ "abort-on-container-exit", no_argument, NULL, OPT_ABORT },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ 0 },
 	};
 	int opt;
@@ -88,18 +93,21 @@ static int parse_up(int argc, char **argv, struct up_flags *f)
 		case OPT_NO_BUILD: f->no_build = true; break;
 		case OPT_FORCE_RECREATE: f->force_recreate = true; break;
 		case OPT_REMOVE_ORPHANS: f->remove_orphans = true; break;
+		case OPT_ABORT: f->abort_on_exit = true; break;
+		case OPT_NO_COLOR: f->no_color = true; break;
 		default: return fail_errno(0, "unknown flag: %s", argv[optind - 1]);
 		}
 	}
 	if (f->build && f->no_build)
 		return fail_errno(0, "--build and --no-build are incompatible");
+	if (f->detach && f->abort_on_exit)
+		return fail_errno(0, "--abort-on-container-exit and --detach are incompatible");
 	f->services = argv + optind;
 	f->service_count = argc - optind;
 	return 0;
 }
 
-/* A service with profiles runs only when one of them is enabled (or it is named). */
-static bool profile_enabled(const struct compose_options *o, const struct compose_service *s)
+bool compose_profile_enabled(const struct compose_options *o, const struct compose_service *s)
 {
 	if (s->profiles.count == 0)
 		return true;
@@ -134,7 +142,7 @@ static int select_services(struct up *u, const struct compose_options *o)
 		select_with_dependencies(u, (size_t)(s - m->services));
 	}
 	for (size_t i = 0; u->flags.service_count == 0 && i < m->service_count; i++)
-		if (profile_enabled(o, &m->services[i]))
+		if (compose_profile_enabled(o, &m->services[i]))
 			select_with_dependencies(u, i);
 	return 0;
 }
@@ -187,7 +195,18 @@ static int ensure_volumes(const struct compose_loaded *project)
 	return 0;
 }
 
-/* The networks the services join (compose-networks.h), then the volumes. */
+/* The values of secrets and configs given by environment or content, written where the
+ * containers' binds find them (compose-secrets.h). */
+static int ensure_secret_files(const struct compose_loaded *project)
+{
+	char *state = compose_secrets_folder(project->name);
+	int rc = state ? compose_secrets_write(&project->model, state, &project->variables) : -1;
+	free(state);
+	return rc;
+}
+
+/* The networks the services join (compose-networks.h), the volumes, then the values of
+ * secrets and configs. */
 int compose_up_resources(const struct compose_loaded *project)
 {
 	struct compose_strings keys = { 0 };
@@ -195,7 +214,7 @@ int compose_up_resources(const struct compose_loaded *project)
 	for (size_t i = 0; rc == 0 && i < keys.count; i++)
 		rc = ensure_network(project, keys.items[i]);
 	compose_strings_free(&keys);
-	return rc < 0 ? -1 : ensure_volumes(project);
+	return rc < 0 || ensure_volumes(project) < 0 ? -1 : ensure_secret_files(project);
 }
 
 void compose_image_id(const char *name, char id[SHA256_DIGEST_SIZE])
@@ -277,13 +296,14 @@ static int fill_spec(struct up *u, size_t service, int number, struct compose_sp
 	struct up_service *us = &u->services[service];
 	struct compose_spec_input in = {
 		.project = u->project->name,
-		.model = &u->project->model,
 		.directory = u->project->directory,
 		.image = us->image,
 		.hash = us->hash,
 		.number = number,
 		.env_file_vars = us->env.vars,
 		.env_file_count = us->env.count,
+		.model = &u->project->model,
+		.state = u->state,
 	};
 	memset(u->spec, 0, sizeof(*u->spec));
 	*strings = (struct compose_spec_strings){ 0 };
@@ -587,13 +607,11 @@ int compose_up(struct compose_loaded *project, int argc, char **argv)
 	struct up u = { .project = project };
 	if (parse_up(argc, argv, &u.flags) < 0)
 		return usage_error("compose up", "%s", error_message());
-	if (!u.flags.detach)
-		return usage_error("compose up", "attached mode (logs of every service) is not supported yet: use up -d, "
-						"then tinydock logs CONTAINER");
 	const struct compose_project *m = &project->model;
 	u.services = calloc(m->service_count + 1, sizeof(*u.services));
 	u.spec = calloc(1, sizeof(*u.spec));
-	int rc = u.services && u.spec ? 0 : fail_errno(ENOMEM, "up");
+	u.state = compose_secrets_folder(project->name);
+	int rc = u.services && u.spec && u.state ? 0 : fail_errno(ENOMEM, "up");
 	if (rc == 0)
 		rc = compose_service_order(&project->model, &u.order);
 	if (rc == 0)
@@ -614,6 +632,16 @@ int compose_up(struct compose_loaded *project, int argc, char **argv)
 		rc = run_plan(&u);
 		compose_containers_free(&u.existing);
 	}
+	int code = 0;
+	if (rc == 0 && !u.flags.detach) { /* attached: the logs, until the end or Ctrl-C */
+		bool *selected = calloc(m->service_count + 1, sizeof(bool));
+		for (size_t i = 0; selected && i < m->service_count; i++)
+			selected[i] = u.services[i].selected;
+		code = selected ? compose_attach(project, selected, u.flags.abort_on_exit, u.flags.no_color)
+				: fail_errno(ENOMEM, "up");
+		rc = code < 0 ? -1 : 0;
+		free(selected);
+	}
 	for (size_t i = 0; u.services && i < m->service_count; i++) {
 		free(u.services[i].image);
 		compose_env_file_free(&u.services[i].env);
@@ -623,5 +651,6 @@ int compose_up(struct compose_loaded *project, int argc, char **argv)
 		compose_start_order_free(&u.order);
 	free(u.services);
 	free(u.spec);
-	return rc == 0 ? 0 : u.said ? 1 : error_report(1);
+	free(u.state);
+	return rc == 0 ? code : u.said ? 1 : error_report(1);
 }

@@ -2,7 +2,8 @@
  * compose.c - `tinydock compose`: the global flags, the project's containers found by their
  * labels, `ps`, and the table of the other commands: `up` (compose-up.c), stop, start,
  * restart, kill, rm, down (compose-lifecycle.c), build, pull, push, images
- * (compose-images.c), exec, run, top (compose-oneoff.c).
+ * (compose-images.c), exec, run, top (compose-oneoff.c), config (compose-config.c),
+ * logs and the attached up (compose-attach.c).
  *
  * Compose has no state of its own: the file says what should be, the labels of the containers
  * say what is (compose-labels.h). Every command loads both, so `ps` in a new shell, or after a
@@ -29,16 +30,19 @@ static const char compose_help[] =
 	"\n"
 	"Options:\n"
 	"  -f, --file FILE               The compose file (default: compose.yaml, compose.yml,\n"
-	"                                docker-compose.yaml, docker-compose.yml, here or above)\n"
+	"                                docker-compose.yaml, docker-compose.yml, here or above;\n"
+	"                                -: the standard input)\n"
 	"  -p, --project-name NAME       The project's name (default: the folder's)\n"
 	"      --env-file FILE           Variables for interpolation (default: the project's .env)\n"
 	"      --profile NAME            Enable the services of a profile (repeatable)\n"
 	"      --project-directory DIR   The project folder (default: the file's)\n"
 	"\n"
 	"Commands:\n"
-	"  up -d     Create and start the containers, in the background (--build, --no-build,\n"
-	"            --force-recreate, --remove-orphans, SERVICE...)\n"
+	"  up        Create and start the containers and show their logs until they end; Ctrl-C\n"
+	"            stops them (-d: in the background; --build, --no-build, --force-recreate,\n"
+	"            --remove-orphans, --abort-on-container-exit, --no-color, SERVICE...)\n"
 	"  ps        List the containers (-a: also stopped ones)\n"
+	"  logs      Show the containers' output (-f, --tail N, -t, --no-color, SERVICE...)\n"
 	"  stop      Stop the services (-t SECONDS)\n"
 	"  start     Start the services' stopped containers\n"
 	"  restart   Restart the services (-t SECONDS)\n"
@@ -53,7 +57,9 @@ static const char compose_help[] =
 	"  pull      Pull the services' images\n"
 	"  push      Push the services' built images\n"
 	"  images    List the images the containers use\n"
-	"  top       Show the processes of the running containers\n";
+	"  top       Show the processes of the running containers\n"
+	"  config    Print the resolved file (--format yaml|json, --services, --volumes,\n"
+	"            -q: only check it)\n";
 
 /* --- the project's containers --------------------------------------------------------------- */
 
@@ -227,7 +233,7 @@ static const struct {
 	{ "ps", ps }, { "stop", compose_stop }, { "start", compose_start }, { "restart", compose_restart },
 	{ "kill", compose_kill }, { "rm", compose_rm }, { "down", compose_down },
 	{ "build", compose_build }, { "pull", compose_pull }, { "push", compose_push }, { "images", compose_images },
-	{ "exec", compose_exec }, { "run", compose_run }, { "top", compose_top },
+	{ "exec", compose_exec }, { "run", compose_run }, { "top", compose_top }, { "logs", compose_logs },
 };
 
 int cmd_compose(int argc, char **argv)
@@ -249,6 +255,8 @@ int cmd_compose(int argc, char **argv)
 	int code;
 	if (strcmp(sub_argv[0], "up") == 0) {
 		code = compose_up(&project, sub_argc, sub_argv);
+	} else if (strcmp(sub_argv[0], "config") == 0) {
+		code = compose_config(&project, sub_argc, sub_argv);
 	} else {
 		subcommand *run = NULL;
 		for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)

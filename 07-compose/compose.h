@@ -37,6 +37,23 @@ const char *compose_view_label(const struct view *v, const char *key);
  * (compose-up.c); argv[0] is "up". Returns the exit status. */
 int compose_up(struct compose_loaded *project, int argc, char **argv);
 
+/* Whether service s is active: it has no profiles, or one of them is enabled by --profile
+ * (compose-up.c; `up SERVICE` starts a named one whatever its profiles). */
+bool compose_profile_enabled(const struct compose_options *o, const struct compose_service *s);
+
+/* compose logs [-f] [--tail N] [--no-color] [-t] [SERVICE...] (compose-attach.c). */
+int compose_logs(struct compose_loaded *p, struct compose_containers *c, int argc, char **argv);
+
+/* The attached part of `compose up` (compose-attach.c): follow the logs of the containers of
+ * the services selected[i] until they all end (0), or until Ctrl-C (the containers stopped,
+ * a second Ctrl-C kills them: 130), or with abort_on_exit until the first ends (the others
+ * stopped: its exit code). -1 with the message on an error. */
+int compose_attach(struct compose_loaded *p, const bool *selected, bool abort_on_exit, bool no_color);
+
+/* compose config [--format yaml|json] [--services] [--volumes] [-q] (compose-config.c): the
+ * resolved model printed back. Needs no container. Returns the exit status. */
+int compose_config(struct compose_loaded *project, int argc, char **argv);
+
 /* Stop the given containers (indices into c->mine), each with its service's stop_signal and
  * stop_grace_period (or seconds when >= 0), all at once: one child process per container.
  * Prints " Container NAME  Stopped" for each. 0, or -1 when one failed (said on stderr). */

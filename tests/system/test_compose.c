@@ -6,9 +6,11 @@
  */
 #include <check.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -36,20 +38,38 @@ static const char PROJECT[] =
 	"$T network create --subnet $SUBNET shop_default >/dev/null;";
 
 /* Run a shell script with $T the tinydock binary, $S the sandbox folder and $SUBNET a free
- * subnet, "set -e" on, after PROJECT. */
+ * subnet, "set -e" on, after PROJECT when with_project. */
+static struct run_result run_script(int timeout, bool with_project, const char *fmt, va_list ap)
+{
+	char body[8192], script[12000], subnet[32] = "";
+	vsnprintf(body, sizeof(body), fmt, ap);
+	if (with_project)
+		harness_free_subnet(247, subnet);
+	snprintf(script, sizeof(script), "set -e; T='%s'; S='%s'; SUBNET='%s'; cd \"$S\"; %s %s", tinydock_binary(),
+		 sandbox.dir, subnet, with_project ? PROJECT : "", body);
+	const char *argv[] = { "sh", "-c", script, NULL };
+	return run_program(NULL, timeout, argv);
+}
+
 static struct run_result sh(int timeout, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static struct run_result sh(int timeout, const char *fmt, ...)
 {
-	char body[8192], script[12000], subnet[32];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(body, sizeof(body), fmt, ap);
+	struct run_result r = run_script(timeout, true, fmt, ap);
 	va_end(ap);
-	harness_free_subnet(247, subnet);
-	snprintf(script, sizeof(script), "set -e; T='%s'; S='%s'; SUBNET='%s'; cd \"$S\"; %s %s", tinydock_binary(),
-		 sandbox.dir, subnet, PROJECT, body);
-	const char *argv[] = { "sh", "-c", script, NULL };
-	return run_program(NULL, timeout, argv);
+	return r;
+}
+
+/* The same without the project: for commands that make no container. */
+static struct run_result sh_alone(int timeout, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static struct run_result sh_alone(int timeout, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct run_result r = run_script(timeout, false, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 #define CHECK_OK(r) ck_assert_msg((r).status == 0, "status %d\nout: %s\nerr: %s", (r).status, (r).out, (r).err)
@@ -366,6 +386,207 @@ START_TEST(a_service_with_build_runs_the_image_built_as_project_service_and_down
 }
 END_TEST
 
+/* The lecture's shop in the source tree the binary was built in: the first folder above
+ * build/tinydock or build/ch07/tinydock that holds 07-compose/examples/shop. */
+static void shop_example(char *out, size_t size)
+{
+	char folder[4096];
+	snprintf(folder, sizeof folder, "%s", tinydock_binary());
+	for (char *slash; (slash = strrchr(folder, '/'));) {
+		*slash = '\0';
+		snprintf(out, size, "%s/07-compose/examples/shop", folder[0] ? folder : "");
+		if (access(out, F_OK) == 0)
+			return;
+	}
+	snprintf(out, size, "07-compose/examples/shop"); /* a relative binary: the working folder */
+}
+
+START_TEST(config_prints_the_shop_resolved_under_its_name_and_the_printed_file_reads_back_the_same)
+{
+	char example[4096];
+	shop_example(example, sizeof example);
+	struct run_result r = sh_alone(60, "cp -a '%s' \"$S/lecture-shop\"; cd \"$S/lecture-shop\";"
+					   "$T compose config > ../printed.yaml; cat ../printed.yaml;"
+					   "$T compose -f - config < ../printed.yaml > ../again.yaml;"
+					   "cmp ../printed.yaml ../again.yaml && echo READ-BACK-SAME;"
+					   "echo SERVICES; $T compose config --services;"
+					   "$T compose config -q && echo VALID;"
+					   "$T compose config --format json | head -c 2; echo;"
+					   "printf 'services:\\n  web:\\n    image: [oops]\\n' > ../bad.yaml;"
+					   "$T compose -f ../bad.yaml config -q 2>&1 || echo INVALID;"
+					   "printf 'services:\\n  app: {image: busybox}\\n  debug: {image: busybox, profiles: [debug]}\\n'"
+					   "  > ../profiles.yaml;"
+					   "echo PROFILES; $T compose -f ../profiles.yaml config --services;"
+					   "echo DEBUG; $T compose -f ../profiles.yaml --profile debug config --services",
+				       example);
+	CHECK_OK(r);
+	CHECK_HAS(r.out, "name: lecture-shop\n");
+	CHECK_HAS(r.out, "  product-service:\n    build:\n      context: ./product\n");
+	CHECK_HAS(r.out, "        published: \"5000\"\n");
+	CHECK_HAS(r.out, "READ-BACK-SAME");
+	CHECK_HAS(r.out, "SERVICES\nproduct-service\nwebsite\nVALID\n{\n");
+	CHECK_HAS(r.out, "bad.yaml:3:");
+	CHECK_HAS(r.out, "INVALID");
+	CHECK_HAS(r.out, "PROFILES\napp\nDEBUG\napp\ndebug\n"); /* a profile's service only when enabled */
+	run_free(&r);
+}
+END_TEST
+
+/* Two services that say two lines each; each then sleeps (SLEEP) or ends (with EXIT_ONE's and
+ * EXIT_TWO's codes), written over PROJECT's file. */
+#define TWO_SPEAKERS(SLEEP, EXIT_ONE, EXIT_TWO)                                                      \
+	"cat > compose.yaml <<'EOF'\n"                                                               \
+	"services:\n"                                                                                \
+	"  one:\n"                                                                                   \
+	"    image: busybox\n"                                                                       \
+	"    command: [\"sh\", \"-c\", \"echo one-first; echo one-last; " SLEEP "exit " EXIT_ONE "\"]\n" \
+	"    stop_grace_period: 2s\n"                                                                \
+	"  two:\n"                                                                                   \
+	"    image: busybox\n"                                                                       \
+	"    command: [\"sh\", \"-c\", \"echo two-first; echo two-last; " SLEEP "exit " EXIT_TWO "\"]\n" \
+	"    stop_grace_period: 2s\n"                                                                \
+	"EOF\n"
+
+/* A container that handles SIGTERM by going on: only SIGKILL ends it. (One that ignores it
+ * would be killed at once: stop sees that the signal cannot end it.) */
+#define STUBBORN "trap 'echo not yet' TERM; while :; do sleep 0.1; done; "
+
+/* until_in FILE TEXT: poll FILE for TEXT, at most 20 s. */
+#define UNTIL_IN                                                                                     \
+	"until_in() { i=0; until grep -q \"$2\" \"$1\" 2>/dev/null; do"                                \
+	"  i=$((i + 1)); test $i -lt 200 || { echo \"no $2 in $1:\"; cat \"$1\"; return 1; }; sleep 0.1; done; };"
+
+START_TEST(logs_tail_1_of_two_services_shows_each_ones_last_line_with_its_prefix)
+{
+	struct run_result r = sh(120, TWO_SPEAKERS("sleep 3600; ", "0", "0")
+				 "$T compose up -d >/dev/null;"
+				 "i=0; until $T logs shop-one-1 | grep -q one-last && $T logs shop-two-1 | grep -q two-last;"
+				 "  do i=$((i + 1)); test $i -lt 200; sleep 0.1; done;"
+				 "echo LOGS; $T compose logs --tail 1 --no-color; echo ONE; $T compose logs --tail 1 two");
+	CHECK_OK(r);
+	const char *logs = strstr(r.out, "LOGS\n"), *one = strstr(r.out, "ONE\n");
+	ck_assert(logs && one);
+	/* The two started together: their lines come in the order they were written, either. */
+	ck_assert_int_eq(one - logs, (int)strlen("LOGS\nshop-one-1  | one-last\nshop-two-1  | two-last\n"));
+	CHECK_HAS(logs, "\nshop-one-1  | one-last\n");
+	CHECK_HAS(logs, "\nshop-two-1  | two-last\n");
+	ck_assert_str_eq(one, "ONE\nshop-two-1  | two-last\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(attached_up_of_two_services_that_print_and_exit_returns_with_both_lines_and_their_codes)
+{
+	struct run_result r = sh(120, TWO_SPEAKERS("", "0", "3")
+				 "status=0; $T compose up > up.out 2>&1 || status=$?;"
+				 "cat up.out; echo \"status=$status\"");
+	CHECK_OK(r);
+	/* The two run at once: each one's lines in its order, the two interleaved as written. */
+	const char *lines[] = { "shop-one-1  | one-first\n", "shop-one-1  | one-last\n", "shop-two-1  | two-first\n",
+				"shop-two-1  | two-last\n" };
+	for (size_t i = 0; i < 4; i++)
+		CHECK_HAS(r.out, lines[i]);
+	ck_assert(strstr(r.out, lines[0]) < strstr(r.out, lines[1]) && strstr(r.out, lines[2]) < strstr(r.out, lines[3]));
+	CHECK_HAS(r.out, "shop-one-1 exited with code 0\n");
+	CHECK_HAS(r.out, "shop-two-1 exited with code 3\n");
+	CHECK_HAS(r.out, "status=0\n"); /* docker compose up: 0 when the containers ended by themselves */
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(abort_on_container_exit_stops_the_others_and_returns_the_first_exit_code)
+{
+	struct run_result r = sh(120, TWO_SPEAKERS("", "0", "5")
+				 "sed -i 's/echo one-last; exit 0/echo one-last; exec sleep 3600/' compose.yaml;"
+				 "status=0; $T compose up --abort-on-container-exit > up.out 2>&1 || status=$?;"
+				 "cat up.out; echo \"status=$status\"; $T compose ps -a");
+	CHECK_OK(r);
+	CHECK_HAS(r.out, "shop-two-1 exited with code 5\n");
+	CHECK_HAS(r.out, "Aborting on container exit...\n");
+	CHECK_HAS(r.out, " Container shop-one-1  Stopped\n");
+	CHECK_HAS(r.out, "status=5\n");
+	CHECK_LACKS(r.out, "Up "); /* nothing left running */
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(attached_up_sent_sigint_stops_the_containers_within_the_grace_period_and_exits)
+{
+	/* Both ignore SIGTERM: each is killed when its 2 s grace period ends. */
+	struct run_result r = sh(120, TWO_SPEAKERS(STUBBORN, "0", "0") UNTIL_IN
+				 "$T compose up > up.out 2>&1 & up=$!;"
+				 "until_in up.out two-last; until_in up.out one-last;"
+				 "start=$(date +%%s); kill -INT $up; status=0; wait $up || status=$?; end=$(date +%%s);"
+				 "cat up.out; echo \"status=$status took=$((end - start))\"; $T compose ps -a");
+	CHECK_OK(r);
+	CHECK_HAS(r.out, "Gracefully stopping... (press Ctrl+C again to force)\n");
+	CHECK_HAS(r.out, " Container shop-one-1  Stopped\n");
+	CHECK_HAS(r.out, " Container shop-two-1  Stopped\n");
+	CHECK_HAS(r.out, "status=130 ");
+	const char *took = strstr(r.out, "took=");
+	ck_assert_ptr_nonnull(took);
+	ck_assert_msg(atoi(took + 5) >= 1 && atoi(took + 5) <= 5, "stopping took %d s, the grace period is 2 s",
+		      atoi(took + 5));
+	CHECK_HAS(r.out, "shop-one-1 exited with code 137\n"); /* SIGKILL when the grace period ended */
+	CHECK_LACKS(r.out, "Up ");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(a_second_sigint_kills_the_containers_instead_of_waiting_for_their_grace_period)
+{
+	struct run_result r = sh(120, TWO_SPEAKERS(STUBBORN, "0", "0") UNTIL_IN
+				 "sed -i 's/stop_grace_period: 2s/stop_grace_period: 60s/' compose.yaml;"
+				 "$T compose up > up.out 2>&1 & up=$!;"
+				 "until_in up.out two-last; until_in up.out one-last;"
+				 "start=$(date +%%s); kill -INT $up; until_in up.out Gracefully; until_in up.out Stopping;"
+				 "kill -INT $up || echo 'up had ended already'; status=0; wait $up || status=$?; end=$(date +%%s);"
+				 "cat up.out; echo \"status=$status took=$((end - start))\"; $T compose ps -a");
+	CHECK_OK(r);
+	CHECK_HAS(r.out, " Container shop-one-1  Killed\n");
+	CHECK_HAS(r.out, "status=130 ");
+	const char *took = strstr(r.out, "took=");
+	ck_assert_ptr_nonnull(took);
+	ck_assert_msg(atoi(took + 5) <= 10, "took %d s: the second Ctrl-C did not kill", atoi(took + 5));
+	CHECK_LACKS(r.out, "Up ");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(a_container_reads_its_secrets_and_configs_from_files_it_cannot_change)
+{
+	struct run_result r = sh(120, "mkdir -p secrets; echo s3cret > secrets/db.txt;"
+				      "cat > compose.yaml <<'EOF'\n"
+				      "services:\n"
+				      "  reader:\n"
+				      "    image: busybox\n"
+				      "    command: [\"sh\", \"-c\", \"cat /run/secrets/db_password /run/secrets/token /motd;"
+				      " echo x 2>/dev/null > /run/secrets/db_password || echo read-only\"]\n"
+				      "    secrets: [db_password, token]\n"
+				      "    configs: [{source: motd, target: /motd}]\n"
+				      "secrets:\n"
+				      "  db_password: {file: ./secrets/db.txt}\n"
+				      "  token: {environment: SHOP_TOKEN}\n"
+				      "configs:\n"
+				      "  motd: {content: \"welcome\\n\"}\n"
+				      "EOF\n"
+				      "echo SHOP_TOKEN=t0ken > .env;" /* the variable from .env, as interpolation reads it */
+				      "$T compose up --no-color 2>&1; cat secrets/db.txt;"
+				      "values=\"${TINYDOCK_ROOT:-/var/lib/tinydock}/compose/shop\";"
+				      "test -f \"$values/secrets/token\" && echo value-written;"
+				      "$T compose down >/dev/null; test -e \"$values\" || echo values-removed");
+	CHECK_OK(r);
+	CHECK_HAS(r.out, "shop-reader-1  | s3cret\n");
+	CHECK_HAS(r.out, "shop-reader-1  | t0kenwelcome\n"); /* the variable's value has no newline */
+	CHECK_HAS(r.out, "shop-reader-1  | read-only\n");
+	CHECK_HAS(r.out, "shop-reader-1 exited with code 0\n");
+	CHECK_LACKS(r.out, "WARN");
+	CHECK_HAS(r.out, "\ns3cret\n"); /* the file on the host, unchanged */
+	CHECK_HAS(r.out, "value-written\nvalues-removed\n");
+	run_free(&r);
+}
+END_TEST
+
 Suite *compose_suite(void)
 {
 	Suite *s = suite_create("07-compose compose");
@@ -384,6 +605,13 @@ Suite *compose_suite(void)
 	tcase_add_test(t, stop_uses_the_services_stop_signal_and_grace_period);
 	tcase_add_test(t, an_override_file_changes_a_service_as_the_merge_rules_say);
 	tcase_add_test(t, a_service_with_build_runs_the_image_built_as_project_service_and_down_rmi_removes_it);
+	tcase_add_test(t, config_prints_the_shop_resolved_under_its_name_and_the_printed_file_reads_back_the_same);
+	tcase_add_test(t, logs_tail_1_of_two_services_shows_each_ones_last_line_with_its_prefix);
+	tcase_add_test(t, attached_up_of_two_services_that_print_and_exit_returns_with_both_lines_and_their_codes);
+	tcase_add_test(t, abort_on_container_exit_stops_the_others_and_returns_the_first_exit_code);
+	tcase_add_test(t, attached_up_sent_sigint_stops_the_containers_within_the_grace_period_and_exits);
+	tcase_add_test(t, a_second_sigint_kills_the_containers_instead_of_waiting_for_their_grace_period);
+	tcase_add_test(t, a_container_reads_its_secrets_and_configs_from_files_it_cannot_change);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -1,7 +1,8 @@
 /*
  * test_compose_logs.c - the log follower of `compose logs` and attached `compose up`
  * (07-compose/compose-logs.c) on real containers: `run -d` containers made by each test, their
- * logs shown by calling the follower from the test (stage 07's command is wired to it later).
+ * logs shown by calling the follower from the test (the commands, `compose logs` and attached
+ * `compose up`, are tested through the CLI in test_compose.c).
  *
  * A following follower runs in a child process that writes into a pipe, so the test can read
  * what it printed so far, make a container write again, and send it Ctrl-C. Every wait is a

@@ -63,8 +63,8 @@ START_TEST(images_tag_rmi_and_history_print_what_docker_prints)
 {
 	struct run_result r = sh(60, "$T tag busybox shop/web:1.0 2>/dev/null; $T images; $T images -q; $T history busybox");
 	CHECK_OK(r);
-	ck_assert_msg(strstr(r.out, "REPOSITORY   TAG      IMAGE ID       CREATED"), "%s", r.out);
-	ck_assert_msg(strstr(r.out, "busybox      latest   ") && strstr(r.out, "shop/web     1.0      "), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "REPOSITORY   TAG       IMAGE ID       CREATED"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "busybox      latest    ") && strstr(r.out, "shop/web     1.0       "), "%s", r.out);
 	ck_assert_msg(strstr(r.out, "IMAGE          CREATED") && strstr(r.out, "   CREATED BY    ") && strstr(r.out, "CMD [\"sh\"]") &&
 			      strstr(r.out, "<missing>"),
 		      "%s", r.out);

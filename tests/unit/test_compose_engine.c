@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compose-labels.h"
 #include "compose-load.h"
@@ -162,7 +163,8 @@ static void map(struct mapped *m, const char *text, const char *service, char *c
 	m->strings = (struct compose_spec_strings){ 0 };
 	m->warnings = (struct compose_strings){ 0 };
 	struct compose_spec_input in = { .project = "shop", .directory = "/srv/shop", .image = "busybox", .hash = "abc",
-					 .number = 2, .env_file_vars = env_file, .env_file_count = env_count };
+					 .number = 2, .env_file_vars = env_file, .env_file_count = env_count,
+					 .model = &m->project, .state = "/var/lib/tinydock/compose/shop" };
 	ck_assert_msg(compose_service_spec(&in, compose_find_service(&m->project, service), m->spec, &m->strings,
 					   &m->warnings) == 0,
 		      "%s", error_message());
@@ -307,6 +309,49 @@ START_TEST(what_a_container_here_cannot_have_is_named_for_ups_warning)
 }
 END_TEST
 
+START_TEST(secrets_and_configs_are_files_bound_read_only_at_their_targets)
+{
+	struct mapped m;
+	map(&m,
+	    "services:\n  db:\n    image: busybox\n"
+	    "    secrets: [db_password, {source: api_key, target: key}]\n"
+	    "    configs: [my_cnf, {source: motd, target: /etc/motd}]\n"
+	    "secrets:\n  db_password: {file: ./secrets/db.txt}\n  api_key: {environment: API_KEY}\n"
+	    "configs:\n  my_cnf: {file: /etc/shop/my.cnf}\n  motd: {content: hello}\n",
+	    "db", NULL, 0);
+	ck_assert_int_eq(m.spec->request_count, 4);
+	const struct {
+		const char *source, *target;
+	} expected[] = {
+		{ "/srv/shop/secrets/db.txt", "/run/secrets/db_password" },
+		{ "/var/lib/tinydock/compose/shop/secrets/api_key", "/run/secrets/key" },
+		{ "/etc/shop/my.cnf", "/my_cnf" },
+		{ "/var/lib/tinydock/compose/shop/configs/motd", "/etc/motd" },
+	};
+	for (size_t i = 0; i < 4; i++) {
+		const struct volume_request *r = &m.spec->requests[i];
+		ck_assert_int_eq(r->kind, VOLUME_BIND);
+		ck_assert_str_eq(r->source, expected[i].source);
+		ck_assert_str_eq(r->target, expected[i].target);
+		ck_assert(r->read_only && r->source_must_exist);
+	}
+	ck_assert_int_eq(m.warnings.count, 0);
+	unmap(&m);
+}
+END_TEST
+
+START_TEST(an_external_secret_is_named_in_ups_warning_and_not_mounted)
+{
+	struct mapped m;
+	map(&m, "services:\n  db:\n    image: busybox\n    secrets: [vault]\nsecrets:\n  vault: {external: true}\n", "db",
+	    NULL, 0);
+	ck_assert_int_eq(m.spec->request_count, 0);
+	ck_assert_int_eq(m.warnings.count, 1);
+	ck_assert_str_eq(m.warnings.items[0], "services.db.secrets.vault (external)");
+	unmap(&m);
+}
+END_TEST
+
 /* --- several files, merged ----------------------------------------------------------------- */
 
 static struct compose_project merged(const char *base, const char *over)
@@ -354,16 +399,63 @@ START_TEST(command_is_replaced_lists_appended_and_a_volume_replaced_by_its_targe
 }
 END_TEST
 
-START_TEST(a_list_in_one_file_and_a_mapping_in_the_other_is_refused_naming_both)
+START_TEST(a_list_in_one_file_and_a_mapping_in_the_other_merge_as_the_mapping)
 {
-	const char *base = "services:\n  web:\n    image: busybox\n    environment: [A=1]\n";
-	const char *over = "services:\n  web:\n    environment:\n      A: 2\n";
-	struct yaml_node *a = yaml_parse("compose.yaml", base, strlen(base));
-	struct yaml_node *b = yaml_parse("override.yaml", over, strlen(over));
-	ck_assert_int_eq(compose_merge(a, b, "override.yaml"), -1);
-	ck_assert_str_eq(error_message(), "override.yaml:4:7: cannot merge \"environment\": a mapping here, a list in the "
-					  "file before (line 4); write both the same way");
-	yaml_free(a);
+	struct compose_project p = merged("services:\n  web:\n    image: busybox\n    environment: [A=1, B=1]\n"
+					  "    ports: ['80:80']\n",
+					  "services:\n  web:\n    environment:\n      A: 2\n    ports: ['80:80', '81:81']\n");
+	const struct compose_service *web = compose_find_service(&p, "web");
+	ck_assert_int_eq(web->environment.count, 2);
+	ck_assert_str_eq(web->environment.items[0], "A=2");
+	ck_assert_str_eq(web->environment.items[1], "B=1");
+	ck_assert_int_eq(web->port_count, 2);
+	compose_project_free(&p);
+}
+END_TEST
+
+/* --- the whole load: files, variables, merge, extends -------------------------------------- */
+
+/* Write text into folder/name (a test's temporary folder). */
+static void write_into(const char *folder, const char *name, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", folder, name);
+	FILE *f = fopen(path, "w");
+	ck_assert_msg(f, "cannot write %s", path);
+	fputs(text, f);
+	fclose(f);
+}
+
+START_TEST(load_follows_extends_into_another_file_interpolated_with_the_projects_variables)
+{
+	char folder[] = "/tmp/compose-load-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(folder));
+	write_into(folder, ".env", "TAG=1.36\n");
+	write_into(folder, "common.yaml", "services:\n  base:\n    image: busybox:${TAG}\n    environment: [MODE=prod]\n");
+	write_into(folder, "compose.yaml",
+		   "services:\n  web:\n    extends: {file: common.yaml, service: base}\n    environment: {PORT: 80}\n");
+	write_into(folder, "override.yaml", "services:\n  web:\n    environment: [MODE=dev]\n");
+	char file[512], override[512];
+	snprintf(file, sizeof file, "%s/compose.yaml", folder);
+	snprintf(override, sizeof override, "%s/override.yaml", folder);
+	struct compose_options options = { .files = { file, override }, .file_count = 2 };
+	struct compose_loaded loaded;
+	int rc = compose_load(&options, &loaded);
+	for (const char *const *name = (const char *const[]){ ".env", "common.yaml", "compose.yaml", "override.yaml", NULL };
+	     *name; name++) {
+		char path[512];
+		snprintf(path, sizeof path, "%s/%s", folder, *name);
+		unlink(path);
+	}
+	rmdir(folder);
+	ck_assert_msg(rc == 0, "%s", error_message());
+	const struct compose_service *web = compose_find_service(&loaded.model, "web");
+	ck_assert_ptr_nonnull(web);
+	ck_assert_str_eq(web->image, "busybox:1.36");
+	ck_assert_int_eq(web->environment.count, 2);
+	ck_assert_str_eq(web->environment.items[0], "MODE=dev");
+	ck_assert_str_eq(web->environment.items[1], "PORT=80");
+	compose_loaded_free(&loaded);
 }
 END_TEST
 
@@ -439,11 +531,14 @@ Suite *compose_engine_suite(void)
 	tcase_add_test(spec, volumes_bind_relative_to_the_project_name_volumes_by_project_and_keep_ro);
 	tcase_add_test(spec, ports_restart_limits_and_healthcheck_fill_their_flags_fields);
 	tcase_add_test(spec, what_a_container_here_cannot_have_is_named_for_ups_warning);
+	tcase_add_test(spec, secrets_and_configs_are_files_bound_read_only_at_their_targets);
+	tcase_add_test(spec, an_external_secret_is_named_in_ups_warning_and_not_mounted);
 	suite_add_tcase(s, spec);
 	TCase *merge = tcase_create("merge");
 	tcase_add_test(merge, a_later_files_scalars_win_and_services_merge_by_name);
 	tcase_add_test(merge, command_is_replaced_lists_appended_and_a_volume_replaced_by_its_target);
-	tcase_add_test(merge, a_list_in_one_file_and_a_mapping_in_the_other_is_refused_naming_both);
+	tcase_add_test(merge, a_list_in_one_file_and_a_mapping_in_the_other_merge_as_the_mapping);
+	tcase_add_test(merge, load_follows_extends_into_another_file_interpolated_with_the_projects_variables);
 	suite_add_tcase(s, merge);
 	TCase *file = tcase_create("file discovery");
 	tcase_add_test(file, compose_yaml_is_preferred_to_the_older_names);

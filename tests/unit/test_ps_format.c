@@ -36,9 +36,9 @@ START_TEST(the_command_is_quoted_and_cut_to_twenty_characters)
 	ck_assert_str_eq(s, "\"sleep 60\"");
 	char *long_cmd[] = { "sh", "-c", "echo hello; sleep 30", NULL };
 	ps_command(long_cmd, false, s, sizeof(s));
-	ck_assert_str_eq(s, "\"sh -c echo hello; s…\"");
+	ck_assert_str_eq(s, "\"sh -c 'echo hello; …\"");
 	ps_command(long_cmd, true, s, sizeof(s));
-	ck_assert_str_eq(s, "\"sh -c echo hello; sleep 30\"");
+	ck_assert_str_eq(s, "\"sh -c 'echo hello; sleep 30'\"");
 }
 END_TEST
 

@@ -18,6 +18,7 @@
  *   init.c      PID 1: forks the command, reaps zombies, passes signals on
  *   terminal.c  -t: a pty inside the container, raw mode and window size outside
  *   options.c   the flags (pure, unit-tested)    namespaces.c clone flags, names, ids
+ *   sysctls.c   --sysctl: the namespaced ones    host-entries.c  --add-host lines (both pure)
  *   users.c     -u USER[:GROUP] from the container's /etc/passwd and /etc/group
  *   security.c  capabilities, no_new_privs, seccomp: the very last step before execve
  */
@@ -56,6 +57,19 @@ struct id_map {
 /* The extra mounts a container may be given (chapter 06's -v, --mount and --tmpfs fill them). */
 #define MAX_MOUNTS 32
 
+/* --add-host and --sysctl values a container may be given. */
+#define MAX_EXTRA_HOSTS 32
+#define MAX_SYSCTLS 32
+/* Networks a container may join: its first (--network), then these many more. */
+#define MAX_MORE_NETWORKS 7
+
+/* A network joined after the first one (a second --network), with its own names there. */
+struct network_join {
+	const char *name;
+	const char *aliases[MAX_ALIASES + 1]; /* NULL-terminated */
+	size_t alias_count;
+};
+
 /* The kernel's kinds of mount that a container may ask for. */
 enum mount_kind {
 	MOUNT_BIND,  /* a host file or folder seen at a second place (mount(2), MS_BIND) */
@@ -91,6 +105,14 @@ struct container {
 	const char *network_name; /* --network as given; NETWORK_BRIDGE: "bridge" when not given (run.c) */
 	const char *aliases[MAX_ALIASES + 1]; /* --network-alias, NULL-terminated */
 	size_t alias_count;
+	struct network_join more_networks[MAX_MORE_NETWORKS]; /* --network given again: joined right after
+								   the first, at start (run.c) */
+	size_t more_network_count;
+	const char *extra_hosts[MAX_EXTRA_HOSTS]; /* --add-host NAME:IP, lines of /etc/hosts (host-entries.h) */
+	size_t extra_host_count;
+	const char *sysctls[MAX_SYSCTLS]; /* --sysctl KEY=VALUE, namespaced ones only (sysctls.h) */
+	size_t sysctl_count;
+	bool read_only;           /* --read-only: the root filesystem is mounted read-only */
 	struct port_mapping ports[MAX_PORTS]; /* -p: published ports (ports.h) */
 	size_t port_count;
 	bool userns;              /* --userns, --uidmap, --gidmap, or not root */

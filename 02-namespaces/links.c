@@ -135,20 +135,23 @@ out:
 }
 
 /* Steps 4-6, on a socket that lives in the container's namespace. */
-static int configure_inside(struct rtnl *inside, struct in_addr address, int prefix, struct in_addr gateway)
+static int configure_inside(struct rtnl *inside, const char *name, bool default_route, struct in_addr address,
+			    int prefix, struct in_addr gateway)
 {
 	struct nl_msg m;
 	if (loopback_up(inside) < 0)
 		return -1;
-	int eth0 = rtnl_link_index_of(inside, "eth0");
+	int eth0 = rtnl_link_index_of(inside, name);
 	if (eth0 < 0)
 		return -1;
 	rtnl_msg_new_addr(&m, eth0, address, prefix);
 	if (rtnl_talk(inside, &m, NULL, 0) < 0)
 		return -1;
-	rtnl_msg_set_link(&m, "eth0", 0, true);
+	rtnl_msg_set_link(&m, name, 0, true);
 	if (rtnl_talk(inside, &m, NULL, 0) < 0)
 		return -1;
+	if (!default_route)
+		return 0;
 	/* The route needs eth0 up and its subnet known: the gateway must be reachable on it. */
 	rtnl_msg_new_default_route(&m, gateway, eth0);
 	return rtnl_talk(inside, &m, NULL, 0);
@@ -172,8 +175,8 @@ int netns_check_separate(pid_t pid)
 	return 0;
 }
 
-int veth_plug(const char *bridge, const char *host_name, pid_t pid, struct in_addr address, int prefix,
-	      struct in_addr gateway)
+int veth_plug(const char *bridge, const char *host_name, const char *inside_name, bool default_route, pid_t pid,
+	      struct in_addr address, int prefix, struct in_addr gateway)
 {
 	if (netns_check_separate(pid) < 0)
 		return fail_context("cannot connect process %d to bridge %s", (int)pid, bridge);
@@ -186,7 +189,7 @@ int veth_plug(const char *bridge, const char *host_name, pid_t pid, struct in_ad
 	int master = rtnl_link_index_of(&host, bridge);
 	if (master < 0)
 		goto out;
-	rtnl_msg_new_veth(&m, host_name, "eth0", pid);
+	rtnl_msg_new_veth(&m, host_name, inside_name, pid);
 	if (rtnl_talk(&host, &m, NULL, 0) < 0)
 		goto out;
 	made = true;
@@ -195,7 +198,7 @@ int veth_plug(const char *bridge, const char *host_name, pid_t pid, struct in_ad
 		goto out;
 	if (rtnl_open_in_netns(&inside, pid) < 0)
 		goto out;
-	if (configure_inside(&inside, address, prefix, gateway) < 0)
+	if (configure_inside(&inside, inside_name, default_route, address, prefix, gateway) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -436,8 +436,8 @@ static int store_endpoints(const char *name, const struct endpoint_table *t)
  * nothing else (chapter 03's state) is left in it. */
 static void remove_container_files(const char *id)
 {
-	static const char *const files[] = { "hosts", "resolv.conf", "" };
-	for (size_t i = 0; i < 3; i++) {
+	static const char *const files[] = { "hosts", "resolv.conf", "extra-hosts", "" };
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char path[PATH_MAX];
 		snprintf(path, sizeof(path), "%s/containers/%s/%s", state_run(), id, files[i]);
 		if (files[i][0])
@@ -477,25 +477,127 @@ void network_container_file(const char *container_id, const char *file, char *ou
 	snprintf(out, size, "%s/containers/%s/%s", state_run(), container_id, file);
 }
 
-/* Rewrite the hosts file of every container on the network. */
+/* How many networks the hosts files look across at most (a container joins at most 8). */
+#define HOSTS_NETWORKS_MAX 256
+
+/* The endpoints of every other network that has any (TINYDOCK_RUN/networks/NAME/endpoints),
+ * but network `except`, whose table the caller holds: one network after the other in *all,
+ * network g's at [bounds[g], bounds[g + 1]). Read without their locks: each file is replaced
+ * whole (atomic-file.h), and the hosts lock orders the writers (lock_hosts). */
+static int other_endpoints(const char *except, struct endpoint_table *all, size_t *bounds, size_t *groups)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s/networks", state_run());
+	*groups = 0;
+	bounds[0] = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : fail_sys("cannot list \"%s\"", dir);
+	int rc = 0;
+	struct dirent *entry;
+	while (rc == 0 && *groups < HOSTS_NETWORKS_MAX && (entry = readdir(d))) {
+		if (entry->d_name[0] == '.' || !valid_name(entry->d_name) || strcmp(entry->d_name, except) == 0)
+			continue;
+		struct endpoint_table t;
+		if (load_endpoints(entry->d_name, &t) < 0) {
+			rc = -1;
+			break;
+		}
+		for (size_t i = 0; rc == 0 && i < t.count; i++)
+			rc = endpoints_add(all, &t.items[i]);
+		endpoints_free(&t);
+		bounds[++*groups] = all->count;
+	}
+	closedir(d);
+	return rc;
+}
+
+/* The hosts file of container self on `network` (its endpoints t): the names of every
+ * container it shares a network with (others: the other networks' endpoints, network g at
+ * [bounds[g], bounds[g + 1])), then its --add-host lines (run.c writes them to
+ * TINYDOCK_RUN/containers/ID/extra-hosts). So a container on two networks, a proxy between a
+ * front and a back network, finds the containers of both; one on the front alone, only the
+ * front's: Docker's rule, a name resolves on the networks a container shares with it. */
+static char *render_hosts_of(const char *self, const char *network, const struct endpoint_table *t,
+			     const struct endpoint_table *others, const size_t *bounds, size_t groups)
+{
+	struct endpoint_table seen = { 0 };
+	char *text = NULL, *extra = NULL;
+	for (size_t i = 0; i < t->count; i++)
+		if (endpoints_add(&seen, &t->items[i]) < 0)
+			goto out;
+	for (size_t g = 0; g < groups; g++) {
+		bool mine = false;
+		for (size_t i = bounds[g]; i < bounds[g + 1] && !mine; i++)
+			mine = strcmp(others->items[i].id, self) == 0;
+		for (size_t i = bounds[g]; mine && i < bounds[g + 1]; i++)
+			if (endpoints_add(&seen, &others->items[i]) < 0)
+				goto out;
+	}
+	if (!(text = hosts_render(self, network, &seen)))
+		goto out;
+	char path[PATH_MAX];
+	network_container_file(self, "extra-hosts", path, sizeof(path));
+	if (!(extra = read_file(path, NULL))) {
+		if (error_errno() == ENOENT) {
+			error_clear(); /* no --add-host */
+			goto out;
+		}
+		free(text);
+		text = NULL;
+		goto out;
+	}
+	char *both;
+	if (asprintf(&both, "%s%s", text, extra) < 0) {
+		fail_errno(ENOMEM, "cannot make a hosts file");
+		both = NULL;
+	}
+	free(text);
+	text = both;
+out:
+	free(extra);
+	endpoints_free(&seen);
+	return text;
+}
+
+/* The hosts lock: held while hosts files are rewritten, so that the last writer has read every
+ * network's endpoints as stored (each writer stores its own network's before taking it), and
+ * no container is left with a file written from an older view. */
+static int lock_hosts(void)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/networks/.hosts-lock", state_run());
+	return lock_file(path);
+}
+
+/* Rewrite the hosts file of every container on the network (and, through render_hosts_of,
+ * with the names of its other networks). */
 static int write_all_hosts(const char *network, const struct endpoint_table *t)
 {
-	for (size_t i = 0; i < t->count; i++) {
+	int lock = lock_hosts();
+	if (lock < 0)
+		return -1;
+	struct endpoint_table others = { 0 };
+	size_t bounds[HOSTS_NETWORKS_MAX + 1], groups;
+	int rc = other_endpoints(network, &others, bounds, &groups);
+	for (size_t i = 0; rc == 0 && i < t->count; i++) {
 		char dir[PATH_MAX], path[PATH_MAX];
 		snprintf(dir, sizeof(dir), "%s/containers/%s", state_run(), t->items[i].id);
-		if (make_dirs(dir, 0755) < 0)
-			return -1;
+		if (make_dirs(dir, 0755) < 0) {
+			rc = -1;
+			break;
+		}
 		network_container_file(t->items[i].id, "hosts", path, sizeof(path));
-		char *text = hosts_render(t->items[i].id, network, t);
-		if (!text)
-			return -1;
-		int rc = hosts_write(path, text);
+		char *text = render_hosts_of(t->items[i].id, network, t, &others, bounds, groups);
+		rc = text ? hosts_write(path, text) : -1;
 		free(text);
-		if (rc < 0)
-			return -1;
-		explain(CHAPTER, "write %s: the names of the %zu container(s) on network %s", path, t->count, network);
+		if (rc == 0)
+			explain(CHAPTER, "write %s: the names of the %zu container(s) on network %s", path, t->count,
+				network);
 	}
-	return 0;
+	endpoints_free(&others);
+	close(lock);
+	return rc;
 }
 
 int network_endpoints(const char *name, struct endpoint_table *out)
@@ -533,8 +635,6 @@ static int fill_endpoint(const char *id, const char *name, const char *const *al
 		snprintf(e->aliases[i], sizeof(e->aliases[i]), "%s", aliases[i]);
 		e->alias_count = i + 1;
 	}
-	/* veth + 11 hex digits of the id: 15 characters, the most a link name may have. */
-	snprintf(e->veth, sizeof(e->veth), "veth%.11s", id);
 	return 0;
 }
 
@@ -551,6 +651,55 @@ static int pick_address(const struct network *n, const struct endpoint_table *t,
 	return rc;
 }
 
+/* The interface a container gets on one more network: eth0 and veth<id> on its first, then
+ * eth1 and veth<id>-1, ... on the next (the lowest that its other networks' endpoints do not
+ * hold), so that one container may be on several networks, each with its own cable. Only the
+ * first carries the default route (*first): a second one would say EEXIST, and traffic to
+ * the outside leaves by one way. */
+static int interface_of(const char *id, const char *network, struct endpoint *e, char *inside, size_t size,
+			bool *first)
+{
+	struct endpoint_table others = { 0 };
+	size_t bounds[HOSTS_NETWORKS_MAX + 1], groups;
+	if (other_endpoints(network, &others, bounds, &groups) < 0)
+		return -1;
+	for (unsigned k = 0; k <= 9; k++) {
+		char veth[sizeof(e->veth)];
+		/* veth + 11 (or 9, a '-' and the number) hex digits of the id: 15 characters, the most
+		 * a link name may have (IFNAMSIZ). */
+		if (k == 0)
+			snprintf(veth, sizeof(veth), "veth%.11s", id);
+		else
+			snprintf(veth, sizeof(veth), "veth%.9s-%u", id, k);
+		bool taken = false;
+		for (size_t i = 0; i < others.count && !taken; i++)
+			taken = strcmp(others.items[i].id, id) == 0 && strcmp(others.items[i].veth, veth) == 0;
+		if (taken)
+			continue;
+		snprintf(e->veth, sizeof(e->veth), "%s", veth);
+		snprintf(inside, size, "eth%u", k);
+		*first = k == 0;
+		endpoints_free(&others);
+		return 0;
+	}
+	endpoints_free(&others);
+	return fail_errno(0, "container %.12s is on too many networks (at most 10)", id);
+}
+
+/* Whether container id is on a network other than `network`. */
+static bool on_another_network(const char *id, const char *network)
+{
+	struct endpoint_table others = { 0 };
+	size_t bounds[HOSTS_NETWORKS_MAX + 1], groups;
+	bool on = false;
+	if (other_endpoints(network, &others, bounds, &groups) < 0)
+		error_clear(); /* cannot tell: keep its files (they go with its folder, chapter 03) */
+	else
+		on = endpoints_find(&others, id) >= 0;
+	endpoints_free(&others);
+	return on;
+}
+
 int network_attach(const char *network, const char *container_id, const char *name, const char *const *aliases,
 		   pid_t pid, struct network_endpoint *out)
 {
@@ -558,7 +707,8 @@ int network_attach(const char *network, const char *container_id, const char *na
 	struct endpoint e;
 	struct endpoint_table t = { 0 };
 	int lock = -1, rc = -1;
-	bool plugged = false;
+	bool plugged = false, first = false;
+	char inside[16];
 
 	/* 1. the network */
 	if (network_load(network, &n) < 0)
@@ -584,8 +734,9 @@ int network_attach(const char *network, const char *container_id, const char *na
 				   t.items[i].id);
 			goto out;
 		}
-	/* 3. the bridge */
-	if (bridge_ensure(n.bridge, n.gateway, n.subnet.prefix) < 0)
+	/* 3. the bridge, and which cable: eth0, or eth1... when the container has a network already */
+	if (bridge_ensure(n.bridge, n.gateway, n.subnet.prefix) < 0 ||
+	    interface_of(container_id, n.name, &e, inside, sizeof(inside), &first) < 0)
 		goto out;
 	/* 4. an address */
 	if (pick_address(&n, &t, &e.address) < 0)
@@ -599,7 +750,7 @@ int network_attach(const char *network, const char *container_id, const char *na
 	 * finished removing (network_detach): it goes first, or the new pair could not be made. */
 	if (if_nametoindex(e.veth) != 0 && link_remove(e.veth) < 0)
 		goto out;
-	if (veth_plug(n.bridge, e.veth, pid, e.address, n.subnet.prefix, n.gateway) < 0)
+	if (veth_plug(n.bridge, e.veth, inside, first, pid, e.address, n.subnet.prefix, n.gateway) < 0)
 		goto out;
 	plugged = true;
 	/* 6. the records, and everyone's /etc/hosts */
@@ -644,6 +795,37 @@ out:
 	return rc;
 }
 
+/* A container that leaves one network and stays on others (`network disconnect`): its own
+ * hosts file forgets the names of the network it left, by a rewrite of the files of a network
+ * it is still on (the first one found; its file then lists the containers of all of them). */
+static int rewrite_hosts_of_other_network(const char *id, const char *left)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s/networks", state_run());
+	DIR *d = opendir(dir);
+	if (!d)
+		return fail_sys("cannot list \"%s\"", dir);
+	int rc = 0;
+	struct dirent *entry;
+	while ((entry = readdir(d))) {
+		if (entry->d_name[0] == '.' || !valid_name(entry->d_name) || strcmp(entry->d_name, left) == 0)
+			continue;
+		struct endpoint_table t;
+		if (load_endpoints(entry->d_name, &t) < 0) {
+			rc = -1;
+			break;
+		}
+		bool on = endpoints_find(&t, id) >= 0;
+		if (on)
+			rc = write_all_hosts(entry->d_name, &t);
+		endpoints_free(&t);
+		if (on)
+			break;
+	}
+	closedir(d);
+	return rc;
+}
+
 int network_detach(const char *network, const char *container_id)
 {
 	struct network n;
@@ -673,7 +855,10 @@ int network_detach(const char *network, const char *container_id)
 	drop_dead(&t);
 	if (store_endpoints(n.name, &t) < 0 || write_all_hosts(n.name, &t) < 0)
 		goto out;
-	remove_container_files(container_id);
+	if (!on_another_network(container_id, n.name))
+		remove_container_files(container_id);
+	else if (rewrite_hosts_of_other_network(container_id, n.name) < 0)
+		goto out;
 	rc = 0;
 out:
 	if (lock >= 0)

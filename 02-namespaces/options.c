@@ -15,7 +15,9 @@
 #include "cli.h"
 #include "error.h"
 #include "exec.h"
+#include "host-entries.h"
 #include "network.h"
+#include "sysctls.h"
 #include "users.h"
 
 #include <ctype.h>
@@ -39,6 +41,9 @@ enum {
 	OPT_CAP_ADD,
 	OPT_CAP_DROP,
 	OPT_SECURITY_OPT,
+	OPT_ADD_HOST,
+	OPT_SYSCTL,
+	OPT_READ_ONLY,
 };
 
 static const struct option long_options[] = {
@@ -62,6 +67,9 @@ static const struct option long_options[] = {
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 	{ "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
+	{ "add-host", required_argument, NULL, OPT_ADD_HOST },
+	{ "sysctl", required_argument, NULL, OPT_SYSCTL },
+	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -148,6 +156,46 @@ static int check_network_options(const struct container *c)
 	/* Docker's own rule and words: aliases are names on a user-defined network. */
 	if (c->alias_count > 0 && (!c->network_name || strcmp(c->network_name, NETWORK_DEFAULT) == 0))
 		return fail_errno(0, "network-scoped alias is supported only for containers in user defined networks");
+	/* A second network is a second eth: none and host have no eth of ours to add to. */
+	if (c->more_network_count > 0 && mode)
+		return fail_errno(0, "conflicting options: cannot attach both user-defined and non-user-defined network-modes");
+	/* --add-host lines go into the hosts file that a bridge network writes (hosts.c). */
+	if (c->extra_host_count > 0 && mode)
+		return fail_errno(0, "conflicting options: --add-host and the %s network mode (tinydock writes "
+				     "/etc/hosts only for a bridge network)", mode);
+	/* Checked once the network is known, whatever the order of the flags. */
+	for (size_t i = 0; i < c->sysctl_count; i++) {
+		enum sysctl_namespace ns;
+		if (sysctl_check(c->sysctls[i], c->network != NETWORK_HOST, &ns) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* --network NAME: the first one is the container's network; each one after it is joined too,
+ * right after the first (Docker 25 and later accept --network more than once). */
+static int add_network(struct container *c, const char *name)
+{
+	enum network_mode mode = strcmp(name, "none") == 0   ? NETWORK_NONE
+				 : strcmp(name, "host") == 0 ? NETWORK_HOST
+							     : NETWORK_BRIDGE;
+	if (!c->network_name) {
+		/* none and host are modes; every other name is a bridge network: "bridge" (the
+		 * default) or one from `tinydock network create`, looked up when run starts. */
+		c->network = mode;
+		c->network_name = name;
+		return 0;
+	}
+	if (mode != NETWORK_BRIDGE || c->network != NETWORK_BRIDGE)
+		return fail_errno(0, "conflicting options: cannot attach both user-defined and non-user-defined network-modes");
+	bool twice = strcmp(c->network_name, name) == 0;
+	for (size_t i = 0; i < c->more_network_count; i++)
+		twice = twice || strcmp(c->more_networks[i].name, name) == 0;
+	if (twice)
+		return fail_errno(0, "network %s is given twice", name);
+	if (c->more_network_count == MAX_MORE_NETWORKS)
+		return fail_errno(0, "too many --network values: at most %d", MAX_MORE_NETWORKS + 1);
+	c->more_networks[c->more_network_count++] = (struct network_join){ .name = name };
 	return 0;
 }
 
@@ -262,12 +310,8 @@ int parse_run_options_with(int argc, char **argv, struct container *c, const str
 			c->name = optarg;
 			break;
 		case OPT_NETWORK:
-			/* none and host are modes; every other name is a bridge network: "bridge" (the
-			 * default) or one from `tinydock network create`, looked up when run starts. */
-			c->network = strcmp(optarg, "none") == 0   ? NETWORK_NONE
-				     : strcmp(optarg, "host") == 0 ? NETWORK_HOST
-								   : NETWORK_BRIDGE;
-			c->network_name = optarg;
+			if (add_network(c, optarg) < 0)
+				return -1;
 			break;
 		case OPT_NETWORK_ALIAS:
 			if (c->alias_count == MAX_ALIASES)
@@ -310,6 +354,21 @@ int parse_run_options_with(int argc, char **argv, struct container *c, const str
 		case OPT_SECURITY_OPT:
 			if (security_opt(&c->security, optarg) < 0)
 				return -1;
+			break;
+		case OPT_ADD_HOST:
+			if (c->extra_host_count == MAX_EXTRA_HOSTS)
+				return fail_errno(0, "too many --add-host values: at most %d", MAX_EXTRA_HOSTS);
+			if (host_entry_check(optarg) < 0)
+				return -1;
+			c->extra_hosts[c->extra_host_count++] = optarg;
+			break;
+		case OPT_SYSCTL:
+			if (c->sysctl_count == MAX_SYSCTLS)
+				return fail_errno(0, "too many --sysctl values: at most %d", MAX_SYSCTLS);
+			c->sysctls[c->sysctl_count++] = optarg; /* checked once the network is known */
+			break;
+		case OPT_READ_ONLY:
+			c->read_only = true;
 			break;
 		case ':': /* the ':' after '+' in the option string asks getopt for this case */
 			return fail_errno(0, "flag needs an argument: %s", argv[optind - 1]);

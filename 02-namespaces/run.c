@@ -28,6 +28,8 @@
 #include "error.h"
 #include "exec.h"
 #include "explain.h"
+#include "files.h"
+#include "host-entries.h"
 #include "init.h"
 #include "network.h"
 #include "proxy.h"
@@ -73,8 +75,13 @@ static const char HELP_OPTIONS[] =
 	"      --name NAME           Assign a name to the container\n"
 	"      --network NETWORK     bridge (default): the bridge network (tinydock0, $TINYDOCK_BRIDGE;\n"
 	"                            subnet 172.30.0.0/16, $TINYDOCK_BRIDGE_SUBNET); NAME: a network made\n"
-	"                            with 'tinydock network create'; none: only loopback; host: the host's own\n"
-	"      --network-alias NAME  Another name for the container on a user network\n"
+	"                            with 'tinydock network create'; none: only loopback; host: the host's own.\n"
+	"                            Given again: the container joins that network too (eth1, ...)\n"
+	"      --network-alias NAME  Another name for the container on a user network (its first)\n"
+	"      --add-host NAME:IP    A line in /etc/hosts (IP host-gateway: the network's gateway, the host)\n"
+	"      --sysctl KEY=VALUE    A kernel parameter of the container's own namespaces (net.*,\n"
+	"                            kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*)\n"
+	"      --read-only           Mount the root filesystem read-only (volumes and tmpfs stay writable)\n"
 	"  -p, --publish LIST        Publish a container's port to the host: [IP:]HOSTPORT:CONTAINERPORT,\n"
 	"                            or CONTAINERPORT for a free host port (TCP only)\n"
 	"      --userns              A user namespace: root inside is uid 100000 outside\n"
@@ -275,6 +282,7 @@ struct network_state {
 	struct proxy *proxy;                /* -p: listening from the start, forwarding from SYNC_NET */
 	bool attached;                      /* network_attach succeeded: network_detach at the end */
 	struct network_endpoint endpoint;   /* the container's address on its network */
+	size_t more_attached;               /* how many of c->more_networks it joined too */
 };
 
 /* Before SYNC_USERMAP: take the published host ports. A port that is in use fails here, when
@@ -303,6 +311,27 @@ static void network_aliases(const struct container *c, const char *aliases[MAX_A
 	aliases[n] = NULL;
 }
 
+/* --add-host: the lines, host-gateway as the first network's gateway (the bridge's address on
+ * the host), kept in TINYDOCK_RUN/containers/ID/extra-hosts, where network.c appends them to the
+ * container's hosts file each time it rewrites it. */
+static int write_extra_hosts(const struct container *c)
+{
+	if (c->extra_host_count == 0)
+		return 0;
+	struct network n;
+	if (network_load(c->network_name, &n) < 0)
+		return -1;
+	char *text = host_entries_render(c->extra_hosts, c->extra_host_count, n.gateway);
+	if (!text)
+		return -1;
+	char path[PATH_MAX], folder[PATH_MAX];
+	network_container_file(c->id, "extra-hosts", path, sizeof(path));
+	network_container_file(c->id, "", folder, sizeof(folder));
+	int rc = make_dirs(folder, 0755) < 0 ? -1 : write_file_atomic_nosync(path, text, strlen(text), 0644);
+	free(text);
+	return rc;
+}
+
 /* SYNC_NET: a bridge network gets its veth pair, eth0, address and route now (network.c),
  * from outside: the child waits, with an empty network namespace. Then the published ports
  * forward to the address it got. --network none needs nothing from outside (the child brings
@@ -316,11 +345,21 @@ static int plug_network(const struct container *c, pid_t pid, struct network_sta
 	}
 	explain(CHAPTER, "%s: connect process %d to network %s", sync_step_name(SYNC_NET), (int)pid,
 		c->network_name);
+	if (write_extra_hosts(c) < 0)
+		return -1;
 	const char *aliases[MAX_ALIASES + 2];
 	network_aliases(c, aliases);
 	if (network_attach(c->network_name, c->id, c->name, aliases, pid, &net->endpoint) < 0)
 		return -1;
 	net->attached = true;
+	/* Then its other networks, before its command runs (a second --network, or a Compose
+	 * service's networks after its first): eth1, eth2..., with its name on each. */
+	for (; net->more_attached < c->more_network_count; net->more_attached++) {
+		const struct network_join *j = &c->more_networks[net->more_attached];
+		explain(CHAPTER, "%s: connect process %d to network %s too", sync_step_name(SYNC_NET), (int)pid, j->name);
+		if (network_attach(j->name, c->id, c->name, j->aliases, pid, NULL) < 0)
+			return -1;
+	}
 	return net->proxy ? proxy_forward(net->proxy, net->endpoint.address) : 0;
 }
 
@@ -332,13 +371,24 @@ static int unplug_network(const struct container *c, struct network_state *net, 
 {
 	proxy_stop(net->proxy);
 	net->proxy = NULL;
-	if (!net->attached)
+	if (!net->attached) {
+		/* the --add-host lines written before a first attach that failed (else the last
+		 * network_detach removes them with the container's other network files) */
+		char path[PATH_MAX];
+		network_container_file(c->id, "extra-hosts", path, sizeof(path));
+		if (c->extra_host_count > 0)
+			unlink(path);
 		return 0;
+	}
 	net->attached = false;
 	char first[1024];
 	snprintf(first, sizeof(first), "%s", error_message());
 	int err = error_errno();
-	if (network_detach(c->network_name, c->id) == 0)
+	bool left = true;
+	/* the networks joined last first: the first one's going removes the container's files */
+	while (net->more_attached > 0)
+		left = network_detach(c->more_networks[--net->more_attached].name, c->id) == 0 && left;
+	if (network_detach(c->network_name, c->id) == 0 && left)
 		return 0;
 	if (failed)
 		fail_errno(err, "%s", first); /* the first failure is the one to report */

@@ -9,10 +9,12 @@
  *   the protocol    SYNC_USERMAP: wait for our uid map, then become root inside (userns.c)
  *                   SYNC_CGROUP:  wait until we are in the cgroup (chapter 03)
  *                   SYNC_NET:     wait for the network (a bridge's veth and eth0 are plugged in
- *                                 from outside, network.c); --network none: loopback up (links.c)
+ *                                 from outside, network.c); --network none: loopback up (links.c);
+ *                                 then --sysctl, in our own namespaces (sysctls.c)
  *   the filesystem  propagation private, rootfs bound, /proc, /sys, /dev, masked paths,
  *                   a bridge network's /etc/hosts and /etc/resolv.conf, the mounts asked
- *                   for (bind, tmpfs: requested-mounts.c), pivot_root and the old root gone
+ *                   for (bind, tmpfs: requested-mounts.c), --read-only on the rootfs alone,
+ *                   pivot_root and the old root gone
  *                   (mounts.c, devices.c, pivot.c)
  *   the identity    hostname; under -t, a pty from the container's own devpts (terminal.c)
  *   the start       SYNC_READY, wait for SYNC_GO, then fork the command and be its init
@@ -50,6 +52,7 @@
 #include "network.h"
 #include "rtnl.h"
 #include "sync.h"
+#include "sysctls.h"
 #include "terminal.h"
 #include "users.h"
 
@@ -60,7 +63,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 static const char CHAPTER[] = "02-namespaces";
@@ -146,6 +151,52 @@ static int network_inside(const struct container *c)
 	int rc = loopback_up(&s);
 	rtnl_close(&s);
 	return rc;
+}
+
+/* --sysctl: written now that our namespaces exist (eth0 too: net.ipv4.conf.eth0.* is there) and
+ * while /proc is still the host's mount, whose /proc/sys shows the values of the namespaces of
+ * the process that opens a file: ours (sysctls.c). Checked again here, so that nothing can write
+ * a parameter of the host's: net.* only with a network namespace of our own. */
+static int write_sysctls(const struct container *c)
+{
+	for (size_t i = 0; i < c->sysctl_count; i++) {
+		enum sysctl_namespace ns;
+		char path[PATH_MAX];
+		const char *value;
+		if (sysctl_check(c->sysctls[i], c->network != NETWORK_HOST, &ns) < 0 ||
+		    sysctl_path(c->sysctls[i], path, sizeof(path), &value) < 0)
+			return -1;
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return fail_sys("cannot set sysctl \"%s\" (\"%s\")", c->sysctls[i], path);
+		size_t length = strlen(value);
+		ssize_t n = write(fd, value, length);
+		int err = errno;
+		close(fd);
+		explain(CHAPTER, "write %s: \"%s\"", path, value);
+		if (n != (ssize_t)length)
+			return fail_errno(n < 0 ? err : EIO, "cannot set sysctl \"%s\"", c->sysctls[i]);
+	}
+	return 0;
+}
+
+/* --read-only: the rootfs's own mount (bind_rootfs) becomes read-only, alone: the mounts on
+ * top of it (/proc, /dev, /etc/hosts, the volumes and tmpfs asked for) keep their own flags,
+ * as Docker leaves them. A bind mount's flags change with MS_REMOUNT|MS_BIND (mount(2),
+ * "Creating a bind mount" and "Remounting an existing mount"), which must repeat the flags the
+ * mount has: in a user namespace, nosuid, nodev and noexec set by the host are locked, and a
+ * remount that would clear them fails with EPERM (mount_namespaces(7), "locked"). */
+static int make_rootfs_read_only(const struct container *c)
+{
+	if (!c->read_only)
+		return 0;
+	struct statvfs st;
+	if (statvfs(c->rootfs_path, &st) < 0)
+		return fail_sys("cannot read the flags of the rootfs \"%s\"", c->rootfs_path);
+	unsigned long kept = (st.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (st.f_flag & ST_NODEV ? MS_NODEV : 0) |
+			     (st.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) | (st.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
+			     (st.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) | (st.f_flag & ST_RELATIME ? MS_RELATIME : 0);
+	return mount_explained(NULL, c->rootfs_path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | kept, NULL);
 }
 
 /* A bridge network's names: network_attach wrote this container's hosts file (every container
@@ -300,6 +351,7 @@ noreturn void container_main(struct container *c, int sock)
 	    || sync_expect(sock, SYNC_CGROUP, NULL)
 	    || sync_expect(sock, SYNC_NET, NULL)
 	    || network_inside(c)
+	    || write_sysctls(c)
 	    || make_mounts_private()
 	    || bind_rootfs(c)
 	    || mount_proc_and_sys(c)
@@ -307,6 +359,7 @@ noreturn void container_main(struct container *c, int sock)
 	    || (!c->privileged && mask_paths_in(c->rootfs_path))
 	    || bind_network_files(c)
 	    || make_requested_mounts(c)
+	    || make_rootfs_read_only(c)
 	    || pivot_to_cwd()
 	    || set_hostname(c->hostname)
 	    || (c->tty && open_pty(&master, &slave))

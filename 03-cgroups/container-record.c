@@ -53,6 +53,11 @@ void container_record_free(struct container_record *r)
 	string_list_free(&r->aliases);
 	string_list_free(&r->entrypoint);
 	string_list_free(&r->labels);
+	string_list_free(&r->extra_hosts);
+	string_list_free(&r->sysctls);
+	for (size_t i = 0; i < r->more_network_count; i++)
+		string_list_free(&r->more_networks[i].aliases);
+	r->more_network_count = 0;
 	free(r->mounts);
 	r->mounts = NULL;
 	r->mount_count = 0;
@@ -193,20 +198,31 @@ static struct json *userns(const struct container_record *r)
 	return obj;
 }
 
-/* Docker's NetworkSettings.Networks: {"NAME": {"Aliases": [...]}} ({} for a record without a
- * network, as an older tinydock wrote it). */
+/* One member of NetworkSettings.Networks: {"Aliases": [...]} under the network's name. */
+static bool add_network(struct json *obj, const char *name, const struct string_list *aliases)
+{
+	struct json *endpoint = json_new_object();
+	if (!endpoint || !json_add(endpoint, "Aliases", string_array((const char *const *)aliases->items, aliases->count)) ||
+	    !json_add(obj, name, endpoint)) {
+		json_free(endpoint);
+		return false;
+	}
+	return true;
+}
+
+/* Docker's NetworkSettings.Networks: {"NAME": {"Aliases": [...]}, ...}, the first network
+ * first, then those joined after it ({} for a record without a network, as an older tinydock
+ * wrote it). */
 static struct json *networks(const struct container_record *r)
 {
-	struct json *obj = json_new_object(), *endpoint = json_new_object();
-	if (obj && !r->network[0]) {
-		json_free(endpoint);
+	struct json *obj = json_new_object();
+	if (obj && !r->network[0])
 		return obj;
-	}
-	if (!obj || !endpoint ||
-	    !json_add(endpoint, "Aliases", string_array((const char *const *)r->aliases.items, r->aliases.count)) ||
-	    !json_add(obj, r->network, endpoint)) {
+	bool ok = obj && add_network(obj, r->network, &r->aliases);
+	for (size_t i = 0; ok && i < r->more_network_count; i++)
+		ok = add_network(obj, r->more_networks[i].name, &r->more_networks[i].aliases);
+	if (!ok) {
 		json_free(obj);
-		json_free(endpoint);
 		return NULL;
 	}
 	return obj;
@@ -273,12 +289,13 @@ static struct json *tmpfs_map(const struct container_record *r)
 	return map ? map : json_new_null();
 }
 
-/* Config.Labels: {"KEY": "VALUE"}, from "KEY=VALUE" strings ({} when there is none, as Docker). */
-static struct json *labels_map(const struct container_record *r)
+/* Config.Labels, HostConfig.Sysctls: {"KEY": "VALUE"}, from "KEY=VALUE" strings ({} when there
+ * is none, as Docker). */
+static struct json *key_value_map(const struct string_list *list)
 {
 	struct json *map = json_new_object();
-	for (size_t i = 0; map && i < r->labels.count; i++) {
-		const char *label = r->labels.items[i], *equals = strchr(label, '=');
+	for (size_t i = 0; map && i < list->count; i++) {
+		const char *label = list->items[i], *equals = strchr(label, '=');
 		size_t key_length = equals ? (size_t)(equals - label) : strlen(label);
 		char *key = strndup(label, key_length);
 		if (!key || !json_add_string(map, key, equals ? equals + 1 : "")) {
@@ -357,7 +374,7 @@ struct json *container_record_to_json(const struct container_record *r)
 	ADD(json_add(config, "Entrypoint", entrypoint(r)));
 	ADD(json_add_string(config, "Image", r->image));
 	ADD(json_add_string(config, "WorkingDir", r->workdir));
-	ADD(json_add(config, "Labels", labels_map(r)));
+	ADD(json_add(config, "Labels", key_value_map(&r->labels)));
 	if (r->health_test.count || r->health_timing.interval || r->health_timing.timeout ||
 	    r->health_timing.start_period || r->health_timing.retries) /* Docker: none is no member */
 		ADD(json_add(config, "Healthcheck", health_config_to_json((const char *const *)r->health_test.items,
@@ -378,6 +395,9 @@ struct json *container_record_to_json(const struct container_record *r)
 	ADD(json_add_int(host, "CpuShares", (int64_t)r->limits.cpu_shares));
 	ADD(json_add_int(host, "PidsLimit", r->limits.pids_limit));
 	ADD(json_add_string(host, "CpusetCpus", r->limits.cpuset_cpus));
+	ADD(json_add(host, "ExtraHosts", string_array((const char *const *)r->extra_hosts.items, r->extra_hosts.count)));
+	ADD(json_add(host, "Sysctls", key_value_map(&r->sysctls)));
+	ADD(json_add_bool(host, "ReadonlyRootfs", r->read_only));
 	if (!add_security(host, &r->security))
 		ok = false;
 	ADD(json_add(doc, "HostConfig", host));
@@ -489,6 +509,23 @@ static int read_mounts(const struct json *points, const struct json *tmpfs, stru
 	return 0;
 }
 
+/* The members of NetworkSettings.Networks after the first network's (r->network): the
+ * networks joined after it, in order. */
+static int read_more_networks(const struct json *map, struct container_record *r)
+{
+	if (!json_is(map, JSON_OBJECT))
+		return 0;
+	for (const struct json *m = map->first; m && r->more_network_count < MAX_MORE_NETWORKS; m = m->next) {
+		if (strcmp(m->key, r->network) == 0)
+			continue;
+		struct recorded_network *n = &r->more_networks[r->more_network_count++];
+		copy_string(n->name, sizeof(n->name), m->key);
+		if (read_strings(json_get(m, "Aliases"), &n->aliases) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int container_record_from_json(const struct json *doc, struct container_record *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -530,6 +567,7 @@ int container_record_from_json(const struct json *doc, struct container_record *
 		error_clear();
 	r->restart.max_retries = (int)stored_int(policy, "MaximumRetryCount");
 	r->auto_remove = stored_bool(host, "AutoRemove");
+	r->read_only = stored_bool(host, "ReadonlyRootfs");
 	r->limits.memory = stored_int(host, "Memory");
 	r->limits.memory_swap = stored_int(host, "MemorySwap");
 	r->limits.nano_cpus = stored_int(host, "NanoCpus");
@@ -553,6 +591,8 @@ int container_record_from_json(const struct json *doc, struct container_record *
 	if (read_strings(json_get(config, "Cmd"), &r->command) < 0 || read_strings(json_get(config, "Env"), &r->env) < 0 ||
 	    read_strings(json_get(config, "Entrypoint"), &r->entrypoint) < 0 || read_strings(aliases, &r->aliases) < 0 ||
 	    read_labels(json_get(config, "Labels"), &r->labels) < 0 ||
+	    read_strings(json_get(host, "ExtraHosts"), &r->extra_hosts) < 0 ||
+	    read_labels(json_get(host, "Sysctls"), &r->sysctls) < 0 || read_more_networks(json_get(net, "Networks"), r) < 0 ||
 	    read_mounts(json_get(doc, "Mounts"), json_get(host, "Tmpfs"), r) < 0) {
 		container_record_free(r);
 		return -1;

@@ -50,6 +50,13 @@ struct recorded_mount {
 /* What a container is (config.json): its spec, field by field, as it was created (written by
  * container-spec.c from the spec, and read back by `start`: Docker's names where Docker has the
  * field), then its state. Strings are "" when unknown. */
+/* A network joined after the first (run --network given again): its name and the names the
+ * container has there. */
+struct recorded_network {
+	char name[64];
+	struct string_list aliases;
+};
+
 struct container_record {
 	char id[CONTAINER_ID_LENGTH + 1];         /* Id */
 	char name[CONTAINER_NAME_MAX + 1];        /* Name, without Docker's leading "/" */
@@ -68,6 +75,12 @@ struct container_record {
 						     what `exec` applies too, as `docker exec` does */
 	char network[64];                         /* HostConfig.NetworkMode: none, host, bridge, NAME */
 	struct string_list aliases;               /* NetworkSettings.Networks.NAME.Aliases */
+	struct recorded_network more_networks[MAX_MORE_NETWORKS]; /* the other members of
+						     NetworkSettings.Networks, in the order joined */
+	size_t more_network_count;
+	struct string_list extra_hosts;           /* HostConfig.ExtraHosts: --add-host */
+	struct string_list sysctls;               /* HostConfig.Sysctls, as "KEY=VALUE" (a JSON object) */
+	bool read_only;                           /* HostConfig.ReadonlyRootfs: --read-only */
 	struct port_mapping ports[MAX_PORTS];     /* HostConfig.PortBindings: as asked (-p 80: port 0) */
 	size_t port_count;
 	bool userns;                              /* Userns (tinydock's): a user namespace */

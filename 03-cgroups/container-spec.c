@@ -73,7 +73,18 @@ int container_spec_write(const struct container *c, struct container_record *r)
 		COPY(out->propagation, bind ? "rprivate" : "");
 		COPY(out->options, m->options);
 	}
-	if (copy_list(&r->aliases, c->aliases, c->alias_count) < 0 || copy_list(&r->env, c->env, c->env_count) < 0 ||
+	for (size_t i = 0; i < r->more_network_count; i++)
+		string_list_free(&r->more_networks[i].aliases);
+	r->more_network_count = c->more_network_count;
+	for (size_t i = 0; i < c->more_network_count; i++) {
+		COPY(r->more_networks[i].name, c->more_networks[i].name);
+		if (copy_list(&r->more_networks[i].aliases, c->more_networks[i].aliases, c->more_networks[i].alias_count) < 0)
+			return -1;
+	}
+	r->read_only = c->read_only;
+	if (copy_list(&r->extra_hosts, c->extra_hosts, c->extra_host_count) < 0 ||
+	    copy_list(&r->sysctls, c->sysctls, c->sysctl_count) < 0 ||
+	    copy_list(&r->aliases, c->aliases, c->alias_count) < 0 || copy_list(&r->env, c->env, c->env_count) < 0 ||
 	    copy_list(&r->command, (const char *const *)c->command, count_of(c->command)) < 0)
 		return -1;
 	return 0;
@@ -107,6 +118,17 @@ void container_spec_read(const struct container_record *r, struct container *c)
 	c->network_name = strcmp(r->network, "bridge") == 0 ? NULL : given(r->network);
 	for (size_t i = 0; i < r->aliases.count && i < MAX_ALIASES; i++)
 		c->aliases[c->alias_count++] = r->aliases.items[i];
+	for (size_t i = 0; i < r->more_network_count && i < MAX_MORE_NETWORKS; i++) {
+		struct network_join *j = &c->more_networks[c->more_network_count++];
+		j->name = r->more_networks[i].name;
+		for (size_t a = 0; a < r->more_networks[i].aliases.count && a < MAX_ALIASES; a++)
+			j->aliases[j->alias_count++] = r->more_networks[i].aliases.items[a];
+	}
+	for (size_t i = 0; i < r->extra_hosts.count && i < MAX_EXTRA_HOSTS; i++)
+		c->extra_hosts[c->extra_host_count++] = r->extra_hosts.items[i];
+	for (size_t i = 0; i < r->sysctls.count && i < MAX_SYSCTLS; i++)
+		c->sysctls[c->sysctl_count++] = r->sysctls.items[i];
+	c->read_only = r->read_only;
 	c->port_count = r->port_count;
 	memcpy(c->ports, r->ports, r->port_count * sizeof(r->ports[0]));
 	c->userns = r->userns;

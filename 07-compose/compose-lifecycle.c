@@ -13,6 +13,7 @@
 #include "compose.h"
 #include "cli.h"
 #include "compose-labels.h"
+#include "compose-networks.h"
 #include "compose-project.h"
 #include "compose-secrets.h"
 #include "compose-service-spec.h"
@@ -329,6 +330,43 @@ static bool anonymous_volume(const char *name)
 	return strlen(name) == 64 && strspn(name, "0123456789abcdef") == 64;
 }
 
+/* The project's networks: those its services join and those the file declares, but not an
+ * external one ("Compose doesn't attempt to create it", and so never removes it). Each that
+ * exists is removed; a failure is reported and the others are still tried. */
+static int remove_networks(const struct compose_loaded *p)
+{
+	struct compose_strings keys = { 0 };
+	int rc = compose_networks_used(&p->model, &keys);
+	for (size_t i = 0; rc == 0 && i < p->model.network_definitions.count; i++) {
+		const char *key = p->model.network_definitions.items[i].key;
+		bool listed = false;
+		for (size_t k = 0; k < keys.count && !listed; k++)
+			listed = strcmp(keys.items[k], key) == 0;
+		if (!listed)
+			rc = compose_strings_add(&keys, key);
+	}
+	if (rc < 0) {
+		compose_strings_free(&keys);
+		return error_report(1);
+	}
+	for (size_t i = 0; i < keys.count; i++) {
+		const struct compose_resource *d = compose_network_definition(&p->model, keys.items[i]);
+		char *network = d && d->external ? NULL : compose_network_name(p->name, &p->model, keys.items[i]);
+		struct network existing;
+		if (network && network_load(network, &existing) == 0) {
+			printf(" Network %s  Removing\n", network);
+			if (network_remove(network) < 0)
+				rc = error_report(1);
+			else
+				printf(" Network %s  Removed\n", network);
+		}
+		error_clear();
+		free(network);
+	}
+	compose_strings_free(&keys);
+	return rc;
+}
+
 int compose_down(struct compose_loaded *p, struct compose_containers *c, int argc, char **argv)
 {
 	static const struct option options[] = { { "volumes", no_argument, NULL, 'v' },
@@ -382,17 +420,8 @@ int compose_down(struct compose_loaded *p, struct compose_containers *c, int arg
 	}
 	if (remove_containers(c, which, n, true) != 0)
 		rc = 1;
-	char *network = compose_default_network(p->name);
-	struct network existing;
-	if (network && network_load(network, &existing) == 0) {
-		printf(" Network %s  Removing\n", network);
-		if (network_remove(network) < 0)
-			rc = error_report(1);
-		else
-			printf(" Network %s  Removed\n", network);
-	}
-	error_clear();
-	free(network);
+	if (remove_networks(p) < 0)
+		rc = 1;
 	/* The values of secrets and configs written for the containers (compose-secrets.h) go
 	 * with them: the next up writes them again from the environment or the file. */
 	char *state = compose_secrets_folder(p->name);

@@ -28,6 +28,40 @@ static int read_external(const struct reading *r, const struct yaml_node *node, 
 	return model_read_bool(r, "external", node, &resource->external);
 }
 
+/* A network's ipam: its config's subnet is acted on (`up` makes the network on it,
+ * compose-networks.c), so it is kept as written without a warning; what else it says
+ * (a gateway, an ip_range, another ipam driver) is kept and named among the keys not acted on. */
+static int read_ipam(const struct reading *r, const struct yaml_node *node, struct yaml_node **other)
+{
+	if (node->kind == YAML_MAPPING) {
+		yaml_for_each(value, node) {
+			const char *key = value->key->text;
+			bool default_driver = strcmp(key, "driver") == 0 && value->kind == YAML_SCALAR &&
+					      strcmp(value->text, "default") == 0;
+			if (strcmp(key, "config") == 0) {
+				yaml_for_each(item, value) {
+					yaml_for_each(field, item) {
+						if (strcmp(field->key->text, "subnet") != 0 &&
+						    model_not_acted_on(r, "ipam.config", field, NULL) < 0)
+							return -1;
+					}
+				}
+			} else if (!default_driver && model_not_acted_on(r, "ipam", value, NULL) < 0) {
+				return -1;
+			}
+		}
+	}
+	if (!*other && !(*other = calloc(1, sizeof **other)))
+		return model_out_of_memory();
+	(*other)->kind = YAML_MAPPING;
+	(*other)->style = YAML_BLOCK;
+	struct yaml_node *copy = yaml_copy(node);
+	if (!copy)
+		return model_out_of_memory();
+	yaml_append(*other, copy);
+	return 0;
+}
+
 static int read_resource(const struct reading *r, const struct yaml_node *node, struct compose_resource *resource)
 {
 	if (!(resource->key = strdup(node->key->text)))
@@ -55,6 +89,8 @@ static int read_resource(const struct reading *r, const struct yaml_node *node, 
 			result = model_read_map_or_list(r, key, value, &resource->labels);
 		else if (strcmp(key, "driver_opts") == 0)
 			result = model_read_map_or_list(r, key, value, &resource->driver_opts);
+		else if (strcmp(key, "ipam") == 0 && strncmp(r->path, "networks.", strlen("networks.")) == 0)
+			result = read_ipam(r, value, &resource->other);
 		else
 			result = model_not_acted_on(r, NULL, value, &resource->other);
 		if (result < 0)

@@ -4,9 +4,12 @@
  */
 #include "compose-service-spec.h"
 #include "compose-labels.h"
+#include "compose-networks.h"
 #include "compose-project.h"
 #include "compose-secrets.h"
 #include "error.h"
+#include "host-entries.h"
+#include "sysctls.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -222,8 +225,25 @@ static int volumes_of(const struct compose_spec_input *in, const struct compose_
 	return 0;
 }
 
-/* Every service joins PROJECT_default, known there by its service name and its container name
- * (and the aliases the file gives it there): that is how `web` reaches `http://api/`. */
+/* The names a container is known by on one network: its service name (not for `compose run`),
+ * its container name, and the aliases the file gives it there, into names[0..*count). */
+static void names_on(const struct compose_spec_input *in, const struct compose_service *s, const char *container,
+		     const struct compose_network_ref *ref, const char **names, size_t *count)
+{
+	*count = 0;
+	if (!in->oneoff)
+		names[(*count)++] = s->name;
+	names[(*count)++] = container;
+	for (size_t j = 0; ref && j < ref->aliases.count && *count < MAX_ALIASES; j++)
+		names[(*count)++] = ref->aliases.items[j];
+	names[*count] = NULL;
+}
+
+/* A service joins the networks its `networks:` names (none named: `default`, PROJECT_default),
+ * the first when its container starts and the others right after, as `run --network A
+ * --network B` does; on each it is known by its service name, its container name and the
+ * aliases given there: that is how `web` reaches `http://api/`, and why a service reaches
+ * only the services it shares a network with (compose-networks.c). */
 static int network_of(const struct compose_spec_input *in, const struct compose_service *s, struct container *c,
 		      struct compose_spec_strings *strings, struct compose_strings *warnings)
 {
@@ -239,23 +259,64 @@ static int network_of(const struct compose_spec_input *in, const struct compose_
 		if (warn(warnings, s, "network_mode") < 0) /* service:NAME, container:NAME */
 			return -1;
 	}
-	char *network = compose_default_network(in->project);
-	if (!network || !keep(strings, network))
-		return -1;
+	static const struct compose_network_ref DEFAULT = { .name = (char *)"default" };
+	size_t count = s->network_count && !s->network_mode ? s->network_count : 1;
+	if (count > MAX_MORE_NETWORKS + 1)
+		return fail_errno(0, "service \"%s\": too many networks (at most %d)", s->name, MAX_MORE_NETWORKS + 1);
 	c->network = NETWORK_BRIDGE;
-	c->network_name = network;
-	if (!in->oneoff)
-		c->aliases[c->alias_count++] = s->name;
-	c->aliases[c->alias_count++] = c->name;
-	for (size_t i = 0; i < s->network_count; i++) {
-		if (strcmp(s->networks[i].name, "default") != 0) {
-			if (warn(warnings, s, "networks (other than default)") < 0)
+	for (size_t i = 0; i < count; i++) {
+		const struct compose_network_ref *ref = s->network_count && !s->network_mode ? &s->networks[i] : &DEFAULT;
+		const struct compose_resource *d = in->model ? compose_network_definition(in->model, ref->name) : NULL;
+		char *network = in->model ? compose_network_name(in->project, in->model, ref->name)
+					  : compose_default_network(in->project);
+		if (!network || !keep(strings, network))
+			return -1;
+		if (d && d->driver && strcmp(d->driver, "bridge") != 0) {
+			/* a bridge all the same: the services still reach each other, on this host */
+			char field[256];
+			snprintf(field, sizeof(field), "networks (%s: driver %s, made a bridge here)", ref->name, d->driver);
+			if (warn(warnings, s, field) < 0)
 				return -1;
-			continue;
 		}
-		for (size_t j = 0; j < s->networks[i].aliases.count && c->alias_count < MAX_ALIASES; j++)
-			c->aliases[c->alias_count++] = s->networks[i].aliases.items[j];
+		if (i == 0) {
+			c->network_name = network;
+			names_on(in, s, c->name, ref, c->aliases, &c->alias_count);
+		} else {
+			struct network_join *j = &c->more_networks[c->more_network_count++];
+			j->name = network;
+			names_on(in, s, c->name, ref, j->aliases, &j->alias_count);
+		}
 	}
+	return 0;
+}
+
+/* extra_hosts, sysctls, read_only and tty: --add-host, --sysctl, --read-only and -t. Compose writes
+ * extra_hosts as "name:ip" or "name=ip" (the list) or name: ip (the map, read as "name=ip"),
+ * and sysctls as a map or a list of "key=value". A sysctl that `run` would refuse is refused
+ * here too, with the same reason, before anything is made. */
+static int host_settings_of(const struct compose_service *s, struct container *c)
+{
+	if (s->extra_hosts.count > MAX_EXTRA_HOSTS || s->sysctls.count > MAX_SYSCTLS)
+		return fail_errno(0, "service \"%s\": too many extra_hosts or sysctls (at most %d)", s->name, MAX_SYSCTLS);
+	for (size_t i = 0; i < s->extra_hosts.count; i++) {
+		if (host_entry_check(s->extra_hosts.items[i]) < 0)
+			return fail_context("service \"%s\": extra_hosts", s->name);
+		c->extra_hosts[c->extra_host_count++] = s->extra_hosts.items[i];
+	}
+	for (size_t i = 0; i < s->sysctls.count; i++) {
+		enum sysctl_namespace ns;
+		if (sysctl_check(s->sysctls.items[i], c->network != NETWORK_HOST, &ns) < 0)
+			return fail_context("service \"%s\": sysctls", s->name);
+		c->sysctls[c->sysctl_count++] = s->sysctls.items[i];
+	}
+	c->read_only = s->read_only;
+	/* tty: `run -t`, a pseudo-terminal: its command's stdin stays open (no end of file) even
+	 * detached, which is what stdin_open with tty asks of Compose. `compose run` and `exec`
+	 * choose their own terminal, as Compose's do (-T). */
+	c->tty = s->tty;
+	if (c->extra_host_count > 0 && c->network != NETWORK_BRIDGE)
+		return fail_errno(0, "service \"%s\": extra_hosts with network_mode %s (tinydock writes /etc/hosts only "
+				     "for a bridge network)", s->name, s->network_mode);
 	return 0;
 }
 
@@ -365,17 +426,16 @@ static int files_of(const struct compose_spec_input *in, const struct compose_se
 }
 
 /* Fields with no counterpart in a container here: named in `up`'s warning. */
-static int unsupported_of(const struct compose_service *s, struct compose_strings *warnings)
+static int unsupported_of(const struct compose_spec_input *in, const struct compose_service *s,
+			  struct compose_strings *warnings)
 {
 	const struct {
 		bool given;
 		const char *field;
 	} fields[] = {
-		{ s->read_only, "read_only" },
-		{ s->sysctls.count > 0, "sysctls" },
-		{ s->extra_hosts.count > 0, "extra_hosts" },
-		{ s->stdin_open, "stdin_open" },
-		{ s->tty, "tty" },
+		/* Compose keeps stdin open for a later `attach`; a detached container here has
+		 * /dev/null as stdin and no attach, unless tty: gives it a terminal that stays open */
+		{ s->stdin_open && !s->tty && !in->oneoff, "stdin_open (without tty: no attach here)" },
 	};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (fields[i].given && warn(warnings, s, fields[i].field) < 0)
@@ -420,8 +480,9 @@ int compose_service_spec(const struct compose_spec_input *in, const struct compo
 	}
 	if (command_of(s, spec, strings) < 0 || environment_of(in, s, c) < 0 || ports_of(s, c, warnings) < 0 ||
 	    volumes_of(in, s, spec) < 0 || network_of(in, s, c, strings, warnings) < 0 || health_of(s, r) < 0 ||
-	    limits_of(s, r) < 0 || labels_of(in, s, r, strings) < 0 || files_of(in, s, true, spec, warnings) < 0 ||
-	    files_of(in, s, false, spec, warnings) < 0 || unsupported_of(s, warnings) < 0)
+	    host_settings_of(s, c) < 0 || limits_of(s, r) < 0 || labels_of(in, s, r, strings) < 0 ||
+	    files_of(in, s, true, spec, warnings) < 0 || files_of(in, s, false, spec, warnings) < 0 ||
+	    unsupported_of(in, s, warnings) < 0)
 		return -1;
 	return 0;
 }

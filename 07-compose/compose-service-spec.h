@@ -11,8 +11,12 @@
  *     ports                        container.ports (compose-ports.h -> chapter 02's port_mapping)
  *     volumes, tmpfs               volume_spec.requests: a bind relative to the project folder,
  *                                  a named volume as PROJECT_NAME, an anonymous one, a tmpfs
- *     (every service)              the network PROJECT_default, known there by its service
- *                                  name and its container name: how services find each other
+ *     networks (none: default)     --network per network: the first at start, the others right
+ *                                  after (PROJECT_KEY, name:, or external as named), known on
+ *                                  each by its service name, container name and aliases there:
+ *                                  how services find each other
+ *     extra_hosts, sysctls         container.extra_hosts (--add-host), sysctls (--sysctl)
+ *     read_only, tty               container.read_only (--read-only), tty (-t)
  *     restart, healthcheck         runtime_spec.restart, health
  *     deploy.resources.limits      runtime_spec.limits (cpus, memory, pids)
  *     cap_add, cap_drop            container.security
@@ -20,8 +24,8 @@
  *                                  (compose-secrets.h)
  *     labels (+ Compose's own)     runtime_spec.labels (compose-labels.h)
  *
- * What a container here cannot have (sysctls, extra_hosts, read_only, an external secret, a
- * network other than the default, UDP ports, ...) is added to a list of warnings that `up`
+ * What a container here cannot have (stdin_open without tty, an external secret, a
+ * network_mode of another service's, UDP ports, ...) is added to a list of warnings that `up`
  * prints once, so nothing in the file is dropped silently. stop_signal and stop_grace_period
  * are not part of the container: `stop` reads them from the file when it stops it.
  *
@@ -46,7 +50,8 @@ struct compose_spec_input {
 	bool oneoff;                    /* `compose run`: labelled oneoff=True, no service alias */
 	char *const *env_file_vars;     /* the service's env_file variables, "NAME=value", in order */
 	size_t env_file_count;
-	const struct compose_project *model; /* its secrets and configs; NULL: named in the warnings */
+	const struct compose_project *model; /* its networks, secrets and configs; NULL: the default
+					      network, and secrets and configs named in the warnings */
 	const char *state;              /* the project's folder of values (compose-secrets.h) */
 };
 

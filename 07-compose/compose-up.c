@@ -29,6 +29,7 @@
 #include "files.h"
 #include "health-check.h"
 #include "image-run.h"
+#include "compose-networks.h"
 #include "network.h"
 #include "runtime.h"
 #include "volume-store.h"
@@ -146,9 +147,12 @@ static int select_services(struct up *u, const struct compose_options *o)
 	return 0;
 }
 
-static int ensure_network(const struct compose_loaded *project)
+/* One network of the project: found when it exists (an external one must: Compose's words),
+ * else made, with the file's ipam subnet when it gives one. */
+static int ensure_network(const struct compose_loaded *project, const char *key)
 {
-	char *name = compose_default_network(project->name);
+	const struct compose_resource *d = compose_network_definition(&project->model, key);
+	char *name = compose_network_name(project->name, &project->model, key);
 	if (!name)
 		return -1;
 	struct network net;
@@ -157,9 +161,14 @@ static int ensure_network(const struct compose_loaded *project)
 		free(name);
 		return 0;
 	}
+	if (d && d->external) {
+		rc = fail_errno(0, "network %s declared as external, but could not be found", name);
+		free(name);
+		return rc;
+	}
 	error_clear();
 	printf(" Network %s  Creating\n", name);
-	if ((rc = network_create(name, NULL, NULL, &net)) == 0)
+	if ((rc = network_create(name, compose_network_subnet(d), NULL, &net)) == 0)
 		printf(" Network %s  Created\n", name);
 	else
 		fail_context("network %s", name);
@@ -186,17 +195,6 @@ static int ensure_volumes(const struct compose_loaded *project)
 	return 0;
 }
 
-/* Whether a service joins the project's network (network_mode host or none do not). */
-static bool uses_default_network(const struct compose_project *m)
-{
-	for (size_t i = 0; i < m->service_count; i++) {
-		const char *mode = m->services[i].network_mode;
-		if (!mode || (strcmp(mode, "host") != 0 && strcmp(mode, "none") != 0))
-			return true;
-	}
-	return false;
-}
-
 /* The values of secrets and configs given by environment or content, written where the
  * containers' binds find them (compose-secrets.h). */
 static int ensure_secret_files(const struct compose_loaded *project)
@@ -207,11 +205,16 @@ static int ensure_secret_files(const struct compose_loaded *project)
 	return rc;
 }
 
+/* The networks the services join (compose-networks.h), the volumes, then the values of
+ * secrets and configs. */
 int compose_up_resources(const struct compose_loaded *project)
 {
-	if (uses_default_network(&project->model) && ensure_network(project) < 0)
-		return -1;
-	return ensure_volumes(project) < 0 ? -1 : ensure_secret_files(project);
+	struct compose_strings keys = { 0 };
+	int rc = compose_networks_used(&project->model, &keys);
+	for (size_t i = 0; rc == 0 && i < keys.count; i++)
+		rc = ensure_network(project, keys.items[i]);
+	compose_strings_free(&keys);
+	return rc < 0 || ensure_volumes(project) < 0 ? -1 : ensure_secret_files(project);
 }
 
 void compose_image_id(const char *name, char id[SHA256_DIGEST_SIZE])

@@ -190,7 +190,7 @@ START_TEST(service_completed_successfully_waits_for_the_exit_and_a_failure_stops
 				      "  migrate:\n"
 				      "    image: busybox\n"
 				      "    command: [\"sh\", \"-c\", \"sleep 0.5; exit ${MIGRATE_EXIT:-0}\"]\n"
-				      "    read_only: true\n"
+				      "    stdin_open: true\n"
 				      "  web:\n"
 				      "    image: busybox\n"
 				      "    command: [\"sleep\", \"3600\"]\n"
@@ -208,7 +208,7 @@ START_TEST(service_completed_successfully_waits_for_the_exit_and_a_failure_stops
 	const char *exited = strstr(r.out, " Container shop-migrate-1  Exited"), *web = strstr(r.out, " Container shop-web-1  Created");
 	ck_assert_msg(exited && web && exited < web && web < failing, "%s", r.out);
 	/* the one warning of up: what a container here cannot have */
-	CHECK_HAS(r.out, "WARN[0000] not supported here, ignored: services.migrate.read_only\n");
+	CHECK_HAS(r.out, "WARN[0000] not supported here, ignored: services.migrate.stdin_open (without tty: no attach here)\n");
 	CHECK_HAS(failing, "tinydock: service \"migrate\" didn't complete successfully: exit 3");
 	CHECK_LACKS(failing, "shop-web-1");
 	run_free(&r);

@@ -142,12 +142,7 @@ static struct json *ps_row(const struct view *v, const struct json *labels, bool
 		{ "Ports", ports },	     { "RunningFor", running_for }, { "Size", "0B" },
 		{ "State", v->state },	     { "Status", status },
 	};
-	struct json *row = json_new_object();
-	for (size_t i = 0; row && i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (!json_add_string(row, fields[i][0], fields[i][1])) {
-			json_free(row);
-			row = NULL;
-		}
+	struct json *row = formatter_strings(fields, sizeof(fields) / sizeof(fields[0]));
 	return row;
 }
 
@@ -161,12 +156,7 @@ static struct json *ps_headers(void)
 		{ "Names", "NAMES" },	  { "Labels", "LABELS" },    { "Label", "LABEL" },
 		{ "Mounts", "MOUNTS" },	  { "LocalVolumes", "LOCAL VOLUMES" }, { "Networks", "NETWORKS" },
 	};
-	struct json *headers = json_new_object();
-	for (size_t i = 0; headers && i < sizeof(names) / sizeof(names[0]); i++)
-		if (!json_add_string(headers, names[i][0], names[i][1])) {
-			json_free(headers);
-			headers = NULL;
-		}
+	struct json *headers = formatter_strings(names, sizeof(names) / sizeof(names[0]));
 	return headers;
 }
 

@@ -125,12 +125,7 @@ static struct json *stats_row(const struct sample *s, int64_t elapsed_usec)
 		{ "CPUPerc", cpu }, { "Container", s->name[0] ? s->name : id }, { "ID", id }, { "MemPerc", mem_pct },
 		{ "MemUsage", memory }, { "Name", s->name }, { "PIDs", pids },
 	};
-	struct json *row = json_new_object();
-	for (size_t i = 0; row && i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (!json_add_string(row, fields[i][0], fields[i][1])) {
-			json_free(row);
-			row = NULL;
-		}
+	struct json *row = formatter_strings(fields, sizeof(fields) / sizeof(fields[0]));
 	return row;
 }
 
@@ -153,9 +148,7 @@ static int print_frame(const char *format, struct sample *samples, size_t n, int
 		rc = row ? formatter_add(&f, row, NULL) : -1;
 		json_free(row);
 	}
-	struct json *headers = json_new_object();
-	for (size_t i = 0; headers && i < sizeof(names) / sizeof(names[0]); i++)
-		json_add_string(headers, names[i][0], names[i][1]);
+	struct json *headers = formatter_strings(names, sizeof(names) / sizeof(names[0]));
 	if (rc == 0)
 		formatter_print(&f, headers, stdout);
 	fflush(stdout);

@@ -209,3 +209,14 @@ void formatter_close(struct formatter *f)
 	template_free(f->template);
 	memset(f, 0, sizeof(*f));
 }
+
+struct json *formatter_strings(const char *const (*pairs)[2], size_t count)
+{
+	struct json *object = json_new_object();
+	for (size_t i = 0; object && i < count; i++)
+		if (!json_add_string(object, pairs[i][0], pairs[i][1])) {
+			json_free(object);
+			object = NULL;
+		}
+	return object;
+}

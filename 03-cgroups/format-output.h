@@ -43,6 +43,11 @@ void formatter_print(struct formatter *f, const struct json *headers, FILE *out)
 
 void formatter_close(struct formatter *f);
 
+/* A row or the headers of a list, as a JSON object of strings made from count pairs {field,
+ * text} ({"ID": "CONTAINER ID"}, {"ID": "0a1b2c3d4e5f"}): docker/cli's formatter contexts give
+ * every field as a string. NULL when memory runs out. */
+struct json *formatter_strings(const char *const (*pairs)[2], size_t count);
+
 /* Go's text/tabwriter as Docker configures it: each tab-terminated cell padded to its column
  * block's widest cell plus 3, at least 10 characters (UTF-8 characters, not bytes). */
 void tabwriter_print(const char *text, size_t length, FILE *out);

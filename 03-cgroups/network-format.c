@@ -99,12 +99,7 @@ static struct json *ls_row(const struct network *n, bool no_trunc)
 		{ "CreatedAt", n->created }, { "Driver", n->driver }, { "ID", id },	      { "IPv6", "false" },
 		{ "Internal", "false" },     { "Labels", "" },	      { "Name", n->name }, { "Scope", "local" },
 	};
-	struct json *row = json_new_object();
-	for (size_t i = 0; row && i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (!json_add_string(row, fields[i][0], fields[i][1])) {
-			json_free(row);
-			row = NULL;
-		}
+	struct json *row = formatter_strings(fields, sizeof(fields) / sizeof(fields[0]));
 	return row;
 }
 
@@ -114,9 +109,7 @@ static struct json *ls_headers(void)
 		{ "ID", "NETWORK ID" }, { "Name", "NAME" },	  { "Driver", "DRIVER" }, { "Scope", "SCOPE" },
 		{ "IPv6", "IPV6" },	{ "Internal", "INTERNAL" }, { "Labels", "LABELS" }, { "CreatedAt", "CREATED AT" },
 	};
-	struct json *headers = json_new_object();
-	for (size_t i = 0; headers && i < sizeof(names) / sizeof(names[0]); i++)
-		json_add_string(headers, names[i][0], names[i][1]);
+	struct json *headers = formatter_strings(names, sizeof(names) / sizeof(names[0]));
 	return headers;
 }
 

@@ -139,12 +139,7 @@ static struct json *images_row(const struct image_row *r)
 		{ "SharedSize", "N/A" },   { "Size", r->size },		    { "Tag", r->tag },
 		{ "UniqueSize", "N/A" },   { "VirtualSize", r->size },
 	};
-	struct json *row = json_new_object();
-	for (size_t i = 0; row && i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (!json_add_string(row, fields[i][0], fields[i][1])) {
-			json_free(row);
-			row = NULL;
-		}
+	struct json *row = formatter_strings(fields, sizeof(fields) / sizeof(fields[0]));
 	return row;
 }
 
@@ -156,12 +151,7 @@ static struct json *images_headers(void)
 		{ "Size", "SIZE" },	      { "Containers", "CONTAINERS" },  { "VirtualSize", "VIRTUAL SIZE" },
 		{ "SharedSize", "SHARED SIZE" }, { "UniqueSize", "UNIQUE SIZE" },
 	};
-	struct json *headers = json_new_object();
-	for (size_t i = 0; headers && i < sizeof(names) / sizeof(names[0]); i++)
-		if (!json_add_string(headers, names[i][0], names[i][1])) {
-			json_free(headers);
-			headers = NULL;
-		}
+	struct json *headers = formatter_strings(names, sizeof(names) / sizeof(names[0]));
 	return headers;
 }
 

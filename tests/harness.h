@@ -75,6 +75,10 @@ void harness_use_bridge(const char *prefix, int a);
 /* A subnet 10.A.X.0/24 (X from the pid) that no route of the host overlaps yet. */
 void harness_free_subnet(int a, char subnet[32]);
 
+/* A TCP port nobody listens on now, on any address (so on loopback too): the kernel's pick
+ * for a socket bound to port 0, released again. */
+int harness_free_port(void);
+
 /* List a link (a test network's bridge) for the runner to remove when it ends. */
 void harness_remove_link_at_end(const char *name);
 

@@ -28,28 +28,15 @@
 static char shop_bridge[16], shop_subnet[32];
 static int website_port, product_port;
 
-/* A TCP port nobody listens on now: the kernel's pick for a socket bound to port 0. */
-static int free_port(void)
-{
-	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ck_assert_int_ge(s, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY) };
-	socklen_t size = sizeof(a);
-	ck_assert_int_eq(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(getsockname(s, (struct sockaddr *)&a, &size), 0);
-	close(s);
-	return ntohs(a.sin_port);
-}
-
 /* In the test's process, before it: the network's bridge and subnet, and two ports. */
 static void own_network_and_ports(void)
 {
 	snprintf(shop_bridge, sizeof(shop_bridge), "tdc%d", (int)getpid() % 100000);
 	harness_free_subnet(247, shop_subnet);
 	harness_remove_link_at_end(shop_bridge);
-	website_port = free_port();
+	website_port = harness_free_port();
 	do
-		product_port = free_port();
+		product_port = harness_free_port();
 	while (product_port == website_port);
 }
 

@@ -242,18 +242,6 @@ static void create_network(const char *name)
 	run_free(&r);
 }
 
-/* A free TCP port on 127.0.0.1 (the kernel's choice, released again). */
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(a);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	close(fd);
-	return ntohs(a.sin_port);
-}
-
 /* --- names on a user network -------------------------------------------------------------- */
 
 START_TEST(two_containers_on_a_user_network_exchange_data_by_name_and_alias)
@@ -333,7 +321,7 @@ START_TEST(published_ports_reach_httpd_and_serve_200_concurrent_connections_with
 	ck_assert_int_eq(make_dirs(page, 0755), 0);
 	strcat(page, "/index.html");
 	ck_assert_int_eq(write_file_atomic(page, "tinydock page\n", 14, 0644), 0);
-	int http = free_port(), echo = free_port();
+	int http = harness_free_port(), echo = harness_free_port();
 	char publish_http[48], publish_echo[48];
 	snprintf(publish_http, sizeof(publish_http), "127.0.0.1:%d:80", http);
 	snprintf(publish_echo, sizeof(publish_echo), "127.0.0.1:%d:81", echo);

@@ -37,19 +37,6 @@ struct peer {
 	char addr[64];
 };
 
-/* A free loopback port: bind port 0, read what the kernel chose, let it go. */
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t len = sizeof(a);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	close(fd);
-	return ntohs(a.sin_port);
-}
-
 /* Start docker-registry with its storage in the sandbox; false (and a skip) when absent. */
 static bool start_peer(struct peer *p)
 {
@@ -57,7 +44,7 @@ static bool start_peer(struct peer *p)
 		harness_skip("docker-registry is not installed (apt-get install docker-registry)");
 		return false;
 	}
-	int port = free_port();
+	int port = harness_free_port();
 	snprintf(p->addr, sizeof(p->addr), "127.0.0.1:%d", port);
 	char config[4096], log[4096];
 	snprintf(config, sizeof(config), "%s/registry.yml", sandbox.dir);

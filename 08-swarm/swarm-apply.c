@@ -113,14 +113,16 @@ static bool same_strings(const struct swarm_strings *a, const struct swarm_strin
 
 /* Does the change touch what a task runs? Scaling, or a new restart or update policy, leaves
  * the running tasks as they are (`docker service scale` replaces no task); a new image,
- * command, env, ports, constraints or reservations is a new version, rolled out task by task. */
+ * command, env, ports, constraints, reservations or limits is a new version, rolled out task by task. */
 static bool task_spec_changed(const struct swarm_service_spec *old, const struct swarm_service_spec *new)
 {
 	return strcmp(old->image, new->image) != 0 || old->mode != new->mode ||
 	       !same_strings(&old->command, &new->command) || !same_strings(&old->env, &new->env) ||
 	       !same_strings(&old->constraints, &new->constraints) ||
 	       old->reserve_nano_cpus != new->reserve_nano_cpus ||
-	       old->reserve_memory_bytes != new->reserve_memory_bytes || old->port_count != new->port_count ||
+	       old->reserve_memory_bytes != new->reserve_memory_bytes ||
+	       old->limit_nano_cpus != new->limit_nano_cpus || old->limit_memory_bytes != new->limit_memory_bytes ||
+	       old->port_count != new->port_count ||
 	       (old->port_count && memcmp(old->ports, new->ports, old->port_count * sizeof(*old->ports)) != 0);
 }
 
@@ -335,6 +337,12 @@ static int task_state(struct swarm_store *store, const struct swarm_command *com
 	task->observed = command->state;
 	task->observed_at = command->at;
 	swarm_copy_name(task->message, sizeof(task->message), command->message);
+	/* Where the worker published the task's ports; an ended task is reachable nowhere, and the
+	 * routing mesh must stop sending it connections. */
+	if (command->endpoint_count || swarm_task_state_is_final(task->observed)) {
+		task->endpoint_count = swarm_task_state_is_final(task->observed) ? 0 : command->endpoint_count;
+		memcpy(task->endpoints, command->endpoints, task->endpoint_count * sizeof(*task->endpoints));
+	}
 	if (swarm_task_state_is_final(task->observed) && !swarm_store_service(store, task->service))
 		remove_task_at(store, (size_t)(task - store->tasks));
 	return 0;

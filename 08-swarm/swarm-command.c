@@ -63,7 +63,8 @@ static struct json *encode_task(const struct swarm_task *task)
 /* The members each kind carries after "op" and "at" (the same order for encoding and the
  * same checks for decoding). */
 enum { HAS_NAME = 1, HAS_MESSAGE = 2, HAS_SPEC = 4, HAS_NODE = 8, HAS_TASK = 16,
-       HAS_TASK_ID = 32, HAS_STATE = 64, HAS_NODE_STATUS = 128, HAS_UPDATE_STATE = 256 };
+       HAS_TASK_ID = 32, HAS_STATE = 64, HAS_NODE_STATUS = 128, HAS_UPDATE_STATE = 256,
+       HAS_ENDPOINTS = 512 };
 
 static const unsigned command_members[] = {
 	[SWARM_SERVICE_CREATE] = HAS_SPEC,
@@ -76,7 +77,7 @@ static const unsigned command_members[] = {
 	[SWARM_NODE_STATUS] = HAS_NAME | HAS_NODE_STATUS | HAS_MESSAGE,
 	[SWARM_TASK_CREATE] = HAS_TASK,
 	[SWARM_TASK_ASSIGN] = HAS_TASK_ID | HAS_NAME,
-	[SWARM_TASK_STATE] = HAS_TASK_ID | HAS_STATE | HAS_MESSAGE,
+	[SWARM_TASK_STATE] = HAS_TASK_ID | HAS_STATE | HAS_MESSAGE | HAS_ENDPOINTS,
 	[SWARM_TASK_DESIRED] = HAS_TASK_ID | HAS_STATE | HAS_MESSAGE,
 };
 
@@ -101,7 +102,9 @@ char *swarm_command_encode(const struct swarm_command *command, size_t *size)
 		(!(members & HAS_MESSAGE) || json_add_string(obj, "message", command->message)) &&
 		(!(members & HAS_SPEC) || json_add(obj, "spec", swarm_json_from_spec(&command->spec))) &&
 		(!(members & HAS_NODE) || json_add(obj, "node", swarm_json_from_node(&command->node))) &&
-		(!(members & HAS_TASK) || json_add(obj, "task", encode_task(&command->task)));
+		(!(members & HAS_TASK) || json_add(obj, "task", encode_task(&command->task))) &&
+		(!(members & HAS_ENDPOINTS) ||
+		 swarm_json_add_endpoints(obj, command->endpoints, command->endpoint_count));
 	char *text = ok ? json_write(obj, 0, size) : NULL;
 	json_free(obj);
 	if (!text)
@@ -157,6 +160,9 @@ int swarm_command_decode(const void *bytes, size_t size, struct swarm_command *c
 	if ((members & HAS_NODE) && swarm_json_to_node(json_get(obj, "node"), &command->node) < 0)
 		goto out;
 	if ((members & HAS_TASK) && decode_task(json_get(obj, "task"), &command->task) < 0)
+		goto out;
+	if ((members & HAS_ENDPOINTS) &&
+	    swarm_json_get_endpoints(obj, command->endpoints, &command->endpoint_count) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -10,7 +10,7 @@
  *
  * The bytes are one JSON object (RFC 8259) a command, compact, members in a fixed order:
  *
- *     {"op":"task-state","at":5200,"task":42,"state":"running","message":"started"}
+ *     {"op":"task-state","at":5200,"task":42,"state":"running","message":"started","endpoints":[]}
  *
  * "op" names the command, "at" is the proposer's time in milliseconds (the only clock
  * the store ever sees), the other members are the command's fields, named as below. JSON
@@ -34,7 +34,7 @@ enum swarm_command_kind {
 	SWARM_NODE_STATUS,           /* name (the node), node_status, message */
 	SWARM_TASK_CREATE,           /* task (service, slot, node, service_version, attempt, window_start) */
 	SWARM_TASK_ASSIGN,           /* task_id, name (the node) */
-	SWARM_TASK_STATE,            /* task_id, state (observed), message */
+	SWARM_TASK_STATE,            /* task_id, state (observed), message, endpoints */
 	SWARM_TASK_DESIRED,          /* task_id, state (desired), message */
 };
 
@@ -50,6 +50,8 @@ struct swarm_command {
 	enum swarm_task_state state;
 	enum swarm_node_status node_status;
 	enum swarm_update_state update_state;
+	struct swarm_endpoint endpoints[SWARM_MAX_ENDPOINTS]; /* TASK_STATE: where it is reachable */
+	size_t endpoint_count;
 };
 
 const char *swarm_command_name(enum swarm_command_kind kind);

@@ -41,6 +41,9 @@ struct json *swarm_json_from_spec(const struct swarm_service_spec *spec)
 		swarm_json_add_strings(obj, "constraints", &spec->constraints) &&
 		json_add_int(obj, "reserve_nano_cpus", spec->reserve_nano_cpus) &&
 		json_add_int(obj, "reserve_memory_bytes", spec->reserve_memory_bytes) &&
+		json_add_int(obj, "limit_nano_cpus", spec->limit_nano_cpus) &&
+		json_add_int(obj, "limit_memory_bytes", spec->limit_memory_bytes) &&
+		swarm_json_add_strings(obj, "labels", &spec->labels) &&
 		(restart = json_add(obj, "restart", json_new_object())) &&
 		json_add_string(restart, "condition", swarm_restart_condition_name(spec->restart.condition)) &&
 		json_add_int(restart, "delay_ms", (int64_t)spec->restart.delay_ms) &&
@@ -142,6 +145,9 @@ int swarm_json_to_spec(const struct json *obj, struct swarm_service_spec *spec)
 	    swarm_json_get_strings(obj, "constraints", &spec->constraints) < 0 ||
 	    SWARM_JSON_UINT(obj, "reserve_nano_cpus", INT64_MAX, spec->reserve_nano_cpus) < 0 ||
 	    SWARM_JSON_UINT(obj, "reserve_memory_bytes", INT64_MAX, spec->reserve_memory_bytes) < 0 ||
+	    SWARM_JSON_UINT(obj, "limit_nano_cpus", INT64_MAX, spec->limit_nano_cpus) < 0 ||
+	    SWARM_JSON_UINT(obj, "limit_memory_bytes", INT64_MAX, spec->limit_memory_bytes) < 0 ||
+	    swarm_json_get_strings(obj, "labels", &spec->labels) < 0 ||
 	    SWARM_JSON_ENUM(restart, "condition", swarm_restart_condition_names, spec->restart.condition) < 0 ||
 	    SWARM_JSON_UINT(restart, "delay_ms", INT64_MAX, spec->restart.delay_ms) < 0 ||
 	    SWARM_JSON_UINT(restart, "max_attempts", UINT32_MAX, spec->restart.max_attempts) < 0 ||
@@ -185,3 +191,38 @@ int swarm_json_to_node(const struct json *obj, struct swarm_node_spec *node)
 	       swarm_json_get_strings(obj, "labels", &node->labels) < 0 ? -1 : 0;
 }
 
+
+struct json *swarm_json_add_endpoints(struct json *obj, const struct swarm_endpoint *endpoints, size_t count)
+{
+	struct json *array = json_add(obj, "endpoints", json_new_array());
+	for (size_t i = 0; array && i < count; i++) {
+		struct json *item = json_append(array, json_new_object());
+		if (!item || !json_add_int(item, "target", endpoints[i].target) ||
+		    !json_add_int(item, "published", endpoints[i].published) ||
+		    !json_add_string(item, "protocol", endpoints[i].udp ? "udp" : "tcp"))
+			return NULL;
+	}
+	return array;
+}
+
+int swarm_json_get_endpoints(const struct json *obj, struct swarm_endpoint *endpoints, size_t *count)
+{
+	const struct json *array = json_get(obj, "endpoints");
+	*count = 0;
+	if (!json_is(array, JSON_ARRAY))
+		return swarm_json_bad("endpoints", "is missing or not an array");
+	if (array->count > SWARM_MAX_ENDPOINTS)
+		return swarm_json_bad("endpoints", "holds more ports than a task may publish");
+	json_for_each(item, array) {
+		static const char *const protocols[] = { "tcp", "udp" };
+		struct swarm_endpoint *endpoint = &endpoints[*count];
+		int udp;
+		if (SWARM_JSON_UINT(item, "target", UINT16_MAX, endpoint->target) < 0 ||
+		    SWARM_JSON_UINT(item, "published", UINT16_MAX, endpoint->published) < 0 ||
+		    swarm_json_get_enum(item, "protocol", protocols, 2, &udp) < 0)
+			return -1;
+		endpoint->udp = udp;
+		(*count)++;
+	}
+	return 0;
+}

@@ -37,4 +37,9 @@ int swarm_json_to_node(const struct json *obj, struct swarm_node_spec *node);
 #define SWARM_JSON_ENUM(obj, key, table, field) \
 	({ int value_; int rc_ = swarm_json_get_enum(obj, key, table, SWARM_NAMES(table), &value_); if (rc_ == 0) field = value_; rc_; })
 
+/* A task's endpoints as the member "endpoints" of obj ([{"target":80,"published":30001,
+ * "protocol":"tcp"}]), and back (at most SWARM_MAX_ENDPOINTS). */
+struct json *swarm_json_add_endpoints(struct json *obj, const struct swarm_endpoint *endpoints, size_t count);
+int swarm_json_get_endpoints(const struct json *obj, struct swarm_endpoint *endpoints, size_t *count);
+
 #endif

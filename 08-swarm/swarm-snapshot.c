@@ -64,7 +64,8 @@ static struct json *task_to_json(const struct swarm_task *task)
 		json_add_int(obj, "created_at", (int64_t)task->created_at) &&
 		json_add_int(obj, "observed_at", (int64_t)task->observed_at) &&
 		json_add_int(obj, "attempt", task->attempt) &&
-		json_add_int(obj, "window_start", (int64_t)task->window_start);
+		json_add_int(obj, "window_start", (int64_t)task->window_start) &&
+		swarm_json_add_endpoints(obj, task->endpoints, task->endpoint_count);
 	if (!ok) {
 		json_free(obj);
 		return NULL;
@@ -167,7 +168,8 @@ static int read_task(struct swarm_store *store, const struct json *obj)
 	    SWARM_JSON_UINT(obj, "created_at", INT64_MAX, task.created_at) < 0 ||
 	    SWARM_JSON_UINT(obj, "observed_at", INT64_MAX, task.observed_at) < 0 ||
 	    SWARM_JSON_UINT(obj, "attempt", UINT32_MAX, task.attempt) < 0 ||
-	    SWARM_JSON_UINT(obj, "window_start", INT64_MAX, task.window_start) < 0)
+	    SWARM_JSON_UINT(obj, "window_start", INT64_MAX, task.window_start) < 0 ||
+	    swarm_json_get_endpoints(obj, task.endpoints, &task.endpoint_count) < 0)
 		return -1;
 	/* the store finds tasks by bisection over ascending ids, below the next id it gives */
 	if (task.id == 0 || task.id >= store->next_task_id ||

@@ -115,6 +115,7 @@ void swarm_service_spec_free(struct swarm_service_spec *spec)
 	swarm_strings_free(&spec->command);
 	swarm_strings_free(&spec->env);
 	swarm_strings_free(&spec->constraints);
+	swarm_strings_free(&spec->labels);
 	free(spec->ports);
 	spec->ports = NULL;
 	spec->port_count = 0;
@@ -123,12 +124,13 @@ void swarm_service_spec_free(struct swarm_service_spec *spec)
 int swarm_service_spec_copy(struct swarm_service_spec *dst, const struct swarm_service_spec *src)
 {
 	*dst = *src;
-	dst->command = dst->env = dst->constraints = (struct swarm_strings){ 0 };
+	dst->command = dst->env = dst->constraints = dst->labels = (struct swarm_strings){ 0 };
 	dst->ports = NULL;
 	dst->port_count = 0;
 	if (swarm_strings_copy(&dst->command, &src->command) < 0 ||
 	    swarm_strings_copy(&dst->env, &src->env) < 0 ||
-	    swarm_strings_copy(&dst->constraints, &src->constraints) < 0)
+	    swarm_strings_copy(&dst->constraints, &src->constraints) < 0 ||
+	    swarm_strings_copy(&dst->labels, &src->labels) < 0)
 		goto fail;
 	if (src->port_count) {
 		if (!(dst->ports = malloc(src->port_count * sizeof(*dst->ports)))) {

@@ -84,6 +84,16 @@ struct swarm_port {
 	bool host_mode;
 };
 
+/* Where a running task's target port is reachable from other nodes: the port its worker
+ * published it on (the routing mesh of every node forwards a service's connections to these,
+ * at the address of the task's node). */
+#define SWARM_MAX_ENDPOINTS 16
+struct swarm_endpoint {
+	uint16_t target;        /* the port inside the container */
+	uint16_t published;     /* the port on the task's node that reaches it */
+	bool udp;
+};
+
 /* docker service create --restart-condition --restart-delay --restart-max-attempts
  * --restart-window; Swarm's defaults: any, 5 s, unlimited (0), unbounded window (0). */
 struct swarm_restart_policy {
@@ -112,7 +122,9 @@ struct swarm_service_spec {
 	struct swarm_port *ports;
 	size_t port_count;
 	struct swarm_strings constraints;       /* "node.role==worker", "node.labels.zone==a" */
-	int64_t reserve_nano_cpus, reserve_memory_bytes;
+	int64_t reserve_nano_cpus, reserve_memory_bytes; /* what the scheduler sets aside */
+	int64_t limit_nano_cpus, limit_memory_bytes;     /* the container's cgroup limits; 0: none */
+	struct swarm_strings labels;            /* "key=value": com.docker.stack.namespace=shop */
 	struct swarm_restart_policy restart;
 	struct swarm_update_config update;
 };
@@ -179,6 +191,9 @@ struct swarm_task {
 	 * window_start (a new task inherits them from the one it replaces). */
 	uint32_t attempt;
 	uint64_t window_start;
+	/* Once RUNNING: where its worker published each of the service's ports. */
+	struct swarm_endpoint endpoints[SWARM_MAX_ENDPOINTS];
+	size_t endpoint_count;
 };
 
 /* --- the store ------------------------------------------------------------------------------ */

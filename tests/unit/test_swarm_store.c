@@ -65,6 +65,32 @@ START_TEST(a_task_state_may_skip_ahead)
 }
 END_TEST
 
+START_TEST(a_running_task_keeps_where_its_ports_were_published_until_it_ends)
+{
+	struct swarm_store store;
+	store_with_task_in(&store, SWARM_TASK_STARTING);
+	struct swarm_command command;
+	swarm_command_init(&command, SWARM_TASK_STATE, 5);
+	command.task_id = 1;
+	command.state = SWARM_TASK_RUNNING;
+	command.endpoints[0] = (struct swarm_endpoint){ .target = 80, .published = 30001 };
+	command.endpoint_count = 1;
+	/* through its bytes, as a worker's report reaches the store */
+	char *bytes = swarm_command_encode(&command, NULL);
+	struct swarm_command decoded;
+	ck_assert_int_eq(swarm_command_decode(bytes, strlen(bytes), &decoded), 0);
+	free(bytes);
+	ck_assert_int_eq(swarm_fixture_apply(&store, &decoded), 0);
+	ck_assert_uint_eq(store.tasks[0].endpoint_count, 1);
+	ck_assert_uint_eq(store.tasks[0].endpoints[0].target, 80);
+	ck_assert_uint_eq(store.tasks[0].endpoints[0].published, 30001);
+	ck_assert_int_eq(swarm_fixture_report(&store, 1, SWARM_TASK_FAILED, 6), 0);
+	ck_assert_uint_eq(store.tasks[0].endpoint_count, 0);
+	swarm_command_free(&decoded);
+	swarm_store_free(&store);
+}
+END_TEST
+
 START_TEST(a_desired_state_never_goes_back_to_running)
 {
 	struct swarm_store store;
@@ -308,7 +334,8 @@ START_TEST(a_task_state_command_is_one_readable_line_of_json)
 	command.state = SWARM_TASK_RUNNING;
 	swarm_copy_name(command.message, sizeof(command.message), "started");
 	char *bytes = swarm_command_encode(&command, NULL);
-	ck_assert_str_eq(bytes, "{\"op\":\"task-state\",\"at\":5200,\"task\":42,\"state\":\"running\",\"message\":\"started\"}");
+	ck_assert_str_eq(bytes, "{\"op\":\"task-state\",\"at\":5200,\"task\":42,\"state\":\"running\",\"message\":\"started\","
+				"\"endpoints\":[]}");
 	free(bytes);
 }
 END_TEST
@@ -502,6 +529,7 @@ Suite *swarm_store_suite(void)
 	TCase *tc = tcase_create("store");
 	tcase_add_test(tc, every_backward_move_of_a_task_state_is_refused);
 	tcase_add_test(tc, a_task_state_may_skip_ahead);
+	tcase_add_test(tc, a_running_task_keeps_where_its_ports_were_published_until_it_ends);
 	tcase_add_test(tc, a_desired_state_never_goes_back_to_running);
 	tcase_add_test(tc, a_task_told_to_stop_before_it_reached_a_node_is_shut_down_at_once);
 	tcase_add_test(tc, a_node_that_goes_down_orphans_its_tasks_in_the_same_command);

@@ -15,6 +15,7 @@
 
 #include "container-store.h"
 #include "error.h"
+#include "explain.h"
 #include "files.h"
 #include "image-base.h"
 #include "registry-commands.h"
@@ -33,6 +34,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+static const char CHAPTER[] = "08-swarm";
 
 /* A note is one atomic write (pipe(7)). */
 _Static_assert(sizeof(struct swarm_executor_note) <= PIPE_BUF, "a note must fit one atomic pipe write");
@@ -110,6 +113,7 @@ static int fork_child(int (*work)(const void *ctx), const void *ctx, const char 
 		_exit(code);
 	}
 	close(pipe_fds[1]);
+	explain(CHAPTER, "fork() = %d (to %s)", (int)pid, what);
 	out->pid = pid;
 	out->notes = pipe_fds[0];
 	if (fcntl(out->notes, F_SETFL, O_NONBLOCK) < 0) {
@@ -160,7 +164,10 @@ static int ensure_image(const char *image)
 	int lock = take_lock(lock_path, PULL_LOCK_TIMEOUT_MS);
 	if (lock < 0)
 		return -1;
-	int rc = image_here(image) ? 0 : image_pull(state_root(), image);
+	bool here = image_here(image);
+	explain(CHAPTER, "image %s %s (holding %s)", image, here ? "pulled meanwhile by another task" : "not here: pulling it",
+		lock_path);
+	int rc = here ? 0 : image_pull(state_root(), image);
 	close(lock);
 	return rc;
 }

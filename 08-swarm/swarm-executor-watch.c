@@ -6,6 +6,7 @@
 
 #include "container-store.h"
 #include "error.h"
+#include "explain.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -13,6 +14,8 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+static const char CHAPTER[] = "08-swarm";
 
 int swarm_watch_begin(const char *id, struct swarm_watch *w)
 {
@@ -28,7 +31,9 @@ int swarm_watch_begin(const char *id, struct swarm_watch *w)
 	/* Open first, check after: if the pid still belongs to the monitor (same start time)
 	 * once the fd is open, the fd is the monitor's. Had the monitor exited and its pid gone to
 	 * another process before the open, the start time would differ. */
-	w->fd = (int)syscall(SYS_pidfd_open, live.monitor, 0);
+	w->fd = (int)explain_result(CHAPTER, syscall(SYS_pidfd_open, live.monitor, 0),
+				    "pidfd_open(%d) (the monitor of container %.12s: readable when it exits)",
+				    (int)live.monitor, id);
 	if (w->fd < 0) {
 		if (errno == ESRCH)
 			return 1; /* gone between the two reads */

@@ -18,6 +18,7 @@
 
 #include "container-store.h"
 #include "error.h"
+#include "explain.h"
 #include "grow.h"
 #include "swarm-executor-child.h"
 #include "swarm-executor-plan.h"
@@ -32,6 +33,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+static const char CHAPTER[] = "08-swarm";
 
 struct task_entry {
 	uint64_t task;
@@ -330,6 +333,8 @@ static int poll_task(struct swarm_executor *ex, struct task_entry *e)
 			return -1;
 	}
 	if (e->phase == SWARM_EXEC_RUNNING && e->watch.monitor > 0 && swarm_watch_ended(&e->watch)) {
+		explain(CHAPTER, "task %" PRIu64 ": the monitor %d of container %.12s has exited", e->task,
+			(int)e->watch.monitor, e->container);
 		swarm_watch_end(&e->watch);
 		return report_end(ex, e);
 	}
@@ -351,6 +356,11 @@ int swarm_executor_poll(struct swarm_executor *ex, uint64_t now, struct swarm_ta
 	ex->reports = NULL;
 	ex->report_count = ex->report_capacity = 0;
 	return rc;
+}
+
+int swarm_executor_logs(const struct swarm_executor *ex, uint64_t task, long tail, struct swarm_strings *lines)
+{
+	return swarm_task_logs(ex->node, task, tail, lines);
 }
 
 /* --- open, stop_all, close ---------------------------------------------------------------------- */

@@ -81,6 +81,13 @@ struct swarm_task_report {
  * malloc'd (free it; NULL when *count is 0). 0, or -1 with the message. */
 int swarm_executor_poll(struct swarm_executor *ex, uint64_t now, struct swarm_task_report **reports, size_t *count);
 
+/* The output of task's container on node node_id (its last tail lines; tail < 0: all), each
+ * line without its newline, appended to lines: what `service logs` shows of the task. 0 (no
+ * output yet: none added), or -1 with the message (no container of that task on the node). */
+int swarm_task_logs(const char *node_id, uint64_t task, long tail, struct swarm_strings *lines);
+/* The same for a task of the executor's node. */
+int swarm_executor_logs(const struct swarm_executor *ex, uint64_t task, long tail, struct swarm_strings *lines);
+
 /* Stop and remove every task container of this node, and wait for it (leave, or the node was
  * asked to stop them): at most about SWARM_STOP_GRACE_SECONDS. Starts in progress are
  * abandoned first. 0, or -1 with the message (the others are still stopped). */

@@ -345,12 +345,12 @@ START_TEST(a_task_whose_container_is_killed_is_reported_failed_with_its_exit_cod
 }
 END_TEST
 
-START_TEST(a_task_whose_command_exits_by_itself_is_complete_or_failed_as_its_exit_code_says)
+START_TEST(a_task_whose_command_exits_by_itself_is_complete_or_failed_as_its_exit_code_says_and_keeps_its_logs)
 {
 	struct fixture f;
 	web_service(&f, "busybox");
 	swarm_strings_free(&f.service.command);
-	const char *command[] = { "sh", "-c", "exit ${CODE}" };
+	const char *command[] = { "sh", "-c", "echo exiting with $CODE; exit $CODE" };
 	for (size_t i = 0; i < 3; i++)
 		ck_assert_int_eq(swarm_strings_add(&f.service.command, command[i]), 0);
 	ck_assert_int_eq(swarm_strings_add(&f.service.env, "CODE=0"), 0);
@@ -371,6 +371,14 @@ START_TEST(a_task_whose_command_exits_by_itself_is_complete_or_failed_as_its_exi
 	ck_assert_int_eq(swarm_executor_sync(ex, f.assignments, 2), 0);
 	CHECK_REPORT(ex, &seen, 2, SWARM_TASK_FAILED);
 	ck_assert_str_eq(find_report(&seen, 2, SWARM_TASK_FAILED)->message, "task: non-zero exit (3)");
+	/* what it said, for `service logs`: its container is kept while the task is assigned */
+	struct swarm_strings lines = { 0 };
+	ck_assert_msg(swarm_executor_logs(ex, 2, -1, &lines) == 0, "%s", error_message());
+	ck_assert_uint_eq(lines.count, 1);
+	ck_assert_str_eq(lines.items[0], "exiting with 3");
+	swarm_strings_free(&lines);
+	ck_assert_int_eq(swarm_executor_logs(ex, 99, -1, &lines), -1);
+	ck_assert_str_eq(error_message(), "task 99 has no container on node " NODE ": No such file or directory");
 	ck_assert_int_eq(swarm_executor_stop_all(ex), 0);
 	ck_assert_uint_eq(container_count(), 0);
 	swarm_executor_close(ex);
@@ -553,7 +561,7 @@ Suite *swarm_executor_suite(void)
 	tcase_add_test(t, three_tasks_start_report_running_with_endpoints_and_answer_http_on_them);
 	tcase_add_test(t, a_task_desired_shutdown_is_stopped_removed_and_reported_and_an_unassigned_one_removed);
 	tcase_add_test(t, a_task_whose_container_is_killed_is_reported_failed_with_its_exit_code);
-	tcase_add_test(t, a_task_whose_command_exits_by_itself_is_complete_or_failed_as_its_exit_code_says);
+	tcase_add_test(t, a_task_whose_command_exits_by_itself_is_complete_or_failed_as_its_exit_code_says_and_keeps_its_logs);
 	tcase_add_test(t, a_task_for_an_image_neither_here_nor_pullable_is_rejected_with_no_such_image);
 	tcase_add_test(t, a_task_whose_image_is_only_in_a_registry_is_pulled_and_runs);
 	tcase_add_test(t, a_new_executor_of_the_node_adopts_its_running_containers_and_removes_the_unassigned);

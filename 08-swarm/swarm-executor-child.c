@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,11 +70,19 @@ static void reset_signals(void)
 			signal(sig, SIG_DFL);
 }
 
-/* stdin and stdout on /dev/null, the note pipe on NOTES_FD (close-on-exec), and every other
- * file descriptor of the node closed (close_range(2), Linux 5.9; a loop before it). */
-static int become_child(int notes)
+/* The child dies with the node (prctl(2), PR_SET_PDEATHSIG): a node process that restarts
+ * adopts the containers it finds, and a start still under way from its previous life would
+ * make one after that look, which nobody would watch. A container's monitor, forked from the
+ * child, does not inherit this (fork(2) clears it): containers outlive their node. Then stdin
+ * and stdout on /dev/null, the note pipe on NOTES_FD (close-on-exec), and every other file
+ * descriptor of the node closed (close_range(2), Linux 5.9; a loop before it). */
+static int become_child(int notes, pid_t node)
 {
 	reset_signals();
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return fail_sys("prctl(PR_SET_PDEATHSIG)");
+	if (getppid() != node)
+		return fail_errno(0, "the node exited before its child began"); /* before the prctl */
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0)
 		return fail_sys("cannot put /dev/null on the executor child's stdin and stdout");
@@ -98,6 +107,7 @@ static int fork_child(int (*work)(const void *ctx), const void *ctx, const char 
 	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
 		return fail_sys("cannot make a pipe to %s", what);
 	fflush(NULL); /* nothing buffered here may be written twice, by the child too */
+	pid_t node = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(pipe_fds[0]);
@@ -106,7 +116,7 @@ static int fork_child(int (*work)(const void *ctx), const void *ctx, const char 
 	}
 	if (pid == 0) {
 		close(pipe_fds[0]);
-		int code = become_child(pipe_fds[1]) == 0 && work(ctx) == 0 ? 0 : 1;
+		int code = become_child(pipe_fds[1], node) == 0 && work(ctx) == 0 ? 0 : 1;
 		if (code)
 			fprintf(stderr, "tinydock: %s: %s\n", what, error_message());
 		error_report_deferred();

@@ -9,7 +9,8 @@
  * a note is never split or mixed with another). The node learns the child's end from a pidfd
  * of it, which poll(2) reports readable when the child exits.
  *
- * The child starts clean of the node: its signals back to their defaults and unblocked
+ * The child dies with the node (a node that restarts finds and adopts what it left, and must
+ * not race a start of its former self), and starts clean of the node: its signals back to their defaults and unblocked
  * (a signal ignored or blocked by the node would stay so in the container's processes: an
  * ignored disposition survives execve(2)), stdin and stdout on /dev/null, and every file
  * descriptor of the node closed but stderr (the node's log) and the note pipe. That matters

@@ -4,10 +4,13 @@
  *
  * One entry per task the executor knows, in one of the phases of swarm-executor-plan.h:
  *
- *   sync ----START----> STARTING --child: RUNNING--> RUNNING --monitor exits--> ENDED
- *                          |                           |                          |
- *                          '--child: FAILED/REJECTED--> GONE <--child: stopped-- STOPPING
- *                                                                 (STOP, REMOVE) <'
+ *   sync: START -> STARTING --child: RUNNING--> RUNNING --its monitor exits--> ENDED
+ *                     |                           |                               |
+ *                     | child: FAILED, REJECTED   | sync: STOP, REMOVE            | sync: REMOVE
+ *                     v                           v                               |
+ *                   GONE <---child: stopped--- STOPPING <-------------------------'
+ *
+ * A GONE task is forgotten once the swarm no longer assigns it here.
  *
  * Everything slow happens in children (swarm-executor-child.h); every end is noticed through
  * a file descriptor (a child's pidfd, a monitor's pidfd: swarm-executor-watch.h), so the
@@ -373,7 +376,7 @@ int swarm_executor_logs(const struct swarm_executor *ex, uint64_t task, long tai
 
 /* --- open, stop_all, close ---------------------------------------------------------------------- */
 
-/* Call found(ex, id, record, task) for each container that is a task of this node. */
+/* Call found(ex, record, task) for each container that is a task of this node. */
 static int each_container(struct swarm_executor *ex,
 			  int (*found)(struct swarm_executor *ex, const struct container_record *r, uint64_t task))
 {
@@ -505,6 +508,7 @@ void swarm_executor_close(struct swarm_executor *ex)
 		return;
 	for (size_t i = 0; i < ex->task_count; i++) {
 		swarm_watch_end(&ex->tasks[i].watch);
+		swarm_executor_child_done(&ex->tasks[i].child); /* reaped if it has exited */
 		swarm_executor_child_close(&ex->tasks[i].child);
 	}
 	free(ex->tasks);

@@ -282,6 +282,9 @@ static int take_note(struct swarm_executor *ex, struct task_entry *e, const stru
 	case SWARM_TASK_RUNNING:
 		e->final_note = true;
 		snprintf(e->container, sizeof(e->container), "%s", n->container);
+		for (size_t i = 0; i < n->endpoint_count; i++)
+			explain(CHAPTER, "task %" PRIu64 " runs in container %.12s: its port %u/tcp is %s:%u", e->task,
+				e->container, (unsigned)n->endpoints[i].target, ex->host, (unsigned)n->endpoints[i].published);
 		if (report(ex, e->task, SWARM_TASK_RUNNING, n->message, n->endpoints, n->endpoint_count) < 0)
 			return -1;
 		return watch(ex, e);

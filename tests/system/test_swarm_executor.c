@@ -237,6 +237,9 @@ START_TEST(three_tasks_start_report_running_with_endpoints_and_answer_http_on_th
 {
 	struct fixture f;
 	web_service(&f, "busybox");
+	f.service.limit_memory_bytes = 64 << 20;
+	f.service.limit_nano_cpus = 500000000;
+	ck_assert_int_eq(swarm_strings_add(&f.service.labels, "com.docker.stack.namespace=shop"), 0);
 	assign_tasks(&f, 3);
 	struct swarm_executor *ex;
 	ck_assert_msg(swarm_executor_open(NODE, "127.0.0.1", &ex) == 0, "%s", error_message());
@@ -277,6 +280,25 @@ START_TEST(three_tasks_start_report_running_with_endpoints_and_answer_http_on_th
 	ck_assert(container_exists("web.1.1"));
 	ck_assert(container_exists("web.2.2"));
 	ck_assert(container_exists("web.3.3"));
+	/* the record says what `docker inspect` of a task's container says */
+	char id[CONTAINER_ID_LENGTH + 1];
+	struct container_record r;
+	ck_assert_int_eq(container_resolve("web.2.2", id), 0);
+	ck_assert_int_eq(container_record_load(id, &r), 0);
+	ck_assert_int_eq(r.limits.memory, 64 << 20);
+	ck_assert_int_eq(r.limits.nano_cpus, 500000000);
+	ck_assert_int_eq(r.restart.mode, RESTART_NO);
+	ck_assert_str_eq(r.image, "busybox");
+	const char *labels[] = { "com.docker.stack.namespace=shop", "com.docker.swarm.service.name=web",
+				 "com.docker.swarm.task.id=2", "com.docker.swarm.task.name=web.2.2",
+				 "com.docker.swarm.node.id=" NODE };
+	for (size_t i = 0; i < 5; i++) {
+		bool found = false;
+		for (size_t j = 0; j < r.labels.count; j++)
+			found = found || strcmp(r.labels.items[j], labels[i]) == 0;
+		ck_assert_msg(found, "no label %s", labels[i]);
+	}
+	container_record_free(&r);
 	/* the same set again changes nothing: no second start */
 	size_t before = seen.count;
 	ck_assert_int_eq(swarm_executor_sync(ex, f.assignments, f.count), 0);

@@ -23,12 +23,27 @@ void swarm_mesh_table_free(struct swarm_mesh_table *table)
 	table->service_count = 0;
 }
 
+struct swarm_mesh_service *swarm_mesh_table_row(const struct swarm_mesh_table *table, struct in_addr vip,
+                                                uint16_t port, bool udp)
+{
+	for (size_t i = 0; i < table->service_count; i++) {
+		struct swarm_mesh_service *row = &table->services[i];
+		if (row->vip.s_addr == vip.s_addr && row->published == port && row->udp == udp)
+			return row;
+	}
+	return NULL;
+}
+
 struct swarm_mesh_service *swarm_mesh_table_find(const struct swarm_mesh_table *table, uint16_t published, bool udp)
 {
-	for (size_t i = 0; i < table->service_count; i++)
-		if (table->services[i].published == published && table->services[i].udp == udp)
-			return &table->services[i];
-	return NULL;
+	return swarm_mesh_table_row(table, (struct in_addr){ .s_addr = htonl(INADDR_ANY) }, published, udp);
+}
+
+struct swarm_mesh_service *swarm_mesh_table_route(const struct swarm_mesh_table *table, struct in_addr local,
+                                                  uint16_t port, bool udp)
+{
+	struct swarm_mesh_service *row = local.s_addr != htonl(INADDR_ANY) ? swarm_mesh_table_row(table, local, port, udp) : NULL;
+	return row ? row : swarm_mesh_table_find(table, port, udp);
 }
 
 /* "10.199.0.12:30001" -> address and port; -1 (nothing recorded) for anything else. A port
@@ -73,7 +88,7 @@ static bool in_rotation(const struct swarm_task *task)
 	return task->observed == SWARM_TASK_RUNNING && task->desired == SWARM_TASK_RUNNING;
 }
 
-static int add_backends(const struct swarm_store *store, struct swarm_mesh_service *row)
+int swarm_mesh_add_backends(const struct swarm_store *store, struct swarm_mesh_service *row)
 {
 	size_t capacity = 0;
 	for (size_t t = 0; t < store->task_count; t++) {
@@ -124,7 +139,7 @@ int swarm_mesh_table_from_store(const struct swarm_store *store, struct swarm_me
 			*row = (struct swarm_mesh_service){ .published = port->published, .target = port->target,
 			                                    .udp = port->udp };
 			swarm_copy_name(row->name, sizeof(row->name), spec->name);
-			if (add_backends(store, row) < 0)
+			if (swarm_mesh_add_backends(store, row) < 0)
 				goto fail;
 		}
 	}
@@ -139,8 +154,11 @@ fail:
 static struct json *row_to_json(const struct swarm_mesh_service *row)
 {
 	struct json *obj = json_new_object(), *backends;
+	char vip[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &row->vip, vip, sizeof(vip));
 	bool ok = obj &&
 		json_add_string(obj, "name", row->name) &&
+		(row->vip.s_addr == htonl(INADDR_ANY) || json_add_string(obj, "vip", vip)) &&
 		json_add_int(obj, "published", row->published) &&
 		json_add_int(obj, "target", row->target) &&
 		json_add_string(obj, "protocol", row->udp ? "udp" : "tcp") &&
@@ -183,6 +201,10 @@ static int row_from_json(const struct json *obj, struct swarm_mesh_service *row)
 	    swarm_json_get_enum(obj, "protocol", protocols, 2, &udp) < 0)
 		return -1;
 	row->udp = udp;
+	const struct json *vip = json_get(obj, "vip");
+	if (vip && (!json_string(vip) || inet_pton(AF_INET, json_string(vip), &row->vip) != 1 ||
+	            row->vip.s_addr == htonl(INADDR_ANY)))
+		return swarm_json_bad("vip", "is not an IPv4 address");
 	if (row->published == 0 || row->target == 0)
 		return swarm_json_bad(row->published == 0 ? "published" : "target", "is port 0");
 	const struct json *backends = json_get(obj, "backends");
@@ -231,12 +253,12 @@ int swarm_mesh_table_decode(const char *text, size_t size, struct swarm_mesh_tab
 		if (row_from_json(item, row) < 0)
 			goto out;
 		/* One port, one service: two rows for it would make every node's listener ambiguous. */
-		for (size_t i = 0; i + 1 < table->service_count; i++)
-			if (table->services[i].published == row->published && table->services[i].udp == row->udp) {
-				fail_errno(0, "port %u/%s is published by both \"%s\" and \"%s\"", row->published,
-				           row->udp ? "udp" : "tcp", table->services[i].name, row->name);
-				goto out;
-			}
+		if (swarm_mesh_table_row(table, row->vip, row->published, row->udp) != row) {
+			const struct swarm_mesh_service *first = swarm_mesh_table_row(table, row->vip, row->published, row->udp);
+			fail_errno(0, "port %u/%s is published by both \"%s\" and \"%s\"", row->published,
+			           row->udp ? "udp" : "tcp", first->name, row->name);
+			goto out;
+		}
 	}
 	rc = 0;
 out:
@@ -259,7 +281,7 @@ void swarm_mesh_table_carry(struct swarm_mesh_table *fresh, const struct swarm_m
 {
 	for (size_t i = 0; i < fresh->service_count; i++) {
 		struct swarm_mesh_service *row = &fresh->services[i];
-		const struct swarm_mesh_service *before = swarm_mesh_table_find(old, row->published, row->udp);
+		const struct swarm_mesh_service *before = swarm_mesh_table_row(old, row->vip, row->published, row->udp);
 		if (!before)
 			continue;
 		row->cursor = before->cursor;

@@ -22,8 +22,10 @@
  *     {"services":[{"name":"web","published":8080,"target":80,"protocol":"tcp",
  *                   "backends":["10.199.0.12:30001","10.199.0.13:30004"]}]}
  *
+ * (a row for a service's virtual IP, swarm-vip.h, adds "vip":"10.0.0.7"; without it, a row is
+ * the published port on every address of the node),
  * and reading it trusts nothing: counts are bounded, addresses are dotted IPv4 with a port,
- * a published port appears once.
+ * a published port (or a virtual IP's port) appears once.
  *
  * The chooser is Docker's IPVS "rr" scheduler done by hand: each row keeps a cursor, and each
  * new connection takes the next backend. A backend that refused a connection is marked, and
@@ -60,6 +62,10 @@ struct swarm_mesh_backend {
 
 struct swarm_mesh_service {
 	char name[SWARM_NAME_MAX];
+	/* 0.0.0.0: the routing mesh proper, the published port on every address of every node.
+	 * Otherwise the service's virtual IP (swarm-vip.h): the row serves connections to this
+	 * address only, on the target port (published == target), for other services' tasks. */
+	struct in_addr vip;
 	uint16_t published;     /* the port open on every node */
 	uint16_t target;        /* the port inside the service's containers */
 	bool udp;
@@ -81,18 +87,30 @@ void swarm_mesh_table_free(struct swarm_mesh_table *table);
  * out too (the first ones, in the store's order, are kept). */
 int swarm_mesh_table_from_store(const struct swarm_store *store, struct swarm_mesh_table *table);
 
+/* Append to row the backends the store gives it: its service's running tasks' endpoints for
+ * row's target and protocol (used by swarm_mesh_table_from_store, and for the virtual IPs'
+ * rows by swarm-vip.c). -1 (recorded) when out of memory. */
+int swarm_mesh_add_backends(const struct swarm_store *store, struct swarm_mesh_service *row);
+
 /* The table as JSON text (malloc'd, NUL-terminated), or NULL (recorded). */
 char *swarm_mesh_table_encode(const struct swarm_mesh_table *table);
 /* And back: table starts zeroed; -1 with "mesh table: <problem>" recorded for bytes that are
  * not a table (table left empty). */
 int swarm_mesh_table_decode(const char *text, size_t size, struct swarm_mesh_table *table);
 
-/* The row for a published port, or NULL. */
+/* The routing mesh's row for a published port (vip 0.0.0.0), or NULL. */
 struct swarm_mesh_service *swarm_mesh_table_find(const struct swarm_mesh_table *table, uint16_t published,
                                                  bool udp);
+/* The row with exactly this vip (0.0.0.0 for the mesh proper), port and protocol, or NULL. */
+struct swarm_mesh_service *swarm_mesh_table_row(const struct swarm_mesh_table *table, struct in_addr vip,
+                                                uint16_t port, bool udp);
+/* The row that serves a connection that arrived at local:port: a virtual IP's row when local
+ * is one, else the published port's; NULL when neither. */
+struct swarm_mesh_service *swarm_mesh_table_route(const struct swarm_mesh_table *table, struct in_addr local,
+                                                  uint16_t port, bool udp);
 
 /* Carry the chooser's state from the table in use to its replacement: a row with the same
- * published port keeps its cursor, a backend still in it keeps its mark. */
+ * address and port keeps its cursor, a backend still in it keeps its mark. */
 void swarm_mesh_table_carry(struct swarm_mesh_table *fresh, const struct swarm_mesh_table *old);
 
 /* --- the chooser ---------------------------------------------------------------------------- */

@@ -58,7 +58,8 @@ struct listeners {
 
 struct mesh_connection {
 	struct relay *relay;
-	uint16_t published;                /* the port it came in on: its row of the table */
+	struct in_addr vip;                /* its row of the table: a virtual IP or 0.0.0.0, */
+	uint16_t published;                /* and the port it came in on */
 	struct swarm_mesh_attempts attempts;
 	struct in_addr host;               /* the backend being dialled, then served */
 	uint16_t port;
@@ -138,7 +139,7 @@ static void end_connection(struct mesh_connection *c, bool reset)
  * is left (or the row itself is gone from the table). */
 static int dial_next(struct swarm_mesh *mesh, struct mesh_connection *c, uint64_t now)
 {
-	struct swarm_mesh_service *row = swarm_mesh_table_find(&mesh->table, c->published, false);
+	struct swarm_mesh_service *row = swarm_mesh_table_row(&mesh->table, c->vip, c->published, false);
 	const struct swarm_mesh_backend *backend;
 	while (row && (backend = swarm_mesh_choose(row, &c->attempts, now))) {
 		struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr = backend->host,
@@ -155,13 +156,24 @@ static int dial_next(struct swarm_mesh *mesh, struct mesh_connection *c, uint64_
 
 static void accept_clients(struct swarm_mesh *mesh, const struct listener *l)
 {
-	struct swarm_mesh_service *row = swarm_mesh_table_find(&mesh->table, l->port, false);
-	if (!row)
-		return; /* cannot be: each listener comes with its row */
 	for (int i = 0; i < ACCEPTS_PER_WAKEUP && mesh->connection_count < MAX_CONNECTIONS; i++) {
 		int client = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (client < 0)
 			return; /* EAGAIN: no one else waiting; EMFILE and the like: try again later */
+		/* One listener on 0.0.0.0 serves a port for every row that has it: the address the
+		 * client asked for says which (a service's virtual IP, or any other: the published
+		 * port's row). */
+		struct sockaddr_in local;
+		socklen_t size = sizeof(local);
+		struct swarm_mesh_service *row = NULL;
+		if (getsockname(client, (struct sockaddr *)&local, &size) == 0)
+			row = swarm_mesh_table_route(&mesh->table, local.sin_addr, l->port, false);
+		if (!row) {
+			struct linger hard = { .l_onoff = 1, .l_linger = 0 };
+			setsockopt(client, SOL_SOCKET, SO_LINGER, &hard, sizeof(hard));
+			close(client); /* a port of a virtual IP, asked at another address: a reset */
+			continue;
+		}
 		struct mesh_connection **more =
 			realloc(mesh->connections, (mesh->connection_count + 1) * sizeof(*more));
 		if (more)
@@ -173,6 +185,7 @@ static void accept_clients(struct swarm_mesh *mesh, const struct listener *l)
 			free(c);
 			continue;
 		}
+		c->vip = row->vip;
 		c->published = l->port;
 		swarm_mesh_begin(row, &c->attempts);
 		if (dial_next(mesh, c, monotonic_ms()) < 0) {
@@ -196,7 +209,7 @@ static bool serve(struct swarm_mesh *mesh, struct mesh_connection *c, short clie
 	case RELAY_OPEN:
 		return true;
 	case RELAY_REFUSED: {
-		struct swarm_mesh_service *row = swarm_mesh_table_find(&mesh->table, c->published, false);
+		struct swarm_mesh_service *row = swarm_mesh_table_row(&mesh->table, c->vip, c->published, false);
 		if (row)
 			swarm_mesh_mark_failed(row, c->host, c->port, now);
 		if (dial_next(mesh, c, now) == 0)
@@ -365,6 +378,11 @@ int swarm_mesh_update(struct swarm_mesh *mesh, const struct swarm_mesh_table *ta
 	pthread_mutex_lock(&mesh->lock);
 	for (size_t i = 0; i < copy.service_count; i++) {
 		const struct swarm_mesh_service *row = &copy.services[i];
+		bool have = false;
+		for (size_t k = 0; k < fresh.count && !have; k++)
+			have = fresh.items[k].port == row->published;
+		if (have && !row->udp)
+			continue; /* one listener per port, whatever the address (accept_clients) */
 		int fd = -1;
 		if (row->udp)
 			fail_errno(0, "routing mesh: port %u/udp of service %s is not published: the mesh carries TCP only",

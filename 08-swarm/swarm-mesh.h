@@ -25,6 +25,13 @@
  * its listener (connections already open finish undisturbed, as IPVS keeps established ones),
  * a port added opens one, a backend gone is chosen no more.
  *
+ * A row may also be a service's virtual IP (swarm-vip.h): the address its name resolves to in
+ * other tasks' containers, on the service's target port. Each port has one listener, on
+ * 0.0.0.0, whatever rows have it: a second listener on VIP:80 beside 0.0.0.0:80 would be
+ * refused (socket(7), SO_REUSEADDR: a socket may bind "except when there is an active listening
+ * socket bound to the address"). The address each client connected to (getsockname(2)) picks
+ * the row: a virtual IP's, or else the published port's.
+ *
  * UDP: Docker's mesh carries UDP too (IPVS balances datagrams). This one carries TCP only: a
  * UDP row is refused by swarm_mesh_update with a message saying so, and the rest is served.
  */

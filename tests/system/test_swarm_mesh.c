@@ -21,7 +21,10 @@
 
 #include "error.h"
 #include "harness.h"
+#include "links.h"
 #include "swarm-mesh.h"
+#include "swarm-vip-net.h"
+#include "swarm-vip.h"
 
 enum { BACKENDS = 3 };
 
@@ -153,9 +156,9 @@ static struct swarm_mesh *mesh_serving(uint16_t port)
 	return mesh;
 }
 
-/* GET / on 127.0.0.1:port; the body (the backend's name) into body, or -1 for a failed
- * request (refused, reset, no answer in 5 s, no body). */
-static int http_get(uint16_t port, char *body, size_t size)
+/* GET / on host:port; the body (the backend's name) into body, or -1 for a failed request
+ * (refused, reset, no answer in 5 s, no body). */
+static int http_get_at(struct in_addr host, uint16_t port, char *body, size_t size)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -163,8 +166,7 @@ static int http_get(uint16_t port, char *body, size_t size)
 	struct timeval limit = { .tv_sec = 5 };
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
-	struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	                               .sin_port = htons(port) };
+	struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr = host, .sin_port = htons(port) };
 	static const char request[] = "GET / HTTP/1.0\r\nHost: web\r\n\r\n";
 	char reply[512];
 	int rc = -1;
@@ -179,6 +181,11 @@ static int http_get(uint16_t port, char *body, size_t size)
 	}
 	close(fd);
 	return rc;
+}
+
+static int http_get(uint16_t port, char *body, size_t size)
+{
+	return http_get_at((struct in_addr){ .s_addr = htonl(INADDR_LOOPBACK) }, port, body, size);
 }
 
 /* Which backend answered: its index, or -1. */
@@ -345,6 +352,101 @@ START_TEST(a_port_in_use_and_a_udp_port_are_reported_and_the_other_ports_still_s
 }
 END_TEST
 
+/* --- service names: virtual IPs on a bridge ------------------------------------------------- */
+
+static char vip_bridge[16];
+
+static void make_vip_bridge(void)
+{
+	char subnet[32];
+	snprintf(vip_bridge, sizeof(vip_bridge), "tdvip%d", (int)getpid() % 100000);
+	harness_remove_link_at_end(vip_bridge);
+	harness_free_subnet(246, subnet);
+	struct subnet gateway_subnet;
+	ck_assert_int_eq(subnet_parse(subnet, &gateway_subnet), 0);
+	ck_assert_msg(bridge_ensure(vip_bridge, subnet_gateway(&gateway_subnet), gateway_subnet.prefix) == 0, "%s",
+	              error_message());
+}
+
+static void remove_vip_bridge(void)
+{
+	link_remove(vip_bridge);
+}
+
+/* bind(2) to address works only while it is one of this host's. */
+static bool is_local(struct in_addr address)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr = address };
+	bool local = bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+	close(fd);
+	return local;
+}
+
+START_TEST(each_services_virtual_ip_on_the_bridge_reaches_that_service_on_a_shared_port)
+{
+	make_vip_bridge();
+	/* a subnet of the benchmarking range of this test's own, so that no node is disturbed */
+	char cidr[32];
+	snprintf(cidr, sizeof(cidr), "198.19.%d.0/24", (int)getpid() % 250);
+	struct subnet vips;
+	ck_assert_int_eq(subnet_parse(cidr, &vips), 0);
+	struct in_addr web_vip = { htonl(ntohl(vips.network.s_addr) + 10) };
+	struct in_addr api_vip = { htonl(ntohl(vips.network.s_addr) + 11) };
+
+	/* web and api both listen on port P in their containers; the shop's front publishes P */
+	uint16_t port = (uint16_t)harness_free_port();
+	static const int one[] = { 0 }, two[] = { 1 }, three[] = { 2 };
+	struct swarm_mesh_table table = table_for(port, three, 1), web = table_for(port, one, 1),
+	                        api = table_for(port, two, 1);
+	struct swarm_mesh_service *rows = realloc(table.services, 3 * sizeof(*rows));
+	ck_assert_ptr_nonnull(rows);
+	table.services = rows;
+	rows[1] = web.services[0];
+	rows[2] = api.services[0];
+	free(web.services);
+	free(api.services);
+	snprintf(rows[0].name, sizeof(rows[0].name), "front");
+	snprintf(rows[2].name, sizeof(rows[2].name), "api");
+	rows[1].vip = web_vip;
+	rows[2].vip = api_vip;
+	table.service_count = 3;
+
+	struct in_addr addresses[4];
+	size_t count = swarm_vip_addresses(&table, addresses, 4);
+	ck_assert_int_eq(count, 2);
+	ck_assert_msg(swarm_vip_net_sync(vip_bridge, &vips, addresses, count) == 0, "%s", error_message());
+	ck_assert(is_local(web_vip) && is_local(api_vip));
+
+	struct swarm_mesh *mesh;
+	ck_assert_int_eq(swarm_mesh_start(&mesh), 0);
+	ck_assert_msg(swarm_mesh_update(mesh, &table) == 0, "%s", error_message());
+	char body[64];
+	ck_assert_int_eq(http_get_at(web_vip, port, body, sizeof(body)), 0);
+	ck_assert_str_eq(body, backends[0].name);
+	ck_assert_int_eq(http_get_at(api_vip, port, body, sizeof(body)), 0);
+	ck_assert_str_eq(body, backends[1].name);
+	ck_assert_int_eq(http_get(port, body, sizeof(body)), 0); /* any other address: the published port */
+	ck_assert_str_eq(body, backends[2].name);
+	char *hosts = swarm_vip_hosts(&table);
+	char expected[96];
+	snprintf(expected, sizeof(expected), "198.19.%d.10\tweb\n198.19.%d.11\tapi\n", (int)getpid() % 250,
+	         (int)getpid() % 250);
+	ck_assert_str_eq(hosts, expected);
+	free(hosts);
+
+	/* web is removed: its address leaves the bridge, api's stays */
+	ck_assert_msg(swarm_vip_net_sync(vip_bridge, &vips, &api_vip, 1) == 0, "%s", error_message());
+	ck_assert(!is_local(web_vip));
+	ck_assert(is_local(api_vip));
+	ck_assert_int_eq(swarm_vip_net_sync(vip_bridge, &vips, NULL, 0), 0);
+	ck_assert(!is_local(api_vip));
+	swarm_mesh_stop(mesh);
+	swarm_mesh_table_free(&table);
+	remove_vip_bridge();
+}
+END_TEST
+
 /* The price of the mesh: one more connection and a relay per request. A bounded loop of
  * requests, direct to a backend then through the mesh; the figures are printed for the lesson. */
 START_TEST(requests_per_second_through_the_mesh_and_direct)
@@ -383,6 +485,7 @@ Suite *swarm_mesh_system_suite(void)
 	tcase_add_test(t, a_service_whose_tasks_are_all_gone_resets_its_clients_at_once);
 	tcase_add_test(t, a_changed_table_opens_the_new_port_and_closes_the_old);
 	tcase_add_test(t, a_port_in_use_and_a_udp_port_are_reported_and_the_other_ports_still_served);
+	tcase_add_test(t, each_services_virtual_ip_on_the_bridge_reaches_that_service_on_a_shared_port);
 	tcase_add_test(t, requests_per_second_through_the_mesh_and_direct);
 	suite_add_tcase(s, t);
 	return s;

@@ -22,6 +22,8 @@
 #include "error.h"
 #include "harness.h"
 #include "links.h"
+#include "swarm-command.h"
+#include "swarm-mesh-node.h"
 #include "swarm-mesh.h"
 #include "swarm-vip-net.h"
 #include "swarm-vip.h"
@@ -447,6 +449,104 @@ START_TEST(each_services_virtual_ip_on_the_bridge_reaches_that_service_on_a_shar
 }
 END_TEST
 
+/* Apply command to store, which must accept it; the command is freed. */
+static void apply(struct swarm_store *store, struct swarm_command *command)
+{
+	ck_assert_msg(swarm_store_apply(store, command) == 0, "%s", error_message());
+	swarm_command_free(command);
+}
+
+/* A store as the leader holds it: node n1 at 127.0.0.1, service "api" (target 80, not
+ * published) with one task per backend, each running with its target published on the backend's
+ * port; and "front", publishing front_port, whose one task is backend 2. */
+static void store_with_api_and_front(struct swarm_store *store, uint16_t front_port)
+{
+	swarm_store_init(store);
+	struct swarm_command c;
+	swarm_command_init(&c, SWARM_NODE_JOIN, 1);
+	snprintf(c.node.id, sizeof(c.node.id), "n1");
+	snprintf(c.node.hostname, sizeof(c.node.hostname), "n1");
+	snprintf(c.node.address, sizeof(c.node.address), "127.0.0.1:2377");
+	c.node.role = SWARM_MANAGER;
+	apply(store, &c);
+	const char *names[] = { "api", "front" };
+	for (int s = 0; s < 2; s++) {
+		swarm_command_init(&c, SWARM_SERVICE_CREATE, 1);
+		swarm_service_spec_default(&c.spec, names[s], "shop:1");
+		c.spec.replicas = s == 0 ? 2 : 1;
+		c.spec.ports = calloc(1, sizeof(*c.spec.ports));
+		c.spec.ports[0] = (struct swarm_port){ .target = 80, .published = s == 0 ? 0 : front_port,
+		                                       .host_mode = s == 0 };
+		c.spec.port_count = 1;
+		apply(store, &c);
+	}
+	/* api's tasks run on backends 0 and 1, front's on backend 2 */
+	for (int b = 0; b < BACKENDS; b++) {
+		swarm_command_init(&c, SWARM_TASK_CREATE, 1);
+		snprintf(c.task.service, sizeof(c.task.service), "%s", names[b == 2]);
+		c.task.slot = b == 2 ? 1 : (uint32_t)b + 1;
+		c.task.service_version = 1;
+		apply(store, &c);
+		uint64_t id = store->tasks[store->task_count - 1].id;
+		swarm_command_init(&c, SWARM_TASK_ASSIGN, 1);
+		c.task_id = id;
+		snprintf(c.name, sizeof(c.name), "n1");
+		apply(store, &c);
+		swarm_command_init(&c, SWARM_TASK_STATE, 1);
+		c.task_id = id;
+		c.state = SWARM_TASK_RUNNING;
+		c.endpoints[0] = (struct swarm_endpoint){ .target = 80, .published = backends[b].port };
+		c.endpoint_count = 1;
+		apply(store, &c);
+	}
+}
+
+START_TEST(a_table_from_the_leaders_store_served_on_a_node_reaches_services_by_name_and_by_port)
+{
+	uint16_t front_port = (uint16_t)harness_free_port();
+	struct swarm_store store;
+	store_with_api_and_front(&store, front_port);
+	char cidr[32];
+	snprintf(cidr, sizeof(cidr), "198.19.%d.0/24", (int)getpid() % 250);
+	struct subnet vips;
+	ck_assert_int_eq(subnet_parse(cidr, &vips), 0);
+	char *json = swarm_mesh_table_json(&store, &vips); /* the leader */
+	ck_assert_msg(json, "%s", error_message());
+	swarm_store_free(&store);
+
+	struct swarm_mesh *mesh; /* a node */
+	ck_assert_int_eq(swarm_mesh_start(&mesh), 0);
+	ck_assert_msg(swarm_mesh_serve(mesh, json, strlen(json), &vips) == 0, "%s", error_message());
+	/* what a task's /etc/hosts gets: "VIP<tab>api" and "VIP<tab>front" */
+	char *hosts = swarm_mesh_hosts_lines(json, strlen(json));
+	ck_assert_ptr_nonnull(hosts);
+	char api_address[INET_ADDRSTRLEN] = "";
+	ck_assert_msg(sscanf(hosts, "%15[0-9.]\tapi\n", api_address) == 1, "%s", hosts);
+	ck_assert_ptr_nonnull(strstr(hosts, "\tfront\n"));
+	struct in_addr api_vip;
+	ck_assert_int_eq(inet_pton(AF_INET, api_address, &api_vip), 1);
+	int share[BACKENDS] = { 0 };
+	for (int i = 0; i < 4; i++) {
+		char body[64];
+		ck_assert_int_eq(http_get_at(api_vip, 80, body, sizeof(body)), 0);
+		ck_assert_int_ge(backend_named(body), 0);
+		share[backend_named(body)]++;
+	}
+	ck_assert_msg(share[0] == 2 && share[1] == 2 && share[2] == 0, "api: %d/%d/%d", share[0], share[1], share[2]);
+	char body[64];
+	ck_assert_int_eq(http_get(front_port, body, sizeof(body)), 0);
+	ck_assert_str_eq(body, backends[2].name);
+
+	/* every service gone: the addresses leave the bridge, the ports close */
+	ck_assert_int_eq(swarm_mesh_serve(mesh, "{\"services\":[]}", 15, &vips), 0);
+	ck_assert(!is_local(api_vip));
+	swarm_mesh_stop(mesh);
+	ck_assert(refused(front_port));
+	free(hosts);
+	free(json);
+}
+END_TEST
+
 /* The price of the mesh: one more connection and a relay per request. A bounded loop of
  * requests, direct to a backend then through the mesh; the figures are printed for the lesson. */
 START_TEST(requests_per_second_through_the_mesh_and_direct)
@@ -488,5 +588,11 @@ Suite *swarm_mesh_system_suite(void)
 	tcase_add_test(t, each_services_virtual_ip_on_the_bridge_reaches_that_service_on_a_shared_port);
 	tcase_add_test(t, requests_per_second_through_the_mesh_and_direct);
 	suite_add_tcase(s, t);
+	TCase *node = tcase_create("node");
+	harness_use_sandbox(node); /* the default network's state (its bridge: the harness's own) */
+	tcase_add_checked_fixture(node, start_backends, stop_backends);
+	tcase_set_timeout(node, 60);
+	tcase_add_test(node, a_table_from_the_leaders_store_served_on_a_node_reaches_services_by_name_and_by_port);
+	suite_add_tcase(s, node);
 	return s;
 }

@@ -42,7 +42,9 @@ struct swarm_mesh_service *swarm_mesh_table_find(const struct swarm_mesh_table *
 struct swarm_mesh_service *swarm_mesh_table_route(const struct swarm_mesh_table *table, struct in_addr local,
                                                   uint16_t port, bool udp)
 {
-	struct swarm_mesh_service *row = local.s_addr != htonl(INADDR_ANY) ? swarm_mesh_table_row(table, local, port, udp) : NULL;
+	struct swarm_mesh_service *row = NULL;
+	if (local.s_addr != htonl(INADDR_ANY))
+		row = swarm_mesh_table_row(table, local, port, udp);
 	return row ? row : swarm_mesh_table_find(table, port, udp);
 }
 

@@ -15,16 +15,20 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "error.h"
+#include "files.h"
 #include "harness.h"
 #include "links.h"
+#include "network.h"
 #include "swarm-command.h"
 #include "swarm-mesh-node.h"
 #include "swarm-mesh.h"
+#include "swarm-vip-hosts.h"
 #include "swarm-vip-net.h"
 #include "swarm-vip.h"
 
@@ -547,6 +551,41 @@ START_TEST(a_table_from_the_leaders_store_served_on_a_node_reaches_services_by_n
 }
 END_TEST
 
+START_TEST(a_running_tasks_hosts_file_follows_the_services_in_place_and_in_its_extra_hosts)
+{
+	static const char id[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	char hosts[PATH_MAX], extra[PATH_MAX], folder[PATH_MAX];
+	network_container_file(id, "hosts", hosts, sizeof(hosts));
+	network_container_file(id, "extra-hosts", extra, sizeof(extra));
+	network_container_file(id, "", folder, sizeof(folder));
+	ck_assert_int_eq(make_dirs(folder, 0755), 0);
+	static const char localhost[] = "127.0.0.1\tlocalhost\n", registry[] = "10.0.0.9\tregistry\n";
+	ck_assert_int_eq(write_file_atomic_nosync(hosts, localhost, strlen(localhost), 0644), 0);
+	ck_assert_int_eq(write_file_atomic_nosync(extra, registry, strlen(registry), 0644), 0); /* --add-host */
+	struct stat before;
+	ck_assert_int_eq(stat(hosts, &before), 0);
+
+	ck_assert_msg(swarm_vip_hosts_install(id, "198.18.0.7\tapi\n") == 0, "%s", error_message());
+	char *text = read_file(hosts, NULL);
+	ck_assert_str_eq(text, "127.0.0.1\tlocalhost\n" SWARM_VIP_HOSTS_BEGIN "198.18.0.7\tapi\n" SWARM_VIP_HOSTS_END);
+	free(text);
+	struct stat after;
+	ck_assert_int_eq(stat(hosts, &after), 0);
+	ck_assert_int_eq(before.st_ino, after.st_ino); /* the bind mount in the container sees it */
+	text = read_file(extra, NULL); /* chapter 02 appends this on its next rewrite */
+	ck_assert_str_eq(text, "10.0.0.9\tregistry\n" SWARM_VIP_HOSTS_BEGIN "198.18.0.7\tapi\n" SWARM_VIP_HOSTS_END);
+	free(text);
+
+	ck_assert_int_eq(swarm_vip_hosts_install(id, ""), 0); /* the last service is gone */
+	text = read_file(extra, NULL);
+	ck_assert_str_eq(text, "10.0.0.9\tregistry\n");
+	free(text);
+	text = read_file(hosts, NULL);
+	ck_assert_str_eq(text, "127.0.0.1\tlocalhost\n");
+	free(text);
+}
+END_TEST
+
 /* The price of the mesh: one more connection and a relay per request. A bounded loop of
  * requests, direct to a backend then through the mesh; the figures are printed for the lesson. */
 START_TEST(requests_per_second_through_the_mesh_and_direct)
@@ -593,6 +632,7 @@ Suite *swarm_mesh_system_suite(void)
 	tcase_add_checked_fixture(node, start_backends, stop_backends);
 	tcase_set_timeout(node, 60);
 	tcase_add_test(node, a_table_from_the_leaders_store_served_on_a_node_reaches_services_by_name_and_by_port);
+	tcase_add_test(node, a_running_tasks_hosts_file_follows_the_services_in_place_and_in_its_extra_hosts);
 	suite_add_tcase(s, node);
 	return s;
 }

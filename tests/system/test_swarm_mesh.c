@@ -460,10 +460,11 @@ static void apply(struct swarm_store *store, struct swarm_command *command)
 	swarm_command_free(command);
 }
 
-/* A store as the leader holds it: node n1 at 127.0.0.1, service "api" (target 80, not
- * published) with one task per backend, each running with its target published on the backend's
- * port; and "front", publishing front_port, whose one task is backend 2. */
-static void store_with_api_and_front(struct swarm_store *store, uint16_t front_port)
+/* A store as the leader holds it: node n1 at 127.0.0.1, service "api" (port target in its
+ * containers, not published) whose tasks run on backends 0 and 1 (their target published on the
+ * backend's port), and "front", publishing front_port, whose one task is backend 2. (Not port
+ * 80: the mesh listens on the target's port on 0.0.0.0, which another program may hold.) */
+static void store_with_api_and_front(struct swarm_store *store, uint16_t target, uint16_t front_port)
 {
 	swarm_store_init(store);
 	struct swarm_command c;
@@ -479,7 +480,7 @@ static void store_with_api_and_front(struct swarm_store *store, uint16_t front_p
 		swarm_service_spec_default(&c.spec, names[s], "shop:1");
 		c.spec.replicas = s == 0 ? 2 : 1;
 		c.spec.ports = calloc(1, sizeof(*c.spec.ports));
-		c.spec.ports[0] = (struct swarm_port){ .target = 80, .published = s == 0 ? 0 : front_port,
+		c.spec.ports[0] = (struct swarm_port){ .target = target, .published = s == 0 ? 0 : front_port,
 		                                       .host_mode = s == 0 };
 		c.spec.port_count = 1;
 		apply(store, &c);
@@ -499,7 +500,7 @@ static void store_with_api_and_front(struct swarm_store *store, uint16_t front_p
 		swarm_command_init(&c, SWARM_TASK_STATE, 1);
 		c.task_id = id;
 		c.state = SWARM_TASK_RUNNING;
-		c.endpoints[0] = (struct swarm_endpoint){ .target = 80, .published = backends[b].port };
+		c.endpoints[0] = (struct swarm_endpoint){ .target = target, .published = backends[b].port };
 		c.endpoint_count = 1;
 		apply(store, &c);
 	}
@@ -507,9 +508,12 @@ static void store_with_api_and_front(struct swarm_store *store, uint16_t front_p
 
 START_TEST(a_table_from_the_leaders_store_served_on_a_node_reaches_services_by_name_and_by_port)
 {
-	uint16_t front_port = (uint16_t)harness_free_port();
+	uint16_t front_port = (uint16_t)harness_free_port(), target;
+	do
+		target = (uint16_t)harness_free_port();
+	while (target == front_port);
 	struct swarm_store store;
-	store_with_api_and_front(&store, front_port);
+	store_with_api_and_front(&store, target, front_port);
 	char cidr[32];
 	snprintf(cidr, sizeof(cidr), "198.19.%d.0/24", (int)getpid() % 250);
 	struct subnet vips;
@@ -532,7 +536,7 @@ START_TEST(a_table_from_the_leaders_store_served_on_a_node_reaches_services_by_n
 	int share[BACKENDS] = { 0 };
 	for (int i = 0; i < 4; i++) {
 		char body[64];
-		ck_assert_int_eq(http_get_at(api_vip, 80, body, sizeof(body)), 0);
+		ck_assert_int_eq(http_get_at(api_vip, target, body, sizeof(body)), 0);
 		ck_assert_int_ge(backend_named(body), 0);
 		share[backend_named(body)]++;
 	}

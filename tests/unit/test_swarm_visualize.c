@@ -1,0 +1,475 @@
+/*
+ * test_swarm_visualize.c - the visualizer's pure parts: the state as the page draws it
+ * (swarm-visualize-view.c), the event stream's framing (swarm-visualize-events.c), the page's
+ * files built into the binary (swarm-visualize-files.c), and the server answering a real
+ * connection on loopback with a changing state (swarm-visualize.c).
+ */
+#include <check.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "json.h"
+#include "swarm-command.h"
+#include "swarm-fixtures.h"
+#include "swarm-snapshot.h"
+#include "swarm-visualize-events.h"
+#include "swarm-visualize-files.h"
+#include "swarm-visualize-view.h"
+#include "swarm-visualize.h"
+
+/* --- states, as a node answers {"op":"state"} ------------------------------------------------- */
+
+/* A reply to {"op":"state"} around the store's own snapshot, led by m1, m2 reachable or not. */
+static char *state_reply(const struct swarm_store *store, bool m2_reachable)
+{
+	size_t size;
+	char *snapshot = swarm_store_snapshot(store, &size);
+	ck_assert_ptr_nonnull(snapshot);
+	char *reply;
+	ck_assert_int_ge(asprintf(&reply,
+				  "{\"ok\":true,\"self\":\"m1\",\"leader\":\"m1\",\"managers\":["
+				  "{\"id\":\"m1\",\"address\":\"10.0.0.1:2377\",\"reachable\":true,\"leader\":true},"
+				  "{\"id\":\"m2\",\"address\":\"10.0.0.2:2377\",\"reachable\":%s,\"leader\":false}],"
+				  "\"store\":%s}",
+				  m2_reachable ? "true" : "false", snapshot),
+			 0);
+	free(snapshot);
+	return reply;
+}
+
+/* Two managers, two workers, web x3 and api x2, settled: every task running. */
+static void small_swarm(struct swarm_store *store)
+{
+	swarm_store_init(store);
+	swarm_fixture_join(store, "m1", SWARM_MANAGER);
+	swarm_fixture_join(store, "m2", SWARM_MANAGER);
+	swarm_fixture_join(store, "w1", SWARM_WORKER);
+	swarm_fixture_join(store, "w2", SWARM_WORKER);
+	struct swarm_service_spec web = swarm_fixture_spec("web", 3), api = swarm_fixture_spec("api", 2);
+	swarm_fixture_create(store, &web, 0);
+	swarm_fixture_create(store, &api, 0);
+	swarm_fixture_settle(store, 0);
+}
+
+static struct json *view_of(const char *reply)
+{
+	char *text = NULL;
+	ck_assert_msg(swarm_view_from_state(reply, strlen(reply), &text) == 0, "%s", error_message());
+	ck_assert_ptr_null(strchr(text, '\n')); /* one line: one event's data line */
+	struct json *view = json_parse(text, strlen(text));
+	ck_assert_ptr_nonnull(view);
+	free(text);
+	return view;
+}
+
+static const struct json *column(const struct json *view, const char *id)
+{
+	const struct json *nodes = json_get(view, "nodes");
+	for (const struct json *node = nodes->first; node; node = node->next)
+		if (strcmp(json_get_string(node, "id"), id) == 0)
+			return node;
+	ck_abort_msg("no column for node %s", id);
+	return NULL;
+}
+
+static size_t tasks_named(const struct json *view, const char *prefix)
+{
+	size_t count = 0;
+	for (const struct json *node = json_get(view, "nodes")->first; node; node = node->next)
+		for (const struct json *task = json_get(node, "tasks")->first; task; task = task->next)
+			count += strncmp(json_get_string(task, "name"), prefix, strlen(prefix)) == 0;
+	return count;
+}
+
+START_TEST(each_node_is_a_column_with_its_role_leader_and_running_tasks)
+{
+	struct swarm_store store;
+	small_swarm(&store);
+	char *reply = state_reply(&store, true);
+	struct json *view = view_of(reply);
+	ck_assert_uint_eq(json_get(view, "nodes")->count, 4);
+	const struct json *m1 = column(view, "m1"), *m2 = column(view, "m2"), *w1 = column(view, "w1");
+	bool leader;
+	ck_assert_int_eq(json_bool(json_get(m1, "leader"), &leader), 0);
+	ck_assert(leader);
+	ck_assert_str_eq(json_get_string(m1, "manager_status"), "Leader");
+	ck_assert_str_eq(json_get_string(m2, "manager_status"), "Reachable");
+	ck_assert_str_eq(json_get_string(w1, "manager_status"), "");
+	ck_assert_str_eq(json_get_string(w1, "role"), "worker");
+	ck_assert_str_eq(json_get_string(w1, "status"), "ready");
+	ck_assert_str_eq(json_get_string(w1, "availability"), "active");
+	ck_assert_str_eq(json_get_string(view, "leader"), "m1");
+	/* every task of both services is in some node's column, named SERVICE.SLOT */
+	ck_assert_uint_eq(tasks_named(view, "web."), 3);
+	ck_assert_uint_eq(tasks_named(view, "api."), 2);
+	ck_assert_uint_eq(json_get(view, "pending")->count, 0);
+	const struct json *web = json_at(json_get(view, "services"), 0);
+	int64_t running, replicas;
+	ck_assert_str_eq(json_get_string(web, "name"), "web");
+	ck_assert_int_eq(json_int64(json_get(web, "running"), &running), 0);
+	ck_assert_int_eq(json_int64(json_get(web, "replicas"), &replicas), 0);
+	ck_assert_int_eq(running, 3);
+	ck_assert_int_eq(replicas, 3);
+	json_free(view);
+	free(reply);
+	swarm_store_free(&store);
+}
+END_TEST
+
+START_TEST(a_manager_the_node_cannot_reach_is_unreachable)
+{
+	struct swarm_store store;
+	small_swarm(&store);
+	char *reply = state_reply(&store, false);
+	struct json *view = view_of(reply);
+	ck_assert_str_eq(json_get_string(column(view, "m2"), "manager_status"), "Unreachable");
+	json_free(view);
+	free(reply);
+	swarm_store_free(&store);
+}
+END_TEST
+
+START_TEST(a_lost_workers_tasks_leave_its_column_and_their_replacements_run_elsewhere)
+{
+	struct swarm_store store;
+	small_swarm(&store);
+	size_t on_w2 = swarm_fixture_count(&store, NULL, SWARM_TASK_RUNNING, "w2", true);
+	ck_assert_uint_gt(on_w2, 0);
+	struct swarm_command down;
+	swarm_command_init(&down, SWARM_NODE_STATUS, 10);
+	swarm_copy_name(down.name, sizeof(down.name), "w2");
+	down.node_status = SWARM_NODE_DOWN;
+	ck_assert_int_eq(swarm_fixture_apply(&store, &down), 0);
+	swarm_fixture_settle(&store, 10);
+	char *reply = state_reply(&store, true);
+	struct json *view = view_of(reply);
+	const struct json *w2 = column(view, "w2");
+	ck_assert_str_eq(json_get_string(w2, "status"), "down");
+	ck_assert_uint_eq(json_get(w2, "tasks")->count, 0); /* its orphaned tasks are history */
+	ck_assert_uint_eq(tasks_named(view, "web."), 3);
+	ck_assert_uint_eq(tasks_named(view, "api."), 2);
+	json_free(view);
+	free(reply);
+	swarm_store_free(&store);
+}
+END_TEST
+
+/* A reply written by hand: one node, tasks in the states the page must tell apart. */
+static const char HAND_REPLY[] =
+	"{\"ok\":true,\"leader\":\"\",\"store\":{\"nodes\":[{\"spec\":{\"id\":\"n1\",\"hostname\":\"alpha\","
+	"\"role\":\"worker\",\"availability\":\"drain\"},\"status\":\"ready\"}],"
+	"\"services\":[{\"spec\":{\"name\":\"agent\",\"mode\":\"global\",\"replicas\":0}},"
+	"{\"spec\":{\"name\":\"web\",\"mode\":\"replicated\",\"replicas\":2}}],"
+	"\"tasks\":["
+	"{\"id\":1,\"service\":\"agent\",\"slot\":0,\"node\":\"n1\",\"desired\":\"running\",\"observed\":\"running\"},"
+	"{\"id\":2,\"service\":\"web\",\"slot\":1,\"node\":\"n1\",\"desired\":\"shutdown\",\"observed\":\"running\"},"
+	"{\"id\":3,\"service\":\"web\",\"slot\":1,\"node\":\"n1\",\"desired\":\"shutdown\",\"observed\":\"failed\"},"
+	"{\"id\":4,\"service\":\"web\",\"slot\":2,\"node\":\"\",\"desired\":\"running\",\"observed\":\"pending\","
+	"\"message\":\"no suitable node\"}]}}";
+
+START_TEST(a_global_task_is_named_after_its_node_and_a_stopping_one_is_still_shown)
+{
+	struct json *view = view_of(HAND_REPLY);
+	const struct json *tasks = json_get(column(view, "n1"), "tasks");
+	ck_assert_uint_eq(tasks->count, 2); /* the failed one is history */
+	ck_assert_str_eq(json_get_string(json_at(tasks, 0), "name"), "agent.n1");
+	ck_assert_str_eq(json_get_string(json_at(tasks, 1), "name"), "web.1");
+	ck_assert_str_eq(json_get_string(json_at(tasks, 1), "desired"), "shutdown");
+	ck_assert_str_eq(json_get_string(column(view, "n1"), "availability"), "drain");
+	int64_t replicas;
+	ck_assert_int_eq(json_int64(json_get(json_at(json_get(view, "services"), 0), "replicas"), &replicas), 0);
+	ck_assert_int_eq(replicas, -1); /* global: no replica count */
+	json_free(view);
+}
+END_TEST
+
+START_TEST(a_task_not_yet_placed_waits_in_pending_with_its_reason)
+{
+	struct json *view = view_of(HAND_REPLY);
+	const struct json *pending = json_get(view, "pending");
+	ck_assert_uint_eq(pending->count, 1);
+	ck_assert_str_eq(json_get_string(json_at(pending, 0), "name"), "web.2");
+	ck_assert_str_eq(json_get_string(json_at(pending, 0), "message"), "no suitable node");
+	json_free(view);
+}
+END_TEST
+
+START_TEST(the_same_state_gives_the_same_bytes)
+{
+	char *a, *b;
+	ck_assert_int_eq(swarm_view_from_state(HAND_REPLY, strlen(HAND_REPLY), &a), 0);
+	ck_assert_int_eq(swarm_view_from_state(HAND_REPLY, strlen(HAND_REPLY), &b), 0);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(a_task_has_the_colour_of_its_service_and_services_do_not_look_alike)
+{
+	static const char *const names[] = { "web", "api", "db", "cache", "queue", "front" };
+	struct swarm_store store;
+	swarm_store_init(&store);
+	swarm_fixture_join(&store, "m1", SWARM_MANAGER);
+	for (size_t i = 0; i < 6; i++) {
+		struct swarm_service_spec spec = swarm_fixture_spec(names[i], 1);
+		swarm_fixture_create(&store, &spec, 0);
+	}
+	swarm_fixture_settle(&store, 0);
+	char *reply = state_reply(&store, true);
+	struct json *view = view_of(reply);
+	const struct json *services = json_get(view, "services");
+	int64_t hues[6];
+	for (size_t i = 0; i < 6; i++) {
+		ck_assert_int_eq(json_int64(json_get(json_at(services, i), "hue"), &hues[i]), 0);
+		ck_assert(hues[i] >= 0 && hues[i] < 360);
+		for (size_t j = 0; j < i; j++) {
+			int64_t d = llabs(hues[i] - hues[j]);
+			ck_assert_msg((d > 180 ? 360 - d : d) >= 30, "%s and %s look alike", names[i], names[j]);
+		}
+	}
+	for (const struct json *task = json_get(column(view, "m1"), "tasks")->first; task; task = task->next) {
+		int64_t hue;
+		json_int64(json_get(task, "hue"), &hue);
+		for (size_t i = 0; i < 6; i++)
+			if (strcmp(json_get_string(task, "service"), names[i]) == 0)
+				ck_assert_int_eq(hue, hues[i]);
+	}
+	/* the first service's colour is its name's own, whatever comes after it */
+	ck_assert_int_eq(hues[0], swarm_view_service_hue("web"));
+	json_free(view);
+	free(reply);
+	swarm_store_free(&store);
+}
+END_TEST
+
+START_TEST(a_refused_reply_gives_the_nodes_reason)
+{
+	static const char refused[] = "{\"ok\":false,\"error\":\"this node is not part of a swarm\"}";
+	char *view = NULL;
+	ck_assert_int_eq(swarm_view_from_state(refused, strlen(refused), &view), -1);
+	ck_assert_str_eq(error_message(), "this node is not part of a swarm");
+	ck_assert_ptr_null(view);
+}
+END_TEST
+
+START_TEST(a_reply_that_is_not_json_or_lacks_the_store_is_refused)
+{
+	static const char *const bad[] = {
+		"not json", "{\"nodes\":[]}", "{\"ok\":true}", "{\"ok\":true,\"store\":{\"nodes\":[],\"services\":[]}}",
+		"{\"ok\":true,\"store\":{\"nodes\":[{\"spec\":{\"id\":\"n\"},\"status\":\"ready\"}],\"services\":[],\"tasks\":[]}}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *view = NULL;
+		ck_assert_msg(swarm_view_from_state(bad[i], strlen(bad[i]), &view) == -1, "accepted: %s", bad[i]);
+		ck_assert_ptr_null(view);
+		ck_assert_str_ne(error_message(), "");
+	}
+}
+END_TEST
+
+START_TEST(the_error_view_says_why_and_shows_no_nodes)
+{
+	char *text = swarm_view_of_error("the node did not answer \"in time\"");
+	struct json *view = json_parse(text, strlen(text));
+	ck_assert_str_eq(json_get_string(view, "error"), "the node did not answer \"in time\"");
+	ck_assert_uint_eq(json_get(view, "nodes")->count, 0);
+	ck_assert_uint_eq(json_get(view, "pending")->count, 0);
+	json_free(view);
+	free(text);
+}
+END_TEST
+
+/* --- the event stream's framing ------------------------------------------------------------- */
+
+START_TEST(an_event_is_a_data_line_and_a_blank_line)
+{
+	size_t size;
+	char *event = sse_event("{\"a\":1}", &size);
+	ck_assert_str_eq(event, "data: {\"a\":1}\n\n");
+	ck_assert_uint_eq(size, strlen(event));
+	free(event);
+	event = sse_event("", NULL);
+	ck_assert_str_eq(event, "data: \n\n");
+	free(event);
+}
+END_TEST
+
+START_TEST(each_line_of_the_data_gets_its_own_data_line_whatever_its_line_break)
+{
+	char *event = sse_event("one\ntwo\r\nthree\rfour\n", NULL);
+	ck_assert_str_eq(event, "data: one\ndata: two\ndata: three\ndata: four\ndata: \n\n");
+	free(event);
+}
+END_TEST
+
+START_TEST(the_stream_opens_with_its_retry_delay_and_heartbeats_are_comments)
+{
+	ck_assert_str_eq(SSE_PREAMBLE, "retry: 1000\n\n");
+	ck_assert_int_eq(SSE_HEARTBEAT[0], ':');
+	ck_assert_ptr_null(strchr(SSE_HEARTBEAT, '\r'));
+	ck_assert_str_eq(SSE_HEARTBEAT + strlen(SSE_HEARTBEAT) - 2, "\n\n");
+}
+END_TEST
+
+/* --- the page's files ----------------------------------------------------------------------- */
+
+START_TEST(the_page_its_style_and_its_script_are_built_in_with_their_media_types)
+{
+	const struct swarm_visualize_file *html = swarm_visualize_file_find("/index.html");
+	const struct swarm_visualize_file *css = swarm_visualize_file_find("/style.css");
+	const struct swarm_visualize_file *js = swarm_visualize_file_find("/app.js");
+	ck_assert_ptr_nonnull(html);
+	ck_assert_ptr_nonnull(css);
+	ck_assert_ptr_nonnull(js);
+	ck_assert_str_eq(html->content_type, "text/html; charset=utf-8");
+	ck_assert_str_eq(css->content_type, "text/css; charset=utf-8");
+	ck_assert_str_eq(js->content_type, "text/javascript; charset=utf-8");
+	ck_assert_ptr_nonnull(strstr((const char *)html->bytes, "<!DOCTYPE html>"));
+	ck_assert_ptr_nonnull(strstr((const char *)js->bytes, "new EventSource(\"/events\")"));
+	/* the bytes are the whole file: a NUL follows them, and none is inside */
+	ck_assert_uint_eq(strlen((const char *)js->bytes), js->size);
+	ck_assert_int_eq(js->bytes[js->size], 0);
+}
+END_TEST
+
+START_TEST(the_root_is_the_page_and_a_query_is_ignored)
+{
+	ck_assert_ptr_eq(swarm_visualize_file_find("/"), swarm_visualize_file_find("/index.html"));
+	ck_assert_ptr_eq(swarm_visualize_file_find("/?x=1"), swarm_visualize_file_find("/index.html"));
+	ck_assert_ptr_eq(swarm_visualize_file_find("/app.js?v=2"), swarm_visualize_file_find("/app.js"));
+}
+END_TEST
+
+START_TEST(a_path_not_in_the_table_is_not_found)
+{
+	static const char *const missing[] = { "", "/index", "/index.html/", "/../etc/passwd", "/./app.js",
+					       "//app.js", "/embed-files.c", "/APP.JS" };
+	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
+		ck_assert_msg(swarm_visualize_file_find(missing[i]) == NULL, "found: %s", missing[i]);
+}
+END_TEST
+
+/* --- the server, on loopback ---------------------------------------------------------------- */
+
+struct changing_state {
+	pthread_mutex_t lock;
+	const char *reply;
+};
+
+static int changing_source(void *ctx, char **state_json)
+{
+	struct changing_state *state = ctx;
+	pthread_mutex_lock(&state->lock);
+	*state_json = strdup(state->reply);
+	pthread_mutex_unlock(&state->lock);
+	return 0;
+}
+
+static void quiet(void *ctx, const char *line)
+{
+	(void)ctx;
+	(void)line;
+}
+
+static void *serve(void *arg)
+{
+	swarm_visualizer_run(arg);
+	return NULL;
+}
+
+/* Read from fd until text has arrived (or 5 s pass); returns what was read, malloc'd. */
+static char *read_until(int fd, const char *text, char *so_far)
+{
+	size_t length = so_far ? strlen(so_far) : 0, room = length + 65536;
+	char *buffer = realloc(so_far, room);
+	buffer[length] = '\0';
+	while (!strstr(buffer, text)) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ck_assert_msg(poll(&pfd, 1, 5000) == 1, "no \"%s\" within 5 s; got: %s", text, buffer);
+		ck_assert_uint_lt(length, room - 1);
+		ssize_t n = read(fd, buffer + length, room - 1 - length);
+		ck_assert_msg(n > 0, "the stream ended before \"%s\"; got: %s", text, buffer);
+		length += (size_t)n;
+		buffer[length] = '\0';
+	}
+	return buffer;
+}
+
+START_TEST(a_page_listening_to_events_gets_the_state_then_each_change)
+{
+	static const char empty[] = "{\"ok\":true,\"leader\":\"\",\"store\":{\"nodes\":[],\"services\":[],\"tasks\":[]}}";
+	struct changing_state state = { .reply = empty };
+	pthread_mutex_init(&state.lock, NULL);
+	struct swarm_visualizer_config config = { .addr = "127.0.0.1:0", .source = changing_source,
+						  .source_ctx = &state, .poll_ms = 20, .log = quiet };
+	struct swarm_visualizer *v = swarm_visualizer_open(&config);
+	ck_assert_msg(v != NULL, "%s", error_message());
+	pthread_t server;
+	ck_assert_int_eq(pthread_create(&server, NULL, serve, v), 0);
+
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(swarm_visualizer_port(v)),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&to, sizeof(to)), 0);
+	static const char request[] = "GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
+	ck_assert_int_eq(write(fd, request, sizeof(request) - 1), (ssize_t)sizeof(request) - 1);
+	char *got = read_until(fd, "\"nodes\":[]", NULL);
+	ck_assert_ptr_nonnull(strstr(got, "HTTP/1.1 200"));
+	ck_assert_ptr_nonnull(strstr(got, "Content-Type: text/event-stream"));
+	ck_assert_ptr_nonnull(strstr(got, "retry: 1000"));
+	ck_assert_ptr_null(strstr(got, "alpha"));
+
+	pthread_mutex_lock(&state.lock);
+	state.reply = HAND_REPLY;
+	pthread_mutex_unlock(&state.lock);
+	got = read_until(fd, "\"hostname\":\"alpha\"", got);
+	ck_assert_ptr_nonnull(strstr(got, "data: {\"error\":\"\",\"leader\":\"\",\"services\":[{\"name\":\"agent\""));
+	free(got);
+	close(fd);
+
+	swarm_visualizer_stop(v);
+	pthread_join(server, NULL);
+	swarm_visualizer_close(v);
+	pthread_mutex_destroy(&state.lock);
+}
+END_TEST
+
+Suite *swarm_visualize_suite(void)
+{
+	Suite *s = suite_create("swarm_visualize");
+	TCase *view = tcase_create("view");
+	tcase_add_test(view, each_node_is_a_column_with_its_role_leader_and_running_tasks);
+	tcase_add_test(view, a_manager_the_node_cannot_reach_is_unreachable);
+	tcase_add_test(view, a_lost_workers_tasks_leave_its_column_and_their_replacements_run_elsewhere);
+	tcase_add_test(view, a_global_task_is_named_after_its_node_and_a_stopping_one_is_still_shown);
+	tcase_add_test(view, a_task_not_yet_placed_waits_in_pending_with_its_reason);
+	tcase_add_test(view, the_same_state_gives_the_same_bytes);
+	tcase_add_test(view, a_task_has_the_colour_of_its_service_and_services_do_not_look_alike);
+	tcase_add_test(view, a_refused_reply_gives_the_nodes_reason);
+	tcase_add_test(view, a_reply_that_is_not_json_or_lacks_the_store_is_refused);
+	tcase_add_test(view, the_error_view_says_why_and_shows_no_nodes);
+	suite_add_tcase(s, view);
+	TCase *events = tcase_create("events");
+	tcase_add_test(events, an_event_is_a_data_line_and_a_blank_line);
+	tcase_add_test(events, each_line_of_the_data_gets_its_own_data_line_whatever_its_line_break);
+	tcase_add_test(events, the_stream_opens_with_its_retry_delay_and_heartbeats_are_comments);
+	suite_add_tcase(s, events);
+	TCase *files = tcase_create("files");
+	tcase_add_test(files, the_page_its_style_and_its_script_are_built_in_with_their_media_types);
+	tcase_add_test(files, the_root_is_the_page_and_a_query_is_ignored);
+	tcase_add_test(files, a_path_not_in_the_table_is_not_found);
+	suite_add_tcase(s, files);
+	TCase *server = tcase_create("server");
+	tcase_set_timeout(server, 20);
+	tcase_add_test(server, a_page_listening_to_events_gets_the_state_then_each_change);
+	suite_add_tcase(s, server);
+	return s;
+}

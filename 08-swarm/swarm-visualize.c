@@ -178,7 +178,8 @@ static void serve_events(struct swarm_visualizer *v, struct http_exchange *ex)
 		return;
 	http_exchange_log(ex, "events: a page is listening");
 	uint64_t sent = 0;
-	int64_t quiet_ms = 0; /* since the last write */
+	int quiet_ms = 0; /* since the last write */
+	int peer_check_ms = v->config.heartbeat_ms < PEER_CHECK_MS ? v->config.heartbeat_ms : PEER_CHECK_MS;
 	pthread_mutex_lock(&v->lock);
 	while (!v->stopping) {
 		if (v->version != sent) {
@@ -196,15 +197,15 @@ static void serve_events(struct swarm_visualizer *v, struct http_exchange *ex)
 			pthread_mutex_lock(&v->lock);
 			continue;
 		}
-		struct timespec until = deadline_in(PEER_CHECK_MS);
+		struct timespec until = deadline_in(peer_check_ms);
 		int waited = pthread_cond_timedwait(&v->changed, &v->lock, &until);
 		if (waited != ETIMEDOUT)
 			continue;
 		pthread_mutex_unlock(&v->lock);
-		quiet_ms += PEER_CHECK_MS;
+		quiet_ms += peer_check_ms;
 		if (http_exchange_peer_closed(ex))
 			return;
-		if (quiet_ms >= SSE_HEARTBEAT_MS) {
+		if (quiet_ms >= v->config.heartbeat_ms) {
 			if (!stream_write(ex, SSE_HEARTBEAT, strlen(SSE_HEARTBEAT)))
 				return;
 			quiet_ms = 0;
@@ -229,10 +230,14 @@ static void handle(struct http_exchange *ex, void *ctx)
 		return;
 	}
 	size_t path_length = strcspn(request->target, "?#");
-	if (path_length == strlen("/events") && strncmp(request->target, "/events", path_length) == 0)
-		return serve_events(v, ex);
-	if (path_length == strlen("/state.json") && strncmp(request->target, "/state.json", path_length) == 0)
-		return serve_state(v, ex);
+	if (path_length == strlen("/events") && strncmp(request->target, "/events", path_length) == 0) {
+		serve_events(v, ex);
+		return;
+	}
+	if (path_length == strlen("/state.json") && strncmp(request->target, "/state.json", path_length) == 0) {
+		serve_state(v, ex);
+		return;
+	}
 	const struct swarm_visualize_file *file = swarm_visualize_file_find(request->target);
 	if (!file) {
 		static const char missing[] = "not found: the visualizer serves /, /state.json and /events\n";
@@ -260,6 +265,8 @@ struct swarm_visualizer *swarm_visualizer_open(const struct swarm_visualizer_con
 	v->config = *config;
 	if (v->config.poll_ms <= 0)
 		v->config.poll_ms = SWARM_VISUALIZE_POLL_MS;
+	if (v->config.heartbeat_ms <= 0)
+		v->config.heartbeat_ms = SSE_HEARTBEAT_MS;
 	pthread_mutex_init(&v->lock, NULL);
 	pthread_condattr_t monotonic;
 	pthread_condattr_init(&monotonic);

@@ -25,6 +25,7 @@ struct swarm_visualizer_config {
 	swarm_state_source *source;
 	void *source_ctx;
 	int poll_ms;                   /* 0: SWARM_VISUALIZE_POLL_MS */
+	int heartbeat_ms;              /* a comment on a quiet stream this often (0: SSE_HEARTBEAT_MS) */
 	void (*log)(void *ctx, const char *line); /* NULL: stderr */
 	void *log_ctx;
 };

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,24 +360,49 @@ END_TEST
 
 /* --- the server, on loopback ---------------------------------------------------------------- */
 
-struct changing_state {
+static const char EMPTY_REPLY[] = "{\"ok\":true,\"leader\":\"\",\"store\":{\"nodes\":[],\"services\":[],\"tasks\":[]}}";
+
+/* A visualizer in this process on a port the kernel picks, with a state the test changes and
+ * a log the test reads. */
+static struct {
 	pthread_mutex_t lock;
 	const char *reply;
-};
+	char log[16384];
+	struct swarm_visualizer *v;
+	pthread_t thread;
+} served;
 
 static int changing_source(void *ctx, char **state_json)
 {
-	struct changing_state *state = ctx;
-	pthread_mutex_lock(&state->lock);
-	*state_json = strdup(state->reply);
-	pthread_mutex_unlock(&state->lock);
+	(void)ctx;
+	pthread_mutex_lock(&served.lock);
+	*state_json = strdup(served.reply);
+	pthread_mutex_unlock(&served.lock);
 	return 0;
 }
 
-static void quiet(void *ctx, const char *line)
+static void change_state(const char *reply)
+{
+	pthread_mutex_lock(&served.lock);
+	served.reply = reply;
+	pthread_mutex_unlock(&served.lock);
+}
+
+static void keep_log(void *ctx, const char *line)
 {
 	(void)ctx;
-	(void)line;
+	pthread_mutex_lock(&served.lock);
+	size_t used = strlen(served.log);
+	snprintf(served.log + used, sizeof(served.log) - used, "%s\n", line);
+	pthread_mutex_unlock(&served.lock);
+}
+
+static bool log_has(const char *text)
+{
+	pthread_mutex_lock(&served.lock);
+	bool found = strstr(served.log, text) != NULL;
+	pthread_mutex_unlock(&served.lock);
+	return found;
 }
 
 static void *serve(void *arg)
@@ -385,17 +411,52 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-/* Read from fd until text has arrived (or 5 s pass); returns what was read, malloc'd. */
+/* heartbeat_ms 0: the real 15 s */
+static void start_server(int heartbeat_ms)
+{
+	pthread_mutex_init(&served.lock, NULL);
+	served.reply = EMPTY_REPLY;
+	served.log[0] = '\0';
+	struct swarm_visualizer_config config = { .addr = "127.0.0.1:0", .source = changing_source,
+						  .poll_ms = 20, .heartbeat_ms = heartbeat_ms, .log = keep_log };
+	served.v = swarm_visualizer_open(&config);
+	ck_assert_msg(served.v != NULL, "%s", error_message());
+	ck_assert_int_eq(pthread_create(&served.thread, NULL, serve, served.v), 0);
+}
+
+static void stop_server(void)
+{
+	swarm_visualizer_stop(served.v);
+	pthread_join(served.thread, NULL);
+	swarm_visualizer_close(served.v);
+	pthread_mutex_destroy(&served.lock);
+}
+
+/* A connection to the server with request sent. */
+static int send_request(const char *request)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(swarm_visualizer_port(served.v)),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&to, sizeof(to)), 0);
+	ck_assert_int_eq(write(fd, request, strlen(request)), (ssize_t)strlen(request));
+	return fd;
+}
+
+/* Read from fd until text has arrived (NULL: until the server closes), within 5 s; returns
+ * everything read so far, malloc'd (so_far is taken over). */
 static char *read_until(int fd, const char *text, char *so_far)
 {
 	size_t length = so_far ? strlen(so_far) : 0, room = length + 65536;
 	char *buffer = realloc(so_far, room);
 	buffer[length] = '\0';
-	while (!strstr(buffer, text)) {
+	while (!text || !strstr(buffer, text)) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		ck_assert_msg(poll(&pfd, 1, 5000) == 1, "no \"%s\" within 5 s; got: %s", text, buffer);
 		ck_assert_uint_lt(length, room - 1);
 		ssize_t n = read(fd, buffer + length, room - 1 - length);
+		if (n == 0 && !text)
+			break;
 		ck_assert_msg(n > 0, "the stream ended before \"%s\"; got: %s", text, buffer);
 		length += (size_t)n;
 		buffer[length] = '\0';
@@ -403,42 +464,97 @@ static char *read_until(int fd, const char *text, char *so_far)
 	return buffer;
 }
 
+static char *exchange(const char *request)
+{
+	int fd = send_request(request);
+	char *response = read_until(fd, NULL, NULL);
+	close(fd);
+	return response;
+}
+
+static const char EVENTS[] = "GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
+
 START_TEST(a_page_listening_to_events_gets_the_state_then_each_change)
 {
-	static const char empty[] = "{\"ok\":true,\"leader\":\"\",\"store\":{\"nodes\":[],\"services\":[],\"tasks\":[]}}";
-	struct changing_state state = { .reply = empty };
-	pthread_mutex_init(&state.lock, NULL);
-	struct swarm_visualizer_config config = { .addr = "127.0.0.1:0", .source = changing_source,
-						  .source_ctx = &state, .poll_ms = 20, .log = quiet };
-	struct swarm_visualizer *v = swarm_visualizer_open(&config);
-	ck_assert_msg(v != NULL, "%s", error_message());
-	pthread_t server;
-	ck_assert_int_eq(pthread_create(&server, NULL, serve, v), 0);
-
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(swarm_visualizer_port(v)),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&to, sizeof(to)), 0);
-	static const char request[] = "GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
-	ck_assert_int_eq(write(fd, request, sizeof(request) - 1), (ssize_t)sizeof(request) - 1);
+	start_server(200);
+	int fd = send_request(EVENTS);
 	char *got = read_until(fd, "\"nodes\":[]", NULL);
 	ck_assert_ptr_nonnull(strstr(got, "HTTP/1.1 200"));
 	ck_assert_ptr_nonnull(strstr(got, "Content-Type: text/event-stream"));
 	ck_assert_ptr_nonnull(strstr(got, "retry: 1000"));
 	ck_assert_ptr_null(strstr(got, "alpha"));
-
-	pthread_mutex_lock(&state.lock);
-	state.reply = HAND_REPLY;
-	pthread_mutex_unlock(&state.lock);
+	change_state(HAND_REPLY);
 	got = read_until(fd, "\"hostname\":\"alpha\"", got);
 	ck_assert_ptr_nonnull(strstr(got, "data: {\"error\":\"\",\"leader\":\"\",\"services\":[{\"name\":\"agent\""));
 	free(got);
 	close(fd);
+	stop_server();
+}
+END_TEST
 
-	swarm_visualizer_stop(v);
-	pthread_join(server, NULL);
-	swarm_visualizer_close(v);
-	pthread_mutex_destroy(&state.lock);
+START_TEST(a_quiet_stream_gets_heartbeat_comments)
+{
+	start_server(200);
+	int fd = send_request(EVENTS);
+	char *got = read_until(fd, "\"nodes\":[]", NULL);
+	got = read_until(fd, ": heartbeat\n\n", got);
+	/* one event only: the state did not change, so nothing but heartbeats followed it */
+	ck_assert_ptr_nonnull(strstr(got, "data: "));
+	ck_assert_ptr_null(strstr(strstr(got, "data: ") + 1, "data: "));
+	free(got);
+	close(fd);
+	stop_server();
+}
+END_TEST
+
+START_TEST(a_page_that_goes_away_ends_its_stream)
+{
+	/* with no heartbeat due for 15 s, only noticing the closed connection ends it in time */
+	start_server(0);
+	int fd = send_request(EVENTS);
+	free(read_until(fd, "\"nodes\":[]", NULL));
+	ck_assert(!log_has("\"GET /events HTTP/1.1\" 200"));
+	close(fd);
+	/* the server logs a request when its handler returned */
+	for (int i = 0; i < 100 && !log_has("\"GET /events HTTP/1.1\" 200"); i++)
+		usleep(50 * 1000);
+	ck_assert_msg(log_has("\"GET /events HTTP/1.1\" 200"), "the stream's thread still runs: %s", served.log);
+	stop_server();
+}
+END_TEST
+
+START_TEST(the_state_and_the_page_are_served_and_nothing_else)
+{
+	start_server(200);
+	char *state = exchange("GET /state.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+	ck_assert_ptr_nonnull(strstr(state, "HTTP/1.1 200"));
+	ck_assert_ptr_nonnull(strstr(state, "Content-Type: application/json"));
+	ck_assert_ptr_nonnull(strstr(state, "\r\n\r\n{\"error\":\"\",\"leader\":\"\",\"services\":[],\"nodes\":[],\"pending\":[]}"));
+	char *page = exchange("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+	ck_assert_ptr_nonnull(strstr(page, "Content-Type: text/html; charset=utf-8"));
+	ck_assert_ptr_nonnull(strstr(page, "<!DOCTYPE html>"));
+	char *missing = exchange("GET /etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+	ck_assert_ptr_nonnull(strstr(missing, "HTTP/1.1 404"));
+	char *posted = exchange("POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+	ck_assert_ptr_nonnull(strstr(posted, "HTTP/1.1 405"));
+	ck_assert_ptr_nonnull(strstr(posted, "Allow: GET, HEAD"));
+	free(state);
+	free(page);
+	free(missing);
+	free(posted);
+	stop_server();
+}
+END_TEST
+
+START_TEST(a_source_that_fails_is_shown_as_the_pages_problem)
+{
+	start_server(200);
+	change_state("{\"ok\":false,\"error\":\"this node is not part of a swarm\"}");
+	int fd = send_request(EVENTS);
+	char *got = read_until(fd, "\"error\":\"this node is not part of a swarm\"", NULL);
+	free(got);
+	close(fd);
+	stop_server();
 }
 END_TEST
 
@@ -470,6 +586,10 @@ Suite *swarm_visualize_suite(void)
 	TCase *server = tcase_create("server");
 	tcase_set_timeout(server, 20);
 	tcase_add_test(server, a_page_listening_to_events_gets_the_state_then_each_change);
+	tcase_add_test(server, a_quiet_stream_gets_heartbeat_comments);
+	tcase_add_test(server, a_page_that_goes_away_ends_its_stream);
+	tcase_add_test(server, the_state_and_the_page_are_served_and_nothing_else);
+	tcase_add_test(server, a_source_that_fails_is_shown_as_the_pages_problem);
 	suite_add_tcase(s, server);
 	return s;
 }

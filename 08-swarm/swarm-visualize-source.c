@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "files.h"
+#include "swarm-control.h"
 
 #include <stddef.h>
 
@@ -16,25 +17,11 @@
  * keeps a wrong path (a device, a huge log) from being read into memory. */
 #define STATE_FILE_MAX (16u << 20)
 
-/* The control socket's client comes with the node process (swarm-control.h); until the
- * node is part of the build, this source says so instead of failing to compile. */
-#if __has_include("swarm-control.h")
-#include "swarm-control.h"
-
 int swarm_state_from_node(void *ctx, char **state_json)
 {
 	(void)ctx;
 	return swarm_control_call("{\"op\":\"state\"}", state_json, STATE_TIMEOUT_MS);
 }
-#else
-int swarm_state_from_node(void *ctx, char **state_json)
-{
-	(void)ctx;
-	(void)state_json;
-	return fail_errno(0, "this node is not part of a swarm: this build of tinydock has no node process "
-			     "(use --state-file FILE to show a saved state)");
-}
-#endif
 
 int swarm_state_from_file(void *ctx, char **state_json)
 {

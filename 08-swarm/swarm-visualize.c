@@ -419,6 +419,7 @@ int cmd_swarm_visualize(int argc, char **argv)
 	int rc = swarm_visualizer_run(v);
 	serving = NULL;
 	swarm_visualizer_close(v);
+	fprintf(stderr, "visualize: stopped\n");
 	if (rc < 0)
 		return error_report(EXIT_TINYDOCK_FAILED);
 	return 0;

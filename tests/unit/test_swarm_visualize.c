@@ -5,6 +5,7 @@
  * connection on loopback with a changing state (swarm-visualize.c).
  */
 #include <check.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -13,15 +14,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "error.h"
 #include "json.h"
+#include "files.h"
 #include "swarm-command.h"
+#include "swarm-control.h"
+#include "swarm-frame.h"
 #include "swarm-fixtures.h"
 #include "swarm-snapshot.h"
 #include "swarm-visualize-events.h"
 #include "swarm-visualize-files.h"
+#include "swarm-visualize-source.h"
 #include "swarm-visualize-view.h"
 #include "swarm-visualize.h"
 
@@ -558,6 +566,87 @@ START_TEST(a_source_that_fails_is_shown_as_the_pages_problem)
 }
 END_TEST
 
+/* --- the sources: this machine's node, or a file --------------------------------------------- */
+
+static char run_dir[] = "/tmp/tinydock-visualize-test-XXXXXX";
+
+static void make_run_dir(void)
+{
+	strcpy(run_dir, "/tmp/tinydock-visualize-test-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(run_dir));
+	setenv("TINYDOCK_RUN", run_dir, 1);
+}
+
+static void remove_run_dir(void)
+{
+	remove_tree(run_dir);
+	unsetenv("TINYDOCK_RUN");
+}
+
+START_TEST(without_a_node_process_the_page_says_to_init_or_join)
+{
+	char *state = NULL;
+	ck_assert_int_eq(swarm_state_from_node(NULL, &state), -1);
+	char *view = swarm_view_of_error(error_message());
+	ck_assert_ptr_nonnull(strstr(view, "this node is not part of a swarm: run `tinydock swarm init`"));
+	free(view);
+}
+END_TEST
+
+/* A child plays the node process: it answers {"op":"state"} on the control socket. */
+START_TEST(the_node_source_asks_the_node_process_for_its_state)
+{
+	char path[PATH_MAX], folder[PATH_MAX];
+	ck_assert_int_eq(swarm_control_path(path, sizeof path), 0);
+	snprintf(folder, sizeof folder, "%s/swarm", run_dir);
+	ck_assert_int_eq(mkdir(folder, 0700), 0);
+	int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un address = { .sun_family = AF_UNIX };
+	snprintf(address.sun_path, sizeof(address.sun_path), "%s", path);
+	ck_assert_int_eq(bind(listener, (struct sockaddr *)&address, sizeof address), 0);
+	ck_assert_int_eq(listen(listener, 1), 0);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		int fd = accept(listener, NULL, NULL);
+		char *request;
+		size_t length;
+		uint64_t deadline = swarm_monotonic_ms() + 2000;
+		if (fd < 0 || swarm_frame_read(fd, &request, &length, deadline) < 0 ||
+		    strcmp(request, "{\"op\":\"state\"}") != 0)
+			_exit(1);
+		_exit(swarm_frame_write(fd, HAND_REPLY, strlen(HAND_REPLY), deadline) == 0 ? 0 : 1);
+	}
+	char *state = NULL;
+	ck_assert_msg(swarm_state_from_node(NULL, &state) == 0, "%s", error_message());
+	ck_assert_str_eq(state, HAND_REPLY);
+	free(state);
+	int status;
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert_int_eq(status, 0);
+	close(listener);
+}
+END_TEST
+
+START_TEST(the_file_source_reads_the_file_each_time)
+{
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof(path), "%s/state.json", run_dir);
+	char *state = NULL;
+	ck_assert_int_eq(swarm_state_from_file(path, &state), -1);
+	ck_assert_ptr_nonnull(strstr(error_message(), "cannot read the swarm's state"));
+	ck_assert_ptr_nonnull(strstr(error_message(), path));
+	ck_assert_int_eq(write_file_atomic(path, EMPTY_REPLY, strlen(EMPTY_REPLY), 0644), 0);
+	ck_assert_int_eq(swarm_state_from_file(path, &state), 0);
+	ck_assert_str_eq(state, EMPTY_REPLY);
+	free(state);
+	ck_assert_int_eq(write_file_atomic(path, HAND_REPLY, strlen(HAND_REPLY), 0644), 0);
+	ck_assert_int_eq(swarm_state_from_file(path, &state), 0);
+	ck_assert_str_eq(state, HAND_REPLY);
+	free(state);
+}
+END_TEST
+
 Suite *swarm_visualize_suite(void)
 {
 	Suite *s = suite_create("swarm_visualize");
@@ -591,5 +680,11 @@ Suite *swarm_visualize_suite(void)
 	tcase_add_test(server, the_state_and_the_page_are_served_and_nothing_else);
 	tcase_add_test(server, a_source_that_fails_is_shown_as_the_pages_problem);
 	suite_add_tcase(s, server);
+	TCase *sources = tcase_create("sources");
+	tcase_add_checked_fixture(sources, make_run_dir, remove_run_dir);
+	tcase_add_test(sources, without_a_node_process_the_page_says_to_init_or_join);
+	tcase_add_test(sources, the_node_source_asks_the_node_process_for_its_state);
+	tcase_add_test(sources, the_file_source_reads_the_file_each_time);
+	suite_add_tcase(s, sources);
 	return s;
 }

@@ -78,19 +78,20 @@ static void poll_state(struct swarm_visualizer *v)
 	free(state);
 	if (!view)
 		return; /* out of memory: keep showing the last view, try again next time */
+	size_t size = strlen(view);
 	pthread_mutex_lock(&v->lock);
 	bool changed = !v->view || strcmp(v->view, view) != 0;
 	if (changed) {
 		free(v->view);
 		v->view = view;
-		v->view_size = strlen(view);
+		v->view_size = size;
 		v->version++;
 		pthread_cond_broadcast(&v->changed);
 	}
 	uint64_t version = v->version;
 	pthread_mutex_unlock(&v->lock);
 	if (changed)
-		visualizer_log(v, "state: version %" PRIu64 " (%zu bytes)", version, strlen(view));
+		visualizer_log(v, "state: version %" PRIu64 " (%zu bytes)", version, size);
 	else
 		free(view);
 }

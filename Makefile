@@ -56,6 +56,13 @@ STAGE_SRC  := $(sort $(wildcard $(addsuffix /stage-*.c,$(CHAPTERS))))
 LIB_SRC    := $(filter-out $(STATIC_SRC) $(MAIN_SRC) $(STAGE_SRC),$(wildcard $(addsuffix /*.c,$(CHAPTERS))))
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 
+# Chapter 08's visualizer page (08-swarm/visualizer/*.html, *.css, *.js) is built into the
+# binary: embed-files, a small C program built first, writes the files as arrays into a C
+# source of chapter 08 (swarm-visualize-files.h), compiled and linked like the chapter's own.
+VISUALIZER_FILES := $(sort $(wildcard $(addprefix 08-swarm/visualizer/*.,html css js)))
+VISUALIZER_DATA  := $(BUILD)/08-swarm/visualizer-data
+LIB_OBJ    += $(VISUALIZER_DATA).o
+
 # A chapter with a stage-NN.c has a binary build/chNN/tinydock; the last one is build/tinydock.
 STAGES     := $(patsubst %/,%,$(dir $(STAGE_SRC)))
 stage_binary = $(BUILD)/ch$(call chapter_number,$1)/tinydock
@@ -132,6 +139,17 @@ check-stages:
 	@mkdir -p $(BUILD)/check-stages
 	@fails=0; $(foreach c,$(CHAPTERS),$(foreach l,$(call later_chapters,$c),$(if $(call first_header,$l), \
 	 $(call include_check,$c,$l,$(call first_header,$l))))) test $$fails = 0
+
+$(BUILD)/embed-files: 08-swarm/visualizer/embed-files.c
+	@mkdir -p $(BUILD)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 $< -o $@
+
+$(VISUALIZER_DATA).c: $(BUILD)/embed-files $(VISUALIZER_FILES)
+	@mkdir -p $(dir $@)
+	$(BUILD)/embed-files $@ $(VISUALIZER_FILES)
+
+$(VISUALIZER_DATA).o: $(VISUALIZER_DATA).c
+	$(call compile_chapter,08-swarm) -c $< -o $@
 
 $(BUILD)/chroot-escape: 01-chroot/chroot-escape.c
 	@mkdir -p $(BUILD)
@@ -216,9 +234,13 @@ FUZZ_TIME     ?= 30
 FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_SRC      := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN      := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-FUZZ_OBJ      := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_OBJ      := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/08-swarm/visualizer-data.o
 
 $(BUILD)/fuzz/obj/%.o: %.c | fuzz-deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(ALL_INCLUDES) -std=gnu11 -g -O1 -pthread -fsanitize=fuzzer-no-link $(FUZZ_SANITIZE) -c $< -o $@
+
+$(BUILD)/fuzz/obj/08-swarm/visualizer-data.o: $(VISUALIZER_DATA).c | fuzz-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(ALL_INCLUDES) -std=gnu11 -g -O1 -pthread -fsanitize=fuzzer-no-link $(FUZZ_SANITIZE) -c $< -o $@
 

@@ -146,6 +146,16 @@ void http_exchange_close_after(struct http_exchange *ex)
 	ex->close_after = true;
 }
 
+bool http_exchange_peer_closed(struct http_exchange *ex)
+{
+	if (ex->server->stopping)
+		return true;
+	/* POLLRDHUP: the peer shut down its writing side, or closed (poll(2)); an event stream's
+	 * client sends nothing after its request, so that is how its going away shows. */
+	struct pollfd pfd = { .fd = ex->conn.fd, .events = POLLIN | POLLRDHUP };
+	return ex->conn.eof || (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)));
+}
+
 ssize_t http_exchange_read(struct http_exchange *ex, void *buf, size_t size)
 {
 	const struct http_message *m = http_exchange_request(ex);

@@ -81,4 +81,9 @@ void http_exchange_log(struct http_exchange *ex, const char *fmt, ...) __attribu
 /* Close the connection after this response instead of keeping it alive. */
 void http_exchange_close_after(struct http_exchange *ex);
 
+/* For a handler that streams a response for a long time (server-sent events): true once the
+ * client has closed the connection, or the server is closing, so the handler should stop.
+ * Does not wait. A client that only sends more bytes (a next request) has not closed. */
+bool http_exchange_peer_closed(struct http_exchange *ex);
+
 #endif

@@ -8,6 +8,6 @@
 #include <stddef.h>
 
 const struct command chapter_08_commands[] = {
-	{ "swarm", cmd_swarm, "08-swarm", "Simulate a swarm of managers and workers (simulate)" },
+	{ "swarm", cmd_swarm, "08-swarm", "Simulate a swarm (simulate), draw one live in a browser (visualize)" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -8,6 +8,7 @@
  * from the simulator; the command only chooses the scenario and prints.
  */
 #include "swarm-simulate.h"
+#include "swarm-visualize.h"
 #include "cli.h"
 #include "error.h"
 
@@ -26,7 +27,11 @@ static const char SWARM_HELP[] =
 	"      --workers N       workers (default 5)\n"
 	"      --seed S          the seed: the same seed runs the same story (default 1)\n"
 	"      --scenario NAME   kill-leader, kill-worker, partition or churn (default kill-leader)\n"
-	"      --trace           print every Raft message as well\n";
+	"      --trace           print every Raft message as well\n"
+	"\n"
+	"       tinydock swarm visualize [--port N] [--address A]\n"
+	"\n"
+	"Serve a page that draws the swarm live in a browser (swarm visualize --help).\n";
 
 static void print_settings(const struct swarm_cluster_options *o, FILE *out)
 {
@@ -124,9 +129,11 @@ int cmd_swarm(int argc, char **argv)
 	if (asks_for_help(argc, argv))
 		return print_help(SWARM_HELP);
 	if (argc < 2)
-		return usage_error("swarm", "requires a command: simulate");
+		return usage_error("swarm", "requires a command: simulate or visualize");
+	if (strcmp(argv[1], "visualize") == 0)
+		return cmd_swarm_visualize(argc - 1, argv + 1);
 	if (strcmp(argv[1], "simulate") != 0)
-		return usage_error("swarm", "unknown command \"%s\": the one command is simulate", argv[1]);
+		return usage_error("swarm", "unknown command \"%s\": the commands are simulate and visualize", argv[1]);
 	struct swarm_cluster_options options = swarm_cluster_default_options(1);
 	for (int i = 2; i < argc; i++) {
 		const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;

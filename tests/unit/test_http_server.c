@@ -59,6 +59,7 @@ static void *run_server(void *arg)
 }
 
 static atomic_int now_serving, most_served_at_once;
+static atomic_int stream_saw_close = -1; /* -1: the /stream handler still runs */
 static int file_fd = -1;
 static size_t file_size;
 
@@ -102,6 +103,16 @@ static void handler(struct http_exchange *ex, void *ctx)
 		usleep(20000);
 		atomic_fetch_sub(&now_serving, 1);
 		http_exchange_reply(ex, 200, "text/plain", "slow\n", 5);
+	} else if (strcmp(m->target, "/stream") == 0) {
+		/* A response that goes on until the client leaves, as server-sent events do. */
+		struct http_head head;
+		http_head_response(&head, 200);
+		http_exchange_close_after(ex);
+		if (http_exchange_send_head(ex, &head, -1) < 0 || http_exchange_write(ex, "tick\n", 5) < 0)
+			return;
+		for (int i = 0; i < 1000 && !http_exchange_peer_closed(ex); i++)
+			usleep(10000);
+		atomic_store(&stream_saw_close, http_exchange_peer_closed(ex));
 	} else if (strcmp(m->target, "/silent") == 0) {
 		fail_errno(0, "the test handler says nothing");
 	} else {
@@ -474,6 +485,32 @@ START_TEST(a_handler_that_does_not_answer_gives_500)
 }
 END_TEST
 
+START_TEST(a_streaming_handler_learns_when_its_client_has_gone)
+{
+	struct running r;
+	start_server(&r, 8, 2000);
+	atomic_store(&stream_saw_close, -1);
+	int fd = raw_connect(r.port);
+	static const char get[] = "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n";
+	ck_assert_int_eq(send(fd, get, sizeof(get) - 1, 0), (ssize_t)sizeof(get) - 1);
+	char got[512] = "";
+	size_t length = 0;
+	while (!strstr(got, "tick")) {
+		ssize_t n = recv(fd, got + length, sizeof(got) - 1 - length, 0);
+		ck_assert_int_gt(n, 0);
+		length += (size_t)n;
+		got[length] = '\0';
+	}
+	ck_assert_int_eq(atomic_load(&stream_saw_close), -1); /* the client is still there */
+	close(fd);
+	int64_t deadline = http_now_ms() + 2000;
+	while (atomic_load(&stream_saw_close) == -1 && http_now_ms() < deadline)
+		usleep(10000);
+	ck_assert_int_eq(atomic_load(&stream_saw_close), 1);
+	stop_server(&r);
+}
+END_TEST
+
 START_TEST(closing_the_server_ends_idle_kept_alive_connections_at_once)
 {
 	struct running r;
@@ -628,6 +665,7 @@ Suite *http_server_suite(void)
 	tcase_add_test(t, a_smuggling_attempt_is_refused_and_the_connection_closed);
 	tcase_add_test(t, expect_100_continue_is_answered_before_the_body_is_sent);
 	tcase_add_test(t, a_handler_that_does_not_answer_gives_500);
+	tcase_add_test(t, a_streaming_handler_learns_when_its_client_has_gone);
 	tcase_add_test(t, closing_the_server_ends_idle_kept_alive_connections_at_once);
 	tcase_add_test(t, a_request_body_trickled_a_byte_at_a_time_is_cut_off_at_its_deadline);
 	tcase_add_test(t, kept_alive_connections_give_up_their_slots_to_a_new_client);

@@ -610,20 +610,22 @@ static int kill_all(const struct cgroup *cg)
 {
 	if (cg->layout.simulated)
 		return 0;
+	/* The usual case, a container whose init was its last process and has been reaped: one
+	 * read of each tree's cgroup.procs finds them all empty, and there is nothing to kill. */
+	pid_t *left;
+	size_t left_count;
+	if (cgroup_pids(cg, &left, &left_count) < 0)
+		return -1;
+	free(left);
+	if (left_count == 0)
+		return 0;
 	char kill_file[PATH_MAX] = "";
 	bool kill_file_used = false;
 	if (cg->v2[0] && path_join(kill_file, cg->v2, "cgroup.kill") == 0 && access(kill_file, F_OK) == 0) {
-		pid_t *pids;
-		size_t count;
-		if (cgroup_pids(cg, &pids, &count) == 0) {
-			free(pids);
-			if (count > 0) {
-				if (cgroup_write_value(&cg->layout, cg->v2, "cgroup.kill", "1") < 0)
-					error_clear(); /* fall back to killing pid by pid */
-				else
-					kill_file_used = true;
-			}
-		}
+		if (cgroup_write_value(&cg->layout, cg->v2, "cgroup.kill", "1") < 0)
+			error_clear(); /* fall back to killing pid by pid */
+		else
+			kill_file_used = true;
 	}
 	for (int round = 0; round < WAIT_ROUNDS; round++) {
 		pid_t *pids;

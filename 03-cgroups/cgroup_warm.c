@@ -16,14 +16,17 @@
  * The helper cannot start just anywhere: a move holds cgroup_mutex while it waits, and so
  * blocks every other cgroup operation (mkdir, a limit's write, and clone3(2) with
  * CLONE_INTO_CGROUP) until its grace period is over. Started before the container's cgroup
- * is made, it made the mkdir wait instead (tried: no faster). So it starts once the container's
- * first process exists and nothing else of the cgroup is to be done (runtime.c, at
- * SYNC_CGROUP): a helper process moves itself into the cgroup it is already in (a move to
- * where it is still takes the lock: cgroup_procs_write_start locks before it looks at the
- * destination), and while it waits, the network is plugged in, the child mounts its
- * filesystems and the record says "running". The init's real moves come at SYNC_GO, before
- * anything of the user's runs, and find most of the wait over. The helper changes nothing:
- * same cgroup before and after.
+ * is made, it made the mkdir wait instead (tried: no faster). So it starts once the cgroup is
+ * made, with its limits and device rules, and before the container's first process exists
+ * (runtime.c, make_cgroup): a helper process moves itself into the cgroup it is already in (a
+ * move to where it is still takes the lock: cgroup_procs_write_start locks before it looks at
+ * the destination), and while it waits, the first process is cloned, the network is plugged
+ * in, the child mounts its filesystems and the record says "running". That clone is a plain
+ * one: with CLONE_INTO_CGROUP it would take cgroup_mutex and wait the whole grace period
+ * behind the helper; a plain fork only reads the semaphore, which a writer that still waits
+ * for its grace period does not block (percpu_down_write, kernel/locking/percpu-rwsem.c). The
+ * init's real moves, into every tree, come at SYNC_GO, before anything of the user's runs,
+ * and find most of the wait over. The helper changes nothing: same cgroup before and after.
  *
  * A v2 tree needs none of this: the container's first process is born in its cgroup
  * (clone3(2) with CLONE_INTO_CGROUP), which only reads the semaphore. Nor does a machine

@@ -14,8 +14,9 @@
  *     |  wait for "started" or the error     |   the MONITOR: setsid(), stdio -> log pipes
  *     |  print the id, exit 0                |- container_run (chapter 02): cgroup_create,
  *                                            |   the device rules (device-cgroup.c), clone3()
- *                                            |   into the cgroup's v2 folder; the v1 trees
- *                                            |   (hybrid) at SYNC_GO (cgroup_warm.c says why)
+ *                                            |   into the cgroup's v2 folder; on a hybrid
+ *                                            |   machine a clone, and every tree at SYNC_GO
+ *                                            |   (cgroup_warm.c says why)
  *                                            |- started: $TINYDOCK_RUN/containers/<id>/state.json
  *                                            |- wait for init; the logger process copies the output
  *                                            |- record the exit; the restart policy may start
@@ -424,6 +425,15 @@ static int make_cgroup(void *ctx, struct container *c, int *folder)
 		explain(CHAPTER, "not root: no device rules (nor any power over the host's devices to limit)");
 	else if (device_cgroup_apply(&rt->cgroup, c->privileged) < 0)
 		return -1;
+	if (rt->cgroup.layout.mode != CGROUP_V2) {
+		/* v1 trees (hybrid): the first move waits for a grace period, so a helper starts that
+		 * wait now, nothing of the cgroup being left to do (cgroup_warm.c). The child is then
+		 * cloned without CLONE_INTO_CGROUP, which takes cgroup_mutex and so would wait behind
+		 * the helper, and joins every tree, the v2 one too, at SYNC_GO (join_cgroup). */
+		cgroup_warm_finish(&rt->cgroup_warm); /* a run before this one that ended before SYNC_GO */
+		rt->cgroup_warm = cgroup_warm_start(&rt->cgroup.layout);
+		return 0;
+	}
 	if (cgroup_open_folder(&rt->cgroup, &rt->folder) < 0)
 		return -1;
 	*folder = rt->folder;
@@ -440,10 +450,11 @@ static void close_folder(struct runtime *rt)
 
 /* At SYNC_CGROUP, the child waiting. On a v2 tree it was born in its cgroup, or moves now. A
  * tree of v1 makes the first move wait an RCU grace period (cgroup_warm.c), so there a helper
- * starts that wait now and the moves themselves come at SYNC_GO (move_into_v1 below): the wait
- * runs while the network is plugged in and the child mounts its filesystems, none of which
- * needs the cgroup. The child runs nothing of the user's before SYNC_GO, and by then it is in
- * every tree: each limit and device rule holds from the command's first instruction. */
+ * started that wait before the clone (make_cgroup) and the moves themselves come at SYNC_GO
+ * (move_into_v1 below): the wait runs while the child is cloned, the network is plugged in and
+ * the child mounts its filesystems, none of which needs the cgroup. The child runs nothing of
+ * the user's before SYNC_GO, and by then it is in every tree: each limit and device rule holds
+ * from the command's first instruction. */
 static int join_cgroup(void *ctx, struct container *c, pid_t pid, bool born_in_folder)
 {
 	struct runtime *rt = ctx;
@@ -457,11 +468,8 @@ static int join_cgroup(void *ctx, struct container *c, pid_t pid, bool born_in_f
 		explain(CHAPTER, "%d was born in %s (CLONE_INTO_CGROUP)", (int)pid, rt->cgroup.v2);
 		return 0;
 	}
-	if (born_in_folder)
-		explain(CHAPTER, "%d was born in %s (CLONE_INTO_CGROUP); the v1 trees take its pid at %s", (int)pid,
-			rt->cgroup.v2, sync_step_name(SYNC_GO));
-	cgroup_warm_finish(&rt->cgroup_warm); /* a run before this one that ended before SYNC_GO */
-	rt->cgroup_warm = cgroup_warm_start(&rt->cgroup.layout);
+	explain(CHAPTER, "%d: every tree takes its pid at %s, once the grace period begun before the clone is over",
+		(int)pid, sync_step_name(SYNC_GO));
 	rt->v1_pending = true;
 	rt->born_in_folder = born_in_folder;
 	return 0;

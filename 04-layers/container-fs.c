@@ -118,8 +118,20 @@ bool container_fs_exists(const struct container_fs *fs)
  * network, chapter 02) need something to be bound onto. If no lower layer has one, creating it
  * in the merged view would put it in the upper folder, and every `diff` and `commit` would show
  * it as the container's own change. Docker's answer, copied here in idea: an "init" layer between
- * the image and the container, holding just those empty files (its <id>-init layer). */
+ * the image and the container, holding just those empty files (its <id>-init layer).
+ *
+ * Docker makes one per container. Here there is one per file, made once and shared by every
+ * container whose image lacks the file, as the image's own layers are: an empty file is the same
+ * for all, and nothing ever writes into a lower layer (overlayfs copies a file up into the upper
+ * before changing it; a bind mount over it changes nothing below). One per container cost, on
+ * every run, two folders and a file made and removed; for a kept container three fsyncs before
+ * `run -d` returns, and at `rm` the removal of a file already on disk (on a disk mounted with
+ * "discard" and no journal, ext4 trims its block at once: 0.3 to 4 ms measured).
+ *
+ *   $TINYDOCK_ROOT/init-layers/hosts/etc/hosts
+ *   $TINYDOCK_ROOT/init-layers/resolv.conf/etc/resolv.conf */
 static const char *const MOUNT_POINT_FILES[] = { "etc/hosts", "etc/resolv.conf" };
+#define INIT_LAYER_COUNT (sizeof(MOUNT_POINT_FILES) / sizeof(MOUNT_POINT_FILES[0]))
 
 static bool in_some_lower(const char *const *lowers, size_t count, const char *file)
 {
@@ -142,32 +154,65 @@ static int write_file(const struct container_fs *fs, const char *path, const cha
 			   : write_file_atomic(path, text, size, 0644);
 }
 
-/* Make fs/init with the missing mount-point files; *made tells whether it was needed. */
-static int make_init_layer(const struct container_fs *fs, const char *const *lowers, size_t count, char *init,
-			   size_t size, bool *made)
+/* The shared init layer that holds the empty file (a path such as "etc/resolv.conf"), made if it
+ * is not there yet; its folder in layer. It appears whole or not at all: it is built under a
+ * temporary name, made durable, then renamed into place (rename(2) is atomic). Two runs that
+ * build it at once both succeed: the second rename finds the folder there (EEXIST or
+ * ENOTEMPTY, rename(2)) and that run uses the first one's. */
+static int shared_init_layer(const char *file, char *layer, size_t size)
 {
-	*made = false;
-	snprintf(init, size, "%s/init", fs->dir);
-	for (size_t i = 0; i < sizeof(MOUNT_POINT_FILES) / sizeof(MOUNT_POINT_FILES[0]); i++) {
+	const char *name = strrchr(file, '/') + 1;
+	char parent[PATH_MAX], temp[PATH_MAX], path[PATH_MAX], folder[PATH_MAX];
+	snprintf(parent, sizeof(parent), "%s/init-layers", state_root());
+	if ((size_t)snprintf(layer, size, "%s/%s", parent, name) >= size)
+		return fail_errno(ENAMETOOLONG, "cannot use the state folder \"%s\"", state_root());
+	if (is_directory(layer))
+		return 0;
+	snprintf(temp, sizeof(temp), "%s/.%s.%d", parent, name, (int)getpid());
+	snprintf(path, sizeof(path), "%s/%s", temp, file);
+	snprintf(folder, sizeof(folder), "%s", path);
+	*strrchr(folder, '/') = '\0';
+	if (make_dirs(parent, 0755) < 0 || remove_tree(temp) < 0)
+		return -1;
+	if (make_dirs(folder, 0755) < 0 || write_file_atomic(path, "", 0, 0644) < 0 || sync_folder(temp) < 0 ||
+	    (rename(temp, layer) < 0 && errno != EEXIST && errno != ENOTEMPTY &&
+	     fail_sys("cannot rename \"%s\" to \"%s\"", temp, layer) < 0)) {
+		struct error_saved saved;
+		error_save(&saved);
+		remove_tree(temp);
+		return error_restore(&saved);
+	}
+	if (is_directory(temp)) { /* another run renamed its own into place first: theirs is whole */
+		remove_tree(temp);
+		error_clear();
+		return 0;
+	}
+	if (sync_folder(parent) < 0 || sync_parent_folder(parent) < 0)
+		return -1;
+	explain(CHAPTER, "init layer \"%s\": the empty mount point for /%s, made once, shared by every container",
+		layer, file);
+	return 0;
+}
+
+/* The shared init layers of the mount-point files that no lower has, appended to all[*count]. */
+static int add_init_layers(const char *const *lowers, size_t count, const char **all, size_t *all_count,
+			   char layers[][PATH_MAX])
+{
+	size_t made = 0;
+	for (size_t i = 0; i < INIT_LAYER_COUNT; i++) {
 		if (in_some_lower(lowers, count, MOUNT_POINT_FILES[i]))
 			continue;
-		char path[PATH_MAX], parent[PATH_MAX];
-		snprintf(path, sizeof(path), "%s/%s", init, MOUNT_POINT_FILES[i]);
-		snprintf(parent, sizeof(parent), "%s", path);
-		*strrchr(parent, '/') = '\0';
-		if (make_dirs(parent, 0755) < 0 || write_file(fs, path, "", 0) < 0)
+		if (shared_init_layer(MOUNT_POINT_FILES[i], layers[made], PATH_MAX) < 0)
 			return -1;
-		*made = true;
+		all[(*all_count)++] = layers[made++]; /* above the image: just below the container's upper */
 	}
-	if (*made)
-		explain(CHAPTER, "init layer \"%s\": empty mount points for /etc/hosts and /etc/resolv.conf", init);
 	return 0;
 }
 
 int container_fs_create(struct container_fs *fs, const char *const *lowers, size_t count)
 {
 	char *text = NULL;
-	const char **all = calloc(count + 1, sizeof(*all));
+	const char **all = calloc(count + INIT_LAYER_COUNT, sizeof(*all));
 	int rc = -1;
 	if (!all)
 		return fail_errno(ENOMEM, "cannot make the container's filesystem");
@@ -176,13 +221,12 @@ int container_fs_create(struct container_fs *fs, const char *const *lowers, size
 	if (make_dirs(fs->dir, 0700) < 0 || make_dirs(fs->upper, 0755) < 0 || make_dirs(fs->work, 0700) < 0 ||
 	    make_dirs(fs->merged, 0755) < 0)
 		goto out;
-	char init[PATH_MAX];
-	bool with_init;
-	if (make_init_layer(fs, lowers, count, init, sizeof(init), &with_init) < 0)
-		goto out;
+	char init[INIT_LAYER_COUNT][PATH_MAX];
 	memcpy(all, lowers, count * sizeof(*all));
-	if (with_init)
-		all[count++] = init; /* the topmost lower: just below the container's own upper */
+	size_t all_count = count;
+	if (add_init_layers(lowers, count, all, &all_count, init) < 0)
+		goto out;
+	count = all_count;
 	text = lowers_format(all, count);
 	if (!text || lowers_parse(text, &fs->lowers, &fs->lower_count) < 0)
 		goto out;

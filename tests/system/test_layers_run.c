@@ -115,12 +115,12 @@ START_TEST(a_container_writes_to_its_upper_folder_and_never_to_the_rootfs_folder
 	ck_assert_ptr_nonnull(text);
 	ck_assert_str_eq(text, "hello\n");
 	free(text);
-	/* the lowers file names the rootfs folder itself (nothing was copied), then the container's
+	/* the lowers file names the rootfs folder itself (nothing was copied), then the shared
 	 * init layer with the empty mount point for /etc/resolv.conf that the rootfs lacks */
 	text = read_file(container_path(id, "fs/lowers"), NULL);
 	char expected[2 * PATH_MAX + 8];
 	char *real = realpath(sandbox.rootfs, NULL);
-	snprintf(expected, sizeof(expected), "%s\n%s\n", real, container_path(id, "fs/init"));
+	snprintf(expected, sizeof(expected), "%s\n%s/init-layers/resolv.conf\n", real, sandbox.root);
 	ck_assert_str_eq(text, expected);
 	free(real);
 	free(text);
@@ -150,7 +150,7 @@ START_TEST(two_containers_from_one_folder_do_not_see_each_others_changes)
 	run_free(&r);
 	char ids[3][CONTAINER_ID_LENGTH + 1];
 	ck_assert_uint_eq(container_ids(ids, 3), 2);
-	/* both stacked on the same lower folder (the first line; each has its own init layer above) */
+	/* both stacked on the same lower folder (the first line; the shared init layer above) */
 	char *a = read_file(container_path(ids[0], "fs/lowers"), NULL);
 	char *b = read_file(container_path(ids[1], "fs/lowers"), NULL);
 	ck_assert_ptr_nonnull(strchr(a, '\n'));
@@ -160,6 +160,59 @@ START_TEST(two_containers_from_one_folder_do_not_see_each_others_changes)
 	ck_assert_str_eq(a, b);
 	free(a);
 	free(b);
+	assert_nothing_mounted();
+}
+END_TEST
+
+START_TEST(containers_share_one_init_layer_that_rm_keeps_and_nothing_writes_into)
+{
+	/* The rootfs has /etc/hosts but no /etc/resolv.conf: both containers stand on the one
+	 * shared layer that holds its empty mount point, and have no init folder of their own. */
+	struct run_result r = run("sh", "-c", "echo mine >> /etc/resolv.conf", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	r = run("cat", "/etc/resolv.conf", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, ""); /* the first one's line went to its own upper */
+	run_free(&r);
+	char ids[3][CONTAINER_ID_LENGTH + 1];
+	ck_assert_uint_eq(container_ids(ids, 3), 2);
+	char layer[PATH_MAX], file[PATH_MAX + 32];
+	snprintf(layer, sizeof(layer), "%s/init-layers/resolv.conf", sandbox.root);
+	snprintf(file, sizeof(file), "%s/etc/resolv.conf", layer);
+	for (int i = 0; i < 2; i++) {
+		char *lowers = read_file(container_path(ids[i], "fs/lowers"), NULL);
+		ck_assert_ptr_nonnull(lowers);
+		ck_assert_msg(has_line(lowers, layer), "%s", lowers);
+		free(lowers);
+		ck_assert(!exists(container_path(ids[i], "fs/init")));
+	}
+	struct stat st;
+	ck_assert_int_eq(stat(file, &st), 0);
+	ck_assert_int_eq(st.st_size, 0);
+	/* rm removes the containers, not what others may stand on */
+	r = run_tinydock(NULL, 10, "rm", ids[0], ids[1], NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	ck_assert_uint_eq(container_ids(ids, 3), 0);
+	ck_assert_int_eq(stat(file, &st), 0);
+	ck_assert_int_eq(st.st_size, 0);
+	/* and a rootfs that has both files needs no init layer at all */
+	char resolv[PATH_MAX + 32];
+	snprintf(resolv, sizeof(resolv), "%s/etc/resolv.conf", sandbox.rootfs);
+	ck_assert_int_eq(write_file_atomic(resolv, "", 0, 0644), 0);
+	r = run("true", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	ck_assert_uint_eq(container_ids(ids, 3), 1);
+	char *lowers = read_file(container_path(ids[0], "fs/lowers"), NULL);
+	char *real = realpath(sandbox.rootfs, NULL);
+	char expected[PATH_MAX + 2];
+	snprintf(expected, sizeof(expected), "%s\n", real);
+	ck_assert_str_eq(lowers, expected);
+	free(real);
+	free(lowers);
+	unlink(resolv);
 	assert_nothing_mounted();
 }
 END_TEST
@@ -430,6 +483,7 @@ Suite *layers_run_suite(void)
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, a_container_writes_to_its_upper_folder_and_never_to_the_rootfs_folder);
 	tcase_add_test(t, two_containers_from_one_folder_do_not_see_each_others_changes);
+	tcase_add_test(t, containers_share_one_init_layer_that_rm_keeps_and_nothing_writes_into);
 	tcase_add_test(t, diff_lists_added_changed_and_deleted_files_as_docker_diff_does);
 	tcase_add_test(t, a_containers_layer_has_whiteouts_opaque_folders_and_hard_links);
 	tcase_add_test(t, export_of_a_running_container_reads_its_mounted_root);

@@ -132,4 +132,13 @@ char *swarm_wire_encode(const struct swarm_wire_message *message, size_t *size);
  * nothing left to free. */
 int swarm_wire_decode(const void *bytes, size_t size, struct swarm_wire_message *message);
 
+/* One log entry, and a snapshot, as JSON and back: the pieces of a raft message, and of the
+ * Raft state a node keeps on disk (swarm-persist.c). Reading fills *entry or *snapshot, whose
+ * bytes the caller frees (raft_entry_free, raft_snapshot_free) also on failure. */
+struct json;
+struct json *swarm_wire_entry_json(const struct raft_entry *entry);
+int swarm_wire_entry_read(const struct json *obj, struct raft_entry *entry);
+struct json *swarm_wire_snapshot_json(const struct raft_snapshot *snapshot);
+int swarm_wire_snapshot_read(const struct json *obj, struct raft_snapshot *snapshot);
+
 #endif

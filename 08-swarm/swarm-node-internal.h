@@ -12,6 +12,7 @@
 #include "swarm-node.h"
 #include "swarm-wire.h"
 
+#include <poll.h>
 #include <stdio.h>
 
 /* A hello must arrive this soon after a connection opens; a control request, this soon. */
@@ -49,7 +50,8 @@ struct conn {
 	/* who is at the other end (inbound after hello; dialed: who we dialed) */
 	char node[SWARM_NAME_MAX];
 	char address[SWARM_NAME_MAX];
-	enum swarm_role role;
+	enum swarm_role role;     /* the role it claims */
+	enum swarm_role token_role; /* the role its token admits */
 	raft_id raft;
 
 	uint64_t link;            /* CONTROL: its FORWARD; FORWARD: its CONTROL (conn ids) */
@@ -86,7 +88,7 @@ struct joiner {
 	char node[SWARM_NAME_MAX];
 };
 
-struct swarm_node {
+struct node_process {
 	struct swarm_identity identity;
 	bool is_manager;
 	bool stop;                /* leave or SIGTERM: the loop ends */
@@ -109,6 +111,7 @@ struct swarm_node {
 	raft_id last_leader;
 
 	/* the agent's part */
+	struct swarm_executor *executor; /* NULL: this node runs no tasks (it could not open one) */
 	uint64_t agent;           /* its CONN_AGENT (0: none) */
 	char leader_node[SWARM_NAME_MAX];      /* whom it follows ("" when it does not know) */
 	char leader_address[SWARM_NAME_MAX];
@@ -128,56 +131,64 @@ struct swarm_node {
 uint64_t swarm_node_wall_ms(void);
 
 /* --- swarm-node.c: connections ---------------------------------------------------------------- */
-struct conn *node_conn(struct swarm_node *node, uint64_t id);
-struct conn *node_add_conn(struct swarm_node *node, enum conn_kind kind, int fd);
+struct conn *node_conn(struct node_process *node, uint64_t id);
+struct conn *node_add_conn(struct node_process *node, enum conn_kind kind, int fd);
 /* Dial HOST:PORT without blocking: a CONN of kind, connecting; NULL recorded. */
-struct conn *node_dial(struct swarm_node *node, enum conn_kind kind, const char *address);
+struct conn *node_dial(struct node_process *node, enum conn_kind kind, const char *address);
 /* Queue a frame on conn (the bytes are copied); -1 recorded: drop the connection. */
-int node_send_text(struct swarm_node *node, struct conn *conn, const char *text, size_t length);
-int node_send(struct swarm_node *node, struct conn *conn, const struct swarm_wire_message *message);
+int node_send_text(struct node_process *node, struct conn *conn, const char *text, size_t length);
+int node_send(struct node_process *node, struct conn *conn, const struct swarm_wire_message *message);
 /* Our hello, queued first on a connection we dialed. */
-int node_send_hello(struct swarm_node *node, struct conn *conn);
+int node_send_hello(struct node_process *node, struct conn *conn);
 /* Close conn at the end of this turn of the loop (after its output, when flush). */
-void node_close(struct swarm_node *node, struct conn *conn, bool flush);
+void node_close(struct node_process *node, struct conn *conn, bool flush);
 /* "2026-12-03T16:00:00Z node: <message>" on the node's log (stderr). */
 void node_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* "HOST:PORT" (an IPv4 address or a name) into a socket address; -1 recorded. */
+struct sockaddr_in;
+int node_parse_address(const char *address, struct sockaddr_in *sin);
+
 /* --- swarm-node-manager.c ----------------------------------------------------------------------- */
-int manager_start(struct swarm_node *node);
-void manager_stop(struct swarm_node *node);
+int manager_start(struct node_process *node);
+void manager_stop(struct node_process *node);
 /* Timers: Raft's tick, the leader's round, redials. The next monotonic time it wants. */
-int manager_tick(struct swarm_node *node, uint64_t now, uint64_t *next);
+int manager_tick(struct node_process *node, uint64_t now, uint64_t *next);
 /* A message from an authenticated manager or agent on conn. */
-int manager_receive(struct swarm_node *node, struct conn *conn, struct swarm_wire_message *message);
+int manager_receive(struct node_process *node, struct conn *conn, struct swarm_wire_message *message);
 /* Propose one command (JSON text of a command object) for the control client conn. */
-int manager_propose(struct swarm_node *node, struct conn *client, const char *command_json);
+int manager_propose(struct node_process *node, struct conn *client, const char *command_json);
 /* The manager's "state" reply (malloc'd JSON text). */
-char *manager_state(struct swarm_node *node);
+char *manager_state(struct node_process *node);
 /* Where the leader is (the node's own address when it leads); false when unknown. */
-bool manager_leader(struct swarm_node *node, char *leader_node, size_t node_size, char *address, size_t address_size);
+bool manager_leader(struct node_process *node, char *leader_node, size_t node_size, char *address, size_t address_size);
 /* A CONN_PEER we dialed was welcomed: reconnect quickly next time it breaks. */
-void manager_peer_welcomed(struct swarm_node *node, struct conn *conn);
+void manager_peer_welcomed(struct node_process *node, struct conn *conn);
 /* A conn closed: forget it wherever it is waited on. */
-void manager_forget_conn(struct swarm_node *node, uint64_t conn);
+void manager_forget_conn(struct node_process *node, uint64_t conn);
 /* A hello from a manager told us where it is. */
-void manager_learn_peer(struct swarm_node *node, const char *node_id, const char *address, raft_id raft);
+void manager_learn_peer(struct node_process *node, const char *node_id, const char *address, raft_id raft);
 
 /* --- swarm-node-agent.c ------------------------------------------------------------------------- */
-int agent_tick(struct swarm_node *node, uint64_t now, uint64_t *next);
-int agent_receive(struct swarm_node *node, struct conn *conn, struct swarm_wire_message *message);
-void agent_lost(struct swarm_node *node, uint64_t now);
-void agent_free(struct swarm_node *node);
+int agent_start(struct node_process *node);
+int agent_tick(struct node_process *node, uint64_t now, uint64_t *next);
+/* The executor's file descriptors for the loop's poll (swarm_executor_pollfds). */
+size_t agent_pollfds(struct node_process *node, struct pollfd *fds, size_t room);
+int agent_receive(struct node_process *node, struct conn *conn, struct swarm_wire_message *message);
+void agent_lost(struct node_process *node, uint64_t now);
+/* Close the executor (stopping every task first when stop_tasks: the node leaves). */
+void agent_free(struct node_process *node, bool stop_tasks);
 
 /* --- swarm-control-server.c ------------------------------------------------------------------- */
-int control_listen(struct swarm_node *node);
-int control_request(struct swarm_node *node, struct conn *conn, const char *request, size_t length);
+int control_listen(struct node_process *node);
+int control_request(struct node_process *node, struct conn *conn, const char *request, size_t length);
 /* Answer a control client (on the control socket, or a node that forwarded its client's
  * request: as a control-reply) with reply, JSON text; the connection then closes. */
-int control_reply(struct swarm_node *node, struct conn *conn, const char *reply);
+int control_reply(struct node_process *node, struct conn *conn, const char *reply);
 /* Answer a control client: {"ok":false,"error":message}. */
-int control_error(struct swarm_node *node, struct conn *conn, const char *message);
+int control_error(struct node_process *node, struct conn *conn, const char *message);
 /* A forwarded request's reply arrived on conn (a FORWARD), or it failed (reply NULL). */
-void control_forwarded(struct swarm_node *node, struct conn *forward, const char *reply);
+void control_forwarded(struct node_process *node, struct conn *forward, const char *reply);
 /* Remove the control socket's file (the node stops). */
 void control_remove_socket(void);
 

@@ -27,7 +27,7 @@
 
 /* --- peers ---------------------------------------------------------------------------------- */
 
-static struct peer *find_peer(struct swarm_node *node, raft_id raft)
+static struct peer *find_peer(struct node_process *node, raft_id raft)
 {
 	for (size_t i = 0; i < node->peer_count; i++)
 		if (node->peers[i].raft == raft)
@@ -36,7 +36,7 @@ static struct peer *find_peer(struct swarm_node *node, raft_id raft)
 }
 
 /* Keep node.json's list of managers in step with the peers, for the next start. */
-static void save_peers(struct swarm_node *node)
+static void save_peers(struct node_process *node)
 {
 	struct swarm_identity *id = &node->identity;
 	id->manager_count = 0;
@@ -52,7 +52,7 @@ static void save_peers(struct swarm_node *node)
 	}
 }
 
-void manager_learn_peer(struct swarm_node *node, const char *node_id, const char *address, raft_id raft)
+void manager_learn_peer(struct node_process *node, const char *node_id, const char *address, raft_id raft)
 {
 	if (raft == node->identity.raft || !address[0])
 		return;
@@ -79,7 +79,7 @@ void manager_learn_peer(struct swarm_node *node, const char *node_id, const char
 }
 
 /* The managers in the store, where they are. */
-static void learn_peers_from_store(struct swarm_node *node)
+static void learn_peers_from_store(struct node_process *node)
 {
 	const struct swarm_store *store = &node->manager.store;
 	for (size_t i = 0; i < store->node_count; i++) {
@@ -89,7 +89,7 @@ static void learn_peers_from_store(struct swarm_node *node)
 	}
 }
 
-void manager_peer_welcomed(struct swarm_node *node, struct conn *conn)
+void manager_peer_welcomed(struct node_process *node, struct conn *conn)
 {
 	for (size_t i = 0; i < node->peer_count; i++)
 		if (node->peers[i].conn == conn->id)
@@ -97,7 +97,7 @@ void manager_peer_welcomed(struct swarm_node *node, struct conn *conn)
 }
 
 /* Our connection to the peer, dialed when there is none (and the backoff allows). */
-static struct conn *peer_conn(struct swarm_node *node, struct peer *peer, uint64_t now)
+static struct conn *peer_conn(struct node_process *node, struct peer *peer, uint64_t now)
 {
 	struct conn *conn = node_conn(node, peer->conn);
 	if (conn && !conn->closing)
@@ -122,7 +122,7 @@ static struct conn *peer_conn(struct swarm_node *node, struct peer *peer, uint64
 
 /* --- Raft ------------------------------------------------------------------------------------ */
 
-static struct waiter *find_waiter(struct swarm_node *node, raft_index index, size_t *at)
+static struct waiter *find_waiter(struct node_process *node, raft_index index, size_t *at)
 {
 	for (size_t i = 0; i < node->waiter_count; i++)
 		if (node->waiters[i].index == index) {
@@ -135,7 +135,7 @@ static struct waiter *find_waiter(struct swarm_node *node, raft_index index, siz
 /* An entry was applied: answer whoever waited on it. */
 static void entry_applied(void *context, raft_index index, raft_term term, const char *refused)
 {
-	struct swarm_node *node = context;
+	struct node_process *node = context;
 	size_t at;
 	struct waiter *waiter;
 	while ((waiter = find_waiter(node, index, &at))) {
@@ -175,9 +175,9 @@ static void entry_applied(void *context, raft_index index, raft_term term, const
 }
 
 /* The leader's sessions: send each node its assignments when they changed. */
-static void push_assignments(struct swarm_node *node, struct conn *conn);
+static void push_assignments(struct node_process *node, struct conn *conn);
 
-static void push_all_assignments(struct swarm_node *node)
+static void push_all_assignments(struct node_process *node)
 {
 	for (size_t i = 0; i < node->conn_count; i++)
 		if (node->conns[i].fd >= 0 && node->conns[i].session && !node->conns[i].closing)
@@ -185,7 +185,7 @@ static void push_all_assignments(struct swarm_node *node)
 }
 
 /* One input into Raft, and what follows from it (raft.h: persist, send, apply). */
-static int step(struct swarm_node *node, const struct raft_input *input, uint64_t now)
+static int step(struct node_process *node, const struct raft_input *input, uint64_t now)
 {
 	struct swarm_manager *m = &node->manager;
 	struct raft_output out;
@@ -225,21 +225,49 @@ static int step(struct swarm_node *node, const struct raft_input *input, uint64_
 	return 0;
 }
 
-/* Propose bytes; *index where they sit. -1 recorded when this node cannot take it. */
-static int propose(struct swarm_node *node, const char *bytes, size_t size, raft_index *index, raft_term *term)
+/* Room for one more waiter. */
+static int reserve_waiter(struct node_process *node)
 {
-	struct raft_input input = { .kind = RAFT_PROPOSE, .data = bytes, .size = size };
-	int rc = step(node, &input, swarm_monotonic_ms());
-	if (rc < 0)
-		return -1;
-	if (rc == 1)
-		return fail_errno(0, "this manager is not the leader any more: try again");
-	*index = raft_log_last_index(&node->manager.raft.persisted.log);
-	*term = node->manager.raft.persisted.term;
+	if (node->waiter_count < node->waiter_capacity)
+		return 0;
+	size_t capacity = node->waiter_capacity ? 2 * node->waiter_capacity : 8;
+	struct waiter *grown = realloc(node->waiters, capacity * sizeof *grown);
+	if (!grown)
+		return fail_errno(ENOMEM, "cannot keep a proposal's client");
+	node->waiters = grown;
+	node->waiter_capacity = capacity;
 	return 0;
 }
 
-int manager_start(struct swarm_node *node)
+/* Propose bytes. Whoever waits for them (a control client, a joiner: client or joiner, or
+ * neither) is registered first, at the index the entry will take: with one manager, Raft
+ * commits it within this very step. -1 recorded when this node cannot take it. */
+static int propose(struct node_process *node, const char *bytes, size_t size, uint64_t client, struct joiner *joiner)
+{
+	struct swarm_manager *m = &node->manager;
+	raft_index index = raft_log_last_index(&m->raft.persisted.log) + 1;
+	raft_term term = m->raft.persisted.term;
+	if (client) {
+		if (reserve_waiter(node) < 0)
+			return -1;
+		node->waiters[node->waiter_count++] = (struct waiter){ .conn = client, .index = index, .term = term };
+	}
+	if (joiner) {
+		joiner->index = index;
+		joiner->term = term;
+		node->joiner_count++;
+	}
+	struct raft_input input = { .kind = RAFT_PROPOSE, .data = bytes, .size = size };
+	int rc = step(node, &input, swarm_monotonic_ms());
+	if (rc == 2)
+		return 0;
+	manager_forget_conn(node, client);
+	if (joiner)
+		manager_forget_conn(node, joiner->conn);
+	return rc < 0 ? -1 : fail_errno(0, "this manager is not the leader any more: try again");
+}
+
+int manager_start(struct node_process *node)
 {
 	struct swarm_identity *id = &node->identity;
 	struct raft_options options = raft_default_options(id->raft, swarm_monotonic_ms() ^ id->raft);
@@ -273,14 +301,14 @@ int manager_start(struct swarm_node *node)
 	return 0;
 }
 
-void manager_stop(struct swarm_node *node)
+void manager_stop(struct node_process *node)
 {
 	swarm_manager_free(&node->manager);
 	free(node->waiters);
 	node->manager_started = false;
 }
 
-void manager_forget_conn(struct swarm_node *node, uint64_t conn)
+void manager_forget_conn(struct node_process *node, uint64_t conn)
 {
 	for (size_t i = 0; i < node->waiter_count; i++)
 		if (node->waiters[i].conn == conn)
@@ -290,7 +318,7 @@ void manager_forget_conn(struct swarm_node *node, uint64_t conn)
 			node->joiners[i--] = node->joiners[--node->joiner_count];
 }
 
-bool manager_leader(struct swarm_node *node, char *leader_node, size_t node_size, char *address, size_t address_size)
+bool manager_leader(struct node_process *node, char *leader_node, size_t node_size, char *address, size_t address_size)
 {
 	raft_id leader = node->manager.raft.leader;
 	if (node->manager.raft.role == RAFT_LEADER)
@@ -312,7 +340,7 @@ bool manager_leader(struct swarm_node *node, char *leader_node, size_t node_size
 
 /* --- the leader's side: joins, sessions, proposals ------------------------------------------ */
 
-static void answer_join(struct swarm_node *node, struct joiner *joiner)
+static void answer_join(struct node_process *node, struct joiner *joiner)
 {
 	struct conn *conn = node_conn(node, joiner->conn);
 	if (!conn)
@@ -344,7 +372,7 @@ static void answer_join(struct swarm_node *node, struct joiner *joiner)
 
 /* Joins whose NODE_JOIN is applied: a worker is answered; a manager is first added to Raft's
  * configuration, one at a time (a change waits for the one before to commit). */
-static int advance_joins(struct swarm_node *node, uint64_t now)
+static int advance_joins(struct node_process *node, uint64_t now)
 {
 	for (size_t i = 0; i < node->joiner_count; i++) {
 		struct joiner *joiner = &node->joiners[i];
@@ -367,7 +395,7 @@ static int advance_joins(struct swarm_node *node, uint64_t now)
 	return 0;
 }
 
-static void push_assignments(struct swarm_node *node, struct conn *conn)
+static void push_assignments(struct node_process *node, struct conn *conn)
 {
 	struct swarm_wire_message message;
 	swarm_wire_init(&message, SWARM_WIRE_ASSIGNMENTS);
@@ -398,7 +426,7 @@ static void push_assignments(struct swarm_node *node, struct conn *conn)
 }
 
 /* Not the leader: tell the sender who is (or that nobody is known yet), and hang up. */
-static int redirect(struct swarm_node *node, struct conn *conn)
+static int redirect(struct node_process *node, struct conn *conn)
 {
 	struct swarm_wire_message answer;
 	swarm_wire_init(&answer, SWARM_WIRE_REDIRECT);
@@ -408,7 +436,7 @@ static int redirect(struct swarm_node *node, struct conn *conn)
 	return 0;
 }
 
-static int heartbeat(struct swarm_node *node, struct conn *conn, const struct swarm_wire_message *message)
+static int heartbeat(struct node_process *node, struct conn *conn, const struct swarm_wire_message *message)
 {
 	if (node->manager.raft.role != RAFT_LEADER)
 		return redirect(node, conn);
@@ -428,14 +456,16 @@ static int heartbeat(struct swarm_node *node, struct conn *conn, const struct sw
 	return 0;
 }
 
-static int join(struct swarm_node *node, struct conn *conn, struct swarm_wire_message *message)
+static int join(struct node_process *node, struct conn *conn, struct swarm_wire_message *message)
 {
 	if (node->manager.raft.role != RAFT_LEADER)
 		return redirect(node, conn);
 	struct swarm_node_spec *spec = &message->join;
 	const char *why = NULL;
-	if (strcmp(spec->id, conn->node) != 0 || spec->role != conn->role)
-		why = "the node asks to join as another node or role than its hello said";
+	if (strcmp(spec->id, conn->node) != 0)
+		why = "the node asks to join as another node than its hello said";
+	else if (spec->role == SWARM_MANAGER && conn->token_role != SWARM_MANAGER)
+		why = "a worker's token does not make a manager";
 	else if (swarm_store_node(&node->manager.store, spec->id))
 		why = "a node with this id is in the swarm already";
 	else if (node->joiner_count == sizeof node->joiners / sizeof node->joiners[0])
@@ -463,20 +493,19 @@ static int join(struct swarm_node *node, struct conn *conn, struct swarm_wire_me
 	struct joiner *joiner = &node->joiners[node->joiner_count];
 	memset(joiner, 0, sizeof *joiner);
 	joiner->conn = conn->id;
-	joiner->raft = spec->role == SWARM_MANAGER ? conn->raft : 0;
+	joiner->raft = spec->role == SWARM_MANAGER ? swarm_node_raft_id(spec->id) : 0;
 	swarm_copy_name(joiner->node, sizeof joiner->node, spec->id);
-	int rc = propose(node, bytes, size, &joiner->index, &joiner->term);
+	int rc = propose(node, bytes, size, 0, joiner);
 	free(bytes);
 	if (rc < 0)
 		return -1;
-	node->joiner_count++;
 	conn->deadline = swarm_monotonic_ms() + SWARM_NODE_FORWARD_MS;
 	if (spec->role == SWARM_MANAGER)
-		manager_learn_peer(node, spec->id, spec->address, conn->raft);
+		manager_learn_peer(node, spec->id, spec->address, joiner->raft);
 	return 0;
 }
 
-int manager_receive(struct swarm_node *node, struct conn *conn, struct swarm_wire_message *message)
+int manager_receive(struct node_process *node, struct conn *conn, struct swarm_wire_message *message)
 {
 	switch (message->type) {
 	case SWARM_WIRE_RAFT: {
@@ -495,7 +524,7 @@ int manager_receive(struct swarm_node *node, struct conn *conn, struct swarm_wir
 	}
 }
 
-int manager_propose(struct swarm_node *node, struct conn *client, const char *command_json)
+int manager_propose(struct node_process *node, struct conn *client, const char *command_json)
 {
 	struct swarm_command command;
 	if (swarm_command_decode(command_json, strlen(command_json), &command) < 0)
@@ -506,24 +535,31 @@ int manager_propose(struct swarm_node *node, struct conn *client, const char *co
 	swarm_command_free(&command);
 	if (!bytes)
 		return -1;
-	struct waiter waiter = { .conn = client->id };
-	int rc = propose(node, bytes, size, &waiter.index, &waiter.term);
+	int rc = propose(node, bytes, size, client->id, NULL);
 	free(bytes);
-	if (rc < 0)
-		return control_error(node, client, error_message());
-	if (node->waiter_count == node->waiter_capacity) {
-		size_t capacity = node->waiter_capacity ? 2 * node->waiter_capacity : 8;
-		struct waiter *grown = realloc(node->waiters, capacity * sizeof *grown);
-		if (!grown)
-			return fail_errno(ENOMEM, "cannot keep a proposal's client");
-		node->waiters = grown;
-		node->waiter_capacity = capacity;
-	}
-	node->waiters[node->waiter_count++] = waiter;
-	return 0;
+	return rc < 0 ? control_error(node, client, error_message()) : 0;
 }
 
-char *manager_state(struct swarm_node *node)
+/* Is manager raft reachable, as far as this manager can tell? The leader knows when each
+ * answered last (raft.h, struct raft_progress); a follower knows when the leader spoke last,
+ * and of the others only whether it holds a connection to them. */
+static bool heard_from(struct node_process *node, raft_id raft, struct peer *peer)
+{
+	const struct raft_node *r = &node->manager.raft;
+	uint64_t now = swarm_monotonic_ms(), recent = 2 * (uint64_t)r->options.election_timeout_ms;
+	if (r->role == RAFT_LEADER) {
+		for (size_t i = 0; i < r->progress_count; i++)
+			if (r->progress[i].id == raft)
+				return now - r->progress[i].last_heard < recent;
+		return false;
+	}
+	if (raft == r->leader)
+		return now - r->leader_contact < recent;
+	struct conn *conn = peer ? node_conn(node, peer->conn) : NULL;
+	return conn && !conn->connecting && !conn->closing;
+}
+
+char *manager_state(struct node_process *node)
 {
 	struct swarm_manager *m = &node->manager;
 	char leader_node[SWARM_NAME_MAX] = "", leader_address[SWARM_NAME_MAX];
@@ -540,11 +576,11 @@ char *manager_state(struct swarm_node *node)
 		raft_id raft = config->members[i];
 		struct peer *peer = find_peer(node, raft);
 		bool self = raft == node->identity.raft;
-		struct conn *conn = peer ? node_conn(node, peer->conn) : NULL;
+		bool reachable = self || heard_from(node, raft, peer);
 		struct json *item = json_append(managers, json_new_object());
 		ok = item && json_add_string(item, "id", self ? node->identity.node : peer ? peer->node : "") &&
 		     json_add_string(item, "address", self ? node->identity.address : peer ? peer->address : "") &&
-		     json_add_bool(item, "reachable", self || (conn && !conn->connecting && !conn->closing)) &&
+		     json_add_bool(item, "reachable", reachable) &&
 		     json_add_bool(item, "leader", strcmp(self ? node->identity.node : peer ? peer->node : "", leader_node) == 0);
 	}
 	char *text = NULL;
@@ -556,7 +592,7 @@ char *manager_state(struct swarm_node *node)
 	return text;
 }
 
-int manager_tick(struct swarm_node *node, uint64_t now, uint64_t *next)
+int manager_tick(struct node_process *node, uint64_t now, uint64_t *next)
 {
 	struct swarm_manager *m = &node->manager;
 	if (now >= raft_next_deadline(&m->raft)) {
@@ -579,9 +615,7 @@ int manager_tick(struct swarm_node *node, uint64_t now, uint64_t *next)
 		if (swarm_manager_round(m, swarm_node_wall_ms(), &bytes, &size) < 0)
 			return -1;
 		if (bytes) {
-			raft_index index;
-			raft_term term;
-			if (propose(node, bytes, size, &index, &term) < 0)
+			if (propose(node, bytes, size, 0, NULL) < 0)
 				error_clear();
 			free(bytes);
 		}

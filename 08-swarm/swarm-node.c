@@ -60,7 +60,7 @@ void node_log(const char *fmt, ...)
 
 /* --- connections ------------------------------------------------------------------------------ */
 
-struct conn *node_conn(struct swarm_node *node, uint64_t id)
+struct conn *node_conn(struct node_process *node, uint64_t id)
 {
 	for (size_t i = 0; id && i < node->conn_count; i++)
 		if (node->conns[i].id == id && node->conns[i].fd >= 0)
@@ -68,7 +68,7 @@ struct conn *node_conn(struct swarm_node *node, uint64_t id)
 	return NULL;
 }
 
-struct conn *node_add_conn(struct swarm_node *node, enum conn_kind kind, int fd)
+struct conn *node_add_conn(struct node_process *node, enum conn_kind kind, int fd)
 {
 	if (node->conn_count == node->conn_capacity) {
 		size_t capacity = node->conn_capacity ? 2 * node->conn_capacity : 16;
@@ -89,8 +89,7 @@ struct conn *node_add_conn(struct swarm_node *node, enum conn_kind kind, int fd)
 	return conn;
 }
 
-/* "HOST:PORT" into a socket address (numeric or a name, IPv4). */
-static int parse_address(const char *address, struct sockaddr_in *sin)
+int node_parse_address(const char *address, struct sockaddr_in *sin)
 {
 	char host[SWARM_NAME_MAX];
 	const char *colon = strrchr(address, ':');
@@ -116,10 +115,10 @@ static int parse_address(const char *address, struct sockaddr_in *sin)
 	return 0;
 }
 
-struct conn *node_dial(struct swarm_node *node, enum conn_kind kind, const char *address)
+struct conn *node_dial(struct node_process *node, enum conn_kind kind, const char *address)
 {
 	struct sockaddr_in sin;
-	if (parse_address(address, &sin) < 0)
+	if (node_parse_address(address, &sin) < 0)
 		return NULL;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
@@ -146,7 +145,7 @@ struct conn *node_dial(struct swarm_node *node, enum conn_kind kind, const char 
 	return conn;
 }
 
-int node_send_text(struct swarm_node *node, struct conn *conn, const char *text, size_t length)
+int node_send_text(struct node_process *node, struct conn *conn, const char *text, size_t length)
 {
 	(void)node;
 	unsigned char header[SWARM_FRAME_HEADER];
@@ -170,7 +169,7 @@ int node_send_text(struct swarm_node *node, struct conn *conn, const char *text,
 	return 0;
 }
 
-int node_send(struct swarm_node *node, struct conn *conn, const struct swarm_wire_message *message)
+int node_send(struct node_process *node, struct conn *conn, const struct swarm_wire_message *message)
 {
 	size_t length;
 	char *text = swarm_wire_encode(message, &length);
@@ -181,7 +180,7 @@ int node_send(struct swarm_node *node, struct conn *conn, const struct swarm_wir
 	return rc;
 }
 
-int node_send_hello(struct swarm_node *node, struct conn *conn)
+int node_send_hello(struct node_process *node, struct conn *conn)
 {
 	struct swarm_wire_message hello;
 	swarm_wire_init(&hello, SWARM_WIRE_HELLO);
@@ -193,7 +192,7 @@ int node_send_hello(struct swarm_node *node, struct conn *conn)
 	return node_send(node, conn, &hello);
 }
 
-void node_close(struct swarm_node *node, struct conn *conn, bool flush)
+void node_close(struct node_process *node, struct conn *conn, bool flush)
 {
 	(void)node;
 	conn->closing = true;
@@ -202,7 +201,7 @@ void node_close(struct swarm_node *node, struct conn *conn, bool flush)
 }
 
 /* Really close, and tell whoever waits on it. */
-static void destroy(struct swarm_node *node, struct conn *conn)
+static void destroy(struct node_process *node, struct conn *conn)
 {
 	uint64_t id = conn->id;
 	enum conn_kind kind = conn->kind;
@@ -244,7 +243,7 @@ static int flush(struct conn *conn)
 /* --- messages --------------------------------------------------------------------------------- */
 
 /* The first message of an inbound connection: its hello, token checked before anything else. */
-static int check_hello(struct swarm_node *node, struct conn *conn, const struct swarm_wire_message *message)
+static int check_hello(struct node_process *node, struct conn *conn, const struct swarm_wire_message *message)
 {
 	struct swarm_wire_message answer;
 	if (message->type != SWARM_WIRE_HELLO) {
@@ -270,17 +269,19 @@ static int check_hello(struct swarm_node *node, struct conn *conn, const struct 
 	conn->authenticated = true;
 	conn->deadline = 0;
 	conn->role = message->role;
+	conn->token_role = role;
 	conn->raft = message->raft;
 	swarm_copy_name(conn->node, sizeof conn->node, message->node);
 	swarm_copy_name(conn->address, sizeof conn->address, message->address);
 	if (message->role == SWARM_MANAGER && node->manager_started)
 		manager_learn_peer(node, message->node, message->address, message->raft);
 	swarm_wire_init(&answer, SWARM_WIRE_WELCOME);
+	answer.role = role; /* a node that joins learns from it which role its token gives */
 	return node_send(node, conn, &answer);
 }
 
 /* One frame from conn. -1: close it (logged here). */
-static int handle_frame(struct swarm_node *node, struct conn *conn, const char *body, size_t length)
+static int handle_frame(struct node_process *node, struct conn *conn, const char *body, size_t length)
 {
 	if (conn->kind == CONN_CONTROL)
 		return control_request(node, conn, body, length);
@@ -323,7 +324,7 @@ static int handle_frame(struct swarm_node *node, struct conn *conn, const char *
 }
 
 /* The listener has a connection: accept it (a hello must follow within the deadline). */
-static void accept_one(struct swarm_node *node, struct conn *listener)
+static void accept_one(struct node_process *node, struct conn *listener)
 {
 	struct sockaddr_storage from;
 	socklen_t size = sizeof from;
@@ -347,7 +348,7 @@ static void accept_one(struct swarm_node *node, struct conn *listener)
 }
 
 /* conn is readable (or writable, or broken). */
-static void serve(struct swarm_node *node, struct conn *conn, short revents)
+static void serve(struct node_process *node, struct conn *conn, short revents)
 {
 	if (conn->kind == CONN_LISTENER || conn->kind == CONN_CONTROL_LISTENER) {
 		accept_one(node, conn);
@@ -399,10 +400,10 @@ static void serve(struct swarm_node *node, struct conn *conn, short revents)
 /* --- the loop ----------------------------------------------------------------------------------- */
 
 /* Listen on identity.listen (TCP), for managers. */
-static int tcp_listen(struct swarm_node *node)
+static int tcp_listen(struct node_process *node)
 {
 	struct sockaddr_in sin;
-	if (parse_address(node->identity.listen, &sin) < 0)
+	if (node_parse_address(node->identity.listen, &sin) < 0)
 		return -1;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -418,7 +419,7 @@ static int tcp_listen(struct swarm_node *node)
 }
 
 /* Drop what is closed (after writing what it should); compact the array. */
-static void sweep(struct swarm_node *node, uint64_t now)
+static void sweep(struct node_process *node, uint64_t now)
 {
 	for (size_t i = 0; i < node->conn_count; i++) {
 		struct conn *conn = &node->conns[i];
@@ -439,7 +440,7 @@ static void sweep(struct swarm_node *node, uint64_t now)
 	node->conn_count = kept;
 }
 
-static int loop(struct swarm_node *node)
+static int loop(struct node_process *node)
 {
 	struct pollfd *fds = NULL;
 	size_t fds_capacity = 0;
@@ -451,14 +452,16 @@ static int loop(struct swarm_node *node)
 			break;
 		}
 		sweep(node, now);
-		if (node->conn_count > fds_capacity) {
-			struct pollfd *grown = realloc(fds, node->conn_count * 2 * sizeof *fds);
+		size_t executor_fds = agent_pollfds(node, NULL, 0);
+		if (node->conn_count + executor_fds > fds_capacity) {
+			size_t capacity = (node->conn_count + executor_fds) * 2;
+			struct pollfd *grown = realloc(fds, capacity * sizeof *fds);
 			if (!grown) {
 				rc = fail_errno(ENOMEM, "cannot poll %zu connections", node->conn_count);
 				break;
 			}
 			fds = grown;
-			fds_capacity = node->conn_count * 2;
+			fds_capacity = capacity;
 		}
 		for (size_t i = 0; i < node->conn_count; i++) {
 			struct conn *conn = &node->conns[i];
@@ -470,7 +473,11 @@ static int loop(struct swarm_node *node)
 		}
 		now = swarm_monotonic_ms();
 		int timeout = next > now ? (int)(next - now) : 0;
-		int ready = poll(fds, node->conn_count, timeout);
+		/* the executor's: a ready one just wakes the loop, whose next turn polls the executor */
+		executor_fds = agent_pollfds(node, fds + node->conn_count, fds_capacity - node->conn_count);
+		if (executor_fds > fds_capacity - node->conn_count)
+			executor_fds = fds_capacity - node->conn_count;
+		int ready = poll(fds, node->conn_count + executor_fds, timeout);
 		if (ready < 0 && errno != EINTR) {
 			rc = fail_sys("cannot poll the node's connections");
 			break;
@@ -501,7 +508,7 @@ static void tell_ready(int *ready, const char *line)
 
 int swarm_node_run(const struct swarm_identity *identity, int ready)
 {
-	struct swarm_node *node = calloc(1, sizeof *node);
+	struct node_process *node = calloc(1, sizeof *node);
 	if (!node)
 		return fail_errno(ENOMEM, "cannot start the node");
 	node->identity = *identity;
@@ -511,7 +518,8 @@ int swarm_node_run(const struct swarm_identity *identity, int ready)
 	sigaction(SIGINT, &action, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	int rc = 0;
-	if ((node->is_manager && (tcp_listen(node) < 0 || manager_start(node) < 0)) || control_listen(node) < 0)
+	if ((node->is_manager && (tcp_listen(node) < 0 || manager_start(node) < 0)) || control_listen(node) < 0 ||
+	    agent_start(node) < 0)
 		rc = -1;
 	if (rc == 0) {
 		node_log("node %s (%s) is up as a %s, at %s", identity->node, identity->hostname,
@@ -533,7 +541,7 @@ int swarm_node_run(const struct swarm_identity *identity, int ready)
 	free(node->conns);
 	if (node->manager_started)
 		manager_stop(node);
-	agent_free(node);
+	agent_free(node, node->leaving);
 	control_remove_socket();
 	if (node->leaving && swarm_persist_remove() < 0)
 		rc = -1;

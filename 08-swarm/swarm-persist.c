@@ -36,10 +36,8 @@ static int save_json(const char *name, struct json *tree)
 	struct atomic_file file;
 	if (swarm_persist_path(folder, sizeof folder, "") < 0 || swarm_persist_path(path, sizeof path, name) < 0)
 		goto out;
-	if (mkdir(folder, 0700) < 0 && errno != EEXIST) {
-		fail_sys("cannot create \"%s\"", folder);
+	if (make_dirs(folder, 0700) < 0)
 		goto out;
-	}
 	if (!(text = json_write(tree, 0, &length)) || atomic_file_open(&file, path, 0600) < 0)
 		goto out;
 	if (write_all(file.fd, text, length) < 0) {

@@ -245,8 +245,9 @@ static bool add_body(struct json *obj, const struct swarm_wire_message *m)
 		control = m->control ? json_parse(m->control, strlen(m->control)) : NULL;
 		return control && json_add(obj, m->type == SWARM_WIRE_CONTROL ? "request" : "reply", control);
 	case SWARM_WIRE_WELCOME:
+		return json_add_string(obj, "role", swarm_role_name(m->role));
 	case SWARM_WIRE_HEARTBEAT:
-		return true;
+		return add_reports(obj, m);
 	}
 	return false;
 }
@@ -535,8 +536,9 @@ static int get_body(const struct json *obj, struct swarm_wire_message *m)
 	case SWARM_WIRE_CONTROL_REPLY:
 		return get_control(obj, "reply", m);
 	case SWARM_WIRE_WELCOME:
+		return SWARM_JSON_ENUM(obj, "role", swarm_role_names, m->role);
 	case SWARM_WIRE_HEARTBEAT:
-		return 0;
+		return get_reports(obj, m);
 	}
 	return swarm_json_bad("type", "names no known message");
 }

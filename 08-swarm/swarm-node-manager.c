@@ -516,6 +516,7 @@ int manager_receive(struct node_process *node, struct conn *conn, struct swarm_w
 		return step(node, &input, swarm_monotonic_ms()) < 0 ? -1 : 0;
 	}
 	case SWARM_WIRE_HEARTBEAT:
+	case SWARM_WIRE_REPORT: /* a report is a heartbeat too: the node spoke */
 		return heartbeat(node, conn, message);
 	case SWARM_WIRE_JOIN:
 		return join(node, conn, message);

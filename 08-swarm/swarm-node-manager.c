@@ -18,6 +18,7 @@
 #include "error.h"
 #include "json.h"
 #include "swarm-node-identity.h"
+#include "swarm-mesh-node.h"
 #include "swarm-snapshot.h"
 
 #include <errno.h>
@@ -404,9 +405,13 @@ static void push_assignments(struct node_process *node, struct conn *conn)
 		error_clear();
 		return;
 	}
+	/* The routing mesh's table goes to every node with its assignments (swarm-mesh-node.h). */
+	if (!(message.mesh = swarm_mesh_table_json(&node->manager.store, NULL)))
+		error_clear();
 	size_t length;
 	char *text = swarm_wire_encode(&message, &length);
 	free(message.assignments);
+	free(message.mesh);
 	if (!text) {
 		error_clear();
 		return;

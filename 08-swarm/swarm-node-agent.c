@@ -136,7 +136,6 @@ int agent_tick(struct node_process *node, uint64_t now, uint64_t *next)
 		conn = node_dial(node, CONN_AGENT, address);
 		if (conn && node_send_hello(node, conn) == 0) {
 			swarm_copy_name(conn->node, sizeof conn->node, leader);
-			conn->deadline = 0;
 			node->agent = conn->id;
 			node->agent_next_heartbeat = now;
 		} else {

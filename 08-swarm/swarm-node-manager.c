@@ -116,7 +116,6 @@ static struct conn *peer_conn(struct node_process *node, struct peer *peer, uint
 	}
 	conn->raft = peer->raft;
 	swarm_copy_name(conn->node, sizeof conn->node, peer->node);
-	conn->deadline = 0;
 	peer->conn = conn->id;
 	return conn;
 }

@@ -273,6 +273,9 @@ int manager_start(struct node_process *node)
 	struct raft_options options = raft_default_options(id->raft, swarm_monotonic_ms() ^ id->raft);
 	options.election_timeout_ms = SWARM_NODE_ELECTION_MS;
 	options.heartbeat_ms = SWARM_NODE_RAFT_HEARTBEAT_MS;
+	/* An entry is a round's batch of commands, a few kilobytes (hundreds with a thousand
+	 * tasks placed at once): 16 of them keep an append-entries well inside one frame. */
+	options.max_batch = 16;
 	const char *election = getenv("TINYDOCK_SWARM_ELECTION_MS");
 	if (election && atoi(election) >= 100)
 		options.election_timeout_ms = (uint32_t)atoi(election);

@@ -22,6 +22,8 @@
 /* Reconnecting: first after this long, then doubling up to the maximum. */
 #define SWARM_NODE_BACKOFF_MIN_MS 100
 #define SWARM_NODE_BACKOFF_MAX_MS 2000
+/* Sent data unacknowledged this long ends a TCP connection (a partition, a machine off). */
+#define SWARM_NODE_TCP_TIMEOUT_MS 5000
 /* A forwarded control request, and a join, wait at most this long for their answer. */
 #define SWARM_NODE_FORWARD_MS 10000
 

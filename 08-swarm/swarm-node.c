@@ -115,6 +115,20 @@ int node_parse_address(const char *address, struct sockaddr_in *sin)
 	return 0;
 }
 
+/* Options of every TCP connection between nodes. No Nagle delay: Raft's messages are small and
+ * urgent (tcp(7), TCP_NODELAY). And a bound on how long sent data may stay unacknowledged
+ * before the kernel gives the connection up (tcp(7), TCP_USER_TIMEOUT, RFC 5482): a peer cut
+ * off by a partition, or a machine switched off, sends no reset, and without it a session
+ * would keep writing heartbeats into the void for the quarter of an hour TCP retransmits; with
+ * it, the connection fails within seconds and the node dials another manager. */
+static void tune_tcp(int fd)
+{
+	int one = 1;
+	unsigned int user_timeout_ms = SWARM_NODE_TCP_TIMEOUT_MS;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms, sizeof user_timeout_ms);
+}
+
 struct conn *node_dial(struct node_process *node, enum conn_kind kind, const char *address)
 {
 	struct sockaddr_in sin;
@@ -125,9 +139,7 @@ struct conn *node_dial(struct node_process *node, enum conn_kind kind, const cha
 		fail_sys("cannot create a socket for %s", address);
 		return NULL;
 	}
-	/* Raft's messages are small and urgent: no Nagle delay (tcp(7), TCP_NODELAY). */
-	int one = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	tune_tcp(fd);
 	int rc = connect(fd, (struct sockaddr *)&sin, sizeof sin);
 	if (rc < 0 && errno != EINPROGRESS) {
 		fail_sys("cannot connect to %s", address);
@@ -346,8 +358,7 @@ static void accept_one(struct node_process *node, struct conn *listener)
 		char host[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
 		snprintf(conn->address, sizeof conn->address, "%s:%u", host, ntohs(sin->sin_port));
-		int one = 1;
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		tune_tcp(fd);
 	}
 }
 

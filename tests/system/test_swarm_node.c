@@ -351,6 +351,20 @@ START_TEST(three_managers_and_a_worker_agree_on_one_leader_and_survive_its_loss)
 		json_free(state);
 	}
 	ck_assert_msg(caught_up, "the restarted manager did not catch up with the leader");
+
+	/* the worker killed and started again: it finds the new leader (its old one is a follower
+	 * now, which sends it on) */
+	pid = node_pid(4);
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	use_node(4);
+	r = run_tinydock(NULL, 60, "swarm", "start", (char *)NULL);
+	ck_assert_msg(r.status == 0, "swarm start (worker): %s", r.err);
+	ck_assert_msg(strstr(r.out, " started again as a worker.\n"), "%s", r.out);
+	run_free(&r);
+	char followed[64];
+	leader_of(4, followed, sizeof followed);
+	ck_assert_str_eq(followed, new_leader);
 }
 END_TEST
 

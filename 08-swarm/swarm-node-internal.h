@@ -139,6 +139,8 @@ struct conn *node_conn(struct node_process *node, uint64_t id);
 struct conn *node_add_conn(struct node_process *node, enum conn_kind kind, int fd);
 /* Dial HOST:PORT without blocking: a CONN of kind, connecting; NULL recorded. */
 struct conn *node_dial(struct node_process *node, enum conn_kind kind, const char *address);
+/* Listen on identity.listen (TCP): what a manager does. -1 recorded. */
+int node_listen(struct node_process *node);
 /* Queue a frame on conn (the bytes are copied); -1 recorded: drop the connection. */
 int node_send_text(struct node_process *node, struct conn *conn, const char *text, size_t length);
 int node_send(struct node_process *node, struct conn *conn, const struct swarm_wire_message *message);

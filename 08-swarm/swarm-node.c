@@ -414,8 +414,7 @@ static void serve(struct node_process *node, struct conn *conn, short revents)
 
 /* --- the loop ----------------------------------------------------------------------------------- */
 
-/* Listen on identity.listen (TCP), for managers. */
-static int tcp_listen(struct node_process *node)
+int node_listen(struct node_process *node)
 {
 	struct sockaddr_in sin;
 	if (node_parse_address(node->identity.listen, &sin) < 0)
@@ -533,7 +532,7 @@ int swarm_node_run(const struct swarm_identity *identity, int ready)
 	sigaction(SIGINT, &action, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	int rc = 0;
-	if ((node->is_manager && (tcp_listen(node) < 0 || manager_start(node) < 0)) || control_listen(node) < 0 ||
+	if ((node->is_manager && (node_listen(node) < 0 || manager_start(node) < 0)) || control_listen(node) < 0 ||
 	    agent_start(node) < 0)
 		rc = -1;
 	if (rc == 0) {

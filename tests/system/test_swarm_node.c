@@ -1,7 +1,8 @@
 /*
  * test_swarm_node.c - node processes on one machine (08-swarm/swarm-node*.c): `swarm init`,
  * managers and a worker joining over TCP, a proposal through a follower, the leader killed
- * and replaced, a killed manager started again from its disk, bad tokens and garbage refused.
+ * and replaced, a killed manager started again from its disk, bad tokens and garbage refused,
+ * a worker promoted into Raft and a manager demoted out of it.
  *
  * Each node is a real daemon started by the tinydock binary, with its own TINYDOCK_ROOT and
  * TINYDOCK_RUN (folders n1, n2, ... of the test's folder) and its own loopback address
@@ -461,6 +462,75 @@ START_TEST(a_worker_leaves_and_a_manager_leaves_only_with_force)
 }
 END_TEST
 
+/* Node i's id, as its info says. */
+static char *id_of(int i)
+{
+	struct json *info = ask(i, "{\"op\":\"info\"}");
+	char *id = strdup(json_get_string(info, "node"));
+	json_free(info);
+	return id;
+}
+
+/* `node promote` or `node demote` as the CLI does it: a NODE_UPDATE of node target's spec with
+ * its new role, proposed through node via. */
+static void set_role(int via, int target, const char *role)
+{
+	char *id = id_of(target);
+	struct json *state = ask(via, "{\"op\":\"state\"}"), *spec = NULL;
+	json_for_each(record, json_pointer(state, "/store/nodes"))
+		if (strcmp(json_get_string(json_get(record, "spec"), "id"), id) == 0)
+			spec = json_get(record, "spec");
+	ck_assert_ptr_nonnull(spec);
+	ck_assert_ptr_nonnull(json_set(spec, "role", json_new_string(role)));
+	char *text = json_write(spec, 0, NULL);
+	char request[4096];
+	snprintf(request, sizeof request, "{\"op\":\"propose\",\"command\":{\"op\":\"node-update\",\"at\":0,\"node\":%s}}", text);
+	struct json *reply = ask(via, request);
+	ck_assert_msg(ok(reply), "%s", json_get_string(reply, "error"));
+	json_free(reply);
+	free(text);
+	json_free(state);
+	free(id);
+}
+
+/* Wait until node i's state lists count managers and node target's info says role. */
+static void wait_for_roles(int i, size_t count, int target, const char *role)
+{
+	size_t managers = 0;
+	char said[32] = "";
+	for (uint64_t start = now_ms(); now_ms() - start < DEADLINE_MS; pause_ms(50)) {
+		struct json *state = ask(i, "{\"op\":\"state\"}"), *info = ask(target, "{\"op\":\"info\"}");
+		managers = json_get(state, "managers") ? json_get(state, "managers")->count : 0;
+		snprintf(said, sizeof said, "%s", json_get_string(info, "role"));
+		json_free(state);
+		json_free(info);
+		if (managers == count && strcmp(said, role) == 0)
+			return;
+	}
+	ck_abort_msg("%zu managers and node %d a %s, not %zu and a %s", managers, target, said, count, role);
+}
+
+START_TEST(a_promoted_worker_joins_raft_and_a_demoted_manager_leaves_it)
+{
+	init_node(1);
+	join_node(2, 1, "worker");
+	join_node(3, 1, "worker");
+	set_role(1, 2, "manager");
+	wait_for_roles(1, 2, 2, "manager");
+	set_role(2, 3, "manager"); /* through the new manager, a follower */
+	wait_for_roles(3, 3, 3, "manager");
+	/* the promoted managers hold the store: a proposal through one is committed */
+	struct json *reply = create_service(3, "web");
+	ck_assert_msg(ok(reply), "%s", json_get_string(reply, "error"));
+	json_free(reply);
+	set_role(1, 2, "worker");
+	wait_for_roles(1, 2, 2, "worker");
+	struct run_result r = swarm_as(2, "join-token", "worker", NULL, NULL, NULL, NULL, NULL, NULL);
+	ck_assert_int_ne(r.status, 0); /* a worker shows no tokens */
+	run_free(&r);
+}
+END_TEST
+
 Suite *swarm_node_suite(void)
 {
 	Suite *s = suite_create("08-swarm node processes");
@@ -473,6 +543,7 @@ Suite *swarm_node_suite(void)
 	tcase_add_test(t, a_join_with_a_wrong_token_is_refused_and_logged);
 	tcase_add_test(t, garbage_on_the_wire_is_dropped_and_the_node_goes_on);
 	tcase_add_test(t, a_worker_leaves_and_a_manager_leaves_only_with_force);
+	tcase_add_test(t, a_promoted_worker_joins_raft_and_a_demoted_manager_leaves_it);
 	suite_add_tcase(s, t);
 	return s;
 }

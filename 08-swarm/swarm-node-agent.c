@@ -274,6 +274,8 @@ int agent_receive(struct node_process *node, struct conn *conn, struct swarm_wir
 		}
 		return 0;
 	}
+	if (message->type == SWARM_WIRE_CONTROL)
+		return control_from_leader(node, conn, message->control);
 	if (message->type != SWARM_WIRE_ASSIGNMENTS)
 		return fail_errno(EPROTO, "a %s message is not for an agent", swarm_wire_type_name(message->type));
 	if (message->role == SWARM_MANAGER && !node->is_manager && message->manager_token[0]) {

@@ -228,6 +228,8 @@ static void destroy(struct node_process *node, struct conn *conn)
 		control_forwarded(node, conn, NULL);
 	if (kind == CONN_AGENT && node->agent == id)
 		agent_lost(node, swarm_monotonic_ms());
+	if (kind == CONN_INBOUND)
+		control_relayed(node, conn, NULL);
 	if (node->manager_started)
 		manager_forget_conn(node, id);
 	struct conn *linked = node_conn(node, conn->link);
@@ -322,6 +324,8 @@ static int handle_frame(struct node_process *node, struct conn *conn, const char
 	else if (conn->kind == CONN_FORWARD && message.type == SWARM_WIRE_CONTROL_REPLY) {
 		control_forwarded(node, conn, message.control);
 		node_close(node, conn, false);
+	} else if (conn->kind == CONN_INBOUND && message.type == SWARM_WIRE_CONTROL_REPLY) {
+		control_relayed(node, conn, message.control);
 	} else if (conn->kind == CONN_INBOUND && message.type == SWARM_WIRE_CONTROL) {
 		rc = control_request(node, conn, message.control, strlen(message.control));
 	} else if (conn->kind == CONN_INBOUND && node->manager_started) {

@@ -286,8 +286,15 @@ int manager_start(struct node_process *node)
 	if (found < 0)
 		return -1;
 	struct raft_config founder = { .members = { id->raft }, .count = 1 };
+	/* A new swarm's first manager is its only member: there is no leader to wait for, so its
+	 * Raft starts as if its election timeout had already run out (its clock's origin set that
+	 * far back; time only moves forward from there), and the first tick elects it. */
+	uint64_t now = swarm_monotonic_ms();
+	uint64_t origin = !found && id->founder && now > 2 * (uint64_t)options.election_timeout_ms
+				  ? now - 2 * (uint64_t)options.election_timeout_ms
+				  : now;
 	int rc = swarm_manager_init(&node->manager, &options, found ? NULL : id->founder ? &founder : NULL,
-				    found ? &restored : NULL, swarm_monotonic_ms());
+				    found ? &restored : NULL, origin);
 	if (found)
 		raft_persisted_free(&restored);
 	if (rc < 0)

@@ -210,6 +210,10 @@ void node_close(struct node_process *node, struct conn *conn, bool flush)
 	conn->closing = true;
 	if (!flush)
 		conn->out_length = conn->out_sent = 0;
+	/* what is left to write gets a few seconds: a peer that does not read is not waited for */
+	uint64_t last = swarm_monotonic_ms() + SWARM_NODE_HELLO_MS;
+	if (!conn->deadline || conn->deadline > last)
+		conn->deadline = last;
 }
 
 /* Really close, and tell whoever waits on it. */
@@ -441,8 +445,8 @@ static void sweep(struct node_process *node, uint64_t now)
 {
 	for (size_t i = 0; i < node->conn_count; i++) {
 		struct conn *conn = &node->conns[i];
-		if (conn->fd >= 0 && conn->deadline && now >= conn->deadline && !conn->closing) {
-			if (conn->kind == CONN_INBOUND && !conn->authenticated)
+		if (conn->fd >= 0 && conn->deadline && now >= conn->deadline) {
+			if (conn->kind == CONN_INBOUND && !conn->authenticated && !conn->closing)
 				node_log("dropped a connection from %s: no hello within %d ms", conn->address, SWARM_NODE_HELLO_MS);
 			node_close(node, conn, false);
 		}

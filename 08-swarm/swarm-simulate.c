@@ -8,6 +8,7 @@
  * from the simulator; the command only chooses the scenario and prints.
  */
 #include "swarm-simulate.h"
+#include "swarm-node-command.h"
 #include "swarm-visualize.h"
 #include "cli.h"
 #include "error.h"
@@ -16,6 +17,15 @@
 #include <string.h>
 
 static const char SWARM_HELP[] =
+	"Usage:  tinydock swarm COMMAND\n"
+	"\n"
+	"  init         start this machine's node process as a new swarm's first manager\n"
+	"  join         join a swarm as a worker or a manager\n"
+	"  join-token   show the token to join as a worker or a manager\n"
+	"  leave        leave the swarm (the node process stops)\n"
+	"  start        start the node process again from its state (after a crash)\n"
+	"  simulate     run a swarm in the simulator (below)\n"
+	"\n"
 	"Usage:  tinydock swarm simulate [OPTIONS]\n"
 	"\n"
 	"Run a swarm of managers (Raft) and workers in a simulator with a virtual clock, and\n"
@@ -126,14 +136,18 @@ static int number_flag(const char *flag, const char *value, unsigned long long m
 
 int cmd_swarm(int argc, char **argv)
 {
+	bool handled; /* init, join, join-token, leave, start: the node process's (each with its --help) */
+	int status = swarm_node_command(argc, argv, &handled);
+	if (handled)
+		return status;
 	if (asks_for_help(argc, argv))
 		return print_help(SWARM_HELP);
 	if (argc < 2)
-		return usage_error("swarm", "requires a command: simulate or visualize");
+		return usage_error("swarm", "requires a command: init, join, join-token, leave, start, simulate or visualize");
 	if (strcmp(argv[1], "visualize") == 0)
 		return cmd_swarm_visualize(argc - 1, argv + 1);
 	if (strcmp(argv[1], "simulate") != 0)
-		return usage_error("swarm", "unknown command \"%s\": the commands are simulate and visualize", argv[1]);
+		return usage_error("swarm", "unknown command \"%s\": init, join, join-token, leave, start, simulate or visualize", argv[1]);
 	struct swarm_cluster_options options = swarm_cluster_default_options(1);
 	for (int i = 2; i < argc; i++) {
 		const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;

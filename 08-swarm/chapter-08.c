@@ -8,6 +8,6 @@
 #include <stddef.h>
 
 const struct command chapter_08_commands[] = {
-	{ "swarm", cmd_swarm, "08-swarm", "Simulate a swarm of managers and workers (simulate)" },
+	{ "swarm", cmd_swarm, "08-swarm", "Simulate a swarm (simulate), or run one on simulated machines (sim)" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -8,6 +8,7 @@
  * from the simulator; the command only chooses the scenario and prints.
  */
 #include "swarm-simulate.h"
+#include "swarm-machines-command.h"
 #include "cli.h"
 #include "error.h"
 
@@ -121,12 +122,14 @@ static int number_flag(const char *flag, const char *value, unsigned long long m
 
 int cmd_swarm(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "sim") == 0) /* its own help, flags and subcommands */
+		return swarm_machines_command(argc - 1, argv + 1);
 	if (asks_for_help(argc, argv))
 		return print_help(SWARM_HELP);
 	if (argc < 2)
-		return usage_error("swarm", "requires a command: simulate");
+		return usage_error("swarm", "requires a command: simulate or sim");
 	if (strcmp(argv[1], "simulate") != 0)
-		return usage_error("swarm", "unknown command \"%s\": the one command is simulate", argv[1]);
+		return usage_error("swarm", "unknown command \"%s\": the commands are simulate and sim", argv[1]);
 	struct swarm_cluster_options options = swarm_cluster_default_options(1);
 	for (int i = 2; i < argc; i++) {
 		const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;

@@ -1,0 +1,447 @@
+/*
+ * test_swarm_machines.c - `tinydock swarm sim` for real: machines made of namespaces on a bridge,
+ * their power and their cables cut and mended, and nothing left after `down`.
+ *
+ * The node process of each machine is a stand-in here, not a swarm: `probe serve` (a TCP server
+ * that answers HOSTNAME:DATA, so an answer says which machine it came from), started by a shell
+ * that writes its pid where `swarm init` writes the node's, under `timeout` so that it ends on
+ * its own even if everything else here fails. The swarm itself is tested by its own suites; this
+ * one tests the machines.
+ *
+ * Every test has a bridge (tdsm<pid>) and a subnet (10.242.X.0/24, free on this host) of its own
+ * and a sandbox for TINYDOCK_RUN, where the machines' folders and namespace mounts live. After
+ * each test that passed, `sim down` runs; after one that failed (or when down fails), the runner
+ * reads the state file and removes every machine with the library itself, then the bridge and
+ * the sandbox (its mounts included), whatever happened.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "files.h"
+#include "harness.h"
+#include "links.h"
+#include "rtnl.h"
+#include "swarm-machines.h"
+
+static const int ECHO_PORT = 7000;
+
+static char bridge[16];
+static char subnet[32];
+static char prefix[16]; /* "10.242.X." */
+
+static double now_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void sim_folder(char out[PATH_MAX])
+{
+	snprintf(out, PATH_MAX, "%s/swarm-sim", sandbox.run);
+}
+
+/* The state as the commands left it. */
+static int load_state(struct swarm_machines *sim)
+{
+	char path[PATH_MAX];
+	sim_folder(path);
+	strcat(path, "/state.json");
+	size_t size;
+	char *text = read_file(path, &size);
+	if (!text)
+		return -1;
+	int rc = swarm_machines_from_json(text, size, sim);
+	free(text);
+	return rc;
+}
+
+/* The simulations this test case made, one folder a line, for the runner to remove after a
+ * failed test: Check does not run a checked teardown after a failure (the test's process ends). */
+static char made_list[64];
+
+static void own_bridge(void)
+{
+	snprintf(bridge, sizeof(bridge), "tdsm%d", (int)getpid() % 10000000);
+	harness_free_subnet(242, subnet);
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)(strrchr(subnet, '.') - subnet + 1), subnet);
+	harness_remove_link_at_end(bridge);
+	FILE *list = fopen(made_list, "a");
+	ck_assert_ptr_nonnull(list);
+	char folder[PATH_MAX];
+	sim_folder(folder);
+	fprintf(list, "%s\n", folder);
+	fclose(list);
+}
+
+/* Remove the machines of the simulation in folder, as its state file lists them. */
+static void remove_machines(const char *folder)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/state.json", folder);
+	size_t size;
+	char *text = read_file(path, &size);
+	struct swarm_machines sim;
+	if (text && swarm_machines_from_json(text, size, &sim) == 0) {
+		for (size_t i = 0; i < sim.count; i++)
+			swarm_machine_remove(folder, &sim.machines[i]);
+		link_remove(sim.bridge);
+		swarm_machines_free(&sim);
+	}
+	free(text);
+	error_clear();
+}
+
+/* After each test that passed: `sim down`, as a user would (the down test has done it). */
+static void take_everything_down(void)
+{
+	char folder[PATH_MAX];
+	sim_folder(folder);
+	strcat(folder, "/state.json");
+	if (access(folder, F_OK) < 0)
+		return;
+	struct run_result r = run_tinydock(NULL, 60, "swarm", "sim", "down", NULL);
+	if (r.status != 0) {
+		fprintf(stderr, "sim down after the test failed (%d), cleaning up by hand: %s", r.status, r.err);
+		sim_folder(folder);
+		remove_machines(folder);
+	}
+	run_free(&r);
+}
+
+/* In the runner, around the test case. */
+static void start_list(void)
+{
+	snprintf(made_list, sizeof(made_list), "/tmp/tinydock-swarm-machines.%d", (int)getpid());
+	unlink(made_list);
+}
+
+static void remove_leftovers(void)
+{
+	FILE *list = fopen(made_list, "r");
+	char folder[PATH_MAX];
+	while (list && fgets(folder, sizeof(folder), list)) {
+		folder[strcspn(folder, "\n")] = '\0';
+		remove_machines(folder);
+	}
+	if (list)
+		fclose(list);
+	unlink(made_list);
+}
+
+/* `sim up` with the stand-in node on every machine. */
+static void up(int managers, int workers)
+{
+	char script[1024], m[8], w[8];
+	snprintf(script, sizeof(script),
+		 "mkdir -p \"$TINYDOCK_RUN/swarm\"; timeout 120 %s serve %d 100000 >/dev/null 2>&1 </dev/null & "
+		 "echo $! > \"$TINYDOCK_RUN/swarm/node.pid\"",
+		 probe_binary(), ECHO_PORT);
+	snprintf(m, sizeof(m), "%d", managers);
+	snprintf(w, sizeof(w), "%d", workers);
+	struct run_result r = run_tinydock(NULL, 60, "swarm", "sim", "up", "--managers", m, "--workers", w, "--subnet",
+					   subnet, "--bridge", bridge, "--", "/bin/sh", "-c", script, NULL);
+	ck_assert_msg(r.status == 0, "sim up failed (%d): %s%s", r.status, r.out, r.err);
+	run_free(&r);
+}
+
+static void address_of(const char *host_number, char out[32])
+{
+	snprintf(out, 32, "%s%s", prefix, host_number);
+}
+
+/*
+ * Connect to address:ECHO_PORT from machine (NULL: the host), send data, and give back the
+ * answer ("" when there was none within a second). A child does it, so that it can join the
+ * machine's network namespace (setns(2)) without taking the test along.
+ */
+static void exchange(const char *machine, const char *address, const char *data, char reply[256])
+{
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(fds[0]);
+		if (machine) {
+			char path[PATH_MAX];
+			sim_folder(path);
+			snprintf(path + strlen(path), PATH_MAX - strlen(path), "/%s/net", machine);
+			int ns = open(path, O_RDONLY);
+			if (ns < 0 || setns(ns, CLONE_NEWNET) < 0)
+				_exit(2);
+		}
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+		/* SO_SNDTIMEO bounds connect(2) too (socket(7)); SO_RCVTIMEO the answer. */
+		struct timeval second = { .tv_sec = 1 };
+		setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &second, sizeof(second));
+		setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &second, sizeof(second));
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)ECHO_PORT) };
+		inet_pton(AF_INET, address, &a.sin_addr);
+		if (connect(s, (struct sockaddr *)&a, sizeof(a)) < 0 || write(s, data, strlen(data)) < 0 ||
+		    shutdown(s, SHUT_WR) < 0)
+			_exit(1);
+		char buf[256];
+		ssize_t n = read(s, buf, sizeof(buf) - 1);
+		if (n > 0 && write(fds[1], buf, (size_t)n) != n)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	size_t got = 0;
+	ssize_t n;
+	struct pollfd p = { fds[0], POLLIN, 0 };
+	while (got < 255 && poll(&p, 1, 5000) > 0 && (n = read(fds[0], reply + got, 255 - got)) > 0)
+		got += (size_t)n;
+	reply[got] = '\0';
+	close(fds[0]);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
+/* Retry exchange until it gives the expected answer, within seconds. */
+static bool answers_within(const char *machine, const char *address, const char *expected, double seconds)
+{
+	char reply[256];
+	for (double deadline = now_seconds() + seconds;;) {
+		exchange(machine, address, "ping", reply);
+		if (strcmp(reply, expected) == 0)
+			return true;
+		if (now_seconds() > deadline)
+			return false;
+		usleep(50 * 1000);
+	}
+}
+
+/* Gone, or a zombie that nobody reaped yet: either way it runs no more. */
+static bool process_gone(pid_t pid)
+{
+	char path[64], text[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return true;
+	ssize_t n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	text[n] = '\0';
+	const char *state = strrchr(text, ')');
+	return state && state[1] == ' ' && (state[2] == 'Z' || state[2] == 'X');
+}
+
+static const char *const names[] = { "manager1", "manager2", "worker1", "worker2" };
+static const char *const hosts[] = { "11", "12", "21", "22" };
+
+START_TEST(every_machine_reaches_every_other_and_the_host_reaches_all)
+{
+	up(2, 2);
+	char address[32], expected[64];
+	for (int to = 0; to < 4; to++) {
+		address_of(hosts[to], address);
+		snprintf(expected, sizeof(expected), "%s:ping", names[to]);
+		ck_assert_msg(answers_within(NULL, address, expected, 5), "the host does not reach %s at %s", names[to],
+			      address);
+		for (int from = 0; from < 4; from++)
+			ck_assert_msg(answers_within(names[from], address, expected, 5), "%s does not reach %s at %s",
+				      names[from], names[to], address);
+	}
+	struct run_result r = run_tinydock(NULL, 10, "swarm", "sim", "ls", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(strstr(r.out, "NAME        ADDRESS         ROLE      PID      STATE\n"), "%s", r.out);
+	snprintf(address, sizeof(address), "worker2     %s22", prefix);
+	ck_assert_msg(strstr(r.out, address) && strstr(r.out, "worker   "), "%s", r.out);
+	ck_assert_int_eq(strstr(r.out, " up\n") != NULL, 1);
+	run_free(&r);
+	/* --node: any command runs as on the machine, with its own state folders. */
+	r = run_tinydock(NULL, 10, "--node", "worker1", "ps", "-a", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	/* Its TINYDOCK_RUN is the machine's: there is no simulation in there. */
+	r = run_tinydock(NULL, 10, "--node", "worker1", "swarm", "sim", "ls", NULL);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "/swarm-sim/worker1/run/swarm-sim/state.json"), "%s", r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "--node", "worker9", "ps", NULL);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "no machine \"worker9\" in the simulation (it has manager1, manager2, worker1, worker2)"),
+		      "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(a_partition_cuts_one_machine_off_and_heal_brings_it_back)
+{
+	up(1, 2);
+	char worker1[32], worker2[32];
+	address_of("21", worker1);
+	address_of("22", worker2);
+	ck_assert(answers_within(NULL, worker1, "worker1:ping", 5));
+	struct run_result r = run_tinydock(NULL, 10, "swarm", "sim", "partition", "worker1", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	char reply[256];
+	exchange(NULL, worker1, "ping", reply);
+	ck_assert_msg(reply[0] == '\0', "the host still reaches a partitioned worker1: %s", reply);
+	exchange("manager1", worker1, "ping", reply);
+	ck_assert_msg(reply[0] == '\0', "manager1 still reaches a partitioned worker1: %s", reply);
+	exchange("worker1", worker2, "ping", reply);
+	ck_assert_msg(reply[0] == '\0', "a partitioned worker1 still reaches worker2: %s", reply);
+	ck_assert_msg(answers_within("manager1", worker2, "worker2:ping", 5), "the others are cut off too");
+	r = run_tinydock(NULL, 10, "swarm", "sim", "ls", NULL);
+	ck_assert_msg(strstr(r.out, "partitioned\n"), "%s", r.out);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "swarm", "sim", "heal", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	ck_assert_msg(answers_within(NULL, worker1, "worker1:ping", 5), "heal did not bring worker1 back");
+	ck_assert_msg(answers_within("manager1", worker1, "worker1:ping", 5), "heal did not bring worker1 back");
+}
+END_TEST
+
+START_TEST(kill_ends_every_process_of_the_machine_its_containers_too_and_restart_starts_its_node_again)
+{
+	up(1, 2);
+	struct swarm_machines sim;
+	ck_assert_int_eq(load_state(&sim), 0);
+	pid_t node = sim.machines[1].pid, other = sim.machines[2].pid;
+	swarm_machines_free(&sim);
+	/* A container on worker1: its own namespaces, so only its cgroup tells it is worker1's. */
+	struct run_result r = run_tinydock(NULL, 30, "--node", "worker1", "run", "-d", "--network", "none", "--rootfs",
+					   sandbox.rootfs, "probe", "sleep", "300", NULL);
+	ck_assert_msg(r.status == 0, "run -d on worker1 failed: %s", r.err);
+	char id[65];
+	snprintf(id, sizeof(id), "%.64s", r.out);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "--node", "worker1", "inspect", "-f", "{{.State.Pid}}", id, NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	pid_t container = (pid_t)atoi(r.out);
+	run_free(&r);
+	ck_assert_int_gt(container, 0);
+	ck_assert(!process_gone(container) && !process_gone(node));
+
+	r = run_tinydock(NULL, 30, "swarm", "sim", "kill", "worker1", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	ck_assert_msg(process_gone(node), "worker1's node process %d survived the kill", (int)node);
+	ck_assert_msg(process_gone(container), "worker1's container %d survived the kill", (int)container);
+	ck_assert_msg(!process_gone(other), "worker2's node process died with worker1");
+	char address[32], run[PATH_MAX];
+	address_of("22", address);
+	ck_assert_msg(answers_within(NULL, address, "worker2:ping", 5), "worker2 stopped answering");
+	sim_folder(run);
+	strcat(run, "/worker1/run/swarm");
+	ck_assert_msg(access(run, F_OK) < 0, "worker1's TINYDOCK_RUN kept its files across the power cut");
+	r = run_tinydock(NULL, 10, "swarm", "sim", "ls", NULL);
+	ck_assert_msg(strstr(r.out, "-        killed\n"), "%s", r.out);
+	run_free(&r);
+
+	r = run_tinydock(NULL, 30, "swarm", "sim", "restart", "worker1", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	address_of("21", address);
+	ck_assert_msg(answers_within(NULL, address, "worker1:ping", 5), "worker1 does not answer after restart");
+	r = run_tinydock(NULL, 10, "--node", "worker1", "ps", "-a", NULL);
+	ck_assert_msg(strstr(r.out, "Exited (137)"), "the container's record should say it was killed: %s", r.out);
+	run_free(&r);
+}
+END_TEST
+
+/* True when some mount point is at or below folder. */
+static bool mounted_below(const char *folder)
+{
+	char *info = read_file("/proc/self/mountinfo", NULL);
+	ck_assert_ptr_nonnull(info);
+	bool found = strstr(info, folder) != NULL;
+	free(info);
+	return found;
+}
+
+static bool link_exists(const char *name)
+{
+	struct rtnl s;
+	ck_assert_int_eq(rtnl_open(&s), 0);
+	int index = rtnl_link_index_of(&s, name);
+	rtnl_close(&s);
+	error_clear();
+	return index > 0;
+}
+
+START_TEST(down_leaves_no_namespace_mount_link_bridge_process_or_folder)
+{
+	up(2, 2);
+	struct swarm_machines sim;
+	ck_assert_int_eq(load_state(&sim), 0);
+	char folder[PATH_MAX];
+	sim_folder(folder);
+	ck_assert(mounted_below(folder) && link_exists(bridge) && link_exists(sim.machines[3].link));
+	/* While it is up, its subnet is the host's: another simulation may not take it. */
+	char other_run[PATH_MAX], other_bridge[16];
+	snprintf(other_run, sizeof(other_run), "%s/other", sandbox.dir);
+	snprintf(other_bridge, sizeof(other_bridge), "%.9sb", bridge);
+	const char *argv[] = { "env", NULL, tinydock_binary(), "swarm", "sim", "up", "--subnet", subnet, "--bridge",
+			       other_bridge, "--", "true", NULL };
+	char env[PATH_MAX + 16];
+	snprintf(env, sizeof(env), "TINYDOCK_RUN=%s", other_run);
+	argv[1] = env;
+	harness_remove_link_at_end(other_bridge);
+	struct run_result r = run_program(NULL, 30, argv);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "overlaps the host's route to"), "%s", r.err);
+	ck_assert(!link_exists(other_bridge));
+	run_free(&r);
+
+	r = run_tinydock(NULL, 60, "swarm", "sim", "down", NULL);
+	ck_assert_msg(r.status == 0, "sim down failed: %s", r.err);
+	ck_assert_msg(strstr(r.out, "worker2: removed\n") && strstr(r.out, "removed\n"), "%s", r.out);
+	run_free(&r);
+	ck_assert_msg(!mounted_below(folder), "a mount is left below %s", folder);
+	ck_assert_msg(!link_exists(bridge), "the bridge %s is left", bridge);
+	for (size_t i = 0; i < sim.count; i++) {
+		ck_assert_msg(!link_exists(sim.machines[i].link), "the link %s is left", sim.machines[i].link);
+		double deadline = now_seconds() + 5;
+		while (!process_gone(sim.machines[i].pid) && now_seconds() < deadline)
+			usleep(10 * 1000);
+		ck_assert_msg(process_gone(sim.machines[i].pid), "%s's node process is left", sim.machines[i].name);
+	}
+	ck_assert_msg(access(folder, F_OK) < 0, "the folder %s is left", folder);
+	swarm_machines_free(&sim);
+	r = run_tinydock(NULL, 10, "swarm", "sim", "ls", NULL);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "no simulated machines here"), "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
+Suite *swarm_machines_system_suite(void)
+{
+	Suite *s = suite_create("08-swarm machines");
+	TCase *t = tcase_create("simulated machines");
+	harness_use_stage(t, 8);
+	harness_use_sandbox(t);
+	tcase_add_unchecked_fixture(t, start_list, remove_leftovers);
+	tcase_add_checked_fixture(t, own_bridge, take_everything_down);
+	tcase_set_timeout(t, 120);
+	tcase_add_test(t, every_machine_reaches_every_other_and_the_host_reaches_all);
+	tcase_add_test(t, a_partition_cuts_one_machine_off_and_heal_brings_it_back);
+	tcase_add_test(t, kill_ends_every_process_of_the_machine_its_containers_too_and_restart_starts_its_node_again);
+	tcase_add_test(t, down_leaves_no_namespace_mount_link_bridge_process_or_folder);
+	suite_add_tcase(s, t);
+	return s;
+}

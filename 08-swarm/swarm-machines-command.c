@@ -65,9 +65,6 @@ static const char SIM_HELP[] =
 	"Any tinydock command runs as on a machine with the global option --node NAME (or\n"
 	"TINYDOCK_NODE=NAME): `tinydock --node manager1 swarm join-token worker`.\n";
 
-/* A node command has a minute to start its node (swarm init and join return once joined). */
-static const int COMMAND_TIMEOUT_MS = 60 * 1000;
-
 struct sim_paths {
 	char folder[PATH_MAX]; /* $TINYDOCK_RUN/swarm-sim */
 	char state[PATH_MAX];  /* its state.json */
@@ -180,7 +177,7 @@ static int join_token(const struct sim_paths *p, const struct swarm_machine *man
 {
 	char *argv[] = { (char *)tinydock, "swarm", "join-token", "-q", (char *)role, NULL };
 	struct swarm_machine_output o;
-	if (swarm_machine_run(p->folder, manager1, argv, COMMAND_TIMEOUT_MS, &o) < 0)
+	if (swarm_machine_run(p->folder, manager1, argv, SWARM_MACHINE_COMMAND_TIMEOUT_MS, &o) < 0)
 		return -1;
 	int rc = 0;
 	o.out[strcspn(o.out, "\r\n")] = '\0';

@@ -355,7 +355,7 @@ int swarm_machine_start(const char *sim_folder, struct swarm_machine *m, char *c
 {
 	struct swarm_machine_output o;
 	char **start = swarm_machines_copy_argv(argv, -1);
-	if (!start || swarm_machine_run(sim_folder, m, argv, 60 * 1000, &o) < 0) {
+	if (!start || swarm_machine_run(sim_folder, m, argv, SWARM_MACHINE_COMMAND_TIMEOUT_MS, &o) < 0) {
 		swarm_machines_free_argv(start);
 		return -1;
 	}

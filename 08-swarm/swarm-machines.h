@@ -40,6 +40,10 @@ void swarm_machine_output_free(struct swarm_machine_output *o);
 int swarm_machine_run(const char *sim_folder, const struct swarm_machine *m, char *const argv[], int timeout_ms,
 		      struct swarm_machine_output *output);
 
+/* How long a command run on a machine may take: swarm init and join return once the node has
+ * joined, which takes a few seconds; a minute means it is stuck. */
+#define SWARM_MACHINE_COMMAND_TIMEOUT_MS (60 * 1000)
+
 /* Start m's node process with argv (swarm_machine_run), which must exit 0 and leave the node's
  * pid in the machine's TINYDOCK_RUN/swarm/node.pid (as `tinydock swarm init` and `join` do):
  * m->pid, m->pid_start and m->start (a copy of argv) are set. stdout of argv goes to *out when

@@ -315,6 +315,10 @@ static int machine_from_json(const struct json *obj, struct swarm_machines *sim)
 		return bad("address", "is not on the simulation's subnet");
 	if (strncmp(m->link, sim->bridge, strlen(sim->bridge)) != 0)
 		return bad("link", "is not one of the bridge's links");
+	for (const struct swarm_machine *other = sim->machines; other < m; other++)
+		if (strcmp(other->name, m->name) == 0 || other->address.s_addr == m->address.s_addr ||
+		    strcmp(other->link, m->link) == 0)
+			return fail_errno(0, "machines %s and %s share a name, an address or a link", other->name, m->name);
 	return 0;
 }
 

@@ -168,6 +168,11 @@ START_TEST(a_state_file_edited_into_nonsense_is_refused_with_the_member_at_fault
 		 "\"link\":\"td-swarmsim-21\",\"start\":[\"x\"],\"pid\":-5,\"pid_start\":1,\"killed\":false,"
 		 "\"partitioned\":false}]}", head);
 	assert_refused(text, "\"pid\" is missing or not a whole number");
+	snprintf(text, sizeof(text), "%s{\"name\":\"worker1\",\"role\":\"worker\",\"address\":\"10.199.0.21\","
+		 "\"link\":\"td-swarmsim-21\",\"pid\":1,\"pid_start\":1,\"killed\":false,\"partitioned\":false},"
+		 "{\"name\":\"worker1\",\"role\":\"worker\",\"address\":\"10.199.0.22\","
+		 "\"link\":\"td-swarmsim-22\",\"pid\":1,\"pid_start\":1,\"killed\":false,\"partitioned\":false}]}", head);
+	assert_refused(text, "machines worker1 and worker1 share a name, an address or a link");
 }
 END_TEST
 

@@ -6,7 +6,7 @@
  *     tinydock swarm sim ls                              NAME ADDRESS ROLE PID STATE
  *     tinydock --node worker1 ps                         any command, run as on worker1
  *     tinydock swarm sim kill worker1                    its power cut: every process gone
- *     tinydock swarm sim restart worker1                 its node process started again
+ *     tinydock swarm sim restart worker1                 its power back: `swarm start` there
  *     tinydock swarm sim partition manager1              its cable pulled out
  *     tinydock swarm sim heal                            every cable back
  *     tinydock swarm sim down                            nothing left
@@ -57,7 +57,8 @@ static const char SIM_HELP[] =
 	"                    partitioned, stopped)\n"
 	"  kill NAME         Cut the machine's power: SIGKILL its node process, its containers and\n"
 	"                    everything else that runs on it\n"
-	"  restart NAME      Start the machine's node process again, from what its disk keeps\n"
+	"  restart NAME      Power the machine on again: its node starts from what its disk\n"
+	"                    keeps (tinydock swarm start)\n"
 	"  partition NAME    Cut the machine's cable (the host's end of its veth goes down)\n"
 	"  heal [NAME]       Mend the machine's cable (every machine's, without NAME)\n"
 	"  down              Stop and remove every machine, the bridge and the folders\n"
@@ -103,7 +104,7 @@ static int load(const struct sim_paths *p, struct swarm_machines *sim)
 	return 0;
 }
 
-/* The state holds the join tokens (in the start commands): for root's eyes only. */
+/* The state says which processes are the machines': for root's eyes only. */
 static int save(const struct sim_paths *p, const struct swarm_machines *sim)
 {
 	char *text = swarm_machines_to_json(sim);
@@ -313,17 +314,18 @@ static int sim_restart(const struct sim_paths *p, struct swarm_machines *sim, st
 {
 	if (!m->killed && swarm_machine_alive(m))
 		return fail_errno(0, "machine %s runs: `tinydock swarm sim kill %s` first", m->name, m->name);
-	if (!m->start)
+	if (m->pid == 0)
 		return fail_errno(0, "machine %s never started a node process: nothing to restart", m->name);
-	/* The power comes back: a machine that was killed starts from its disk alone. */
+	/* The power comes back: a machine that was killed starts from its disk alone, as a
+	 * Docker host's daemon does at boot: `tinydock swarm start` takes the node's identity,
+	 * Raft log and snapshot back from TINYDOCK_ROOT/swarm. A stand-in program is run again. */
 	if (swarm_machine_power_off(p->folder, m) < 0)
 		return -1;
-	char **start = swarm_machines_copy_argv(m->start, -1);
-	if (!start)
+	char tinydock[PATH_MAX];
+	char *start[] = { tinydock, "swarm", "start", NULL };
+	if (!sim->node_command && self_path(tinydock) < 0)
 		return -1;
-	int rc = swarm_machine_start(p->folder, m, start, NULL);
-	swarm_machines_free_argv(start);
-	if (rc < 0)
+	if (swarm_machine_start(p->folder, m, sim->node_command ? sim->node_command : start, NULL) < 0)
 		return -1;
 	print_started(m, "restarted");
 	return save(p, sim);

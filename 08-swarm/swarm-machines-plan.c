@@ -14,8 +14,7 @@
  *              on the host shows which machine a link leads to (td-swarmsim-21 is worker1)
  *
  * and keeps in one JSON file what the other `sim` commands need after `up` has returned: each
- * machine's node process (pid and start time), the command that started it (for `sim restart`),
- * and whether its power (`sim kill`) or its cable (`sim partition`) is cut. The file is read back
+ * machine's node process (pid and start time), and whether its power (`sim kill`) or its cable (`sim partition`) is cut. The file is read back
  * as untrusted input, every member checked, since a student may well edit it.
  *
  * Read swarm-machines.c next: the namespaces, bridge and veths this plan becomes.
@@ -149,10 +148,6 @@ void swarm_machines_free(struct swarm_machines *sim)
 {
 	swarm_machines_free_argv(sim->node_command);
 	sim->node_command = NULL;
-	for (size_t i = 0; i < sim->count; i++) {
-		swarm_machines_free_argv(sim->machines[i].start);
-		sim->machines[i].start = NULL;
-	}
 }
 
 const char *swarm_machine_state(const struct swarm_machine *machine, bool alive)
@@ -190,7 +185,7 @@ static struct json *json_from_machine(const struct swarm_machine *m)
 	if (!obj || !json_add_string(obj, "name", m->name) ||
 	    !json_add_string(obj, "role", swarm_machine_role_name(m->role)) ||
 	    !json_add(obj, "address", json_from_address(m->address)) || !json_add_string(obj, "link", m->link) ||
-	    (m->start && !json_add(obj, "start", json_from_argv(m->start))) || !json_add_int(obj, "pid", m->pid) ||
+	    !json_add_int(obj, "pid", m->pid) ||
 	    !json_add_int(obj, "pid_start", (int64_t)m->pid_start) || !json_add_bool(obj, "killed", m->killed) ||
 	    !json_add_bool(obj, "partitioned", m->partitioned)) {
 		json_free(obj);
@@ -294,10 +289,7 @@ static int machine_from_json(const struct json *obj, struct swarm_machines *sim)
 		return fail_errno(0, "a machine is not an object");
 	if (get_text(obj, "name", m->name, sizeof(m->name)) < 0 || get_text(obj, "role", role, sizeof(role)) < 0 ||
 	    get_address(obj, "address", &m->address) < 0 || get_text(obj, "link", m->link, sizeof(m->link)) < 0 ||
-	    get_argv(obj, "start", &m->start) < 0)
-		return -1;
-	sim->count++; /* from here on, swarm_machines_free frees its start */
-	if (get_uint(obj, "pid", INT32_MAX, &pid) < 0 || get_uint(obj, "pid_start", INT64_MAX, &start) < 0 ||
+	    get_uint(obj, "pid", INT32_MAX, &pid) < 0 || get_uint(obj, "pid_start", INT64_MAX, &start) < 0 ||
 	    get_bool(obj, "killed", &m->killed) < 0 || get_bool(obj, "partitioned", &m->partitioned) < 0)
 		return -1;
 	m->pid = (pid_t)pid;
@@ -308,6 +300,7 @@ static int machine_from_json(const struct json *obj, struct swarm_machines *sim)
 		m->role = SWARM_MACHINE_WORKER;
 	else
 		return bad("role", "is neither \"manager\" nor \"worker\"");
+	sim->count++;
 	/* The name becomes a folder's name and the link a device's: nothing else may pass. */
 	if (!valid_link_name(m->name) || strchr(m->name, '/'))
 		return bad("name", "is not a machine's name");

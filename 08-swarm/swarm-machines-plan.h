@@ -34,8 +34,6 @@ struct swarm_machine {
 	enum swarm_machine_role role;
 	struct in_addr address;        /* on the simulator's subnet */
 	char link[16];                 /* the host end of its veth pair: BRIDGE-N, N its host number */
-	char **start;                  /* the command that started its node process (NULL-terminated,
-					* malloc'd), run again by `sim restart`; NULL before it started */
 	pid_t pid;                     /* its node process, 0 when none was started */
 	unsigned long long pid_start;  /* that process's start time (proc(5) field 22): pids are reused */
 	bool killed;                   /* `sim kill` cut its power */

@@ -354,11 +354,8 @@ static int read_node_pid(const char *sim_folder, const struct swarm_machine *m, 
 int swarm_machine_start(const char *sim_folder, struct swarm_machine *m, char *const argv[], char **out)
 {
 	struct swarm_machine_output o;
-	char **start = swarm_machines_copy_argv(argv, -1);
-	if (!start || swarm_machine_run(sim_folder, m, argv, SWARM_MACHINE_COMMAND_TIMEOUT_MS, &o) < 0) {
-		swarm_machines_free_argv(start);
+	if (swarm_machine_run(sim_folder, m, argv, SWARM_MACHINE_COMMAND_TIMEOUT_MS, &o) < 0)
 		return -1;
-	}
 	int rc = 0;
 	if (o.status != 0) {
 		char why[512];
@@ -369,16 +366,12 @@ int swarm_machine_start(const char *sim_folder, struct swarm_machine *m, char *c
 		rc = fail_context("\"%s\" on machine %s left no node process", argv[0], m->name);
 	}
 	if (rc == 0) {
-		swarm_machines_free_argv(m->start);
-		m->start = start;
-		start = NULL;
 		m->killed = false;
 		if (out) {
 			*out = o.out;
 			o.out = NULL;
 		}
 	}
-	swarm_machines_free_argv(start);
 	swarm_machine_output_free(&o);
 	return rc;
 }

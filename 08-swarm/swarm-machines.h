@@ -45,8 +45,8 @@ int swarm_machine_run(const char *sim_folder, const struct swarm_machine *m, cha
 #define SWARM_MACHINE_COMMAND_TIMEOUT_MS (60 * 1000)
 
 /* Start m's node process with argv (swarm_machine_run), which must exit 0 and leave the node's
- * pid in the machine's TINYDOCK_RUN/swarm/node.pid (as `tinydock swarm init` and `join` do):
- * m->pid, m->pid_start and m->start (a copy of argv) are set. stdout of argv goes to *out when
+ * pid in the machine's TINYDOCK_RUN/swarm/node.pid (as `tinydock swarm init`, `join` and `start`
+ * do): m->pid and m->pid_start are set. stdout of argv goes to *out when
  * out is not NULL (malloc'd). */
 int swarm_machine_start(const char *sim_folder, struct swarm_machine *m, char *const argv[], char **out);
 

@@ -102,8 +102,6 @@ START_TEST(the_state_file_gives_back_every_machine_its_process_and_its_cuts)
 	ck_assert_int_eq(swarm_machines_plan(2, 1, "10.198.5.0/24", "tdss7", &sim), 0);
 	char *node[] = { "/bin/probe", "serve", "7000", NULL };
 	sim.node_command = swarm_machines_copy_argv(node, -1);
-	char *start[] = { "tinydock", "swarm", "join", "--token", "SWMTKN-1-abc-def", "10.198.5.11:2377" };
-	sim.machines[1].start = swarm_machines_copy_argv(start, 6);
 	sim.machines[1].pid = 4242;
 	sim.machines[1].pid_start = 123456789012ULL;
 	sim.machines[1].partitioned = true;
@@ -116,8 +114,6 @@ START_TEST(the_state_file_gives_back_every_machine_its_process_and_its_cuts)
 	ck_assert_uint_eq(back.count, 3);
 	ck_assert_str_eq(back.node_command[2], "7000");
 	ck_assert_ptr_null(back.node_command[3]);
-	ck_assert_ptr_null(back.machines[0].start);
-	ck_assert_str_eq(back.machines[1].start[5], "10.198.5.11:2377");
 	ck_assert_int_eq(back.machines[1].pid, 4242);
 	ck_assert(back.machines[1].pid_start == 123456789012ULL);
 	ck_assert(back.machines[1].partitioned && !back.machines[1].killed);
@@ -160,12 +156,11 @@ START_TEST(a_state_file_edited_into_nonsense_is_refused_with_the_member_at_fault
 	snprintf(text, sizeof(text), "%s{\"name\":\"worker1\",\"role\":\"worker\",\"address\":\"10.199.0.21\","
 		 "\"link\":\"eth0\",\"pid\":1,\"pid_start\":1,\"killed\":false,\"partitioned\":false}]}", head);
 	assert_refused(text, "\"link\" is not one of the bridge's links");
+	assert_refused("{\"bridge\":\"td-swarmsim\",\"subnet\":\"10.199.0.0/24\",\"gateway\":\"10.199.0.1\","
+		       "\"node_command\":[1],\"machines\":[]}",
+		       "\"node_command\" is not a non-empty array of strings");
 	snprintf(text, sizeof(text), "%s{\"name\":\"worker1\",\"role\":\"worker\",\"address\":\"10.199.0.21\","
-		 "\"link\":\"td-swarmsim-21\",\"start\":[1],\"pid\":-5,\"pid_start\":1,\"killed\":false,"
-		 "\"partitioned\":false}]}", head);
-	assert_refused(text, "\"start\" is not a non-empty array of strings");
-	snprintf(text, sizeof(text), "%s{\"name\":\"worker1\",\"role\":\"worker\",\"address\":\"10.199.0.21\","
-		 "\"link\":\"td-swarmsim-21\",\"start\":[\"x\"],\"pid\":-5,\"pid_start\":1,\"killed\":false,"
+		 "\"link\":\"td-swarmsim-21\",\"pid\":-5,\"pid_start\":1,\"killed\":false,"
 		 "\"partitioned\":false}]}", head);
 	assert_refused(text, "\"pid\" is missing or not a whole number");
 	snprintf(text, sizeof(text), "%s{\"name\":\"worker1\",\"role\":\"worker\",\"address\":\"10.199.0.21\","

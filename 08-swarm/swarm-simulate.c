@@ -9,6 +9,7 @@
  */
 #include "swarm-simulate.h"
 #include "swarm-machines-command.h"
+#include "swarm-node-command.h"
 #include "cli.h"
 #include "error.h"
 
@@ -127,9 +128,14 @@ int cmd_swarm(int argc, char **argv)
 	if (asks_for_help(argc, argv))
 		return print_help(SWARM_HELP);
 	if (argc < 2)
-		return usage_error("swarm", "requires a command: simulate or sim");
+		return usage_error("swarm", "requires a command: init, join, join-token, leave, start, simulate or sim");
+	bool handled;
+	int status = swarm_node_command(argc, argv, &handled);
+	if (handled)
+		return status;
 	if (strcmp(argv[1], "simulate") != 0)
-		return usage_error("swarm", "unknown command \"%s\": the commands are simulate and sim", argv[1]);
+		return usage_error("swarm", "unknown command \"%s\": init, join, join-token, leave, start, simulate or sim",
+				   argv[1]);
 	struct swarm_cluster_options options = swarm_cluster_default_options(1);
 	for (int i = 2; i < argc; i++) {
 		const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;

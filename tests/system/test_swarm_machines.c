@@ -36,6 +36,8 @@
 #include "harness.h"
 #include "links.h"
 #include "rtnl.h"
+#include "json.h"
+#include "swarm-control.h"
 #include "swarm-machines.h"
 
 static const int ECHO_PORT = 7000;
@@ -429,6 +431,96 @@ START_TEST(down_leaves_no_namespace_mount_link_bridge_process_or_folder)
 }
 END_TEST
 
+/* The machine's node's answer to {"op":"info"} (through its control socket), or NULL. */
+static struct json *node_info(const char *machine)
+{
+	char run[PATH_MAX];
+	sim_folder(run);
+	snprintf(run + strlen(run), PATH_MAX - strlen(run), "/%s/run", machine);
+	char *saved = strdup(getenv("TINYDOCK_RUN"));
+	setenv("TINYDOCK_RUN", run, 1);
+	char *reply = NULL;
+	struct json *info = NULL;
+	if (swarm_control_call("{\"op\":\"info\"}", &reply, 2000) == 0 && swarm_control_reply_ok(reply) == 0)
+		info = json_parse(reply, strlen(reply));
+	error_clear();
+	free(reply);
+	setenv("TINYDOCK_RUN", saved, 1);
+	free(saved);
+	return info;
+}
+
+/* The leader machine's node sees, as an id ("" for none), into leader (at most 64 bytes). */
+static bool leader_seen_by(const char *machine, char leader[64], char self[64])
+{
+	struct json *info = node_info(machine);
+	if (!info)
+		return false;
+	const char *l = json_get_string(info, "leader"), *id = json_get_string(info, "node");
+	snprintf(leader, 64, "%s", l ? l : "");
+	if (self)
+		snprintf(self, 64, "%s", id ? id : "");
+	json_free(info);
+	return l != NULL;
+}
+
+/* Wait until machine's node names a leader other than not (""), within seconds. */
+static bool new_leader_within(const char *machine, const char *not, char leader[64], double seconds)
+{
+	for (double deadline = now_seconds() + seconds; now_seconds() < deadline; usleep(50 * 1000))
+		if (leader_seen_by(machine, leader, NULL) && leader[0] && strcmp(leader, not) != 0)
+			return true;
+	return false;
+}
+
+START_TEST(a_swarm_on_the_machines_elects_a_new_leader_when_the_leaders_power_is_cut)
+{
+	char m[8], w[8];
+	snprintf(m, sizeof(m), "%d", 3);
+	snprintf(w, sizeof(w), "%d", 1);
+	double start = now_seconds();
+	struct run_result r = run_tinydock(NULL, 90, "swarm", "sim", "up", "--managers", m, "--workers", w, "--subnet",
+					   subnet, "--bridge", bridge, NULL);
+	ck_assert_msg(r.status == 0, "sim up failed (%d): %s%s", r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.out, "manager1 (") && strstr(r.out, "): swarm init, node process ") &&
+			      strstr(r.out, "worker1 (") && strstr(r.out, "swarm join as a worker"),
+		      "%s", r.out);
+	run_free(&r);
+	fprintf(stderr, "swarm sim up of 3 managers and 1 worker: %.2f s\n", now_seconds() - start);
+
+	/* Each node runs on its machine: its hostname and its address are the machine's. */
+	static const char *const machines[] = { "manager1", "manager2", "manager3", "worker1" };
+	static const char *const numbers[] = { "11", "12", "13", "21" };
+	for (int i = 0; i < 4; i++) {
+		struct json *info = node_info(machines[i]);
+		ck_assert_msg(info != NULL, "%s's node does not answer", machines[i]);
+		char address[40];
+		snprintf(address, sizeof(address), "%s%s:2377", prefix, numbers[i]);
+		ck_assert_str_eq(json_get_string(info, "hostname"), machines[i]);
+		ck_assert_str_eq(json_get_string(info, "address"), address);
+		json_free(info);
+	}
+	char leader[64], manager1[64];
+	ck_assert(leader_seen_by("manager1", leader, manager1));
+	ck_assert_str_eq(leader, manager1);
+
+	r = run_tinydock(NULL, 30, "swarm", "sim", "kill", "manager1", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	start = now_seconds();
+	ck_assert_msg(new_leader_within("manager2", manager1, leader, 10), "no new leader 10 s after manager1's power cut");
+	fprintf(stderr, "a new leader after manager1's power cut: %.2f s\n", now_seconds() - start);
+	ck_assert_msg(node_info("manager1") == NULL, "manager1's node still answers after the power cut");
+
+	r = run_tinydock(NULL, 60, "swarm", "sim", "restart", "manager1", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	char back[64];
+	ck_assert_msg(new_leader_within("manager1", "", back, 10), "manager1 knows no leader after its restart");
+	ck_assert_msg(strcmp(back, manager1) != 0, "manager1 still thinks it leads");
+}
+END_TEST
+
 Suite *swarm_machines_system_suite(void)
 {
 	Suite *s = suite_create("08-swarm machines");
@@ -442,6 +534,7 @@ Suite *swarm_machines_system_suite(void)
 	tcase_add_test(t, a_partition_cuts_one_machine_off_and_heal_brings_it_back);
 	tcase_add_test(t, kill_ends_every_process_of_the_machine_its_containers_too_and_restart_starts_its_node_again);
 	tcase_add_test(t, down_leaves_no_namespace_mount_link_bridge_process_or_folder);
+	tcase_add_test(t, a_swarm_on_the_machines_elects_a_new_leader_when_the_leaders_power_is_cut);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -22,10 +22,12 @@
  *
  * On that network every machine reaches every other directly (one subnet, one bridge: frames
  * switched by MAC address), and the host reaches every machine through the bridge's address.
- * The default route gives a machine nothing more: the host never forwards (ip_forward stays 0,
- * no NAT), so a packet for anywhere else ends at the host. It is there so that a program that
- * asks "which of my addresses would reach the world" (connect(2) of a UDP socket to any address,
- * as swarm's advertise-address detection does) gets eth0's address, not "network unreachable".
+ * The default route does not take a machine further: the host never forwards (ip_forward stays
+ * 0, no NAT). It is there for the host's other addresses: Linux takes a packet for any of its
+ * addresses on any interface (the "weak host" model, RFC 1122 3.3.4.2), so a registry on the
+ * host is reached from a machine at the host's own address, as on a real network. A packet for
+ * anywhere else ends at the host, which drops it silently (without forwarding, the kernel sends
+ * no "unreachable" back: ip_error, net/ipv4/route.c).
  *
  * Running a command on a machine (swarm_machine_run) is a child that setns(2)es into both
  * namespaces and executes the command with the machine's TINYDOCK_ROOT and TINYDOCK_RUN: what

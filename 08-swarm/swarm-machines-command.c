@@ -422,6 +422,12 @@ int swarm_machines_command(int argc, char **argv)
 	if (names_machine && strcmp(command, "heal") != 0 && argc != 3)
 		return usage_error("swarm sim", "%s needs a machine's name", command);
 
+	/* Namespaces, mounts and links are root's to make (CAP_SYS_ADMIN, CAP_NET_ADMIN): say so
+	 * before anything is half made. */
+	if (geteuid() != 0 && strcmp(command, "ls") != 0) {
+		fail_errno(EPERM, "%s needs root: machines are namespaces, mounts, a bridge and veth pairs", command);
+		return command_failed("swarm sim");
+	}
 	struct swarm_machines sim = { .count = 0 };
 	if (strcmp(command, "up") == 0) {
 		int code = parse_up(argc, argv, &sim);

@@ -37,6 +37,7 @@
 #include "links.h"
 #include "rtnl.h"
 #include "json.h"
+#include "swarm-command.h"
 #include "swarm-control.h"
 #include "swarm-machines.h"
 
@@ -521,6 +522,132 @@ START_TEST(a_swarm_on_the_machines_elects_a_new_leader_when_the_leaders_power_is
 }
 END_TEST
 
+/* The leader's state, asked through machine's node (a worker forwards it), or NULL. */
+static struct json *swarm_state(const char *machine)
+{
+	char run[PATH_MAX];
+	sim_folder(run);
+	snprintf(run + strlen(run), PATH_MAX - strlen(run), "/%s/run", machine);
+	char *saved = strdup(getenv("TINYDOCK_RUN"));
+	setenv("TINYDOCK_RUN", run, 1);
+	char *reply = NULL;
+	struct json *state = NULL;
+	if (swarm_control_call("{\"op\":\"state\"}", &reply, 3000) == 0 && swarm_control_reply_ok(reply) == 0)
+		state = json_parse(reply, strlen(reply));
+	error_clear();
+	free(reply);
+	setenv("TINYDOCK_RUN", saved, 1);
+	free(saved);
+	return state;
+}
+
+/* Propose, through manager1, a service of replicas tasks that sleep in busybox. */
+static void create_sleepers(const char *name, uint32_t replicas)
+{
+	struct swarm_command command;
+	swarm_command_init(&command, SWARM_SERVICE_CREATE, 0);
+	swarm_service_spec_default(&command.spec, name, "busybox:latest");
+	command.spec.replicas = replicas;
+	ck_assert_int_eq(swarm_strings_add(&command.spec.command, "sleep"), 0);
+	ck_assert_int_eq(swarm_strings_add(&command.spec.command, "300"), 0);
+	size_t size;
+	char *bytes = swarm_command_encode(&command, &size);
+	swarm_command_free(&command);
+	ck_assert_ptr_nonnull(bytes);
+	char *request = malloc(size + 64), run[PATH_MAX], *reply = NULL;
+	snprintf(request, size + 64, "{\"op\":\"propose\",\"command\":%s}", bytes);
+	free(bytes);
+	sim_folder(run);
+	strcat(run, "/manager1/run");
+	char *saved = strdup(getenv("TINYDOCK_RUN"));
+	setenv("TINYDOCK_RUN", run, 1);
+	int rc = swarm_control_call(request, &reply, 10000);
+	setenv("TINYDOCK_RUN", saved, 1);
+	free(saved);
+	free(request);
+	ck_assert_msg(rc == 0 && swarm_control_reply_ok(reply) == 0, "service create: %s", rc == 0 ? reply : error_message());
+	free(reply);
+}
+
+/* The id of the node whose hostname is machine, from a state ("" when absent). */
+static void node_id_of(const struct json *state, const char *machine, char id[64])
+{
+	id[0] = '\0';
+	json_for_each(node, json_pointer(state, "/store/nodes")) {
+		const struct json *spec = json_get(node, "spec");
+		if (strcmp(json_get_string(spec, "hostname"), machine) == 0)
+			snprintf(id, 64, "%s", json_get_string(spec, "id"));
+	}
+}
+
+/* How many tasks run, and how many of them on node (an id, or "" for none). */
+static void count_running(const struct json *state, const char *node, int *running, int *on_node)
+{
+	*running = *on_node = 0;
+	json_for_each(task, json_pointer(state, "/store/tasks")) {
+		const char *observed = json_get_string(task, "observed"), *desired = json_get_string(task, "desired");
+		if (!observed || !desired || strcmp(observed, "running") != 0 || strcmp(desired, "running") != 0)
+			continue;
+		(*running)++;
+		if (strcmp(json_get_string(task, "node"), node) == 0)
+			(*on_node)++;
+	}
+}
+
+/* Wait, within seconds, until replicas tasks run, none on node; true when they do. */
+static bool all_running_elsewhere_within(const char *ask, int replicas, const char *node, double seconds)
+{
+	for (double deadline = now_seconds() + seconds; now_seconds() < deadline; usleep(100 * 1000)) {
+		struct json *state = swarm_state(ask);
+		int running = 0, on_node = 0;
+		if (state)
+			count_running(state, node, &running, &on_node);
+		json_free(state);
+		if (running == replicas && on_node == 0)
+			return true;
+	}
+	return false;
+}
+
+START_TEST(a_workers_power_cut_ends_its_tasks_and_the_swarm_runs_them_on_the_others)
+{
+	struct run_result r = run_tinydock(NULL, 90, "swarm", "sim", "up", "--managers", "1", "--workers", "2", "--subnet",
+					   subnet, "--bridge", bridge, NULL);
+	ck_assert_msg(r.status == 0, "sim up failed (%d): %s%s", r.status, r.out, r.err);
+	run_free(&r);
+	create_sleepers("web", 6);
+	ck_assert_msg(all_running_elsewhere_within("manager1", 6, "", 60), "the 6 tasks of web never all ran");
+	struct json *state = swarm_state("manager1");
+	ck_assert_ptr_nonnull(state);
+	char worker1[64];
+	int running, on_worker1;
+	node_id_of(state, "worker1", worker1);
+	count_running(state, worker1, &running, &on_worker1);
+	json_free(state);
+	ck_assert_msg(on_worker1 > 0, "the scheduler put no task on worker1");
+	/* worker1's tasks are containers of its own, recorded in its TINYDOCK_ROOT. */
+	r = run_tinydock(NULL, 10, "--node", "worker1", "ps", "-q", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	int containers = 0;
+	for (const char *line = r.out; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line))
+		containers++;
+	ck_assert_int_eq(containers, on_worker1);
+	run_free(&r);
+
+	double start = now_seconds();
+	r = run_tinydock(NULL, 30, "swarm", "sim", "kill", "worker1", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "--node", "worker1", "ps", "-q", NULL);
+	ck_assert_msg(r.status == 0 && r.out[0] == '\0', "worker1's containers still run after its power cut: %s", r.out);
+	run_free(&r);
+	ck_assert_msg(all_running_elsewhere_within("manager1", 6, worker1, 30),
+		      "web's tasks did not all run again on manager1 and worker2 within 30 s");
+	fprintf(stderr, "worker1's %d tasks running elsewhere after its power cut: %.2f s\n", on_worker1,
+		now_seconds() - start);
+}
+END_TEST
+
 Suite *swarm_machines_system_suite(void)
 {
 	Suite *s = suite_create("08-swarm machines");
@@ -535,6 +662,7 @@ Suite *swarm_machines_system_suite(void)
 	tcase_add_test(t, kill_ends_every_process_of_the_machine_its_containers_too_and_restart_starts_its_node_again);
 	tcase_add_test(t, down_leaves_no_namespace_mount_link_bridge_process_or_folder);
 	tcase_add_test(t, a_swarm_on_the_machines_elects_a_new_leader_when_the_leaders_power_is_cut);
+	tcase_add_test(t, a_workers_power_cut_ends_its_tasks_and_the_swarm_runs_them_on_the_others);
 	suite_add_tcase(s, t);
 	return s;
 }

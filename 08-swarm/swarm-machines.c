@@ -508,7 +508,8 @@ static int unmount_below(const char *folder)
 			count++;
 	}
 	fclose(f);
-	qsort(points, count, sizeof(*points), longer_first);
+	if (count > 1)
+		qsort(points, count, sizeof(*points), longer_first);
 	for (size_t i = 0; i < count; i++) {
 		if (rc == 0 && explain_result(CHAPTER, umount2(points[i], MNT_DETACH), "umount2(\"%s\", MNT_DETACH)", points[i]) < 0 &&
 		    errno != EINVAL && errno != ENOENT) /* gone already, with a mount above it */

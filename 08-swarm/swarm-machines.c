@@ -173,11 +173,9 @@ int swarm_machine_make(const char *sim_folder, const struct swarm_machines *sim,
 		fail_errno(err ? err : ECHILD, "cannot make new network and UTS namespaces (unshare, sethostname)");
 	} else {
 		explain(CHAPTER, "unshare(CLONE_NEWNET|CLONE_NEWUTS), sethostname(\"%s\") in child %d", m->name, (int)child);
-		rc = bind_namespace(child, "net", net) < 0 || bind_namespace(child, "uts", uts) < 0 ||
-				     veth_plug(sim->bridge, m->link, "eth0", true, child, m->address, sim->subnet.prefix,
-					       sim->gateway) < 0
-			     ? -1
-			     : 0;
+		if (bind_namespace(child, "net", net) == 0 && bind_namespace(child, "uts", uts) == 0 &&
+		    veth_plug(sim->bridge, m->link, "eth0", true, child, m->address, sim->subnet.prefix, sim->gateway) == 0)
+			rc = 0;
 	}
 	close(ready[0]);
 	close(go[1]); /* the child may end: the mounts hold its namespaces now */
@@ -199,7 +197,7 @@ static void exec_on_machine(const char *sim_folder, const struct swarm_machine *
 		_exit(EXIT_TINYDOCK_FAILED);
 	}
 	unsetenv("TINYDOCK_NODE"); /* chosen already: the command must not choose again */
-	int null = open("/dev/null", O_RDONLY);
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC); /* dup2 gives fd 0 without O_CLOEXEC */
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 		_exit(EXIT_TINYDOCK_FAILED);
 	execvp(argv[0], argv);

@@ -31,6 +31,12 @@ struct command {
  * the chapter the binary is built for, and read by main (01-chroot/main.c). */
 extern const struct command *const stage_commands[];
 
+/* The global option --node NAME (or TINYDOCK_NODE=NAME): make this process act as on machine
+ * NAME of a simulated swarm (its namespaces, TINYDOCK_ROOT and TINYDOCK_RUN), so that any command
+ * runs there. Defined by stage-NN.c like the tables: chapter 08's binary has machines, the earlier
+ * ones have none (NULL). Returns -1 with the message recorded. */
+extern int (*const stage_select_node)(const char *name);
+
 /* The row that runs NAME: the last one of that name in tables (NULL-terminated); NULL if none. */
 const struct command *command_find(const struct command *const *tables, const char *name);
 

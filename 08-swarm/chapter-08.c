@@ -1,13 +1,14 @@
 /*
- * chapter-08.c - the commands of chapter 08: the swarm. Its first part is the swarm's brain
- * in a simulator (`swarm simulate`); real managers and workers come later in the chapter.
+ * chapter-08.c - the commands of chapter 08: the swarm. The swarm's brain in a simulator
+ * (`swarm simulate`), then real node processes (`swarm init|join`), on simulated machines
+ * (`swarm sim`) or real ones.
  */
 #include "chapter-08.h"
-#include "swarm-simulate.h"
+#include "swarm-main.h"
 
 #include <stddef.h>
 
 const struct command chapter_08_commands[] = {
-	{ "swarm", cmd_swarm, "08-swarm", "Simulate a swarm (simulate), draw one live in a browser (visualize)" },
+	{ "swarm", cmd_swarm, "08-swarm", "Make or join a swarm; simulate one, run one on simulated machines, draw it live" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -10,6 +10,7 @@
 #include "chapter-06.h"
 #include "chapter-07.h"
 #include "chapter-08.h"
+#include "swarm-machines-command.h"
 
 #include <stddef.h>
 
@@ -24,3 +25,6 @@ const struct command *const stage_commands[] = {
 	chapter_08_commands,
 	NULL,
 };
+
+/* --node NAME: a machine of `tinydock swarm sim` (command.h). */
+int (*const stage_select_node)(const char *name) = swarm_machines_select;

@@ -329,7 +329,7 @@ static int propose_self(const struct swarm_identity *id)
 	return rc;
 }
 
-static int cmd_init(int argc, char **argv)
+int cmd_swarm_init(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(INIT_HELP);
@@ -481,7 +481,7 @@ static int ask_to_join(struct swarm_identity *id, const char *address)
 	return fail_errno(ELOOP, "the managers sent this node around too many times");
 }
 
-static int cmd_join(int argc, char **argv)
+int cmd_swarm_join(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(JOIN_HELP);
@@ -545,7 +545,7 @@ static struct json *call_ok(const char *request)
 	return tree;
 }
 
-static int cmd_join_token(int argc, char **argv)
+int cmd_swarm_join_token(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(JOIN_TOKEN_HELP);
@@ -596,7 +596,7 @@ static pid_t node_pid(void)
 	return pid > 1 ? pid : 0;
 }
 
-static int cmd_leave(int argc, char **argv)
+int cmd_swarm_leave(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(LEAVE_HELP);
@@ -637,7 +637,7 @@ static const char START_HELP[] =
 	"reboot, as Docker's daemon does when it starts): a manager takes its Raft log back and\n"
 	"catches up with the leader, a worker finds the leader again.\n";
 
-static int cmd_start(int argc, char **argv)
+int cmd_swarm_start(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(START_HELP);
@@ -661,26 +661,5 @@ static int cmd_start(int argc, char **argv)
 		return error_report(EXIT_FAILURE);
 	free(info);
 	printf("Node %s started again as a %s.\n", id.node, swarm_role_name(id.role));
-	return 0;
-}
-
-int swarm_node_command(int argc, char **argv, bool *handled)
-{
-	static const struct {
-		const char *name;
-		int (*run)(int argc, char **argv);
-	} commands[] = {
-		{ "init", cmd_init },
-		{ "join", cmd_join },
-		{ "join-token", cmd_join_token },
-		{ "leave", cmd_leave },
-		{ "start", cmd_start },
-	};
-	*handled = false;
-	for (size_t i = 0; argc >= 2 && i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(argv[1], commands[i].name) == 0) {
-			*handled = true;
-			return commands[i].run(argc - 1, argv + 1);
-		}
 	return 0;
 }

@@ -8,24 +8,13 @@
  * from the simulator; the command only chooses the scenario and prints.
  */
 #include "swarm-simulate.h"
-#include "swarm-node-command.h"
-#include "swarm-visualize.h"
 #include "cli.h"
 #include "error.h"
 
 #include <inttypes.h>
 #include <string.h>
 
-static const char SWARM_HELP[] =
-	"Usage:  tinydock swarm COMMAND\n"
-	"\n"
-	"  init         start this machine's node process as a new swarm's first manager\n"
-	"  join         join a swarm as a worker or a manager\n"
-	"  join-token   show the token to join as a worker or a manager\n"
-	"  leave        leave the swarm (the node process stops)\n"
-	"  start        start the node process again from its state (after a crash)\n"
-	"  simulate     run a swarm in the simulator (below)\n"
-	"\n"
+static const char SIMULATE_HELP[] =
 	"Usage:  tinydock swarm simulate [OPTIONS]\n"
 	"\n"
 	"Run a swarm of managers (Raft) and workers in a simulator with a virtual clock, and\n"
@@ -37,11 +26,7 @@ static const char SWARM_HELP[] =
 	"      --workers N       workers (default 5)\n"
 	"      --seed S          the seed: the same seed runs the same story (default 1)\n"
 	"      --scenario NAME   kill-leader, kill-worker, partition or churn (default kill-leader)\n"
-	"      --trace           print every Raft message as well\n"
-	"\n"
-	"       tinydock swarm visualize [--port N] [--address A]\n"
-	"\n"
-	"Serve a page that draws the swarm live in a browser (swarm visualize --help).\n";
+	"      --trace           print every Raft message as well\n";
 
 static void print_settings(const struct swarm_cluster_options *o, FILE *out)
 {
@@ -134,22 +119,12 @@ static int number_flag(const char *flag, const char *value, unsigned long long m
 	return 0;
 }
 
-int cmd_swarm(int argc, char **argv)
+int cmd_swarm_simulate(int argc, char **argv)
 {
-	bool handled; /* init, join, join-token, leave, start: the node process's (each with its --help) */
-	int status = swarm_node_command(argc, argv, &handled);
-	if (handled)
-		return status;
 	if (asks_for_help(argc, argv))
-		return print_help(SWARM_HELP);
-	if (argc < 2)
-		return usage_error("swarm", "requires a command: init, join, join-token, leave, start, simulate or visualize");
-	if (strcmp(argv[1], "visualize") == 0)
-		return cmd_swarm_visualize(argc - 1, argv + 1);
-	if (strcmp(argv[1], "simulate") != 0)
-		return usage_error("swarm", "unknown command \"%s\": init, join, join-token, leave, start, simulate or visualize", argv[1]);
+		return print_help(SIMULATE_HELP);
 	struct swarm_cluster_options options = swarm_cluster_default_options(1);
-	for (int i = 2; i < argc; i++) {
+	for (int i = 1; i < argc; i++) {
 		const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
 		unsigned long long number;
 		int code = 0;

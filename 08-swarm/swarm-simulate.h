@@ -19,7 +19,8 @@
  * (recorded) when the simulation cannot run. */
 int swarm_simulate(const struct swarm_cluster_options *options, FILE *out);
 
-/* tinydock swarm simulate [--managers N] [--workers N] [--seed S] [--scenario NAME] */
-int cmd_swarm(int argc, char **argv);
+/* tinydock swarm simulate [--managers N] [--workers N] [--seed S] [--scenario NAME];
+ * argv[0] is "simulate". */
+int cmd_swarm_simulate(int argc, char **argv);
 
 #endif

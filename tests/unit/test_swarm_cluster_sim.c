@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "swarm-main.h"
 #include "swarm-simulate.h"
 #include "swarm-snapshot.h"
 
@@ -284,6 +285,8 @@ START_TEST(an_unknown_scenario_is_a_usage_error)
 	ck_assert_int_eq(cmd_swarm(4, argv), 125);
 	char *count[] = { "swarm", "simulate", "--managers", "10", NULL };
 	ck_assert_int_eq(cmd_swarm(4, count), 125);
+	char *unknown[] = { "swarm", "simulte", NULL };
+	ck_assert_int_eq(cmd_swarm(2, unknown), 125);
 }
 END_TEST
 

@@ -501,10 +501,21 @@ static struct json *ports_array(const struct swarm_service_spec *spec)
 	return a;
 }
 
+/* EndpointSpec: the virtual IP mode, the published ports. */
+static struct json *endpoint_spec(const struct swarm_service_spec *spec)
+{
+	struct json *o = json_new_object();
+	if (o && (!json_add_string(o, "Mode", "vip") || (spec->port_count && !json_add(o, "Ports", ports_array(spec))))) {
+		json_free(o);
+		return NULL;
+	}
+	return o;
+}
+
 /* A spec in the shape of Docker's ServiceSpec; durations in nanoseconds, as its API. */
 static struct json *spec_object(const struct swarm_service_spec *spec)
 {
-	struct json *o = json_new_object(), *task, *container, *resources, *restart, *placement, *mode, *update, *endpoint;
+	struct json *o = json_new_object(), *task, *container, *resources, *restart, *placement, *mode, *update;
 	bool ok = o && json_add_string(o, "Name", spec->name) && json_add(o, "Labels", labels_object(&spec->labels)) &&
 		  (task = json_add(o, "TaskTemplate", json_new_object())) &&
 		  (container = json_add(task, "ContainerSpec", json_new_object())) &&
@@ -533,8 +544,7 @@ static struct json *spec_object(const struct swarm_service_spec *spec)
 	     (!spec->update.delay_ms || json_add_int(update, "Delay", (int64_t)spec->update.delay_ms * 1000000)) &&
 	     json_add_string(update, "FailureAction", swarm_failure_action_name(spec->update.failure_action)) &&
 	     json_add_string(update, "Order", swarm_update_order_name(spec->update.order)) &&
-	     (endpoint = json_add(o, "EndpointSpec", json_new_object())) && json_add_string(endpoint, "Mode", "vip") &&
-	     (!spec->port_count || json_add(endpoint, "Ports", ports_array(spec)));
+	     json_add(o, "EndpointSpec", endpoint_spec(spec));
 	if (!ok) {
 		json_free(o);
 		return NULL;
@@ -552,7 +562,7 @@ struct json *swarm_service_document(const struct swarm_service *service)
 		  json_add(o, "UpdatedAt", time_value(service->updated_at)) && json_add(o, "Spec", spec_object(&service->spec)) &&
 		  (!service->has_previous || json_add(o, "PreviousSpec", spec_object(&service->previous))) &&
 		  (endpoint = json_add(o, "Endpoint", json_new_object())) &&
-		  json_add(endpoint, "Spec", json_copy(json_get(json_get(o, "Spec"), "EndpointSpec"))) &&
+		  json_add(endpoint, "Spec", endpoint_spec(&service->spec)) &&
 		  (!service->spec.port_count || json_add(endpoint, "Ports", ports_array(&service->spec)));
 	if (ok && service->update_state != SWARM_UPDATE_NONE) {
 		struct json *update = json_add(o, "UpdateStatus", json_new_object());

@@ -20,8 +20,7 @@
  */
 #include "swarm-cluster-sim-internal.h"
 #include "error.h"
-#include "swarm-orchestrator.h"
-#include "swarm-scheduler.h"
+#include "swarm-manager.h"
 #include "swarm-snapshot.h"
 
 #include <errno.h>
@@ -141,29 +140,32 @@ static int restore_store(struct swarm_cluster_sim *sim, raft_id id)
 	return 0;
 }
 
-/* Apply the commands of one entry, a line each, to manager id's store. */
+/* What the timeline learns of each command applied for the first time. */
+struct first_apply {
+	struct swarm_cluster_sim *sim;
+	bool first_time;
+};
+
+static void noted(void *context, const struct swarm_store *store, const struct swarm_command *command,
+		  const char *refused)
+{
+	struct first_apply *apply = context;
+	if (!apply->first_time)
+		return;
+	if (!refused)
+		note_command(apply->sim, store, command);
+	apply->sim->result->entries++;
+}
+
+/* Apply the commands of one entry, a line each, to manager id's store (swarm-manager.c, as
+ * the node process does). */
 static int apply_batch(struct swarm_cluster_sim *sim, raft_id id, raft_index index, const struct raft_entry *entry)
 {
 	struct manager *manager = &sim->managers[id - 1];
-	const char *bytes = (const char *)entry->data, *end = bytes + entry->size;
-	bool first_time = index > sim->noted;
-	while (bytes < end) {
-		const char *line_end = memchr(bytes, '\n', (size_t)(end - bytes));
-		size_t size = line_end ? (size_t)(line_end - bytes) : (size_t)(end - bytes);
-		struct swarm_command command;
-		if (swarm_command_decode(bytes, size, &command) < 0)
-			return cluster_broken(sim, "manager %u cannot read entry %" PRIu64 ": %s", id, index, error_message());
-		/* A command the store refuses (a stale report) is refused the same way everywhere. */
-		if (swarm_store_apply(&manager->store, &command) < 0)
-			error_clear();
-		else if (first_time)
-			note_command(sim, &manager->store, &command);
-		if (first_time)
-			sim->result->entries++;
-		swarm_command_free(&command);
-		bytes += size + 1;
-	}
-	if (first_time)
+	struct first_apply apply = { .sim = sim, .first_time = index > sim->noted };
+	if (swarm_manager_apply_batch(&manager->store, entry->data, entry->size, noted, &apply, NULL, 0) < 0)
+		return cluster_broken(sim, "manager %u cannot read entry %" PRIu64 ": %s", id, index, error_message());
+	if (apply.first_time)
 		sim->noted = index;
 	return 0;
 }
@@ -227,42 +229,18 @@ bool cluster_leader_caught_up(struct swarm_cluster_sim *sim)
 }
 
 /* Propose the commands gathered in sim->commands to the leader as one entry: their JSON
- * bytes, one command a line. One entry a step, not one a command: a round of the loops that
- * places 1,000 tasks is one replication, not 1,000 (swarmkit, too, proposes the store actions
- * of a transaction as one Raft entry). Every manager applies the lines in order. */
+ * bytes, one command a line (swarm_manager_batch). Every manager applies the lines in order. */
 static int propose_all(struct swarm_cluster_sim *sim)
 {
 	if (!sim->commands.count)
 		return 0;
-	char *batch = NULL;
-	size_t length = 0, capacity = 0;
-	int status = 0;
-	for (size_t i = 0; i < sim->commands.count && status == 0; i++) {
-		size_t size;
-		char *bytes = swarm_command_encode(&sim->commands.items[i], &size);
-		if (!bytes) {
-			status = -1;
-			break;
-		}
-		if (length + size + 1 > capacity) {
-			size_t grown_capacity = 2 * (length + size + 1);
-			char *grown = realloc(batch, grown_capacity);
-			if (!grown) {
-				free(bytes);
-				status = fail_errno(ENOMEM, "swarm simulation: cannot batch %zu commands", sim->commands.count);
-				break;
-			}
-			batch = grown;
-			capacity = grown_capacity;
-		}
-		memcpy(batch + length, bytes, size);
-		length += size;
-		batch[length++] = '\n';
-		free(bytes);
-	}
-	swarm_commands_clear(&sim->commands);
+	size_t length;
+	char *batch = swarm_manager_batch(&sim->commands, &length);
+	if (!batch)
+		return -1;
 	enum raft_refusal refusal;
-	if (status == 0 && raft_sim_propose_bytes(&sim->raft, sim->leader, batch, length, &refusal, NULL) < 0)
+	int status = 0;
+	if (raft_sim_propose_bytes(&sim->raft, sim->leader, batch, length, &refusal, NULL) < 0)
 		status = cluster_broken(sim, "%s", error_message());
 	free(batch);
 	return status;
@@ -328,24 +306,16 @@ static int operator_commands(struct swarm_cluster_sim *sim, const struct swarm_s
 	return 0;
 }
 
-/* The leader's loops, on its store; their commands join the workers' reports in
- * sim->commands, and all are proposed at once. */
+/* The leader's loops, on its store (swarm-manager.c, as the node process runs them), after
+ * the operator's changes; their commands join the workers' reports in sim->commands, and all
+ * are proposed at once. */
 static int leader_step(struct swarm_cluster_sim *sim)
 {
 	const struct swarm_store *store = &sim->managers[sim->leader - 1].store;
 	size_t before = sim->commands.count;
-	if (operator_commands(sim, store) < 0 || swarm_dispatcher_tick(&sim->dispatcher, store, sim->now, &sim->commands) < 0)
+	if (operator_commands(sim, store) < 0)
 		return -1;
-	/* Nodes that went down first: the scheduler must not place a task on one in the same
-	 * breath. The next step, the store knows, and the loops run on it. */
-	if (sim->commands.count > before)
-		return 0;
-	uint64_t wake_at = UINT64_MAX; /* the loops run every step anyway */
-	if (swarm_orchestrate(store, sim->now, &sim->commands, &wake_at) < 0)
-		return -1;
-	if (sim->commands.count > before)
-		return 0; /* tasks created or stopped: placed in the next round, on the store that has them */
-	return swarm_schedule(store, sim->now, &sim->commands);
+	return swarm_manager_loops(store, &sim->dispatcher, sim->now, &sim->commands, before);
 }
 
 /* --- the workers ---------------------------------------------------------------------------- */

@@ -513,7 +513,7 @@ static struct json *endpoint_spec(const struct swarm_service_spec *spec)
 }
 
 /* A spec in the shape of Docker's ServiceSpec; durations in nanoseconds, as its API. */
-static struct json *spec_object(const struct swarm_service_spec *spec)
+struct json *swarm_service_spec_document(const struct swarm_service_spec *spec)
 {
 	struct json *o = json_new_object(), *task, *container, *resources, *restart, *placement, *mode, *update;
 	bool ok = o && json_add_string(o, "Name", spec->name) && json_add(o, "Labels", labels_object(&spec->labels)) &&
@@ -559,8 +559,8 @@ struct json *swarm_service_document(const struct swarm_service *service)
 	struct json *o = json_new_object(), *version, *endpoint;
 	bool ok = o && json_add_string(o, "ID", id) && (version = json_add(o, "Version", json_new_object())) &&
 		  json_add_int(version, "Index", (int64_t)service->version) &&
-		  json_add(o, "UpdatedAt", time_value(service->updated_at)) && json_add(o, "Spec", spec_object(&service->spec)) &&
-		  (!service->has_previous || json_add(o, "PreviousSpec", spec_object(&service->previous))) &&
+		  json_add(o, "UpdatedAt", time_value(service->updated_at)) && json_add(o, "Spec", swarm_service_spec_document(&service->spec)) &&
+		  (!service->has_previous || json_add(o, "PreviousSpec", swarm_service_spec_document(&service->previous))) &&
 		  (endpoint = json_add(o, "Endpoint", json_new_object())) &&
 		  json_add(endpoint, "Spec", endpoint_spec(&service->spec)) &&
 		  (!service->spec.port_count || json_add(endpoint, "Ports", ports_array(&service->spec)));

@@ -68,6 +68,8 @@ int swarm_print_stacks(const struct swarm_state *state, const char *format, FILE
  * and Service objects, the fields this swarm has). NULL when memory runs out (recorded). */
 struct json *swarm_node_document(const struct swarm_state *state, const struct swarm_node *node);
 struct json *swarm_service_document(const struct swarm_service *service);
+/* A spec alone, as the document's "Spec" (what `stack config` prints). */
+struct json *swarm_service_spec_document(const struct swarm_service_spec *spec);
 
 /* Documents printed as inspect does: a JSON array, or format run over each (missing keys are
  * an error, as docker/cli's inspect). 0, or -1 recorded. */

@@ -1,0 +1,182 @@
+/*
+ * swarm-cli.c - what the swarm's commands share: reading the state, proposing a command,
+ * finding a service, and watching a service converge.
+ */
+#include "swarm-cli.h"
+#include "error.h"
+#include "swarm-control.h"
+#include "swarm-print.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+uint64_t swarm_cli_now_ms(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+}
+
+int swarm_cli_state(struct swarm_state *state)
+{
+	char *reply;
+	if (swarm_control_call("{\"op\":\"state\"}", &reply, SWARM_CLI_STATE_TIMEOUT_MS) < 0)
+		return -1;
+	int rc = swarm_state_read(reply, strlen(reply), state);
+	free(reply);
+	return rc;
+}
+
+int swarm_cli_propose(const struct swarm_command *command)
+{
+	size_t size;
+	char *bytes = swarm_command_encode(command, &size);
+	if (!bytes)
+		return -1;
+	static const char head[] = "{\"op\":\"propose\",\"command\":";
+	char *request = malloc(sizeof(head) + size + 2);
+	if (!request) {
+		free(bytes);
+		return fail_errno(ENOMEM, "cannot write the request");
+	}
+	snprintf(request, sizeof(head) + size + 2, "%s%s}", head, bytes);
+	free(bytes);
+	char *reply;
+	int rc = swarm_control_call(request, &reply, SWARM_CLI_PROPOSE_TIMEOUT_MS);
+	free(request);
+	if (rc == 0) {
+		rc = swarm_control_reply_ok(reply);
+		free(reply);
+	}
+	return rc;
+}
+
+const struct swarm_service *swarm_cli_find_service(const struct swarm_state *state, const char *ref)
+{
+	const struct swarm_store *s = &state->store;
+	const struct swarm_service *found = swarm_store_service(s, ref);
+	if (found)
+		return found;
+	size_t length = strlen(ref), matches = 0;
+	for (size_t i = 0; length && i < s->service_count; i++) {
+		char id[SWARM_SERVICE_ID_SIZE];
+		swarm_service_id(s->services[i].spec.name, id);
+		if (strncmp(id, ref, length) == 0) {
+			found = &s->services[i];
+			matches++;
+		}
+	}
+	if (matches == 1)
+		return found;
+	fail_errno(0, matches ? "service %s is ambiguous (%zu matches)" : "service %s not found", ref, matches);
+	return NULL;
+}
+
+/* --- converging ----------------------------------------------------------------------------- */
+
+/* Where a service's tasks stand: how many of its current spec run, how many are wanted, and
+ * whether tasks of an older spec still run (a rolling update not done). */
+struct progress {
+	size_t running, wanted;
+	bool old_running;
+};
+
+static struct progress progress_of(const struct swarm_store *store, const struct swarm_service *service)
+{
+	struct progress p = { 0 };
+	for (size_t i = 0; i < store->task_count; i++) {
+		const struct swarm_task *t = &store->tasks[i];
+		if (strcmp(t->service, service->spec.name) != 0 || t->desired != SWARM_TASK_RUNNING)
+			continue;
+		if (t->service_version != service->version) {
+			p.old_running = p.old_running || t->observed == SWARM_TASK_RUNNING;
+			continue;
+		}
+		p.wanted += service->spec.mode == SWARM_GLOBAL;
+		p.running += t->observed == SWARM_TASK_RUNNING;
+	}
+	if (service->spec.mode == SWARM_REPLICATED)
+		p.wanted = service->spec.replicas;
+	return p;
+}
+
+/* The newest task of slot (replicated) in the store, or NULL. */
+static const struct swarm_task *slot_task(const struct swarm_store *store, const char *service, uint32_t slot)
+{
+	const struct swarm_task *newest = NULL;
+	for (size_t i = 0; i < store->task_count; i++) {
+		const struct swarm_task *t = &store->tasks[i];
+		if (t->slot == slot && strcmp(t->service, service) == 0 && (!newest || t->id > newest->id))
+			newest = t;
+	}
+	return newest;
+}
+
+/* Docker's progress, one line per change (a terminal or not, nothing is redrawn):
+ *     overall progress: 1 out of 3 tasks
+ *     1/3: running
+ *     verify: Service converged */
+int swarm_cli_converge(const char *name, int timeout_ms, FILE *out)
+{
+	uint64_t deadline = swarm_cli_now_ms() + (uint64_t)timeout_ms;
+	size_t shown_running = SIZE_MAX;
+	enum swarm_task_state *shown = NULL;
+	size_t shown_count = 0;
+	int rc = -1;
+	for (;;) {
+		struct swarm_state state;
+		if (swarm_cli_state(&state) < 0)
+			break;
+		const struct swarm_service *service = swarm_store_service(&state.store, name);
+		if (!service) {
+			fail_errno(0, "service %s was removed while its tasks were watched", name);
+			swarm_state_free(&state);
+			break;
+		}
+		struct progress p = progress_of(&state.store, service);
+		if (p.running != shown_running) {
+			fprintf(out, "overall progress: %zu out of %zu tasks\n", p.running, p.wanted);
+			shown_running = p.running;
+		}
+		if (service->spec.mode == SWARM_REPLICATED && p.wanted != shown_count) {
+			enum swarm_task_state *grown = realloc(shown, (p.wanted + 1) * sizeof(*grown));
+			if (!grown) {
+				fail_errno(ENOMEM, "cannot follow the tasks");
+				swarm_state_free(&state);
+				break;
+			}
+			shown = grown;
+			for (size_t i = shown_count; i < p.wanted; i++)
+				shown[i] = (enum swarm_task_state)-1;
+			shown_count = p.wanted;
+		}
+		for (uint32_t slot = 1; service->spec.mode == SWARM_REPLICATED && slot <= p.wanted; slot++) {
+			const struct swarm_task *t = slot_task(&state.store, name, slot);
+			if (t && t->observed != shown[slot - 1]) {
+				fprintf(out, "%" PRIu32 "/%zu: %s%s%s\n", slot, p.wanted, swarm_task_state_name(t->observed),
+					t->message[0] && t->observed > SWARM_TASK_RUNNING ? ": " : "",
+					t->observed > SWARM_TASK_RUNNING ? t->message : "");
+				shown[slot - 1] = t->observed;
+			}
+		}
+		fflush(out);
+		swarm_state_free(&state);
+		if (p.running == p.wanted && !p.old_running) {
+			fprintf(out, "verify: Service %s converged\n", name);
+			rc = 0;
+			break;
+		}
+		if (swarm_cli_now_ms() >= deadline) {
+			fail_errno(0, "service %s did not converge in %d s (%zu of %zu tasks running): it stays as asked; "
+				      "`tinydock service ps %s` shows its tasks", name, timeout_ms / 1000, p.running, p.wanted, name);
+			break;
+		}
+		poll(NULL, 0, 250); /* the next look at the tasks */
+	}
+	free(shown);
+	return rc;
+}

@@ -169,6 +169,11 @@ void swarm_format_replicas(const struct swarm_store *store, const struct swarm_s
 	snprintf(out, size, "%zu/%zu", running, wanted);
 }
 
+static int service_order(const void *a, const void *b)
+{
+	return strcmp((*(const struct swarm_service *const *)a)->spec.name, (*(const struct swarm_service *const *)b)->spec.name);
+}
+
 static const char SERVICE_TABLE[] = "table {{.ID}}\t{{.Name}}\t{{.Mode}}\t{{.Replicas}}\t{{.Image}}\t{{.Ports}}";
 
 int swarm_print_services(const struct swarm_state *state, const char *stack, const struct swarm_list_options *options,
@@ -180,8 +185,18 @@ int swarm_print_services(const struct swarm_state *state, const char *stack, con
 	};
 	const struct swarm_store *s = &state->store;
 	struct json *rows = json_new_array();
+	/* by name, as Docker lists them */
+	const struct swarm_service **sorted = calloc(s->service_count + 1, sizeof(*sorted));
+	for (size_t i = 0; sorted && i < s->service_count; i++)
+		sorted[i] = &s->services[i];
+	if (sorted)
+		qsort(sorted, s->service_count, sizeof(*sorted), service_order);
+	else {
+		json_free(rows);
+		rows = NULL;
+	}
 	for (size_t i = 0; rows && i < s->service_count; i++) {
-		const struct swarm_service *service = &s->services[i];
+		const struct swarm_service *service = sorted[i];
 		const char *in = swarm_service_stack(&service->spec);
 		if (stack && (!in || strcmp(in, stack) != 0))
 			continue;
@@ -204,6 +219,7 @@ int swarm_print_services(const struct swarm_state *state, const char *stack, con
 			rows = NULL;
 		}
 	}
+	free(sorted);
 	if (!rows)
 		return out_of_memory("services");
 	int rc = options->quiet ? 0

@@ -31,9 +31,9 @@ static const char STACK_HELP[] =
 	"  config -c FILE [STACK]                Print the services a deploy would make\n"
 	"  deploy -c FILE [--prune] STACK        Deploy a new stack or update an existing stack\n"
 	"  ls [--format FORMAT]                  List stacks\n"
-	"  ps [-q] [--no-trunc] [--format F] STACK   List the tasks in the stack\n"
+	"  ps [-q] [--no-trunc] [-f KEY=VALUE] [--format F] STACK   List the tasks in the stack\n"
 	"  rm STACK...                           Remove one or more stacks\n"
-	"  services [-q] [--format F] STACK      List the services in the stack\n"
+	"  services [-q] [-f KEY=VALUE] [--format F] STACK   List the services in the stack\n"
 	"\n"
 	"Options:\n"
 	"  -c, --compose-file FILE   Path to a Compose file, or \"-\" to read from stdin (repeatable:\n"
@@ -195,31 +195,6 @@ static int stack_config(int argc, char **argv)
 
 /* --- ls, services, ps, rm ------------------------------------------------------------------- */
 
-static int list_flags(const char *sub, int argc, char **argv, struct swarm_list_options *list, int arguments)
-{
-	static const struct option options[] = { { "quiet", no_argument, NULL, 'q' },
-						 { "no-trunc", no_argument, NULL, 'T' },
-						 { "format", required_argument, NULL, 'f' },
-						 { NULL, 0, NULL, 0 } };
-	*list = (struct swarm_list_options){ 0 };
-	optind = 0;
-	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "qf:", options, NULL)) != -1;) {
-		if (opt == 'q')
-			list->quiet = true;
-		else if (opt == 'T')
-			list->no_trunc = true;
-		else if (opt == 'f')
-			list->format = optarg;
-		else
-			return usage_error(sub, "unknown flag, or a flag without its value: %s", argv[optind - 1]);
-	}
-	if (argc - optind != arguments)
-		return arguments ? usage_error(sub, "requires exactly 1 argument: the stack's name")
-				 : usage_error(sub, "takes no arguments");
-	return 0;
-}
-
 static bool stack_exists(const struct swarm_state *state, const char *stack)
 {
 	for (size_t i = 0; i < state->store.service_count; i++) {
@@ -233,27 +208,36 @@ static bool stack_exists(const struct swarm_state *state, const char *stack)
 /* ls, services, ps: one listing over the state. */
 static int stack_list(const char *sub, int argc, char **argv)
 {
-	struct swarm_list_options list;
-	bool ls = strcmp(sub, "ls") == 0;
+	struct swarm_cli_listing l;
+	bool ls = strcmp(sub, "ls") == 0, services = strcmp(sub, "services") == 0;
 	char name[32];
 	snprintf(name, sizeof(name), "stack %s", sub);
-	int code = list_flags(name, argc, argv, &list, ls ? 0 : 1);
+	int first, code = swarm_cli_listing_flags(name, argc, argv,
+						  services ? swarm_service_filter_keys : swarm_task_filter_keys, &l, &first);
 	if (code)
 		return code;
+	if (argc - first != (ls ? 0 : 1)) {
+		swarm_cli_listing_free(&l);
+		return ls ? usage_error(name, "takes no arguments") : usage_error(name, "requires exactly 1 argument: STACK");
+	}
 	struct swarm_state state;
-	if (swarm_cli_state(&state) < 0)
+	if (swarm_cli_state(&state) < 0) {
+		swarm_cli_listing_free(&l);
 		return failed(sub);
-	const char *stack = ls ? NULL : argv[optind];
+	}
+	const struct swarm_list_options *list = &l.list;
+	const char *stack = ls ? NULL : argv[first];
 	int rc = 0;
 	if (stack && !stack_exists(&state, stack))
 		rc = fail_errno(0, "nothing found in stack: %s", stack);
 	else if (ls)
-		rc = swarm_print_stacks(&state, list.format, stdout);
-	else if (strcmp(sub, "services") == 0)
-		rc = swarm_print_services(&state, stack, &list, stdout);
+		rc = swarm_print_stacks(&state, list->format, stdout);
+	else if (services)
+		rc = swarm_print_services(&state, stack, list, stdout);
 	else
-		rc = swarm_print_tasks(&state, NULL, 0, stack, swarm_cli_now_ms(), &list, stdout);
+		rc = swarm_print_tasks(&state, NULL, 0, stack, swarm_cli_now_ms(), list, stdout);
 	swarm_state_free(&state);
+	swarm_cli_listing_free(&l);
 	return rc < 0 ? failed(sub) : 0;
 }
 

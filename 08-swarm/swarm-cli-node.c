@@ -26,7 +26,7 @@ static const char NODE_HELP[] =
 	"Commands:\n"
 	"  demote NODE...                          Demote managers to workers\n"
 	"  inspect [--pretty] [-f FORMAT] NODE...  Display detailed information on nodes (\"self\": this one)\n"
-	"  ls [-q] [--format FORMAT]               List the nodes of the swarm\n"
+	"  ls [-q] [-f KEY=VALUE] [--format F]     List the nodes (filters: id, name, role, availability)\n"
 	"  promote NODE...                         Promote workers to managers\n"
 	"  rm NODE...                              Remove nodes from the swarm\n"
 	"  update [OPTIONS] NODE                   Update a node:\n"
@@ -76,55 +76,40 @@ static int propose_node(const struct swarm_node_spec *spec)
 
 static int node_ls(int argc, char **argv)
 {
-	static const struct option options[] = { { "quiet", no_argument, NULL, 'q' },
-						 { "format", required_argument, NULL, 'f' },
-						 { NULL, 0, NULL, 0 } };
-	struct swarm_list_options list = { 0 };
-	optind = 0;
-	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "+qf:", options, NULL)) != -1;) {
-		if (opt == 'q')
-			list.quiet = true;
-		else if (opt == 'f')
-			list.format = optarg;
-		else
-			return usage_error("node ls", "unknown flag, or a flag without its value: %s", argv[optind - 1]);
-	}
-	if (optind < argc)
+	struct swarm_cli_listing l;
+	int first, code;
+	if ((code = swarm_cli_listing_flags("node ls", argc, argv, swarm_node_filter_keys, &l, &first)))
+		return code;
+	if (first < argc) {
+		swarm_cli_listing_free(&l);
 		return usage_error("node ls", "takes no arguments");
+	}
 	struct swarm_state state;
-	if (swarm_cli_state(&state) < 0)
-		return failed("ls");
-	int rc = swarm_print_nodes(&state, &list, stdout);
-	swarm_state_free(&state);
+	int rc = swarm_cli_state(&state);
+	if (rc == 0) {
+		rc = swarm_print_nodes(&state, &l.list, stdout);
+		swarm_state_free(&state);
+	}
+	swarm_cli_listing_free(&l);
 	return rc < 0 ? failed("ls") : 0;
 }
 
 static int node_inspect(int argc, char **argv)
 {
-	static const struct option options[] = { { "format", required_argument, NULL, 'f' },
-						 { "pretty", no_argument, NULL, 'P' },
-						 { NULL, 0, NULL, 0 } };
-	const char *format = NULL;
-	bool pretty = false;
-	optind = 0;
-	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "+f:", options, NULL)) != -1;) {
-		if (opt == 'f')
-			format = optarg;
-		else if (opt == 'P')
-			pretty = true;
-		else
-			return usage_error("node inspect", "unknown flag, or a flag without its value: %s", argv[optind - 1]);
-	}
-	if (optind >= argc)
+	struct swarm_cli_listing l; /* -f is --format here, as Docker's inspect */
+	int first, code;
+	if ((code = swarm_cli_listing_flags("node inspect", argc, argv, NULL, &l, &first)))
+		return code;
+	const char *format = l.list.format;
+	bool pretty = l.pretty;
+	if (first >= argc)
 		return usage_error("node inspect", "requires at least 1 argument: NODE (or self)");
 	struct swarm_state state;
 	if (swarm_cli_state(&state) < 0)
 		return failed("inspect");
 	struct json *documents = json_new_array();
 	int status = documents ? 0 : failed("inspect");
-	for (int i = optind; documents && i < argc; i++) {
+	for (int i = first; documents && i < argc; i++) {
 		const struct swarm_node *node = find_node(&state, argv[i]);
 		if (!node)
 			status = failed("inspect"); /* and go on with the next, as Docker */

@@ -16,7 +16,6 @@
 #include "swarm-service-flags.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +31,10 @@ static const char SERVICE_HELP[] =
 	"  create [OPTIONS] IMAGE [COMMAND] [ARG...]   Create a new service\n"
 	"  inspect [--pretty] [-f FORMAT] SERVICE...   Display detailed information on services\n"
 	"  logs SERVICE                                Fetch the logs of a service's tasks\n"
-	"  ls [-q] [--format FORMAT]                   List services\n"
-	"  ps [-q] [--no-trunc] [--format F] SERVICE... List the tasks of services\n"
+	"  ls [-q] [-f KEY=VALUE] [--format F]         List services (filters: id, name, mode, label)\n"
+	"  ps [-q] [--no-trunc] [-f KEY=VALUE] [--format F] SERVICE...\n"
+	"                                              List the tasks of services (filters: id, name,\n"
+	"                                              node, desired-state)\n"
 	"  rm SERVICE...                               Remove services\n"
 	"  rollback [-d] SERVICE                       Revert changes to a service's configuration\n"
 	"  scale [-d] SERVICE=REPLICAS...              Scale replicated services\n"
@@ -127,65 +128,41 @@ static int service_create(int argc, char **argv)
 
 /* --- ls, ps, inspect ------------------------------------------------------------------------ */
 
-/* -q, --no-trunc, --format F (and -f F for inspect), --pretty: the listing flags. */
-struct listing {
-	struct swarm_list_options list;
-	bool pretty;
-};
-
-static int listing_flags(const char *sub, int argc, char **argv, struct listing *l, int *first)
-{
-	static const struct option options[] = { { "quiet", no_argument, NULL, 'q' },
-						 { "no-trunc", no_argument, NULL, 'T' },
-						 { "format", required_argument, NULL, 'f' },
-						 { "pretty", no_argument, NULL, 'P' },
-						 { NULL, 0, NULL, 0 } };
-	*l = (struct listing){ 0 };
-	optind = 0;
-	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "+qf:", options, NULL)) != -1;) {
-		if (opt == 'q')
-			l->list.quiet = true;
-		else if (opt == 'T')
-			l->list.no_trunc = true;
-		else if (opt == 'f')
-			l->list.format = optarg;
-		else if (opt == 'P')
-			l->pretty = true;
-		else
-			return usage_error(sub, "unknown flag, or a flag without its value: %s", argv[optind - 1]);
-	}
-	*first = optind;
-	return 0;
-}
-
 static int service_ls(int argc, char **argv)
 {
-	struct listing l;
+	struct swarm_cli_listing l;
 	int first, code;
-	if ((code = listing_flags("service ls", argc, argv, &l, &first)))
+	if ((code = swarm_cli_listing_flags("service ls", argc, argv, swarm_service_filter_keys, &l, &first)))
 		return code;
-	if (first < argc)
-		return usage_error("service ls", "takes no arguments");
 	struct swarm_state state;
-	if (swarm_cli_state(&state) < 0)
-		return failed("ls");
-	int rc = swarm_print_services(&state, NULL, &l.list, stdout);
-	swarm_state_free(&state);
+	int rc = first < argc ? -1 : swarm_cli_state(&state);
+	if (first < argc) {
+		swarm_cli_listing_free(&l);
+		return usage_error("service ls", "takes no arguments");
+	}
+	if (rc == 0) {
+		rc = swarm_print_services(&state, NULL, &l.list, stdout);
+		swarm_state_free(&state);
+	}
+	swarm_cli_listing_free(&l);
 	return rc < 0 ? failed("ls") : 0;
 }
 
 static int service_ps(int argc, char **argv)
 {
-	struct listing l;
+	struct swarm_cli_listing l;
 	int first, code;
-	if ((code = listing_flags("service ps", argc, argv, &l, &first)))
+	if ((code = swarm_cli_listing_flags("service ps", argc, argv, swarm_task_filter_keys, &l, &first)))
 		return code;
-	if (first >= argc)
+	if (first >= argc) {
+		swarm_cli_listing_free(&l);
 		return usage_error("service ps", "requires at least 1 argument: SERVICE");
+	}
 	struct swarm_state state;
-	if (swarm_cli_state(&state) < 0)
+	if (swarm_cli_state(&state) < 0) {
+		swarm_cli_listing_free(&l);
 		return failed("ps");
+	}
 	const char **names = calloc((size_t)(argc - first), sizeof(*names));
 	int rc = names ? 0 : fail_errno(ENOMEM, "cannot list the services");
 	for (int i = first; rc == 0 && i < argc; i++) {
@@ -199,14 +176,15 @@ static int service_ps(int argc, char **argv)
 		rc = swarm_print_tasks(&state, names, (size_t)(argc - first), NULL, swarm_cli_now_ms(), &l.list, stdout);
 	free(names);
 	swarm_state_free(&state);
+	swarm_cli_listing_free(&l);
 	return rc < 0 ? failed("ps") : 0;
 }
 
 static int service_inspect(int argc, char **argv)
 {
-	struct listing l;
+	struct swarm_cli_listing l; /* -f is --format here, as Docker's inspect */
 	int first, code;
-	if ((code = listing_flags("service inspect", argc, argv, &l, &first)))
+	if ((code = swarm_cli_listing_flags("service inspect", argc, argv, NULL, &l, &first)))
 		return code;
 	if (first >= argc)
 		return usage_error("service inspect", "requires at least 1 argument: SERVICE");

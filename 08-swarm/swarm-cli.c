@@ -7,7 +7,11 @@
 #include "swarm-control.h"
 #include "swarm-print.h"
 
+#include "cli.h"
+#include "swarm-frame.h"
+
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -76,6 +80,49 @@ const struct swarm_service *swarm_cli_find_service(const struct swarm_state *sta
 	return NULL;
 }
 
+int swarm_cli_listing_flags(const char *command, int argc, char **argv, const char *const *filter_keys,
+			    struct swarm_cli_listing *l, int *first)
+{
+	static const struct option options[] = { { "quiet", no_argument, NULL, 'q' },
+						 { "no-trunc", no_argument, NULL, 'T' },
+						 { "format", required_argument, NULL, 'F' },
+						 { "filter", required_argument, NULL, 'f' },
+						 { "pretty", no_argument, NULL, 'P' },
+						 { NULL, 0, NULL, 0 } };
+	*l = (struct swarm_cli_listing){ 0 };
+	optind = 0;
+	opterr = 0;
+	for (int opt; (opt = getopt_long(argc, argv, "qf:", options, NULL)) != -1;) {
+		if (opt == 'q') {
+			l->list.quiet = true;
+		} else if (opt == 'T') {
+			l->list.no_trunc = true;
+		} else if (opt == 'F' || (opt == 'f' && !filter_keys)) {
+			l->list.format = optarg;
+		} else if (opt == 'f') {
+			if (filters_add(&l->filters, optarg, filter_keys) < 0) {
+				int code = usage_error(command, "%s", error_message());
+				swarm_cli_listing_free(l);
+				return code;
+			}
+			l->list.filters = &l->filters;
+		} else if (opt == 'P') {
+			l->pretty = true;
+		} else {
+			swarm_cli_listing_free(l);
+			return usage_error(command, "unknown flag, or a flag without its value: %s", argv[optind - 1]);
+		}
+	}
+	*first = optind;
+	return 0;
+}
+
+void swarm_cli_listing_free(struct swarm_cli_listing *l)
+{
+	filters_free(&l->filters);
+	l->list.filters = NULL;
+}
+
 /* --- converging ----------------------------------------------------------------------------- */
 
 /* Where a service's tasks stand: how many of its current spec run, how many are wanted, and
@@ -122,7 +169,7 @@ static const struct swarm_task *slot_task(const struct swarm_store *store, const
  *     verify: Service converged */
 int swarm_cli_converge(const char *name, int timeout_ms, FILE *out)
 {
-	uint64_t deadline = swarm_cli_now_ms() + (uint64_t)timeout_ms;
+	uint64_t deadline = swarm_monotonic_ms() + (uint64_t)timeout_ms;
 	size_t shown_running = SIZE_MAX;
 	enum swarm_task_state *shown = NULL;
 	size_t shown_count = 0;
@@ -170,7 +217,7 @@ int swarm_cli_converge(const char *name, int timeout_ms, FILE *out)
 			rc = 0;
 			break;
 		}
-		if (swarm_cli_now_ms() >= deadline) {
+		if (swarm_monotonic_ms() >= deadline) {
 			fail_errno(0, "service %s did not converge in %d s (%zu of %zu tasks running): it stays as asked; "
 				      "`tinydock service ps %s` shows its tasks", name, timeout_ms / 1000, p.running, p.wanted, name);
 			break;

@@ -14,8 +14,10 @@
 #ifndef TINYDOCK_SWARM_CLI_H
 #define TINYDOCK_SWARM_CLI_H
 
+#include "filters.h"
 #include "swarm-cli-state.h"
 #include "swarm-command.h"
+#include "swarm-print.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -46,6 +48,21 @@ const struct swarm_service *swarm_cli_find_service(const struct swarm_state *sta
 /* Watch the service's tasks until every slot runs its current spec (printing Docker's
  * progress lines on out) or timeout_ms pass. 0 when converged; -1 recorded otherwise. */
 int swarm_cli_converge(const char *service, int timeout_ms, FILE *out);
+
+/* The flags of the listing commands, as Docker's: -q/--quiet, --no-trunc, --format F,
+ * --pretty, and -f: --filter KEY=VALUE for a list (filter_keys, swarm-print.h), --format for
+ * inspect (filter_keys NULL). */
+struct swarm_cli_listing {
+	struct swarm_list_options list;
+	struct filters filters;
+	bool pretty;
+};
+
+/* Read argv (argv[0] is the subcommand) into *l; *first gets the first argument. 0, or the
+ * exit status of a usage error (printed, naming command). */
+int swarm_cli_listing_flags(const char *command, int argc, char **argv, const char *const *filter_keys,
+			    struct swarm_cli_listing *l, int *first);
+void swarm_cli_listing_free(struct swarm_cli_listing *l);
 
 int cmd_node(int argc, char **argv);
 int cmd_service(int argc, char **argv);

@@ -9,6 +9,7 @@
 #include "swarm-print.h"
 #include "duration.h"
 #include "error.h"
+#include "filters.h"
 #include "format-output.h"
 #include "humanize.h"
 #include "json.h"
@@ -81,6 +82,25 @@ static int out_of_memory(const char *what)
 	return fail_errno(ENOMEM, "cannot print the %s", what);
 }
 
+/* --- filters ------------------------------------------------------------------------------- */
+
+const char *const swarm_node_filter_keys[] = { "id", "name", "role", "availability", NULL };
+const char *const swarm_service_filter_keys[] = { "id", "name", "mode", "label", NULL };
+const char *const swarm_task_filter_keys[] = { "id", "name", "node", "desired-state", NULL };
+
+static bool equals(const char *value, const void *text)
+{
+	return strcmp(value, text) == 0;
+}
+
+/* Does the row pass the filter on key, its value text (matched as Docker matches names)? */
+static bool passes(const struct swarm_list_options *o, const char *key, const char *text, bool exact)
+{
+	return !o->filters || filters_match(o->filters, key, exact ? equals : filter_matches_text, text);
+}
+
+static struct json *labels_object(const struct swarm_strings *labels);
+
 /* --- node ls -------------------------------------------------------------------------------- */
 
 /* Leader, Reachable or Unreachable for a manager (from the managers the node asked reaches),
@@ -105,14 +125,17 @@ int swarm_print_nodes(const struct swarm_state *state, const struct swarm_list_o
 		{ "Availability", "AVAILABILITY" }, { "ManagerStatus", "MANAGER STATUS" },
 	};
 	const struct swarm_store *s = &state->store;
-	if (options->quiet) {
-		for (size_t i = 0; i < s->node_count; i++)
-			fprintf(out, "%s\n", s->nodes[i].spec.id);
-		return 0;
-	}
 	struct json *rows = json_new_array();
 	for (size_t i = 0; rows && i < s->node_count; i++) {
 		const struct swarm_node *n = &s->nodes[i];
+		if (!passes(options, "id", n->spec.id, false) || !passes(options, "name", n->spec.hostname, false) ||
+		    !passes(options, "role", swarm_role_name(n->spec.role), true) ||
+		    !passes(options, "availability", swarm_availability_name(n->spec.availability), true))
+			continue;
+		if (options->quiet) {
+			fprintf(out, "%s\n", n->spec.id);
+			continue;
+		}
 		char status[16], availability[16];
 		capitalized(swarm_node_status_name(n->status), status, sizeof(status));
 		capitalized(swarm_availability_name(n->spec.availability), availability, sizeof(availability));
@@ -128,8 +151,9 @@ int swarm_print_nodes(const struct swarm_state *state, const struct swarm_list_o
 	}
 	if (!rows)
 		return out_of_memory("nodes");
-	int rc = print_rows(rows, options->format, NODE_TABLE, "*formatter.nodeContext", headers,
-			    sizeof(headers) / sizeof(headers[0]), out);
+	int rc = options->quiet ? 0
+				: print_rows(rows, options->format, NODE_TABLE, "*formatter.nodeContext", headers,
+					     sizeof(headers) / sizeof(headers[0]), out);
 	json_free(rows);
 	return rc;
 }
@@ -202,6 +226,16 @@ int swarm_print_services(const struct swarm_state *state, const char *stack, con
 			continue;
 		char id[SWARM_SERVICE_ID_SIZE], replicas[32], ports[256];
 		swarm_service_id(service->spec.name, id);
+		if (!passes(options, "id", id, false) || !passes(options, "name", service->spec.name, false) ||
+		    !passes(options, "mode", swarm_mode_name(service->spec.mode), true))
+			continue;
+		if (options->filters && filters_has(options->filters, "label")) {
+			struct json *labels = labels_object(&service->spec.labels);
+			bool kept = labels && filters_match(options->filters, "label", filter_matches_label, labels);
+			json_free(labels);
+			if (!kept)
+				continue;
+		}
 		if (!options->no_trunc)
 			id[12] = '\0';
 		if (options->quiet) {
@@ -298,6 +332,27 @@ static void task_error(const struct swarm_task *t, bool no_trunc, char *out, siz
 		snprintf(out, size, "\"%s\"", t->message);
 }
 
+/* service ps --filter: id, name ("web.1"), node (its ID or hostname), desired-state. Docker's
+ * default shows every task; `--filter desired-state=running` hides the history. */
+static bool passes_task_filters(const struct swarm_store *s, const struct swarm_task *t,
+				const struct swarm_list_options *options)
+{
+	if (!options->filters)
+		return true;
+	char id[24], name[SWARM_NAME_MAX * 2 + 8];
+	snprintf(id, sizeof(id), "%" PRIu64, t->id);
+	if (t->slot)
+		snprintf(name, sizeof(name), "%s.%" PRIu32, t->service, t->slot);
+	else
+		snprintf(name, sizeof(name), "%s.%s", t->service, t->node);
+	const struct swarm_node *node = t->node[0] ? swarm_store_node(s, t->node) : NULL;
+	bool on_node = !filters_has(options->filters, "node") ||
+		       (t->node[0] && (filters_match(options->filters, "node", equals, t->node) ||
+				       (node && filters_match(options->filters, "node", equals, node->spec.hostname))));
+	return on_node && passes(options, "id", id, false) && passes(options, "name", name, false) &&
+	       passes(options, "desired-state", swarm_task_state_name(t->desired), true);
+}
+
 static const char TASK_TABLE[] = "table {{.ID}}\t{{.Name}}\t{{.Image}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}"
 				 "\t{{.Error}}\t{{.Ports}}";
 
@@ -355,7 +410,7 @@ int swarm_print_tasks(const struct swarm_state *state, const char *const *servic
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < s->task_count; i++)
-		if (shown(&s->tasks[i], services, count, stack, s))
+		if (shown(&s->tasks[i], services, count, stack, s) && passes_task_filters(s, &s->tasks[i], options))
 			tasks[n++] = &s->tasks[i];
 	qsort(tasks, n, sizeof(*tasks), task_order);
 	int rc = 0;

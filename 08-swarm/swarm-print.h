@@ -34,17 +34,28 @@
 #include <stdio.h>
 
 struct json;
+struct filters;
 
 /* A service's ID: 25 hexadecimal digits of the SHA-256 of its name (Docker's IDs have 25
  * characters); the tables show the first 12. */
 #define SWARM_SERVICE_ID_SIZE 26
 void swarm_service_id(const char *name, char id[SWARM_SERVICE_ID_SIZE]);
 
-/* How a list is printed: the --format (NULL: Docker's table), -q (IDs only), --no-trunc. */
+/* How a list is printed: the --format (NULL: Docker's table), -q (IDs only), --no-trunc, and
+ * the rows kept: --filter KEY=VALUE (filters.h; NULL: all). */
 struct swarm_list_options {
 	const char *format;
 	bool quiet, no_trunc;
+	const struct filters *filters;
 };
+
+/* The --filter keys of each list (NULL-terminated), as Docker's:
+ *     node ls:     id, name (hostname), role (manager|worker), availability
+ *     service ls:  id, name, mode (replicated|global), label (key or key=value)
+ *     service ps:  id, name (web.1), node (ID or hostname), desired-state (running|shutdown) */
+extern const char *const swarm_node_filter_keys[];
+extern const char *const swarm_service_filter_keys[];
+extern const char *const swarm_task_filter_keys[];
 
 /* `node ls`: every node, "*" after the one asked. -1 (recorded) on a bad --format. */
 int swarm_print_nodes(const struct swarm_state *state, const struct swarm_list_options *options, FILE *out);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "filters.h"
 #include "json.h"
 #include "swarm-cli-state.h"
 #include "swarm-fixtures.h"
@@ -253,6 +254,37 @@ START_TEST(a_bad_format_is_an_error_not_a_table)
 }
 END_TEST
 
+START_TEST(filters_keep_the_rows_docker_would_keep)
+{
+	struct swarm_state state;
+	fixture_state(&state);
+	struct filters filters = { 0 };
+	struct swarm_list_options options = { .format = "{{.Name}}", .filters = &filters };
+	const char *web[] = { "web" };
+	char *text;
+	/* the history goes; the running tasks stay */
+	ck_assert_int_eq(filters_add(&filters, "desired-state=running", swarm_task_filter_keys), 0);
+	CAPTURE(text, swarm_print_tasks(&state, web, 1, NULL, 15000, &options, out));
+	ck_assert_str_eq(text, "web.1\nweb.2\n");
+	free(text);
+	filters_free(&filters);
+	ck_assert_int_eq(filters_add(&filters, "role=worker", swarm_node_filter_keys), 0);
+	options.format = "{{.ID}}";
+	CAPTURE(text, swarm_print_nodes(&state, &options, out));
+	ck_assert_str_eq(text, "w1\n");
+	free(text);
+	filters_free(&filters);
+	ck_assert_int_eq(filters_add(&filters, "label=com.docker.stack.namespace=shop", swarm_service_filter_keys), 0);
+	options.format = "{{.Name}}";
+	CAPTURE(text, swarm_print_services(&state, NULL, &options, out));
+	ck_assert_str_eq(text, "shop_api\n");
+	free(text);
+	filters_free(&filters);
+	ck_assert_int_eq(filters_add(&filters, "colour=red", swarm_service_filter_keys), -1);
+	swarm_state_free(&state);
+}
+END_TEST
+
 Suite *swarm_cli_print_suite(void)
 {
 	Suite *s = suite_create("swarm_cli_print");
@@ -266,6 +298,7 @@ Suite *swarm_cli_print_suite(void)
 	tcase_add_test(tc, node_inspect_has_dockers_shape);
 	tcase_add_test(tc, a_reply_that_is_not_ok_is_an_error_with_its_message);
 	tcase_add_test(tc, a_bad_format_is_an_error_not_a_table);
+	tcase_add_test(tc, filters_keep_the_rows_docker_would_keep);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,6 +8,7 @@
  * from the simulator; the command only chooses the scenario and prints.
  */
 #include "swarm-simulate.h"
+#include "swarm-node-command.h"
 #include "cli.h"
 #include "error.h"
 
@@ -124,9 +125,13 @@ int cmd_swarm(int argc, char **argv)
 	if (asks_for_help(argc, argv))
 		return print_help(SWARM_HELP);
 	if (argc < 2)
-		return usage_error("swarm", "requires a command: simulate");
+		return usage_error("swarm", "requires a command: init, join, join-token, leave or simulate");
+	bool handled;
+	int status = swarm_node_command(argc, argv, &handled);
+	if (handled)
+		return status;
 	if (strcmp(argv[1], "simulate") != 0)
-		return usage_error("swarm", "unknown command \"%s\": the one command is simulate", argv[1]);
+		return usage_error("swarm", "unknown command \"%s\": init, join, join-token, leave or simulate", argv[1]);
 	struct swarm_cluster_options options = swarm_cluster_default_options(1);
 	for (int i = 2; i < argc; i++) {
 		const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;

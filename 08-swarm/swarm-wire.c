@@ -96,17 +96,36 @@ static struct json *add_bytes(struct json *obj, const char *key, const unsigned 
 	return json_add(obj, key, json_new_stringn((const char *)(data ? data : (const unsigned char *)""), size));
 }
 
+struct json *swarm_wire_entry_json(const struct raft_entry *e)
+{
+	struct json *entry = json_new_object();
+	if (!entry || !json_add_int(entry, "term", (int64_t)e->term) ||
+	    !json_add_string(entry, "kind", entry_kind_names[e->kind]) || !add_config(entry, "config", &e->config) ||
+	    !add_bytes(entry, "data", e->data, e->size)) {
+		json_free(entry);
+		return NULL;
+	}
+	return entry;
+}
+
+struct json *swarm_wire_snapshot_json(const struct raft_snapshot *s)
+{
+	struct json *snapshot = json_new_object();
+	if (!snapshot || !json_add_int(snapshot, "index", (int64_t)s->index) ||
+	    !json_add_int(snapshot, "term", (int64_t)s->term) || !add_config(snapshot, "config", &s->config) ||
+	    !add_bytes(snapshot, "data", s->data, s->size)) {
+		json_free(snapshot);
+		return NULL;
+	}
+	return snapshot;
+}
+
 static struct json *add_entries(struct json *obj, const struct raft_message *m)
 {
 	struct json *array = json_add(obj, "entries", json_new_array());
-	for (size_t i = 0; array && i < m->entry_count; i++) {
-		const struct raft_entry *e = &m->entries[i];
-		struct json *entry = json_append(array, json_new_object());
-		if (!entry || !json_add_int(entry, "term", (int64_t)e->term) ||
-		    !json_add_string(entry, "kind", entry_kind_names[e->kind]) ||
-		    !add_config(entry, "config", &e->config) || !add_bytes(entry, "data", e->data, e->size))
+	for (size_t i = 0; array && i < m->entry_count; i++)
+		if (!json_append(array, swarm_wire_entry_json(&m->entries[i])))
 			return NULL;
-	}
 	return array;
 }
 
@@ -128,13 +147,8 @@ static struct json *add_raft(struct json *obj, const struct raft_message *m)
 		json_add_int(obj, "match_index", (int64_t)m->match_index) &&
 		json_add_int(obj, "conflict_index", (int64_t)m->conflict_index) &&
 		json_add_int(obj, "conflict_term", (int64_t)m->conflict_term);
-	if (ok && m->snapshot) {
-		struct json *snapshot = json_add(obj, "snapshot", json_new_object());
-		ok = snapshot && json_add_int(snapshot, "index", (int64_t)m->snapshot->index) &&
-			json_add_int(snapshot, "term", (int64_t)m->snapshot->term) &&
-			add_config(snapshot, "config", &m->snapshot->config) &&
-			add_bytes(snapshot, "data", m->snapshot->data, m->snapshot->size);
-	}
+	if (ok && m->snapshot)
+		ok = json_add(obj, "snapshot", swarm_wire_snapshot_json(m->snapshot)) != NULL;
 	return ok ? obj : NULL;
 }
 
@@ -231,8 +245,9 @@ static bool add_body(struct json *obj, const struct swarm_wire_message *m)
 		control = m->control ? json_parse(m->control, strlen(m->control)) : NULL;
 		return control && json_add(obj, m->type == SWARM_WIRE_CONTROL ? "request" : "reply", control);
 	case SWARM_WIRE_WELCOME:
+		return json_add_string(obj, "role", swarm_role_name(m->role));
 	case SWARM_WIRE_HEARTBEAT:
-		return true;
+		return add_reports(obj, m);
 	}
 	return false;
 }
@@ -297,6 +312,31 @@ static int get_bytes(const struct json *obj, const char *key, unsigned char **da
 	return 0;
 }
 
+int swarm_wire_entry_read(const struct json *item, struct raft_entry *e)
+{
+	int kind = 0;
+	memset(e, 0, sizeof *e);
+	if (!json_is(item, JSON_OBJECT))
+		return swarm_json_bad("entries", "holds something that is not an object");
+	if (GET_UINT(item, "term", INT64_MAX, e->term) < 0 ||
+	    swarm_json_get_enum(item, "kind", entry_kind_names, SWARM_NAMES(entry_kind_names), &kind) < 0 ||
+	    get_config(item, "config", &e->config) < 0 || get_bytes(item, "data", &e->data, &e->size) < 0)
+		return -1;
+	e->kind = kind;
+	return 0;
+}
+
+int swarm_wire_snapshot_read(const struct json *obj, struct raft_snapshot *s)
+{
+	memset(s, 0, sizeof *s);
+	if (!json_is(obj, JSON_OBJECT))
+		return swarm_json_bad("snapshot", "is not an object");
+	if (GET_UINT(obj, "index", INT64_MAX, s->index) < 0 || GET_UINT(obj, "term", INT64_MAX, s->term) < 0 ||
+	    get_config(obj, "config", &s->config) < 0 || get_bytes(obj, "data", &s->data, &s->size) < 0)
+		return -1;
+	return 0;
+}
+
 static int get_entries(const struct json *obj, struct raft_message *m)
 {
 	const struct json *array = json_get(obj, "entries");
@@ -309,17 +349,10 @@ static int get_entries(const struct json *obj, struct raft_message *m)
 		return fail_errno(ENOMEM, "swarm wire: cannot hold %zu entries", array->count);
 	m->entries = entries;
 	json_for_each(item, array) {
-		struct raft_entry *e = &entries[m->entry_count];
-		int kind = 0;
-		if (!json_is(item, JSON_OBJECT))
-			return swarm_json_bad("entries", "holds something that is not an object");
-		if (GET_UINT(item, "term", INT64_MAX, e->term) < 0 ||
-		    swarm_json_get_enum(item, "kind", entry_kind_names, SWARM_NAMES(entry_kind_names), &kind) < 0 ||
-		    get_config(item, "config", &e->config) < 0)
+		if (swarm_wire_entry_read(item, &entries[m->entry_count]) < 0) {
+			raft_entry_free(&entries[m->entry_count]);
 			return -1;
-		e->kind = kind;
-		if (get_bytes(item, "data", &e->data, &e->size) < 0)
-			return -1;
+		}
 		m->entry_count++;
 	}
 	return 0;
@@ -330,16 +363,11 @@ static int get_snapshot(const struct json *obj, struct raft_message *m)
 	const struct json *snap = json_get(obj, "snapshot");
 	if (!snap)
 		return 0;
-	if (!json_is(snap, JSON_OBJECT))
-		return swarm_json_bad("snapshot", "is not an object");
 	struct raft_snapshot *s = calloc(1, sizeof *s);
 	if (!s)
 		return fail_errno(ENOMEM, "swarm wire: cannot hold a snapshot");
 	m->snapshot = s;
-	if (GET_UINT(snap, "index", INT64_MAX, s->index) < 0 || GET_UINT(snap, "term", INT64_MAX, s->term) < 0 ||
-	    get_config(snap, "config", &s->config) < 0 || get_bytes(snap, "data", &s->data, &s->size) < 0)
-		return -1;
-	return 0;
+	return swarm_wire_snapshot_read(snap, s);
 }
 
 static int get_raft(const struct json *obj, struct raft_message *m)
@@ -508,8 +536,9 @@ static int get_body(const struct json *obj, struct swarm_wire_message *m)
 	case SWARM_WIRE_CONTROL_REPLY:
 		return get_control(obj, "reply", m);
 	case SWARM_WIRE_WELCOME:
+		return SWARM_JSON_ENUM(obj, "role", swarm_role_names, m->role);
 	case SWARM_WIRE_HEARTBEAT:
-		return 0;
+		return get_reports(obj, m);
 	}
 	return swarm_json_bad("type", "names no known message");
 }

@@ -8,14 +8,16 @@
  *   hello        any node opening a connection: its token, node id, address, the role it
  *                claims and, for a manager, its Raft id. Checked before anything else: a
  *                wrong token ends the connection ("refused").
- *   welcome      the answer to a good hello; refused: the answer to a bad one, with why.
+ *   welcome      the answer to a good hello, with the role its token admits; refused: the
+ *                answer to a bad one, with why.
  *   raft         a Raft message between managers (raft-message.h), entries' bytes as the
  *                JSON text they are (a line per swarm command).
  *   join         a new node asks to join: its node spec (swarm-store.h).
  *   join-answer  the leader's answer once the node is in the store: the managers' ids and
  *                addresses, and, for a manager, the swarm's secrets (it will check hellos).
  *   redirect     "I do not lead; go to this one" (node id and address of the leader).
- *   heartbeat    a node's agent, every period, to the leader's dispatcher.
+ *   heartbeat    a node's agent, every period, to the leader's dispatcher, with the latest
+ *                state of each of its tasks (as in a report).
  *   assignments  the leader to an agent: the full set of its tasks, each with its spec, and
  *                the routing mesh's table (opaque JSON here).
  *   report       an agent to the leader: what became of its tasks (with endpoints).
@@ -79,7 +81,8 @@ struct swarm_wire_report {
 struct swarm_wire_message {
 	enum swarm_wire_type type;
 
-	/* hello: who speaks; redirect: the leader (node, address) */
+	/* hello: who speaks (role: the role it claims); redirect: the leader (node, address);
+	 * welcome: role, the role the hello's token admits */
 	char token[SWARM_TOKEN_MAX];
 	char node[SWARM_NAME_MAX];
 	char address[SWARM_NAME_MAX];
@@ -109,7 +112,7 @@ struct swarm_wire_message {
 	struct swarm_service_spec *specs;
 	char *mesh; /* the routing mesh's table, JSON text; NULL: none */
 
-	/* report */
+	/* report, heartbeat */
 	struct swarm_wire_report *reports;
 	size_t report_count;
 
@@ -131,5 +134,14 @@ char *swarm_wire_encode(const struct swarm_wire_message *message, size_t *size);
 /* A message back from bytes a peer sent: 0, or -1 with "swarm wire: <problem>" recorded and
  * nothing left to free. */
 int swarm_wire_decode(const void *bytes, size_t size, struct swarm_wire_message *message);
+
+/* One log entry, and a snapshot, as JSON and back: the pieces of a raft message, and of the
+ * Raft state a node keeps on disk (swarm-persist.c). Reading fills *entry or *snapshot, whose
+ * bytes the caller frees (raft_entry_free, raft_snapshot_free) also on failure. */
+struct json;
+struct json *swarm_wire_entry_json(const struct raft_entry *entry);
+int swarm_wire_entry_read(const struct json *obj, struct raft_entry *entry);
+struct json *swarm_wire_snapshot_json(const struct raft_snapshot *snapshot);
+int swarm_wire_snapshot_read(const struct json *obj, struct raft_snapshot *snapshot);
 
 #endif

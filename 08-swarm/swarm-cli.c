@@ -151,13 +151,16 @@ static struct progress progress_of(const struct swarm_store *store, const struct
 	return p;
 }
 
-/* The newest task of slot (replicated) in the store, or NULL. */
-static const struct swarm_task *slot_task(const struct swarm_store *store, const char *service, uint32_t slot)
+/* The newest task of slot that runs the service's current spec, or NULL (during an update, a
+ * slot not replaced yet). */
+static const struct swarm_task *slot_task(const struct swarm_store *store, const struct swarm_service *service,
+					  uint32_t slot)
 {
 	const struct swarm_task *newest = NULL;
 	for (size_t i = 0; i < store->task_count; i++) {
 		const struct swarm_task *t = &store->tasks[i];
-		if (t->slot == slot && strcmp(t->service, service) == 0 && (!newest || t->id > newest->id))
+		if (t->slot == slot && t->service_version == service->version &&
+		    strcmp(t->service, service->spec.name) == 0 && (!newest || t->id > newest->id))
 			newest = t;
 	}
 	return newest;
@@ -202,11 +205,11 @@ int swarm_cli_converge(const char *name, int timeout_ms, FILE *out)
 			shown_count = p.wanted;
 		}
 		for (uint32_t slot = 1; service->spec.mode == SWARM_REPLICATED && slot <= p.wanted; slot++) {
-			const struct swarm_task *t = slot_task(&state.store, name, slot);
+			const struct swarm_task *t = slot_task(&state.store, service, slot);
 			if (t && t->observed != shown[slot - 1]) {
+				bool why = t->observed == SWARM_TASK_FAILED || t->observed == SWARM_TASK_REJECTED;
 				fprintf(out, "%" PRIu32 "/%zu: %s%s%s\n", slot, p.wanted, swarm_task_state_name(t->observed),
-					t->message[0] && t->observed > SWARM_TASK_RUNNING ? ": " : "",
-					t->observed > SWARM_TASK_RUNNING ? t->message : "");
+					why ? ": " : "", why ? t->message : "");
 				shown[slot - 1] = t->observed;
 			}
 		}

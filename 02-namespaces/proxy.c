@@ -11,32 +11,11 @@
  * ip_forward, it cannot break the host's networking, and every byte of it is readable
  * here. The cost is a copy through user space, which bench-net.sh measures.
  *
- * The proxy is one thread of the container's monitor, one poll(2) loop:
- *
- *   client --(up)--> [ pipe ] --> container        each direction has a pipe (256 KiB);
- *   client <--(down)-- [ pipe ] <-- container      a full pipe stops reading that side
- *
- * so a slow reader slows its writer down instead of growing memory (back-pressure).
- * The bytes move with splice(2): socket -> pipe -> socket. read(2) + write(2) would copy
- * every byte twice more (kernel -> this process's buffer -> kernel); splice instead moves
- * references to the pages the network stack already holds: "splice() moves data between
- * two file descriptors without copying between kernel address space and user address
- * space" (splice(2)). A pipe is required because splice needs one at one end; that is
- * also what Go's io.Copy does for docker-proxy on Linux.
- *
- * What remains is the kernel's TCP work, done twice (two connections instead of one),
- * and memory traffic. The second is the one a proxy can make worse: every byte queued
- * between the client and the container is a page the receiver copies later, after it
- * has left the CPU's cache. So a socket towards this host itself (the container, or a
- * client on loopback) gets a small send buffer (size_for_this_host): bench-net.sh
- * measured a 1 GiB upload at 0.30x of a direct connection with the kernel's autotuned
- * buffers, 0.85x with this one (and a download at 0.30x, then 0.60x).
- *
- * Sockets are non-blocking: one stuck peer never stops the others. A half-close is
- * passed on: when the client shuts down its sending side (splice returns 0), the proxy
- * forwards what is still in the pipe, then shutdown(SHUT_WR) to the container, which
- * sees the end of the request and can still answer. A connection ends when both
- * directions have, or at once when either side resets it.
+ * The proxy is one thread of the container's monitor, one poll(2) loop over its listeners
+ * and its connections. Each connection is a relay (relay.c): two pipes between the client's
+ * socket and the container's, bytes moved by splice(2) without entering this process, a
+ * full pipe slowing its writer down, a half-close passed on. Sockets are non-blocking: one
+ * stuck peer never stops the others.
  *
  * When the container ends, the proxy drains before it goes: it closes its listeners at
  * once (a client still in the backlog is refused), then keeps copying until every reply
@@ -53,12 +32,12 @@
 #include "cli.h"
 #include "error.h"
 #include "explain.h"
+#include "relay.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -74,29 +53,11 @@
 static const char CHAPTER[] = "02-namespaces";
 
 enum {
-	PIPE_BYTES = 256 * 1024,  /* per direction; F_SETPIPE_SZ raises a pipe to it (pipe(7)) */
-	LOCAL_SNDBUF = 128 * 1024, /* SO_SNDBUF towards a peer on this host; the kernel doubles it */
 	MAX_CONNECTIONS = 4096,   /* beyond this, new clients wait in the listen backlog */
 	MAX_LISTENERS = 32,
 	ACCEPTS_PER_WAKEUP = 64,  /* fairness: accepting never starves copying */
 	DRAIN_MS = 3000,          /* after the container ended: time left to pass replies on, */
 	DRAIN_IDLE_MS = 250,      /* ending sooner once nothing has moved for this long */
-};
-
-/* One direction of a connection: bytes taken from `from`, held in a pipe, not yet given to `to`. */
-struct half {
-	int pipe[2];       /* [0] the read end, [1] the write end */
-	size_t pending;    /* bytes in the pipe */
-	bool full;         /* the pipe took no more: wait for a write before reading again */
-	bool eof;          /* `from` will send no more */
-	bool shut;         /* and we passed that on with shutdown(to, SHUT_WR) */
-};
-
-struct connection {
-	int client, server;
-	bool connecting; /* the non-blocking connect to the container is in progress */
-	struct half up;  /* client -> server */
-	struct half down;/* server -> client */
 };
 
 struct listener {
@@ -111,192 +72,46 @@ struct proxy {
 	int wake[2]; /* a pipe: proxy_stop writes a byte, the loop sees it and ends */
 	struct listener listeners[MAX_LISTENERS];
 	size_t listener_count;
-	struct connection **connections;
+	struct relay **connections;
 	size_t connection_count;
 };
 
 /* --- connections -------------------------------------------------------------------------- */
 
-static void close_connection(struct connection *c, bool reset)
+static void add_connection(struct proxy *p, int client, const struct sockaddr_in *target)
 {
-	if (reset) {
-		/* SO_LINGER 0 makes close() send a reset: the other side learns the peer broke
-		 * off, instead of mistaking it for a clean end of data. */
-		struct linger hard = { .l_onoff = 1, .l_linger = 0 };
-		setsockopt(c->client, SOL_SOCKET, SO_LINGER, &hard, sizeof(hard));
-		setsockopt(c->server, SOL_SOCKET, SO_LINGER, &hard, sizeof(hard));
-	}
-	int fds[] = { c->client, c->server, c->up.pipe[0], c->up.pipe[1], c->down.pipe[0], c->down.pipe[1] };
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	free(c);
-}
-
-static void tune_socket(int fd)
-{
-	int on = 1;
-	/* Pass small writes on at once: Nagle's delay belongs to the endpoints, not to us. */
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-}
-
-/* A socket whose peer is on this host (the container, or a client on loopback) gets a
- * fixed, small send buffer instead of the kernel's autotuning (tcp(7): tcp_wmem, up to
- * 4 MiB). Its round trip is tens of microseconds, so 256 KiB in flight (socket(7): the
- * kernel doubles SO_SNDBUF) already carries gigabytes a second; autotuning would let
- * megabytes pile up ahead of the receiver, pages that have left the cache by the time it
- * copies them (bench-net.sh: 128 KiB beat 192 and 256 KiB, and these beat autotuning).
- * Not smaller: with loopback's 64 KiB segments, a buffer of one or two segments waits
- * for the receiver's delayed ACK (40 ms) after each, as a 32 KiB one did. A client far
- * away keeps autotuning: it needs a large buffer to fill its long round trip (bandwidth
- * x delay). */
-static void size_for_this_host(int fd)
-{
-	int bytes = LOCAL_SNDBUF;
-	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof(bytes));
-}
-
-/* A client on this host connects from one of the host's own addresses: to 127.0.0.1 from
- * 127.0.0.1, to 192.168.1.5 from 192.168.1.5. */
-static bool client_on_this_host(int client)
-{
-	struct sockaddr_in local, peer;
-	socklen_t local_len = sizeof(local), peer_len = sizeof(peer);
-	if (getsockname(client, (struct sockaddr *)&local, &local_len) < 0 ||
-	    getpeername(client, (struct sockaddr *)&peer, &peer_len) < 0)
-		return false;
-	return local.sin_addr.s_addr == peer.sin_addr.s_addr;
-}
-
-static int add_connection(struct proxy *p, int client, const struct sockaddr_in *target)
-{
-	struct connection **more = realloc(p->connections, (p->connection_count + 1) * sizeof(*more));
-	if (more)
-		p->connections = more;
-	struct connection *c = calloc(1, sizeof(*c));
-	if (!c || !more) {
-		free(c);
+	struct relay **more = realloc(p->connections, (p->connection_count + 1) * sizeof(*more));
+	if (!more) {
 		close(client);
-		return -1;
+		return;
 	}
-	c->client = client;
-	c->server = c->up.pipe[0] = c->up.pipe[1] = c->down.pipe[0] = c->down.pipe[1] = -1;
-	c->server = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->server < 0 || pipe2(c->up.pipe, O_NONBLOCK | O_CLOEXEC) < 0 ||
-	    pipe2(c->down.pipe, O_NONBLOCK | O_CLOEXEC) < 0)
-		goto fail;
-	/* Bigger pipes mean fewer wakeups per megabyte. If the kernel refuses (a user over
-	 * /proc/sys/fs/pipe-user-pages-soft), the default 64 KiB still works: see `full`. */
-	fcntl(c->up.pipe[1], F_SETPIPE_SZ, PIPE_BYTES);
-	fcntl(c->down.pipe[1], F_SETPIPE_SZ, PIPE_BYTES);
-	tune_socket(client);
-	tune_socket(c->server);
-	size_for_this_host(c->server); /* the container is always on this host */
-	if (client_on_this_host(client))
-		size_for_this_host(client);
-	if (connect(c->server, (const struct sockaddr *)target, sizeof(*target)) < 0 && errno != EINPROGRESS)
-		goto fail;
-	c->connecting = true; /* even a connect that finished at once is confirmed by POLLOUT */
-	p->connections[p->connection_count++] = c;
-	return 0;
-fail:
-	/* The client learns at once that this connection will not be served. */
-	close_connection(c, true);
-	return -1;
-}
-
-/* Move bytes from `from` to `to` as far as the sockets allow; -1 when the connection broke. */
-static int pump(struct half *h, int from, int to, short from_events, short to_events)
-{
-	bool readable = from_events & (POLLIN | POLLHUP | POLLERR);
-	bool writable = to_events & (POLLOUT | POLLERR);
-	/* Keep moving while both sides allow it: one wakeup of poll() can carry many pipefuls.
-	 * Bounded, so that one fast connection cannot starve the others. */
-	for (int round = 0; round < 16; round++) {
-		bool moved = false;
-		if (readable && !h->eof && h->pending < PIPE_BYTES) {
-			ssize_t n = splice(from, NULL, h->pipe[1], NULL, PIPE_BYTES - h->pending,
-					   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-			if (n > 0) {
-				h->pending += (size_t)n;
-				moved = writable = true; /* worth trying to pass it on at once */
-			} else if (n == 0) {
-				h->eof = true;
-			} else if (errno == EAGAIN) {
-				readable = false;
-				/* A pipe holds 16 buffers, not 64 KiB: small segments can fill it early.
-				 * Then stop asking for POLLIN (it would wake us in a loop) until a write
-				 * makes room; pending > 0 guarantees that write will be tried. */
-				h->full = h->pending > 0;
-			} else if (errno != EINTR) {
-				return -1;
-			}
-		}
-		if (writable && h->pending > 0) {
-			/* A peer that went away gives EPIPE, and a SIGPIPE aimed at this thread, which
-			 * blocks every signal (proxy_start): it stays pending and harms no one. */
-			ssize_t n = splice(h->pipe[0], NULL, to, NULL, h->pending, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-			if (n > 0) {
-				h->pending -= (size_t)n;
-				h->full = false;
-				moved = true;
-			} else if (n < 0 && errno == EAGAIN) {
-				writable = false;
-			} else if (n < 0 && errno != EINTR) {
-				return -1;
-			}
-		}
-		if (!moved)
-			break;
+	p->connections = more;
+	struct relay *r = relay_open(client);
+	if (!r)
+		return;
+	if (relay_dial(r, target, true) < 0) { /* the container is always on this host */
+		/* The client learns at once that this connection will not be served. */
+		relay_close(r, true);
+		return;
 	}
-	if (h->eof && h->pending == 0 && !h->shut) {
-		/* The half-close: "no more data from my side", while the other way stays open. */
-		if (shutdown(to, SHUT_WR) < 0 && errno != ENOTCONN)
-			return -1;
-		h->shut = true;
-	}
-	return 0;
-}
-
-static short events_from(const struct half *h)
-{
-	return !h->eof && !h->full && h->pending < PIPE_BYTES ? POLLIN : 0;
-}
-
-static short events_to(const struct half *h)
-{
-	return h->pending > 0 ? POLLOUT : 0;
+	p->connections[p->connection_count++] = r;
 }
 
 /* Handle one connection's poll results; false when it is finished and has been closed. */
-static bool serve(struct connection *c, short client_events, short server_events)
+static bool serve(struct relay *r, short client_events, short server_events)
 {
-	if (c->connecting) {
-		if (!(server_events & (POLLOUT | POLLERR | POLLHUP)))
-			goto still_open;
-		int err = 0;
-		socklen_t len = sizeof(err);
-		getsockopt(c->server, SOL_SOCKET, SO_ERROR, &err, &len);
-		if (err != 0) {
-			/* Nothing listens in the container (yet): the client sees its connection reset,
-			 * as it would talking to the container directly. */
-			close_connection(c, true);
-			return false;
-		}
-		c->connecting = false;
-		server_events = POLLOUT;
-	}
-	if (pump(&c->up, c->client, c->server, client_events, server_events) < 0 ||
-	    pump(&c->down, c->server, c->client, server_events, client_events) < 0) {
-		close_connection(c, true);
+	switch (relay_serve(r, client_events, server_events)) {
+	case RELAY_OPEN:
+		return true;
+	case RELAY_FINISHED:
+		relay_close(r, false);
+		return false;
+	case RELAY_REFUSED: /* nothing listens in the container (yet): the client sees a reset, */
+	case RELAY_BROKEN:  /* as it would talking to the container directly */
+	default:
+		relay_close(r, true);
 		return false;
 	}
-	if (c->up.shut && c->down.shut) {
-		close_connection(c, false);
-		return false;
-	}
-still_open:
-	return true;
 }
 
 /* --- the loop ----------------------------------------------------------------------------- */
@@ -360,15 +175,12 @@ static void *proxy_loop(void *arg)
 		for (size_t i = 0; i < p->listener_count; i++)
 			fds[n++] = (struct pollfd){ .fd = room ? p->listeners[i].fd : -1, .events = POLLIN };
 		for (size_t i = 0; i < p->connection_count; i++) {
-			struct connection *c = p->connections[i];
-			/* While the connect is in progress, leave the client be: its data (or its FIN,
-			 * which stays readable) waits in the kernel, instead of waking us in a loop. */
-			short client = c->connecting ? 0 : events_from(&c->up) | events_to(&c->down);
-			short server = c->connecting ? POLLOUT : events_from(&c->down) | events_to(&c->up);
+			struct relay *r = p->connections[i];
+			short client = relay_client_events(r), server = relay_server_events(r);
 			/* An fd with nothing to wait for is left out (fd -1), or its POLLHUP would wake
 			 * us again and again while the other side is still busy. */
-			fds[n++] = (struct pollfd){ .fd = client ? c->client : -1, .events = client };
-			fds[n++] = (struct pollfd){ .fd = server ? c->server : -1, .events = server };
+			fds[n++] = (struct pollfd){ .fd = client ? relay_client_fd(r) : -1, .events = client };
+			fds[n++] = (struct pollfd){ .fd = server ? relay_server_fd(r) : -1, .events = server };
 		}
 		int ready = poll(fds, n, timeout);
 		if (ready < 0 && errno == EINTR)
@@ -383,17 +195,17 @@ static void *proxy_loop(void *arg)
 		/* Serve the connections polled above first: accepting appends to the array. */
 		size_t polled = p->connection_count, kept = 0;
 		for (size_t i = 0; i < polled; i++) {
-			struct connection *c = p->connections[i];
+			struct relay *r = p->connections[i];
 			size_t at = 1 + p->listener_count + 2 * i;
-			if (!serve(c, fds[at].revents, fds[at + 1].revents))
+			if (!serve(r, fds[at].revents, fds[at + 1].revents))
 				continue;
-			if (draining && c->down.shut) {
+			if (draining && relay_answered(r)) {
 				/* All the container said has reached the client, and the container is
 				 * gone: nothing more will come, so do not wait for the client's end. */
-				close_connection(c, false);
+				relay_close(r, false);
 				continue;
 			}
-			p->connections[kept++] = c;
+			p->connections[kept++] = r;
 		}
 		for (size_t i = polled; i < p->connection_count; i++)
 			p->connections[kept++] = p->connections[i];
@@ -449,7 +261,7 @@ static void proxy_free(struct proxy *p)
 			close(p->listeners[i].fd);
 	/* Still open after the drain: reset, so that the client knows its answer is cut short. */
 	for (size_t i = 0; i < p->connection_count; i++)
-		close_connection(p->connections[i], true);
+		relay_close(p->connections[i], true);
 	free(p->connections);
 	if (p->wake[0] >= 0) {
 		close(p->wake[0]);

@@ -19,6 +19,7 @@
 
 #include "error.h"
 #include "swarm-executor.h"
+#include "swarm-mesh-node.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -135,7 +136,6 @@ int agent_tick(struct node_process *node, uint64_t now, uint64_t *next)
 		conn = node_dial(node, CONN_AGENT, address);
 		if (conn && node_send_hello(node, conn) == 0) {
 			swarm_copy_name(conn->node, sizeof conn->node, leader);
-			conn->deadline = 0;
 			node->agent = conn->id;
 			node->agent_next_heartbeat = now;
 		} else {
@@ -177,6 +177,20 @@ void agent_lost(struct node_process *node, uint64_t now)
 	}
 }
 
+/* A routing mesh table arrived: serve it when it changed (the published ports on this node,
+ * the services' virtual IPs). */
+static void serve_mesh(struct node_process *node, const char *table)
+{
+	if (!node->mesh || !table || (node->mesh_table && strcmp(node->mesh_table, table) == 0))
+		return;
+	if (swarm_mesh_serve(node->mesh, table, strlen(table), NULL) < 0) {
+		node_log("the routing mesh: %s", error_message());
+		error_clear();
+	}
+	free(node->mesh_table);
+	node->mesh_table = strdup(table);
+}
+
 int agent_receive(struct node_process *node, struct conn *conn, struct swarm_wire_message *message)
 {
 	if (message->type == SWARM_WIRE_REDIRECT) {
@@ -212,6 +226,7 @@ int agent_receive(struct node_process *node, struct conn *conn, struct swarm_wir
 		node_log("the executor: %s", error_message());
 		error_clear();
 	}
+	serve_mesh(node, message->mesh);
 	return 0;
 }
 
@@ -229,6 +244,11 @@ int agent_start(struct node_process *node)
 		error_clear();
 		node->executor = NULL;
 	}
+	if (swarm_mesh_start(&node->mesh) < 0) {
+		node_log("serves no published ports: %s", error_message());
+		error_clear();
+		node->mesh = NULL;
+	}
 	return 0;
 }
 
@@ -242,6 +262,11 @@ void agent_free(struct node_process *node, bool stop_tasks)
 		swarm_executor_close(node->executor);
 		node->executor = NULL;
 	}
+	if (node->mesh)
+		swarm_mesh_stop(node->mesh);
+	node->mesh = NULL;
+	free(node->mesh_table);
+	node->mesh_table = NULL;
 	free(node->reports);
 	node->reports = NULL;
 	node->report_count = node->report_capacity = 0;

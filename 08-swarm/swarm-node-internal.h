@@ -112,6 +112,8 @@ struct node_process {
 
 	/* the agent's part */
 	struct swarm_executor *executor; /* NULL: this node runs no tasks (it could not open one) */
+	struct swarm_mesh *mesh;  /* the routing mesh (NULL: it could not start) */
+	char *mesh_table;         /* the last table served, JSON */
 	uint64_t agent;           /* its CONN_AGENT (0: none) */
 	char leader_node[SWARM_NAME_MAX];      /* whom it follows ("" when it does not know) */
 	char leader_address[SWARM_NAME_MAX];

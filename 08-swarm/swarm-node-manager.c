@@ -18,6 +18,7 @@
 #include "error.h"
 #include "json.h"
 #include "swarm-node-identity.h"
+#include "swarm-mesh-node.h"
 #include "swarm-snapshot.h"
 
 #include <errno.h>
@@ -115,7 +116,6 @@ static struct conn *peer_conn(struct node_process *node, struct peer *peer, uint
 	}
 	conn->raft = peer->raft;
 	swarm_copy_name(conn->node, sizeof conn->node, peer->node);
-	conn->deadline = 0;
 	peer->conn = conn->id;
 	return conn;
 }
@@ -404,9 +404,13 @@ static void push_assignments(struct node_process *node, struct conn *conn)
 		error_clear();
 		return;
 	}
+	/* The routing mesh's table goes to every node with its assignments (swarm-mesh-node.h). */
+	if (!(message.mesh = swarm_mesh_table_json(&node->manager.store, NULL)))
+		error_clear();
 	size_t length;
 	char *text = swarm_wire_encode(&message, &length);
 	free(message.assignments);
+	free(message.mesh);
 	if (!text) {
 		error_clear();
 		return;
@@ -516,6 +520,7 @@ int manager_receive(struct node_process *node, struct conn *conn, struct swarm_w
 		return step(node, &input, swarm_monotonic_ms()) < 0 ? -1 : 0;
 	}
 	case SWARM_WIRE_HEARTBEAT:
+	case SWARM_WIRE_REPORT: /* a report is a heartbeat too: the node spoke */
 		return heartbeat(node, conn, message);
 	case SWARM_WIRE_JOIN:
 		return join(node, conn, message);

@@ -298,6 +298,10 @@ static int handle_frame(struct node_process *node, struct conn *conn, const char
 		node_log("%s refused us: %s", conn->address, message.error);
 		rc = -1;
 	} else if (message.type == SWARM_WIRE_WELCOME) {
+		/* A connection we dialed is up when the other side welcomed us: until then its
+		 * deadline stands (a connect(2) to a machine that is off waits minutes otherwise). */
+		if (conn->kind != CONN_FORWARD)
+			conn->deadline = 0;
 		if (conn->kind == CONN_PEER && node->manager_started)
 			manager_peer_welcomed(node, conn);
 	}

@@ -42,6 +42,8 @@ static bool taken_up(const struct swarm_assignment *a)
 static bool decide_assigned(const struct swarm_assignment *a, const struct swarm_executor_known *k,
 			    enum swarm_executor_action_kind *kind)
 {
+	if (!a->record)
+		return false; /* no task to name a container after: nothing to act on */
 	if (wanted_running(a)) {
 		if (k)
 			return false; /* starting, running, or over and reported: the swarm decides next */

@@ -58,7 +58,8 @@ struct swarm_executor_action {
 };
 
 /* The actions that bring what is known here to the assignments, assignments' first (in their
- * order), then the known tasks no longer assigned. *actions malloc'd (free it), *count may be
+ * order), then the known tasks no longer assigned (an assignment without its task record is
+ * left alone). *actions malloc'd (free it), *count may be
  * 0. -1 (recorded) when out of memory. */
 int swarm_executor_plan(const struct swarm_assignment *assignments, size_t count,
 			const struct swarm_executor_known *known, size_t known_count,

@@ -4,10 +4,13 @@
  *
  * One entry per task the executor knows, in one of the phases of swarm-executor-plan.h:
  *
- *   sync ----START----> STARTING --child: RUNNING--> RUNNING --monitor exits--> ENDED
- *                          |                           |                          |
- *                          '--child: FAILED/REJECTED--> GONE <--child: stopped-- STOPPING
- *                                                                 (STOP, REMOVE) <'
+ *   sync: START -> STARTING --child: RUNNING--> RUNNING --its monitor exits--> ENDED
+ *                     |                           |                               |
+ *                     | child: FAILED, REJECTED   | sync: STOP, REMOVE            | sync: REMOVE
+ *                     v                           v                               |
+ *                   GONE <---child: stopped--- STOPPING <-------------------------'
+ *
+ * A GONE task is forgotten once the swarm no longer assigns it here.
  *
  * Everything slow happens in children (swarm-executor-child.h); every end is noticed through
  * a file descriptor (a child's pidfd, a monitor's pidfd: swarm-executor-watch.h), so the
@@ -89,13 +92,18 @@ static struct task_entry *add_task(struct swarm_executor *ex, uint64_t task, enu
 	return e;
 }
 
-/* Drop the entries marked forget (their children closed and monitors unwatched already). */
+/* Drop the entries marked forget, once their child is reaped (a child that has said its last
+ * note may not have exited yet: its entry keeps its pid and fds until then). */
 static void drop_forgotten(struct swarm_executor *ex)
 {
 	size_t kept = 0;
-	for (size_t i = 0; i < ex->task_count; i++)
-		if (!ex->tasks[i].forget)
-			ex->tasks[kept++] = ex->tasks[i];
+	for (size_t i = 0; i < ex->task_count; i++) {
+		struct task_entry *e = &ex->tasks[i];
+		if (e->forget && e->child.pid <= 0 && e->child.notes < 0)
+			swarm_watch_end(&e->watch);
+		else
+			ex->tasks[kept++] = *e;
+	}
 	ex->task_count = kept;
 }
 
@@ -153,10 +161,11 @@ static int stopped(struct swarm_executor *ex, struct task_entry *e)
 	return 0;
 }
 
-/* Stop and remove e's container, in a child (a start under way finishes first). */
+/* Stop and remove e's container, in a child. A start under way finishes first, and so does a
+ * start child that has said RUNNING but is not reaped yet: one child per task at a time. */
 static int begin_stop(struct swarm_executor *ex, struct task_entry *e)
 {
-	if (e->phase == SWARM_EXEC_STARTING) {
+	if (e->phase == SWARM_EXEC_STARTING || e->child.pid > 0 || e->child.notes >= 0) {
 		e->stop_wanted = true;
 		return 0;
 	}
@@ -231,6 +240,8 @@ int swarm_executor_sync(struct swarm_executor *ex, const struct swarm_assignment
 		e->assigned = false;
 		for (size_t j = 0; j < count && !e->assigned; j++)
 			e->assigned = assignments[j].task == e->task;
+		if (e->assigned)
+			e->forget = false; /* assigned again before its entry was dropped: kept */
 	}
 	struct swarm_executor_action *actions;
 	size_t action_count;
@@ -271,6 +282,9 @@ static int take_note(struct swarm_executor *ex, struct task_entry *e, const stru
 	case SWARM_TASK_RUNNING:
 		e->final_note = true;
 		snprintf(e->container, sizeof(e->container), "%s", n->container);
+		for (size_t i = 0; i < n->endpoint_count; i++)
+			explain(CHAPTER, "task %" PRIu64 " runs in container %.12s: its port %u/tcp is %s:%u", e->task,
+				e->container, (unsigned)n->endpoints[i].target, ex->host, (unsigned)n->endpoints[i].published);
 		if (report(ex, e->task, SWARM_TASK_RUNNING, n->message, n->endpoints, n->endpoint_count) < 0)
 			return -1;
 		return watch(ex, e);
@@ -365,7 +379,7 @@ int swarm_executor_logs(const struct swarm_executor *ex, uint64_t task, long tai
 
 /* --- open, stop_all, close ---------------------------------------------------------------------- */
 
-/* Call found(ex, id, record, task) for each container that is a task of this node. */
+/* Call found(ex, record, task) for each container that is a task of this node. */
 static int each_container(struct swarm_executor *ex,
 			  int (*found)(struct swarm_executor *ex, const struct container_record *r, uint64_t task))
 {
@@ -437,7 +451,7 @@ static int stop_one(struct swarm_executor *ex, const struct container_record *r,
 	struct task_entry *e = find_task(ex, task);
 	if (!e && !(e = add_task(ex, task, SWARM_EXEC_ENDED)))
 		return -1;
-	if (e->child.pid > 0)
+	if (e->phase == SWARM_EXEC_STOPPING)
 		return 0; /* being stopped already */
 	snprintf(e->container, sizeof(e->container), "%s", r->id);
 	e->phase = SWARM_EXEC_ENDED; /* so begin_stop stops it now */
@@ -454,14 +468,16 @@ static void wait_for_child(struct task_entry *e)
 
 int swarm_executor_stop_all(struct swarm_executor *ex)
 {
-	/* Starts under way are abandoned: what they made is found by its labels below. */
+	/* Starts under way are abandoned (what they made is found by its labels below), and the
+	 * start children that are done are reaped: only stop children are left. */
 	for (size_t i = 0; i < ex->task_count; i++) {
 		struct task_entry *e = &ex->tasks[i];
-		if (e->phase == SWARM_EXEC_STARTING) {
-			if (e->child.pid > 0)
+		if (e->phase != SWARM_EXEC_STOPPING) {
+			if (e->phase == SWARM_EXEC_STARTING && e->child.pid > 0)
 				kill(e->child.pid, SIGKILL);
 			wait_for_child(e);
 			swarm_executor_child_close(&e->child);
+			e->stop_wanted = false;
 		}
 		swarm_watch_end(&e->watch);
 		e->say_shutdown = true;
@@ -495,6 +511,7 @@ void swarm_executor_close(struct swarm_executor *ex)
 		return;
 	for (size_t i = 0; i < ex->task_count; i++) {
 		swarm_watch_end(&ex->tasks[i].watch);
+		swarm_executor_child_done(&ex->tasks[i].child); /* reaped if it has exited */
 		swarm_executor_child_close(&ex->tasks[i].child);
 	}
 	free(ex->tasks);

@@ -94,7 +94,7 @@ int swarm_executor_logs(const struct swarm_executor *ex, uint64_t task, long tai
 int swarm_executor_stop_all(struct swarm_executor *ex);
 
 /* Let go of the executor: its containers go on under their monitors (a node that restarts
- * adopts them); a child at work finishes on its own. */
+ * adopts them). A child still at work goes on while this process lives, and dies with it. */
 void swarm_executor_close(struct swarm_executor *ex);
 
 #endif

@@ -15,8 +15,11 @@
  *     limit_memory_bytes      runtime_spec.limits.memory            -m
  *     labels                  runtime_spec.labels                   -l (with the swarm's, below)
  *     ports (target)          container.ports, host port 0          -p TARGET: a free port of this
- *                                                                   node, the kernel's pick; the
- *                                                                   task reports it (its endpoint)
+ *                                                                   node, the kernel's pick, on all
+ *                                                                   its addresses (other nodes come
+ *                                                                   through its address, its own
+ *                                                                   mesh through either); the task
+ *                                                                   reports it (its endpoint)
  *     ports (mode=host)       container.ports, host port PUBLISHED  -p PUBLISHED:TARGET
  *     (none)                  restart policy "no"                   the swarm restarts a task by
  *                                                                   making a new one, never the runtime

@@ -17,6 +17,7 @@
  */
 #include <check.h>
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
@@ -185,6 +186,19 @@ static const char *get_page(unsigned port)
 	return NULL;
 }
 
+/* How many file descriptors this process has open: the executor's pipes and pidfds must all
+ * be closed again once their child or container is done with. */
+static size_t open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	ck_assert_ptr_nonnull(d);
+	size_t count = 0;
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		count += e->d_name[0] != '.';
+	closedir(d);
+	return count; /* the same every time: opendir's own fd is counted in each */
+}
+
 static bool container_exists(const char *name)
 {
 	char id[CONTAINER_ID_LENGTH + 1];
@@ -202,12 +216,30 @@ static size_t container_count(void)
 	return count;
 }
 
+/* Poll the executor as a node does until it has no child at work (its removals done) and
+ * container name is gone, bounded; whether that came. */
+static bool wait_until_removed(struct swarm_executor *ex, struct seen *seen, const char *name, size_t watched)
+{
+	for (uint64_t deadline = now_ms() + DEADLINE_MS; now_ms() < deadline;) {
+		take_reports(ex, seen);
+		if (!container_exists(name) && swarm_executor_pollfds(ex, NULL, 0) == watched)
+			return true;
+		struct pollfd fds[16];
+		size_t n = swarm_executor_pollfds(ex, fds, 16);
+		poll(fds, n, 10); /* a monitor still watched stays quiet: look again shortly */
+	}
+	return false;
+}
+
 /* --- tests ----------------------------------------------------------------------------------- */
 
 START_TEST(three_tasks_start_report_running_with_endpoints_and_answer_http_on_them)
 {
 	struct fixture f;
 	web_service(&f, "busybox");
+	f.service.limit_memory_bytes = 64 << 20;
+	f.service.limit_nano_cpus = 500000000;
+	ck_assert_int_eq(swarm_strings_add(&f.service.labels, "com.docker.stack.namespace=shop"), 0);
 	assign_tasks(&f, 3);
 	struct swarm_executor *ex;
 	ck_assert_msg(swarm_executor_open(NODE, "127.0.0.1", &ex) == 0, "%s", error_message());
@@ -248,6 +280,25 @@ START_TEST(three_tasks_start_report_running_with_endpoints_and_answer_http_on_th
 	ck_assert(container_exists("web.1.1"));
 	ck_assert(container_exists("web.2.2"));
 	ck_assert(container_exists("web.3.3"));
+	/* the record says what `docker inspect` of a task's container says */
+	char id[CONTAINER_ID_LENGTH + 1];
+	struct container_record r;
+	ck_assert_int_eq(container_resolve("web.2.2", id), 0);
+	ck_assert_int_eq(container_record_load(id, &r), 0);
+	ck_assert_int_eq(r.limits.memory, 64 << 20);
+	ck_assert_int_eq(r.limits.nano_cpus, 500000000);
+	ck_assert_int_eq(r.restart.mode, RESTART_NO);
+	ck_assert_str_eq(r.image, "busybox");
+	const char *labels[] = { "com.docker.stack.namespace=shop", "com.docker.swarm.service.name=web",
+				 "com.docker.swarm.task.id=2", "com.docker.swarm.task.name=web.2.2",
+				 "com.docker.swarm.node.id=" NODE };
+	for (size_t i = 0; i < 5; i++) {
+		bool found = false;
+		for (size_t j = 0; j < r.labels.count; j++)
+			found = found || strcmp(r.labels.items[j], labels[i]) == 0;
+		ck_assert_msg(found, "no label %s", labels[i]);
+	}
+	container_record_free(&r);
 	/* the same set again changes nothing: no second start */
 	size_t before = seen.count;
 	ck_assert_int_eq(swarm_executor_sync(ex, f.assignments, f.count), 0);
@@ -273,16 +324,16 @@ START_TEST(a_task_desired_shutdown_is_stopped_removed_and_reported_and_an_unassi
 	struct fixture f;
 	web_service(&f, "busybox");
 	assign_tasks(&f, 2);
+	size_t fds_before = open_fds();
 	struct swarm_executor *ex;
 	ck_assert_msg(swarm_executor_open(NODE, "127.0.0.1", &ex) == 0, "%s", error_message());
 	static struct seen seen;
 	ck_assert_int_eq(swarm_executor_sync(ex, f.assignments, f.count), 0);
 	CHECK_REPORT(ex, &seen, 1, SWARM_TASK_RUNNING);
-	CHECK_REPORT(ex, &seen, 2, SWARM_TASK_RUNNING);
 	unsigned port = find_report(&seen, 1, SWARM_TASK_RUNNING)->endpoints[0].published;
-	ck_assert_ptr_nonnull(get_page(port));
 
-	/* the swarm wants task 1 shut down (a scale down): stopped, removed, SHUTDOWN */
+	/* the swarm wants task 1 shut down (a scale down) as soon as it runs, its start child
+	 * maybe not even gone yet: stopped, removed, SHUTDOWN */
 	f.tasks[0].observed = SWARM_TASK_RUNNING;
 	f.tasks[0].desired = f.assignments[0].desired = SWARM_TASK_SHUTDOWN;
 	uint64_t asked = now_ms();
@@ -291,8 +342,10 @@ START_TEST(a_task_desired_shutdown_is_stopped_removed_and_reported_and_an_unassi
 	printf("swarm executor: desired SHUTDOWN to stopped and removed: %" PRIu64 " ms\n", now_ms() - asked);
 	ck_assert_str_eq(find_report(&seen, 1, SWARM_TASK_SHUTDOWN)->message, "shutdown");
 	ck_assert(!container_exists("web.1.1"));
+	CHECK_REPORT(ex, &seen, 2, SWARM_TASK_RUNNING);
 	ck_assert(container_exists("web.2.2"));
-	/* its published port is closed with it */
+	ck_assert_ptr_nonnull(get_page(find_report(&seen, 2, SWARM_TASK_RUNNING)->endpoints[0].published));
+	/* task 1's published port is closed with it */
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
 				 .sin_port = htons((uint16_t)port) };
@@ -302,18 +355,12 @@ START_TEST(a_task_desired_shutdown_is_stopped_removed_and_reported_and_an_unassi
 	/* then neither task is assigned any more: task 2's container goes too, and nothing is said */
 	size_t before = seen.count;
 	ck_assert_int_eq(swarm_executor_sync(ex, NULL, 0), 0);
-	uint64_t deadline = now_ms() + DEADLINE_MS;
-	while (container_exists("web.2.2") && now_ms() < deadline) {
-		struct pollfd fds[16];
-		size_t n = swarm_executor_pollfds(ex, fds, 16);
-		poll(fds, n, n ? 1000 : 10);
-		take_reports(ex, &seen);
-	}
-	ck_assert(!container_exists("web.2.2"));
+	ck_assert_msg(wait_until_removed(ex, &seen, "web.2.2", 0), "web.2.2 is still there");
 	take_reports(ex, &seen);
 	ck_assert_msg(seen.count == before, "said after the removal: %s", history(&seen, 2));
 	ck_assert_uint_eq(swarm_executor_pollfds(ex, NULL, 0), 0); /* nothing left to watch */
 	swarm_executor_close(ex);
+	ck_assert_uint_eq(open_fds(), fds_before);
 	swarm_service_spec_free(&f.service);
 }
 END_TEST
@@ -339,14 +386,7 @@ START_TEST(a_task_whose_container_is_killed_is_reported_failed_with_its_exit_cod
 	 * removed once the swarm lets go of it */
 	ck_assert(container_exists("web.1.1"));
 	ck_assert_int_eq(swarm_executor_sync(ex, NULL, 0), 0);
-	uint64_t deadline = now_ms() + DEADLINE_MS;
-	while (container_exists("web.1.1") && now_ms() < deadline) {
-		struct pollfd fds[16];
-		size_t n = swarm_executor_pollfds(ex, fds, 16);
-		poll(fds, n, n ? 1000 : 10);
-		take_reports(ex, &seen);
-	}
-	ck_assert(!container_exists("web.1.1"));
+	ck_assert_msg(wait_until_removed(ex, &seen, "web.1.1", 0), "web.1.1 is still there");
 	swarm_executor_close(ex);
 	swarm_service_spec_free(&f.service);
 }
@@ -537,14 +577,7 @@ START_TEST(a_new_executor_of_the_node_adopts_its_running_containers_and_removes_
 	/* task 2 is no longer the node's: removed; task 1 is kept, not started twice */
 	f.tasks[0].observed = SWARM_TASK_RUNNING;
 	ck_assert_int_eq(swarm_executor_sync(ex, f.assignments, 1), 0);
-	uint64_t deadline = now_ms() + DEADLINE_MS;
-	while (container_exists("web.2.2") && now_ms() < deadline) {
-		struct pollfd fds[16];
-		size_t n = swarm_executor_pollfds(ex, fds, 16);
-		poll(fds, n, n ? 1000 : 10);
-		take_reports(ex, &again);
-	}
-	ck_assert(!container_exists("web.2.2"));
+	ck_assert_msg(wait_until_removed(ex, &again, "web.2.2", 1), "web.2.2 is still there");
 	ck_assert(container_exists("web.1.1"));
 	/* and it still watches task 1: a kill is noticed */
 	struct run_result r = run_tinydock(NULL, 20, "kill", "web.1.1", NULL);

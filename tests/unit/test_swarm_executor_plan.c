@@ -176,6 +176,22 @@ START_TEST(a_full_set_starts_the_new_stops_the_unwanted_and_removes_the_forgotte
 }
 END_TEST
 
+START_TEST(an_assignment_without_its_task_record_is_left_alone)
+{
+	struct swarm_task t = record(7, SWARM_TASK_ASSIGNED);
+	struct swarm_assignment a = assign(&t, SWARM_TASK_RUNNING);
+	a.record = NULL;
+	struct swarm_executor_known k = { 7, SWARM_EXEC_RUNNING };
+	size_t n;
+	struct swarm_executor_action *actions = plan(&a, 1, NULL, 0, &n);
+	ck_assert_uint_eq(n, 0);
+	free(actions);
+	actions = plan(&a, 1, &k, 1, &n); /* still assigned: not removed either */
+	ck_assert_uint_eq(n, 0);
+	free(actions);
+}
+END_TEST
+
 START_TEST(nothing_assigned_and_nothing_known_is_no_action)
 {
 	struct swarm_executor_action *actions = (void *)1;
@@ -199,6 +215,7 @@ Suite *swarm_executor_plan_suite(void)
 	tcase_add_test(t, a_task_of_a_removed_service_is_stopped_even_if_desired_running);
 	tcase_add_test(t, a_task_no_longer_assigned_is_removed_forgotten_or_left_to_its_stop);
 	tcase_add_test(t, a_full_set_starts_the_new_stops_the_unwanted_and_removes_the_forgotten_in_that_order);
+	tcase_add_test(t, an_assignment_without_its_task_record_is_left_alone);
 	tcase_add_test(t, nothing_assigned_and_nothing_known_is_no_action);
 	suite_add_tcase(s, t);
 	return s;

@@ -10,12 +10,15 @@
  * whatever containers are left. Waits poll the swarm's state until a deadline.
  */
 #include <check.h>
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -99,6 +102,41 @@ static void wait_for_output(const char *expected, const char *arg, ...)
 	}
 }
 
+/* Each task's httpd serves a page that names its container. */
+static const char PAGE_COMMAND[] =
+	"mkdir -p /www && echo served-by-$(hostname) > /www/index.html && exec httpd -f -p 80 -h /www";
+
+/* GET / on 127.0.0.1:port until a 200 answers (or the deadline): its body, in answer. */
+static bool get_page(int port, char *answer, size_t size)
+{
+	long deadline = now_ms() + 10000;
+	while (now_ms() < deadline) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		ck_assert_int_ge(fd, 0);
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+					 .sin_port = htons((uint16_t)port) };
+		struct timeval timeout = { .tv_sec = 2 };
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+		size_t used = 0;
+		static const char request[] = "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n";
+		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+		    write(fd, request, sizeof(request) - 1) == (ssize_t)(sizeof(request) - 1)) {
+			ssize_t n;
+			while (used < size - 1 && (n = read(fd, answer + used, size - 1 - used)) > 0)
+				used += (size_t)n;
+		}
+		close(fd);
+		answer[used] = '\0';
+		const char *body = strstr(answer, "\r\n\r\n");
+		if (strncmp(answer, "HTTP/1.", 7) == 0 && strstr(answer, " 200 ") && body) {
+			memmove(answer, body + 4, strlen(body + 4) + 1);
+			return true;
+		}
+		usleep(50000);
+	}
+	return false;
+}
+
 START_TEST(a_service_is_created_listed_scaled_updated_rolled_back_and_removed_through_the_node)
 {
 	init_swarm();
@@ -111,7 +149,7 @@ START_TEST(a_service_is_created_listed_scaled_updated_rolled_back_and_removed_th
 	snprintf(publish, sizeof publish, "%d:80", port);
 	/* without -d, create waits for the tasks, as Docker's does */
 	r = run_tinydock(NULL, DEADLINE_S + 10, "service", "create", "--name", "web", "--replicas", "2", "-p", publish,
-			 "busybox", "httpd", "-f", "-p", "80", NULL);
+			 "busybox", "sh", "-c", PAGE_COMMAND, NULL);
 	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
 	ck_assert_msg(strlen(r.out) > 26 && r.out[25] == '\n', "the ID first: %s", r.out);
 	ck_assert_ptr_nonnull(strstr(r.out, "overall progress: 2 out of 2 tasks\n"));
@@ -129,6 +167,11 @@ START_TEST(a_service_is_created_listed_scaled_updated_rolled_back_and_removed_th
 	ck_assert_ptr_nonnull(strstr(r.out, "web.2 "));
 	ck_assert_ptr_nonnull(strstr(r.out, " Running *:"));
 	run_free(&r);
+	/* the published port answers on the node, from both tasks in turn (the routing mesh) */
+	char first[256], second[256];
+	ck_assert_msg(get_page(port, first, sizeof first), "nothing answered on port %d", port);
+	ck_assert_msg(get_page(port, second, sizeof second), "nothing answered on port %d", port);
+	ck_assert_msg(strncmp(first, "served-by-", 10) == 0 && strcmp(first, second) != 0, "%s then %s", first, second);
 	/* scale */
 	r = run_tinydock(NULL, DEADLINE_S + 10, "service", "scale", "web=3", NULL);
 	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
@@ -145,11 +188,13 @@ START_TEST(a_service_is_created_listed_scaled_updated_rolled_back_and_removed_th
 	run_free(&r);
 	wait_for_output("web.1\nweb.2\nweb.3\n", "service", "ps", "--filter", "desired-state=running", "--format",
 			"{{.Name}}", "web", NULL);
+	wait_for_output("[\"COLOUR=blue\"]\n", "service", "inspect", "-f",
+			"{{json (index .Spec.TaskTemplate.ContainerSpec \"Env\")}}", "web", NULL);
 	r = run_tinydock(NULL, DEADLINE_S + 10, "service", "rollback", "web", NULL);
 	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
 	run_free(&r);
-	wait_for_output("{\"Image\":\"busybox\",\"Args\":[\"httpd\",\"-f\",\"-p\",\"80\"]}\n", "service", "inspect", "-f",
-			"{{json .Spec.TaskTemplate.ContainerSpec}}", "web", NULL); /* the env added is gone */
+	wait_for_output("null\n", "service", "inspect", "-f", "{{json (index .Spec.TaskTemplate.ContainerSpec \"Env\")}}", "web",
+			NULL); /* the env added is gone */
 	/* rm: the service goes, and its containers with it */
 	r = run_tinydock(NULL, 20, "service", "rm", "web", NULL);
 	ck_assert_int_eq(r.status, 0);

@@ -12,6 +12,7 @@
 #include "json.h"
 #include "names.h"
 #include "swarm-control.h"
+#include "swarm-executor.h"
 #include "swarm-print.h"
 #include "swarm-service-flags.h"
 
@@ -30,7 +31,7 @@ static const char SERVICE_HELP[] =
 	"Commands:\n"
 	"  create [OPTIONS] IMAGE [COMMAND] [ARG...]   Create a new service\n"
 	"  inspect [--pretty] [-f FORMAT] SERVICE...   Display detailed information on services\n"
-	"  logs SERVICE                                Fetch the logs of a service's tasks\n"
+	"  logs [--tail N] SERVICE                     Fetch the logs of a service's tasks\n"
 	"  ls [-q] [-f KEY=VALUE] [--format F]         List services (filters: id, name, mode, label)\n"
 	"  ps [-q] [--no-trunc] [-f KEY=VALUE] [--format F] SERVICE...\n"
 	"                                              List the tasks of services (filters: id, name,\n"
@@ -375,10 +376,13 @@ static int service_rm(int argc, char **argv)
 
 /* --- logs ----------------------------------------------------------------------------------- */
 
-/* Each task's lines from its node ({"op":"logs","task":ID}, relayed by the node process),
- * prefixed as Docker's: "web.1.7@worker1    | line". */
-static int print_task_logs(const struct swarm_state *state, const struct swarm_task *t)
+/* A task's output lines: read here when the task is on this machine's node (its container is in
+ * this machine's store, swarm-executor.h), else asked of the node process, which relays the
+ * request to the task's node ({"op":"logs","task":ID}). */
+static int task_lines(const struct swarm_state *state, const struct swarm_task *t, long tail, struct swarm_strings *lines)
 {
+	if (strcmp(t->node, state->self) == 0)
+		return swarm_task_logs(t->node, t->id, tail, lines);
 	char request[96];
 	snprintf(request, sizeof(request), "{\"op\":\"logs\",\"task\":%" PRIu64 "}", t->id);
 	char *reply;
@@ -387,30 +391,68 @@ static int print_task_logs(const struct swarm_state *state, const struct swarm_t
 	struct json *root = swarm_control_reply_ok(reply) == 0 ? json_parse(reply, strlen(reply)) : NULL;
 	free(reply);
 	if (!root)
-		return fail_context("the logs of task %" PRIu64 " (the node process may not serve logs yet)", t->id);
-	const struct swarm_node *node = swarm_store_node(&state->store, t->node);
+		return fail_context("the logs of task %" PRIu64 " are on node %s, whose node process did not give them", t->id,
+				    t->node);
+	int rc = 0;
+	size_t skip = 0, count = json_get(root, "lines") ? json_get(root, "lines")->count : 0;
+	if (tail >= 0 && count > (size_t)tail)
+		skip = count - (size_t)tail;
 	json_for_each(line, json_get(root, "lines"))
-		if (json_string(line))
-			printf("%s.%" PRIu32 ".%" PRIu64 "@%s    | %s\n", t->service, t->slot, t->id,
-			       node ? node->spec.hostname : t->node, json_string(line));
+		if (skip > 0)
+			skip--;
+		else if (rc == 0 && json_string(line))
+			rc = swarm_strings_add(lines, json_string(line));
 	json_free(root);
+	return rc;
+}
+
+/* Each line prefixed as Docker's: "web.1.7@worker1    | line". */
+static int print_task_logs(const struct swarm_state *state, const struct swarm_task *t, long tail)
+{
+	struct swarm_strings lines = { 0 };
+	if (task_lines(state, t, tail, &lines) < 0) {
+		swarm_strings_free(&lines);
+		return -1;
+	}
+	const struct swarm_node *node = swarm_store_node(&state->store, t->node);
+	for (size_t i = 0; i < lines.count; i++)
+		printf("%s.%" PRIu32 ".%" PRIu64 "@%s    | %s\n", t->service, t->slot, t->id,
+		       node ? node->spec.hostname : t->node, lines.items[i]);
+	swarm_strings_free(&lines);
 	return 0;
 }
 
+/* service logs [--tail N] SERVICE: the output of every task of the service that started. */
 static int service_logs(int argc, char **argv)
 {
-	if (argc != 2)
+	long tail = -1;
+	const char *ref = NULL;
+	for (int i = 1; i < argc; i++) {
+		unsigned long long n;
+		if (strcmp(argv[i], "--tail") == 0 || strcmp(argv[i], "-n") == 0) {
+			if (i + 1 >= argc || (strcmp(argv[i + 1], "all") != 0 && parse_uint(argv[i + 1], 1000000000, &n) < 0))
+				return usage_error("service logs", "--tail takes a number of lines, or all");
+			tail = strcmp(argv[++i], "all") == 0 ? -1 : (long)n;
+		} else if (argv[i][0] == '-' || ref) {
+			return usage_error("service logs", "takes [--tail N] and exactly 1 service, not \"%s\"", argv[i]);
+		} else {
+			ref = argv[i];
+		}
+	}
+	if (!ref)
 		return usage_error("service logs", "requires exactly 1 argument: SERVICE");
 	struct swarm_state state;
 	if (swarm_cli_state(&state) < 0)
 		return failed("logs");
-	const struct swarm_service *service = swarm_cli_find_service(&state, argv[1]);
+	const struct swarm_service *service = swarm_cli_find_service(&state, ref);
 	int rc = service ? 0 : -1;
 	for (size_t i = 0; rc == 0 && i < state.store.task_count; i++) {
 		const struct swarm_task *t = &state.store.tasks[i];
-		if (strcmp(t->service, service->spec.name) == 0 && t->node[0] && t->observed >= SWARM_TASK_STARTING)
-			rc = print_task_logs(&state, t);
+		if (strcmp(t->service, service->spec.name) == 0 && t->node[0] && t->observed >= SWARM_TASK_STARTING &&
+		    t->observed != SWARM_TASK_REJECTED)
+			rc = print_task_logs(&state, t, tail);
 	}
+	fflush(stdout);
 	swarm_state_free(&state);
 	return rc < 0 ? failed("logs") : 0;
 }

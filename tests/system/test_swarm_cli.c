@@ -75,31 +75,54 @@ static void stop_swarm(void)
 	node_pid = -1;
 }
 
-/* Run tinydock with args until its stdout is exactly expected, or fail at the deadline. */
-static void wait_for_output(const char *expected, const char *arg, ...)
+/* How often needle is in text. */
+static size_t occurrences(const char *text, const char *needle)
+{
+	size_t count = 0;
+	for (const char *at = strstr(text, needle); at; at = strstr(at + 1, needle))
+		count++;
+	return count;
+}
+
+/* Run tinydock with the args of ap until its stdout is exactly expected (times 0), or holds
+ * expected times times; fail at the deadline with what it printed last. */
+static void wait_for(const char *expected, size_t times, const char *arg, va_list ap)
 {
 	const char *args[16];
-	va_list ap;
-	va_start(ap, arg);
 	size_t n = 0;
 	for (const char *a = arg; a && n < 15; a = va_arg(ap, const char *))
 		args[n++] = a;
-	va_end(ap);
 	args[n] = NULL;
 	long deadline = now_ms() + DEADLINE_S * 1000L;
 	char last[4096] = "";
 	for (;;) {
 		struct run_result r = run_tinydock(NULL, 20, args[0], args[1], args[2], args[3], args[4], args[5], args[6],
 						   args[7], NULL);
-		bool done = r.status == 0 && strcmp(r.out, expected) == 0;
+		bool done = r.status == 0 && (times ? occurrences(r.out, expected) == times : strcmp(r.out, expected) == 0);
 		snprintf(last, sizeof last, "%s%s", r.out, r.err);
 		run_free(&r);
 		if (done)
 			return;
-		ck_assert_msg(now_ms() < deadline, "after %d s, `%s %s %s` printed:\n%s\nnot:\n%s", DEADLINE_S, args[0],
-			      args[1], args[2] ? args[2] : "", last, expected);
+		ck_assert_msg(now_ms() < deadline, "after %d s, `%s %s %s` printed:\n%s\nnot %s%s", DEADLINE_S, args[0],
+			      args[1], args[2] ? args[2] : "", last, times ? "lines with " : "", expected);
 		usleep(200000);
 	}
+}
+
+static void wait_for_output(const char *expected, const char *arg, ...)
+{
+	va_list ap;
+	va_start(ap, arg);
+	wait_for(expected, 0, arg, ap);
+	va_end(ap);
+}
+
+static void wait_for_lines_with(const char *needle, size_t times, const char *arg, ...)
+{
+	va_list ap;
+	va_start(ap, arg);
+	wait_for(needle, times, arg, ap);
+	va_end(ap);
 }
 
 /* Each task's httpd serves a page that names its container. */
@@ -276,6 +299,23 @@ START_TEST(a_drained_node_runs_no_task_and_an_active_one_runs_them_again)
 }
 END_TEST
 
+START_TEST(service_logs_shows_each_tasks_output_under_its_name)
+{
+	init_swarm();
+	struct run_result r = run_tinydock(NULL, DEADLINE_S + 10, "service", "create", "-q", "--name", "talk", "--replicas",
+					   "2", "busybox", "sh", "-c", "echo hello from $(hostname); echo bye; exec sleep 1000",
+					   NULL);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+	run_free(&r);
+	wait_for_lines_with("    | hello from ", 2, "service", "logs", "talk", NULL);
+	wait_for_lines_with("    | bye\n", 2, "service", "logs", "--tail", "1", "talk", NULL);
+	r = run_tinydock(NULL, 20, "service", "logs", "--tail", "1", "talk", NULL);
+	ck_assert_msg(strncmp(r.out, "talk.1.", 7) == 0 && strstr(r.out, "\ntalk.2."), "%s", r.out);
+	ck_assert_uint_eq(lines(r.out), 2);
+	run_free(&r);
+}
+END_TEST
+
 Suite *swarm_cli_suite(void)
 {
 	Suite *s = suite_create("08-swarm cli");
@@ -287,6 +327,7 @@ Suite *swarm_cli_suite(void)
 	tcase_add_test(t, a_service_is_created_listed_scaled_updated_rolled_back_and_removed_through_the_node);
 	tcase_add_test(t, a_compose_file_is_deployed_as_a_stack_and_removed_with_it);
 	tcase_add_test(t, a_drained_node_runs_no_task_and_an_active_one_runs_them_again);
+	tcase_add_test(t, service_logs_shows_each_tasks_output_under_its_name);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -4,6 +4,7 @@
  */
 #include "swarm-cli.h"
 #include "error.h"
+#include "swarm-constraint.h"
 #include "swarm-control.h"
 #include "swarm-print.h"
 
@@ -143,11 +144,18 @@ static struct progress progress_of(const struct swarm_store *store, const struct
 			p.old_running = p.old_running || t->observed == SWARM_TASK_RUNNING;
 			continue;
 		}
-		p.wanted += service->spec.mode == SWARM_GLOBAL;
 		p.running += t->observed == SWARM_TASK_RUNNING;
 	}
-	if (service->spec.mode == SWARM_REPLICATED)
+	if (service->spec.mode == SWARM_REPLICATED) {
 		p.wanted = service->spec.replicas;
+		return p;
+	}
+	/* global: one task on every node that may take it (ready, active, within the constraints) */
+	for (size_t i = 0; i < store->node_count; i++) {
+		const struct swarm_node *n = &store->nodes[i];
+		p.wanted += n->status == SWARM_NODE_READY && n->spec.availability == SWARM_ACTIVE &&
+			    swarm_constraints_match(&service->spec.constraints, &n->spec);
+	}
 	return p;
 }
 

@@ -2,18 +2,17 @@
  * swarm-print.h - the swarm as Docker prints it: `node ls`, `service ls`, `service ps`,
  * `stack ls`, and the documents of `node inspect` and `service inspect`.
  *
- * The lecture's screenshots are Docker's, so the tables are too:
+ * The lecture's screenshots are Docker's, so the tables are too (a one-node swarm):
  *
- *     ID                 HOSTNAME   STATUS    AVAILABILITY   MANAGER STATUS
- *     n1 *               manager1   Ready     Active         Leader
- *     n2                 worker1    Ready     Active
+ *     ID                            HOSTNAME   STATUS    AVAILABILITY   MANAGER STATUS
+ *     g2gxl5atgftevd77vdchgf636 *   vm         Ready     Active         Leader
  *
- *     ID             NAME      MODE         REPLICAS   IMAGE          PORTS
- *     8b0c5a4e2f1d   web       replicated   3/3        nginx:alpine   *:8080->80/tcp
+ *     ID             NAME      MODE         REPLICAS   IMAGE     PORTS
+ *     4b5e57f6eb2f   web       replicated   3/3        busybox   *:8080->80/tcp
  *
- *     ID    NAME        IMAGE          NODE      DESIRED STATE   CURRENT STATE           ERROR   PORTS
- *     7     web.1       nginx:alpine   worker1   Running         Running 5 seconds ago
- *     2      \_ web.1   nginx:1.26     worker1   Shutdown        Shutdown 9 seconds ago
+ *     ID        NAME        IMAGE     NODE      DESIRED STATE   CURRENT STATE            ERROR     PORTS
+ *     6         web.1       busybox   vm        Running         Running 1 second ago               *:45751->80/tcp
+ *     1          \_ web.1   busybox   vm        Shutdown        Shutdown 1 second ago
  *
  * Each row is also an object of strings named as docker/cli's formatter contexts name their
  * fields (.ID .Hostname .Status .Availability .ManagerStatus; .Name .Mode .Replicas .Image

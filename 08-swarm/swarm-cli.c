@@ -4,6 +4,7 @@
  */
 #include "swarm-cli.h"
 #include "error.h"
+#include "json.h"
 #include "swarm-constraint.h"
 #include "swarm-control.h"
 #include "swarm-print.h"
@@ -26,6 +27,24 @@ uint64_t swarm_cli_now_ms(void)
 	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
 }
 
+/* This machine's node id, from {"op":"info"}: a worker relays `state` from a manager, whose
+ * answer names the manager as "self", while `node ls` marks the node it was asked on. */
+static void take_own_id(struct swarm_state *state)
+{
+	char *reply;
+	if (swarm_control_call("{\"op\":\"info\"}", &reply, SWARM_CLI_STATE_TIMEOUT_MS) < 0) {
+		error_clear(); /* the state's own "self" stays */
+		return;
+	}
+	struct json *root = json_parse(reply, strlen(reply));
+	const char *id = json_get_string(root, "node");
+	if (id && id[0])
+		swarm_copy_name(state->self, sizeof(state->self), id);
+	json_free(root);
+	free(reply);
+	error_clear();
+}
+
 int swarm_cli_state(struct swarm_state *state)
 {
 	char *reply;
@@ -33,6 +52,8 @@ int swarm_cli_state(struct swarm_state *state)
 		return -1;
 	int rc = swarm_state_read(reply, strlen(reply), state);
 	free(reply);
+	if (rc == 0)
+		take_own_id(state);
 	return rc;
 }
 

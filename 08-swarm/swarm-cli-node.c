@@ -13,7 +13,6 @@
 #include "json.h"
 #include "swarm-print.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,7 +247,7 @@ static int node_rm(int argc, char **argv)
 {
 	if (argc < 2)
 		return usage_error("node rm", "requires at least 1 argument: NODE");
-	fail_errno(ENOSYS, "cannot remove node %s: the swarm's store has no command to forget a node yet "
+	fail_errno(0, "cannot remove node %s: the swarm's store has no command to forget a node yet "
 			   "(`tinydock node update --availability drain %s` moves its tasks away)", argv[1], argv[1]);
 	return failed("rm");
 }

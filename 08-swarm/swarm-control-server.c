@@ -16,6 +16,7 @@
 #include "error.h"
 #include "json.h"
 #include "swarm-control.h"
+#include "swarm-executor.h"
 #include "files.h"
 
 #include <errno.h>
@@ -198,6 +199,120 @@ static int leave(struct node_process *node, struct conn *conn, const struct json
 	return control_reply(node, conn, "{\"ok\":true}");
 }
 
+/* --- a task's logs ----------------------------------------------------------------------------
+ * The output of a task's container is on the task's node. The CLI asks its own node; a node
+ * that has the task answers from its executor (swarm_executor_logs); one that does not asks the
+ * leader; the leader knows from its store where the task is and relays the request down that
+ * node's session (the one connection every node keeps with it, workers included, who do not
+ * listen), and the answer back up. */
+
+/* {"ok":true,"lines":[...]} of task from this node's executor; NULL (recorded) when it has none. */
+static char *own_logs(struct node_process *node, uint64_t task)
+{
+	if (!node->executor)
+		return fail_errno(ENOENT, "this node runs no tasks"), NULL;
+	struct swarm_strings lines = { 0 };
+	char *text = NULL;
+	if (swarm_executor_logs(node->executor, task, -1, &lines) == 0) {
+		struct json *obj = json_new_object(), *array = NULL;
+		bool ok = obj && json_add_bool(obj, "ok", true) && (array = json_add(obj, "lines", json_new_array()));
+		for (size_t i = 0; ok && i < lines.count; i++)
+			ok = json_append(array, json_new_string(lines.items[i])) != NULL;
+		if (ok)
+			text = json_write(obj, 0, NULL);
+		json_free(obj);
+	}
+	swarm_strings_free(&lines);
+	return text;
+}
+
+int control_from_leader(struct node_process *node, struct conn *conn, const char *request)
+{
+	struct json *tree = json_parse(request, strlen(request));
+	int64_t task = 0;
+	const char *op = tree ? json_get_string(tree, "op") : NULL;
+	char *reply = NULL;
+	if (op && strcmp(op, "logs") == 0 && json_int64(json_get(tree, "task"), &task) == 0 && task > 0)
+		reply = own_logs(node, (uint64_t)task);
+	else
+		fail_errno(EINVAL, "a node answers its leader's \"logs\" requests only");
+	json_free(tree);
+	struct json *error = NULL;
+	if (!reply) { /* the answer is an error, as a control reply */
+		error = json_new_object();
+		if (error && json_add_bool(error, "ok", false) && json_add_string(error, "error", error_message()))
+			reply = json_write(error, 0, NULL);
+		json_free(error);
+		error_clear();
+		if (!reply)
+			return -1;
+	}
+	struct swarm_wire_message message;
+	swarm_wire_init(&message, SWARM_WIRE_CONTROL_REPLY);
+	message.control = reply;
+	int rc = node_send(node, conn, &message);
+	free(reply);
+	return rc;
+}
+
+void control_relayed(struct node_process *node, struct conn *session, const char *reply)
+{
+	for (size_t i = 0; i < node->relay_count; i++) {
+		if (node->relays[i].session != session->id)
+			continue;
+		struct conn *client = node_conn(node, node->relays[i].client);
+		memmove(&node->relays[i], &node->relays[i + 1], (node->relay_count - i - 1) * sizeof node->relays[0]);
+		node->relay_count--;
+		if (client && !client->closing) {
+			if (reply)
+				control_reply(node, client, reply);
+			else
+				control_error(node, client, "the task's node went away before it answered");
+		}
+		if (reply)
+			return; /* one answer, for the oldest request on this session */
+		i--;
+	}
+}
+
+static int logs(struct node_process *node, struct conn *client, const struct json *tree, const char *request)
+{
+	int64_t task;
+	if (json_int64(json_get(tree, "task"), &task) < 0 || task <= 0)
+		return control_error(node, client, "logs needs a \"task\" id");
+	char *own = own_logs(node, (uint64_t)task);
+	if (own) {
+		int rc = control_reply(node, client, own);
+		free(own);
+		return rc;
+	}
+	error_clear();
+	if (!(node->is_manager && node->manager.raft.role == RAFT_LEADER))
+		return forward(node, client, request);
+	const struct swarm_task *t = swarm_store_task(&node->manager.store, (uint64_t)task);
+	if (!t || !t->node[0])
+		return control_error(node, client, "no such task, or it was never given to a node");
+	struct conn *session = NULL;
+	for (size_t i = 0; i < node->conn_count && !session; i++) {
+		struct conn *c = &node->conns[i];
+		if (c->fd >= 0 && !c->closing && c->session && strcmp(c->node, t->node) == 0)
+			session = c;
+	}
+	char message[SWARM_NAME_MAX + 96];
+	snprintf(message, sizeof message, "the task's node %s has no session with the leader (down?)", t->node);
+	if (!session || strcmp(t->node, node->identity.node) == 0)
+		return control_error(node, client, message);
+	if (node->relay_count == sizeof node->relays / sizeof node->relays[0])
+		return control_error(node, client, "too many requests under way: try again");
+	struct swarm_wire_message relay;
+	swarm_wire_init(&relay, SWARM_WIRE_CONTROL);
+	relay.control = (char *)request;
+	if (node_send(node, session, &relay) < 0)
+		return control_error(node, client, error_message());
+	node->relays[node->relay_count++] = (struct relay){ .session = session->id, .client = client->id };
+	return 0;
+}
+
 int control_request(struct node_process *node, struct conn *conn, const char *request, size_t length)
 {
 	conn->deadline = swarm_monotonic_ms() + CONTROL_MS;
@@ -223,6 +338,8 @@ int control_request(struct node_process *node, struct conn *conn, const char *re
 		free(text);
 	} else if (strcmp(op, "join-token") == 0) {
 		rc = join_token(node, conn, json_get_string(tree, "role"));
+	} else if (strcmp(op, "logs") == 0) {
+		rc = logs(node, conn, tree, request);
 	} else if (strcmp(op, "leave") == 0 && conn->kind == CONN_CONTROL) {
 		rc = leave(node, conn, tree);
 	} else {

@@ -20,8 +20,11 @@
 #include "error.h"
 #include "swarm-executor.h"
 #include "swarm-mesh-node.h"
+#include "swarm-node-identity.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,8 +69,11 @@ static void forget_unassigned(struct node_process *node, const struct swarm_wire
 /* Where the agent should be talking: the leader, as far as this node knows. */
 static bool target(struct node_process *node, char *leader, size_t leader_size, char *address, size_t address_size)
 {
-	if (node->is_manager)
-		return manager_leader(node, leader, leader_size, address, address_size);
+	/* A manager follows Raft's leader; one just promoted knows none until the leader adds it
+	 * to the configuration, which it does once this agent speaks to it as a manager: until
+	 * then, the leader it followed as a worker. */
+	if (node->is_manager && manager_leader(node, leader, leader_size, address, address_size))
+		return true;
 	if (node->leader_address[0]) {
 		swarm_copy_name(leader, leader_size, node->leader_node);
 		swarm_copy_name(address, address_size, node->leader_address);
@@ -177,6 +183,64 @@ void agent_lost(struct node_process *node, uint64_t now)
 	}
 }
 
+/* The leader says this node is a manager now (`node promote`): take the swarm's tokens, listen,
+ * start a Raft node with no members (the leader adds it once it hears it speak as a manager,
+ * and sends it the log), and open the session again, as a manager. */
+static void become_manager(struct node_process *node, const struct swarm_wire_message *message)
+{
+	struct swarm_identity *id = &node->identity;
+	node_log("promoted: this node becomes a manager");
+	id->role = SWARM_MANAGER;
+	id->raft = swarm_node_raft_id(id->node);
+	id->founder = false;
+	swarm_copy_name(id->worker_token, sizeof id->worker_token, message->worker_token);
+	swarm_copy_name(id->manager_token, sizeof id->manager_token, message->manager_token);
+	swarm_copy_name(id->token, sizeof id->token, message->manager_token);
+	node->is_manager = true;
+	char path[PATH_MAX];
+	if (swarm_persist_path(path, sizeof path, "raft.json") == 0)
+		unlink(path); /* a Raft state of an earlier life as a manager is not this one's */
+	if (swarm_identity_save(id) < 0 || node_listen(node) < 0 || manager_start(node) < 0) {
+		node_log("cannot become a manager: %s", error_message());
+		node->stop = true; /* half a manager would be worse than none: stop, say why */
+		return;
+	}
+	struct conn *conn = node_conn(node, node->agent);
+	if (conn)
+		node_close(node, conn, false); /* the next hello says manager */
+}
+
+/* The leader says this node is a worker now (`node demote`): stop Raft, stop listening, forget
+ * the swarm's secrets, and go on as a worker, with the leader it knows. */
+static void become_worker(struct node_process *node)
+{
+	struct swarm_identity *id = &node->identity;
+	node_log("demoted: this node becomes a worker");
+	manager_leader(node, node->leader_node, sizeof node->leader_node, node->leader_address,
+		       sizeof node->leader_address);
+	for (size_t i = 0; i < node->conn_count; i++) {
+		struct conn *conn = &node->conns[i];
+		if (conn->fd >= 0 && (conn->kind == CONN_LISTENER || conn->kind == CONN_PEER || conn->kind == CONN_INBOUND ||
+				      conn->kind == CONN_AGENT))
+			node_close(node, conn, false);
+	}
+	manager_stop(node);
+	node->is_manager = false;
+	node->agent = 0;
+	id->role = SWARM_WORKER;
+	id->raft = 0;
+	id->founder = false;
+	swarm_copy_name(id->token, sizeof id->token, id->worker_token);
+	id->manager_token[0] = '\0';
+	char path[PATH_MAX];
+	if (swarm_persist_path(path, sizeof path, "raft.json") == 0)
+		unlink(path);
+	if (swarm_identity_save(id) < 0) {
+		node_log("cannot keep the new role: %s", error_message());
+		error_clear();
+	}
+}
+
 /* A routing mesh table arrived: serve it when it changed (the published ports on this node,
  * the services' virtual IPs). */
 static void serve_mesh(struct node_process *node, const char *table)
@@ -210,8 +274,18 @@ int agent_receive(struct node_process *node, struct conn *conn, struct swarm_wir
 		}
 		return 0;
 	}
+	if (message->type == SWARM_WIRE_CONTROL)
+		return control_from_leader(node, conn, message->control);
 	if (message->type != SWARM_WIRE_ASSIGNMENTS)
 		return fail_errno(EPROTO, "a %s message is not for an agent", swarm_wire_type_name(message->type));
+	if (message->role == SWARM_MANAGER && !node->is_manager && message->manager_token[0]) {
+		become_manager(node, message);
+		return 0;
+	}
+	if (message->role == SWARM_WORKER && node->is_manager) {
+		become_worker(node);
+		return 0;
+	}
 	node->agent_backoff_ms = SWARM_NODE_BACKOFF_MIN_MS;
 	if (!node->is_manager && strcmp(node->leader_address, conn->address) != 0) {
 		swarm_copy_name(node->leader_node, sizeof node->leader_node, conn->node);

@@ -154,8 +154,9 @@ static int start_daemon(const struct swarm_identity *identity)
 		}
 		int rc = swarm_node_run(identity, ready[1]);
 		unlink(pid_path);
-		fflush(NULL);
-		_exit(rc == 0 ? 0 : 1);
+		/* exit, not _exit: from the fork on, this is the node's own process (its stdio
+		 * buffers are its own: the command flushed its before forking) */
+		exit(rc == 0 ? 0 : 1);
 	}
 	close(log);
 	close(ready[1]);

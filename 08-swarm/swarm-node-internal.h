@@ -22,6 +22,8 @@
 /* Reconnecting: first after this long, then doubling up to the maximum. */
 #define SWARM_NODE_BACKOFF_MIN_MS 100
 #define SWARM_NODE_BACKOFF_MAX_MS 2000
+/* Sent data unacknowledged this long ends a TCP connection (a partition, a machine off). */
+#define SWARM_NODE_TCP_TIMEOUT_MS 5000
 /* A forwarded control request, and a join, wait at most this long for their answer. */
 #define SWARM_NODE_FORWARD_MS 10000
 
@@ -77,6 +79,13 @@ struct waiter {
 	raft_term term;
 };
 
+/* A control request relayed by the leader to the node that can answer it (a task's logs),
+ * over that node's session: its answer comes back on the session, in order. */
+struct relay {
+	uint64_t session;
+	uint64_t client;
+};
+
 /* A node that asked to join, waiting for its NODE_JOIN to be applied, then (a manager) for
  * its place in Raft's configuration. */
 struct joiner {
@@ -108,6 +117,8 @@ struct node_process {
 	struct joiner joiners[8];
 	size_t joiner_count;
 	uint64_t next_round;      /* monotonic: the leader's next round */
+	struct relay relays[64];
+	size_t relay_count;
 	raft_id last_leader;
 
 	/* the agent's part */
@@ -137,6 +148,8 @@ struct conn *node_conn(struct node_process *node, uint64_t id);
 struct conn *node_add_conn(struct node_process *node, enum conn_kind kind, int fd);
 /* Dial HOST:PORT without blocking: a CONN of kind, connecting; NULL recorded. */
 struct conn *node_dial(struct node_process *node, enum conn_kind kind, const char *address);
+/* Listen on identity.listen (TCP): what a manager does. -1 recorded. */
+int node_listen(struct node_process *node);
 /* Queue a frame on conn (the bytes are copied); -1 recorded: drop the connection. */
 int node_send_text(struct node_process *node, struct conn *conn, const char *text, size_t length);
 int node_send(struct node_process *node, struct conn *conn, const struct swarm_wire_message *message);
@@ -191,6 +204,10 @@ int control_reply(struct node_process *node, struct conn *conn, const char *repl
 int control_error(struct node_process *node, struct conn *conn, const char *message);
 /* A forwarded request's reply arrived on conn (a FORWARD), or it failed (reply NULL). */
 void control_forwarded(struct node_process *node, struct conn *forward, const char *reply);
+/* A relayed request's answer arrived on session (reply NULL: the session ended first). */
+void control_relayed(struct node_process *node, struct conn *session, const char *reply);
+/* A control request that came down our own session from the leader: answer it on conn. */
+int control_from_leader(struct node_process *node, struct conn *conn, const char *request);
 /* Remove the control socket's file (the node stops). */
 void control_remove_socket(void);
 

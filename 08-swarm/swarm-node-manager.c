@@ -217,7 +217,7 @@ static int step(struct node_process *node, const struct raft_input *input, uint6
 		node_log("Raft: %s in term %" PRIu64, raft_role_name(m->raft.role), m->raft.persisted.term);
 	if (out.apply_count && m->raft.role == RAFT_LEADER)
 		push_all_assignments(node);
-	if (input->kind == RAFT_PROPOSE || input->kind == RAFT_ADD_MEMBER) {
+	if (input->kind == RAFT_PROPOSE || input->kind == RAFT_ADD_MEMBER || input->kind == RAFT_REMOVE_MEMBER) {
 		if (out.refusal != RAFT_ACCEPTED)
 			return 1;
 		return 2; /* accepted at out.proposed_index: the caller reads it below */
@@ -273,6 +273,9 @@ int manager_start(struct node_process *node)
 	struct raft_options options = raft_default_options(id->raft, swarm_monotonic_ms() ^ id->raft);
 	options.election_timeout_ms = SWARM_NODE_ELECTION_MS;
 	options.heartbeat_ms = SWARM_NODE_RAFT_HEARTBEAT_MS;
+	/* An entry is a round's batch of commands, a few kilobytes (hundreds with a thousand
+	 * tasks placed at once): 16 of them keep an append-entries well inside one frame. */
+	options.max_batch = 16;
 	const char *election = getenv("TINYDOCK_SWARM_ELECTION_MS");
 	if (election && atoi(election) >= 100)
 		options.election_timeout_ms = (uint32_t)atoi(election);
@@ -283,8 +286,15 @@ int manager_start(struct node_process *node)
 	if (found < 0)
 		return -1;
 	struct raft_config founder = { .members = { id->raft }, .count = 1 };
+	/* A new swarm's first manager is its only member: there is no leader to wait for, so its
+	 * Raft starts as if its election timeout had already run out (its clock's origin set that
+	 * far back; time only moves forward from there), and the first tick elects it. */
+	uint64_t now = swarm_monotonic_ms();
+	uint64_t origin = !found && id->founder && now > 2 * (uint64_t)options.election_timeout_ms
+				  ? now - 2 * (uint64_t)options.election_timeout_ms
+				  : now;
 	int rc = swarm_manager_init(&node->manager, &options, found ? NULL : id->founder ? &founder : NULL,
-				    found ? &restored : NULL, swarm_monotonic_ms());
+				    found ? &restored : NULL, origin);
 	if (found)
 		raft_persisted_free(&restored);
 	if (rc < 0)
@@ -403,6 +413,14 @@ static void push_assignments(struct node_process *node, struct conn *conn)
 					 &message.assignment_count) < 0) {
 		error_clear();
 		return;
+	}
+	/* The node's role in the store: a node promoted or demoted learns it here, a promoted
+	 * one with the swarm's tokens (it will check hellos, and show them). */
+	const struct swarm_node *record = swarm_store_node(&node->manager.store, conn->node);
+	if (record && record->spec.role == SWARM_MANAGER) {
+		message.role = SWARM_MANAGER;
+		swarm_copy_name(message.worker_token, sizeof message.worker_token, node->identity.worker_token);
+		swarm_copy_name(message.manager_token, sizeof message.manager_token, node->identity.manager_token);
 	}
 	/* The routing mesh's table goes to every node with its assignments (swarm-mesh-node.h). */
 	if (!(message.mesh = swarm_mesh_table_json(&node->manager.store, NULL)))
@@ -597,6 +615,53 @@ char *manager_state(struct node_process *node)
 	return text;
 }
 
+/* Does node id hold a session with us, as a manager (it said so in its hello)? */
+static bool manager_session(struct node_process *node, const char *id)
+{
+	for (size_t i = 0; i < node->conn_count; i++) {
+		const struct conn *conn = &node->conns[i];
+		if (conn->fd >= 0 && !conn->closing && conn->session && conn->role == SWARM_MANAGER &&
+		    strcmp(conn->node, id) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* `node promote` and `node demote` change a node's role in the store; the leader makes Raft's
+ * configuration follow, one change at a time: a promoted node is added once it speaks as a
+ * manager (it learned its role from its assignments and started its Raft), a demoted one is
+ * removed. The leader itself is not removed by itself: demoted, it stops its Raft (its agent
+ * learns the role like any node's), the others elect a leader, and that one removes it. */
+static int reconcile_members(struct node_process *node, uint64_t now)
+{
+	struct swarm_manager *m = &node->manager;
+	if (!swarm_manager_caught_up(m))
+		return 0;
+	const struct raft_config *config = raft_log_config(&m->raft.persisted.log);
+	for (size_t i = 0; i < m->store.node_count; i++) {
+		const struct swarm_node_spec *spec = &m->store.nodes[i].spec;
+		raft_id raft = swarm_node_raft_id(spec->id);
+		struct raft_input input = { .member = raft };
+		if (spec->role == SWARM_MANAGER && !raft_config_has(config, raft) && manager_session(node, spec->id))
+			input.kind = RAFT_ADD_MEMBER;
+		else if (spec->role == SWARM_WORKER && raft_config_has(config, raft) && raft != node->identity.raft)
+			input.kind = RAFT_REMOVE_MEMBER;
+		else
+			continue;
+		if (input.kind == RAFT_ADD_MEMBER)
+			manager_learn_peer(node, spec->id, spec->address, raft);
+		int rc = step(node, &input, now);
+		if (rc < 0)
+			return -1;
+		if (rc == 2)
+			node_log("Raft: node %s %s the configuration (%s)", spec->id,
+				 input.kind == RAFT_ADD_MEMBER ? "is added to" : "is removed from",
+				 input.kind == RAFT_ADD_MEMBER ? "promoted" : "demoted");
+		return 0; /* one change at a time */
+	}
+	return 0;
+}
+
 int manager_tick(struct node_process *node, uint64_t now, uint64_t *next)
 {
 	struct swarm_manager *m = &node->manager;
@@ -611,7 +676,7 @@ int manager_tick(struct node_process *node, uint64_t now, uint64_t *next)
 		manager_leader(node, leader, sizeof leader, address, sizeof address);
 		node_log("the leader is %s", leader[0] ? leader : "unknown");
 	}
-	if (advance_joins(node, now) < 0)
+	if (advance_joins(node, now) < 0 || reconcile_members(node, now) < 0)
 		return -1;
 	if (m->raft.role == RAFT_LEADER && now >= node->next_round) {
 		node->next_round = now + SWARM_NODE_ROUND_MS;

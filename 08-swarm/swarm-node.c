@@ -115,6 +115,20 @@ int node_parse_address(const char *address, struct sockaddr_in *sin)
 	return 0;
 }
 
+/* Options of every TCP connection between nodes. No Nagle delay: Raft's messages are small and
+ * urgent (tcp(7), TCP_NODELAY). And a bound on how long sent data may stay unacknowledged
+ * before the kernel gives the connection up (tcp(7), TCP_USER_TIMEOUT, RFC 5482): a peer cut
+ * off by a partition, or a machine switched off, sends no reset, and without it a session
+ * would keep writing heartbeats into the void for the quarter of an hour TCP retransmits; with
+ * it, the connection fails within seconds and the node dials another manager. */
+static void tune_tcp(int fd)
+{
+	int one = 1;
+	unsigned int user_timeout_ms = SWARM_NODE_TCP_TIMEOUT_MS;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms, sizeof user_timeout_ms);
+}
+
 struct conn *node_dial(struct node_process *node, enum conn_kind kind, const char *address)
 {
 	struct sockaddr_in sin;
@@ -125,9 +139,7 @@ struct conn *node_dial(struct node_process *node, enum conn_kind kind, const cha
 		fail_sys("cannot create a socket for %s", address);
 		return NULL;
 	}
-	/* Raft's messages are small and urgent: no Nagle delay (tcp(7), TCP_NODELAY). */
-	int one = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	tune_tcp(fd);
 	int rc = connect(fd, (struct sockaddr *)&sin, sizeof sin);
 	if (rc < 0 && errno != EINPROGRESS) {
 		fail_sys("cannot connect to %s", address);
@@ -198,6 +210,10 @@ void node_close(struct node_process *node, struct conn *conn, bool flush)
 	conn->closing = true;
 	if (!flush)
 		conn->out_length = conn->out_sent = 0;
+	/* what is left to write gets a few seconds: a peer that does not read is not waited for */
+	uint64_t last = swarm_monotonic_ms() + SWARM_NODE_HELLO_MS;
+	if (!conn->deadline || conn->deadline > last)
+		conn->deadline = last;
 }
 
 /* Really close, and tell whoever waits on it. */
@@ -216,6 +232,8 @@ static void destroy(struct node_process *node, struct conn *conn)
 		control_forwarded(node, conn, NULL);
 	if (kind == CONN_AGENT && node->agent == id)
 		agent_lost(node, swarm_monotonic_ms());
+	if (kind == CONN_INBOUND)
+		control_relayed(node, conn, NULL);
 	if (node->manager_started)
 		manager_forget_conn(node, id);
 	struct conn *linked = node_conn(node, conn->link);
@@ -310,6 +328,8 @@ static int handle_frame(struct node_process *node, struct conn *conn, const char
 	else if (conn->kind == CONN_FORWARD && message.type == SWARM_WIRE_CONTROL_REPLY) {
 		control_forwarded(node, conn, message.control);
 		node_close(node, conn, false);
+	} else if (conn->kind == CONN_INBOUND && message.type == SWARM_WIRE_CONTROL_REPLY) {
+		control_relayed(node, conn, message.control);
 	} else if (conn->kind == CONN_INBOUND && message.type == SWARM_WIRE_CONTROL) {
 		rc = control_request(node, conn, message.control, strlen(message.control));
 	} else if (conn->kind == CONN_INBOUND && node->manager_started) {
@@ -346,8 +366,7 @@ static void accept_one(struct node_process *node, struct conn *listener)
 		char host[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
 		snprintf(conn->address, sizeof conn->address, "%s:%u", host, ntohs(sin->sin_port));
-		int one = 1;
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		tune_tcp(fd);
 	}
 }
 
@@ -403,8 +422,7 @@ static void serve(struct node_process *node, struct conn *conn, short revents)
 
 /* --- the loop ----------------------------------------------------------------------------------- */
 
-/* Listen on identity.listen (TCP), for managers. */
-static int tcp_listen(struct node_process *node)
+int node_listen(struct node_process *node)
 {
 	struct sockaddr_in sin;
 	if (node_parse_address(node->identity.listen, &sin) < 0)
@@ -427,8 +445,8 @@ static void sweep(struct node_process *node, uint64_t now)
 {
 	for (size_t i = 0; i < node->conn_count; i++) {
 		struct conn *conn = &node->conns[i];
-		if (conn->fd >= 0 && conn->deadline && now >= conn->deadline && !conn->closing) {
-			if (conn->kind == CONN_INBOUND && !conn->authenticated)
+		if (conn->fd >= 0 && conn->deadline && now >= conn->deadline) {
+			if (conn->kind == CONN_INBOUND && !conn->authenticated && !conn->closing)
 				node_log("dropped a connection from %s: no hello within %d ms", conn->address, SWARM_NODE_HELLO_MS);
 			node_close(node, conn, false);
 		}
@@ -522,7 +540,7 @@ int swarm_node_run(const struct swarm_identity *identity, int ready)
 	sigaction(SIGINT, &action, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	int rc = 0;
-	if ((node->is_manager && (tcp_listen(node) < 0 || manager_start(node) < 0)) || control_listen(node) < 0 ||
+	if ((node->is_manager && (node_listen(node) < 0 || manager_start(node) < 0)) || control_listen(node) < 0 ||
 	    agent_start(node) < 0)
 		rc = -1;
 	if (rc == 0) {

@@ -16,6 +16,15 @@
 #include <string.h>
 
 static const char SWARM_HELP[] =
+	"Usage:  tinydock swarm COMMAND\n"
+	"\n"
+	"  init         start this machine's node process as a new swarm's first manager\n"
+	"  join         join a swarm as a worker or a manager\n"
+	"  join-token   show the token to join as a worker or a manager\n"
+	"  leave        leave the swarm (the node process stops)\n"
+	"  start        start the node process again from its state (after a crash)\n"
+	"  simulate     run a swarm in the simulator (below)\n"
+	"\n"
 	"Usage:  tinydock swarm simulate [OPTIONS]\n"
 	"\n"
 	"Run a swarm of managers (Raft) and workers in a simulator with a virtual clock, and\n"
@@ -122,16 +131,16 @@ static int number_flag(const char *flag, const char *value, unsigned long long m
 
 int cmd_swarm(int argc, char **argv)
 {
-	if (asks_for_help(argc, argv))
-		return print_help(SWARM_HELP);
-	if (argc < 2)
-		return usage_error("swarm", "requires a command: init, join, join-token, leave or simulate");
-	bool handled;
+	bool handled; /* init, join, join-token, leave, start: the node process's (each with its --help) */
 	int status = swarm_node_command(argc, argv, &handled);
 	if (handled)
 		return status;
+	if (asks_for_help(argc, argv))
+		return print_help(SWARM_HELP);
+	if (argc < 2)
+		return usage_error("swarm", "requires a command: init, join, join-token, leave, start or simulate");
 	if (strcmp(argv[1], "simulate") != 0)
-		return usage_error("swarm", "unknown command \"%s\": init, join, join-token, leave or simulate", argv[1]);
+		return usage_error("swarm", "unknown command \"%s\": init, join, join-token, leave, start or simulate", argv[1]);
 	struct swarm_cluster_options options = swarm_cluster_default_options(1);
 	for (int i = 2; i < argc; i++) {
 		const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;

@@ -237,7 +237,9 @@ static bool add_body(struct json *obj, const struct swarm_wire_message *m)
 	case SWARM_WIRE_REDIRECT:
 		return json_add_string(obj, "node", m->node) && json_add_string(obj, "address", m->address);
 	case SWARM_WIRE_ASSIGNMENTS:
-		return add_assignments(obj, m);
+		return json_add_string(obj, "role", swarm_role_name(m->role)) &&
+		       json_add_string(obj, "worker_token", m->worker_token) &&
+		       json_add_string(obj, "manager_token", m->manager_token) && add_assignments(obj, m);
 	case SWARM_WIRE_REPORT:
 		return add_reports(obj, m);
 	case SWARM_WIRE_CONTROL:
@@ -528,7 +530,10 @@ static int get_body(const struct json *obj, struct swarm_wire_message *m)
 		return swarm_json_get_text(obj, "node", m->node, sizeof m->node) < 0 ||
 		       swarm_json_get_text(obj, "address", m->address, sizeof m->address) < 0 ? -1 : 0;
 	case SWARM_WIRE_ASSIGNMENTS:
-		return get_assignments(obj, m);
+		return SWARM_JSON_ENUM(obj, "role", swarm_role_names, m->role) < 0 ||
+		       swarm_json_get_text(obj, "worker_token", m->worker_token, sizeof m->worker_token) < 0 ||
+		       swarm_json_get_text(obj, "manager_token", m->manager_token, sizeof m->manager_token) < 0 ||
+		       get_assignments(obj, m) < 0 ? -1 : 0;
 	case SWARM_WIRE_REPORT:
 		return get_reports(obj, m);
 	case SWARM_WIRE_CONTROL:

@@ -18,8 +18,10 @@
  *   redirect     "I do not lead; go to this one" (node id and address of the leader).
  *   heartbeat    a node's agent, every period, to the leader's dispatcher, with the latest
  *                state of each of its tasks (as in a report).
- *   assignments  the leader to an agent: the full set of its tasks, each with its spec, and
- *                the routing mesh's table (opaque JSON here).
+ *   assignments  the leader to an agent: the full set of its tasks, each with its spec, the
+ *                routing mesh's table (opaque JSON here), and the node's role in the store
+ *                (with the swarm's tokens for a manager): how a node learns it was promoted
+ *                or demoted.
  *   report       an agent to the leader: what became of its tasks (with endpoints).
  *   control      a control request forwarded to the leader (swarm-control.h: propose,
  *                state, ...); control-reply: its reply, relayed back.
@@ -98,7 +100,7 @@ struct swarm_wire_message {
 	/* join: the node that asks */
 	struct swarm_node_spec join;
 
-	/* join-answer */
+	/* join-answer; assignments (role, and the tokens when it is manager) */
 	struct swarm_wire_manager managers[RAFT_MAX_MEMBERS];
 	size_t manager_count;
 	char worker_token[SWARM_TOKEN_MAX];  /* both "" for a worker */

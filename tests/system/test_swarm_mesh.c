@@ -15,16 +15,20 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "error.h"
+#include "files.h"
 #include "harness.h"
 #include "links.h"
+#include "network.h"
 #include "swarm-command.h"
 #include "swarm-mesh-node.h"
 #include "swarm-mesh.h"
+#include "swarm-vip-hosts.h"
 #include "swarm-vip-net.h"
 #include "swarm-vip.h"
 
@@ -456,10 +460,11 @@ static void apply(struct swarm_store *store, struct swarm_command *command)
 	swarm_command_free(command);
 }
 
-/* A store as the leader holds it: node n1 at 127.0.0.1, service "api" (target 80, not
- * published) with one task per backend, each running with its target published on the backend's
- * port; and "front", publishing front_port, whose one task is backend 2. */
-static void store_with_api_and_front(struct swarm_store *store, uint16_t front_port)
+/* A store as the leader holds it: node n1 at 127.0.0.1, service "api" (port target in its
+ * containers, not published) whose tasks run on backends 0 and 1 (their target published on the
+ * backend's port), and "front", publishing front_port, whose one task is backend 2. (Not port
+ * 80: the mesh listens on the target's port on 0.0.0.0, which another program may hold.) */
+static void store_with_api_and_front(struct swarm_store *store, uint16_t target, uint16_t front_port)
 {
 	swarm_store_init(store);
 	struct swarm_command c;
@@ -475,7 +480,7 @@ static void store_with_api_and_front(struct swarm_store *store, uint16_t front_p
 		swarm_service_spec_default(&c.spec, names[s], "shop:1");
 		c.spec.replicas = s == 0 ? 2 : 1;
 		c.spec.ports = calloc(1, sizeof(*c.spec.ports));
-		c.spec.ports[0] = (struct swarm_port){ .target = 80, .published = s == 0 ? 0 : front_port,
+		c.spec.ports[0] = (struct swarm_port){ .target = target, .published = s == 0 ? 0 : front_port,
 		                                       .host_mode = s == 0 };
 		c.spec.port_count = 1;
 		apply(store, &c);
@@ -495,7 +500,7 @@ static void store_with_api_and_front(struct swarm_store *store, uint16_t front_p
 		swarm_command_init(&c, SWARM_TASK_STATE, 1);
 		c.task_id = id;
 		c.state = SWARM_TASK_RUNNING;
-		c.endpoints[0] = (struct swarm_endpoint){ .target = 80, .published = backends[b].port };
+		c.endpoints[0] = (struct swarm_endpoint){ .target = target, .published = backends[b].port };
 		c.endpoint_count = 1;
 		apply(store, &c);
 	}
@@ -503,9 +508,12 @@ static void store_with_api_and_front(struct swarm_store *store, uint16_t front_p
 
 START_TEST(a_table_from_the_leaders_store_served_on_a_node_reaches_services_by_name_and_by_port)
 {
-	uint16_t front_port = (uint16_t)harness_free_port();
+	uint16_t front_port = (uint16_t)harness_free_port(), target;
+	do
+		target = (uint16_t)harness_free_port();
+	while (target == front_port);
 	struct swarm_store store;
-	store_with_api_and_front(&store, front_port);
+	store_with_api_and_front(&store, target, front_port);
 	char cidr[32];
 	snprintf(cidr, sizeof(cidr), "198.19.%d.0/24", (int)getpid() % 250);
 	struct subnet vips;
@@ -528,7 +536,7 @@ START_TEST(a_table_from_the_leaders_store_served_on_a_node_reaches_services_by_n
 	int share[BACKENDS] = { 0 };
 	for (int i = 0; i < 4; i++) {
 		char body[64];
-		ck_assert_int_eq(http_get_at(api_vip, 80, body, sizeof(body)), 0);
+		ck_assert_int_eq(http_get_at(api_vip, target, body, sizeof(body)), 0);
 		ck_assert_int_ge(backend_named(body), 0);
 		share[backend_named(body)]++;
 	}
@@ -544,6 +552,41 @@ START_TEST(a_table_from_the_leaders_store_served_on_a_node_reaches_services_by_n
 	ck_assert(refused(front_port));
 	free(hosts);
 	free(json);
+}
+END_TEST
+
+START_TEST(a_running_tasks_hosts_file_follows_the_services_in_place_and_in_its_extra_hosts)
+{
+	static const char id[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	char hosts[PATH_MAX], extra[PATH_MAX], folder[PATH_MAX];
+	network_container_file(id, "hosts", hosts, sizeof(hosts));
+	network_container_file(id, "extra-hosts", extra, sizeof(extra));
+	network_container_file(id, "", folder, sizeof(folder));
+	ck_assert_int_eq(make_dirs(folder, 0755), 0);
+	static const char localhost[] = "127.0.0.1\tlocalhost\n", registry[] = "10.0.0.9\tregistry\n";
+	ck_assert_int_eq(write_file_atomic_nosync(hosts, localhost, strlen(localhost), 0644), 0);
+	ck_assert_int_eq(write_file_atomic_nosync(extra, registry, strlen(registry), 0644), 0); /* --add-host */
+	struct stat before;
+	ck_assert_int_eq(stat(hosts, &before), 0);
+
+	ck_assert_msg(swarm_vip_hosts_install(id, "198.18.0.7\tapi\n") == 0, "%s", error_message());
+	char *text = read_file(hosts, NULL);
+	ck_assert_str_eq(text, "127.0.0.1\tlocalhost\n" SWARM_VIP_HOSTS_BEGIN "198.18.0.7\tapi\n" SWARM_VIP_HOSTS_END);
+	free(text);
+	struct stat after;
+	ck_assert_int_eq(stat(hosts, &after), 0);
+	ck_assert_int_eq(before.st_ino, after.st_ino); /* the bind mount in the container sees it */
+	text = read_file(extra, NULL); /* chapter 02 appends this on its next rewrite */
+	ck_assert_str_eq(text, "10.0.0.9\tregistry\n" SWARM_VIP_HOSTS_BEGIN "198.18.0.7\tapi\n" SWARM_VIP_HOSTS_END);
+	free(text);
+
+	ck_assert_int_eq(swarm_vip_hosts_install(id, ""), 0); /* the last service is gone */
+	text = read_file(extra, NULL);
+	ck_assert_str_eq(text, "10.0.0.9\tregistry\n");
+	free(text);
+	text = read_file(hosts, NULL);
+	ck_assert_str_eq(text, "127.0.0.1\tlocalhost\n");
+	free(text);
 }
 END_TEST
 
@@ -593,6 +636,7 @@ Suite *swarm_mesh_system_suite(void)
 	tcase_add_checked_fixture(node, start_backends, stop_backends);
 	tcase_set_timeout(node, 60);
 	tcase_add_test(node, a_table_from_the_leaders_store_served_on_a_node_reaches_services_by_name_and_by_port);
+	tcase_add_test(node, a_running_tasks_hosts_file_follows_the_services_in_place_and_in_its_extra_hosts);
 	suite_add_tcase(s, node);
 	return s;
 }

@@ -1,7 +1,8 @@
 /*
  * test_swarm_node.c - node processes on one machine (08-swarm/swarm-node*.c): `swarm init`,
  * managers and a worker joining over TCP, a proposal through a follower, the leader killed
- * and replaced, a killed manager started again from its disk, bad tokens and garbage refused.
+ * and replaced, a killed manager started again from its disk, bad tokens and garbage refused,
+ * a worker promoted into Raft and a manager demoted out of it, a task's logs from any node.
  *
  * Each node is a real daemon started by the tinydock binary, with its own TINYDOCK_ROOT and
  * TINYDOCK_RUN (folders n1, n2, ... of the test's folder) and its own loopback address
@@ -9,7 +10,8 @@
  * kernel says is free. Everything started is ended by its pid at the end, also when a test
  * fails: the runner's own teardown (an unchecked fixture, which runs even after the test's
  * process died) kills every node process whose pid file is in the test's folder and whose
- * environment names that folder, so no other process is ever touched.
+ * environment names that folder, so no other process is ever touched, then removes the
+ * containers of the nodes' tasks (each node's own `tinydock ps`, `rm -f`).
  *
  * Figures (init, join, the new leader after a SIGKILL of the old one) are printed on stdout.
  */
@@ -102,6 +104,29 @@ static pid_t node_pid(int i)
 	return ours ? pid : 0;
 }
 
+/* Remove every container under node i's state (tasks a failed test left running). */
+static void remove_containers(int i)
+{
+	char root[PATH_MAX], run[PATH_MAX];
+	snprintf(root, sizeof root, "%s/n%d/root", folder, i);
+	snprintf(run, sizeof run, "%s/n%d/run", folder, i);
+	if (access(root, F_OK) < 0)
+		return;
+	const char *argv[] = { "env", NULL, NULL, tinydock_binary(), "ps", "-aq", NULL };
+	char root_env[PATH_MAX + 16], run_env[PATH_MAX + 16];
+	snprintf(root_env, sizeof root_env, "TINYDOCK_ROOT=%s", root);
+	snprintf(run_env, sizeof run_env, "TINYDOCK_RUN=%s", run);
+	argv[1] = root_env;
+	argv[2] = run_env;
+	struct run_result ps = run_program(NULL, 30, argv);
+	for (char *id = strtok(ps.out ? ps.out : (char *)"", "\n"); id; id = strtok(NULL, "\n")) {
+		const char *rm[] = { "env", root_env, run_env, tinydock_binary(), "rm", "-f", id, NULL };
+		struct run_result r = run_program(NULL, 30, rm);
+		run_free(&r);
+	}
+	run_free(&ps);
+}
+
 static void kill_all_nodes(void)
 {
 	if (!folder[0])
@@ -111,6 +136,8 @@ static void kill_all_nodes(void)
 		if (pid)
 			kill(pid, SIGKILL);
 	}
+	for (int i = 1; i <= NODES; i++)
+		remove_containers(i);
 }
 
 /* The runner's fixture: a folder for the nodes; at the end, every node killed, the folder gone. */
@@ -351,6 +378,20 @@ START_TEST(three_managers_and_a_worker_agree_on_one_leader_and_survive_its_loss)
 		json_free(state);
 	}
 	ck_assert_msg(caught_up, "the restarted manager did not catch up with the leader");
+
+	/* the worker killed and started again: it finds the new leader (its old one is a follower
+	 * now, which sends it on) */
+	pid = node_pid(4);
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	use_node(4);
+	r = run_tinydock(NULL, 60, "swarm", "start", (char *)NULL);
+	ck_assert_msg(r.status == 0, "swarm start (worker): %s", r.err);
+	ck_assert_msg(strstr(r.out, " started again as a worker.\n"), "%s", r.out);
+	run_free(&r);
+	char followed[64];
+	leader_of(4, followed, sizeof followed);
+	ck_assert_str_eq(followed, new_leader);
 }
 END_TEST
 
@@ -447,6 +488,145 @@ START_TEST(a_worker_leaves_and_a_manager_leaves_only_with_force)
 }
 END_TEST
 
+/* Node i's id, as its info says. */
+static char *id_of(int i)
+{
+	struct json *info = ask(i, "{\"op\":\"info\"}");
+	char *id = strdup(json_get_string(info, "node"));
+	json_free(info);
+	return id;
+}
+
+/* `node promote` or `node demote` as the CLI does it: a NODE_UPDATE of node target's spec with
+ * its new role, proposed through node via. */
+static void set_role(int via, int target, const char *role)
+{
+	char *id = id_of(target);
+	struct json *state = ask(via, "{\"op\":\"state\"}"), *spec = NULL;
+	json_for_each(record, json_pointer(state, "/store/nodes"))
+		if (strcmp(json_get_string(json_get(record, "spec"), "id"), id) == 0)
+			spec = json_get(record, "spec");
+	ck_assert_ptr_nonnull(spec);
+	ck_assert_ptr_nonnull(json_set(spec, "role", json_new_string(role)));
+	char *text = json_write(spec, 0, NULL);
+	char request[4096];
+	snprintf(request, sizeof request, "{\"op\":\"propose\",\"command\":{\"op\":\"node-update\",\"at\":0,\"node\":%s}}", text);
+	struct json *reply = ask(via, request);
+	ck_assert_msg(ok(reply), "%s", json_get_string(reply, "error"));
+	json_free(reply);
+	free(text);
+	json_free(state);
+	free(id);
+}
+
+/* Wait until node i's state lists count managers and node target's info says role. */
+static void wait_for_roles(int i, size_t count, int target, const char *role)
+{
+	size_t managers = 0;
+	char said[32] = "";
+	for (uint64_t start = now_ms(); now_ms() - start < DEADLINE_MS; pause_ms(50)) {
+		struct json *state = ask(i, "{\"op\":\"state\"}"), *info = ask(target, "{\"op\":\"info\"}");
+		managers = json_get(state, "managers") ? json_get(state, "managers")->count : 0;
+		snprintf(said, sizeof said, "%s", json_get_string(info, "role"));
+		json_free(state);
+		json_free(info);
+		if (managers == count && strcmp(said, role) == 0)
+			return;
+	}
+	ck_abort_msg("%zu managers and node %d a %s, not %zu and a %s", managers, target, said, count, role);
+}
+
+START_TEST(a_promoted_worker_joins_raft_and_a_demoted_manager_leaves_it)
+{
+	init_node(1);
+	join_node(2, 1, "worker");
+	join_node(3, 1, "worker");
+	set_role(1, 2, "manager");
+	wait_for_roles(1, 2, 2, "manager");
+	set_role(2, 3, "manager"); /* through the new manager, a follower */
+	wait_for_roles(3, 3, 3, "manager");
+	/* the promoted managers hold the store: a proposal through one is committed */
+	struct json *reply = create_service(3, "web");
+	ck_assert_msg(ok(reply), "%s", json_get_string(reply, "error"));
+	json_free(reply);
+	set_role(1, 2, "worker");
+	wait_for_roles(1, 2, 2, "worker");
+	struct run_result r = swarm_as(2, "join-token", "worker", NULL, NULL, NULL, NULL, NULL, NULL);
+	ck_assert_int_ne(r.status, 0); /* a worker shows no tokens */
+	run_free(&r);
+}
+END_TEST
+
+/* A task's logs, node i asked. */
+static struct json *logs_of(int i, uint64_t task)
+{
+	char request[64];
+	snprintf(request, sizeof request, "{\"op\":\"logs\",\"task\":%" PRIu64 "}", task);
+	return ask(i, request);
+}
+
+START_TEST(a_task_s_logs_are_given_by_any_node_and_tasks_stop_when_their_node_leaves)
+{
+	init_node(1);
+	join_node(2, 1, "worker");
+	struct swarm_command command;
+	swarm_command_init(&command, SWARM_SERVICE_CREATE, 0);
+	swarm_service_spec_default(&command.spec, "talk", "busybox:latest");
+	command.spec.replicas = 2;
+	ck_assert_int_eq(swarm_strings_add(&command.spec.command, "sh"), 0);
+	ck_assert_int_eq(swarm_strings_add(&command.spec.command, "-c"), 0);
+	ck_assert_int_eq(swarm_strings_add(&command.spec.command, "echo said-by-$(hostname); exec sleep 600"), 0);
+	size_t size;
+	char *bytes = swarm_command_encode(&command, &size);
+	swarm_command_free(&command);
+	char *request = malloc(size + 64);
+	snprintf(request, size + 64, "{\"op\":\"propose\",\"command\":%s}", bytes);
+	free(bytes);
+	struct json *reply = ask(2, request); /* through the worker */
+	free(request);
+	ck_assert_msg(ok(reply), "%s", json_get_string(reply, "error"));
+	json_free(reply);
+	/* both tasks run, one on each node (the scheduler spreads them) */
+	uint64_t tasks[2] = { 0, 0 };
+	size_t running = 0;
+	for (uint64_t start = now_ms(); running < 2 && now_ms() - start < 30000; pause_ms(100)) {
+		struct json *state = ask(1, "{\"op\":\"state\"}");
+		running = 0;
+		json_for_each(t, json_pointer(state, "/store/tasks")) {
+			int64_t id;
+			json_int64(json_get(t, "id"), &id);
+			if (strcmp(json_get_string(t, "observed"), "running") == 0 && running < 2)
+				tasks[running++] = (uint64_t)id;
+		}
+		json_free(state);
+	}
+	ck_assert_msg(running == 2, "the service's tasks did not run");
+	/* every task's logs, asked of either node */
+	for (int via = 1; via <= 2; via++)
+		for (size_t k = 0; k < 2; k++) {
+			struct json *logs = NULL;
+			for (uint64_t start = now_ms(); now_ms() - start < 10000; pause_ms(100)) {
+				json_free(logs);
+				logs = logs_of(via, tasks[k]);
+				if (ok(logs) && json_get(logs, "lines")->count > 0)
+					break;
+			}
+			ck_assert_msg(ok(logs), "%s", json_get_string(logs, "error"));
+			const char *line = json_string(json_at(json_get(logs, "lines"), 0));
+			ck_assert_msg(line && strncmp(line, "said-by-", 8) == 0, "%s", line ? line : "(no line)");
+			json_free(logs);
+		}
+	/* leave stops this node's tasks: its containers are gone */
+	struct run_result r = swarm_as(2, "leave", NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	use_node(2);
+	r = run_tinydock(NULL, 30, "ps", "-aq", (char *)NULL);
+	ck_assert_str_eq(r.out, "");
+	run_free(&r);
+}
+END_TEST
+
 Suite *swarm_node_suite(void)
 {
 	Suite *s = suite_create("08-swarm node processes");
@@ -459,6 +639,8 @@ Suite *swarm_node_suite(void)
 	tcase_add_test(t, a_join_with_a_wrong_token_is_refused_and_logged);
 	tcase_add_test(t, garbage_on_the_wire_is_dropped_and_the_node_goes_on);
 	tcase_add_test(t, a_worker_leaves_and_a_manager_leaves_only_with_force);
+	tcase_add_test(t, a_promoted_worker_joins_raft_and_a_demoted_manager_leaves_it);
+	tcase_add_test(t, a_task_s_logs_are_given_by_any_node_and_tasks_stop_when_their_node_leaves);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "swarm-command.h"
 #include "swarm-fixtures.h"
+#include "swarm-vip-hosts.h"
 #include "swarm-vip.h"
 
 static struct subnet subnet_of(const char *cidr)
@@ -182,6 +183,38 @@ START_TEST(vip_rows_read_back_from_the_tables_bytes)
 }
 END_TEST
 
+START_TEST(the_services_block_is_added_replaced_and_removed_leaving_the_other_lines)
+{
+	static const char base[] = "127.0.0.1\tlocalhost\n172.30.0.2\tabc123 web.1\n";
+	char *added = swarm_vip_hosts_replace(base, "198.18.0.7\tapi\n");
+	ck_assert_str_eq(added, "127.0.0.1\tlocalhost\n172.30.0.2\tabc123 web.1\n" SWARM_VIP_HOSTS_BEGIN
+	                        "198.18.0.7\tapi\n" SWARM_VIP_HOSTS_END);
+	char *replaced = swarm_vip_hosts_replace(added, "198.18.0.7\tapi\n198.18.0.9\tdb\n");
+	ck_assert_str_eq(replaced, "127.0.0.1\tlocalhost\n172.30.0.2\tabc123 web.1\n" SWARM_VIP_HOSTS_BEGIN
+	                           "198.18.0.7\tapi\n198.18.0.9\tdb\n" SWARM_VIP_HOSTS_END);
+	char *removed = swarm_vip_hosts_replace(replaced, "");
+	ck_assert_str_eq(removed, base);
+	free(added);
+	free(replaced);
+	free(removed);
+}
+END_TEST
+
+START_TEST(lines_after_the_block_stay_and_a_last_line_without_newline_gets_one)
+{
+	char *moved = swarm_vip_hosts_replace("a\n" SWARM_VIP_HOSTS_BEGIN "1.2.3.4\told\n" SWARM_VIP_HOSTS_END
+	                                      "10.0.0.1\textra\n", "5.6.7.8\tnew\n");
+	ck_assert_str_eq(moved, "a\n10.0.0.1\textra\n" SWARM_VIP_HOSTS_BEGIN "5.6.7.8\tnew\n" SWARM_VIP_HOSTS_END);
+	char *joined = swarm_vip_hosts_replace("127.0.0.1\tlocalhost", "5.6.7.8\tnew\n");
+	ck_assert_str_eq(joined, "127.0.0.1\tlocalhost\n" SWARM_VIP_HOSTS_BEGIN "5.6.7.8\tnew\n" SWARM_VIP_HOSTS_END);
+	char *cut = swarm_vip_hosts_replace("a\n" SWARM_VIP_HOSTS_BEGIN "1.2.3.4\told\n", "");
+	ck_assert_str_eq(cut, "a\n");
+	free(moved);
+	free(joined);
+	free(cut);
+}
+END_TEST
+
 Suite *swarm_vip_suite(void)
 {
 	Suite *s = suite_create("swarm vip");
@@ -191,6 +224,8 @@ Suite *swarm_vip_suite(void)
 	tcase_add_test(tc, a_vip_depends_only_on_the_names_created_before_it);
 	tcase_add_test(tc, names_that_collide_get_different_addresses_and_never_the_network_or_broadcast);
 	tcase_add_test(tc, vip_rows_read_back_from_the_tables_bytes);
+	tcase_add_test(tc, the_services_block_is_added_replaced_and_removed_leaving_the_other_lines);
+	tcase_add_test(tc, lines_after_the_block_stay_and_a_last_line_without_newline_gets_one);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -91,7 +91,7 @@ START_TEST(an_install_snapshot_carries_the_store)
 }
 END_TEST
 
-START_TEST(assignments_carry_each_task_with_its_spec_and_the_mesh)
+START_TEST(assignments_carry_each_task_with_its_spec_the_mesh_and_the_node_s_role)
 {
 	struct swarm_service_spec spec;
 	swarm_service_spec_default(&spec, "web", "nginx:1.25");
@@ -105,7 +105,11 @@ START_TEST(assignments_carry_each_task_with_its_spec_and_the_mesh)
 	m.assignments = &assignment;
 	m.assignment_count = 1;
 	m.mesh = "{\"services\":[]}";
+	m.role = SWARM_MANAGER; /* promoted: it gets the tokens */
+	strcpy(m.manager_token, "SWMTKN-1-x-m");
 	round_trip(&m, &back);
+	ck_assert_int_eq(back.role, SWARM_MANAGER);
+	ck_assert_str_eq(back.manager_token, "SWMTKN-1-x-m");
 	ck_assert_uint_eq(back.assignment_count, 1);
 	ck_assert_uint_eq(back.assignments[0].task, 42);
 	ck_assert_int_eq(back.assignments[0].desired, SWARM_TASK_RUNNING);
@@ -214,7 +218,7 @@ Suite *swarm_wire_suite(void)
 	tcase_add_test(t, a_hello_carries_who_speaks_and_its_token);
 	tcase_add_test(t, an_append_entries_keeps_its_entries_bytes_and_config);
 	tcase_add_test(t, an_install_snapshot_carries_the_store);
-	tcase_add_test(t, assignments_carry_each_task_with_its_spec_and_the_mesh);
+	tcase_add_test(t, assignments_carry_each_task_with_its_spec_the_mesh_and_the_node_s_role);
 	tcase_add_test(t, a_report_carries_states_and_endpoints);
 	tcase_add_test(t, a_join_answer_names_the_managers_and_the_tokens);
 	tcase_add_test(t, a_forwarded_control_request_keeps_its_json);

@@ -254,7 +254,7 @@ int swarm_cli_converge(const char *name, int timeout_ms, FILE *out)
 				      "`tinydock service ps %s` shows its tasks", name, timeout_ms / 1000, p.running, p.wanted, name);
 			break;
 		}
-		poll(NULL, 0, 250); /* the next look at the tasks */
+		poll(NULL, 0, 100); /* the next look at the tasks: a state costs a few ms */
 	}
 	free(shown);
 	return rc;

@@ -68,6 +68,24 @@ struct compose_healthcheck {
 	bool disable;
 };
 
+/* deploy: what a swarm reads (`stack deploy`); `up` reads replicas and limits only (the
+ * service's own fields above). Not given: NULL, 0, or -1 where 0 is a value. */
+struct compose_deploy {
+	char *mode;                            /* "replicated" or "global" */
+	struct compose_strings labels;         /* deploy.labels, "NAME=value": the service's own */
+	char *reserve_cpus;                    /* resources.reservations.cpus, as written */
+	int64_t reserve_memory;                /* resources.reservations.memory, bytes */
+	struct compose_strings constraints;    /* placement.constraints */
+	bool has_update_config, has_restart_policy;
+	int64_t update_parallelism;            /* -1: not given */
+	int64_t update_delay;                  /* nanoseconds; -1: not given */
+	char *update_failure_action, *update_order;
+	char *restart_condition;
+	int64_t restart_delay, restart_window; /* nanoseconds; -1: not given */
+	int64_t restart_max_attempts;          /* -1: not given */
+	struct compose_strings unread;         /* "deploy.endpoint_mode": keys of deploy not read */
+};
+
 /* A network the service joins, with the extra names it is known by there. */
 struct compose_network_ref {
 	char *name;
@@ -109,6 +127,7 @@ struct compose_service {
 	int64_t replicas;               /* deploy.replicas, 1 when not given */
 	char *cpus;                     /* deploy.resources.limits.cpus, as written ("0.5") */
 	int64_t memory, pids;           /* deploy.resources.limits; 0: no limit */
+	struct compose_deploy deploy;   /* the rest of deploy, for a swarm */
 	struct compose_network_ref *networks;       /* none given: the project's default network */
 	size_t network_count;
 	struct compose_file_ref *secrets, *configs;

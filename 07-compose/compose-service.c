@@ -254,29 +254,147 @@ static int read_healthcheck(const struct reading *r, const struct yaml_node *nod
 	return 0;
 }
 
-/* deploy: replicas and resources.limits are read; the rest of deploy (placement, update
- * policy, ...) belongs to a swarm and is accepted as the specification allows. */
+/* The keys of a deploy mapping other than those named in read (NULL-terminated), added to
+ * unread as "deploy.WITHIN.KEY", for `stack deploy` to name. */
+static int note_unread(const struct yaml_node *node, const char *within, const char *const *read,
+		       struct compose_strings *unread)
+{
+	yaml_for_each(value, node) {
+		const char *key = value->key->text;
+		bool known = model_is_extension(key);
+		for (size_t i = 0; read[i] && !known; i++)
+			known = strcmp(key, read[i]) == 0;
+		if (known)
+			continue;
+		char path[256];
+		snprintf(path, sizeof(path), "deploy%s%s.%s", within[0] ? "." : "", within, key);
+		if (model_add_string(unread, path) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int read_size(const struct reading *r, const char *key, const struct yaml_node *node, int64_t *bytes)
+{
+	if (node->kind != YAML_SCALAR || parse_size(node->text, bytes) < 0)
+		return model_fail_at(r->file, node, "%s.%s must be a size such as 512m", r->path, key);
+	return 0;
+}
+
+/* A mapping under deploy, or NULL when not given; -1 when it is not a mapping. */
+static int deploy_mapping(const struct reading *r, const struct yaml_node *node, const char *key,
+			  const struct yaml_node **out)
+{
+	*out = yaml_get(node, key);
+	if (*out && model_is_null(*out))
+		*out = NULL;
+	if (*out && (*out)->kind != YAML_MAPPING)
+		return model_fail_at(r->file, *out, "%s.deploy.%s must be a mapping", r->path, key);
+	return 0;
+}
+
+/* deploy.resources: limits (what `up` applies as well) and reservations (what a swarm's
+ * scheduler sets aside on a node). */
+static int read_resources(const struct reading *r, const struct yaml_node *resources, struct compose_service *service)
+{
+	static const char *const read[] = { "limits", "reservations", NULL };
+	static const char *const limit_keys[] = { "cpus", "memory", "pids", NULL };
+	static const char *const reservation_keys[] = { "cpus", "memory", NULL };
+	const struct yaml_node *limits, *reservations;
+	if (note_unread(resources, "resources", read, &service->deploy.unread) < 0 ||
+	    deploy_mapping(r, resources, "limits", &limits) < 0 ||
+	    deploy_mapping(r, resources, "reservations", &reservations) < 0)
+		return -1;
+	if (limits) {
+		const struct yaml_node *cpus = yaml_get(limits, "cpus"), *memory = yaml_get(limits, "memory");
+		const struct yaml_node *pids = yaml_get(limits, "pids");
+		if (note_unread(limits, "resources.limits", limit_keys, &service->deploy.unread) < 0 ||
+		    (cpus && model_read_string(r, "deploy.resources.limits.cpus", cpus, &service->cpus) < 0) ||
+		    (memory && read_size(r, "deploy.resources.limits.memory", memory, &service->memory) < 0) ||
+		    (pids && model_read_integer(r, "deploy.resources.limits.pids", pids, &service->pids) < 0))
+			return -1;
+	}
+	if (reservations) {
+		struct compose_deploy *d = &service->deploy;
+		const struct yaml_node *cpus = yaml_get(reservations, "cpus"), *memory = yaml_get(reservations, "memory");
+		if (note_unread(reservations, "resources.reservations", reservation_keys, &d->unread) < 0 ||
+		    (cpus && model_read_string(r, "deploy.resources.reservations.cpus", cpus, &d->reserve_cpus) < 0) ||
+		    (memory && read_size(r, "deploy.resources.reservations.memory", memory, &d->reserve_memory) < 0))
+			return -1;
+	}
+	return 0;
+}
+
+/* deploy.update_config: how a rolling update replaces the tasks (docker service update's
+ * --update-* flags). */
+static int read_update_config(const struct reading *r, const struct yaml_node *node, struct compose_deploy *d)
+{
+	static const char *const read[] = { "parallelism", "delay", "failure_action", "order", NULL };
+	const struct yaml_node *parallelism = yaml_get(node, "parallelism"), *delay = yaml_get(node, "delay");
+	const struct yaml_node *action = yaml_get(node, "failure_action"), *order = yaml_get(node, "order");
+	d->has_update_config = true;
+	return note_unread(node, "update_config", read, &d->unread) < 0 ||
+	       (parallelism && model_read_integer(r, "deploy.update_config.parallelism", parallelism,
+						  &d->update_parallelism) < 0) ||
+	       (delay && model_read_duration(r, "deploy.update_config.delay", delay, &d->update_delay) < 0) ||
+	       (action && model_read_string(r, "deploy.update_config.failure_action", action,
+					    &d->update_failure_action) < 0) ||
+	       (order && model_read_string(r, "deploy.update_config.order", order, &d->update_order) < 0)
+		       ? -1 : 0;
+}
+
+/* deploy.restart_policy: what a swarm does when a task's container ends (--restart-*). */
+static int read_restart_policy(const struct reading *r, const struct yaml_node *node, struct compose_deploy *d)
+{
+	static const char *const read[] = { "condition", "delay", "max_attempts", "window", NULL };
+	const struct yaml_node *condition = yaml_get(node, "condition"), *delay = yaml_get(node, "delay");
+	const struct yaml_node *attempts = yaml_get(node, "max_attempts"), *window = yaml_get(node, "window");
+	d->has_restart_policy = true;
+	return note_unread(node, "restart_policy", read, &d->unread) < 0 ||
+	       (condition && model_read_string(r, "deploy.restart_policy.condition", condition,
+					       &d->restart_condition) < 0) ||
+	       (delay && model_read_duration(r, "deploy.restart_policy.delay", delay, &d->restart_delay) < 0) ||
+	       (attempts && model_read_integer(r, "deploy.restart_policy.max_attempts", attempts,
+					       &d->restart_max_attempts) < 0) ||
+	       (window && model_read_duration(r, "deploy.restart_policy.window", window, &d->restart_window) < 0)
+		       ? -1 : 0;
+}
+
+/* deploy: replicas and resources.limits are what `up` applies to its containers; the rest
+ * (mode, placement, update and restart policies, reservations, labels) is read for a swarm
+ * (`stack deploy`), and the keys not read at all are listed in deploy.unread. */
 static int read_deploy(const struct reading *r, const struct yaml_node *node, struct compose_service *service)
 {
+	static const char *const read[] = { "replicas", "mode", "labels", "resources", "update_config",
+					    "restart_policy", "placement", NULL };
+	static const char *const placement_keys[] = { "constraints", NULL };
+	struct compose_deploy *d = &service->deploy;
+	if (model_is_null(node))
+		return 0;
 	if (node->kind != YAML_MAPPING)
 		return model_fail_at(r->file, node, "%s.deploy must be a mapping", r->path);
-	const struct yaml_node *replicas = yaml_get(node, "replicas");
-	if (replicas && model_read_integer(r, "deploy.replicas", replicas, &service->replicas) < 0)
+	const struct yaml_node *replicas = yaml_get(node, "replicas"), *mode = yaml_get(node, "mode");
+	const struct yaml_node *labels = yaml_get(node, "labels");
+	const struct yaml_node *resources, *update, *restart, *placement;
+	if (note_unread(node, "", read, &d->unread) < 0 ||
+	    (replicas && model_read_integer(r, "deploy.replicas", replicas, &service->replicas) < 0) ||
+	    (mode && model_read_string(r, "deploy.mode", mode, &d->mode) < 0) ||
+	    (labels && model_read_map_or_list(r, "deploy.labels", labels, &d->labels) < 0) ||
+	    deploy_mapping(r, node, "resources", &resources) < 0 || deploy_mapping(r, node, "update_config", &update) < 0 ||
+	    deploy_mapping(r, node, "restart_policy", &restart) < 0 || deploy_mapping(r, node, "placement", &placement) < 0)
 		return -1;
-	const struct yaml_node *limits = yaml_get(yaml_get(node, "resources"), "limits");
-	if (!limits)
-		return 0;
-	if (limits->kind != YAML_MAPPING)
-		return model_fail_at(r->file, limits, "%s.deploy.resources.limits must be a mapping", r->path);
-	const struct yaml_node *cpus = yaml_get(limits, "cpus"), *memory = yaml_get(limits, "memory");
-	const struct yaml_node *pids = yaml_get(limits, "pids");
-	if (cpus && model_read_string(r, "deploy.resources.limits.cpus", cpus, &service->cpus) < 0)
+	if (resources && read_resources(r, resources, service) < 0)
 		return -1;
-	if (memory && (memory->kind != YAML_SCALAR || parse_size(memory->text, &service->memory) < 0))
-		return model_fail_at(r->file, memory, "%s.deploy.resources.limits.memory must be a size such as 512m",
-			       r->path);
-	if (pids && model_read_integer(r, "deploy.resources.limits.pids", pids, &service->pids) < 0)
+	if (update && read_update_config(r, update, d) < 0)
 		return -1;
+	if (restart && read_restart_policy(r, restart, d) < 0)
+		return -1;
+	if (placement) {
+		const struct yaml_node *constraints = yaml_get(placement, "constraints");
+		if (note_unread(placement, "placement", placement_keys, &d->unread) < 0 ||
+		    (constraints && model_read_list(r, "deploy.placement.constraints", constraints, &d->constraints) < 0))
+			return -1;
+	}
 	return 0;
 }
 
@@ -369,6 +487,8 @@ int compose_service_read(const struct reading *service_reading, const struct yam
 	struct reading r = *service_reading;
 	service->stop_grace_period = -1;
 	service->replicas = 1;
+	service->deploy.update_parallelism = service->deploy.update_delay = -1;
+	service->deploy.restart_delay = service->deploy.restart_window = service->deploy.restart_max_attempts = -1;
 	if (node->kind != YAML_MAPPING)
 		return model_fail_at(file, node, "%s must be a mapping", r.path);
 	yaml_for_each(value, node) {
@@ -490,6 +610,14 @@ void compose_service_free(struct compose_service *s)
 	free(s->stop_signal);
 	free(s->network_mode);
 	free(s->cpus);
+	free(s->deploy.mode);
+	model_free_strings(&s->deploy.labels);
+	free(s->deploy.reserve_cpus);
+	model_free_strings(&s->deploy.constraints);
+	free(s->deploy.update_failure_action);
+	free(s->deploy.update_order);
+	free(s->deploy.restart_condition);
+	model_free_strings(&s->deploy.unread);
 	model_free_strings(&s->cap_add);
 	model_free_strings(&s->cap_drop);
 	model_free_strings(&s->extra_hosts);

@@ -249,6 +249,23 @@ static int node_update(struct swarm_store *store, const struct swarm_command *co
 	return 0;
 }
 
+/* The tasks on node that may still run there are ORPHANED: nobody knows what became of them,
+ * and the orchestrator replaces them elsewhere. */
+static void orphan_tasks_of(struct swarm_store *store, const char *node, uint64_t at, const char *why)
+{
+	for (size_t i = 0; i < store->task_count; i++) {
+		struct swarm_task *task = &store->tasks[i];
+		if (strcmp(task->node, node) != 0 || swarm_task_state_is_final(task->observed))
+			continue;
+		if (task->observed < SWARM_TASK_ASSIGNED)
+			continue; /* a global task waiting for its node: it was never there */
+		task->observed = SWARM_TASK_ORPHANED;
+		task->observed_at = at;
+		task->endpoint_count = 0;
+		swarm_copy_name(task->message, sizeof(task->message), why);
+	}
+}
+
 static int node_status(struct swarm_store *store, const struct swarm_command *command)
 {
 	struct swarm_node *node = swarm_store_node(store, command->name);
@@ -258,18 +275,26 @@ static int node_status(struct swarm_store *store, const struct swarm_command *co
 		return 0;
 	node->status = command->node_status;
 	node->status_at = command->at;
-	if (node->status != SWARM_NODE_DOWN)
-		return 0;
-	for (size_t i = 0; i < store->task_count; i++) {
-		struct swarm_task *task = &store->tasks[i];
-		if (strcmp(task->node, node->spec.id) != 0 || swarm_task_state_is_final(task->observed))
-			continue;
-		if (task->observed < SWARM_TASK_ASSIGNED)
-			continue; /* a global task waiting for its node: it was never there */
-		task->observed = SWARM_TASK_ORPHANED;
-		task->observed_at = command->at;
-		swarm_copy_name(task->message, sizeof(task->message), command->message[0] ? command->message : "node down");
-	}
+	if (node->status == SWARM_NODE_DOWN)
+		orphan_tasks_of(store, node->spec.id, command->at, command->message[0] ? command->message : "node down");
+	return 0;
+}
+
+/* `docker node rm`: the swarm forgets the node. A manager is refused: it is a member of Raft,
+ * and leaving Raft is a change of its own (`node demote` first, as Docker asks). Whether the
+ * node is down or removed anyway (--force) is the command's question, not the store's. */
+static int node_remove(struct swarm_store *store, const struct swarm_command *command)
+{
+	struct swarm_node *node = swarm_store_node(store, command->name);
+	if (!node)
+		return refuse(command, "node", command->name, "no such node");
+	if (node->spec.role == SWARM_MANAGER)
+		return refuse(command, "node", command->name, "it is a manager: demote it first");
+	orphan_tasks_of(store, node->spec.id, command->at, "node removed");
+	swarm_node_spec_free(&node->spec);
+	size_t index = (size_t)(node - store->nodes);
+	memmove(&store->nodes[index], &store->nodes[index + 1], (store->node_count - index - 1) * sizeof(store->nodes[0]));
+	store->node_count--;
 	return 0;
 }
 
@@ -382,6 +407,7 @@ int swarm_store_apply(struct swarm_store *store, const struct swarm_command *com
 		[SWARM_TASK_ASSIGN] = task_assign,
 		[SWARM_TASK_STATE] = task_state,
 		[SWARM_TASK_DESIRED] = task_desired,
+		[SWARM_NODE_REMOVE] = node_remove,
 	};
 	store->applied++;
 	if ((size_t)command->kind >= sizeof(apply) / sizeof(apply[0]))

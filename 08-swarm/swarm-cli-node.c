@@ -27,7 +27,7 @@ static const char NODE_HELP[] =
 	"  inspect [--pretty] [-f FORMAT] NODE...  Display detailed information on nodes (\"self\": this one)\n"
 	"  ls [-q] [-f KEY=VALUE] [--format F]     List the nodes (filters: id, name, role, availability)\n"
 	"  promote NODE...                         Promote workers to managers\n"
-	"  rm NODE...                              Remove nodes from the swarm\n"
+	"  rm [-f] NODE...                         Remove nodes from the swarm (-f: one that is not down)\n"
 	"  update [OPTIONS] NODE                   Update a node:\n"
 	"      --availability active|pause|drain   take new tasks, keep its tasks, or move them away\n"
 	"      --label-add KEY=VALUE               add or change a label (constraints read them)\n"
@@ -241,15 +241,48 @@ static int node_demote(int argc, char **argv)
 	return change_role(argc, argv, SWARM_WORKER);
 }
 
-/* The store has no command that forgets a node (swarm-command.h): a node that left stays,
- * down, as Docker keeps it until `node rm`. Said plainly rather than faked. */
+/* rm [-f] NODE...: the swarm forgets each node (a NODE_REMOVE command). As Docker does, a node
+ * that is still up is refused unless --force: its tasks would be orphaned while they run. A
+ * manager is refused by the store itself: demote it first. */
 static int node_rm(int argc, char **argv)
 {
-	if (argc < 2)
+	static const struct option options[] = { { "force", no_argument, NULL, 'f' }, { 0 } };
+	bool force = false;
+	int opt;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "+f", options, NULL)) != -1) {
+		if (opt != 'f')
+			return usage_error("node rm", "unknown flag: %s", argv[optind - 1]);
+		force = true;
+	}
+	if (optind >= argc)
 		return usage_error("node rm", "requires at least 1 argument: NODE");
-	fail_errno(0, "cannot remove node %s: the swarm's store has no command to forget a node yet "
-			   "(`tinydock node update --availability drain %s` moves its tasks away)", argv[1], argv[1]);
-	return failed("rm");
+	struct swarm_state state;
+	if (swarm_cli_state(&state) < 0)
+		return failed("rm");
+	int status = 0;
+	for (int i = optind; i < argc; i++) {
+		const struct swarm_node *node = find_node(&state, argv[i]);
+		if (!node) {
+			status = failed("rm");
+			continue;
+		}
+		if (node->status != SWARM_NODE_DOWN && !force) {
+			fail_errno(0, "node %s is not down and can't be removed (--force removes it anyway)", argv[i]);
+			status = failed("rm");
+			continue;
+		}
+		struct swarm_command command;
+		swarm_command_init(&command, SWARM_NODE_REMOVE, swarm_cli_now_ms());
+		swarm_copy_name(command.name, sizeof(command.name), node->spec.id);
+		if (swarm_cli_propose(&command) < 0)
+			status = failed("rm");
+		else
+			printf("%s\n", argv[i]);
+		swarm_command_free(&command);
+	}
+	swarm_state_free(&state);
+	return status;
 }
 
 int cmd_node(int argc, char **argv)

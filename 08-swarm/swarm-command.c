@@ -20,7 +20,7 @@
 static const char *const command_names[] = {
 	"service-create", "service-update", "service-remove", "service-update-state",
 	"service-rollback", "node-join", "node-update", "node-status", "task-create",
-	"task-assign", "task-state", "task-desired",
+	"task-assign", "task-state", "task-desired", "node-remove",
 };
 
 #define COUNT(table) (sizeof(table) / sizeof(table[0]))
@@ -79,6 +79,7 @@ static const unsigned command_members[] = {
 	[SWARM_TASK_ASSIGN] = HAS_TASK_ID | HAS_NAME,
 	[SWARM_TASK_STATE] = HAS_TASK_ID | HAS_STATE | HAS_MESSAGE | HAS_ENDPOINTS,
 	[SWARM_TASK_DESIRED] = HAS_TASK_ID | HAS_STATE | HAS_MESSAGE,
+	[SWARM_NODE_REMOVE] = HAS_NAME,
 };
 
 char *swarm_command_encode(const struct swarm_command *command, size_t *size)

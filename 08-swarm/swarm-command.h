@@ -36,6 +36,7 @@ enum swarm_command_kind {
 	SWARM_TASK_ASSIGN,           /* task_id, name (the node) */
 	SWARM_TASK_STATE,            /* task_id, state (observed), message, endpoints */
 	SWARM_TASK_DESIRED,          /* task_id, state (desired), message */
+	SWARM_NODE_REMOVE,           /* name (the node): `node rm`; its tasks are orphaned */
 };
 
 struct swarm_command {

@@ -141,6 +141,42 @@ START_TEST(a_node_that_goes_down_orphans_its_tasks_in_the_same_command)
 }
 END_TEST
 
+START_TEST(a_removed_worker_is_forgotten_and_its_tasks_run_elsewhere)
+{
+	struct swarm_store store;
+	swarm_store_init(&store);
+	swarm_fixture_join(&store, "w1", SWARM_WORKER);
+	swarm_fixture_join(&store, "w2", SWARM_WORKER);
+	swarm_fixture_join(&store, "m1", SWARM_MANAGER);
+	struct swarm_service_spec spec = swarm_fixture_spec("web", 4);
+	swarm_fixture_create(&store, &spec, 0);
+	swarm_fixture_settle(&store, 1);
+	size_t on_w1 = swarm_fixture_count(&store, "web", SWARM_TASK_RUNNING, "w1", true);
+	ck_assert_uint_gt(on_w1, 0);
+
+	struct swarm_command remove;
+	swarm_command_init(&remove, SWARM_NODE_REMOVE, 2);
+	swarm_copy_name(remove.name, sizeof(remove.name), "w1");
+	ck_assert_int_eq(swarm_fixture_apply(&store, &remove), 0);
+	ck_assert_ptr_null(swarm_store_node(&store, "w1"));
+	ck_assert_uint_eq(store.node_count, 2);
+	ck_assert_uint_eq(swarm_fixture_count(&store, "web", SWARM_TASK_ORPHANED, "w1", false), on_w1);
+
+	swarm_fixture_settle(&store, 3);
+	ck_assert_uint_eq(swarm_fixture_count(&store, "web", SWARM_TASK_RUNNING, NULL, true), 4);
+	ck_assert_uint_eq(swarm_fixture_count(&store, "web", SWARM_TASK_RUNNING, "w1", true), 0);
+
+	/* a manager is a member of Raft: the store refuses to forget it until it is demoted */
+	swarm_command_init(&remove, SWARM_NODE_REMOVE, 4);
+	swarm_copy_name(remove.name, sizeof(remove.name), "m1");
+	ck_assert_int_eq(swarm_fixture_apply(&store, &remove), -1);
+	ck_assert_ptr_nonnull(strstr(error_message(), "demote it first"));
+	error_clear();
+	ck_assert_ptr_nonnull(swarm_store_node(&store, "m1"));
+	swarm_store_free(&store);
+}
+END_TEST
+
 START_TEST(a_slot_keeps_its_last_five_tasks)
 {
 	struct swarm_store store;
@@ -533,6 +569,7 @@ Suite *swarm_store_suite(void)
 	tcase_add_test(tc, a_desired_state_never_goes_back_to_running);
 	tcase_add_test(tc, a_task_told_to_stop_before_it_reached_a_node_is_shut_down_at_once);
 	tcase_add_test(tc, a_node_that_goes_down_orphans_its_tasks_in_the_same_command);
+	tcase_add_test(tc, a_removed_worker_is_forgotten_and_its_tasks_run_elsewhere);
 	tcase_add_test(tc, a_slot_keeps_its_last_five_tasks);
 	tcase_add_test(tc, history_never_forgets_a_task_that_still_runs);
 	tcase_add_test(tc, a_name_a_node_id_a_constraint_and_the_replicas_are_checked_when_applied);

@@ -84,6 +84,70 @@ static int check_spec(const struct swarm_command *command, const struct swarm_se
 	return 0;
 }
 
+/* Swarm's range for the published ports it chooses itself (`docker service create -p 80`:
+ * "PublishedPort" is then taken from 30000-32767, the same range as Kubernetes' NodePorts). */
+#define SWARM_PORT_FIRST 30000
+#define SWARM_PORT_LAST 32767
+
+/* Is ingress port published (TCP or UDP) held by a service other than name, or by another
+ * port of spec itself? The routing mesh opens it on every node, so two services cannot share it. */
+static const char *ingress_port_owner(const struct swarm_store *store, const char *name,
+				      const struct swarm_service_spec *spec, const struct swarm_port *port)
+{
+	for (size_t i = 0; i < store->service_count; i++) {
+		const struct swarm_service_spec *other = &store->services[i].spec;
+		if (strcmp(other->name, name) == 0)
+			continue;
+		for (size_t j = 0; j < other->port_count; j++)
+			if (!other->ports[j].host_mode && other->ports[j].published == port->published &&
+			    other->ports[j].udp == port->udp)
+				return other->name;
+	}
+	for (const struct swarm_port *p = spec->ports; p < port; p++)
+		if (!p->host_mode && p->published == port->published && p->udp == port->udp)
+			return spec->name;
+	return NULL;
+}
+
+/* Give each ingress port of spec that asks for none (published 0) a port of the swarm's range:
+ * the one the service had before for the same target (an update keeps it), or else the lowest
+ * free one. Then refuse a port another service publishes. Applied on every manager alike, so
+ * the choice is the same everywhere, as it must be for a replicated store. */
+static int assign_published_ports(const struct swarm_store *store, const struct swarm_command *command,
+				  struct swarm_service_spec *spec, const struct swarm_service_spec *before)
+{
+	for (size_t i = 0; i < spec->port_count; i++) {
+		struct swarm_port *port = &spec->ports[i];
+		if (port->host_mode)
+			continue;
+		if (port->published == 0) {
+			for (size_t j = 0; before && j < before->port_count && !port->published; j++)
+				if (!before->ports[j].host_mode && before->ports[j].target == port->target &&
+				    before->ports[j].udp == port->udp) {
+					port->published = before->ports[j].published;
+					if (ingress_port_owner(store, spec->name, spec, port))
+						port->published = 0;
+				}
+			for (uint32_t candidate = SWARM_PORT_FIRST; !port->published && candidate <= SWARM_PORT_LAST; candidate++) {
+				port->published = (uint16_t)candidate;
+				if (ingress_port_owner(store, spec->name, spec, port))
+					port->published = 0;
+			}
+			if (!port->published)
+				return refuse(command, "service", spec->name, "no free port left in 30000-32767");
+			continue;
+		}
+		const char *owner = ingress_port_owner(store, spec->name, spec, port);
+		if (owner) {
+			char why[SWARM_NAME_MAX + 80];
+			snprintf(why, sizeof(why), "port %u/%s is already published by service \"%s\"",
+				 (unsigned)port->published, port->udp ? "udp" : "tcp", owner);
+			return refuse(command, "service", spec->name, why);
+		}
+	}
+	return 0;
+}
+
 static int service_create(struct swarm_store *store, const struct swarm_command *command)
 {
 	if (check_spec(command, &command->spec) < 0)
@@ -97,6 +161,10 @@ static int service_create(struct swarm_store *store, const struct swarm_command 
 	*service = (struct swarm_service){ .version = 1, .versions = 1, .updated_at = command->at };
 	if (swarm_service_spec_copy(&service->spec, &command->spec) < 0)
 		return -1;
+	if (assign_published_ports(store, command, &service->spec, NULL) < 0) {
+		swarm_service_spec_free(&service->spec);
+		return -1;
+	}
 	store->service_count++;
 	return 0;
 }
@@ -136,6 +204,10 @@ static int service_update(struct swarm_store *store, const struct swarm_command 
 	struct swarm_service_spec spec;
 	if (swarm_service_spec_copy(&spec, &command->spec) < 0)
 		return -1;
+	if (assign_published_ports(store, command, &spec, &service->spec) < 0) {
+		swarm_service_spec_free(&spec);
+		return -1;
+	}
 	if (!task_spec_changed(&service->spec, &spec)) {
 		swarm_service_spec_free(&service->spec);
 		service->spec = spec;

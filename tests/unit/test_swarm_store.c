@@ -177,6 +177,53 @@ START_TEST(a_removed_worker_is_forgotten_and_its_tasks_run_elsewhere)
 }
 END_TEST
 
+/* A spec named name publishing target on published (0: the swarm chooses). */
+static struct swarm_service_spec spec_publishing(const char *name, uint16_t published, uint16_t target)
+{
+	struct swarm_service_spec spec = swarm_fixture_spec(name, 1);
+	spec.ports = calloc(1, sizeof(*spec.ports));
+	ck_assert_ptr_nonnull(spec.ports);
+	spec.ports[0] = (struct swarm_port){ .published = published, .target = target };
+	spec.port_count = 1;
+	return spec;
+}
+
+START_TEST(a_port_published_as_zero_gets_a_free_port_of_the_swarm_range_and_keeps_it)
+{
+	struct swarm_store store;
+	swarm_store_init(&store);
+	struct swarm_service_spec web = spec_publishing("web", 30000, 80);
+	swarm_fixture_create(&store, &web, 0);
+	struct swarm_service_spec api = spec_publishing("api", 0, 8080);
+	swarm_fixture_create(&store, &api, 0);
+	ck_assert_uint_eq(swarm_store_service(&store, "api")->spec.ports[0].published, 30001);
+
+	/* an update that asks again for "any port" keeps the one it has */
+	struct swarm_service_spec again = spec_publishing("api", 0, 8080);
+	swarm_copy_name(again.image, sizeof(again.image), "api:2");
+	swarm_fixture_update(&store, &again, 1);
+	ck_assert_uint_eq(swarm_store_service(&store, "api")->spec.ports[0].published, 30001);
+	swarm_store_free(&store);
+}
+END_TEST
+
+START_TEST(a_port_another_service_publishes_is_refused_with_its_name)
+{
+	struct swarm_store store;
+	swarm_store_init(&store);
+	struct swarm_service_spec web = spec_publishing("web", 8080, 80);
+	swarm_fixture_create(&store, &web, 0);
+	struct swarm_command create;
+	swarm_command_init(&create, SWARM_SERVICE_CREATE, 1);
+	create.spec = spec_publishing("shop", 8080, 80);
+	ck_assert_int_eq(swarm_fixture_apply(&store, &create), -1);
+	ck_assert_ptr_nonnull(strstr(error_message(), "port 8080/tcp is already published by service \"web\""));
+	error_clear();
+	ck_assert_ptr_null(swarm_store_service(&store, "shop"));
+	swarm_store_free(&store);
+}
+END_TEST
+
 START_TEST(a_slot_keeps_its_last_five_tasks)
 {
 	struct swarm_store store;
@@ -570,6 +617,8 @@ Suite *swarm_store_suite(void)
 	tcase_add_test(tc, a_task_told_to_stop_before_it_reached_a_node_is_shut_down_at_once);
 	tcase_add_test(tc, a_node_that_goes_down_orphans_its_tasks_in_the_same_command);
 	tcase_add_test(tc, a_removed_worker_is_forgotten_and_its_tasks_run_elsewhere);
+	tcase_add_test(tc, a_port_published_as_zero_gets_a_free_port_of_the_swarm_range_and_keeps_it);
+	tcase_add_test(tc, a_port_another_service_publishes_is_refused_with_its_name);
 	tcase_add_test(tc, a_slot_keeps_its_last_five_tasks);
 	tcase_add_test(tc, history_never_forgets_a_task_that_still_runs);
 	tcase_add_test(tc, a_name_a_node_id_a_constraint_and_the_replicas_are_checked_when_applied);

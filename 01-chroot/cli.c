@@ -1,9 +1,9 @@
 /*
  * cli.c - helpers every command uses for its arguments (see cli.h).
  *
- * Commands parse their own flags with getopt_long(3), with a leading '+' in the
- * option string so that parsing stops at the first operand: in
- * `tinydock chroot DIR ls -l` the `-l` belongs to ls, not to tinydock.
+ * Commands parse their own flags with getopt_long(3) (through cli_getopt, which takes a long
+ * flag by its whole name only), with a leading '+' in the option string so that parsing stops
+ * at the first operand: in `tinydock chroot DIR ls -l` the `-l` belongs to ls, not to tinydock.
  */
 #include "cli.h"
 #include "error.h"
@@ -39,6 +39,34 @@ int command_failed(const char *command)
 	return error_report(EXIT_TINYDOCK_FAILED);
 }
 
+int cli_getopt(int argc, char **argv, const char *shorts, const struct option *longs, int *index)
+{
+	int first = optind > 0 ? optind : 1; /* optind 0 asks glibc to start again, at argv[1] */
+	int matched = -1;
+	int opt = getopt_long(argc, argv, shorts, longs, &matched);
+	if (index)
+		*index = matched;
+	if (opt == -1 || opt == '?' || matched < 0)
+		return opt;
+	/* A long flag matched: find what was typed for it among the arguments this call read (the
+	 * flag, and its value when it took the next one), and refuse a shortened name. */
+	const char *name = longs[matched].name;
+	size_t whole = strlen(name);
+	for (int i = first; i < optind && i < argc; i++) {
+		const char *typed = argv[i];
+		if (strncmp(typed, "--", 2) != 0)
+			continue;
+		size_t length = strcspn(typed + 2, "=");
+		if (length < whole && strncmp(typed + 2, name, length) == 0) {
+			optind = i + 1; /* argv[optind - 1] is the flag, for the caller's "unknown flag" */
+			if (index)
+				*index = -1;
+			return '?';
+		}
+	}
+	return opt;
+}
+
 int parse_prune_flags(const char *command, int argc, char **argv, bool *all, bool *force)
 {
 	static const struct option options[] = { { "all", no_argument, NULL, 'a' },
@@ -47,7 +75,7 @@ int parse_prune_flags(const char *command, int argc, char **argv, bool *all, boo
 	*all = *force = false;
 	optind = 1;
 	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "+af", options, NULL)) != -1;) {
+	for (int opt; (opt = cli_getopt(argc, argv, "+af", options, NULL)) != -1;) {
 		if (opt == 'a')
 			*all = true;
 		else if (opt == 'f')

@@ -10,10 +10,17 @@
 #ifndef TINYDOCK_CLI_H
 #define TINYDOCK_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #define TINYDOCK_VERSION "0.1.0"
+
+/* getopt_long(3), but a long flag is taken only by its whole name. getopt_long accepts any
+ * unambiguous prefix ("--priv" for --privileged, "--pid host" for --pids-limit host); Docker's
+ * CLI does not, and a student's `--pid host` must be an unknown flag, not a pids limit. A
+ * shortened name is answered as an unknown flag ('?', with argv[optind - 1] the flag). */
+int cli_getopt(int argc, char **argv, const char *shorts, const struct option *longs, int *index);
 
 /* Print a command's help text on stdout; returns 0 so `return print_help(text);` reads well. */
 int print_help(const char *text);

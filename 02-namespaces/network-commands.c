@@ -60,7 +60,7 @@ static int network_create_command(int argc, char **argv)
 	static const char BRIDGE_OPTION[] = "com.docker.network.bridge.name=";
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:d:", options, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "+o:d:", options, NULL)) != -1) {
 		switch (c) {
 		case 's': subnet = optarg; break;
 		case 'o':
@@ -221,7 +221,7 @@ static int network_connect_command(int argc, char **argv)
 	const char *name = NULL;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "+", options, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (alias_count == ENDPOINT_ALIASES_MAX)

@@ -265,7 +265,7 @@ int parse_run_options_with(int argc, char **argv, struct container *c, const str
 	opterr = 0; /* we word the errors ourselves, once */
 	optind = 0; /* glibc: 0 starts a fresh scan (so unit tests can parse many times) */
 	int option;
-	while ((option = getopt_long(argc, argv, shorts, merged, NULL)) != -1) {
+	while ((option = cli_getopt(argc, argv, shorts, merged, NULL)) != -1) {
 		switch (option) {
 		case OPT_ROOTFS:
 			c->rootfs = optarg;

@@ -383,7 +383,7 @@ int cmd_proxy(int argc, char **argv)
 	bool have_to = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+p:", options, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "+p:", options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (count == MAX_LISTENERS)

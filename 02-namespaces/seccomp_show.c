@@ -47,7 +47,7 @@ int cmd_seccomp(int argc, char **argv)
 	int option;
 	optind = 1;
 	opterr = 0;
-	while ((option = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+	while ((option = cli_getopt(argc, argv, "+", options, NULL)) != -1) {
 		int rc = 0;
 		if (option == 'a')
 			rc = security_cap_add(&settings, optarg);

@@ -191,7 +191,7 @@ static int run(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	int opt, index = 0;
-	while ((opt = getopt_long(argc, argv, "+m:c:h", run_options, &index)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+m:c:h", run_options, &index)) != -1) {
 		if (opt == 'p') {
 			parent = optarg;
 		} else if (opt == 'm' || opt == 'S' || opt == 'C' || opt == 'c' || opt == 'P' || opt == 'U') {
@@ -284,7 +284,7 @@ static int info_command(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+h", options, NULL)) != -1) {
 		if (opt == 'r')
 			root = optarg;
 		else

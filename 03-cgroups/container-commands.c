@@ -213,7 +213,7 @@ int cmd_ps(int argc, char **argv)
 	int opt;
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+aqf:", long_options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+aqf:", long_options, NULL)) != -1) {
 		if (opt == 'a') {
 			all = true;
 		} else if (opt == 'q') {
@@ -330,7 +330,7 @@ int cmd_logs(int argc, char **argv)
 	int opt;
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+fn:t", long_options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+fn:t", long_options, NULL)) != -1) {
 		if (opt == 'f') {
 			follow = true;
 		} else if (opt == 't') {

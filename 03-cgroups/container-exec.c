@@ -349,7 +349,7 @@ int cmd_exec(int argc, char **argv)
 	opterr = 0;
 	const char *extra_env[MAX_ENV];
 	size_t extra = 0;
-	while ((opt = getopt_long(argc, argv, "+ite:w:u:", long_options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+ite:w:u:", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			x.c.interactive = true;

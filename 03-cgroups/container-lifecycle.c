@@ -99,7 +99,7 @@ static int parse_grace_period(int argc, char **argv, long *seconds)
 	int opt;
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+t:", long_options, NULL)) != -1)
+	while ((opt = cli_getopt(argc, argv, "+t:", long_options, NULL)) != -1)
 		if (opt != 't' || parse_seconds(optarg, seconds) < 0)
 			return fail_errno(0, "bad flag or value: %s", argv[optind - 1]);
 	if (optind >= argc)
@@ -171,7 +171,7 @@ int cmd_kill(int argc, char **argv)
 	int sig = SIGKILL, opt;
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+s:", long_options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+s:", long_options, NULL)) != -1) {
 		if (opt != 's')
 			return usage_error("kill", "unknown flag: %s", argv[optind - 1]);
 		if (signal_parse(optarg, &sig) < 0)
@@ -344,7 +344,7 @@ int cmd_rm(int argc, char **argv)
 	int opt;
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+f", long_options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+f", long_options, NULL)) != -1) {
 		if (opt != 'f')
 			return usage_error("rm", "unknown flag: %s", argv[optind - 1]);
 		force = true;

@@ -169,7 +169,7 @@ int cmd_stats(int argc, char **argv)
 	int opt;
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+", long_options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+", long_options, NULL)) != -1) {
 		if (opt == 'N')
 			stream = false;
 		else if (opt == 'F')

@@ -38,7 +38,7 @@ int cmd_devices(int argc, char **argv)
 	int option;
 	optind = 1;
 	opterr = 0;
-	while ((option = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+	while ((option = cli_getopt(argc, argv, "+", options, NULL)) != -1) {
 		if (option != 'p')
 			return usage_error("devices", "unknown option \"%s\"", argv[optind - 1]);
 		privileged = true;

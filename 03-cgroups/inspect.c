@@ -78,7 +78,7 @@ int inspect_command(int argc, char **argv, const struct inspect_kind *kinds, siz
 	const char *format = NULL, *type = NULL;
 	optind = 0;
 	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "+f:s", options, NULL)) != -1;) {
+	for (int opt; (opt = cli_getopt(argc, argv, "+f:s", options, NULL)) != -1;) {
 		if (opt == 'f')
 			format = optarg;
 		else if (opt == 't')

@@ -131,7 +131,7 @@ static int network_ls(int argc, char **argv)
 	struct filters filters = { 0 };
 	optind = 0;
 	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "+f:q", options, NULL)) != -1;) {
+	for (int opt; (opt = cli_getopt(argc, argv, "+f:q", options, NULL)) != -1;) {
 		if (opt == 'F') {
 			format = strcmp(optarg, "table") == 0 ? LS_TABLE : optarg;
 		} else if (opt == 'q') {

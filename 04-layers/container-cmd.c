@@ -171,7 +171,7 @@ int cmd_export(int argc, char **argv)
 	const char *output = NULL;
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+o:", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+o:", options, NULL)) != -1) {
 		if (opt != 'o')
 			return usage_error("export", "unknown option");
 		output = optarg;

@@ -67,7 +67,7 @@ static int layer_create_cmd(int argc, char **argv)
 	const char *output = NULL;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:", options, NULL)) != -1) {
 		if (c != 'o')
 			return usage_error("layer create", "unknown option");
 		output = optarg;
@@ -102,7 +102,7 @@ static int layer_apply_cmd(int argc, char **argv)
 	struct apply_options apply = { .whiteouts = WHITEOUT_DELETE };
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "", options, NULL)) != -1) {
 		if (c != 'O')
 			return usage_error("layer apply", "unknown option");
 		apply.whiteouts = WHITEOUT_OVERLAY;
@@ -147,7 +147,7 @@ static int layer_mount_cmd(int argc, char **argv)
 	enum overlay_method method = OVERLAY_AUTO, used;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "", options, NULL)) != -1) {
 		if (c == 'u')
 			o.upper = optarg;
 		else if (c == 'w')

@@ -187,7 +187,7 @@ int cmd_images(int argc, char **argv)
 	struct filters filters = { 0 };
 	optind = 1;
 	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "+qf:", options, NULL)) != -1;) {
+	for (int opt; (opt = cli_getopt(argc, argv, "+qf:", options, NULL)) != -1;) {
 		if (opt == 'q') {
 			quiet = true;
 		} else if (opt == 'F') {
@@ -348,7 +348,7 @@ int cmd_rmi(int argc, char **argv)
 	bool force = false;
 	optind = 1;
 	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "+f", options, NULL)) != -1;) {
+	for (int opt; (opt = cli_getopt(argc, argv, "+f", options, NULL)) != -1;) {
 		if (opt != 'f')
 			return usage_error("rmi", "unknown flag: %s", argv[optind - 1]);
 		force = true;
@@ -474,7 +474,7 @@ int cmd_history(int argc, char **argv)
 	bool no_trunc = false, quiet = false;
 	optind = 1;
 	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "+q", options, NULL)) != -1;) {
+	for (int opt; (opt = cli_getopt(argc, argv, "+q", options, NULL)) != -1;) {
 		if (opt == 'T')
 			no_trunc = true;
 		else if (opt == 'q')

@@ -51,7 +51,7 @@ static int parse_flags(const char *command, int argc, char **argv, struct create
 						 { NULL, 0, NULL, 0 } };
 	optind = 1;
 	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "+c:m:p", options, NULL)) != -1;) {
+	for (int opt; (opt = cli_getopt(argc, argv, "+c:m:p", options, NULL)) != -1;) {
 		if (opt == 'c' && f->change_count < MAX_CHANGES)
 			f->changes[f->change_count++] = optarg;
 		else if (opt == 'm')

@@ -499,7 +499,7 @@ int cmd_load(int argc, char **argv)
 	bool quiet = false;
 	optind = 1;
 	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "+i:q", options, NULL)) != -1;) {
+	for (int opt; (opt = cli_getopt(argc, argv, "+i:q", options, NULL)) != -1;) {
 		if (opt == 'i')
 			input = optarg;
 		else if (opt == 'q')

@@ -206,7 +206,7 @@ int cmd_save(int argc, char **argv)
 	opterr = 0;
 	/* No leading '+': as in `docker save IMAGE -o FILE`, the flag may follow the images
 	 * (getopt then permutes argv, getopt(3) "By default, getopt() permutes..."). */
-	for (int opt; (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1;) {
+	for (int opt; (opt = cli_getopt(argc, argv, "o:", options, NULL)) != -1;) {
 		if (opt != 'o')
 			return usage_error("save", "unknown flag: %s", argv[optind - 1]);
 		output = optarg;

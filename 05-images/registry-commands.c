@@ -125,7 +125,7 @@ static int registry_serve(int argc, char **argv)
 	bool background = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+a:r:d", options, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "+a:r:d", options, NULL)) != -1) {
 		if (c == 'a')
 			addr = optarg;
 		else if (c == 'r')
@@ -267,7 +267,7 @@ int cmd_push(int argc, char **argv)
 	int64_t chunk = 0;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "+", options, NULL)) != -1) {
 		if (c == 'c' && (parse_size(optarg, &chunk) < 0 || chunk <= 0))
 			return usage_error("push", "invalid --chunk-size \"%s\"", optarg);
 		else if (c == 's')
@@ -320,7 +320,7 @@ int cmd_pull(int argc, char **argv)
 	const char *root = state_root();
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "+", options, NULL)) != -1) {
 		if (c != 's')
 			return usage_error("pull", "unknown option");
 		root = optarg;

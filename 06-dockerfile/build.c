@@ -716,7 +716,7 @@ int cmd_build(int argc, char **argv)
 	int code = -1;
 	optind = 1;
 	opterr = 0;
-	for (int opt; code < 0 && (opt = getopt_long(argc, argv, "+t:f:q", options, NULL)) != -1;) {
+	for (int opt; code < 0 && (opt = cli_getopt(argc, argv, "+t:f:q", options, NULL)) != -1;) {
 		switch (opt) {
 		case 't':
 			if (o->tag_count == MAX_TAGS)

@@ -93,7 +93,7 @@ int compose_logs(struct compose_loaded *p, struct compose_containers *c, int arg
 	struct compose_log_options o = { .tail = -1 };
 	bool no_color = false;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "+ft", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+ft", options, NULL)) != -1) {
 		char *end = NULL;
 		if (opt == 'f')
 			o.follow = true;

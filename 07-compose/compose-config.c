@@ -41,7 +41,7 @@ int compose_config(struct compose_loaded *p, int argc, char **argv)
 	enum compose_format format = COMPOSE_FORMAT_YAML;
 	bool services = false, volumes = false, quiet = false;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "+q", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+q", options, NULL)) != -1) {
 		if (opt == OPT_FORMAT && strcmp(optarg, "yaml") == 0)
 			format = COMPOSE_FORMAT_YAML;
 		else if (opt == OPT_FORMAT && strcmp(optarg, "json") == 0)

@@ -154,7 +154,7 @@ static int parse_time(int argc, char **argv, long *seconds)
 	static const struct option options[] = { { "timeout", required_argument, NULL, 't' }, { 0 } };
 	int opt;
 	*seconds = -1;
-	while ((opt = getopt_long(argc, argv, "+t:", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+t:", options, NULL)) != -1) {
 		char *end;
 		if (opt != 't' || (*seconds = strtol(optarg, &end, 10)) < 0 || *end)
 			return fail_errno(0, "bad flag or value: %s", argv[optind - 1]);
@@ -231,7 +231,7 @@ int compose_kill(struct compose_loaded *p, struct compose_containers *c, int arg
 {
 	static const struct option options[] = { { "signal", required_argument, NULL, 's' }, { 0 } };
 	int sig = SIGKILL, opt;
-	while ((opt = getopt_long(argc, argv, "+s:", options, NULL)) != -1)
+	while ((opt = cli_getopt(argc, argv, "+s:", options, NULL)) != -1)
 		if (opt != 's' || signal_parse(optarg, &sig) < 0)
 			return usage_error("compose kill", "bad flag or value: %s", argv[optind - 1]);
 	if (compose_check_services(p, argv + optind, argc - optind) < 0)
@@ -378,7 +378,7 @@ int compose_down(struct compose_loaded *p, struct compose_containers *c, int arg
 	const char *rmi = NULL;
 	long seconds = -1;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "+vt:", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+vt:", options, NULL)) != -1) {
 		if (opt == 'v')
 			volumes = true;
 		else if (opt == 'o')

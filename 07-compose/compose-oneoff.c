@@ -48,7 +48,7 @@ int compose_exec(struct compose_loaded *p, struct compose_containers *c, int arg
 	int n = 0, index = 1, opt, code = 1;
 	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO); /* Compose: a TTY unless -T */
 	exec_argv[n++] = "exec";
-	while ((opt = getopt_long(argc, argv, "+e:u:w:T", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+e:u:w:T", options, NULL)) != -1) {
 		if (opt == OPT_INDEX && (index = atoi(optarg)) >= 1)
 			continue;
 		if (opt == 'T') {
@@ -123,7 +123,7 @@ static int parse_run(int argc, char **argv, struct run_flags_compose *f)
 		{ 0 },
 	};
 	int opt;
-	while ((opt = getopt_long(argc, argv, "+de:u:w:T", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+de:u:w:T", options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_RM: f->remove = true; break;
 		case 'd': f->detach = true; break;

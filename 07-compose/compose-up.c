@@ -86,7 +86,7 @@ static int parse_up(int argc, char **argv, struct up_flags *f)
 		{ 0 },
 	};
 	int opt;
-	while ((opt = getopt_long(argc, argv, "+d", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+d", options, NULL)) != -1) {
 		switch (opt) {
 		case 'd': f->detach = true; break;
 		case OPT_BUILD: f->build = true; break;

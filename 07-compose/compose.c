@@ -194,7 +194,7 @@ static int parse_global(int argc, char **argv, struct compose_options *o)
 	int opt;
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+f:p:", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+f:p:", options, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			if (o->file_count == sizeof(o->files) / sizeof(o->files[0]))

@@ -64,7 +64,7 @@ static int deploy_flags(const char *sub, int argc, char **argv, struct deploying
 	*d = (struct deploying){ 0 };
 	optind = 0;
 	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "c:dq", options, NULL)) != -1;) {
+	for (int opt; (opt = cli_getopt(argc, argv, "c:dq", options, NULL)) != -1;) {
 		if (opt == 'c') {
 			if (d->compose.file_count == COMPOSE_MAX_FILES)
 				return usage_error(sub, "at most %d compose files", COMPOSE_MAX_FILES);

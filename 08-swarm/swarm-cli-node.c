@@ -154,7 +154,7 @@ static int node_update(int argc, char **argv)
 	 * first (GNU's permutation), so the node may come before or after them, as with Docker. */
 	optind = 0;
 	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "", options, NULL)) != -1;)
+	for (int opt; (opt = cli_getopt(argc, argv, "", options, NULL)) != -1;)
 		if (opt == '?' || opt == ':')
 			return usage_error("node update", "unknown flag, or a flag without its value: %s", argv[optind - 1]);
 	if (optind != argc - 1)
@@ -166,7 +166,7 @@ static int node_update(int argc, char **argv)
 	struct swarm_node_spec spec = { 0 };
 	int rc = node ? swarm_node_spec_copy(&spec, &node->spec) : -1;
 	optind = 0;
-	for (int opt; rc == 0 && (opt = getopt_long(argc, argv, "", options, NULL)) != -1;) {
+	for (int opt; rc == 0 && (opt = cli_getopt(argc, argv, "", options, NULL)) != -1;) {
 		int value;
 		if (opt == 'a') {
 			if ((value = swarm_name_lookup(swarm_availability_names, SWARM_NAMES(swarm_availability_names), optarg)) < 0)
@@ -250,7 +250,7 @@ static int node_rm(int argc, char **argv)
 	bool force = false;
 	int opt;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+f", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+f", options, NULL)) != -1) {
 		if (opt != 'f')
 			return usage_error("node rm", "unknown flag: %s", argv[optind - 1]);
 		force = true;

@@ -114,7 +114,7 @@ int swarm_cli_listing_flags(const char *command, int argc, char **argv, const ch
 	*l = (struct swarm_cli_listing){ 0 };
 	optind = 0;
 	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, "qf:", options, NULL)) != -1;) {
+	for (int opt; (opt = cli_getopt(argc, argv, "qf:", options, NULL)) != -1;) {
 		if (opt == 'q') {
 			l->list.quiet = true;
 		} else if (opt == 'T') {

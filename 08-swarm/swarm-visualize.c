@@ -373,7 +373,7 @@ int cmd_swarm_visualize(int argc, char **argv)
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "+h", options, NULL)) != -1) {
 		char *end;
 		if (c == 'h')
 			return print_help(VISUALIZE_HELP);

@@ -477,6 +477,48 @@ START_TEST(remove_tree_does_not_follow_symlinks_out_of_the_tree)
 }
 END_TEST
 
+/* The options a `run` would have: a prefix of two of them must not pass for either. */
+static const struct option run_like[] = {
+	{ "pids-limit", required_argument, NULL, 'P' },
+	{ "privileged", no_argument, NULL, 'p' },
+	{ "rm", no_argument, NULL, 'r' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The options cli_getopt returns for argv, as a string ("P!" for '?'), until -1. */
+static void options_of(int argc, char **argv, char *out, size_t size)
+{
+	size_t n = 0;
+	optind = 0;
+	opterr = 0;
+	for (int opt; n + 1 < size && (opt = cli_getopt(argc, argv, "+", run_like, NULL)) != -1;)
+		out[n++] = opt == '?' ? '!' : (char)opt;
+	out[n] = '\0';
+}
+
+START_TEST(a_long_flag_is_taken_by_its_whole_name_only)
+{
+	char got[16];
+	char *whole[] = { "run", "--pids-limit", "5", "--privileged", "--rm", "--pids-limit=7", "busybox", NULL };
+	options_of(7, whole, got, sizeof(got));
+	ck_assert_str_eq(got, "PprP");
+	ck_assert_str_eq(whole[optind], "busybox");
+
+	/* Docker's `--pid host` is not --pids-limit: refused, and the flag is what argv[optind-1] names */
+	char *pid[] = { "run", "--pid", "host", "busybox", NULL };
+	options_of(4, pid, got, sizeof(got));
+	ck_assert_str_eq(got, "!");
+	ck_assert_str_eq(pid[optind - 1], "--pid");
+	char *priv[] = { "run", "--priv", "busybox", NULL };
+	options_of(3, priv, got, sizeof(got));
+	ck_assert_str_eq(got, "!");
+	ck_assert_str_eq(priv[optind - 1], "--priv");
+	char *equals[] = { "run", "--pids=3", "busybox", NULL };
+	options_of(3, equals, got, sizeof(got));
+	ck_assert_str_eq(got, "!");
+}
+END_TEST
+
 Suite *foundation_suite(void)
 {
 	Suite *s = suite_create("foundation");
@@ -494,6 +536,7 @@ Suite *foundation_suite(void)
 	tcase_add_test(t, explain_is_silent_unless_asked);
 	suite_add_tcase(s, t);
 	t = tcase_create("arguments_and_exec");
+	tcase_add_test(t, a_long_flag_is_taken_by_its_whole_name_only);
 	tcase_add_test(t, parse_size_reads_docker_style_sizes);
 	tcase_add_test(t, parse_size_refuses_garbage);
 	tcase_add_test(t, parse_uint_takes_whole_numbers_within_range);

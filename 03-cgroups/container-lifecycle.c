@@ -406,16 +406,29 @@ static const char container_help[] =
 	"  ls      List containers (as `ps`)\n"
 	"  prune   Remove all stopped containers (-f: without asking)\n";
 
+static const char prune_help[] =
+	"Usage:  tinydock container prune [OPTIONS]\n"
+	"\n"
+	"Remove all stopped containers\n"
+	"\n"
+	"Options:\n"
+	"  -f, --force   Do not prompt for confirmation\n";
+
 static int prune(int argc, char **argv)
 {
-	bool force = argc > 1 && (strcmp(argv[1], "-f") == 0 || strcmp(argv[1], "--force") == 0);
+	if (asks_for_help(argc, argv))
+		return print_help(prune_help); /* and nothing else: `prune --help` must never prune */
+	bool all, force; /* -a is accepted, as by every prune: all stopped containers go either way */
+	int code = parse_prune_flags("container prune", argc, argv, &all, &force);
+	if (code)
+		return code;
 	if (!force && !confirmed("This will remove all stopped containers."))
 		return 0;
 	struct view *views;
 	size_t count;
 	if (load_all(&views, &count) < 0)
 		return error_report(EXIT_TINYDOCK_FAILED);
-	int code = 0;
+	code = 0;
 	printf("Deleted Containers:\n");
 	for (size_t i = 0; i < count; i++) {
 		if (is_running(&views[i]))

@@ -135,6 +135,8 @@ int cmd_builder(int argc, char **argv)
 		return argc < 2 ? usage_error("builder", "requires a command: prune") : print_help(BUILDER_HELP);
 	if (strcmp(argv[1], "prune") != 0)
 		return usage_error("builder", "unknown command \"%s\": the one command is prune", argv[1]);
+	if (asks_for_help(argc - 1, argv + 1))
+		return print_help(BUILDER_HELP);
 	bool all, force; /* --all: the whole cache goes either way */
 	int code = parse_prune_flags("builder prune", argc - 1, argv + 1, &all, &force);
 	if (code)

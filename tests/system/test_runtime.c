@@ -608,6 +608,26 @@ START_TEST(start_runs_a_stopped_container_again_with_the_same_id_and_log)
 }
 END_TEST
 
+START_TEST(a_prune_asked_for_its_help_prints_it_and_removes_nothing)
+{
+	struct run_result r = run_tinydock(NULL, 20, "run", "--name", "kept", "--rootfs", sandbox.rootfs, "true", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	const char *const prunes[][3] = { { "container", "prune", "--help" }, { "container", "prune", "-h" } };
+	for (size_t i = 0; i < sizeof(prunes) / sizeof(prunes[0]); i++) {
+		r = run_tinydock("y\n", 10, prunes[i][0], prunes[i][1], prunes[i][2], NULL);
+		ck_assert_msg(r.status == 0 && strncmp(r.out, "Usage:", 6) == 0, "%s %s %s: %d, %s%s", prunes[i][0],
+			      prunes[i][1], prunes[i][2], r.status, r.out, r.err);
+		run_free(&r);
+	}
+	r = run_tinydock(NULL, 10, "inspect", "-f", "{{.State.Status}}", "kept", NULL);
+	ck_assert_msg(r.status == 0 && strcmp(r.out, "exited\n") == 0, "the stopped container is gone: %s", r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "rm", "kept", NULL);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(a_foreground_run_keeps_a_log_and_still_prints_its_output)
 {
 	/* As Docker: the output reaches the terminal as it happens, stdout and stderr apart ... */
@@ -868,6 +888,7 @@ Suite *runtime_suite(void)
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, run_d_prints_the_id_at_once_and_the_monitor_keeps_the_log);
+	tcase_add_test(t, a_prune_asked_for_its_help_prints_it_and_removes_nothing);
 	tcase_add_test(t, stop_ends_a_command_that_ignores_sigterm_within_a_second);
 	tcase_add_test(t, on_failure_2_restarts_twice_then_stays_exited);
 	tcase_add_test(t, always_restarts_even_after_success_until_stop);

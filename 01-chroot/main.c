@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i == argc)
-		return usage(stderr);
+		return usage(stdout); /* as `docker` alone: the help, and success */
 	int code = select_node(node);
 	if (code)
 		return code;
@@ -86,6 +86,7 @@ int main(int argc, char **argv)
 		error_report_deferred(); /* what the command met and went on past (error.h) */
 		return status;
 	}
+	/* Docker's CLI exits 1 here, not 125: no command ran, so nothing of the engine failed. */
 	fprintf(stderr, "tinydock: '%s' is not a tinydock command.\nSee 'tinydock --help'.\n", argv[i]);
-	return EXIT_TINYDOCK_FAILED;
+	return EXIT_FAILURE;
 }

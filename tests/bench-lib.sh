@@ -32,7 +32,7 @@
 #   value_row A_DOES A_VALUE B_DOES B_VALUE UNIT   a row of sizes (KiB, MiB); ratio B/A
 #   failed_row WHAT WHY                 a row for a benchmark that could not be set up
 #   have PROGRAM                        true when PROGRAM is installed
-#   start_dockerd DIR | stop_dockerd    a Docker daemon of our own (see there)
+#   start_dockerd DIR [ARG...] | stop_dockerd   a Docker daemon of our own (see there)
 #
 # A side named "-" is a peer that is not installed: its figures show "-".
 
@@ -159,10 +159,11 @@ failed_row() {
 # nor iptables rules nor ip_forward: plain dockerd would turn ip_forward on for the whole host.
 # It is stopped by its pid (stop_dockerd, from the caller's EXIT trap). Call it in the script's
 # own shell, not in $(...): it sets $docker, the command that talks to it, or returns non-zero
-# with the reason in $dockerd_why.
+# with the reason in $dockerd_why. ARGs go to dockerd as they are (--insecure-registry A:P).
 dockerd_pid= docker= docker_data= docker_exec= dockerd_why=
 start_dockerd() {
   local dir=$1 i
+  shift
   if ! have dockerd || ! have docker; then
     dockerd_why="docker.io is not installed"
     return 1
@@ -171,7 +172,7 @@ start_dockerd() {
   docker_exec=$(mktemp -d /tmp/tdb-exec.XXXXXX)
   dockerd --iptables=false --ip-forward=false --bridge=none \
     --data-root "$docker_data" --exec-root "$docker_exec" --pidfile "$dir/docker.pid" \
-    -H "unix://$docker_exec/docker.sock" >"$dir/dockerd.log" 2>&1 &
+    -H "unix://$docker_exec/docker.sock" "$@" >"$dir/dockerd.log" 2>&1 &
   dockerd_pid=$!
   docker="docker -H unix://$docker_exec/docker.sock"
   for ((i = 0; i < 300; i++)); do # up to 60 s on a busy machine

@@ -17,11 +17,16 @@
  * and was not loaded again.
  *
  * Screenshots before and after are written beside $TINYDOCK_RESULTS (build/ under make test)
- * as swarm-visualize-before.png and swarm-visualize-after.png; the lesson's copies are
- * 08-swarm/visualizer/swarm-before.png and swarm-after.png, taken by this test. Without
- * Chromium (a browser: the package chromium, which CI installs), the test is skipped and
- * says so.
+ * as swarm-visualize-before.png and swarm-visualize-after.png. Without Chromium (a browser:
+ * the package chromium, which CI installs), the tests are skipped and say so.
+ *
+ * The second test case does the same on a real swarm: simulated machines (swarm-sim-fixture.h),
+ * the visualizer on manager1 (`tinydock --node manager1 swarm visualize`), a worker's power cut,
+ * and the page, open all along, drawing its tasks on the other nodes. Its screenshots,
+ * swarm-sim-visualize-before.png and swarm-sim-visualize-after.png, are the lesson's
+ * 08-swarm/visualizer/swarm-before.png and swarm-after.png.
  */
+#include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,14 +35,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "error.h"
 #include "files.h"
 #include "harness.h"
+#include "json.h"
+#include "swarm-sim-fixture.h"
 
 /* --- the two states --------------------------------------------------------------------------- */
 
@@ -356,6 +366,254 @@ START_TEST(screenshots_before_and_after_a_worker_is_lost_are_taken_for_the_lesso
 }
 END_TEST
 
+/* --- on a real swarm: simulated machines ------------------------------------------------------- */
+
+/* GET path from address:port, HTTP/1.1 with Connection: close: the body of a 200 answer
+ * (malloc'd), or NULL. Bounded by a 2 s timeout on every socket call. */
+static char *http_get(const char *address, int port, const char *path)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	ck_assert_int_eq(inet_pton(AF_INET, address, &a.sin_addr), 1);
+	struct timeval timeout = { .tv_sec = 2 }; /* SO_SNDTIMEO bounds connect(2) too (socket(7)) */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+	char request[256];
+	int length = snprintf(request, sizeof(request), "GET %s HTTP/1.1\r\nHost: %s:%d\r\nConnection: close\r\n\r\n",
+			      path, address, port);
+	size_t used = 0, room = 1 << 16;
+	char *answer = malloc(room);
+	ck_assert_ptr_nonnull(answer);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && write(fd, request, (size_t)length) == length) {
+		ssize_t n;
+		while (used < room - 1 && (n = read(fd, answer + used, room - 1 - used)) > 0)
+			used += (size_t)n;
+	}
+	close(fd);
+	answer[used] = '\0';
+	const char *body = strstr(answer, "\r\n\r\n");
+	char *copy = strncmp(answer, "HTTP/1.1 200 ", 13) == 0 && body ? strdup(body + 4) : NULL;
+	free(answer);
+	return copy;
+}
+
+/* What the visualizer's view says of one node and of all the tasks. */
+struct view_counts {
+	bool node_down;   /* the node is shown down */
+	int on_node;      /* tasks shown on the node */
+	int running;      /* tasks shown running, on any node */
+	int pending;      /* tasks not placed yet */
+	char node_id[64]; /* the node's id */
+};
+
+static bool view_counts(const char *view_json, const char *hostname, struct view_counts *out)
+{
+	*out = (struct view_counts){ 0 };
+	struct json *view = json_parse(view_json, strlen(view_json));
+	if (!view)
+		return false;
+	json_for_each(node, json_get(view, "nodes")) {
+		bool it = strcmp(json_get_string(node, "hostname"), hostname) == 0;
+		if (it) {
+			snprintf(out->node_id, sizeof(out->node_id), "%s", json_get_string(node, "id"));
+			out->node_down = strcmp(json_get_string(node, "status"), "down") == 0;
+		}
+		json_for_each(task, json_get(node, "tasks")) {
+			out->on_node += it;
+			out->running += strcmp(json_get_string(task, "state"), "running") == 0;
+		}
+	}
+	json_for_each(task, json_get(view, "pending"))
+		out->pending++;
+	json_free(view);
+	return true;
+}
+
+/* Until the deadline, the visualizer's view until it holds: every task running (replicas of
+ * them) and, as wanted, some on hostname (lost false) or hostname down and empty (lost true). */
+static bool view_within(const char *address, int port, const char *hostname, int replicas, bool lost, int timeout_ms,
+			struct view_counts *counts)
+{
+	for (int64_t deadline = now_ms() + timeout_ms;; usleep(100 * 1000)) {
+		char *view = http_get(address, port, "/state.json");
+		bool seen = view && view_counts(view, hostname, counts);
+		free(view);
+		if (seen && counts->running == replicas && counts->pending == 0 &&
+		    (lost ? counts->node_down && counts->on_node == 0 : !counts->node_down && counts->on_node > 0))
+			return true;
+		if (now_ms() > deadline)
+			return false;
+	}
+}
+
+/* The highest N of the lines "WHAT N" in the file (0 for none). */
+static uint64_t highest_version(const char *file, const char *what)
+{
+	char *text = read_file(file, NULL);
+	uint64_t highest = 0;
+	for (const char *at = text ? text : ""; (at = strstr(at, what)); at += strlen(what)) {
+		uint64_t n = strtoull(at + strlen(what), NULL, 10);
+		highest = n > highest ? n : highest;
+	}
+	free(text);
+	return highest;
+}
+
+/* Until the deadline: the page's stream has sent the newest view the visualizer made. */
+static bool stream_caught_up_within(const char *log, int timeout_ms)
+{
+	for (int64_t deadline = now_ms() + timeout_ms;; usleep(50 * 1000)) {
+		uint64_t made = highest_version(log, "state: version ");
+		if (made > 0 && highest_version(log, "events: sent version ") >= made)
+			return true;
+		if (now_ms() > deadline)
+			return false;
+	}
+}
+
+/* A service of replicas busybox tasks that sleep, through manager1. */
+static void sleepers(const char *name, const char *replicas)
+{
+	struct run_result r = run_tinydock(NULL, 90, "--node", "manager1", "service", "create", "--name", name,
+					   "--replicas", replicas, "busybox", "sleep", "600", NULL);
+	ck_assert_msg(r.status == 0, "service create %s: %s%s", name, r.out, r.err);
+	run_free(&r);
+}
+
+/* Where the pictures of a real swarm go: beside $TINYDOCK_RESULTS (build/ under make test),
+ * else in the sandbox. */
+static void picture_path(const char *name, char out[PATH_MAX])
+{
+	const char *results = getenv("TINYDOCK_RESULTS");
+	char folder[PATH_MAX];
+	snprintf(folder, sizeof(folder), "%s", results ? results : sandbox.dir);
+	char *slash = results ? strrchr(folder, '/') : NULL;
+	if (slash)
+		*slash = '\0';
+	snprintf(out, PATH_MAX, "%.3800s/%s", folder, name);
+}
+
+/* `tinydock --node manager1 swarm visualize` on manager1's address: it runs on manager1 (its
+ * network, its node's control socket), and a browser on the host reaches it across the
+ * simulation's bridge, as a classroom's would. Its stdout and its log go to files named name. */
+struct sim_visualizer {
+	pid_t pid;
+	char address[32];
+	int port;
+	char url[64];
+	char log[PATH_MAX];
+};
+
+static void start_visualizer(struct sim_visualizer *v, const char *name, int port)
+{
+	char out[PATH_MAX], port_text[8];
+	swarm_sim_address("11", v->address);
+	v->port = port;
+	snprintf(port_text, sizeof(port_text), "%d", port);
+	snprintf(v->url, sizeof(v->url), "http://%s:%d/", v->address, port);
+	snprintf(out, sizeof(out), "%s/%s-visualize.out", sandbox.dir, name);
+	snprintf(v->log, sizeof(v->log), "%s/%s-visualize.log", sandbox.dir, name);
+	const char *visualize[] = { tinydock_binary(), "--node",  "manager1", "swarm",	  "visualize", "--address",
+				    v->address,	       "--port", port_text,   NULL };
+	v->pid = spawn(visualize, out, v->log);
+	ck_assert_msg(wait_for_text(out, v->url, 1, 10000), "the visualizer did not start on %s", v->url);
+}
+
+/* Headless Chromium on url: the DOM it drew into out once the page's stream ends, or a
+ * screenshot into screenshot (when not NULL). */
+static pid_t start_browser(const char *name, const char *url, const char *screenshot, char out[PATH_MAX],
+			   char err[PATH_MAX])
+{
+	static char profile[PATH_MAX + 32], shot[PATH_MAX + 16];
+	snprintf(out, PATH_MAX, "%s/%s-chromium.out", sandbox.dir, name);
+	snprintf(err, PATH_MAX, "%s/%s-chromium.err", sandbox.dir, name);
+	snprintf(profile, sizeof(profile), "--user-data-dir=%s/%s-profile", sandbox.dir, name);
+	snprintf(shot, sizeof(shot), "--screenshot=%s", screenshot ? screenshot : "");
+	const char *chromium[] = { "chromium",	"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+				   "--hide-scrollbars", "--window-size=1000,460", profile, "--virtual-time-budget=2000",
+				   screenshot ? shot : "--dump-dom", url, NULL };
+	return spawn(chromium, out, err); /* argv is copied by execvp in the child */
+}
+
+/* Stop the visualizer (its streams end: the pages are done) and wait for the browsers. */
+static void stop_visualizer_and_browsers(struct sim_visualizer *v, const pid_t *browsers, size_t count,
+					 const char *err)
+{
+	kill(v->pid, SIGTERM);
+	int status = wait_or_kill(v->pid, 10000);
+	ck_assert_msg(status == 0, "the visualizer did not stop cleanly on SIGTERM (%d)", status);
+	for (size_t i = 0; i < count; i++) {
+		status = wait_or_kill(browsers[i], 30000);
+		ck_assert_msg(status == 0, "chromium failed (%d): see %s", status, err);
+	}
+}
+
+START_TEST(the_open_page_of_a_simulated_swarm_shows_a_dead_workers_tasks_move_to_the_others)
+{
+	if (!have_program("chromium"))
+		SKIP_TEST("chromium is not installed (apt-get install chromium): the page was not tested in a browser");
+	swarm_sim_up(1, 2);
+	sleepers("web", "4");
+	sleepers("api", "2");
+	char before[PATH_MAX], after[PATH_MAX], out[PATH_MAX], err[PATH_MAX], shot_out[PATH_MAX], shot_err[PATH_MAX];
+	picture_path("swarm-sim-visualize-before.png", before);
+	picture_path("swarm-sim-visualize-after.png", after);
+	struct view_counts counts;
+
+	/* The picture before: a page on the swarm as it runs, taken once the page has its view. */
+	struct sim_visualizer v;
+	start_visualizer(&v, "sim-before", 8080);
+	ck_assert_msg(view_within(v.address, v.port, "worker1", 6, false, 60000, &counts),
+		      "the view never showed 6 running tasks with some on worker1 (%d running, %d on worker1)",
+		      counts.running, counts.on_node);
+	pid_t camera = start_browser("sim-before", v.url, before, shot_out, shot_err);
+	ck_assert_msg(wait_for_text(v.log, "events: a page is listening", 1, 30000), "the page did not open /events");
+	ck_assert_msg(stream_caught_up_within(v.log, 10000), "the page did not get the first view");
+	stop_visualizer_and_browsers(&v, &camera, 1, shot_err);
+	ck_assert_msg(is_png(before), "no screenshot in %s", before);
+
+	/* The live page: one browser dumps what it drew, one takes the picture after. */
+	start_visualizer(&v, "sim-live", 8080);
+	pid_t browsers[2];
+	browsers[0] = start_browser("sim-live", v.url, NULL, out, err);
+	browsers[1] = start_browser("sim-after", v.url, after, shot_out, shot_err);
+	ck_assert_msg(wait_for_text(v.log, "events: a page is listening", 2, 30000), "the pages did not open /events");
+	ck_assert_msg(stream_caught_up_within(v.log, 10000), "the pages did not get the first view");
+
+	/* worker1's power cut: its node and its containers end at once. */
+	struct run_result r = run_tinydock(NULL, 30, "swarm", "sim", "kill", "worker1", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	int64_t cut = now_ms();
+	ck_assert_msg(view_within(v.address, v.port, "worker1", 6, true, 60000, &counts),
+		      "worker1's tasks did not move within 60 s (%d running, %d on worker1, %s)", counts.running,
+		      counts.on_node, counts.node_down ? "down" : "not down");
+	fprintf(stderr, "the visualizer's view after worker1's power cut: worker1 down, its tasks elsewhere: %.2f s\n",
+		(double)(now_ms() - cut) / 1000);
+	ck_assert_msg(stream_caught_up_within(v.log, 10000), "the pages were not sent the newest view");
+	stop_visualizer_and_browsers(&v, browsers, 2, err);
+
+	char *dom = read_file(out, NULL), *log = read_file(v.log, NULL);
+	ck_assert_msg(dom != NULL, "no DOM from chromium");
+	ck_assert_ptr_nonnull(log);
+	/* each page loaded once, then changed through its stream: more than one view drawn */
+	ck_assert_int_eq(count_of(log, "\"GET / HTTP/1.1\""), 2);
+	const char *updates = strstr(dom, "data-updates=\"");
+	ck_assert_msg(updates && atoi(updates + strlen("data-updates=\"")) >= 2, "the page drew no view after the first");
+	char box[128];
+	snprintf(box, sizeof(box), "class=\"node down\" data-node=\"%s\"", counts.node_id);
+	ck_assert_msg(strstr(dom, box), "worker1 is not shown as down");
+	snprintf(box, sizeof(box), "data-node=\"%s\" data-state", counts.node_id);
+	ck_assert_msg(!strstr(dom, box), "a task is still shown on the dead worker1");
+	ck_assert_int_eq(count_of(dom, "class=\"task\""), 6);
+	ck_assert_msg(is_png(after), "no screenshot in %s", after);
+	printf("screenshots of a simulated swarm: %s %s\n", before, after);
+	free(log);
+	free(dom);
+}
+END_TEST
+
 Suite *swarm_visualize_system_suite(void)
 {
 	Suite *s = suite_create("swarm_visualize_system");
@@ -366,5 +624,12 @@ Suite *swarm_visualize_system_suite(void)
 	tcase_add_test(tc, the_open_page_follows_a_lost_worker_through_events_without_reloading);
 	tcase_add_test(tc, screenshots_before_and_after_a_worker_is_lost_are_taken_for_the_lesson);
 	suite_add_tcase(s, tc);
+	TCase *sim = tcase_create("a simulated swarm");
+	harness_use_stage(sim, 8);
+	harness_use_sandbox(sim);
+	swarm_sim_fixture_use(sim);
+	tcase_set_timeout(sim, 240);
+	tcase_add_test(sim, the_open_page_of_a_simulated_swarm_shows_a_dead_workers_tasks_move_to_the_others);
+	suite_add_tcase(s, sim);
 	return s;
 }

@@ -12,6 +12,10 @@
  *
  * A GONE task is forgotten once the swarm no longer assigns it here.
  *
+ * A RUNNING task's /etc/hosts also gets the services' names (swarm_executor_name_services):
+ * each entry remembers which version of the names it has, so a task that comes to run, or a
+ * new set of names, is written once, right after the poll or the call that brought it.
+ *
  * Everything slow happens in children (swarm-executor-child.h); every end is noticed through
  * a file descriptor (a child's pidfd, a monitor's pidfd: swarm-executor-watch.h), so the
  * executor needs no timer of its own and never blocks the node, except in stop_all, which
@@ -27,6 +31,7 @@
 #include "swarm-executor-plan.h"
 #include "swarm-executor-watch.h"
 #include "swarm-task-spec.h"
+#include "swarm-vip-hosts.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -51,6 +56,7 @@ struct task_entry {
 	bool stop_wanted;                         /* a stop came while its start was under way */
 	bool say_shutdown;                        /* stopped because desired SHUTDOWN: report it */
 	bool forget;                              /* nothing more to do: drop the entry */
+	unsigned named;                           /* the version of the services' names it has */
 };
 
 struct swarm_executor {
@@ -60,6 +66,8 @@ struct swarm_executor {
 	size_t task_count, task_capacity;
 	struct swarm_task_report *reports;
 	size_t report_count, report_capacity;
+	char *service_hosts;                      /* the services' hosts lines (NULL: none known yet) */
+	unsigned service_hosts_version;           /* one more at each change: 0 before the first */
 };
 
 /* --- entries and reports ------------------------------------------------------------------------ */
@@ -256,6 +264,41 @@ int swarm_executor_sync(struct swarm_executor *ex, const struct swarm_assignment
 	return rc;
 }
 
+/* --- the services' names ------------------------------------------------------------------------ */
+
+/* Every running task that has not the latest names gets them. A task whose container cannot
+ * be written (removed meanwhile) is said in the log once, not at every poll: the next change
+ * of the names tries it again. */
+static void name_running_tasks(struct swarm_executor *ex)
+{
+	if (!ex->service_hosts)
+		return;
+	for (size_t i = 0; i < ex->task_count; i++) {
+		struct task_entry *e = &ex->tasks[i];
+		if (e->phase != SWARM_EXEC_RUNNING || !e->container[0] || e->named == ex->service_hosts_version)
+			continue;
+		e->named = ex->service_hosts_version;
+		explain(CHAPTER, "task %" PRIu64 ": the services' names into the /etc/hosts of container %.12s", e->task,
+			e->container);
+		if (swarm_vip_hosts_install(e->container, ex->service_hosts) < 0)
+			log_failure(ex);
+	}
+}
+
+int swarm_executor_name_services(struct swarm_executor *ex, const char *lines)
+{
+	if (ex->service_hosts && strcmp(ex->service_hosts, lines) == 0)
+		return 0;
+	char *copy = strdup(lines);
+	if (!copy)
+		return fail_errno(ENOMEM, "cannot keep the services' names");
+	free(ex->service_hosts);
+	ex->service_hosts = copy;
+	ex->service_hosts_version++;
+	name_running_tasks(ex);
+	return 0;
+}
+
 /* --- poll --------------------------------------------------------------------------------------- */
 
 size_t swarm_executor_pollfds(struct swarm_executor *ex, struct pollfd *fds, size_t room)
@@ -365,6 +408,7 @@ int swarm_executor_poll(struct swarm_executor *ex, uint64_t now, struct swarm_ta
 			break;
 		}
 	drop_forgotten(ex);
+	name_running_tasks(ex); /* a task that has just come to run */
 	*reports = ex->reports;
 	*count = ex->report_count;
 	ex->reports = NULL;
@@ -516,5 +560,6 @@ void swarm_executor_close(struct swarm_executor *ex)
 	}
 	free(ex->tasks);
 	free(ex->reports);
+	free(ex->service_hosts);
 	free(ex);
 }

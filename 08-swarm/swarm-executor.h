@@ -88,6 +88,15 @@ int swarm_task_logs(const char *node_id, uint64_t task, long tail, struct swarm_
 /* The same for a task of the executor's node. */
 int swarm_executor_logs(const struct swarm_executor *ex, uint64_t task, long tail, struct swarm_strings *lines);
 
+/* The services' names for this node's tasks: lines ("VIP NAME" lines of hosts(5), from
+ * swarm_mesh_hosts_lines) put into the /etc/hosts of every task that runs now, and of each
+ * task that starts from now on, once it runs (swarm-vip-hosts.h). Lines equal to the last
+ * ones change nothing; new ones replace the old ones in every task, so a task started before
+ * a service was created finds it, and a service removed is gone from every task. Copied.
+ * 0, or -1 with the message (out of memory); a container that cannot be written is said in
+ * the node's log and skipped. */
+int swarm_executor_name_services(struct swarm_executor *ex, const char *lines);
+
 /* Stop and remove every task container of this node, and wait for it (leave, or the node was
  * asked to stop them): at most about SWARM_STOP_GRACE_SECONDS. Starts in progress are
  * abandoned first. 0, or -1 with the message (the others are still stopped). */

@@ -8,9 +8,9 @@
  *     every node (the leader too), when a table arrives:
  *         swarm_mesh_serve(mesh, json, strlen(json), NULL);    mesh from swarm_mesh_start
  *         hosts = swarm_mesh_hosts_lines(json, strlen(json));  for its tasks' /etc/hosts:
- *         swarm_vip_hosts_install(container_id, hosts);        each running task's container
- *                                                              (swarm-vip-hosts.h), and each
- *                                                              new one once it is attached
+ *         swarm_executor_name_services(executor, hosts);       each running task's container,
+ *                                                              and each new one once it runs
+ *                                                              (swarm_vip_hosts_install)
  *
  * The table is the contract's JSON (swarm-mesh-table.h): the published ports (open on every
  * node), then each service's virtual IP and target ports (swarm-vip.h).

@@ -242,7 +242,8 @@ static void become_worker(struct node_process *node)
 }
 
 /* A routing mesh table arrived: serve it when it changed (the published ports on this node,
- * the services' virtual IPs). */
+ * the services' virtual IPs), and give the services' names to the executor, for its tasks'
+ * /etc/hosts (it writes them only when they changed: most new tables only move backends). */
 static void serve_mesh(struct node_process *node, const char *table)
 {
 	if (!node->mesh || !table || (node->mesh_table && strcmp(node->mesh_table, table) == 0))
@@ -251,6 +252,12 @@ static void serve_mesh(struct node_process *node, const char *table)
 		node_log("the routing mesh: %s", error_message());
 		error_clear();
 	}
+	char *names = node->executor ? swarm_mesh_hosts_lines(table, strlen(table)) : NULL;
+	if (node->executor && (!names || swarm_executor_name_services(node->executor, names) < 0)) {
+		node_log("the services' names: %s", error_message());
+		error_clear();
+	}
+	free(names);
 	free(node->mesh_table);
 	node->mesh_table = strdup(table);
 }

@@ -392,6 +392,49 @@ START_TEST(a_task_whose_container_is_killed_is_reported_failed_with_its_exit_cod
 }
 END_TEST
 
+/* The container's /etc/hosts as its processes read it (the test fails if exec does). */
+static char *hosts_seen_in(const char *container)
+{
+	struct run_result r = run_tinydock(NULL, 20, "exec", container, "cat", "/etc/hosts", NULL);
+	ck_assert_msg(r.status == 0, "exec cat /etc/hosts: %s", r.err);
+	char *hosts = strdup(r.out);
+	run_free(&r);
+	return hosts;
+}
+
+START_TEST(the_services_names_reach_a_task_once_it_runs_and_follow_each_change_while_it_runs)
+{
+	struct fixture f;
+	web_service(&f, "busybox");
+	assign_tasks(&f, 1);
+	struct swarm_executor *ex;
+	ck_assert_msg(swarm_executor_open(NODE, "127.0.0.1", &ex) == 0, "%s", error_message());
+	static struct seen seen;
+	/* names known before the task starts: written in the poll that hears it runs */
+	ck_assert_int_eq(swarm_executor_name_services(ex, "198.18.0.7\tapi\n"), 0);
+	ck_assert_int_eq(swarm_executor_sync(ex, f.assignments, f.count), 0);
+	CHECK_REPORT(ex, &seen, 1, SWARM_TASK_RUNNING);
+	char *hosts = hosts_seen_in("web.1.1");
+	ck_assert_msg(strstr(hosts, "198.18.0.7\tapi\n"), "api is not named in the task once it runs:\n%s", hosts);
+	free(hosts);
+	/* a service created, one removed, while the task runs */
+	ck_assert_int_eq(swarm_executor_name_services(ex, "198.18.0.9\tdb\n"), 0);
+	hosts = hosts_seen_in("web.1.1");
+	ck_assert_msg(strstr(hosts, "198.18.0.9\tdb\n") && !strstr(hosts, "\tapi\n"), "the names did not follow:\n%s",
+		      hosts);
+	free(hosts);
+	/* the last service gone: no line names a service, the task's own lines stay */
+	ck_assert_int_eq(swarm_executor_name_services(ex, ""), 0);
+	hosts = hosts_seen_in("web.1.1");
+	ck_assert_msg(!strstr(hosts, "198.18.") && strstr(hosts, "localhost"), "after the last service:\n%s", hosts);
+	free(hosts);
+	ck_assert_int_eq(swarm_executor_sync(ex, NULL, 0), 0);
+	ck_assert_msg(wait_until_removed(ex, &seen, "web.1.1", 0), "web.1.1 is still there");
+	swarm_executor_close(ex);
+	swarm_service_spec_free(&f.service);
+}
+END_TEST
+
 START_TEST(a_task_whose_command_exits_by_itself_is_complete_or_failed_as_its_exit_code_says_and_keeps_its_logs)
 {
 	struct fixture f;
@@ -601,6 +644,7 @@ Suite *swarm_executor_suite(void)
 	tcase_add_test(t, three_tasks_start_report_running_with_endpoints_and_answer_http_on_them);
 	tcase_add_test(t, a_task_desired_shutdown_is_stopped_removed_and_reported_and_an_unassigned_one_removed);
 	tcase_add_test(t, a_task_whose_container_is_killed_is_reported_failed_with_its_exit_code);
+	tcase_add_test(t, the_services_names_reach_a_task_once_it_runs_and_follow_each_change_while_it_runs);
 	tcase_add_test(t, a_task_whose_command_exits_by_itself_is_complete_or_failed_as_its_exit_code_says_and_keeps_its_logs);
 	tcase_add_test(t, a_task_for_an_image_neither_here_nor_pullable_is_rejected_with_no_such_image);
 	tcase_add_test(t, a_task_whose_image_is_only_in_a_registry_is_pulled_and_runs);

@@ -12,7 +12,7 @@
  * and a sandbox for TINYDOCK_RUN, where the machines' folders and namespace mounts live. After
  * each test that passed, `sim down` runs; after one that failed (or when down fails), the runner
  * reads the state file and removes every machine with the library itself, then the bridge and
- * the sandbox (its mounts included), whatever happened.
+ * the sandbox (its mounts included), whatever happened (swarm-sim-fixture.h).
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -40,30 +40,15 @@
 #include "swarm-command.h"
 #include "swarm-control.h"
 #include "swarm-machines.h"
+#include "swarm-sim-fixture.h"
 
 static const int ECHO_PORT = 7000;
-
-static char bridge[16];
-static char subnet[32];
-static char prefix[16]; /* "10.242.X." */
-
-static double now_seconds(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static void sim_folder(char out[PATH_MAX])
-{
-	snprintf(out, PATH_MAX, "%s/swarm-sim", sandbox.run);
-}
 
 /* The state as the commands left it. */
 static int load_state(struct swarm_machines *sim)
 {
 	char path[PATH_MAX];
-	sim_folder(path);
+	swarm_sim_folder(path);
 	strcat(path, "/state.json");
 	size_t size;
 	char *text = read_file(path, &size);
@@ -72,79 +57,6 @@ static int load_state(struct swarm_machines *sim)
 	int rc = swarm_machines_from_json(text, size, sim);
 	free(text);
 	return rc;
-}
-
-/* The simulations this test case made, one folder a line, for the runner to remove after a
- * failed test: Check does not run a checked teardown after a failure (the test's process ends). */
-static char made_list[64];
-
-static void own_bridge(void)
-{
-	snprintf(bridge, sizeof(bridge), "tdsm%d", (int)getpid() % 10000000);
-	harness_free_subnet(242, subnet);
-	snprintf(prefix, sizeof(prefix), "%.*s", (int)(strrchr(subnet, '.') - subnet + 1), subnet);
-	harness_remove_link_at_end(bridge);
-	FILE *list = fopen(made_list, "a");
-	ck_assert_ptr_nonnull(list);
-	char folder[PATH_MAX];
-	sim_folder(folder);
-	fprintf(list, "%s\n", folder);
-	fclose(list);
-}
-
-/* Remove the machines of the simulation in folder, as its state file lists them. */
-static void remove_machines(const char *folder)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/state.json", folder);
-	size_t size;
-	char *text = read_file(path, &size);
-	struct swarm_machines sim;
-	if (text && swarm_machines_from_json(text, size, &sim) == 0) {
-		for (size_t i = 0; i < sim.count; i++)
-			swarm_machine_remove(folder, &sim.machines[i]);
-		link_remove(sim.bridge);
-		swarm_machines_free(&sim);
-	}
-	free(text);
-	error_clear();
-}
-
-/* After each test that passed: `sim down`, as a user would (the down test has done it). */
-static void take_everything_down(void)
-{
-	char folder[PATH_MAX];
-	sim_folder(folder);
-	strcat(folder, "/state.json");
-	if (access(folder, F_OK) < 0)
-		return;
-	struct run_result r = run_tinydock(NULL, 60, "swarm", "sim", "down", NULL);
-	if (r.status != 0) {
-		fprintf(stderr, "sim down after the test failed (%d), cleaning up by hand: %s", r.status, r.err);
-		sim_folder(folder);
-		remove_machines(folder);
-	}
-	run_free(&r);
-}
-
-/* In the runner, around the test case. */
-static void start_list(void)
-{
-	snprintf(made_list, sizeof(made_list), "/tmp/tinydock-swarm-machines.%d", (int)getpid());
-	unlink(made_list);
-}
-
-static void remove_leftovers(void)
-{
-	FILE *list = fopen(made_list, "r");
-	char folder[PATH_MAX];
-	while (list && fgets(folder, sizeof(folder), list)) {
-		folder[strcspn(folder, "\n")] = '\0';
-		remove_machines(folder);
-	}
-	if (list)
-		fclose(list);
-	unlink(made_list);
 }
 
 /* `sim up` with the stand-in node on every machine. */
@@ -158,14 +70,9 @@ static void up(int managers, int workers)
 	snprintf(m, sizeof(m), "%d", managers);
 	snprintf(w, sizeof(w), "%d", workers);
 	struct run_result r = run_tinydock(NULL, 60, "swarm", "sim", "up", "--managers", m, "--workers", w, "--subnet",
-					   subnet, "--bridge", bridge, "--", "/bin/sh", "-c", script, NULL);
+					   swarm_sim_subnet(), "--bridge", swarm_sim_bridge(), "--", "/bin/sh", "-c", script, NULL);
 	ck_assert_msg(r.status == 0, "sim up failed (%d): %s%s", r.status, r.out, r.err);
 	run_free(&r);
-}
-
-static void address_of(const char *host_number, char out[32])
-{
-	snprintf(out, 32, "%s%s", prefix, host_number);
 }
 
 /*
@@ -184,7 +91,7 @@ static void exchange(const char *machine, const char *address, const char *data,
 		close(fds[0]);
 		if (machine) {
 			char path[PATH_MAX];
-			sim_folder(path);
+			swarm_sim_folder(path);
 			snprintf(path + strlen(path), PATH_MAX - strlen(path), "/%s/net", machine);
 			int ns = open(path, O_RDONLY);
 			if (ns < 0 || setns(ns, CLONE_NEWNET) < 0)
@@ -222,11 +129,11 @@ static void exchange(const char *machine, const char *address, const char *data,
 static bool answers_within(const char *machine, const char *address, const char *expected, double seconds)
 {
 	char reply[256];
-	for (double deadline = now_seconds() + seconds;;) {
+	for (double deadline = swarm_sim_now() + seconds;;) {
 		exchange(machine, address, "ping", reply);
 		if (strcmp(reply, expected) == 0)
 			return true;
-		if (now_seconds() > deadline)
+		if (swarm_sim_now() > deadline)
 			return false;
 		usleep(50 * 1000);
 	}
@@ -257,7 +164,7 @@ START_TEST(every_machine_reaches_every_other_and_the_host_reaches_all)
 	up(2, 2);
 	char address[32], expected[64];
 	for (int to = 0; to < 4; to++) {
-		address_of(hosts[to], address);
+		swarm_sim_address(hosts[to], address);
 		snprintf(expected, sizeof(expected), "%s:ping", names[to]);
 		ck_assert_msg(answers_within(NULL, address, expected, 5), "the host does not reach %s at %s", names[to],
 			      address);
@@ -268,7 +175,7 @@ START_TEST(every_machine_reaches_every_other_and_the_host_reaches_all)
 	struct run_result r = run_tinydock(NULL, 10, "swarm", "sim", "ls", NULL);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_msg(strstr(r.out, "NAME        ADDRESS         ROLE      PID      STATE\n"), "%s", r.out);
-	snprintf(address, sizeof(address), "worker2     %s22", prefix);
+	snprintf(address, sizeof(address), "worker2     %s22", swarm_sim_prefix());
 	ck_assert_msg(strstr(r.out, address) && strstr(r.out, "worker   "), "%s", r.out);
 	ck_assert_int_eq(strstr(r.out, " up\n") != NULL, 1);
 	run_free(&r);
@@ -293,8 +200,8 @@ START_TEST(a_partition_cuts_one_machine_off_and_heal_brings_it_back)
 {
 	up(1, 2);
 	char worker1[32], worker2[32];
-	address_of("21", worker1);
-	address_of("22", worker2);
+	swarm_sim_address("21", worker1);
+	swarm_sim_address("22", worker2);
 	ck_assert(answers_within(NULL, worker1, "worker1:ping", 5));
 	struct run_result r = run_tinydock(NULL, 10, "swarm", "sim", "partition", "worker1", NULL);
 	ck_assert_msg(r.status == 0, "%s", r.err);
@@ -346,9 +253,9 @@ START_TEST(kill_ends_every_process_of_the_machine_its_containers_too_and_restart
 	ck_assert_msg(process_gone(container), "worker1's container %d survived the kill", (int)container);
 	ck_assert_msg(!process_gone(other), "worker2's node process died with worker1");
 	char address[32], run[PATH_MAX];
-	address_of("22", address);
+	swarm_sim_address("22", address);
 	ck_assert_msg(answers_within(NULL, address, "worker2:ping", 5), "worker2 stopped answering");
-	sim_folder(run);
+	swarm_sim_folder(run);
 	strcat(run, "/worker1/run/swarm");
 	ck_assert_msg(access(run, F_OK) < 0, "worker1's TINYDOCK_RUN kept its files across the power cut");
 	r = run_tinydock(NULL, 10, "swarm", "sim", "ls", NULL);
@@ -358,7 +265,7 @@ START_TEST(kill_ends_every_process_of_the_machine_its_containers_too_and_restart
 	r = run_tinydock(NULL, 30, "swarm", "sim", "restart", "worker1", NULL);
 	ck_assert_msg(r.status == 0, "%s", r.err);
 	run_free(&r);
-	address_of("21", address);
+	swarm_sim_address("21", address);
 	ck_assert_msg(answers_within(NULL, address, "worker1:ping", 5), "worker1 does not answer after restart");
 	r = run_tinydock(NULL, 10, "--node", "worker1", "ps", "-a", NULL);
 	ck_assert_msg(strstr(r.out, "Exited (137)"), "the container's record should say it was killed: %s", r.out);
@@ -392,13 +299,13 @@ START_TEST(down_leaves_no_namespace_mount_link_bridge_process_or_folder)
 	struct swarm_machines sim;
 	ck_assert_int_eq(load_state(&sim), 0);
 	char folder[PATH_MAX];
-	sim_folder(folder);
-	ck_assert(mounted_below(folder) && link_exists(bridge) && link_exists(sim.machines[3].link));
+	swarm_sim_folder(folder);
+	ck_assert(mounted_below(folder) && link_exists(swarm_sim_bridge()) && link_exists(sim.machines[3].link));
 	/* While it is up, its subnet is the host's: another simulation may not take it. */
 	char other_run[PATH_MAX], other_bridge[16];
 	snprintf(other_run, sizeof(other_run), "%s/other", sandbox.dir);
-	snprintf(other_bridge, sizeof(other_bridge), "%.9sb", bridge);
-	const char *argv[] = { "env", NULL, tinydock_binary(), "swarm", "sim", "up", "--subnet", subnet, "--bridge",
+	snprintf(other_bridge, sizeof(other_bridge), "%.9sb", swarm_sim_bridge());
+	const char *argv[] = { "env", NULL, tinydock_binary(), "swarm", "sim", "up", "--subnet", swarm_sim_subnet(), "--bridge",
 			       other_bridge, "--", "true", NULL };
 	char env[PATH_MAX + 16];
 	snprintf(env, sizeof(env), "TINYDOCK_RUN=%s", other_run);
@@ -415,11 +322,11 @@ START_TEST(down_leaves_no_namespace_mount_link_bridge_process_or_folder)
 	ck_assert_msg(strstr(r.out, "worker2: removed\n") && strstr(r.out, "removed\n"), "%s", r.out);
 	run_free(&r);
 	ck_assert_msg(!mounted_below(folder), "a mount is left below %s", folder);
-	ck_assert_msg(!link_exists(bridge), "the bridge %s is left", bridge);
+	ck_assert_msg(!link_exists(swarm_sim_bridge()), "the bridge %s is left", swarm_sim_bridge());
 	for (size_t i = 0; i < sim.count; i++) {
 		ck_assert_msg(!link_exists(sim.machines[i].link), "the link %s is left", sim.machines[i].link);
-		double deadline = now_seconds() + 5;
-		while (!process_gone(sim.machines[i].pid) && now_seconds() < deadline)
+		double deadline = swarm_sim_now() + 5;
+		while (!process_gone(sim.machines[i].pid) && swarm_sim_now() < deadline)
 			usleep(10 * 1000);
 		ck_assert_msg(process_gone(sim.machines[i].pid), "%s's node process is left", sim.machines[i].name);
 	}
@@ -436,7 +343,7 @@ END_TEST
 static struct json *node_info(const char *machine)
 {
 	char run[PATH_MAX];
-	sim_folder(run);
+	swarm_sim_folder(run);
 	snprintf(run + strlen(run), PATH_MAX - strlen(run), "/%s/run", machine);
 	char *saved = strdup(getenv("TINYDOCK_RUN"));
 	setenv("TINYDOCK_RUN", run, 1);
@@ -468,7 +375,7 @@ static bool leader_seen_by(const char *machine, char leader[64], char self[64])
 /* Wait until machine's node names a leader other than not (""), within seconds. */
 static bool new_leader_within(const char *machine, const char *not, char leader[64], double seconds)
 {
-	for (double deadline = now_seconds() + seconds; now_seconds() < deadline; usleep(50 * 1000))
+	for (double deadline = swarm_sim_now() + seconds; swarm_sim_now() < deadline; usleep(50 * 1000))
 		if (leader_seen_by(machine, leader, NULL) && leader[0] && strcmp(leader, not) != 0)
 			return true;
 	return false;
@@ -479,15 +386,15 @@ START_TEST(a_swarm_on_the_machines_elects_a_new_leader_when_the_leaders_power_is
 	char m[8], w[8];
 	snprintf(m, sizeof(m), "%d", 3);
 	snprintf(w, sizeof(w), "%d", 1);
-	double start = now_seconds();
+	double start = swarm_sim_now();
 	struct run_result r = run_tinydock(NULL, 90, "swarm", "sim", "up", "--managers", m, "--workers", w, "--subnet",
-					   subnet, "--bridge", bridge, NULL);
+					   swarm_sim_subnet(), "--bridge", swarm_sim_bridge(), NULL);
 	ck_assert_msg(r.status == 0, "sim up failed (%d): %s%s", r.status, r.out, r.err);
 	ck_assert_msg(strstr(r.out, "manager1 (") && strstr(r.out, "): swarm init, node process ") &&
 			      strstr(r.out, "worker1 (") && strstr(r.out, "swarm join as a worker"),
 		      "%s", r.out);
 	run_free(&r);
-	fprintf(stderr, "swarm sim up of 3 managers and 1 worker: %.2f s\n", now_seconds() - start);
+	fprintf(stderr, "swarm sim up of 3 managers and 1 worker: %.2f s\n", swarm_sim_now() - start);
 
 	/* Each node runs on its machine: its hostname and its address are the machine's. */
 	static const char *const machines[] = { "manager1", "manager2", "manager3", "worker1" };
@@ -496,7 +403,7 @@ START_TEST(a_swarm_on_the_machines_elects_a_new_leader_when_the_leaders_power_is
 		struct json *info = node_info(machines[i]);
 		ck_assert_msg(info != NULL, "%s's node does not answer", machines[i]);
 		char address[40];
-		snprintf(address, sizeof(address), "%s%s:2377", prefix, numbers[i]);
+		snprintf(address, sizeof(address), "%s%s:2377", swarm_sim_prefix(), numbers[i]);
 		ck_assert_str_eq(json_get_string(info, "hostname"), machines[i]);
 		ck_assert_str_eq(json_get_string(info, "address"), address);
 		json_free(info);
@@ -508,9 +415,9 @@ START_TEST(a_swarm_on_the_machines_elects_a_new_leader_when_the_leaders_power_is
 	r = run_tinydock(NULL, 30, "swarm", "sim", "kill", "manager1", NULL);
 	ck_assert_msg(r.status == 0, "%s", r.err);
 	run_free(&r);
-	start = now_seconds();
+	start = swarm_sim_now();
 	ck_assert_msg(new_leader_within("manager2", manager1, leader, 10), "no new leader 10 s after manager1's power cut");
-	fprintf(stderr, "a new leader after manager1's power cut: %.2f s\n", now_seconds() - start);
+	fprintf(stderr, "a new leader after manager1's power cut: %.2f s\n", swarm_sim_now() - start);
 	ck_assert_msg(node_info("manager1") == NULL, "manager1's node still answers after the power cut");
 
 	r = run_tinydock(NULL, 60, "swarm", "sim", "restart", "manager1", NULL);
@@ -526,7 +433,7 @@ END_TEST
 static struct json *swarm_state(const char *machine)
 {
 	char run[PATH_MAX];
-	sim_folder(run);
+	swarm_sim_folder(run);
 	snprintf(run + strlen(run), PATH_MAX - strlen(run), "/%s/run", machine);
 	char *saved = strdup(getenv("TINYDOCK_RUN"));
 	setenv("TINYDOCK_RUN", run, 1);
@@ -557,7 +464,7 @@ static void create_sleepers(const char *name, uint32_t replicas)
 	char *request = malloc(size + 64), run[PATH_MAX], *reply = NULL;
 	snprintf(request, size + 64, "{\"op\":\"propose\",\"command\":%s}", bytes);
 	free(bytes);
-	sim_folder(run);
+	swarm_sim_folder(run);
 	strcat(run, "/manager1/run");
 	char *saved = strdup(getenv("TINYDOCK_RUN"));
 	setenv("TINYDOCK_RUN", run, 1);
@@ -597,7 +504,7 @@ static void count_running(const struct json *state, const char *node, int *runni
 /* Wait, within seconds, until replicas tasks run, none on node; true when they do. */
 static bool all_running_elsewhere_within(const char *ask, int replicas, const char *node, double seconds)
 {
-	for (double deadline = now_seconds() + seconds; now_seconds() < deadline; usleep(100 * 1000)) {
+	for (double deadline = swarm_sim_now() + seconds; swarm_sim_now() < deadline; usleep(100 * 1000)) {
 		struct json *state = swarm_state(ask);
 		int running = 0, on_node = 0;
 		if (state)
@@ -611,10 +518,7 @@ static bool all_running_elsewhere_within(const char *ask, int replicas, const ch
 
 START_TEST(a_workers_power_cut_ends_its_tasks_and_the_swarm_runs_them_on_the_others)
 {
-	struct run_result r = run_tinydock(NULL, 90, "swarm", "sim", "up", "--managers", "1", "--workers", "2", "--subnet",
-					   subnet, "--bridge", bridge, NULL);
-	ck_assert_msg(r.status == 0, "sim up failed (%d): %s%s", r.status, r.out, r.err);
-	run_free(&r);
+	swarm_sim_up(1, 2);
 	create_sleepers("web", 6);
 	ck_assert_msg(all_running_elsewhere_within("manager1", 6, "", 60), "the 6 tasks of web never all ran");
 	struct json *state = swarm_state("manager1");
@@ -626,7 +530,7 @@ START_TEST(a_workers_power_cut_ends_its_tasks_and_the_swarm_runs_them_on_the_oth
 	json_free(state);
 	ck_assert_msg(on_worker1 > 0, "the scheduler put no task on worker1");
 	/* worker1's tasks are containers of its own, recorded in its TINYDOCK_ROOT. */
-	r = run_tinydock(NULL, 10, "--node", "worker1", "ps", "-q", NULL);
+	struct run_result r = run_tinydock(NULL, 10, "--node", "worker1", "ps", "-q", NULL);
 	ck_assert_msg(r.status == 0, "%s", r.err);
 	int containers = 0;
 	for (const char *line = r.out; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line))
@@ -634,7 +538,7 @@ START_TEST(a_workers_power_cut_ends_its_tasks_and_the_swarm_runs_them_on_the_oth
 	ck_assert_int_eq(containers, on_worker1);
 	run_free(&r);
 
-	double start = now_seconds();
+	double start = swarm_sim_now();
 	r = run_tinydock(NULL, 30, "swarm", "sim", "kill", "worker1", NULL);
 	ck_assert_msg(r.status == 0, "%s", r.err);
 	run_free(&r);
@@ -644,7 +548,7 @@ START_TEST(a_workers_power_cut_ends_its_tasks_and_the_swarm_runs_them_on_the_oth
 	ck_assert_msg(all_running_elsewhere_within("manager1", 6, worker1, 30),
 		      "web's tasks did not all run again on manager1 and worker2 within 30 s");
 	fprintf(stderr, "worker1's %d tasks running elsewhere after its power cut: %.2f s\n", on_worker1,
-		now_seconds() - start);
+		swarm_sim_now() - start);
 }
 END_TEST
 
@@ -654,8 +558,7 @@ Suite *swarm_machines_system_suite(void)
 	TCase *t = tcase_create("simulated machines");
 	harness_use_stage(t, 8);
 	harness_use_sandbox(t);
-	tcase_add_unchecked_fixture(t, start_list, remove_leftovers);
-	tcase_add_checked_fixture(t, own_bridge, take_everything_down);
+	swarm_sim_fixture_use(t);
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, every_machine_reaches_every_other_and_the_host_reaches_all);
 	tcase_add_test(t, a_partition_cuts_one_machine_off_and_heal_brings_it_back);

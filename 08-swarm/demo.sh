@@ -9,7 +9,7 @@
 # services, its page fetched through the routing mesh of a node that runs none of its tasks;
 # then a worker's power cut and the leader's, with the page still served and the replicas back.
 # Everything is torn down at the end, after a failure and after Ctrl-C (the trap of on_exit).
-# It takes about a minute; DEMO_PAUSE=1 waits for Enter between steps.
+# It takes about 15 s on a 2-core VM (test_demos runs it); DEMO_PAUSE=1 waits for Enter between steps.
 set -euo pipefail
 . "$(dirname "$0")/../01-chroot/demo-lib.sh"
 demo_init 08

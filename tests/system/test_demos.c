@@ -141,7 +141,7 @@ START_TEST(the_images_demo_pushes_and_pulls_through_a_registry_and_cleans_up)
 END_TEST
 
 /* The whole system: images built and pushed, a 3+3 swarm on simulated machines, the shop as a
- * stack, a worker's and the leader's power cut (about 15 s). On a bridge and subnet of its own, so
+ * stack, a worker's and the leader's power cut (about 12 s). On a bridge and subnet of its own, so
  * that it meets no other swarm of this host; the bridge is removed at the end even if the demo's
  * own clean-up did not run. */
 START_TEST(the_swarm_demo_serves_the_shop_through_a_worker_and_a_leader_failover_and_cleans_up)

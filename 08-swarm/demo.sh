@@ -94,12 +94,14 @@ say "No machine has these images; each one that gets a task pulls it from here, 
 
 step "The swarm, asked on manager1: docker node ls"
 show "$T" --node manager1 node ls
+say "The lecture: \"Swarm nodes can act as managers (delegating tasks workers) and workers (executing the tasks assigned to them)\"."
 say "Three managers agree through Raft (one Leader, two Reachable); the workers run what they are given."
 
 step "Run (chapters 07 and 08): the shop's stack file, a compose file with deploy: keys"
 show cat shop/docker-stack.yml
 export REGISTRY=$registry
 show "$T" --node manager1 stack deploy -c shop/docker-stack.yml shop
+say "The lecture: \"You can define the desired state of the various services in your application stack, including the number of tasks to run in each service\"."
 say "Written down, not started: the leader's orchestrator makes 5 tasks, its scheduler places them on the workers."
 
 # All five tasks running, for 60 s at most: the first ones pull their image first.
@@ -129,6 +131,7 @@ if ! wait_until 20 fetch "$manager1"; then
 	exit 1
 fi
 show busybox wget -q -O - "http://$manager1:5000/"
+say "The lecture: \"Swarm manager nodes assign each service in the swarm a unique DNS name and load balances running containers\"."
 say "Any node's port 5000 answers: the browser does not know, or care, where the containers run."
 
 # A client in the background, asking NODE for the page again and again from before a power cut
@@ -178,6 +181,7 @@ say "The mesh skips a task that does not answer its connect and tries the next: 
 show "$T" --node manager1 node ls
 show "$T" --node manager1 service ps shop_website
 say "3 missed heartbeats: worker1 is Down, its tasks Orphaned; the orchestrator made new ones on the others."
+say "The lecture: \"Worker fails → worker's containers are assigned to another worker\"; the managers \"reconcile any differences between the actual state and your expressed desired state\"."
 
 step "The leader's power cut: manager1, the Raft leader, is killed"
 client_start "$manager2"
@@ -201,6 +205,7 @@ client_stop
 show "$T" --node "$leader" node ls
 show "$T" --node "$leader" service ls
 say "2 managers of 3 are a majority: they elected a leader, and every service, every replica count is still there."
+say "The lecture: \"Manager fails → manager's workers are assigned to another manager\"."
 count_pages "$manager2" 10
 
 step "A change after the failover: the website scaled to 4, through the new leader"

@@ -6,11 +6,16 @@
 # cgi-bin/index.cgi; what the script writes is the response (CGI, RFC 3875, section 6): header
 # lines, an empty line, the body.
 
+# Where the product service is: http://product-service/ on the compose project's network; a
+# swarm's stack names it otherwise and says so in the environment (08-swarm/examples/shop), which
+# busybox httpd passes on to its CGI scripts.
+url=${PRODUCT_SERVICE_URL:-http://product-service/}
+
 # The timeout: a name missing from /etc/hosts is asked of the DNS servers in /etc/resolv.conf,
 # which a container without a route out waits for; and a server may accept and never answer.
 # (This wget has no -T.) The shell's "Terminated" is not for the log: the line below is.
-if ! json=$({ timeout 5 wget -q -O - http://product-service/; } 2>/dev/null); then
-	echo "index.cgi: no answer from http://product-service/" >&2
+if ! json=$({ timeout 5 wget -q -O - "$url"; } 2>/dev/null); then
+	echo "index.cgi: no answer from $url" >&2
 	printf 'Status: 502 Bad Gateway\r\nContent-Type: text/html\r\n\r\n'
 	printf '<html><body><h1>My Shop</h1><p>The product service did not answer.</p></body></html>\n'
 	exit 0

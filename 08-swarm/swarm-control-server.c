@@ -313,6 +313,22 @@ static int logs(struct node_process *node, struct conn *client, const struct jso
 	return 0;
 }
 
+/* The swarm's state, as the leader sees it: only the leader knows which managers answer (a
+ * follower talks to the leader alone, so it would call every other follower unreachable). A
+ * worker, and a follower that heard from its leader lately, ask the leader; a manager with no
+ * leader in sight (an election, a partition) answers from its own store, which may lag. */
+static int answer_state(struct node_process *node, struct conn *client, const char *request)
+{
+	if (!node->is_manager)
+		return forward(node, client, request);
+	const struct raft_node *raft = &node->manager.raft;
+	bool leader_in_sight = raft->role == RAFT_FOLLOWER && raft->leader &&
+			       swarm_monotonic_ms() - raft->leader_contact < raft->options.election_timeout_ms;
+	if (leader_in_sight && client->kind == CONN_CONTROL)
+		return forward(node, client, request);
+	return answer_text(node, client, manager_state(node));
+}
+
 int control_request(struct node_process *node, struct conn *conn, const char *request, size_t length)
 {
 	conn->deadline = swarm_monotonic_ms() + CONTROL_MS;
@@ -325,7 +341,7 @@ int control_request(struct node_process *node, struct conn *conn, const char *re
 	} else if (strcmp(op, "info") == 0) {
 		rc = answer_text(node, conn, info(node));
 	} else if (strcmp(op, "state") == 0) {
-		rc = node->is_manager ? answer_text(node, conn, manager_state(node)) : forward(node, conn, request);
+		rc = answer_state(node, conn, request);
 	} else if (strcmp(op, "propose") == 0) {
 		const struct json *command = json_get(tree, "command");
 		char *text = json_is(command, JSON_OBJECT) ? json_write(command, 0, NULL) : NULL;

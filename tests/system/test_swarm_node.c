@@ -327,12 +327,24 @@ START_TEST(three_managers_and_a_worker_agree_on_one_leader_and_survive_its_loss)
 	ck_assert_int_eq(leaders, 1);
 	json_free(state);
 
-	/* a proposal through a follower is committed */
 	char leader[64];
 	leader_of(1, leader, sizeof leader);
 	int leading = node_index_of(leader);
 	ck_assert_int_ne(leading, 0);
 	int follower = leading == 2 ? 3 : 2;
+
+	/* asked of a follower, every manager is reachable: the leader's view, not the follower's
+	 * (a follower talks to the leader alone and would call the other follower unreachable) */
+	state = ask(follower, "{\"op\":\"state\"}");
+	ck_assert_msg(ok(state), "%s", json_get_string(state, "error"));
+	json_for_each(m, json_get(state, "managers")) {
+		bool reachable = false;
+		json_bool(json_get(m, "reachable"), &reachable);
+		ck_assert_msg(reachable, "manager %s unreachable, asked of a follower", json_get_string(m, "id"));
+	}
+	json_free(state);
+
+	/* a proposal through a follower is committed */
 	struct json *reply = create_service(follower, "web");
 	ck_assert_msg(ok(reply), "%s", json_get_string(reply, "error"));
 	json_free(reply);

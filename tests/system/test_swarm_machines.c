@@ -40,6 +40,7 @@
 #include "swarm-command.h"
 #include "swarm-control.h"
 #include "swarm-machines.h"
+#include "swarm-sim-fixture.h"
 
 static const int ECHO_PORT = 7000;
 
@@ -92,24 +93,6 @@ static void own_bridge(void)
 	fclose(list);
 }
 
-/* Remove the machines of the simulation in folder, as its state file lists them. */
-static void remove_machines(const char *folder)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/state.json", folder);
-	size_t size;
-	char *text = read_file(path, &size);
-	struct swarm_machines sim;
-	if (text && swarm_machines_from_json(text, size, &sim) == 0) {
-		for (size_t i = 0; i < sim.count; i++)
-			swarm_machine_remove(folder, &sim.machines[i]);
-		link_remove(sim.bridge);
-		swarm_machines_free(&sim);
-	}
-	free(text);
-	error_clear();
-}
-
 /* After each test that passed: `sim down`, as a user would (the down test has done it). */
 static void take_everything_down(void)
 {
@@ -122,7 +105,7 @@ static void take_everything_down(void)
 	if (r.status != 0) {
 		fprintf(stderr, "sim down after the test failed (%d), cleaning up by hand: %s", r.status, r.err);
 		sim_folder(folder);
-		remove_machines(folder);
+		swarm_sim_remove_machines(folder);
 	}
 	run_free(&r);
 }
@@ -140,7 +123,7 @@ static void remove_leftovers(void)
 	char folder[PATH_MAX];
 	while (list && fgets(folder, sizeof(folder), list)) {
 		folder[strcspn(folder, "\n")] = '\0';
-		remove_machines(folder);
+		swarm_sim_remove_machines(folder);
 	}
 	if (list)
 		fclose(list);

@@ -5,10 +5,10 @@
  * a rolling update and its rollback, the lecture's shop deployed as a stack, then a worker's
  * power cut and the leader's, with a client asking all the while.
  *
- * One swarm serves every test of the case, in the order they are added: it takes 1 s to make
- * but each test would pay it again, and what a test leaves (a killed worker, a new leader) is
- * what the next one starts from, as on a real swarm. Each test uses services of its own name and
- * removes them. The swarm, its registry and its folders are made by the runner process before
+ * One swarm serves every test of the case, in the order they are added, as one class would use
+ * it: what a test leaves (a worker powered on again, a new leader) is what the next one starts
+ * from, and the machines pull each image once. Each test uses services of its own name and
+ * removes them; the power cuts come last, the leader's last of all. The swarm, its registry and its folders are made by the runner process before
  * the first test (an unchecked fixture) and removed after the last, also when a test failed:
  * `sim down`, or the library's own removal when that fails; a setup that failed says why in
  * every test instead of stopping the runner. The bridge is listed for the runner to remove at
@@ -113,9 +113,24 @@ static bool start_registry(void)
 	return false;
 }
 
+/* The runner's own TINYDOCK_ROOT and TINYDOCK_RUN, given back after the test case. */
+static char *runner_root, *runner_run;
+
+static void restore(const char *name, char **saved)
+{
+	if (*saved)
+		setenv(name, *saved, 1);
+	else
+		unsetenv(name);
+	free(*saved);
+	*saved = NULL;
+}
+
 static void swarm_up(void)
 {
 	setup_problem[0] = '\0';
+	runner_root = getenv("TINYDOCK_ROOT") ? strdup(getenv("TINYDOCK_ROOT")) : NULL;
+	runner_run = getenv("TINYDOCK_RUN") ? strdup(getenv("TINYDOCK_RUN")) : NULL;
 	snprintf(sandbox.dir, sizeof(sandbox.dir), "/tmp/tinydock-test.XXXXXX");
 	if (!mkdtemp(sandbox.dir)) {
 		snprintf(setup_problem, sizeof(setup_problem), "mkdtemp: %s", strerror(errno));
@@ -154,8 +169,11 @@ static void swarm_up(void)
 
 static void swarm_down(void)
 {
-	if (!sandbox.dir[0])
+	if (!sandbox.dir[0]) {
+		restore("TINYDOCK_ROOT", &runner_root);
+		restore("TINYDOCK_RUN", &runner_run);
 		return;
+	}
 	char folder[PATH_MAX];
 	snprintf(folder, sizeof(folder), "%s/swarm-sim/state.json", sandbox.run);
 	if (access(folder, F_OK) == 0) {
@@ -176,6 +194,8 @@ static void swarm_down(void)
 	}
 	sandbox_remove(sandbox.dir);
 	sandbox.dir[0] = '\0';
+	restore("TINYDOCK_ROOT", &runner_root);
+	restore("TINYDOCK_RUN", &runner_run);
 }
 
 /* First thing in each test: the swarm is there, or the test fails with the reason. */
@@ -648,8 +668,15 @@ START_TEST(the_leaders_power_cut_elects_another_manager_that_keeps_the_desired_s
 	leader_seen_by("manager2", leader);
 	ck_assert_msg(strncmp(leader, "manager", 7) == 0, "manager2 knows no leader");
 	const char *other = strcmp(leader, "manager2") == 0 ? "manager3" : "manager2";
-	create_web(other, "front", 4, 8083);
-	wait_running(other, "front", 4, NULL, NULL, DEADLINE_S);
+	/* 5 replicas on 5 nodes: the scheduler spreads them, one on the leader */
+	create_web(other, "front", 5, 8083);
+	wait_running(other, "front", 5, NULL, NULL, DEADLINE_S);
+	char *tasks = running_tasks(other, "front");
+	char on_leader[40];
+	snprintf(on_leader, sizeof(on_leader), "%s|", leader);
+	int leaders_tasks = lines_with(tasks, on_leader);
+	ck_assert_msg(leaders_tasks > 0, "the scheduler put no task of front on the leader %s:\n%s", leader, tasks);
+	free(tasks);
 	char worker2[32], answer[512];
 	address_of("worker2", worker2);
 	get_within(worker2, 8083, "/", answer, sizeof(answer), 10);
@@ -670,7 +697,7 @@ START_TEST(the_leaders_power_cut_elects_another_manager_that_keeps_the_desired_s
 	double elected = now_s();
 	/* The desired state is the new leader's: the service, its replicas, its image. */
 	char expected[256];
-	snprintf(expected, sizeof(expected), "front replicated 4 %s/td/web:1\n", registry);
+	snprintf(expected, sizeof(expected), "front replicated 5 %s/td/web:1\n", registry);
 	struct run_result ls = on(next, 20, "service", "ls", "--format", "{{.Name}} {{.Mode}}", NULL);
 	CHECK_OK(ls);
 	ck_assert_msg(strstr(ls.out, "front replicated\n"), "service ls on the new leader %s: %s", next, ls.out);
@@ -679,17 +706,18 @@ START_TEST(the_leaders_power_cut_elects_another_manager_that_keeps_the_desired_s
 		    "{{.Spec.Name}} replicated {{.Spec.Mode.Replicated.Replicas}} {{.Spec.TaskTemplate.ContainerSpec.Image}}",
 		    "front", NULL);
 	/* The old leader's tasks run again on the others once its node is found down. */
-	double took = wait_running(next, "front", 4, leader, NULL, WORKER_FAILOVER_LIMIT_S);
+	wait_running(next, "front", 5, leader, NULL, WORKER_FAILOVER_LIMIT_S);
 	double recovered = now_s();
-	wait_output(next, "front 4/4\n", "service", "ls", "--format", "{{.Name}} {{.Replicas}}", NULL);
+	wait_output(next, "front 5/5\n", "service", "ls", "--format", "{{.Name}} {{.Replicas}}", NULL);
 	usleep(2000 * 1000);
 	double end = now_s();
 	client_stop(&client);
 	struct counts during = client_count(&client, cut, recovered), after = client_count(&client, recovered, end);
 	fprintf(stderr,
-		"%s's power cut (the leader): %s leads and answers after %.2f s (target 3 s), its tasks running "
-		"elsewhere after %.2f s more; requests through worker2's mesh failed: %d of %d during, %d of %d after\n",
-		leader, next, elected - cut, took, during.failed, during.requests, after.failed, after.requests);
+		"%s's power cut (the leader): %s leads and answers after %.2f s (target 3 s), its %d of 5 replicas "
+		"running elsewhere after %.2f s; requests through worker2's mesh failed: %d of %d during, %d of %d after\n",
+		leader, next, elected - cut, leaders_tasks, recovered - cut, during.failed, during.requests, after.failed,
+		after.requests);
 	ck_assert_msg(after.requests > 0, "the client did not ask after the failover");
 	ck_assert_msg(after.failed == 0, "%d of %d requests failed after the failover", after.failed, after.requests);
 	remove_service(next, "front");

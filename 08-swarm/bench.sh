@@ -10,9 +10,9 @@
 #
 # Both measure the whole story as a user sees it, from the command that cuts the power to the
 # first command that shows the swarm healed (polled every 50 ms). The settings are the
-# defaults, printed with the rows. Swarm's side is not measured: one Docker daemon is one node,
-# and its defaults (5 s heartbeats, a node down after about 20 s; a 10-tick election) are
-# documented, not timed here.
+# defaults, printed with the rows. Swarm's side is not measured: one Docker daemon is one node.
+# Its defaults, a dispatcher heartbeat of 5 s (`docker swarm init --dispatcher-heartbeat`) and an
+# election after 10 Raft ticks, give about 20 s and 10 s.
 #
 # And where Docker is installed and `docker swarm init` works: a one-node swarm's service
 # create until its one task runs, tinydock's (`swarm init` on loopback) next to Docker's, both

@@ -13,6 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "applied_index", when the node says it (a node of an older tinydock does not: 0). */
+static int read_applied_index(const struct json *root, struct swarm_state *state)
+{
+	int64_t index = 0;
+	if (json_get(root, "applied_index") && swarm_json_get_int(root, "applied_index", 0, INT64_MAX, &index) < 0)
+		return -1;
+	state->applied_index = (uint64_t)index;
+	return 0;
+}
+
 static int read_managers(const struct json *list, struct swarm_state *state)
 {
 	if (!list)
@@ -55,7 +65,7 @@ int swarm_state_read(const char *reply, size_t size, struct swarm_state *state)
 		swarm_json_bad("store", "is missing or not an object");
 	} else if (swarm_json_get_text(root, "self", state->self, sizeof(state->self)) == 0 &&
 		   swarm_json_get_text(root, "leader", state->leader, sizeof(state->leader)) == 0 &&
-		   read_managers(json_get(root, "managers"), state) == 0 &&
+		   read_applied_index(root, state) == 0 && read_managers(json_get(root, "managers"), state) == 0 &&
 		   (bytes = json_write(store, 0, &length)) != NULL) {
 		rc = swarm_store_restore(&state->store, bytes, length);
 	}

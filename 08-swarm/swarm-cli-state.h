@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct swarm_manager_status {
 	char id[SWARM_NAME_MAX];
@@ -28,6 +29,7 @@ struct swarm_manager_status {
 struct swarm_state {
 	char self[SWARM_NAME_MAX];      /* the node the command asked */
 	char leader[SWARM_NAME_MAX];    /* "" while there is none */
+	uint64_t applied_index;         /* the last Raft entry the store holds (0: not said) */
 	struct swarm_manager_status *managers;
 	size_t manager_count;
 	struct swarm_store store;

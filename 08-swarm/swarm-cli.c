@@ -57,6 +57,31 @@ int swarm_cli_state(struct swarm_state *state)
 	return rc;
 }
 
+/* The leader answers a proposal once it applied it; this machine's node, when it is another
+ * manager, applies it a heartbeat later. Wait (a few seconds at most) until its state holds
+ * entry index, so that what the command reads next, and the next command, sees the change:
+ * `service create` watching a service its node does not know yet, or `service update` right
+ * after `rollback` changing a copy of the spec from before it. A node that does not say what it
+ * applied is not waited for; one that falls behind longer is read as it is (the change is
+ * committed all the same). */
+static void wait_until_applied_here(uint64_t index)
+{
+	uint64_t deadline = swarm_monotonic_ms() + SWARM_CLI_STATE_TIMEOUT_MS;
+	for (;;) {
+		struct swarm_state state;
+		if (swarm_cli_state(&state) < 0) {
+			error_clear();
+			return;
+		}
+		bool here = state.applied_index == 0 || state.applied_index >= index;
+		swarm_state_free(&state);
+		if (here || swarm_monotonic_ms() > deadline)
+			return;
+		struct timespec pause = { 0, 20 * 1000 * 1000 };
+		nanosleep(&pause, NULL);
+	}
+}
+
 int swarm_cli_propose(const struct swarm_command *command)
 {
 	size_t size;
@@ -74,10 +99,17 @@ int swarm_cli_propose(const struct swarm_command *command)
 	char *reply;
 	int rc = swarm_control_call(request, &reply, SWARM_CLI_PROPOSE_TIMEOUT_MS);
 	free(request);
-	if (rc == 0) {
-		rc = swarm_control_reply_ok(reply);
-		free(reply);
-	}
+	if (rc < 0)
+		return -1;
+	rc = swarm_control_reply_ok(reply);
+	int64_t index = 0;
+	struct json *answer = rc == 0 ? json_parse(reply, strlen(reply)) : NULL;
+	if (answer && json_int64(json_get(answer, "index"), &index) < 0)
+		index = 0;
+	json_free(answer);
+	free(reply);
+	if (rc == 0 && index > 0)
+		wait_until_applied_here((uint64_t)index);
 	return rc;
 }
 

@@ -592,8 +592,13 @@ char *manager_state(struct node_process *node)
 	struct json *store = store_text ? json_parse(store_text, size) : NULL;
 	free(store_text);
 	struct json *obj = json_new_object(), *managers = NULL;
+	/* applied_index: the last Raft entry this store holds. A manager that is not the leader
+	 * applies an entry a heartbeat after the leader committed it, so a command that proposed
+	 * through it waits for its own entry here before it reads again (swarm_cli_propose). */
 	bool ok = store && obj && json_add_bool(obj, "ok", true) && json_add_string(obj, "self", node->identity.node) &&
-		  json_add_string(obj, "leader", leader_node) && (managers = json_add(obj, "managers", json_new_array()));
+		  json_add_string(obj, "leader", leader_node) &&
+		  json_add_int(obj, "applied_index", (int64_t)m->raft.last_applied) &&
+		  (managers = json_add(obj, "managers", json_new_array()));
 	const struct raft_config *config = raft_log_config(&m->raft.persisted.log);
 	for (size_t i = 0; ok && i < config->count; i++) {
 		raft_id raft = config->members[i];

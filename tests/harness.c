@@ -94,6 +94,19 @@ const char *escape_binary(void)
 	return path ? path : "build/chroot-escape";
 }
 
+void harness_source_path(const char *relative, char out[PATH_MAX])
+{
+	char folder[PATH_MAX];
+	snprintf(folder, sizeof(folder), "%s", tinydock_binary());
+	for (char *slash; (slash = strrchr(folder, '/'));) {
+		*slash = '\0';
+		snprintf(out, PATH_MAX, "%s/%s", folder[0] ? folder : "", relative);
+		if (access(out, F_OK) == 0)
+			return;
+	}
+	snprintf(out, PATH_MAX, "%s", relative); /* a relative binary: the working folder */
+}
+
 /* Every sandbox made is listed in this file, so the runner process can remove what a crashed
  * test left behind. */
 static const char *sandbox_list(void)

@@ -101,4 +101,9 @@ const char *tinydock_binary(void);
 const char *probe_binary(void);
 const char *escape_binary(void);
 
+/* A path of the source tree the binary under test was built in (examples, scripts): relative
+ * (such as "07-compose/examples/shop") below the first folder above tinydock_binary() that
+ * holds it, or relative to the working folder when none does. */
+void harness_source_path(const char *relative, char out[PATH_MAX]);
+
 #endif

@@ -83,8 +83,7 @@ static void own_bridge(void)
 	fclose(list);
 }
 
-/* Remove the machines of the simulation in folder, as its state file lists them. */
-static void remove_machines(const char *folder)
+void swarm_sim_remove_machines(const char *folder)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/state.json", folder);
@@ -113,7 +112,7 @@ static void take_everything_down(void)
 	if (r.status != 0) {
 		fprintf(stderr, "sim down after the test failed (%d), cleaning up by hand: %s", r.status, r.err);
 		swarm_sim_folder(folder);
-		remove_machines(folder);
+		swarm_sim_remove_machines(folder);
 	}
 	run_free(&r);
 }
@@ -131,7 +130,7 @@ static void remove_leftovers(void)
 	char folder[PATH_MAX];
 	while (list && fgets(folder, sizeof(folder), list)) {
 		folder[strcspn(folder, "\n")] = '\0';
-		remove_machines(folder);
+		swarm_sim_remove_machines(folder);
 	}
 	if (list)
 		fclose(list);

@@ -36,6 +36,11 @@ void swarm_sim_up(int managers, int workers);
 /* The machine's address: prefix + host_number ("21" for worker1). */
 void swarm_sim_address(const char *host_number, char out[32]);
 
+/* Remove every machine of the simulation kept in folder ($TINYDOCK_RUN/swarm-sim), as its state
+ * file lists them (processes, containers, namespace mounts, links), then its bridge, with the
+ * library itself rather than `sim down` (which may be what failed). Nothing there: nothing. */
+void swarm_sim_remove_machines(const char *folder);
+
 /* Seconds on the monotonic clock, for deadlines and figures. */
 double swarm_sim_now(void);
 

@@ -386,25 +386,10 @@ START_TEST(a_service_with_build_runs_the_image_built_as_project_service_and_down
 }
 END_TEST
 
-/* The lecture's shop in the source tree the binary was built in: the first folder above
- * build/tinydock or build/ch07/tinydock that holds 07-compose/examples/shop. */
-static void shop_example(char *out, size_t size)
-{
-	char folder[4096];
-	snprintf(folder, sizeof folder, "%s", tinydock_binary());
-	for (char *slash; (slash = strrchr(folder, '/'));) {
-		*slash = '\0';
-		snprintf(out, size, "%s/07-compose/examples/shop", folder[0] ? folder : "");
-		if (access(out, F_OK) == 0)
-			return;
-	}
-	snprintf(out, size, "07-compose/examples/shop"); /* a relative binary: the working folder */
-}
-
 START_TEST(config_prints_the_shop_resolved_under_its_name_and_the_printed_file_reads_back_the_same)
 {
-	char example[4096];
-	shop_example(example, sizeof example);
+	char example[PATH_MAX];
+	harness_source_path("07-compose/examples/shop", example);
 	struct run_result r = sh_alone(60, "cp -a '%s' \"$S/lecture-shop\"; cd \"$S/lecture-shop\";"
 					   "$T compose config > ../printed.yaml; cat ../printed.yaml;"
 					   "$T compose -f - config < ../printed.yaml > ../again.yaml;"

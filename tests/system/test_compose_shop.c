@@ -40,21 +40,6 @@ static void own_network_and_ports(void)
 	while (product_port == website_port);
 }
 
-/* The lecture's shop in the source tree the binary was built in: the first folder above
- * build/tinydock or build/ch07/tinydock that holds 07-compose/examples/shop. */
-static void shop_example(char *out, size_t size)
-{
-	char folder[PATH_MAX];
-	snprintf(folder, sizeof folder, "%s", tinydock_binary());
-	for (char *slash; (slash = strrchr(folder, '/'));) {
-		*slash = '\0';
-		snprintf(out, size, "%s/07-compose/examples/shop", folder[0] ? folder : "");
-		if (access(out, F_OK) == 0)
-			return;
-	}
-	snprintf(out, size, "07-compose/examples/shop"); /* a relative binary: the working folder */
-}
-
 /*
  * Run a script in $S/shop, a copy of the example whose compose file publishes $WP (the
  * website) and $PP (the product service) in place of 5000 and 5001, with "set -e" and:
@@ -65,7 +50,7 @@ static void shop_example(char *out, size_t size)
 static struct run_result shop_script(int timeout, const char *body)
 {
 	char example[PATH_MAX], script[16384];
-	shop_example(example, sizeof(example));
+	harness_source_path("07-compose/examples/shop", example);
 	snprintf(script, sizeof(script),
 		 "set -e; T='%s'; S='%s'; WP=%d; PP=%d;"
 		 "ms() { echo $(($(date +%%s%%N) / 1000000)); };"

@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,19 +35,48 @@ static pid_t node = -1;
 
 /* --- the node, played by a child ------------------------------------------------------------ */
 
+/*
+ * The lagging node: a manager that is not the leader. The leader has committed and applied a
+ * proposal when it answers, but this node applies it only later (here: at the third `state`
+ * asked after it), and says in each state which entry its store holds ("applied_index"), as
+ * the node process does. The plain node says nothing of it.
+ */
+static bool lagging;
+static struct swarm_command pending;
+static bool has_pending;
+static int states_since;
+
 static char *answer(struct swarm_store *store, const char *request, size_t length)
 {
 	struct json *root = json_parse(request, length);
 	const char *op = json_get_string(root, "op");
 	char *reply = NULL;
 	if (op && strcmp(op, "state") == 0) {
+		if (has_pending && ++states_since >= 3) {
+			if (swarm_store_apply(store, &pending) < 0)
+				_exit(1);
+			swarm_command_free(&pending);
+			has_pending = false;
+		}
 		size_t size;
-		char *snapshot = swarm_store_snapshot(store, &size);
-		if (asprintf(&reply, "{\"ok\":true,\"self\":\"m1\",\"leader\":\"m1\",\"managers\":[{\"id\":\"m1\","
+		char *snapshot = swarm_store_snapshot(store, &size), applied[48] = "";
+		if (lagging)
+			snprintf(applied, sizeof applied, "\"applied_index\":%" PRIu64 ",", store->applied);
+		if (asprintf(&reply, "{\"ok\":true,\"self\":\"m1\",\"leader\":\"m1\",%s\"managers\":[{\"id\":\"m1\","
 				     "\"address\":\"10.0.0.1:2377\",\"reachable\":true,\"leader\":true}],\"store\":%s}",
-			     snapshot) < 0)
+			     applied, snapshot) < 0)
 			reply = NULL;
 		free(snapshot);
+	} else if (op && strcmp(op, "propose") == 0 && lagging && !has_pending) {
+		size_t size;
+		char *bytes = json_write(json_get(root, "command"), 0, &size);
+		if (!bytes || swarm_command_decode(bytes, size, &pending) < 0)
+			_exit(1);
+		free(bytes);
+		has_pending = true;
+		states_since = 0;
+		if (asprintf(&reply, "{\"ok\":true,\"index\":%" PRIu64 "}", store->applied + 1) < 0)
+			reply = NULL;
 	} else if (op && strcmp(op, "propose") == 0) {
 		size_t size;
 		char *bytes = json_write(json_get(root, "command"), 0, &size);
@@ -318,6 +348,32 @@ START_TEST(stack_deploy_creates_then_updates_and_prunes_only_when_asked)
 }
 END_TEST
 
+static void start_lagging_node(void)
+{
+	lagging = true;
+	start_node();
+	lagging = false;
+}
+
+START_TEST(a_command_through_a_lagging_manager_returns_once_that_manager_holds_its_change)
+{
+	ck_assert_int_eq(run(cmd_service, "service create -d --name web --replicas 2 nginx:1.26", NULL), 0);
+	struct swarm_state state;
+	state_now(&state); /* what a next command reads there: the service, not the store before it */
+	ck_assert_ptr_nonnull(swarm_store_service(&state.store, "web"));
+	swarm_state_free(&state);
+	/* an update right after a rollback reads the spec the rollback left, not the one before */
+	ck_assert_int_eq(run(cmd_service, "service update -d --image nginx:1.27 web", NULL), 0);
+	ck_assert_int_eq(run(cmd_service, "service rollback -d web", NULL), 0);
+	ck_assert_int_eq(run(cmd_service, "service update -d --env-add B=2 web", NULL), 0);
+	state_now(&state);
+	const struct swarm_service *web = swarm_store_service(&state.store, "web");
+	ck_assert_str_eq(web->spec.image, "nginx:1.26");
+	ck_assert_uint_eq(web->spec.env.count, 1);
+	swarm_state_free(&state);
+}
+END_TEST
+
 START_TEST(without_a_node_every_command_says_to_init_or_join)
 {
 	stop_node();
@@ -341,5 +397,9 @@ Suite *swarm_cli_commands_suite(void)
 	tcase_add_test(tc, stack_deploy_creates_then_updates_and_prunes_only_when_asked);
 	tcase_add_test(tc, without_a_node_every_command_says_to_init_or_join);
 	suite_add_tcase(s, tc);
+	TCase *lag = tcase_create("a manager that applies late");
+	tcase_add_checked_fixture(lag, start_lagging_node, stop_node);
+	tcase_add_test(lag, a_command_through_a_lagging_manager_returns_once_that_manager_holds_its_change);
+	suite_add_tcase(s, lag);
 	return s;
 }

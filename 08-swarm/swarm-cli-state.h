@@ -45,6 +45,5 @@ const struct swarm_manager_status *swarm_state_manager(const struct swarm_state 
 
 /* The name of the stack a service belongs to (its com.docker.stack.namespace label), or NULL. */
 const char *swarm_service_stack(const struct swarm_service_spec *spec);
-#define SWARM_STACK_LABEL "com.docker.stack.namespace"
 
 #endif

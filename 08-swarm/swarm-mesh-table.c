@@ -161,6 +161,7 @@ static struct json *row_to_json(const struct swarm_mesh_service *row)
 	bool ok = obj &&
 		json_add_string(obj, "name", row->name) &&
 		(row->vip.s_addr == htonl(INADDR_ANY) || json_add_string(obj, "vip", vip)) &&
+		(!row->alias[0] || json_add_string(obj, "alias", row->alias)) &&
 		json_add_int(obj, "published", row->published) &&
 		json_add_int(obj, "target", row->target) &&
 		json_add_string(obj, "protocol", row->udp ? "udp" : "tcp") &&
@@ -207,6 +208,10 @@ static int row_from_json(const struct json *obj, struct swarm_mesh_service *row)
 	if (vip && (!json_string(vip) || inet_pton(AF_INET, json_string(vip), &row->vip) != 1 ||
 	            row->vip.s_addr == htonl(INADDR_ANY)))
 		return swarm_json_bad("vip", "is not an IPv4 address");
+	if (json_get(obj, "alias") && swarm_json_get_text(obj, "alias", row->alias, sizeof(row->alias)) < 0)
+		return -1;
+	if (strspn(row->alias, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != strlen(row->alias))
+		return swarm_json_bad("alias", "is not a host name"); /* it becomes a hosts(5) line */
 	if (row->published == 0 || row->target == 0)
 		return swarm_json_bad(row->published == 0 ? "published" : "target", "is port 0");
 	const struct json *backends = json_get(obj, "backends");

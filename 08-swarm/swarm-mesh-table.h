@@ -62,6 +62,10 @@ struct swarm_mesh_backend {
 
 struct swarm_mesh_service {
 	char name[SWARM_NAME_MAX];
+	/* A virtual-IP row of a stack's service: its name in the compose file ("product-service"
+	 * for "shop_product-service"), which Docker gives it as an alias on the stack's network, so
+	 * the file's services find each other by the names the file uses. "" otherwise. */
+	char alias[SWARM_NAME_MAX];
 	/* 0.0.0.0: the routing mesh proper, the published port on every address of every node.
 	 * Otherwise the service's virtual IP (swarm-vip.h): the row serves connections to this
 	 * address only, on the target port (published == target), for other services' tasks. */

@@ -71,6 +71,10 @@ struct swarm_node {
 
 /* --- services ------------------------------------------------------------------------------- */
 
+/* The label `stack deploy` puts on each service of a stack, as Docker's: its value is the
+ * stack's name, and the service is named STACK_SERVICE. */
+#define SWARM_STACK_LABEL "com.docker.stack.namespace"
+
 enum swarm_mode { SWARM_REPLICATED, SWARM_GLOBAL };
 enum swarm_restart_condition { SWARM_RESTART_NONE, SWARM_RESTART_ON_FAILURE, SWARM_RESTART_ANY };
 enum swarm_failure_action { SWARM_UPDATE_PAUSE, SWARM_UPDATE_CONTINUE, SWARM_UPDATE_ROLLBACK };

@@ -72,6 +72,24 @@ int swarm_vip_of(const struct subnet *vips, const char *const *names, size_t cou
 }
 
 /* Rows for service's ports (each target and protocol once) at vip. */
+/* A stack's service "shop_product-service", labelled com.docker.stack.namespace=shop, is also
+ * "product-service": the name its compose file gives it (Docker: an alias on the stack's
+ * network). Other services: no alias. */
+static void stack_alias(const struct swarm_service_spec *spec, char *alias, size_t size)
+{
+	alias[0] = '\0';
+	const char *key = SWARM_STACK_LABEL "=";
+	for (size_t i = 0; i < spec->labels.count; i++) {
+		const char *label = spec->labels.items[i];
+		if (strncmp(label, key, strlen(key)) != 0)
+			continue;
+		const char *stack = label + strlen(key);
+		size_t length = strlen(stack);
+		if (length && strncmp(spec->name, stack, length) == 0 && spec->name[length] == '_' && spec->name[length + 1])
+			swarm_copy_name(alias, size, spec->name + length + 1);
+	}
+}
+
 static int add_service_rows(const struct swarm_store *store, const struct swarm_service_spec *spec,
                             struct in_addr vip, struct swarm_mesh_table *table)
 {
@@ -90,6 +108,7 @@ static int add_service_rows(const struct swarm_store *store, const struct swarm_
 		*row = (struct swarm_mesh_service){ .vip = vip, .published = port->target, .target = port->target,
 		                                    .udp = port->udp };
 		swarm_copy_name(row->name, sizeof(row->name), spec->name);
+		stack_alias(spec, row->alias, sizeof(row->alias));
 		if (swarm_mesh_add_backends(store, row) < 0)
 			return -1;
 	}
@@ -144,7 +163,7 @@ char *swarm_vip_hosts(const struct swarm_mesh_table *table)
 {
 	size_t size = 1;
 	for (size_t i = 0; i < table->service_count; i++)
-		size += INET_ADDRSTRLEN + 1 + strlen(table->services[i].name) + 1;
+		size += INET_ADDRSTRLEN + 1 + strlen(table->services[i].name) + 1 + strlen(table->services[i].alias) + 1;
 	char *text = malloc(size);
 	if (!text) {
 		fail_errno(ENOMEM, "cannot write the services' hosts lines");
@@ -164,7 +183,8 @@ char *swarm_vip_hosts(const struct swarm_mesh_table *table)
 		char address[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, &row->vip, address, sizeof(address));
 		/* hosts(5): "IP_address canonical_hostname [aliases...]", fields separated by blanks */
-		used += (size_t)snprintf(text + used, size - used, "%s\t%s\n", address, row->name);
+		used += (size_t)snprintf(text + used, size - used, "%s\t%s%s%s\n", address, row->name,
+					 row->alias[0] ? " " : "", row->alias);
 	}
 	return text;
 }

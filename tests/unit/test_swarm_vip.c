@@ -154,6 +154,43 @@ START_TEST(names_that_collide_get_different_addresses_and_never_the_network_or_b
 }
 END_TEST
 
+START_TEST(a_stacks_service_is_also_found_by_the_name_its_compose_file_gives_it)
+{
+	struct swarm_store store;
+	swarm_store_init(&store);
+	struct swarm_service_spec spec = swarm_fixture_spec("shop_product-service", 1);
+	spec.ports = calloc(1, sizeof(*spec.ports));
+	spec.ports[0] = (struct swarm_port){ .target = 80, .published = 5001 };
+	spec.port_count = 1;
+	ck_assert_int_eq(swarm_strings_add(&spec.labels, SWARM_STACK_LABEL "=shop"), 0);
+	swarm_fixture_create(&store, &spec, 0);
+	/* a name that only looks like a stack's (no label) gets no alias */
+	create_service(&store, "not_a-stack", (const uint16_t[][2]){ { 80, 0 } }, 1);
+	struct swarm_mesh_table table, back;
+	struct subnet vips = subnet_of(SWARM_VIP_SUBNET);
+	ck_assert_int_eq(swarm_mesh_table_from_store(&store, &table), 0);
+	ck_assert_int_eq(swarm_vip_add_rows(&store, &vips, &table), 0);
+	char *text = swarm_mesh_table_encode(&table);
+	ck_assert_msg(swarm_mesh_table_decode(text, strlen(text), &back) == 0, "%s", error_message());
+	char *hosts = swarm_vip_hosts(&back);
+	char expected[160];
+	const struct swarm_mesh_service *product = NULL, *other = NULL;
+	for (size_t i = 0; i < back.service_count; i++)
+		if (back.services[i].vip.s_addr != htonl(INADDR_ANY))
+			*(strcmp(back.services[i].name, "not_a-stack") == 0 ? &other : &product) = &back.services[i];
+	ck_assert_ptr_nonnull(product);
+	ck_assert_ptr_nonnull(other);
+	snprintf(expected, sizeof(expected), "%s\tshop_product-service product-service\n", text_of(product->vip));
+	snprintf(expected + strlen(expected), sizeof(expected) - strlen(expected), "%s\tnot_a-stack\n", text_of(other->vip));
+	ck_assert_str_eq(hosts, expected);
+	free(hosts);
+	free(text);
+	swarm_mesh_table_free(&back);
+	swarm_mesh_table_free(&table);
+	swarm_store_free(&store);
+}
+END_TEST
+
 START_TEST(vip_rows_read_back_from_the_tables_bytes)
 {
 	struct swarm_store store;
@@ -221,6 +258,7 @@ Suite *swarm_vip_suite(void)
 	TCase *tc = tcase_create("vip");
 	tcase_add_test(tc, each_service_with_a_port_gets_a_vip_row_per_target_served_by_its_running_tasks);
 	tcase_add_test(tc, the_hosts_lines_name_each_service_once_at_its_vip);
+	tcase_add_test(tc, a_stacks_service_is_also_found_by_the_name_its_compose_file_gives_it);
 	tcase_add_test(tc, a_vip_depends_only_on_the_names_created_before_it);
 	tcase_add_test(tc, names_that_collide_get_different_addresses_and_never_the_network_or_broadcast);
 	tcase_add_test(tc, vip_rows_read_back_from_the_tables_bytes);

@@ -6,9 +6,10 @@
 # cgi-bin/index.cgi; what the script writes is the response (CGI, RFC 3875, section 6): header
 # lines, an empty line, the body.
 
-# Where the product service is: http://product-service/ on the compose project's network; a
-# swarm's stack names it otherwise and says so in the environment (08-swarm/examples/shop), which
-# busybox httpd passes on to its CGI scripts.
+# Where the product service is: http://product-service/, on the compose project's network and
+# in a swarm's stack alike (the stack's service shop_product-service is also product-service);
+# PRODUCT_SERVICE_URL in the environment, which busybox httpd passes on to CGI scripts, may say
+# otherwise.
 url=${PRODUCT_SERVICE_URL:-http://product-service/}
 
 # The timeout: a name missing from /etc/hosts is asked of the DNS servers in /etc/resolv.conf,

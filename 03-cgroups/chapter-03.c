@@ -29,7 +29,7 @@ const struct command chapter_03_commands[] = {
 	{ "top", cmd_top, "03-cgroups", "Show the processes of a container" },
 	{ "rename", cmd_rename, "03-cgroups", "Rename a container" },
 	{ "port", cmd_port, "03-cgroups", "List the published ports of a container" },
-	{ "container", cmd_container, "03-cgroups", "Manage containers (prune)" },
+	{ "container", cmd_container, "03-cgroups", "Manage containers (ls, start, stop, rm, prune, ...)" },
 	{ "doctor", cmd_doctor_03, "03-cgroups", NULL }, /* and the cgroup layout, controller by controller */
 	/* chapter 02's network, with ls --format/--filter and inspect -f (templates need JSON) */
 	{ "network", cmd_network_formatted, "03-cgroups", NULL },

@@ -460,6 +460,12 @@ int cmd_inspect(int argc, char **argv)
 	return inspect_command(argc, argv, kinds, 2);
 }
 
+int cmd_container_inspect(int argc, char **argv)
+{
+	static const struct inspect_kind kinds[] = { { "container", container_inspect_document } };
+	return inspect_command(argc, argv, kinds, 1);
+}
+
 /* --- rename, port ------------------------------------------------------------------------------ */
 
 int cmd_rename(int argc, char **argv)

@@ -397,15 +397,6 @@ int runtime_remove(struct runtime *rt)
 	return rc;
 }
 
-static const char container_help[] =
-	"Usage:  tinydock container COMMAND\n"
-	"\n"
-	"Manage containers.\n"
-	"\n"
-	"Commands:\n"
-	"  ls      List containers (as `ps`)\n"
-	"  prune   Remove all stopped containers (-f: without asking)\n";
-
 static const char prune_help[] =
 	"Usage:  tinydock container prune [OPTIONS]\n"
 	"\n"
@@ -414,7 +405,7 @@ static const char prune_help[] =
 	"Options:\n"
 	"  -f, --force   Do not prompt for confirmation\n";
 
-static int prune(int argc, char **argv)
+int cmd_container_prune(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(prune_help); /* and nothing else: `prune --help` must never prune */
@@ -444,15 +435,4 @@ static int prune(int argc, char **argv)
 	printf("\nTotal reclaimed space: 0B\n");
 	free_views(views, count);
 	return code;
-}
-
-int cmd_container(int argc, char **argv)
-{
-	if (argc < 2 || asks_for_help(2, argv))
-		return argc < 2 ? usage_error("container", "expects a command: ls, prune") : print_help(container_help);
-	if (strcmp(argv[1], "prune") == 0)
-		return prune(argc - 1, argv + 1);
-	if (strcmp(argv[1], "ls") == 0 || strcmp(argv[1], "list") == 0)
-		return cmd_ps(argc - 1, argv + 1);
-	return usage_error("container", "unknown command \"%s\": ls, prune", argv[1]);
 }

@@ -36,7 +36,7 @@ const struct command chapter_05_commands[] = {
 	{ "pull", cmd_pull, "05-images", "Download an image from a registry" },
 	{ "gunzip", cmd_gunzip, "05-images", "Decompress gzip data from stdin to stdout (inflate)" },
 	{ "images", cmd_images, "05-images", "List images" },
-	{ "image", cmd_image, "05-images", "Manage images (ls, tag, rm, inspect, history, prune, import, save, load)" },
+	{ "image", cmd_image, "05-images", "Manage images (ls, pull, push, rm, tag, inspect, history, save, load, import, prune)" },
 	{ "tag", cmd_tag, "05-images", "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE" },
 	{ "rmi", cmd_rmi, "05-images", "Remove one or more images" },
 	{ "history", cmd_history, "05-images", "Show the history of an image" },

@@ -22,16 +22,23 @@ int (*command_group_find(const struct command_group *group, const struct command
 		const struct command *command = command_find(tables, row->command);
 		return command ? command->run : NULL;
 	}
-	return NULL;
+	return group->extends ? command_group_find(group->extends, tables, name) : NULL;
+}
+
+static void list_rows(FILE *out, const struct command_group *group, const struct command *const *tables)
+{
+	if (group->extends)
+		list_rows(out, group->extends, tables);
+	for (const struct command_alias *row = group->rows; row->name; row++)
+		if (row->summary && command_group_find(group, tables, row->name)) /* else an alias, or
+										       * a later chapter's */
+			fprintf(out, "  %-10s %s\n", row->name, row->summary);
 }
 
 void command_group_help(FILE *out, const struct command_group *group, const struct command *const *tables)
 {
 	fprintf(out, "Usage:  tinydock %s COMMAND\n\n%s\n\nCommands:\n", group->name, group->summary);
-	for (const struct command_alias *row = group->rows; row->name; row++)
-		if (row->summary && command_group_find(group, tables, row->name)) /* else an alias, or
-										       * a later chapter's */
-			fprintf(out, "  %-10s %s\n", row->name, row->summary);
+	list_rows(out, group, tables);
 	fprintf(out, "\nRun 'tinydock %s COMMAND --help' for more information on a command.\n", group->name);
 }
 

@@ -7,7 +7,9 @@
  * group finds that command in the tables of the binary that runs (command.h), so the group grows
  * as the chapters do: `container cp` exists in the binaries that have `cp` (chapter 04 on), and
  * `container start` runs the last chapter's `start`, the same function as `tinydock start`. A
- * subcommand with no top-level form (`container prune`) names its own function instead.
+ * subcommand with no top-level form (`container prune`) names its own function instead. When a
+ * later chapter adds subcommands of its own (`system df` needs chapter 05's images), its group
+ * extends the earlier chapter's, and its table row of the group's name replaces the earlier one.
  */
 #ifndef TINYDOCK_COMMAND_GROUP_H
 #define TINYDOCK_COMMAND_GROUP_H
@@ -28,15 +30,19 @@ struct command_group {
 	const char *name;                   /* "container" */
 	const char *summary;                /* "Manage containers" */
 	const struct command_alias *rows;
+	const struct command_group *extends; /* an earlier chapter's group of the same name, whose
+					      * rows this one adds to (NULL: none) */
 };
 
 /* The function that runs subcommand NAME of group in a binary of these tables: the row's own
- * function, or the last row of its top-level command (command_find); NULL when the group has no
- * such subcommand or this binary lacks its command (a later chapter's). */
+ * function, or the last row of its top-level command (command_find), looked for in group's rows
+ * then in the group it extends; NULL when there is no such subcommand or this binary lacks its
+ * command (a later chapter's). */
 int (*command_group_find(const struct command_group *group, const struct command *const *tables,
 			 const char *name))(int, char **);
 
-/* The group's help: its usage line, and the subcommands this binary has, one a line. */
+/* The group's help: its usage line, and the subcommands this binary has, one a line (the
+ * extended group's first). */
 void command_group_help(FILE *out, const struct command_group *group, const struct command *const *tables);
 
 /* `tinydock GROUP SUBCOMMAND ARGS...` (argv[0] is the group's name): the subcommand's function

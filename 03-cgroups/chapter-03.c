@@ -8,6 +8,7 @@
 #include "doctor-cgroups.h"
 #include "network-format.h"
 #include "runtime.h"
+#include "system-info.h"
 
 #include <stddef.h>
 
@@ -30,6 +31,8 @@ const struct command chapter_03_commands[] = {
 	{ "rename", cmd_rename, "03-cgroups", "Rename a container" },
 	{ "port", cmd_port, "03-cgroups", "List the published ports of a container" },
 	{ "container", cmd_container, "03-cgroups", "Manage containers (ls, start, stop, rm, prune, ...)" },
+	{ "info", cmd_info, "03-cgroups", "Display system-wide information" },
+	{ "system", cmd_system, "03-cgroups", "Manage tinydock (info; df and prune from chapter 05)" },
 	{ "doctor", cmd_doctor_03, "03-cgroups", NULL }, /* and the cgroup layout, controller by controller */
 	/* chapter 02's network, with ls --format/--filter and inspect -f (templates need JSON) */
 	{ "network", cmd_network_formatted, "03-cgroups", NULL },

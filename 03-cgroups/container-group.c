@@ -43,7 +43,7 @@ static const struct command_alias container_rows[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-static const struct command_group container_group = { "container", "Manage containers", container_rows };
+static const struct command_group container_group = { .name = "container", .summary = "Manage containers", .rows = container_rows };
 
 int cmd_container(int argc, char **argv)
 {

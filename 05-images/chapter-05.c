@@ -15,6 +15,7 @@
 #include "registry-commands.h"
 #include "runtime.h"
 #include "image-run.h"
+#include "system-df.h"
 
 #include <stddef.h>
 
@@ -48,6 +49,9 @@ const struct command chapter_05_commands[] = {
 	{ "run", image_cmd_run, "05-images", NULL },
 	{ "start", image_cmd_start, "05-images", NULL },
 	{ "restart", image_cmd_restart, "05-images", NULL },
+	/* info with the images and storage driver; system with df and prune (system-df.c) */
+	{ "info", cmd_info_05, "05-images", NULL },
+	{ "system", cmd_system_05, "05-images", "Manage tinydock (info, df, prune)" },
 	{ "doctor", cmd_doctor_05, "05-images", NULL }, /* and Docker and skopeo, optional */
 	{ NULL, NULL, NULL, NULL },
 };

@@ -28,7 +28,7 @@ static const struct command_alias image_rows[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-static const struct command_group image_group = { "image", "Manage images", image_rows };
+static const struct command_group image_group = { .name = "image", .summary = "Manage images", .rows = image_rows };
 
 int cmd_image(int argc, char **argv)
 {

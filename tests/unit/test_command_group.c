@@ -60,7 +60,7 @@ static const struct command_alias rows[] = {
 	{ "start", "start", NULL, "Start one or more stopped containers" },
 	{ NULL, NULL, NULL, NULL },
 };
-static const struct command_group group = { "container", "Manage containers", rows };
+static const struct command_group group = { .name = "container", .summary = "Manage containers", .rows = rows };
 
 START_TEST(a_subcommand_runs_the_same_function_as_its_top_level_command)
 {

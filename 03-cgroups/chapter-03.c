@@ -3,6 +3,7 @@
  * command that started them (state, monitor, logs).
  */
 #include "cgroup_cmd.h"
+#include "container-pause.h"
 #include "chapter-03.h"
 #include "device-cgroup.h"
 #include "doctor-cgroups.h"
@@ -30,6 +31,8 @@ const struct command chapter_03_commands[] = {
 	{ "top", cmd_top, "03-cgroups", "Show the processes of a container" },
 	{ "rename", cmd_rename, "03-cgroups", "Rename a container" },
 	{ "port", cmd_port, "03-cgroups", "List the published ports of a container" },
+	{ "pause", cmd_pause, "03-cgroups", "Pause all processes within one or more containers (cgroup freezer)" },
+	{ "unpause", cmd_unpause, "03-cgroups", "Unpause all processes within one or more containers" },
 	{ "container", cmd_container, "03-cgroups", "Manage containers (ls, start, stop, rm, prune, ...)" },
 	{ "info", cmd_info, "03-cgroups", "Display system-wide information" },
 	{ "system", cmd_system, "03-cgroups", "Manage tinydock (info; df and prune from chapter 05)" },

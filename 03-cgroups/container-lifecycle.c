@@ -14,6 +14,7 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "container-store.h"
+#include "container-pause.h"
 #include "container-view.h"
 #include "error.h"
 #include "exec.h"
@@ -51,7 +52,8 @@ static int stop_container(const struct view *v, int sig, long seconds)
 {
 	if (!is_running(v))
 		return 0;
-	if (container_mark_stopping(v->r.id) < 0 || signal_init(v, sig) < 0)
+	/* A paused container is thawed once signalled, to take the signal (container-pause.h). */
+	if (container_mark_stopping(v->r.id) < 0 || signal_init(v, sig) < 0 || container_thaw(v->r.id) < 0)
 		return -1;
 	if (wait_until_stopped(v->r.id, seconds * 1000))
 		return 0;
@@ -157,6 +159,10 @@ static int kill_one(const char *ref, void *arg)
 		rc = -1;
 	else
 		rc = signal_init(&v, sig);
+	/* Paused: thawed, so that the signal is taken (for one that does not end it, the container
+	 * runs on, unpaused). */
+	if (rc == 0 && strcmp(v.state, "paused") == 0)
+		rc = container_thaw(v.r.id);
 	if (rc == 0)
 		printf("%s\n", ref);
 	container_record_free(&v.r);
@@ -308,7 +314,8 @@ static int remove_viewed(const struct view *v, bool force)
 					"cannot remove container \"/%s\": container is running: stop the container before "
 					"removing or force remove",
 					v->r.name);
-		else if (container_mark_stopping(v->r.id) < 0 || signal_init(v, SIGKILL) < 0)
+		else if (container_mark_stopping(v->r.id) < 0 || signal_init(v, SIGKILL) < 0 ||
+			 container_thaw(v->r.id) < 0) /* a v1 frozen task dies only once thawed */
 			rc = -1;
 		else if (!wait_until_stopped(v->r.id, 10000))
 			rc = fail_errno(0, "container %.12s did not stop after SIGKILL", v->r.id);

@@ -73,6 +73,6 @@ int cmd_version(int argc, char **argv)
 		return usage_error("version", "accepts no arguments");
 	char os_arch[64];
 	snprintf(os_arch, sizeof(os_arch), "linux/%s", compiled_arch());
-	version_print(stdout, stage_commands, os_arch);
+	version_print(stdout, command_tables(), os_arch);
 	return 0;
 }

@@ -47,5 +47,5 @@ static const struct command_group container_group = { .name = "container", .summ
 
 int cmd_container(int argc, char **argv)
 {
-	return command_group_run(&container_group, stage_commands, argc, argv);
+	return command_group_run(&container_group, command_tables(), argc, argv);
 }

@@ -147,5 +147,5 @@ const struct command_group system_group = { .name = "system", .summary = "Manage
 
 int cmd_system(int argc, char **argv)
 {
-	return command_group_run(&system_group, stage_commands, argc, argv);
+	return command_group_run(&system_group, command_tables(), argc, argv);
 }

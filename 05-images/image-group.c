@@ -32,5 +32,5 @@ static const struct command_group image_group = { .name = "image", .summary = "M
 
 int cmd_image(int argc, char **argv)
 {
-	return command_group_run(&image_group, stage_commands, argc, argv);
+	return command_group_run(&image_group, command_tables(), argc, argv);
 }

@@ -245,5 +245,5 @@ static const struct command_group system_group_05 = {
 
 int cmd_system_05(int argc, char **argv)
 {
-	return command_group_run(&system_group_05, stage_commands, argc, argv);
+	return command_group_run(&system_group_05, command_tables(), argc, argv);
 }

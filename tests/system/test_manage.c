@@ -1,0 +1,231 @@
+/*
+ * test_manage.c - Docker's management commands and everyday ones as a student types them:
+ * pause/unpause (the cgroup freezer) seen through ps, inspect and info, stop and kill of a paused
+ * container; `container ls` and `image ls` as `ps` and `images`; version; info; system df.
+ *
+ * Each test has its own sandbox; the harness removes every container left in it, so a failed
+ * test leaves no process frozen or running. Every wait is a bounded poll.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "files.h"
+#include "harness.h"
+
+static long long monotonic_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* `tinydock ARGS...` that must succeed: its stdout (malloc'd). */
+#define OK(...) ok_output((const char *[]){ __VA_ARGS__, NULL })
+static char *ok_output(const char **args)
+{
+	const char *argv[32] = { tinydock_binary() };
+	size_t n = 1;
+	for (; *args && n < 31; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	struct run_result r = run_program(NULL, 20, argv);
+	ck_assert_msg(r.status == 0, "%s %s failed (%d): %s", argv[1], argv[2] ? argv[2] : "", r.status, r.err);
+	char *out = r.out;
+	r.out = NULL;
+	run_free(&r);
+	return out;
+}
+
+/* A container that counts as fast as a shell can, its count in /tmp/n (renamed into place, so
+ * a reader never sees a half-written number); its id (static). */
+static const char *start_counter(const char *name)
+{
+	static char id[65];
+	char *out = OK("run", "-d", "--name", name, "--rootfs", sandbox.rootfs, "sh", "-c",
+		       "i=0; while :; do i=$((i+1)); echo $i > /tmp/n.new; mv /tmp/n.new /tmp/n; done");
+	snprintf(id, sizeof(id), "%.64s", out);
+	free(out);
+	return id;
+}
+
+/* The container's count, read through its init's root (/proc/PID/root); -1 before the first. */
+static long read_count(const char *name)
+{
+	char *pid = OK("inspect", "-f", "{{.State.Pid}}", name);
+	char path[128];
+	snprintf(path, sizeof(path), "/proc/%ld/root/tmp/n", atol(pid));
+	free(pid);
+	char *text = read_file(path, NULL);
+	long count = text ? atol(text) : -1;
+	free(text);
+	return count;
+}
+
+/* Does the count move within ms? */
+static bool count_moves_within(const char *name, long ms)
+{
+	long start = read_count(name);
+	for (long long deadline = monotonic_ms() + ms; monotonic_ms() < deadline; usleep(5000))
+		if (read_count(name) != start)
+			return true;
+	return read_count(name) != start;
+}
+
+static bool status_becomes(const char *name, const char *status, long ms)
+{
+	for (long long deadline = monotonic_ms() + ms; monotonic_ms() < deadline; usleep(20000)) {
+		char *out = OK("inspect", "-f", "{{.State.Status}}", name);
+		bool done = strncmp(out, status, strlen(status)) == 0;
+		free(out);
+		if (done)
+			return true;
+	}
+	return false;
+}
+
+START_TEST(a_paused_container_stops_counting_shows_paused_and_counts_on_once_unpaused)
+{
+	start_counter("counter");
+	ck_assert_msg(count_moves_within("counter", 10000), "the container never counted");
+	free(OK("pause", "counter"));
+	char *state = OK("inspect", "-f", "{{.State.Status}} {{.State.Paused}} {{.State.Running}}", "counter");
+	ck_assert_str_eq(state, "paused true true\n");
+	free(state);
+	char *ps = OK("ps", "--format", "{{.Status}}");
+	ck_assert_msg(strstr(ps, "(Paused)") && strncmp(ps, "Up ", 3) == 0, "%s", ps);
+	free(ps);
+	char *info = OK("info");
+	ck_assert_msg(strstr(info, "  Running: 0\n  Paused: 1\n"), "%s", info);
+	free(info);
+	/* Frozen: not one more count in half a second (running, it counts hundreds). */
+	ck_assert_msg(!count_moves_within("counter", 500), "the count moved while paused");
+	/* Pausing twice is refused, as Docker does. */
+	struct run_result r = run_tinydock(NULL, 10, "pause", "counter", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "is already paused"), "%s", r.err);
+	run_free(&r);
+	free(OK("unpause", "counter"));
+	ck_assert_msg(count_moves_within("counter", 10000), "the count did not go on after unpause");
+	r = run_tinydock(NULL, 10, "unpause", "counter", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "is not paused"), "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(stop_and_kill_end_a_paused_container)
+{
+	start_counter("stopped");
+	start_counter("killed");
+	ck_assert(count_moves_within("stopped", 10000) && count_moves_within("killed", 10000));
+	free(OK("pause", "stopped", "killed"));
+	long long before = monotonic_ms();
+	free(OK("stop", "stopped"));
+	ck_assert_msg(monotonic_ms() - before < 5000, "stop waited for its grace period");
+	char *code = OK("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "stopped");
+	ck_assert_str_eq(code, "exited 143\n"); /* the shell ended by the SIGTERM, not SIGKILL */
+	free(code);
+	free(OK("kill", "killed"));
+	ck_assert(status_becomes("killed", "exited", 10000));
+	code = OK("inspect", "-f", "{{.State.ExitCode}}", "killed");
+	ck_assert_str_eq(code, "137\n");
+	free(code);
+}
+END_TEST
+
+START_TEST(container_ls_is_ps_and_container_inspect_sees_only_containers)
+{
+	start_counter("listed");
+	char *ps = OK("ps", "-a", "--format", "{{.Names}} {{.Status}}");
+	char *ls = OK("container", "ls", "-a", "--format", "{{.Names}} {{.Status}}");
+	ck_assert_str_eq(ls, ps);
+	free(ls);
+	free(ps);
+	char *name = OK("container", "inspect", "-f", "{{.Name}}", "listed");
+	ck_assert_str_eq(name, "/listed\n");
+	free(name);
+	/* bridge is a network: `inspect` finds it, `container inspect` does not (Docker's answer) */
+	struct run_result r = run_tinydock(NULL, 10, "container", "inspect", "bridge", NULL);
+	ck_assert_int_ne(r.status, 0);
+	run_free(&r);
+	free(OK("container", "stop", "listed"));
+	free(OK("container", "rm", "listed"));
+	ps = OK("container", "ls", "-aq");
+	ck_assert_str_eq(ps, "");
+	free(ps);
+}
+END_TEST
+
+START_TEST(a_stage_offers_only_the_subcommands_of_its_chapters)
+{
+	char *help = OK("container", "--help");
+	ck_assert_msg(strstr(help, "  pause ") && strstr(help, "  prune ") && strstr(help, "  ls "), "%s", help);
+	ck_assert_msg(!strstr(help, "  cp ") && !strstr(help, "  commit "), "chapter 03 has no cp: %s", help);
+	free(help);
+	struct run_result r = run_tinydock(NULL, 10, "container", "commit", "x", NULL);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "unknown command \"commit\""), "%s", r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "image", "ls", NULL); /* images are chapter 05's */
+	ck_assert_int_eq(r.status, 1);
+	run_free(&r);
+	char *version = OK("version");
+	ck_assert_msg(strstr(version, " Chapters:          01-chroot 02-namespaces 03-cgroups\n"), "%s", version);
+	free(version);
+}
+END_TEST
+
+START_TEST(a_subcommand_asked_for_its_help_prints_it_and_does_nothing)
+{
+	start_counter("helped");
+	const char *const subcommands[] = { "pause", "stop", "kill", "rm", "prune", "restart" };
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+		struct run_result r = run_tinydock(NULL, 10, "container", subcommands[i], "--help", NULL);
+		ck_assert_msg(r.status == 0 && strstr(r.out, "Usage:"), "container %s --help: %d %s", subcommands[i],
+			      r.status, r.err);
+		run_free(&r);
+	}
+	char *state = OK("inspect", "-f", "{{.State.Status}}", "helped");
+	ck_assert_str_eq(state, "running\n");
+	free(state);
+}
+END_TEST
+
+START_TEST(system_df_counts_images_and_containers_in_dockers_columns)
+{
+	char *df = OK("system", "df");
+	ck_assert_str_eq(df, "TYPE         TOTAL     ACTIVE    SIZE      RECLAIMABLE\n"
+			     "Images       0         0         0B        0B\n"
+			     "Containers   0         0         0B        0B\n");
+	free(df);
+	char *info = OK("system", "info");
+	ck_assert_msg(strstr(info, " Images: 0\n") && strstr(info, " Storage Driver: overlay\n"), "%s", info);
+	free(info);
+}
+END_TEST
+
+Suite *manage_suite(void)
+{
+	Suite *s = suite_create("manage");
+	TCase *t = tcase_create("chapter 03");
+	harness_use_stage(t, 3);
+	harness_use_sandbox(t);
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, a_paused_container_stops_counting_shows_paused_and_counts_on_once_unpaused);
+	tcase_add_test(t, stop_and_kill_end_a_paused_container);
+	tcase_add_test(t, container_ls_is_ps_and_container_inspect_sees_only_containers);
+	tcase_add_test(t, a_stage_offers_only_the_subcommands_of_its_chapters);
+	tcase_add_test(t, a_subcommand_asked_for_its_help_prints_it_and_does_nothing);
+	suite_add_tcase(s, t);
+	t = tcase_create("chapter 05");
+	harness_use_stage(t, 5);
+	harness_use_sandbox(t);
+	tcase_set_timeout(t, 30);
+	tcase_add_test(t, system_df_counts_images_and_containers_in_dockers_columns);
+	suite_add_tcase(s, t);
+	return s;
+}

@@ -21,6 +21,7 @@ const struct command chapter_03_commands[] = {
 	{ "stop", cmd_stop, "03-cgroups", "Stop one or more running containers (SIGTERM, then SIGKILL)" },
 	{ "kill", cmd_kill, "03-cgroups", "Send a signal to one or more running containers" },
 	{ "run", runtime_cmd_run, "03-cgroups", NULL }, /* chapter 02's run, with -d, --name, limits, a record */
+	{ "create", runtime_cmd_run, "03-cgroups", "Create a new container, recorded but not started (run's flags; then start)" },
 	{ "start", cmd_start, "03-cgroups", "Start one or more stopped containers" },
 	{ "restart", cmd_restart, "03-cgroups", "Restart one or more containers" },
 	{ "rm", cmd_rm, "03-cgroups", "Remove one or more containers" },

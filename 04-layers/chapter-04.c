@@ -19,6 +19,7 @@ const struct command chapter_04_commands[] = {
 	{ "import", cmd_import, "04-layers", "Unpack a filesystem tarball into a new layer folder, for run --rootfs" },
 	/* chapter 03's run, start and restart, each container on its own overlay root */
 	{ "run", overlay_cmd_run, "04-layers", NULL },
+	{ "create", overlay_cmd_run, "04-layers", NULL }, /* run's function: create by its name (runtime.h) */
 	{ "start", overlay_cmd_start, "04-layers", NULL },
 	{ "restart", overlay_cmd_restart, "04-layers", NULL },
 	{ "doctor", cmd_doctor_04, "04-layers", NULL }, /* and overlayfs */

@@ -47,6 +47,7 @@ const struct command chapter_05_commands[] = {
 	{ "load", cmd_load, "05-images", "Load images from docker save archives and OCI layouts" },
 	/* run IMAGE: the image resolved to its layers, then chapter 04's run on them */
 	{ "run", image_cmd_run, "05-images", NULL },
+	{ "create", image_cmd_run, "05-images", NULL }, /* run's function: create by its name (runtime.h) */
 	{ "start", image_cmd_start, "05-images", NULL },
 	{ "restart", image_cmd_restart, "05-images", NULL },
 	/* info with the images and storage driver; system with df and prune (system-df.c) */

@@ -29,6 +29,7 @@ const struct command chapter_06_commands[] = {
 	/* Volumes (volume-run.c, volume-commands.c): keep these rows together. */
 	{ "volume", cmd_volume, "06-dockerfile", "Manage volumes (create, ls, inspect, rm, prune)" },
 	{ "run", volume_cmd_run, "06-dockerfile", NULL },
+	{ "create", volume_cmd_run, "06-dockerfile", NULL }, /* run's function: create by its name (runtime.h) */
 	{ "rm", volume_cmd_rm, "06-dockerfile", NULL },
 	{ "inspect", inspect_any, "06-dockerfile", "Show low-level information on containers, images, networks or volumes (JSON)" },
 	/* End of the volumes' rows. */

@@ -1,12 +1,14 @@
 /*
  * test_manage.c - Docker's management commands and everyday ones as a student types them:
  * pause/unpause (the cgroup freezer) seen through ps, inspect and info, stop and kill of a paused
- * container; `container ls` and `image ls` as `ps` and `images`; version; info; system df.
+ * container; create then start; `container ls` and `image ls` as `ps` and `images`; version;
+ * info; system df.
  *
  * Each test has its own sandbox; the harness removes every container left in it, so a failed
  * test leaves no process frozen or running. Every wait is a bounded poll.
  */
 #include <check.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +210,51 @@ START_TEST(system_df_counts_images_and_containers_in_dockers_columns)
 }
 END_TEST
 
+START_TEST(create_records_a_container_that_only_start_runs)
+{
+	char *id = OK("create", "--name", "made", "--rootfs", sandbox.rootfs, "sh", "-c", "echo started");
+	ck_assert_uint_eq(strlen(id), 65);
+	free(id);
+	char *status = OK("ps", "-a", "--format", "{{.Names}} {{.Status}}");
+	ck_assert_str_eq(status, "made Created\n");
+	free(status);
+	char *log = OK("logs", "made");
+	ck_assert_str_eq(log, ""); /* it never ran */
+	free(log);
+	free(OK("start", "made"));
+	char *code = OK("wait", "made");
+	ck_assert_str_eq(code, "0\n");
+	free(code);
+	log = OK("logs", "made");
+	ck_assert_str_eq(log, "started\n");
+	free(log);
+	/* its name is taken, as by run */
+	struct run_result r = run_tinydock(NULL, 10, "create", "--name", "made", "--rootfs", sandbox.rootfs, "true", NULL);
+	ck_assert_int_eq(r.status, 125);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(create_with_rm_keeps_its_layer_until_it_has_run_then_removes_it)
+{
+	char *id = OK("create", "--rm", "--name", "once", "--rootfs", sandbox.rootfs, "sh", "-c", "echo x > /made");
+	id[64] = '\0';
+	char upper[PATH_MAX];
+	snprintf(upper, sizeof(upper), "%s/containers/%s/fs/upper", sandbox.root, id);
+	ck_assert_msg(is_directory(upper), "create made no writable layer at %s", upper);
+	free(OK("start", "once"));
+	struct run_result r = run_tinydock(NULL, 20, "wait", "once", NULL);
+	run_free(&r); /* it may be gone before wait looks: --rm */
+	for (long long deadline = monotonic_ms() + 10000; is_directory(upper) && monotonic_ms() < deadline;)
+		usleep(20000);
+	ck_assert_msg(!is_directory(upper), "--rm left the layer");
+	char *all = OK("ps", "-aq");
+	ck_assert_str_eq(all, "");
+	free(all);
+	free(id);
+}
+END_TEST
+
 Suite *manage_suite(void)
 {
 	Suite *s = suite_create("manage");
@@ -220,6 +267,13 @@ Suite *manage_suite(void)
 	tcase_add_test(t, container_ls_is_ps_and_container_inspect_sees_only_containers);
 	tcase_add_test(t, a_stage_offers_only_the_subcommands_of_its_chapters);
 	tcase_add_test(t, a_subcommand_asked_for_its_help_prints_it_and_does_nothing);
+	tcase_add_test(t, create_records_a_container_that_only_start_runs);
+	suite_add_tcase(s, t);
+	t = tcase_create("chapter 04");
+	harness_use_stage(t, 4);
+	harness_use_sandbox(t);
+	tcase_set_timeout(t, 30);
+	tcase_add_test(t, create_with_rm_keeps_its_layer_until_it_has_run_then_removes_it);
 	suite_add_tcase(s, t);
 	t = tcase_create("chapter 05");
 	harness_use_stage(t, 5);

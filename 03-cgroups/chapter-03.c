@@ -32,6 +32,7 @@ const struct command chapter_03_commands[] = {
 	{ "top", cmd_top, "03-cgroups", "Show the processes of a container" },
 	{ "rename", cmd_rename, "03-cgroups", "Rename a container" },
 	{ "port", cmd_port, "03-cgroups", "List the published ports of a container" },
+	{ "attach", cmd_attach, "03-cgroups", "Attach to a running container's output until it ends (its log, as it grows)" },
 	{ "pause", cmd_pause, "03-cgroups", "Pause all processes within one or more containers (cgroup freezer)" },
 	{ "unpause", cmd_unpause, "03-cgroups", "Unpause all processes within one or more containers" },
 	{ "container", cmd_container, "03-cgroups", "Manage containers (ls, start, stop, rm, prune, ...)" },

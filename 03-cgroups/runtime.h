@@ -146,6 +146,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_rename(int argc, char **argv);
 int cmd_port(int argc, char **argv);
+int cmd_attach(int argc, char **argv);            /* container-attach.c */
 int cmd_container_prune(int argc, char **argv);
 int cmd_container_inspect(int argc, char **argv); /* containers only, as `container inspect` */
 int cmd_container(int argc, char **argv);         /* container-group.c */

@@ -1,7 +1,7 @@
 /*
  * test_manage.c - Docker's management commands and everyday ones as a student types them:
  * pause/unpause (the cgroup freezer) seen through ps, inspect and info, stop and kill of a paused
- * container; create then start; `container ls` and `image ls` as `ps` and `images`; version;
+ * container; create then start; attach; `container ls` and `image ls` as `ps` and `images`; version;
  * info; system df.
  *
  * Each test has its own sandbox; the harness removes every container left in it, so a failed
@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -255,6 +257,74 @@ START_TEST(create_with_rm_keeps_its_layer_until_it_has_run_then_removes_it)
 }
 END_TEST
 
+/* Has process pid installed a handler for sig? /proc/PID/status, SigCgt (proc(5)): a hex mask. */
+static bool catches(pid_t pid, int sig)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	unsigned long long mask = 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SigCgt: %llx", &mask) == 1)
+			break;
+	fclose(f);
+	return mask & (1ULL << (sig - 1));
+}
+
+START_TEST(attach_shows_the_output_from_now_on_proxies_a_signal_and_exits_with_the_containers_code)
+{
+	free(OK("run", "-d", "--name", "talker", "--rootfs", sandbox.rootfs, "sh", "-c",
+		"trap 'echo got-usr1; exit 7' USR1; echo early; while :; do sleep 0.05; done"));
+	char *log = NULL;
+	for (long long deadline = monotonic_ms() + 10000; monotonic_ms() < deadline; usleep(20000)) {
+		free(log);
+		log = OK("logs", "talker");
+		if (strcmp(log, "early\n") == 0)
+			break;
+	}
+	ck_assert_str_eq(log, "early\n");
+	free(log);
+	int out[2];
+	ck_assert_int_eq(pipe(out), 0);
+	pid_t attach = fork();
+	ck_assert_int_ge(attach, 0);
+	if (attach == 0) {
+		dup2(out[1], 1);
+		close(out[0]);
+		execl(tinydock_binary(), tinydock_binary(), "attach", "talker", (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	long long deadline = monotonic_ms() + 10000;
+	while (!catches(attach, SIGUSR1) && monotonic_ms() < deadline)
+		usleep(5000);
+	ck_assert_msg(catches(attach, SIGUSR1), "attach never set up its signal proxy");
+	kill(attach, SIGUSR1);
+	char text[256] = "";
+	size_t len = 0;
+	for (ssize_t n; len < sizeof(text) - 1 && (n = read(out[0], text + len, sizeof(text) - 1 - len)) > 0;)
+		len += (size_t)n;
+	text[len] = '\0';
+	close(out[0]);
+	int status = 0;
+	ck_assert_int_eq(waitpid(attach, &status, 0), attach);
+	ck_assert_str_eq(text, "got-usr1\n"); /* not "early": attach shows what comes after it */
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 7, "attach status %#x", status);
+}
+END_TEST
+
+START_TEST(attach_to_a_stopped_container_is_refused)
+{
+	free(OK("create", "--name", "idle", "--rootfs", sandbox.rootfs, "true"));
+	struct run_result r = run_tinydock(NULL, 10, "attach", "idle", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "You cannot attach to a stopped container, start it first"), "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
 Suite *manage_suite(void)
 {
 	Suite *s = suite_create("manage");
@@ -268,6 +338,8 @@ Suite *manage_suite(void)
 	tcase_add_test(t, a_stage_offers_only_the_subcommands_of_its_chapters);
 	tcase_add_test(t, a_subcommand_asked_for_its_help_prints_it_and_does_nothing);
 	tcase_add_test(t, create_records_a_container_that_only_start_runs);
+	tcase_add_test(t, attach_shows_the_output_from_now_on_proxies_a_signal_and_exits_with_the_containers_code);
+	tcase_add_test(t, attach_to_a_stopped_container_is_refused);
 	suite_add_tcase(s, t);
 	t = tcase_create("chapter 04");
 	harness_use_stage(t, 4);

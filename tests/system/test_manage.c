@@ -1,7 +1,7 @@
 /*
  * test_manage.c - Docker's management commands and everyday ones as a student types them:
  * pause/unpause (the cgroup freezer) seen through ps, inspect and info, stop and kill of a paused
- * container; create then start; attach; `container ls` and `image ls` as `ps` and `images`; version;
+ * container; create then start; attach; cp both ways; `container ls` and `image ls` as `ps` and `images`; version;
  * info; system df.
  *
  * Each test has its own sandbox; the harness removes every container left in it, so a failed
@@ -325,6 +325,145 @@ START_TEST(attach_to_a_stopped_container_is_refused)
 }
 END_TEST
 
+/* --- cp (chapter 04) ------------------------------------------------------------------------ */
+
+/* A host folder for cp tests: sandbox.dir/host with a.txt ("hello") and sub/b.txt ("deep"). */
+static void make_host_tree(char dir[PATH_MAX])
+{
+	snprintf(dir, PATH_MAX, "%s/host", sandbox.dir);
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	ck_assert_int_eq(make_dirs(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/a.txt", dir);
+	ck_assert_int_eq(write_file_atomic(path, "hello\n", 6, 0644), 0);
+	snprintf(path, sizeof(path), "%s/sub/b.txt", dir);
+	ck_assert_int_eq(write_file_atomic(path, "deep\n", 5, 0644), 0);
+}
+
+/* `exec NAME cat PATH`'s output (malloc'd). */
+static char *cat_in(const char *name, const char *path)
+{
+	return OK("exec", name, "cat", path);
+}
+
+START_TEST(cp_copies_a_file_and_a_folder_both_ways_by_dockers_rules)
+{
+	char host[PATH_MAX], path[PATH_MAX + 64];
+	make_host_tree(host);
+	free(OK("run", "-d", "--name", "box", "--rootfs", sandbox.rootfs, "sh", "-c", "mkdir /data; sleep 1000"));
+	for (long long deadline = monotonic_ms() + 10000; monotonic_ms() < deadline; usleep(20000)) {
+		struct run_result r = run_tinydock(NULL, 10, "exec", "box", "test", "-d", "/data", NULL);
+		bool ready = r.status == 0;
+		run_free(&r);
+		if (ready)
+			break;
+	}
+	/* a file into an existing folder: under its own name */
+	snprintf(path, sizeof(path), "%s/a.txt", host);
+	free(OK("cp", path, "box:/data/"));
+	char *text = cat_in("box", "/data/a.txt");
+	ck_assert_str_eq(text, "hello\n");
+	free(text);
+	/* a folder into an existing folder: the folder itself goes in */
+	free(OK("cp", host, "box:/data"));
+	text = cat_in("box", "/data/host/sub/b.txt");
+	ck_assert_str_eq(text, "deep\n");
+	free(text);
+	/* "/." : the folder's contents straight into the destination */
+	snprintf(path, sizeof(path), "%s/sub/.", host);
+	free(OK("cp", path, "box:/data"));
+	text = cat_in("box", "/data/b.txt");
+	ck_assert_str_eq(text, "deep\n");
+	free(text);
+	/* out: a folder to a missing path is made as that folder */
+	snprintf(path, sizeof(path), "%s/back", sandbox.dir);
+	free(OK("cp", "box:/data/host", path));
+	snprintf(path, sizeof(path), "%s/back/sub/b.txt", sandbox.dir);
+	char *back = read_file(path, NULL);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_str_eq(back, "deep\n");
+	free(back);
+	/* refused as Docker refuses */
+	struct run_result r = run_tinydock(NULL, 10, "cp", "box:/data/host", path, NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "cannot copy a directory to a file"), "%s", r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "cp", "box:/nope", sandbox.dir, NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "Could not find the file /nope"), "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(cp_through_a_symlink_in_the_container_stays_inside_its_root)
+{
+	char host[PATH_MAX], path[PATH_MAX + 64], marker[64];
+	make_host_tree(host);
+	/* /evil -> /tmp: resolved on the host, it would be the host's /tmp */
+	free(OK("run", "-d", "--name", "trap", "--rootfs", sandbox.rootfs, "sh", "-c", "ln -s /tmp /evil; sleep 1000"));
+	for (long long deadline = monotonic_ms() + 10000; monotonic_ms() < deadline; usleep(20000)) {
+		struct run_result r = run_tinydock(NULL, 10, "exec", "trap", "test", "-L", "/evil", NULL);
+		bool ready = r.status == 0;
+		run_free(&r);
+		if (ready)
+			break;
+	}
+	snprintf(marker, sizeof(marker), "tinydock-cp-escape-%d", (int)getpid());
+	snprintf(path, sizeof(path), "%s/%s", host, marker);
+	ck_assert_int_eq(write_file_atomic(path, "x", 1, 0644), 0);
+	free(OK("cp", path, "trap:/evil/"));
+	char host_tmp[PATH_MAX + 64], inside[PATH_MAX + 64];
+	snprintf(host_tmp, sizeof(host_tmp), "/tmp/%s", marker);
+	ck_assert_msg(access(host_tmp, F_OK) < 0, "cp followed the container's symlink out to %s", host_tmp);
+	unlink(host_tmp);
+	snprintf(inside, sizeof(inside), "/tmp/%s", marker);
+	char *text = cat_in("trap", inside); /* in the container's own /tmp */
+	ck_assert_str_eq(text, "x");
+	free(text);
+}
+END_TEST
+
+START_TEST(cp_works_on_a_stopped_container_and_streams_tar_both_ways)
+{
+	char host[PATH_MAX], path[PATH_MAX + 64];
+	make_host_tree(host);
+	free(OK("run", "--name", "done", "--rootfs", sandbox.rootfs, "sh", "-c", "mkdir /data; echo kept > /data/k"));
+	/* stopped: out and in */
+	snprintf(path, sizeof(path), "%s/k", sandbox.dir);
+	free(OK("cp", "done:/data/k", path));
+	char *text = read_file(path, NULL);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_str_eq(text, "kept\n");
+	free(text);
+	snprintf(path, sizeof(path), "%s/a.txt", host);
+	free(OK("cp", path, "done:/data/"));
+	/* a tar stream out: the source under its own name */
+	char *tar = OK("cp", "done:/data", "-");
+	ck_assert_msg(strncmp(tar, "data/", 5) == 0, "first entry: %.100s", tar);
+	free(tar);
+	/* a tar stream in, from `tar` itself */
+	char script[PATH_MAX * 3];
+	snprintf(script, sizeof(script), "tar -C '%s' -cf - sub | '%s' cp - done:/data", host, tinydock_binary());
+	const char *const sh[] = { "sh", "-c", script, NULL };
+	struct run_result r = run_program(NULL, 20, sh);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	/* both copies are in its layer: they are there after it ran again */
+	free(OK("start", "done"));
+	free(OK("wait", "done"));
+	snprintf(path, sizeof(path), "%s/check", sandbox.dir);
+	free(OK("cp", "done:/data/a.txt", path));
+	text = read_file(path, NULL);
+	ck_assert_str_eq(text, "hello\n");
+	free(text);
+	snprintf(path, sizeof(path), "%s/check2", sandbox.dir);
+	free(OK("cp", "done:/data/sub/b.txt", path));
+	text = read_file(path, NULL);
+	ck_assert_str_eq(text, "deep\n");
+	free(text);
+}
+END_TEST
+
 Suite *manage_suite(void)
 {
 	Suite *s = suite_create("manage");
@@ -346,6 +485,9 @@ Suite *manage_suite(void)
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 30);
 	tcase_add_test(t, create_with_rm_keeps_its_layer_until_it_has_run_then_removes_it);
+	tcase_add_test(t, cp_copies_a_file_and_a_folder_both_ways_by_dockers_rules);
+	tcase_add_test(t, cp_through_a_symlink_in_the_container_stays_inside_its_root);
+	tcase_add_test(t, cp_works_on_a_stopped_container_and_streams_tar_both_ways);
 	suite_add_tcase(s, t);
 	t = tcase_create("chapter 05");
 	harness_use_stage(t, 5);

@@ -15,6 +15,7 @@
 #include "error.h"
 #include "freezer.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,9 +42,16 @@ bool container_is_paused(const char *id)
 int container_thaw(const char *id)
 {
 	struct cgroup cg;
-	if (!container_is_paused(id) || open_container_cgroup(id, &cg) < 0)
+	if (!container_is_paused(id) || open_container_cgroup(id, &cg) < 0) {
+		error_clear();
 		return 0;
-	return freezer_set(&cg, freezer_of(&cg), false, FREEZE_TIMEOUT_MS);
+	}
+	int rc = freezer_set(&cg, freezer_of(&cg), false, FREEZE_TIMEOUT_MS);
+	if (rc < 0 && error_errno() == ENOENT) {
+		error_clear(); /* the signal ended it meanwhile, and its monitor removed the cgroup */
+		rc = 0;
+	}
+	return rc;
 }
 
 /* Freeze (pause) or thaw (unpause) one container, with Docker's messages for the wrong state. */

@@ -15,8 +15,9 @@
  *      "frozen 1" once every task is stopped. Write 0 to thaw.
  *
  * A frozen task still takes SIGKILL in v2 (it dies: the kernel lets a fatal signal through);
- * in v1 it dies only once thawed. So `kill` and `stop` of a paused container thaw it after the
- * signal is sent (container-lifecycle.c), and it handles the signal as if never paused.
+ * a v1 frozen task may wait for the thaw (older kernels), and any other signal waits for it in
+ * both. So `kill` and `stop` of a paused container thaw it after the signal is sent
+ * (container-lifecycle.c), and it handles the signal as if never paused.
  */
 #include "freezer.h"
 

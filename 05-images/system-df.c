@@ -100,7 +100,7 @@ static void blob_set_free(struct blob_set *set)
 }
 
 /* The Images row: every image once (two tags of one image are one image). */
-static int images_row(struct df_row *row)
+int df_images_row(struct df_row *row)
 {
 	*row = (struct df_row){ .type = "Images" };
 	struct image_store s;
@@ -141,7 +141,7 @@ static int images_row(struct df_row *row)
 }
 
 /* The Containers row: a container's size is its writable layer (chapter 04's upper folder). */
-static int containers_row(struct df_row *row)
+int df_containers_row(struct df_row *row)
 {
 	*row = (struct df_row){ .type = "Containers" };
 	struct view *views;
@@ -167,17 +167,27 @@ static int containers_row(struct df_row *row)
 	return 0;
 }
 
-int cmd_system_df(int argc, char **argv)
+int system_df_command(int argc, char **argv, int (*const *more)(struct df_row *row), size_t count)
 {
 	if (asks_for_help(argc, argv))
-		return print_help("Usage:  tinydock system df\n\nShow disk usage: images, containers\n");
+		return print_help("Usage:  tinydock system df\n\nShow tinydock disk usage\n");
 	if (argc > 1)
 		return usage_error("system df", "accepts no arguments");
-	struct df_row rows[2];
-	if (images_row(&rows[0]) < 0 || containers_row(&rows[1]) < 0)
+	struct df_row rows[8];
+	if (count > 6)
+		count = 6;
+	if (df_images_row(&rows[0]) < 0 || df_containers_row(&rows[1]) < 0)
 		return command_failed("system df");
-	df_print(stdout, rows, 2);
+	for (size_t i = 0; i < count; i++)
+		if (more[i](&rows[2 + i]) < 0)
+			return command_failed("system df");
+	df_print(stdout, rows, 2 + count);
 	return 0;
+}
+
+int cmd_system_df(int argc, char **argv)
+{
+	return system_df_command(argc, argv, NULL, 0);
 }
 
 /* `system prune`: what Docker's removes, with its warning, then each prune in turn. Docker's
@@ -239,7 +249,7 @@ static const struct command_alias system_rows_05[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-static const struct command_group system_group_05 = {
+const struct command_group system_group_05 = {
 	.name = "system", .summary = "Manage tinydock", .rows = system_rows_05, .extends = &system_group
 };
 

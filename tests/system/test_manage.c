@@ -464,6 +464,17 @@ START_TEST(cp_works_on_a_stopped_container_and_streams_tar_both_ways)
 }
 END_TEST
 
+START_TEST(system_df_of_chapter_06_adds_the_volumes_and_the_build_cache)
+{
+	free(OK("volume", "create", "unused"));
+	char *df = OK("system", "df");
+	ck_assert_msg(strstr(df, "TYPE            TOTAL     ACTIVE    SIZE      RECLAIMABLE\n"), "%s", df);
+	ck_assert_msg(strstr(df, "\nLocal Volumes   1         0         0B        0B\n"), "%s", df);
+	ck_assert_msg(strstr(df, "\nBuild Cache     0         0         "), "%s", df);
+	free(df);
+}
+END_TEST
+
 Suite *manage_suite(void)
 {
 	Suite *s = suite_create("manage");
@@ -494,6 +505,12 @@ Suite *manage_suite(void)
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 30);
 	tcase_add_test(t, system_df_counts_images_and_containers_in_dockers_columns);
+	suite_add_tcase(s, t);
+	t = tcase_create("chapter 06");
+	harness_use_stage(t, 6);
+	harness_use_sandbox(t);
+	tcase_set_timeout(t, 30);
+	tcase_add_test(t, system_df_of_chapter_06_adds_the_volumes_and_the_build_cache);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -1,0 +1,92 @@
+/*
+ * system-df-volumes.c - chapter 06's part of `tinydock system df`: the Local Volumes and Build
+ * Cache rows, which exist from this chapter on (chapter 05's system-df.c makes the others).
+ *
+ * A volume is active while a container's record mounts it (volume_users), and only an unused
+ * one is reclaimable (`volume prune`). The build cache is never in use between builds, so all
+ * of it is reclaimable (`builder prune`); its size is that of the step records and of the
+ * layers only the cache keeps (a layer an image has is counted with the images).
+ */
+#include "system-df-volumes.h"
+
+#include "system-df.h"
+
+#include "build-cache.h"
+#include "cli.h"
+#include "command-group.h"
+#include "error.h"
+#include "image-gc.h"
+#include "system-info.h"
+#include "volume-store.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+
+static int volumes_row(struct df_row *row)
+{
+	*row = (struct df_row){ .type = "Local Volumes" };
+	char **names;
+	size_t count;
+	if (volume_list(&names, &count) < 0)
+		return -1;
+	for (size_t i = 0; i < count; i++) {
+		char path[PATH_MAX];
+		size_t users = 0;
+		volume_data_path(names[i], path, sizeof(path));
+		uint64_t size = folder_size(path);
+		if (volume_users(names[i], NULL, 0, &users) < 0) {
+			volume_list_free(names, count);
+			return -1;
+		}
+		row->total++;
+		row->size += size;
+		if (users > 0)
+			row->active++;
+		else
+			row->reclaimable += size;
+	}
+	volume_list_free(names, count);
+	return 0;
+}
+
+/* One entry per cached step: $TINYDOCK_ROOT/build-cache/steps/<key>.json (build-cache.c). */
+static int build_cache_row(struct df_row *row)
+{
+	*row = (struct df_row){ .type = "Build Cache" };
+	char folder[PATH_MAX], steps[PATH_MAX + 8];
+	build_cache_folder(folder);
+	snprintf(steps, sizeof(steps), "%s/steps", folder);
+	DIR *dir = opendir(steps);
+	if (dir) {
+		for (struct dirent *d; (d = readdir(dir));) {
+			size_t len = strlen(d->d_name);
+			if (len > 5 && strcmp(d->d_name + len - 5, ".json") == 0)
+				row->total++;
+		}
+		closedir(dir);
+	}
+	row->size = row->reclaimable = folder_size(folder);
+	error_clear(); /* no cache yet: an empty row */
+	return 0;
+}
+
+static int system_df_06(int argc, char **argv)
+{
+	static int (*const more[])(struct df_row *) = { volumes_row, build_cache_row };
+	return system_df_command(argc, argv, more, 2);
+}
+
+static const struct command_alias system_rows_06[] = {
+	{ "df", NULL, system_df_06, "Show tinydock disk usage" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static const struct command_group system_group_06 = {
+	.name = "system", .summary = "Manage tinydock", .rows = system_rows_06, .extends = &system_group_05
+};
+
+int cmd_system_06(int argc, char **argv)
+{
+	return command_group_run(&system_group_06, command_tables(), argc, argv);
+}

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "error.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 int (*command_group_find(const struct command_group *group, const struct command *const *tables,
@@ -25,20 +26,32 @@ int (*command_group_find(const struct command_group *group, const struct command
 	return group->extends ? command_group_find(group->extends, tables, name) : NULL;
 }
 
-static void list_rows(FILE *out, const struct command_group *group, const struct command *const *tables)
+/* Has a group between top and group (a later chapter's) a row of that name, replacing it? */
+static bool replaced(const struct command_group *top, const struct command_group *group, const char *name)
+{
+	for (const struct command_group *g = top; g && g != group; g = g->extends)
+		for (const struct command_alias *row = g->rows; row->name; row++)
+			if (strcmp(row->name, name) == 0)
+				return true;
+	return false;
+}
+
+/* The rows of group and the groups it extends, earliest chapter's first, each name once. */
+static void list_rows(FILE *out, const struct command_group *top, const struct command_group *group,
+		      const struct command *const *tables)
 {
 	if (group->extends)
-		list_rows(out, group->extends, tables);
+		list_rows(out, top, group->extends, tables);
 	for (const struct command_alias *row = group->rows; row->name; row++)
-		if (row->summary && command_group_find(group, tables, row->name)) /* else an alias, or
-										       * a later chapter's */
-			fprintf(out, "  %-10s %s\n", row->name, row->summary);
+		if (row->summary && !replaced(top, group, row->name) && command_group_find(group, tables, row->name))
+			fprintf(out, "  %-10s %s\n", row->name, row->summary); /* else an alias, or a row
+										 * of a chapter not linked */
 }
 
 void command_group_help(FILE *out, const struct command_group *group, const struct command *const *tables)
 {
 	fprintf(out, "Usage:  tinydock %s COMMAND\n\n%s\n\nCommands:\n", group->name, group->summary);
-	list_rows(out, group, tables);
+	list_rows(out, group, group, tables);
 	fprintf(out, "\nRun 'tinydock %s COMMAND --help' for more information on a command.\n", group->name);
 }
 

@@ -10,7 +10,7 @@
 #include "image-commands.h"
 #include "inspect.h"
 #include "network-format.h"
-#include "system-df-volumes.h"
+#include "system-volumes.h"
 #include "volume-commands.h"
 #include "volume-run.h"
 
@@ -37,7 +37,7 @@ const struct command chapter_06_commands[] = {
 	/* Dockerfile builds (build.c, build-cache.c) */
 	{ "build", cmd_build, "06-dockerfile", "Build an image from a Dockerfile" },
 	{ "builder", cmd_builder, "06-dockerfile", "Manage the build cache (prune)" },
-	/* system df with the volumes and the build cache (system-df-volumes.c) */
+	/* system df with the volumes and the build cache (system-volumes.c) */
 	{ "system", cmd_system_06, "06-dockerfile", NULL },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -475,6 +475,28 @@ START_TEST(system_df_of_chapter_06_adds_the_volumes_and_the_build_cache)
 }
 END_TEST
 
+START_TEST(system_prune_asks_first_and_with_volumes_removes_anonymous_volumes_too)
+{
+	free(OK("volume", "create", "keep"));
+	free(OK("run", "--name", "gone", "--rootfs", sandbox.rootfs, "-v", "/anon", "true"));
+	/* no answer: nothing removed */
+	struct run_result r = run_tinydock("n\n", 20, "system", "prune", "--volumes", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(strstr(r.out, "  - all anonymous volumes not used by at least one container\n"), "%s", r.out);
+	run_free(&r);
+	char *all = OK("ps", "-aq");
+	ck_assert_str_ne(all, "");
+	free(all);
+	free(OK("system", "prune", "-f", "--volumes"));
+	all = OK("ps", "-aq");
+	ck_assert_str_eq(all, "");
+	free(all);
+	char *volumes = OK("volume", "ls", "-q");
+	ck_assert_str_eq(volumes, "keep\n"); /* a named volume is not pruned */
+	free(volumes);
+}
+END_TEST
+
 Suite *manage_suite(void)
 {
 	Suite *s = suite_create("manage");
@@ -511,6 +533,7 @@ Suite *manage_suite(void)
 	harness_use_sandbox(t);
 	tcase_set_timeout(t, 30);
 	tcase_add_test(t, system_df_of_chapter_06_adds_the_volumes_and_the_build_cache);
+	tcase_add_test(t, system_prune_asks_first_and_with_volumes_removes_anonymous_volumes_too);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -117,6 +117,33 @@ START_TEST(help_lists_only_the_subcommands_of_this_binary_without_aliases)
 }
 END_TEST
 
+static const struct command_alias later_rows[] = {
+	{ "prune", NULL, cp_later, "Remove all stopped containers, and more" },
+	{ "top", "top", NULL, "Display the running processes" },
+	{ NULL, NULL, NULL, NULL },
+};
+static const struct command_group later_group = { .name = "container", .summary = "Manage containers",
+						   .rows = later_rows, .extends = &group };
+
+START_TEST(a_later_chapters_group_adds_rows_and_replaces_those_of_the_same_name)
+{
+	ck_assert_ptr_eq(command_group_find(&later_group, early_stage, "prune"), cp_later);
+	ck_assert_ptr_eq(command_group_find(&later_group, early_stage, "ls"), ps_early);
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+	ck_assert_ptr_nonnull(out);
+	command_group_help(out, &later_group, early_stage);
+	ck_assert_int_eq(fclose(out), 0);
+	ck_assert_str_eq(text, "Usage:  tinydock container COMMAND\n\nManage containers\n\nCommands:\n"
+			       "  ls         List containers\n"
+			       "  start      Start one or more stopped containers\n"
+			       "  prune      Remove all stopped containers, and more\n"
+			       "\nRun 'tinydock container COMMAND --help' for more information on a command.\n");
+	free(text);
+}
+END_TEST
+
 Suite *command_group_suite(void)
 {
 	Suite *s = suite_create("command_group");
@@ -127,6 +154,7 @@ Suite *command_group_suite(void)
 	tcase_add_test(t, the_subcommand_gets_its_own_name_and_the_arguments_after_it);
 	tcase_add_test(t, an_unknown_subcommand_is_a_usage_error_and_none_runs);
 	tcase_add_test(t, help_lists_only_the_subcommands_of_this_binary_without_aliases);
+	tcase_add_test(t, a_later_chapters_group_adds_rows_and_replaces_those_of_the_same_name);
 	suite_add_tcase(s, t);
 	return s;
 }

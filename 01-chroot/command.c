@@ -8,6 +8,15 @@
 #include <stdbool.h>
 #include <string.h>
 
+/* A weak reference (the GNU toolchain's): where no stage-NN.c is linked, it is NULL. */
+#pragma weak stage_commands
+
+const struct command *const *command_tables(void)
+{
+	static const struct command *const none[] = { NULL };
+	return stage_commands ? stage_commands : none;
+}
+
 const struct command *command_find(const struct command *const *tables, const char *name)
 {
 	const struct command *found = NULL;

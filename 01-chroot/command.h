@@ -37,6 +37,11 @@ extern const struct command *const stage_commands[];
  * ones have none (NULL). Returns -1 with the message recorded. */
 extern int (*const stage_select_node)(const char *name);
 
+/* The binary's tables for a command that looks up others (`container ls` runs `ps`):
+ * stage_commands, or no tables at all in a program that links the chapters without a stage
+ * (the test runners, the fuzz targets), so that these link as they are. */
+const struct command *const *command_tables(void);
+
 /* The row that runs NAME: the last one of that name in tables (NULL-terminated); NULL if none. */
 const struct command *command_find(const struct command *const *tables, const char *name);
 

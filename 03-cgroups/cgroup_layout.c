@@ -36,6 +36,7 @@
 static const char *const controller_names[CG_CONTROLLER_COUNT] = {
 	[CG_MEMORY] = "memory", [CG_CPU] = "cpu", [CG_CPUACCT] = "cpuacct",
 	[CG_CPUSET] = "cpuset", [CG_PIDS] = "pids", [CG_DEVICES] = "devices",
+	[CG_FREEZER] = "freezer",
 };
 
 const char *cgroup_controller_name(enum cgroup_controller c)

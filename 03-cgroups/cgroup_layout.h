@@ -16,8 +16,9 @@
 enum cgroup_mode { CGROUP_V1, CGROUP_V2, CGROUP_HYBRID };
 
 /* The controllers tinydock uses. In v2 "cpuacct" does not exist: cpu.stat counts for every cgroup;
- * nor does "devices": a v2 cgroup takes a device program instead (device-cgroup.c). */
-enum cgroup_controller { CG_MEMORY, CG_CPU, CG_CPUACCT, CG_CPUSET, CG_PIDS, CG_DEVICES, CG_CONTROLLER_COUNT };
+ * nor does "devices": a v2 cgroup takes a device program instead (device-cgroup.c); nor does
+ * "freezer": every v2 cgroup has cgroup.freeze (freezer.c, for `pause`). */
+enum cgroup_controller { CG_MEMORY, CG_CPU, CG_CPUACCT, CG_CPUSET, CG_PIDS, CG_DEVICES, CG_FREEZER, CG_CONTROLLER_COUNT };
 
 struct cgroup_layout {
 	enum cgroup_mode mode;

@@ -3,11 +3,13 @@
  * command that started them (state, monitor, logs).
  */
 #include "cgroup_cmd.h"
+#include "container-pause.h"
 #include "chapter-03.h"
 #include "device-cgroup.h"
 #include "doctor-cgroups.h"
 #include "network-format.h"
 #include "runtime.h"
+#include "system-info.h"
 
 #include <stddef.h>
 
@@ -19,6 +21,7 @@ const struct command chapter_03_commands[] = {
 	{ "stop", cmd_stop, "03-cgroups", "Stop one or more running containers (SIGTERM, then SIGKILL)" },
 	{ "kill", cmd_kill, "03-cgroups", "Send a signal to one or more running containers" },
 	{ "run", runtime_cmd_run, "03-cgroups", NULL }, /* chapter 02's run, with -d, --name, limits, a record */
+	{ "create", runtime_cmd_run, "03-cgroups", "Create a new container, recorded but not started (run's flags; then start)" },
 	{ "start", cmd_start, "03-cgroups", "Start one or more stopped containers" },
 	{ "restart", cmd_restart, "03-cgroups", "Restart one or more containers" },
 	{ "rm", cmd_rm, "03-cgroups", "Remove one or more containers" },
@@ -29,7 +32,12 @@ const struct command chapter_03_commands[] = {
 	{ "top", cmd_top, "03-cgroups", "Show the processes of a container" },
 	{ "rename", cmd_rename, "03-cgroups", "Rename a container" },
 	{ "port", cmd_port, "03-cgroups", "List the published ports of a container" },
-	{ "container", cmd_container, "03-cgroups", "Manage containers (prune)" },
+	{ "attach", cmd_attach, "03-cgroups", "Attach to a running container's output until it ends (its log, as it grows)" },
+	{ "pause", cmd_pause, "03-cgroups", "Pause all processes within one or more containers (cgroup freezer)" },
+	{ "unpause", cmd_unpause, "03-cgroups", "Unpause all processes within one or more containers" },
+	{ "container", cmd_container, "03-cgroups", "Manage containers (ls, start, stop, rm, prune, ...)" },
+	{ "info", cmd_info, "03-cgroups", "Display system-wide information" },
+	{ "system", cmd_system, "03-cgroups", "Manage tinydock (info; df and prune from chapter 05)" },
 	{ "doctor", cmd_doctor_03, "03-cgroups", NULL }, /* and the cgroup layout, controller by controller */
 	/* chapter 02's network, with ls --format/--filter and inspect -f (templates need JSON) */
 	{ "network", cmd_network_formatted, "03-cgroups", NULL },

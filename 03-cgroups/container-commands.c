@@ -77,10 +77,10 @@ void view_ports(const struct container_record *r, char *out, size_t size)
 
 void view_status(const struct view *v, char *out, size_t size)
 {
-	bool up = strcmp(v->state, "running") == 0;
+	bool up = strcmp(v->state, "running") == 0 || strcmp(v->state, "paused") == 0;
 	ps_status(v->state, v->r.exit_code, seconds_since(up ? v->live.started_at : v->r.finished_at), out, size);
 	struct health_state health;
-	if (up && health_load(v->r.id, &health) == 0) /* Docker: "Up 5 seconds (healthy)" */
+	if (strcmp(v->state, "running") == 0 && health_load(v->r.id, &health) == 0) /* "Up 5 seconds (healthy)" */
 		snprintf(out + strlen(out), size - strlen(out), " (%s)", health_status_words(health.status));
 	error_clear();
 }
@@ -430,12 +430,13 @@ struct json *container_inspect_document(const char *ref)
 		fail_errno(ENOMEM, "cannot inspect \"%s\"", ref);
 		return NULL;
 	}
-	bool running = strcmp(v.state, "running") == 0;
+	bool paused = strcmp(v.state, "paused") == 0;
+	bool running = strcmp(v.state, "running") == 0 || paused; /* Docker: paused is running */
 	char started[TIMESTAMP_SIZE];
 	timestamp_format(running ? v.live.started_at : v.r.started_at, started);
 	json_set(state, "Status", json_new_string(v.state));
 	json_set(state, "Running", json_new_bool(running));
-	json_set(state, "Paused", json_new_bool(false));
+	json_set(state, "Paused", json_new_bool(paused));
 	json_set(state, "Restarting", json_new_bool(strcmp(v.state, "restarting") == 0));
 	json_set(state, "Pid", json_new_int(running ? v.live.pid : 0));
 	json_set(state, "ExitCode", json_new_int(v.r.exit_code));
@@ -458,6 +459,12 @@ int cmd_inspect(int argc, char **argv)
 	static const struct inspect_kind kinds[] = { { "container", container_inspect_document },
 						     { "network", network_inspect_document } };
 	return inspect_command(argc, argv, kinds, 2);
+}
+
+int cmd_container_inspect(int argc, char **argv)
+{
+	static const struct inspect_kind kinds[] = { { "container", container_inspect_document } };
+	return inspect_command(argc, argv, kinds, 1);
 }
 
 /* --- rename, port ------------------------------------------------------------------------------ */

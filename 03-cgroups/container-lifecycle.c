@@ -14,6 +14,7 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "container-store.h"
+#include "container-pause.h"
 #include "container-view.h"
 #include "error.h"
 #include "exec.h"
@@ -51,7 +52,8 @@ static int stop_container(const struct view *v, int sig, long seconds)
 {
 	if (!is_running(v))
 		return 0;
-	if (container_mark_stopping(v->r.id) < 0 || signal_init(v, sig) < 0)
+	/* A paused container is thawed once signalled, to take the signal (container-pause.h). */
+	if (container_mark_stopping(v->r.id) < 0 || signal_init(v, sig) < 0 || container_thaw(v->r.id) < 0)
 		return -1;
 	if (wait_until_stopped(v->r.id, seconds * 1000))
 		return 0;
@@ -157,6 +159,10 @@ static int kill_one(const char *ref, void *arg)
 		rc = -1;
 	else
 		rc = signal_init(&v, sig);
+	/* Paused: thawed, so that the signal is taken (for one that does not end it, the container
+	 * runs on, unpaused). */
+	if (rc == 0 && strcmp(v.state, "paused") == 0)
+		rc = container_thaw(v.r.id);
 	if (rc == 0)
 		printf("%s\n", ref);
 	container_record_free(&v.r);
@@ -308,7 +314,8 @@ static int remove_viewed(const struct view *v, bool force)
 					"cannot remove container \"/%s\": container is running: stop the container before "
 					"removing or force remove",
 					v->r.name);
-		else if (container_mark_stopping(v->r.id) < 0 || signal_init(v, SIGKILL) < 0)
+		else if (container_mark_stopping(v->r.id) < 0 || signal_init(v, SIGKILL) < 0 ||
+			 container_thaw(v->r.id) < 0) /* a v1 frozen task dies only once thawed */
 			rc = -1;
 		else if (!wait_until_stopped(v->r.id, 10000))
 			rc = fail_errno(0, "container %.12s did not stop after SIGKILL", v->r.id);
@@ -397,15 +404,6 @@ int runtime_remove(struct runtime *rt)
 	return rc;
 }
 
-static const char container_help[] =
-	"Usage:  tinydock container COMMAND\n"
-	"\n"
-	"Manage containers.\n"
-	"\n"
-	"Commands:\n"
-	"  ls      List containers (as `ps`)\n"
-	"  prune   Remove all stopped containers (-f: without asking)\n";
-
 static const char prune_help[] =
 	"Usage:  tinydock container prune [OPTIONS]\n"
 	"\n"
@@ -414,7 +412,7 @@ static const char prune_help[] =
 	"Options:\n"
 	"  -f, --force   Do not prompt for confirmation\n";
 
-static int prune(int argc, char **argv)
+int cmd_container_prune(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(prune_help); /* and nothing else: `prune --help` must never prune */
@@ -444,15 +442,4 @@ static int prune(int argc, char **argv)
 	printf("\nTotal reclaimed space: 0B\n");
 	free_views(views, count);
 	return code;
-}
-
-int cmd_container(int argc, char **argv)
-{
-	if (argc < 2 || asks_for_help(2, argv))
-		return argc < 2 ? usage_error("container", "expects a command: ls, prune") : print_help(container_help);
-	if (strcmp(argv[1], "prune") == 0)
-		return prune(argc - 1, argv + 1);
-	if (strcmp(argv[1], "ls") == 0 || strcmp(argv[1], "list") == 0)
-		return cmd_ps(argc - 1, argv + 1);
-	return usage_error("container", "unknown command \"%s\": ls, prune", argv[1]);
 }

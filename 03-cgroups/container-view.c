@@ -8,6 +8,7 @@
  * given to another process since.
  */
 #include "container-view.h"
+#include "container-pause.h"
 #include "error.h"
 #include "explain.h"
 
@@ -28,6 +29,8 @@ int view_load_id(const char *id, struct view *v)
 	if (container_record_load(id, &v->r) < 0)
 		return -1;
 	v->state = container_state(&v->r, &v->live);
+	if (strcmp(v->state, "running") == 0 && container_is_paused(id))
+		v->state = "paused"; /* still running, its cgroup frozen (container-pause.c) */
 	if (strcmp(v->state, "exited") == 0 && strcmp(v->r.status, "exited") != 0) {
 		/* The record says it runs, but its monitor has gone (SIGKILL, or a reboot emptied
 		 * TINYDOCK_RUN): its init died with it (PR_SET_PDEATHSIG), killed by SIGKILL. */
@@ -48,7 +51,8 @@ int view_load(const char *ref, struct view *v)
 
 bool is_running(const struct view *v)
 {
-	return strcmp(v->state, "running") == 0 || strcmp(v->state, "restarting") == 0;
+	return strcmp(v->state, "running") == 0 || strcmp(v->state, "restarting") == 0 ||
+	       strcmp(v->state, "paused") == 0;
 }
 
 void sleep_ms(long ms)

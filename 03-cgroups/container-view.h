@@ -14,7 +14,7 @@
 struct view {
 	struct container_record r;
 	struct container_live live;
-	const char *state; /* "created", "running", "restarting", "exited" */
+	const char *state; /* "created", "running", "paused", "restarting", "exited" */
 };
 
 /* By full id, or by a name / id / prefix (container_resolve). Free v->r afterwards. */
@@ -25,7 +25,7 @@ int view_load(const char *ref, struct view *v);
 int load_all(struct view **views, size_t *count);
 void free_views(struct view *views, size_t count);
 
-/* "running" or "restarting": it has a live monitor. */
+/* "running", "paused" or "restarting": it has a live monitor. */
 bool is_running(const struct view *v);
 
 void sleep_ms(long ms);

@@ -18,6 +18,8 @@ void ps_status(const char *state, int exit_code, int64_t seconds, char *out, siz
 	human_duration(seconds, age, sizeof(age));
 	if (strcmp(state, "running") == 0)
 		snprintf(out, size, "Up %s", age);
+	else if (strcmp(state, "paused") == 0)
+		snprintf(out, size, "Up %s (Paused)", age); /* Docker's words */
 	else if (strcmp(state, "restarting") == 0)
 		snprintf(out, size, "Restarting (%d) %s ago", exit_code, age);
 	else if (strcmp(state, "exited") == 0)

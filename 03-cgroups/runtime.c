@@ -194,6 +194,7 @@ int runtime_parse(int argc, char **argv, struct runtime_spec *spec, const struct
 	*spec = zero;
 	if (parse_run_options_with(argc, argv, &spec->container, flags, count + 2) < 0)
 		return -1;
+	spec->create_only = strcmp(argv[0], "create") == 0;
 	return health_flags_finish(spec);
 }
 
@@ -796,13 +797,42 @@ void runtime_free(struct runtime *rt)
 
 /* --- run ------------------------------------------------------------------------------------ */
 
+/* `create`: the container is recorded ("created") and its root made (chapter 04: its writable
+ * layer); the root is unmounted again, as after a run that ended, for `start` to mount. Its
+ * layer stays even with --rm, which removes a container once it has run. 0, or -1. */
+static int leave_created(struct runtime *rt)
+{
+	struct container *c = &rt->spec->container;
+	int rc = 0;
+	if (rt->rootfs_mounted) {
+		bool remove = c->remove;
+		c->remove = false;
+		rc = rt->rootfs.unmount(rt->rootfs.ctx, rt->spec);
+		c->remove = remove;
+		rt->rootfs_mounted = false;
+	}
+	return rc;
+}
+
 int runtime_run(struct runtime_spec *spec, const struct runtime_rootfs *rootfs)
 {
 	struct runtime *rt;
+	const char *command = spec->create_only ? "create" : "run";
 	int code = runtime_create(spec, rootfs, &rt);
 	if (code != 0) {
-		fail_context("run");
+		fail_context("%s", command);
 		return error_report(code);
+	}
+	if (spec->create_only) {
+		if (!rt->recorded) {
+			fail_errno(EACCES, "create: a container that is not recorded cannot be started later");
+			return error_report(undo_create(rt, EXIT_TINYDOCK_FAILED));
+		}
+		code = leave_created(rt) < 0 ? command_failed(command) : 0;
+		if (code == 0)
+			printf("%s\n", runtime_id(rt));
+		runtime_free(rt);
+		return code;
 	}
 	int started = runtime_start(rt);
 	if (started != 0) {

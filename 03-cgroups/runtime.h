@@ -26,6 +26,7 @@ struct runtime_spec {
 	struct container container;
 	const char *image;           /* the record's Config.Image (chapter 05: the IMAGE); NULL: the rootfs */
 	bool detach;                 /* -d: a monitor process looks after the container */
+	bool create_only;            /* `create`: recorded and its root made, not started */
 	struct cgroup_limits limits; /* -m, --cpus, ... */
 	struct restart_policy restart;
 	bool restart_given;
@@ -100,11 +101,14 @@ const char *runtime_id(const struct runtime *rt);
 void runtime_free(struct runtime *rt);
 
 /* `run`'s arguments into spec: chapter 02's flags, ours, then more (a later chapter's). Zeroes
- * spec's chapter 02 and 03 parts. Returns 0, or -1 with the message. */
+ * spec's chapter 02 and 03 parts. Called as `create` (argv[0]), the spec is create_only: Docker's
+ * `create` takes every flag and argument of `run`, so each chapter's run function is its create
+ * too, by the name it is called with. Returns 0, or -1 with the message. */
 int runtime_parse(int argc, char **argv, struct runtime_spec *spec, const struct run_flags *const *more,
 		  size_t count);
 
-/* create -> start -> wait for a parsed spec, as `run` does: prints the id with -d. Returns the
+/* create -> start -> wait for a parsed spec, as `run` does: prints the id with -d. With
+ * create_only, create alone: the id printed, the record "created", for `start`. Returns the
  * exit code; errors are reported on stderr. */
 int runtime_run(struct runtime_spec *spec, const struct runtime_rootfs *rootfs);
 
@@ -142,6 +146,9 @@ int cmd_stats(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_rename(int argc, char **argv);
 int cmd_port(int argc, char **argv);
-int cmd_container(int argc, char **argv);
+int cmd_attach(int argc, char **argv);            /* container-attach.c */
+int cmd_container_prune(int argc, char **argv);
+int cmd_container_inspect(int argc, char **argv); /* containers only, as `container inspect` */
+int cmd_container(int argc, char **argv);         /* container-group.c */
 
 #endif

@@ -15,6 +15,7 @@ int container_layer_write(const char *id, tar_write_fn sink, void *sink_ctx, str
 
 int cmd_diff(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_cp(int argc, char **argv); /* container-cp.c */
 int cmd_import(int argc, char **argv);
 
 #endif

@@ -141,7 +141,7 @@ int overlay_rootfs_mount(struct overlay_rootfs *o, struct container *c)
 	}
 	if (container_fs_init(&o->fs, c->id) < 0)
 		return -1;
-	o->fs.scratch = c->remove;
+	o->fs.scratch = c->remove && !o->durable;
 	snprintf(o->container_dir, sizeof(o->container_dir), "%s/containers/%s", state_root(), c->id);
 	o->made_container_dir = !is_directory(o->container_dir);
 
@@ -205,7 +205,9 @@ int overlay_rootfs_unmount(struct overlay_rootfs *o, const struct container *c)
 
 static int mount_hook(void *ctx, struct runtime_spec *spec)
 {
-	return overlay_rootfs_mount(ctx, &spec->container);
+	struct overlay_rootfs *o = ctx;
+	o->durable = spec->create_only;
+	return overlay_rootfs_mount(o, &spec->container);
 }
 
 static int unmount_hook(void *ctx, struct runtime_spec *spec)

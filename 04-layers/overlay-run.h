@@ -23,6 +23,8 @@ struct overlay_rootfs {
 	const char *const *lowers; /* a new container's lower folders, LOWEST first, absolute (chapter 05:
 				      an image's layers); NULL: the --rootfs folder */
 	size_t lower_count;
+	bool durable; /* the upper is kept even with --rm (`create`: the container has yet to run),
+		       * so it is mounted without overlay's "volatile", which a remount refuses */
 
 	struct container_fs fs;
 	char container_dir[PATH_MAX]; /* .../containers/<id> */

@@ -15,6 +15,7 @@
 #include "registry-commands.h"
 #include "runtime.h"
 #include "image-run.h"
+#include "system-df.h"
 
 #include <stddef.h>
 
@@ -36,7 +37,7 @@ const struct command chapter_05_commands[] = {
 	{ "pull", cmd_pull, "05-images", "Download an image from a registry" },
 	{ "gunzip", cmd_gunzip, "05-images", "Decompress gzip data from stdin to stdout (inflate)" },
 	{ "images", cmd_images, "05-images", "List images" },
-	{ "image", cmd_image, "05-images", "Manage images (ls, tag, rm, inspect, history, prune, import, save, load)" },
+	{ "image", cmd_image, "05-images", "Manage images (ls, pull, push, rm, tag, inspect, history, save, load, import, prune)" },
 	{ "tag", cmd_tag, "05-images", "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE" },
 	{ "rmi", cmd_rmi, "05-images", "Remove one or more images" },
 	{ "history", cmd_history, "05-images", "Show the history of an image" },
@@ -46,8 +47,12 @@ const struct command chapter_05_commands[] = {
 	{ "load", cmd_load, "05-images", "Load images from docker save archives and OCI layouts" },
 	/* run IMAGE: the image resolved to its layers, then chapter 04's run on them */
 	{ "run", image_cmd_run, "05-images", NULL },
+	{ "create", image_cmd_run, "05-images", NULL }, /* run's function: create by its name (runtime.h) */
 	{ "start", image_cmd_start, "05-images", NULL },
 	{ "restart", image_cmd_restart, "05-images", NULL },
+	/* info with the images and storage driver; system with df and prune (system-df.c) */
+	{ "info", cmd_info_05, "05-images", NULL },
+	{ "system", cmd_system_05, "05-images", "Manage tinydock (info, df, prune)" },
 	{ "doctor", cmd_doctor_05, "05-images", NULL }, /* and Docker and skopeo, optional */
 	{ NULL, NULL, NULL, NULL },
 };

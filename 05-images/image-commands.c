@@ -556,7 +556,7 @@ static const char PRUNE_HELP[] = "Usage:  tinydock image prune [OPTIONS]\n"
 				 "  -a, --all     Remove all images not used by a container, not just untagged ones\n"
 				 "  -f, --force   Do not prompt for confirmation\n";
 
-static int image_prune(int argc, char **argv)
+int cmd_image_prune(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(PRUNE_HELP);
@@ -603,38 +603,4 @@ static int image_prune(int argc, char **argv)
 	printf("Total reclaimed space: %s\n", size);
 	image_store_close(&s);
 	return 0;
-}
-
-static const char IMAGE_HELP[] = "Usage:  tinydock image COMMAND\n"
-				 "\n"
-				 "Manage images.\n"
-				 "\n"
-				 "Commands:\n"
-				 "  history   Show the history of an image\n"
-				 "  import    Import the contents from a tarball to create a filesystem image\n"
-				 "  inspect   Display detailed information on one or more images\n"
-				 "  load      Load an image from a tar archive or STDIN\n"
-				 "  ls        List images\n"
-				 "  prune     Remove unused images, blobs and layers\n"
-				 "  rm        Remove one or more images\n"
-				 "  save      Save one or more images to a tar archive\n"
-				 "  tag       Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n";
-
-int cmd_image(int argc, char **argv)
-{
-	static const struct {
-		const char *name;
-		int (*run)(int, char **);
-	} sub[] = {
-		{ "ls", cmd_images },       { "list", cmd_images },  { "tag", cmd_tag },
-		{ "rm", cmd_rmi },          { "inspect", cmd_image_inspect }, { "history", cmd_history },
-		{ "prune", image_prune },   { "import", cmd_image_import }, { "save", cmd_save },
-		{ "load", cmd_load },
-	};
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-		return argc < 2 ? (fputs(IMAGE_HELP, stderr), EXIT_TINYDOCK_FAILED) : print_help(IMAGE_HELP);
-	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
-		if (strcmp(argv[1], sub[i].name) == 0)
-			return sub[i].run(argc - 1, argv + 1);
-	return usage_error("image", "unknown command \"%s\"", argv[1]);
 }

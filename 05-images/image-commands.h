@@ -24,7 +24,8 @@ struct json;
 struct json *image_inspect_document(const char *ref);
 
 int cmd_history(int argc, char **argv);
-int cmd_image(int argc, char **argv);
+int cmd_image_prune(int argc, char **argv);
+int cmd_image(int argc, char **argv); /* image-group.c */
 int cmd_image_import(int argc, char **argv);
 int cmd_commit(int argc, char **argv);
 int cmd_save(int argc, char **argv);

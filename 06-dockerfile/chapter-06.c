@@ -10,6 +10,7 @@
 #include "image-commands.h"
 #include "inspect.h"
 #include "network-format.h"
+#include "system-volumes.h"
 #include "volume-commands.h"
 #include "volume-run.h"
 
@@ -29,11 +30,14 @@ const struct command chapter_06_commands[] = {
 	/* Volumes (volume-run.c, volume-commands.c): keep these rows together. */
 	{ "volume", cmd_volume, "06-dockerfile", "Manage volumes (create, ls, inspect, rm, prune)" },
 	{ "run", volume_cmd_run, "06-dockerfile", NULL },
+	{ "create", volume_cmd_run, "06-dockerfile", NULL }, /* run's function: create by its name (runtime.h) */
 	{ "rm", volume_cmd_rm, "06-dockerfile", NULL },
 	{ "inspect", inspect_any, "06-dockerfile", "Show low-level information on containers, images, networks or volumes (JSON)" },
 	/* End of the volumes' rows. */
 	/* Dockerfile builds (build.c, build-cache.c) */
 	{ "build", cmd_build, "06-dockerfile", "Build an image from a Dockerfile" },
 	{ "builder", cmd_builder, "06-dockerfile", "Manage the build cache (prune)" },
+	/* system df with the volumes and the build cache (system-volumes.c) */
+	{ "system", cmd_system_06, "06-dockerfile", NULL },
 	{ NULL, NULL, NULL, NULL },
 };

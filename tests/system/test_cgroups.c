@@ -27,6 +27,7 @@
 #include "cgroup_stats.h"
 #include "error.h"
 #include "files.h"
+#include "freezer.h"
 #include "harness.h"
 
 static char parent[64];
@@ -86,7 +87,10 @@ struct child {
 	int out; /* its stdout */
 };
 
-enum body { BODY_PROBE, BODY_BUSY_LOOP, BODY_HOLD_16MIB, BODY_AFFINITY };
+enum body { BODY_PROBE, BODY_BUSY_LOOP, BODY_HOLD_16MIB, BODY_AFFINITY, BODY_COUNT };
+
+/* BODY_COUNT adds one to *counter, in memory shared with the test, as fast as it can. */
+static volatile unsigned long *counter;
 
 static struct child spawn(enum body body, const char *const probe_args[])
 {
@@ -111,6 +115,9 @@ static struct child spawn(enum body body, const char *const probe_args[])
 		if (body == BODY_BUSY_LOOP)
 			for (volatile unsigned long spin = 0;; spin++)
 				;
+		if (body == BODY_COUNT)
+			for (;;)
+				(*counter)++;
 		if (body == BODY_HOLD_16MIB) {
 			size_t size = 16 << 20;
 			char *memory = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -435,6 +442,89 @@ START_TEST(the_v2_tree_of_a_hybrid_machine_works_as_a_v2_root_of_its_own)
 }
 END_TEST
 
+/* ---- the freezer (pause) ----------------------------------------------------------------- */
+
+/* A counting child in cg (its counter shared with us), started. */
+static struct child spawn_counter(const struct cgroup *cg)
+{
+	counter = mmap(NULL, sizeof(*counter), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ck_assert(counter != MAP_FAILED);
+	*counter = 0;
+	struct child c = spawn(BODY_COUNT, NULL);
+	ck_assert_msg(cgroup_attach(cg, c.pid) == 0, "%s", error_message());
+	release(&c);
+	return c;
+}
+
+static long long monotonic_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Does the counter move from where it is now, within ms? */
+static bool counter_moves_within(long ms)
+{
+	unsigned long start = *counter;
+	for (long long deadline = monotonic_ms() + ms; monotonic_ms() < deadline;) {
+		if (*counter != start)
+			return true;
+		usleep(1000);
+	}
+	return *counter != start;
+}
+
+/* Freeze the counter's cgroup with kind; it must stand still, then move again once thawed. */
+static void check_freezer(struct cgroup *cg, enum freezer_kind kind)
+{
+	struct child c = spawn_counter(cg);
+	ck_assert_msg(counter_moves_within(5000), "the counter never started");
+	ck_assert_msg(freezer_set(cg, kind, true, 5000) == 0, "%s", error_message());
+	bool frozen = false;
+	ck_assert_int_eq(freezer_get(cg, kind, &frozen), 0);
+	ck_assert(frozen);
+	/* Frozen: not one more count in a fifth of a second (a running one makes millions). */
+	ck_assert_msg(!counter_moves_within(200), "the counter moved while frozen");
+	ck_assert_msg(freezer_set(cg, kind, false, 5000) == 0, "%s", error_message());
+	ck_assert_msg(counter_moves_within(5000), "the counter did not go on after the thaw");
+	ck_assert_msg(cgroup_remove(cg) == 0, "%s", error_message());
+	int status = reap(&c);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	munmap((void *)counter, sizeof(*counter));
+}
+
+START_TEST(the_v1_freezer_stops_every_count_and_thawed_the_process_counts_on)
+{
+	struct cgroup_layout layout = real_layout();
+	if (!layout.v1[CG_FREEZER][0]) {
+		harness_skip("this machine (%s) has no v1 freezer tree", cgroup_mode_name(layout.mode));
+		return;
+	}
+	struct cgroup cg = make("freeze-v1", NULL);
+	ck_assert_int_eq(freezer_of(&cg), FREEZER_V1);
+	check_freezer(&cg, FREEZER_V1);
+}
+END_TEST
+
+START_TEST(the_v2_freezer_stops_every_count_and_thawed_the_process_counts_on)
+{
+	/* On a hybrid machine the v2 tree holds every process too: its cgroup.freeze works there. */
+	struct cgroup_layout full = real_layout(), layout = full;
+	if (full.mode == CGROUP_HYBRID)
+		ck_assert_msg(cgroup_detect(full.unified, &layout) == 0, "%s", error_message());
+	if (layout.mode != CGROUP_V2) {
+		harness_skip("this machine is %s: no v2 tree", cgroup_mode_name(full.mode));
+		return;
+	}
+	struct cgroup_limits none = { 0 };
+	struct cgroup cg;
+	ck_assert_msg(cgroup_create(&layout, parent, "freeze-v2", &none, &cg) == 0, "%s", error_message());
+	ck_assert_int_eq(freezer_of(&cg), FREEZER_V2);
+	check_freezer(&cg, FREEZER_V2);
+}
+END_TEST
+
 /* ---- the commands -------------------------------------------------------------------------- */
 
 START_TEST(cgroup_info_names_the_layout_of_this_machine)
@@ -544,6 +634,8 @@ Suite *cgroups_suite(void)
 	tcase_add_test(t, cpu_shares_are_written_to_the_file_of_the_layout);
 	tcase_add_test(t, a_cpuset_of_a_cpu_that_does_not_exist_is_refused_with_the_file_and_value);
 	tcase_add_test(t, the_v2_tree_of_a_hybrid_machine_works_as_a_v2_root_of_its_own);
+	tcase_add_test(t, the_v1_freezer_stops_every_count_and_thawed_the_process_counts_on);
+	tcase_add_test(t, the_v2_freezer_stops_every_count_and_thawed_the_process_counts_on);
 	tcase_add_test(t, cgroup_info_names_the_layout_of_this_machine);
 	tcase_add_test(t, cgroup_run_reports_an_oom_kill_with_exit_137_and_explains_each_write);
 	tcase_add_test(t, cgroup_run_passes_the_exit_code_on_and_leaves_no_cgroup);

@@ -215,11 +215,11 @@ int cmd_ps(int argc, char **argv)
 	opterr = 0;
 	while ((opt = cli_getopt(argc, argv, "+aqf:", long_options, NULL)) != -1) {
 		if (opt == 'a') {
-			all = true;
+			all = cli_flag_on(optarg);
 		} else if (opt == 'q') {
-			quiet = true;
+			quiet = cli_flag_on(optarg);
 		} else if (opt == 'T') {
-			no_trunc = true;
+			no_trunc = cli_flag_on(optarg);
 		} else if (opt == 'F') {
 			format = strcmp(optarg, "table") == 0 ? PS_TABLE : optarg;
 		} else if (opt == 'f') {
@@ -332,9 +332,9 @@ int cmd_logs(int argc, char **argv)
 	opterr = 0;
 	while ((opt = cli_getopt(argc, argv, "+fn:t", long_options, NULL)) != -1) {
 		if (opt == 'f') {
-			follow = true;
+			follow = cli_flag_on(optarg);
 		} else if (opt == 't') {
-			timestamps = true;
+			timestamps = cli_flag_on(optarg);
 		} else if (opt == 'n') {
 			unsigned long long n;
 			if (strcmp(optarg, "all") == 0)

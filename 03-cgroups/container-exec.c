@@ -352,10 +352,10 @@ int cmd_exec(int argc, char **argv)
 	while ((opt = cli_getopt(argc, argv, "+ite:w:u:", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
-			x.c.interactive = true;
+			x.c.interactive = cli_flag_on(optarg);
 			break;
 		case 't':
-			x.c.tty = true;
+			x.c.tty = cli_flag_on(optarg);
 			break;
 		case 'e':
 			if (extra == MAX_ENV / 2)

@@ -347,7 +347,7 @@ int cmd_rm(int argc, char **argv)
 	while ((opt = cli_getopt(argc, argv, "+f", long_options, NULL)) != -1) {
 		if (opt != 'f')
 			return usage_error("rm", "unknown flag: %s", argv[optind - 1]);
-		force = true;
+		force = cli_flag_on(optarg);
 	}
 	if (optind >= argc)
 		return usage_error("rm", "requires at least 1 argument");

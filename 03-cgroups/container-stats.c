@@ -171,7 +171,7 @@ int cmd_stats(int argc, char **argv)
 	opterr = 0;
 	while ((opt = cli_getopt(argc, argv, "+", long_options, NULL)) != -1) {
 		if (opt == 'N')
-			stream = false;
+			stream = !cli_flag_on(optarg);
 		else if (opt == 'F')
 			format = strcmp(optarg, "table") == 0 ? STATS_TABLE : optarg;
 		else

@@ -135,9 +135,9 @@ static int network_ls(int argc, char **argv)
 		if (opt == 'F') {
 			format = strcmp(optarg, "table") == 0 ? LS_TABLE : optarg;
 		} else if (opt == 'q') {
-			quiet = true;
+			quiet = cli_flag_on(optarg);
 		} else if (opt == 'T') {
-			no_trunc = true;
+			no_trunc = cli_flag_on(optarg);
 		} else if (opt != 'f' || filters_add(&filters, optarg, keys) < 0) {
 			filters_free(&filters);
 			if (opt == 'f') {

@@ -149,7 +149,7 @@ static int option(struct container *c, int opt, const char *arg)
 	struct runtime_spec *spec = (struct runtime_spec *)c; /* run-flags.h: ours begins with c */
 	switch (opt) {
 	case OPT_DETACH:
-		spec->detach = true;
+		spec->detach = cli_flag_on(arg);
 		return 0;
 	case OPT_RESTART:
 		spec->restart_given = true;
@@ -194,6 +194,9 @@ int runtime_parse(int argc, char **argv, struct runtime_spec *spec, const struct
 	*spec = zero;
 	if (parse_run_options_with(argc, argv, &spec->container, flags, count + 2) < 0)
 		return -1;
+	/* docker run: "Conflicting options: -a and -d" (a detached run has no terminal to show). */
+	if (spec->detach && spec->container.attach)
+		return fail_errno(0, "conflicting options: cannot specify both --attach and --detach");
 	return health_flags_finish(spec);
 }
 
@@ -649,7 +652,9 @@ static int start_log(struct runtime *rt, int report, bool echo)
 	container_dir(rt->record.id, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/container.log", dir);
 	/* --explain lines go to stderr, that is into the log from now on. */
-	if (container_log_start(&rt->log, path, report, echo) < 0)
+	/* -a/--attach names the streams the terminal shows (no -a: both); the log keeps both. */
+	unsigned attach = rt->spec->container.attach ? rt->spec->container.attach : ATTACH_STDOUT | ATTACH_STDERR;
+	if (container_log_start(&rt->log, path, report, echo ? attach & (ATTACH_STDOUT | ATTACH_STDERR) : 0) < 0)
 		return -1;
 	explain(CHAPTER, "%s %d: stdout and stderr -> pipes -> %s%s", echo ? "run" : "monitor", (int)getpid(), path,
 		echo ? " (and, as they come, to the terminal)" : "");

@@ -189,7 +189,7 @@ int cmd_images(int argc, char **argv)
 	opterr = 0;
 	for (int opt; (opt = cli_getopt(argc, argv, "+qf:", options, NULL)) != -1;) {
 		if (opt == 'q') {
-			quiet = true;
+			quiet = cli_flag_on(optarg);
 		} else if (opt == 'F') {
 			format = strcmp(optarg, "table") == 0 ? IMAGES_TABLE : optarg;
 		} else if (opt == 'f') {
@@ -351,7 +351,7 @@ int cmd_rmi(int argc, char **argv)
 	for (int opt; (opt = cli_getopt(argc, argv, "+f", options, NULL)) != -1;) {
 		if (opt != 'f')
 			return usage_error("rmi", "unknown flag: %s", argv[optind - 1]);
-		force = true;
+		force = cli_flag_on(optarg);
 	}
 	if (optind >= argc)
 		return usage_error("rmi", "requires at least 1 argument");
@@ -476,9 +476,9 @@ int cmd_history(int argc, char **argv)
 	opterr = 0;
 	for (int opt; (opt = cli_getopt(argc, argv, "+q", options, NULL)) != -1;) {
 		if (opt == 'T')
-			no_trunc = true;
+			no_trunc = cli_flag_on(optarg);
 		else if (opt == 'q')
-			quiet = true;
+			quiet = cli_flag_on(optarg);
 		else
 			return usage_error("history", "unknown flag: %s", argv[optind - 1]);
 	}

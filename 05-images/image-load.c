@@ -503,7 +503,7 @@ int cmd_load(int argc, char **argv)
 		if (opt == 'i')
 			input = optarg;
 		else if (opt == 'q')
-			quiet = true;
+			quiet = cli_flag_on(optarg);
 		else
 			return usage_error("load", "unknown flag: %s", argv[optind - 1]);
 	}

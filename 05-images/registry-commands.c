@@ -131,7 +131,7 @@ static int registry_serve(int argc, char **argv)
 		else if (c == 'r')
 			snprintf(root, sizeof(root), "%s", optarg);
 		else if (c == 'd')
-			background = true;
+			background = cli_flag_on(optarg);
 		else
 			return usage_error("registry serve", "unknown option");
 	}

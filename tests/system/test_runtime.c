@@ -555,6 +555,41 @@ START_TEST(rm_flag_removes_the_container_when_it_exits)
 }
 END_TEST
 
+START_TEST(dockers_boolean_syntax_is_taken_by_run_ps_and_rm)
+{
+	/* --rm=true removes, --detach=false stays in the foreground (the exit code, not an id) */
+	struct run_result r = run_tinydock(NULL, 20, "run", "--rm=true", "--detach=false", "--name", "gone", "--rootfs",
+					   sandbox.rootfs, "probe", "exit", "3", NULL);
+	ck_assert_msg(r.status == 3, "%d: %s", r.status, r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "ps", "--all=true", "--quiet=true", NULL);
+	ck_assert_str_eq(r.out, "");
+	run_free(&r);
+	/* -d=false and --rm=false: a foreground run whose exited container stays */
+	r = run_tinydock(NULL, 20, "run", "-d=false", "--rm=false", "--name", "kept", "--rootfs", sandbox.rootfs, "probe",
+			 "exit", "0", NULL);
+	ck_assert_msg(r.status == 0 && strlen(r.out) != 65, "%d: %s%s", r.status, r.out, r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "ps", "-a=false", "-q", NULL);
+	ck_assert_str_eq(r.out, ""); /* exited: shown with -a only */
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "ps", "-a=1", "-q", NULL);
+	ck_assert_int_eq(count(r.out, "\n"), 1);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "rm", "--force=true", "kept", NULL);
+	ck_assert_msg(r.status == 0, "%d: %s", r.status, r.err);
+	run_free(&r);
+	/* a value that is not a boolean: refused as Docker does (125), and nothing made */
+	r = run_tinydock(NULL, 10, "run", "--rm=maybe", "--name", "never", "--rootfs", sandbox.rootfs, "true", NULL);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "--rm=maybe"), "%s", r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "ps", "-aq", NULL);
+	ck_assert_str_eq(r.out, "");
+	run_free(&r);
+}
+END_TEST
+
 /* A CPU number this machine cannot have: one past the last in /sys/devices/system/cpu/possible
  * ("0-1", "0-3,8-11": cpu-hotplug.rst), as text. */
 static const char *a_cpu_that_does_not_exist(void)
@@ -904,6 +939,7 @@ Suite *runtime_suite(void)
 	tcase_add_test(t, a_container_whose_monitor_was_killed_shows_exited_and_can_be_removed);
 	tcase_add_test(t, start_works_after_the_monitor_was_killed_and_left_its_cgroup);
 	tcase_add_test(t, rm_flag_removes_the_container_when_it_exits);
+	tcase_add_test(t, dockers_boolean_syntax_is_taken_by_run_ps_and_rm);
 	tcase_add_test(t, a_setup_failure_reaches_the_user_of_run_d_and_leaves_no_cgroup);
 	tcase_add_test(t, start_runs_a_stopped_container_again_with_the_same_id_and_log);
 	tcase_add_test(t, a_foreground_run_keeps_a_log_and_still_prints_its_output);

@@ -20,6 +20,7 @@
 #include "health-check.h"
 #include "humanize.h"
 #include "inspect.h"
+#include "log-time.h"
 #include "network-format.h"
 #include "json.h"
 #include "ps-format.h"
@@ -281,7 +282,10 @@ static const char logs_help[] =
 	"Options:\n"
 	"  -f, --follow         Follow log output\n"
 	"  -n, --tail N         Number of lines to show from the end of the logs (default all)\n"
-	"  -t, --timestamps     Show timestamps\n";
+	"  -t, --timestamps     Show timestamps\n"
+	"      --since TIME     Only the lines written at or after TIME: a duration back from now (10m,\n"
+	"                       1h30m), an RFC 3339 time (2026-01-02T13:23:37Z) or seconds since 1970\n"
+	"      --until TIME     Only the lines written at or before TIME (the same forms)\n";
 
 static void print_entry(const struct log_entry *e, bool timestamps)
 {
@@ -297,7 +301,13 @@ static void print_entry(const struct log_entry *e, bool timestamps)
 
 /* Print the complete lines of text[from..size) (all of them, or the last tail); returns the
  * offset after the last complete line. */
-static size_t print_lines(const char *text, size_t from, size_t size, long tail, bool timestamps)
+/* The lines logs prints: from since to until, both included (0: no bound). */
+struct log_window {
+	timestamp_ns since, until;
+};
+
+static size_t print_lines(const char *text, size_t from, size_t size, long tail, bool timestamps,
+			  const struct log_window *window)
 {
 	size_t start = from + log_tail_start(text + from, size - from, tail);
 	size_t offset = start;
@@ -307,7 +317,8 @@ static size_t print_lines(const char *text, size_t from, size_t size, long tail,
 			break;
 		struct log_entry e;
 		if (log_line_decode(text + offset, (size_t)(newline - text - offset), &e) == 0) {
-			print_entry(&e, timestamps);
+			if ((!window->since || e.time >= window->since) && (!window->until || e.time <= window->until))
+				print_entry(&e, timestamps);
 			log_entry_free(&e);
 		} else {
 			error_clear();
@@ -321,11 +332,16 @@ int cmd_logs(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(logs_help);
+	enum { OPT_SINCE = 1000, OPT_UNTIL };
 	static const struct option long_options[] = { { "follow", no_argument, NULL, 'f' },
 						      { "tail", required_argument, NULL, 'n' },
 						      { "timestamps", no_argument, NULL, 't' },
+						      { "since", required_argument, NULL, OPT_SINCE },
+						      { "until", required_argument, NULL, OPT_UNTIL },
 						      { 0 } };
 	bool follow = false, timestamps = false;
+	struct log_window window = { 0, 0 };
+	timestamp_ns now = timestamp_now();
 	long tail = -1;
 	int opt;
 	optind = 0;
@@ -335,6 +351,9 @@ int cmd_logs(int argc, char **argv)
 			follow = cli_flag_on(optarg);
 		} else if (opt == 't') {
 			timestamps = cli_flag_on(optarg);
+		} else if (opt == OPT_SINCE || opt == OPT_UNTIL) {
+			if (log_time_parse(optarg, now, opt == OPT_SINCE ? &window.since : &window.until) < 0)
+				return usage_error("logs", "%s", error_message());
 		} else if (opt == 'n') {
 			unsigned long long n;
 			if (strcmp(optarg, "all") == 0)
@@ -369,12 +388,13 @@ int cmd_logs(int argc, char **argv)
 		size_t size = 0;
 		char *text = access(path, F_OK) == 0 ? read_file(path, &size) : NULL;
 		if (text) {
-			offset = print_lines(text, offset, size, first ? tail : -1, timestamps);
+			offset = print_lines(text, offset, size, first ? tail : -1, timestamps, &window);
 			free(text);
 		}
 		error_clear();
 		first = false;
-		if (!follow || !running)
+		/* --follow ends with the container, or once the log is past --until (Docker's too) */
+		if (!follow || !running || (window.until && timestamp_now() > window.until))
 			break;
 		sleep_ms(100);
 	}

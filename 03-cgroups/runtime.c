@@ -42,6 +42,7 @@
 #include "container-log.h"
 #include "container-spec.h"
 #include "container-store.h"
+#include "container-view.h"
 #include "container.h"
 #include "device-cgroup.h"
 #include "error.h"
@@ -76,6 +77,8 @@ enum {
 	OPT_CPUS,
 	OPT_PIDS_LIMIT,
 	OPT_CPUSET_CPUS,
+	OPT_STOP_SIGNAL,
+	OPT_STOP_TIMEOUT,
 };
 
 static const struct option options[] = {
@@ -88,13 +91,17 @@ static const struct option options[] = {
 	{ "pids-limit", required_argument, NULL, OPT_PIDS_LIMIT },
 	{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS },
 	{ "label", required_argument, NULL, OPT_LABEL },
+	{ "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
+	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
 	{ 0 },
 };
 
 static const char help[] =
 	"  -d, --detach               Run in the background under a monitor and print the container ID\n"
 	"      --restart POLICY       no, on-failure[:N], always, unless-stopped (default no)\n"
-	"  -l, --label KEY=VALUE      Set metadata on the container (Config.Labels; repeatable)\n" CGROUP_LIMITS_HELP
+	"  -l, --label KEY=VALUE      Set metadata on the container (Config.Labels; repeatable)\n"
+	"      --stop-signal SIGNAL   The signal `stop` sends first (default SIGTERM)\n"
+	"      --stop-timeout N       Seconds `stop` waits before SIGKILL (default 10)\n" CGROUP_LIMITS_HELP
 		HEALTH_FLAGS_HELP
 	"\n"
 	"Every container is recorded (with its log, also in the foreground) under $TINYDOCK_ROOT\n"
@@ -168,6 +175,21 @@ static int option(struct container *c, int opt, const char *arg)
 		return cgroup_limits_set(&spec->limits, "cpuset-cpus", arg);
 	case OPT_LABEL:
 		return runtime_add_label(spec, arg);
+	case OPT_STOP_SIGNAL: {
+		int sig;
+		if (signal_parse(arg, &sig) < 0)
+			return -1;
+		spec->stop_signal = arg;
+		return 0;
+	}
+	case OPT_STOP_TIMEOUT: {
+		unsigned long long seconds;
+		if (parse_uint(arg, 100000, &seconds) < 0)
+			return fail_errno(0, "invalid --stop-timeout \"%s\": whole seconds expected", arg);
+		spec->stop_timeout = (long)seconds;
+		spec->stop_timeout_given = true;
+		return 0;
+	}
 	}
 	return fail_errno(0, "unknown option %d", opt);
 }

@@ -82,6 +82,26 @@ START_TEST(images_tag_rmi_and_history_print_what_docker_prints)
 }
 END_TEST
 
+START_TEST(images_digests_no_trunc_and_all_show_what_docker_shows)
+{
+	struct run_result r = sh(60, "$T run --rm busybox true 2>/dev/null; $T images --digests busybox; "
+				     "$T images -q --no-trunc; $T images -a -q; $T images --no-trunc=false -q");
+	CHECK_OK(r);
+	/* the DIGEST column between TAG and IMAGE ID, with the image's manifest digest */
+	ck_assert_msg(strstr(r.out, "REPOSITORY   TAG       DIGEST") && strstr(r.out, "   IMAGE ID       CREATED"), "%s",
+		      r.out);
+	ck_assert_msg(strstr(r.out, "busybox      latest    sha256:"), "%s", r.out);
+	/* --no-trunc: sha256: and 64 digits; -a lists the same images; --no-trunc=false the short IDs */
+	const char *whole = strstr(r.out, "\nsha256:");
+	ck_assert_msg(whole && strlen(whole) > 72 && whole[72] == '\n', "%s", r.out);
+	const char *after = whole + 73;
+	ck_assert_msg(strlen(after) == 26 && after[12] == '\n' && strncmp(after, after + 13, 13) == 0 &&
+			      strncmp(after, whole + 8, 12) == 0,
+		      "%s", r.out);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(an_image_used_by_a_container_is_refused_by_rmi_unless_forced_and_prune_keeps_its_layers)
 {
 	struct run_result r = sh(60, "$T run --name keep busybox true 2>/dev/null; $T rmi busybox || echo refused");
@@ -313,6 +333,7 @@ Suite *images_suite(void)
 	tcase_set_timeout(t, 300);
 	tcase_add_test(t, busybox_is_made_once_from_the_host_and_runs_echo_hi);
 	tcase_add_test(t, images_tag_rmi_and_history_print_what_docker_prints);
+	tcase_add_test(t, images_digests_no_trunc_and_all_show_what_docker_shows);
 	tcase_add_test(t, an_image_used_by_a_container_is_refused_by_rmi_unless_forced_and_prune_keeps_its_layers);
 	tcase_add_test(t, save_then_load_into_another_root_keeps_names_digests_and_runs);
 	tcase_add_test(t, a_docker_save_archive_made_with_gnu_tar_loads_and_runs_plain_or_gzip);

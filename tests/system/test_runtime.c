@@ -674,6 +674,38 @@ START_TEST(logs_since_and_until_keep_the_lines_written_in_that_window)
 }
 END_TEST
 
+START_TEST(exec_takes_an_env_file_and_d_leaves_the_command_running_on_its_own)
+{
+	START("--name", "box", "probe", "sleep", "60");
+	char env_file[PATH_MAX];
+	snprintf(env_file, sizeof(env_file), "%s/exec.env", sandbox.dir);
+	static const char variables[] = "# for exec\nFROM_FILE=yes\nBOTH=file\n";
+	ck_assert_int_eq(write_file_atomic(env_file, variables, sizeof(variables) - 1, 0644), 0);
+	struct run_result r = run_tinydock(NULL, 20, "exec", "--env-file", env_file, "-e", "BOTH=e", "box", "sh", "-c",
+					   "echo $FROM_FILE $BOTH", NULL);
+	ck_assert_msg(r.status == 0, "%d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "yes e\n");
+	run_free(&r);
+	/* -d: back at once, nothing printed, the command goes on in the container */
+	r = run_tinydock(NULL, 20, "exec", "-d", "box", "sh", "-c", "sleep 0.2; echo done > /tmp/detached", NULL);
+	ck_assert_msg(r.status == 0, "%d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "");
+	run_free(&r);
+	bool written = false;
+	for (double deadline = now_seconds() + 10; !written && now_seconds() < deadline; sleep_ms(50)) {
+		r = run_tinydock(NULL, 10, "exec", "box", "cat", "/tmp/detached", NULL);
+		written = r.status == 0 && strcmp(r.out, "done\n") == 0;
+		run_free(&r);
+	}
+	ck_assert_msg(written, "the detached command did not write its file");
+	/* a command that cannot start is said, with its exit code, even detached */
+	r = run_tinydock(NULL, 20, "exec", "-d", "box", "no-such-command", NULL);
+	ck_assert_int_eq(r.status, 127);
+	ck_assert_msg(strstr(r.err, "no-such-command"), "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
 /* A CPU number this machine cannot have: one past the last in /sys/devices/system/cpu/possible
  * ("0-1", "0-3,8-11": cpu-hotplug.rst), as text. */
 static const char *a_cpu_that_does_not_exist(void)
@@ -1027,6 +1059,7 @@ Suite *runtime_suite(void)
 	tcase_add_test(t, dockers_boolean_syntax_is_taken_by_run_ps_and_rm);
 	tcase_add_test(t, attach_shows_only_the_streams_named_and_the_log_keeps_both);
 	tcase_add_test(t, logs_since_and_until_keep_the_lines_written_in_that_window);
+	tcase_add_test(t, exec_takes_an_env_file_and_d_leaves_the_command_running_on_its_own);
 	tcase_add_test(t, a_setup_failure_reaches_the_user_of_run_d_and_leaves_no_cgroup);
 	tcase_add_test(t, start_runs_a_stopped_container_again_with_the_same_id_and_log);
 	tcase_add_test(t, a_foreground_run_keeps_a_log_and_still_prints_its_output);

@@ -22,15 +22,30 @@ int print_help(const char *text)
 	return 0;
 }
 
-int usage_error(const char *command, const char *fmt, ...)
+/* "tinydock: COMMAND: <message>" and the hint to --help, on stderr. */
+static void say_usage(const char *command, const char *fmt, va_list ap)
 {
 	char message[1024];
+	vsnprintf(message, sizeof(message), fmt, ap);
+	fprintf(stderr, "tinydock: %s: %s\nSee 'tinydock %s --help'.\n", command, message, command);
+}
+
+int usage_error(const char *command, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
+	say_usage(command, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "tinydock: %s: %s\nSee 'tinydock %s --help'.\n", command, message, command);
 	return EXIT_TINYDOCK_FAILED;
+}
+
+int arguments_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	say_usage(command, fmt, ap);
+	va_end(ap);
+	return 1;
 }
 
 int command_failed(const char *command)
@@ -190,7 +205,7 @@ int parse_prune_flags(const char *command, int argc, char **argv, bool *all, boo
 			return usage_error(command, "unknown flag: %s", argv[optind - 1]);
 	}
 	if (optind < argc)
-		return usage_error(command, "accepts no arguments");
+		return arguments_error(command, "accepts no arguments");
 	return 0;
 }
 

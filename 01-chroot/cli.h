@@ -47,6 +47,11 @@ int print_help(const char *text);
 /* Print "tinydock: COMMAND: <message>" and "See 'tinydock COMMAND --help'." on stderr; returns 125. */
 int usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The same for a wrong number of arguments ("requires exactly 1 argument"), but returns 1: Docker's
+ * CLI answers those with status 1 and an unknown flag or a bad flag value with 125 (`docker logs`
+ * alone exits 1, `docker logs --bogus x` 125). */
+int arguments_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Put the command's name in front of the recorded error and report it, "tinydock: COMMAND:
  * <message>" on stderr (error.h); returns 125: `return command_failed("save");` */
 int command_failed(const char *command);

@@ -236,7 +236,7 @@ int cmd_ps(int argc, char **argv)
 	}
 	if (optind < argc) {
 		filters_free(&filters);
-		return usage_error("ps", "accepts no arguments");
+		return arguments_error("ps", "accepts no arguments");
 	}
 	/* Docker: a status filter asks for stopped containers too (`ps --filter status=exited`);
 	 * an exited filter does not (`ps -a --filter exited=0`, as its docs write it). */
@@ -352,8 +352,11 @@ int cmd_logs(int argc, char **argv)
 		} else if (opt == 't') {
 			timestamps = cli_flag_on(optarg);
 		} else if (opt == OPT_SINCE || opt == OPT_UNTIL) {
-			if (log_time_parse(optarg, now, opt == OPT_SINCE ? &window.since : &window.until) < 0)
-				return usage_error("logs", "%s", error_message());
+			/* a bad time is the request's error in Docker (status 1), not a usage error */
+			if (log_time_parse(optarg, now, opt == OPT_SINCE ? &window.since : &window.until) < 0) {
+				fail_context("logs");
+				return error_report(1);
+			}
 		} else if (opt == 'n') {
 			unsigned long long n;
 			if (strcmp(optarg, "all") == 0)
@@ -367,7 +370,7 @@ int cmd_logs(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return usage_error("logs", "requires exactly 1 argument");
+		return arguments_error("logs", "requires exactly 1 argument");
 	struct view v;
 	if (view_load(argv[optind], &v) < 0)
 		return error_report(1);
@@ -431,7 +434,7 @@ int cmd_wait(int argc, char **argv)
 		return print_help("Usage:  tinydock wait CONTAINER [CONTAINER...]\n\n"
 				  "Block until one or more containers stop, then print their exit codes.\n");
 	if (argc < 2)
-		return usage_error("wait", "requires at least 1 argument");
+		return arguments_error("wait", "requires at least 1 argument");
 	return for_each(argc - 1, argv + 1, wait_one, NULL);
 }
 
@@ -487,7 +490,7 @@ int cmd_rename(int argc, char **argv)
 	if (asks_for_help(argc, argv))
 		return print_help("Usage:  tinydock rename CONTAINER NEW_NAME\n\nRename a container.\n");
 	if (argc != 3)
-		return usage_error("rename", "requires exactly 2 arguments");
+		return arguments_error("rename", "requires exactly 2 arguments");
 	char id[CONTAINER_ID_LENGTH + 1];
 	if (container_resolve(argv[1], id) < 0 || container_rename(id, argv[2]) < 0)
 		return error_report(1);
@@ -500,7 +503,7 @@ int cmd_port(int argc, char **argv)
 		return print_help("Usage:  tinydock port CONTAINER\n\nList the port mappings of a container "
 				  "(-p, as its last start bound them).\n");
 	if (argc != 2)
-		return usage_error("port", "requires exactly 1 argument");
+		return arguments_error("port", "requires exactly 1 argument");
 	struct view v;
 	if (view_load(argv[1], &v) < 0)
 		return error_report(1);

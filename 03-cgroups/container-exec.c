@@ -445,7 +445,7 @@ int cmd_exec(int argc, char **argv)
 		}
 	}
 	if (argc - optind < 2)
-		return usage_error("exec", "requires at least 2 arguments: CONTAINER COMMAND [ARG...]");
+		return arguments_error("exec", "requires at least 2 arguments: CONTAINER COMMAND [ARG...]");
 	if (x.c.tty && x.c.interactive && !isatty(STDIN_FILENO))
 		return usage_error("exec", "the input device is not a TTY: -it needs a terminal on stdin");
 
@@ -456,8 +456,10 @@ int cmd_exec(int argc, char **argv)
 		return error_report(1);
 	int code = -1; /* until the command has run: then its exit status */
 	if (strcmp(container_state(&r, &live), "running") != 0 || live.pid <= 0) {
-		fail_errno(0, "container %s is not running", r.id);
-		goto out;
+		/* Docker's status 1: the request is refused, the command line was fine */
+		fail_errno(0, "exec: container %s is not running", r.id);
+		container_record_free(&r);
+		return error_report(1);
 	}
 	request_from_record(&x, &r);
 	for (size_t i = 0; i < from_file_count && x.c.env_count < MAX_ENV; i++)

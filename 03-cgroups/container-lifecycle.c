@@ -108,9 +108,9 @@ static int parse_seconds(const char *text, long *seconds)
 }
 
 /* `stop` and `restart`: [-s SIGNAL] [-t N | --time N | --timeout N] CONTAINER...: the signal sent
- * first and the seconds before SIGKILL (docker stop's flags). Leaves optind at the first
- * container. */
-static int parse_stopping(int argc, char **argv, struct stopping *how)
+ * first and the seconds before SIGKILL (docker stop's flags). Returns 0 with optind at the first
+ * container, or the exit status after saying what is wrong (usage_error, arguments_error). */
+static int parse_stopping(const char *command, int argc, char **argv, struct stopping *how)
 {
 	static const struct option long_options[] = { { "time", required_argument, NULL, 't' },
 						      { "timeout", required_argument, NULL, 't' },
@@ -124,13 +124,13 @@ static int parse_stopping(int argc, char **argv, struct stopping *how)
 	while ((opt = cli_getopt(argc, argv, "+t:s:", long_options, NULL)) != -1) {
 		if (opt == 's') {
 			if (signal_parse(optarg, &how->sig) < 0)
-				return -1;
+				return usage_error(command, "%s", error_message());
 		} else if (opt != 't' || parse_seconds(optarg, &how->seconds) < 0) {
-			return fail_errno(0, "bad flag or value: %s", argv[optind - 1]);
+			return usage_error(command, "bad flag or value: %s", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
-		return fail_errno(0, "requires at least 1 argument");
+		return arguments_error(command, "requires at least 1 argument");
 	return 0;
 }
 
@@ -139,8 +139,9 @@ int cmd_stop(int argc, char **argv)
 	if (asks_for_help(argc, argv))
 		return print_help(stop_help);
 	struct stopping how;
-	if (parse_stopping(argc, argv, &how) < 0)
-		return usage_error("stop", "%s", error_message());
+	int code = parse_stopping("stop", argc, argv, &how);
+	if (code)
+		return code;
 	return for_each(argc - optind, argv + optind, stop_one, &how);
 }
 
@@ -205,7 +206,7 @@ int cmd_kill(int argc, char **argv)
 			return usage_error("kill", "%s", error_message());
 	}
 	if (optind >= argc)
-		return usage_error("kill", "requires at least 1 argument");
+		return arguments_error("kill", "requires at least 1 argument");
 	return for_each(argc - optind, argv + optind, kill_one, &sig);
 }
 
@@ -241,7 +242,7 @@ int cmd_start_with(int argc, char **argv, runtime_starter *start)
 	if (asks_for_help(argc, argv))
 		return print_help(start_help);
 	if (argc < 2 || argv[1][0] == '-')
-		return usage_error("start", "requires at least 1 argument (no options)");
+		return arguments_error("start", "requires at least 1 argument (no options)");
 	struct starting how = { .start = start };
 	return for_each(argc - 1, argv + 1, start_one, &how);
 }
@@ -281,8 +282,9 @@ int cmd_restart_with(int argc, char **argv, runtime_starter *start)
 	if (asks_for_help(argc, argv))
 		return print_help(restart_help);
 	struct starting how = { .start = start };
-	if (parse_stopping(argc, argv, &how.stopping) < 0)
-		return usage_error("restart", "%s", error_message());
+	int code = parse_stopping("restart", argc, argv, &how.stopping);
+	if (code)
+		return code;
 	return for_each(argc - optind, argv + optind, restart_one, &how);
 }
 
@@ -379,7 +381,7 @@ int cmd_rm(int argc, char **argv)
 		force = cli_flag_on(optarg);
 	}
 	if (optind >= argc)
-		return usage_error("rm", "requires at least 1 argument");
+		return arguments_error("rm", "requires at least 1 argument");
 	return for_each(argc - optind, argv + optind, rm_one, &force);
 }
 

@@ -262,7 +262,7 @@ int cmd_top(int argc, char **argv)
 		return print_help("Usage:  tinydock top CONTAINER\n\n"
 				  "Display the processes of a container (those in its cgroup), with host pids.\n");
 	if (argc != 2)
-		return usage_error("top", "requires exactly 1 argument");
+		return arguments_error("top", "requires exactly 1 argument");
 	char id[CONTAINER_ID_LENGTH + 1];
 	struct container_record r;
 	if (container_resolve(argv[1], id) < 0 || container_record_load(id, &r) < 0)

@@ -8,6 +8,7 @@
  * (template.h) and the --filter rules (filters.h) apply to them as to containers.
  */
 #include "network-format.h"
+#include "network-connect.h"
 #include "cli.h"
 #include "endpoints.h"
 #include "error.h"
@@ -189,6 +190,14 @@ static int network_ls(int argc, char **argv)
 	return status;
 }
 
+static const char NETWORK_PRUNE_HELP[] =
+	"Usage:  tinydock network prune [OPTIONS]\n"
+	"\n"
+	"Remove all unused networks: the user networks no container, running or stopped, names.\n"
+	"\n"
+	"Options:\n"
+	"  -f, --force   Do not prompt for confirmation\n";
+
 int cmd_network_formatted(int argc, char **argv)
 {
 	if (argc >= 2 && (strcmp(argv[1], "ls") == 0 || strcmp(argv[1], "list") == 0) && !asks_for_help(argc - 1, argv + 1))
@@ -197,5 +206,13 @@ int cmd_network_formatted(int argc, char **argv)
 		static const struct inspect_kind kinds[] = { { "network", network_inspect_document } };
 		return inspect_command(argc - 1, argv + 1, kinds, 1);
 	}
+	/* connect and disconnect take a container now (chapter 02's took a pid); prune is new */
+	bool help = asks_for_help(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "connect") == 0 && !help)
+		return network_connect_command(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "disconnect") == 0 && !help)
+		return network_disconnect_command(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "prune") == 0)
+		return help ? print_help(NETWORK_PRUNE_HELP) : network_prune_command(argc, argv);
 	return cmd_network(argc, argv);
 }

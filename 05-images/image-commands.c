@@ -294,15 +294,20 @@ int cmd_tag(int argc, char **argv)
 	if (asks_for_help(argc, argv))
 		return print_help(TAG_HELP);
 	if (argc != 3)
-		return usage_error("tag", "requires exactly 2 arguments");
+		return arguments_error("tag", "requires exactly 2 arguments");
 	struct image_store s;
 	struct image img;
-	if (image_store_open(&s) < 0 || image_resolve_or_base(&s, argv[1], &img) < 0)
-		return command_failed("tag");
+	/* docker tag exits with 1 for a missing image or a bad new name (a refused request) */
+	if (image_store_open(&s) < 0 || image_resolve_or_base(&s, argv[1], &img) < 0) {
+		fail_context("tag");
+		return error_report(1);
+	}
 	int rc = image_store_tag(&s, argv[2], img.digest, img.manifest_size);
 	image_free(&img);
 	image_store_close(&s);
-	return rc < 0 ? command_failed("tag") : 0;
+	if (rc < 0)
+		fail_context("tag");
+	return rc < 0 ? error_report(1) : 0;
 }
 
 /* --- rmi ---------------------------------------------------------------------------------- */
@@ -377,7 +382,7 @@ int cmd_rmi(int argc, char **argv)
 		force = cli_flag_on(optarg);
 	}
 	if (optind >= argc)
-		return usage_error("rmi", "requires at least 1 argument");
+		return arguments_error("rmi", "requires at least 1 argument");
 	struct image_store s;
 	if (image_store_open(&s) < 0)
 		return command_failed("rmi");
@@ -506,7 +511,7 @@ int cmd_history(int argc, char **argv)
 			return usage_error("history", "unknown flag: %s", argv[optind - 1]);
 	}
 	if (optind + 1 != argc)
-		return usage_error("history", "requires exactly 1 argument");
+		return arguments_error("history", "requires exactly 1 argument");
 	struct image_store s;
 	struct image img;
 	if (image_store_open(&s) < 0 || image_resolve(&s, argv[optind], &img) < 0)

@@ -769,7 +769,7 @@ int cmd_build(int argc, char **argv)
 	if (code < 0 && print)
 		code = optind + 1 == argc ? print_tree(argv[optind]) : usage_error("build", "--print takes one FILE");
 	else if (code < 0 && optind + 1 != argc)
-		code = usage_error("build", "requires exactly 1 argument: PATH | -");
+		code = arguments_error("build", "requires exactly 1 argument: PATH | -");
 	for (size_t i = 0; code < 0 && i < o->tag_count; i++) {
 		char familiar[600], canonical[600];
 		if (image_name_normalise(o->tags[i], familiar, canonical) < 0)

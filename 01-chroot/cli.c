@@ -2,8 +2,14 @@
  * cli.c - helpers every command uses for its arguments (see cli.h).
  *
  * Commands parse their own flags with getopt_long(3) (through cli_getopt, which takes a long
- * flag by its whole name only), with a leading '+' in the option string so that parsing stops
- * at the first operand: in `tinydock chroot DIR ls -l` the `-l` belongs to ls, not to tinydock.
+ * flag by its whole name only, and a boolean flag with Docker's `=true|false`), with a leading
+ * '+' in the option string so that parsing stops at the first operand: in
+ * `tinydock chroot DIR ls -l` the `-l` belongs to ls, not to tinydock.
+ *
+ * Docker's CLI is Go's pflag under cobra: a flag that takes no value is a boolean, written alone
+ * (--rm) or with a value joined by '=' (--rm=false, -d=false), never as two words. getopt_long
+ * refuses a value on a flag that takes none ('?'); cli_getopt reads it instead, with the words
+ * Go's strconv.ParseBool reads, and hands it on in optarg for cli_flag_on.
  */
 #include "cli.h"
 #include "error.h"

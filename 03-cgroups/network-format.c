@@ -198,6 +198,17 @@ static const char NETWORK_PRUNE_HELP[] =
 	"Options:\n"
 	"  -f, --force   Do not prompt for confirmation\n";
 
+/* What `network --help` adds to chapter 02's text once containers are recorded. */
+static const char NETWORK_CONTAINERS_HELP[] =
+	"\n"
+	"With containers (chapter 03):\n"
+	"  connect [--alias ALIAS]... NETWORK CONTAINER\n"
+	"                 Connect a container (name or ID): at once if it runs, at its next start\n"
+	"                 if not (a PID is still connected as above)\n"
+	"  disconnect NETWORK CONTAINER\n"
+	"                 Disconnect it (not from the network it was run with)\n"
+	"  prune [-f]     Remove the user networks that no container names (asks unless -f)\n";
+
 int cmd_network_formatted(int argc, char **argv)
 {
 	if (argc >= 2 && (strcmp(argv[1], "ls") == 0 || strcmp(argv[1], "list") == 0) && !asks_for_help(argc - 1, argv + 1))
@@ -214,5 +225,8 @@ int cmd_network_formatted(int argc, char **argv)
 		return network_disconnect_command(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "prune") == 0)
 		return help ? print_help(NETWORK_PRUNE_HELP) : network_prune_command(argc, argv);
-	return cmd_network(argc, argv);
+	int code = cmd_network(argc, argv);
+	if (code == 0 && argc >= 2 && (asks_for_help(2, argv) || help))
+		fputs(NETWORK_CONTAINERS_HELP, stdout); /* chapter 02's help said it: say what we add */
+	return code;
 }

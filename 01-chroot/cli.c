@@ -2,8 +2,14 @@
  * cli.c - helpers every command uses for its arguments (see cli.h).
  *
  * Commands parse their own flags with getopt_long(3) (through cli_getopt, which takes a long
- * flag by its whole name only), with a leading '+' in the option string so that parsing stops
- * at the first operand: in `tinydock chroot DIR ls -l` the `-l` belongs to ls, not to tinydock.
+ * flag by its whole name only, and a boolean flag with Docker's `=true|false`), with a leading
+ * '+' in the option string so that parsing stops at the first operand: in
+ * `tinydock chroot DIR ls -l` the `-l` belongs to ls, not to tinydock.
+ *
+ * Docker's CLI is Go's pflag under cobra: a flag that takes no value is a boolean, written alone
+ * (--rm) or with a value joined by '=' (--rm=false, -d=false), never as two words. getopt_long
+ * refuses a value on a flag that takes none ('?'); cli_getopt reads it instead, with the words
+ * Go's strconv.ParseBool reads, and hands it on in optarg for cli_flag_on.
  */
 #include "cli.h"
 #include "error.h"
@@ -22,21 +28,127 @@ int print_help(const char *text)
 	return 0;
 }
 
-int usage_error(const char *command, const char *fmt, ...)
+/* "tinydock: COMMAND: <message>" and the hint to --help, on stderr. */
+static void say_usage(const char *command, const char *fmt, va_list ap)
 {
 	char message[1024];
+	vsnprintf(message, sizeof(message), fmt, ap);
+	fprintf(stderr, "tinydock: %s: %s\nSee 'tinydock %s --help'.\n", command, message, command);
+}
+
+int usage_error(const char *command, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
+	say_usage(command, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "tinydock: %s: %s\nSee 'tinydock %s --help'.\n", command, message, command);
 	return EXIT_TINYDOCK_FAILED;
+}
+
+int arguments_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	say_usage(command, fmt, ap);
+	va_end(ap);
+	return 1;
 }
 
 int command_failed(const char *command)
 {
 	fail_context("%s", command);
 	return error_report(EXIT_TINYDOCK_FAILED);
+}
+
+bool cli_parse_bool(const char *text, bool *value)
+{
+	/* Go's strconv.ParseBool, which pflag calls for a boolean flag's value. */
+	static const char *const truths[] = { "1", "t", "T", "TRUE", "true", "True" };
+	static const char *const falsehoods[] = { "0", "f", "F", "FALSE", "false", "False" };
+	for (size_t i = 0; i < sizeof(truths) / sizeof(truths[0]); i++) {
+		if (strcmp(text, truths[i]) == 0) {
+			*value = true;
+			return true;
+		}
+		if (strcmp(text, falsehoods[i]) == 0) {
+			*value = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool cli_flag_on(const char *value)
+{
+	bool on = true; /* the flag alone; cli_getopt let through only values cli_parse_bool reads */
+	if (value)
+		cli_parse_bool(value, &on);
+	return on;
+}
+
+/* The long option named exactly by name[0..length), or -1. */
+static int long_option_named(const struct option *longs, const char *name, size_t length)
+{
+	for (int i = 0; longs && longs[i].name; i++)
+		if (strlen(longs[i].name) == length && strncmp(longs[i].name, name, length) == 0)
+			return i;
+	return -1;
+}
+
+/* True if c is a short option of shorts that takes no value (no ':' after it). */
+static bool short_option_alone(const char *shorts, int c)
+{
+	if (c == ':' || c == '=' || c == '+' || c == '-')
+		return false;
+	const char *at = strchr(shorts, c);
+	return at && at[1] != ':';
+}
+
+/* getopt_long answered '?' for "--NAME=VALUE" when NAME takes no value. If NAME is a whole long
+ * name and VALUE a boolean, that is Docker's "--rm=false": answer with the option, VALUE in optarg. */
+static int long_flag_with_value(char **argv, const struct option *longs, int *index)
+{
+	const char *typed = argv[optind - 1];
+	const char *equals = strchr(typed, '=');
+	if (strncmp(typed, "--", 2) != 0 || !equals)
+		return '?';
+	int i = long_option_named(longs, typed + 2, (size_t)(equals - typed - 2));
+	bool value;
+	if (i < 0 || longs[i].has_arg != no_argument || !cli_parse_bool(equals + 1, &value)) {
+		optopt = 0; /* an unknown long flag, not a shorthand one */
+		return '?';
+	}
+	optarg = (char *)equals + 1;
+	if (index)
+		*index = i;
+	if (longs[i].flag) {
+		*longs[i].flag = longs[i].val;
+		return 0;
+	}
+	return longs[i].val;
+}
+
+/* getopt_long answered c for "-c=VALUE" and stands after the c (short options run together, as
+ * in -it, are read one letter a call). Read the rest as the flag's value, as pflag does for
+ * "-d=false": let getopt finish the word (its position within one is its own), discarding what
+ * it answers, then go on at the next word. */
+static int short_flag_with_value(int argc, char **argv, const char *shorts, const struct option *longs, int c)
+{
+	int word = optind;
+	const char *value = argv[word] + 3;
+	int quiet = opterr;
+	opterr = 0;
+	while (optind == word && getopt_long(argc, argv, shorts, longs, NULL) != -1)
+		;
+	opterr = quiet;
+	optind = word + 1; /* a letter of VALUE that takes an argument may have taken the next word */
+	bool on;
+	if (!cli_parse_bool(value, &on)) {
+		optopt = 0;
+		return '?';
+	}
+	optarg = (char *)value;
+	return c;
 }
 
 int cli_getopt(int argc, char **argv, const char *shorts, const struct option *longs, int *index)
@@ -46,8 +158,23 @@ int cli_getopt(int argc, char **argv, const char *shorts, const struct option *l
 	int opt = getopt_long(argc, argv, shorts, longs, &matched);
 	if (index)
 		*index = matched;
-	if (opt == -1 || opt == '?' || matched < 0)
+	if (opt == '?' && optind > first)
+		return long_flag_with_value(argv, longs, index);
+	if (opt == -1 || opt == '?')
 		return opt;
+	if (matched < 0) {
+		if (!short_option_alone(shorts, opt))
+			return opt;
+		optarg = NULL;
+		/* Still within the word it started (it did not move on) and that word is "-c=...": in
+		 * a parse that does not reorder its arguments ('+'), the word at first is the one read. */
+		if (shorts[0] == '+' && optind == first && optind < argc && argv[optind][0] == '-' &&
+		    argv[optind][1] == opt && argv[optind][2] == '=')
+			return short_flag_with_value(argc, argv, shorts, longs, opt);
+		return opt;
+	}
+	if (longs[matched].has_arg == no_argument)
+		optarg = NULL;
 	/* A long flag matched: find what was typed for it among the arguments this call read (the
 	 * flag, and its value when it took the next one), and refuse a shortened name. */
 	const char *name = longs[matched].name;
@@ -77,14 +204,14 @@ int parse_prune_flags(const char *command, int argc, char **argv, bool *all, boo
 	opterr = 0;
 	for (int opt; (opt = cli_getopt(argc, argv, "+af", options, NULL)) != -1;) {
 		if (opt == 'a')
-			*all = true;
+			*all = cli_flag_on(optarg);
 		else if (opt == 'f')
-			*force = true;
+			*force = cli_flag_on(optarg);
 		else
 			return usage_error(command, "unknown flag: %s", argv[optind - 1]);
 	}
 	if (optind < argc)
-		return usage_error(command, "accepts no arguments");
+		return arguments_error(command, "accepts no arguments");
 	return 0;
 }
 

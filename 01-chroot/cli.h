@@ -16,17 +16,41 @@
 
 #define TINYDOCK_VERSION "0.1.0"
 
-/* getopt_long(3), but a long flag is taken only by its whole name. getopt_long accepts any
- * unambiguous prefix ("--priv" for --privileged, "--pid host" for --pids-limit host); Docker's
- * CLI does not, and a student's `--pid host` must be an unknown flag, not a pids limit. A
- * shortened name is answered as an unknown flag ('?', with argv[optind - 1] the flag). */
+/* getopt_long(3), with Docker's CLI's rules for flag names and boolean values.
+ *
+ * A long flag is taken only by its whole name. getopt_long accepts any unambiguous prefix
+ * ("--priv" for --privileged, "--pid host" for --pids-limit host); Docker's CLI does not, and a
+ * student's `--pid host` must be an unknown flag, not a pids limit. A shortened name is
+ * answered as an unknown flag ('?', with argv[optind - 1] the flag).
+ *
+ * A flag that takes no value (no_argument, or a short option without ':') is a boolean, and
+ * Docker's CLI (Go's pflag) also takes it with a value joined by '=': `--rm=true`,
+ * `--detach=false`, `-d=false` (the short form when the option string starts with '+', as
+ * every command's does). The flag is then answered with the value in optarg, and optarg is
+ * NULL when the flag came alone: read it with cli_flag_on(optarg). A value cli_parse_bool does
+ * not read is answered as an unknown flag. `--rm false` stays the flag alone followed by the
+ * operand "false", as in Docker. */
 int cli_getopt(int argc, char **argv, const char *shorts, const struct option *longs, int *index);
+
+/* Go's strconv.ParseBool, which pflag applies to a boolean flag's value: 1 t T TRUE true True
+ * are true, 0 f F FALSE false False are false. False (and *value untouched) for anything else. */
+bool cli_parse_bool(const char *text, bool *value);
+
+/* The value of a boolean flag cli_getopt answered, from its optarg: true for the flag alone
+ * (NULL), else the value it was given (`--rm=false`). Every boolean flag is read through it:
+ * `c->remove = cli_flag_on(optarg);` */
+bool cli_flag_on(const char *value);
 
 /* Print a command's help text on stdout; returns 0 so `return print_help(text);` reads well. */
 int print_help(const char *text);
 
 /* Print "tinydock: COMMAND: <message>" and "See 'tinydock COMMAND --help'." on stderr; returns 125. */
 int usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The same for a wrong number of arguments ("requires exactly 1 argument"), but returns 1: Docker's
+ * CLI answers those with status 1 and an unknown flag or a bad flag value with 125 (`docker logs`
+ * alone exits 1, `docker logs --bogus x` 125). */
+int arguments_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Put the command's name in front of the recorded error and report it, "tinydock: COMMAND:
  * <message>" on stderr (error.h); returns 125: `return command_failed("save");` */

@@ -49,6 +49,9 @@ struct id_map {
 #define MAX_ALIASES 8
 #define MAX_PORTS 32
 #define MAX_ENV 256
+
+/* The streams of run -a/--attach (struct container's attach). */
+enum { ATTACH_STDIN = 1, ATTACH_STDOUT = 2, ATTACH_STDERR = 4 };
 #define CONTAINER_ID_LENGTH 64
 #define SHORT_ID_LENGTH 12
 /* sethostname(2) refuses names longer than this (HOST_NAME_MAX on Linux). */
@@ -97,6 +100,9 @@ struct container {
 	const char *workdir;      /* -w, absolute; NULL = "/" */
 	const char *user;         /* -u USER[:GROUP], names or numbers (users.c); NULL = root */
 	bool interactive;         /* -i: keep stdin open */
+	/* -a/--attach: the streams of a foreground run that are the terminal's (ATTACH_STDIN, ...);
+	 * 0 (no -a) is stdout and stderr, as Docker's default. */
+	unsigned attach;
 	bool tty;                 /* -t: a pseudo-terminal */
 	bool remove;              /* --rm (chapter 03 keeps state to remove) */
 	bool privileged;          /* --privileged: no masked paths (and all capabilities, no seccomp) */

@@ -6,6 +6,9 @@
  * read and change the state kept by network.c, and print what Docker prints, so that
  * the lecture's screenshots match.
  *
+ * A request that fails (no such network, one in use, an address taken) exits with status 1, a
+ * usage error (an unknown flag) with 125: Docker's CLI answers a daemon's refusal with 1.
+ *
  * `connect` and `disconnect` take a process id instead of a container: they plug in
  * the network namespace of any process, such as one started with
  * `unshare --net sleep 600`. That is the lab's way to build a network by hand before
@@ -77,10 +80,10 @@ static int network_create_command(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1)
-		return usage_error("network create", "expects exactly one network name");
+		return arguments_error("network create", "expects exactly one network name");
 	struct network n;
 	if (network_create(argv[optind], subnet, bridge, &n) < 0)
-		return error_report(EXIT_TINYDOCK_FAILED);
+		return error_report(1);
 	printf("%s\n", n.id);
 	return 0;
 }
@@ -99,7 +102,7 @@ static int network_ls_command(int argc, char **argv)
 	struct network *all;
 	size_t count;
 	if (network_list(&all, &count) < 0)
-		return error_report(EXIT_TINYDOCK_FAILED);
+		return error_report(1);
 	/* Docker's tabwriter (minimum width 10, padding 3): each column as wide as its widest
 	 * cell plus three spaces, and at least ten. */
 	int name_width = 10, driver_width = 10;
@@ -120,11 +123,11 @@ static int network_ls_command(int argc, char **argv)
 static int network_rm_command(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_error("network rm", "expects at least one network name");
+		return arguments_error("network rm", "expects at least one network name");
 	int status = 0;
 	for (int i = 1; i < argc; i++) {
 		if (network_remove(argv[i]) < 0) {
-			status = error_report(EXIT_TINYDOCK_FAILED);
+			status = error_report(1);
 			continue;
 		}
 		printf("%s\n", argv[i]);
@@ -179,20 +182,20 @@ static void print_inspect(const struct network *n, const struct endpoint_table *
 static int network_inspect_command(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_error("network inspect", "expects at least one network name");
+		return arguments_error("network inspect", "expects at least one network name");
 	struct network *found = calloc((size_t)argc, sizeof(*found));
 	struct endpoint_table *tables = calloc((size_t)argc, sizeof(*tables));
 	int status = 0, count = 0;
 	if (!found || !tables) {
 		fail_errno(ENOMEM, "network inspect");
-		status = error_report(EXIT_TINYDOCK_FAILED);
+		status = error_report(1);
 		goto out;
 	}
 	/* Like Docker: report the missing ones, print the rest, fail at the end. */
 	for (int i = 1; i < argc; i++) {
 		if (network_load(argv[i], &found[count]) < 0 ||
 		    (strcmp(found[count].driver, "bridge") == 0 && network_endpoints(argv[i], &tables[count]) < 0)) {
-			status = error_report(EXIT_TINYDOCK_FAILED);
+			status = error_report(1);
 			continue;
 		}
 		count++;
@@ -240,13 +243,13 @@ static int network_connect_command(int argc, char **argv)
 	char id[65];
 	if (getrandom(bytes, sizeof(bytes), 0) != (ssize_t)sizeof(bytes)) {
 		fail_sys("network connect: cannot make an id");
-		return error_report(EXIT_TINYDOCK_FAILED);
+		return error_report(1);
 	}
 	for (size_t i = 0; i < sizeof(bytes); i++)
 		sprintf(id + 2 * i, "%02x", bytes[i]);
 	struct network_endpoint ep;
 	if (network_attach(argv[optind], id, name, aliases, (pid_t)pid, &ep) < 0)
-		return error_report(EXIT_TINYDOCK_FAILED);
+		return error_report(1);
 	char ip[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &ep.address, ip, sizeof(ip));
 	printf("%s/%d\n", ip, ep.prefix);
@@ -259,7 +262,7 @@ static int network_disconnect_command(int argc, char **argv)
 		return usage_error("network disconnect", "expects NETWORK PID|NAME");
 	struct endpoint_table t;
 	if (network_endpoints(argv[1], &t) < 0)
-		return error_report(EXIT_TINYDOCK_FAILED);
+		return error_report(1);
 	const char *id = NULL;
 	for (size_t i = 0; i < t.count && !id; i++) {
 		char pid[16];
@@ -271,9 +274,9 @@ static int network_disconnect_command(int argc, char **argv)
 	int status = 0;
 	if (!id) {
 		fail_errno(0, "network disconnect: %s is not connected to network %s", argv[2], argv[1]);
-		status = error_report(EXIT_TINYDOCK_FAILED);
+		status = error_report(1);
 	} else if (network_detach(argv[1], id) < 0) {
-		status = error_report(EXIT_TINYDOCK_FAILED);
+		status = error_report(1);
 	}
 	endpoints_free(&t);
 	return status;

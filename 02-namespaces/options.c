@@ -13,6 +13,7 @@
  */
 #include "container.h"
 #include "cli.h"
+#include "env-file.h"
 #include "error.h"
 #include "exec.h"
 #include "host-entries.h"
@@ -26,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum {
 	OPT_ROOTFS = 256,
@@ -44,6 +46,9 @@ enum {
 	OPT_ADD_HOST,
 	OPT_SYSCTL,
 	OPT_READ_ONLY,
+	OPT_ENV_FILE,
+	OPT_INIT,
+	OPT_ATTACH = 'a',
 };
 
 static const struct option long_options[] = {
@@ -70,6 +75,9 @@ static const struct option long_options[] = {
 	{ "add-host", required_argument, NULL, OPT_ADD_HOST },
 	{ "sysctl", required_argument, NULL, OPT_SYSCTL },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+	{ "env-file", required_argument, NULL, OPT_ENV_FILE },
+	{ "init", no_argument, NULL, OPT_INIT },
+	{ "attach", required_argument, NULL, OPT_ATTACH },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -199,6 +207,38 @@ static int add_network(struct container *c, const char *name)
 	return 0;
 }
 
+/* -a/--attach STREAM: which of the foreground run's streams are the terminal's (docker run
+ * --attach: stdin, stdout or stderr, any case, repeatable). Without -a, stdout and stderr are. */
+static int attach_stream(struct container *c, const char *name)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} streams[] = { { "stdin", ATTACH_STDIN }, { "stdout", ATTACH_STDOUT }, { "stderr", ATTACH_STDERR } };
+	for (size_t i = 0; i < sizeof(streams) / sizeof(streams[0]); i++)
+		if (strcasecmp(name, streams[i].name) == 0) {
+			c->attach |= streams[i].bit;
+			return 0;
+		}
+	return fail_errno(0, "invalid argument \"%s\" for \"-a, --attach\" flag: valid streams are STDIN, STDOUT and "
+			     "STDERR",
+			  name);
+}
+
+/* Put the --env-file variables before the -e values: Docker's CLI reads the files first, so a
+ * variable given both ways takes its -e value (the last one set wins, build_environment). */
+static int add_file_variables(struct container *c, const char **from_files, size_t count)
+{
+	if (count == 0)
+		return 0;
+	if (count + c->env_count > MAX_ENV)
+		return fail_errno(0, "too many environment variables: at most %d with --env-file and -e", MAX_ENV);
+	memmove(c->env + count, c->env, c->env_count * sizeof(c->env[0]));
+	memcpy(c->env, from_files, count * sizeof(c->env[0]));
+	c->env_count += count;
+	return 0;
+}
+
 /* The later chapter's flags that own option value opt (a long option's val or a short option's letter). */
 static const struct run_flags *owner_of(int opt, const struct run_flags *const *flags, size_t count)
 {
@@ -221,7 +261,7 @@ static int merge_options(const struct run_flags *const *flags, size_t count, str
 	size_t n = 0;
 	for (const struct option *o = long_options; o->name; o++)
 		merged[n++] = *o;
-	snprintf(shorts, shorts_size, "+:e:w:u:itp:");
+	snprintf(shorts, shorts_size, "+:e:w:u:itp:a:");
 	for (size_t e = 0; e < count; e++) {
 		for (const struct option *o = flags[e]->options; o && o->name; o++) {
 			if (n + 1 >= MAX_RUN_OPTIONS)
@@ -264,6 +304,8 @@ int parse_run_options_with(int argc, char **argv, struct container *c, const str
 		return -1;
 	opterr = 0; /* we word the errors ourselves, once */
 	optind = 0; /* glibc: 0 starts a fresh scan (so unit tests can parse many times) */
+	const char *from_files[MAX_ENV]; /* --env-file's variables: before the -e values, which win */
+	size_t from_file_count = 0;
 	int option;
 	while ((option = cli_getopt(argc, argv, shorts, merged, NULL)) != -1) {
 		switch (option) {
@@ -296,13 +338,13 @@ int parse_run_options_with(int argc, char **argv, struct container *c, const str
 			c->user = optarg;
 			break;
 		case 'i':
-			c->interactive = true;
+			c->interactive = cli_flag_on(optarg);
 			break;
 		case 't':
-			c->tty = true;
+			c->tty = cli_flag_on(optarg);
 			break;
 		case OPT_RM:
-			c->remove = true;
+			c->remove = cli_flag_on(optarg);
 			break;
 		case OPT_NAME:
 			if (check_name(optarg) < 0)
@@ -326,7 +368,7 @@ int parse_run_options_with(int argc, char **argv, struct container *c, const str
 			c->port_count++;
 			break;
 		case OPT_USERNS:
-			c->userns = true;
+			c->userns = cli_flag_on(optarg);
 			break;
 		case OPT_UIDMAP:
 			if (add_map(c->uid_maps, &c->uid_map_count, optarg) < 0)
@@ -339,8 +381,7 @@ int parse_run_options_with(int argc, char **argv, struct container *c, const str
 			c->userns = true;
 			break;
 		case OPT_PRIVILEGED:
-			c->privileged = true;
-			security_privileged(&c->security);
+			c->privileged = cli_flag_on(optarg); /* applied once every flag is read, below */
 			break;
 		/* Applied in the order given, as Docker does: --cap-drop ALL --cap-add NET_BIND_SERVICE */
 		case OPT_CAP_ADD:
@@ -368,7 +409,20 @@ int parse_run_options_with(int argc, char **argv, struct container *c, const str
 			c->sysctls[c->sysctl_count++] = optarg; /* checked once the network is known */
 			break;
 		case OPT_READ_ONLY:
-			c->read_only = true;
+			c->read_only = cli_flag_on(optarg);
+			break;
+		case OPT_ENV_FILE:
+			if (env_file_load(optarg, from_files, MAX_ENV, &from_file_count) < 0)
+				return -1;
+			break;
+		case OPT_INIT:
+			/* Docker's --init puts a small init (tini) in front of the command to reap orphans and
+			 * pass signals on; tinydock's own init (init.c) always does both. Accepted, so that a
+			 * tutorial's command line runs. */
+			break;
+		case OPT_ATTACH:
+			if (attach_stream(c, optarg) < 0)
+				return -1;
 			break;
 		case ':': /* the ':' after '+' in the option string asks getopt for this case */
 			return fail_errno(0, "flag needs an argument: %s", argv[optind - 1]);
@@ -385,6 +439,14 @@ int parse_run_options_with(int argc, char **argv, struct container *c, const str
 		}
 		}
 	}
+	if (add_file_variables(c, from_files, from_file_count) < 0)
+		return -1;
+	/* A privileged container has every capability and no filter whatever --cap-add, --cap-drop
+	 * or --security-opt say, and wherever --privileged stands among them (Docker's run
+	 * reference, "Runtime privilege and Linux capabilities"); the last of `--privileged` and
+	 * `--privileged=false` decides. */
+	if (c->privileged)
+		security_privileged(&c->security);
 	bool operands_taken = false;
 	for (size_t e = 0; e < count; e++) {
 		if (!flags[e]->operands)

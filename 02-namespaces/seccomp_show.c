@@ -54,7 +54,7 @@ int cmd_seccomp(int argc, char **argv)
 		else if (option == 'd')
 			rc = security_cap_drop(&settings, optarg);
 		else if (option == 'u')
-			userns = true;
+			userns = cli_flag_on(optarg);
 		else
 			return usage_error("seccomp", "unknown option \"%s\"", argv[optind - 1]);
 		if (rc < 0)

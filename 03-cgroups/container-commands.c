@@ -20,6 +20,7 @@
 #include "health-check.h"
 #include "humanize.h"
 #include "inspect.h"
+#include "log-time.h"
 #include "network-format.h"
 #include "json.h"
 #include "ps-format.h"
@@ -215,11 +216,11 @@ int cmd_ps(int argc, char **argv)
 	opterr = 0;
 	while ((opt = cli_getopt(argc, argv, "+aqf:", long_options, NULL)) != -1) {
 		if (opt == 'a') {
-			all = true;
+			all = cli_flag_on(optarg);
 		} else if (opt == 'q') {
-			quiet = true;
+			quiet = cli_flag_on(optarg);
 		} else if (opt == 'T') {
-			no_trunc = true;
+			no_trunc = cli_flag_on(optarg);
 		} else if (opt == 'F') {
 			format = strcmp(optarg, "table") == 0 ? PS_TABLE : optarg;
 		} else if (opt == 'f') {
@@ -235,7 +236,7 @@ int cmd_ps(int argc, char **argv)
 	}
 	if (optind < argc) {
 		filters_free(&filters);
-		return usage_error("ps", "accepts no arguments");
+		return arguments_error("ps", "accepts no arguments");
 	}
 	/* Docker: a status filter asks for stopped containers too (`ps --filter status=exited`);
 	 * an exited filter does not (`ps -a --filter exited=0`, as its docs write it). */
@@ -281,7 +282,10 @@ static const char logs_help[] =
 	"Options:\n"
 	"  -f, --follow         Follow log output\n"
 	"  -n, --tail N         Number of lines to show from the end of the logs (default all)\n"
-	"  -t, --timestamps     Show timestamps\n";
+	"  -t, --timestamps     Show timestamps\n"
+	"      --since TIME     Only the lines written at or after TIME: a duration back from now (10m,\n"
+	"                       1h30m), an RFC 3339 time (2026-01-02T13:23:37Z) or seconds since 1970\n"
+	"      --until TIME     Only the lines written at or before TIME (the same forms)\n";
 
 static void print_entry(const struct log_entry *e, bool timestamps)
 {
@@ -297,7 +301,13 @@ static void print_entry(const struct log_entry *e, bool timestamps)
 
 /* Print the complete lines of text[from..size) (all of them, or the last tail); returns the
  * offset after the last complete line. */
-static size_t print_lines(const char *text, size_t from, size_t size, long tail, bool timestamps)
+/* The lines logs prints: from since to until, both included (0: no bound). */
+struct log_window {
+	timestamp_ns since, until;
+};
+
+static size_t print_lines(const char *text, size_t from, size_t size, long tail, bool timestamps,
+			  const struct log_window *window)
 {
 	size_t start = from + log_tail_start(text + from, size - from, tail);
 	size_t offset = start;
@@ -307,7 +317,8 @@ static size_t print_lines(const char *text, size_t from, size_t size, long tail,
 			break;
 		struct log_entry e;
 		if (log_line_decode(text + offset, (size_t)(newline - text - offset), &e) == 0) {
-			print_entry(&e, timestamps);
+			if ((!window->since || e.time >= window->since) && (!window->until || e.time <= window->until))
+				print_entry(&e, timestamps);
 			log_entry_free(&e);
 		} else {
 			error_clear();
@@ -321,20 +332,31 @@ int cmd_logs(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(logs_help);
+	enum { OPT_SINCE = 1000, OPT_UNTIL };
 	static const struct option long_options[] = { { "follow", no_argument, NULL, 'f' },
 						      { "tail", required_argument, NULL, 'n' },
 						      { "timestamps", no_argument, NULL, 't' },
+						      { "since", required_argument, NULL, OPT_SINCE },
+						      { "until", required_argument, NULL, OPT_UNTIL },
 						      { 0 } };
 	bool follow = false, timestamps = false;
+	struct log_window window = { 0, 0 };
+	timestamp_ns now = timestamp_now();
 	long tail = -1;
 	int opt;
 	optind = 0;
 	opterr = 0;
 	while ((opt = cli_getopt(argc, argv, "+fn:t", long_options, NULL)) != -1) {
 		if (opt == 'f') {
-			follow = true;
+			follow = cli_flag_on(optarg);
 		} else if (opt == 't') {
-			timestamps = true;
+			timestamps = cli_flag_on(optarg);
+		} else if (opt == OPT_SINCE || opt == OPT_UNTIL) {
+			/* a bad time is the request's error in Docker (status 1), not a usage error */
+			if (log_time_parse(optarg, now, opt == OPT_SINCE ? &window.since : &window.until) < 0) {
+				fail_context("logs");
+				return error_report(1);
+			}
 		} else if (opt == 'n') {
 			unsigned long long n;
 			if (strcmp(optarg, "all") == 0)
@@ -348,7 +370,7 @@ int cmd_logs(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return usage_error("logs", "requires exactly 1 argument");
+		return arguments_error("logs", "requires exactly 1 argument");
 	struct view v;
 	if (view_load(argv[optind], &v) < 0)
 		return error_report(1);
@@ -369,12 +391,13 @@ int cmd_logs(int argc, char **argv)
 		size_t size = 0;
 		char *text = access(path, F_OK) == 0 ? read_file(path, &size) : NULL;
 		if (text) {
-			offset = print_lines(text, offset, size, first ? tail : -1, timestamps);
+			offset = print_lines(text, offset, size, first ? tail : -1, timestamps, &window);
 			free(text);
 		}
 		error_clear();
 		first = false;
-		if (!follow || !running)
+		/* --follow ends with the container, or once the log is past --until (Docker's too) */
+		if (!follow || !running || (window.until && timestamp_now() > window.until))
 			break;
 		sleep_ms(100);
 	}
@@ -411,7 +434,7 @@ int cmd_wait(int argc, char **argv)
 		return print_help("Usage:  tinydock wait CONTAINER [CONTAINER...]\n\n"
 				  "Block until one or more containers stop, then print their exit codes.\n");
 	if (argc < 2)
-		return usage_error("wait", "requires at least 1 argument");
+		return arguments_error("wait", "requires at least 1 argument");
 	return for_each(argc - 1, argv + 1, wait_one, NULL);
 }
 
@@ -474,7 +497,7 @@ int cmd_rename(int argc, char **argv)
 	if (asks_for_help(argc, argv))
 		return print_help("Usage:  tinydock rename CONTAINER NEW_NAME\n\nRename a container.\n");
 	if (argc != 3)
-		return usage_error("rename", "requires exactly 2 arguments");
+		return arguments_error("rename", "requires exactly 2 arguments");
 	char id[CONTAINER_ID_LENGTH + 1];
 	if (container_resolve(argv[1], id) < 0 || container_rename(id, argv[2]) < 0)
 		return error_report(1);
@@ -487,7 +510,7 @@ int cmd_port(int argc, char **argv)
 		return print_help("Usage:  tinydock port CONTAINER\n\nList the port mappings of a container "
 				  "(-p, as its last start bound them).\n");
 	if (argc != 2)
-		return usage_error("port", "requires exactly 1 argument");
+		return arguments_error("port", "requires exactly 1 argument");
 	struct view v;
 	if (view_load(argv[1], &v) < 0)
 		return error_report(1);

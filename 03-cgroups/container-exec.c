@@ -37,6 +37,7 @@
 #include "cli.h"
 #include "container-store.h"
 #include "container.h"
+#include "env-file.h"
 #include "error.h"
 #include "exec.h"
 #include "explain.h"
@@ -69,9 +70,11 @@ static const char help[] =
 	"Run a command in a running container: join its namespaces (setns) and its cgroup.\n"
 	"\n"
 	"Options:\n"
+	"  -d, --detach             Run the command in the background (its output is not kept)\n"
 	"  -i, --interactive        Keep STDIN open\n"
 	"  -t, --tty                Allocate a pseudo-TTY\n"
 	"  -e, --env KEY=VALUE      Set an environment variable\n"
+	"      --env-file FILE      Read environment variables from FILE (as run's; -e values win)\n"
 	"  -w, --workdir DIR        Working directory inside the container\n"
 	"  -u, --user USER[:GROUP]  Username or UID\n";
 
@@ -89,6 +92,7 @@ struct exec_request {
 	struct container c; /* what build_environment and users.c need: env, tty, user, hostname */
 	const char *workdir;
 	char **command;
+	int report; /* -d: where the command's setup says why it failed (close-on-exec), else -1 */
 };
 
 /* True when /proc/PID/ns/NAME is a different namespace from ours (joining our own user
@@ -242,14 +246,64 @@ static noreturn void run_command(struct exec_request *x, bool userns, int slave)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if ((slave >= 0 && enter_session(slave) < 0) || resolve_user_in_root(spec, &id) < 0 ||
-	    become_user(spec, &id) < 0 ||
-	    build_environment(&x->c, id.home, envp, sizeof(envp) / sizeof(envp[0]), storage, sizeof(storage)) < 0 ||
-	    security_apply(&x->c.security, userns) < 0)
-		_exit(command_failed("exec"));
-	int code = exec_command(CHAPTER, x->command, envp);
+	bool ready = (slave < 0 || enter_session(slave) == 0) && resolve_user_in_root(spec, &id) == 0 &&
+		     become_user(spec, &id) == 0 &&
+		     build_environment(&x->c, id.home, envp, sizeof(envp) / sizeof(envp[0]), storage,
+				       sizeof(storage)) == 0 &&
+		     security_apply(&x->c.security, userns) == 0;
+	int code = ready ? exec_command(CHAPTER, x->command, envp) : EXIT_TINYDOCK_FAILED;
 	fail_context("exec");
+	if (x->report >= 0) {
+		/* exec -d: our stderr is /dev/null already; the CLI waiting on the pipe says it. */
+		dprintf(x->report, "%s", error_message());
+		_exit(code);
+	}
 	_exit(error_report(code));
+}
+
+/* exec -d: the command on its own, as `docker exec -d` leaves it: its own session, stdin,
+ * stdout and stderr on /dev/null (nobody reads them), reaped by the container's init once
+ * this process has gone. Its setup errors come back through a close-on-exec pipe, which a
+ * successful execve closes: an empty read means the command runs. */
+static int run_detached(struct exec_request *x, bool userns)
+{
+	int report[2];
+	if (pipe2(report, O_CLOEXEC) < 0)
+		return fail_sys("cannot make the pipe of exec -d");
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == 0) {
+		close(report[0]);
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0 ||
+		    dup2(null, STDERR_FILENO) < 0 || setsid() < 0)
+			_exit(EXIT_TINYDOCK_FAILED);
+		x->report = report[1];
+		run_command(x, userns, -1);
+	}
+	close(report[1]);
+	if (child < 0) {
+		close(report[0]);
+		return fail_sys("cannot fork the command");
+	}
+	char message[ERROR_MESSAGE_SIZE];
+	size_t length = 0;
+	for (ssize_t n; length + 1 < sizeof(message) &&
+			(n = read(report[0], message + length, sizeof(message) - 1 - length)) != 0;) {
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n > 0)
+			length += (size_t)n;
+	}
+	close(report[0]);
+	if (length == 0)
+		return 0; /* it runs: the container's init reaps it */
+	message[length] = '\0';
+	int status;
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	fail_errno(0, "%s", message);
+	return error_report(exit_code_for_wait_status(status));
 }
 
 /* Step 6: wait for the command, passing signals on and relaying the terminal. */
@@ -314,6 +368,7 @@ static void request_from_record(struct exec_request *x, const struct container_r
 int container_exec_run(const struct container_record *r, pid_t init, char *const *command)
 {
 	static struct exec_request x; /* static as cmd_exec's: this process is given to the command */
+	x.report = -1;
 	request_from_record(&x, r);
 	x.command = (char **)command;
 	bool userns;
@@ -342,20 +397,33 @@ int cmd_exec(int argc, char **argv)
 						      { "env", required_argument, NULL, 'e' },
 						      { "workdir", required_argument, NULL, 'w' },
 						      { "user", required_argument, NULL, 'u' },
+						      { "detach", no_argument, NULL, 'd' },
+						      { "env-file", required_argument, NULL, 'E' },
 						      { 0 } };
 	static struct exec_request x;
+	x.report = -1;
+	bool detach = false;
+	const char *from_files[MAX_ENV / 2]; /* --env-file's: before the -e values, which win */
+	size_t from_file_count = 0;
 	int opt;
 	optind = 0;
 	opterr = 0;
 	const char *extra_env[MAX_ENV];
 	size_t extra = 0;
-	while ((opt = cli_getopt(argc, argv, "+ite:w:u:", long_options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+dite:w:u:", long_options, NULL)) != -1) {
 		switch (opt) {
+		case 'd':
+			detach = cli_flag_on(optarg);
+			break;
+		case 'E':
+			if (env_file_load(optarg, from_files, MAX_ENV / 2, &from_file_count) < 0)
+				return usage_error("exec", "%s", error_message());
+			break;
 		case 'i':
-			x.c.interactive = true;
+			x.c.interactive = cli_flag_on(optarg);
 			break;
 		case 't':
-			x.c.tty = true;
+			x.c.tty = cli_flag_on(optarg);
 			break;
 		case 'e':
 			if (extra == MAX_ENV / 2)
@@ -377,7 +445,7 @@ int cmd_exec(int argc, char **argv)
 		}
 	}
 	if (argc - optind < 2)
-		return usage_error("exec", "requires at least 2 arguments: CONTAINER COMMAND [ARG...]");
+		return arguments_error("exec", "requires at least 2 arguments: CONTAINER COMMAND [ARG...]");
 	if (x.c.tty && x.c.interactive && !isatty(STDIN_FILENO))
 		return usage_error("exec", "the input device is not a TTY: -it needs a terminal on stdin");
 
@@ -388,17 +456,25 @@ int cmd_exec(int argc, char **argv)
 		return error_report(1);
 	int code = -1; /* until the command has run: then its exit status */
 	if (strcmp(container_state(&r, &live), "running") != 0 || live.pid <= 0) {
-		fail_errno(0, "container %s is not running", r.id);
-		goto out;
+		/* Docker's status 1: the request is refused, the command line was fine */
+		fail_errno(0, "exec: container %s is not running", r.id);
+		container_record_free(&r);
+		return error_report(1);
 	}
 	request_from_record(&x, &r);
-	for (size_t i = 0; i < extra; i++)
+	for (size_t i = 0; i < from_file_count && x.c.env_count < MAX_ENV; i++)
+		x.c.env[x.c.env_count++] = from_files[i];
+	for (size_t i = 0; i < extra && x.c.env_count < MAX_ENV; i++)
 		x.c.env[x.c.env_count++] = extra_env[i];
 	x.command = argv + optind + 1;
 
 	bool userns;
 	if (enter(r.id, live.pid, x.workdir, &userns) < 0)
 		goto out;
+	if (detach) {
+		code = run_detached(&x, userns);
+		goto out;
+	}
 	int master = -1, slave = -1;
 	if (x.c.tty && open_pty(&master, &slave) < 0)
 		goto out;

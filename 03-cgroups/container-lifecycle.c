@@ -44,7 +44,9 @@ static const char stop_help[] =
 	"its restart policy.\n"
 	"\n"
 	"Options:\n"
-	"  -t, --time N   Seconds to wait before killing the container (default 10)\n";
+	"  -s, --signal SIGNAL   The signal to send first (default: the container's --stop-signal,\n"
+	"                        else SIGTERM)\n"
+	"  -t, --time N          Seconds to wait before SIGKILL (default: its --stop-timeout, else 10)\n";
 
 /* Stop a container: sig (SIGTERM, or its image's or service's stop signal), and SIGKILL after
  * seconds; returns once its monitor recorded it. */
@@ -69,12 +71,29 @@ static int stop_container(const struct view *v, int sig, long seconds)
 	return rc;
 }
 
+/* How `stop` and `restart` stop: -s/--signal and -t/--time as given, or 0 and -1 for the
+ * container's own (--stop-signal and --stop-timeout of its run, else SIGTERM and 10 s). */
+struct stopping {
+	int sig;
+	long seconds;
+};
+
+/* Stop v as how says, its record filling in what the command line left out. */
+static int stop_as_asked(const struct view *v, const struct stopping *how)
+{
+	int sig = how->sig;
+	if (sig == 0 && (!v->r.stop_signal[0] || signal_parse(v->r.stop_signal, &sig) < 0))
+		sig = SIGTERM;
+	long seconds = how->seconds >= 0 ? how->seconds : v->r.stop_timeout_set ? v->r.stop_timeout : 10;
+	return stop_container(v, sig, seconds);
+}
+
 static int stop_one(const char *ref, void *arg)
 {
 	struct view v;
 	if (view_load(ref, &v) < 0)
 		return -1;
-	int rc = stop_container(&v, SIGTERM, *(long *)arg);
+	int rc = stop_as_asked(&v, arg);
 	if (rc == 0)
 		printf("%s\n", ref);
 	container_record_free(&v.r);
@@ -90,22 +109,30 @@ static int parse_seconds(const char *text, long *seconds)
 	return 0;
 }
 
-/* `stop` and `restart`: [-t N | --time N | --timeout N] CONTAINER...: the seconds between SIGTERM
- * and SIGKILL (default 10, as Docker's). Leaves optind at the first container. */
-static int parse_grace_period(int argc, char **argv, long *seconds)
+/* `stop` and `restart`: [-s SIGNAL] [-t N | --time N | --timeout N] CONTAINER...: the signal sent
+ * first and the seconds before SIGKILL (docker stop's flags). Returns 0 with optind at the first
+ * container, or the exit status after saying what is wrong (usage_error, arguments_error). */
+static int parse_stopping(const char *command, int argc, char **argv, struct stopping *how)
 {
 	static const struct option long_options[] = { { "time", required_argument, NULL, 't' },
 						      { "timeout", required_argument, NULL, 't' },
+						      { "signal", required_argument, NULL, 's' },
 						      { 0 } };
-	*seconds = 10;
+	how->sig = 0;
+	how->seconds = -1;
 	int opt;
 	optind = 0;
 	opterr = 0;
-	while ((opt = cli_getopt(argc, argv, "+t:", long_options, NULL)) != -1)
-		if (opt != 't' || parse_seconds(optarg, seconds) < 0)
-			return fail_errno(0, "bad flag or value: %s", argv[optind - 1]);
+	while ((opt = cli_getopt(argc, argv, "+t:s:", long_options, NULL)) != -1) {
+		if (opt == 's') {
+			if (signal_parse(optarg, &how->sig) < 0)
+				return usage_error(command, "%s", error_message());
+		} else if (opt != 't' || parse_seconds(optarg, &how->seconds) < 0) {
+			return usage_error(command, "bad flag or value: %s", argv[optind - 1]);
+		}
+	}
 	if (optind >= argc)
-		return fail_errno(0, "requires at least 1 argument");
+		return arguments_error(command, "requires at least 1 argument");
 	return 0;
 }
 
@@ -113,10 +140,11 @@ int cmd_stop(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(stop_help);
-	long seconds;
-	if (parse_grace_period(argc, argv, &seconds) < 0)
-		return usage_error("stop", "%s", error_message());
-	return for_each(argc - optind, argv + optind, stop_one, &seconds);
+	struct stopping how;
+	int code = parse_stopping("stop", argc, argv, &how);
+	if (code)
+		return code;
+	return for_each(argc - optind, argv + optind, stop_one, &how);
 }
 
 static const char kill_help[] =
@@ -184,7 +212,7 @@ int cmd_kill(int argc, char **argv)
 			return usage_error("kill", "%s", error_message());
 	}
 	if (optind >= argc)
-		return usage_error("kill", "requires at least 1 argument");
+		return arguments_error("kill", "requires at least 1 argument");
 	return for_each(argc - optind, argv + optind, kill_one, &sig);
 }
 
@@ -199,7 +227,7 @@ static const char start_help[] =
 /* How start and restart start a container again: runtime_start_recorded, or a later chapter's. */
 struct starting {
 	runtime_starter *start;
-	long seconds; /* restart: the grace period of the stop */
+	struct stopping stopping; /* restart: how it stops first */
 };
 
 static int start_one(const char *ref, void *arg)
@@ -220,7 +248,7 @@ int cmd_start_with(int argc, char **argv, runtime_starter *start)
 	if (asks_for_help(argc, argv))
 		return print_help(start_help);
 	if (argc < 2 || argv[1][0] == '-')
-		return usage_error("start", "requires at least 1 argument (no options)");
+		return arguments_error("start", "requires at least 1 argument (no options)");
 	struct starting how = { .start = start };
 	return for_each(argc - 1, argv + 1, start_one, &how);
 }
@@ -236,7 +264,9 @@ static const char restart_help[] =
 	"Stop (as `stop` does), then start one or more containers.\n"
 	"\n"
 	"Options:\n"
-	"  -t, --time N   Seconds to wait before killing the container (default 10)\n";
+	"  -s, --signal SIGNAL   The signal to send first (default: the container's --stop-signal,\n"
+	"                        else SIGTERM)\n"
+	"  -t, --time N          Seconds to wait before SIGKILL (default: its --stop-timeout, else 10)\n";
 
 static int restart_one(const char *ref, void *arg)
 {
@@ -244,7 +274,7 @@ static int restart_one(const char *ref, void *arg)
 	struct view v;
 	if (view_load(ref, &v) < 0)
 		return -1;
-	int rc = stop_container(&v, SIGTERM, how->seconds);
+	int rc = stop_as_asked(&v, &how->stopping);
 	if (rc == 0)
 		rc = how->start(&v.r);
 	if (rc == 0)
@@ -258,8 +288,9 @@ int cmd_restart_with(int argc, char **argv, runtime_starter *start)
 	if (asks_for_help(argc, argv))
 		return print_help(restart_help);
 	struct starting how = { .start = start };
-	if (parse_grace_period(argc, argv, &how.seconds) < 0)
-		return usage_error("restart", "%s", error_message());
+	int code = parse_stopping("restart", argc, argv, &how.stopping);
+	if (code)
+		return code;
 	return for_each(argc - optind, argv + optind, restart_one, &how);
 }
 
@@ -354,10 +385,10 @@ int cmd_rm(int argc, char **argv)
 	while ((opt = cli_getopt(argc, argv, "+f", long_options, NULL)) != -1) {
 		if (opt != 'f')
 			return usage_error("rm", "unknown flag: %s", argv[optind - 1]);
-		force = true;
+		force = cli_flag_on(optarg);
 	}
 	if (optind >= argc)
-		return usage_error("rm", "requires at least 1 argument");
+		return arguments_error("rm", "requires at least 1 argument");
 	return for_each(argc - optind, argv + optind, rm_one, &force);
 }
 

@@ -171,7 +171,8 @@ static int pump(struct container_log *log, int fd, struct stream_buffer *b, bool
 			return errno == EAGAIN || errno == EINTR ? 1 : 0;
 		if (is_stderr && log->report >= 0)
 			send_report(log->report, 'e', chunk, (size_t)n);
-		int echo = is_stderr ? log->echo_err : log->echo_out;
+		bool quiet = is_stderr ? log->quiet_err : log->quiet_out;
+		int echo = quiet ? -1 : is_stderr ? log->echo_err : log->echo_out;
 		if (echo >= 0 && write_all(echo, chunk, (size_t)n) < 0) {
 			/* The reader went away (`run ... | head`): keep logging, stop echoing. */
 			error_clear();
@@ -242,7 +243,7 @@ static void restore_stdio(struct container_log *log)
 	log->echo_out = log->echo_err = -1;
 }
 
-int container_log_start(struct container_log *log, const char *path, int report, bool echo)
+int container_log_start(struct container_log *log, const char *path, int report, unsigned echo)
 {
 	memset(log, 0, sizeof(*log));
 	log->report = report;
@@ -256,6 +257,12 @@ int container_log_start(struct container_log *log, const char *path, int report,
 		 * one stays -1: nothing to echo to). */
 		log->echo_out = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
 		log->echo_err = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	}
+	/* A stream not attached (run -a) is not echoed: its copy is given back at the end all the
+	 * same, so fds 1 and 2 are the user's again afterwards (restore_stdio). */
+	if (echo) {
+		log->quiet_out = !(echo & ATTACH_STDOUT);
+		log->quiet_err = !(echo & ATTACH_STDERR);
 	}
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(log->wake, O_CLOEXEC) < 0) {
 		fail_sys("cannot make the log pipes");

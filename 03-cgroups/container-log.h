@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "container.h"
 #include "timestamp.h"
 
 /* Docker cuts lines longer than this into several entries (the last without "\n"). */
@@ -50,16 +51,18 @@ struct container_log {
 	int wake[2];         /* tells the logger to stop forwarding to report */
 	int report;          /* before the container starts: stderr is also copied here, for `run -d` */
 	int echo_out, echo_err; /* a foreground run: the terminal's stdout and stderr (else -1) */
+	bool quiet_out, quiet_err; /* run -a without that stream: kept for the end, not echoed */
 	pid_t logger;
 	bool running;
 };
 
 /* Open path, make the two pipes and put their write ends on fds 1 and 2 of this process (so the
  * container inherits them), and fork the logger. report (or -1) gets a copy of stderr, framed
- * as messages 'e'+text, until container_log_report() ends it. With echo (a foreground run), the
- * logger also copies each stream, as it arrives, to what fds 1 and 2 were before: the user's
- * terminal still shows the output, stdout and stderr apart, and the log keeps it too. */
-int container_log_start(struct container_log *log, const char *path, int report, bool echo);
+ * as messages 'e'+text, until container_log_report() ends it. With echo (a foreground run:
+ * ATTACH_STDOUT, ATTACH_STDERR or both, container.h), the logger also copies those streams, as
+ * they arrive, to what fds 1 and 2 were before: the user's terminal still shows the output,
+ * stdout and stderr apart, and the log keeps it too (and alone keeps a stream not echoed). */
+int container_log_start(struct container_log *log, const char *path, int report, unsigned echo);
 
 /* End the copy to report with a last message: 's' (started) or 'f' (failed). */
 void container_log_report(struct container_log *log, char verdict);

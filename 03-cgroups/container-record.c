@@ -375,6 +375,10 @@ struct json *container_record_to_json(const struct container_record *r)
 	ADD(json_add_string(config, "Image", r->image));
 	ADD(json_add_string(config, "WorkingDir", r->workdir));
 	ADD(json_add(config, "Labels", key_value_map(&r->labels)));
+	if (r->stop_signal[0]) /* Docker: a member only when set */
+		ADD(json_add_string(config, "StopSignal", r->stop_signal));
+	if (r->stop_timeout_set)
+		ADD(json_add_int(config, "StopTimeout", r->stop_timeout));
 	if (r->health_test.count || r->health_timing.interval || r->health_timing.timeout ||
 	    r->health_timing.start_period || r->health_timing.retries) /* Docker: none is no member */
 		ADD(json_add(config, "Healthcheck", health_config_to_json((const char *const *)r->health_test.items,
@@ -550,6 +554,9 @@ int container_record_from_json(const struct json *doc, struct container_record *
 	copy_string(r->user, sizeof(r->user), json_get_string(config, "User"));
 	copy_string(r->image, sizeof(r->image), json_get_string(config, "Image"));
 	copy_string(r->workdir, sizeof(r->workdir), json_get_string(config, "WorkingDir"));
+	copy_string(r->stop_signal, sizeof(r->stop_signal), json_get_string(config, "StopSignal"));
+	r->stop_timeout_set = json_get(config, "StopTimeout") != NULL;
+	r->stop_timeout = (long)stored_int(config, "StopTimeout");
 	health_timing_from_json(json_get(config, "Healthcheck"), &r->health_timing);
 	if (read_strings(json_get(json_get(config, "Healthcheck"), "Test"), &r->health_test) < 0) {
 		container_record_free(r);

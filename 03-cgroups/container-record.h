@@ -96,6 +96,9 @@ struct container_record {
 	struct string_list health_test;           /* Config.Healthcheck.Test (health.h) */
 	struct health_timing health_timing;       /* ... Interval, Timeout, StartPeriod, Retries */
 	struct string_list labels;                /* Config.Labels, as "KEY=VALUE" (a JSON object) */
+	char stop_signal[16];                     /* Config.StopSignal: --stop-signal as given, or "" */
+	long stop_timeout;                        /* Config.StopTimeout: --stop-timeout seconds ... */
+	bool stop_timeout_set;                    /* ... when given (else `stop` waits 10 s, Docker's default) */
 
 	/* A later chapter's part: chapter 05's --entrypoint (Config.Entrypoint). */
 	struct string_list entrypoint;

@@ -160,6 +160,9 @@ int runtime_spec_write(const struct runtime_spec *spec, struct container_record 
 	COPY(r->image, spec->image ? spec->image : r->rootfs);
 	r->limits = spec->limits;
 	r->restart = spec->restart;
+	COPY(r->stop_signal, spec->stop_signal ? spec->stop_signal : "");
+	r->stop_timeout = spec->stop_timeout;
+	r->stop_timeout_set = spec->stop_timeout_given;
 	size_t words = 0;
 	while (spec->health.test[words])
 		words++;
@@ -179,6 +182,9 @@ void runtime_spec_read(const struct container_record *r, struct runtime_spec *sp
 	spec->image = r->rootfs[0] ? NULL : given(r->image);
 	spec->limits = r->limits;
 	spec->restart = r->restart;
+	spec->stop_signal = given(r->stop_signal);
+	spec->stop_timeout = r->stop_timeout;
+	spec->stop_timeout_given = r->stop_timeout_set;
 	spec->restart_given = r->restart.mode != RESTART_NO;
 	for (size_t i = 0; i < r->health_test.count && i < HEALTH_TEST_MAX; i++)
 		spec->health.test[i] = r->health_test.items[i];

@@ -171,7 +171,7 @@ int cmd_stats(int argc, char **argv)
 	opterr = 0;
 	while ((opt = cli_getopt(argc, argv, "+", long_options, NULL)) != -1) {
 		if (opt == 'N')
-			stream = false;
+			stream = !cli_flag_on(optarg);
 		else if (opt == 'F')
 			format = strcmp(optarg, "table") == 0 ? STATS_TABLE : optarg;
 		else
@@ -262,7 +262,7 @@ int cmd_top(int argc, char **argv)
 		return print_help("Usage:  tinydock top CONTAINER\n\n"
 				  "Display the processes of a container (those in its cgroup), with host pids.\n");
 	if (argc != 2)
-		return usage_error("top", "requires exactly 1 argument");
+		return arguments_error("top", "requires exactly 1 argument");
 	char id[CONTAINER_ID_LENGTH + 1];
 	struct container_record r;
 	if (container_resolve(argv[1], id) < 0 || container_record_load(id, &r) < 0)

@@ -41,7 +41,7 @@ int cmd_devices(int argc, char **argv)
 	while ((option = cli_getopt(argc, argv, "+", options, NULL)) != -1) {
 		if (option != 'p')
 			return usage_error("devices", "unknown option \"%s\"", argv[optind - 1]);
-		privileged = true;
+		privileged = cli_flag_on(optarg);
 	}
 	if (optind < argc)
 		return usage_error("devices", "takes no arguments, got \"%s\"", argv[optind]);

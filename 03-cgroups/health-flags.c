@@ -10,6 +10,7 @@
  */
 #include "health-check.h"
 #include "duration.h"
+#include "cli.h"
 #include "error.h"
 
 #include <errno.h>
@@ -74,7 +75,7 @@ static int option(struct container *c, int opt, const char *arg)
 		return 0;
 	}
 	case OPT_NO_HEALTHCHECK:
-		spec->no_healthcheck = true;
+		spec->no_healthcheck = cli_flag_on(arg);
 		return 0;
 	}
 	return fail_errno(0, "unknown option %d", opt);

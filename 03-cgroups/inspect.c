@@ -87,7 +87,7 @@ int inspect_command(int argc, char **argv, const struct inspect_kind *kinds, siz
 			return usage_error("inspect", "unknown flag, or a flag without its value: %s", argv[optind - 1]);
 	}
 	if (optind >= argc)
-		return usage_error("inspect", "requires at least 1 argument");
+		return arguments_error("inspect", "requires at least 1 argument");
 	bool known = !type;
 	for (size_t i = 0; i < count && !known; i++)
 		known = strcmp(type, kinds[i].type) == 0;

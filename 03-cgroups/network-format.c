@@ -8,6 +8,7 @@
  * (template.h) and the --filter rules (filters.h) apply to them as to containers.
  */
 #include "network-format.h"
+#include "network-connect.h"
 #include "cli.h"
 #include "endpoints.h"
 #include "error.h"
@@ -135,9 +136,9 @@ static int network_ls(int argc, char **argv)
 		if (opt == 'F') {
 			format = strcmp(optarg, "table") == 0 ? LS_TABLE : optarg;
 		} else if (opt == 'q') {
-			quiet = true;
+			quiet = cli_flag_on(optarg);
 		} else if (opt == 'T') {
-			no_trunc = true;
+			no_trunc = cli_flag_on(optarg);
 		} else if (opt != 'f' || filters_add(&filters, optarg, keys) < 0) {
 			filters_free(&filters);
 			if (opt == 'f') {
@@ -189,6 +190,25 @@ static int network_ls(int argc, char **argv)
 	return status;
 }
 
+static const char NETWORK_PRUNE_HELP[] =
+	"Usage:  tinydock network prune [OPTIONS]\n"
+	"\n"
+	"Remove all unused networks: the user networks no container, running or stopped, names.\n"
+	"\n"
+	"Options:\n"
+	"  -f, --force   Do not prompt for confirmation\n";
+
+/* What `network --help` adds to chapter 02's text once containers are recorded. */
+static const char NETWORK_CONTAINERS_HELP[] =
+	"\n"
+	"With containers (chapter 03):\n"
+	"  connect [--alias ALIAS]... NETWORK CONTAINER\n"
+	"                 Connect a container (name or ID): at once if it runs, at its next start\n"
+	"                 if not (a PID is still connected as above)\n"
+	"  disconnect NETWORK CONTAINER\n"
+	"                 Disconnect it (not from the network it was run with)\n"
+	"  prune [-f]     Remove the user networks that no container names (asks unless -f)\n";
+
 int cmd_network_formatted(int argc, char **argv)
 {
 	if (argc >= 2 && (strcmp(argv[1], "ls") == 0 || strcmp(argv[1], "list") == 0) && !asks_for_help(argc - 1, argv + 1))
@@ -197,5 +217,16 @@ int cmd_network_formatted(int argc, char **argv)
 		static const struct inspect_kind kinds[] = { { "network", network_inspect_document } };
 		return inspect_command(argc - 1, argv + 1, kinds, 1);
 	}
-	return cmd_network(argc, argv);
+	/* connect and disconnect take a container now (chapter 02's took a pid); prune is new */
+	bool help = asks_for_help(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "connect") == 0 && !help)
+		return network_connect_command(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "disconnect") == 0 && !help)
+		return network_disconnect_command(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "prune") == 0)
+		return help ? print_help(NETWORK_PRUNE_HELP) : network_prune_command(argc, argv);
+	int code = cmd_network(argc, argv);
+	if (code == 0 && argc >= 2 && (asks_for_help(2, argv) || help))
+		fputs(NETWORK_CONTAINERS_HELP, stdout); /* chapter 02's help said it: say what we add */
+	return code;
 }

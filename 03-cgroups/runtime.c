@@ -42,6 +42,7 @@
 #include "container-log.h"
 #include "container-spec.h"
 #include "container-store.h"
+#include "container-view.h"
 #include "container.h"
 #include "device-cgroup.h"
 #include "error.h"
@@ -76,6 +77,8 @@ enum {
 	OPT_CPUS,
 	OPT_PIDS_LIMIT,
 	OPT_CPUSET_CPUS,
+	OPT_STOP_SIGNAL,
+	OPT_STOP_TIMEOUT,
 };
 
 static const struct option options[] = {
@@ -88,13 +91,17 @@ static const struct option options[] = {
 	{ "pids-limit", required_argument, NULL, OPT_PIDS_LIMIT },
 	{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS },
 	{ "label", required_argument, NULL, OPT_LABEL },
+	{ "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
+	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
 	{ 0 },
 };
 
 static const char help[] =
 	"  -d, --detach               Run in the background under a monitor and print the container ID\n"
 	"      --restart POLICY       no, on-failure[:N], always, unless-stopped (default no)\n"
-	"  -l, --label KEY=VALUE      Set metadata on the container (Config.Labels; repeatable)\n" CGROUP_LIMITS_HELP
+	"  -l, --label KEY=VALUE      Set metadata on the container (Config.Labels; repeatable)\n"
+	"      --stop-signal SIGNAL   The signal `stop` sends first (default SIGTERM)\n"
+	"      --stop-timeout N       Seconds `stop` waits before SIGKILL (default 10)\n" CGROUP_LIMITS_HELP
 		HEALTH_FLAGS_HELP
 	"\n"
 	"Every container is recorded (with its log, also in the foreground) under $TINYDOCK_ROOT\n"
@@ -149,7 +156,7 @@ static int option(struct container *c, int opt, const char *arg)
 	struct runtime_spec *spec = (struct runtime_spec *)c; /* run-flags.h: ours begins with c */
 	switch (opt) {
 	case OPT_DETACH:
-		spec->detach = true;
+		spec->detach = cli_flag_on(arg);
 		return 0;
 	case OPT_RESTART:
 		spec->restart_given = true;
@@ -168,6 +175,21 @@ static int option(struct container *c, int opt, const char *arg)
 		return cgroup_limits_set(&spec->limits, "cpuset-cpus", arg);
 	case OPT_LABEL:
 		return runtime_add_label(spec, arg);
+	case OPT_STOP_SIGNAL: {
+		int sig;
+		if (signal_parse(arg, &sig) < 0)
+			return -1;
+		spec->stop_signal = arg;
+		return 0;
+	}
+	case OPT_STOP_TIMEOUT: {
+		unsigned long long seconds;
+		if (parse_uint(arg, 100000, &seconds) < 0)
+			return fail_errno(0, "invalid --stop-timeout \"%s\": whole seconds expected", arg);
+		spec->stop_timeout = (long)seconds;
+		spec->stop_timeout_given = true;
+		return 0;
+	}
 	}
 	return fail_errno(0, "unknown option %d", opt);
 }
@@ -195,6 +217,9 @@ int runtime_parse(int argc, char **argv, struct runtime_spec *spec, const struct
 	if (parse_run_options_with(argc, argv, &spec->container, flags, count + 2) < 0)
 		return -1;
 	spec->create_only = strcmp(argv[0], "create") == 0;
+	/* docker run: "Conflicting options: -a and -d" (a detached run has no terminal to show). */
+	if (spec->detach && spec->container.attach)
+		return fail_errno(0, "conflicting options: cannot specify both --attach and --detach");
 	return health_flags_finish(spec);
 }
 
@@ -650,7 +675,9 @@ static int start_log(struct runtime *rt, int report, bool echo)
 	container_dir(rt->record.id, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/container.log", dir);
 	/* --explain lines go to stderr, that is into the log from now on. */
-	if (container_log_start(&rt->log, path, report, echo) < 0)
+	/* -a/--attach names the streams the terminal shows (no -a: both); the log keeps both. */
+	unsigned attach = rt->spec->container.attach ? rt->spec->container.attach : ATTACH_STDOUT | ATTACH_STDERR;
+	if (container_log_start(&rt->log, path, report, echo ? attach & (ATTACH_STDOUT | ATTACH_STDERR) : 0) < 0)
 		return -1;
 	explain(CHAPTER, "%s %d: stdout and stderr -> pipes -> %s%s", echo ? "run" : "monitor", (int)getpid(), path,
 		echo ? " (and, as they come, to the terminal)" : "");

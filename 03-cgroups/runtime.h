@@ -35,6 +35,9 @@ struct runtime_spec {
 	const char *labels[RUNTIME_MAX_LABELS]; /* -l KEY=VALUE: the record's Config.Labels, read
 						   by whoever looks for its containers (compose) */
 	size_t label_count;
+	const char *stop_signal;     /* --stop-signal: what `stop` sends first (NULL: SIGTERM) */
+	long stop_timeout;           /* --stop-timeout: `stop`'s seconds before SIGKILL ... */
+	bool stop_timeout_given;     /* ... when given (else 10, or stop -t) */
 	/* A later chapter's part of the record (chapter 05: Config.Entrypoint), written with ours
 	 * at create (container-spec.h); NULL when there is none. 0, or -1 with the message. */
 	int (*write_record)(const struct runtime_spec *spec, struct container_record *r);

@@ -87,7 +87,7 @@ int cmd_diff(int argc, char **argv)
 	if (asks_for_help(argc, argv))
 		return print_help(DIFF_HELP);
 	if (argc != 2)
-		return usage_error("diff", "requires exactly 1 argument: CONTAINER");
+		return arguments_error("diff", "requires exactly 1 argument: CONTAINER");
 	struct container_fs fs;
 	struct change *changes = NULL;
 	size_t count = 0;
@@ -177,7 +177,7 @@ int cmd_export(int argc, char **argv)
 		output = optarg;
 	}
 	if (optind != argc - 1)
-		return usage_error("export", "requires exactly 1 argument: CONTAINER");
+		return arguments_error("export", "requires exactly 1 argument: CONTAINER");
 	if (!output && isatty(STDOUT_FILENO))
 		return usage_error("export", "refusing to write a tar archive to a terminal: use -o FILE or redirect");
 	struct container_fs fs;
@@ -219,7 +219,7 @@ int cmd_import(int argc, char **argv)
 	if (asks_for_help(argc, argv))
 		return print_help(IMPORT_HELP);
 	if (argc != 2)
-		return usage_error("import", "requires exactly 1 argument: FILE or - (stdin)");
+		return arguments_error("import", "requires exactly 1 argument: FILE or - (stdin)");
 	const char *file = argv[1];
 	if (strcmp(file, "-") == 0 && isatty(STDIN_FILENO))
 		return usage_error("import", "refusing to read a tar archive from a terminal");

@@ -105,7 +105,7 @@ static int layer_apply_cmd(int argc, char **argv)
 	while ((c = cli_getopt(argc, argv, "", options, NULL)) != -1) {
 		if (c != 'O')
 			return usage_error("layer apply", "unknown option");
-		apply.whiteouts = WHITEOUT_OVERLAY;
+		apply.whiteouts = cli_flag_on(optarg) ? WHITEOUT_OVERLAY : WHITEOUT_DELETE;
 	}
 	if (optind != argc - 2)
 		return usage_error("layer apply", "requires a FILE and a DIR");

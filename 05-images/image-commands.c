@@ -65,7 +65,8 @@ static void created_ago(const struct json *config, char *out, size_t size)
 
 struct image_row {
 	char name[600]; /* "busybox:latest", or "" */
-	char repository[600], tag[130], id[13], created[80], created_at[64], size[32], digest[SHA256_DIGEST_SIZE];
+	char repository[600], tag[130], id[SHA256_DIGEST_SIZE], created[80], created_at[64], size[32],
+		digest[SHA256_DIGEST_SIZE];
 	time_t when;
 	struct json *labels; /* a copy of the config's config.Labels, or NULL */
 };
@@ -83,6 +84,8 @@ static const char IMAGES_HELP[] =
 	"stored (a gzip-compressed layer counts compressed).\n"
 	"\n"
 	"Options:\n"
+	"  -a, --all             Show all images (tinydock keeps no intermediate images: the same list)\n"
+	"      --digests         Show digests (the DIGEST column)\n"
 	"  -f, --filter FILTER   Filter output based on conditions provided: reference=PATTERN\n"
 	"                        (globs: 'shop/*', '*:1.0'), dangling=true|false, label=KEY[=VALUE]\n"
 	"      --format FORMAT   Format output using a custom template:\n"
@@ -91,10 +94,13 @@ static const char IMAGES_HELP[] =
 	"                        'json':             Print in JSON format\n"
 	"                        'TEMPLATE':         Print output using the given Go template\n"
 	"                        Fields: .ID .Repository .Tag .Digest .CreatedSince .CreatedAt .Size\n"
+	"      --no-trunc        Don't truncate output (the whole image ID, sha256:...)\n"
 	"  -q, --quiet           Only show image IDs\n";
 
 /* `docker images`'s default table (docker/cli's defaultImageTableFormat). */
 static const char IMAGES_TABLE[] = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
+static const char IMAGES_TABLE_DIGESTS[] =
+	"table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
 
 /* Go's time.Time.String() of a whole second, as .CreatedAt: "2026-12-03 13:39:21 +0000 UTC". */
 static void go_time(time_t when, char *out, size_t size)
@@ -104,7 +110,8 @@ static void go_time(time_t when, char *out, size_t size)
 	strftime(out, size, "%Y-%m-%d %H:%M:%S %z %Z", &tm);
 }
 
-static int read_row(struct image_store *s, const struct image_entry *entry, struct image_row *r)
+/* One row; the ID whole ("sha256:" and 64 digits, --no-trunc) or its first 12 digits. */
+static int read_row(struct image_store *s, const struct image_entry *entry, struct image_row *r, bool whole_id)
 {
 	struct image img;
 	if (image_read(s, entry->digest, &img) < 0)
@@ -115,7 +122,10 @@ static int read_row(struct image_store *s, const struct image_entry *entry, stru
 		 colon ? entry->name : "<none>");
 	snprintf(r->tag, sizeof(r->tag), "%s", colon ? colon + 1 : "<none>");
 	snprintf(r->digest, sizeof(r->digest), "%s", img.digest);
-	short_id(img.id, r->id);
+	if (whole_id)
+		snprintf(r->id, sizeof(r->id), "%s", img.id);
+	else
+		short_id(img.id, r->id);
 	created_ago(img.config, r->created, sizeof(r->created));
 	r->when = oci_config_created(img.config);
 	if (r->when)
@@ -178,18 +188,29 @@ int cmd_images(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv))
 		return print_help(IMAGES_HELP);
+	enum { OPT_DIGESTS = 1000, OPT_NO_TRUNC };
 	static const struct option options[] = { { "quiet", no_argument, NULL, 'q' },
 						 { "filter", required_argument, NULL, 'f' },
 						 { "format", required_argument, NULL, 'F' },
+						 { "all", no_argument, NULL, 'a' },
+						 { "digests", no_argument, NULL, OPT_DIGESTS },
+						 { "no-trunc", no_argument, NULL, OPT_NO_TRUNC },
 						 { NULL, 0, NULL, 0 } };
-	bool quiet = false;
-	const char *format = IMAGES_TABLE;
+	bool quiet = false, digests = false, no_trunc = false;
+	const char *format = NULL;
 	struct filters filters = { 0 };
 	optind = 1;
 	opterr = 0;
-	for (int opt; (opt = cli_getopt(argc, argv, "+qf:", options, NULL)) != -1;) {
+	for (int opt; (opt = cli_getopt(argc, argv, "+aqf:", options, NULL)) != -1;) {
 		if (opt == 'q') {
-			quiet = true;
+			quiet = cli_flag_on(optarg);
+		} else if (opt == 'a') {
+			/* Docker's -a adds the intermediate images of its builder; tinydock's build keeps
+			 * no intermediate images (its cache is layers), so every image is listed anyway. */
+		} else if (opt == OPT_DIGESTS) {
+			digests = cli_flag_on(optarg);
+		} else if (opt == OPT_NO_TRUNC) {
+			no_trunc = cli_flag_on(optarg);
 		} else if (opt == 'F') {
 			format = strcmp(optarg, "table") == 0 ? IMAGES_TABLE : optarg;
 		} else if (opt == 'f') {
@@ -201,6 +222,8 @@ int cmd_images(int argc, char **argv)
 		}
 	}
 	const char *wanted = optind < argc ? argv[optind] : NULL;
+	if (!format) /* --digests adds the DIGEST column to the default table (docker images) */
+		format = digests ? IMAGES_TABLE_DIGESTS : IMAGES_TABLE;
 	struct formatter f;
 	if (formatter_open(&f, format, "*formatter.ImageContext") < 0)
 		return images_failed(&filters, NULL);
@@ -214,7 +237,7 @@ int cmd_images(int argc, char **argv)
 	}
 	struct image_row *row = calloc(count + 1, sizeof(*row));
 	for (size_t i = 0; row && i < count; i++) {
-		if (read_row(&s, &entries[i], &row[rows]) < 0) {
+		if (read_row(&s, &entries[i], &row[rows], no_trunc) < 0) {
 			fail_context("images"); /* one unreadable image does not hide the others */
 			error_report(0);
 			error_clear();
@@ -271,15 +294,20 @@ int cmd_tag(int argc, char **argv)
 	if (asks_for_help(argc, argv))
 		return print_help(TAG_HELP);
 	if (argc != 3)
-		return usage_error("tag", "requires exactly 2 arguments");
+		return arguments_error("tag", "requires exactly 2 arguments");
 	struct image_store s;
 	struct image img;
-	if (image_store_open(&s) < 0 || image_resolve_or_base(&s, argv[1], &img) < 0)
-		return command_failed("tag");
+	/* docker tag exits with 1 for a missing image or a bad new name (a refused request) */
+	if (image_store_open(&s) < 0 || image_resolve_or_base(&s, argv[1], &img) < 0) {
+		fail_context("tag");
+		return error_report(1);
+	}
 	int rc = image_store_tag(&s, argv[2], img.digest, img.manifest_size);
 	image_free(&img);
 	image_store_close(&s);
-	return rc < 0 ? command_failed("tag") : 0;
+	if (rc < 0)
+		fail_context("tag");
+	return rc < 0 ? error_report(1) : 0;
 }
 
 /* --- rmi ---------------------------------------------------------------------------------- */
@@ -351,10 +379,10 @@ int cmd_rmi(int argc, char **argv)
 	for (int opt; (opt = cli_getopt(argc, argv, "+f", options, NULL)) != -1;) {
 		if (opt != 'f')
 			return usage_error("rmi", "unknown flag: %s", argv[optind - 1]);
-		force = true;
+		force = cli_flag_on(optarg);
 	}
 	if (optind >= argc)
-		return usage_error("rmi", "requires at least 1 argument");
+		return arguments_error("rmi", "requires at least 1 argument");
 	struct image_store s;
 	if (image_store_open(&s) < 0)
 		return command_failed("rmi");
@@ -476,14 +504,14 @@ int cmd_history(int argc, char **argv)
 	opterr = 0;
 	for (int opt; (opt = cli_getopt(argc, argv, "+q", options, NULL)) != -1;) {
 		if (opt == 'T')
-			no_trunc = true;
+			no_trunc = cli_flag_on(optarg);
 		else if (opt == 'q')
-			quiet = true;
+			quiet = cli_flag_on(optarg);
 		else
 			return usage_error("history", "unknown flag: %s", argv[optind - 1]);
 	}
 	if (optind + 1 != argc)
-		return usage_error("history", "requires exactly 1 argument");
+		return arguments_error("history", "requires exactly 1 argument");
 	struct image_store s;
 	struct image img;
 	if (image_store_open(&s) < 0 || image_resolve(&s, argv[optind], &img) < 0)

@@ -129,7 +129,7 @@ int cmd_image_import(int argc, char **argv)
 	if (parse_flags("import", argc, argv, &f) != 0)
 		return EXIT_TINYDOCK_FAILED;
 	if (optind >= argc || argc - optind > 2)
-		return usage_error("import", "requires 1 or 2 arguments: FILE|- [REPOSITORY[:TAG]]");
+		return arguments_error("import", "requires 1 or 2 arguments: FILE|- [REPOSITORY[:TAG]]");
 	const char *file = argv[optind], *name = optind + 1 < argc ? argv[optind + 1] : NULL;
 	char familiar[600], canonical[600];
 	if (name && image_name_normalise(name, familiar, canonical) < 0)
@@ -193,7 +193,7 @@ int cmd_commit(int argc, char **argv)
 	if (parse_flags("commit", argc, argv, &f) != 0)
 		return EXIT_TINYDOCK_FAILED;
 	if (optind >= argc || argc - optind > 2)
-		return usage_error("commit", "requires 1 or 2 arguments: CONTAINER [REPOSITORY[:TAG]]");
+		return arguments_error("commit", "requires 1 or 2 arguments: CONTAINER [REPOSITORY[:TAG]]");
 	const char *name = optind + 1 < argc ? argv[optind + 1] : NULL;
 	char id[CONTAINER_ID_LENGTH + 1], familiar[600], canonical[600];
 	if (name && image_name_normalise(name, familiar, canonical) < 0)

@@ -503,12 +503,12 @@ int cmd_load(int argc, char **argv)
 		if (opt == 'i')
 			input = optarg;
 		else if (opt == 'q')
-			quiet = true;
+			quiet = cli_flag_on(optarg);
 		else
 			return usage_error("load", "unknown flag: %s", argv[optind - 1]);
 	}
 	if (optind != argc)
-		return usage_error("load", "accepts no arguments");
+		return arguments_error("load", "accepts no arguments");
 	if (!input && isatty(STDIN_FILENO))
 		return usage_error("load", "requested load from stdin, but stdin is empty");
 	struct image_store s = { .gc_fd = -1 };

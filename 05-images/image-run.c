@@ -16,7 +16,8 @@
  *
  * Precedence is Docker's: a flag beats the image (-w, -u, -e KEY=..., a command after the
  * image), and `--entrypoint` replaces the image's entrypoint and drops its Cmd.
- * ExposedPorts are metadata: shown by `inspect`, they publish nothing by themselves (-p does).
+ * ExposedPorts are metadata: shown by `inspect`, they publish nothing by themselves: -p
+ * publishes one port, -P (--publish-all) every one of them, each on a free host port.
  *
  * Read next: image-commands.c.
  */
@@ -41,10 +42,11 @@
 
 static const char CHAPTER[] = "05-images";
 
-enum { OPT_ENTRYPOINT = 1501 };
+enum { OPT_ENTRYPOINT = 1501, OPT_PUBLISH_ALL = 'P' };
 
 static const struct option options[] = {
 	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
+	{ "publish-all", no_argument, NULL, OPT_PUBLISH_ALL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -53,6 +55,8 @@ static int option(struct container *c, int opt, const char *arg)
 	struct image_spec *spec = (struct image_spec *)c; /* run-flags.h: ours begins with c */
 	if (opt == OPT_ENTRYPOINT)
 		spec->entrypoint = arg;
+	else if (opt == OPT_PUBLISH_ALL)
+		spec->publish_all = cli_flag_on(arg);
 	return 0;
 }
 
@@ -71,7 +75,10 @@ static int operands(struct container *c, int argc, char **argv)
 const struct run_flags image_flags = {
 	.chapter = CHAPTER,
 	.options = options,
+	.short_options = "P",
 	.help = "      --entrypoint CMD      Overwrite the default ENTRYPOINT of the image\n"
+		"  -P, --publish-all         Publish every port the image EXPOSEs on a free host port\n"
+		"                            (`tinydock port CONTAINER` shows which; TCP ports only)\n"
 		"  IMAGE (instead of --rootfs DIR): run a container of an image; missing busybox is made\n",
 	.option = option,
 	.operands = operands,
@@ -136,6 +143,36 @@ static int apply_env(struct container *c, const struct json *settings)
 	return 0;
 }
 
+/* -P: each "PORT/tcp" of the image's ExposedPorts that no -p publishes already, on a host port
+ * the kernel chooses (as -p PORT), as Docker's --publish-all does. tinydock's proxy relays TCP
+ * only: a UDP port is left unpublished, and said so with --explain. */
+static int publish_exposed(struct container *c, const struct json *settings)
+{
+	if (c->network != NETWORK_BRIDGE) {
+		/* Docker too: host's and none's containers have no ports of their own to publish. */
+		explain(CHAPTER, "-P: nothing published on network %s", c->network == NETWORK_HOST ? "host" : "none");
+		return 0;
+	}
+	json_for_each(exposed, json_get(settings, "ExposedPorts")) {
+		char *end;
+		unsigned long port = strtoul(exposed->key, &end, 10);
+		if (end == exposed->key || port == 0 || port > 65535 || (*end && strcmp(end, "/tcp") != 0)) {
+			explain(CHAPTER, "-P: %.*s not published (TCP ports only)", (int)exposed->key_length,
+				exposed->key);
+			continue;
+		}
+		bool published = false;
+		for (size_t i = 0; i < c->port_count; i++)
+			published = published || c->ports[i].container_port == port;
+		if (published)
+			continue;
+		if (c->port_count == MAX_PORTS)
+			return fail_errno(0, "-P: too many published ports: at most %d", MAX_PORTS);
+		c->ports[c->port_count++] = (struct port_mapping){ .container_port = (uint16_t)port };
+	}
+	return 0;
+}
+
 int image_run_resolve(struct image_spec *spec, struct image_run *r)
 {
 	struct container *c = &spec->runtime.container;
@@ -176,7 +213,7 @@ int image_run_resolve(struct image_spec *spec, struct image_run *r)
 		return fail_errno(0, "image %s has no command (no Entrypoint, no Cmd): give one after the image",
 				  spec->name);
 	c->command = r->argv;
-	if (apply_env(c, settings) < 0)
+	if (apply_env(c, settings) < 0 || (spec->publish_all && publish_exposed(c, settings) < 0))
 		return -1;
 	const char *workdir = json_get_string(settings, "WorkingDir");
 	if (!c->workdir && workdir && *workdir)

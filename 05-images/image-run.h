@@ -21,6 +21,7 @@ struct image_spec {
 	struct runtime_spec runtime;
 	const char *name;       /* the IMAGE operand (NULL: --rootfs DIR) */
 	const char *entrypoint; /* --entrypoint */
+	bool publish_all;       /* -P: every port the image EXPOSEs, on a free host port */
 	bool configured;        /* the image's config is in the spec already (read back from its
 				   record): only its layers are still to find */
 };

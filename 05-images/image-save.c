@@ -212,7 +212,7 @@ int cmd_save(int argc, char **argv)
 		output = optarg;
 	}
 	if (optind >= argc)
-		return usage_error("save", "requires at least 1 argument");
+		return arguments_error("save", "requires at least 1 argument");
 	if (!output && isatty(STDOUT_FILENO))
 		return usage_error("save", "cowardly refusing to save to a terminal. Use the -o flag or redirect");
 	size_t count = (size_t)(argc - optind);

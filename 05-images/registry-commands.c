@@ -131,7 +131,7 @@ static int registry_serve(int argc, char **argv)
 		else if (c == 'r')
 			snprintf(root, sizeof(root), "%s", optarg);
 		else if (c == 'd')
-			background = true;
+			background = cli_flag_on(optarg);
 		else
 			return usage_error("registry serve", "unknown option");
 	}
@@ -276,16 +276,17 @@ int cmd_push(int argc, char **argv)
 			return usage_error("push", "unknown option");
 	}
 	if (optind != argc - 1)
-		return usage_error("push", "requires exactly one NAME[:TAG]");
+		return arguments_error("push", "requires exactly one NAME[:TAG]");
+	/* A push or pull that fails exits with 1, as docker push and pull (a refused request). */
 	struct image_reference ref;
 	if (parse_remote(argv[optind], &ref, "push") < 0)
-		return error_report(EXIT_TINYDOCK_FAILED);
+		return error_report(1);
 	char repository[600];
 	reference_repository(&ref, repository, sizeof(repository));
 	struct image_store store;
 	struct image img;
 	if (image_store_open_at(&store, root) < 0 || image_resolve(&store, argv[optind], &img) < 0)
-		return error_report(EXIT_TINYDOCK_FAILED);
+		return error_report(1);
 	printf("The push refers to repository [%s]\n", repository);
 	struct registry_client client;
 	client_for(&client, &ref);
@@ -298,7 +299,7 @@ int cmd_push(int argc, char **argv)
 	image_free(&img);
 	image_store_close(&store);
 	if (rc < 0)
-		return error_report(EXIT_TINYDOCK_FAILED);
+		return error_report(1);
 	return 0;
 }
 
@@ -326,8 +327,8 @@ int cmd_pull(int argc, char **argv)
 		root = optarg;
 	}
 	if (optind != argc - 1)
-		return usage_error("pull", "requires exactly one NAME[:TAG|@DIGEST]");
-	return image_pull(root, argv[optind]) < 0 ? error_report(EXIT_TINYDOCK_FAILED) : 0;
+		return arguments_error("pull", "requires exactly one NAME[:TAG|@DIGEST]");
+	return image_pull(root, argv[optind]) < 0 ? error_report(1) : 0;
 }
 
 int image_pull(const char *root, const char *text)

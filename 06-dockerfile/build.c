@@ -728,7 +728,7 @@ int cmd_build(int argc, char **argv)
 			o->dockerfile = optarg;
 			break;
 		case 'q':
-			o->quiet = true;
+			o->quiet = cli_flag_on(optarg);
 			break;
 		case OPT_BUILD_ARG:
 		case OPT_LABEL:
@@ -750,16 +750,16 @@ int cmd_build(int argc, char **argv)
 				code = usage_error("build", "--network: host, none or bridge, not \"%s\"", optarg);
 			break;
 		case OPT_NO_CACHE:
-			o->no_cache = true;
+			o->no_cache = cli_flag_on(optarg);
 			break;
 		case OPT_PULL:
-			o->pull = true;
+			o->pull = cli_flag_on(optarg);
 			break;
 		case OPT_TARGET:
 			o->target = optarg;
 			break;
 		case OPT_PRINT:
-			print = true;
+			print = cli_flag_on(optarg);
 			break;
 		default:
 			code = usage_error("build", opt == ':' ? "flag needs an argument: %s" : "unknown flag: %s",
@@ -769,7 +769,7 @@ int cmd_build(int argc, char **argv)
 	if (code < 0 && print)
 		code = optind + 1 == argc ? print_tree(argv[optind]) : usage_error("build", "--print takes one FILE");
 	else if (code < 0 && optind + 1 != argc)
-		code = usage_error("build", "requires exactly 1 argument: PATH | -");
+		code = arguments_error("build", "requires exactly 1 argument: PATH | -");
 	for (size_t i = 0; code < 0 && i < o->tag_count; i++) {
 		char familiar[600], canonical[600];
 		if (image_name_normalise(o->tags[i], familiar, canonical) < 0)

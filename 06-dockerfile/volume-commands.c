@@ -115,7 +115,7 @@ static int volume_inspect(int argc, char **argv)
 static int volume_rm(int argc, char **argv)
 {
 	if (asks_for_help(argc, argv) || argc < 2)
-		return argc < 2 ? usage_error("volume rm", "requires at least 1 argument")
+		return argc < 2 ? arguments_error("volume rm", "requires at least 1 argument")
 				: print_help("Usage:  tinydock volume rm VOLUME [VOLUME...]\n\n"
 					     "Remove one or more volumes. A volume in use by a container (even a stopped\n"
 					     "one) cannot be removed: remove the container first.\n");

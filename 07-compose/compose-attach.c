@@ -96,11 +96,11 @@ int compose_logs(struct compose_loaded *p, struct compose_containers *c, int arg
 	while ((opt = cli_getopt(argc, argv, "+ft", options, NULL)) != -1) {
 		char *end = NULL;
 		if (opt == 'f')
-			o.follow = true;
+			o.follow = cli_flag_on(optarg);
 		else if (opt == 't')
-			o.timestamps = true;
+			o.timestamps = cli_flag_on(optarg);
 		else if (opt == OPT_NO_COLOR)
-			no_color = true;
+			no_color = cli_flag_on(optarg);
 		else if (opt == OPT_TAIL && strcmp(optarg, "all") == 0)
 			o.tail = -1;
 		else if (opt != OPT_TAIL || (o.tail = strtol(optarg, &end, 10)) < 0 || *end || end == optarg)

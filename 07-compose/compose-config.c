@@ -49,11 +49,11 @@ int compose_config(struct compose_loaded *p, int argc, char **argv)
 		else if (opt == OPT_FORMAT)
 			return usage_error("compose config", "unsupported format: %s (yaml or json)", optarg);
 		else if (opt == OPT_SERVICES)
-			services = true;
+			services = cli_flag_on(optarg);
 		else if (opt == OPT_VOLUMES)
-			volumes = true;
+			volumes = cli_flag_on(optarg);
 		else if (opt == 'q')
-			quiet = true;
+			quiet = cli_flag_on(optarg);
 		else
 			return usage_error("compose config", "unknown flag: %s", argv[optind - 1]);
 	}

@@ -269,11 +269,15 @@ static int remove_containers(const struct compose_containers *c, const size_t *w
 
 int compose_rm(struct compose_loaded *p, struct compose_containers *c, int argc, char **argv)
 {
+	static const struct option options[] = { { "force", no_argument, NULL, 'f' },
+						 { "stop", no_argument, NULL, 's' },
+						 { "volumes", no_argument, NULL, 'v' },
+						 { 0 } };
 	bool stop_first = false;
 	int opt;
-	while ((opt = getopt(argc, argv, "+fsv")) != -1)
+	while ((opt = cli_getopt(argc, argv, "+fsv", options, NULL)) != -1)
 		if (opt == 's')
-			stop_first = true;
+			stop_first = cli_flag_on(optarg);
 		else if (opt != 'f' && opt != 'v') /* -f: tinydock never asks; -v: anonymous volumes stay */
 			return usage_error("compose rm", "unknown flag: %s", argv[optind - 1]);
 	if (compose_check_services(p, argv + optind, argc - optind) < 0)
@@ -380,9 +384,9 @@ int compose_down(struct compose_loaded *p, struct compose_containers *c, int arg
 	int opt;
 	while ((opt = cli_getopt(argc, argv, "+vt:", options, NULL)) != -1) {
 		if (opt == 'v')
-			volumes = true;
+			volumes = cli_flag_on(optarg);
 		else if (opt == 'o')
-			orphans = true;
+			orphans = cli_flag_on(optarg);
 		else if (opt == 't')
 			seconds = atol(optarg);
 		else if (opt == 'r' && (strcmp(optarg, "local") == 0 || strcmp(optarg, "all") == 0))

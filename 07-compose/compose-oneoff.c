@@ -52,7 +52,7 @@ int compose_exec(struct compose_loaded *p, struct compose_containers *c, int arg
 		if (opt == OPT_INDEX && (index = atoi(optarg)) >= 1)
 			continue;
 		if (opt == 'T') {
-			tty = false;
+			tty = !cli_flag_on(optarg);
 			continue;
 		}
 		if (opt != 'e' && opt != 'u' && opt != 'w') {
@@ -125,14 +125,14 @@ static int parse_run(int argc, char **argv, struct run_flags_compose *f)
 	int opt;
 	while ((opt = cli_getopt(argc, argv, "+de:u:w:T", options, NULL)) != -1) {
 		switch (opt) {
-		case OPT_RM: f->remove = true; break;
-		case 'd': f->detach = true; break;
+		case OPT_RM: f->remove = cli_flag_on(optarg); break;
+		case 'd': f->detach = cli_flag_on(optarg); break;
 		case OPT_NAME: f->name = optarg; break;
 		case OPT_ENTRYPOINT: f->entrypoint = optarg; break;
-		case OPT_NO_DEPS: f->no_deps = true; break;
+		case OPT_NO_DEPS: f->no_deps = cli_flag_on(optarg); break;
 		case 'u': f->user = optarg; break;
 		case 'w': f->workdir = optarg; break;
-		case 'T': f->no_tty = true; break;
+		case 'T': f->no_tty = cli_flag_on(optarg); break;
 		case 'e':
 			if (f->env_count == sizeof(f->env) / sizeof(f->env[0]))
 				return fail_errno(0, "too many -e");

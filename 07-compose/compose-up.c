@@ -88,13 +88,13 @@ static int parse_up(int argc, char **argv, struct up_flags *f)
 	int opt;
 	while ((opt = cli_getopt(argc, argv, "+d", options, NULL)) != -1) {
 		switch (opt) {
-		case 'd': f->detach = true; break;
-		case OPT_BUILD: f->build = true; break;
-		case OPT_NO_BUILD: f->no_build = true; break;
-		case OPT_FORCE_RECREATE: f->force_recreate = true; break;
-		case OPT_REMOVE_ORPHANS: f->remove_orphans = true; break;
-		case OPT_ABORT: f->abort_on_exit = true; break;
-		case OPT_NO_COLOR: f->no_color = true; break;
+		case 'd': f->detach = cli_flag_on(optarg); break;
+		case OPT_BUILD: f->build = cli_flag_on(optarg); break;
+		case OPT_NO_BUILD: f->no_build = cli_flag_on(optarg); break;
+		case OPT_FORCE_RECREATE: f->force_recreate = cli_flag_on(optarg); break;
+		case OPT_REMOVE_ORPHANS: f->remove_orphans = cli_flag_on(optarg); break;
+		case OPT_ABORT: f->abort_on_exit = cli_flag_on(optarg); break;
+		case OPT_NO_COLOR: f->no_color = cli_flag_on(optarg); break;
 		default: return fail_errno(0, "unknown flag: %s", argv[optind - 1]);
 		}
 	}

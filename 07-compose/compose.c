@@ -149,11 +149,12 @@ int compose_service_order(const struct compose_project *m, struct compose_start_
 
 static int ps(struct compose_loaded *p, struct compose_containers *c, int argc, char **argv)
 {
+	static const struct option options[] = { { "all", no_argument, NULL, 'a' }, { 0 } };
 	bool all = false;
 	int opt;
-	while ((opt = getopt(argc, argv, "+a")) != -1)
+	while ((opt = cli_getopt(argc, argv, "+a", options, NULL)) != -1)
 		if (opt == 'a')
-			all = true;
+			all = cli_flag_on(optarg);
 		else
 			return usage_error("compose ps", "unknown flag: %s", argv[optind - 1]);
 	if (compose_check_services(p, argv + optind, argc - optind) < 0)

@@ -82,6 +82,26 @@ START_TEST(images_tag_rmi_and_history_print_what_docker_prints)
 }
 END_TEST
 
+START_TEST(images_digests_no_trunc_and_all_show_what_docker_shows)
+{
+	struct run_result r = sh(60, "$T run --rm busybox true 2>/dev/null; $T images --digests busybox; "
+				     "$T images -q --no-trunc; $T images -a -q; $T images --no-trunc=false -q");
+	CHECK_OK(r);
+	/* the DIGEST column between TAG and IMAGE ID, with the image's manifest digest */
+	ck_assert_msg(strstr(r.out, "REPOSITORY   TAG       DIGEST") && strstr(r.out, "   IMAGE ID       CREATED"), "%s",
+		      r.out);
+	ck_assert_msg(strstr(r.out, "busybox      latest    sha256:"), "%s", r.out);
+	/* --no-trunc: sha256: and 64 digits; -a lists the same images; --no-trunc=false the short IDs */
+	const char *whole = strstr(r.out, "\nsha256:");
+	ck_assert_msg(whole && strlen(whole) > 72 && whole[72] == '\n', "%s", r.out);
+	const char *after = whole + 73;
+	ck_assert_msg(strlen(after) == 26 && after[12] == '\n' && strncmp(after, after + 13, 13) == 0 &&
+			      strncmp(after, whole + 8, 12) == 0,
+		      "%s", r.out);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(an_image_used_by_a_container_is_refused_by_rmi_unless_forced_and_prune_keeps_its_layers)
 {
 	struct run_result r = sh(60, "$T run --name keep busybox true 2>/dev/null; $T rmi busybox || echo refused");
@@ -239,6 +259,33 @@ START_TEST(import_with_changes_makes_an_image_that_runs_its_cmd_with_its_env_and
 }
 END_TEST
 
+START_TEST(publish_all_puts_every_exposed_tcp_port_on_a_free_host_port)
+{
+	int fixed = harness_free_port();
+	struct run_result r = sh(120, "mkdir fs; $T rootfs fs >/dev/null; tar -czf fs.tgz -C fs .;"
+				      "$T import -c 'EXPOSE 80 8080/tcp 53/udp' fs.tgz shop/exposed:1 >/dev/null;"
+				      "$T run -d -P -p %d:8080 --name web shop/exposed:1 sleep 60 >/dev/null;"
+				      "$T port web",
+				 fixed);
+	CHECK_OK(r);
+	/* 80 on a port the kernel chose, 8080 where -p put it, 53/udp not at all (TCP only) */
+	unsigned chosen = 0, given = 0;
+	const char *eighty = strncmp(r.out, "80/tcp", 6) == 0 ? r.out : strstr(r.out, "\n80/tcp");
+	const char *eighty_eighty = strstr(r.out, "8080/tcp");
+	ck_assert_msg(eighty && eighty_eighty && sscanf(eighty + (*eighty == '\n'), "80/tcp -> 0.0.0.0:%u", &chosen) == 1 &&
+			      sscanf(eighty_eighty, "8080/tcp -> 0.0.0.0:%u", &given) == 1,
+		      "%s", r.out);
+	ck_assert_msg(chosen > 0 && chosen != (unsigned)fixed, "%s", r.out);
+	ck_assert_uint_eq(given, (unsigned)fixed);
+	ck_assert_msg(!strstr(r.out, "53"), "%s", r.out);
+	run_free(&r);
+	r = sh(30, "$T rm -f web >/dev/null; $T run --rm -P --network none shop/exposed:1 true; echo $?");
+	CHECK_OK(r);
+	ck_assert_str_eq(r.out, "0\n"); /* -P publishes nothing on network none, as Docker */
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(a_stopped_image_container_starts_again_with_its_entrypoint_cmd_and_env_once)
 {
 	/* The record keeps the command and Env as they ran, the image's defaults filled in: a
@@ -313,6 +360,7 @@ Suite *images_suite(void)
 	tcase_set_timeout(t, 300);
 	tcase_add_test(t, busybox_is_made_once_from_the_host_and_runs_echo_hi);
 	tcase_add_test(t, images_tag_rmi_and_history_print_what_docker_prints);
+	tcase_add_test(t, images_digests_no_trunc_and_all_show_what_docker_shows);
 	tcase_add_test(t, an_image_used_by_a_container_is_refused_by_rmi_unless_forced_and_prune_keeps_its_layers);
 	tcase_add_test(t, save_then_load_into_another_root_keeps_names_digests_and_runs);
 	tcase_add_test(t, a_docker_save_archive_made_with_gnu_tar_loads_and_runs_plain_or_gzip);
@@ -320,6 +368,7 @@ Suite *images_suite(void)
 	tcase_add_test(t, a_load_or_save_killed_at_random_moments_leaves_the_store_readable_and_images_whole);
 	tcase_add_test(t, concurrent_loads_tags_and_removals_lose_nothing);
 	tcase_add_test(t, import_with_changes_makes_an_image_that_runs_its_cmd_with_its_env_and_workdir);
+	tcase_add_test(t, publish_all_puts_every_exposed_tcp_port_on_a_free_host_port);
 	tcase_add_test(t, a_stopped_image_container_starts_again_with_its_entrypoint_cmd_and_env_once);
 	tcase_add_test(t, skopeo_reads_the_store_and_copies_both_ways);
 	tcase_add_test(t, docker_loads_and_runs_our_save_and_we_load_and_run_dockers);

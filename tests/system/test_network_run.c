@@ -440,6 +440,69 @@ START_TEST(a_port_published_without_a_host_port_gets_a_free_one_that_port_shows)
 }
 END_TEST
 
+/* The interfaces in the network namespace of container ref, as its /proc/net/dev lists them. */
+static bool container_has_interface(const char *ref, const char *name)
+{
+	struct run_result r = run_tinydock(NULL, 10, "exec", ref, "cat", "/proc/net/dev", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	char wanted[32];
+	snprintf(wanted, sizeof(wanted), " %s:", name);
+	bool found = strstr(r.out, wanted) != NULL;
+	run_free(&r);
+	return found;
+}
+
+START_TEST(network_connect_and_disconnect_take_a_container_and_prune_removes_unused_networks)
+{
+	create_network("shop");
+	struct run_result r = run("-d", "--name", "box", "probe", "sleep", "60", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	ck_assert(!container_has_interface("box", "eth1"));
+	r = run_tinydock(NULL, 20, "network", "connect", "--alias", "store", "shop", "box", NULL);
+	ck_assert_msg(r.status == 0 && r.out[0] == '\0', "%d: %s%s", r.status, r.out, r.err);
+	run_free(&r);
+	ck_assert(container_has_interface("box", "eth1"));
+	/* the record says so (inspect), and the network lists the container by its name */
+	r = run_tinydock(NULL, 10, "inspect", "-f", "{{json .NetworkSettings.Networks}}", "box", NULL);
+	ck_assert_msg(strstr(r.out, "\"shop\"") && strstr(r.out, "\"store\""), "%s", r.out);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "network", "inspect", "shop", NULL);
+	ck_assert_msg(strstr(r.out, "\"Name\": \"box\""), "%s", r.out);
+	run_free(&r);
+	/* twice: Docker's error, exit 1 */
+	r = run_tinydock(NULL, 20, "network", "connect", "shop", "box", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "endpoint with name box already exists in network shop"), "%s", r.err);
+	run_free(&r);
+	/* in use: prune keeps it */
+	r = run_tinydock(NULL, 20, "network", "prune", "-f", NULL);
+	ck_assert_msg(r.status == 0 && !strstr(r.out, "shop"), "%s%s", r.out, r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 20, "network", "disconnect", "shop", "box", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	ck_assert(!container_has_interface("box", "eth1"));
+	r = run_tinydock(NULL, 10, "network", "disconnect", "shop", "box", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "is not connected to network shop"), "%s", r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 20, "rm", "-f", "box", NULL);
+	ck_assert_int_eq(r.status, 0);
+	run_free(&r);
+	/* unused now: prune asks, and an answer other than y keeps it */
+	r = run_tinydock("n\n", 20, "network", "prune", NULL);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "WARNING!") && !strstr(r.out, "Deleted"), "%s", r.out);
+	run_free(&r);
+	r = run_tinydock("y\n", 20, "network", "prune", NULL);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "Deleted Networks:\nshop\n"), "%s%s", r.out, r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "network", "inspect", "shop", NULL);
+	ck_assert_int_ne(r.status, 0);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(a_port_already_in_use_is_a_clear_error_and_leaves_nothing_behind)
 {
 	int busy = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -661,6 +724,7 @@ Suite *network_run_suite(void)
 	tcase_add_checked_fixture(detached, own_bridges, remove_bridges);
 	tcase_set_timeout(detached, 120);
 	tcase_add_test(detached, a_port_published_without_a_host_port_gets_a_free_one_that_port_shows);
+	tcase_add_test(detached, network_connect_and_disconnect_take_a_container_and_prune_removes_unused_networks);
 	suite_add_tcase(s, detached);
 	return s;
 }

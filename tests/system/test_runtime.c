@@ -199,6 +199,43 @@ START_TEST(stop_ends_a_command_that_ignores_sigterm_within_a_second)
 }
 END_TEST
 
+START_TEST(stop_sends_the_runs_stop_signal_and_stop_s_another)
+{
+	/* --stop-signal USR1: the probe waiting for a signal reports USR1 and exits 0 (not 137) */
+	START("--name", "usr1", "--stop-signal", "SIGUSR1", "--stop-timeout", "30", "probe", "wait-signal");
+	ck_assert(wait_logs("usr1", "waiting=signals", 1, 20));
+	struct run_result r = run_tinydock(NULL, 40, "stop", "usr1", NULL);
+	ck_assert_msg(r.status == 0, "stop failed: %s", r.err);
+	run_free(&r);
+	ck_assert(wait_logs("usr1", "signal=SIGUSR1", 1, 5));
+	struct json *doc = inspect_json("usr1");
+	ck_assert_int_eq(state_int(doc, "ExitCode"), 0);
+	ck_assert_str_eq(json_get_string(json_get(doc, "Config"), "StopSignal"), "SIGUSR1");
+	json_free(doc);
+	/* stop -s names the signal for this stop only */
+	START("--name", "hup", "--stop-signal", "USR1", "probe", "wait-signal");
+	ck_assert(wait_logs("hup", "waiting=signals", 1, 20));
+	r = run_tinydock(NULL, 40, "stop", "-s", "HUP", "hup", NULL);
+	ck_assert_msg(r.status == 0, "stop -s failed: %s", r.err);
+	run_free(&r);
+	ck_assert(wait_logs("hup", "signal=SIGHUP", 1, 5));
+	/* --stop-timeout 0: a command deaf to the signal is killed at once */
+	START("--name", "deaf0", "--stop-timeout", "0", "probe", "ignore-signals");
+	ck_assert(wait_logs("deaf0", "ignoring=all", 1, 20));
+	double before = now_seconds();
+	r = run_tinydock(NULL, 20, "stop", "deaf0", NULL);
+	double took = now_seconds() - before;
+	ck_assert_msg(r.status == 0, "stop failed: %s", r.err);
+	run_free(&r);
+	ck_assert_msg(took < 1.0, "stop took %.2f s", took);
+	/* a signal that does not exist is refused at run, before anything is made */
+	r = run_tinydock(NULL, 10, "run", "--stop-signal", "SIGNOPE", "--rootfs", sandbox.rootfs, "true", NULL);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "invalid signal: SIGNOPE"), "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(on_failure_2_restarts_twice_then_stays_exited)
 {
 	const char *id = START("--name", "flaky", "--restart", "on-failure:2", "sh", "-c", "echo run; exit 3");
@@ -555,6 +592,120 @@ START_TEST(rm_flag_removes_the_container_when_it_exits)
 }
 END_TEST
 
+START_TEST(dockers_boolean_syntax_is_taken_by_run_ps_and_rm)
+{
+	/* --rm=true removes, --detach=false stays in the foreground (the exit code, not an id) */
+	struct run_result r = run_tinydock(NULL, 20, "run", "--rm=true", "--detach=false", "--name", "gone", "--rootfs",
+					   sandbox.rootfs, "probe", "exit", "3", NULL);
+	ck_assert_msg(r.status == 3, "%d: %s", r.status, r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "ps", "--all=true", "--quiet=true", NULL);
+	ck_assert_str_eq(r.out, "");
+	run_free(&r);
+	/* -d=false and --rm=false: a foreground run whose exited container stays */
+	r = run_tinydock(NULL, 20, "run", "-d=false", "--rm=false", "--name", "kept", "--rootfs", sandbox.rootfs, "probe",
+			 "exit", "0", NULL);
+	ck_assert_msg(r.status == 0 && strlen(r.out) != 65, "%d: %s%s", r.status, r.out, r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "ps", "-a=false", "-q", NULL);
+	ck_assert_str_eq(r.out, ""); /* exited: shown with -a only */
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "ps", "-a=1", "-q", NULL);
+	ck_assert_int_eq(count(r.out, "\n"), 1);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "rm", "--force=true", "kept", NULL);
+	ck_assert_msg(r.status == 0, "%d: %s", r.status, r.err);
+	run_free(&r);
+	/* a value that is not a boolean: refused as Docker does (125), and nothing made */
+	r = run_tinydock(NULL, 10, "run", "--rm=maybe", "--name", "never", "--rootfs", sandbox.rootfs, "true", NULL);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "--rm=maybe"), "%s", r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "ps", "-aq", NULL);
+	ck_assert_str_eq(r.out, "");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(attach_shows_only_the_streams_named_and_the_log_keeps_both)
+{
+	struct run_result r = run_tinydock(NULL, 20, "run", "-a", "stderr", "--name", "half", "--rootfs", sandbox.rootfs,
+					   "sh", "-c", "echo to-out; echo to-err >&2", NULL);
+	ck_assert_msg(r.status == 0, "%d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "");
+	ck_assert_msg(strstr(r.err, "to-err\n"), "%s", r.err);
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "logs", "half", NULL);
+	ck_assert_str_eq(r.out, "to-out\n");
+	ck_assert_str_eq(r.err, "to-err\n");
+	run_free(&r);
+	r = run_tinydock(NULL, 10, "run", "-d", "-a", "stdout", "--rootfs", sandbox.rootfs, "true", NULL);
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "conflicting options"), "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(logs_since_and_until_keep_the_lines_written_in_that_window)
+{
+	struct run_result r = run_tinydock(NULL, 20, "run", "--name", "said", "--rootfs", sandbox.rootfs, "sh", "-c",
+					   "echo hello", NULL);
+	ck_assert_msg(r.status == 0, "%d: %s", r.status, r.err);
+	run_free(&r);
+	struct {
+		const char *flag, *time, *out;
+	} cases[] = {
+		{ "--since", "1h", "hello\n" },               /* written within the last hour */
+		{ "--until", "1h", "" },                      /* nothing is older than an hour */
+		{ "--since", "2000-01-01T00:00:00Z", "hello\n" },
+		{ "--until", "2000-01-01T00:00:00Z", "" },
+		{ "--since", "4102444800", "" },              /* 2100-01-01, in seconds since 1970 */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		r = run_tinydock(NULL, 10, "logs", cases[i].flag, cases[i].time, "said", NULL);
+		ck_assert_msg(r.status == 0, "case %zu: %s", i, r.err);
+		ck_assert_msg(strcmp(r.out, cases[i].out) == 0, "case %zu: %s", i, r.out);
+		run_free(&r);
+	}
+	r = run_tinydock(NULL, 10, "logs", "--since", "yesterday", "said", NULL);
+	ck_assert_int_eq(r.status, 1); /* Docker's status: the request's error, not the command line's */
+	ck_assert_msg(strstr(r.err, "invalid value for a time: \"yesterday\""), "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(exec_takes_an_env_file_and_d_leaves_the_command_running_on_its_own)
+{
+	START("--name", "box", "probe", "sleep", "60");
+	char env_file[PATH_MAX];
+	snprintf(env_file, sizeof(env_file), "%s/exec.env", sandbox.dir);
+	static const char variables[] = "# for exec\nFROM_FILE=yes\nBOTH=file\n";
+	ck_assert_int_eq(write_file_atomic(env_file, variables, sizeof(variables) - 1, 0644), 0);
+	struct run_result r = run_tinydock(NULL, 20, "exec", "--env-file", env_file, "-e", "BOTH=e", "box", "sh", "-c",
+					   "echo $FROM_FILE $BOTH", NULL);
+	ck_assert_msg(r.status == 0, "%d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "yes e\n");
+	run_free(&r);
+	/* -d: back at once, nothing printed, the command goes on in the container */
+	r = run_tinydock(NULL, 20, "exec", "-d", "box", "sh", "-c", "sleep 0.2; echo done > /tmp/detached", NULL);
+	ck_assert_msg(r.status == 0, "%d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "");
+	run_free(&r);
+	bool written = false;
+	for (double deadline = now_seconds() + 10; !written && now_seconds() < deadline; sleep_ms(50)) {
+		r = run_tinydock(NULL, 10, "exec", "box", "cat", "/tmp/detached", NULL);
+		written = r.status == 0 && strcmp(r.out, "done\n") == 0;
+		run_free(&r);
+	}
+	ck_assert_msg(written, "the detached command did not write its file");
+	/* a command that cannot start is said, with its exit code, even detached */
+	r = run_tinydock(NULL, 20, "exec", "-d", "box", "no-such-command", NULL);
+	ck_assert_int_eq(r.status, 127);
+	ck_assert_msg(strstr(r.err, "no-such-command"), "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
 /* A CPU number this machine cannot have: one past the last in /sys/devices/system/cpu/possible
  * ("0-1", "0-3,8-11": cpu-hotplug.rst), as text. */
 static const char *a_cpu_that_does_not_exist(void)
@@ -890,6 +1041,7 @@ Suite *runtime_suite(void)
 	tcase_add_test(t, run_d_prints_the_id_at_once_and_the_monitor_keeps_the_log);
 	tcase_add_test(t, a_prune_asked_for_its_help_prints_it_and_removes_nothing);
 	tcase_add_test(t, stop_ends_a_command_that_ignores_sigterm_within_a_second);
+	tcase_add_test(t, stop_sends_the_runs_stop_signal_and_stop_s_another);
 	tcase_add_test(t, on_failure_2_restarts_twice_then_stays_exited);
 	tcase_add_test(t, always_restarts_even_after_success_until_stop);
 	tcase_add_test(t, exec_joins_the_namespaces_and_the_cgroup_of_the_container);
@@ -904,6 +1056,10 @@ Suite *runtime_suite(void)
 	tcase_add_test(t, a_container_whose_monitor_was_killed_shows_exited_and_can_be_removed);
 	tcase_add_test(t, start_works_after_the_monitor_was_killed_and_left_its_cgroup);
 	tcase_add_test(t, rm_flag_removes_the_container_when_it_exits);
+	tcase_add_test(t, dockers_boolean_syntax_is_taken_by_run_ps_and_rm);
+	tcase_add_test(t, attach_shows_only_the_streams_named_and_the_log_keeps_both);
+	tcase_add_test(t, logs_since_and_until_keep_the_lines_written_in_that_window);
+	tcase_add_test(t, exec_takes_an_env_file_and_d_leaves_the_command_running_on_its_own);
 	tcase_add_test(t, a_setup_failure_reaches_the_user_of_run_d_and_leaves_no_cgroup);
 	tcase_add_test(t, start_runs_a_stopped_container_again_with_the_same_id_and_log);
 	tcase_add_test(t, a_foreground_run_keeps_a_log_and_still_prints_its_output);

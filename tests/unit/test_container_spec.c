@@ -296,6 +296,39 @@ START_TEST(labels_are_recorded_as_dockers_config_labels_object_and_come_back)
 }
 END_TEST
 
+START_TEST(stop_signal_and_timeout_are_recorded_as_dockers_config_members_only_when_given)
+{
+	struct runtime_spec spec, back;
+	struct container_record written = { 0 }, loaded;
+	memset(&spec, 0, sizeof(spec));
+	container_init(&spec.container);
+	snprintf(spec.container.id, sizeof(spec.container.id), "%s", ID);
+	ck_assert_int_eq(runtime_spec_write(&spec, &written), 0);
+	struct json *doc = container_record_to_json(&written);
+	ck_assert_ptr_null(json_get(json_get(doc, "Config"), "StopSignal"));
+	ck_assert_ptr_null(json_get(json_get(doc, "Config"), "StopTimeout"));
+	json_free(doc);
+	container_record_free(&written);
+
+	memset(&written, 0, sizeof(written));
+	spec.stop_signal = "SIGUSR1";
+	spec.stop_timeout = 0; /* zero is a timeout too: SIGKILL at once */
+	spec.stop_timeout_given = true;
+	ck_assert_int_eq(runtime_spec_write(&spec, &written), 0);
+	doc = container_record_to_json(&written);
+	ck_assert_str_eq(json_get_string(json_get(doc, "Config"), "StopSignal"), "SIGUSR1");
+	ck_assert(json_get(json_get(doc, "Config"), "StopTimeout") != NULL);
+	json_free(doc);
+	store_and_load(&written, &loaded);
+	runtime_spec_read(&loaded, &back);
+	ck_assert_str_eq(back.stop_signal, "SIGUSR1");
+	ck_assert(back.stop_timeout_given);
+	ck_assert_int_eq(back.stop_timeout, 0);
+	container_record_free(&written);
+	container_record_free(&loaded);
+}
+END_TEST
+
 START_TEST(a_rootfs_container_records_its_folder_as_the_image_and_has_no_image_when_read)
 {
 	struct runtime_spec spec, back;
@@ -366,6 +399,7 @@ Suite *container_spec_suite(void)
 	tcase_add_test(t, chapter_03s_part_of_a_spec_comes_back_from_the_record_field_by_field);
 	tcase_add_test(t, a_rootfs_container_records_its_folder_as_the_image_and_has_no_image_when_read);
 	tcase_add_test(t, labels_are_recorded_as_dockers_config_labels_object_and_come_back);
+	tcase_add_test(t, stop_signal_and_timeout_are_recorded_as_dockers_config_members_only_when_given);
 	tcase_add_test(t, chapter_05s_part_of_a_spec_comes_back_from_the_record_field_by_field);
 	suite_add_tcase(s, t);
 	return s;

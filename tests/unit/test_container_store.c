@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capabilities.h"
@@ -15,6 +16,7 @@
 #include "error.h"
 #include "files.h"
 #include "json.h"
+#include "log-time.h"
 
 static const char ID_A[] = "4f2a000000000000000000000000000000000000000000000000000000000001";
 static const char ID_B[] = "4f2b000000000000000000000000000000000000000000000000000000000002";
@@ -265,6 +267,43 @@ START_TEST(the_capabilities_and_filters_of_a_container_are_recorded_as_docker_na
 }
 END_TEST
 
+START_TEST(logs_since_and_until_take_durations_epoch_seconds_and_rfc_3339_times)
+{
+	timestamp_ns now = 1764782751LL * 1000000000LL; /* 2025-12-03T17:25:51Z */
+	timestamp_ns t;
+	ck_assert_int_eq(log_time_parse("10m", now, &t), 0);
+	ck_assert_int_eq(t, now - 600LL * 1000000000LL);
+	ck_assert_int_eq(log_time_parse("1h30m", now, &t), 0);
+	ck_assert_int_eq(t, now - 5400LL * 1000000000LL);
+	ck_assert_int_eq(log_time_parse("1700000000", now, &t), 0);
+	ck_assert_int_eq(t, 1700000000LL * 1000000000LL);
+	ck_assert_int_eq(log_time_parse("1700000000.000000001", now, &t), 0);
+	ck_assert_int_eq(t, 1700000000LL * 1000000000LL + 1);
+	ck_assert_int_eq(log_time_parse("2025-12-03T17:25:51Z", now, &t), 0);
+	ck_assert_int_eq(t, now);
+	ck_assert_int_eq(log_time_parse("2025-12-03T17:25:51.5Z", now, &t), 0);
+	ck_assert_int_eq(t, now + 500000000LL);
+	ck_assert_int_eq(log_time_parse("2025-12-03T18:25:51+01:00", now, &t), 0);
+	ck_assert_int_eq(t, now);
+	ck_assert_int_eq(log_time_parse("2025-12-03T12:25:51-05:00", now, &t), 0);
+	ck_assert_int_eq(t, now);
+	/* without a zone: local time; TZ=UTC makes it the same instant as with Z */
+	setenv("TZ", "UTC", 1);
+	tzset();
+	ck_assert_int_eq(log_time_parse("2025-12-03T17:25", now, &t), 0);
+	ck_assert_int_eq(t, now - 51LL * 1000000000LL);
+	ck_assert_int_eq(log_time_parse("2025-12-03", now, &t), 0);
+	ck_assert_int_eq(t, (now / 1000000000LL - (17 * 3600 + 25 * 60 + 51)) * 1000000000LL);
+	unsetenv("TZ");
+	tzset();
+	const char *bad[] = { "yesterday", "2025-13-01", "2025-12-03T17", "10 minutes", "1.2.3", "" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(log_time_parse(bad[i], now, &t) == -1, "%s", bad[i]);
+		ck_assert(strstr(error_message(), "invalid value for a time"));
+	}
+}
+END_TEST
+
 Suite *container_store_suite(void)
 {
 	Suite *s = suite_create("container_store");
@@ -273,6 +312,7 @@ Suite *container_store_suite(void)
 	tcase_add_test(t, the_capabilities_and_filters_of_a_container_are_recorded_as_docker_names_them);
 	tcase_add_test(t, names_ids_and_unique_prefixes_resolve_as_docker_does);
 	tcase_add_test(t, times_are_written_and_read_as_rfc_3339_with_nanoseconds);
+	tcase_add_test(t, logs_since_and_until_take_durations_epoch_seconds_and_rfc_3339_times);
 	tcase_add_test(t, the_start_time_is_field_22_even_when_the_name_holds_parentheses);
 	tcase_add_test(t, only_a_live_monitor_makes_a_container_running);
 	tcase_add_test(t, the_store_refuses_a_name_in_use_and_finds_containers_by_name_and_prefix);

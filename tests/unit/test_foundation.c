@@ -519,6 +519,77 @@ START_TEST(a_long_flag_is_taken_by_its_whole_name_only)
 }
 END_TEST
 
+/* A short boolean -d, an -e that takes a value, and run_like's long flags, as `run` has them. */
+static const char run_like_shorts[] = "+de:";
+
+/* The options and values cli_getopt returns for argv, as "r=false P=5 d e=X ! ", until -1. */
+static void flags_of(int argc, char **argv, char *out, size_t size)
+{
+	size_t n = 0;
+	optind = 0;
+	opterr = 0;
+	out[0] = '\0';
+	for (int opt; (opt = cli_getopt(argc, argv, run_like_shorts, run_like, NULL)) != -1;)
+		n += (size_t)snprintf(out + n, size - n, opt == '?' ? "! " : optarg ? "%c=%s " : "%c ", opt, optarg);
+}
+
+START_TEST(a_boolean_flag_takes_dockers_true_and_false_words_joined_by_an_equals_sign)
+{
+	char got[128];
+	char *words[] = { "run", "--rm=true", "--privileged=false", "--rm=0", "--rm=T", "--privileged=FALSE",
+			  "--rm=True", "--rm=f", "--rm", "busybox", NULL };
+	flags_of(10, words, got, sizeof(got));
+	ck_assert_str_eq(got, "r=true p=false r=0 r=T p=FALSE r=True r=f r ");
+	ck_assert_str_eq(words[optind], "busybox");
+	ck_assert(cli_flag_on(NULL));
+	ck_assert(cli_flag_on("1") && cli_flag_on("TRUE") && cli_flag_on("t"));
+	ck_assert(!cli_flag_on("0") && !cli_flag_on("False") && !cli_flag_on("F"));
+}
+END_TEST
+
+START_TEST(a_short_boolean_takes_its_value_after_an_equals_sign_and_the_next_word_is_a_flag_again)
+{
+	char got[128];
+	char *words[] = { "run", "-d=false", "-e", "A=1", "-d", "-d=1", "-e=B", "-de", "C", "img", NULL };
+	flags_of(10, words, got, sizeof(got));
+	/* -e=B is -e with the value "=B", as getopt and pflag both read it */
+	ck_assert_str_eq(got, "d=false e=A=1 d d=1 e==B d e=C ");
+	ck_assert_str_eq(words[optind], "img");
+	/* the value's letters are not flags: "-d=tee" is a bad value, not -d -t -e -e */
+	char *letters[] = { "run", "-d=de", "img", NULL };
+	flags_of(3, letters, got, sizeof(got));
+	ck_assert_str_eq(got, "! ");
+	ck_assert_str_eq(letters[optind - 1], "-d=de");
+	ck_assert_str_eq(letters[optind], "img");
+}
+END_TEST
+
+START_TEST(a_boolean_flag_with_a_value_that_is_not_a_boolean_is_refused)
+{
+	char got[64];
+	char *maybe[] = { "run", "--rm=maybe", "busybox", NULL };
+	flags_of(3, maybe, got, sizeof(got));
+	ck_assert_str_eq(got, "! ");
+	ck_assert_str_eq(maybe[optind - 1], "--rm=maybe");
+	char *empty[] = { "run", "--rm=", "busybox", NULL };
+	flags_of(3, empty, got, sizeof(got));
+	ck_assert_str_eq(got, "! ");
+	/* a shortened name stays refused with a value too */
+	char *prefix[] = { "run", "--priv=true", "busybox", NULL };
+	flags_of(3, prefix, got, sizeof(got));
+	ck_assert_str_eq(got, "! ");
+	ck_assert_str_eq(prefix[optind - 1], "--priv=true");
+	/* `--rm false`: the flag alone, then the operand "false" (pflag never takes the next word) */
+	char *apart[] = { "run", "--rm", "false", NULL };
+	flags_of(3, apart, got, sizeof(got));
+	ck_assert_str_eq(got, "r ");
+	ck_assert_str_eq(apart[optind], "false");
+	bool value = true;
+	ck_assert(!cli_parse_bool("yes", &value) && value);
+	ck_assert(!cli_parse_bool("tRUE", &value) && value);
+}
+END_TEST
+
 Suite *foundation_suite(void)
 {
 	Suite *s = suite_create("foundation");
@@ -537,6 +608,9 @@ Suite *foundation_suite(void)
 	suite_add_tcase(s, t);
 	t = tcase_create("arguments_and_exec");
 	tcase_add_test(t, a_long_flag_is_taken_by_its_whole_name_only);
+	tcase_add_test(t, a_boolean_flag_takes_dockers_true_and_false_words_joined_by_an_equals_sign);
+	tcase_add_test(t, a_short_boolean_takes_its_value_after_an_equals_sign_and_the_next_word_is_a_flag_again);
+	tcase_add_test(t, a_boolean_flag_with_a_value_that_is_not_a_boolean_is_refused);
 	tcase_add_test(t, parse_size_reads_docker_style_sizes);
 	tcase_add_test(t, parse_size_refuses_garbage);
 	tcase_add_test(t, parse_uint_takes_whole_numbers_within_range);

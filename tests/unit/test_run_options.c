@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 #include "container.h"
+#include "env-file.h"
 #include "error.h"
 #include "init.h"
 #include "sync.h"
@@ -185,6 +187,97 @@ START_TEST(security_flags_apply_in_order_and_privileged_turns_everything_off)
 }
 END_TEST
 
+START_TEST(run_booleans_take_dockers_true_and_false_and_the_last_one_given_wins)
+{
+	struct container c;
+	ck_assert_int_eq(parse(&c, (const char *const[]){ "--rootfs", "/r", "--rm=true", "--interactive=false", "-t=1",
+							  "--read-only=False", "--userns=f", "true", NULL }),
+			 0);
+	ck_assert(c.remove && !c.interactive && c.tty && !c.read_only && !c.userns);
+	ck_assert_str_eq(c.command[0], "true");
+	ck_assert_int_eq(parse(&c, (const char *const[]){ "--rootfs", "/r", "-it", "--rm", "--rm=false", "-i=false", NULL }),
+			 0);
+	ck_assert(!c.remove && !c.interactive && c.tty);
+	/* --privileged=false after --privileged: not privileged, Docker's confinement kept */
+	ck_assert_int_eq(parse(&c, (const char *const[]){ "--rootfs", "/r", "--privileged", "--privileged=false", NULL }),
+			 0);
+	ck_assert(!c.privileged && !c.security.privileged && c.security.seccomp && c.security.no_new_privs);
+	/* privileged keeps every capability wherever a --cap-drop stands */
+	ck_assert_int_eq(parse(&c, (const char *const[]){ "--rootfs", "/r", "--cap-drop", "ALL", "--privileged=true", NULL }),
+			 0);
+	ck_assert(c.privileged && c.security.privileged && c.security.capabilities != 0);
+	ck_assert_int_eq(parse(&c, (const char *const[]){ "--rootfs", "/r", "--rm=yes", NULL }), -1);
+	ck_assert_str_eq(error_message(), "unknown flag: --rm=yes");
+}
+END_TEST
+
+START_TEST(an_env_file_gives_key_value_lines_and_names_alone_and_skips_comments)
+{
+	char text[] = "\xEF\xBB\xBF# the shop\n"
+		      "GREETING=hello # not a comment\n"
+		      "\n"
+		      "   \tINDENTED=a=b\r\n"
+		      "  # an indented comment\n"
+		      "EMPTY=\n"
+		      "QUOTED=\"x\"\n"
+		      "HOME";
+	const char *entries[8] = { "FIRST=-e" };
+	size_t count = 1;
+	ck_assert_int_eq(env_file_parse("shop.env", text, entries, 8, &count), 0);
+	ck_assert_uint_eq(count, 6);
+	ck_assert_str_eq(entries[0], "FIRST=-e");
+	ck_assert_str_eq(entries[1], "GREETING=hello # not a comment");
+	ck_assert_str_eq(entries[2], "INDENTED=a=b");
+	ck_assert_str_eq(entries[3], "EMPTY=");
+	ck_assert_str_eq(entries[4], "QUOTED=\"x\""); /* no quote removal, as Docker */
+	ck_assert_str_eq(entries[5], "HOME");          /* the host's value, at run time */
+}
+END_TEST
+
+START_TEST(an_env_file_refuses_a_name_with_blanks_or_none_and_says_the_line)
+{
+	const char *entries[4];
+	size_t count = 0;
+	char blank[] = "A=1\nMY VAR=2\n";
+	ck_assert_int_eq(env_file_parse("f.env", blank, entries, 4, &count), -1);
+	ck_assert_str_eq(error_message(), "f.env line 2: variable \"MY VAR\" contains blanks");
+	count = 0;
+	char none[] = "=value\n";
+	ck_assert_int_eq(env_file_parse("f.env", none, entries, 4, &count), -1);
+	ck_assert_str_eq(error_message(), "f.env line 1: no variable name before the '='");
+	count = 0;
+	char many[] = "A=1\nB=2\nC=3\n";
+	ck_assert_int_eq(env_file_parse("f.env", many, entries, 2, &count), -1);
+	ck_assert(strstr(error_message(), "too many variables"));
+}
+END_TEST
+
+START_TEST(run_takes_env_files_before_the_e_values_and_accepts_init_and_attach)
+{
+	char path[] = "/tmp/tinydock-env-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	const char text[] = "A=from-file\nB=from-file\n";
+	ck_assert_int_eq(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	struct container c;
+	int rc = parse(&c, (const char *const[]){ "--rootfs", "/r", "-e", "A=from-e", "--env-file", path, "--init",
+						  "-a", "STDOUT", "--attach", "stderr", NULL });
+	unlink(path);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(c.env_count, 3);
+	ck_assert_str_eq(c.env[0], "A=from-file");
+	ck_assert_str_eq(c.env[1], "B=from-file");
+	ck_assert_str_eq(c.env[2], "A=from-e"); /* later: it wins in build_environment */
+	ck_assert_uint_eq(c.attach, ATTACH_STDOUT | ATTACH_STDERR);
+	ck_assert_int_eq(parse(&c, (const char *const[]){ "--rootfs", "/r", "-a", "stdio", NULL }), -1);
+	ck_assert(strstr(error_message(), "valid streams are STDIN, STDOUT and STDERR"));
+	ck_assert_int_eq(parse(&c, (const char *const[]){ "--rootfs", "/r", "--env-file", "/nonexistent/x.env", NULL }),
+			 -1);
+	ck_assert(strstr(error_message(), "/nonexistent/x.env"));
+}
+END_TEST
+
 START_TEST(hostnames_up_to_64_characters_are_accepted)
 {
 	char name[80];
@@ -355,6 +448,10 @@ Suite *run_options_suite(void)
 	tcase_add_test(t, a_rootless_user_maps_only_its_own_ids);
 	tcase_add_test(t, bad_flags_and_values_are_refused_with_one_line_naming_them);
 	tcase_add_test(t, security_flags_apply_in_order_and_privileged_turns_everything_off);
+	tcase_add_test(t, run_booleans_take_dockers_true_and_false_and_the_last_one_given_wins);
+	tcase_add_test(t, an_env_file_gives_key_value_lines_and_names_alone_and_skips_comments);
+	tcase_add_test(t, an_env_file_refuses_a_name_with_blanks_or_none_and_says_the_line);
+	tcase_add_test(t, run_takes_env_files_before_the_e_values_and_accepts_init_and_attach);
 	tcase_add_test(t, hostnames_up_to_64_characters_are_accepted);
 	tcase_add_test(t, a_user_name_is_looked_up_in_the_containers_passwd_with_its_groups_and_home);
 	tcase_add_test(t, a_number_needs_no_entry_and_then_gets_gid_0_as_in_docker);

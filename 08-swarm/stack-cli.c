@@ -70,7 +70,7 @@ static int deploy_flags(const char *sub, int argc, char **argv, struct deploying
 				return usage_error(sub, "at most %d compose files", COMPOSE_MAX_FILES);
 			d->compose.files[d->compose.file_count++] = optarg;
 		} else if (opt == 'p') {
-			d->prune = true;
+			d->prune = cli_flag_on(optarg);
 		} else if (opt != 'd' && opt != 'q') { /* Docker's deploy returns at once already */
 			return usage_error(sub, "unknown flag, or a flag without its value: %s", argv[optind - 1]);
 		}

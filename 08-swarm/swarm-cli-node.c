@@ -253,7 +253,7 @@ static int node_rm(int argc, char **argv)
 	while ((opt = cli_getopt(argc, argv, "+f", options, NULL)) != -1) {
 		if (opt != 'f')
 			return usage_error("node rm", "unknown flag: %s", argv[optind - 1]);
-		force = true;
+		force = cli_flag_on(optarg);
 	}
 	if (optind >= argc)
 		return usage_error("node rm", "requires at least 1 argument: NODE");

@@ -148,9 +148,9 @@ int swarm_cli_listing_flags(const char *command, int argc, char **argv, const ch
 	opterr = 0;
 	for (int opt; (opt = cli_getopt(argc, argv, "qf:", options, NULL)) != -1;) {
 		if (opt == 'q') {
-			l->list.quiet = true;
+			l->list.quiet = cli_flag_on(optarg);
 		} else if (opt == 'T') {
-			l->list.no_trunc = true;
+			l->list.no_trunc = cli_flag_on(optarg);
 		} else if (opt == 'F' || (opt == 'f' && !filter_keys)) {
 			l->list.format = optarg;
 		} else if (opt == 'f') {
@@ -161,7 +161,7 @@ int swarm_cli_listing_flags(const char *command, int argc, char **argv, const ch
 			}
 			l->list.filters = &l->filters;
 		} else if (opt == 'P') {
-			l->pretty = true;
+			l->pretty = cli_flag_on(optarg);
 		} else {
 			swarm_cli_listing_free(l);
 			return usage_error(command, "unknown flag, or a flag without its value: %s", argv[optind - 1]);

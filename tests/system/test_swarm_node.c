@@ -514,11 +514,17 @@ static char *id_of(int i)
 static void set_role(int via, int target, const char *role)
 {
 	char *id = id_of(target);
-	struct json *state = ask(via, "{\"op\":\"state\"}"), *spec = NULL;
-	json_for_each(record, json_pointer(state, "/store/nodes"))
-		if (strcmp(json_get_string(json_get(record, "spec"), "id"), id) == 0)
-			spec = json_get(record, "spec");
-	ck_assert_ptr_nonnull(spec);
+	/* A manager just promoted answers from its own store until it hears from the leader (a
+	 * heartbeat away), and that store may not hold the target's join yet: ask until it does. */
+	struct json *state = NULL, *spec = NULL;
+	for (uint64_t start = now_ms(); !spec && now_ms() - start < DEADLINE_MS; pause_ms(50)) {
+		json_free(state);
+		state = ask(via, "{\"op\":\"state\"}");
+		json_for_each(record, json_pointer(state, "/store/nodes"))
+			if (strcmp(json_get_string(json_get(record, "spec"), "id"), id) == 0)
+				spec = json_get(record, "spec");
+	}
+	ck_assert_msg(spec != NULL, "node %d's state never listed node %d", via, target);
 	ck_assert_ptr_nonnull(json_set(spec, "role", json_new_string(role)));
 	char *text = json_write(spec, 0, NULL);
 	char request[4096];
